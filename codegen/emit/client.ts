@@ -1,0 +1,58 @@
+/**
+ * Emits `client.ts`: the service's client class, which ties the runtime client to the
+ * service's signing name, endpoint rules and base exception.
+ *
+ * @module
+ */
+
+import type { Service } from "../ir.ts";
+import { clientClassName, MODULES, serviceExceptionName } from "./names.ts";
+import { SourceFile } from "./source_file.ts";
+
+/** Client configuration fields that feed AWS endpoint built-ins. */
+const BUILT_INS: Record<string, string> = {
+  "AWS::Region": "config.region",
+  "AWS::UseFIPS": "config.useFipsEndpoint",
+  "AWS::UseDualStack": "config.useDualstackEndpoint",
+  "SDK::Endpoint": "config.endpoint",
+};
+
+/** Parameters of a service without a rule set: what the fallback resolver takes. */
+const FALLBACK_PARAMETERS = {
+  Region: { builtIn: "AWS::Region" },
+  UseFIPS: { builtIn: "AWS::UseFIPS" },
+  UseDualStack: { builtIn: "AWS::UseDualStack" },
+  Endpoint: { builtIn: "SDK::Endpoint" },
+};
+
+/** Emits `client.ts`. */
+export function emitClient(service: Service): string {
+  const file = new SourceFile("client");
+  const w = file.writer;
+  const name = clientClassName(service);
+  const ruleSet = service.endpointRuleSet as
+    | { parameters: Record<string, { builtIn?: string }> }
+    | undefined;
+  const parameters = ruleSet?.parameters ?? FALLBACK_PARAMETERS;
+  const params = Object.entries(parameters)
+    .filter(([, p]) => p.builtIn && BUILT_INS[p.builtIn])
+    .map(([param, p]) => `${param}: ${BUILT_INS[p.builtIn!]}`);
+  const runtimeClient = MODULES.runtime("client");
+  file.doc(service.doc, [
+    `Client for ${service.sdkId} (API version ${service.version}). Pass it to the operation ` +
+    "functions; it holds configuration and credentials, nothing per call.",
+  ]);
+  w.write(`export class ${name} extends ${file.use(runtimeClient, "Client")}`).block(() => {
+    file.doc("@param config Region, credentials and optional endpoint, fetch, retry settings.");
+    w.write(`constructor(config: ${file.useType(runtimeClient, "ClientConfig")})`).block(() => {
+      w.write("super(config,").block(() => {
+        w.writeLine(`signingName: "${service.signingName}",`);
+        const resolve = file.use(MODULES.endpoints, "resolveEndpoint");
+        w.writeLine(`resolveEndpoint: (config) => ${resolve}({ ${params.join(", ")} }),`);
+        w.writeLine(`exception: ${file.use(MODULES.errors, serviceExceptionName(service))},`);
+      });
+      w.write(");");
+    });
+  });
+  return file.toString();
+}

@@ -1,0 +1,64 @@
+/**
+ * Emits `operations.ts`: one tree-shakable function per operation, named as the operation in
+ * lowerCamelCase, plus the operation's description for the runtime.
+ *
+ * @module
+ */
+
+import type { Service, StructureShape } from "../ir.ts";
+import { clientClassName, MODULES, operationNames, schemaName } from "./names.ts";
+import { SourceFile } from "./source_file.ts";
+
+/** Emits `operations.ts`. */
+export function emitOperations(service: Service): string {
+  const file = new SourceFile("operations");
+  const w = file.writer;
+  const send = MODULES.runtime("send");
+  const client = file.useType(MODULES.client, clientClassName(service));
+  for (const op of service.operations) {
+    const names = operationNames(op.name);
+    const input = op.input ? service.shapes.get(op.input) as StructureShape : undefined;
+    const output = op.output ? service.shapes.get(op.output) : undefined;
+    const inputType = input ? file.useType(MODULES.types, input.name) : "Record<string, never>";
+    const outputType = output ? file.useType(MODULES.types, output.name) : "Record<string, never>";
+    const spec = file.useType(send, "OperationSpec");
+    w.write(`const ${names.spec}: ${spec}<${inputType}, ${outputType}> =`).block(() => {
+      w.writeLine(`name: "${op.name}",`);
+      w.writeLine(
+        `validate: ${input ? file.use(MODULES.validators, names.validate) : "() => []"},`,
+      );
+      w.writeLine(`serialize: ${file.use(MODULES.serializers, names.serialize)},`);
+      w.writeLine(`deserialize: ${file.use(MODULES.deserializers, names.deserialize)},`);
+      w.write("errors:").block(() => {
+        for (const id of [...op.errors, ...service.errors]) {
+          const shape = service.shapes.get(id)!;
+          const cls = file.use(MODULES.errors, shape.name);
+          w.writeLine(`${shape.name}: [${cls}, ${file.use(MODULES.schemas, schemaName(shape))}],`);
+        }
+      });
+      w.write(",");
+    });
+    w.write(";").newLine().blankLine();
+
+    const errors = [...op.errors, ...service.errors].map((id) => service.shapes.get(id)!.name);
+    const extra = [
+      `\`${op.http.method} ${op.http.uri}\`${op.idempotent ? " (idempotent)" : ""}.`,
+      errors.length ? `Modeled errors: ${errors.map((e) => `\`${e}\``).join(", ")}.` : "",
+      "@param client the configured client",
+      "@param input the operation's input; checked against the model before anything is sent",
+      "@param options `signal` aborts the call, including sleeps between retries",
+      "@returns the output, with `$metadata` about the HTTP exchange",
+    ].filter(Boolean);
+    file.doc(op.doc, op.deprecated ? [...extra, "@deprecated"] : extra);
+    const required = input?.members.some((m) => m.required && !m.clientOptional);
+    const inputParam = required ? `input: ${inputType}` : `input: ${inputType} = {}`;
+    const callOptions = file.useType(send, "CallOptions");
+    const withMetadata = file.useType(send, "WithMetadata");
+    w.write(`export function ${names.fn}(client: ${client}, ${inputParam}, options?: ${callOptions}): `)
+      .write(`Promise<${withMetadata}<${outputType}>>`).block(() => {
+        w.writeLine(`return ${file.use(send, "send")}(client, ${names.spec}, input, options);`);
+      });
+    w.blankLine();
+  }
+  return file.toString();
+}

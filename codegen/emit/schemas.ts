@@ -1,0 +1,201 @@
+/**
+ * Emits `schemas.ts`: one schema constant per shape that needs one. The runtime validates,
+ * serializes and deserializes by walking these, so a bundle carries only the schemas its
+ * operations reach.
+ *
+ * @module
+ */
+
+import type { Constraints, Member, Service, Shape, TimestampFormat } from "../ir.ts";
+import { MODULES, schemaName } from "./names.ts";
+import { SourceFile } from "./source_file.ts";
+import { byName, childMembers, propertyName } from "./types.ts";
+
+const SCHEMA_MODULE = MODULES.runtime("schema");
+
+/** Runtime constants that stand for unconstrained scalars. */
+const SHARED_SCALARS: Record<string, string> = {
+  string: "STRING",
+  enum: "STRING",
+  byte: "INTEGER",
+  short: "INTEGER",
+  integer: "INTEGER",
+  long: "INTEGER",
+  intEnum: "INTEGER",
+  bigInteger: "INTEGER",
+  float: "FLOAT",
+  double: "FLOAT",
+  bigDecimal: "FLOAT",
+  boolean: "BOOLEAN",
+  timestamp: "TIMESTAMP",
+  blob: "BLOB",
+  document: "DOCUMENT",
+};
+
+/** The runtime schema type of a scalar kind. */
+function scalarType(shape: Shape): string {
+  return SHARED_SCALARS[shape.kind].toLowerCase();
+}
+
+/** Does the shape need a constant of its own, or is a shared runtime scalar enough? */
+function needsOwnSchema(shape: Shape): boolean {
+  if (!(shape.kind in SHARED_SCALARS)) return true;
+  const c = shape.constraints;
+  return !!(c.length || c.range || c.pattern || shape.timestampFormat || isJsonString(shape));
+}
+
+function isJsonString(shape: Shape): boolean {
+  return shape.kind === "string" && shape.mediaType === "application/json";
+}
+
+/** A regular expression literal for a Smithy (ECMA-262) pattern. */
+export function regexLiteral(pattern: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      out += c + (pattern[++i] ?? "");
+      continue;
+    }
+    if (c === "[") inClass = true;
+    if (c === "]") inClass = false;
+    if (c === "/" && !inClass) out += "\\/";
+    else if (c === "\n") out += "\\n";
+    else out += c;
+  }
+  return `/${out}/`;
+}
+
+/** Fields of a scalar schema: type, constraints and format. */
+function scalarFields(
+  shape: Shape,
+  constraints: Constraints,
+  format: TimestampFormat | undefined,
+): string[] {
+  const fields = [`type: "${scalarType(shape)}"`];
+  if (constraints.length?.min !== undefined) fields.push(`minLength: ${constraints.length.min}`);
+  if (constraints.length?.max !== undefined) fields.push(`maxLength: ${constraints.length.max}`);
+  if (constraints.range?.min !== undefined) fields.push(`min: ${constraints.range.min}`);
+  if (constraints.range?.max !== undefined) fields.push(`max: ${constraints.range.max}`);
+  if (constraints.pattern) fields.push(`pattern: ${regexLiteral(constraints.pattern)}`);
+  if (format) fields.push(`format: "${format}"`);
+  if (isJsonString(shape)) fields.push(`json: true`);
+  return fields;
+}
+
+/** Emits `schemas.ts`. */
+export function emitSchemas(service: Service): string {
+  const file = new SourceFile("shape schemas");
+  const w = file.writer;
+  const defined = new Set<string>();
+  const visiting = new Set<string>();
+
+  /** The expression that refers to the schema of `target`, defining it first if needed. */
+  const ref = (target: string): string => {
+    const shape = service.shapes.get(target);
+    if (!shape) return file.use(SCHEMA_MODULE, "STRING");
+    if (!needsOwnSchema(shape)) return file.use(SCHEMA_MODULE, SHARED_SCALARS[shape.kind]);
+    if (visiting.has(target)) return `() => ${schemaName(shape)}`; // recursive shape
+    define(shape);
+    return schemaName(shape);
+  };
+
+  /** The schema of a member: its target's, or an inline one when the member adds traits. */
+  const memberSchema = (member: Member): string => {
+    const target = service.shapes.get(member.target);
+    const c = member.constraints;
+    const own = c.length || c.range || c.pattern || member.timestampFormat;
+    if (!target || !own || !(target.kind in SHARED_SCALARS)) return ref(member.target);
+    const merged = { ...target.constraints, ...c };
+    const format = member.timestampFormat ?? target.timestampFormat;
+    return `{ ${scalarFields(target, merged, format).join(", ")} }`;
+  };
+
+  const memberEntry = (member: Member): string => {
+    const fields = [`schema: ${memberSchema(member)}`];
+    if (member.required && !member.clientOptional) fields.push("required: true");
+    if (member.default !== undefined) fields.push(`default: ${JSON.stringify(member.default)}`);
+    if (member.jsonName) fields.push(`jsonName: ${JSON.stringify(member.jsonName)}`);
+    const http = httpLocation(member);
+    if (http) fields.push(`http: "${http}"`);
+    return `{ ${fields.join(", ")} }`;
+  };
+
+  const define = (shape: Shape): void => {
+    if (defined.has(shape.id)) return;
+    visiting.add(shape.id);
+    // Children first, so references are plain names wherever the shape graph allows.
+    for (const m of childMembers(shape)) ref(m.target);
+    const body = schemaBody(shape);
+    visiting.delete(shape.id);
+    defined.add(shape.id);
+    const typeName = schemaTypeName(shape);
+    file.doc(`Schema of \`${shape.name}\`.`);
+    w.writeLine(`export const ${schemaName(shape)}: ${file.useType(SCHEMA_MODULE, typeName)} = ${body};`);
+    w.blankLine();
+  };
+
+  const schemaBody = (shape: Shape): string => {
+    switch (shape.kind) {
+      case "list":
+      case "map": {
+        const fields = [`type: "${shape.kind}"`];
+        if (shape.kind === "list") fields.push(`member: ${memberSchema(shape.member)}`);
+        else {
+          if (needsOwnSchema(service.shapes.get(shape.key.target)!)) {
+            fields.push(`key: ${memberSchema(shape.key)}`);
+          }
+          fields.push(`value: ${memberSchema(shape.value)}`);
+        }
+        if (shape.constraints.length?.min !== undefined) {
+          fields.push(`minLength: ${shape.constraints.length.min}`);
+        }
+        if (shape.constraints.length?.max !== undefined) {
+          fields.push(`maxLength: ${shape.constraints.length.max}`);
+        }
+        if (shape.sparse) fields.push("sparse: true");
+        return `{ ${fields.join(", ")} }`;
+      }
+      case "structure":
+      case "union": {
+        const members = shape.members.map((m) => `    ${propertyName(m.name)}: ${memberEntry(m)},`);
+        return `{\n  type: "${shape.kind}",\n  members: {\n${members.join("\n")}\n  },\n}`;
+      }
+      default:
+        return `{ ${scalarFields(shape, shape.constraints, shape.timestampFormat).join(", ")} }`;
+    }
+  };
+
+  for (const shape of [...service.shapes.values()].sort(byName)) {
+    if (needsOwnSchema(shape)) define(shape);
+  }
+  return file.toString();
+}
+
+function schemaTypeName(shape: Shape): string {
+  switch (shape.kind) {
+    case "list":
+      return "ListSchema";
+    case "map":
+      return "MapSchema";
+    case "structure":
+    case "union":
+      return "StructureSchema";
+    default:
+      return "ScalarSchema";
+  }
+}
+
+/** The runtime's name for a member's HTTP binding, if it has one. */
+export function httpLocation(member: Member): string | undefined {
+  const h = member.http;
+  if (h.label) return "label";
+  if (h.query !== undefined) return "query";
+  if (h.queryParams) return "queryParams";
+  if (h.header !== undefined) return "header";
+  if (h.prefixHeaders !== undefined) return "prefixHeaders";
+  if (h.payload) return "payload";
+  if (h.responseCode) return "responseCode";
+  return undefined;
+}

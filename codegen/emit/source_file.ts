@@ -1,0 +1,63 @@
+/**
+ * A generated TypeScript file under construction: its imports and its body, written with
+ * ts-morph's code writer.
+ *
+ * @module
+ */
+
+import { CodeBlockWriter } from "ts-morph";
+import { toDocComment } from "../docs.ts";
+
+/** Collects imports and code for one generated file. */
+export class SourceFile {
+  /** The code writer for the file's body. */
+  readonly writer: CodeBlockWriter = new CodeBlockWriter({
+    indentNumberOfSpaces: 2,
+    useTabs: false,
+    useSingleQuote: false,
+  });
+  #values = new Map<string, Set<string>>();
+  #types = new Map<string, Set<string>>();
+
+  /** @param summary one line saying what the file holds, for its header. */
+  constructor(readonly summary: string) {}
+
+  /** Records a value import and returns the name, so calls can be written inline. */
+  use(module: string, name: string): string {
+    add(this.#values, module, name);
+    return name;
+  }
+
+  /** Records a type-only import and returns the name. */
+  useType(module: string, name: string): string {
+    add(this.#types, module, name);
+    return name;
+  }
+
+  /** Writes a documentation comment, if there is text. */
+  doc(text: string | undefined, extra: string[] = []): void {
+    const parts = [text, ...extra].filter((p): p is string => !!p);
+    if (!parts.length) return;
+    const indent = " ".repeat(this.writer.getIndentationLevel() * 2);
+    this.writer.write(toDocComment(parts.join("\n\n"), indent).trimStart()).newLine();
+  }
+
+  /** The file's text: imports (sorted), then the body. The caller adds the header stamp. */
+  toString(): string {
+    const lines: string[] = [];
+    const modules = [...new Set([...this.#values.keys(), ...this.#types.keys()])].sort();
+    for (const module of modules) {
+      const values = [...(this.#values.get(module) ?? [])].sort();
+      const types = [...(this.#types.get(module) ?? [])].filter((t) => !values.includes(t)).sort();
+      const names = [...values, ...types.map((t) => values.length ? `type ${t}` : t)];
+      const keyword = values.length ? "import" : "import type";
+      lines.push(`${keyword} { ${names.join(", ")} } from "${module}";`);
+    }
+    return `${lines.join("\n")}${lines.length ? "\n\n" : ""}${this.writer.toString()}`;
+  }
+}
+
+function add(map: Map<string, Set<string>>, module: string, name: string): void {
+  if (!map.has(module)) map.set(module, new Set());
+  map.get(module)!.add(name);
+}

@@ -1,0 +1,317 @@
+/**
+ * The emulator's HTTP server: logs each request, takes the next injected fault, verifies the
+ * SigV4 signature, routes restJson1 requests to the copy job operations and answers the way
+ * AWS Backup does.
+ *
+ * @module
+ */
+
+import { type CopyJob, CopyJobStore, type RecoveryPointFixture } from "./copy_jobs.ts";
+import {
+  delay,
+  errorFaultResponse,
+  type Fault,
+  FaultQueue,
+  resetFaultResponse,
+} from "./faults.ts";
+import {
+  DEMO_ACCOUNT_ID,
+  DEMO_CREDENTIALS,
+  DEMO_RECOVERY_POINTS,
+  DEMO_REGION,
+  DEMO_SESSION_CREDENTIALS,
+  DEMO_VAULT_ARNS,
+} from "./fixtures.ts";
+import { type EmulatorCredential, verifySigV4 } from "./sigv4.ts";
+import { parseListCopyJobsQuery, parseStartCopyJobInput } from "./validation.ts";
+import { ApiError, errorResponse, jsonResponse, newRequestId } from "./wire.ts";
+
+/** Options of {@linkcode startEmulator}; every one has a demo default. */
+export interface EmulatorOptions {
+  /** Interface to listen on; `127.0.0.1` by default. */
+  hostname?: string;
+  /** Port to listen on; 0 (a free port) by default. */
+  port?: number;
+  /** Region served and required in credential scopes; `us-east-1` by default. */
+  region?: string;
+  /** Account owning the source vaults and jobs; `111122223333` by default. */
+  accountId?: string;
+  /** Accepted key pairs; the demo credentials (with and without session token) by default. */
+  credentials?: readonly EmulatorCredential[];
+  /** Time for a job to go from CREATED to its outcome; 1500 ms by default. */
+  jobDurationMs?: number;
+  /** Backup vault ARNs; the demo vaults by default. */
+  vaults?: readonly string[];
+  /** Recovery points; the demo recovery points by default. */
+  recoveryPoints?: readonly RecoveryPointFixture[];
+  /** Most jobs in progress at once before `LimitExceededException`; 25 by default. */
+  maxConcurrentJobs?: number;
+  /** The server's clock in epoch ms (job states, signature expiry); `Date.now` by default. */
+  now?: () => number;
+  /** Accepted distance between `X-Amz-Date` and the clock; 15 minutes by default. */
+  maxClockSkewMs?: number;
+  /** Called once each request has been answered (its log entry is complete). */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+/** The operations the emulator serves. */
+export type OperationName = "StartCopyJob" | "DescribeCopyJob" | "ListCopyJobs";
+
+/** One received request, as logged. */
+export interface RequestLogEntry {
+  /** `x-amzn-RequestId` of the response. */
+  readonly requestId: string;
+  /** Arrival time on the emulator's clock, epoch ms. */
+  readonly receivedAt: number;
+  readonly method: string;
+  /** Path exactly as received (percent-encoded). */
+  readonly path: string;
+  /** Query string as received, without `?`. */
+  readonly search: string;
+  /** Decoded query parameters. */
+  readonly query: Readonly<Record<string, readonly string[]>>;
+  /** Headers as received, names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Raw body text. */
+  readonly body: string;
+  /** Whether the SigV4 signature verified (checked for faulted requests too). */
+  readonly signatureValid: boolean;
+  /** Error type the signature check failed with, when it did. */
+  readonly authError?: string;
+  /** The fault this request consumed, if any. */
+  readonly fault?: Fault;
+  /** The operation routed to, when the request got that far. */
+  readonly operation?: OperationName;
+  /** HTTP status answered. */
+  readonly status?: number;
+  /** `X-Amzn-Errortype` answered, without suffix. */
+  readonly errorType?: string;
+}
+
+/** A running emulator. */
+export interface Emulator extends AsyncDisposable {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  readonly hostname: string;
+  readonly port: number;
+  readonly region: string;
+  readonly accountId: string;
+  /** Every request received so far, oldest first. */
+  readonly requests: readonly RequestLogEntry[];
+  /** Faults injected and not yet consumed. */
+  readonly pendingFaults: number;
+  /** Every copy job as DescribeCopyJob would show it now, oldest first. */
+  jobs(): CopyJob[];
+  /** Queues faults; each incoming request consumes the next one, before authentication. */
+  injectFaults(...faults: Fault[]): void;
+  /** Empties the request log. */
+  clearRequests(): void;
+  /** Stops listening, cutting injected delays short; resolves once the server is down. */
+  close(): Promise<void>;
+}
+
+/** Default of {@linkcode EmulatorOptions.jobDurationMs}. */
+export const DEFAULT_JOB_DURATION_MS = 1500;
+/** Default of {@linkcode EmulatorOptions.maxConcurrentJobs}. */
+export const DEFAULT_MAX_CONCURRENT_JOBS = 25;
+/** Default of {@linkcode EmulatorOptions.maxClockSkewMs}: AWS allows 15 minutes. */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+
+const SERVICE = "backup";
+
+type MutableEntry = { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] };
+
+/** Starts an emulator listening on `127.0.0.1` (a random port by default). */
+export function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return Promise.resolve(new EmulatorServer(options));
+}
+
+class EmulatorServer implements Emulator {
+  readonly hostname: string;
+  readonly port: number;
+  readonly url: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly #credentials: readonly EmulatorCredential[];
+  readonly #now: () => number;
+  readonly #maxSkewMs: number;
+  readonly #onRequest?: (entry: RequestLogEntry) => void;
+  readonly #store: CopyJobStore;
+  readonly #faults = new FaultQueue();
+  readonly #log: MutableEntry[] = [];
+  readonly #closing = new AbortController();
+  readonly #server: Deno.HttpServer<Deno.NetAddr>;
+  #closed?: Promise<void>;
+
+  constructor(options: EmulatorOptions) {
+    this.region = options.region ?? DEMO_REGION;
+    this.accountId = options.accountId ?? DEMO_ACCOUNT_ID;
+    this.#credentials = options.credentials ?? [DEMO_CREDENTIALS, DEMO_SESSION_CREDENTIALS];
+    this.#now = options.now ?? Date.now;
+    this.#maxSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
+    this.#onRequest = options.onRequest;
+    this.#store = new CopyJobStore({
+      region: this.region,
+      accountId: this.accountId,
+      jobDurationMs: options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS,
+      vaults: options.vaults ?? DEMO_VAULT_ARNS,
+      recoveryPoints: options.recoveryPoints ?? DEMO_RECOVERY_POINTS,
+      maxConcurrentJobs: options.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS,
+      now: this.#now,
+    });
+    this.#server = Deno.serve({
+      hostname: options.hostname ?? "127.0.0.1",
+      port: options.port ?? 0,
+      onListen: () => {},
+    }, (request) => this.#handle(request));
+    this.hostname = this.#server.addr.hostname;
+    this.port = this.#server.addr.port;
+    const host = this.hostname.includes(":") ? `[${this.hostname}]` : this.hostname;
+    this.url = `http://${host}:${this.port}`;
+  }
+
+  get requests(): readonly RequestLogEntry[] {
+    return this.#log;
+  }
+
+  get pendingFaults(): number {
+    return this.#faults.size;
+  }
+
+  jobs(): CopyJob[] {
+    return this.#store.snapshot();
+  }
+
+  injectFaults(...faults: Fault[]): void {
+    this.#faults.push(...faults);
+  }
+
+  clearRequests(): void {
+    this.#log.length = 0;
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closing.abort();
+      this.#closed = this.#server.shutdown();
+    }
+    return this.#closed;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #handle(request: Request): Promise<Response> {
+    const requestId = newRequestId();
+    const url = new URL(request.url);
+    const entry: MutableEntry = {
+      requestId,
+      receivedAt: this.#now(),
+      method: request.method,
+      path: url.pathname,
+      search: url.search.replace(/^\?/, ""),
+      query: queryRecord(url.searchParams),
+      headers: Object.fromEntries(request.headers),
+      body: "",
+      signatureValid: false,
+    };
+    this.#log.push(entry);
+    let response: Response;
+    try {
+      response = await this.#respond(request, url, entry);
+    } catch (error) {
+      response = errorResponse(
+        requestId,
+        error instanceof ApiError
+          ? error
+          : new ApiError("InternalFailure", `Emulator error: ${String(error)}`, { status: 500 }),
+      );
+    }
+    entry.status = response.status;
+    const errorType = response.headers.get("x-amzn-errortype");
+    if (errorType !== null) entry.errorType = errorType.split(":")[0];
+    this.#onRequest?.(entry);
+    return response;
+  }
+
+  async #respond(request: Request, url: URL, entry: MutableEntry): Promise<Response> {
+    const body = new Uint8Array(await request.arrayBuffer());
+    entry.body = new TextDecoder().decode(body);
+
+    const auth = await verifySigV4(
+      { method: request.method, path: url.pathname, search: entry.search, headers: request.headers, body },
+      {
+        credentials: this.#credentials,
+        region: this.region,
+        service: SERVICE,
+        nowMs: this.#now(),
+        maxSkewMs: this.#maxSkewMs,
+      },
+    );
+    entry.signatureValid = auth.valid;
+    if (!auth.valid) entry.authError = auth.error.errorType;
+
+    const fault = this.#faults.next();
+    if (fault) {
+      entry.fault = fault;
+      if ("reset" in fault) return resetFaultResponse(entry.requestId);
+      if ("status" in fault) return errorFaultResponse(entry.requestId, fault);
+      const waited = await delay(
+        fault.delayMs,
+        AbortSignal.any([this.#closing.signal, request.signal]),
+      );
+      if (!waited) {
+        throw new ApiError("ServiceUnavailableException", "The emulator is shutting down.", {
+          status: 503,
+          errorTypeSuffix: "",
+        });
+      }
+    }
+
+    if (!auth.valid) return errorResponse(entry.requestId, auth.error);
+    return this.#route(request.method, url, entry);
+  }
+
+  #route(method: string, url: URL, entry: MutableEntry): Response {
+    const segments = url.pathname.split("/");
+    if (segments[0] === "" && segments[1] === "copy-jobs") {
+      if (segments.length === 2 && method === "PUT") {
+        entry.operation = "StartCopyJob";
+        const output = this.#store.start(parseStartCopyJobInput(entry.body));
+        return jsonResponse(entry.requestId, output);
+      }
+      if (segments.length === 2 && method === "GET") {
+        entry.operation = "ListCopyJobs";
+        const output = this.#store.list(parseListCopyJobsQuery(url.searchParams));
+        return jsonResponse(entry.requestId, output);
+      }
+      if (segments.length === 3 && segments[2] !== "" && method === "GET") {
+        entry.operation = "DescribeCopyJob";
+        const copyJob = this.#store.describe(decodeLabel(segments[2]));
+        return jsonResponse(entry.requestId, { CopyJob: copyJob });
+      }
+    }
+    throw new ApiError(
+      "UnknownOperationException",
+      `No operation of the backup-edge emulator matches ${method} ${url.pathname}`,
+      { status: 404 },
+    );
+  }
+}
+
+function decodeLabel(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError("InvalidParameterValueException", "CopyJobId is not validly percent-encoded.", {
+      context: "CopyJobId",
+    });
+  }
+}
+
+function queryRecord(params: URLSearchParams): Record<string, string[]> {
+  const record: Record<string, string[]> = {};
+  for (const [key, value] of params) (record[key] ??= []).push(value);
+  return record;
+}

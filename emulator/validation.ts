@@ -1,0 +1,292 @@
+/**
+ * Reading and checking the input of each operation, as AWS Backup's front end does: missing
+ * required members raise `MissingParameterValueException`; malformed JSON, wrong types and
+ * violated patterns or ranges raise `InvalidParameterValueException`. The first problem
+ * found, in member order, is the one reported.
+ *
+ * Unknown JSON members and unknown query parameters are ignored, as restJson1 requires.
+ *
+ * @module
+ */
+
+import { COPY_JOB_STATES, type CopyJobState } from "./copy_jobs.ts";
+import { ApiError } from "./wire.ts";
+
+/** `Lifecycle` of StartCopyJob. */
+export interface Lifecycle {
+  MoveToColdStorageAfterDays?: number;
+  DeleteAfterDays?: number;
+  OptInToArchiveForSupportedResources?: boolean;
+}
+
+/** The validated input of StartCopyJob. */
+export interface StartCopyJobInput {
+  RecoveryPointArn: string;
+  SourceBackupVaultName: string;
+  DestinationBackupVaultArn: string;
+  IamRoleArn: string;
+  IdempotencyToken?: string;
+  Lifecycle?: Lifecycle;
+}
+
+/** The validated query of ListCopyJobs; timestamps are epoch milliseconds. */
+export interface ListCopyJobsQuery {
+  nextToken?: string;
+  maxResults?: number;
+  resourceArn?: string;
+  state?: CopyJobState;
+  createdBefore?: number;
+  createdAfter?: number;
+  completeBefore?: number;
+  completeAfter?: number;
+  resourceType?: string;
+  destinationVaultArn?: string;
+  accountId?: string;
+  parentJobId?: string;
+  messageCategory?: string;
+}
+
+/** Pattern of `BackupVaultName` in the model. */
+export const BACKUP_VAULT_NAME_PATTERN = /^[a-zA-Z0-9\-\_]{2,50}$/;
+/** Pattern of `ResourceType` in the model. */
+export const RESOURCE_TYPE_PATTERN = /^[a-zA-Z0-9\-\_\.]{1,50}$/;
+/** Pattern of `AccountId` in the model. */
+export const ACCOUNT_ID_PATTERN = /^[0-9]{12}$/;
+/** Range of `MaxResults` in the model. */
+export const MAX_RESULTS_RANGE = { min: 1, max: 1000 } as const;
+
+/** The parts of an ARN. */
+export interface ParsedArn {
+  partition: string;
+  service: string;
+  region: string;
+  accountId: string;
+  resource: string;
+}
+
+/** Splits `arn:partition:service:region:account:resource`; `undefined` if not an ARN. */
+export function parseArn(arn: string): ParsedArn | undefined {
+  const parts = arn.split(":");
+  if (parts.length < 6 || parts[0] !== "arn" || !parts[1] || !parts[2] || !parts.slice(5).join(":")) {
+    return undefined;
+  }
+  return {
+    partition: parts[1],
+    service: parts[2],
+    region: parts[3],
+    accountId: parts[4],
+    resource: parts.slice(5).join(":"),
+  };
+}
+
+/** Parses and validates the JSON body of StartCopyJob. */
+export function parseStartCopyJobInput(bodyText: string): StartCopyJobInput {
+  const body = parseJsonObject(bodyText);
+
+  const recoveryPointArn = requiredString(body, "RecoveryPointArn");
+  const sourceVault = requiredString(body, "SourceBackupVaultName");
+  const destinationVaultArn = requiredString(body, "DestinationBackupVaultArn");
+  const iamRoleArn = requiredString(body, "IamRoleArn");
+  const idempotencyToken = optionalString(body, "IdempotencyToken");
+  const lifecycle = optionalLifecycle(body);
+
+  if (!parseArn(recoveryPointArn)) {
+    throw invalid("RecoveryPointArn", `Invalid ARN: ${recoveryPointArn}`);
+  }
+  if (!BACKUP_VAULT_NAME_PATTERN.test(sourceVault)) {
+    throw invalid(
+      "SourceBackupVaultName",
+      `Value '${sourceVault}' at 'sourceBackupVaultName' failed to satisfy constraint: ` +
+        `Member must satisfy regular expression pattern: ${BACKUP_VAULT_NAME_PATTERN.source}`,
+    );
+  }
+  const destination = parseArn(destinationVaultArn);
+  if (!destination || destination.service !== "backup") {
+    throw invalid("DestinationBackupVaultArn", `Invalid ARN: ${destinationVaultArn}`);
+  }
+  const role = parseArn(iamRoleArn);
+  if (!role || role.service !== "iam" || !ACCOUNT_ID_PATTERN.test(role.accountId) ||
+    !role.resource.startsWith("role/")) {
+    throw invalid("IamRoleArn", `Invalid IAM role ARN: ${iamRoleArn}`);
+  }
+
+  return {
+    RecoveryPointArn: recoveryPointArn,
+    SourceBackupVaultName: sourceVault,
+    DestinationBackupVaultArn: destinationVaultArn,
+    IamRoleArn: iamRoleArn,
+    ...(idempotencyToken === undefined ? {} : { IdempotencyToken: idempotencyToken }),
+    ...(lifecycle === undefined ? {} : { Lifecycle: lifecycle }),
+  };
+}
+
+/** Parses and validates the query string of ListCopyJobs. */
+export function parseListCopyJobsQuery(params: URLSearchParams): ListCopyJobsQuery {
+  const query: ListCopyJobsQuery = {};
+  const single = (name: string): string | undefined => {
+    const values = params.getAll(name);
+    if (values.length > 1) {
+      throw invalid(name, `Query parameter '${name}' must be given at most once.`);
+    }
+    return values[0];
+  };
+
+  query.nextToken = single("nextToken");
+  const maxResults = single("maxResults");
+  if (maxResults !== undefined) {
+    const n = /^-?\d+$/.test(maxResults) ? Number(maxResults) : NaN;
+    if (!Number.isSafeInteger(n)) {
+      throw invalid("maxResults", `Value '${maxResults}' at 'maxResults' is not an integer.`);
+    }
+    if (n < MAX_RESULTS_RANGE.min || n > MAX_RESULTS_RANGE.max) {
+      throw invalid(
+        "maxResults",
+        `Value '${n}' at 'maxResults' failed to satisfy constraint: Member must have value ` +
+          `between ${MAX_RESULTS_RANGE.min} and ${MAX_RESULTS_RANGE.max}`,
+      );
+    }
+    query.maxResults = n;
+  }
+  query.resourceArn = single("resourceArn");
+  const state = single("state");
+  if (state !== undefined) {
+    if (!(COPY_JOB_STATES as readonly string[]).includes(state)) {
+      throw invalid(
+        "state",
+        `Value '${state}' at 'state' failed to satisfy constraint: Member must satisfy enum ` +
+          `value set: [${COPY_JOB_STATES.join(", ")}]`,
+      );
+    }
+    query.state = state as CopyJobState;
+  }
+  for (const name of ["createdBefore", "createdAfter", "completeBefore", "completeAfter"] as const) {
+    const value = single(name);
+    if (value !== undefined) query[name] = parseDateTime(name, value);
+  }
+  query.resourceType = single("resourceType");
+  if (query.resourceType !== undefined && !RESOURCE_TYPE_PATTERN.test(query.resourceType)) {
+    throw invalid(
+      "resourceType",
+      `Value '${query.resourceType}' at 'resourceType' failed to satisfy constraint: ` +
+        `Member must satisfy regular expression pattern: ${RESOURCE_TYPE_PATTERN.source}`,
+    );
+  }
+  query.destinationVaultArn = single("destinationVaultArn");
+  query.accountId = single("accountId");
+  if (query.accountId !== undefined && !ACCOUNT_ID_PATTERN.test(query.accountId)) {
+    throw invalid(
+      "accountId",
+      `Value '${query.accountId}' at 'accountId' failed to satisfy constraint: ` +
+        `Member must satisfy regular expression pattern: ${ACCOUNT_ID_PATTERN.source}`,
+    );
+  }
+  query.parentJobId = single("parentJobId");
+  query.messageCategory = single("messageCategory");
+
+  for (const key of Object.keys(query) as (keyof ListCopyJobsQuery)[]) {
+    if (query[key] === undefined) delete query[key];
+  }
+  return query;
+}
+
+/**
+ * Parses an RFC 3339 `date-time` (restJson1's format for timestamps in a query string), e.g.
+ * `2024-01-02T03:04:05Z` or `2024-01-02T03:04:05.123+02:00`, to epoch milliseconds.
+ */
+export function parseDateTime(member: string, value: string): number {
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.exec(value);
+  const ms = m ? Date.parse(value.toUpperCase()) : NaN;
+  if (!m || Number.isNaN(ms) || +m[2] > 12 || +m[3] > 31 || +m[4] > 23 || +m[5] > 59 ||
+    +m[6] > 60) {
+    throw invalid(
+      member,
+      `Value '${value}' at '${member}' is not a valid RFC 3339 date-time, e.g. 2024-01-02T03:04:05Z`,
+    );
+  }
+  return ms;
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiError("InvalidParameterValueException", "The request body is not valid JSON.");
+  }
+  if (!isObject(value)) {
+    throw new ApiError("InvalidParameterValueException", "The request body must be a JSON object.");
+  }
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function requiredString(body: Record<string, unknown>, member: string): string {
+  const value = optionalString(body, member);
+  if (value === undefined) {
+    throw new ApiError(
+      "MissingParameterValueException",
+      `Missing required parameter in input: "${member}"`,
+      { context: member },
+    );
+  }
+  return value;
+}
+
+function optionalString(body: Record<string, unknown>, member: string): string | undefined {
+  const value = body[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") {
+    throw invalid(member, `Invalid type for parameter ${member}, expected a string.`);
+  }
+  return value;
+}
+
+function optionalLifecycle(body: Record<string, unknown>): Lifecycle | undefined {
+  const value = body.Lifecycle;
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) {
+    throw invalid("Lifecycle", "Invalid type for parameter Lifecycle, expected an object.");
+  }
+  const lifecycle: Lifecycle = {};
+  for (const member of ["MoveToColdStorageAfterDays", "DeleteAfterDays"] as const) {
+    const days = value[member];
+    if (days === undefined || days === null) continue;
+    const path = `Lifecycle.${member}`;
+    if (typeof days !== "number" || !Number.isSafeInteger(days)) {
+      throw invalid(path, `Invalid type for parameter ${path}, expected an integer.`);
+    }
+    if (days !== -1 && days < 1) {
+      throw invalid(path, `${path} must be at least 1 day, or -1 to keep the copy indefinitely.`);
+    }
+    lifecycle[member] = days;
+  }
+  const optIn = value.OptInToArchiveForSupportedResources;
+  if (optIn !== undefined && optIn !== null) {
+    if (typeof optIn !== "boolean") {
+      throw invalid(
+        "Lifecycle.OptInToArchiveForSupportedResources",
+        "Invalid type for parameter Lifecycle.OptInToArchiveForSupportedResources, expected a boolean.",
+      );
+    }
+    lifecycle.OptInToArchiveForSupportedResources = optIn;
+  }
+  const cold = lifecycle.MoveToColdStorageAfterDays;
+  const deleteAfter = lifecycle.DeleteAfterDays;
+  if (cold !== undefined && cold > 0 && deleteAfter !== undefined && deleteAfter > 0 &&
+    deleteAfter < cold + 90) {
+    throw invalid(
+      "Lifecycle.DeleteAfterDays",
+      "DeleteAfterDays must be at least 90 days greater than MoveToColdStorageAfterDays.",
+    );
+  }
+  return lifecycle;
+}
+
+function invalid(member: string, message: string): ApiError {
+  return new ApiError("InvalidParameterValueException", message, { context: member });
+}

@@ -1,0 +1,58 @@
+/**
+ * backup-edge: AWS Backup for fetch-only runtimes (Cloudflare Workers, Deno, Node ≥ 20, Bun,
+ * browsers), generated from the AWS Backup Smithy model and signed with aws4fetch.
+ *
+ * Every operation is its own function, so a bundle holds only the operations it calls.
+ *
+ * @example Start a cross-Region copy and wait for it
+ * ```ts ignore
+ * import { BackupClient, startCopyJob, waitForCopyJob } from "./mod.ts";
+ *
+ * const client = new BackupClient({
+ *   region: "us-east-1",
+ *   credentials: { accessKeyId: "AKID…", secretAccessKey: "…" },
+ * });
+ * const { CopyJobId } = await startCopyJob(client, {
+ *   RecoveryPointArn: "arn:aws:backup:us-east-1:111122223333:recovery-point:1EB3B5E7",
+ *   SourceBackupVaultName: "Default",
+ *   DestinationBackupVaultArn: "arn:aws:backup:us-west-2:111122223333:backup-vault:dr",
+ *   IamRoleArn: "arn:aws:iam::111122223333:role/service-role/AWSBackupDefaultServiceRole",
+ *   Lifecycle: { DeleteAfterDays: 35 },
+ * });
+ * const job = await waitForCopyJob(client, { CopyJobId: CopyJobId! });
+ * console.log(job.State);
+ * ```
+ *
+ * @module
+ */
+
+export { BackupClient } from "./generated/client.ts";
+export * from "./generated/operations.ts";
+export * from "./generated/errors.ts";
+export * from "./generated/validators.ts";
+export type * from "./generated/types.ts";
+export type { EndpointParams } from "./generated/endpoints.ts";
+export {
+  type CopyJobProgress,
+  CopyJobFailedError,
+  type WaitForCopyJobOptions,
+  waitForCopyJob,
+  WaiterTimeoutError,
+} from "./waiters/wait_for_copy_job.ts";
+export {
+  EndpointError,
+  type ModeledErrorOptions,
+  RequestTimeoutError,
+  type ResponseMetadata,
+  ServiceException,
+  type ServiceExceptionOptions,
+  ValidationError,
+  type ValidationIssue,
+} from "./runtime/errors.ts";
+export type {
+  ClientConfig,
+  CredentialProvider,
+  Credentials,
+  FetchFunction,
+} from "./runtime/client.ts";
+export type { CallOptions, WithMetadata } from "./runtime/send.ts";

@@ -1,0 +1,138 @@
+/**
+ * The client: resolved configuration, credentials kept out of sight, and the fetch to use.
+ * Generated service clients (e.g. `BackupClient`) extend {@linkcode Client}.
+ *
+ * @module
+ */
+
+import { ValidationError, type ServiceException, type ServiceExceptionOptions } from "./errors.ts";
+import type { SerializeContext } from "./http.ts";
+import { uuidV4 } from "./serde.ts";
+import type { Credentials } from "./signer.ts";
+
+export type { Credentials };
+
+/** A function that returns fresh credentials (called before every attempt). */
+export type CredentialProvider = () => Promise<Credentials>;
+
+/** The `fetch` the client calls; it always receives a `Request`. */
+export type FetchFunction = (request: Request) => Promise<Response>;
+
+/** Options of a service client. */
+export interface ClientConfig {
+  /** AWS Region, e.g. `us-east-1`; used for the endpoint and for signing. */
+  region: string;
+  /** Static credentials, or a function returning them (for rotating credentials). */
+  credentials: Credentials | CredentialProvider;
+  /** Custom endpoint URL, e.g. `http://127.0.0.1:8080` for a local emulator. */
+  endpoint?: string;
+  /** Use the FIPS endpoint of the Region. */
+  useFipsEndpoint?: boolean;
+  /** Use the dual-stack (IPv4 and IPv6) endpoint of the Region. */
+  useDualstackEndpoint?: boolean;
+  /** The fetch to call; defaults to `globalThis.fetch`, looked up at call time. */
+  fetch?: FetchFunction;
+  /** Attempts per call, the first included; default 3. `1` disables retries. */
+  maxAttempts?: number;
+  /** Abort an attempt (and maybe retry) when it takes longer than this; default: no limit. */
+  requestTimeoutMs?: number;
+  /** Makes idempotency tokens; default: random UUID v4. */
+  idempotencyToken?: () => string;
+}
+
+/** Endpoint rule parameters taken from the configuration (AWS built-ins). */
+export interface EndpointConfig {
+  region: string;
+  useFipsEndpoint: boolean;
+  useDualstackEndpoint: boolean;
+  endpoint?: string;
+}
+
+/** What a generated client tells the runtime about its service. */
+export interface ServiceInfo {
+  /** SigV4 signing name, e.g. `backup`. */
+  signingName: string;
+  /** The generated endpoint rules, applied to the configuration. */
+  resolveEndpoint(config: EndpointConfig): { url: string };
+  /** Base class for errors the model does not name. */
+  exception: new (options: ServiceExceptionOptions) => ServiceException;
+}
+
+/** A configured client; pass it to operation functions such as `startCopyJob`. */
+export class Client implements SerializeContext {
+  /** AWS Region used for signing. */
+  readonly region: string;
+  /** The resolved endpoint URL every request goes to. */
+  readonly endpoint: string;
+  /** Attempts per call. */
+  readonly maxAttempts: number;
+  /** Per-attempt timeout in milliseconds, if any. */
+  readonly requestTimeoutMs?: number;
+  /** The service this client talks to. */
+  readonly service: ServiceInfo;
+  #credentials: Credentials | CredentialProvider;
+  #fetch?: FetchFunction;
+  #token?: () => string;
+
+  constructor(config: ClientConfig, service: ServiceInfo) {
+    const issues = [];
+    const { region, credentials, maxAttempts = 3, requestTimeoutMs } = config ?? {};
+    if (typeof region !== "string" || !/^[A-Za-z0-9-]{1,63}$/.test(region)) {
+      issues.push({ path: "region", message: "must be a Region name such as us-east-1" });
+    }
+    if (typeof credentials !== "function" && typeof credentials?.accessKeyId !== "string") {
+      issues.push({ path: "credentials", message: "must hold accessKeyId and secretAccessKey" });
+    }
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+      issues.push({ path: "maxAttempts", message: "must be an integer >= 1" });
+    }
+    if (requestTimeoutMs !== undefined && !(requestTimeoutMs > 0)) {
+      issues.push({ path: "requestTimeoutMs", message: "must be a positive number" });
+    }
+    if (issues.length) throw new ValidationError("client config", issues);
+    this.region = region;
+    this.maxAttempts = maxAttempts;
+    this.requestTimeoutMs = requestTimeoutMs;
+    this.service = service;
+    this.#credentials = credentials;
+    this.#fetch = config.fetch;
+    this.#token = config.idempotencyToken;
+    this.endpoint = service.resolveEndpoint({
+      region,
+      useFipsEndpoint: config.useFipsEndpoint ?? false,
+      useDualstackEndpoint: config.useDualstackEndpoint ?? false,
+      endpoint: config.endpoint,
+    }).url;
+  }
+
+  /** Current credentials: the static ones, or a fresh call of the provider. */
+  async credentials(): Promise<Credentials> {
+    const c = this.#credentials;
+    const resolved = typeof c === "function" ? await c() : c;
+    if (!resolved?.accessKeyId || !resolved.secretAccessKey) {
+      throw new TypeError("credentials must hold accessKeyId and secretAccessKey");
+    }
+    return resolved;
+  }
+
+  /** Sends a request with the configured fetch. */
+  fetch(request: Request): Promise<Response> {
+    return this.#fetch ? this.#fetch(request) : fetch(request);
+  }
+
+  /** A new idempotency token. */
+  idempotencyToken(): string {
+    return this.#token ? this.#token() : uuidV4();
+  }
+
+  /** The configuration without credentials, for logs and `JSON.stringify`. */
+  toJSON(): Record<string, unknown> {
+    return {
+      region: this.region,
+      endpoint: this.endpoint,
+      maxAttempts: this.maxAttempts,
+      requestTimeoutMs: this.requestTimeoutMs,
+      credentials: "[hidden]",
+    };
+  }
+}

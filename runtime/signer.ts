@@ -1,0 +1,40 @@
+/**
+ * SigV4 signing, delegated to aws4fetch: the runtime's only dependency.
+ *
+ * @module
+ */
+
+// A module imported by URL cannot see our deno.json import map, so this one line names the
+// package in full; every other file imports aws4fetch through here.
+// deno-lint-ignore no-import-prefix
+import { AwsV4Signer } from "npm:aws4fetch@1.0.20";
+
+/** AWS credentials; the secret never leaves this process except as a signature. */
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** What to sign and for which service and region; the region is never guessed from the host. */
+export interface SigningParams {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  credentials: Credentials;
+  service: string;
+  region: string;
+}
+
+/** Signs a request and returns it ready to hand to `fetch`. */
+export async function signRequest(params: SigningParams, signal?: AbortSignal): Promise<Request> {
+  const { credentials, ...rest } = params;
+  const signed = await new AwsV4Signer({ ...rest, ...credentials }).sign();
+  return new Request(signed.url, {
+    method: signed.method,
+    headers: signed.headers,
+    body: signed.body as BodyInit | undefined,
+    signal,
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * `waitForCopyJob`: polls `DescribeCopyJob` until the copy job ends.
+ *
+ * @module
+ */
+
+import type { BackupClient } from "../generated/client.ts";
+import { describeCopyJob } from "../generated/operations.ts";
+import type { CopyJob, CopyJobState } from "../generated/types.ts";
+import type { CallOptions } from "../runtime/send.ts";
+import { sleep } from "../runtime/send.ts";
+
+/** One poll's view of the job, given to `onProgress`. */
+export interface CopyJobProgress {
+  /** The job's state at this poll. */
+  state: CopyJobState | undefined;
+  /** The job as `DescribeCopyJob` returned it. */
+  job: CopyJob;
+  /** Milliseconds since waiting began. */
+  elapsedMs: number;
+  /** Number of this poll, from 1. */
+  poll: number;
+}
+
+/** Options of {@linkcode waitForCopyJob}. */
+export interface WaitForCopyJobOptions extends CallOptions {
+  /** Give up after this many milliseconds; default 3 hours. */
+  maxWaitMs?: number;
+  /** First delay between polls; it doubles (with jitter) up to `maxDelayMs`. Default 5 s. */
+  minDelayMs?: number;
+  /** Longest delay between polls; default 60 s. */
+  maxDelayMs?: number;
+  /** Called after every poll. */
+  onProgress?: (progress: CopyJobProgress) => void;
+}
+
+/** The copy job ended in the FAILED state. */
+export class CopyJobFailedError extends Error {
+  override name = "CopyJobFailedError";
+  constructor(readonly job: CopyJob) {
+    super(`Copy job ${job.CopyJobId} failed${job.StatusMessage ? `: ${job.StatusMessage}` : ""}`);
+  }
+}
+
+/** The copy job did not end within `maxWaitMs`. */
+export class WaiterTimeoutError extends Error {
+  override name = "WaiterTimeoutError";
+  constructor(readonly job: CopyJob | undefined, maxWaitMs: number) {
+    super(
+      `Copy job ${job?.CopyJobId ?? ""} still ${job?.State ?? "unknown"} after ${maxWaitMs} ms`,
+    );
+  }
+}
+
+const DONE: readonly (string | undefined)[] = ["COMPLETED", "PARTIAL"];
+
+/**
+ * Waits for a copy job to end. Resolves with the final job when it is COMPLETED or PARTIAL;
+ * rejects with {@linkcode CopyJobFailedError} when it FAILED, {@linkcode WaiterTimeoutError}
+ * after `maxWaitMs`, or the signal's reason when aborted.
+ *
+ * @example
+ * ```ts ignore
+ * const { CopyJobId } = await startCopyJob(client, input);
+ * const job = await waitForCopyJob(client, { CopyJobId: CopyJobId! }, {
+ *   onProgress: ({ state, elapsedMs }) => console.log(state, elapsedMs),
+ * });
+ * ```
+ */
+export async function waitForCopyJob(
+  client: BackupClient,
+  input: { CopyJobId: string },
+  options: WaitForCopyJobOptions = {},
+): Promise<CopyJob> {
+  const { maxWaitMs = 3 * 3600_000, minDelayMs = 5000, maxDelayMs = 60_000 } = options;
+  const started = Date.now();
+  let delay = minDelayMs;
+  for (let poll = 1;; poll++) {
+    const { CopyJob: job = {} } = await describeCopyJob(client, input, options);
+    const elapsedMs = Date.now() - started;
+    options.onProgress?.({ state: job.State, job, elapsedMs, poll });
+    if (DONE.includes(job.State)) return job;
+    if (job.State === "FAILED") throw new CopyJobFailedError(job);
+    const remaining = maxWaitMs - elapsedMs;
+    if (remaining <= 0) throw new WaiterTimeoutError(job, maxWaitMs);
+    await sleep(Math.min(remaining, delay * (0.5 + Math.random() / 2)), options.signal);
+    delay = Math.min(maxDelayMs, delay * 2);
+  }
+}
