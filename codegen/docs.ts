@@ -3,10 +3,12 @@
  * wraps text as a `/** … *\/` block.
  *
  * The text is Markdown-friendly: paragraphs are separated by a blank line, list items start
- * with `- ` (or `1. ` in ordered lists) and nest by indentation, `<code>` becomes a code span
- * and links read `text (url)`. It is safe inside a doc comment: `*\/` never appears, `@` at
- * the start of a word is escaped as `\@` (also inside code spans, where the backslash shows),
- * and outside code spans `<`, `>`, `{`, `}` and entity-like `&name;` are backslash-escaped.
+ * with `- ` (or `1. ` in ordered lists) and nest by indentation, `<code>` becomes a code span,
+ * links read `text (url)`, `<note>`/`<important>` paragraphs start with `Note: `/`Important: `
+ * and other inline tags are dropped with their text kept. It is safe inside a doc comment:
+ * `*\/` is written `*\\/`; an `@` after whitespace, `{`, `(`, `[` or a quote is written `\\@`
+ * (inside code spans too, where the backslash then shows); outside code spans `<`, `>`, `{`,
+ * `}` and entity-like `&name;` text are backslash-escaped.
  *
  * @module
  */
@@ -237,10 +239,9 @@ export function docsToText(html: string): string {
       }
     } else if (BLOCK_TAGS.has(name)) {
       flush();
-      if (!close && (name === "note" || name === "important")) {
-        label = name === "note" ? "Note: " : "Important: ";
-      } else if (close && (name === "note" || name === "important")) {
-        label = "";
+      // An admonition's first paragraph is labelled; an empty one leaves no label behind.
+      if (name === "note" || name === "important") {
+        label = close ? "" : name === "note" ? "Note: " : "Important: ";
       }
     }
     // Other tags (b, i, em, strong, span, …) are dropped and their text kept.
@@ -254,7 +255,7 @@ export function docsToText(html: string): string {
   }
   return out
     .replace(/\*\//g, "*\\/")
-    .replace(/(?<![\w\\])@/g, "\\@");
+    .replace(/(?<![^\s{(\['"])@/g, "\\@");
 }
 
 const MARKER_LIKE = /^(?:[-+*]|#{1,6}|>|\d+[.)]|=+)$/;

@@ -55,8 +55,12 @@ export async function differingFiles(files: GeneratedFiles, dir: URL): Promise<s
     const current = await Deno.readTextFile(new URL(name, dir)).catch(() => undefined);
     if (current !== text) differing.push(name);
   }
-  for await (const entry of Deno.readDir(dir).catch(() => [] as Deno.DirEntry[])) {
-    if (entry.isFile && !files.has(entry.name)) differing.push(entry.name);
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isFile && !files.has(entry.name)) differing.push(entry.name);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   return differing.sort();
 }

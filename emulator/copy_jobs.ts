@@ -167,7 +167,8 @@ export class CopyJobStore {
       input,
       sourceVaultArn,
       recoveryPoint,
-      destinationRecoveryPointArn: `arn:${destination.partition}:backup:${destination.region}:${destination.accountId}:recovery-point:${crypto.randomUUID()}`,
+      destinationRecoveryPointArn:
+        `arn:${destination.partition}:backup:${destination.region}:${destination.accountId}:recovery-point:${crypto.randomUUID()}`,
     };
     this.#jobs.push(job);
     this.#byId.set(job.id, job);
@@ -196,9 +197,13 @@ export class CopyJobStore {
     if (query.nextToken !== undefined) {
       const cursor = decodeToken(query.nextToken);
       if (!cursor || cursor.filters !== filters) {
-        throw new ApiError("InvalidParameterValueException", "The specified NextToken is invalid.", {
-          context: "nextToken",
-        });
+        throw new ApiError(
+          "InvalidParameterValueException",
+          "The specified NextToken is invalid.",
+          {
+            context: "nextToken",
+          },
+        );
       }
       candidates = candidates.filter((j) =>
         j.createdMs < cursor.createdMs || (j.createdMs === cursor.createdMs && j.seq < cursor.seq)
@@ -301,8 +306,8 @@ export class CopyJobStore {
     }
     if (finished) {
       view.CompletionDate = (job.createdMs + duration) / 1000;
-      view.MessageCategory = rp.messageCategory ?? (state === "COMPLETED" ? "SUCCESS" : undefined);
-      if (view.MessageCategory === undefined) delete view.MessageCategory;
+      const category = rp.messageCategory ?? (state === "COMPLETED" ? "SUCCESS" : undefined);
+      if (category !== undefined) view.MessageCategory = category;
       if (state !== "COMPLETED" && rp.statusMessage) view.StatusMessage = rp.statusMessage;
     }
     if (rp.resourceName !== undefined) view.ResourceName = rp.resourceName;
@@ -325,14 +330,18 @@ function matches(job: CopyJob, q: ListCopyJobsQuery): boolean {
   if (q.state !== undefined && job.State !== q.state) return false;
   if (q.createdBefore !== undefined && !(created < q.createdBefore)) return false;
   if (q.createdAfter !== undefined && !(created > q.createdAfter)) return false;
-  if (q.completeBefore !== undefined && !(completed !== undefined && completed < q.completeBefore)) {
+  if (
+    q.completeBefore !== undefined && !(completed !== undefined && completed < q.completeBefore)
+  ) {
     return false;
   }
   if (q.completeAfter !== undefined && !(completed !== undefined && completed > q.completeAfter)) {
     return false;
   }
   if (q.resourceType !== undefined && job.ResourceType !== q.resourceType) return false;
-  if (q.destinationVaultArn !== undefined && job.DestinationBackupVaultArn !== q.destinationVaultArn) {
+  if (
+    q.destinationVaultArn !== undefined && job.DestinationBackupVaultArn !== q.destinationVaultArn
+  ) {
     return false;
   }
   if (q.accountId !== undefined && job.AccountId !== q.accountId) return false;

@@ -44,9 +44,11 @@ export const DR_VAULT_NAME = "dr-vault";
 export const DR_VAULT_ARN =
   `arn:aws:backup:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:backup-vault:${DR_VAULT_NAME}`;
 /** ARN of the seeded destination vault in another region (us-west-2). */
-export const DR_VAULT_WEST_ARN = `arn:aws:backup:us-west-2:${DEMO_ACCOUNT_ID}:backup-vault:dr-vault-west`;
+export const DR_VAULT_WEST_ARN =
+  `arn:aws:backup:us-west-2:${DEMO_ACCOUNT_ID}:backup-vault:dr-vault-west`;
 /** ARN of the seeded destination vault in another account. */
-export const CROSS_ACCOUNT_VAULT_ARN = "arn:aws:backup:us-east-1:444455556666:backup-vault:central-archive";
+export const CROSS_ACCOUNT_VAULT_ARN =
+  "arn:aws:backup:us-east-1:444455556666:backup-vault:central-archive";
 
 /** Every seeded vault; those in the demo region and account can be copy sources. */
 export const DEMO_VAULT_ARNS: readonly string[] = Object.freeze([

@@ -7,13 +7,7 @@
  */
 
 import { type CopyJob, CopyJobStore, type RecoveryPointFixture } from "./copy_jobs.ts";
-import {
-  delay,
-  errorFaultResponse,
-  type Fault,
-  FaultQueue,
-  resetFaultResponse,
-} from "./faults.ts";
+import { delay, errorFaultResponse, type Fault, FaultQueue, resetFaultResponse } from "./faults.ts";
 import {
   DEMO_ACCOUNT_ID,
   DEMO_CREDENTIALS,
@@ -240,7 +234,13 @@ class EmulatorServer implements Emulator {
     entry.body = new TextDecoder().decode(body);
 
     const auth = await verifySigV4(
-      { method: request.method, path: url.pathname, search: entry.search, headers: request.headers, body },
+      {
+        method: request.method,
+        path: url.pathname,
+        search: entry.search,
+        headers: request.headers,
+        body,
+      },
       {
         credentials: this.#credentials,
         region: this.region,
@@ -257,10 +257,9 @@ class EmulatorServer implements Emulator {
       entry.fault = fault;
       if ("reset" in fault) return resetFaultResponse(entry.requestId);
       if ("status" in fault) return errorFaultResponse(entry.requestId, fault);
-      const waited = await delay(
-        fault.delayMs,
-        AbortSignal.any([this.#closing.signal, request.signal]),
-      );
+      // Only close() cuts a delay short: a client that gave up does not (reading
+      // request.signal makes Deno warn about its legacy abort semantics).
+      const waited = await delay(fault.delayMs, this.#closing.signal);
       if (!waited) {
         throw new ApiError("ServiceUnavailableException", "The emulator is shutting down.", {
           status: 503,
@@ -304,9 +303,13 @@ function decodeLabel(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new ApiError("InvalidParameterValueException", "CopyJobId is not validly percent-encoded.", {
-      context: "CopyJobId",
-    });
+    throw new ApiError(
+      "InvalidParameterValueException",
+      "CopyJobId is not validly percent-encoded.",
+      {
+        context: "CopyJobId",
+      },
+    );
   }
 }
 

@@ -55,9 +55,6 @@ export type VerifyResult =
   | { valid: true; accessKeyId: string }
   | { valid: false; error: ApiError };
 
-/** `ChecksumConstructor` as `@smithy/signature-v4` expects it. */
-type Sha256Constructor = NonNullable<ConstructorParameters<typeof SignatureV4>[0]["sha256"]>;
-
 /** A SHA-256 hash, or an HMAC-SHA-256 when given a secret, computed with WebCrypto. */
 export class WebCryptoSha256 {
   readonly #secret?: Uint8Array<ArrayBuffer>;
@@ -184,28 +181,28 @@ function parseAuthorization(header: string): ParsedAuthorization {
     const eq = part.indexOf("=");
     if (eq > 0) params.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
   }
-  const credential = params.get("Credential");
-  const signedHeaders = params.get("SignedHeaders");
-  const signature = params.get("Signature");
-  for (const [name, value] of [["Credential", credential], ["SignedHeaders", signedHeaders], [
-    "Signature",
-    signature,
-  ]]) {
+  const required = (name: string): string => {
+    const value = params.get(name);
     if (!value) {
       throw authError(
         "IncompleteSignatureException",
         `Authorization header requires '${name}' parameter. Authorization=${header}`,
       );
     }
-  }
-  const scope = credential!.split("/");
+    return value;
+  };
+  const credential = required("Credential");
+  const signedHeaders = required("SignedHeaders");
+  const signature = required("Signature");
+  const scope = credential.split("/");
   if (scope.length !== 5 || scope.some((s) => s === "")) {
     throw authError(
       "IncompleteSignatureException",
-      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
+      `Credential must have exactly 5 slash-delimited elements, e.g. ` +
+        `keyid/date/region/service/term, got '${credential}'`,
     );
   }
-  if (!/^[0-9a-fA-F]{64}$/.test(signature!)) {
+  if (!/^[0-9a-fA-F]{64}$/.test(signature)) {
     throw authError("InvalidSignatureException", STANDARD_MISMATCH_MESSAGE);
   }
   const [accessKeyId, scopeDate, scopeRegion, scopeService, scopeTerminator] = scope;
@@ -215,8 +212,8 @@ function parseAuthorization(header: string): ParsedAuthorization {
     scopeRegion,
     scopeService,
     scopeTerminator,
-    signedHeaders: signedHeaders!.split(";"),
-    signature: signature!,
+    signedHeaders: signedHeaders.split(";"),
+    signature,
   };
 }
 
@@ -328,7 +325,7 @@ async function resign(
       secretAccessKey: credential.secretAccessKey,
       ...(tokenSigned && credential.sessionToken ? { sessionToken: credential.sessionToken } : {}),
     },
-    sha256: WebCryptoSha256 as Sha256Constructor,
+    sha256: WebCryptoSha256,
     applyChecksum: false,
   });
   const host = request.headers.get("host") ?? "";

@@ -67,7 +67,9 @@ export interface ParsedArn {
 /** Splits `arn:partition:service:region:account:resource`; `undefined` if not an ARN. */
 export function parseArn(arn: string): ParsedArn | undefined {
   const parts = arn.split(":");
-  if (parts.length < 6 || parts[0] !== "arn" || !parts[1] || !parts[2] || !parts.slice(5).join(":")) {
+  if (
+    parts.length < 6 || parts[0] !== "arn" || !parts[1] || !parts[2] || !parts.slice(5).join(":")
+  ) {
     return undefined;
   }
   return {
@@ -105,8 +107,10 @@ export function parseStartCopyJobInput(bodyText: string): StartCopyJobInput {
     throw invalid("DestinationBackupVaultArn", `Invalid ARN: ${destinationVaultArn}`);
   }
   const role = parseArn(iamRoleArn);
-  if (!role || role.service !== "iam" || !ACCOUNT_ID_PATTERN.test(role.accountId) ||
-    !role.resource.startsWith("role/")) {
+  if (
+    !role || role.service !== "iam" || !ACCOUNT_ID_PATTERN.test(role.accountId) ||
+    !role.resource.startsWith("role/")
+  ) {
     throw invalid("IamRoleArn", `Invalid IAM role ARN: ${iamRoleArn}`);
   }
 
@@ -159,7 +163,9 @@ export function parseListCopyJobsQuery(params: URLSearchParams): ListCopyJobsQue
     }
     query.state = state as CopyJobState;
   }
-  for (const name of ["createdBefore", "createdAfter", "completeBefore", "completeAfter"] as const) {
+  for (
+    const name of ["createdBefore", "createdAfter", "completeBefore", "completeAfter"] as const
+  ) {
     const value = single(name);
     if (value !== undefined) query[name] = parseDateTime(name, value);
   }
@@ -194,11 +200,13 @@ export function parseListCopyJobsQuery(params: URLSearchParams): ListCopyJobsQue
  * `2024-01-02T03:04:05Z` or `2024-01-02T03:04:05.123+02:00`, to epoch milliseconds.
  */
 export function parseDateTime(member: string, value: string): number {
-  const m =
-    /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.exec(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
+    .exec(value);
   const ms = m ? Date.parse(value.toUpperCase()) : NaN;
-  if (!m || Number.isNaN(ms) || +m[2] > 12 || +m[3] > 31 || +m[4] > 23 || +m[5] > 59 ||
-    +m[6] > 60) {
+  if (
+    !m || Number.isNaN(ms) || +m[2] > 12 || +m[3] > 31 || +m[4] > 23 || +m[5] > 59 ||
+    +m[6] > 60
+  ) {
     throw invalid(
       member,
       `Value '${value}' at '${member}' is not a valid RFC 3339 date-time, e.g. 2024-01-02T03:04:05Z`,
@@ -277,8 +285,10 @@ function optionalLifecycle(body: Record<string, unknown>): Lifecycle | undefined
   }
   const cold = lifecycle.MoveToColdStorageAfterDays;
   const deleteAfter = lifecycle.DeleteAfterDays;
-  if (cold !== undefined && cold > 0 && deleteAfter !== undefined && deleteAfter > 0 &&
-    deleteAfter < cold + 90) {
+  if (
+    cold !== undefined && cold > 0 && deleteAfter !== undefined && deleteAfter > 0 &&
+    deleteAfter < cold + 90
+  ) {
     throw invalid(
       "Lifecycle.DeleteAfterDays",
       "DeleteAfterDays must be at least 90 days greater than MoveToColdStorageAfterDays.",

@@ -15,7 +15,8 @@
 /** Suffix AWS sometimes appends to `X-Amzn-Errortype` for Backup's own errors. */
 export const BACKUP_ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazonaws.backup/";
 /** Suffix AWS appends to `X-Amzn-Errortype` for errors of its authentication layer. */
-export const CORAL_ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.coral.service/";
+export const CORAL_ERROR_TYPE_SUFFIX =
+  ":http://internal.amazon.com/coral/com.amazon.coral.service/";
 
 /** An error shape of the AWS Backup model, with the HTTP status its traits imply. */
 interface ModeledError {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { formatTimestamp, type TimestampFormat } from "./schema.ts";
+import { toDateTime } from "./serde.ts";
 
 /** A request before endpoint resolution and signing. */
 export interface HttpRequest {
@@ -38,18 +38,18 @@ export interface SerializeContext {
 type QueryValue = string | number | boolean | Date;
 
 /**
- * Appends a `@httpQuery` member: lists repeat the key, timestamps use `format` (default
- * date-time), absent values are skipped.
+ * Appends a `@httpQuery` member: lists repeat the key, timestamps are written by `timestamp`
+ * (default date-time), absent values are skipped.
  */
 export function addQuery(
   query: [string, string][],
   key: string,
   value: QueryValue | QueryValue[] | undefined,
-  format: TimestampFormat = "date-time",
+  timestamp: (date: Date) => string | number = toDateTime,
 ): void {
   if (value == null) return;
   for (const item of Array.isArray(value) ? value : [value]) {
-    query.push([key, item instanceof Date ? String(formatTimestamp(item, format)) : String(item)]);
+    query.push([key, String(item instanceof Date ? timestamp(item) : item)]);
   }
 }
 

@@ -9,11 +9,8 @@
  */
 
 import type { ValidationIssue } from "./errors.ts";
-import { fromBase64, fromDateTime, fromEpochSeconds, fromHttpDate, toBase64 } from "./serde.ts";
-import { parseFloatValue, serializeFloat, toDateTime, toEpochSeconds, toHttpDate } from "./serde.ts";
-
-/** Smithy timestamp wire formats. */
-export type TimestampFormat = "epoch-seconds" | "date-time" | "http-date";
+import { fromBase64, fromEpochSeconds, parseFloatValue, serializeFloat } from "./serde.ts";
+import { toBase64, toEpochSeconds } from "./serde.ts";
 
 /** A scalar: no children, maybe constraints. */
 export interface ScalarSchema {
@@ -25,10 +22,13 @@ export interface ScalarSchema {
   min?: number;
   max?: number;
   pattern?: RegExp;
-  /** Timestamp format when it differs from the place's default. */
-  format?: TimestampFormat;
-  /** `@mediaType("application/json")` strings travel as base64 in headers. */
-  json?: true;
+  /**
+   * Wire form of the value (timestamps, blobs, special floats): the codec travels with the
+   * schema, so a bundle holds only the codecs its shapes use.
+   */
+  write?: (value: never) => unknown;
+  /** Typed form of a wire value; the inverse of `write`. */
+  read?: (wire: never) => unknown;
 }
 
 /** A list; `sparse` lists keep `null` items. */
@@ -87,18 +87,23 @@ export const STRING: ScalarSchema = { type: "string" };
 /** Integers of any width and int enums. */
 export const INTEGER: ScalarSchema = { type: "integer" };
 /** Floats and doubles (NaN and the infinities travel as strings). */
-export const FLOAT: ScalarSchema = { type: "float" };
+export const FLOAT: ScalarSchema = { type: "float", write: serializeFloat, read: parseFloatValue };
 /** Booleans. */
 export const BOOLEAN: ScalarSchema = { type: "boolean" };
-/** Timestamps in their place's default format. */
-export const TIMESTAMP: ScalarSchema = { type: "timestamp" };
+/** Timestamps, as epoch seconds: the JSON body's default format. */
+export const TIMESTAMP: ScalarSchema = {
+  type: "timestamp",
+  write: toEpochSeconds,
+  read: fromEpochSeconds,
+};
 /** Binary data, base64 in JSON. */
-export const BLOB: ScalarSchema = { type: "blob" };
+export const BLOB: ScalarSchema = { type: "blob", write: toBase64, read: fromBase64 };
 /** Untyped JSON documents. */
 export const DOCUMENT: ScalarSchema = { type: "document" };
 
 type Resolved = Exclude<Schema, () => Schema>;
-const resolve = (schema: Schema): Resolved => typeof schema === "function" ? schema() : schema;
+const resolve = (schema: Schema): Resolved =>
+  typeof schema === "function" ? resolve(schema()) : schema;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date) &&
   !(v instanceof Uint8Array);
@@ -197,12 +202,6 @@ export function toJson(schema: Schema, value: unknown): unknown {
   const s = resolve(schema);
   if (value == null) return value;
   switch (s.type) {
-    case "timestamp":
-      return formatTimestamp(value as Date, s.format ?? "epoch-seconds");
-    case "blob":
-      return toBase64(value as Uint8Array | string);
-    case "float":
-      return serializeFloat(value as number);
     case "list":
       return (value as unknown[]).map((item) => toJson(s.member, item));
     case "map": {
@@ -222,7 +221,7 @@ export function toJson(schema: Schema, value: unknown): unknown {
       return out;
     }
     default:
-      return value;
+      return s.write ? s.write(value as never) : value;
   }
 }
 
@@ -235,12 +234,6 @@ export function fromJson(schema: Schema, json: unknown): unknown {
   const s = resolve(schema);
   if (json == null) return undefined;
   switch (s.type) {
-    case "timestamp":
-      return parseTimestamp(json as string | number, s.format ?? "epoch-seconds");
-    case "blob":
-      return fromBase64(json as string);
-    case "float":
-      return parseFloatValue(json);
     case "list":
       return (json as unknown[]).flatMap((item) =>
         item == null ? (s.sparse ? [null] : []) : [fromJson(s.member, item)]
@@ -273,24 +266,6 @@ export function fromJson(schema: Schema, json: unknown): unknown {
       return out;
     }
     default:
-      return json;
+      return s.read ? s.read(json as never) : json;
   }
-}
-
-/** Writes a timestamp in one of Smithy's formats. */
-export function formatTimestamp(date: Date, format: TimestampFormat): string | number {
-  return format === "epoch-seconds"
-    ? toEpochSeconds(date)
-    : format === "date-time"
-    ? toDateTime(date)
-    : toHttpDate(date);
-}
-
-/** Reads a timestamp in one of Smithy's formats. */
-export function parseTimestamp(value: string | number, format: TimestampFormat): Date {
-  return format === "epoch-seconds"
-    ? fromEpochSeconds(value)
-    : format === "date-time"
-    ? fromDateTime(value as string)
-    : fromHttpDate(value as string);
 }

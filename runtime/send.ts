@@ -157,7 +157,7 @@ function serviceError<I, O>(
   if (modeled) {
     const [ErrorClass, schema] = modeled;
     const members = fromJson(schema, body) as Record<string, unknown>;
-    return new ErrorClass({ ...members, message, $metadata } as ServiceExceptionOptions);
+    return new ErrorClass({ ...members, message, $metadata } as ServiceExceptionOptions & Record<string, unknown>);
   }
   return new client.service.exception({
     name: code || "UnknownError",

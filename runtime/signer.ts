@@ -29,8 +29,8 @@ export interface SigningParams {
 
 /** Signs a request and returns it ready to hand to `fetch`. */
 export async function signRequest(params: SigningParams, signal?: AbortSignal): Promise<Request> {
-  const { credentials, ...rest } = params;
-  const signed = await new AwsV4Signer({ ...rest, ...credentials }).sign();
+  const { credentials, body, ...rest } = params;
+  const signed = await new AwsV4Signer({ ...rest, ...credentials, body: body as BodyInit }).sign();
   return new Request(signed.url, {
     method: signed.method,
     headers: signed.headers,

@@ -20,11 +20,9 @@ import {
   serializeDateTime,
   serializeFloat as refSerializeFloat,
 } from "@smithy/smithy-client";
+// @smithy/core is what @smithy/smithy-client 4.15.2 resolves to; it is not in the import map.
 // deno-lint-ignore no-import-prefix
-import {
-  fromBase64 as refFromBase64,
-  toBase64 as refToBase64,
-} from "npm:@smithy/core@3.41.0/serde";
+import * as core from "npm:@smithy/core@3.41.0/serde";
 // deno-lint-ignore no-import-prefix
 import { escapeUri } from "npm:@smithy/core@3.41.0/protocols";
 import {
@@ -621,12 +619,12 @@ Deno.test("toBase64 / fromBase64 match @smithy/core's util-base64", () => {
   samples.push(randomBytes(r, 40).subarray(7, 30));
   for (const b of samples) {
     const s = toBase64(b);
-    assert.equal(s, refToBase64(b));
-    assert.deepEqual(fromBase64(s), refFromBase64(s));
+    assert.equal(s, core.toBase64(b));
+    assert.deepEqual(fromBase64(s), core.fromBase64(s));
     assert.deepEqual(fromBase64(s), Uint8Array.from(b));
   }
   for (const s of [...SPECIALS, ...randomStrings(17, 500)]) {
-    assert.equal(toBase64(s), refToBase64(s), s);
+    assert.equal(toBase64(s), core.toBase64(s), s);
   }
 });
 
@@ -647,10 +645,10 @@ Deno.test("fromBase64 rejects what the reference rejects", () => {
   ];
   for (const s of bad) {
     assert.throws(() => fromBase64(s), TypeError, s);
-    assert.throws(() => refFromBase64(s), TypeError, s);
+    assert.throws(() => core.fromBase64(s), TypeError, s);
   }
   // Non-canonical trailing bits decode like the reference instead of failing.
-  assert.deepEqual(fromBase64("Zh=="), refFromBase64("Zh=="));
+  assert.deepEqual(fromBase64("Zh=="), core.fromBase64("Zh=="));
 });
 
 // ---------------------------------------------------------------- floats

@@ -76,7 +76,8 @@ export async function waitForCopyJob(
   const started = Date.now();
   let delay = minDelayMs;
   for (let poll = 1;; poll++) {
-    const { CopyJob: job = {} } = await describeCopyJob(client, input, options);
+    const { CopyJob: job } = await describeCopyJob(client, input, options);
+    if (!job) throw new TypeError(`DescribeCopyJob returned no CopyJob for ${input.CopyJobId}`);
     const elapsedMs = Date.now() - started;
     options.onProgress?.({ state: job.State, job, elapsedMs, poll });
     if (DONE.includes(job.State)) return job;

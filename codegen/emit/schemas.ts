@@ -41,12 +41,24 @@ function scalarType(shape: Shape): string {
 function needsOwnSchema(shape: Shape): boolean {
   if (!(shape.kind in SHARED_SCALARS)) return true;
   const c = shape.constraints;
-  return !!(c.length || c.range || c.pattern || shape.timestampFormat || isJsonString(shape));
+  return !!(c.length || c.range || c.pattern ||
+    (shape.timestampFormat && shape.timestampFormat !== "epoch-seconds"));
 }
 
-function isJsonString(shape: Shape): boolean {
-  return shape.kind === "string" && shape.mediaType === "application/json";
-}
+/** The runtime codec functions of each timestamp format: [write, read]. */
+export const TIMESTAMP_CODECS: Record<TimestampFormat, [string, string]> = {
+  "epoch-seconds": ["toEpochSeconds", "fromEpochSeconds"],
+  "date-time": ["toDateTime", "fromDateTime"],
+  "http-date": ["toHttpDate", "fromHttpDate"],
+};
+
+/** Codecs of the scalars that change form on the wire, by kind: [write, read]. */
+const CODECS: Record<string, [string, string]> = {
+  blob: ["toBase64", "fromBase64"],
+  float: ["serializeFloat", "parseFloatValue"],
+  double: ["serializeFloat", "parseFloatValue"],
+  bigDecimal: ["serializeFloat", "parseFloatValue"],
+};
 
 /** A regular expression literal for a Smithy (ECMA-262) pattern. */
 export function regexLiteral(pattern: string): string {
@@ -67,8 +79,9 @@ export function regexLiteral(pattern: string): string {
   return `/${out}/`;
 }
 
-/** Fields of a scalar schema: type, constraints and format. */
+/** Fields of a scalar schema: type, constraints and wire codecs. */
 function scalarFields(
+  file: SourceFile,
   shape: Shape,
   constraints: Constraints,
   format: TimestampFormat | undefined,
@@ -79,8 +92,13 @@ function scalarFields(
   if (constraints.range?.min !== undefined) fields.push(`min: ${constraints.range.min}`);
   if (constraints.range?.max !== undefined) fields.push(`max: ${constraints.range.max}`);
   if (constraints.pattern) fields.push(`pattern: ${regexLiteral(constraints.pattern)}`);
-  if (format) fields.push(`format: "${format}"`);
-  if (isJsonString(shape)) fields.push(`json: true`);
+  const codecs = shape.kind === "timestamp"
+    ? TIMESTAMP_CODECS[format ?? "epoch-seconds"]
+    : CODECS[shape.kind];
+  if (codecs) {
+    const serde = MODULES.runtime("serde");
+    fields.push(`write: ${file.use(serde, codecs[0])}`, `read: ${file.use(serde, codecs[1])}`);
+  }
   return fields;
 }
 
@@ -109,7 +127,7 @@ export function emitSchemas(service: Service): string {
     if (!target || !own || !(target.kind in SHARED_SCALARS)) return ref(member.target);
     const merged = { ...target.constraints, ...c };
     const format = member.timestampFormat ?? target.timestampFormat;
-    return `{ ${scalarFields(target, merged, format).join(", ")} }`;
+    return `{ ${scalarFields(file, target, merged, format).join(", ")} }`;
   };
 
   const memberEntry = (member: Member): string => {
@@ -163,7 +181,9 @@ export function emitSchemas(service: Service): string {
         return `{\n  type: "${shape.kind}",\n  members: {\n${members.join("\n")}\n  },\n}`;
       }
       default:
-        return `{ ${scalarFields(shape, shape.constraints, shape.timestampFormat).join(", ")} }`;
+        return `{ ${
+          scalarFields(file, shape, shape.constraints, shape.timestampFormat).join(", ")
+        } }`;
     }
   };
 

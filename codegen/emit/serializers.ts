@@ -7,7 +7,7 @@
 
 import type { Member, Operation, Service, StructureShape } from "../ir.ts";
 import { MODULES, operationNames, schemaName } from "./names.ts";
-import { httpLocation } from "./schemas.ts";
+import { httpLocation, TIMESTAMP_CODECS } from "./schemas.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `serializers.ts`. */
@@ -39,7 +39,7 @@ function emitSerializer(file: SourceFile, service: Service, op: Operation): void
   const query = members.filter((m) => m.http.query !== undefined);
   const body = members.filter((m) => !httpLocation(m));
   file.doc(`Builds the HTTP request of ${op.name}: \`${op.http.method} ${op.http.uri}\`.`);
-  const inputName = input ? "input" : "_input";
+  const inputName = members.length ? "input" : "_input";
   const contextName = tokens.length ? "context" : "_context";
   w.write(
     `export function ${names.serialize}(${inputName}: ${inputType}, ${contextName}: ${context}): ${request}`,
@@ -53,7 +53,9 @@ function emitSerializer(file: SourceFile, service: Service, op: Operation): void
     for (const m of query) {
       const format = m.timestampFormat ?? service.shapes.get(m.target)?.timestampFormat;
       const args = [`query`, JSON.stringify(m.http.query), `input.${m.name}`];
-      if (format && format !== "date-time") args.push(JSON.stringify(format));
+      if (format && format !== "date-time") {
+        args.push(file.use(MODULES.runtime("serde"), TIMESTAMP_CODECS[format][0]));
+      }
       w.writeLine(`${file.use(MODULES.runtime("http"), "addQuery")}(${args.join(", ")});`);
     }
     w.write("return").block(() => {
@@ -96,8 +98,8 @@ function labelValue(file: SourceFile, service: Service, member: Member): string 
   const value = `input.${member.name}`;
   if (target?.kind === "timestamp") {
     const format = member.timestampFormat ?? target.timestampFormat ?? "date-time";
-    const formatTimestamp = file.use(MODULES.runtime("schema"), "formatTimestamp");
-    return `String(${formatTimestamp}(${value}, "${format}"))`;
+    const write = file.use(MODULES.runtime("serde"), TIMESTAMP_CODECS[format][0]);
+    return `String(${write}(${value}))`;
   }
   return target?.kind === "string" || target?.kind === "enum" ? value : `String(${value})`;
 }

@@ -92,6 +92,10 @@ export function emitTypes(service: Service): string {
     file.doc(shape.doc, shape.sensitive ? ["Holds sensitive data: do not log it."] : []);
     switch (shape.kind) {
       case "structure":
+        if (!shape.members.length) {
+          w.writeLine(`export type ${shape.name} = Record<never, never>;`);
+          break;
+        }
         w.write(`export interface ${shape.name} `).inlineBlock(() => {
           for (const m of shape.members) {
             file.doc(m.doc, m.deprecated ? ["@deprecated"] : []);
@@ -112,7 +116,7 @@ export function emitTypes(service: Service): string {
         break;
       case "enum":
       case "intEnum": {
-        const open = shape.kind === "enum" ? "(string & {})" : "(number & {})";
+        const open = `(${shape.kind === "enum" ? "string" : "number"} & Record<never, never>)`;
         const values = shape.values.map((v) => JSON.stringify(v.value));
         // The open member keeps values added by newer service versions assignable.
         w.writeLine(`export type ${shape.name} = ${[...values, open].join(" | ")};`);
