@@ -272,7 +272,7 @@ Deno.test("compiler: assign, parseURL, getAttr paths, templates, headers, proper
         {
           type: "error",
           conditions: [{ fn: "isSet", argv: [{ ref: "Name" }] }],
-          error: "bad `{Name}` ${x} \\ {{y}} $",
+          error: "bad `{Name}` ${{x}} \\ {{y}} $",
         },
         {
           type: "tree",
@@ -291,7 +291,9 @@ Deno.test("compiler: assign, parseURL, getAttr paths, templates, headers, proper
               conditions: [],
               endpoint: {
                 url: "{url#scheme}://{url#authority}{url#path}",
-                headers: { "x-path": ["{url#normalizedPath}", "{{literal}}", getAttr("url", "scheme")] },
+                headers: {
+                  "x-path": ["{url#normalizedPath}", "{{literal}}", getAttr("url", "scheme")],
+                },
                 properties: {
                   authSchemes: [{ name: "sigv4", signingRegion: "{url#authority}", flag: true }],
                   nested: { list: ["a", 3, false], empty: {} },
@@ -419,7 +421,7 @@ Deno.test("compiler: parseArn, [index] paths, substring, uriEncode, host labels,
     ok("https://p.b--c.test", { Fips: false, Parts: ["p", "q"] }),
     err("no parts", { Parts: [] }),
   ]);
-  assert.match(source, /Parts: parts = \["d0", "d1"\]/);
+  assert.match(source, /Parts: parts = \["d0", ?"d1"\]/);
   assert.match(source, /fips \?\? false/);
 });
 
@@ -436,7 +438,10 @@ Deno.test("compiler: aws.partition results in templates and properties", async (
           conditions: [],
           endpoint: {
             url: "https://svc.{Region}.{PartitionResult#dnsSuffix}",
-            properties: { p: "{PartitionResult#name}", g: "{PartitionResult#implicitGlobalRegion}" },
+            properties: {
+              p: "{PartitionResult#name}",
+              g: "{PartitionResult#implicitGlobalRegion}",
+            },
           },
         }],
       }],
@@ -498,7 +503,9 @@ Deno.test("compiler: output is deterministic and imports only relative paths", a
     "./partitions.ts",
   ]);
   assert.match(a.partitions, /@aws-sdk\/util-endpoints@\d+\.\d+\.\d+/);
-  for (const text of [a.endpoints, a.partitions]) assert.doesNotMatch(text, /[:<] *any\b|\bas any\b/);
+  for (const text of [a.endpoints, a.partitions]) {
+    assert.doesNotMatch(text, /[:<] *any\b|\bas any\b/);
+  }
 });
 
 Deno.test("compiler: rejects what it cannot compile", () => {
