@@ -696,7 +696,7 @@ class Compiler {
     const inner = indent + depth;
     switch (rule.type) {
       case "endpoint":
-        this.line(inner, `return ${this.endpoint(rule.endpoint, scope, inner)};`);
+        this.line(inner, `return ${this.endpoint(rule.endpoint, scope)};`);
         break;
       case "error":
         this.use("EndpointError");
@@ -718,7 +718,7 @@ class Compiler {
     return depth === 0;
   }
 
-  private endpoint(e: EndpointSpec, scope: Scope, indent: number): string {
+  private endpoint(e: EndpointSpec, scope: Scope): string {
     const fields = [`url: ${this.string(e.url, scope, "endpoint url").code}`];
     const headers = Object.entries(e.headers);
     if (headers.length) {
@@ -730,21 +730,21 @@ class Compiler {
       fields.push(`headers: { ${entries.join(", ")} }`);
     }
     if (Object.keys(e.properties).length) {
-      fields.push(`properties: ${this.literal(e.properties, scope, indent)}`);
+      fields.push(`properties: ${this.literal(e.properties, scope)}`);
     }
     return `{ ${fields.join(", ")} }`;
   }
 
   /** A property value: nested records and arrays of templates, booleans and numbers. */
-  private literal(value: unknown, scope: Scope, indent: number): string {
+  private literal(value: unknown, scope: Scope): string {
     if (typeof value === "string") return this.template(value, scope).code;
     if (typeof value === "boolean" || typeof value === "number") return String(value);
     if (Array.isArray(value)) {
-      return `[${value.map((v) => this.literal(v, scope, indent)).join(", ")}]`;
+      return `[${value.map((v) => this.literal(v, scope)).join(", ")}]`;
     }
     if (isRecord(value)) {
       const entries = Object.entries(value).map(([k, v]) =>
-        `${propertyKey(k)}: ${this.literal(v, scope, indent)}`
+        `${propertyKey(k)}: ${this.literal(v, scope)}`
       );
       return entries.length ? `{ ${entries.join(", ")} }` : "{}";
     }

@@ -1,0 +1,34 @@
+/**
+ * A minimal production-style Worker that only starts copy jobs: credentials and Region from
+ * bindings, the StartCopyJob input as the request's JSON body, the output as JSON. It imports
+ * only `BackupClient` and `startCopyJob`, so its bundle shows what one operation costs
+ * (`deno task size`, tests/workers_test.ts).
+ *
+ * @module
+ */
+
+import { BackupClient, startCopyJob, type StartCopyJobInput } from "../../mod.ts";
+
+interface Env {
+  AWS_REGION: string;
+  AWS_ACCESS_KEY_ID: string;
+  AWS_SECRET_ACCESS_KEY: string;
+  /** Optional endpoint override, e.g. a local emulator. */
+  BACKUP_ENDPOINT?: string;
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const client = new BackupClient({
+      region: env.AWS_REGION,
+      endpoint: env.BACKUP_ENDPOINT,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+    });
+    try {
+      const output = await startCopyJob(client, await request.json() as StartCopyJobInput);
+      return Response.json(output);
+    } catch (error) {
+      return new Response(String(error), { status: 502 });
+    }
+  },
+};

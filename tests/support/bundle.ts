@@ -1,0 +1,59 @@
+/**
+ * Bundles an entry module into one JavaScript file with `deno bundle` (the same Deno binary that
+ * runs the caller), for the runtime tests and the size benchmark.
+ *
+ * @module
+ */
+
+/** Directory bundles go to unless `outFile` says otherwise (gitignored). */
+export const DEFAULT_OUT_DIR: URL = new URL("../.out/bundles/", import.meta.url);
+
+/** Options of {@linkcode bundle}. */
+export interface BundleOptions {
+  /** `browser` (default): no Deno or Node APIs assumed; `deno`: may use Deno's. */
+  platform?: "browser" | "deno";
+  /** Minify the output; default true. */
+  minify?: boolean;
+  /** Output file path or URL; default `tests/.out/bundles/<entry>.<platform>[.min].js`. */
+  outFile?: string | URL;
+  /** Extension of the default output file, e.g. `.mjs` for Node; default `.js`. */
+  extension?: string;
+}
+
+/** Bundles `entry` (a path or file URL) and returns the absolute path of the bundle. */
+export async function bundle(entry: string | URL, options: BundleOptions = {}): Promise<string> {
+  const { platform = "browser", minify = true, extension = ".js" } = options;
+  const entryPath = entry instanceof URL ? fromFileUrl(entry) : entry;
+  const base = entryPath.replace(/^.*\//, "").replace(/\.[cm]?[jt]sx?$/, "");
+  const outPath = options.outFile === undefined
+    ? fromFileUrl(new URL(`${base}.${platform}${minify ? ".min" : ""}${extension}`, DEFAULT_OUT_DIR))
+    : options.outFile instanceof URL
+    ? fromFileUrl(options.outFile)
+    : options.outFile;
+  await Deno.mkdir(outPath.replace(/\/[^/]*$/, "") || "/", { recursive: true });
+
+  const args = ["bundle", `--platform=${platform}`, "--format=esm", "-o", outPath];
+  if (minify) args.push("--minify");
+  args.push(entryPath);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: fromFileUrl(new URL("../../", import.meta.url)),
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    const decoder = new TextDecoder();
+    throw new Error(
+      `deno ${args.join(" ")} failed (exit ${output.code}):\n` +
+        decoder.decode(output.stdout) + decoder.decode(output.stderr),
+    );
+  }
+  return outPath;
+}
+
+function fromFileUrl(url: URL): string {
+  if (url.protocol !== "file:") throw new TypeError(`Not a file URL: ${url}`);
+  return decodeURIComponent(url.pathname);
+}
