@@ -28,16 +28,17 @@
 
 export { BackupClient } from "./generated/client.ts";
 export * from "./generated/operations.ts";
+export * from "./generated/paginators.ts";
 export * from "./generated/errors.ts";
 export * from "./generated/validators.ts";
 export type * from "./generated/types.ts";
 export type { EndpointParams } from "./generated/endpoints.ts";
 export {
-  type CopyJobProgress,
   CopyJobFailedError,
-  type WaitForCopyJobOptions,
-  waitForCopyJob,
+  type CopyJobProgress,
   WaiterTimeoutError,
+  waitForCopyJob,
+  type WaitForCopyJobOptions,
 } from "./waiters/wait_for_copy_job.ts";
 export {
   EndpointError,
@@ -56,3 +57,4 @@ export type {
   FetchFunction,
 } from "./runtime/client.ts";
 export type { CallOptions, WithMetadata } from "./runtime/send.ts";
+export { PaginationError, type Paginator, type PaginatorOptions } from "./runtime/paginate.ts";

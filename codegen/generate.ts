@@ -13,6 +13,7 @@ import { emitDeserializers } from "./emit/deserializers.ts";
 import { emitEndpoints, loadPartitionsData } from "./emit/endpoints.ts";
 import { emitErrors } from "./emit/errors.ts";
 import { emitOperations } from "./emit/operations.ts";
+import { emitPaginators } from "./emit/paginators.ts";
 import { emitSchemas } from "./emit/schemas.ts";
 import { emitSerializers } from "./emit/serializers.ts";
 import { emitTypes } from "./emit/types.ts";
@@ -57,6 +58,7 @@ export async function generate(options: GenerateOptions): Promise<GeneratedFiles
     ["deserializers.ts", "Response deserializers", emitDeserializers(service)],
     ["errors.ts", "Errors", emitErrors(service)],
     ["operations.ts", "Operations", emitOperations(service)],
+    ["paginators.ts", "Paginators", emitPaginators(service)],
     ["client.ts", "Client", emitClient(service)],
     ["endpoints.ts", "Endpoint rules", endpoints.endpoints],
     ["partitions.ts", `Partition data from ${partitionsSource}`, endpoints.partitions],

@@ -66,7 +66,15 @@ const SCALARS = new Set<string>([
   "document",
 ]);
 
-const NUMERIC_OR_BOOLEAN = new Set(["boolean", "byte", "short", "integer", "long", "float", "double"]);
+const NUMERIC_OR_BOOLEAN = new Set([
+  "boolean",
+  "byte",
+  "short",
+  "integer",
+  "long",
+  "float",
+  "double",
+]);
 
 /** Prelude shapes, as Smithy 2.0 defines them. */
 const PRELUDE: Record<string, AstShape> = (() => {
@@ -82,7 +90,11 @@ const PRELUDE: Record<string, AstShape> = (() => {
       traits: { "smithy.api#default": type === "boolean" ? false : 0 },
     };
   }
-  prelude["smithy.api#Unit"] = { type: "structure", members: {}, traits: { "smithy.api#unitType": {} } };
+  prelude["smithy.api#Unit"] = {
+    type: "structure",
+    members: {},
+    traits: { "smithy.api#unitType": {} },
+  };
   return prelude;
 })();
 
@@ -153,7 +165,9 @@ export function loadService(model: string | unknown, options: LoadOptions = {}):
     }
   };
 
-  const servicePagination = serviceTraits["smithy.api#paginated"] as Partial<Pagination> | undefined;
+  const servicePagination = serviceTraits["smithy.api#paginated"] as
+    | Partial<Pagination>
+    | undefined;
   const operations = collectOperations(serviceShape, get).map((id) =>
     toOperation(id, get(id), servicePagination)
   );
@@ -257,7 +271,9 @@ function toOperation(
   const paginated = traits["smithy.api#paginated"] as Partial<Pagination> | undefined;
   const merged = paginated ? { ...servicePagination, ...paginated } : undefined;
   const endpoint = traits["smithy.api#endpoint"] as { hostPrefix: string } | undefined;
-  const compression = traits["smithy.api#requestCompression"] as { encodings: string[] } | undefined;
+  const compression = traits["smithy.api#requestCompression"] as
+    | { encodings: string[] }
+    | undefined;
   const target = (ref?: { target: string }) =>
     ref && ref.target !== "smithy.api#Unit" ? ref.target : undefined;
   return {
@@ -357,7 +373,12 @@ function toShape(
   }
 }
 
-function toMember(name: string, ast: AstMember, v1: boolean, get: (id: string) => AstShape): Member {
+function toMember(
+  name: string,
+  ast: AstMember,
+  v1: boolean,
+  get: (id: string) => AstShape,
+): Member {
   const traits = ast.traits ?? {};
   const target = get(ast.target);
   const has = (trait: string) => `smithy.api#${trait}` in traits;
@@ -379,7 +400,9 @@ function toMember(name: string, ast: AstMember, v1: boolean, get: (id: string) =
   if (has("httpQuery")) http.query = traits["smithy.api#httpQuery"] as string;
   if (has("httpQueryParams")) http.queryParams = true;
   if (has("httpHeader")) http.header = traits["smithy.api#httpHeader"] as string;
-  if (has("httpPrefixHeaders")) http.prefixHeaders = traits["smithy.api#httpPrefixHeaders"] as string;
+  if (has("httpPrefixHeaders")) {
+    http.prefixHeaders = traits["smithy.api#httpPrefixHeaders"] as string;
+  }
   if (has("httpPayload")) http.payload = true;
   if (has("httpResponseCode")) http.responseCode = true;
   if (has("hostLabel")) http.hostLabel = true;

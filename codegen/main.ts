@@ -84,7 +84,9 @@ async function main(args: string[]): Promise<number> {
     );
     return 0;
   }
-  const out = values.out ? new URL(`${values.out.replace(/\/?$/, "/")}`, `file://${Deno.cwd()}/`) : DEFAULT_OUT;
+  const out = values.out
+    ? new URL(`${values.out.replace(/\/?$/, "/")}`, `file://${Deno.cwd()}/`)
+    : DEFAULT_OUT;
   const { files, sha256, origin } = await generateFormatted({
     model: values.model,
     service: values.service,

@@ -13,8 +13,10 @@
 
 import type { PartitionData } from "../runtime/endpoint_functions.ts";
 
-/** The partitions in lookup order: name, DNS suffix, dual-stack DNS suffix, FIPS support,
- * dual-stack support, implicit global region, region pattern, explicit regions. */
+/**
+ * The partitions in lookup order. Each entry: name, DNS suffix, dual-stack DNS suffix, FIPS
+ * support, dual-stack support, implicit global region, region pattern, explicit regions.
+ */
 export const PARTITIONS: readonly PartitionData[] = [
   [
     "aws",

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ValidationError, type ServiceException, type ServiceExceptionOptions } from "./errors.ts";
+import { type ServiceException, type ServiceExceptionOptions, ValidationError } from "./errors.ts";
 import type { SerializeContext } from "./http.ts";
 import { uuidV4 } from "./serde.ts";
 import type { Credentials } from "./signer.ts";

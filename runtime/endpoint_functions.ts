@@ -64,6 +64,7 @@ export function partition(data: readonly PartitionData[], region: string): Parti
   );
 }
 
+/** The `aws.partition` result for a partition entry, with any per-region overrides. */
 function partitionOf(p: PartitionData, overrides?: Partial<Partition>): Partition {
   return {
     name: p[0],
@@ -92,7 +93,7 @@ export interface Url {
 
 /** `parseURL`: splits an `http(s)` URL; `undefined` when it is not one or has a query. */
 export function parseURL(value: string): Url | undefined {
-  const m = /^(https?):\/\/(?:[^/?#@]*@)?(\[[\da-f:.]+\]|[^/?#:[\]]+)(:\d+)?(\/[^?#]*)?$/i.exec(
+  const m = /^(https?):\/\/(?:[^/?#@]*@)?(\[[\da-f:.]+\]|[^/?#:@[\]]+)(:\d+)?(\/[^?#]*)?$/i.exec(
     value,
   );
   if (!m) return;

@@ -28,7 +28,9 @@ export interface ServiceExceptionOptions {
 }
 
 /** What a modeled error class is built from: metadata, message and its modeled members. */
-export type ModeledErrorOptions<Members> = Omit<ServiceExceptionOptions, "name" | "$fault"> & Members;
+export type ModeledErrorOptions<Members> =
+  & Omit<ServiceExceptionOptions, "name" | "$fault">
+  & Members;
 
 /** An error answered by the service, modeled or not. */
 export class ServiceException extends Error {

@@ -124,8 +124,12 @@ export function validate(schema: Schema, value: unknown, path: string, issues: V
   const s = resolve(schema);
   const fail = (message: string) => issues.push({ path, message });
   const length = (n: number) => {
-    if (n < (s as ScalarSchema).minLength!) fail(`length must be >= ${(s as ScalarSchema).minLength}`);
-    if (n > (s as ScalarSchema).maxLength!) fail(`length must be <= ${(s as ScalarSchema).maxLength}`);
+    if (n < (s as ScalarSchema).minLength!) {
+      fail(`length must be >= ${(s as ScalarSchema).minLength}`);
+    }
+    if (n > (s as ScalarSchema).maxLength!) {
+      fail(`length must be <= ${(s as ScalarSchema).maxLength}`);
+    }
   };
   switch (s.type) {
     case "string":
@@ -188,7 +192,13 @@ export function validate(schema: Schema, value: unknown, path: string, issues: V
   }
 }
 
-function child(schema: Schema, v: unknown, path: string, sparse: unknown, issues: ValidationIssue[]) {
+function child(
+  schema: Schema,
+  v: unknown,
+  path: string,
+  sparse: unknown,
+  issues: ValidationIssue[],
+) {
   if (v != null) validate(schema, v, path, issues);
   else if (!sparse) issues.push({ path, message: "must not be null" });
 }

@@ -14,7 +14,12 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "./errors.ts";
-import { type HttpRequest, type HttpResponse, parseJsonBody, type SerializeContext } from "./http.ts";
+import {
+  type HttpRequest,
+  type HttpResponse,
+  parseJsonBody,
+  type SerializeContext,
+} from "./http.ts";
 import { fromJson, type Schema } from "./schema.ts";
 import { encodeQuery } from "./serde.ts";
 import { signRequest } from "./signer.ts";
@@ -157,7 +162,9 @@ function serviceError<I, O>(
   if (modeled) {
     const [ErrorClass, schema] = modeled;
     const members = fromJson(schema, body) as Record<string, unknown>;
-    return new ErrorClass({ ...members, message, $metadata } as ServiceExceptionOptions & Record<string, unknown>);
+    return new ErrorClass(
+      { ...members, message, $metadata } as ServiceExceptionOptions & Record<string, unknown>,
+    );
   }
   return new client.service.exception({
     name: code || "UnknownError",

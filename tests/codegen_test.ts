@@ -48,17 +48,29 @@ const MODEL_V2 = {
     [id("PutReportInput")]: {
       type: "structure",
       members: {
-        City: { target: id("CityName"), traits: { "smithy.api#httpLabel": {}, "smithy.api#required": {} } },
-        Path: { target: "smithy.api#String", traits: { "smithy.api#httpLabel": {}, "smithy.api#required": {} } },
+        City: {
+          target: id("CityName"),
+          traits: { "smithy.api#httpLabel": {}, "smithy.api#required": {} },
+        },
+        Path: {
+          target: "smithy.api#String",
+          traits: { "smithy.api#httpLabel": {}, "smithy.api#required": {} },
+        },
         Day: { target: "smithy.api#Timestamp", traits: { "smithy.api#httpQuery": "day" } },
         Epoch: {
           target: "smithy.api#Timestamp",
-          traits: { "smithy.api#httpQuery": "epoch", "smithy.api#timestampFormat": "epoch-seconds" },
+          traits: {
+            "smithy.api#httpQuery": "epoch",
+            "smithy.api#timestampFormat": "epoch-seconds",
+          },
         },
         Tags: { target: id("TagList"), traits: { "smithy.api#httpQuery": "tag" } },
         Count: { target: id("SmallCount"), traits: { "smithy.api#httpQuery": "count" } },
         Token: { target: "smithy.api#String", traits: { "smithy.api#idempotencyToken": {} } },
-        When: { target: "smithy.api#Timestamp", traits: { "smithy.api#timestampFormat": "date-time" } },
+        When: {
+          target: "smithy.api#Timestamp",
+          traits: { "smithy.api#timestampFormat": "date-time" },
+        },
         Details: { target: id("Details"), traits: { "smithy.api#jsonName": "details_json" } },
         Kind: { target: id("Kind") },
         Level: { target: id("Level") },
@@ -75,7 +87,10 @@ const MODEL_V2 = {
       members: {
         Id: { target: "smithy.api#String" },
         Flag: { target: "smithy.api#Boolean", traits: { "smithy.api#default": false } },
-        When: { target: "smithy.api#Timestamp", traits: { "smithy.api#timestampFormat": "date-time" } },
+        When: {
+          target: "smithy.api#Timestamp",
+          traits: { "smithy.api#timestampFormat": "date-time" },
+        },
         Choice: { target: id("Choice") },
         Tree: { target: id("Node") },
         Data: { target: "smithy.api#Blob" },
@@ -127,7 +142,10 @@ const MODEL_V2 = {
     [id("AttrKey")]: { type: "string", traits: { "smithy.api#pattern": "^[a-z]+$" } },
     [id("BadInput")]: {
       type: "structure",
-      members: { Reason: { target: "smithy.api#String" }, Message: { target: "smithy.api#String" } },
+      members: {
+        Reason: { target: "smithy.api#String" },
+        Message: { target: "smithy.api#String" },
+      },
       traits: { "smithy.api#error": "client", "smithy.api#httpError": 422 },
     },
     [id("Busy")]: {
@@ -152,7 +170,10 @@ const MODEL_V1 = {
       type: "operation",
       input: t("ListCitiesInput"),
       output: t("ListCitiesOutput"),
-      traits: { "smithy.api#http": { method: "GET", uri: "/cities", code: 200 }, "smithy.api#readonly": {} },
+      traits: {
+        "smithy.api#http": { method: "GET", uri: "/cities", code: 200 },
+        "smithy.api#readonly": {},
+      },
     },
     [id("ListCitiesInput")]: {
       type: "structure",
@@ -180,7 +201,10 @@ const MODEL_V1 = {
         ],
       },
     },
-    [id("Max")]: { type: "integer", traits: { "smithy.api#box": {}, "smithy.api#range": { min: 1 } } },
+    [id("Max")]: {
+      type: "integer",
+      traits: { "smithy.api#box": {}, "smithy.api#range": { min: 1 } },
+    },
     [id("Total")]: { type: "integer" },
     [id("NameSet")]: { type: "set", member: { target: "smithy.api#String" } },
   },
@@ -193,14 +217,19 @@ Deno.test("loader: Smithy 2.0 enums, intEnums, defaults, unions, recursion, serv
   assert.match(service.doc!, /^The \W*weather\W* service\.$/, "HTML converted to text");
   assert.deepEqual(service.operations.map((o) => o.name), ["GetNothing", "PutReport"]);
   const kind = service.shapes.get(id("Kind")) as EnumShape;
-  assert.deepEqual(kind.values.map((v) => [v.name, v.value]), [["SUNNY", "sunny"], ["RAINY", "rainy"]]);
+  assert.deepEqual(kind.values.map((v) => [v.name, v.value]), [["SUNNY", "sunny"], [
+    "RAINY",
+    "rainy",
+  ]]);
   const level = service.shapes.get(id("Level")) as EnumShape;
   assert.deepEqual(level.values.map((v) => v.value), [1, 2]);
   const output = service.shapes.get(id("PutReportOutput")) as StructureShape;
   assert.equal(output.members.find((m) => m.name === "Flag")?.default, false);
   assert.equal(service.shapes.get(id("Choice"))?.kind, "union");
   assert.equal(service.shapes.get(id("Busy"))?.kind, "structure");
-  assert.deepEqual((service.shapes.get(id("Busy")) as StructureShape).retryable, { throttling: true });
+  assert.deepEqual((service.shapes.get(id("Busy")) as StructureShape).retryable, {
+    throttling: true,
+  });
   assert.equal(service.shapes.get("smithy.api#Unit"), undefined);
 });
 
@@ -240,8 +269,14 @@ Deno.test("generated 2.0 client type-checks and serializes every binding as rest
   });
   const check = await typeCheck([new URL("operations.ts", generated)]);
   assert.ok(check.ok, check.output);
-  assert.match(files.get("types.ts")!, /export type Kind = "sunny" \| "rainy" \| \(string & Record<never, never>\);/);
-  assert.match(files.get("types.ts")!, /export type Level = 1 \| 2 \| \(number & Record<never, never>\);/);
+  assert.match(
+    files.get("types.ts")!,
+    /export type Kind = "sunny" \| "rainy" \| \(string & Record<never, never>\);/,
+  );
+  assert.match(
+    files.get("types.ts")!,
+    /export type Level = 1 \| 2 \| \(number & Record<never, never>\);/,
+  );
   assert.match(files.get("operations.ts")!, /Puts a report & returns it\./);
   assert.match(files.get("errors.ts")!, /class BadInput extends WeatherServiceServiceException/);
 

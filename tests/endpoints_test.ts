@@ -575,6 +575,8 @@ Deno.test("runtime: aws.partition", async () => {
 });
 
 Deno.test("runtime: parseURL", () => {
+  // `path` is the path as written, "" here (as in the reference engines; S3's endpoint tests
+  // rely on it: `{url#scheme}://{Bucket}.{url#authority}{url#path}` has no trailing slash).
   assert.deepEqual(parseURL("https://example.com"), {
     scheme: "https",
     authority: "example.com",

@@ -17,8 +17,8 @@ import {
   ServiceUnavailableException,
   startCopyJob,
   type StartCopyJobInput,
-  waitForCopyJob,
   WaiterTimeoutError,
+  waitForCopyJob,
 } from "../mod.ts";
 import {
   BACKUP_ERROR_TYPE_SUFFIX,
@@ -44,7 +44,10 @@ const input: StartCopyJobInput = {
   IamRoleArn: DEMO_IAM_ROLE_ARN,
 };
 
-function clientFor(emulator: Emulator, extra: Partial<ConstructorParameters<typeof BackupClient>[0]> = {}) {
+function clientFor(
+  emulator: Emulator,
+  extra: Partial<ConstructorParameters<typeof BackupClient>[0]> = {},
+) {
   return new BackupClient({
     region: DEMO_REGION,
     endpoint: emulator.url,
@@ -138,9 +141,14 @@ Deno.test("every modeled error of StartCopyJob and DescribeCopyJob arrives as it
         "",
       ],
       [
-        () => startCopyJob(client, { ...input, IdempotencyToken: "t1" }).then(() =>
-          startCopyJob(client, { ...input, IdempotencyToken: "t1", Lifecycle: { DeleteAfterDays: 9 } })
-        ),
+        () =>
+          startCopyJob(client, { ...input, IdempotencyToken: "t1" }).then(() =>
+            startCopyJob(client, {
+              ...input,
+              IdempotencyToken: "t1",
+              Lifecycle: { DeleteAfterDays: 9 },
+            })
+          ),
         InvalidRequestException,
         "",
       ],
@@ -156,10 +164,12 @@ Deno.test("every modeled error of StartCopyJob and DescribeCopyJob arrives as it
     // The client's validation stops missing members before sending, so the emulator's
     // MissingParameterValueException and ServiceUnavailableException come through faults.
     const single = clientFor(emulator, { maxAttempts: 1 });
-    for (const [status, type, ErrorClass] of [
-      [400, "MissingParameterValueException", MissingParameterValueException],
-      [500, "ServiceUnavailableException", ServiceUnavailableException],
-    ] as const) {
+    for (
+      const [status, type, ErrorClass] of [
+        [400, "MissingParameterValueException", MissingParameterValueException],
+        [500, "ServiceUnavailableException", ServiceUnavailableException],
+      ] as const
+    ) {
       emulator.injectFaults({ status, errorType: type, errorTypeSuffix: BACKUP_ERROR_TYPE_SUFFIX });
       const e = await startCopyJob(single, input).catch((e) => e);
       assert.ok(e instanceof ErrorClass, e.name);
@@ -220,7 +230,10 @@ Deno.test("requestTimeoutMs aborts a hung attempt; the retry succeeds", () =>
     assert.equal(started.$metadata.attempts, 2);
     assert.equal(emulator.jobs().length, 1);
     emulator.injectFaults({ delayMs: 5000 });
-    const e = await startCopyJob(clientFor(emulator, { requestTimeoutMs: 200, maxAttempts: 1 }), input)
+    const e = await startCopyJob(
+      clientFor(emulator, { requestTimeoutMs: 200, maxAttempts: 1 }),
+      input,
+    )
       .catch((e) => e);
     assert.ok(e instanceof RequestTimeoutError);
   }));
@@ -272,7 +285,10 @@ Deno.test("waitForCopyJob reports progress and resolves with the COMPLETED job",
 Deno.test("waitForCopyJob rejects with CopyJobFailedError on FAILED, and times out", () =>
   withEmulator(async (emulator) => {
     const client = clientFor(emulator);
-    const failing = await startCopyJob(client, { ...input, RecoveryPointArn: RECOVERY_POINT_FAILING_ARN });
+    const failing = await startCopyJob(client, {
+      ...input,
+      RecoveryPointArn: RECOVERY_POINT_FAILING_ARN,
+    });
     const e = await waitForCopyJob(client, { CopyJobId: failing.CopyJobId! }, {
       minDelayMs: 50,
       maxDelayMs: 100,

@@ -68,7 +68,10 @@ Deno.test("minimal StartCopyJob: PUT /copy-jobs with a JSON body and a fresh UUI
   assert.match(request.headers.get("authorization")!, /\/us-east-1\/backup\/aws4_request/);
   assert.match(request.headers.get("x-amz-date")!, /^\d{8}T\d{6}Z$/);
   const body = JSON.parse(request.body);
-  assert.match(body.IdempotencyToken, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.match(
+    body.IdempotencyToken,
+    /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+  );
   delete body.IdempotencyToken;
   assert.deepEqual(body, minimal);
   assert.equal(output.CopyJobId, "job-1");
@@ -120,7 +123,10 @@ Deno.test("the idempotency token is filled once per call and reused on every ret
   assert.ok(output.$metadata.totalRetryDelay >= 0);
   // A second logical call gets a new token.
   const second = recordingFetch(ok({}));
-  await startCopyJob(new BackupClient({ region: "us-east-1", credentials, fetch: second.fetch }), minimal);
+  await startCopyJob(
+    new BackupClient({ region: "us-east-1", credentials, fetch: second.fetch }),
+    minimal,
+  );
   assert.notEqual(JSON.parse(second.requests[0].body).IdempotencyToken, tokens[0]);
 });
 
@@ -194,12 +200,16 @@ Deno.test("DescribeCopyJob encodes its label; ListCopyJobs sends query parameter
 
 Deno.test("errors: modeled class from X-Amzn-Errortype, members, metadata, no retry", async () => {
   const { fetch, requests } = recordingFetch(
-    error(400, "InvalidParameterValueException:http://internal.amazon.com/coral/com.amazonaws.backup/", {
-      Code: "ERROR_1",
-      Message: "Invalid vault",
-      Type: "User",
-      Context: "SourceBackupVaultName",
-    }),
+    error(
+      400,
+      "InvalidParameterValueException:http://internal.amazon.com/coral/com.amazonaws.backup/",
+      {
+        Code: "ERROR_1",
+        Message: "Invalid vault",
+        Type: "User",
+        Context: "SourceBackupVaultName",
+      },
+    ),
   );
   const client = new BackupClient({ region: "us-east-1", credentials, fetch });
   const e = await startCopyJob(client, minimal).catch((e) => e);
@@ -222,12 +232,18 @@ Deno.test("errors: modeled class from X-Amzn-Errortype, members, metadata, no re
 
 Deno.test("errors: body `code`, then `__type` with a namespace, then unknown codes", async () => {
   const bodies = [
-    () => new Response(JSON.stringify({ code: "ResourceNotFoundException", message: "gone" }), { status: 400 }),
+    () =>
+      new Response(JSON.stringify({ code: "ResourceNotFoundException", message: "gone" }), {
+        status: 400,
+      }),
     () =>
       new Response(JSON.stringify({ __type: "com.amazonaws.backup#ResourceNotFoundException" }), {
         status: 400,
       }),
-    () => new Response(JSON.stringify({ __type: "SomethingNewException", Message: "new" }), { status: 409 }),
+    () =>
+      new Response(JSON.stringify({ __type: "SomethingNewException", Message: "new" }), {
+        status: 409,
+      }),
     () => new Response("<html>bad gateway</html>", { status: 403 }),
   ];
   const { fetch } = recordingFetch(...bodies);
@@ -256,7 +272,9 @@ Deno.test("secrets stay out of JSON.stringify, inspection and errors", async () 
     credentials: { accessKeyId: "AKID", secretAccessKey: secret, sessionToken: token },
     fetch,
   });
-  for (const text of [JSON.stringify(client), Deno.inspect(client, { depth: 10, showHidden: true })]) {
+  for (
+    const text of [JSON.stringify(client), Deno.inspect(client, { depth: 10, showHidden: true })]
+  ) {
     assert.ok(!text.includes(secret) && !text.includes(token), text);
   }
   const e = await startCopyJob(client, minimal).catch((e) => e);
@@ -269,7 +287,7 @@ Deno.test("rotating credentials: the provider is asked before every attempt", as
   const { fetch, requests } = recordingFetch(error(500, "InternalFailure"), ok({}));
   const client = new BackupClient({
     region: "us-east-1",
-    credentials: async () => ({ accessKeyId: `AKID${++calls}`, secretAccessKey: "s" }),
+    credentials: () => Promise.resolve({ accessKeyId: `AKID${++calls}`, secretAccessKey: "s" }),
     fetch,
   });
   await startCopyJob(client, minimal);

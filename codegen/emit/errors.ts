@@ -43,7 +43,9 @@ export function emitErrors(service: Service): string {
       const options = file.useType(runtimeErrors, "ModeledErrorOptions");
       w.write(`constructor(options: ${options}<${members}>)`).block(() => {
         const fields = [`name: "${shape.name}"`, `$fault: "${shape.error}"`];
-        if (shape.retryable) fields.push(`$retryable: { throttling: ${shape.retryable.throttling} }`);
+        if (shape.retryable) {
+          fields.push(`$retryable: { throttling: ${shape.retryable.throttling} }`);
+        }
         w.writeLine(`super({ ...options, ${fields.join(", ")} });`);
       });
     });

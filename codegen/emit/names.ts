@@ -52,6 +52,7 @@ export const MODULES = {
   deserializers: "./deserializers.ts",
   errors: "./errors.ts",
   client: "./client.ts",
+  operations: "./operations.ts",
   endpoints: "./endpoints.ts",
   runtime: (file: string) => `../runtime/${file}.ts`,
 };

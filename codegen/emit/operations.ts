@@ -54,7 +54,9 @@ export function emitOperations(service: Service): string {
     const inputParam = required ? `input: ${inputType}` : `input: ${inputType} = {}`;
     const callOptions = file.useType(send, "CallOptions");
     const withMetadata = file.useType(send, "WithMetadata");
-    w.write(`export function ${names.fn}(client: ${client}, ${inputParam}, options?: ${callOptions}): `)
+    w.write(
+      `export function ${names.fn}(client: ${client}, ${inputParam}, options?: ${callOptions}): `,
+    )
       .write(`Promise<${withMetadata}<${outputType}>>`).block(() => {
         w.writeLine(`return ${file.use(send, "send")}(client, ${names.spec}, input, options);`);
       });

@@ -150,7 +150,9 @@ export function emitSchemas(service: Service): string {
     defined.add(shape.id);
     const typeName = schemaTypeName(shape);
     file.doc(`Schema of \`${shape.name}\`.`);
-    w.writeLine(`export const ${schemaName(shape)}: ${file.useType(SCHEMA_MODULE, typeName)} = ${body};`);
+    w.writeLine(
+      `export const ${schemaName(shape)}: ${file.useType(SCHEMA_MODULE, typeName)} = ${body};`,
+    );
     w.blankLine();
   };
 

@@ -130,7 +130,9 @@ export function emitTypes(service: Service): string {
       case "map": {
         const value = typeRef(service, shape.value.target);
         w.writeLine(
-          `export type ${shape.name} = Record<string, ${shape.sparse ? `${value} | null` : value}>;`,
+          `export type ${shape.name} = Record<string, ${
+            shape.sparse ? `${value} | null` : value
+          }>;`,
         );
         break;
       }

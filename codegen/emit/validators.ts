@@ -26,7 +26,9 @@ export function emitValidators(service: Service): string {
     w.write(`export function ${names.validate}(input: ${type}): ${issue}[]`).block(() => {
       w.writeLine(`const issues: ${issue}[] = [];`);
       const schema = file.use(MODULES.schemas, schemaName(input));
-      w.writeLine(`${file.use(MODULES.runtime("schema"), "validate")}(${schema}, input, "", issues);`);
+      w.writeLine(
+        `${file.use(MODULES.runtime("schema"), "validate")}(${schema}, input, "", issues);`,
+      );
       w.writeLine("return issues;");
     });
     w.blankLine();

@@ -22,7 +22,10 @@ export default {
     const client = new backup.BackupClient({
       region: env.AWS_REGION,
       endpoint: env.BACKUP_ENDPOINT,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      },
     });
     const { operation, input } = await request.json() as { operation: string; input: unknown };
     const fn = (backup as Record<string, unknown>)[operation];

@@ -22,7 +22,10 @@ export default {
     const client = new BackupClient({
       region: env.AWS_REGION,
       endpoint: env.BACKUP_ENDPOINT,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      },
     });
     try {
       const output = await startCopyJob(client, await request.json() as StartCopyJobInput);

@@ -26,7 +26,9 @@ export async function bundle(entry: string | URL, options: BundleOptions = {}): 
   const entryPath = entry instanceof URL ? fromFileUrl(entry) : entry;
   const base = entryPath.replace(/^.*\//, "").replace(/\.[cm]?[jt]sx?$/, "");
   const outPath = options.outFile === undefined
-    ? fromFileUrl(new URL(`${base}.${platform}${minify ? ".min" : ""}${extension}`, DEFAULT_OUT_DIR))
+    ? fromFileUrl(
+      new URL(`${base}.${platform}${minify ? ".min" : ""}${extension}`, DEFAULT_OUT_DIR),
+    )
     : options.outFile instanceof URL
     ? fromFileUrl(options.outFile)
     : options.outFile;
