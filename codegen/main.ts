@@ -1,15 +1,20 @@
 /**
  * `deno task codegen [--model PATH|URL|DATE] [--out DIR] [--check] [--operations A,B]`
+ * `deno task codegen --diff OLD NEW`
  *
  * Generates the client from a Smithy model into `generated/` (or `--out`). With `--check`,
- * writes nothing and exits 1 naming the files that differ from what it would write.
+ * writes nothing and exits 1 naming the files that differ from what it would write. When it
+ * rewrites files, it prints what changed for callers since the model `generated/` was made
+ * from. With `--diff`, prints what changed for callers between two models and writes nothing.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
+import { diffServices, formatReport } from "./diff.ts";
 import { generate, type GeneratedFiles } from "./generate.ts";
-import { loadModelSource } from "./model_source.ts";
+import { loadService } from "./loader.ts";
+import { loadModelSource, MODEL_PINS, type ModelSource } from "./model_source.ts";
 
 const DEFAULT_OUT = new URL("../generated/", import.meta.url);
 
@@ -33,7 +38,7 @@ export async function formatTypeScript(text: string): Promise<string> {
 /** Generates and formats every file. */
 export async function generateFormatted(
   options: { model?: string; service?: string; operations?: string[] },
-): Promise<{ files: GeneratedFiles; sha256: string; origin: string }> {
+): Promise<{ files: GeneratedFiles } & ModelSource> {
   const source = await loadModelSource(options.model);
   const raw = await generate({
     modelText: source.text,
@@ -65,29 +70,96 @@ export async function differingFiles(files: GeneratedFiles, dir: URL): Promise<s
   return differing.sort();
 }
 
+/** What changed for callers from one model (pinned date, path or URL) to another. */
+export async function modelChangeReport(
+  older: string | ModelSource,
+  newer: string | ModelSource,
+  service?: string,
+): Promise<string> {
+  const [a, b] = await Promise.all(
+    [older, newer].map((m) => typeof m === "string" ? loadModelSource(m) : m),
+  );
+  const changes = diffServices(
+    loadService(a.text, { service }),
+    loadService(b.text, { service }),
+  );
+  return formatReport(changes, { older: a.date ?? a.origin, newer: b.date ?? b.origin });
+}
+
+/** The model sha256s named in the headers of the generated files under `dir`. */
+export async function generatedModelSha256s(dir: URL): Promise<string[]> {
+  const found = new Set<string>();
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
+      const head = (await Deno.readTextFile(new URL(entry.name, dir))).slice(0, 1000);
+      const sha256 = head.match(/^\/\/ sha256 ([0-9a-f]{64})\. Do not edit/m)?.[1];
+      if (sha256) found.add(sha256);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return [...found].sort();
+}
+
+/** The report printed after a regeneration: changes since the model `previous` names. */
+export async function reportSinceGenerated(
+  previous: string[],
+  source: ModelSource,
+  service?: string,
+): Promise<string> {
+  if (!previous.length) return "No change report: the output folder held no generated files.\n";
+  if (previous.length > 1) {
+    return `No change report: the generated files name ${previous.length} different models.\n`;
+  }
+  const pin = MODEL_PINS.find((p) => p.sha256 === previous[0]);
+  if (!pin) {
+    return `No change report: the files were generated from a model that is not pinned ` +
+      `(sha256 ${previous[0]}).\n`;
+  }
+  return await modelChangeReport(pin.date, source, service);
+}
+
+async function runDiff(positionals: string[], service?: string): Promise<number> {
+  if (positionals.length !== 2) {
+    console.error("Usage: deno task codegen --diff OLD NEW  (pinned dates, paths or URLs)");
+    return 2;
+  }
+  console.log((await modelChangeReport(positionals[0], positionals[1], service)).trimEnd());
+  return 0;
+}
+
 async function main(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
+    allowPositionals: true,
     options: {
       model: { type: "string" },
       out: { type: "string" },
       service: { type: "string" },
       operations: { type: "string" },
       check: { type: "boolean", default: false },
+      diff: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
     console.log(
       "deno task codegen [--model PATH|URL|YYYY-MM-DD] [--out DIR] [--check] " +
-        "[--service ID] [--operations A,B]",
+        "[--service ID] [--operations A,B]\n" +
+        "deno task codegen --diff OLD NEW   (pinned dates, paths or URLs; writes nothing)",
     );
     return 0;
+  }
+  if (values.diff) return await runDiff(positionals, values.service);
+  if (positionals.length) {
+    console.error(`Unexpected arguments: ${positionals.join(" ")} (see --help)`);
+    return 2;
   }
   const out = values.out
     ? new URL(`${values.out.replace(/\/?$/, "/")}`, `file://${Deno.cwd()}/`)
     : DEFAULT_OUT;
-  const { files, sha256, origin } = await generateFormatted({
+  const { files, ...source } = await generateFormatted({
     model: values.model,
     service: values.service,
     operations: values.operations?.split(",").map((s) => s.trim()).filter(Boolean),
@@ -95,22 +167,29 @@ async function main(args: string[]): Promise<number> {
   const differing = await differingFiles(files, out);
   if (values.check) {
     if (differing.length) {
-      console.error(`generated/ is out of date (model sha256 ${sha256}); these files differ:`);
+      console.error(
+        `generated/ is out of date (model sha256 ${source.sha256}); these files differ:`,
+      );
       for (const name of differing) console.error(`  ${name}`);
       console.error("Run `deno task codegen` and commit the result.");
       return 1;
     }
-    console.log(`generated/ matches the model (sha256 ${sha256}).`);
+    console.log(`generated/ matches the model (sha256 ${source.sha256}).`);
     return 0;
   }
+  const previous = differing.length ? await generatedModelSha256s(out) : [];
   await Deno.mkdir(out, { recursive: true });
   for (const name of differing) {
     if (files.has(name)) await Deno.writeTextFile(new URL(name, out), files.get(name)!);
     else await Deno.remove(new URL(name, out));
   }
   console.log(
-    `Generated ${files.size} files from ${origin} (sha256 ${sha256}); ${differing.length} changed.`,
+    `Generated ${files.size} files from ${source.origin} (sha256 ${source.sha256}); ` +
+      `${differing.length} changed.`,
   );
+  if (differing.length) {
+    console.log((await reportSinceGenerated(previous, source, values.service)).trimEnd());
+  }
   return 0;
 }
 

@@ -5,7 +5,6 @@
 import { type HttpResponse, parseJsonBody } from "../runtime/http.ts";
 import { fromJson } from "../runtime/schema.ts";
 import {
-  CancelLegalHoldOutputSchema,
   CreateBackupPlanOutputSchema,
   CreateBackupSelectionOutputSchema,
   CreateBackupVaultOutputSchema,
@@ -167,8 +166,8 @@ export function deserializeAssociateBackupVaultMpaApprovalTeamResponse(
 }
 
 /** Reads the output of CancelLegalHold from a successful response. */
-export function deserializeCancelLegalHoldResponse(response: HttpResponse): CancelLegalHoldOutput {
-  return fromJson(CancelLegalHoldOutputSchema, parseJsonBody(response)) as CancelLegalHoldOutput;
+export function deserializeCancelLegalHoldResponse(_response: HttpResponse): CancelLegalHoldOutput {
+  return {};
 }
 
 /** Reads the output of CreateBackupPlan from a successful response. */

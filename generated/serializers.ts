@@ -149,11 +149,12 @@ export function serializeAssociateBackupVaultMpaApprovalTeamRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/mpaApprovalTeam`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(AssociateBackupVaultMpaApprovalTeamInputSchema, input)),
   };
 }
@@ -166,11 +167,12 @@ export function serializeCancelLegalHoldRequest(
   const query: [string, string][] = [];
   addQuery(query, "cancelDescription", input.CancelDescription);
   addQuery(query, "retainRecordInDays", input.RetainRecordInDays);
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/legal-holds/${encodeLabel(input.LegalHoldId)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -181,11 +183,12 @@ export function serializeCreateBackupPlanRequest(
 ): HttpRequest {
   input = { ...input, CreatorRequestId: input.CreatorRequestId ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: "/backup/plans",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(CreateBackupPlanInputSchema, input)),
   };
 }
@@ -199,11 +202,12 @@ export function serializeCreateBackupSelectionRequest(
 ): HttpRequest {
   input = { ...input, CreatorRequestId: input.CreatorRequestId ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/backup/plans/${encodeLabel(input.BackupPlanId)}/selections`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(CreateBackupSelectionInputSchema, input)),
   };
 }
@@ -215,11 +219,12 @@ export function serializeCreateBackupVaultRequest(
 ): HttpRequest {
   input = { ...input, CreatorRequestId: input.CreatorRequestId ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(CreateBackupVaultInputSchema, input)),
   };
 }
@@ -231,11 +236,12 @@ export function serializeCreateFrameworkRequest(
 ): HttpRequest {
   input = { ...input, IdempotencyToken: input.IdempotencyToken ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "POST",
     path: "/audit/frameworks",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(CreateFrameworkInputSchema, input)),
   };
 }
@@ -247,11 +253,12 @@ export function serializeCreateLegalHoldRequest(
 ): HttpRequest {
   input = { ...input, IdempotencyToken: input.IdempotencyToken ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "POST",
     path: "/legal-holds",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(CreateLegalHoldInputSchema, input)),
   };
 }
@@ -266,11 +273,12 @@ export function serializeCreateLogicallyAirGappedBackupVaultRequest(
 ): HttpRequest {
   input = { ...input, CreatorRequestId: input.CreatorRequestId ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/logically-air-gapped-backup-vaults/${encodeLabel(input.BackupVaultName)}`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(CreateLogicallyAirGappedBackupVaultInputSchema, input)),
   };
 }
@@ -282,11 +290,12 @@ export function serializeCreateReportPlanRequest(
 ): HttpRequest {
   input = { ...input, IdempotencyToken: input.IdempotencyToken ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "POST",
     path: "/audit/report-plans",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(CreateReportPlanInputSchema, input)),
   };
 }
@@ -300,11 +309,12 @@ export function serializeCreateRestoreAccessBackupVaultRequest(
 ): HttpRequest {
   input = { ...input, CreatorRequestId: input.CreatorRequestId ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: "/restore-access-backup-vaults",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(CreateRestoreAccessBackupVaultInputSchema, input)),
   };
 }
@@ -315,11 +325,12 @@ export function serializeCreateRestoreTestingPlanRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: "/restore-testing/plans",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(CreateRestoreTestingPlanInputSchema, input)),
   };
 }
@@ -333,11 +344,12 @@ export function serializeCreateRestoreTestingSelectionRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/restore-testing/plans/${encodeLabel(input.RestoreTestingPlanName)}/selections`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(CreateRestoreTestingSelectionInputSchema, input)),
   };
 }
@@ -348,11 +360,12 @@ export function serializeDeleteBackupPlanRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/backup/plans/${encodeLabel(input.BackupPlanId)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -365,13 +378,14 @@ export function serializeDeleteBackupSelectionRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/backup/plans/${encodeLabel(input.BackupPlanId)}/selections/${
       encodeLabel(input.SelectionId)
     }`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -381,11 +395,12 @@ export function serializeDeleteBackupVaultRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -398,11 +413,12 @@ export function serializeDeleteBackupVaultAccessPolicyRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/access-policy`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -415,11 +431,12 @@ export function serializeDeleteBackupVaultLockConfigurationRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/vault-lock`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -432,11 +449,12 @@ export function serializeDeleteBackupVaultNotificationsRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/notification-configuration`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -446,11 +464,12 @@ export function serializeDeleteFrameworkRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/audit/frameworks/${encodeLabel(input.FrameworkName)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -463,13 +482,14 @@ export function serializeDeleteRecoveryPointRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/recovery-points/${
       encodeLabel(input.RecoveryPointArn)
     }`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -479,11 +499,12 @@ export function serializeDeleteReportPlanRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/audit/report-plans/${encodeLabel(input.ReportPlanName)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -496,11 +517,12 @@ export function serializeDeleteRestoreTestingPlanRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/restore-testing/plans/${encodeLabel(input.RestoreTestingPlanName)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -513,13 +535,14 @@ export function serializeDeleteRestoreTestingSelectionRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/restore-testing/plans/${encodeLabel(input.RestoreTestingPlanName)}/selections/${
       encodeLabel(input.RestoreTestingSelectionName)
     }`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -529,11 +552,12 @@ export function serializeDescribeBackupJobRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup-jobs/${encodeLabel(input.BackupJobId)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -544,11 +568,12 @@ export function serializeDescribeBackupVaultRequest(
 ): HttpRequest {
   const query: [string, string][] = [];
   addQuery(query, "backupVaultAccountId", input.BackupVaultAccountId);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -558,11 +583,12 @@ export function serializeDescribeCopyJobRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/copy-jobs/${encodeLabel(input.CopyJobId)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -572,11 +598,12 @@ export function serializeDescribeFrameworkRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/audit/frameworks/${encodeLabel(input.FrameworkName)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -586,11 +613,12 @@ export function serializeDescribeGlobalSettingsRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/global-settings",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -600,11 +628,12 @@ export function serializeDescribeProtectedResourceRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/resources/${encodeLabel(input.ResourceArn)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -618,13 +647,14 @@ export function serializeDescribeRecoveryPointRequest(
 ): HttpRequest {
   const query: [string, string][] = [];
   addQuery(query, "backupVaultAccountId", input.BackupVaultAccountId);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/recovery-points/${
       encodeLabel(input.RecoveryPointArn)
     }`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -634,11 +664,12 @@ export function serializeDescribeRegionSettingsRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/account-settings",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -648,11 +679,12 @@ export function serializeDescribeReportJobRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/audit/report-jobs/${encodeLabel(input.ReportJobId)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -662,11 +694,12 @@ export function serializeDescribeReportPlanRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/audit/report-plans/${encodeLabel(input.ReportPlanName)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -676,11 +709,12 @@ export function serializeDescribeRestoreJobRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/restore-jobs/${encodeLabel(input.RestoreJobId)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -693,11 +727,12 @@ export function serializeDisassociateBackupVaultMpaApprovalTeamRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "POST",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/mpaApprovalTeam?delete`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(DisassociateBackupVaultMpaApprovalTeamInputSchema, input)),
   };
 }
@@ -711,13 +746,14 @@ export function serializeDisassociateRecoveryPointRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "POST",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/recovery-points/${
       encodeLabel(input.RecoveryPointArn)
     }/disassociate`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -730,13 +766,14 @@ export function serializeDisassociateRecoveryPointFromParentRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/recovery-points/${
       encodeLabel(input.RecoveryPointArn)
     }/parentAssociation`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -749,11 +786,12 @@ export function serializeExportBackupPlanTemplateRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup/plans/${encodeLabel(input.BackupPlanId)}/toTemplate`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -764,11 +802,12 @@ export function serializeGetBackupPlanRequest(
 ): HttpRequest {
   const query: [string, string][] = [];
   addQuery(query, "versionId", input.VersionId);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup/plans/${encodeLabel(input.BackupPlanId)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -778,11 +817,12 @@ export function serializeGetBackupPlanFromJSONRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "POST",
     path: "/backup/template/json/toPlan",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(GetBackupPlanFromJSONInputSchema, input)),
   };
 }
@@ -796,11 +836,12 @@ export function serializeGetBackupPlanFromTemplateRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup/template/plans/${encodeLabel(input.BackupPlanTemplateId)}/toPlan`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -813,13 +854,14 @@ export function serializeGetBackupSelectionRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup/plans/${encodeLabel(input.BackupPlanId)}/selections/${
       encodeLabel(input.SelectionId)
     }`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -832,11 +874,12 @@ export function serializeGetBackupVaultAccessPolicyRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/access-policy`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -849,11 +892,12 @@ export function serializeGetBackupVaultNotificationsRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/notification-configuration`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -863,11 +907,12 @@ export function serializeGetLegalHoldRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/legal-holds/${encodeLabel(input.LegalHoldId)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -880,13 +925,14 @@ export function serializeGetRecoveryPointIndexDetailsRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/recovery-points/${
       encodeLabel(input.RecoveryPointArn)
     }/index`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -900,13 +946,14 @@ export function serializeGetRecoveryPointRestoreMetadataRequest(
 ): HttpRequest {
   const query: [string, string][] = [];
   addQuery(query, "backupVaultAccountId", input.BackupVaultAccountId);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/recovery-points/${
       encodeLabel(input.RecoveryPointArn)
     }/restore-metadata`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -918,11 +965,12 @@ export function serializeGetRestoreJobMetadataRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/restore-jobs/${encodeLabel(input.RestoreJobId)}/metadata`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -938,11 +986,12 @@ export function serializeGetRestoreTestingInferredMetadataRequest(
   addQuery(query, "BackupVaultAccountId", input.BackupVaultAccountId);
   addQuery(query, "BackupVaultName", input.BackupVaultName);
   addQuery(query, "RecoveryPointArn", input.RecoveryPointArn);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/restore-testing/inferred-metadata",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -955,11 +1004,12 @@ export function serializeGetRestoreTestingPlanRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/restore-testing/plans/${encodeLabel(input.RestoreTestingPlanName)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -972,13 +1022,14 @@ export function serializeGetRestoreTestingSelectionRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/restore-testing/plans/${encodeLabel(input.RestoreTestingPlanName)}/selections/${
       encodeLabel(input.RestoreTestingSelectionName)
     }`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -988,11 +1039,12 @@ export function serializeGetSupportedResourceTypesRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/supported-resource-types",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1015,11 +1067,12 @@ export function serializeListBackupJobsRequest(
   addQuery(query, "completeBefore", input.ByCompleteBefore);
   addQuery(query, "parentJobId", input.ByParentJobId);
   addQuery(query, "messageCategory", input.ByMessageCategory);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/backup-jobs",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1036,11 +1089,12 @@ export function serializeListBackupJobSummariesRequest(
   addQuery(query, "AggregationPeriod", input.AggregationPeriod);
   addQuery(query, "MaxResults", input.MaxResults);
   addQuery(query, "NextToken", input.NextToken);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/audit/backup-job-summaries",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1053,11 +1107,12 @@ export function serializeListBackupPlansRequest(
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
   addQuery(query, "includeDeleted", input.IncludeDeleted);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/backup/plans",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1069,11 +1124,12 @@ export function serializeListBackupPlanTemplatesRequest(
   const query: [string, string][] = [];
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/backup/template/plans",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1087,11 +1143,12 @@ export function serializeListBackupPlanVersionsRequest(
   const query: [string, string][] = [];
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup/plans/${encodeLabel(input.BackupPlanId)}/versions`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1105,11 +1162,12 @@ export function serializeListBackupSelectionsRequest(
   const query: [string, string][] = [];
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup/plans/${encodeLabel(input.BackupPlanId)}/selections`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1123,11 +1181,12 @@ export function serializeListBackupVaultsRequest(
   addQuery(query, "shared", input.ByShared);
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/backup-vaults",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1150,11 +1209,12 @@ export function serializeListCopyJobsRequest(
   addQuery(query, "completeAfter", input.ByCompleteAfter);
   addQuery(query, "parentJobId", input.ByParentJobId);
   addQuery(query, "messageCategory", input.ByMessageCategory);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/copy-jobs",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1171,11 +1231,12 @@ export function serializeListCopyJobSummariesRequest(
   addQuery(query, "AggregationPeriod", input.AggregationPeriod);
   addQuery(query, "MaxResults", input.MaxResults);
   addQuery(query, "NextToken", input.NextToken);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/audit/copy-job-summaries",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1187,11 +1248,12 @@ export function serializeListFrameworksRequest(
   const query: [string, string][] = [];
   addQuery(query, "MaxResults", input.MaxResults);
   addQuery(query, "NextToken", input.NextToken);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/audit/frameworks",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1208,11 +1270,12 @@ export function serializeListIndexedRecoveryPointsRequest(
   addQuery(query, "createdAfter", input.CreatedAfter);
   addQuery(query, "resourceType", input.ResourceType);
   addQuery(query, "indexStatus", input.IndexStatus);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/indexes/recovery-point",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1224,11 +1287,12 @@ export function serializeListLegalHoldsRequest(
   const query: [string, string][] = [];
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/legal-holds",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1240,11 +1304,12 @@ export function serializeListProtectedResourcesRequest(
   const query: [string, string][] = [];
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/resources",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1260,11 +1325,12 @@ export function serializeListProtectedResourcesByBackupVaultRequest(
   addQuery(query, "backupVaultAccountId", input.BackupVaultAccountId);
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/resources`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1286,11 +1352,12 @@ export function serializeListRecoveryPointsByBackupVaultRequest(
   addQuery(query, "createdBefore", input.ByCreatedBefore);
   addQuery(query, "createdAfter", input.ByCreatedAfter);
   addQuery(query, "parentRecoveryPointArn", input.ByParentRecoveryPointArn);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/recovery-points`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1305,11 +1372,12 @@ export function serializeListRecoveryPointsByLegalHoldRequest(
   const query: [string, string][] = [];
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/legal-holds/${encodeLabel(input.LegalHoldId)}/recovery-points`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1325,11 +1393,12 @@ export function serializeListRecoveryPointsByResourceRequest(
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
   addQuery(query, "managedByAWSBackupOnly", input.ManagedByAWSBackupOnly);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/resources/${encodeLabel(input.ResourceArn)}/recovery-points`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1345,11 +1414,12 @@ export function serializeListReportJobsRequest(
   addQuery(query, "Status", input.ByStatus);
   addQuery(query, "MaxResults", input.MaxResults);
   addQuery(query, "NextToken", input.NextToken);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/audit/report-jobs",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1361,11 +1431,12 @@ export function serializeListReportPlansRequest(
   const query: [string, string][] = [];
   addQuery(query, "MaxResults", input.MaxResults);
   addQuery(query, "NextToken", input.NextToken);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/audit/report-plans",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1380,13 +1451,14 @@ export function serializeListRestoreAccessBackupVaultsRequest(
   const query: [string, string][] = [];
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/logically-air-gapped-backup-vaults/${
       encodeLabel(input.BackupVaultName)
     }/restore-access-backup-vaults`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1406,11 +1478,12 @@ export function serializeListRestoreJobsRequest(
   addQuery(query, "completeBefore", input.ByCompleteBefore);
   addQuery(query, "completeAfter", input.ByCompleteAfter);
   addQuery(query, "restoreTestingPlanArn", input.ByRestoreTestingPlanArn);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/restore-jobs",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1428,11 +1501,12 @@ export function serializeListRestoreJobsByProtectedResourceRequest(
   addQuery(query, "recoveryPointCreationDateBefore", input.ByRecoveryPointCreationDateBefore);
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/resources/${encodeLabel(input.ResourceArn)}/restore-jobs`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1448,11 +1522,12 @@ export function serializeListRestoreJobSummariesRequest(
   addQuery(query, "AggregationPeriod", input.AggregationPeriod);
   addQuery(query, "MaxResults", input.MaxResults);
   addQuery(query, "NextToken", input.NextToken);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/audit/restore-job-summaries",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1464,11 +1539,12 @@ export function serializeListRestoreTestingPlansRequest(
   const query: [string, string][] = [];
   addQuery(query, "MaxResults", input.MaxResults);
   addQuery(query, "NextToken", input.NextToken);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: "/restore-testing/plans",
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1483,11 +1559,12 @@ export function serializeListRestoreTestingSelectionsRequest(
   const query: [string, string][] = [];
   addQuery(query, "MaxResults", input.MaxResults);
   addQuery(query, "NextToken", input.NextToken);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/restore-testing/plans/${encodeLabel(input.RestoreTestingPlanName)}/selections`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1499,11 +1576,12 @@ export function serializeListTagsRequest(
   const query: [string, string][] = [];
   addQuery(query, "nextToken", input.NextToken);
   addQuery(query, "maxResults", input.MaxResults);
+  const headers: Record<string, string> = {};
   return {
     method: "GET",
     path: `/tags/${encodeLabel(input.ResourceArn)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1516,11 +1594,12 @@ export function serializePutBackupVaultAccessPolicyRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/access-policy`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(PutBackupVaultAccessPolicyInputSchema, input)),
   };
 }
@@ -1534,11 +1613,12 @@ export function serializePutBackupVaultLockConfigurationRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/vault-lock`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(PutBackupVaultLockConfigurationInputSchema, input)),
   };
 }
@@ -1552,11 +1632,12 @@ export function serializePutBackupVaultNotificationsRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/notification-configuration`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(PutBackupVaultNotificationsInputSchema, input)),
   };
 }
@@ -1570,11 +1651,12 @@ export function serializePutRestoreValidationResultRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/restore-jobs/${encodeLabel(input.RestoreJobId)}/validations`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(PutRestoreValidationResultInputSchema, input)),
   };
 }
@@ -1589,13 +1671,14 @@ export function serializeRevokeRestoreAccessBackupVaultRequest(
 ): HttpRequest {
   const query: [string, string][] = [];
   addQuery(query, "requesterComment", input.RequesterComment);
+  const headers: Record<string, string> = {};
   return {
     method: "DELETE",
     path: `/logically-air-gapped-backup-vaults/${
       encodeLabel(input.BackupVaultName)
     }/restore-access-backup-vaults/${encodeLabel(input.RestoreAccessBackupVaultArn)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1606,11 +1689,12 @@ export function serializeStartBackupJobRequest(
 ): HttpRequest {
   input = { ...input, IdempotencyToken: input.IdempotencyToken ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: "/backup-jobs",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(StartBackupJobInputSchema, input)),
   };
 }
@@ -1622,11 +1706,12 @@ export function serializeStartCopyJobRequest(
 ): HttpRequest {
   input = { ...input, IdempotencyToken: input.IdempotencyToken ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: "/copy-jobs",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(StartCopyJobInputSchema, input)),
   };
 }
@@ -1638,11 +1723,12 @@ export function serializeStartReportJobRequest(
 ): HttpRequest {
   input = { ...input, IdempotencyToken: input.IdempotencyToken ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "POST",
     path: `/audit/report-jobs/${encodeLabel(input.ReportPlanName)}`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(StartReportJobInputSchema, input)),
   };
 }
@@ -1654,11 +1740,12 @@ export function serializeStartRestoreJobRequest(
 ): HttpRequest {
   input = { ...input, IdempotencyToken: input.IdempotencyToken ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: "/restore-jobs",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(StartRestoreJobInputSchema, input)),
   };
 }
@@ -1669,11 +1756,12 @@ export function serializeStopBackupJobRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
   return {
     method: "POST",
     path: `/backup-jobs/${encodeLabel(input.BackupJobId)}`,
     query,
-    headers: {},
+    headers,
   };
 }
 
@@ -1683,11 +1771,12 @@ export function serializeTagResourceRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "POST",
     path: `/tags/${encodeLabel(input.ResourceArn)}`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(TagResourceInputSchema, input)),
   };
 }
@@ -1698,11 +1787,12 @@ export function serializeUntagResourceRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "POST",
     path: `/untag/${encodeLabel(input.ResourceArn)}`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(UntagResourceInputSchema, input)),
   };
 }
@@ -1713,11 +1803,12 @@ export function serializeUpdateBackupPlanRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "POST",
     path: `/backup/plans/${encodeLabel(input.BackupPlanId)}`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(UpdateBackupPlanInputSchema, input)),
   };
 }
@@ -1729,11 +1820,12 @@ export function serializeUpdateFrameworkRequest(
 ): HttpRequest {
   input = { ...input, IdempotencyToken: input.IdempotencyToken ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/audit/frameworks/${encodeLabel(input.FrameworkName)}`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(UpdateFrameworkInputSchema, input)),
   };
 }
@@ -1744,11 +1836,12 @@ export function serializeUpdateGlobalSettingsRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: "/global-settings",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(UpdateGlobalSettingsInputSchema, input)),
   };
 }
@@ -1762,13 +1855,14 @@ export function serializeUpdateRecoveryPointIndexSettingsRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "POST",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/recovery-points/${
       encodeLabel(input.RecoveryPointArn)
     }/index`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(UpdateRecoveryPointIndexSettingsInputSchema, input)),
   };
 }
@@ -1782,13 +1876,14 @@ export function serializeUpdateRecoveryPointLifecycleRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "POST",
     path: `/backup-vaults/${encodeLabel(input.BackupVaultName)}/recovery-points/${
       encodeLabel(input.RecoveryPointArn)
     }`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(UpdateRecoveryPointLifecycleInputSchema, input)),
   };
 }
@@ -1799,11 +1894,12 @@ export function serializeUpdateRegionSettingsRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: "/account-settings",
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(UpdateRegionSettingsInputSchema, input)),
   };
 }
@@ -1815,11 +1911,12 @@ export function serializeUpdateReportPlanRequest(
 ): HttpRequest {
   input = { ...input, IdempotencyToken: input.IdempotencyToken ?? context.idempotencyToken() };
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/audit/report-plans/${encodeLabel(input.ReportPlanName)}`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(UpdateReportPlanInputSchema, input)),
   };
 }
@@ -1833,11 +1930,12 @@ export function serializeUpdateRestoreTestingPlanRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/restore-testing/plans/${encodeLabel(input.RestoreTestingPlanName)}`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(UpdateRestoreTestingPlanInputSchema, input)),
   };
 }
@@ -1851,13 +1949,14 @@ export function serializeUpdateRestoreTestingSelectionRequest(
   _context: SerializeContext,
 ): HttpRequest {
   const query: [string, string][] = [];
+  const headers: Record<string, string> = { "content-type": "application/json" };
   return {
     method: "PUT",
     path: `/restore-testing/plans/${encodeLabel(input.RestoreTestingPlanName)}/selections/${
       encodeLabel(input.RestoreTestingSelectionName)
     }`,
     query,
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(toJson(UpdateRestoreTestingSelectionInputSchema, input)),
   };
 }

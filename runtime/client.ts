@@ -38,6 +38,10 @@ export interface ClientConfig {
   requestTimeoutMs?: number;
   /** Makes idempotency tokens; default: random UUID v4. */
   idempotencyToken?: () => string;
+  /** Never gzip request bodies of `@requestCompression` operations. */
+  disableRequestCompression?: boolean;
+  /** Smallest body (bytes) that `@requestCompression` operations gzip; default 10240. */
+  requestMinCompressionSizeBytes?: number;
 }
 
 /** Endpoint rule parameters taken from the configuration (AWS built-ins). */
@@ -70,6 +74,10 @@ export class Client implements SerializeContext {
   readonly requestTimeoutMs?: number;
   /** The service this client talks to. */
   readonly service: ServiceInfo;
+  /** See {@linkcode ClientConfig.disableRequestCompression}. */
+  readonly disableRequestCompression: boolean;
+  /** See {@linkcode ClientConfig.requestMinCompressionSizeBytes}. */
+  readonly requestMinCompressionSizeBytes: number;
   #credentials: Credentials | CredentialProvider;
   #fetch?: FetchFunction;
   #token?: () => string;
@@ -94,6 +102,8 @@ export class Client implements SerializeContext {
     this.maxAttempts = maxAttempts;
     this.requestTimeoutMs = requestTimeoutMs;
     this.service = service;
+    this.disableRequestCompression = config.disableRequestCompression ?? false;
+    this.requestMinCompressionSizeBytes = config.requestMinCompressionSizeBytes ?? 10240;
     this.#credentials = credentials;
     this.#fetch = config.fetch;
     this.#token = config.idempotencyToken;

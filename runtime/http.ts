@@ -5,7 +5,7 @@
  * @module
  */
 
-import { toDateTime } from "./serde.ts";
+import { fromBase64, toBase64, toDateTime, toHttpDate } from "./serde.ts";
 
 /** A request before endpoint resolution and signing. */
 export interface HttpRequest {
@@ -57,4 +57,125 @@ export function addQuery(
 export function parseJsonBody(response: HttpResponse): Record<string, unknown> {
   const text = new TextDecoder().decode(response.body);
   return text.trim() ? JSON.parse(text) : {};
+}
+
+/** Scalars (or lists of them) that can travel in a header. */
+type HeaderValue = string | number | boolean | Date;
+
+/**
+ * Sets a `@httpHeader` member: timestamps are written by `timestamp` (default http-date),
+ * list items are joined with `, ` and quoted when they hold a comma or a quote.
+ */
+export function setHeader(
+  headers: Record<string, string>,
+  name: string,
+  value: HeaderValue | HeaderValue[] | undefined,
+  timestamp: (date: Date) => string | number = toHttpDate,
+): void {
+  if (value == null) return;
+  const text = (item: HeaderValue) => String(item instanceof Date ? timestamp(item) : item);
+  headers[name] = Array.isArray(value)
+    ? value.map((item) => {
+      const s = text(item);
+      return typeof item === "string" && /[",]/.test(s) ? `"${s.replace(/["\\]/g, "\\$&")}"` : s;
+    }).join(", ")
+    : text(value);
+}
+
+/** Sets every entry of a `@httpPrefixHeaders` map as `prefix + key`. */
+export function setPrefixHeaders(
+  headers: Record<string, string>,
+  prefix: string,
+  map: Record<string, string> | undefined,
+): void {
+  for (const [key, value] of Object.entries(map ?? {})) {
+    headers[(prefix + key).toLowerCase()] = value;
+  }
+}
+
+/** Appends a `@httpQueryParams` map; keys already bound by `@httpQuery` members win. */
+export function addQueryParams(
+  query: [string, string][],
+  map: Record<string, string | string[]> | undefined,
+): void {
+  const bound = new Set(query.map(([key]) => key));
+  for (const [key, value] of Object.entries(map ?? {})) {
+    if (!bound.has(key)) addQuery(query, key, value);
+  }
+}
+
+/** Reads a `@httpHeader` member; `parse` turns the text into the member's type. */
+export function readHeader<T = string>(
+  response: HttpResponse,
+  name: string,
+  parse: (text: string) => T = (text) => text as T,
+): T | undefined {
+  const text = response.headers.get(name);
+  return text === null ? undefined : parse(text);
+}
+
+/**
+ * Reads a list `@httpHeader`: items split at commas outside quotes (http-dates, which hold a
+ * comma themselves, split after `GMT`), quoted items unquoted.
+ */
+export function readHeaderList<T = string>(
+  response: HttpResponse,
+  name: string,
+  parse: (text: string) => T = (text) => text as T,
+  httpDates = false,
+): T[] | undefined {
+  const text = response.headers.get(name);
+  if (text === null) return undefined;
+  const items = httpDates ? text.split(/(?<=GMT)\s*,\s*/) : text.match(/"(?:[^"\\]|\\.)*"|[^,]+/g);
+  return (items ?? []).map((item) => {
+    const trimmed = item.trim();
+    const unquoted = /^".*"$/.test(trimmed)
+      ? trimmed.slice(1, -1).replace(/\\(.)/g, "$1")
+      : trimmed;
+    return parse(unquoted);
+  });
+}
+
+/** Reads a `@httpPrefixHeaders` map: every header starting with `prefix`, prefix removed. */
+export function readPrefixHeaders(
+  response: HttpResponse,
+  prefix: string,
+): Record<string, string> {
+  const map: Record<string, string> = {};
+  const lower = prefix.toLowerCase();
+  response.headers.forEach((value, name) => {
+    if (name.startsWith(lower)) map[name.slice(lower.length)] = value;
+  });
+  return map;
+}
+
+/** `"true"` / `"false"` from a header. */
+export function parseBooleanHeader(text: string): boolean {
+  if (text !== "true" && text !== "false") throw new TypeError(`Not a boolean: ${text}`);
+  return text === "true";
+}
+
+/** A `@mediaType` string from a header, where it travels as base64. */
+export function fromBase64Text(text: string): string {
+  return new TextDecoder().decode(fromBase64(text));
+}
+
+/** The text of a `@mediaType` string for a header: base64 of its UTF-8 bytes. */
+export function toBase64Text(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : toBase64(text);
+}
+
+/** Sets `key` on `target` only when `value` is defined, so absent members stay absent. */
+export function assignDefined(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) target[key] = value;
+}
+
+/** A payload's text, or undefined when the body is empty. */
+export function bodyText(response: HttpResponse): string | undefined {
+  return response.body.length ? new TextDecoder().decode(response.body) : undefined;
+}
+
+/** A blob payload, or undefined when the body is empty. */
+export function bodyBytes(response: HttpResponse): Uint8Array | undefined {
+  return response.body.length ? response.body : undefined;
 }

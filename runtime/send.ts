@@ -30,10 +30,11 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** A modeled error class and the schema of its members. */
+/** A modeled error class, the schema of its members, and a reader of header-bound members. */
 export type ErrorSpec = [
   new (options: ServiceExceptionOptions & Record<string, unknown>) => ServiceException,
   Schema,
+  ((response: HttpResponse) => Record<string, unknown>)?,
 ];
 
 /** Everything the runtime needs to know about one operation; emitted by the generator. */
@@ -44,6 +45,8 @@ export interface OperationSpec<I, O> {
   deserialize(response: HttpResponse): O;
   /** Modeled errors by wire name. */
   errors: Record<string, ErrorSpec>;
+  /** `@requestCompression(encodings: ["gzip"])`: gzip bodies above the client's threshold. */
+  compress?: boolean;
 }
 
 /** An operation's output together with what is known about the exchange. */
@@ -66,6 +69,7 @@ export async function send<I, O>(
   if (issues.length) throw new ValidationError(operation.name, issues);
   // Serialized once, so an idempotency token filled here is the same on every attempt.
   const request = operation.serialize(input, client);
+  if (operation.compress) await compress(client, request);
   const url = requestUrl(client.endpoint, request);
   const metadata: ResponseMetadata = { attempts: 0, totalRetryDelay: 0 };
   for (;;) {
@@ -160,8 +164,8 @@ function serviceError<I, O>(
   const message = (body.message ?? body.Message ?? body.errorMessage) as string | undefined;
   const modeled = code ? operation.errors[code] : undefined;
   if (modeled) {
-    const [ErrorClass, schema] = modeled;
-    const members = fromJson(schema, body) as Record<string, unknown>;
+    const [ErrorClass, schema, readHeaders] = modeled;
+    const members = { ...fromJson(schema, body) as object, ...readHeaders?.(response) };
     return new ErrorClass(
       { ...members, message, $metadata } as ServiceExceptionOptions & Record<string, unknown>,
     );
@@ -172,6 +176,19 @@ function serviceError<I, O>(
     message: message ?? `HTTP ${response.status}${code ? "" : " with no error type"}`,
     $metadata,
   });
+}
+
+/** Gzips the body when it is at least the client's threshold, appending to Content-Encoding. */
+async function compress(client: Client, request: HttpRequest): Promise<void> {
+  const body = typeof request.body === "string"
+    ? new TextEncoder().encode(request.body)
+    : request.body;
+  if (!body || client.disableRequestCompression) return;
+  if (body.length < client.requestMinCompressionSizeBytes) return;
+  const stream = new Blob([body as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));
+  request.body = new Uint8Array(await new Response(stream).arrayBuffer());
+  const encoding = request.headers["content-encoding"];
+  request.headers["content-encoding"] = encoding ? `${encoding}, gzip` : "gzip";
 }
 
 /** Failures of the transport itself: network errors and attempt timeouts. */

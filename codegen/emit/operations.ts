@@ -6,6 +6,7 @@
  */
 
 import type { Service, StructureShape } from "../ir.ts";
+import { errorHeadersReader } from "./deserializers.ts";
 import { clientClassName, MODULES, operationNames, schemaName } from "./names.ts";
 import { SourceFile } from "./source_file.ts";
 
@@ -31,12 +32,16 @@ export function emitOperations(service: Service): string {
       w.writeLine(`deserialize: ${file.use(MODULES.deserializers, names.deserialize)},`);
       w.write("errors:").block(() => {
         for (const id of [...op.errors, ...service.errors]) {
-          const shape = service.shapes.get(id)!;
-          const cls = file.use(MODULES.errors, shape.name);
-          w.writeLine(`${shape.name}: [${cls}, ${file.use(MODULES.schemas, schemaName(shape))}],`);
+          const shape = service.shapes.get(id)! as StructureShape;
+          const entry = [file.use(MODULES.errors, shape.name)];
+          entry.push(file.use(MODULES.schemas, schemaName(shape)));
+          const reader = errorHeadersReader(shape);
+          if (reader) entry.push(file.use(MODULES.deserializers, reader));
+          w.writeLine(`${shape.name}: [${entry.join(", ")}],`);
         }
       });
       w.write(",");
+      if (op.requestCompression?.includes("gzip")) w.writeLine("compress: true,");
     });
     w.write(";").newLine().blankLine();
 

@@ -8,7 +8,7 @@
 import type { Operation, Service, Shape, StructureShape } from "../ir.ts";
 import { clientClassName, MODULES, operationFunctionName } from "./names.ts";
 import { SourceFile } from "./source_file.ts";
-import { typeRef } from "./types.ts";
+import { isNamedType, typeRef } from "./types.ts";
 
 /** The shape a dotted member path ends at, starting from a structure. */
 function memberAt(service: Service, start: string | undefined, path: string) {
@@ -51,10 +51,15 @@ export function emitPaginators(service: Service): string {
     const output = file.useType(MODULES.types, service.shapes.get(op.output!)!.name);
     const itemsTarget = p.items ? memberAt(service, op.output, p.items) : undefined;
     const itemsShape = itemsTarget ? service.shapes.get(itemsTarget) : undefined;
+    const itemType = (target: string) => {
+      const shape = service.shapes.get(target);
+      return shape && isNamedType(shape)
+        ? file.useType(MODULES.types, shape.name)
+        : typeRef(service, target);
+    };
     let item = "never";
-    if (itemsShape?.kind === "list") item = typeRef(service, itemsShape.member.target);
-    if (itemsShape?.kind === "map") item = `[string, ${typeRef(service, itemsShape.value.target)}]`;
-    for (const name of item.match(/\b[A-Z]\w*/g) ?? []) file.useType(MODULES.types, name);
+    if (itemsShape?.kind === "list") item = itemType(itemsShape.member.target);
+    if (itemsShape?.kind === "map") item = `[string, ${itemType(itemsShape.value.target)}]`;
     const required = (service.shapes.get(op.input!) as StructureShape).members
       .some((m) => m.required && !m.clientOptional);
     file.doc(
@@ -62,7 +67,7 @@ export function emitPaginators(service: Service): string {
       [
         p.items ? `\`.items()\` iterates the \`${p.items}\` of every page.` : "",
         p.pageSize ? `\`pageSize\` is sent as \`${p.pageSize}\`.` : "",
-      ].filter(Boolean).join(" "),
+      ].filter(Boolean),
     );
     const options = file.useType(runtime, "PaginatorOptions");
     const paginator = file.useType(runtime, "Paginator");

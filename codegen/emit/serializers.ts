@@ -1,11 +1,13 @@
 /**
  * Emits `serializers.ts`: for each operation, the restJson1 request: `@http` method and URI
- * with `@httpLabel`s, `@httpQuery` parameters, and the JSON body of unbound members.
+ * with `@httpLabel`s, `@httpQuery`/`@httpQueryParams`, `@httpHeader`/`@httpPrefixHeaders`,
+ * `@endpoint` host prefix, and the body: an `@httpPayload` member or the JSON of the unbound
+ * members.
  *
  * @module
  */
 
-import type { Member, Operation, Service, StructureShape } from "../ir.ts";
+import type { Member, Operation, Service, Shape, StructureShape } from "../ir.ts";
 import { MODULES, operationNames, schemaName } from "./names.ts";
 import { httpLocation, TIMESTAMP_CODECS } from "./schemas.ts";
 import { SourceFile } from "./source_file.ts";
@@ -17,79 +19,181 @@ export function emitSerializers(service: Service): string {
   return file.toString();
 }
 
+/** The schema expression of a member's target (a runtime constant or a generated one). */
+export function schemaOf(file: SourceFile, service: Service, target: string): string {
+  const shape = service.shapes.get(target)!;
+  const shared: Record<string, string> = {
+    document: "DOCUMENT",
+    blob: "BLOB",
+    timestamp: "TIMESTAMP",
+    float: "FLOAT",
+    double: "FLOAT",
+  };
+  if (["structure", "union", "list", "map"].includes(shape.kind)) {
+    return file.use(MODULES.schemas, schemaName(shape));
+  }
+  return file.use(MODULES.runtime("schema"), shared[shape.kind] ?? "STRING");
+}
+
 function emitSerializer(file: SourceFile, service: Service, op: Operation): void {
   const w = file.writer;
+  const http = MODULES.runtime("http");
   const input = op.input ? service.shapes.get(op.input) as StructureShape : undefined;
   const members = input?.members ?? [];
-  const unsupported = members.find((m) =>
-    m.http.header !== undefined || m.http.prefixHeaders !== undefined || m.http.payload ||
-    m.http.queryParams || m.http.hostLabel
-  );
-  if (unsupported) {
-    throw new Error(
-      `${op.name}.${unsupported.name}: HTTP binding ${JSON.stringify(unsupported.http)} ` +
-        "is not supported by this generator yet",
-    );
-  }
+  const target = (m: Member) => service.shapes.get(m.target)!;
   const names = operationNames(op.name);
   const inputType = input ? file.useType(MODULES.types, input.name) : "Record<string, never>";
-  const request = file.useType(MODULES.runtime("http"), "HttpRequest");
-  const context = file.useType(MODULES.runtime("http"), "SerializeContext");
   const tokens = members.filter((m) => m.idempotencyToken);
-  const query = members.filter((m) => m.http.query !== undefined);
-  const body = members.filter((m) => !httpLocation(m));
+  const payload = members.find((m) => m.http.payload);
+  const bodyMembers = members.filter((m) => !httpLocation(m));
+
   file.doc(`Builds the HTTP request of ${op.name}: \`${op.http.method} ${op.http.uri}\`.`);
   const inputName = members.length ? "input" : "_input";
   const contextName = tokens.length ? "context" : "_context";
-  w.write(
-    `export function ${names.serialize}(${inputName}: ${inputType}, ${contextName}: ${context}): ${request}`,
-  ).block(() => {
-    if (tokens.length) {
-      // Filled here, once per call: every retry of the call reuses the same token.
-      const fills = tokens.map((m) => `${m.name}: input.${m.name} ?? context.idempotencyToken()`);
-      w.writeLine(`input = { ...input, ${fills.join(", ")} };`);
-    }
-    w.writeLine(`const query: [string, string][] = [];`);
-    for (const m of query) {
-      const format = m.timestampFormat ?? service.shapes.get(m.target)?.timestampFormat;
-      const args = [`query`, JSON.stringify(m.http.query), `input.${m.name}`];
-      if (format && format !== "date-time") {
-        args.push(file.use(MODULES.runtime("serde"), TIMESTAMP_CODECS[format][0]));
+  const request = file.useType(http, "HttpRequest");
+  const context = file.useType(http, "SerializeContext");
+  w.write(`export function ${names.serialize}(${inputName}: ${inputType}, `)
+    .write(`${contextName}: ${context}): ${request}`).block(() => {
+      if (tokens.length) {
+        // Filled here, once per call: every retry of the call reuses the same token.
+        const fills = tokens.map((m) => `${m.name}: input.${m.name} ?? context.idempotencyToken()`);
+        w.writeLine(`input = { ...input, ${fills.join(", ")} };`);
       }
-      w.writeLine(`${file.use(MODULES.runtime("http"), "addQuery")}(${args.join(", ")});`);
-    }
-    w.write("return").block(() => {
-      w.writeLine(`method: "${op.http.method}",`);
-      w.writeLine(`path: ${pathExpression(file, service, op, members)},`);
-      w.writeLine("query,");
-      if (body.length) {
-        w.writeLine(`headers: { "content-type": "application/json" },`);
-        const toJson = file.use(MODULES.runtime("schema"), "toJson");
-        const schema = file.use(MODULES.schemas, schemaName(input!));
-        w.writeLine(`body: JSON.stringify(${toJson}(${schema}, input)),`);
-      } else {
-        w.writeLine("headers: {},");
+      w.writeLine(`const query: [string, string][] = [];`);
+      for (const m of members.filter((m) => m.http.query !== undefined)) {
+        const args = [`query`, JSON.stringify(m.http.query), `input.${m.name}`];
+        const codec = timestampCodec(file, service, m, "date-time");
+        if (codec) args.push(codec);
+        w.writeLine(`${file.use(http, "addQuery")}(${args.join(", ")});`);
       }
+      for (const m of members.filter((m) => m.http.queryParams)) {
+        w.writeLine(`${file.use(http, "addQueryParams")}(query, input.${m.name});`);
+      }
+
+      const contentType = defaultContentType(service, payload, bodyMembers);
+      w.writeLine(`const headers: Record<string, string> = ${contentType};`);
+      for (const m of members.filter((m) => m.http.header !== undefined)) {
+        const name = JSON.stringify(m.http.header!.toLowerCase());
+        let value = `input.${m.name}`;
+        if (target(m).kind === "string" && target(m).mediaType === "application/json") {
+          value = `${file.use(http, "toBase64Text")}(${value})`;
+        }
+        const args = ["headers", name, value];
+        const codec = timestampCodec(file, service, m, "http-date");
+        if (codec) args.push(codec);
+        w.writeLine(`${file.use(http, "setHeader")}(${args.join(", ")});`);
+      }
+      for (const m of members.filter((m) => m.http.prefixHeaders !== undefined)) {
+        const prefix = JSON.stringify(m.http.prefixHeaders);
+        w.writeLine(`${file.use(http, "setPrefixHeaders")}(headers, ${prefix}, input.${m.name});`);
+      }
+
+      w.write("return").block(() => {
+        w.writeLine(`method: "${op.http.method}",`);
+        w.writeLine(`path: ${pathExpression(file, service, op, members)},`);
+        w.writeLine("query,");
+        w.writeLine("headers,");
+        const body = bodyExpression(file, service, input, payload, bodyMembers);
+        if (body) w.writeLine(`body: ${body},`);
+        if (op.hostPrefix) w.writeLine(`hostPrefix: ${template(op.hostPrefix, () => true)},`);
+      });
+      w.write(";");
     });
-    w.write(";");
-  });
   w.blankLine();
+}
+
+/** The content type a request starts with; a `Content-Type` header member may replace it. */
+function defaultContentType(
+  service: Service,
+  payload: Member | undefined,
+  bodyMembers: Member[],
+): string {
+  if (!payload) return bodyMembers.length ? `{ "content-type": "application/json" }` : "{}";
+  const shape = service.shapes.get(payload.target)!;
+  const type = contentTypeOf(shape);
+  // A structure payload is always sent (`{}` when unset); other payloads only when set.
+  if (shape.kind === "structure") return `{ "content-type": "${type}" }`;
+  return `input.${payload.name} === undefined ? {} : { "content-type": "${type}" }`;
+}
+
+function contentTypeOf(shape: Shape): string {
+  if (shape.mediaType) return shape.mediaType;
+  if (shape.kind === "blob") return "application/octet-stream";
+  if (shape.kind === "string" || shape.kind === "enum") return "text/plain";
+  return "application/json";
+}
+
+/** The request body expression, or undefined for no body. */
+function bodyExpression(
+  file: SourceFile,
+  service: Service,
+  input: StructureShape | undefined,
+  payload: Member | undefined,
+  bodyMembers: Member[],
+): string | undefined {
+  const toJson = () => file.use(MODULES.runtime("schema"), "toJson");
+  if (!payload) {
+    if (!bodyMembers.length) return undefined;
+    return `JSON.stringify(${toJson()}(${file.use(MODULES.schemas, schemaName(input!))}, input))`;
+  }
+  const shape = service.shapes.get(payload.target)!;
+  const value = `input.${payload.name}`;
+  switch (shape.kind) {
+    case "structure":
+      return `JSON.stringify(${toJson()}(${
+        schemaOf(file, service, payload.target)
+      }, ${value} ?? {}))`;
+    case "union":
+    case "document":
+      return `${value} === undefined ? undefined : JSON.stringify(${toJson()}(${
+        schemaOf(file, service, payload.target)
+      }, ${value}))`;
+    default:
+      return value; // blob, string or enum: the raw bytes or text
+  }
+}
+
+/** The codec argument for a timestamp member whose format is not the place's default. */
+function timestampCodec(
+  file: SourceFile,
+  service: Service,
+  member: Member,
+  placeDefault: "date-time" | "http-date",
+): string | undefined {
+  const target = service.shapes.get(member.target)!;
+  const timestamp = target.kind === "timestamp"
+    ? target
+    : target.kind === "list"
+    ? service.shapes.get(target.member.target)
+    : undefined;
+  if (timestamp?.kind !== "timestamp") return undefined;
+  const format = member.timestampFormat ?? timestamp.timestampFormat ?? placeDefault;
+  return format === placeDefault
+    ? undefined
+    : file.use(MODULES.runtime("serde"), TIMESTAMP_CODECS[format][0]);
+}
+
+/** A template literal from a pattern with `{Name}` (and greedy `{Name+}`) placeholders. */
+function template(pattern: string, fill: (name: string, greedy: boolean) => string | true): string {
+  const parts = pattern.split(/(\{[^}]+\})/);
+  if (parts.length === 1) return JSON.stringify(pattern);
+  const out = parts.map((part) => {
+    const match = /^\{([^}+]+)(\+?)\}$/.exec(part);
+    if (!match) return part.replace(/[`$\\]/g, "\\$&");
+    const value = fill(match[1], !!match[2]);
+    return `\${${value === true ? `input.${match[1]}` : value}}`;
+  });
+  return `\`${out.join("")}\``;
 }
 
 /** The path as a template literal with encoded labels; a literal query stays in it. */
 function pathExpression(file: SourceFile, service: Service, op: Operation, members: Member[]) {
-  const parts = op.http.uri.split(/(\{[^}]+\})/);
-  if (parts.length === 1) return JSON.stringify(op.http.uri);
-  const out = parts.map((part) => {
-    const match = /^\{([^}+]+)(\+?)\}$/.exec(part);
-    if (!match) return part.replace(/[`$\\]/g, "\\$&");
-    const member = members.find((m) => m.name === match[1] && m.http.label);
-    if (!member) throw new Error(`${op.name}: URI label {${match[1]}} has no @httpLabel member`);
+  return template(op.http.uri, (name, greedy) => {
+    const member = members.find((m) => m.name === name && m.http.label);
+    if (!member) throw new Error(`${op.name}: URI label {${name}} has no @httpLabel member`);
     const encode = file.use(MODULES.runtime("serde"), "encodeLabel");
-    const greedy = match[2] ? ", true" : "";
-    return `\${${encode}(${labelValue(file, service, member)}${greedy})}`;
+    return `${encode}(${labelValue(file, service, member)}${greedy ? ", true" : ""})`;
   });
-  return `\`${out.join("")}\``;
 }
 
 /** A label member's value as a string: timestamps as date-time unless the model says otherwise. */
