@@ -112,6 +112,10 @@ export async function reportSinceGenerated(
   if (previous.length > 1) {
     return `No change report: the generated files name ${previous.length} different models.\n`;
   }
+  if (previous[0] === source.sha256) {
+    const label = source.date ?? source.origin;
+    return `No model change (${label}): only the generator's output changed.\n`;
+  }
   const pin = MODEL_PINS.find((p) => p.sha256 === previous[0]);
   if (!pin) {
     return `No change report: the files were generated from a model that is not pinned ` +

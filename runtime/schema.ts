@@ -58,8 +58,7 @@ export type HttpLocation =
   | "header"
   | "prefixHeaders"
   | "payload"
-  | "responseCode"
-  | "hostLabel";
+  | "responseCode";
 
 /** A member of a structure or union. */
 export interface MemberSchema {
@@ -71,6 +70,8 @@ export interface MemberSchema {
   jsonName?: string;
   /** HTTP binding; bound members are not part of the JSON body. */
   http?: HttpLocation;
+  /** `@hostLabel`: also part of the host name, so it must be a valid host label. */
+  hostLabel?: true;
 }
 
 /** A structure or union. */
@@ -185,6 +186,9 @@ export function validate(schema: Schema, value: unknown, path: string, issues: V
         validate(member.schema, v, memberPath, issues);
         if (member.http === "label" && v === "") {
           issues.push({ path: memberPath, message: "must not be empty (it is part of the URI)" });
+        }
+        if (member.hostLabel && !/^[a-z\d]([a-z\d-]{0,61}[a-z\d])?$/i.test(v as string)) {
+          issues.push({ path: memberPath, message: "must be a valid host label" });
         }
       }
       if (s.type === "union" && set !== 1) fail("must have exactly one member set");

@@ -45,8 +45,8 @@ export interface OperationSpec<I, O> {
   deserialize(response: HttpResponse): O;
   /** Modeled errors by wire name. */
   errors: Record<string, ErrorSpec>;
-  /** `@requestCompression(encodings: ["gzip"])`: gzip bodies above the client's threshold. */
-  compress?: boolean;
+  /** `@requestCompression`: compresses the body (in place) before the first attempt. */
+  compress?: (client: Client, request: HttpRequest) => Promise<void>;
 }
 
 /** An operation's output together with what is known about the exchange. */
@@ -69,7 +69,7 @@ export async function send<I, O>(
   if (issues.length) throw new ValidationError(operation.name, issues);
   // Serialized once, so an idempotency token filled here is the same on every attempt.
   const request = operation.serialize(input, client);
-  if (operation.compress) await compress(client, request);
+  await operation.compress?.(client, request);
   const url = requestUrl(client.endpoint, request);
   const metadata: ResponseMetadata = { attempts: 0, totalRetryDelay: 0 };
   for (;;) {
@@ -176,19 +176,6 @@ function serviceError<I, O>(
     message: message ?? `HTTP ${response.status}${code ? "" : " with no error type"}`,
     $metadata,
   });
-}
-
-/** Gzips the body when it is at least the client's threshold, appending to Content-Encoding. */
-async function compress(client: Client, request: HttpRequest): Promise<void> {
-  const body = typeof request.body === "string"
-    ? new TextEncoder().encode(request.body)
-    : request.body;
-  if (!body || client.disableRequestCompression) return;
-  if (body.length < client.requestMinCompressionSizeBytes) return;
-  const stream = new Blob([body as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));
-  request.body = new Uint8Array(await new Response(stream).arrayBuffer());
-  const encoding = request.headers["content-encoding"];
-  request.headers["content-encoding"] = encoding ? `${encoding}, gzip` : "gzip";
 }
 
 /** Failures of the transport itself: network errors and attempt timeouts. */

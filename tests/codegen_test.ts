@@ -441,3 +441,69 @@ Deno.test("committed generated/ matches the newest model (codegen --check)", asy
   const again = await generateFormatted({});
   assert.deepEqual([...again.files], [...files], "byte-identical on a second run");
 });
+
+/** `@endpoint(hostPrefix)` with `@hostLabel`, and `@requestCompression`. */
+const MODEL_HOST = {
+  smithy: "2.0",
+  shapes: {
+    [id("Weather")]: {
+      type: "service",
+      version: "2024-01-01",
+      operations: [t("Upload")],
+      traits: { "aws.api#service": { sdkId: "Weather" }, "aws.auth#sigv4": { name: "weather" } },
+    },
+    [id("Upload")]: {
+      type: "operation",
+      input: t("UploadInput"),
+      traits: {
+        "smithy.api#http": { method: "POST", uri: "/upload", code: 200 },
+        "smithy.api#endpoint": { hostPrefix: "{Station}.data." },
+        "smithy.api#requestCompression": { encodings: ["gzip"] },
+      },
+    },
+    [id("UploadInput")]: {
+      type: "structure",
+      members: {
+        Station: {
+          target: "smithy.api#String",
+          traits: { "smithy.api#hostLabel": {}, "smithy.api#required": {} },
+        },
+        Readings: { target: "smithy.api#String" },
+      },
+    },
+  },
+};
+
+Deno.test("host prefixes take validated host labels; large bodies are gzipped", async () => {
+  const { root } = await generateInto("host", JSON.stringify(MODEL_HOST));
+  const ops = await import(new URL("generated/operations.ts", root).href);
+  const { WeatherClient } = await import(new URL("generated/client.ts", root).href);
+  const requests: Request[] = [];
+  const client = (extra = {}) =>
+    new WeatherClient({
+      region: "us-east-1",
+      credentials: { accessKeyId: "AKID", secretAccessKey: "s" },
+      fetch: (r: Request) => {
+        requests.push(r);
+        return Promise.resolve(new Response("{}"));
+      },
+      ...extra,
+    });
+  const readings = "42;".repeat(5000);
+  await ops.upload(client(), { Station: "north-1", Readings: readings });
+  const [big] = requests;
+  assert.equal(new URL(big.url).host, "north-1.data.weather.us-east-1.amazonaws.com");
+  assert.equal(big.headers.get("content-encoding"), "gzip");
+  const text = await new Response(big.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+  assert.deepEqual(JSON.parse(text), { Station: "north-1", Readings: readings });
+  await ops.upload(client({ disableRequestCompression: true }), {
+    Station: "s",
+    Readings: readings,
+  });
+  await ops.upload(client(), { Station: "s", Readings: "small" });
+  assert.equal(requests[1].headers.get("content-encoding"), null);
+  assert.equal(requests[2].headers.get("content-encoding"), null);
+  const bad = await ops.upload(client(), { Station: "evil.com/x" }).catch((e: Error) => e);
+  assert.deepEqual(bad.issues, [{ path: "Station", message: "must be a valid host label" }]);
+  assert.equal(requests.length, 3);
+});

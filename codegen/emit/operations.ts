@@ -41,7 +41,9 @@ export function emitOperations(service: Service): string {
         }
       });
       w.write(",");
-      if (op.requestCompression?.includes("gzip")) w.writeLine("compress: true,");
+      if (op.requestCompression?.includes("gzip")) {
+        w.writeLine(`compress: ${file.use(MODULES.runtime("compress"), "gzipBody")},`);
+      }
     });
     w.write(";").newLine().blankLine();
 

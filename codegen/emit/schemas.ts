@@ -137,6 +137,7 @@ export function emitSchemas(service: Service): string {
     if (member.jsonName) fields.push(`jsonName: ${JSON.stringify(member.jsonName)}`);
     const http = httpLocation(member);
     if (http) fields.push(`http: "${http}"`);
+    if (member.http.hostLabel) fields.push("hostLabel: true");
     return `{ ${fields.join(", ")} }`;
   };
 
