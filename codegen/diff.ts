@@ -190,11 +190,16 @@ function diffShapes(older: Service, newer: Service, add: Add): void {
   // A shape only reached through an added or removed operation is that operation's news.
   const reachedBefore = new Set([...closureOf(older, common)].map(localName));
   const reachedAfter = new Set([...closureOf(newer, common)].map(localName));
+  const prelude = (shape: Shape) => shape.id.startsWith("smithy.api#");
   for (const [name, shape] of after) {
-    if (!before.has(name) && reachedAfter.has(name)) add("shape-added", name, shape.kind);
+    if (!before.has(name) && reachedAfter.has(name) && !prelude(shape)) {
+      add("shape-added", name, shape.kind);
+    }
   }
   for (const [name, shape] of before) {
-    if (!after.has(name) && reachedBefore.has(name)) add("shape-removed", name, shape.kind);
+    if (!after.has(name) && reachedBefore.has(name) && !prelude(shape)) {
+      add("shape-removed", name, shape.kind);
+    }
   }
   for (const [name, shape] of after) {
     const old = before.get(name);

@@ -46,6 +46,12 @@ export interface EmulatorOptions {
   maxClockSkewMs?: number;
   /** Called once each request has been answered (its log entry is complete). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Let browsers on any origin call the emulator: answer CORS preflights (unsigned, so they skip
+   * authentication, faults and the request log) and add `Access-Control-Allow-Origin: *` to
+   * every response. Off by default.
+   */
+  cors?: boolean;
 }
 
 /** The operations the emulator serves. */
@@ -113,6 +119,18 @@ export const DEFAULT_MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
 const SERVICE = "backup";
 
+/** Request headers a browser may send cross-origin (what the client and aws4fetch set). */
+const CORS_ALLOW_HEADERS = [
+  "authorization",
+  "content-type",
+  "x-amz-date",
+  "x-amz-security-token",
+  "x-amz-content-sha256",
+  "x-amz-user-agent",
+].join(", ");
+/** Response headers a cross-origin page may read. */
+const CORS_EXPOSE_HEADERS = "x-amzn-requestid, x-amzn-errortype";
+
 type MutableEntry = { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] };
 
 /** Starts an emulator listening on `127.0.0.1` (a random port by default). */
@@ -130,6 +148,7 @@ class EmulatorServer implements Emulator {
   readonly #now: () => number;
   readonly #maxSkewMs: number;
   readonly #onRequest?: (entry: RequestLogEntry) => void;
+  readonly #cors: boolean;
   readonly #store: CopyJobStore;
   readonly #faults = new FaultQueue();
   readonly #log: MutableEntry[] = [];
@@ -144,6 +163,7 @@ class EmulatorServer implements Emulator {
     this.#now = options.now ?? Date.now;
     this.#maxSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
     this.#onRequest = options.onRequest;
+    this.#cors = options.cors ?? false;
     this.#store = new CopyJobStore({
       region: this.region,
       accountId: this.accountId,
@@ -197,6 +217,25 @@ class EmulatorServer implements Emulator {
   }
 
   async #handle(request: Request): Promise<Response> {
+    if (!this.#cors) return await this.#handleLogged(request);
+    if (request.method === "OPTIONS" && request.headers.has("access-control-request-method")) {
+      return new Response(null, {
+        status: 204,
+        headers: {
+          "access-control-allow-origin": "*",
+          "access-control-allow-methods": "GET, PUT, POST, DELETE, PATCH, HEAD",
+          "access-control-allow-headers": CORS_ALLOW_HEADERS,
+          "access-control-max-age": "600",
+        },
+      });
+    }
+    const response = await this.#handleLogged(request);
+    response.headers.set("access-control-allow-origin", "*");
+    response.headers.set("access-control-expose-headers", CORS_EXPOSE_HEADERS);
+    return response;
+  }
+
+  async #handleLogged(request: Request): Promise<Response> {
     const requestId = newRequestId();
     const url = new URL(request.url);
     const entry: MutableEntry = {

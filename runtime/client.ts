@@ -78,6 +78,11 @@ export class Client implements SerializeContext {
   readonly disableRequestCompression: boolean;
   /** See {@linkcode ClientConfig.requestMinCompressionSizeBytes}. */
   readonly requestMinCompressionSizeBytes: number;
+  /**
+   * Milliseconds to add to the local clock when signing; set from the service's `Date` header
+   * when a request fails because the local clock is off.
+   */
+  clockOffsetMs = 0;
   #credentials: Credentials | CredentialProvider;
   #fetch?: FetchFunction;
   #token?: () => string;

@@ -47,6 +47,8 @@ export interface OperationSpec<I, O> {
   errors: Record<string, ErrorSpec>;
   /** `@requestCompression`: compresses the body (in place) before the first attempt. */
   compress?: (client: Client, request: HttpRequest) => Promise<void>;
+  /** `@httpChecksumRequired`: adds the body's checksum header, after any compression. */
+  checksum?: (request: HttpRequest) => Promise<void>;
 }
 
 /** An operation's output together with what is known about the exchange. */
@@ -70,12 +72,14 @@ export async function send<I, O>(
   // Serialized once, so an idempotency token filled here is the same on every attempt.
   const request = operation.serialize(input, client);
   await operation.compress?.(client, request);
+  await operation.checksum?.(request);
   const url = requestUrl(client.endpoint, request);
   const metadata: ResponseMetadata = { attempts: 0, totalRetryDelay: 0 };
   for (;;) {
     signal?.throwIfAborted();
     metadata.attempts++;
     let error: unknown;
+    let clockCorrected = false;
     try {
       const response = await attempt(client, request, url, signal);
       metadata.httpStatusCode = response.status;
@@ -83,13 +87,17 @@ export async function send<I, O>(
       if (response.status < 300) {
         return { ...operation.deserialize(response), $metadata: { ...metadata } };
       }
-      error = serviceError(client, operation, response, { ...metadata });
+      const failure = serviceError(client, operation, response, { ...metadata });
+      clockCorrected = correctClock(client, response, failure);
+      error = failure;
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
       if (!isTransportError(e)) throw e;
       error = e;
     }
-    if (metadata.attempts >= client.maxAttempts || !isRetryable(error)) throw error;
+    if (metadata.attempts >= client.maxAttempts || !(clockCorrected || isRetryable(error))) {
+      throw error;
+    }
     const delay = Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** metadata.attempts);
     await sleep(delay, signal);
     metadata.totalRetryDelay += Math.round(delay);
@@ -120,6 +128,10 @@ async function attempt(
       credentials: await client.credentials(),
       service: client.service.signingName,
       region: client.region,
+      datetime: new Date(Date.now() + client.clockOffsetMs).toISOString().replace(
+        /[:-]|\.\d+/g,
+        "",
+      ),
     }, controller.signal);
     const response = await client.fetch(signed);
     const body = new Uint8Array(await response.arrayBuffer());
@@ -176,6 +188,20 @@ function serviceError<I, O>(
     message: message ?? `HTTP ${response.status}${code ? "" : " with no error type"}`,
     $metadata,
   });
+}
+
+/**
+ * After a signature-time error, adopts the server's clock (from its `Date` header) when ours is
+ * more than 5 minutes off, so the retry is signed with a time the server accepts.
+ */
+function correctClock(client: Client, response: HttpResponse, error: ServiceException): boolean {
+  const server = Date.parse(response.headers.get("date") ?? "");
+  const skewed =
+    /^(RequestTimeTooSkewed|RequestExpired|RequestInTheFuture|InvalidSignatureException|SignatureDoesNotMatch|AuthFailure)$/
+      .test(error.name);
+  if (!skewed || !(Math.abs(server - Date.now() - client.clockOffsetMs) > 300_000)) return false;
+  client.clockOffsetMs = server - Date.now();
+  return true;
 }
 
 /** Failures of the transport itself: network errors and attempt timeouts. */

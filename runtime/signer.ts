@@ -25,6 +25,8 @@ export interface SigningParams {
   credentials: Credentials;
   service: string;
   region: string;
+  /** Signing time as `YYYYMMDDTHHMMSSZ`; default now. */
+  datetime?: string;
 }
 
 /** Signs a request and returns it ready to hand to `fetch`. */

@@ -305,3 +305,41 @@ Deno.test("client config errors name the field", () => {
     (e: ValidationError) => e.issues[0].path === "maxAttempts",
   );
 });
+
+Deno.test("clock skew: a signature-time error with a distant server Date resyncs and retries", async () => {
+  const ahead = new Date(Date.now() + 3600_000);
+  const { fetch, requests } = recordingFetch(
+    () =>
+      new Response(JSON.stringify({ message: "Signature expired" }), {
+        status: 403,
+        headers: { "x-amzn-errortype": "InvalidSignatureException", date: ahead.toUTCString() },
+      }),
+    ok({ CopyJobId: "after-skew" }),
+  );
+  const client = new BackupClient({ region: "us-east-1", credentials, fetch });
+  const output = await startCopyJob(client, minimal);
+  assert.equal(output.$metadata.attempts, 2);
+  const signedAt = (r: { headers: Headers }) => {
+    const [, y, mo, d, h, mi, s] = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(
+      r.headers.get("x-amz-date")!,
+    )!.map(Number);
+    return Date.UTC(y, mo - 1, d, h, mi, s);
+  };
+  assert.ok(Math.abs(signedAt(requests[0]) - Date.now()) < 60_000);
+  assert.ok(Math.abs(signedAt(requests[1]) - ahead.getTime()) < 60_000);
+  assert.ok(Math.abs(client.clockOffsetMs - 3600_000) < 60_000);
+  // The same error with a server clock that agrees with ours is not retried.
+  const near = recordingFetch(() =>
+    new Response("{}", {
+      status: 403,
+      headers: { "x-amzn-errortype": "InvalidSignatureException", date: new Date().toUTCString() },
+    })
+  );
+  const e = await startCopyJob(
+    new BackupClient({ region: "us-east-1", credentials, fetch: near.fetch }),
+    minimal,
+  )
+    .catch((e) => e);
+  assert.equal(e.name, "InvalidSignatureException");
+  assert.equal(near.requests.length, 1);
+});

@@ -41,11 +41,10 @@ export function emitDeserializers(service: Service): string {
       const payload = members.find((m) => m.http.payload);
       const fromJson = file.use(MODULES.runtime("schema"), "fromJson");
       const parse = () => file.use(http, "parseJsonBody");
-      if (
-        !members.some((m) =>
-          m.http.header || m.http.prefixHeaders || m.http.responseCode || m.http.payload
-        )
-      ) {
+      const bound = (m: Member) =>
+        m.http.header !== undefined || m.http.prefixHeaders !== undefined ||
+        m.http.responseCode || m.http.payload;
+      if (!members.some(bound)) {
         const schema = file.use(MODULES.schemas, schemaName(output));
         return void w.writeLine(`return ${fromJson}(${schema}, ${parse()}(response)) as ${type};`);
       }

@@ -44,6 +44,9 @@ export function emitOperations(service: Service): string {
       if (op.requestCompression?.includes("gzip")) {
         w.writeLine(`compress: ${file.use(MODULES.runtime("compress"), "gzipBody")},`);
       }
+      if (op.httpChecksumRequired) {
+        w.writeLine(`checksum: ${file.use(MODULES.runtime("md5"), "contentMd5")},`);
+      }
     });
     w.write(";").newLine().blankLine();
 

@@ -55,6 +55,8 @@ export async function runSmoke(endpoint: string): Promise<SmokeResult> {
       secretAccessKey: SMOKE_FIXTURES.secretAccessKey,
     },
     maxAttempts: 1,
+    // A stuck request fails the run instead of hanging the test that drives it.
+    requestTimeoutMs: 10_000,
   });
   const started = await startCopyJob(client, {
     RecoveryPointArn: SMOKE_FIXTURES.recoveryPointArn,

@@ -1,0 +1,100 @@
+/**
+ * `deno task size`: what the module costs in a Worker bundle. Bundles three Workers the same way
+ * (`deno bundle --platform browser --minify`) and prints minified and gzip sizes, each against a
+ * reference measured in the same run: StartCopyJob hand-rolled on aws4fetch.
+ *
+ * - tests/runtimes/start_copy_job_worker.ts imports only `BackupClient` and `startCopyJob`;
+ * - tests/runtimes/all_operations_worker.ts can call every operation (`import * as backup`);
+ * - tests/runtimes/aws4fetch_worker.ts is the reference.
+ *
+ * Bundles and `size.json` go to bench/.out/. The 5.6 KB gzip budget of the one-operation Worker
+ * is reported, not enforced.
+ *
+ * @module
+ */
+
+import { gzipSync } from "node:zlib";
+import { bundle } from "../tests/support/bundle.ts";
+
+/** Budget for the gzipped startCopyJob-only Worker: 5.6 KB, taken as 5,600 bytes. */
+const BUDGET_GZIP_BYTES = 5_600;
+
+const OUT_DIR = new URL("./.out/", import.meta.url);
+
+interface Measured {
+  name: string;
+  entry: string;
+  file: string;
+  minified: number;
+  gzip: number;
+}
+
+const targets = [
+  { name: "startCopyJob only", entry: "start_copy_job_worker" },
+  { name: "all operations", entry: "all_operations_worker" },
+  { name: "aws4fetch by hand (ref)", entry: "aws4fetch_worker" },
+];
+
+async function measure(name: string, entry: string): Promise<Measured> {
+  const outFile = new URL(`${entry}.min.js`, OUT_DIR);
+  const file = await bundle(new URL(`../tests/runtimes/${entry}.ts`, import.meta.url), {
+    platform: "browser",
+    minify: true,
+    outFile,
+  });
+  const bytes = await Deno.readFile(file);
+  // One method for every bundle: zlib at level 9.
+  const gzip = gzipSync(bytes, { level: 9 }).byteLength;
+  return { name, entry: `tests/runtimes/${entry}.ts`, file, minified: bytes.byteLength, gzip };
+}
+
+const results: Measured[] = [];
+for (const { name, entry } of targets) results.push(await measure(name, entry));
+const reference = results[results.length - 1];
+
+const ratio = (value: number, ref: number) => `${(value / ref).toFixed(2)}×`;
+const bytes = (value: number) => value.toLocaleString("en-US");
+const rows = [
+  ["Worker bundle", "minified B", "gzip B", "min / ref", "gzip / ref"],
+  ...results.map((r) => [
+    r.name,
+    bytes(r.minified),
+    bytes(r.gzip),
+    ratio(r.minified, reference.minified),
+    ratio(r.gzip, reference.gzip),
+  ]),
+];
+const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+const line = (row: string[]) =>
+  row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+console.log(line(rows[0]));
+console.log(widths.map((w) => "-".repeat(w)).join("  "));
+for (const row of rows.slice(1)) console.log(line(row));
+
+const one = results[0];
+const verdict = one.gzip <= BUDGET_GZIP_BYTES
+  ? `within budget by ${bytes(BUDGET_GZIP_BYTES - one.gzip)} B`
+  : `over budget by ${bytes(one.gzip - BUDGET_GZIP_BYTES)} B`;
+console.log(
+  `\nBudget (information only): startCopyJob-only Worker ${bytes(one.gzip)} B gzip vs ` +
+    `5.6 KB (${bytes(BUDGET_GZIP_BYTES)} B): ${verdict}.`,
+);
+console.log("gzip: node:zlib level 9; bundles: deno bundle --platform browser --minify.");
+
+await Deno.writeTextFile(
+  new URL("size.json", OUT_DIR),
+  JSON.stringify(
+    {
+      denoVersion: Deno.version.deno,
+      gzip: "node:zlib level 9",
+      budgetGzipBytes: BUDGET_GZIP_BYTES,
+      results: results.map(({ file: _file, ...r }) => ({
+        ...r,
+        minifiedRatio: r.minified / reference.minified,
+        gzipRatio: r.gzip / reference.gzip,
+      })),
+    },
+    null,
+    2,
+  ) + "\n",
+);

@@ -1,0 +1,122 @@
+/**
+ * Browsers: headless Chromium (Debian's /usr/bin/chromium, or `CHROMIUM_BIN`) driven by
+ * playwright-core loads a page from one origin whose module bundle calls the emulator, with
+ * CORS on, on another origin. Skipped, with the reason printed, when Chromium is missing.
+ */
+
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { RECOVERY_POINT_OK_ARN, startEmulator } from "../emulator/mod.ts";
+import { bundle } from "./support/bundle.ts";
+import type { SmokeResult } from "./runtimes/smoke.ts";
+
+const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
+const TIMEOUT_MS = 30_000;
+
+async function chromiumMissing(): Promise<string | undefined> {
+  try {
+    const info = await Deno.stat(CHROMIUM);
+    if (!info.isFile) return `${CHROMIUM} is not a file`;
+    return undefined;
+  } catch {
+    return `${CHROMIUM} not found (apt-get install -y --no-install-recommends chromium, ` +
+      `or set CHROMIUM_BIN)`;
+  }
+}
+
+const skipReason = await chromiumMissing();
+if (skipReason) console.log(`SKIP browser: ${skipReason}`);
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>backup-edge smoke</title>
+<link rel="icon" href="data:,">
+<script type="module" src="/smoke.js"></script>
+`;
+
+Deno.test({
+  name: skipReason
+    ? `Chromium runs the bundled module cross-origin against the emulator (SKIP: ${skipReason})`
+    : "Chromium runs the bundled module cross-origin against the emulator",
+  ignore: skipReason !== undefined,
+  fn: async () => {
+    const script = await Deno.readFile(
+      await bundle(new URL("./runtimes/browser.ts", import.meta.url)),
+    );
+    await using emulator = await startEmulator({ cors: true });
+    const site = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+      const { pathname } = new URL(req.url);
+      if (pathname === "/") {
+        return new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8" } });
+      }
+      if (pathname === "/smoke.js") {
+        return new Response(script, {
+          headers: { "content-type": "text/javascript; charset=utf-8" },
+        });
+      }
+      return new Response("not found", { status: 404 });
+    });
+    const origin = `http://127.0.0.1:${site.addr.port}`;
+    assert.notEqual(new URL(emulator.url).origin, origin, "the page is cross-origin");
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      timeout: TIMEOUT_MS,
+    });
+    const pageErrors: string[] = [];
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(TIMEOUT_MS);
+      page.on("pageerror", (error) => pageErrors.push(String(error)));
+      page.on("console", (message) => {
+        if (message.type() === "error") pageErrors.push(message.text());
+      });
+      await page.goto(`${origin}/`);
+      await page.waitForFunction(() => "runSmoke" in globalThis);
+      const result: SmokeResult = await page.evaluate(
+        (endpoint) =>
+          (globalThis as unknown as { runSmoke(e: string): Promise<SmokeResult> }).runSmoke(
+            endpoint,
+          ),
+        emulator.url,
+      ).catch((error) => {
+        throw new Error(`runSmoke failed in the page: ${error}\n${pageErrors.join("\n")}`);
+      });
+
+      assert.match(result.userAgent ?? "", /Chrome\//, "ran in Chromium");
+      const jobs = emulator.jobs();
+      assert.equal(jobs.length, 1);
+      assert.equal(result.CopyJobId, jobs[0].CopyJobId);
+      assert.equal(result.isDate, true);
+      assert.equal(Date.parse(result.CreationDateIso!), Math.round(jobs[0].CreationDate * 1000));
+      assert.equal(result.describedCopyJobId, jobs[0].CopyJobId);
+      assert.equal(result.describedRecoveryPointArn, RECOVERY_POINT_OK_ARN);
+      // Read from an exposed header: without Access-Control-Expose-Headers it would be null.
+      assert.equal(result.requestId, emulator.requests[0].requestId);
+
+      assert.deepEqual(emulator.requests.map((r) => r.operation), [
+        "StartCopyJob",
+        "DescribeCopyJob",
+      ]);
+      for (const request of emulator.requests) {
+        assert.equal(request.signatureValid, true, `${request.operation}: ${request.authError}`);
+        assert.equal(request.headers.origin, origin, "a cross-origin request from the page");
+      }
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await browser.close();
+      await site.shutdown();
+    }
+  },
+});
