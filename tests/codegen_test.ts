@@ -507,3 +507,12 @@ Deno.test("host prefixes take validated host labels; large bodies are gzipped", 
   assert.deepEqual(bad.issues, [{ path: "Station", message: "must be a valid host label" }]);
   assert.equal(requests.length, 3);
 });
+
+Deno.test("typeCheck really checks generated files (a planted type error fails)", async () => {
+  const { generated } = await generateInto("typo", JSON.stringify(MODEL_V1));
+  const broken = new URL("broken.ts", generated);
+  await Deno.writeTextFile(broken, `import "./operations.ts";\nexport const n: number = "nope";\n`);
+  const check = await typeCheck([broken]);
+  assert.equal(check.ok, false);
+  assert.match(check.output, /TS2322/);
+});

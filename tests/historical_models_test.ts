@@ -128,8 +128,6 @@ const TOKEN_FILL =
 
 Deno.test({
   name: "a client generated from every revision type-checks and shows the README's changes",
-  // Generation reads partition data; deno check runs as a subprocess.
-  sanitizeResources: false,
   fn: async () => {
     const table = await readmeTable();
     const started = performance.now();
