@@ -538,11 +538,8 @@ const AssociateBackupVaultMpaApprovalTeamOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function associateBackupVaultMpaApprovalTeam(
@@ -586,11 +583,8 @@ const CancelLegalHoldOperation: OperationSpec<CancelLegalHoldInput, CancelLegalH
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function cancelLegalHold(
@@ -635,11 +629,8 @@ const CreateBackupPlanOperation: OperationSpec<CreateBackupPlanInput, CreateBack
  * `LimitExceededException`, `MissingParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function createBackupPlan(
@@ -684,11 +675,8 @@ const CreateBackupSelectionOperation: OperationSpec<
  * `LimitExceededException`, `MissingParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function createBackupSelection(
@@ -731,11 +719,8 @@ const CreateBackupVaultOperation: OperationSpec<CreateBackupVaultInput, CreateBa
  * `LimitExceededException`, `MissingParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function createBackupVault(
@@ -778,11 +763,8 @@ const CreateFrameworkOperation: OperationSpec<CreateFrameworkInput, CreateFramew
  * `LimitExceededException`, `MissingParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function createFramework(
@@ -824,11 +806,8 @@ const CreateLegalHoldOperation: OperationSpec<CreateLegalHoldInput, CreateLegalH
  * `MissingParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function createLegalHold(
@@ -878,11 +857,8 @@ const CreateLogicallyAirGappedBackupVaultOperation: OperationSpec<
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function createLogicallyAirGappedBackupVault(
@@ -926,11 +902,8 @@ const CreateReportPlanOperation: OperationSpec<CreateReportPlanInput, CreateRepo
  * `LimitExceededException`, `MissingParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function createReportPlan(
@@ -977,11 +950,8 @@ const CreateRestoreAccessBackupVaultOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function createRestoreAccessBackupVault(
@@ -1028,11 +998,8 @@ const CreateRestoreTestingPlanOperation: OperationSpec<
  * `LimitExceededException`, `MissingParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function createRestoreTestingPlan(
@@ -1093,11 +1060,8 @@ const CreateRestoreTestingSelectionOperation: OperationSpec<
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function createRestoreTestingSelection(
@@ -1139,11 +1103,8 @@ const DeleteBackupPlanOperation: OperationSpec<DeleteBackupPlanInput, DeleteBack
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function deleteBackupPlan(
@@ -1186,11 +1147,8 @@ const DeleteBackupSelectionOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function deleteBackupSelection(
@@ -1230,11 +1188,8 @@ const DeleteBackupVaultOperation: OperationSpec<DeleteBackupVaultInput, Record<s
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function deleteBackupVault(
@@ -1276,11 +1231,8 @@ const DeleteBackupVaultAccessPolicyOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function deleteBackupVaultAccessPolicy(
@@ -1329,11 +1281,8 @@ const DeleteBackupVaultLockConfigurationOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function deleteBackupVaultLockConfiguration(
@@ -1375,11 +1324,8 @@ const DeleteBackupVaultNotificationsOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function deleteBackupVaultNotifications(
@@ -1419,11 +1365,8 @@ const DeleteFrameworkOperation: OperationSpec<DeleteFrameworkInput, Record<strin
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function deleteFramework(
@@ -1484,11 +1427,8 @@ const DeleteRecoveryPointOperation: OperationSpec<DeleteRecoveryPointInput, Reco
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function deleteRecoveryPoint(
@@ -1528,11 +1468,8 @@ const DeleteReportPlanOperation: OperationSpec<DeleteReportPlanInput, Record<str
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function deleteReportPlan(
@@ -1568,11 +1505,8 @@ const DeleteRestoreTestingPlanOperation: OperationSpec<
  * Modeled errors: `InvalidRequestException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function deleteRestoreTestingPlan(
@@ -1609,11 +1543,8 @@ const DeleteRestoreTestingSelectionOperation: OperationSpec<
  * Modeled errors: `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function deleteRestoreTestingSelection(
@@ -1653,11 +1584,8 @@ const DescribeBackupJobOperation: OperationSpec<DescribeBackupJobInput, Describe
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function describeBackupJob(
@@ -1699,11 +1627,8 @@ const DescribeBackupVaultOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function describeBackupVault(
@@ -1742,11 +1667,8 @@ const DescribeCopyJobOperation: OperationSpec<DescribeCopyJobInput, DescribeCopy
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function describeCopyJob(
@@ -1785,11 +1707,8 @@ const DescribeFrameworkOperation: OperationSpec<DescribeFrameworkInput, Describe
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function describeFramework(
@@ -1824,11 +1743,8 @@ const DescribeGlobalSettingsOperation: OperationSpec<
  * Modeled errors: `InvalidRequestException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function describeGlobalSettings(
@@ -1871,11 +1787,8 @@ const DescribeProtectedResourceOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function describeProtectedResource(
@@ -1918,11 +1831,8 @@ const DescribeRecoveryPointOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function describeRecoveryPoint(
@@ -1957,11 +1867,8 @@ const DescribeRegionSettingsOperation: OperationSpec<
  * Modeled errors: `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function describeRegionSettings(
@@ -1996,11 +1903,8 @@ const DescribeReportJobOperation: OperationSpec<DescribeReportJobInput, Describe
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function describeReportJob(
@@ -2043,11 +1947,8 @@ const DescribeReportPlanOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function describeReportPlan(
@@ -2090,11 +1991,8 @@ const DescribeRestoreJobOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function describeRestoreJob(
@@ -2138,11 +2036,8 @@ const DisassociateBackupVaultMpaApprovalTeamOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function disassociateBackupVaultMpaApprovalTeam(
@@ -2195,11 +2090,8 @@ const DisassociateRecoveryPointOperation: OperationSpec<
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function disassociateRecoveryPoint(
@@ -2243,11 +2135,8 @@ const DisassociateRecoveryPointFromParentOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function disassociateRecoveryPointFromParent(
@@ -2289,11 +2178,8 @@ const ExportBackupPlanTemplateOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function exportBackupPlanTemplate(
@@ -2333,11 +2219,8 @@ const GetBackupPlanOperation: OperationSpec<GetBackupPlanInput, GetBackupPlanOut
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getBackupPlan(
@@ -2380,11 +2263,8 @@ const GetBackupPlanFromJSONOperation: OperationSpec<
  * `LimitExceededException`, `MissingParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getBackupPlanFromJSON(
@@ -2426,11 +2306,8 @@ const GetBackupPlanFromTemplateOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getBackupPlanFromTemplate(
@@ -2473,11 +2350,8 @@ const GetBackupSelectionOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getBackupSelection(
@@ -2519,11 +2393,8 @@ const GetBackupVaultAccessPolicyOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getBackupVaultAccessPolicy(
@@ -2565,11 +2436,8 @@ const GetBackupVaultNotificationsOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getBackupVaultNotifications(
@@ -2609,11 +2477,8 @@ const GetLegalHoldOperation: OperationSpec<GetLegalHoldInput, GetLegalHoldOutput
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getLegalHold(
@@ -2656,11 +2521,8 @@ const GetRecoveryPointIndexDetailsOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getRecoveryPointIndexDetails(
@@ -2703,11 +2565,8 @@ const GetRecoveryPointRestoreMetadataOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getRecoveryPointRestoreMetadata(
@@ -2749,11 +2608,8 @@ const GetRestoreJobMetadataOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getRestoreJobMetadata(
@@ -2797,11 +2653,8 @@ const GetRestoreTestingInferredMetadataOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getRestoreTestingInferredMetadata(
@@ -2835,11 +2688,8 @@ const GetRestoreTestingPlanOperation: OperationSpec<
  * Modeled errors: `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getRestoreTestingPlan(
@@ -2873,11 +2723,8 @@ const GetRestoreTestingSelectionOperation: OperationSpec<
  * Modeled errors: `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getRestoreTestingSelection(
@@ -2909,11 +2756,8 @@ const GetSupportedResourceTypesOperation: OperationSpec<
  * Modeled errors: `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function getSupportedResourceTypes(
@@ -2948,11 +2792,8 @@ const ListBackupJobsOperation: OperationSpec<ListBackupJobsInput, ListBackupJobs
  * Modeled errors: `InvalidParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listBackupJobs(
@@ -2993,11 +2834,8 @@ const ListBackupJobSummariesOperation: OperationSpec<
  * Modeled errors: `InvalidParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listBackupJobSummaries(
@@ -3036,11 +2874,8 @@ const ListBackupPlansOperation: OperationSpec<ListBackupPlansInput, ListBackupPl
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listBackupPlans(
@@ -3082,11 +2917,8 @@ const ListBackupPlanTemplatesOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listBackupPlanTemplates(
@@ -3129,11 +2961,8 @@ const ListBackupPlanVersionsOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listBackupPlanVersions(
@@ -3175,11 +3004,8 @@ const ListBackupSelectionsOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listBackupSelections(
@@ -3218,11 +3044,8 @@ const ListBackupVaultsOperation: OperationSpec<ListBackupVaultsInput, ListBackup
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listBackupVaults(
@@ -3255,11 +3078,8 @@ const ListCopyJobsOperation: OperationSpec<ListCopyJobsInput, ListCopyJobsOutput
  * Modeled errors: `InvalidParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listCopyJobs(
@@ -3300,11 +3120,8 @@ const ListCopyJobSummariesOperation: OperationSpec<
  * Modeled errors: `InvalidParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listCopyJobSummaries(
@@ -3338,11 +3155,8 @@ const ListFrameworksOperation: OperationSpec<ListFrameworksInput, ListFrameworks
  * Modeled errors: `InvalidParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listFrameworks(
@@ -3384,11 +3198,8 @@ const ListIndexedRecoveryPointsOperation: OperationSpec<
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listIndexedRecoveryPoints(
@@ -3421,11 +3232,8 @@ const ListLegalHoldsOperation: OperationSpec<ListLegalHoldsInput, ListLegalHolds
  * Modeled errors: `InvalidParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listLegalHolds(
@@ -3462,11 +3270,8 @@ const ListProtectedResourcesOperation: OperationSpec<
  * Modeled errors: `InvalidParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listProtectedResources(
@@ -3504,11 +3309,8 @@ const ListProtectedResourcesByBackupVaultOperation: OperationSpec<
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listProtectedResourcesByBackupVault(
@@ -3550,11 +3352,8 @@ const ListRecoveryPointsByBackupVaultOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listRecoveryPointsByBackupVault(
@@ -3595,11 +3394,8 @@ const ListRecoveryPointsByLegalHoldOperation: OperationSpec<
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listRecoveryPointsByLegalHold(
@@ -3644,11 +3440,8 @@ const ListRecoveryPointsByResourceOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listRecoveryPointsByResource(
@@ -3683,11 +3476,8 @@ const ListReportJobsOperation: OperationSpec<ListReportJobsInput, ListReportJobs
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listReportJobs(
@@ -3721,11 +3511,8 @@ const ListReportPlansOperation: OperationSpec<ListReportPlansInput, ListReportPl
  * Modeled errors: `InvalidParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listReportPlans(
@@ -3767,11 +3554,8 @@ const ListRestoreAccessBackupVaultsOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listRestoreAccessBackupVaults(
@@ -3811,11 +3595,8 @@ const ListRestoreJobsOperation: OperationSpec<ListRestoreJobsInput, ListRestoreJ
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listRestoreJobs(
@@ -3860,11 +3641,8 @@ const ListRestoreJobsByProtectedResourceOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listRestoreJobsByProtectedResource(
@@ -3905,11 +3683,8 @@ const ListRestoreJobSummariesOperation: OperationSpec<
  * Modeled errors: `InvalidParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listRestoreJobSummaries(
@@ -3945,11 +3720,8 @@ const ListRestoreTestingPlansOperation: OperationSpec<
  * Modeled errors: `InvalidParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listRestoreTestingPlans(
@@ -3988,11 +3760,8 @@ const ListRestoreTestingSelectionsOperation: OperationSpec<
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listRestoreTestingSelections(
@@ -4045,11 +3814,8 @@ const ListTagsOperation: OperationSpec<ListTagsInput, ListTagsOutput> = {
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function listTags(
@@ -4092,11 +3858,8 @@ const PutBackupVaultAccessPolicyOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function putBackupVaultAccessPolicy(
@@ -4151,11 +3914,8 @@ const PutBackupVaultLockConfigurationOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function putBackupVaultLockConfiguration(
@@ -4197,11 +3957,8 @@ const PutBackupVaultNotificationsOperation: OperationSpec<
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function putBackupVaultNotifications(
@@ -4246,11 +4003,8 @@ const PutRestoreValidationResultOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function putRestoreValidationResult(
@@ -4295,11 +4049,8 @@ const RevokeRestoreAccessBackupVaultOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function revokeRestoreAccessBackupVault(
@@ -4341,11 +4092,8 @@ const StartBackupJobOperation: OperationSpec<StartBackupJobInput, StartBackupJob
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function startBackupJob(
@@ -4389,11 +4137,8 @@ const StartCopyJobOperation: OperationSpec<StartCopyJobInput, StartCopyJobOutput
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function startCopyJob(
@@ -4432,11 +4177,8 @@ const StartReportJobOperation: OperationSpec<StartReportJobInput, StartReportJob
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function startReportJob(
@@ -4476,11 +4218,8 @@ const StartRestoreJobOperation: OperationSpec<StartRestoreJobInput, StartRestore
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function startRestoreJob(
@@ -4532,11 +4271,8 @@ const StopBackupJobOperation: OperationSpec<StopBackupJobInput, Record<string, n
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function stopBackupJob(
@@ -4576,11 +4312,8 @@ const TagResourceOperation: OperationSpec<TagResourceInput, Record<string, never
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function tagResource(
@@ -4623,11 +4356,8 @@ const UntagResourceOperation: OperationSpec<UntagResourceInput, Record<string, n
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function untagResource(
@@ -4666,11 +4396,8 @@ const UpdateBackupPlanOperation: OperationSpec<UpdateBackupPlanInput, UpdateBack
  * `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function updateBackupPlan(
@@ -4713,11 +4440,8 @@ const UpdateFrameworkOperation: OperationSpec<UpdateFrameworkInput, UpdateFramew
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function updateFramework(
@@ -4761,11 +4485,8 @@ const UpdateGlobalSettingsOperation: OperationSpec<
  * `MissingParameterValueException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function updateGlobalSettings(
@@ -4810,11 +4531,8 @@ const UpdateRecoveryPointIndexSettingsOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function updateRecoveryPointIndexSettings(
@@ -4877,11 +4595,8 @@ const UpdateRecoveryPointLifecycleOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function updateRecoveryPointLifecycle(
@@ -4924,11 +4639,8 @@ const UpdateRegionSettingsOperation: OperationSpec<
  * `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function updateRegionSettings(
@@ -4968,11 +4680,8 @@ const UpdateReportPlanOperation: OperationSpec<UpdateReportPlanInput, UpdateRepo
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function updateReportPlan(
@@ -5024,11 +4733,8 @@ const UpdateRestoreTestingPlanOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function updateRestoreTestingPlan(
@@ -5076,11 +4782,8 @@ const UpdateRestoreTestingSelectionOperation: OperationSpec<
  * `MissingParameterValueException`, `ResourceNotFoundException`, `ServiceUnavailableException`.
  *
  * @param client the configured client
- *
  * @param input the operation's input; checked against the model before anything is sent
- *
  * @param options `signal` aborts the call, including sleeps between retries
- *
  * @returns the output, with `$metadata` about the HTTP exchange
  */
 export function updateRestoreTestingSelection(

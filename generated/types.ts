@@ -12,6 +12,8 @@ export interface AdvancedBackupSetting {
    * in the Backup User Guide.
    *
    * Valid values: `EC2`.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -43,7 +45,11 @@ export type AggregationPeriod =
   | (string & Record<never, never>);
 
 export interface AssociateBackupVaultMpaApprovalTeamInput {
-  /** The name of the backup vault to associate with the MPA approval team. */
+  /**
+   * The name of the backup vault to associate with the MPA approval team.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
+   */
   BackupVaultName: string;
   /** The Amazon Resource Name (ARN) of the MPA approval team to associate with the backup vault. */
   MpaApprovalTeamArn: string;
@@ -53,7 +59,11 @@ export interface AssociateBackupVaultMpaApprovalTeamInput {
 
 /** Contains detailed information about a backup job. */
 export interface BackupJob {
-  /** The account ID that owns the backup job. */
+  /**
+   * The account ID that owns the backup job.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
+   */
   AccountId?: string;
   /** Uniquely identifies a request to Backup to back up a resource. */
   BackupJobId?: string;
@@ -61,6 +71,8 @@ export interface BackupJob {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
   /**
@@ -153,6 +165,8 @@ export interface BackupJob {
    * Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database. For
    * Windows Volume Shadow Copy Service (VSS) backups, the only supported resource type is Amazon
    * EC2.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -175,7 +189,11 @@ export interface BackupJob {
    * parent (composite) job ID.
    */
   ParentJobId?: string;
-  /** This is a boolean value indicating this is a parent (composite) backup job. */
+  /**
+   * This is a boolean value indicating this is a parent (composite) backup job.
+   *
+   * Default: `false`.
+   */
   IsParent: boolean;
   /** The non-unique name of the resource that belongs to the specified backup. */
   ResourceName?: string;
@@ -233,13 +251,19 @@ export type BackupJobStatus =
 export interface BackupJobSummary {
   /** The Amazon Web Services Regions within the job summary. */
   Region?: string;
-  /** The account ID that owns the jobs within the summary. */
+  /**
+   * The account ID that owns the jobs within the summary.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
+   */
   AccountId?: string;
   /** This value is job count for jobs with the specified state. */
   State?: BackupJobStatus;
   /**
    * This value is the job count for the specified resource type. The request
    * `GetSupportedResourceTypes` returns strings for supported resource types.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -254,7 +278,11 @@ export interface BackupJobSummary {
    * `AGGREGATE_ALL` aggregates job counts for all message categories and returns the sum.
    */
   MessageCategory?: string;
-  /** The value as a number of jobs in a job summary. */
+  /**
+   * The value as a number of jobs in a job summary.
+   *
+   * Default: `0`.
+   */
   Count: number;
   /**
    * The value of time in number format of a job start time.
@@ -382,12 +410,18 @@ export interface BackupPlansListMember {
 
 /** Specifies a scheduled task used to back up a selection of resources. */
 export interface BackupRule {
-  /** A display name for a backup rule. Must contain 1 to 50 alphanumeric or '-_.' characters. */
+  /**
+   * A display name for a backup rule. Must contain 1 to 50 alphanumeric or '-_.' characters.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
+   */
   RuleName: string;
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   TargetBackupVaultName: string;
   /**
@@ -471,12 +505,18 @@ export interface BackupRule {
 
 /** Specifies a scheduled task used to back up a selection of resources. */
 export interface BackupRuleInput {
-  /** A display name for a backup rule. Must contain 1 to 50 alphanumeric or '-_.' characters. */
+  /**
+   * A display name for a backup rule. Must contain 1 to 50 alphanumeric or '-_.' characters.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
+   */
   RuleName: string;
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   TargetBackupVaultName: string;
   /**
@@ -568,6 +608,8 @@ export interface BackupSelection {
   /**
    * The display name of a resource selection document. Must contain 1 to 50 alphanumeric or '-_.'
    * characters.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   SelectionName: string;
   /**
@@ -623,7 +665,11 @@ export type BackupSelectionsList = BackupSelectionsListMember[];
 export interface BackupSelectionsListMember {
   /** Uniquely identifies a request to assign a set of resources to a backup plan. */
   SelectionId?: string;
-  /** The display name of a resource selection document. */
+  /**
+   * The display name of a resource selection document.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
+   */
   SelectionName?: string;
   /** Uniquely identifies a backup plan. */
   BackupPlanId?: string;
@@ -681,6 +727,8 @@ export interface BackupVaultListMember {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
   /**
@@ -717,7 +765,11 @@ export interface BackupVaultListMember {
    * If used, this parameter must contain 1 to 50 alphanumeric or '-_.' characters.
    */
   CreatorRequestId?: string;
-  /** The number of recovery points that are stored in a backup vault. */
+  /**
+   * The number of recovery points that are stored in a backup vault.
+   *
+   * Default: `0`.
+   */
   NumberOfRecoveryPoints: number;
   /**
    * A Boolean value that indicates whether Backup Vault Lock applies to the selected backup vault.
@@ -904,6 +956,8 @@ export type ControlInputParameters = ControlInputParameter[];
 export interface ControlScope {
   /**
    * The ID of the only Amazon Web Services resource that you want your control scope to contain.
+   *
+   * Constraints: length 1 to 100.
    */
   ComplianceResourceIds?: ComplianceResourceIdList;
   /**
@@ -936,7 +990,11 @@ export type CopyActions = CopyAction[];
 
 /** Contains detailed information about a copy job. */
 export interface CopyJob {
-  /** The account ID that owns the copy job. */
+  /**
+   * The account ID that owns the copy job.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
+   */
   AccountId?: string;
   /** Uniquely identifies a copy job. */
   CopyJobId?: string;
@@ -992,6 +1050,8 @@ export interface CopyJob {
   /**
    * The type of Amazon Web Services resource to be copied; for example, an Amazon Elastic Block
    * Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -999,7 +1059,11 @@ export interface CopyJob {
    * (composite) job ID.
    */
   ParentJobId?: string;
-  /** This is a boolean value indicating this is a parent (composite) copy job. */
+  /**
+   * This is a boolean value indicating this is a parent (composite) copy job.
+   *
+   * Default: `false`.
+   */
   IsParent: boolean;
   /**
    * The identifier of a resource within a composite group, such as nested (child) recovery point
@@ -1062,13 +1126,19 @@ export type CopyJobStatus =
 export interface CopyJobSummary {
   /** The Amazon Web Services Regions within the job summary. */
   Region?: string;
-  /** The account ID that owns the jobs within the summary. */
+  /**
+   * The account ID that owns the jobs within the summary.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
+   */
   AccountId?: string;
   /** This value is job count for jobs with the specified state. */
   State?: CopyJobStatus;
   /**
    * This value is the job count for the specified resource type. The request
    * `GetSupportedResourceTypes` returns strings for supported resource types
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -1083,7 +1153,11 @@ export interface CopyJobSummary {
    * `AGGREGATE_ALL` aggregates job counts for all message categories and returns the sum.
    */
   MessageCategory?: string;
-  /** The value as a number of jobs in a job summary. */
+  /**
+   * The value as a number of jobs in a job summary.
+   *
+   * Default: `0`.
+   */
   Count: number;
   /**
    * The value of time in number format of a job start time.
@@ -1118,6 +1192,8 @@ export interface CreateBackupPlanInput {
    * plan, that plan is returned. This parameter is optional.
    *
    * If used, this parameter must contain 1 to 50 alphanumeric or '-_.' characters.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   CreatorRequestId?: string;
 }
@@ -1158,6 +1234,8 @@ export interface CreateBackupSelectionInput {
    * the risk of running the operation twice. This parameter is optional.
    *
    * If used, this parameter must contain 1 to 50 alphanumeric or '-_.' characters.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   CreatorRequestId?: string;
 }
@@ -1180,6 +1258,8 @@ export interface CreateBackupVaultInput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created. They consist of letters, numbers, and hyphens.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /** The tags to assign to the backup vault. */
@@ -1194,6 +1274,8 @@ export interface CreateBackupVaultInput {
    * the risk of running the operation twice. This parameter is optional.
    *
    * If used, this parameter must contain 1 to 50 alphanumeric or '-_.' characters.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   CreatorRequestId?: string;
 }
@@ -1203,6 +1285,8 @@ export interface CreateBackupVaultOutput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Region where they are created. They
    * consist of lowercase letters, numbers, and hyphens.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
   /**
@@ -1222,9 +1306,15 @@ export interface CreateFrameworkInput {
   /**
    * The unique name of the framework. The name must be between 1 and 256 characters, starting with
    * a letter, and consisting of letters (a-z, A-Z), numbers (0-9), and underscores (_).
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
   FrameworkName: string;
-  /** An optional description of the framework with a maximum of 1,024 characters. */
+  /**
+   * An optional description of the framework with a maximum of 1,024 characters.
+   *
+   * Constraints: length 0 to 1024; pattern `\S`.
+   */
   FrameworkDescription?: string;
   /**
    * The controls that make up the framework. Each control in the list has a name, input parameters,
@@ -1235,6 +1325,8 @@ export interface CreateFrameworkInput {
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `CreateFrameworkInput`. Retrying a successful request with the same idempotency token results
    * in a success message with no action taken.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   IdempotencyToken?: string;
   /** The tags to assign to the framework. */
@@ -1245,6 +1337,8 @@ export interface CreateFrameworkOutput {
   /**
    * The unique name of the framework. The name must be between 1 and 256 characters, starting with
    * a letter, and consisting of letters (a-z, A-Z), numbers (0-9), and underscores (_).
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
   FrameworkName?: string;
   /**
@@ -1263,6 +1357,8 @@ export interface CreateLegalHoldInput {
    * This is a user-chosen string used to distinguish between otherwise identical calls. Retrying a
    * successful request with the same idempotency token results in a success message with no action
    * taken.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   IdempotencyToken?: string;
   /** The criteria to assign a set of resources, such as resource types or backup vaults. */
@@ -1297,6 +1393,8 @@ export interface CreateLogicallyAirGappedBackupVaultInput {
    * The name of a logical container where backups are stored. Logically air-gapped backup vaults
    * are identified by names that are unique to the account used to create them and the Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /** The tags to assign to the vault. */
@@ -1306,6 +1404,8 @@ export interface CreateLogicallyAirGappedBackupVaultInput {
    *
    * This parameter is optional. If used, this parameter must contain 1 to 50 alphanumeric or '-_.'
    * characters.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   CreatorRequestId?: string;
   /**
@@ -1323,6 +1423,8 @@ export interface CreateLogicallyAirGappedBackupVaultOutput {
    * The name of a logical container where backups are stored. Logically air-gapped backup vaults
    * are identified by names that are unique to the account used to create them and the Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
   /** The ARN (Amazon Resource Name) of the vault. */
@@ -1342,9 +1444,15 @@ export interface CreateReportPlanInput {
   /**
    * The unique name of the report plan. The name must be between 1 and 256 characters, starting
    * with a letter, and consisting of letters (a-z, A-Z), numbers (0-9), and underscores (_).
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
   ReportPlanName: string;
-  /** An optional description of the report plan with a maximum of 1,024 characters. */
+  /**
+   * An optional description of the report plan with a maximum of 1,024 characters.
+   *
+   * Constraints: length 0 to 1024; pattern `\S`.
+   */
   ReportPlanDescription?: string;
   /**
    * A structure that contains information about where and how to deliver your reports, specifically
@@ -1368,12 +1476,18 @@ export interface CreateReportPlanInput {
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `CreateReportPlanInput`. Retrying a successful request with the same idempotency token results
    * in a success message with no action taken.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   IdempotencyToken?: string;
 }
 
 export interface CreateReportPlanOutput {
-  /** The unique name of the report plan. */
+  /**
+   * The unique name of the report plan.
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
+   */
   ReportPlanName?: string;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
@@ -1394,13 +1508,19 @@ export interface CreateRestoreAccessBackupVaultInput {
    * requested.
    */
   SourceBackupVaultArn: string;
-  /** The name of the backup vault to associate with an MPA approval team. */
+  /**
+   * The name of the backup vault to associate with an MPA approval team.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
+   */
   BackupVaultName?: string;
   /** Optional tags to assign to the restore access backup vault. */
   BackupVaultTags?: Tags;
   /**
    * A unique string that identifies the request and allows failed requests to be retried without
    * the risk of executing the operation twice.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   CreatorRequestId?: string;
   /** A comment explaining the reason for requesting restore access to the backup vault. */
@@ -1412,7 +1532,11 @@ export interface CreateRestoreAccessBackupVaultOutput {
   RestoreAccessBackupVaultArn?: string;
   /** The current state of the restore access backup vault. */
   VaultState?: VaultState;
-  /** The name of the created restore access backup vault. */
+  /**
+   * The name of the created restore access backup vault.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
+   */
   RestoreAccessBackupVaultName?: string;
   /**
    * \>The date and time when the restore access backup vault was created, in Unix format and
@@ -1567,6 +1691,8 @@ export interface DeleteBackupVaultAccessPolicyInput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created. They consist of lowercase letters, numbers, and hyphens.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
 }
@@ -1581,7 +1707,11 @@ export interface DeleteBackupVaultInput {
 }
 
 export interface DeleteBackupVaultLockConfigurationInput {
-  /** The name of the backup vault from which to delete Backup Vault Lock. */
+  /**
+   * The name of the backup vault from which to delete Backup Vault Lock.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
+   */
   BackupVaultName: string;
 }
 
@@ -1589,12 +1719,18 @@ export interface DeleteBackupVaultNotificationsInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Region where they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
 }
 
 export interface DeleteFrameworkInput {
-  /** The unique name of a framework. */
+  /**
+   * The unique name of a framework.
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
+   */
   FrameworkName: string;
 }
 
@@ -1603,6 +1739,8 @@ export interface DeleteRecoveryPointInput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /**
@@ -1613,7 +1751,11 @@ export interface DeleteRecoveryPointInput {
 }
 
 export interface DeleteReportPlanInput {
-  /** The unique name of a report plan. */
+  /**
+   * The unique name of a report plan.
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
+   */
   ReportPlanName: string;
 }
 
@@ -1638,7 +1780,11 @@ export interface DescribeBackupJobInput {
 }
 
 export interface DescribeBackupJobOutput {
-  /** Returns the account ID that owns the backup job. */
+  /**
+   * Returns the account ID that owns the backup job.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
+   */
   AccountId?: string;
   /** Uniquely identifies a request to Backup to back up a resource. */
   BackupJobId?: string;
@@ -1646,6 +1792,8 @@ export interface DescribeBackupJobOutput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
   /**
@@ -1722,6 +1870,8 @@ export interface DescribeBackupJobOutput {
   /**
    * The type of Amazon Web Services resource to be backed up; for example, an Amazon Elastic Block
    * Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -1754,7 +1904,11 @@ export interface DescribeBackupJobOutput {
   BackupType?: string;
   /** This returns the parent (composite) resource backup job ID. */
   ParentJobId?: string;
-  /** This returns the boolean value that a backup job is a parent (composite) job. */
+  /**
+   * This returns the boolean value that a backup job is a parent (composite) job.
+   *
+   * Default: `false`.
+   */
   IsParent: boolean;
   /** This returns the number of child (nested) backup jobs. */
   NumberOfChildJobs?: number;
@@ -1825,6 +1979,8 @@ export interface DescribeBackupVaultOutput {
    * `ListRecoveryPointsByBackupVault`
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListRecoveryPointsByBackupVault.html)
    * API to obtain the exact count.
+   *
+   * Default: `0`.
    */
   NumberOfRecoveryPoints: number;
   /**
@@ -1890,19 +2046,31 @@ export interface DescribeCopyJobOutput {
 }
 
 export interface DescribeFrameworkInput {
-  /** The unique name of a framework. */
+  /**
+   * The unique name of a framework.
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
+   */
   FrameworkName: string;
 }
 
 export interface DescribeFrameworkOutput {
-  /** The unique name of a framework. */
+  /**
+   * The unique name of a framework.
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
+   */
   FrameworkName?: string;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
    */
   FrameworkArn?: string;
-  /** An optional description of the framework. */
+  /**
+   * An optional description of the framework.
+   *
+   * Constraints: length 0 to 1024; pattern `\S`.
+   */
   FrameworkDescription?: string;
   /**
    * The controls that make up the framework. Each control in the list has a name, input parameters,
@@ -1971,6 +2139,8 @@ export interface DescribeProtectedResourceOutput {
   /**
    * The type of Amazon Web Services resource saved as a recovery point; for example, an Amazon EBS
    * volume or an Amazon RDS database.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -2001,6 +2171,8 @@ export interface DescribeRecoveryPointInput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /**
@@ -2008,7 +2180,11 @@ export interface DescribeRecoveryPointInput {
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
   RecoveryPointArn: string;
-  /** The account ID of the specified backup vault. */
+  /**
+   * The account ID of the specified backup vault.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
+   */
   BackupVaultAccountId?: string;
 }
 
@@ -2021,6 +2197,8 @@ export interface DescribeRecoveryPointOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Region where they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
   /**
@@ -2044,6 +2222,8 @@ export interface DescribeRecoveryPointOutput {
    * The type of Amazon Web Services resource to save as a recovery point; for example, an Amazon
    * Elastic Block Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS)
    * database.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -2140,6 +2320,8 @@ export interface DescribeRecoveryPointOutput {
   /**
    * A Boolean value that is returned as `TRUE` if the specified recovery point is encrypted, or
    * `FALSE` if the recovery point is not encrypted.
+   *
+   * Default: `false`.
    */
   IsEncrypted: boolean;
   /** Specifies the storage class of the recovery point. Valid values are `WARM` or `COLD`. */
@@ -2162,7 +2344,11 @@ export interface DescribeRecoveryPointOutput {
    * within a stack.
    */
   CompositeMemberIdentifier?: string;
-  /** This returns the boolean value that a recovery point is a parent (composite) job. */
+  /**
+   * This returns the boolean value that a recovery point is a parent (composite) job.
+   *
+   * Default: `false`.
+   */
   IsParent: boolean;
   /** The name of the resource that belongs to the specified backup. */
   ResourceName?: string;
@@ -2224,7 +2410,11 @@ export interface DescribeReportJobOutput {
 }
 
 export interface DescribeReportPlanInput {
-  /** The unique name of a report plan. */
+  /**
+   * The unique name of a report plan.
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
+   */
   ReportPlanName: string;
 }
 
@@ -2243,7 +2433,11 @@ export interface DescribeRestoreJobInput {
 }
 
 export interface DescribeRestoreJobOutput {
-  /** Returns the account ID that owns the restore job. */
+  /**
+   * Returns the account ID that owns the restore job.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
+   */
   AccountId?: string;
   /** Uniquely identifies the job that restores a recovery point. */
   RestoreJobId?: string;
@@ -2291,7 +2485,11 @@ export interface DescribeRestoreJobOutput {
    * The format of the ARN depends on the resource type of the backed-up resource.
    */
   CreatedResourceArn?: string;
-  /** Returns metadata associated with a restore job listed by resource type. */
+  /**
+   * Returns metadata associated with a restore job listed by resource type.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
+   */
   ResourceType?: string;
   /** The creation date of the recovery point made by the specifed restore job. */
   RecoveryPointCreationDate?: Date;
@@ -2308,7 +2506,11 @@ export interface DescribeRestoreJobOutput {
 }
 
 export interface DisassociateBackupVaultMpaApprovalTeamInput {
-  /** The name of the backup vault from which to disassociate the MPA approval team. */
+  /**
+   * The name of the backup vault from which to disassociate the MPA approval team.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
+   */
   BackupVaultName: string;
   /**
    * An optional comment explaining the reason for disassociating the MPA approval team from the
@@ -2322,6 +2524,8 @@ export interface DisassociateRecoveryPointFromParentInput {
    * The name of a logical container where the child (nested) recovery point is stored. Backup
    * vaults are identified by names that are unique to the account used to create them and the
    * Amazon Web Services Region where they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /**
@@ -2333,7 +2537,11 @@ export interface DisassociateRecoveryPointFromParentInput {
 }
 
 export interface DisassociateRecoveryPointInput {
-  /** The unique name of an Backup vault. */
+  /**
+   * The unique name of an Backup vault.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
+   */
   BackupVaultName: string;
   /** An Amazon Resource Name (ARN) that uniquely identifies an Backup recovery point. */
   RecoveryPointArn: string;
@@ -2364,6 +2572,8 @@ export interface Framework {
   /**
    * The unique name of a framework. This name is between 1 and 256 characters, starting with a
    * letter, and consisting of letters (a-z, A-Z), numbers (0-9), and underscores (_).
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
   FrameworkName?: string;
   /**
@@ -2371,9 +2581,17 @@ export interface Framework {
    * depends on the resource type.
    */
   FrameworkArn?: string;
-  /** An optional description of the framework with a maximum 1,024 characters. */
+  /**
+   * An optional description of the framework with a maximum 1,024 characters.
+   *
+   * Constraints: length 0 to 1024; pattern `\S`.
+   */
   FrameworkDescription?: string;
-  /** The number of controls contained by the framework. */
+  /**
+   * The number of controls contained by the framework.
+   *
+   * Default: `0`.
+   */
   NumberOfControls: number;
   /**
    * The date and time that a framework is created, in ISO 8601 representation. The value of
@@ -2529,6 +2747,8 @@ export interface GetBackupVaultAccessPolicyInput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
 }
@@ -2537,6 +2757,8 @@ export interface GetBackupVaultAccessPolicyOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Region where they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
   /**
@@ -2553,6 +2775,8 @@ export interface GetBackupVaultNotificationsInput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
 }
@@ -2561,6 +2785,8 @@ export interface GetBackupVaultNotificationsOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Region where they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
   /**
@@ -2616,6 +2842,8 @@ export interface GetRecoveryPointIndexDetailsInput {
    * that are unique to the account used to create them and the Region where they are created.
    *
    * Accepted characters include lowercase letters, numbers, and hyphens.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /**
@@ -2678,6 +2906,8 @@ export interface GetRecoveryPointRestoreMetadataInput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /**
@@ -2685,7 +2915,11 @@ export interface GetRecoveryPointRestoreMetadataInput {
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
   RecoveryPointArn: string;
-  /** The account ID of the specified backup vault. */
+  /**
+   * The account ID of the specified backup vault.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
+   */
   BackupVaultAccountId?: string;
 }
 
@@ -2705,7 +2939,11 @@ export interface GetRecoveryPointRestoreMetadataOutput {
    * resource. These values vary depending on the service that is being restored.
    */
   RestoreMetadata?: Metadata;
-  /** The resource type of the recovery point. */
+  /**
+   * The resource type of the recovery point.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
+   */
   ResourceType?: string;
 }
 
@@ -2848,6 +3086,8 @@ export interface IndexedRecoveryPoint {
    *
    * - `EBS` for Amazon Elastic Block Store
    * - `S3` for Amazon Simple Storage Service (Amazon S3)
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -3013,6 +3253,8 @@ export interface ListBackupJobSummariesInput {
    *
    * `AGGREGATE_ALL` aggregates job counts from all accounts within the authenticated organization,
    * then returns the sum.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
    */
   AccountId?: string;
   /**
@@ -3044,6 +3286,8 @@ export interface ListBackupJobSummariesInput {
    *
    * The type of Amazon Web Services resource to be backed up; for example, an Amazon Elastic Block
    * Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -3070,6 +3314,8 @@ export interface ListBackupJobSummariesInput {
    * The maximum number of items to be returned.
    *
    * The value is an integer. Range of accepted values is from 1 to 500.
+   *
+   * Constraints: value 1 to 1000.
    */
   MaxResults?: number;
   /**
@@ -3106,7 +3352,11 @@ export interface ListBackupJobsInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
   /** Returns only backup jobs that match the specified resource Amazon Resource Name (ARN). */
   ByResourceArn?: string;
@@ -3129,6 +3379,8 @@ export interface ListBackupJobsInput {
    * Returns only backup jobs that will be stored in the specified backup vault. Backup vaults are
    * identified by names that are unique to the account used to create them and the Amazon Web
    * Services Region where they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   ByBackupVaultName?: string;
   /** Returns only backup jobs that were created before the specified date. */
@@ -3154,6 +3406,8 @@ export interface ListBackupJobsInput {
    * - `Storage Gateway` for Storage Gateway
    * - `Timestream` for Amazon Timestream
    * - `VirtualMachine` for VMware virtual machines
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ByResourceType?: string;
   /**
@@ -3162,6 +3416,8 @@ export interface ListBackupJobsInput {
    *
    * If used from an Organizations management account, passing `*` returns all jobs across the
    * organization.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
    */
   ByAccountId?: string;
   /**
@@ -3210,7 +3466,11 @@ export interface ListBackupPlanTemplatesInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to return. */
+  /**
+   * The maximum number of items to return.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
 }
 
@@ -3234,7 +3494,11 @@ export interface ListBackupPlanVersionsInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
 }
 
@@ -3256,7 +3520,11 @@ export interface ListBackupPlansInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
   /**
    * A Boolean value with a default value of `FALSE` that returns deleted backup plans when set to
@@ -3285,7 +3553,11 @@ export interface ListBackupSelectionsInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
 }
 
@@ -3305,7 +3577,11 @@ export interface ListBackupSelectionsOutput {
 export interface ListBackupVaultsInput {
   /** This parameter will sort the list of vaults by vault type. */
   ByVaultType?: VaultType;
-  /** This parameter will sort the list of vaults by shared vaults. */
+  /**
+   * This parameter will sort the list of vaults by shared vaults.
+   *
+   * Default: `false`.
+   */
   ByShared?: boolean;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3313,7 +3589,11 @@ export interface ListBackupVaultsInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
 }
 
@@ -3344,6 +3624,8 @@ export interface ListCopyJobSummariesInput {
    *
    * `AGGREGATE_ALL` aggregates job counts from all accounts within the authenticated organization,
    * then returns the sum.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
    */
   AccountId?: string;
   /**
@@ -3364,6 +3646,8 @@ export interface ListCopyJobSummariesInput {
    *
    * The type of Amazon Web Services resource to be backed up; for example, an Amazon Elastic Block
    * Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -3390,6 +3674,8 @@ export interface ListCopyJobSummariesInput {
    * This parameter sets the maximum number of items to be returned.
    *
    * The value is an integer. Range of accepted values is from 1 to 500.
+   *
+   * Constraints: value 1 to 1000.
    */
   MaxResults?: number;
   /**
@@ -3429,7 +3715,11 @@ export interface ListCopyJobsInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
   /** Returns only copy jobs that match the specified resource Amazon Resource Name (ARN). */
   ByResourceArn?: string;
@@ -3458,6 +3748,8 @@ export interface ListCopyJobsInput {
    * - `Storage Gateway` for Storage Gateway
    * - `Timestream` for Amazon Timestream
    * - `VirtualMachine` for VMware virtual machines
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ByResourceType?: string;
   /**
@@ -3468,6 +3760,8 @@ export interface ListCopyJobsInput {
   /**
    * The account ID to list the jobs from. Returns only copy jobs associated with the specified
    * account ID.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
    */
   ByAccountId?: string;
   /**
@@ -3514,6 +3808,8 @@ export interface ListFrameworksInput {
   /**
    * The number of desired results from 1 to 1000. Optional. If unspecified, the query will return 1
    * MB of data.
+   *
+   * Constraints: value 1 to 1000.
    */
   MaxResults?: number;
   /**
@@ -3545,7 +3841,11 @@ export interface ListIndexedRecoveryPointsInput {
    * the next token.
    */
   NextToken?: string;
-  /** The maximum number of resource list items to be returned. */
+  /**
+   * The maximum number of resource list items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
   /** A string of the Amazon Resource Name (ARN) that uniquely identifies the source resource. */
   SourceResourceArn?: string;
@@ -3560,6 +3860,8 @@ export interface ListIndexedRecoveryPointsInput {
    *
    * - `EBS` for Amazon Elastic Block Store
    * - `S3` for Amazon Simple Storage Service (Amazon S3)
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -3595,7 +3897,11 @@ export interface ListLegalHoldsInput {
    * list starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of resource list items to be returned. */
+  /**
+   * The maximum number of resource list items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
 }
 
@@ -3613,10 +3919,16 @@ export interface ListLegalHoldsOutput {
 export type ListOfTags = Condition[];
 
 export interface ListProtectedResourcesByBackupVaultInput {
-  /** The list of protected resources by backup vault within the vault(s) you specify by name. */
+  /**
+   * The list of protected resources by backup vault within the vault(s) you specify by name.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
+   */
   BackupVaultName: string;
   /**
    * The list of protected resources by backup vault within the vault(s) you specify by account ID.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
    */
   BackupVaultAccountId?: string;
   /**
@@ -3625,7 +3937,11 @@ export interface ListProtectedResourcesByBackupVaultInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
 }
 
@@ -3647,7 +3963,11 @@ export interface ListProtectedResourcesInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
 }
 
@@ -3672,9 +3992,15 @@ export interface ListRecoveryPointsByBackupVaultInput {
    * they are created.
    *
    * Note: Backup vault name might not be available when a supported service creates the backup.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
-  /** This parameter will sort the list of recovery points by account ID. */
+  /**
+   * This parameter will sort the list of recovery points by account ID.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
+   */
   BackupVaultAccountId?: string;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3682,7 +4008,11 @@ export interface ListRecoveryPointsByBackupVaultInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
   /** Returns only recovery points that match the specified resource Amazon Resource Name (ARN). */
   ByResourceArn?: string;
@@ -3705,6 +4035,8 @@ export interface ListRecoveryPointsByBackupVaultInput {
    * - `Storage Gateway` for Storage Gateway
    * - `Timestream` for Amazon Timestream
    * - `VirtualMachine` for VMware virtual machines
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ByResourceType?: string;
   /** Returns only recovery points that match the specified backup plan ID. */
@@ -3743,7 +4075,11 @@ export interface ListRecoveryPointsByLegalHoldInput {
    * list starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of resource list items to be returned. */
+  /**
+   * The maximum number of resource list items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
 }
 
@@ -3769,6 +4105,8 @@ export interface ListRecoveryPointsByResourceInput {
    * The maximum number of items to be returned.
    *
    * Note: Amazon RDS requires a value of at least 20.
+   *
+   * Constraints: value 1 to 1000.
    */
   MaxResults?: number;
   /**
@@ -3781,6 +4119,8 @@ export interface ListRecoveryPointsByResourceInput {
    * selected resource.
    *
    * Type: Boolean
+   *
+   * Default: `false`.
    */
   ManagedByAWSBackupOnly?: boolean;
 }
@@ -3802,7 +4142,11 @@ export interface ListRecoveryPointsByResourceOutput {
 }
 
 export interface ListReportJobsInput {
-  /** Returns only report jobs with the specified report plan name. */
+  /**
+   * Returns only report jobs with the specified report plan name.
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
+   */
   ByReportPlanName?: string;
   /**
    * Returns only report jobs that were created before the date and time specified in Unix format
@@ -3825,6 +4169,8 @@ export interface ListReportJobsInput {
   /**
    * The number of desired results from 1 to 1000. Optional. If unspecified, the query will return 1
    * MB of data.
+   *
+   * Constraints: value 1 to 1000.
    */
   MaxResults?: number;
   /**
@@ -3848,6 +4194,8 @@ export interface ListReportPlansInput {
   /**
    * The number of desired results from 1 to 1000. Optional. If unspecified, the query will return 1
    * MB of data.
+   *
+   * Constraints: value 1 to 1000.
    */
   MaxResults?: number;
   /**
@@ -3872,11 +4220,19 @@ export interface ListReportPlansOutput {
 }
 
 export interface ListRestoreAccessBackupVaultsInput {
-  /** The name of the backup vault for which to list associated restore access backup vaults. */
+  /**
+   * The name of the backup vault for which to list associated restore access backup vaults.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
+   */
   BackupVaultName: string;
   /** The pagination token from a previous request to retrieve the next set of results. */
   NextToken?: string;
-  /** The maximum number of items to return in the response. */
+  /**
+   * The maximum number of items to return in the response.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
 }
 
@@ -3899,6 +4255,8 @@ export interface ListRestoreJobSummariesInput {
    *
    * `AGGREGATE_ALL` aggregates job counts from all accounts within the authenticated organization,
    * then returns the sum.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
    */
   AccountId?: string;
   /**
@@ -3919,6 +4277,8 @@ export interface ListRestoreJobSummariesInput {
    *
    * The type of Amazon Web Services resource to be backed up; for example, an Amazon Elastic Block
    * Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -3933,6 +4293,8 @@ export interface ListRestoreJobSummariesInput {
    * This parameter sets the maximum number of items to be returned.
    *
    * The value is an integer. Range of accepted values is from 1 to 500.
+   *
+   * Constraints: value 1 to 1000.
    */
   MaxResults?: number;
   /**
@@ -3980,7 +4342,11 @@ export interface ListRestoreJobsByProtectedResourceInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
 }
 
@@ -4004,11 +4370,17 @@ export interface ListRestoreJobsInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
   /**
    * The account ID to list the jobs from. Returns only restore jobs associated with the specified
    * account ID.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
    */
   ByAccountId?: string;
   /**
@@ -4030,6 +4402,8 @@ export interface ListRestoreJobsInput {
    * - `Storage Gateway` for Storage Gateway
    * - `Timestream` for Amazon Timestream
    * - `VirtualMachine` for VMware virtual machines
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ByResourceType?: string;
   /** Returns only restore jobs that were created before the specified date. */
@@ -4069,7 +4443,11 @@ export interface ListRestoreJobsOutput {
 }
 
 export interface ListRestoreTestingPlansInput {
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4091,7 +4469,11 @@ export interface ListRestoreTestingPlansOutput {
 }
 
 export interface ListRestoreTestingSelectionsInput {
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4127,7 +4509,11 @@ export interface ListTagsInput {
    * starting at the location pointed to by the next token.
    */
   NextToken?: string;
-  /** The maximum number of items to be returned. */
+  /**
+   * The maximum number of items to be returned.
+   *
+   * Constraints: value 1 to 1000.
+   */
   MaxResults?: number;
 }
 
@@ -4160,6 +4546,8 @@ export interface ProtectedResource {
    * The type of Amazon Web Services resource; for example, an Amazon Elastic Block Store (Amazon
    * EBS) volume or an Amazon Relational Database Service (Amazon RDS) database. For Windows Volume
    * Shadow Copy Service (VSS) backups, the only supported resource type is Amazon EC2.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -4200,6 +4588,8 @@ export interface PutBackupVaultAccessPolicyInput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /** The backup vault access policy document in JSON format. */
@@ -4209,6 +4599,8 @@ export interface PutBackupVaultAccessPolicyInput {
 export interface PutBackupVaultLockConfigurationInput {
   /**
    * The Backup Vault Lock configuration that specifies the name of the backup vault it protects.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /**
@@ -4270,6 +4662,8 @@ export interface PutBackupVaultNotificationsInput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /**
@@ -4308,6 +4702,8 @@ export interface RecoveryPointByBackupVault {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
   /**
@@ -4329,6 +4725,8 @@ export interface RecoveryPointByBackupVault {
    * Elastic Block Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS)
    * database. For Windows Volume Shadow Copy Service (VSS) backups, the only supported resource
    * type is Amazon EC2.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -4391,6 +4789,8 @@ export interface RecoveryPointByBackupVault {
   /**
    * A Boolean value that is returned as `TRUE` if the specified recovery point is encrypted, or
    * `FALSE` if the recovery point is not encrypted.
+   *
+   * Default: `false`.
    */
   IsEncrypted: boolean;
   /**
@@ -4408,7 +4808,11 @@ export interface RecoveryPointByBackupVault {
    * within a stack.
    */
   CompositeMemberIdentifier?: string;
-  /** This is a boolean value indicating this is a parent (composite) recovery point. */
+  /**
+   * This is a boolean value indicating this is a parent (composite) recovery point.
+   *
+   * Default: `false`.
+   */
   IsParent: boolean;
   /** The non-unique name of the resource that belongs to the specified backup. */
   ResourceName?: string;
@@ -4459,9 +4863,15 @@ export interface RecoveryPointByResource {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
-  /** This is a boolean value indicating this is a parent (composite) recovery point. */
+  /**
+   * This is a boolean value indicating this is a parent (composite) recovery point.
+   *
+   * Default: `false`.
+   */
   IsParent: boolean;
   /** The Amazon Resource Name (ARN) of the parent (composite) recovery point. */
   ParentRecoveryPointArn?: string;
@@ -4517,9 +4927,17 @@ export interface RecoveryPointMember {
   RecoveryPointArn?: string;
   /** The Amazon Resource Name (ARN) that uniquely identifies a saved resource. */
   ResourceArn?: string;
-  /** The Amazon Web Services resource type that is saved as a recovery point. */
+  /**
+   * The Amazon Web Services resource type that is saved as a recovery point.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
+   */
   ResourceType?: string;
-  /** The name of the backup vault (the logical container in which backups are stored). */
+  /**
+   * The name of the backup vault (the logical container in which backups are stored).
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
+   */
   BackupVaultName?: string;
 }
 
@@ -4642,9 +5060,15 @@ export interface ReportPlan {
   /**
    * The unique name of the report plan. This name is between 1 and 256 characters starting with a
    * letter, and consisting of letters (a-z, A-Z), numbers (0-9), and underscores (_).
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
   ReportPlanName?: string;
-  /** An optional description of the report plan with a maximum 1,024 characters. */
+  /**
+   * An optional description of the report plan with a maximum 1,024 characters.
+   *
+   * Constraints: length 0 to 1024; pattern `\S`.
+   */
   ReportPlanDescription?: string;
   /**
    * Identifies the report template for the report. Reports are built using a report template. The
@@ -4704,7 +5128,11 @@ export interface ReportSetting {
   ReportTemplate: string;
   /** The Amazon Resource Names (ARNs) of the frameworks a report covers. */
   FrameworkArns?: stringList;
-  /** The number of frameworks a report covers. */
+  /**
+   * The number of frameworks a report covers.
+   *
+   * Default: `0`.
+   */
   NumberOfFrameworks?: number;
   /**
    * These are the accounts to be included in the report.
@@ -4792,16 +5220,26 @@ export type RestoreJobStatus =
 export interface RestoreJobSummary {
   /** The Amazon Web Services Regions within the job summary. */
   Region?: string;
-  /** The account ID that owns the jobs within the summary. */
+  /**
+   * The account ID that owns the jobs within the summary.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
+   */
   AccountId?: string;
   /** This value is job count for jobs with the specified state. */
   State?: RestoreJobState;
   /**
    * This value is the job count for the specified resource type. The request
    * `GetSupportedResourceTypes` returns strings for supported resource types.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
-  /** The value as a number of jobs in a job summary. */
+  /**
+   * The value as a number of jobs in a job summary.
+   *
+   * Default: `0`.
+   */
   Count: number;
   /**
    * The value of time in number format of a job start time.
@@ -4827,7 +5265,11 @@ export type RestoreJobsList = RestoreJobsListMember[];
 
 /** Contains metadata about a restore job. */
 export interface RestoreJobsListMember {
-  /** The account ID that owns the restore job. */
+  /**
+   * The account ID that owns the restore job.
+   *
+   * Constraints: pattern `^[0-9]{12}$`.
+   */
   AccountId?: string;
   /** Uniquely identifies the job that restores a recovery point. */
   RestoreJobId?: string;
@@ -4874,6 +5316,8 @@ export interface RestoreJobsListMember {
    * The resource type of the listed restore jobs; for example, an Amazon Elastic Block Store
    * (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database. For Windows
    * Volume Shadow Copy Service (VSS) backups, the only supported resource type is Amazon EC2.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /** The date on which a recovery point was created. */
@@ -4942,6 +5386,8 @@ export interface RestoreTestingPlanForCreate {
    * A value in hours after a restore test is scheduled before a job will be canceled if it doesn't
    * start successfully. This value is optional. If this value is included, this parameter has a
    * maximum value of 168 hours (one week).
+   *
+   * Default: `0`.
    */
   StartWindowHours?: number;
 }
@@ -5000,6 +5446,8 @@ export interface RestoreTestingPlanForGet {
    * A value in hours after a restore test is scheduled before a job will be canceled if it doesn't
    * start successfully. This value is optional. If this value is included, this parameter has a
    * maximum value of 168 hours (one week).
+   *
+   * Default: `0`.
    */
   StartWindowHours: number;
 }
@@ -5045,6 +5493,8 @@ export interface RestoreTestingPlanForList {
    * A value in hours after a restore test is scheduled before a job will be canceled if it doesn't
    * start successfully. This value is optional. If this value is included, this parameter has a
    * maximum value of 168 hours (one week).
+   *
+   * Default: `0`.
    */
   StartWindowHours: number;
 }
@@ -5074,6 +5524,8 @@ export interface RestoreTestingPlanForUpdate {
    * A value in hours after a restore test is scheduled before a job will be canceled if it doesn't
    * start successfully. This value is optional. If this value is included, this parameter has a
    * maximum value of 168 hours (one week).
+   *
+   * Default: `0`.
    */
   StartWindowHours?: number;
 }
@@ -5127,7 +5579,11 @@ export interface RestoreTestingRecoveryPointSelection {
    * `Algorithm`.
    */
   RecoveryPointTypes?: RestoreTestingRecoveryPointTypeList;
-  /** Accepted values are integers from 1 to 365. */
+  /**
+   * Accepted values are integers from 1 to 365.
+   *
+   * Default: `0`.
+   */
   SelectionWindowDays?: number;
 }
 
@@ -5216,6 +5672,8 @@ export interface RestoreTestingSelectionForCreate {
    * This is amount of hours (0 to 168) available to run a validation script on the data. The data
    * will be deleted upon the completion of the validation script or the end of the specified
    * retention period, whichever comes first.
+   *
+   * Default: `0`.
    */
   ValidationWindowHours?: number;
 }
@@ -5276,6 +5734,8 @@ export interface RestoreTestingSelectionForGet {
    * This is amount of hours (1 to 168) available to run a validation script on the data. The data
    * will be deleted upon the completion of the validation script or the end of the specified
    * retention period, whichever comes first.
+   *
+   * Default: `0`.
    */
   ValidationWindowHours: number;
 }
@@ -5312,6 +5772,8 @@ export interface RestoreTestingSelectionForList {
    * optional validation can be completed.
    *
    * Accepted value is an integer between 0 and 168 (the hourly equivalent of seven days).
+   *
+   * Default: `0`.
    */
   ValidationWindowHours: number;
 }
@@ -5345,6 +5807,8 @@ export interface RestoreTestingSelectionForUpdate {
    * optional validation can be completed.
    *
    * Accepted value is an integer between 0 and 168 (the hourly equivalent of seven days).
+   *
+   * Default: `0`.
    */
   ValidationWindowHours?: number;
 }
@@ -5362,6 +5826,8 @@ export interface RevokeRestoreAccessBackupVaultInput {
   /**
    * The name of the source backup vault associated with the restore access backup vault to be
    * revoked.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /** The ARN of the restore access backup vault to revoke. */
@@ -5378,6 +5844,8 @@ export interface StartBackupJobInput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /**
@@ -5394,6 +5862,8 @@ export interface StartBackupJobInput {
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `StartBackupJob`. Retrying a successful request with the same idempotency token results in a
    * success message with no action taken.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   IdempotencyToken?: string;
   /**
@@ -5485,7 +5955,11 @@ export interface StartBackupJobOutput {
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
   CreationDate?: Date;
-  /** This is a returned boolean value indicating this is a parent (composite) backup job. */
+  /**
+   * This is a returned boolean value indicating this is a parent (composite) backup job.
+   *
+   * Default: `false`.
+   */
   IsParent: boolean;
 }
 
@@ -5499,6 +5973,8 @@ export interface StartCopyJobInput {
    * The name of a logical source container where backups are stored. Backup vaults are identified
    * by names that are unique to the account used to create them and the Amazon Web Services Region
    * where they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   SourceBackupVaultName: string;
   /**
@@ -5515,6 +5991,8 @@ export interface StartCopyJobInput {
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `StartCopyJob`. Retrying a successful request with the same idempotency token results in a
    * success message with no action taken.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   IdempotencyToken?: string;
   Lifecycle?: Lifecycle;
@@ -5529,17 +6007,27 @@ export interface StartCopyJobOutput {
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
   CreationDate?: Date;
-  /** This is a returned boolean value indicating this is a parent (composite) copy job. */
+  /**
+   * This is a returned boolean value indicating this is a parent (composite) copy job.
+   *
+   * Default: `false`.
+   */
   IsParent: boolean;
 }
 
 export interface StartReportJobInput {
-  /** The unique name of a report plan. */
+  /**
+   * The unique name of a report plan.
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
+   */
   ReportPlanName: string;
   /**
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `StartReportJobInput`. Retrying a successful request with the same idempotency token results in
    * a success message with no action taken.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   IdempotencyToken?: string;
 }
@@ -5609,6 +6097,8 @@ export interface StartRestoreJobInput {
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `StartRestoreJob`. Retrying a successful request with the same idempotency token results in a
    * success message with no action taken.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   IdempotencyToken?: string;
   /**
@@ -5629,6 +6119,8 @@ export interface StartRestoreJobInput {
    * - `S3` - Amazon Simple Storage Service
    * - `Timestream` - Amazon Timestream
    * - `VirtualMachine` - Virtual machines
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
   ResourceType?: string;
   /**
@@ -5636,6 +6128,8 @@ export interface StartRestoreJobInput {
    * copied to the restored resource.
    *
    * This can only be applied to backups created through Backup.
+   *
+   * Default: `false`.
    */
   CopySourceTagsToRestoredResource?: boolean;
 }
@@ -5717,9 +6211,15 @@ export interface UpdateFrameworkInput {
   /**
    * The unique name of a framework. This name is between 1 and 256 characters, starting with a
    * letter, and consisting of letters (a-z, A-Z), numbers (0-9), and underscores (_).
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
   FrameworkName: string;
-  /** An optional description of the framework with a maximum 1,024 characters. */
+  /**
+   * An optional description of the framework with a maximum 1,024 characters.
+   *
+   * Constraints: length 0 to 1024; pattern `\S`.
+   */
   FrameworkDescription?: string;
   /**
    * The controls that make up the framework. Each control in the list has a name, input parameters,
@@ -5730,6 +6230,8 @@ export interface UpdateFrameworkInput {
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `UpdateFrameworkInput`. Retrying a successful request with the same idempotency token results
    * in a success message with no action taken.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   IdempotencyToken?: string;
 }
@@ -5738,6 +6240,8 @@ export interface UpdateFrameworkOutput {
   /**
    * The unique name of a framework. This name is between 1 and 256 characters, starting with a
    * letter, and consisting of letters (a-z, A-Z), numbers (0-9), and underscores (_).
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
   FrameworkName?: string;
   /**
@@ -5767,6 +6271,8 @@ export interface UpdateRecoveryPointIndexSettingsInput {
    * that are unique to the account used to create them and the Region where they are created.
    *
    * Accepted characters include lowercase letters, numbers, and hyphens.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /**
@@ -5795,6 +6301,8 @@ export interface UpdateRecoveryPointIndexSettingsOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Region where they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
   /**
@@ -5826,6 +6334,8 @@ export interface UpdateRecoveryPointLifecycleInput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
    * they are created.
+   *
+   * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName: string;
   /**
@@ -5903,9 +6413,15 @@ export interface UpdateReportPlanInput {
   /**
    * The unique name of the report plan. This name is between 1 and 256 characters, starting with a
    * letter, and consisting of letters (a-z, A-Z), numbers (0-9), and underscores (_).
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
   ReportPlanName: string;
-  /** An optional description of the report plan with a maximum 1,024 characters. */
+  /**
+   * An optional description of the report plan with a maximum 1,024 characters.
+   *
+   * Constraints: length 0 to 1024; pattern `\S`.
+   */
   ReportPlanDescription?: string;
   /**
    * The information about where to deliver your reports, specifically your Amazon S3 bucket name,
@@ -5927,12 +6443,18 @@ export interface UpdateReportPlanInput {
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `UpdateReportPlanInput`. Retrying a successful request with the same idempotency token results
    * in a success message with no action taken.
+   *
+   * Filled with a random UUID v4 when unset.
    */
   IdempotencyToken?: string;
 }
 
 export interface UpdateReportPlanOutput {
-  /** The unique name of the report plan. */
+  /**
+   * The unique name of the report plan.
+   *
+   * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
+   */
   ReportPlanName?: string;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN

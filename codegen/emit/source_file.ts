@@ -34,9 +34,14 @@ export class SourceFile {
     return name;
   }
 
-  /** Writes a documentation comment, if there is text. */
+  /**
+   * Writes a documentation comment, if there is text: paragraphs separated by blank lines,
+   * `@tag` lines (which must come last) on lines of their own.
+   */
   doc(text: string | undefined, extra: string[] = []): void {
-    const parts = [text, ...extra].filter((p): p is string => !!p);
+    const paragraphs = [text, ...extra.filter((p) => !p.startsWith("@"))].filter(Boolean);
+    const tags = extra.filter((p) => p.startsWith("@"));
+    const parts = [...paragraphs, ...(tags.length ? [tags.join("\n")] : [])];
     if (!parts.length) return;
     const indent = " ".repeat(this.writer.getIndentationLevel() * 2);
     this.writer.write(toDocComment(parts.join("\n\n"), indent).trimStart()).newLine();

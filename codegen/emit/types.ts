@@ -98,7 +98,7 @@ export function emitTypes(service: Service): string {
         }
         w.write(`export interface ${shape.name} `).inlineBlock(() => {
           for (const m of shape.members) {
-            file.doc(m.doc, m.deprecated ? ["@deprecated"] : []);
+            file.doc(m.doc, [...memberNotes(service, m), ...(m.deprecated ? ["@deprecated"] : [])]);
             const optional = isAlwaysPresent(m, shape, dirs) ? "" : "?";
             w.writeLine(`${propertyName(m.name)}${optional}: ${typeRef(service, m.target)};`);
           }
@@ -140,6 +140,26 @@ export function emitTypes(service: Service): string {
     w.blankLineIfLastNot();
   }
   return file.toString();
+}
+
+/** What a reader should know about a member beyond its documentation: rules and defaults. */
+function memberNotes(service: Service, member: Member): string[] {
+  const target = service.shapes.get(member.target);
+  const c = { ...target?.constraints, ...member.constraints };
+  const rules: string[] = [];
+  const bounds = (what: string, b: { min?: number; max?: number }) =>
+    b.min !== undefined && b.max !== undefined
+      ? `${what} ${b.min} to ${b.max}`
+      : b.min !== undefined
+      ? `${what} at least ${b.min}`
+      : `${what} at most ${b.max}`;
+  if (c.length) rules.push(bounds("length", c.length));
+  if (c.range) rules.push(bounds("value", c.range));
+  if (c.pattern) rules.push(`pattern \`${c.pattern}\``);
+  const notes = rules.length ? [`Constraints: ${rules.join("; ")}.`] : [];
+  if (member.default !== undefined) notes.push(`Default: \`${JSON.stringify(member.default)}\`.`);
+  if (member.idempotencyToken) notes.push("Filled with a random UUID v4 when unset.");
+  return notes;
 }
 
 /** A member name as an object key: quoted when it is not an identifier. */
