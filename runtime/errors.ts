@@ -65,9 +65,10 @@ export class ValidationError extends Error {
   /** Every problem found, in input order. */
   issues: ValidationIssue[];
 
-  constructor(operation: string, issues: ValidationIssue[]) {
+  /** @param subject what was invalid, e.g. `StartCopyJob input` or `client config`. */
+  constructor(subject: string, issues: ValidationIssue[]) {
     super(
-      `Invalid ${operation} input: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
+      `Invalid ${subject}: ${issues.map((i) => `${i.path || "input"} ${i.message}`).join("; ")}`,
     );
     this.issues = issues;
   }

@@ -68,7 +68,7 @@ export async function send<I, O>(
 ): Promise<WithMetadata<O>> {
   const { signal } = options;
   const issues = operation.validate(input);
-  if (issues.length) throw new ValidationError(operation.name, issues);
+  if (issues.length) throw new ValidationError(`${operation.name} input`, issues);
   // Serialized once, so an idempotency token filled here is the same on every attempt.
   const request = operation.serialize(input, client);
   await operation.compress?.(client, request);

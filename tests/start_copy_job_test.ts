@@ -148,6 +148,7 @@ Deno.test("validation: every violation reported with its path, nothing sent", as
     { path: "Lifecycle.DeleteAfterDays", message: "must be an integer" },
     { path: "Lifecycle.OptInToArchiveForSupportedResources", message: "must be a boolean" },
   ]);
+  assert.match(e.message, /^Invalid StartCopyJob input: RecoveryPointArn must be a string; /);
   assert.match(e.message, /Lifecycle\.DeleteAfterDays must be an integer/);
   assert.equal(requests.length, 0);
 });
@@ -298,7 +299,9 @@ Deno.test("rotating credentials: the provider is asked before every attempt", as
 Deno.test("client config errors name the field", () => {
   assert.throws(
     () => new BackupClient({ region: "", credentials }),
-    (e: ValidationError) => e instanceof ValidationError && e.issues[0].path === "region",
+    (e: ValidationError) =>
+      e instanceof ValidationError && e.issues[0].path === "region" &&
+      /^Invalid client config: region must be a Region name/.test(e.message),
   );
   assert.throws(
     () => new BackupClient({ region: "us-east-1", credentials, maxAttempts: 0 }),
