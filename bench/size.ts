@@ -35,6 +35,71 @@ const targets = [
   { name: "aws4fetch by hand (ref)", entry: "aws4fetch_worker" },
 ];
 
+/**
+ * The same Worker as tests/runtimes/start_copy_job_worker.ts on the official AWS SDK v3. It
+ * lives here as text because it only resolves where the SDK is installed (bench/.out/sdk/).
+ */
+const SDK_WORKER = `import { BackupClient, StartCopyJobCommand } from "@aws-sdk/client-backup";
+
+export default {
+  async fetch(request, env) {
+    const client = new BackupClient({
+      region: env.AWS_REGION,
+      endpoint: env.BACKUP_ENDPOINT,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+    });
+    try {
+      return Response.json(await client.send(new StartCopyJobCommand(await request.json())));
+    } catch (error) {
+      return new Response(String(error), { status: 502 });
+    }
+  },
+};
+`;
+
+/** The same Worker on the AWS SDK v3, installed from the npm registry into bench/.out/sdk/. */
+const SDK_PACKAGES = ["@aws-sdk/client-backup@3.1092.0", "esbuild@0.28.2"];
+
+async function measureSdk(): Promise<Measured> {
+  const dir = new URL("sdk/", OUT_DIR);
+  await Deno.mkdir(dir, { recursive: true });
+  const run = async (command: string, args: string[]) => {
+    const { success, stderr } = await new Deno.Command(command, {
+      args,
+      cwd: dir.pathname,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!success) throw new Error(`${command} failed: ${new TextDecoder().decode(stderr)}`);
+  };
+  const installed = await Deno.stat(new URL("node_modules/@aws-sdk/client-backup", dir))
+    .then(() => true, () => false);
+  if (!installed) {
+    await Deno.writeTextFile(new URL("package.json", dir), '{ "private": true }\n');
+    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...SDK_PACKAGES]);
+  }
+  const source = new URL("worker.mjs", dir);
+  await Deno.writeTextFile(source, SDK_WORKER);
+  const outFile = new URL("aws_sdk_v3_worker.min.js", OUT_DIR);
+  await run("node_modules/.bin/esbuild", [
+    source.pathname,
+    "--bundle",
+    "--minify",
+    "--format=esm",
+    "--platform=browser",
+    `--outfile=${outFile.pathname}`,
+    "--log-level=error",
+  ]);
+  const bytes = await Deno.readFile(outFile);
+  return {
+    name: "AWS SDK v3 (ref 2)",
+    entry: "bench/size.ts (SDK_WORKER)",
+    file: outFile.pathname,
+    minified: bytes.byteLength,
+    gzip: gzipSync(bytes, { level: 9 }).byteLength,
+  };
+}
+
 async function measure(name: string, entry: string): Promise<Measured> {
   const outFile = new URL(`${entry}.min.js`, OUT_DIR);
   const file = await bundle(new URL(`../tests/runtimes/${entry}.ts`, import.meta.url), {
@@ -51,6 +116,11 @@ async function measure(name: string, entry: string): Promise<Measured> {
 const results: Measured[] = [];
 for (const { name, entry } of targets) results.push(await measure(name, entry));
 const reference = results[results.length - 1];
+const sdk = await measureSdk().catch((e: Error) => {
+  console.log(`(AWS SDK v3 row left out: ${e.message.split("\n")[0]})`);
+  return undefined;
+});
+if (sdk) results.push(sdk);
 
 const ratio = (value: number, ref: number) => `${(value / ref).toFixed(2)}×`;
 const bytes = (value: number) => value.toLocaleString("en-US");
@@ -72,6 +142,12 @@ console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const row of rows.slice(1)) console.log(line(row));
 
 const one = results[0];
+if (sdk) {
+  console.log(
+    `\nThe startCopyJob-only Worker is ${(sdk.gzip / one.gzip).toFixed(1)}× smaller (gzip) than ` +
+      "the same Worker on the AWS SDK v3.",
+  );
+}
 const verdict = one.gzip <= BUDGET_GZIP_BYTES
   ? `within budget by ${bytes(BUDGET_GZIP_BYTES - one.gzip)} B`
   : `over budget by ${bytes(one.gzip - BUDGET_GZIP_BYTES)} B`;
@@ -79,7 +155,13 @@ console.log(
   `\nBudget (information only): startCopyJob-only Worker ${bytes(one.gzip)} B gzip vs ` +
     `5.6 KB (${bytes(BUDGET_GZIP_BYTES)} B): ${verdict}.`,
 );
-console.log("gzip: node:zlib level 9; bundles: deno bundle --platform browser --minify.");
+console.log(
+  "gzip: node:zlib level 9; bundles: deno bundle --platform browser --minify" +
+    (sdk
+      ? "; the AWS SDK v3 row: esbuild --bundle --minify --platform=browser (deno bundle " +
+        "cannot follow the SDK's browser field)."
+      : "."),
+);
 
 await Deno.writeTextFile(
   new URL("size.json", OUT_DIR),
