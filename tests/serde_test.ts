@@ -20,11 +20,9 @@ import {
   serializeDateTime,
   serializeFloat as refSerializeFloat,
 } from "@smithy/smithy-client";
-// @smithy/core is what @smithy/smithy-client 4.15.2 resolves to; it is not in the import map.
-// deno-lint-ignore no-import-prefix
-import * as core from "npm:@smithy/core@3.41.0/serde";
-// deno-lint-ignore no-import-prefix
-import { escapeUri } from "npm:@smithy/core@3.41.0/protocols";
+// @smithy/core is where @smithy/smithy-client 4.15.2 keeps these helpers.
+import * as core from "@smithy/core/serde";
+import { escapeUri } from "@smithy/core/protocols";
 import {
   encodeLabel,
   encodeQuery,
