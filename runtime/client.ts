@@ -125,7 +125,10 @@ export class Client implements SerializeContext {
     const c = this.#credentials;
     const resolved = typeof c === "function" ? await c() : c;
     if (!resolved?.accessKeyId || !resolved.secretAccessKey) {
-      throw new TypeError("credentials must hold accessKeyId and secretAccessKey");
+      // Not a TypeError: that would read as a network failure and be retried.
+      throw new ValidationError("credentials", [
+        { path: "credentials", message: "must hold accessKeyId and secretAccessKey" },
+      ]);
     }
     return resolved;
   }

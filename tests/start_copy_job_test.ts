@@ -346,3 +346,21 @@ Deno.test("clock skew: a signature-time error with a distant server Date resyncs
   assert.equal(e.name, "InvalidSignatureException");
   assert.equal(near.requests.length, 1);
 });
+
+Deno.test("a credential provider without keys fails at once, typed, nothing sent", async () => {
+  let calls = 0;
+  const { fetch, requests } = recordingFetch();
+  const client = new BackupClient({
+    region: "us-east-1",
+    credentials: () => {
+      calls++;
+      return Promise.resolve({ accessKeyId: "", secretAccessKey: "" });
+    },
+    fetch,
+  });
+  const e = await startCopyJob(client, minimal).catch((e) => e);
+  assert.ok(e instanceof ValidationError, String(e));
+  assert.equal(e.issues[0].path, "credentials");
+  assert.equal(calls, 1);
+  assert.equal(requests.length, 0);
+});
