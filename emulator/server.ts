@@ -261,6 +261,8 @@ class EmulatorServer implements Emulator {
           : new ApiError("InternalFailure", `Emulator error: ${String(error)}`, { status: 500 }),
       );
     }
+    // The emulator's clock, not the machine's: clients correct their skew from this header.
+    response.headers.set("date", new Date(this.#now()).toUTCString());
     entry.status = response.status;
     const errorType = response.headers.get("x-amzn-errortype");
     if (errorType !== null) entry.errorType = errorType.split(":")[0];

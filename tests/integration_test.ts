@@ -330,3 +330,18 @@ Deno.test("the copy CLI starts and waits for a job with credentials from AWS_* v
     assert.equal(await copyCli(args, {}), 2, "no credentials");
     assert.equal(emulator.jobs().length, 1);
   }));
+
+Deno.test("a client clock an hour off is corrected from the Date header and the call succeeds", () =>
+  withEmulator(async (emulator) => {
+    const client = clientFor(emulator);
+    const started = await startCopyJob(client, input);
+    assert.equal(started.$metadata.attempts, 2);
+    assert.deepEqual(emulator.requests.map((r) => [r.signatureValid, r.status]), [
+      [false, 403],
+      [true, 200],
+    ]);
+    assert.ok(Math.abs(client.clockOffsetMs - 3600_000) < 5_000, String(client.clockOffsetMs));
+    // Later calls are signed right the first time.
+    const described = await describeCopyJob(client, { CopyJobId: started.CopyJobId! });
+    assert.equal(described.$metadata.attempts, 1);
+  }, { now: () => Date.now() + 3600_000 }));
