@@ -4,7 +4,28 @@
  *
  * Every operation is its own function, so a bundle holds only the operations it calls.
  *
- * @example Start a cross-Region copy and wait for it
+ * @example Against the bundled local emulator (runs as a test: `deno test --doc mod.ts`)
+ * ```ts
+ * import { BackupClient, startCopyJob, waitForCopyJob } from "./mod.ts";
+ * import * as emulator from "./emulator/mod.ts";
+ *
+ * await using local = await emulator.startEmulator({ jobDurationMs: 300 });
+ * const client = new BackupClient({
+ *   region: emulator.DEMO_REGION,
+ *   endpoint: local.url,
+ *   credentials: { ...emulator.DEMO_CREDENTIALS },
+ * });
+ * const { CopyJobId } = await startCopyJob(client, {
+ *   RecoveryPointArn: emulator.RECOVERY_POINT_OK_ARN,
+ *   SourceBackupVaultName: emulator.DEFAULT_VAULT_NAME,
+ *   DestinationBackupVaultArn: emulator.DR_VAULT_WEST_ARN,
+ *   IamRoleArn: emulator.DEMO_IAM_ROLE_ARN,
+ * });
+ * const job = await waitForCopyJob(client, { CopyJobId: CopyJobId! }, { minDelayMs: 50 });
+ * if (job.State !== "COMPLETED") throw new Error(`unexpected state ${job.State}`);
+ * ```
+ *
+ * @example Start a cross-Region copy on AWS and wait for it
  * ```ts ignore
  * import { BackupClient, startCopyJob, waitForCopyJob } from "./mod.ts";
  *
