@@ -89,9 +89,7 @@ for (const [i, row] of rows.entries()) {
 }
 console.log(
   `\n${CALLS} calls per run after 200 warm-up calls, median of ${ROUNDS} alternating runs; ` +
-    `Deno ${Deno.version.deno}, heap after a forced GC. "Heap after calls" also holds what the ` +
-    "runtime has not finalized yet (WebCrypto keys, request bodies), so it grows with the call " +
-    "count for both Workers.",
+    `Deno ${Deno.version.deno}; heap measured after forced collections with time for finalizers.`,
 );
 await Deno.writeTextFile(
   new URL("speed.json", OUT_DIR),
