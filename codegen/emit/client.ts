@@ -6,6 +6,7 @@
  */
 
 import type { Service } from "../ir.ts";
+import { fallbackRuleSet } from "./endpoints.ts";
 import { clientClassName, MODULES, serviceExceptionName } from "./names.ts";
 import { SourceFile } from "./source_file.ts";
 
@@ -17,14 +18,6 @@ const BUILT_INS: Record<string, string> = {
   "SDK::Endpoint": "config.endpoint",
 };
 
-/** Parameters of a service without a rule set: what the fallback resolver takes. */
-const FALLBACK_PARAMETERS = {
-  Region: { builtIn: "AWS::Region" },
-  UseFIPS: { builtIn: "AWS::UseFIPS" },
-  UseDualStack: { builtIn: "AWS::UseDualStack" },
-  Endpoint: { builtIn: "SDK::Endpoint" },
-};
-
 /** Emits `client.ts`. */
 export function emitClient(service: Service): string {
   const file = new SourceFile("client");
@@ -33,7 +26,9 @@ export function emitClient(service: Service): string {
   const ruleSet = service.endpointRuleSet as
     | { parameters: Record<string, { builtIn?: string }> }
     | undefined;
-  const parameters = ruleSet?.parameters ?? FALLBACK_PARAMETERS;
+  // Without a rule set, the client feeds the fallback rules the endpoints emitter compiles.
+  const parameters = (ruleSet ?? fallbackRuleSet(service.endpointPrefix) as typeof ruleSet)!
+    .parameters;
   const params = Object.entries(parameters)
     .filter(([, p]) => p.builtIn && BUILT_INS[p.builtIn])
     .map(([param, p]) => `${param}: ${BUILT_INS[p.builtIn!]}`);

@@ -9,8 +9,7 @@
 
 import type { Member, Service, StructureShape } from "../ir.ts";
 import { MODULES, operationNames, schemaName } from "./names.ts";
-import { httpLocation, TIMESTAMP_CODECS } from "./schemas.ts";
-import { schemaOf } from "./serializers.ts";
+import { httpLocation, schemaReference, TIMESTAMP_CODECS } from "./schemas.ts";
 import { SourceFile } from "./source_file.ts";
 import { errorShapes } from "./errors.ts";
 
@@ -116,7 +115,7 @@ function payloadValue(file: SourceFile, service: Service, member: Member): strin
     default: {
       const fromJson = file.use(MODULES.runtime("schema"), "fromJson");
       const text = `${file.use(http, "bodyText")}(response)`;
-      const schema = schemaOf(file, service, member.target);
+      const schema = schemaReference(file, service, member.target);
       return `${fromJson}(${schema}, JSON.parse(${text} ?? "null"))`;
     }
   }

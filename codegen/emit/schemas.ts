@@ -32,6 +32,22 @@ const SHARED_SCALARS: Record<string, string> = {
   document: "DOCUMENT",
 };
 
+/**
+ * The expression naming the schema of `target` from another generated file (or, with
+ * `module` "", from schemas.ts itself): a shared runtime scalar or a generated constant.
+ */
+export function schemaReference(
+  file: SourceFile,
+  service: Service,
+  target: string,
+  module = MODULES.schemas,
+): string {
+  const shape = service.shapes.get(target);
+  if (!shape) return file.use(SCHEMA_MODULE, "STRING"); // smithy.api#Unit
+  if (!needsOwnSchema(shape)) return file.use(SCHEMA_MODULE, SHARED_SCALARS[shape.kind]);
+  return module ? file.use(module, schemaName(shape)) : schemaName(shape);
+}
+
 /** The runtime schema type of a scalar kind. */
 function scalarType(shape: Shape): string {
   return SHARED_SCALARS[shape.kind].toLowerCase();
@@ -112,8 +128,7 @@ export function emitSchemas(service: Service): string {
   /** The expression that refers to the schema of `target`, defining it first if needed. */
   const ref = (target: string): string => {
     const shape = service.shapes.get(target);
-    if (!shape) return file.use(SCHEMA_MODULE, "STRING");
-    if (!needsOwnSchema(shape)) return file.use(SCHEMA_MODULE, SHARED_SCALARS[shape.kind]);
+    if (!shape || !needsOwnSchema(shape)) return schemaReference(file, service, target, "");
     if (visiting.has(target)) return `() => ${schemaName(shape)}`; // recursive shape
     define(shape);
     return schemaName(shape);

@@ -9,7 +9,7 @@
 
 import type { Member, Operation, Service, Shape, StructureShape } from "../ir.ts";
 import { MODULES, operationNames, schemaName } from "./names.ts";
-import { httpLocation, TIMESTAMP_CODECS } from "./schemas.ts";
+import { httpLocation, schemaReference, TIMESTAMP_CODECS } from "./schemas.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `serializers.ts`. */
@@ -17,22 +17,6 @@ export function emitSerializers(service: Service): string {
   const file = new SourceFile("request serializers");
   for (const op of service.operations) emitSerializer(file, service, op);
   return file.toString();
-}
-
-/** The schema expression of a member's target (a runtime constant or a generated one). */
-export function schemaOf(file: SourceFile, service: Service, target: string): string {
-  const shape = service.shapes.get(target)!;
-  const shared: Record<string, string> = {
-    document: "DOCUMENT",
-    blob: "BLOB",
-    timestamp: "TIMESTAMP",
-    float: "FLOAT",
-    double: "FLOAT",
-  };
-  if (["structure", "union", "list", "map"].includes(shape.kind)) {
-    return file.use(MODULES.schemas, schemaName(shape));
-  }
-  return file.use(MODULES.runtime("schema"), shared[shape.kind] ?? "STRING");
 }
 
 function emitSerializer(file: SourceFile, service: Service, op: Operation): void {
@@ -141,12 +125,12 @@ function bodyExpression(
   switch (shape.kind) {
     case "structure":
       return `JSON.stringify(${toJson()}(${
-        schemaOf(file, service, payload.target)
+        schemaReference(file, service, payload.target)
       }, ${value} ?? {}))`;
     case "union":
     case "document":
       return `${value} === undefined ? undefined : JSON.stringify(${toJson()}(${
-        schemaOf(file, service, payload.target)
+        schemaReference(file, service, payload.target)
       }, ${value}))`;
     default:
       return value; // blob, string or enum: the raw bytes or text
