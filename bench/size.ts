@@ -3,9 +3,9 @@
  * (`deno bundle --platform browser --minify`) and prints minified and gzip sizes, each against a
  * reference measured in the same run: StartCopyJob hand-rolled on aws4fetch.
  *
- * - tests/runtimes/start_copy_job_worker.ts imports only `BackupClient` and `startCopyJob`;
- * - tests/runtimes/all_operations_worker.ts can call every operation (`import * as backup`);
- * - tests/runtimes/aws4fetch_worker.ts is the reference.
+ * - testing/workers/start_copy_job_worker.ts imports only `BackupClient` and `startCopyJob`;
+ * - testing/workers/all_operations_worker.ts can call every operation (`import * as backup`);
+ * - testing/workers/aws4fetch_worker.ts is the reference.
  *
  * Bundles and `size.json` go to bench/.out/. The 5.6 KB gzip budget of the one-operation Worker
  * is reported, not enforced.
@@ -14,7 +14,7 @@
  */
 
 import { gzipSync } from "node:zlib";
-import { bundle } from "../tests/support/bundle.ts";
+import { bundle } from "../testing/bundle.ts";
 
 /** Budget for the gzipped startCopyJob-only Worker: 5.6 KB, taken as 5,600 bytes. */
 const BUDGET_GZIP_BYTES = 5_600;
@@ -36,7 +36,7 @@ const targets = [
 ];
 
 /**
- * The same Worker as tests/runtimes/start_copy_job_worker.ts on the official AWS SDK v3. It
+ * The same Worker as testing/workers/start_copy_job_worker.ts on the official AWS SDK v3. It
  * lives here as text because it only resolves where the SDK is installed (bench/.out/sdk/).
  */
 const SDK_WORKER = `import { BackupClient, StartCopyJobCommand } from "@aws-sdk/client-backup";
@@ -102,7 +102,7 @@ async function measureSdk(): Promise<Measured> {
 
 async function measure(name: string, entry: string): Promise<Measured> {
   const outFile = new URL(`${entry}.min.js`, OUT_DIR);
-  const file = await bundle(new URL(`../tests/runtimes/${entry}.ts`, import.meta.url), {
+  const file = await bundle(new URL(`../testing/workers/${entry}.ts`, import.meta.url), {
     platform: "browser",
     minify: true,
     outFile,
@@ -110,7 +110,7 @@ async function measure(name: string, entry: string): Promise<Measured> {
   const bytes = await Deno.readFile(file);
   // One method for every bundle: zlib at level 9.
   const gzip = gzipSync(bytes, { level: 9 }).byteLength;
-  return { name, entry: `tests/runtimes/${entry}.ts`, file, minified: bytes.byteLength, gzip };
+  return { name, entry: `testing/workers/${entry}.ts`, file, minified: bytes.byteLength, gzip };
 }
 
 const results: Measured[] = [];

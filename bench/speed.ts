@@ -7,7 +7,7 @@
  * @module
  */
 
-import { bundle } from "../tests/support/bundle.ts";
+import { bundle } from "../testing/bundle.ts";
 
 const OUT_DIR = new URL("./.out/", import.meta.url);
 const CALLS = 2000;
@@ -28,7 +28,7 @@ const files = new Map<string, string>();
 for (const { entry } of targets) {
   files.set(
     entry,
-    await bundle(new URL(`../tests/runtimes/${entry}.ts`, import.meta.url), {
+    await bundle(new URL(`../testing/workers/${entry}.ts`, import.meta.url), {
       platform: "browser",
       minify: true,
       outFile: new URL(`${entry}.min.js`, OUT_DIR),

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { RECOVERY_POINT_OK_ARN, startEmulator } from "../emulator/mod.ts";
-import { bundle } from "./support/bundle.ts";
+import { bundle } from "../testing/bundle.ts";
 import type { SmokeResult } from "./runtimes/smoke.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";

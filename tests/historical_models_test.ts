@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { Service, StructureShape } from "../codegen/ir.ts";
 import { loadService } from "../codegen/loader.ts";
 import { loadModelSource, MODEL_PINS, SHARED_SETTING } from "../codegen/model_source.ts";
-import { type GeneratedClient, generateInto } from "./support/generate_into.ts";
+import { type GeneratedClient, generateInto } from "../testing/generate_into.ts";
 
 const REPO = new URL("../", import.meta.url);
 const NS = "com.amazonaws.backup#";

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { RECOVERY_POINT_OK_ARN, startEmulator } from "../emulator/mod.ts";
-import { bundle } from "./support/bundle.ts";
+import { bundle } from "../testing/bundle.ts";
 import type { SmokeResult } from "./runtimes/smoke.ts";
 
 const REPO = new URL("../", import.meta.url);

@@ -16,13 +16,15 @@ import {
   RECOVERY_POINT_OK_ARN,
   startEmulator,
 } from "../emulator/mod.ts";
-import { bundle } from "./support/bundle.ts";
+import { bundle } from "../testing/bundle.ts";
 import type { SmokeResult } from "./runtimes/smoke.ts";
 
 /** A date before nodejs_compat became implicit for anything; no compatibility flags at all. */
 const COMPATIBILITY_DATE = "2025-01-01";
 
 const entry = (name: string) => new URL(`./runtimes/${name}.ts`, import.meta.url);
+/** The Worker entries `deno task size` and `deno task bench` measure too. */
+const sharedWorker = (name: string) => new URL(`../testing/workers/${name}.ts`, import.meta.url);
 
 /** Fails if a bundle would need Node or Deno APIs (workerd has neither without flags). */
 function assertRuntimeNeutral(name: string, code: string): void {
@@ -33,8 +35,8 @@ function assertRuntimeNeutral(name: string, code: string): void {
 Deno.test("workerd runs the bundled smoke run, the one-operation Worker and the aws4fetch reference", async () => {
   const [smokePath, startPath, referencePath] = await Promise.all([
     bundle(entry("worker")),
-    bundle(entry("start_copy_job_worker")),
-    bundle(entry("aws4fetch_worker")),
+    bundle(sharedWorker("start_copy_job_worker")),
+    bundle(sharedWorker("aws4fetch_worker")),
   ]);
   for (const path of [smokePath, startPath, referencePath]) {
     assertRuntimeNeutral(path, await Deno.readTextFile(path));
@@ -107,8 +109,8 @@ Deno.test("workerd runs the bundled smoke run, the one-operation Worker and the 
 
 Deno.test("a Worker importing only startCopyJob bundles no other operation", async () => {
   const [startPath, allPath] = await Promise.all([
-    bundle(entry("start_copy_job_worker")),
-    bundle(entry("all_operations_worker")),
+    bundle(sharedWorker("start_copy_job_worker")),
+    bundle(sharedWorker("all_operations_worker")),
   ]);
   const start = await Deno.readTextFile(startPath);
   const all = await Deno.readTextFile(allPath);

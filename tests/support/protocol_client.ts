@@ -8,7 +8,7 @@
 import { generate } from "../../codegen/generate.ts";
 import { clientClassName, operationFunctionName } from "../../codegen/emit/names.ts";
 import type { Service } from "../../codegen/ir.ts";
-import { generateInto } from "./generate_into.ts";
+import { generateInto } from "../../testing/generate_into.ts";
 
 /** A generated client's modules. */
 export interface ImportedClient {

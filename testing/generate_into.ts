@@ -1,12 +1,12 @@
 // Generates a client from a model into a throwaway folder under tests/.out/ whose
 // `runtime/` points at the repository's runtime, so the generated imports resolve.
 
-import { generateFormatted } from "../../codegen/main.ts";
-import { generate, type GeneratedFiles } from "../../codegen/generate.ts";
-import { sha256Hex } from "../../codegen/model_source.ts";
+import { generateFormatted } from "../codegen/main.ts";
+import { generate, type GeneratedFiles } from "../codegen/generate.ts";
+import { sha256Hex } from "../codegen/model_source.ts";
 
-const OUT = new URL("../.out/", import.meta.url);
-const RUNTIME = new URL("../../runtime/", import.meta.url);
+const OUT = new URL("../tests/.out/", import.meta.url);
+const RUNTIME = new URL("../runtime/", import.meta.url);
 
 /** Where a generated client was written. */
 export interface GeneratedClient {
@@ -49,7 +49,7 @@ export async function typeCheck(files: URL[]): Promise<{ ok: boolean; output: st
     // --no-config: deno.json excludes tests/.out/, and `deno check` silently skips excluded
     // files; the generated code needs no import map anyway.
     args: ["check", "--quiet", "--no-config", ...files.map((f) => f.pathname)],
-    cwd: new URL("../../", import.meta.url).pathname,
+    cwd: new URL("../", import.meta.url).pathname,
     stdout: "piped",
     stderr: "piped",
   }).output();

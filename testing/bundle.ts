@@ -6,7 +6,7 @@
  */
 
 /** Directory bundles go to unless `outFile` says otherwise (gitignored). */
-export const DEFAULT_OUT_DIR: URL = new URL("../.out/bundles/", import.meta.url);
+export const DEFAULT_OUT_DIR: URL = new URL("../tests/.out/bundles/", import.meta.url);
 
 /** Options of {@linkcode bundle}. */
 export interface BundleOptions {
@@ -39,7 +39,7 @@ export async function bundle(entry: string | URL, options: BundleOptions = {}): 
   args.push(entryPath);
   const output = await new Deno.Command(Deno.execPath(), {
     args,
-    cwd: fromFileUrl(new URL("../../", import.meta.url)),
+    cwd: fromFileUrl(new URL("../", import.meta.url)),
     env: { NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",

@@ -4,11 +4,11 @@
 // Needs BACKUP_EDGE_SHARED (the folder holding models/backup/).
 
 import assert from "node:assert/strict";
-import { type ChangeKind, diffServices, formatReport, type ModelChange } from "../codegen/diff.ts";
-import type { Service } from "../codegen/ir.ts";
-import { loadService } from "../codegen/loader.ts";
-import { generatedModelSha256s, modelChangeReport, reportSinceGenerated } from "../codegen/main.ts";
-import { findPin, loadModelSource, MODEL_PINS } from "../codegen/model_source.ts";
+import { type ChangeKind, diffServices, formatReport, type ModelChange } from "./diff.ts";
+import type { Service } from "./ir.ts";
+import { loadService } from "./loader.ts";
+import { generatedModelSha256s, modelChangeReport, reportSinceGenerated } from "./main.ts";
+import { findPin, loadModelSource, MODEL_PINS } from "./model_source.ts";
 
 const services = new Map<string, Promise<Service>>();
 /** The IR of a pinned revision (loaded once). */

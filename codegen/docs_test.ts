@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ts } from "ts-morph";
-import { docsToText, toDocComment } from "../codegen/docs.ts";
-import { LATEST_MODEL_DATE, loadModelSource, MODEL_PINS } from "../codegen/model_source.ts";
+import { docsToText, toDocComment } from "./docs.ts";
+import { LATEST_MODEL_DATE, loadModelSource, MODEL_PINS } from "./model_source.ts";
 
 // ---------------------------------------------------------------- docsToText
 

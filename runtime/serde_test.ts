@@ -37,7 +37,7 @@ import {
   toEpochSeconds,
   toHttpDate,
   uuidV4,
-} from "../runtime/serde.ts";
+} from "./serde.ts";
 
 // ---------------------------------------------------------------- helpers
 

@@ -6,7 +6,7 @@
  * Generated code is written to `tests/.out/endpoints-<random>/` (gitignored), imports the
  * runtime by absolute URL, and is checked with `deno check` and `deno lint` at the end.
  *
- * Run with `BACKUP_EDGE_SHARED=/work/shared deno test -A tests/endpoints_test.ts`.
+ * Run with `BACKUP_EDGE_SHARED=/work/shared deno test -A codegen/emit/endpoints_test.ts`.
  */
 
 import assert from "node:assert/strict";
@@ -17,8 +17,8 @@ import {
   loadPartitionsData,
   NO_MATCH_MESSAGE,
   type PartitionsSource,
-} from "../codegen/emit/endpoints.ts";
-import { loadModelSource, MODEL_PINS } from "../codegen/model_source.ts";
+} from "./endpoints.ts";
+import { loadModelSource, MODEL_PINS } from "../model_source.ts";
 import {
   type Endpoint,
   isValidHostLabel,
@@ -30,12 +30,15 @@ import {
   split,
   substring,
   uriEncode,
-} from "../runtime/endpoint_functions.ts";
-import { EndpointError } from "../runtime/errors.ts";
+} from "../../runtime/endpoint_functions.ts";
+import { EndpointError } from "../../runtime/errors.ts";
 
 const SERVICE = "com.amazonaws.backup#CryoControllerUserManager";
-const RUNTIME = new URL("../runtime/", import.meta.url).href;
-const OUT = new URL(`./.out/endpoints-${crypto.randomUUID().slice(0, 8)}/`, import.meta.url);
+const RUNTIME = new URL("../../runtime/", import.meta.url).href;
+const OUT = new URL(
+  `../../tests/.out/endpoints-${crypto.randomUUID().slice(0, 8)}/`,
+  import.meta.url,
+);
 
 type Params = Record<string, unknown>;
 type Resolve = (params: Params) => Endpoint;
@@ -152,7 +155,7 @@ Deno.test("newest model: every smithy.rules#endpointTests case passes", async ()
 });
 
 Deno.test("committed generated/endpoints.ts passes the newest model's endpoint tests", async () => {
-  const file = new URL("../generated/endpoints.ts", import.meta.url);
+  const file = new URL("../../generated/endpoints.ts", import.meta.url);
   try {
     await Deno.stat(file);
   } catch {

@@ -3,11 +3,11 @@
 // and `deno task codegen --check`.
 
 import assert from "node:assert/strict";
-import { loadService } from "../codegen/loader.ts";
-import { generate } from "../codegen/generate.ts";
-import { differingFiles, generateFormatted } from "../codegen/main.ts";
-import type { EnumShape, StructureShape } from "../codegen/ir.ts";
-import { generateInto, typeCheck } from "./support/generate_into.ts";
+import { loadService } from "./loader.ts";
+import { generate } from "./generate.ts";
+import { differingFiles, generateFormatted } from "./main.ts";
+import type { EnumShape, StructureShape } from "./ir.ts";
+import { generateInto, typeCheck } from "../testing/generate_into.ts";
 
 const NS = "example.weather";
 const id = (name: string) => `${NS}#${name}`;
