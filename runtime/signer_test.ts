@@ -152,3 +152,45 @@ Deno.test("concurrent requests share one key derivation", async () => {
   );
   assert.deepEqual(counts, { importKey: 5, sign: 7 }, "one derivation, three signatures");
 });
+
+Deno.test("the Authorization header is aws4fetch's, byte for byte, on awkward requests", async () => {
+  const { AwsV4Signer } = await import("aws4fetch");
+  const credentials = {
+    accessKeyId: "AKIDDIFF",
+    secretAccessKey: "secret/diff",
+    sessionToken: "t",
+  };
+  const cases: Partial<SigningParams>[] = [
+    { method: "GET", url: "https://backup.us-east-1.amazonaws.com/backup-jobs/", body: undefined },
+    {
+      method: "GET",
+      url: "https://backup.eu-west-1.amazonaws.com/copy-jobs/?maxResults=10&ByState=" +
+        "COMPLETED&b=%20x%2By&a=%2A%21%27%28%29&a=0&empty=&%C3%A9t%C3%A9=%E2%9C%93",
+      body: undefined,
+    },
+    {
+      method: "put",
+      url: "http://127.0.0.1:8080/base//backup-vaults/my%20vault%2Fname/recovery-points/" +
+        "arn%3Aaws%3Abackup%3Aus-east-1%3A1%3Arecovery-point%3Ax",
+      headers: { "content-type": "application/json", "x-amz-meta-a": "  two  spaces  " },
+    },
+    { body: new Uint8Array([0, 1, 2, 255]), headers: { "content-md5": "AAAA==" } },
+    { url: "https://prefix.backup.us-east-1.amazonaws.com/tags/arn%3Aaws%3Ax?tagKeys=a&tagKeys=b" },
+  ];
+  for (const overrides of cases) {
+    const p = params(credentials, overrides);
+    const ours = await signRequest(p);
+    const reference = await new AwsV4Signer({
+      ...p,
+      ...credentials,
+      body: p.body as BodyInit | undefined,
+    }).sign();
+    assert.equal(
+      ours.headers.get("authorization"),
+      reference.headers.get("authorization"),
+      p.url,
+    );
+    assert.equal(ours.headers.get("x-amz-date"), reference.headers.get("x-amz-date"));
+    await assertVerifies(ours, credentials, p.region);
+  }
+});
