@@ -323,6 +323,10 @@ if (flags.readme) {
   const pattern = /(<!-- bench:begin[^>]*-->\n)[\s\S]*?(\n<!-- bench:end -->)/;
   if (!pattern.test(readme)) throw new Error("README.md has no bench:begin / bench:end markers");
   await Deno.writeTextFile(README, readme.replace(pattern, (_, a, b) => a + report + b));
+  // deno fmt wraps the prose and aligns the tables, so `deno fmt --check` passes afterwards.
+  const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", README.pathname] })
+    .output();
+  if (!fmt.success) throw new Error(`deno fmt README.md: ${decoder.decode(fmt.stderr)}`);
   console.error("README.md performance section rewritten");
 }
 
