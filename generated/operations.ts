@@ -1710,7 +1710,7 @@ const DescribeFrameworkOperation: OperationSpec<DescribeFrameworkInput, Describe
   validate: validateDescribeFrameworkInput,
   serialize: serializeDescribeFrameworkRequest,
   deserialize: deserializeDescribeFrameworkResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1754,7 +1754,7 @@ const DescribeGlobalSettingsOperation: OperationSpec<
   validate: validateDescribeGlobalSettingsInput,
   serialize: serializeDescribeGlobalSettingsRequest,
   deserialize: deserializeDescribeGlobalSettingsResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidRequestException: [InvalidRequestException, InvalidRequestExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -1881,7 +1881,7 @@ const DescribeRegionSettingsOperation: OperationSpec<
   validate: validateDescribeRegionSettingsInput,
   serialize: serializeDescribeRegionSettingsRequest,
   deserialize: deserializeDescribeRegionSettingsResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
   },
@@ -1915,7 +1915,7 @@ const DescribeReportJobOperation: OperationSpec<DescribeReportJobInput, Describe
   validate: validateDescribeReportJobInput,
   serialize: serializeDescribeReportJobRequest,
   deserialize: deserializeDescribeReportJobResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     MissingParameterValueException: [
       MissingParameterValueException,
@@ -1955,7 +1955,7 @@ const DescribeReportPlanOperation: OperationSpec<
   validate: validateDescribeReportPlanInput,
   serialize: serializeDescribeReportPlanRequest,
   deserialize: deserializeDescribeReportPlanResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2192,7 +2192,7 @@ const ExportBackupPlanTemplateOperation: OperationSpec<
   validate: validateExportBackupPlanTemplateInput,
   serialize: serializeExportBackupPlanTemplateRequest,
   deserialize: deserializeExportBackupPlanTemplateResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2323,7 +2323,7 @@ const GetBackupPlanFromTemplateOperation: OperationSpec<
   validate: validateGetBackupPlanFromTemplateInput,
   serialize: serializeGetBackupPlanFromTemplateRequest,
   deserialize: deserializeGetBackupPlanFromTemplateResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2632,7 +2632,7 @@ const GetRestoreJobMetadataOperation: OperationSpec<
   validate: validateGetRestoreJobMetadataInput,
   serialize: serializeGetRestoreJobMetadataRequest,
   deserialize: deserializeGetRestoreJobMetadataResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2676,7 +2676,7 @@ const GetRestoreTestingInferredMetadataOperation: OperationSpec<
   validate: validateGetRestoreTestingInferredMetadataInput,
   serialize: serializeGetRestoreTestingInferredMetadataRequest,
   deserialize: deserializeGetRestoreTestingInferredMetadataResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2722,7 +2722,7 @@ const GetRestoreTestingPlanOperation: OperationSpec<
   validate: validateGetRestoreTestingPlanInput,
   serialize: serializeGetRestoreTestingPlanRequest,
   deserialize: deserializeGetRestoreTestingPlanResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     ResourceNotFoundException: [ResourceNotFoundException, ResourceNotFoundExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -2758,7 +2758,7 @@ const GetRestoreTestingSelectionOperation: OperationSpec<
   validate: validateGetRestoreTestingSelectionInput,
   serialize: serializeGetRestoreTestingSelectionRequest,
   deserialize: deserializeGetRestoreTestingSelectionResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     ResourceNotFoundException: [ResourceNotFoundException, ResourceNotFoundExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -2794,7 +2794,7 @@ const GetSupportedResourceTypesOperation: OperationSpec<
   validate: () => [],
   serialize: serializeGetSupportedResourceTypesRequest,
   deserialize: deserializeGetSupportedResourceTypesResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
   },
@@ -2865,7 +2865,7 @@ const ListBackupJobSummariesOperation: OperationSpec<
   validate: validateListBackupJobSummariesInput,
   serialize: serializeListBackupJobSummariesRequest,
   deserialize: deserializeListBackupJobSummariesResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2949,7 +2949,7 @@ const ListBackupPlanTemplatesOperation: OperationSpec<
   validate: validateListBackupPlanTemplatesInput,
   serialize: serializeListBackupPlanTemplatesRequest,
   deserialize: deserializeListBackupPlanTemplatesResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3120,7 +3120,7 @@ const ListCopyJobsOperation: OperationSpec<ListCopyJobsInput, ListCopyJobsOutput
   validate: validateListCopyJobsInput,
   serialize: serializeListCopyJobsRequest,
   deserialize: deserializeListCopyJobsResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3158,7 +3158,7 @@ const ListCopyJobSummariesOperation: OperationSpec<
   validate: validateListCopyJobSummariesInput,
   serialize: serializeListCopyJobSummariesRequest,
   deserialize: deserializeListCopyJobSummariesResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3198,7 +3198,7 @@ const ListFrameworksOperation: OperationSpec<ListFrameworksInput, ListFrameworks
   validate: validateListFrameworksInput,
   serialize: serializeListFrameworksRequest,
   deserialize: deserializeListFrameworksResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3355,7 +3355,7 @@ const ListProtectedResourcesByBackupVaultOperation: OperationSpec<
   validate: validateListProtectedResourcesByBackupVaultInput,
   serialize: serializeListProtectedResourcesByBackupVaultRequest,
   deserialize: deserializeListProtectedResourcesByBackupVaultResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3526,7 +3526,7 @@ const ListReportJobsOperation: OperationSpec<ListReportJobsInput, ListReportJobs
   validate: validateListReportJobsInput,
   serialize: serializeListReportJobsRequest,
   deserialize: deserializeListReportJobsResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3563,7 +3563,7 @@ const ListReportPlansOperation: OperationSpec<ListReportPlansInput, ListReportPl
   validate: validateListReportPlansInput,
   serialize: serializeListReportPlansRequest,
   deserialize: deserializeListReportPlansResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3602,7 +3602,7 @@ const ListRestoreAccessBackupVaultsOperation: OperationSpec<
   validate: validateListRestoreAccessBackupVaultsInput,
   serialize: serializeListRestoreAccessBackupVaultsRequest,
   deserialize: deserializeListRestoreAccessBackupVaultsResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3688,7 +3688,7 @@ const ListRestoreJobsByProtectedResourceOperation: OperationSpec<
   validate: validateListRestoreJobsByProtectedResourceInput,
   serialize: serializeListRestoreJobsByProtectedResourceRequest,
   deserialize: deserializeListRestoreJobsByProtectedResourceResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3735,7 +3735,7 @@ const ListRestoreJobSummariesOperation: OperationSpec<
   validate: validateListRestoreJobSummariesInput,
   serialize: serializeListRestoreJobSummariesRequest,
   deserialize: deserializeListRestoreJobSummariesResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3778,7 +3778,7 @@ const ListRestoreTestingPlansOperation: OperationSpec<
   validate: validateListRestoreTestingPlansInput,
   serialize: serializeListRestoreTestingPlansRequest,
   deserialize: deserializeListRestoreTestingPlansResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3816,7 +3816,7 @@ const ListRestoreTestingSelectionsOperation: OperationSpec<
   validate: validateListRestoreTestingSelectionsInput,
   serialize: serializeListRestoreTestingSelectionsRequest,
   deserialize: deserializeListRestoreTestingSelectionsResponse,
-  retrySafe: false,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,

@@ -74,8 +74,8 @@ export interface OperationSpec<I, O> {
   /** Modeled errors by wire name. */
   errors: Record<string, ErrorSpec>;
   /**
-   * Safe to send again after it may have reached the service: `@readonly`, `@idempotent`, or
-   * with an `@idempotencyToken` member (filled once per call). @default false
+   * Safe to send again after it may have reached the service: `@readonly`, `@idempotent`, a
+   * GET or HEAD, or with an `@idempotencyToken` member (filled once per call). @default false
    */
   retrySafe?: boolean;
   /** `@requestCompression`: compresses the body (in place) before the first attempt. */
@@ -283,7 +283,7 @@ function notRetried(operation: string, error: unknown): unknown {
   if (!(error instanceof NetworkError || error instanceof RequestTimeoutError)) return error;
   return new OutcomeUnknownError(
     `${operation} may have reached the service but no answer arrived (${error.message}); it is ` +
-      "not safe to repeat (not @readonly or @idempotent, no idempotency token), so it was not " +
+      "not safe to repeat (not @readonly, @idempotent or a GET, no idempotency token), so it was not " +
       "retried and whether it took effect is unknown",
     { operation, $metadata: error.$metadata, cause: error },
   );
