@@ -43,6 +43,6 @@ Deno.test("credentialsFromEnv names the missing or bad variable, never a value",
       }),
     (e: ValidationError) =>
       e.issues.map((i) => i.path).join() === "AWS_SECRET_ACCESS_KEY,AWS_CREDENTIAL_EXPIRATION" &&
-      !e.message.includes("SECRET"),
+      !e.message.includes("VALUE"),
   );
 });
