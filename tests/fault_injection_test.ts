@@ -256,7 +256,7 @@ Deno.test("fault injection: 1,000 StartCopyJob calls, 30 % faults, random aborts
       });
     const outcomes: Outcome[] = [];
     let next = 0;
-    async function worker() {
+    const worker = async () => {
       while (next < CALLS) {
         const index = next++;
         const controller = new AbortController();
@@ -310,7 +310,7 @@ Deno.test("fault injection: 1,000 StartCopyJob calls, 30 % faults, random aborts
         if (abortAt !== undefined) outcome.abortLatencyMs = ended - abortAt;
         outcomes.push(outcome);
       }
-    }
+    };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
     const jobsByRole = new Map<string, string[]>();
