@@ -156,7 +156,10 @@ export function credentialsFromEnv(env: EnvLike): Credentials {
   };
   const issues = credentialIssues(credentials).map((issue) => {
     const field = issue.path.split(".")[1] as keyof typeof names;
-    return { path: names[field], message: issue.message.replace("be a non-empty string", "be set") };
+    return {
+      path: names[field],
+      message: issue.message.replace("be a non-empty string", "be set"),
+    };
   });
   if (issues.length) throw new ValidationError("environment", issues);
   return credentials;
