@@ -34,6 +34,15 @@ export interface SerializeContext {
   idempotencyToken(): string;
 }
 
+/**
+ * A copy of an input's own enumerable properties on a null prototype: serializers read
+ * members from it, so inherited ones (even from a polluted `Object.prototype`) and
+ * non-enumerable ones stay absent, as they are for validation.
+ */
+export function ownMembers<T extends object>(input: T): T {
+  return Object.assign(Object.create(null), input);
+}
+
 /** Scalars that can travel in a query string or header. */
 type QueryValue = string | number | boolean | Date;
 

@@ -17,19 +17,41 @@ const SCHEMA_MODULE = MODULES.runtime("schema");
 const SHARED_SCALARS: Record<string, string> = {
   string: "STRING",
   enum: "STRING",
-  byte: "INTEGER",
-  short: "INTEGER",
+  byte: "BYTE",
+  short: "SHORT",
   integer: "INTEGER",
-  long: "INTEGER",
+  long: "LONG",
   intEnum: "INTEGER",
-  bigInteger: "INTEGER",
+  bigInteger: "LONG",
   float: "FLOAT",
-  double: "FLOAT",
-  bigDecimal: "FLOAT",
+  double: "DOUBLE",
+  bigDecimal: "DOUBLE",
   boolean: "BOOLEAN",
   timestamp: "TIMESTAMP",
   blob: "BLOB",
   document: "DOCUMENT",
+};
+
+/** The runtime schema type of each number kind; other scalars are named by their kind. */
+const NUMBER_TYPES: Record<string, string> = {
+  byte: "integer",
+  short: "integer",
+  integer: "integer",
+  long: "integer",
+  intEnum: "integer",
+  bigInteger: "integer",
+  float: "float",
+  double: "float",
+  bigDecimal: "float",
+};
+
+/** Bit widths the runtime checks (`long`/`bigInteger` are checked as safe integers). */
+const NUMBER_BITS: Record<string, number> = {
+  byte: 8,
+  short: 16,
+  integer: 32,
+  intEnum: 32,
+  float: 32,
 };
 
 /**
@@ -50,7 +72,7 @@ export function schemaReference(
 
 /** The runtime schema type of a scalar kind. */
 function scalarType(shape: Shape): string {
-  return SHARED_SCALARS[shape.kind].toLowerCase();
+  return NUMBER_TYPES[shape.kind] ?? SHARED_SCALARS[shape.kind].toLowerCase();
 }
 
 /** Does the shape need a constant of its own, or is a shared runtime scalar enough? */
@@ -103,6 +125,7 @@ function scalarFields(
   format: TimestampFormat | undefined,
 ): string[] {
   const fields = [`type: "${scalarType(shape)}"`];
+  if (NUMBER_BITS[shape.kind]) fields.push(`bits: ${NUMBER_BITS[shape.kind]}`);
   if (constraints.length?.min !== undefined) fields.push(`minLength: ${constraints.length.min}`);
   if (constraints.length?.max !== undefined) fields.push(`maxLength: ${constraints.length.max}`);
   if (constraints.range?.min !== undefined) fields.push(`min: ${constraints.range.min}`);
