@@ -22,6 +22,7 @@ import {
   toJson,
   validate,
 } from "./schema.ts";
+import { withProtoAccessor } from "../testing/proto_accessor.ts";
 
 function issuesOf(schema: Schema, value: unknown): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -150,17 +151,18 @@ Deno.test("blobs given as strings must be well-formed; lengths count code points
   assert.deepEqual(messages(two, "x".repeat(1e6)), ["length must be <= 2"]);
 });
 
-Deno.test("`__proto__` map keys survive toJson and fromJson; plain objects recognised", () => {
-  const map: Schema = { type: "map", value: STRING };
-  const parsed = JSON.parse('{"__proto__": "p", "k": "v"}');
-  assert.equal(JSON.stringify(toJson(map, parsed)), '{"__proto__":"p","k":"v"}');
-  const read = fromJson(map, parsed) as Record<string, unknown>;
-  assert.ok(Object.hasOwn(read, "__proto__"));
-  assert.equal(Object.getPrototypeOf(read), Object.prototype);
-  assert.deepEqual(Object.keys(read), ["__proto__", "k"]);
-  assert.ok(isPlainObject({}) && isPlainObject(Object.create(null)) && isPlainObject(parsed));
-  assert.ok(isPlainObject(structuredClone({ a: 1 })));
-  for (const not of [[], new Map(), new Date(), new Uint8Array(), Object.create({}), null, "s"]) {
-    assert.ok(!isPlainObject(not), String(not));
-  }
-});
+Deno.test("`__proto__` map keys survive toJson and fromJson; plain objects recognised", () =>
+  withProtoAccessor(() => {
+    const map: Schema = { type: "map", value: STRING };
+    const parsed = JSON.parse('{"__proto__": "p", "k": "v"}');
+    assert.equal(JSON.stringify(toJson(map, parsed)), '{"__proto__":"p","k":"v"}');
+    const read = fromJson(map, parsed) as Record<string, unknown>;
+    assert.ok(Object.hasOwn(read, "__proto__"));
+    assert.equal(Object.getPrototypeOf(read), Object.prototype);
+    assert.deepEqual(Object.keys(read), ["__proto__", "k"]);
+    assert.ok(isPlainObject({}) && isPlainObject(Object.create(null)) && isPlainObject(parsed));
+    assert.ok(isPlainObject(structuredClone({ a: 1 })));
+    for (const not of [[], new Map(), new Date(), new Uint8Array(), Object.create({}), null, "s"]) {
+      assert.ok(!isPlainObject(not), String(not));
+    }
+  }));

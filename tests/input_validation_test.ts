@@ -15,6 +15,7 @@ import {
   untagResource,
   ValidationError,
 } from "../mod.ts";
+import { withProtoAccessor } from "../testing/proto_accessor.ts";
 
 const credentials = { accessKeyId: "AKIDTEST", secretAccessKey: "secret" };
 
@@ -166,20 +167,24 @@ Deno.test("only own enumerable members count, in validation and serialization al
   assert.equal(sent.length, 4);
 });
 
-Deno.test("`__proto__` keys: a map keeps them, a structure ignores them", async () => {
-  const { client, sent } = recordingClient();
-  const Tags = JSON.parse('{"__proto__": "x", "team": "dr"}');
-  await tagResource(client, { ResourceArn: "arn:aws:backup:r", Tags });
-  assert.equal(sent[0].body, '{"Tags":{"__proto__":"x","team":"dr"}}');
-  // In a literal, `__proto__:` sets the prototype: the object is no longer plain.
-  const issues = await issuesOf(
-    startCopyJob(client, { ...minimal, Lifecycle: { __proto__: { DeleteAfterDays: 1 } } as never }),
-  );
-  assert.deepEqual(issues.map((i) => i.path), ["Lifecycle"]);
-  // An own `__proto__` property of a structure is not a member: left out.
-  await startCopyJob(client, { ...JSON.parse('{"__proto__": {"a": 1}}'), ...minimal });
-  assert.ok(!Object.hasOwn(JSON.parse(sent[1].body), "__proto__"));
-});
+Deno.test("`__proto__` keys: a map keeps them, a structure ignores them", () =>
+  withProtoAccessor(async () => {
+    const { client, sent } = recordingClient();
+    const Tags = JSON.parse('{"__proto__": "x", "team": "dr"}');
+    await tagResource(client, { ResourceArn: "arn:aws:backup:r", Tags });
+    assert.equal(sent[0].body, '{"Tags":{"__proto__":"x","team":"dr"}}');
+    // In a literal, `__proto__:` sets the prototype: the object is no longer plain.
+    const issues = await issuesOf(
+      startCopyJob(client, {
+        ...minimal,
+        Lifecycle: { __proto__: { DeleteAfterDays: 1 } } as never,
+      }),
+    );
+    assert.deepEqual(issues.map((i) => i.path), ["Lifecycle"]);
+    // An own `__proto__` property of a structure is not a member: left out.
+    await startCopyJob(client, { ...JSON.parse('{"__proto__": {"a": 1}}'), ...minimal });
+    assert.ok(!Object.hasOwn(JSON.parse(sent[1].body), "__proto__"));
+  }));
 
 Deno.test("lone surrogates are a ValidationError naming the member, not a URIError", async () => {
   const { client, sent } = recordingClient();
