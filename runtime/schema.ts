@@ -78,6 +78,8 @@ export interface MemberSchema {
   http?: HttpLocation;
   /** `@hostLabel`: also part of the host name, so it must be a valid host label. */
   hostLabel?: true;
+  /** A header value sent base64-encoded (a JSON `@mediaType` string): any text may travel. */
+  base64?: true;
 }
 
 /** A structure or union. */
@@ -352,6 +354,7 @@ function checkBinding(member: MemberSchema, v: unknown, path: string, issues: Va
       }
       return;
     case "header":
+      if (member.base64) return;
       for (const item of Array.isArray(v) ? v : [v]) {
         if (typeof item === "string" && !HEADER_VALUE.test(item)) {
           return fail(

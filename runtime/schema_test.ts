@@ -97,6 +97,12 @@ Deno.test("headers: visible ASCII, inner spaces and tabs, no surrounding white s
   for (const good of ["", "a", "a b\tc", '"quoted, comma"', "~!#"]) {
     assert.deepEqual(messages(header, { M: good }), [], good);
   }
+  // A JSON @mediaType header travels base64-encoded: any text may go.
+  const base64: StructureSchema = {
+    type: "structure",
+    members: { M: { schema: STRING, http: "header", base64: true } },
+  };
+  assert.deepEqual(messages(base64, { M: ' {\n  "é": 1\n} ' }), []);
   const prefix = bound("prefixHeaders", { type: "map", value: STRING });
   assert.deepEqual(issuesOf(prefix, { M: { "a b": "x", ok: "y\n" } }), [
     { path: 'V.M["a b"]', message: "key must be an HTTP header name token" },

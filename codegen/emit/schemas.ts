@@ -176,6 +176,9 @@ export function emitSchemas(service: Service): string {
     const http = httpLocation(member);
     if (http) fields.push(`http: "${http}"`);
     if (member.http.hostLabel) fields.push("hostLabel: true");
+    if (member.http.header !== undefined && isBase64Header(service.shapes.get(member.target))) {
+      fields.push("base64: true");
+    }
     return `{ ${fields.join(", ")} }`;
   };
 
@@ -246,6 +249,11 @@ function schemaTypeName(shape: Shape): string {
     default:
       return "ScalarSchema";
   }
+}
+
+/** Does a header member of this shape travel base64-encoded (a JSON `@mediaType` string)? */
+export function isBase64Header(shape: Shape | undefined): boolean {
+  return shape?.kind === "string" && shape.mediaType === "application/json";
 }
 
 /** The runtime's name for a member's HTTP binding, if it has one. */

@@ -9,7 +9,7 @@
 
 import type { Member, Operation, Service, Shape, StructureShape } from "../ir.ts";
 import { MODULES, operationNames, schemaName } from "./names.ts";
-import { httpLocation, schemaReference, TIMESTAMP_CODECS } from "./schemas.ts";
+import { httpLocation, isBase64Header, schemaReference, TIMESTAMP_CODECS } from "./schemas.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `serializers.ts`. */
@@ -63,7 +63,7 @@ function emitSerializer(file: SourceFile, service: Service, op: Operation): void
       for (const m of members.filter((m) => m.http.header !== undefined)) {
         const name = JSON.stringify(m.http.header!.toLowerCase());
         let value = `input.${m.name}`;
-        if (target(m).kind === "string" && target(m).mediaType === "application/json") {
+        if (isBase64Header(target(m))) {
           value = `${file.use(http, "toBase64Text")}(${value})`;
         }
         const args = ["headers", name, value];
