@@ -295,9 +295,7 @@ export function validate(
       length(keys.length);
       for (const key of keys) {
         const itemPath = `${path}[${JSON.stringify(key)}]`;
-        if (s.key) validate(s.key, key, itemPath, issues, depth + 1);
-        else {wellFormed(key, (message) =>
-            issues.push({ path: itemPath, message: `key ${message}` }));}
+        checkKey(s.key, key, itemPath, issues);
         child(s.value, value[key], itemPath, s.sparse, issues, depth);
       }
       return;
@@ -320,6 +318,19 @@ export function validate(
       if (s.type === "union" && set !== 1) fail("must have exactly one member set");
     }
   }
+}
+
+/** A map key's issues, at the entry's path, each message starting with "key". */
+function checkKey(
+  schema: Schema | undefined,
+  key: string,
+  path: string,
+  issues: ValidationIssue[],
+) {
+  const found: ValidationIssue[] = [];
+  if (schema) validate(schema, key, path, found);
+  else wellFormed(key, (message) => void found.push({ path, message }));
+  for (const issue of found) issues.push({ path, message: `key ${issue.message}` });
 }
 
 function range(s: ScalarSchema, value: number, fail: (message: string) => void) {
@@ -402,10 +413,11 @@ function validateDocument(value: unknown, path: string, issues: ValidationIssue[
     );
   }
   for (const key of Object.keys(value)) {
+    // As in JSON.stringify, an undefined member is absent.
+    if (value[key] === undefined) continue;
     const itemPath = `${path}[${JSON.stringify(key)}]`;
-    if (wellFormed(key, (m) => issues.push({ path: itemPath, message: `key ${m}` }))) {
-      validateDocument(value[key], itemPath, issues, depth + 1);
-    }
+    checkKey(undefined, key, itemPath, issues);
+    validateDocument(value[key], itemPath, issues, depth + 1);
   }
 }
 

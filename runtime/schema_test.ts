@@ -121,6 +121,8 @@ Deno.test("documents are JSON data, nested at most MAX_DEPTH deep", () => {
       "must be JSON data (null, boolean, number, string, array or plain object), not a bigint",
   }]);
   assert.deepEqual(messages(DOCUMENT, new Map()).length, 1);
+  // As in JSON.stringify: an undefined member is absent, an undefined item is null.
+  assert.deepEqual(messages(DOCUMENT, { a: undefined, b: [undefined] }), []);
   assert.deepEqual(messages(DOCUMENT, "\udfff"), [
     "must be well-formed Unicode (lone surrogate at index 0)",
   ]);
@@ -145,6 +147,17 @@ Deno.test("recursive shapes: a cyclic input is an issue, not a stack overflow", 
   let deep: Record<string, unknown> = { Name: "leaf" };
   for (let i = 0; i < 99; i++) deep = { Next: deep };
   assert.deepEqual(issuesOf(node, deep), []);
+});
+
+Deno.test("map keys: checked by the key schema, issues start with `key`", () => {
+  const map: Schema = { type: "map", key: { type: "string", pattern: /^[a-z]+$/ }, value: STRING };
+  assert.deepEqual(issuesOf(map, { ok: "1", "No!": "2", ["\ud800"]: "3" }), [
+    { path: 'V["No!"]', message: "key must match /^[a-z]+$/" },
+    {
+      path: 'V["\\ud800"]',
+      message: "key must be well-formed Unicode (lone surrogate at index 0)",
+    },
+  ]);
 });
 
 Deno.test("blobs given as strings must be well-formed; lengths count code points", () => {
