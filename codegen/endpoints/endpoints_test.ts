@@ -1,23 +1,19 @@
 /**
- * Endpoint rule set compiler (`codegen/emit/endpoints.ts`) and its runtime
+ * Endpoint rule set compiler (`codegen/endpoints/`, emitted by `codegen/emit/endpoints.ts`) and its runtime
  * (`runtime/endpoint_functions.ts`): the model's own `smithy.rules#endpointTests`, hand-written
  * rule sets for every rules-engine feature, and the library functions.
  *
  * Generated code is written to `tests/.out/endpoints-<random>/` (gitignored), imports the
  * runtime by absolute URL, and is checked with `deno check` and `deno lint` at the end.
  *
- * Run with `BACKUP_EDGE_SHARED=/work/shared deno test -A codegen/emit/endpoints_test.ts`.
+ * Run with `BACKUP_EDGE_SHARED=/work/shared deno test -A codegen/endpoints/endpoints_test.ts`.
  */
 
 import assert from "node:assert/strict";
 import { partition as sdkPartition } from "@aws-sdk/util-endpoints";
-import {
-  emitEndpoints,
-  type EmitEndpointsInput,
-  loadPartitionsData,
-  NO_MATCH_MESSAGE,
-  type PartitionsSource,
-} from "./endpoints.ts";
+import { emitEndpoints, type EmitEndpointsInput } from "../emit/endpoints.ts";
+import { NO_MATCH_MESSAGE } from "./compiler.ts";
+import { loadPartitionsData, type PartitionsSource } from "./partitions_data.ts";
 import { loadModelSource, MODEL_PINS } from "../model_source.ts";
 import {
   type Endpoint,
