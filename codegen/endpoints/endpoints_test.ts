@@ -484,6 +484,23 @@ Deno.test("compiler: models without a rule set get the fallback resolver", async
   ]);
 });
 
+Deno.test("partition data comes from the @aws-sdk/core version deno.lock pins", async () => {
+  // Not a hoisted copy of another version, whatever else node_modules holds.
+  const root = new URL("../../", import.meta.url);
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+  const lock = JSON.parse(await Deno.readTextFile(new URL("deno.lock", root)));
+  const own = /@([^@]+)$/.exec(config.imports["@aws-sdk/util-endpoints"])![1];
+  const dependency = (lock.npm[`@aws-sdk/util-endpoints@${own}`].dependencies as string[])
+    .find((d) => d.startsWith("@aws-sdk/core"))!;
+  // A lock lists a dependency without its version when it holds only one.
+  const versions = Object.keys(lock.npm).filter((k) => k.startsWith("@aws-sdk/core@"));
+  if (!dependency.includes("@", 1)) assert.equal(versions.length, 1, versions.join(", "));
+  const pinned = dependency.includes("@", 1) ? dependency : versions[0];
+  const { source } = await partitions();
+  assert.equal(source, `@aws-sdk/util-endpoints@${own} (${pinned})`);
+  assert.deepEqual(await loadPartitionsData(), await partitions());
+});
+
 Deno.test("compiler: output is deterministic and imports only relative paths", async () => {
   const t = await traits();
   const input: EmitEndpointsInput = {
