@@ -7,7 +7,12 @@
  */
 
 import type { ScalarFamily, Service, Shape, TimestampFormat } from "../ir.ts";
-import { isNamedType, scalarFamily } from "../shape_index.ts";
+import {
+  DEFAULT_TIMESTAMP_FORMATS,
+  isNamedType,
+  scalarFamily,
+  timestampFormatOf,
+} from "../shape_index.ts";
 import { MODULES, schemaName } from "./names.ts";
 import type { SourceFile } from "./source_file.ts";
 
@@ -40,13 +45,14 @@ export function scalarSchemaType(shape: Shape): ScalarFamily {
 
 /**
  * Does the shape need a schema constant of its own, or is the shared runtime scalar of its family
- * (`STRING`, `INTEGER`, …) enough?
+ * (`STRING`, `INTEGER`, …) enough? Constraints, or a timestamp format other than the body's
+ * default, need their own.
  */
 export function needsOwnSchema(shape: Shape): boolean {
   if (!scalarFamily(shape)) return true;
   const c = shape.constraints;
   return !!(c.length || c.range || c.pattern ||
-    (shape.timestampFormat && shape.timestampFormat !== "epoch-seconds"));
+    timestampFormatOf(shape, "body") !== DEFAULT_TIMESTAMP_FORMATS.body);
 }
 
 /**
