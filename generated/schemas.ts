@@ -6,6 +6,7 @@ import {
   BOOLEAN,
   INTEGER,
   type ListSchema,
+  LONG,
   type MapSchema,
   type ScalarSchema,
   STRING,
@@ -111,13 +112,13 @@ export const BackupJobSchema: StructureSchema = {
     State: { schema: STRING },
     StatusMessage: { schema: STRING },
     PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     IamRoleArn: { schema: STRING },
     CreatedBy: { schema: RecoveryPointCreatorSchema },
     ExpectedCompletionDate: { schema: TIMESTAMP },
     StartBy: { schema: TIMESTAMP },
     ResourceType: { schema: ResourceTypeSchema },
-    BytesTransferred: { schema: INTEGER },
+    BytesTransferred: { schema: LONG },
     BackupOptions: { schema: BackupOptionsSchema },
     BackupType: { schema: STRING },
     ParentJobId: { schema: STRING },
@@ -129,7 +130,7 @@ export const BackupJobSchema: StructureSchema = {
 };
 
 /** Schema of `BackupJobChildJobsInState`. */
-export const BackupJobChildJobsInStateSchema: MapSchema = { type: "map", value: INTEGER };
+export const BackupJobChildJobsInStateSchema: MapSchema = { type: "map", value: LONG };
 
 /** Schema of `BackupJobSummary`. */
 export const BackupJobSummarySchema: StructureSchema = {
@@ -165,8 +166,8 @@ export const BackupRuleNameSchema: ScalarSchema = {
 export const LifecycleSchema: StructureSchema = {
   type: "structure",
   members: {
-    MoveToColdStorageAfterDays: { schema: INTEGER },
-    DeleteAfterDays: { schema: INTEGER },
+    MoveToColdStorageAfterDays: { schema: LONG },
+    DeleteAfterDays: { schema: LONG },
     OptInToArchiveForSupportedResources: { schema: BOOLEAN },
   },
 };
@@ -207,8 +208,8 @@ export const BackupRuleSchema: StructureSchema = {
     RuleName: { schema: BackupRuleNameSchema, required: true },
     TargetBackupVaultName: { schema: BackupVaultNameSchema, required: true },
     ScheduleExpression: { schema: STRING },
-    StartWindowMinutes: { schema: INTEGER },
-    CompletionWindowMinutes: { schema: INTEGER },
+    StartWindowMinutes: { schema: LONG },
+    CompletionWindowMinutes: { schema: LONG },
     Lifecycle: { schema: LifecycleSchema },
     RecoveryPointTags: { schema: TagsSchema },
     RuleId: { schema: STRING },
@@ -239,8 +240,8 @@ export const BackupRuleInputSchema: StructureSchema = {
     RuleName: { schema: BackupRuleNameSchema, required: true },
     TargetBackupVaultName: { schema: BackupVaultNameSchema, required: true },
     ScheduleExpression: { schema: STRING },
-    StartWindowMinutes: { schema: INTEGER },
-    CompletionWindowMinutes: { schema: INTEGER },
+    StartWindowMinutes: { schema: LONG },
+    CompletionWindowMinutes: { schema: LONG },
     Lifecycle: { schema: LifecycleSchema },
     RecoveryPointTags: { schema: TagsSchema },
     CopyActions: { schema: CopyActionsSchema },
@@ -400,10 +401,10 @@ export const BackupVaultListMemberSchema: StructureSchema = {
     CreationDate: { schema: TIMESTAMP },
     EncryptionKeyArn: { schema: STRING },
     CreatorRequestId: { schema: STRING },
-    NumberOfRecoveryPoints: { schema: INTEGER, default: 0 },
+    NumberOfRecoveryPoints: { schema: LONG, default: 0 },
     Locked: { schema: BOOLEAN },
-    MinRetentionDays: { schema: INTEGER },
-    MaxRetentionDays: { schema: INTEGER },
+    MinRetentionDays: { schema: LONG },
+    MaxRetentionDays: { schema: LONG },
     LockDate: { schema: TIMESTAMP },
   },
 };
@@ -429,7 +430,7 @@ export const CancelLegalHoldInputSchema: StructureSchema = {
   members: {
     LegalHoldId: { schema: STRING, required: true, http: "label" },
     CancelDescription: { schema: STRING, required: true, http: "query" },
-    RetainRecordInDays: { schema: INTEGER, http: "query" },
+    RetainRecordInDays: { schema: LONG, http: "query" },
   },
 };
 
@@ -490,7 +491,7 @@ export const ControlScopeSchema: StructureSchema = {
 };
 
 /** Schema of `CopyJobChildJobsInState`. */
-export const CopyJobChildJobsInStateSchema: MapSchema = { type: "map", value: INTEGER };
+export const CopyJobChildJobsInStateSchema: MapSchema = { type: "map", value: LONG };
 
 /** Schema of `CopyJob`. */
 export const CopyJobSchema: StructureSchema = {
@@ -507,14 +508,14 @@ export const CopyJobSchema: StructureSchema = {
     CompletionDate: { schema: TIMESTAMP },
     State: { schema: STRING },
     StatusMessage: { schema: STRING },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     IamRoleArn: { schema: STRING },
     CreatedBy: { schema: RecoveryPointCreatorSchema },
     ResourceType: { schema: ResourceTypeSchema },
     ParentJobId: { schema: STRING },
     IsParent: { schema: BOOLEAN, default: false },
     CompositeMemberIdentifier: { schema: STRING },
-    NumberOfChildJobs: { schema: INTEGER },
+    NumberOfChildJobs: { schema: LONG },
     ChildJobsInState: { schema: CopyJobChildJobsInStateSchema },
     ResourceName: { schema: STRING },
     MessageCategory: { schema: STRING },
@@ -713,8 +714,8 @@ export const CreateLogicallyAirGappedBackupVaultInputSchema: StructureSchema = {
     BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
     BackupVaultTags: { schema: TagsSchema },
     CreatorRequestId: { schema: STRING },
-    MinRetentionDays: { schema: INTEGER, required: true },
-    MaxRetentionDays: { schema: INTEGER, required: true },
+    MinRetentionDays: { schema: LONG, required: true },
+    MaxRetentionDays: { schema: LONG, required: true },
   },
 };
 
@@ -1065,18 +1066,18 @@ export const DescribeBackupJobOutputSchema: StructureSchema = {
     State: { schema: STRING },
     StatusMessage: { schema: STRING },
     PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     IamRoleArn: { schema: STRING },
     CreatedBy: { schema: RecoveryPointCreatorSchema },
     ResourceType: { schema: ResourceTypeSchema },
-    BytesTransferred: { schema: INTEGER },
+    BytesTransferred: { schema: LONG },
     ExpectedCompletionDate: { schema: TIMESTAMP },
     StartBy: { schema: TIMESTAMP },
     BackupOptions: { schema: BackupOptionsSchema },
     BackupType: { schema: STRING },
     ParentJobId: { schema: STRING },
     IsParent: { schema: BOOLEAN, default: false },
-    NumberOfChildJobs: { schema: INTEGER },
+    NumberOfChildJobs: { schema: LONG },
     ChildJobsInState: { schema: BackupJobChildJobsInStateSchema },
     ResourceName: { schema: STRING },
     InitiationDate: { schema: TIMESTAMP },
@@ -1116,10 +1117,10 @@ export const DescribeBackupVaultOutputSchema: StructureSchema = {
     EncryptionKeyArn: { schema: STRING },
     CreationDate: { schema: TIMESTAMP },
     CreatorRequestId: { schema: STRING },
-    NumberOfRecoveryPoints: { schema: INTEGER, default: 0 },
+    NumberOfRecoveryPoints: { schema: LONG, default: 0 },
     Locked: { schema: BOOLEAN },
-    MinRetentionDays: { schema: INTEGER },
-    MaxRetentionDays: { schema: INTEGER },
+    MinRetentionDays: { schema: LONG },
+    MaxRetentionDays: { schema: LONG },
     LockDate: { schema: TIMESTAMP },
     SourceBackupVaultArn: { schema: STRING },
     MpaApprovalTeamArn: { schema: STRING },
@@ -1203,7 +1204,7 @@ export const DescribeProtectedResourceOutputSchema: StructureSchema = {
     ResourceName: { schema: STRING },
     LastBackupVaultArn: { schema: STRING },
     LastRecoveryPointArn: { schema: STRING },
-    LatestRestoreExecutionTimeMinutes: { schema: INTEGER },
+    LatestRestoreExecutionTimeMinutes: { schema: LONG },
     LatestRestoreJobCreationDate: { schema: TIMESTAMP },
     LatestRestoreRecoveryPointCreationDate: { schema: TIMESTAMP },
   },
@@ -1236,7 +1237,7 @@ export const DescribeRecoveryPointOutputSchema: StructureSchema = {
     CreationDate: { schema: TIMESTAMP },
     InitiationDate: { schema: TIMESTAMP },
     CompletionDate: { schema: TIMESTAMP },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     CalculatedLifecycle: { schema: CalculatedLifecycleSchema },
     Lifecycle: { schema: LifecycleSchema },
     EncryptionKeyArn: { schema: STRING },
@@ -1382,9 +1383,9 @@ export const DescribeRestoreJobOutputSchema: StructureSchema = {
     Status: { schema: STRING },
     StatusMessage: { schema: STRING },
     PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     IamRoleArn: { schema: STRING },
-    ExpectedCompletionTimeMinutes: { schema: INTEGER },
+    ExpectedCompletionTimeMinutes: { schema: LONG },
     CreatedResourceArn: { schema: STRING },
     ResourceType: { schema: ResourceTypeSchema },
     RecoveryPointCreationDate: { schema: TIMESTAMP },
@@ -1616,7 +1617,7 @@ export const GetRecoveryPointIndexDetailsOutputSchema: StructureSchema = {
     IndexCompletionDate: { schema: TIMESTAMP },
     IndexStatus: { schema: STRING },
     IndexStatusMessage: { schema: STRING },
-    TotalItemsIndexed: { schema: INTEGER },
+    TotalItemsIndexed: { schema: LONG },
   },
 };
 
@@ -1850,7 +1851,7 @@ export const LimitExceededExceptionSchema: StructureSchema = {
 };
 
 /** Schema of `MaxResults`. */
-export const MaxResultsSchema: ScalarSchema = { type: "integer", min: 1, max: 1000 };
+export const MaxResultsSchema: ScalarSchema = { type: "integer", bits: 32, min: 1, max: 1000 };
 
 /** Schema of `ListBackupJobSummariesInput`. */
 export const ListBackupJobSummariesInputSchema: StructureSchema = {
@@ -2054,7 +2055,12 @@ export const ListCopyJobsOutputSchema: StructureSchema = {
 };
 
 /** Schema of `MaxFrameworkInputs`. */
-export const MaxFrameworkInputsSchema: ScalarSchema = { type: "integer", min: 1, max: 1000 };
+export const MaxFrameworkInputsSchema: ScalarSchema = {
+  type: "integer",
+  bits: 32,
+  min: 1,
+  max: 1000,
+};
 
 /** Schema of `ListFrameworksInput`. */
 export const ListFrameworksInputSchema: StructureSchema = {
@@ -2206,7 +2212,7 @@ export const RecoveryPointByBackupVaultSchema: StructureSchema = {
     CreationDate: { schema: TIMESTAMP },
     InitiationDate: { schema: TIMESTAMP },
     CompletionDate: { schema: TIMESTAMP },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     CalculatedLifecycle: { schema: CalculatedLifecycleSchema },
     Lifecycle: { schema: LifecycleSchema },
     EncryptionKeyArn: { schema: STRING },
@@ -2293,7 +2299,7 @@ export const RecoveryPointByResourceSchema: StructureSchema = {
     Status: { schema: STRING },
     StatusMessage: { schema: STRING },
     EncryptionKeyArn: { schema: STRING },
-    BackupSizeBytes: { schema: INTEGER },
+    BackupSizeBytes: { schema: LONG },
     BackupVaultName: { schema: BackupVaultNameSchema },
     IsParent: { schema: BOOLEAN, default: false },
     ParentRecoveryPointArn: { schema: STRING },
@@ -2470,9 +2476,9 @@ export const RestoreJobsListMemberSchema: StructureSchema = {
     Status: { schema: STRING },
     StatusMessage: { schema: STRING },
     PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     IamRoleArn: { schema: STRING },
-    ExpectedCompletionTimeMinutes: { schema: INTEGER },
+    ExpectedCompletionTimeMinutes: { schema: LONG },
     CreatedResourceArn: { schema: STRING },
     ResourceType: { schema: ResourceTypeSchema },
     RecoveryPointCreationDate: { schema: TIMESTAMP },
@@ -2528,6 +2534,7 @@ export const ListRestoreJobsOutputSchema: StructureSchema = {
 /** Schema of `ListRestoreTestingPlansInputMaxResultsInteger`. */
 export const ListRestoreTestingPlansInputMaxResultsIntegerSchema: ScalarSchema = {
   type: "integer",
+  bits: 32,
   min: 1,
   max: 1000,
 };
@@ -2574,6 +2581,7 @@ export const ListRestoreTestingPlansOutputSchema: StructureSchema = {
 /** Schema of `ListRestoreTestingSelectionsInputMaxResultsInteger`. */
 export const ListRestoreTestingSelectionsInputMaxResultsIntegerSchema: ScalarSchema = {
   type: "integer",
+  bits: 32,
   min: 1,
   max: 1000,
 };
@@ -2660,9 +2668,9 @@ export const PutBackupVaultLockConfigurationInputSchema: StructureSchema = {
   type: "structure",
   members: {
     BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    MinRetentionDays: { schema: INTEGER },
-    MaxRetentionDays: { schema: INTEGER },
-    ChangeableForDays: { schema: INTEGER },
+    MinRetentionDays: { schema: LONG },
+    MaxRetentionDays: { schema: LONG },
+    ChangeableForDays: { schema: LONG },
   },
 };
 
@@ -2749,8 +2757,8 @@ export const StartBackupJobInputSchema: StructureSchema = {
     ResourceArn: { schema: STRING, required: true },
     IamRoleArn: { schema: STRING, required: true },
     IdempotencyToken: { schema: STRING },
-    StartWindowMinutes: { schema: INTEGER },
-    CompleteWindowMinutes: { schema: INTEGER },
+    StartWindowMinutes: { schema: LONG },
+    CompleteWindowMinutes: { schema: LONG },
     Lifecycle: { schema: LifecycleSchema },
     RecoveryPointTags: { schema: TagsSchema },
     BackupOptions: { schema: BackupOptionsSchema },
