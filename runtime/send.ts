@@ -168,13 +168,15 @@ function callDeadline(name: string, options: CallOptions, metadata: ResponseMeta
 
 /**
  * A signal that aborts with `parent`, or with `timeout()` after `ms` (none when undefined);
- * `dispose` stops the timer and the link.
+ * `dispose` stops the timer and the link. Without either there is nothing to abort: no
+ * signal, no controller, no listener.
  */
 function withTimeout(
   parent: AbortSignal | undefined,
   ms: number | undefined,
   timeout: () => Error,
-): { signal: AbortSignal; dispose(): void } {
+): { signal?: AbortSignal; dispose(): void } {
+  if (!parent && ms === undefined) return NO_SIGNAL;
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent!.reason);
   if (parent?.aborted) onAbort();
@@ -188,6 +190,8 @@ function withTimeout(
     },
   };
 }
+
+const NO_SIGNAL = { signal: undefined, dispose() {} };
 
 /** What every attempt of a call shares. */
 interface Call<I, O> {
@@ -313,7 +317,7 @@ async function attempt<I, O>(
     try {
       response = await abortable(client.fetch(signed), attemptSignal);
     } catch (e) {
-      if (attemptSignal.aborted) throw attemptSignal.reason;
+      if (attemptSignal?.aborted) throw attemptSignal.reason;
       throw new NetworkError(
         `${operation.name}: fetch failed before a response arrived: ${
           redact(messageOf(e), credentials)
@@ -327,7 +331,7 @@ async function attempt<I, O>(
       const body = new Uint8Array(await abortable(response.arrayBuffer(), attemptSignal));
       return { status: response.status, headers: response.headers, body };
     } catch (e) {
-      if (attemptSignal.aborted) throw attemptSignal.reason;
+      if (attemptSignal?.aborted) throw attemptSignal.reason;
       throw new DeserializationError(
         `${operation.name}: the body of the HTTP ${response.status} response could not be read: ${
           messageOf(e)
@@ -338,7 +342,7 @@ async function attempt<I, O>(
   } finally {
     dispose();
     // A fetch that ignores the signal may still be delivering the body: stop it.
-    if (attemptSignal.aborted && response?.body && !response.bodyUsed) {
+    if (attemptSignal?.aborted && response?.body && !response.bodyUsed) {
       response.body.cancel().catch(() => {});
     }
   }
@@ -360,11 +364,12 @@ async function sign<I, O>(
         "amz-sdk-invocation-id": call.invocationId,
         "amz-sdk-request": `attempt=${metadata.attempts}; max=${client.maxAttempts}`,
         "x-amz-user-agent": USER_AGENT,
-        // Not signed (aws4fetch leaves User-Agent out), so a proxy may rewrite it.
+        // Not signed (signer.ts leaves User-Agent out), so a proxy may rewrite it.
         ...(SET_USER_AGENT ? { "user-agent": USER_AGENT } : {}),
       },
       body: request.body,
       credentials,
+      keys: client.signingKeys,
       service: client.service.signingName,
       region: client.region,
       datetime: new Date(Date.now() + client.clockOffsetMs).toISOString().replace(

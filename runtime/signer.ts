@@ -28,6 +28,8 @@ export interface SigningParams {
   headers: Record<string, string>;
   body?: string | Uint8Array;
   credentials: Credentials;
+  /** The client's signing-key cache. */
+  keys: SigningKeyCache;
   service: string;
   region: string;
   /** Signing time as `YYYYMMDDTHHMMSSZ`; default now. */
@@ -102,11 +104,8 @@ const encode = (text: string) =>
  * Adds `x-amz-date`, `x-amz-security-token` (with a session token) and `authorization` to a
  * copy of `params.headers` and returns the signed headers.
  */
-export async function signHeaders(
-  params: SigningParams,
-  keys: SigningKeyCache,
-): Promise<Record<string, string>> {
-  const { credentials, service, region } = params;
+export async function signHeaders(params: SigningParams): Promise<Record<string, string>> {
+  const { credentials, keys, service, region } = params;
   const datetime = params.datetime ?? new Date().toISOString().replace(/[:-]|\.\d+/g, "");
   const url = new URL(params.url);
   const headers: Record<string, string> = { ...params.headers, "x-amz-date": datetime };
@@ -145,19 +144,11 @@ export async function signHeaders(
   return headers;
 }
 
-/**
- * The signing-key cache of each credentials object (static credentials: one per client).
- * Stand-in until the client passes its own cache.
- */
-const cacheOf = new WeakMap<Credentials, SigningKeyCache>();
-
 /** Signs a request and returns it ready to hand to `fetch`. */
 export async function signRequest(params: SigningParams, signal?: AbortSignal): Promise<Request> {
-  let keys = cacheOf.get(params.credentials);
-  if (!keys) cacheOf.set(params.credentials, keys = new SigningKeyCache());
   return new Request(params.url, {
     method: params.method,
-    headers: await signHeaders(params, keys),
+    headers: await signHeaders(params),
     body: params.body as BodyInit | undefined,
     signal,
   });

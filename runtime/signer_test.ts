@@ -10,8 +10,13 @@ import { type Credentials, SigningKeyCache, type SigningParams, signRequest } fr
 
 const NOW = Date.UTC(2026, 3, 8, 12, 0, 0);
 
+/** One signing-key cache per credentials object, as one client per credentials. */
+const keysOf = new Map<Credentials, SigningKeyCache>();
+
 function params(credentials: Credentials, overrides: Partial<SigningParams> = {}): SigningParams {
+  if (!keysOf.has(credentials)) keysOf.set(credentials, new SigningKeyCache());
   return {
+    keys: keysOf.get(credentials)!,
     method: "PUT",
     url: "https://backup.us-east-1.amazonaws.com/copy-jobs?b=2&a=1",
     headers: { "content-type": "application/json", "x-amz-user-agent": "bench" },
@@ -193,4 +198,36 @@ Deno.test("the Authorization header is aws4fetch's, byte for byte, on awkward re
     assert.equal(ours.headers.get("x-amz-date"), reference.headers.get("x-amz-date"));
     await assertVerifies(ours, credentials, p.region);
   }
+});
+
+Deno.test("a client derives its signing key once for all its calls; each client has its own", async () => {
+  const { BackupClient, startCopyJob } = await import("../mod.ts");
+  const answer = () =>
+    Promise.resolve(Response.json({ CopyJobId: "job", CreationDate: 1, IsParent: false }));
+  const newClient = () =>
+    new BackupClient({
+      region: "us-east-1",
+      credentials: { accessKeyId: "AKIDCLIENT", secretAccessKey: "secret/client" },
+      fetch: answer,
+    });
+  const input = {
+    RecoveryPointArn: "arn:aws:backup:us-east-1:111122223333:recovery-point:1",
+    SourceBackupVaultName: "Default",
+    DestinationBackupVaultArn: "arn:aws:backup:us-west-2:111122223333:backup-vault:dr",
+    IamRoleArn: "arn:aws:iam::111122223333:role/backup",
+  };
+  const client = newClient();
+  assert.deepEqual(await countCrypto(() => startCopyJob(client, input)), {
+    importKey: 5,
+    sign: 5,
+  });
+  assert.deepEqual(
+    await countCrypto(() => Promise.all([1, 2, 3].map(() => startCopyJob(client, input)))),
+    { importKey: 0, sign: 3 },
+    "later calls of the same client: one HMAC each",
+  );
+  assert.deepEqual(await countCrypto(() => startCopyJob(newClient(), input)), {
+    importKey: 5,
+    sign: 5,
+  }, "another client derives its own key");
 });
