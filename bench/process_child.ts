@@ -4,7 +4,7 @@
  *
  * - `speed WARMUP CALLS ROUNDS BUNDLE…`: imports every target bundle and, for each target with a
  *   warm and with a fresh client (a "run"), makes WARMUP calls, then ROUNDS rounds of
- *   CALLS / ROUNDS calls per run, the runs' order reversed every other round; prints
+ *   CALLS / ROUNDS calls per run, the runs taking turns in slices of a tenth of a round; prints
  *   `{ callsPerSecond: { "BUNDLE warm": [per round…], … } }`.
  * - `heap WARMUP CALLS BUNDLE`: heap after WARMUP + CALLS calls with a warm client, relative to
  *   before the import, and its growth per call over the CALLS calls; measured after forced
@@ -32,6 +32,9 @@ async function collect(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Slices per round (see `speed`). */
+const SLICES = 10;
 
 const load = (path: string): Promise<Target> => import(new URL(path, "file:///").href);
 
@@ -67,17 +70,27 @@ if (mode === "cold") {
     }
   }
   for (const run of runs) await run.call(warmup);
-  const perRound = Math.round(calls / rounds);
+  // Each round is cut into SLICES slices, the runs taking turns slice by slice, so a burst of
+  // load on the machine falls on every run alike; a round's figure is its calls over its time.
+  const slice = Math.max(1, Math.round(calls / rounds / SLICES));
   const callsPerSecond: Record<string, number[]> = Object.fromEntries(
     runs.map((r) => [r.name, []]),
   );
   for (let round = 0; round < rounds; round++) {
-    for (const run of round % 2 ? [...runs].reverse() : runs) {
-      await collect(); // no run pays for another's garbage
-      const started = performance.now();
-      await run.call(perRound);
-      callsPerSecond[run.name].push(perRound / ((performance.now() - started) / 1000));
+    const elapsedMs = runs.map(() => 0);
+    for (let i = 0; i < SLICES; i++) {
+      const order = runs.map((_, j) => j);
+      if ((round * SLICES + i) % 2) order.reverse();
+      for (const j of order) {
+        const started = performance.now();
+        await runs[j].call(slice);
+        elapsedMs[j] += performance.now() - started;
+      }
     }
+    runs.forEach((run, j) =>
+      callsPerSecond[run.name].push((slice * SLICES) / (elapsedMs[j] / 1000))
+    );
+    await collect(); // between rounds, no run pays for the garbage of the round before
   }
   result = { callsPerSecond };
 } else {

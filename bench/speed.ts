@@ -5,8 +5,9 @@
  * - per call: calls/s of the public `startCopyJob` on Node, Deno and workerd (Miniflare), with a
  *   warm client (one for every call) and a fresh client per call (a Worker that builds its
  *   client inside `fetch`). Per runtime, one process (one Miniflare) holds both targets: WARMUP
- *   calls per run, then CALLS timed calls per run in ROUNDS rounds with the four runs
- *   alternating, so a busy moment of the machine hits them alike; the median round counts;
+ *   calls per run, then CALLS timed calls per run in ROUNDS rounds, each cut into 10 slices
+ *   the four runs take turns on, so a busy moment of the machine hits them alike; the median
+ *   round counts;
  * - cold start on Node and Deno: a fresh process's import + client + first call, median of COLD;
  * - heap on Node and Deno, a process per target (warm client): after WARMUP + CALLS calls,
  *   relative to before the import, after forced collections; and its growth per call.
@@ -49,6 +50,8 @@ const ROUNDS = count(flags.rounds, 5, 3);
 const CALLS = count(flags.calls, 20_000, 3_000);
 const WARMUP = count(flags.warmup, 2_000, 500);
 const COLD = count(flags.cold, 15, 5);
+/** Slices per round: the runs take turns slice by slice (as bench/process_child.ts does). */
+const SLICES = 10;
 const RUNTIMES = flags.runtimes.split(",") as Runtime[];
 
 type Runtime = "node" | "deno" | "workerd";
@@ -133,12 +136,19 @@ async function workerdSpeed(): Promise<RoundSamples> {
       return calls / ((performance.now() - started) / 1000);
     };
     for (const run of runs) await call(run, WARMUP);
-    const perRound = Math.round(CALLS / ROUNDS);
+    // As in process_child.ts: rounds cut into slices, the runs taking turns slice by slice.
+    const slice = Math.max(1, Math.round(CALLS / ROUNDS / SLICES));
     const samples: RoundSamples = {};
     for (let round = 0; round < ROUNDS; round++) {
-      for (const run of round % 2 ? [...runs].reverse() : runs) {
-        (samples[runName(run.target, run.client)] ??= []).push(await call(run, perRound));
+      const seconds = runs.map(() => 0);
+      for (let i = 0; i < SLICES; i++) {
+        const order = runs.map((_, j) => j);
+        if ((round * SLICES + i) % 2) order.reverse();
+        for (const j of order) seconds[j] += slice / await call(runs[j], slice);
       }
+      runs.forEach((run, j) =>
+        (samples[runName(run.target, run.client)] ??= []).push(slice * SLICES / seconds[j])
+      );
     }
     return samples;
   } finally {
