@@ -230,7 +230,8 @@ async function run<I, O>(
   if ((options as { [DRY_RUN]?: boolean })[DRY_RUN]) {
     metadata.attempts = 1;
     const credentials = await client.credentials(signal);
-    return await abortable(sign(call, credentials, signal), signal) as never;
+    signal?.throwIfAborted();
+    return sign(call, credentials, signal) as never;
   }
   let lastRetry: RetryFailure | undefined;
   for (;;) {
@@ -313,7 +314,7 @@ async function attempt<I, O>(
   const { signal: attemptSignal, dispose } = withTimeout(signal, client.requestTimeoutMs, timeout);
   let response: Response | undefined;
   try {
-    const signed = await abortable(sign(call, credentials, attemptSignal), attemptSignal);
+    const signed = sign(call, credentials, attemptSignal);
     try {
       response = await abortable(client.fetch(signed), attemptSignal);
     } catch (e) {
@@ -349,14 +350,10 @@ async function attempt<I, O>(
 }
 
 /** Signs the request for the current attempt (`amz-sdk-request` counts attempts). */
-async function sign<I, O>(
-  call: Call<I, O>,
-  credentials: Credentials,
-  signal?: AbortSignal,
-): Promise<Request> {
+function sign<I, O>(call: Call<I, O>, credentials: Credentials, signal?: AbortSignal): Request {
   const { client, request, metadata } = call;
   try {
-    return await signRequest({
+    return signRequest({
       method: request.method,
       url: call.url,
       headers: {

@@ -1,7 +1,7 @@
 /**
  * AWS Signature Version 4 for the requests this runtime sends: header-signed (no presigned
  * URLs), payload hashed, service and Region given (never guessed from the host), one signing
- * key per client. Canonicalisation follows aws4fetch 1.0.20 for non-S3 services, and
+ * key per client, synchronous (runtime/sha256.ts says why). Canonicalisation follows aws4fetch 1.0.20 for non-S3 services, and
  * signer_test.ts checks that both produce the same `Authorization` header.
  *
  * Rules: AWS Signature Version 4, "Create a canonical request", "Create a string to sign",
@@ -9,6 +9,8 @@
  *
  * @module
  */
+
+import { hmacSha256, sha256 } from "./sha256.ts";
 
 /** AWS credentials; the secret never leaves this process except as a signature. */
 export interface Credentials {
@@ -37,56 +39,37 @@ export interface SigningParams {
 }
 
 const encoder = new TextEncoder();
+const utf8 = (text: string | Uint8Array) => typeof text == "string" ? encoder.encode(text) : text;
+const hmac = (key: Uint8Array, data: string) => hmacSha256(key, encoder.encode(data));
+const sha256Hex = (data: string | Uint8Array) => hex(sha256(utf8(data)));
 
-const hmacKey = (secret: BufferSource) =>
-  crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-
-const hmac = async (key: BufferSource, data: string) =>
-  crypto.subtle.sign("HMAC", await hmacKey(key), encoder.encode(data));
-
-const sha256Hex = async (data: string | Uint8Array) =>
-  hex(
-    await crypto.subtle.digest(
-      "SHA-256",
-      (typeof data == "string" ? encoder.encode(data) : data) as Uint8Array<ArrayBuffer>,
-    ),
-  );
-
-function hex(buffer: ArrayBuffer): string {
+function hex(bytes: Uint8Array): string {
   let out = "";
-  for (const byte of new Uint8Array(buffer)) out += (byte + 256).toString(16).slice(1);
+  for (const byte of bytes) out += (byte + 256).toString(16).slice(1);
   return out;
 }
 
 /**
  * The SigV4 signing key of one client: `kSigning` = HMAC chain of `AWS4` + secret over the day,
- * Region, service and `aws4_request`, imported once as a WebCrypto key. Like aws4fetch's
- * `AwsClient` cache, it saves the four derivation HMACs on every request; unlike it, it keeps
- * only the latest key (one per client whatever the number of rotated credentials or days) and
- * the imported `CryptoKey`, so a request costs one HMAC and no key import. Concurrent requests
- * share one derivation.
+ * Region, service and `aws4_request`. Like aws4fetch's `AwsClient` cache, it saves the four
+ * derivation HMACs on every request; unlike it, it keeps only the latest key: one per client
+ * whatever the number of rotated credentials or days.
  */
 export class SigningKeyCache {
   #scope?: string;
-  #key?: Promise<CryptoKey>;
+  #key?: Uint8Array;
 
   /** The key for `secret` on `date` (`YYYYMMDD`) in `region` for `service`. */
-  key(secret: string, date: string, region: string, service: string): Promise<CryptoKey> {
+  key(secret: string, date: string, region: string, service: string): Uint8Array {
     const scope = `${secret}\n${date}\n${region}\n${service}`;
     if (scope !== this.#scope || !this.#key) {
+      let key = hmac(encoder.encode(`AWS4${secret}`), date);
+      for (const part of [region, service, "aws4_request"]) key = hmac(key, part);
       this.#scope = scope;
-      const derived = this.#key = derive(secret, date, region, service);
-      // A failed derivation is not kept: the next request tries again.
-      derived.catch(() => this.#key === derived && (this.#key = undefined));
+      this.#key = key;
     }
     return this.#key;
   }
-}
-
-async function derive(secret: string, date: string, region: string, service: string) {
-  let key = await hmac(encoder.encode(`AWS4${secret}`), date);
-  for (const part of [region, service, "aws4_request"]) key = await hmac(key, part);
-  return hmacKey(key);
 }
 
 /** Headers left unsigned because proxies and fetch implementations may change them. */
@@ -104,7 +87,7 @@ const encode = (text: string) =>
  * Adds `x-amz-date`, `x-amz-security-token` (with a session token) and `authorization` to a
  * copy of `params.headers` and returns the signed headers.
  */
-export async function signHeaders(params: SigningParams): Promise<Record<string, string>> {
+export function signHeaders(params: SigningParams): Record<string, string> {
   const { credentials, keys, service, region } = params;
   const datetime = params.datetime ?? new Date().toISOString().replace(/[:-]|\.\d+/g, "");
   const url = new URL(params.url);
@@ -128,16 +111,11 @@ export async function signHeaders(params: SigningParams): Promise<Record<string,
       `${name}:${name == "host" ? url.host : headers[name].trim().replace(/\s+/g, " ")}\n`
     ).join(""),
     signed.join(";"),
-    await sha256Hex(params.body ?? ""),
+    sha256Hex(params.body ?? ""),
   ].join("\n");
-  const [key, requestHash] = await Promise.all([
+  const signature = hmac(
     keys.key(credentials.secretAccessKey, datetime.slice(0, 8), region, service),
-    sha256Hex(canonicalRequest),
-  ]);
-  const signature = await crypto.subtle.sign(
-    "HMAC",
-    key,
-    encoder.encode(`AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${requestHash}`),
+    `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${sha256Hex(canonicalRequest)}`,
   );
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, ` +
     `SignedHeaders=${signed.join(";")}, Signature=${hex(signature)}`;
@@ -145,10 +123,10 @@ export async function signHeaders(params: SigningParams): Promise<Record<string,
 }
 
 /** Signs a request and returns it ready to hand to `fetch`. */
-export async function signRequest(params: SigningParams, signal?: AbortSignal): Promise<Request> {
+export function signRequest(params: SigningParams, signal?: AbortSignal): Request {
   return new Request(params.url, {
     method: params.method,
-    headers: await signHeaders(params),
+    headers: signHeaders(params),
     body: params.body as BodyInit | undefined,
     signal,
   });
