@@ -9,13 +9,14 @@
 
 /** Fractional bits of the square roots (H) and cube roots (K) of the first primes (§4.2.2, 5.3.3). */
 const H: number[] = [];
-const K: number[] = [];
-for (let n = 2; K.length < 64; n++) {
+const K = new Int32Array(64);
+let primes = 0;
+for (let n = 2; primes < 64; n++) {
   let prime = true;
   for (let d = 2; d * d <= n; d++) if (n % d == 0) prime = false;
   if (prime) {
     if (H.length < 8) H.push((n ** 0.5 % 1) * 2 ** 32 | 0);
-    K.push((Math.cbrt(n) % 1) * 2 ** 32 | 0);
+    K[primes++] = (Math.cbrt(n) % 1) * 2 ** 32 | 0;
   }
 }
 
@@ -30,24 +31,26 @@ export function sha256(data: Uint8Array): Uint8Array {
   words[length >> 2] |= 0x80 << (24 - (length & 3) * 8);
   words[words.length - 2] = length / 2 ** 29;
   words[words.length - 1] = length << 3;
-  const h = H.slice();
+  let h0 = H[0], h1 = H[1], h2 = H[2], h3 = H[3], h4 = H[4], h5 = H[5], h6 = H[6], h7 = H[7];
   for (let block = 0; block < words.length; block += 16) {
-    let [a, b, c, d, e, f, g, k] = h;
+    for (let i = 0; i < 16; i++) W[i] = words[block + i];
+    for (let i = 16; i < 64; i++) {
+      const x = W[i - 15], y = W[i - 2];
+      W[i] = ((x >>> 7 | x << 25) ^ (x >>> 18 | x << 14) ^ x >>> 3) + W[i - 16] +
+        ((y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ y >>> 10) + W[i - 7];
+    }
+    let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, k = h7;
     for (let i = 0; i < 64; i++) {
-      if (i < 16) W[i] = words[block + i];
-      else {
-        const x = W[i - 15], y = W[i - 2];
-        W[i] = ((x >>> 7 | x << 25) ^ (x >>> 18 | x << 14) ^ x >>> 3) + W[i - 16] +
-          ((y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ y >>> 10) + W[i - 7];
-      }
       const t1 = k + ((e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7)) +
           (e & f ^ ~e & g) + K[i] + W[i] | 0;
       const t2 = ((a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10)) +
           (a & b ^ a & c ^ b & c) | 0;
       k = g, g = f, f = e, e = d + t1 | 0, d = c, c = b, b = a, a = t1 + t2 | 0;
     }
-    [a, b, c, d, e, f, g, k].forEach((v, i) => h[i] = h[i] + v | 0);
+    h0 = h0 + a | 0, h1 = h1 + b | 0, h2 = h2 + c | 0, h3 = h3 + d | 0;
+    h4 = h4 + e | 0, h5 = h5 + f | 0, h6 = h6 + g | 0, h7 = h7 + k | 0;
   }
+  const h = [h0, h1, h2, h3, h4, h5, h6, h7];
   const out = new Uint8Array(32);
   for (let i = 0; i < 32; i++) out[i] = h[i >> 2] >>> (24 - (i & 3) * 8);
   return out;
