@@ -127,32 +127,24 @@ export interface RetryParameters {
   maxRetryAfterExtraMs: number;
 }
 
+const STANDARD: RetryParameters = {
+  transientBaseMs: 50,
+  throttlingBaseMs: 1000,
+  maxBackoffMs: 20_000,
+  quota: 500,
+  transientCost: 14,
+  throttlingCost: 5,
+  noRetryIncrement: 1,
+  maxRetryAfterExtraMs: 5000,
+};
 /**
  * The retry modes: `standard` is the AWS SDKs' standard mode with the 2026 defaults;
  * `pre-2026` the same mode with the numbers smithy-typescript used before (transient base
  * 100 ms, throttling base 500 ms, a transient retry costs 10 tokens).
  */
 export const RETRY_MODES: Readonly<Record<"standard" | "pre-2026", Readonly<RetryParameters>>> = {
-  standard: {
-    transientBaseMs: 50,
-    throttlingBaseMs: 1000,
-    maxBackoffMs: 20_000,
-    quota: 500,
-    transientCost: 14,
-    throttlingCost: 5,
-    noRetryIncrement: 1,
-    maxRetryAfterExtraMs: 5000,
-  },
-  "pre-2026": {
-    transientBaseMs: 100,
-    throttlingBaseMs: 500,
-    maxBackoffMs: 20_000,
-    quota: 500,
-    transientCost: 10,
-    throttlingCost: 5,
-    noRetryIncrement: 1,
-    maxRetryAfterExtraMs: 5000,
-  },
+  standard: STANDARD,
+  "pre-2026": { ...STANDARD, transientBaseMs: 100, throttlingBaseMs: 500, transientCost: 10 },
 };
 
 /** A retry mode's name. */

@@ -159,7 +159,7 @@ function callDeadline(name: string, options: CallOptions, metadata: ResponseMeta
   if (timeoutMs === undefined) return { signal, at: Infinity, dispose() {} };
   const at = Date.now() + timeoutMs;
   const timeout = () =>
-    new RequestTimeoutError(`${name} did not finish within its timeoutMs of ${timeoutMs} ms`, {
+    new RequestTimeoutError(`${name}: not done within timeoutMs ${timeoutMs}`, {
       operation: name,
       $metadata: { ...metadata },
     });
@@ -282,9 +282,7 @@ async function run<I, O>(
 function notRetried(operation: string, error: unknown): unknown {
   if (!(error instanceof NetworkError || error instanceof RequestTimeoutError)) return error;
   return new OutcomeUnknownError(
-    `${operation} may have reached the service but no answer arrived (${error.message}); it is ` +
-      "not safe to repeat (not @readonly, @idempotent or a GET, no idempotency token), so it was not " +
-      "retried and whether it took effect is unknown",
+    `${operation}: outcome unknown: no answer (${error.message}), and it is not safe to repeat`,
     { operation, $metadata: error.$metadata, cause: error },
   );
 }
@@ -303,7 +301,7 @@ async function attempt<I, O>(
   const about = () => ({ operation: operation.name, $metadata: { ...metadata } });
   const timeout = () =>
     new RequestTimeoutError(
-      `${operation.name}: no response within requestTimeoutMs (${client.requestTimeoutMs} ms)`,
+      `${operation.name}: no response within ${client.requestTimeoutMs} ms`,
       about(),
     );
   const { signal: attemptSignal, dispose } = withTimeout(signal, client.requestTimeoutMs, timeout);
@@ -315,9 +313,7 @@ async function attempt<I, O>(
     } catch (e) {
       if (attemptSignal.aborted) throw attemptSignal.reason;
       throw new NetworkError(
-        `${operation.name}: fetch failed before a response arrived: ${
-          redact(messageOf(e), credentials)
-        }`,
+        `${operation.name}: fetch failed: ${redact(messageOf(e), credentials)}`,
         { ...about(), cause: safeCause(e, credentials) },
       );
     }
@@ -329,9 +325,7 @@ async function attempt<I, O>(
     } catch (e) {
       if (attemptSignal.aborted) throw attemptSignal.reason;
       throw new DeserializationError(
-        `${operation.name}: the body of the HTTP ${response.status} response could not be read: ${
-          messageOf(e)
-        }`,
+        `${operation.name}: HTTP ${response.status} body unreadable: ${messageOf(e)}`,
         { ...about(), cause: e, incomplete: true },
       );
     }
@@ -374,9 +368,7 @@ async function sign<I, O>(
     }, signal);
   } catch (e) {
     throw new SigningError(
-      `${call.operation.name}: the request could not be signed or built: ${
-        redact(messageOf(e), credentials)
-      }`,
+      `${call.operation.name}: cannot sign: ${redact(messageOf(e), credentials)}`,
       {
         operation: call.operation.name,
         $metadata: { ...metadata },
@@ -401,11 +393,10 @@ function parseFailure<I, O>(
   cause: unknown,
   errorType?: string,
 ): DeserializationError {
-  const what = errorType ? `error response (${errorType})` : "response";
   return new DeserializationError(
-    `${call.operation.name}: the HTTP ${response.status} ${what} could not be parsed: ${
-      messageOf(cause)
-    }`,
+    `${call.operation.name}: HTTP ${response.status}${
+      errorType ? ` ${errorType}` : ""
+    } body unparseable: ${messageOf(cause)}`,
     {
       operation: call.operation.name,
       $metadata: { ...call.metadata },

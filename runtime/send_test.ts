@@ -158,7 +158,7 @@ Deno.test("a network failure or timeout of an unsafe operation: OutcomeUnknownEr
   const e = await deleteBackupPlan(client(reset.fetch), { BackupPlanId: "p" }).catch((e) => e);
   assert.ok(e instanceof OutcomeUnknownError, String(e));
   assert.equal(e.operation, "DeleteBackupPlan");
-  assert.match(e.message, /^DeleteBackupPlan may have reached the service/);
+  assert.match(e.message, /^DeleteBackupPlan: outcome unknown/);
   assert.ok(e.cause instanceof NetworkError);
   assert.equal(reset.requests.length, 1);
   const hung = scripted(() => new Promise(() => {}), json(200, "{}"));
