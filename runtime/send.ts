@@ -40,8 +40,6 @@ import { encodeQuery, uuidV4 } from "./serde.ts";
 import { signRequest } from "./signer.ts";
 import { VERSION } from "./version.ts";
 
-export { sleep };
-
 /** Per-call options. */
 export interface CallOptions {
   /**
@@ -89,8 +87,9 @@ export type WithMetadata<O> = O & { $metadata: ResponseMetadata };
 
 /** Sent as `x-amz-user-agent`, and as `User-Agent` where a page does not forbid it. */
 export const USER_AGENT = `backup-edge/${VERSION}`;
-// A browser page may not set User-Agent (and a CORS preflight would have to allow it).
-const SET_USER_AGENT = !("document" in globalThis);
+// Browsers (pages and their workers) do not let a script set User-Agent, or send it only
+// after a CORS preflight that would have to allow it.
+const SET_USER_AGENT = !("document" in globalThis) && !("importScripts" in globalThis);
 
 const DRY_RUN = Symbol("dryRun");
 
