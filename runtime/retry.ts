@@ -173,7 +173,11 @@ export class StandardRetryStrategy implements RetryStrategy {
   readonly #parameters: RetryParameters;
   #tokens: number;
 
-  /** @param parameters the mode's numbers; @default RETRY_MODES.standard */
+  /**
+   * A strategy with a full quota.
+   *
+   * @param parameters the mode's numbers (default `RETRY_MODES.standard`)
+   */
   constructor(parameters: RetryParameters = RETRY_MODES.standard) {
     this.#parameters = parameters;
     this.#tokens = parameters.quota;
@@ -184,6 +188,7 @@ export class StandardRetryStrategy implements RetryStrategy {
     return this.#tokens;
   }
 
+  /** The backoff (or the clamped hint) if the quota allows and it ends before the deadline. */
   retryDelay(failure: RetryFailure): number | undefined {
     const p = this.#parameters;
     const cost = this.#cost(failure);
@@ -198,6 +203,7 @@ export class StandardRetryStrategy implements RetryStrategy {
     return delay;
   }
 
+  /** Gives back the last retry's cost, or 1 token for a call that needed none. */
   recordSuccess(lastRetry?: RetryFailure): void {
     const refund = lastRetry ? this.#cost(lastRetry) : this.#parameters.noRetryIncrement;
     this.#tokens = Math.min(this.#parameters.quota, this.#tokens + refund);
