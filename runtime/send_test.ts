@@ -233,6 +233,18 @@ Deno.test("requestTimeoutMs and timeoutMs must fit a timer (2^31 and more, Infin
     );
   }
   client(scripted().fetch, { requestTimeoutMs: 2 ** 31 - 1 });
+  for (
+    const [path, extra] of [
+      ["retryMode", { retryMode: "adaptive" }],
+      ["retryStrategy", { retryStrategy: { retryDelay: () => 0 } }],
+      ["fetch", { fetch: "fetch" }],
+    ] as const
+  ) {
+    assert.throws(
+      () => client(scripted().fetch, extra as unknown as Partial<ClientConfig>),
+      (e: ValidationError) => e.issues[0].path === path,
+    );
+  }
   const { fetch, requests } = scripted(okJob);
   const e = await startCopyJob(client(fetch), input, { timeoutMs: 2 ** 31 }).catch((e) => e);
   assert.ok(e instanceof ValidationError);
