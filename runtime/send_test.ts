@@ -485,3 +485,27 @@ Deno.test("modeled errors from a valid error body still arrive as their class", 
   assert.ok(e instanceof InvalidRequestException);
   assert.equal(e.$metadata.attempts, 1);
 });
+
+Deno.test("abort while the body is compressed or checksummed: rejects at once", async () => {
+  for (const step of ["compress", "checksum"] as const) {
+    const { fetch, requests } = scripted(okJob);
+    const operation: OperationSpec<Record<string, never>, Record<string, never>> = {
+      name: "Slow",
+      validate: () => [],
+      serialize: () => ({ method: "POST", path: "/", query: [], headers: {}, body: "{}" }),
+      deserialize: () => ({}),
+      errors: {},
+      // A step that never ends, as a stuck CompressionStream or digest would.
+      [step]: () => new Promise<void>(() => {}),
+    };
+    const controller = new AbortController();
+    let outcome: unknown = "pending";
+    send(client(fetch), operation, {}, { signal: controller.signal })
+      .then(() => outcome = "resolved", (e) => outcome = e);
+    await macrotask();
+    controller.abort(new Error(step));
+    await macrotask();
+    assert.equal((outcome as Error).message, step);
+    assert.equal(requests.length, 0);
+  }
+});
