@@ -145,6 +145,13 @@ export class Client implements SerializeContext {
     if (!Object.hasOwn(RETRY_MODES, retryMode)) {
       issues.push({ path: "retryMode", message: `must be one of ${Object.keys(RETRY_MODES)}` });
     }
+    const strategy = config?.retryStrategy;
+    if (
+      strategy !== undefined &&
+      (typeof strategy?.retryDelay !== "function" || typeof strategy.recordSuccess !== "function")
+    ) {
+      issues.push({ path: "retryStrategy", message: "must have retryDelay and recordSuccess" });
+    }
     if (config?.fetch !== undefined && typeof config.fetch !== "function") {
       issues.push({ path: "fetch", message: "must be a function" });
     }

@@ -96,6 +96,11 @@ export class CallError extends Error {
   /** Attempts, retry delay and, when a response arrived, its status and request id. */
   readonly $metadata: ResponseMetadata;
 
+  /**
+   * Builds the error.
+   *
+   * @param message what happened, naming the operation and never a credential
+   */
   constructor(message: string, options: CallErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.operation = options.operation;
@@ -108,6 +113,7 @@ export class CallError extends Error {
  * `timeoutMs`.
  */
 export class RequestTimeoutError extends CallError {
+  /** Always `RequestTimeoutError`. */
   override name = "RequestTimeoutError";
 }
 
@@ -116,6 +122,7 @@ export class RequestTimeoutError extends CallError {
  * the platform's error is the `cause`.
  */
 export class NetworkError extends CallError {
+  /** Always `NetworkError`. */
   override name = "NetworkError";
 }
 
@@ -126,6 +133,7 @@ export class NetworkError extends CallError {
  * raw status; the parser's error is the `cause`.
  */
 export class DeserializationError extends CallError {
+  /** Always `DeserializationError`. */
   override name = "DeserializationError";
   /**
    * The body broke off or is not complete JSON (a retry may get it whole), as opposed to
@@ -135,6 +143,11 @@ export class DeserializationError extends CallError {
   /** `X-Amzn-Errortype` of an error response, when it had one. */
   readonly errorType?: string;
 
+  /**
+   * Builds the error.
+   *
+   * @param options also `incomplete` (default false) and `errorType`
+   */
   constructor(
     message: string,
     options: CallErrorOptions & { incomplete?: boolean; errorType?: string },
@@ -152,6 +165,7 @@ export class DeserializationError extends CallError {
  * service's state before trying again. The network error or timeout is the `cause`.
  */
 export class OutcomeUnknownError extends CallError {
+  /** Always `OutcomeUnknownError`. */
   override name = "OutcomeUnknownError";
 }
 
@@ -160,10 +174,12 @@ export class OutcomeUnknownError extends CallError {
  * message never holds a credential: a platform error that mentions one is not kept as `cause`.
  */
 export class SigningError extends CallError {
+  /** Always `SigningError`. */
   override name = "SigningError";
 }
 
 /** The service answered a continuation token it had already answered: stop, don't loop. */
 export class PaginationError extends Error {
+  /** Always `PaginationError`. */
   override name = "PaginationError";
 }

@@ -127,32 +127,24 @@ export interface RetryParameters {
   maxRetryAfterExtraMs: number;
 }
 
+const STANDARD: RetryParameters = {
+  transientBaseMs: 50,
+  throttlingBaseMs: 1000,
+  maxBackoffMs: 20_000,
+  quota: 500,
+  transientCost: 14,
+  throttlingCost: 5,
+  noRetryIncrement: 1,
+  maxRetryAfterExtraMs: 5000,
+};
 /**
  * The retry modes: `standard` is the AWS SDKs' standard mode with the 2026 defaults;
  * `pre-2026` the same mode with the numbers smithy-typescript used before (transient base
  * 100 ms, throttling base 500 ms, a transient retry costs 10 tokens).
  */
 export const RETRY_MODES: Readonly<Record<"standard" | "pre-2026", Readonly<RetryParameters>>> = {
-  standard: {
-    transientBaseMs: 50,
-    throttlingBaseMs: 1000,
-    maxBackoffMs: 20_000,
-    quota: 500,
-    transientCost: 14,
-    throttlingCost: 5,
-    noRetryIncrement: 1,
-    maxRetryAfterExtraMs: 5000,
-  },
-  "pre-2026": {
-    transientBaseMs: 100,
-    throttlingBaseMs: 500,
-    maxBackoffMs: 20_000,
-    quota: 500,
-    transientCost: 10,
-    throttlingCost: 5,
-    noRetryIncrement: 1,
-    maxRetryAfterExtraMs: 5000,
-  },
+  standard: STANDARD,
+  "pre-2026": { ...STANDARD, transientBaseMs: 100, throttlingBaseMs: 500, transientCost: 10 },
 };
 
 /** A retry mode's name. */
@@ -181,7 +173,11 @@ export class StandardRetryStrategy implements RetryStrategy {
   readonly #parameters: RetryParameters;
   #tokens: number;
 
-  /** @param parameters the mode's numbers; @default RETRY_MODES.standard */
+  /**
+   * A strategy with a full quota.
+   *
+   * @param parameters the mode's numbers (default `RETRY_MODES.standard`)
+   */
   constructor(parameters: RetryParameters = RETRY_MODES.standard) {
     this.#parameters = parameters;
     this.#tokens = parameters.quota;
@@ -192,6 +188,7 @@ export class StandardRetryStrategy implements RetryStrategy {
     return this.#tokens;
   }
 
+  /** The backoff (or the clamped hint) if the quota allows and it ends before the deadline. */
   retryDelay(failure: RetryFailure): number | undefined {
     const p = this.#parameters;
     const cost = this.#cost(failure);
@@ -206,6 +203,7 @@ export class StandardRetryStrategy implements RetryStrategy {
     return delay;
   }
 
+  /** Gives back the last retry's cost, or 1 token for a call that needed none. */
   recordSuccess(lastRetry?: RetryFailure): void {
     const refund = lastRetry ? this.#cost(lastRetry) : this.#parameters.noRetryIncrement;
     this.#tokens = Math.min(this.#parameters.quota, this.#tokens + refund);

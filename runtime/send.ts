@@ -40,8 +40,6 @@ import { encodeQuery, uuidV4 } from "./serde.ts";
 import { signRequest } from "./signer.ts";
 import { VERSION } from "./version.ts";
 
-export { sleep };
-
 /** Per-call options. */
 export interface CallOptions {
   /**
@@ -89,8 +87,9 @@ export type WithMetadata<O> = O & { $metadata: ResponseMetadata };
 
 /** Sent as `x-amz-user-agent`, and as `User-Agent` where a page does not forbid it. */
 export const USER_AGENT = `backup-edge/${VERSION}`;
-// A browser page may not set User-Agent (and a CORS preflight would have to allow it).
-const SET_USER_AGENT = !("document" in globalThis);
+// Browsers (pages and their workers) do not let a script set User-Agent, or send it only
+// after a CORS preflight that would have to allow it.
+const SET_USER_AGENT = !("document" in globalThis) && !("importScripts" in globalThis);
 
 const DRY_RUN = Symbol("dryRun");
 
@@ -159,7 +158,7 @@ function callDeadline(name: string, options: CallOptions, metadata: ResponseMeta
   if (timeoutMs === undefined) return { signal, at: Infinity, dispose() {} };
   const at = Date.now() + timeoutMs;
   const timeout = () =>
-    new RequestTimeoutError(`${name} did not finish within its timeoutMs of ${timeoutMs} ms`, {
+    new RequestTimeoutError(`${name}: not done within timeoutMs ${timeoutMs}`, {
       operation: name,
       $metadata: { ...metadata },
     });
@@ -287,9 +286,7 @@ async function run<I, O>(
 function notRetried(operation: string, error: unknown): unknown {
   if (!(error instanceof NetworkError || error instanceof RequestTimeoutError)) return error;
   return new OutcomeUnknownError(
-    `${operation} may have reached the service but no answer arrived (${error.message}); it is ` +
-      "not safe to repeat (not @readonly, @idempotent or a GET, no idempotency token), so it was not " +
-      "retried and whether it took effect is unknown",
+    `${operation}: outcome unknown: no answer (${error.message}), and it is not safe to repeat`,
     { operation, $metadata: error.$metadata, cause: error },
   );
 }
@@ -308,7 +305,7 @@ async function attempt<I, O>(
   const about = () => ({ operation: operation.name, $metadata: { ...metadata } });
   const timeout = () =>
     new RequestTimeoutError(
-      `${operation.name}: no response within requestTimeoutMs (${client.requestTimeoutMs} ms)`,
+      `${operation.name}: no response within ${client.requestTimeoutMs} ms`,
       about(),
     );
   const { signal: attemptSignal, dispose } = withTimeout(signal, client.requestTimeoutMs, timeout);
@@ -320,9 +317,7 @@ async function attempt<I, O>(
     } catch (e) {
       if (attemptSignal?.aborted) throw attemptSignal.reason;
       throw new NetworkError(
-        `${operation.name}: fetch failed before a response arrived: ${
-          redact(messageOf(e), credentials)
-        }`,
+        `${operation.name}: fetch failed: ${redact(messageOf(e), credentials)}`,
         { ...about(), cause: safeCause(e, credentials) },
       );
     }
@@ -334,9 +329,7 @@ async function attempt<I, O>(
     } catch (e) {
       if (attemptSignal?.aborted) throw attemptSignal.reason;
       throw new DeserializationError(
-        `${operation.name}: the body of the HTTP ${response.status} response could not be read: ${
-          messageOf(e)
-        }`,
+        `${operation.name}: HTTP ${response.status} body unreadable: ${messageOf(e)}`,
         { ...about(), cause: e, incomplete: true },
       );
     }
@@ -376,9 +369,7 @@ function sign<I, O>(call: Call<I, O>, credentials: Credentials, signal?: AbortSi
     }, signal);
   } catch (e) {
     throw new SigningError(
-      `${call.operation.name}: the request could not be signed or built: ${
-        redact(messageOf(e), credentials)
-      }`,
+      `${call.operation.name}: cannot sign: ${redact(messageOf(e), credentials)}`,
       {
         operation: call.operation.name,
         $metadata: { ...metadata },
@@ -403,11 +394,10 @@ function parseFailure<I, O>(
   cause: unknown,
   errorType?: string,
 ): DeserializationError {
-  const what = errorType ? `error response (${errorType})` : "response";
   return new DeserializationError(
-    `${call.operation.name}: the HTTP ${response.status} ${what} could not be parsed: ${
-      messageOf(cause)
-    }`,
+    `${call.operation.name}: HTTP ${response.status}${
+      errorType ? ` ${errorType}` : ""
+    } body unparseable: ${messageOf(cause)}`,
     {
       operation: call.operation.name,
       $metadata: { ...call.metadata },

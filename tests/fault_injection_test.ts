@@ -29,8 +29,8 @@ import {
 const CALLS = 1000;
 const CONCURRENCY = 32;
 const FAULT_RATE = 0.3;
-const REQUEST_TIMEOUT_MS = 400;
-const CALL_TIMEOUT_MS = 6000;
+const REQUEST_TIMEOUT_MS = 1000;
+const CALL_TIMEOUT_MS = 8000;
 const ABORT_SHARE = 0.2;
 /** Slack for "ends by its deadline" and "abort honoured" on a loaded 2-core machine. */
 const DEADLINE_SLACK_MS = 1000;
