@@ -193,7 +193,7 @@ function codePoints(s: string): number {
 
 /** What `v` is, for a message: "an array", "a Map", "an instance of Foo", "a number". */
 function describe(v: unknown): string {
-  if (v === null) return "null";
+  if (v == null) return String(v);
   if (Array.isArray(v)) return "an array";
   if (typeof v !== "object") return `a ${typeof v}`;
   const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
