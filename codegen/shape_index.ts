@@ -115,6 +115,22 @@ export function httpLocation(member: Member): string | undefined {
   return undefined;
 }
 
+/**
+ * The width the runtime checks a number shape against: `byte` 8, `short` 16, `integer` and
+ * `intEnum` 32 (two's complement), `float` 32 (IEEE 754 single); undefined for `long` and
+ * `bigInteger` (checked as safe integers), `double` and `bigDecimal`, and every other shape.
+ */
+export function numberBits(shape: Shape): 8 | 16 | 32 | undefined {
+  return ({ byte: 8, short: 16, integer: 32, intEnum: 32, float: 32 } as const)[
+    shape.kind as "byte"
+  ];
+}
+
+/** Does a header member of this shape travel base64-encoded (a JSON `@mediaType` string)? */
+export function isBase64Header(shape: Shape | undefined): boolean {
+  return shape?.kind === "string" && shape.mediaType === "application/json";
+}
+
 /** Is the member bound to a header (`@httpHeader` or `@httpPrefixHeaders`)? */
 export function isHeaderBound(member: Member): boolean {
   return member.http.header !== undefined || member.http.prefixHeaders !== undefined;
@@ -159,9 +175,4 @@ export class ShapeIndex {
     if (isRequiredForClient(member)) return true;
     return member.default !== undefined && !this.inputShapes.has(shape.id);
   }
-}
-
-/** Does a header member of this shape travel base64-encoded (a JSON `@mediaType` string)? */
-export function isBase64Header(shape: Shape | undefined): boolean {
-  return shape?.kind === "string" && shape.mediaType === "application/json";
 }

@@ -35,6 +35,11 @@ export interface ScalarSchema {
   write?: (value: never) => unknown;
   /** Typed form of a wire value; the inverse of `write`. */
   read?: (wire: never) => unknown;
+  /**
+   * Rules of this type beyond the common ones (documents: JSON data only); like the codecs,
+   * they travel with the schema, so a bundle holds only the rules its shapes use.
+   */
+  check?: (value: unknown, path: string, issues: ValidationIssue[], depth: number) => void;
 }
 
 /** A list; `sparse` lists keep `null` items. */
@@ -123,8 +128,8 @@ export const TIMESTAMP: ScalarSchema = {
 };
 /** Binary data, base64 in JSON. */
 export const BLOB: ScalarSchema = { type: "blob", write: toBase64, read: fromBase64 };
-/** Untyped JSON documents. */
-export const DOCUMENT: ScalarSchema = { type: "document" };
+/** Untyped JSON documents: JSON data only. */
+export const DOCUMENT: ScalarSchema = { type: "document", check: validateDocument };
 
 type Resolved = Exclude<Schema, () => Schema>;
 const resolve = (schema: Schema): Resolved =>
@@ -188,7 +193,7 @@ function codePoints(s: string): number {
 
 /** What `v` is, for a message: "an array", "a Map", "an instance of Foo", "a number". */
 function describe(v: unknown): string {
-  if (v === null) return "null";
+  if (v == null) return String(v);
   if (Array.isArray(v)) return "an array";
   if (typeof v !== "object") return `a ${typeof v}`;
   const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
@@ -280,7 +285,7 @@ export function validate(
       if (!(value instanceof Uint8Array)) return fail("must be a Uint8Array or a string");
       return length(value.length);
     case "document":
-      return validateDocument(value, path, issues, depth);
+      return s.check?.(value, path, issues, depth);
     case "list":
       if (!Array.isArray(value)) return fail(`must be an array, not ${describe(value)}`);
       length(value.length);

@@ -60,6 +60,9 @@ Deno.test("numbers: each Smithy type's width; NaN and ±Infinity stay valid floa
   assert.deepEqual(messages(FLOAT, 3.4028234663852886e38), []);
   assert.deepEqual(messages(FLOAT, -1e39), ["must fit a 32-bit float (or be NaN or ±Infinity)"]);
   assert.deepEqual(messages(DOUBLE, 1e300), []);
+  assert.deepEqual(messages({ type: "structure", members: {} }, undefined), [
+    "must be a plain object, not undefined",
+  ]);
   assert.deepEqual(messages({ type: "integer", bits: 32, min: 1, max: 10 }, 11), ["must be <= 10"]);
 });
 

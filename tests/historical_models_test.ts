@@ -123,8 +123,7 @@ function declaration(text: string, head: string): string {
 }
 
 const lowerCamel = (name: string) => name[0].toLowerCase() + name.slice(1);
-const TOKEN_FILL =
-  /IdempotencyToken:\s*input\.IdempotencyToken\s*\?\?\s*context\.idempotencyToken\(\)/;
+const TOKEN_FILL = /input\.IdempotencyToken\s*\?\?=\s*context\.idempotencyToken\(\)/;
 
 Deno.test({
   name: "a client generated from every revision type-checks and shows the README's changes",

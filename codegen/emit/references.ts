@@ -10,6 +10,7 @@ import type { ScalarFamily, Service, Shape, TimestampFormat } from "../ir.ts";
 import {
   DEFAULT_TIMESTAMP_FORMATS,
   isNamedType,
+  numberBits,
   scalarFamily,
   timestampFormatOf,
 } from "../shape_index.ts";
@@ -43,29 +44,19 @@ export function scalarSchemaType(shape: Shape): ScalarFamily {
   return scalarFamily(shape)!;
 }
 
-/** Shared runtime scalars of the number kinds whose width is not their family's default. */
-const SHARED_NUMBER_SCALARS: Record<string, string> = {
-  byte: "BYTE",
-  short: "SHORT",
-  long: "LONG",
-  bigInteger: "LONG",
-  double: "DOUBLE",
-  bigDecimal: "DOUBLE",
-};
-
-/** The shared runtime scalar schema of an unconstrained scalar (`STRING`, `BYTE`, …). */
-function sharedScalarName(shape: Shape): string {
-  return SHARED_NUMBER_SCALARS[shape.kind] ?? scalarSchemaType(shape).toUpperCase();
+/**
+ * The shared runtime schema of an unconstrained scalar or enum: `STRING`, `BOOLEAN`, …; numbers
+ * by width ({@linkcode numberBits}): `BYTE`, `SHORT`, `INTEGER`, `LONG`, `FLOAT`, `DOUBLE`.
+ */
+function sharedScalarSchema(shape: Shape): string {
+  const type = scalarSchemaType(shape);
+  const bits = numberBits(shape);
+  if (type === "integer") {
+    return bits === 8 ? "BYTE" : bits === 16 ? "SHORT" : bits ? "INTEGER" : "LONG";
+  }
+  if (type === "float") return bits ? "FLOAT" : "DOUBLE";
+  return type.toUpperCase();
 }
-
-/** Bit widths the runtime checks (`long`/`bigInteger` are checked as safe integers). */
-export const NUMBER_BITS: Record<string, number> = {
-  byte: 8,
-  short: 16,
-  integer: 32,
-  intEnum: 32,
-  float: 32,
-};
 
 /**
  * Does the shape need a schema constant of its own, or is the shared runtime scalar of its family
@@ -91,7 +82,7 @@ export function schemaReference(
 ): string {
   const shape = service.shapes.get(target);
   if (!shape) return file.use(SCHEMA_MODULE, "STRING"); // smithy.api#Unit
-  if (!needsOwnSchema(shape)) return file.use(SCHEMA_MODULE, sharedScalarName(shape));
+  if (!needsOwnSchema(shape)) return file.use(SCHEMA_MODULE, sharedScalarSchema(shape));
   return module ? file.use(module, schemaName(shape)) : schemaName(shape);
 }
 

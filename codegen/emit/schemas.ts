@@ -13,13 +13,13 @@ import {
   httpLocation,
   isBase64Header,
   isRequiredForClient,
+  numberBits,
   scalarFamily,
   timestampFormatOf,
 } from "../shape_index.ts";
 import { MODULES, propertyName, schemaName } from "./names.ts";
 import {
   needsOwnSchema,
-  NUMBER_BITS,
   scalarSchemaType,
   SCHEMA_MODULE,
   schemaReference,
@@ -62,7 +62,8 @@ function scalarFields(
   format: TimestampFormat,
 ): string[] {
   const fields = [`type: "${scalarSchemaType(shape)}"`];
-  if (NUMBER_BITS[shape.kind]) fields.push(`bits: ${NUMBER_BITS[shape.kind]}`);
+  const bits = numberBits(shape);
+  if (bits) fields.push(`bits: ${bits}`);
   if (constraints.length?.min !== undefined) fields.push(`minLength: ${constraints.length.min}`);
   if (constraints.length?.max !== undefined) fields.push(`maxLength: ${constraints.length.max}`);
   if (constraints.range?.min !== undefined) fields.push(`min: ${constraints.range.min}`);
