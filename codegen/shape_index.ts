@@ -115,6 +115,15 @@ export function httpLocation(member: Member): string | undefined {
   return undefined;
 }
 
+/**
+ * The shape of each value a header or query member carries: its target, or a list target's
+ * member (a list travels as repeated or comma-separated values).
+ */
+export function valueShape(service: Service, member: Member): Shape | undefined {
+  const target = service.shapes.get(member.target);
+  return target?.kind === "list" ? service.shapes.get(target.member.target) : target;
+}
+
 /** Is the member bound to a header (`@httpHeader` or `@httpPrefixHeaders`)? */
 export function isHeaderBound(member: Member): boolean {
   return member.http.header !== undefined || member.http.prefixHeaders !== undefined;

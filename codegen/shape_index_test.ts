@@ -14,6 +14,7 @@ import {
   scalarFamily,
   ShapeIndex,
   timestampFormatOf,
+  valueShape,
 } from "./shape_index.ts";
 
 const ns = "example";
@@ -55,8 +56,10 @@ function model() {
           Tree: member(id("Tree")),
           At: member(id("Stamp"), { "smithy.api#httpHeader": "x-at" }),
           Count: member("smithy.api#Integer", { "smithy.api#default": 0 }),
+          Stamps: member(id("Stamps"), { "smithy.api#httpHeader": "x-stamps" }),
         },
       },
+      [id("Stamps")]: { type: "list", member: member(id("Stamp")) },
       [id("Tree")]: {
         type: "structure",
         members: { Children: member(id("Trees")), Tags: member(id("Tags")) },
@@ -99,6 +102,7 @@ Deno.test("childMembers: structure members, a list's member, a map's key and val
     "Tree",
     "At",
     "Count",
+    "Stamps",
   ]);
   assert.deepEqual(childMembers(shape("Trees")).map((m) => m.target), [id("Tree")]);
   assert.deepEqual(childMembers(shape("Tags")).map((m) => m.name), ["key", "value"]);
@@ -168,6 +172,12 @@ Deno.test("httpLocation and isHeaderBound", () => {
   assert.equal(httpLocation(memberOf("PutInput", "Count")), undefined);
   assert.equal(isHeaderBound(memberOf("Missing", "Reason")), true);
   assert.equal(isHeaderBound(memberOf("PutInput", "Name")), false);
+});
+
+Deno.test("valueShape: the target, or a list target's member", () => {
+  assert.equal(valueShape(service, memberOf("PutInput", "At")), shape("Stamp"));
+  assert.equal(valueShape(service, memberOf("PutInput", "Stamps")), shape("Stamp"));
+  assert.equal(valueShape(service, memberOf("PutInput", "Tree")), shape("Tree"));
 });
 
 Deno.test("ShapeIndex: computed once per service; directions, errors, presence", () => {
