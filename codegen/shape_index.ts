@@ -137,6 +137,8 @@ export class ShapeIndex {
   readonly inputShapes: Set<string>;
   /** Shapes reachable from operation outputs and errors (operation and service errors). */
   readonly outputShapes: Set<string>;
+  /** Every shape, sorted by generated name: the order generated files list them in. */
+  readonly shapesByName: Shape[];
   /** Every error shape the service can answer with, sorted by name. */
   readonly errorShapes: StructureShape[];
 
@@ -155,9 +157,9 @@ export class ShapeIndex {
       [...ops.flatMap((op) => [op.output, ...op.errors]), ...service.errors],
       shapeOf,
     );
-    this.errorShapes = [...service.shapes.values()]
-      .filter((s): s is StructureShape => s.kind === "structure" && !!s.error)
-      .sort(byName);
+    this.shapesByName = [...service.shapes.values()].sort(byName);
+    this.errorShapes = this.shapesByName
+      .filter((s): s is StructureShape => s.kind === "structure" && !!s.error);
   }
 
   /**

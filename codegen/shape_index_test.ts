@@ -188,6 +188,9 @@ Deno.test("ShapeIndex: computed once per service; directions, errors, presence",
   assert.ok(!index.inputShapes.has(id("PutOutput")));
   assert.ok(index.outputShapes.has(id("Throttled")));
   assert.deepEqual(index.errorShapes.map((s) => s.name), ["Missing", "Throttled"]);
+  const names = index.shapesByName.map((s) => s.name);
+  assert.deepEqual(names, [...service.shapes.values()].map((s) => s.name).sort());
+  assert.ok(names.indexOf("Integer") < names.indexOf("Missing"));
   // Defaults make output members always present, never input members.
   assert.equal(index.isAlwaysPresent(memberOf("PutOutput", "Count"), structure("PutOutput")), true);
   assert.equal(index.isAlwaysPresent(memberOf("PutInput", "Count"), structure("PutInput")), false);
