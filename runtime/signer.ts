@@ -10,6 +10,7 @@
  * @module
  */
 
+import { encodeLabel, encodeQuery } from "./serde.ts";
 import { hmacSha256, sha256 } from "./sha256.ts";
 
 /** AWS credentials; the secret never leaves this process except as a signature. */
@@ -76,13 +77,6 @@ export class SigningKeyCache {
 const UNSIGNED =
   /^(authorization|content-type|content-length|user-agent|presigned-expires|expect|x-amzn-trace-id|range|connection)$/;
 
-/** RFC 3986 encoding: `encodeURIComponent` plus `!'()*`. */
-const encode = (text: string) =>
-  encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase(),
-  );
-
 /**
  * Adds `x-amz-date`, `x-amz-security-token` (with a session token) and `authorization` to a
  * copy of `params.headers` and returns the signed headers.
@@ -96,10 +90,10 @@ export function signHeaders(params: SigningParams): Record<string, string> {
   const signed = ["host", ...Object.keys(headers).filter((name) => !UNSIGNED.test(name))].sort();
   const scope = `${datetime.slice(0, 8)}/${region}/${service}/aws4_request`;
   // Non-S3 services sign the path percent-encoded once more, with repeated slashes collapsed.
-  const path = encode(url.pathname.replace(/\/+/g, "/")).replace(/%2F/g, "/");
+  const path = encodeLabel(url.pathname.replace(/\/+/g, "/"), true);
   const query = [...url.searchParams]
     .filter(([key]) => key)
-    .map(([key, value]) => [encode(key), encode(value)])
+    .map(([key, value]) => [encodeQuery(key), encodeQuery(value)])
     .sort(([k1, v1], [k2, v2]) => k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0)
     .map((pair) => pair.join("="))
     .join("&");
