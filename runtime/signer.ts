@@ -1,8 +1,9 @@
 /**
  * AWS Signature Version 4 for the requests this runtime sends: header-signed (no presigned
  * URLs), payload hashed, service and Region given (never guessed from the host), one signing
- * key per client, synchronous (runtime/sha256.ts says why). Canonicalisation follows aws4fetch 1.0.20 for non-S3 services, and
- * signer_test.ts checks that both produce the same `Authorization` header.
+ * key per client, synchronous (runtime/sha256.ts says why). Canonicalisation follows aws4fetch
+ * 1.0.20 for non-S3 services; signer_test.ts checks that both produce the same `Authorization`
+ * header, and that the emulator's `@smithy/signature-v4` verifier accepts it.
  *
  * Rules: AWS Signature Version 4, "Create a canonical request", "Create a string to sign",
  * "Calculate the signature" (AWS IAM User Guide).
@@ -116,7 +117,11 @@ export function signHeaders(params: SigningParams): Record<string, string> {
   return headers;
 }
 
-/** Signs a request and returns it ready to hand to `fetch`. */
+/**
+ * Signs a request and returns it ready to hand to `fetch`.
+ *
+ * @throws {TypeError} `params.url` is not an absolute URL, or `Request` refuses the parts
+ */
 export function signRequest(params: SigningParams, signal?: AbortSignal): Request {
   return new Request(params.url, {
     method: params.method,
