@@ -306,10 +306,14 @@ const heapTable = table([
   ]),
 ]);
 const method = `Per call: ${int(WARMUP)} warm-up calls, then ${int(CALLS)} timed ` +
-  `\`startCopyJob\` calls in ${ROUNDS} rounds (median round) through each target's public ` +
+  `\`startCopyJob\` calls in ${ROUNDS} round${
+    ROUNDS === 1 ? "" : "s"
+  } (median round) through each target's public ` +
   `function, bundled and minified like a Worker, to an in-process \`fetch\` stub; warm: one ` +
   `client for every call, fresh: a new client per call. Cold start: median of ${COLD} fresh ` +
-  `processes. Heap: after forced collections, relative to before the import. Ratios divide ` +
+  `process${
+    COLD === 1 ? "" : "es"
+  }. Heap: after forced collections, relative to before the import. Ratios divide ` +
   `backup-edge by aws4fetch: for calls/s higher is better, for ms and bytes lower is better.`;
 const report = [
   `Measured by \`deno task bench\` on ${results.machine}; ${seconds.toFixed(0)} s.`,
