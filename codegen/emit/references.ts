@@ -31,12 +31,27 @@ const TYPESCRIPT_TYPES: Record<ScalarFamily, string> = {
   document: "unknown",
 };
 
-/** The TypeScript type of a member's target, as written where the member is used. */
-export function typeRef(service: Service, target: string): string {
-  const shape = service.shapes.get(target);
+/**
+ * The TypeScript type of a member's target, as written in types.ts and errors.ts: a named type's
+ * name, or an inline primitive. Undefined or `smithy.api#Unit` is `Record<string, never>`.
+ */
+export function typeRef(service: Service, target: string | undefined): string {
+  const shape = target === undefined ? undefined : service.shapes.get(target);
   if (!shape) return "Record<string, never>"; // smithy.api#Unit
   if (isNamedType(shape)) return shape.name;
   return TYPESCRIPT_TYPES[scalarFamily(shape)!];
+}
+
+/** The TypeScript type of `target` from another generated file: {@linkcode typeRef}, imported. */
+export function typeReference(
+  file: SourceFile,
+  service: Service,
+  target: string | undefined,
+): string {
+  const shape = target === undefined ? undefined : service.shapes.get(target);
+  return shape && isNamedType(shape)
+    ? file.useType(MODULES.types, shape.name)
+    : typeRef(service, target);
 }
 
 /** The runtime schema type of a scalar or enum (`string`, `integer`, …). */

@@ -7,7 +7,6 @@
  */
 
 import type { Constraints, Member, Service, Shape, TimestampFormat } from "../ir.ts";
-import { byName } from "../order.ts";
 import {
   childMembers,
   httpLocation,
@@ -15,6 +14,7 @@ import {
   isRequiredForClient,
   numberBits,
   scalarFamily,
+  ShapeIndex,
   timestampFormatOf,
 } from "../shape_index.ts";
 import { MODULES, propertyName, schemaName } from "./names.ts";
@@ -167,7 +167,7 @@ export function emitSchemas(service: Service): string {
     }
   };
 
-  for (const shape of [...service.shapes.values()].sort(byName)) {
+  for (const shape of ShapeIndex.of(service).shapesByName) {
     if (needsOwnSchema(shape)) define(shape);
   }
   return file.toString();
