@@ -361,7 +361,7 @@ export function mutationsOf(random: Random, site: Site): Mutation[] {
         add("dot-dot label", "..");
         add("empty label", "");
       }
-      if (member?.http === "header" && !member.base64) {
+      if (member?.http === "header" && member.check) {
         add("header with CR/LF", `${text}\r\nx-injected: 1`);
       }
       break;
