@@ -4,6 +4,7 @@
 
 import {
   BOOLEAN,
+  checkLabel,
   INTEGER,
   type ListSchema,
   LONG,
@@ -80,7 +81,12 @@ export const BackupVaultNameSchema: ScalarSchema = {
 export const AssociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     MpaApprovalTeamArn: { schema: STRING, required: true },
     RequesterComment: { schema: STRING },
   },
@@ -428,7 +434,7 @@ export const CalculatedLifecycleSchema: StructureSchema = {
 export const CancelLegalHoldInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    LegalHoldId: { schema: STRING, required: true, http: "label" },
+    LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
     CancelDescription: { schema: STRING, required: true, http: "query" },
     RetainRecordInDays: { schema: LONG, http: "query" },
   },
@@ -569,7 +575,7 @@ export const CreateBackupPlanOutputSchema: StructureSchema = {
 export const CreateBackupSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
     BackupSelection: { schema: BackupSelectionSchema, required: true },
     CreatorRequestId: { schema: STRING },
   },
@@ -589,7 +595,12 @@ export const CreateBackupSelectionOutputSchema: StructureSchema = {
 export const CreateBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     BackupVaultTags: { schema: TagsSchema },
     EncryptionKeyArn: { schema: STRING },
     CreatorRequestId: { schema: STRING },
@@ -711,7 +722,12 @@ export const CreateLegalHoldOutputSchema: StructureSchema = {
 export const CreateLogicallyAirGappedBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     BackupVaultTags: { schema: TagsSchema },
     CreatorRequestId: { schema: STRING },
     MinRetentionDays: { schema: LONG, required: true },
@@ -914,7 +930,7 @@ export const CreateRestoreTestingSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
     CreatorRequestId: { schema: STRING },
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
     RestoreTestingSelection: { schema: RestoreTestingSelectionForCreateSchema, required: true },
   },
 };
@@ -934,7 +950,7 @@ export const CreateRestoreTestingSelectionOutputSchema: StructureSchema = {
 export const DeleteBackupPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -953,8 +969,8 @@ export const DeleteBackupPlanOutputSchema: StructureSchema = {
 export const DeleteBackupSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
-    SelectionId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
+    SelectionId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -962,7 +978,12 @@ export const DeleteBackupSelectionInputSchema: StructureSchema = {
 export const DeleteBackupVaultAccessPolicyInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -970,7 +991,7 @@ export const DeleteBackupVaultAccessPolicyInputSchema: StructureSchema = {
 export const DeleteBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -978,7 +999,12 @@ export const DeleteBackupVaultInputSchema: StructureSchema = {
 export const DeleteBackupVaultLockConfigurationInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -986,7 +1012,12 @@ export const DeleteBackupVaultLockConfigurationInputSchema: StructureSchema = {
 export const DeleteBackupVaultNotificationsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -994,7 +1025,12 @@ export const DeleteBackupVaultNotificationsInputSchema: StructureSchema = {
 export const DeleteFrameworkInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    FrameworkName: { schema: FrameworkNameSchema, required: true, http: "label" },
+    FrameworkName: {
+      schema: FrameworkNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1002,8 +1038,13 @@ export const DeleteFrameworkInputSchema: StructureSchema = {
 export const DeleteRecoveryPointInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1011,7 +1052,12 @@ export const DeleteRecoveryPointInputSchema: StructureSchema = {
 export const DeleteReportPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ReportPlanName: { schema: ReportPlanNameSchema, required: true, http: "label" },
+    ReportPlanName: {
+      schema: ReportPlanNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1019,7 +1065,7 @@ export const DeleteReportPlanInputSchema: StructureSchema = {
 export const DeleteRestoreTestingPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1027,8 +1073,13 @@ export const DeleteRestoreTestingPlanInputSchema: StructureSchema = {
 export const DeleteRestoreTestingSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
-    RestoreTestingSelectionName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
+    RestoreTestingSelectionName: {
+      schema: STRING,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1047,7 +1098,7 @@ export const DependencyFailureExceptionSchema: StructureSchema = {
 export const DescribeBackupJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupJobId: { schema: STRING, required: true, http: "label" },
+    BackupJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1089,7 +1140,7 @@ export const DescribeBackupJobOutputSchema: StructureSchema = {
 export const DescribeBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: { schema: STRING, required: true, http: "label", check: checkLabel },
     BackupVaultAccountId: { schema: STRING, http: "query" },
   },
 };
@@ -1133,7 +1184,7 @@ export const DescribeBackupVaultOutputSchema: StructureSchema = {
 export const DescribeCopyJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    CopyJobId: { schema: STRING, required: true, http: "label" },
+    CopyJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1149,7 +1200,12 @@ export const DescribeCopyJobOutputSchema: StructureSchema = {
 export const DescribeFrameworkInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    FrameworkName: { schema: FrameworkNameSchema, required: true, http: "label" },
+    FrameworkName: {
+      schema: FrameworkNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1190,7 +1246,7 @@ export const DescribeGlobalSettingsOutputSchema: StructureSchema = {
 export const DescribeProtectedResourceInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1214,8 +1270,13 @@ export const DescribeProtectedResourceOutputSchema: StructureSchema = {
 export const DescribeRecoveryPointInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
   },
 };
@@ -1287,7 +1348,7 @@ export const DescribeRegionSettingsOutputSchema: StructureSchema = {
 export const DescribeReportJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ReportJobId: { schema: STRING, required: true, http: "label" },
+    ReportJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1327,7 +1388,12 @@ export const DescribeReportJobOutputSchema: StructureSchema = {
 export const DescribeReportPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ReportPlanName: { schema: ReportPlanNameSchema, required: true, http: "label" },
+    ReportPlanName: {
+      schema: ReportPlanNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1359,7 +1425,7 @@ export const DescribeReportPlanOutputSchema: StructureSchema = {
 export const DescribeRestoreJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreJobId: { schema: STRING, required: true, http: "label" },
+    RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1401,7 +1467,12 @@ export const DescribeRestoreJobOutputSchema: StructureSchema = {
 export const DisassociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     RequesterComment: { schema: STRING },
   },
 };
@@ -1410,8 +1481,13 @@ export const DisassociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema 
 export const DisassociateRecoveryPointFromParentInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1419,8 +1495,13 @@ export const DisassociateRecoveryPointFromParentInputSchema: StructureSchema = {
 export const DisassociateRecoveryPointInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1428,7 +1509,7 @@ export const DisassociateRecoveryPointInputSchema: StructureSchema = {
 export const ExportBackupPlanTemplateInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1476,7 +1557,7 @@ export const GetBackupPlanFromJSONOutputSchema: StructureSchema = {
 export const GetBackupPlanFromTemplateInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanTemplateId: { schema: STRING, required: true, http: "label" },
+    BackupPlanTemplateId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1492,7 +1573,7 @@ export const GetBackupPlanFromTemplateOutputSchema: StructureSchema = {
 export const GetBackupPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
     VersionId: { schema: STRING, http: "query" },
   },
 };
@@ -1517,8 +1598,8 @@ export const GetBackupPlanOutputSchema: StructureSchema = {
 export const GetBackupSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
-    SelectionId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
+    SelectionId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1538,7 +1619,12 @@ export const GetBackupSelectionOutputSchema: StructureSchema = {
 export const GetBackupVaultAccessPolicyInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1556,7 +1642,12 @@ export const GetBackupVaultAccessPolicyOutputSchema: StructureSchema = {
 export const GetBackupVaultNotificationsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1575,7 +1666,7 @@ export const GetBackupVaultNotificationsOutputSchema: StructureSchema = {
 export const GetLegalHoldInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    LegalHoldId: { schema: STRING, required: true, http: "label" },
+    LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1600,8 +1691,13 @@ export const GetLegalHoldOutputSchema: StructureSchema = {
 export const GetRecoveryPointIndexDetailsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1625,8 +1721,13 @@ export const GetRecoveryPointIndexDetailsOutputSchema: StructureSchema = {
 export const GetRecoveryPointRestoreMetadataInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
   },
 };
@@ -1649,7 +1750,7 @@ export const GetRecoveryPointRestoreMetadataOutputSchema: StructureSchema = {
 export const GetRestoreJobMetadataInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreJobId: { schema: STRING, required: true, http: "label" },
+    RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1684,7 +1785,7 @@ export const GetRestoreTestingInferredMetadataOutputSchema: StructureSchema = {
 export const GetRestoreTestingPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1717,8 +1818,13 @@ export const GetRestoreTestingPlanOutputSchema: StructureSchema = {
 export const GetRestoreTestingSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
-    RestoreTestingSelectionName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
+    RestoreTestingSelectionName: {
+      schema: STRING,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1928,7 +2034,7 @@ export const ListBackupPlanTemplatesOutputSchema: StructureSchema = {
 export const ListBackupPlanVersionsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
   },
@@ -1966,7 +2072,7 @@ export const ListBackupPlansOutputSchema: StructureSchema = {
 export const ListBackupSelectionsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
   },
@@ -2125,7 +2231,12 @@ export const ListLegalHoldsOutputSchema: StructureSchema = {
 export const ListProtectedResourcesByBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
@@ -2182,7 +2293,12 @@ export const ListProtectedResourcesOutputSchema: StructureSchema = {
 export const ListRecoveryPointsByBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
@@ -2247,7 +2363,7 @@ export const ListRecoveryPointsByBackupVaultOutputSchema: StructureSchema = {
 export const ListRecoveryPointsByLegalHoldInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    LegalHoldId: { schema: STRING, required: true, http: "label" },
+    LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
   },
@@ -2283,7 +2399,7 @@ export const ListRecoveryPointsByLegalHoldOutputSchema: StructureSchema = {
 export const ListRecoveryPointsByResourceInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
     ManagedByAWSBackupOnly: { schema: BOOLEAN, default: false, http: "query" },
@@ -2375,7 +2491,12 @@ export const ListReportPlansOutputSchema: StructureSchema = {
 export const ListRestoreAccessBackupVaultsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
   },
@@ -2455,7 +2576,7 @@ export const ListRestoreJobSummariesOutputSchema: StructureSchema = {
 export const ListRestoreJobsByProtectedResourceInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     ByStatus: { schema: STRING, http: "query" },
     ByRecoveryPointCreationDateAfter: { schema: TIMESTAMP, http: "query" },
     ByRecoveryPointCreationDateBefore: { schema: TIMESTAMP, http: "query" },
@@ -2592,7 +2713,7 @@ export const ListRestoreTestingSelectionsInputSchema: StructureSchema = {
   members: {
     MaxResults: { schema: ListRestoreTestingSelectionsInputMaxResultsIntegerSchema, http: "query" },
     NextToken: { schema: STRING, http: "query" },
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -2628,7 +2749,7 @@ export const ListRestoreTestingSelectionsOutputSchema: StructureSchema = {
 export const ListTagsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
   },
@@ -2658,7 +2779,12 @@ export const MissingParameterValueExceptionSchema: StructureSchema = {
 export const PutBackupVaultAccessPolicyInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     Policy: { schema: STRING },
   },
 };
@@ -2667,7 +2793,12 @@ export const PutBackupVaultAccessPolicyInputSchema: StructureSchema = {
 export const PutBackupVaultLockConfigurationInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     MinRetentionDays: { schema: LONG },
     MaxRetentionDays: { schema: LONG },
     ChangeableForDays: { schema: LONG },
@@ -2678,7 +2809,12 @@ export const PutBackupVaultLockConfigurationInputSchema: StructureSchema = {
 export const PutBackupVaultNotificationsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     SNSTopicArn: { schema: STRING, required: true },
     BackupVaultEvents: { schema: BackupVaultEventsSchema, required: true },
   },
@@ -2688,7 +2824,7 @@ export const PutBackupVaultNotificationsInputSchema: StructureSchema = {
 export const PutRestoreValidationResultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreJobId: { schema: STRING, required: true, http: "label" },
+    RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
     ValidationStatus: { schema: STRING, required: true },
     ValidationStatusMessage: { schema: STRING },
   },
@@ -2732,8 +2868,18 @@ export const RestoreTestingSelectionForUpdateSchema: StructureSchema = {
 export const RevokeRestoreAccessBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RestoreAccessBackupVaultArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RestoreAccessBackupVaultArn: {
+      schema: STRING,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     RequesterComment: { schema: STRING, http: "query" },
   },
 };
@@ -2804,7 +2950,12 @@ export const StartCopyJobOutputSchema: StructureSchema = {
 export const StartReportJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ReportPlanName: { schema: ReportPlanNameSchema, required: true, http: "label" },
+    ReportPlanName: {
+      schema: ReportPlanNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     IdempotencyToken: { schema: STRING },
   },
 };
@@ -2842,7 +2993,7 @@ export const StartRestoreJobOutputSchema: StructureSchema = {
 export const StopBackupJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupJobId: { schema: STRING, required: true, http: "label" },
+    BackupJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -2853,7 +3004,7 @@ export const TagKeyListSchema: ListSchema = { type: "list", member: STRING };
 export const TagResourceInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     Tags: { schema: TagsSchema, required: true },
   },
 };
@@ -2862,7 +3013,7 @@ export const TagResourceInputSchema: StructureSchema = {
 export const UntagResourceInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     TagKeyList: { schema: TagKeyListSchema, required: true },
   },
 };
@@ -2871,7 +3022,7 @@ export const UntagResourceInputSchema: StructureSchema = {
 export const UpdateBackupPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
     BackupPlan: { schema: BackupPlanInputSchema, required: true },
   },
 };
@@ -2892,7 +3043,12 @@ export const UpdateBackupPlanOutputSchema: StructureSchema = {
 export const UpdateFrameworkInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    FrameworkName: { schema: FrameworkNameSchema, required: true, http: "label" },
+    FrameworkName: {
+      schema: FrameworkNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     FrameworkDescription: { schema: FrameworkDescriptionSchema },
     FrameworkControls: { schema: FrameworkControlsSchema },
     IdempotencyToken: { schema: STRING },
@@ -2921,8 +3077,13 @@ export const UpdateGlobalSettingsInputSchema: StructureSchema = {
 export const UpdateRecoveryPointIndexSettingsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     IamRoleArn: { schema: STRING },
     Index: { schema: STRING, required: true },
   },
@@ -2943,8 +3104,13 @@ export const UpdateRecoveryPointIndexSettingsOutputSchema: StructureSchema = {
 export const UpdateRecoveryPointLifecycleInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     Lifecycle: { schema: LifecycleSchema },
   },
 };
@@ -2973,7 +3139,12 @@ export const UpdateRegionSettingsInputSchema: StructureSchema = {
 export const UpdateReportPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ReportPlanName: { schema: ReportPlanNameSchema, required: true, http: "label" },
+    ReportPlanName: {
+      schema: ReportPlanNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     ReportPlanDescription: { schema: ReportPlanDescriptionSchema },
     ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema },
     ReportSetting: { schema: ReportSettingSchema },
@@ -2996,7 +3167,7 @@ export const UpdateRestoreTestingPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
     RestoreTestingPlan: { schema: RestoreTestingPlanForUpdateSchema, required: true },
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -3015,9 +3186,14 @@ export const UpdateRestoreTestingPlanOutputSchema: StructureSchema = {
 export const UpdateRestoreTestingSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
     RestoreTestingSelection: { schema: RestoreTestingSelectionForUpdateSchema, required: true },
-    RestoreTestingSelectionName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingSelectionName: {
+      schema: STRING,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 

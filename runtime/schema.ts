@@ -83,8 +83,12 @@ export interface MemberSchema {
   http?: HttpLocation;
   /** `@hostLabel`: also part of the host name, so it must be a valid host label. */
   hostLabel?: true;
-  /** A header value sent base64-encoded (a JSON `@mediaType` string): any text may travel. */
-  base64?: true;
+  /**
+   * Rules the member's HTTP binding adds: {@linkcode checkLabel}, {@linkcode checkHeader} or
+   * {@linkcode checkPrefixHeaders}. Like codecs they travel with the schema, so a bundle holds
+   * only the rules its operations use. (A JSON `@mediaType` header travels base64 and has none.)
+   */
+  check?: (value: unknown, path: string, issues: ValidationIssue[]) => void;
 }
 
 /** A structure or union. */
@@ -318,7 +322,10 @@ export function validate(
         }
         set++;
         validate(member.schema, v, memberPath, issues, depth + 1);
-        if (member.http || member.hostLabel) checkBinding(member, v, memberPath, issues);
+        member.check?.(v, memberPath, issues);
+        if (member.hostLabel && typeof v === "string" && !HOST_LABEL.test(v)) {
+          issues.push({ path: memberPath, message: "must be a valid host label" });
+        }
       }
       if (s.type === "union" && set !== 1) fail("must have exactly one member set");
     }
@@ -352,43 +359,46 @@ function wellFormed(s: string, fail: (message: string) => void): boolean {
 }
 
 /**
- * The rules a member's HTTP binding adds to its value; values of the wrong type were reported
- * already and are skipped here.
+ * A URI label's rules: not empty, and neither `.` nor `..` nor holding such a path segment
+ * (URL parsing resolves those, even percent-encoded, and the request would go to another
+ * resource; a greedy label's value may hold `/`, so each segment is checked). Values of the
+ * wrong type were reported already and are skipped.
  */
-function checkBinding(member: MemberSchema, v: unknown, path: string, issues: ValidationIssue[]) {
-  const fail = (message: string) => void issues.push({ path, message });
-  if (member.hostLabel && typeof v === "string" && !HOST_LABEL.test(v)) {
-    fail("must be a valid host label");
+export function checkLabel(v: unknown, path: string, issues: ValidationIssue[]): void {
+  if (v === "") issues.push({ path, message: "must not be empty (it is part of the URI)" });
+  else if (typeof v === "string" && v.split("/").some((segment) => DOT_SEGMENT.test(segment))) {
+    issues.push({
+      path,
+      message: `must not be "." or ".." or hold such a path segment (it is part of the URI)`,
+    });
   }
-  switch (member.http) {
-    case "label":
-      if (v === "") fail("must not be empty (it is part of the URI)");
-      // URL parsing resolves `.` and `..` segments (even percent-encoded): the request would
-      // go to another resource. A greedy label's value may hold `/`, so check each segment.
-      else if (typeof v === "string" && v.split("/").some((segment) => DOT_SEGMENT.test(segment))) {
-        fail(`must not be "." or ".." or hold such a path segment (it is part of the URI)`);
-      }
-      return;
-    case "header":
-      if (member.base64) return;
-      for (const item of Array.isArray(v) ? v : [v]) {
-        if (typeof item === "string" && !HEADER_VALUE.test(item)) {
-          return fail(
-            "must be visible ASCII, spaces and tabs, without leading or trailing white space " +
-              "(it is an HTTP header value)",
-          );
-        }
-      }
-      return;
-    case "prefixHeaders":
-      if (!isPlainObject(v)) return;
-      for (const key of Object.keys(v)) {
-        const itemPath = `${path}[${JSON.stringify(key)}]`;
-        if (!HEADER_NAME.test(key)) {
-          issues.push({ path: itemPath, message: "key must be an HTTP header name token" });
-        }
-        checkBinding({ ...member, http: "header" }, v[key], itemPath, issues);
-      }
+}
+
+/**
+ * A header value's rules (each item of a list): visible ASCII, inner spaces and tabs, no
+ * surrounding white space; `Headers` would reject or trim anything else.
+ */
+export function checkHeader(v: unknown, path: string, issues: ValidationIssue[]): void {
+  for (const item of Array.isArray(v) ? v : [v]) {
+    if (typeof item === "string" && !HEADER_VALUE.test(item)) {
+      return void issues.push({
+        path,
+        message: "must be visible ASCII, spaces and tabs, without leading or trailing white " +
+          "space (it is an HTTP header value)",
+      });
+    }
+  }
+}
+
+/** A `@httpPrefixHeaders` map's rules: keys are header-name tokens, values header values. */
+export function checkPrefixHeaders(v: unknown, path: string, issues: ValidationIssue[]): void {
+  if (!isPlainObject(v)) return;
+  for (const key of Object.keys(v)) {
+    const itemPath = `${path}[${JSON.stringify(key)}]`;
+    if (!HEADER_NAME.test(key)) {
+      issues.push({ path: itemPath, message: "key must be an HTTP header name token" });
+    }
+    checkHeader(v[key], itemPath, issues);
   }
 }
 

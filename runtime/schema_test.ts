@@ -7,6 +7,9 @@ import assert from "node:assert/strict";
 import type { ValidationIssue } from "./errors.ts";
 import {
   BYTE,
+  checkHeader,
+  checkLabel,
+  checkPrefixHeaders,
   DOCUMENT,
   DOUBLE,
   FLOAT,
@@ -74,8 +77,11 @@ Deno.test("timestamps: valid Dates in the years 0 to 9999", () => {
   }
 });
 
-const bound = (http: "label" | "header" | "prefixHeaders", schema: Schema = STRING) =>
-  ({ type: "structure", members: { M: { schema, http } } }) as StructureSchema;
+const CHECKS = { label: checkLabel, header: checkHeader, prefixHeaders: checkPrefixHeaders };
+const bound = (http: keyof typeof CHECKS, schema: Schema = STRING): StructureSchema => ({
+  type: "structure",
+  members: { M: { schema, http, check: CHECKS[http] } },
+});
 
 Deno.test("labels: no `.` or `..` segment, also inside a greedy label's value", () => {
   const label = bound("label");
@@ -100,10 +106,10 @@ Deno.test("headers: visible ASCII, inner spaces and tabs, no surrounding white s
   for (const good of ["", "a", "a b\tc", '"quoted, comma"', "~!#"]) {
     assert.deepEqual(messages(header, { M: good }), [], good);
   }
-  // A JSON @mediaType header travels base64-encoded: any text may go.
+  // A JSON @mediaType header travels base64-encoded: no check, any text may go.
   const base64: StructureSchema = {
     type: "structure",
-    members: { M: { schema: STRING, http: "header", base64: true } },
+    members: { M: { schema: STRING, http: "header" } },
   };
   assert.deepEqual(messages(base64, { M: ' {\n  "é": 1\n} ' }), []);
   const prefix = bound("prefixHeaders", { type: "map", value: STRING });

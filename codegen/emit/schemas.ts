@@ -112,9 +112,8 @@ export function emitSchemas(service: Service): string {
     const http = httpLocation(member);
     if (http) fields.push(`http: "${http}"`);
     if (member.http.hostLabel) fields.push("hostLabel: true");
-    if (member.http.header !== undefined && isBase64Header(service.shapes.get(member.target))) {
-      fields.push("base64: true");
-    }
+    const check = bindingCheck(service, member);
+    if (check) fields.push(`check: ${file.use(SCHEMA_MODULE, check)}`);
     return `{ ${fields.join(", ")} }`;
   };
 
@@ -171,6 +170,19 @@ export function emitSchemas(service: Service): string {
     if (needsOwnSchema(shape)) define(shape);
   }
   return file.toString();
+}
+
+/**
+ * The runtime function that checks the rules a member's HTTP binding adds, if any (a JSON
+ * `@mediaType` header travels base64, so any text may go).
+ */
+function bindingCheck(service: Service, member: Member): string | undefined {
+  if (member.http.label) return "checkLabel";
+  if (member.http.prefixHeaders !== undefined) return "checkPrefixHeaders";
+  if (member.http.header !== undefined && !isBase64Header(service.shapes.get(member.target))) {
+    return "checkHeader";
+  }
+  return undefined;
 }
 
 function schemaTypeName(shape: Shape): string {

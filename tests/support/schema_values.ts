@@ -51,7 +51,9 @@ const ALPHABET = [
   "\u00a0",
   "\ud83d\ude80",
 ];
-const HEADER_ALPHABET = ALPHABET.filter((c) => /^[\x21-\x7e]$/.test(c));
+/** Header text: visible ASCII without `,` and `"` (which list items would quote). */
+const HEADER_ALPHABET = ALPHABET.filter((c) => /^[\x21-\x7e]$/.test(c) && !/[,"]/.test(c));
+const HOST_LABEL_ALPHABET = [..."abcdefghijklmnopqrstuvwxyz0123456789-"];
 
 /** Sets an own property, also `__proto__`, as `JSON.parse` would. */
 export function put(object: Record<string, unknown>, key: string, value: unknown): void {
@@ -72,6 +74,8 @@ export interface Site {
   schema: Resolved;
   /** The member this value is, when it is a structure member. */
   member?: MemberSchema;
+  /** The member whose HTTP binding applies: the value's own, or that of its list or map. */
+  binding?: MemberSchema;
   value: unknown;
 }
 
@@ -101,7 +105,7 @@ export function validValue(
   function make(): unknown {
     switch (s.type) {
       case "string":
-        return validString(random, s, at.member);
+        return validString(random, s, at.member ?? at.binding);
       case "integer": {
         const limit = s.bits ? 2 ** (s.bits - 1) : 2 ** 53;
         const lo = Math.max(s.min ?? -Infinity, -limit + (s.bits ? 0 : 1));
@@ -118,15 +122,18 @@ export function validValue(
       }
       case "boolean":
         return random.chance(0.5);
-      case "timestamp":
-        // Millisecond precision, from 1970 to 2100.
-        return new Date(random.int(0, 4102444800) * 1000 + random.int(0, 999));
+      case "timestamp": {
+        // From 1970 to 2100, to the millisecond; HTTP dates (IMF-fixdate) carry whole seconds.
+        const ms = s.write?.name === "toHttpDate" ? 0 : random.int(0, 999);
+        return new Date(random.int(0, 4102444800) * 1000 + ms);
+      }
       case "blob": {
         const n = random.int(s.minLength ?? 0, Math.min(s.maxLength ?? 40, 40));
         return Uint8Array.from({ length: n }, () => random.int(0, 255));
       }
       case "document":
-        return randomDocument(random, 3);
+        // Not null: a null item of a list or map that is not @sparse is an absent one.
+        return randomDocument(random, 3) ?? {};
       case "list":
         return Array.from(
           { length: count(s) },
@@ -134,6 +141,7 @@ export function validValue(
             validValue(random, s.member, sites, options, {
               path: `${at.path}[${i}]`,
               keys: [...at.keys, i],
+              binding: at.member ?? at.binding,
             }, depth + 1),
         );
       case "map": {
@@ -142,6 +150,8 @@ export function validValue(
         for (let tries = 0; Object.keys(out).length < wanted && tries < wanted * 5; tries++) {
           const key = s.key
             ? validString(random, resolve(s.key) as ScalarSchema)
+            : at.member?.http === "prefixHeaders"
+            ? randomText(random, random.int(1, 8), HOST_LABEL_ALPHABET)
             : random.chance(0.1)
             ? "__proto__"
             : randomText(random, random.int(1, 8));
@@ -152,6 +162,7 @@ export function validValue(
             validValue(random, s.value, sites, options, {
               path: `${at.path}[${JSON.stringify(key)}]`,
               keys: [...at.keys, key],
+              binding: at.member ?? at.binding,
             }, depth + 1),
           );
         }
@@ -197,7 +208,11 @@ const codePoints = (s: string) => [...s].length;
 
 /** A string that passes the schema and the member's binding, or undefined if none was found. */
 function validString(random: Random, s: ScalarSchema, member?: MemberSchema): string | undefined {
-  const alphabet = member?.http === "header" ? HEADER_ALPHABET : ALPHABET;
+  const alphabet = member?.hostLabel
+    ? HOST_LABEL_ALPHABET
+    : member?.http === "header" || member?.http === "prefixHeaders"
+    ? HEADER_ALPHABET
+    : ALPHABET;
   const min = s.minLength ?? 0;
   const max = s.maxLength ?? (random.chance(0.01) ? 100_000 : 12);
   for (let tries = 0; tries < 50; tries++) {
@@ -212,7 +227,7 @@ function validString(random: Random, s: ScalarSchema, member?: MemberSchema): st
     if (n < min || n > max || (s.pattern && !s.pattern.test(text))) continue;
     if (member?.http === "label" && (text === "" || /(^|\/)\.\.?(\/|$)/.test(text))) continue;
     if (member?.hostLabel && !/^[a-z\d]([a-z\d-]{0,61}[a-z\d])?$/i.test(text)) continue;
-    if (member?.http === "header" && /^\s|\s$/.test(text)) continue;
+    if (/header/i.test(member?.http ?? "") && /^\s|\s$/.test(text)) continue;
     return text;
   }
   return undefined;
@@ -346,7 +361,9 @@ export function mutationsOf(random: Random, site: Site): Mutation[] {
         add("dot-dot label", "..");
         add("empty label", "");
       }
-      if (member?.http === "header") add("header with CR/LF", `${text}\r\nx-injected: 1`);
+      if (member?.http === "header" && member.check) {
+        add("header with CR/LF", `${text}\r\nx-injected: 1`);
+      }
       break;
     }
     case "integer":
