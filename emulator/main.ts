@@ -2,7 +2,8 @@
  * Runs the AWS Backup emulator standalone until SIGINT (Ctrl-C):
  *
  * ```sh
- * deno run --allow-net=127.0.0.1 emulator/main.ts [--port N] [--job-duration-ms N]
+ * deno run --allow-net=127.0.0.1 --allow-read emulator/main.ts [--port N] [--job-duration-ms N] \
+ *   [--max-concurrent-jobs N] [--seed FILE]
  * ```
  *
  * @module
@@ -10,6 +11,7 @@
 
 import {
   DEFAULT_JOB_DURATION_MS,
+  DEFAULT_MAX_CONCURRENT_JOBS,
   DEFAULT_VAULT_NAME,
   DEMO_ACCESS_KEY_ID,
   DEMO_IAM_ROLE_ARN,
@@ -17,6 +19,8 @@ import {
   DR_VAULT_NAME,
   DR_VAULT_WEST_ARN,
   type Emulator,
+  type EmulatorSeed,
+  loadSeedFile,
   RECOVERY_POINT_FAILING_ARN,
   RECOVERY_POINT_OK_ARN,
   RECOVERY_POINT_PARTIAL_ARN,
@@ -24,26 +28,40 @@ import {
   startEmulator,
 } from "./mod.ts";
 
-const USAGE = `Usage: emulator/main.ts [--port N] [--job-duration-ms N]
+const USAGE = `Usage: emulator/main.ts [--port N] [--job-duration-ms N] [--max-concurrent-jobs N]
+  [--seed FILE]
 
-  --port N             port on 127.0.0.1 to listen on (default: a free one)
-  --job-duration-ms N  time for a copy job to finish (default: ${DEFAULT_JOB_DURATION_MS})`;
+  --port N                 port on 127.0.0.1 to listen on (default: a free one)
+  --job-duration-ms N      time for a copy job to finish (default: ${DEFAULT_JOB_DURATION_MS})
+  --max-concurrent-jobs N  copy jobs in progress before LimitExceededException (default: ${DEFAULT_MAX_CONCURRENT_JOBS})
+  --seed FILE              vaults and recovery points from a JSON file (see emulator/seed.ts)`;
 
 /** Command-line options. */
 interface CliOptions {
   port: number;
   jobDurationMs: number;
+  maxConcurrentJobs: number;
+  seed?: string;
 }
 
 function parseArgs(args: string[]): CliOptions | string {
-  const options: CliOptions = { port: 0, jobDurationMs: DEFAULT_JOB_DURATION_MS };
+  const options: CliOptions = {
+    port: 0,
+    jobDurationMs: DEFAULT_JOB_DURATION_MS,
+    maxConcurrentJobs: DEFAULT_MAX_CONCURRENT_JOBS,
+  };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split("=", 2);
     if (flag === "--help" || flag === "-h") return USAGE;
-    if (flag !== "--port" && flag !== "--job-duration-ms") {
+    if (!["--port", "--job-duration-ms", "--max-concurrent-jobs", "--seed"].includes(flag)) {
       return `Unknown option ${flag}\n${USAGE}`;
     }
     const raw = inline ?? args[++i];
+    if (flag === "--seed") {
+      if (!raw) return `--seed needs a file name\n${USAGE}`;
+      options.seed = raw;
+      continue;
+    }
     const value = Number(raw);
     if (raw === undefined || !Number.isInteger(value) || value < 0) {
       return `${flag} needs a non-negative integer, got ${raw}\n${USAGE}`;
@@ -51,6 +69,8 @@ function parseArgs(args: string[]): CliOptions | string {
     if (flag === "--port") {
       if (value > 65535) return `--port must be at most 65535, got ${value}`;
       options.port = value;
+    } else if (flag === "--max-concurrent-jobs") {
+      options.maxConcurrentJobs = value;
     } else {
       options.jobDurationMs = value;
     }
@@ -69,7 +89,17 @@ function describe(entry: RequestLogEntry): string {
   return `${entry.method} ${entry.path}${query} -> ${entry.status} (${notes.join("; ")})`;
 }
 
-function banner(emulator: Emulator): string {
+function banner(emulator: Emulator, seed?: EmulatorSeed): string {
+  if (seed) {
+    return [
+      `AWS Backup emulator listening on ${emulator.url}`,
+      `  region ${emulator.region}, account ${emulator.accountId}`,
+      `  demo credentials (fake): AWS_ACCESS_KEY_ID=${DEMO_ACCESS_KEY_ID} ` +
+      `AWS_SECRET_ACCESS_KEY=${DEMO_SECRET_ACCESS_KEY}`,
+      `  seeded: ${seed.vaults.length} vaults, ${seed.recoveryPoints.length} recovery points`,
+      `Press Ctrl-C to stop.`,
+    ].join("\n");
+  }
   return [
     `AWS Backup emulator listening on ${emulator.url}`,
     `  region ${emulator.region}, account ${emulator.accountId}`,
@@ -94,12 +124,21 @@ if (import.meta.main) {
     console.error(options);
     Deno.exit(2);
   }
+  let seed: EmulatorSeed | undefined;
+  try {
+    seed = options.seed === undefined ? undefined : await loadSeedFile(options.seed);
+  } catch (e) {
+    console.error(`--seed: ${(e as Error).message}`);
+    Deno.exit(2);
+  }
   const emulator = await startEmulator({
     port: options.port,
     jobDurationMs: options.jobDurationMs,
+    maxConcurrentJobs: options.maxConcurrentJobs,
+    ...seed,
     onRequest: (entry) => console.log(describe(entry)),
   });
-  console.log(banner(emulator));
+  console.log(banner(emulator, seed));
   const stop = () => {
     Deno.removeSignalListener("SIGINT", stop);
     console.log("Stopping.");

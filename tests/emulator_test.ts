@@ -672,7 +672,8 @@ Deno.test("Errors: an unknown route gives 404 UnknownOperationException", async 
   await withEmulator({}, async (emulator) => {
     for (
       const [method, path] of [
-        ["GET", "/backup-vaults"],
+        ["GET", "/backup-plans"],
+        ["GET", "/backup-vaults/Default/recovery-points/a/b"],
         ["DELETE", "/copy-jobs"],
         [
           "POST",
