@@ -79,3 +79,38 @@ export type {
 } from "./runtime/client.ts";
 export type { CallOptions, WithMetadata } from "./runtime/send.ts";
 export { PaginationError, type Paginator, type PaginatorOptions } from "./runtime/paginate.ts";
+export {
+  copyRecoveryPoints,
+  type CopyRecoveryPointsOptions,
+  DEFAULT_COPY_CONCURRENCY,
+} from "./jobs/copy_recovery_points.ts";
+export {
+  CheckpointError,
+  type CheckpointRecord,
+  type CheckpointState,
+  type CheckpointStore,
+  MemoryCheckpointStore,
+} from "./jobs/checkpoint.ts";
+export {
+  KvCheckpointStore,
+  type KvCheckpointStoreOptions,
+  type KvNamespaceLike,
+} from "./jobs/checkpoint_kv.ts";
+export { deriveIdempotencyToken } from "./jobs/idempotency_token.ts";
+export {
+  COPYABLE_STATUSES,
+  type CopySelection,
+  type SkipCode,
+  type SkipReason,
+} from "./jobs/selection.ts";
+export type * from "./jobs/progress.ts";
+export {
+  type ChildCopyJob,
+  type CopyOrigin,
+  type CopyOutcome,
+  type CopyReport,
+  type CopyReportEntry,
+  type CopyTotals,
+  type ReportedError,
+  reportToJson,
+} from "./jobs/report.ts";

@@ -1,0 +1,152 @@
+/**
+ * The report of a copy run: one entry per recovery point found, and totals.
+ *
+ * @module
+ */
+
+import type { CopyJobState } from "../generated/types.ts";
+import type { SkipReason } from "./selection.ts";
+
+/**
+ * How a recovery point's copy ended:
+ * - `COMPLETED`, `PARTIAL`, `FAILED`: the copy job ended so (`FAILED` also when it could not be
+ *   started: `error` says why);
+ * - `SKIPPED`: not selected (`skipReason`);
+ * - `UNFINISHED`: `maxWaitMs` passed first; a rerun with the same `runId` picks it up;
+ * - `PLANNED`: a dry run would start a copy.
+ */
+export type CopyOutcome = "COMPLETED" | "PARTIAL" | "FAILED" | "SKIPPED" | "UNFINISHED" | "PLANNED";
+
+/**
+ * Where the copy job of an entry came from: started by this run, `resumed` from the checkpoint
+ * of an earlier run with the same `runId`, or `existing`: found by ListCopyJobs (a copy to the
+ * same vault made or under way outside this run), so no copy was started.
+ */
+export type CopyOrigin = "started" | "resumed" | "existing";
+
+/** A child job of a composite (parent) copy job. */
+export interface ChildCopyJob {
+  copyJobId?: string;
+  recoveryPointArn?: string;
+  resourceArn?: string;
+  resourceType?: string;
+  state?: CopyJobState;
+  statusMessage?: string;
+}
+
+/** A failure, by its error class name (`LimitExceededException`, `CopyJobFailedError`, …). */
+export interface ReportedError {
+  name: string;
+  message: string;
+}
+
+/** One recovery point of the run. */
+export interface CopyReportEntry {
+  recoveryPointArn: string;
+  resourceArn?: string;
+  resourceType?: string;
+  resourceName?: string;
+  /** Creation date of the recovery point. */
+  recoveryPointCreationDate?: Date;
+  /** Whether the recovery point is composite (its copy has child jobs). */
+  isParent: boolean;
+  outcome: CopyOutcome;
+  origin?: CopyOrigin;
+  copyJobId?: string;
+  /** The StartCopyJob `IdempotencyToken`, derived from runId, recovery point and vault. */
+  idempotencyToken?: string;
+  destinationRecoveryPointArn?: string;
+  /** `StatusMessage` of the copy job (why it FAILED or is PARTIAL). */
+  statusMessage?: string;
+  /** Why it was skipped, for `SKIPPED`. */
+  skipReason?: SkipReason;
+  /** What made it fail without a job saying so (start refused, job vanished), if anything. */
+  error?: ReportedError;
+  /** StartCopyJob calls made for it over all runs (0 for an existing job). */
+  attempts: number;
+  /** Bytes copied, as the last DescribeCopyJob said (`BackupSizeInBytes`). */
+  bytesTransferred?: number;
+  /** When the copy job was created. */
+  startedAt?: Date;
+  /** When the copy job ended. */
+  finishedAt?: Date;
+  /** `finishedAt - startedAt` in milliseconds. */
+  durationMs?: number;
+  /** Of a composite copy: its child jobs at the end. */
+  childJobs?: ChildCopyJob[];
+}
+
+/** Counts over a run. */
+export interface CopyTotals {
+  /** Recovery points found in the vault. */
+  discovered: number;
+  /** Selected for copying (discovered minus skipped). */
+  selected: number;
+  skipped: number;
+  /** Copy jobs started by this run (not resumed, not existing). */
+  started: number;
+  completed: number;
+  partial: number;
+  failed: number;
+  unfinished: number;
+  planned: number;
+  /** Of completed and partial: how many were found already copied (`existing`). */
+  alreadyCopied: number;
+  /** Copies being started or waited for right now (the only count that goes down). */
+  inFlight: number;
+}
+
+/** What {@linkcode copyRecoveryPoints} resolves with. */
+export interface CopyReport {
+  runId: string;
+  sourceBackupVaultName: string;
+  destinationBackupVaultArn: string;
+  dryRun: boolean;
+  startedAt: Date;
+  finishedAt: Date;
+  /** One per recovery point found, in the order the vault listed them. */
+  entries: CopyReportEntry[];
+  totals: CopyTotals;
+  /** True when every selected recovery point ended COMPLETED (or PLANNED in a dry run). */
+  ok: boolean;
+}
+
+/** Zeroed totals. */
+export function emptyTotals(): CopyTotals {
+  return {
+    discovered: 0,
+    selected: 0,
+    skipped: 0,
+    started: 0,
+    completed: 0,
+    partial: 0,
+    failed: 0,
+    unfinished: 0,
+    planned: 0,
+    alreadyCopied: 0,
+    inFlight: 0,
+  };
+}
+
+/** Counts an entry's final outcome into totals. */
+export function countOutcome(totals: CopyTotals, entry: CopyReportEntry): void {
+  const key = ({
+    COMPLETED: "completed",
+    PARTIAL: "partial",
+    FAILED: "failed",
+    SKIPPED: "skipped",
+    UNFINISHED: "unfinished",
+    PLANNED: "planned",
+  } as const)[entry.outcome];
+  totals[key]++;
+  if (
+    entry.origin === "existing" && (entry.outcome === "COMPLETED" || entry.outcome === "PARTIAL")
+  ) {
+    totals.alreadyCopied++;
+  }
+}
+
+/** A report's plain-JSON form (dates as ISO 8601 strings), for `--json` and logs. */
+export function reportToJson(report: CopyReport): unknown {
+  return JSON.parse(JSON.stringify(report));
+}
