@@ -42,7 +42,8 @@ export function vaultSeed(
     const fixture: RecoveryPointFixture = {
       arn: pointArn(i),
       backupVaultName: SOURCE_VAULT,
-      resourceArn: `arn:aws:${resourceType.toLowerCase()}:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:res/${i}`,
+      resourceArn:
+        `arn:aws:${resourceType.toLowerCase()}:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:res/${i}`,
       resourceType,
       resourceName: `resource-${i}`,
       backupSizeInBytes: 1_000_000 + i,
