@@ -115,7 +115,8 @@ function banner(emulator: Emulator, seed?: EmulatorSeed): string {
 }
 
 if (import.meta.main) {
-  const options = parseArgs(Deno.args);
+  // `deno task emulator -- --port 8080` passes the `--` on.
+  const options = parseArgs(Deno.args[0] === "--" ? Deno.args.slice(1) : Deno.args);
   if (options === USAGE) {
     console.log(USAGE);
     Deno.exit(0);
