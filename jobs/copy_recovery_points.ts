@@ -317,10 +317,12 @@ class CopyRun {
       origin = "existing";
     }
     if (!copyJobId) {
-      origin = record ? "resumed" : "started";
+      // Started by this run's StartCopyJob — which, with a token an earlier run sent, answers
+      // the job that run created.
+      origin = "started";
       copyJobId = await this.#start(recoveryPoint, entry);
       if (!copyJobId) return;
-      if (origin === "started") this.#totals.started++;
+      this.#totals.started++;
     }
     entry.origin = origin;
     entry.copyJobId = copyJobId;

@@ -18,9 +18,10 @@ import type { SkipReason } from "./selection.ts";
 export type CopyOutcome = "COMPLETED" | "PARTIAL" | "FAILED" | "SKIPPED" | "UNFINISHED" | "PLANNED";
 
 /**
- * Where the copy job of an entry came from: started by this run, `resumed` from the checkpoint
- * of an earlier run with the same `runId`, or `existing`: found by ListCopyJobs (a copy to the
- * same vault made or under way outside this run), so no copy was started.
+ * Where the copy job of an entry came from: `started` by this run's StartCopyJob (with a token an
+ * earlier run of the same `runId` sent, AWS answers that run's job), `resumed` from the
+ * checkpoint of an earlier run with the same `runId`, or `existing`: found by ListCopyJobs (a
+ * copy to the same vault made or under way outside the checkpoint), so no copy was started.
  */
 export type CopyOrigin = "started" | "resumed" | "existing";
 
@@ -83,7 +84,7 @@ export interface CopyTotals {
   /** Selected for copying (discovered minus skipped). */
   selected: number;
   skipped: number;
-  /** Copy jobs started by this run (not resumed, not existing). */
+  /** Copy jobs this run's StartCopyJob answered (origin `started`). */
   started: number;
   completed: number;
   partial: number;
