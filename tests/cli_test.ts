@@ -278,3 +278,29 @@ Deno.test("copy-vault killed with SIGKILL mid-run, rerun with the same run id an
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("copy-vault on a terminal: one live progress line with a bar, counts and jobs in flight", async () => {
+  const seed = vaultSeed(5, (f, i) => {
+    if (i === 0) f.status = "EXPIRED";
+  });
+  await using emulator = await startEmulator({ ...seed, jobDurationMs: 150 });
+  let err = "";
+  let out = "";
+  const output = {
+    out: (t: string) => out += t,
+    err: (t: string) => err += t,
+    errIsTerminal: true,
+  };
+  assert.equal(await copyVault(copyVaultArgs(emulator, "--run-id", "tty"), ENV, output), 0, err);
+  // The live line is redrawn in place (carriage return, erase line), never one line per poll.
+  const redraws = err.split("\r\x1b[2K");
+  assert.ok(redraws.length > 5, `${redraws.length} redraws`);
+  assert.match(
+    err,
+    /\[#{0,24}\.{0,24}\] \d\/4 done · ok \d · partial 0 · failed 0 · skipped 1 · in flight \d/,
+  );
+  assert.match(err, /in flight [1-4]: rp-000\d (started|CREATED|RUNNING)/);
+  assert.match(redraws.at(-1)!, /^\[#{24}\] 4\/4 done · ok 4 .* in flight 0\n$/);
+  assert.doesNotMatch(err, /^running /m, "no per-poll lines on a terminal");
+  assert.match(out, /Run tty: 5 found, 4 selected, 1 skipped; 4 completed/);
+});
