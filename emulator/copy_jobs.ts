@@ -68,6 +68,8 @@ export interface CopyJobStoreOptions {
   maxConcurrentJobs: number;
   /** The clock, in epoch milliseconds. */
   now: () => number;
+  /** Answer a repeated idempotency token without the job's id (see `EmulatorOptions`). */
+  terseIdempotentReplies?: boolean;
 }
 
 /** How long an idempotency token is remembered, as on AWS. */
@@ -117,6 +119,9 @@ export class CopyJobStore {
             "The IdempotencyToken was already used with different request parameters.",
             { context: "IdempotencyToken" },
           );
+        }
+        if (this.#options.terseIdempotentReplies) {
+          return { IsParent: previous.job.children.length > 0 } as StartCopyJobOutput;
         }
         return startOutput(previous.job);
       }

@@ -25,7 +25,7 @@ export const RECOVERY_POINT_STATUSES = [
 /** One of {@linkcode RECOVERY_POINT_STATUSES}. */
 export type RecoveryPointStatus = typeof RECOVERY_POINT_STATUSES[number];
 /** Recovery point statuses StartCopyJob accepts; any other answers `InvalidRequestException`. */
-export const COPYABLE_STATUSES: readonly RecoveryPointStatus[] = ["COMPLETED", "AVAILABLE"];
+export const COPYABLE_STATUSES: readonly RecoveryPointStatus[] = ["COMPLETED"];
 
 /** Creation date of a seeded recovery point that names none: 2026-01-01T00:00:00Z. */
 export const DEFAULT_RECOVERY_POINT_CREATION_MS = Date.UTC(2026, 0, 1);

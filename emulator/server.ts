@@ -63,6 +63,12 @@ export interface EmulatorOptions {
   maxConcurrentJobs?: number;
   /** Faults for a share of all requests, drawn at random (after any queued ones). */
   randomFaults?: RandomFaults;
+  /**
+   * Answer a StartCopyJob whose idempotency token was already used with `{"IsParent": …}` only,
+   * no `CopyJobId`: AWS documents such a retry as "a success message with no action taken"
+   * without saying the answer names the job. Off by default (the job's id and date are sent).
+   */
+  terseIdempotentReplies?: boolean;
   /** The server's clock in epoch ms (job states, signature expiry); `Date.now` by default. */
   now?: () => number;
   /** Accepted distance between `X-Amz-Date` and the clock; 15 minutes by default. */
@@ -209,6 +215,7 @@ class EmulatorServer implements Emulator {
       catalog: this.#catalog,
       maxConcurrentJobs: options.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS,
       now: this.#now,
+      terseIdempotentReplies: options.terseIdempotentReplies,
     });
     this.#faults.setRandom(options.randomFaults);
     this.#server = Deno.serve({

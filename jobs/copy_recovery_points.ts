@@ -353,8 +353,14 @@ class CopyRun {
           IdempotencyToken: entry.idempotencyToken,
           ...(this.#o.lifecycle ? { Lifecycle: this.#o.lifecycle } : {}),
         }, { signal: this.#signal });
-        if (output.CopyJobId) return output.CopyJobId;
-        entry.error = { name: "InvalidResponse", message: "StartCopyJob returned no CopyJobId" };
+        // AWS documents a repeated token as "a success message with no action taken"; should
+        // that answer not name the job, ListCopyJobs does.
+        const copyJobId = output.CopyJobId ?? await this.#findJob(recoveryPoint);
+        if (copyJobId) return copyJobId;
+        entry.error = {
+          name: "InvalidResponse",
+          message: "StartCopyJob answered no CopyJobId and ListCopyJobs shows no copy job",
+        };
       } catch (e) {
         this.#signal.throwIfAborted();
         const kind = passingFailure(e);
@@ -432,6 +438,23 @@ class CopyRun {
       await sleep(Math.min(jitter(delay), remaining), this.#signal);
       delay = Math.min(this.#o.maxPollIntervalMs ?? 60_000, delay * 2);
     }
+  }
+
+  /** The newest copy job of a recovery point to the destination that did not fail, if any. */
+  async #findJob(recoveryPoint: RecoveryPointByBackupVault): Promise<string | undefined> {
+    const pages = paginateListCopyJobs(this.#client, {
+      ByResourceArn: recoveryPoint.ResourceArn,
+      ByDestinationVaultArn: this.#o.destinationBackupVaultArn,
+    }, { signal: this.#signal });
+    for await (const job of pages.items()) {
+      if (
+        job.SourceRecoveryPointArn === recoveryPoint.RecoveryPointArn && !job.ParentJobId &&
+        job.State !== "FAILED"
+      ) {
+        return job.CopyJobId;
+      }
+    }
+    return undefined;
   }
 
   /** The child jobs of a composite copy job (ListCopyJobs by parent job). */

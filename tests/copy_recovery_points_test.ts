@@ -539,3 +539,29 @@ Deno.test("deriveIdempotencyToken: deterministic, a UUID v8, different for each 
     [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join(""),
   );
 });
+
+Deno.test("a repeated token answered without a CopyJobId: the job is found with ListCopyJobs", async () => {
+  const seed = vaultSeed(1);
+  await using emulator = await startEmulator({
+    ...seed,
+    jobDurationMs: 30,
+    terseIdempotentReplies: true,
+  });
+  const report = await copyRecoveryPoints(clientOf(emulator), {
+    ...FAST,
+    onProgress: (e) => {
+      // ListCopyJobs (the existing-copies check) passes; StartCopyJob takes effect, its answer
+      // is lost, and the client's retry with the same token gets the terse answer.
+      if (e.type === "discovered") {
+        emulator.injectFaults({ delayMs: 0 }, { reset: true, afterCommit: true });
+      }
+    },
+  });
+  const starts = emulator.requests.filter((r) => r.operation === "StartCopyJob");
+  assert.equal(starts.length, 2);
+  assert.equal(starts[1].status, 200);
+  assert.equal(emulator.jobs().length, 1);
+  assert.equal(report.entries[0].outcome, "COMPLETED");
+  assert.equal(report.entries[0].copyJobId, emulator.jobs()[0].CopyJobId);
+  assert.equal(report.entries[0].origin, "started");
+});
