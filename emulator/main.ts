@@ -15,7 +15,9 @@ import {
   DEFAULT_VAULT_NAME,
   DEMO_ACCESS_KEY_ID,
   DEMO_IAM_ROLE_ARN,
+  DEMO_RECOVERY_POINTS,
   DEMO_SECRET_ACCESS_KEY,
+  DEMO_VAULT_ARNS,
   DR_VAULT_NAME,
   DR_VAULT_WEST_ARN,
   type Emulator,
@@ -34,7 +36,7 @@ const USAGE = `Usage: emulator/main.ts [--port N] [--job-duration-ms N] [--max-c
   --port N                 port on 127.0.0.1 to listen on (default: a free one)
   --job-duration-ms N      time for a copy job to finish (default: ${DEFAULT_JOB_DURATION_MS})
   --max-concurrent-jobs N  copy jobs in progress before LimitExceededException (default: ${DEFAULT_MAX_CONCURRENT_JOBS})
-  --seed FILE              vaults and recovery points from a JSON file (see emulator/seed.ts)`;
+  --seed FILE              more vaults and recovery points from a JSON file (emulator/seed.ts)`;
 
 /** Command-line options. */
 interface CliOptions {
@@ -90,16 +92,6 @@ function describe(entry: RequestLogEntry): string {
 }
 
 function banner(emulator: Emulator, seed?: EmulatorSeed): string {
-  if (seed) {
-    return [
-      `AWS Backup emulator listening on ${emulator.url}`,
-      `  region ${emulator.region}, account ${emulator.accountId}`,
-      `  demo credentials (fake): AWS_ACCESS_KEY_ID=${DEMO_ACCESS_KEY_ID} ` +
-      `AWS_SECRET_ACCESS_KEY=${DEMO_SECRET_ACCESS_KEY}`,
-      `  seeded: ${seed.vaults.length} vaults, ${seed.recoveryPoints.length} recovery points`,
-      `Press Ctrl-C to stop.`,
-    ].join("\n");
-  }
   return [
     `AWS Backup emulator listening on ${emulator.url}`,
     `  region ${emulator.region}, account ${emulator.accountId}`,
@@ -110,6 +102,9 @@ function banner(emulator: Emulator, seed?: EmulatorSeed): string {
     `  recovery points: ${RECOVERY_POINT_OK_ARN} (completes)`,
     `                   ${RECOVERY_POINT_FAILING_ARN} (fails)`,
     `                   ${RECOVERY_POINT_PARTIAL_ARN} (partial, in ${DR_VAULT_NAME})`,
+    ...(seed
+      ? [`  seeded: ${seed.vaults.length} vaults, ${seed.recoveryPoints.length} recovery points more`]
+      : []),
     `Press Ctrl-C to stop.`,
   ].join("\n");
 }
@@ -136,7 +131,9 @@ if (import.meta.main) {
     port: options.port,
     jobDurationMs: options.jobDurationMs,
     maxConcurrentJobs: options.maxConcurrentJobs,
-    ...seed,
+    // Seeded vaults and recovery points come in addition to the demo ones.
+    vaults: [...DEMO_VAULT_ARNS, ...seed?.vaults ?? []],
+    recoveryPoints: [...DEMO_RECOVERY_POINTS, ...seed?.recoveryPoints ?? []],
     onRequest: (entry) => console.log(describe(entry)),
   });
   console.log(banner(emulator, seed));
