@@ -103,7 +103,9 @@ function banner(emulator: Emulator, seed?: EmulatorSeed): string {
     `                   ${RECOVERY_POINT_FAILING_ARN} (fails)`,
     `                   ${RECOVERY_POINT_PARTIAL_ARN} (partial, in ${DR_VAULT_NAME})`,
     ...(seed
-      ? [`  seeded: ${seed.vaults.length} vaults, ${seed.recoveryPoints.length} recovery points more`]
+      ? [
+        `  seeded: ${seed.vaults.length} vaults, ${seed.recoveryPoints.length} recovery points more`,
+      ]
       : []),
     `Press Ctrl-C to stop.`,
   ].join("\n");

@@ -26,7 +26,6 @@ import {
   FAST,
   FIRST_CREATED_MS,
   pointArn,
-  SOURCE_VAULT,
   vaultSeed,
 } from "./support/copy_vault_fixtures.ts";
 

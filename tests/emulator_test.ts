@@ -1383,7 +1383,7 @@ Deno.test("Faults: random faults hit the given share of requests, reproducibly; 
   });
 });
 
-Deno.test("Seeds: a JSON seed is checked, errors name the member", async () => {
+Deno.test("Seeds: a JSON seed is checked, errors name the member", () => {
   const seed = parseSeed(JSON.stringify({
     vaults: [PROD_ARN],
     recoveryPoints: [{
