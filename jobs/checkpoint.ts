@@ -23,6 +23,7 @@ export interface CheckpointRecord {
   recoveryPointArn: string;
   /** The StartCopyJob `IdempotencyToken` used for it. */
   idempotencyToken: string;
+  /** How far the copy got. */
   state: CheckpointState;
   /** The copy job, once StartCopyJob answered. */
   copyJobId?: string;
@@ -52,7 +53,12 @@ export interface CheckpointStore {
 
 /** A checkpoint store could not be read or written. */
 export class CheckpointError extends Error {
+  /** Always `CheckpointError`. */
   override name = "CheckpointError";
+  /**
+   * A checkpoint failure.
+   * @param options `cause`: the underlying error (file system, KV).
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
   }
@@ -62,11 +68,13 @@ export class CheckpointError extends Error {
 export class MemoryCheckpointStore implements CheckpointStore {
   readonly #runs = new Map<string, Map<string, CheckpointRecord>>();
 
+  /** The record of one recovery point in a run, if any (a copy). */
   get(runId: string, recoveryPointArn: string): Promise<CheckpointRecord | undefined> {
     const record = this.#runs.get(runId)?.get(recoveryPointArn);
     return Promise.resolve(record && { ...record });
   }
 
+  /** Stores a copy of the record. */
   put(runId: string, record: CheckpointRecord): Promise<void> {
     let run = this.#runs.get(runId);
     if (!run) this.#runs.set(runId, run = new Map());
@@ -74,6 +82,7 @@ export class MemoryCheckpointStore implements CheckpointStore {
     return Promise.resolve();
   }
 
+  /** Copies of every record of a run. */
   list(runId: string): Promise<CheckpointRecord[]> {
     return Promise.resolve([...this.#runs.get(runId)?.values() ?? []].map((r) => ({ ...r })));
   }

@@ -30,24 +30,31 @@ type Runs = Record<string, Record<string, CheckpointRecord>>;
  * one. One process at a time: the file is read once, then kept in memory.
  */
 export class FileCheckpointStore implements CheckpointStore {
+  /** The checkpoint file. */
   readonly path: string;
   #runs?: Promise<Runs>;
   #writing: Promise<void> = Promise.resolve();
 
-  /** @param path the file; created on the first `put`, its directory must exist. */
+  /**
+   * A store in one file.
+   * @param path the file; created on the first `put`, its directory must exist.
+   */
   constructor(path: string) {
     this.path = path;
   }
 
+  /** The record of one recovery point in a run, if any. */
   async get(runId: string, recoveryPointArn: string): Promise<CheckpointRecord | undefined> {
     const record = (await this.#load())[runId]?.[recoveryPointArn];
     return record && { ...record };
   }
 
+  /** Every record of a run. */
   async list(runId: string): Promise<CheckpointRecord[]> {
     return Object.values((await this.#load())[runId] ?? {}).map((r) => ({ ...r }));
   }
 
+  /** Stores the record and rewrites the file; resolves once the file is renamed into place. */
   async put(runId: string, record: CheckpointRecord): Promise<void> {
     const runs = await this.#load();
     (runs[runId] ??= {})[record.recoveryPointArn] = { ...record };

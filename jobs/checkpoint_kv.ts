@@ -14,8 +14,11 @@ import {
 
 /** The part of a Workers KV namespace binding (`KVNamespace`) the store uses. */
 export interface KvNamespaceLike {
+  /** The value of a key as text, or null. */
   get(key: string): Promise<string | null>;
+  /** Stores a value. */
   put(key: string, value: string): Promise<void>;
+  /** One page of the keys with a prefix. */
   list(options: { prefix: string; cursor?: string }): Promise<{
     keys: { name: string }[];
     list_complete: boolean;
@@ -54,22 +57,29 @@ export class KvCheckpointStore implements CheckpointStore {
   readonly #kv: KvNamespaceLike;
   readonly #prefix: string;
 
+  /**
+   * A store in a KV namespace.
+   * @param namespace a KV namespace binding, e.g. `env.COPY_STATE`.
+   */
   constructor(namespace: KvNamespaceLike, options: KvCheckpointStoreOptions = {}) {
     this.#kv = namespace;
     this.#prefix = options.prefix ?? "backup-edge/copy/";
   }
 
+  /** The record of one recovery point in a run, if any. */
   async get(runId: string, recoveryPointArn: string): Promise<CheckpointRecord | undefined> {
     const key = this.#key(runId, recoveryPointArn);
     const text = await this.#call(`read ${key}`, () => this.#kv.get(key));
     return text === null ? undefined : this.#parse(text, key);
   }
 
+  /** Writes the record to its key. */
   async put(runId: string, record: CheckpointRecord): Promise<void> {
     const key = this.#key(runId, record.recoveryPointArn);
     await this.#call(`write ${key}`, () => this.#kv.put(key, JSON.stringify(record)));
   }
 
+  /** Every record of a run: lists its keys, then reads each. */
   async list(runId: string): Promise<CheckpointRecord[]> {
     const prefix = this.#key(runId, "");
     const names: string[] = [];

@@ -27,35 +27,51 @@ export type CopyOrigin = "started" | "resumed" | "existing";
 
 /** A child job of a composite (parent) copy job. */
 export interface ChildCopyJob {
+  /** The child job's `CopyJobId`. */
   copyJobId?: string;
+  /** The member recovery point it copies. */
   recoveryPointArn?: string;
+  /** The backed-up resource of that member. */
   resourceArn?: string;
+  /** Its resource type. */
   resourceType?: string;
+  /** Its state when the parent ended. */
   state?: CopyJobState;
+  /** Its `StatusMessage`, when it has one. */
   statusMessage?: string;
 }
 
 /** A failure, by its error class name (`LimitExceededException`, `CopyJobFailedError`, …). */
 export interface ReportedError {
+  /** The error's class name, or `MaxWaitExceeded` / `InvalidResponse`. */
   name: string;
+  /** Its message. */
   message: string;
 }
 
 /** One recovery point of the run. */
 export interface CopyReportEntry {
+  /** The source recovery point. */
   recoveryPointArn: string;
+  /** The backed-up resource. */
   resourceArn?: string;
+  /** Its resource type, e.g. `EBS`. */
   resourceType?: string;
+  /** Its (non-unique) name. */
   resourceName?: string;
   /** Creation date of the recovery point. */
   recoveryPointCreationDate?: Date;
   /** Whether the recovery point is composite (its copy has child jobs). */
   isParent: boolean;
+  /** How it ended. */
   outcome: CopyOutcome;
+  /** Where its copy job came from, when it has one. */
   origin?: CopyOrigin;
+  /** The copy job. */
   copyJobId?: string;
   /** The StartCopyJob `IdempotencyToken`, derived from runId, recovery point and vault. */
   idempotencyToken?: string;
+  /** The copy, once the job COMPLETED or ended PARTIAL. */
   destinationRecoveryPointArn?: string;
   /** `StatusMessage` of the copy job (why it FAILED or is PARTIAL). */
   statusMessage?: string;
@@ -83,13 +99,19 @@ export interface CopyTotals {
   discovered: number;
   /** Selected for copying (discovered minus skipped). */
   selected: number;
+  /** Not selected (status, filters, composite members). */
   skipped: number;
   /** Copy jobs this run's StartCopyJob answered (origin `started`). */
   started: number;
+  /** Ended COMPLETED. */
   completed: number;
+  /** Ended PARTIAL. */
   partial: number;
+  /** Ended FAILED, or could not be started. */
   failed: number;
+  /** Not ended within `maxWaitMs`. */
   unfinished: number;
+  /** Dry run: would be copied. */
   planned: number;
   /** Of completed and partial: how many were found already copied (`existing`). */
   alreadyCopied: number;
@@ -99,14 +121,21 @@ export interface CopyTotals {
 
 /** What {@linkcode copyRecoveryPoints} resolves with. */
 export interface CopyReport {
+  /** The run's id (given, or the random one chosen). */
   runId: string;
+  /** The vault copied from. */
   sourceBackupVaultName: string;
+  /** The vault copied to. */
   destinationBackupVaultArn: string;
+  /** Whether this was a dry run. */
   dryRun: boolean;
+  /** When the run began. */
   startedAt: Date;
+  /** When the run ended. */
   finishedAt: Date;
   /** One per recovery point found, in the order the vault listed them. */
   entries: CopyReportEntry[];
+  /** Counts over the entries. */
   totals: CopyTotals;
   /** True when every selected recovery point ended COMPLETED (or PLANNED in a dry run). */
   ok: boolean;

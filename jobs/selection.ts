@@ -40,7 +40,9 @@ export type SkipCode =
 
 /** A skip's code and a sentence for people. */
 export interface SkipReason {
+  /** Which rule skipped it. */
   code: SkipCode;
+  /** Why, for people, e.g. `status EXPIRED cannot be copied`. */
   message: string;
 }
 

@@ -157,9 +157,11 @@ Deno.test("aborted half way, then run again with the same runId and checkpoint: 
   assertExactlyOnce(emulator, seed.recoveryPoints.map((r) => r.arn));
   assert.equal(second.totals.completed, 40);
   assert.equal(second.ok, true);
-  const origins = new Set(second.entries.map((e) => e.origin));
-  assert.ok(origins.has("resumed") && origins.has("started"), [...origins].join());
-  assert.equal(second.totals.started, 40 - before);
+  const origins = second.entries.map((e) => e.origin);
+  const resumed = origins.filter((o) => o === "resumed").length;
+  assert.ok(resumed > 0 && origins.includes("started"), origins.join());
+  assert.ok(resumed <= before, "only jobs that exist are resumed");
+  assert.equal(second.totals.started, origins.filter((o) => o === "started").length);
   assertConsistentEvents(events, second);
 });
 
@@ -186,7 +188,14 @@ Deno.test("20 % injected faults (5xx, throttling, resets before and after commit
     ...FAST,
     concurrency: 8,
     runId: "faults",
-    onProgress: (e) => events.push(e),
+    onProgress: (e) => {
+      events.push(e);
+      // Besides the random ones: the existing-copies check passes, then the first StartCopyJob
+      // takes effect and loses its answer.
+      if (e.type === "discovered" && e.totals.discovered === 60) {
+        emulator.injectFaults({ delayMs: 0 }, { reset: true, afterCommit: true });
+      }
+    },
   });
   assertExactlyOnce(emulator, seed.recoveryPoints.map((r) => r.arn));
   assert.equal(report.totals.completed, 60, JSON.stringify(report.entries.filter((e) => e.error)));
@@ -302,7 +311,9 @@ Deno.test("existing copies found by ListCopyJobs are reported (or waited for), n
     ...FAST,
     resourceArns: [seed.recoveryPoints[1].resourceArn],
   });
-  while (emulator.jobs().length < 2) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 2000 && emulator.jobs().length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
   const report = await copyRecoveryPoints(client, { ...FAST, runId: "later" });
   await running;
   assertExactlyOnce(emulator, seed.recoveryPoints.map((r) => r.arn));
@@ -416,7 +427,11 @@ Deno.test("maxWaitMs leaves copies UNFINISHED; a rerun waits for them instead of
   assert.equal(first.entries[0].error?.name, "MaxWaitExceeded");
   const second = await copyRecoveryPoints(clientOf(emulator), options);
   assert.equal(second.totals.completed, 4);
-  assert.ok(second.entries.every((e) => e.origin === "resumed"));
+  // Jobs the first run started are waited for; any it had no time to start are started now.
+  const startedFirst = new Set(first.entries.filter((e) => e.copyJobId).map((e) => e.copyJobId));
+  for (const entry of second.entries) {
+    assert.equal(entry.origin, startedFirst.has(entry.copyJobId) ? "resumed" : "started");
+  }
   assertExactlyOnce(emulator, seed.recoveryPoints.map((r) => r.arn));
   // A third run reads the ended copies from the checkpoint and calls nothing per point.
   emulator.clearRequests();

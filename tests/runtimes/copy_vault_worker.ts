@@ -1,6 +1,7 @@
 /**
  * Cloudflare Workers entry for the Workers KV checkpoint test: `POST /` with the JSON body
- * `{endpoint, sourceBackupVaultName, destinationBackupVaultArn, iamRoleArn, runId, maxWaitMs}`
+ * `{endpoint, sourceBackupVaultName, destinationBackupVaultArn, iamRoleArn, runId,
+ * abortAfterStarted?}`
  * runs `copyRecoveryPoints` with a `KvCheckpointStore` on the `COPY_STATE` binding and answers
  * the report — what a Worker on a cron trigger does each time it wakes.
  *
@@ -23,7 +24,11 @@ interface Env {
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
-    const { endpoint, ...options } = await request.json();
+    // `abortAfterStarted`: end this invocation once that many copy jobs started, the way a
+    // Worker's time limit ends it.
+    const { endpoint, abortAfterStarted, ...options } = await request.json();
+    const stop = new AbortController();
+    let started = 0;
     const client = new BackupClient({
       region: env.AWS_REGION,
       endpoint,
@@ -39,9 +44,16 @@ export default {
         pollIntervalMs: 20,
         maxPollIntervalMs: 50,
         retryDelayMs: 10,
+        signal: stop.signal,
+        onProgress: (event) => {
+          if (event.type === "started" && ++started === abortAfterStarted) stop.abort();
+        },
       });
       return Response.json({ ...report, userAgent: navigator.userAgent });
     } catch (error) {
+      if (stop.signal.aborted) {
+        return Response.json({ aborted: true, started, userAgent: navigator.userAgent });
+      }
       return new Response(`${(error as Error).name}: ${(error as Error).message}`, { status: 500 });
     }
   },
