@@ -175,12 +175,12 @@ class CopyRun {
     const startedAt = new Date();
     const { entries, work } = await this.#discover();
     this.#existing = await this.#existingCopies(work);
+    this.#records = new Map(
+      (await this.#store.list(this.#runId)).map((r) => [r.recoveryPointArn, r]),
+    );
     if (this.#o.dryRun) {
       for (const w of work) this.#plan(w);
     } else {
-      this.#records = new Map(
-        (await this.#store.list(this.#runId)).map((r) => [r.recoveryPointArn, r]),
-      );
       await this.#pool(work);
     }
     const selected = entries.filter((e) => e.outcome !== "SKIPPED");
@@ -257,7 +257,16 @@ class CopyRun {
     return found;
   }
 
+  /** Dry run: what the checkpoint or ListCopyJobs say ended is reported, the rest PLANNED. */
   #plan({ recoveryPoint, entry }: Work): void {
+    const record = this.#records.get(recoveryPoint.RecoveryPointArn!);
+    if (record && isFinal(record)) {
+      entry.origin = "resumed";
+      entry.attempts = record.attempts;
+      applyRecord(entry, record);
+      this.#finish(entry, record.state as CopyOutcome, false);
+      return;
+    }
     const job = this.#existing.get(recoveryPoint.RecoveryPointArn!);
     if (job && (job.State === "COMPLETED" || job.State === "PARTIAL")) {
       entry.origin = "existing";

@@ -299,6 +299,29 @@ Deno.test("dry run: lists what would be copied and why the rest is skipped, star
   assert.equal(report.dryRun, true);
   assert.equal(report.ok, true);
   assertConsistentEvents(events, report);
+
+  // A dry run of a run that already copied some points reads them from its checkpoint.
+  const checkpoint = new MemoryCheckpointStore();
+  await copyRecoveryPoints(client, {
+    ...FAST,
+    runId: "part",
+    checkpoint,
+    resourceArns: [seed.recoveryPoints[2].resourceArn],
+  });
+  await checkpoint.put("part", {
+    ...(await checkpoint.get("part", pointArn(2)))!,
+    state: "FAILED",
+  });
+  const again = await copyRecoveryPoints(client, {
+    ...FAST,
+    runId: "part",
+    checkpoint,
+    dryRun: true,
+  });
+  const resumed = again.entries.find((e) => e.recoveryPointArn === pointArn(2))!;
+  assert.deepEqual([resumed.outcome, resumed.origin], ["FAILED", "resumed"]);
+  assert.equal(again.totals.planned, 5);
+  assert.equal((await checkpoint.list("part")).length, 1, "a dry run writes nothing");
 });
 
 Deno.test("existing copies found by ListCopyJobs are reported (or waited for), not started again", async () => {
