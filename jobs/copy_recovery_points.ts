@@ -406,12 +406,24 @@ class CopyRun {
       try {
         job = (await describeCopyJob(this.#client, { CopyJobId: id }, { signal: this.#signal }))
           .CopyJob;
-        if (!job) throw new TypeError(`DescribeCopyJob returned no CopyJob for ${id}`);
         passingFailures = 0;
+        if (!job) {
+          entry.error = { name: "InvalidResponse", message: `DescribeCopyJob answered no CopyJob` };
+          entry.statusMessage = entry.error.message;
+          await this.#checkpoint(entry, "FAILED");
+          this.#finish(entry, "FAILED");
+          return;
+        }
       } catch (e) {
         this.#signal.throwIfAborted();
-        if (!passingFailure(e) || ++passingFailures >= (this.#o.maxStartAttempts ?? 10)) {
+        const passing = passingFailure(e);
+        if (!passing || ++passingFailures >= (this.#o.maxStartAttempts ?? 10)) {
           entry.error = reportedError(e);
+          if (passing) {
+            // The job exists and may be fine: a rerun with the same runId waits for it again.
+            this.#finish(entry, "UNFINISHED");
+            return;
+          }
           entry.statusMessage = entry.error.message;
           await this.#checkpoint(entry, "FAILED");
           this.#finish(entry, "FAILED");

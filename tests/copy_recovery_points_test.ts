@@ -602,3 +602,47 @@ Deno.test("a repeated token answered without a CopyJobId: the job is found with 
   assert.equal(report.entries[0].copyJobId, emulator.jobs()[0].CopyJobId);
   assert.equal(report.entries[0].origin, "started");
 });
+
+Deno.test("DescribeCopyJob failing: passing failures leave the copy UNFINISHED, an unknown job FAILED", async () => {
+  const seed = vaultSeed(2);
+  await using emulator = await startEmulator({ ...seed, jobDurationMs: 30 });
+  const client = clientOf(emulator, { maxAttempts: 3 });
+  const checkpoint = new MemoryCheckpointStore();
+  const options = {
+    ...FAST,
+    runId: "describe",
+    checkpoint,
+    concurrency: 1,
+    maxStartAttempts: 2,
+    resourceArns: [seed.recoveryPoints[0].resourceArn],
+  };
+  const unavailable = { status: 503, errorType: "ServiceUnavailableException" };
+  const first = await copyRecoveryPoints(client, {
+    ...options,
+    // Two DescribeCopyJob calls of three attempts each, all answered 503.
+    onProgress: (e) => {
+      if (e.type === "started") emulator.injectFaults(...Array(6).fill(unavailable));
+    },
+  });
+  assert.equal(first.entries[0].outcome, "UNFINISHED");
+  assert.equal(first.entries[0].error?.name, "ServiceUnavailableException");
+  const second = await copyRecoveryPoints(client, options);
+  assert.deepEqual([second.entries[0].outcome, second.entries[0].origin], ["COMPLETED", "resumed"]);
+  assert.equal(emulator.jobs().length, 1);
+
+  await checkpoint.put("gone", {
+    recoveryPointArn: pointArn(1),
+    idempotencyToken: "t",
+    state: "STARTED",
+    copyJobId: "NO-SUCH-JOB",
+    attempts: 1,
+  });
+  const gone = await copyRecoveryPoints(client, {
+    ...options,
+    runId: "gone",
+    resourceArns: [seed.recoveryPoints[1].resourceArn],
+  });
+  assert.equal(gone.entries[0].outcome, "FAILED");
+  assert.equal(gone.entries[0].error?.name, "ResourceNotFoundException");
+  assert.equal((await checkpoint.get("gone", pointArn(1)))?.state, "FAILED");
+});

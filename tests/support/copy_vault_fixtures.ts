@@ -3,7 +3,7 @@
  * types, created one hour apart, and the client and options that copy it.
  */
 
-import { BackupClient } from "../../mod.ts";
+import { BackupClient, type ClientConfig } from "../../mod.ts";
 import {
   CROSS_ACCOUNT_VAULT_ARN,
   DEMO_ACCOUNT_ID,
@@ -55,12 +55,13 @@ export function vaultSeed(
   return { vaults: [SOURCE_VAULT_ARN, DR_VAULT_WEST_ARN, CROSS_ACCOUNT_VAULT_ARN], recoveryPoints };
 }
 
-/** A client of the emulator with short retry delays. */
-export function clientOf(emulator: Emulator): BackupClient {
+/** A client of the emulator; `config` adds to or overrides its configuration. */
+export function clientOf(emulator: Emulator, config: Partial<ClientConfig> = {}): BackupClient {
   return new BackupClient({
     region: DEMO_REGION,
     endpoint: emulator.url,
     credentials: { ...DEMO_CREDENTIALS },
+    ...config,
   });
 }
 
