@@ -118,7 +118,31 @@ const THROTTLING = /^(Throttl|TooManyRequests|RequestLimitExceeded|SlowDown)/;
  * @throws {CheckpointError} the checkpoint could not be read or written.
  * @throws the signal's reason when aborted.
  *
- * @example
+ * @example Against the bundled emulator (runs as a test: `deno test --doc jobs/`)
+ * ```ts
+ * import { BackupClient, copyRecoveryPoints } from "../mod.ts";
+ * import * as emulator from "../emulator/mod.ts";
+ *
+ * await using local = await emulator.startEmulator({ jobDurationMs: 100 });
+ * const client = new BackupClient({
+ *   region: emulator.DEMO_REGION,
+ *   endpoint: local.url,
+ *   credentials: { ...emulator.DEMO_CREDENTIALS },
+ * });
+ * const report = await copyRecoveryPoints(client, {
+ *   sourceBackupVaultName: emulator.DEFAULT_VAULT_NAME,
+ *   destinationBackupVaultArn: emulator.DR_VAULT_WEST_ARN,
+ *   iamRoleArn: emulator.DEMO_IAM_ROLE_ARN,
+ *   runId: "nightly-2026-03-02",
+ *   pollIntervalMs: 50,
+ * });
+ * // The vault holds two recovery points: one copy completes, the other fails.
+ * if (report.totals.completed !== 1 || report.totals.failed !== 1) {
+ *   throw new Error(`unexpected totals ${JSON.stringify(report.totals)}`);
+ * }
+ * ```
+ *
+ * @example On AWS: EBS and RDS recovery points since a date, resumable by run id
  * ```ts ignore
  * const report = await copyRecoveryPoints(client, {
  *   sourceBackupVaultName: "Default",
