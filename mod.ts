@@ -3,6 +3,7 @@
  * browsers), generated from the AWS Backup Smithy model and signed with aws4fetch.
  *
  * Every operation is its own function, so a bundle holds only the operations it calls.
+ * `copyRecoveryPoints` copies a whole vault (resumable, each recovery point copied once).
  *
  * @example Against the bundled local emulator (runs as a test: `deno test --doc mod.ts`)
  * ```ts
