@@ -25,6 +25,7 @@
  * @module
  */
 
+import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
 import { bundle } from "../testing/bundle.ts";
@@ -62,7 +63,7 @@ const CLIENTS: Client[] = ["warm", "fresh"];
 
 const decoder = new TextDecoder();
 const text = (url: URL) => Deno.readTextFile(url);
-const MACHINE = await machine();
+const MACHINE = machine();
 const started = performance.now();
 const elapsed = () => ((performance.now() - started) / 1000).toFixed(0);
 /** Miniflare's version as deno.json's import map pins it. */
@@ -334,9 +335,9 @@ await Deno.writeTextFile(
 );
 if (flags.readme) {
   const readme = await text(README);
-  const pattern = /(<!-- bench:begin[^>]*-->\n)[\s\S]*?(\n<!-- bench:end -->)/;
+  const pattern = /(<!-- bench:begin[^>]*-->\n)[\s\S]*?(<!-- bench:end -->)/;
   if (!pattern.test(readme)) throw new Error("README.md has no bench:begin / bench:end markers");
-  await Deno.writeTextFile(README, readme.replace(pattern, (_, a, b) => a + report + b));
+  await Deno.writeTextFile(README, readme.replace(pattern, (_, a, b) => `${a}${report}\n${b}`));
   // deno fmt wraps the prose and aligns the tables, so `deno fmt --check` passes afterwards.
   const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", README.pathname] })
     .output();
@@ -350,9 +351,8 @@ async function nodeVersion(): Promise<string> {
 }
 
 /** CPU model, core count and load, for the README's "on which machine". */
-async function machine(): Promise<string> {
-  const cpuinfo = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
-  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? "unknown CPU";
+function machine(): string {
+  const model = cpus()[0]?.model.trim() || "unknown CPU";
   const [load] = Deno.loadavg();
   return `${model}, ${navigator.hardwareConcurrency} cores (${Deno.build.os}, shared; ` +
     `load ${load.toFixed(1)} at start)`;
