@@ -176,8 +176,8 @@ for (const [index, target] of TARGETS.entries()) {
   Deno.test(`fuzz (${target.name}): invalid inputs are ValidationErrors naming the path, nothing sent`, () =>
     fuzzInvalid(target, new Random(SEED + 2 * index)));
   Deno.test({
+    // Without the model's IR, valid inputs are still sent, but not read back (reason printed).
     name: `fuzz (${target.name}): valid inputs are sent once each and parse back to the input`,
-    ignore: !target.service,
     // With `Object.prototype.__proto__` as in Node and browsers, where `__proto__` map keys bite.
     fn: () => withProtoAccessor(() => sendValid(target, new Random(SEED + 2 * index + 1))),
   });
@@ -250,15 +250,15 @@ async function fuzzInvalid(target: Target, random: Random): Promise<void> {
 }
 
 async function sendValid(target: Target, random: Random): Promise<void> {
-  const service = target.service!;
+  const service = target.service;
   const requests: Request[] = [];
   const client = target.client(requests);
   const failures: string[] = [];
   let calls = 0;
   let checked = 0;
   for (const { op, fn, schema } of target.operations) {
-    const operation = service.operations.find((o) => o.name === op)!;
-    const shape = service.shapes.get(operation.input!) as StructureShape;
+    const operation = service?.operations.find((o) => o.name === op);
+    const shape = operation && service!.shapes.get(operation.input!) as StructureShape;
     for (let v = 0; v < VALID_PER_OPERATION; v++) {
       const generated = validInput(random, schema);
       if (!generated) continue;
@@ -275,7 +275,7 @@ async function sendValid(target: Target, random: Random): Promise<void> {
         failures.push(`${op}: ${requests.length - before} requests for one call (${outcome})`);
         continue;
       }
-      if (!readable(shape)) continue;
+      if (!service || !operation || !shape || !readable(shape)) continue;
       checked++;
       try {
         await checkWire(
