@@ -48,6 +48,8 @@
  */
 
 export { BackupClient } from "./generated/client.ts";
+export { Client } from "./runtime/client.ts";
+export { VERSION } from "./runtime/version.ts";
 export * from "./generated/operations.ts";
 export * from "./generated/paginators.ts";
 export * from "./generated/errors.ts";

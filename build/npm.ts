@@ -1,0 +1,270 @@
+/**
+ * `deno task build:npm`: writes the npm package `backup-edge` into `dist/npm/`.
+ *
+ * The sources are the files `mod.ts` reaches (asked of `deno info`, so a module added tomorrow is
+ * packaged without touching this file). Each is copied into a staging folder with its `npm:`
+ * specifiers turned into bare package names (`npm:aws4fetch@1.0.20` → `aws4fetch`, whose version
+ * becomes a dependency of the package), then TypeScript's own compiler writes one ESM `.js` and
+ * one `.d.ts` per module, rewriting the `.ts` import extensions to `.js`. The compiler runs with
+ * web and ES2022 types only, so a Deno or Node API in the runtime is a build error.
+ *
+ * Usage: `deno task build:npm [--out DIR]` (default `dist/npm/`); prints the output folder.
+ *
+ * @module
+ */
+
+import ts from "typescript";
+import { parseArgs } from "node:util";
+
+const REPO = new URL("../", import.meta.url);
+const ENTRY = "mod.ts";
+/** Package metadata that `deno.json` has no field for. */
+const PACKAGE = {
+  name: "backup-edge",
+  description: "AWS Backup for fetch-only runtimes (Cloudflare Workers, Deno, Node ≥ 20, Bun, " +
+    "browsers): a client generated from the Smithy model, signed with aws4fetch.",
+  keywords: [
+    "aws",
+    "aws-backup",
+    "backup",
+    "disaster-recovery",
+    "copy-job",
+    "cloudflare-workers",
+    "smithy",
+    "sigv4",
+    "fetch",
+  ],
+  repository: { type: "git", url: "git+https://github.com/backup-edge/backup-edge.git" },
+  engines: { node: ">=20" },
+};
+/** Documents shipped beside the code. */
+const DOCS = ["README.md", "LICENSE", "CHANGELOG.md"];
+
+/** One npm dependency found in the sources: `npm:name@version/sub` → `name/sub`. */
+interface NpmSpecifier {
+  specifier: string;
+  name: string;
+  version: string;
+  subpath: string;
+}
+
+const NPM_SPECIFIER = /^npm:\/?((?:@[^/@]+\/)?[^/@]+)@([^/]+)(\/.*)?$/;
+
+function parseNpmSpecifier(specifier: string): NpmSpecifier {
+  const match = NPM_SPECIFIER.exec(specifier);
+  if (!match) throw new Error(`cannot package the npm specifier ${specifier}: no exact version`);
+  return { specifier, name: match[1], version: match[2], subpath: match[3] ?? "" };
+}
+
+interface ModuleGraph {
+  /** Repository-relative paths of the local modules `mod.ts` reaches, sorted. */
+  files: string[];
+  /** Every `npm:` specifier they import. */
+  npm: NpmSpecifier[];
+}
+
+/** The modules `mod.ts` reaches, from `deno info --json` (Deno's own resolver). */
+async function moduleGraph(): Promise<ModuleGraph> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", ENTRY],
+    cwd: fromFileUrl(REPO),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    throw new Error(`deno info ${ENTRY} failed:\n${new TextDecoder().decode(output.stderr)}`);
+  }
+  const info: {
+    modules: { specifier: string; dependencies?: { specifier: string }[] }[];
+  } = JSON.parse(new TextDecoder().decode(output.stdout));
+  const files: string[] = [];
+  const npm = new Map<string, NpmSpecifier>();
+  for (const module of info.modules) {
+    if (!module.specifier.startsWith(REPO.href)) {
+      throw new Error(`${ENTRY} reaches ${module.specifier}, outside the repository`);
+    }
+    const path = module.specifier.slice(REPO.href.length);
+    if (path.startsWith("node_modules/")) continue; // an npm package, named by its importer
+    if (!path.endsWith(".ts")) throw new Error(`${ENTRY} reaches ${path}, not a .ts module`);
+    files.push(path);
+    for (const { specifier } of module.dependencies ?? []) {
+      if (specifier.startsWith("npm:")) npm.set(specifier, parseNpmSpecifier(specifier));
+      else if (!specifier.startsWith(".")) {
+        throw new Error(
+          `${path} imports ${specifier}: only relative and npm: imports are packaged`,
+        );
+      }
+    }
+  }
+  return { files: files.sort(), npm: [...npm.values()] };
+}
+
+/** `deno.json`'s `import "npm:x@1"` → `import "x"`, in string literals of import/export. */
+function rewriteNpmSpecifiers(source: string, npm: NpmSpecifier[]): string {
+  let out = source;
+  for (const dep of npm) {
+    for (const quote of [`"`, `'`]) {
+      out = out.replaceAll(
+        `${quote}${dep.specifier}${quote}`,
+        `${quote}${dep.name}${dep.subpath}${quote}`,
+      );
+    }
+  }
+  // The lint exemption for the full specifier means nothing once it is a bare name.
+  return out.replace(/^\s*\/\/ deno-lint-ignore no-import-prefix\n/gm, "");
+}
+
+/** The dependencies of the package: one exact version per npm package the sources import. */
+function dependencies(npm: NpmSpecifier[]): Record<string, string> {
+  const deps: Record<string, string> = {};
+  for (const dep of npm) {
+    if (deps[dep.name] !== undefined && deps[dep.name] !== dep.version) {
+      throw new Error(`${dep.name} is imported at ${deps[dep.name]} and ${dep.version}`);
+    }
+    deps[dep.name] = dep.version;
+  }
+  return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a < b ? -1 : 1));
+}
+
+/** Compiles the staged sources into `outDir`; throws with every diagnostic on error. */
+function compile(stageDir: string, files: string[], outDir: string): void {
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    // Web and language types only: a Deno or Node global in the runtime fails the build.
+    lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.dom.iterable.d.ts"],
+    types: [],
+    typeRoots: [],
+    strict: true,
+    declaration: true,
+    allowImportingTsExtensions: true,
+    rewriteRelativeImportExtensions: true,
+    verbatimModuleSyntax: true,
+    isolatedModules: true,
+    skipLibCheck: true,
+    noEmitOnError: true,
+    newLine: ts.NewLineKind.LineFeed,
+    rootDir: stageDir,
+    outDir,
+  };
+  const host = ts.createCompilerHost(options);
+  const program = ts.createProgram(files.map((f) => `${stageDir}/${f}`), options, host);
+  const result = program.emit(undefined, undefined, undefined, undefined, {
+    afterDeclarations: [rewriteDeclarationImports],
+  });
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
+  if (diagnostics.length || result.emitSkipped) {
+    throw new Error(
+      "TypeScript failed:\n" + ts.formatDiagnostics(diagnostics, {
+        getCanonicalFileName: (f) => f,
+        getCurrentDirectory: () => stageDir,
+        getNewLine: () => "\n",
+      }),
+    );
+  }
+}
+
+/**
+ * `rewriteRelativeImportExtensions` rewrites `./x.ts` to `./x.js` in the JavaScript only; this
+ * does the same in the declarations, so `node16` resolution finds `./x.d.ts` through `./x.js`.
+ */
+const rewriteDeclarationImports: ts.TransformerFactory<ts.SourceFile | ts.Bundle> = (context) => {
+  const { factory } = context;
+  const rewrite = (specifier: ts.Expression | undefined) =>
+    specifier && ts.isStringLiteral(specifier) && /^\.\.?\/.*\.ts$/.test(specifier.text)
+      ? factory.createStringLiteral(specifier.text.replace(/\.ts$/, ".js"))
+      : specifier;
+  const visit = (node: ts.Node): ts.Node => {
+    if (ts.isImportDeclaration(node)) {
+      return factory.updateImportDeclaration(
+        node,
+        node.modifiers,
+        node.importClause,
+        rewrite(node.moduleSpecifier)!,
+        node.attributes,
+      );
+    }
+    if (ts.isExportDeclaration(node)) {
+      return factory.updateExportDeclaration(
+        node,
+        node.modifiers,
+        node.isTypeOnly,
+        node.exportClause,
+        rewrite(node.moduleSpecifier),
+        node.attributes,
+      );
+    }
+    if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      const literal = rewrite(node.argument.literal as ts.Expression) as ts.StringLiteral;
+      return factory.updateImportTypeNode(
+        node,
+        factory.updateLiteralTypeNode(node.argument, literal),
+        node.attributes,
+        node.qualifier,
+        node.typeArguments,
+        node.isTypeOf,
+      );
+    }
+    return ts.visitEachChild(node, visit, context);
+  };
+  return (file) => ts.visitNode(file, visit) as ts.SourceFile | ts.Bundle;
+};
+
+/** The package manifest. */
+function packageJson(version: string, license: string, deps: Record<string, string>) {
+  return {
+    name: PACKAGE.name,
+    version,
+    description: PACKAGE.description,
+    keywords: PACKAGE.keywords,
+    license,
+    repository: PACKAGE.repository,
+    type: "module",
+    exports: {
+      ".": { types: "./mod.d.ts", default: "./mod.js" },
+      "./package.json": "./package.json",
+    },
+    main: "./mod.js",
+    types: "./mod.d.ts",
+    sideEffects: false,
+    engines: PACKAGE.engines,
+    dependencies: deps,
+  };
+}
+
+/** Builds the package into `outDir` (emptied first) and returns its path. */
+export async function buildNpm(
+  outDir: string = fromFileUrl(new URL("dist/npm", REPO)),
+): Promise<string> {
+  const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", REPO)));
+  const graph = await moduleGraph();
+  // The stage sits inside the repository so that aws4fetch resolves from node_modules/.
+  const stageDir = fromFileUrl(new URL("dist/.stage", REPO));
+  await Deno.remove(stageDir, { recursive: true }).catch(() => {});
+  await Deno.remove(outDir, { recursive: true }).catch(() => {});
+  try {
+    for (const file of graph.files) {
+      const target = `${stageDir}/${file}`;
+      await Deno.mkdir(target.replace(/\/[^/]+$/, ""), { recursive: true });
+      const source = await Deno.readTextFile(new URL(file, REPO));
+      await Deno.writeTextFile(target, rewriteNpmSpecifiers(source, graph.npm));
+    }
+    compile(stageDir, graph.files, outDir);
+  } finally {
+    await Deno.remove(stageDir, { recursive: true }).catch(() => {});
+  }
+  const manifest = packageJson(denoJson.version, denoJson.license, dependencies(graph.npm));
+  await Deno.writeTextFile(`${outDir}/package.json`, JSON.stringify(manifest, null, 2) + "\n");
+  for (const doc of DOCS) await Deno.copyFile(new URL(doc, REPO), `${outDir}/${doc}`);
+  return outDir;
+}
+
+function fromFileUrl(url: URL): string {
+  return decodeURIComponent(url.pathname);
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ args: Deno.args, options: { out: { type: "string" } } });
+  console.log(await buildNpm(values.out));
+}
