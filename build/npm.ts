@@ -260,6 +260,20 @@ export async function buildNpm(
   return outDir;
 }
 
+/**
+ * Every input of the build, concatenated with its path: a change to any of them changes this
+ * (the packaging tests key their cached tarball on its hash).
+ */
+export async function packageSources(): Promise<Uint8Array> {
+  const { files } = await moduleGraph();
+  const inputs = [...files, "deno.json", "build/npm.ts", ...DOCS];
+  const parts: BlobPart[] = [];
+  for (const path of inputs) {
+    parts.push(`\0${path}\0`, await Deno.readFile(new URL(path, REPO)) as Uint8Array<ArrayBuffer>);
+  }
+  return new Uint8Array(await new Blob(parts).arrayBuffer());
+}
+
 function fromFileUrl(url: URL): string {
   return decodeURIComponent(url.pathname);
 }
