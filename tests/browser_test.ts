@@ -1,13 +1,24 @@
 /**
  * Browsers: headless Chromium (Debian's /usr/bin/chromium, or `CHROMIUM_BIN`) driven by
  * playwright-core loads a page from one origin whose module bundle calls the emulator, with
- * CORS on, on another origin. Skipped, with the reason printed, when Chromium is missing.
+ * CORS on, on another origin. The bundle is made the way a web app makes it: the npm package,
+ * installed from its tarball, bundled by esbuild. Without the npm registry the source is bundled
+ * with `deno bundle` instead, saying why. Skipped, with the reason printed, when Chromium is
+ * missing.
  */
 
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { RECOVERY_POINT_OK_ARN, startEmulator } from "../emulator/mod.ts";
 import { bundle } from "../testing/bundle.ts";
+import {
+  ensureTools,
+  freshProject,
+  npmRegistryUnavailable,
+  packedPackage,
+  runOk,
+  toolBin,
+} from "../testing/npm_package.ts";
 import type { SmokeResult } from "./runtimes/smoke.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
@@ -37,6 +48,48 @@ async function chromiumMissing(): Promise<string | undefined> {
 const skipReason = await chromiumMissing();
 if (skipReason) console.log(`SKIP browser: ${skipReason}`);
 
+const ENTRY = new URL("./runtimes/browser.ts", import.meta.url);
+const SMOKE = new URL("./runtimes/smoke.ts", import.meta.url);
+
+/** The smoke run bundled from the installed npm package by esbuild (or from source, offline). */
+async function browserBundle(): Promise<Uint8Array<ArrayBuffer>> {
+  const unavailable = await npmRegistryUnavailable();
+  if (unavailable) {
+    console.log(
+      `browser: bundling the source with deno bundle, not the npm package: ${unavailable}`,
+    );
+    return await Deno.readFile(await bundle(ENTRY));
+  }
+  const [packed] = await Promise.all([packedPackage(), ensureTools()]);
+  const project = await freshProject(packed);
+  // The same entry files, importing the package by name as an application would.
+  await Deno.mkdir(`${project}/src`);
+  for (const file of [ENTRY, SMOKE]) {
+    const source = (await Deno.readTextFile(file)).replace(`"../../mod.ts"`, `"backup-edge"`);
+    await Deno.writeTextFile(`${project}/src/${file.pathname.split("/").pop()}`, source);
+  }
+  await runOk(toolBin("esbuild"), [
+    "src/browser.ts",
+    "--bundle",
+    "--format=esm",
+    "--platform=browser",
+    "--minify",
+    "--outfile=out/smoke.js",
+    "--metafile=out/meta.json",
+    "--log-level=warning",
+  ], { cwd: project });
+  const inputs = Object.keys(
+    JSON.parse(await Deno.readTextFile(`${project}/out/meta.json`)).inputs,
+  );
+  assert.ok(
+    inputs.includes("node_modules/backup-edge/mod.js"),
+    `bundled from the package: ${inputs}`,
+  );
+  assert.ok(inputs.some((i) => i.startsWith("node_modules/aws4fetch/")), "aws4fetch from npm");
+  assert.ok(!inputs.some((i) => i.endsWith("mod.ts")), "nothing from the repository's source");
+  return await Deno.readFile(`${project}/out/smoke.js`);
+}
+
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>backup-edge smoke</title>
@@ -50,9 +103,7 @@ Deno.test({
     : "Chromium runs the bundled module cross-origin against the emulator",
   ignore: skipReason !== undefined,
   fn: async () => {
-    const script = await Deno.readFile(
-      await bundle(new URL("./runtimes/browser.ts", import.meta.url)),
-    );
+    const script = await browserBundle();
     await using emulator = await startEmulator({ cors: true });
     const site = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
       const { pathname } = new URL(req.url);
