@@ -6,13 +6,19 @@
  */
 
 import type { Service, StructureShape } from "../ir.ts";
-import { errorHeadersReader } from "./deserializers.ts";
-import { clientClassName, MODULES, operationNames, schemaName } from "./names.ts";
+import { isRequiredForClient } from "../shape_index.ts";
+import {
+  clientClassName,
+  errorHeadersReader,
+  MODULES,
+  operationNames,
+  schemaName,
+} from "./names.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `operations.ts`. */
 export function emitOperations(service: Service): string {
-  const file = new SourceFile("operations");
+  const file = new SourceFile();
   const w = file.writer;
   const send = MODULES.runtime("send");
   const client = file.useType(MODULES.client, clientClassName(service));
@@ -60,7 +66,7 @@ export function emitOperations(service: Service): string {
       "@returns the output, with `$metadata` about the HTTP exchange",
     ].filter(Boolean);
     file.doc(op.doc, op.deprecated ? [...extra, "@deprecated"] : extra);
-    const required = input?.members.some((m) => m.required && !m.clientOptional);
+    const required = input?.members.some(isRequiredForClient);
     const inputParam = required ? `input: ${inputType}` : `input: ${inputType} = {}`;
     const callOptions = file.useType(send, "CallOptions");
     const withMetadata = file.useType(send, "WithMetadata");
