@@ -29,6 +29,7 @@ export interface Pagination {
 
 /** The service answered a continuation token it had already answered: stop, don't loop. */
 export class PaginationError extends Error {
+  /** Always `PaginationError`. */
   override name = "PaginationError";
 }
 
