@@ -364,3 +364,16 @@ test("npm package in a wrangler project: examples/worker/ bundles startCopyJob o
     await mf.dispose();
   }
 });
+
+Deno.test("README shows the example files the tests run, verbatim", async () => {
+  const readme = await Deno.readTextFile(repoPath("README.md"));
+  const examples = {
+    "examples/node/copy.mjs": "js",
+    "examples/worker/src/index.ts": "ts",
+    "examples/worker/wrangler.toml": "toml",
+  };
+  for (const [path, lang] of Object.entries(examples)) {
+    const content = await Deno.readTextFile(repoPath(path));
+    assert.ok(readme.includes("```" + lang + "\n" + content + "```"), `README shows ${path}`);
+  }
+});
