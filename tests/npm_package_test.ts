@@ -371,6 +371,7 @@ Deno.test("README shows the example files the tests run, verbatim", async () => 
     "examples/node/copy.mjs": "js",
     "examples/worker/src/index.ts": "ts",
     "examples/worker/wrangler.toml": "toml",
+    "examples/browser/copy_jobs.js": "js",
   };
   for (const [path, lang] of Object.entries(examples)) {
     const content = await Deno.readTextFile(repoPath(path));
