@@ -164,7 +164,8 @@ export function packedPackage(): Promise<PackedPackage> {
     const done = `${root}/tarball`;
     const existing = await Deno.readTextFile(done).catch(() => undefined);
     if (existing) return { tarball: existing, dir };
-    await Deno.remove(root, { recursive: true }).catch(() => {});
+    // Tarballs of older sources are never used again.
+    await Deno.remove(`${CACHE}npm-pack`, { recursive: true }).catch(() => {});
     await buildNpm(dir);
     const name = (await runOk("npm", ["pack", "--pack-destination", root, "--silent"], {
       cwd: dir,
