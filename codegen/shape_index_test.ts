@@ -14,6 +14,7 @@ import {
   scalarFamily,
   ShapeIndex,
   timestampFormatOf,
+  valueShape,
 } from "./shape_index.ts";
 
 const ns = "example";
@@ -55,8 +56,10 @@ function model() {
           Tree: member(id("Tree")),
           At: member(id("Stamp"), { "smithy.api#httpHeader": "x-at" }),
           Count: member("smithy.api#Integer", { "smithy.api#default": 0 }),
+          Stamps: member(id("Stamps"), { "smithy.api#httpHeader": "x-stamps" }),
         },
       },
+      [id("Stamps")]: { type: "list", member: member(id("Stamp")) },
       [id("Tree")]: {
         type: "structure",
         members: { Children: member(id("Trees")), Tags: member(id("Tags")) },
@@ -99,6 +102,7 @@ Deno.test("childMembers: structure members, a list's member, a map's key and val
     "Tree",
     "At",
     "Count",
+    "Stamps",
   ]);
   assert.deepEqual(childMembers(shape("Trees")).map((m) => m.target), [id("Tree")]);
   assert.deepEqual(childMembers(shape("Tags")).map((m) => m.name), ["key", "value"]);
@@ -170,14 +174,23 @@ Deno.test("httpLocation and isHeaderBound", () => {
   assert.equal(isHeaderBound(memberOf("PutInput", "Name")), false);
 });
 
-Deno.test("ShapeIndex: computed once per service; directions, errors, presence", () => {
+Deno.test("valueShape: the target, or a list target's member", () => {
+  assert.equal(valueShape(service, memberOf("PutInput", "At")), shape("Stamp"));
+  assert.equal(valueShape(service, memberOf("PutInput", "Stamps")), shape("Stamp"));
+  assert.equal(valueShape(service, memberOf("PutInput", "Tree")), shape("Tree"));
+});
+
+Deno.test("ShapeIndex: computed once per service; input shapes, order, errors, presence", () => {
   const index = ShapeIndex.of(service);
   assert.equal(ShapeIndex.of(service), index);
   assert.notEqual(ShapeIndex.of(loadService(model())), index);
   assert.ok(index.inputShapes.has(id("Tree")));
   assert.ok(!index.inputShapes.has(id("PutOutput")));
-  assert.ok(index.outputShapes.has(id("Throttled")));
+  assert.ok(!index.inputShapes.has(id("Throttled")));
   assert.deepEqual(index.errorShapes.map((s) => s.name), ["Missing", "Throttled"]);
+  const names = index.shapesByName.map((s) => s.name);
+  assert.deepEqual(names, [...service.shapes.values()].map((s) => s.name).sort());
+  assert.ok(names.indexOf("Integer") < names.indexOf("Missing"));
   // Defaults make output members always present, never input members.
   assert.equal(index.isAlwaysPresent(memberOf("PutOutput", "Count"), structure("PutOutput")), true);
   assert.equal(index.isAlwaysPresent(memberOf("PutInput", "Count"), structure("PutInput")), false);

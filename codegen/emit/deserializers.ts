@@ -8,9 +8,15 @@
  */
 
 import type { Member, Service, StructureShape } from "../ir.ts";
-import { httpLocation, isHeaderBound, ShapeIndex, timestampFormatOf } from "../shape_index.ts";
+import {
+  httpLocation,
+  isHeaderBound,
+  ShapeIndex,
+  timestampFormatOf,
+  valueShape,
+} from "../shape_index.ts";
 import { errorHeadersReader, MODULES, operationNames, schemaName } from "./names.ts";
-import { schemaReference, TIMESTAMP_CODECS } from "./references.ts";
+import { schemaReference, TIMESTAMP_CODECS, typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `deserializers.ts`. */
@@ -22,7 +28,7 @@ export function emitDeserializers(service: Service): string {
     const output = op.output ? service.shapes.get(op.output) as StructureShape : undefined;
     const names = operationNames(op.name);
     const response = file.useType(http, "HttpResponse");
-    const type = output ? file.useType(MODULES.types, output.name) : "Record<string, never>";
+    const type = typeReference(file, service, op.output);
     file.doc(`Reads the output of ${op.name} from a successful response.`);
     const param = output?.members.length ? "response" : "_response";
     w.write(`export function ${names.deserialize}(${param}: ${response}): ${type}`).block(() => {
@@ -115,7 +121,7 @@ function headerValue(file: SourceFile, service: Service, member: Member): string
   const http = MODULES.runtime("http");
   const name = JSON.stringify(member.http.header!.toLowerCase());
   const target = service.shapes.get(member.target)!;
-  const item = target.kind === "list" ? service.shapes.get(target.member.target)! : target;
+  const item = valueShape(service, member)!;
   let parse: string | undefined;
   let httpDates = false;
   switch (item.kind) {

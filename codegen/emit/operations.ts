@@ -14,6 +14,7 @@ import {
   operationNames,
   schemaName,
 } from "./names.ts";
+import { typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `operations.ts`. */
@@ -25,9 +26,8 @@ export function emitOperations(service: Service): string {
   for (const op of service.operations) {
     const names = operationNames(op.name);
     const input = op.input ? service.shapes.get(op.input) as StructureShape : undefined;
-    const output = op.output ? service.shapes.get(op.output) : undefined;
-    const inputType = input ? file.useType(MODULES.types, input.name) : "Record<string, never>";
-    const outputType = output ? file.useType(MODULES.types, output.name) : "Record<string, never>";
+    const inputType = typeReference(file, service, op.input);
+    const outputType = typeReference(file, service, op.output);
     const spec = file.useType(send, "OperationSpec");
     w.write(`const ${names.spec}: ${spec}<${inputType}, ${outputType}> =`).block(() => {
       w.writeLine(`name: "${op.name}",`);

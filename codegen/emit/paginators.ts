@@ -6,9 +6,9 @@
  */
 
 import type { Operation, Service, Shape, StructureShape } from "../ir.ts";
-import { isNamedType, isRequiredForClient } from "../shape_index.ts";
+import { isRequiredForClient } from "../shape_index.ts";
 import { clientClassName, MODULES, operationFunctionName } from "./names.ts";
-import { typeRef } from "./references.ts";
+import { typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** The shape a dotted member path ends at, starting from a structure. */
@@ -49,15 +49,10 @@ export function emitPaginators(service: Service): string {
     }
     const fn = operationFunctionName(op.name);
     const input = op.input ? file.useType(MODULES.types, service.shapes.get(op.input)!.name) : "";
-    const output = file.useType(MODULES.types, service.shapes.get(op.output!)!.name);
+    const output = typeReference(file, service, op.output);
     const itemsTarget = p.items ? memberAt(service, op.output, p.items) : undefined;
     const itemsShape = itemsTarget ? service.shapes.get(itemsTarget) : undefined;
-    const itemType = (target: string) => {
-      const shape = service.shapes.get(target);
-      return shape && isNamedType(shape)
-        ? file.useType(MODULES.types, shape.name)
-        : typeRef(service, target);
-    };
+    const itemType = (target: string) => typeReference(file, service, target);
     let item = "never";
     if (itemsShape?.kind === "list") item = itemType(itemsShape.member.target);
     if (itemsShape?.kind === "map") item = `[string, ${itemType(itemsShape.value.target)}]`;

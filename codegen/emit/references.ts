@@ -7,7 +7,12 @@
  */
 
 import type { ScalarFamily, Service, Shape, TimestampFormat } from "../ir.ts";
-import { isNamedType, scalarFamily } from "../shape_index.ts";
+import {
+  DEFAULT_TIMESTAMP_FORMATS,
+  isNamedType,
+  scalarFamily,
+  timestampFormatOf,
+} from "../shape_index.ts";
 import { MODULES, schemaName } from "./names.ts";
 import type { SourceFile } from "./source_file.ts";
 
@@ -25,12 +30,27 @@ const TYPESCRIPT_TYPES: Record<ScalarFamily, string> = {
   document: "unknown",
 };
 
-/** The TypeScript type of a member's target, as written where the member is used. */
-export function typeRef(service: Service, target: string): string {
-  const shape = service.shapes.get(target);
+/**
+ * The TypeScript type of a member's target, as written in types.ts and errors.ts: a named type's
+ * name, or an inline primitive. Undefined or `smithy.api#Unit` is `Record<string, never>`.
+ */
+export function typeRef(service: Service, target: string | undefined): string {
+  const shape = target === undefined ? undefined : service.shapes.get(target);
   if (!shape) return "Record<string, never>"; // smithy.api#Unit
   if (isNamedType(shape)) return shape.name;
   return TYPESCRIPT_TYPES[scalarFamily(shape)!];
+}
+
+/** The TypeScript type of `target` from another generated file: {@linkcode typeRef}, imported. */
+export function typeReference(
+  file: SourceFile,
+  service: Service,
+  target: string | undefined,
+): string {
+  const shape = target === undefined ? undefined : service.shapes.get(target);
+  return shape && isNamedType(shape)
+    ? file.useType(MODULES.types, shape.name)
+    : typeRef(service, target);
 }
 
 /** The runtime schema type of a scalar or enum (`string`, `integer`, …). */
@@ -40,13 +60,14 @@ export function scalarSchemaType(shape: Shape): ScalarFamily {
 
 /**
  * Does the shape need a schema constant of its own, or is the shared runtime scalar of its family
- * (`STRING`, `INTEGER`, …) enough?
+ * (`STRING`, `INTEGER`, …) enough? Constraints, or a timestamp format other than the body's
+ * default, need their own.
  */
 export function needsOwnSchema(shape: Shape): boolean {
   if (!scalarFamily(shape)) return true;
   const c = shape.constraints;
   return !!(c.length || c.range || c.pattern ||
-    (shape.timestampFormat && shape.timestampFormat !== "epoch-seconds"));
+    timestampFormatOf(shape, "body") !== DEFAULT_TIMESTAMP_FORMATS.body);
 }
 
 /**

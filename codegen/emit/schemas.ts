@@ -7,12 +7,12 @@
  */
 
 import type { Constraints, Member, Service, Shape, TimestampFormat } from "../ir.ts";
-import { byName } from "../order.ts";
 import {
   childMembers,
   httpLocation,
   isRequiredForClient,
   scalarFamily,
+  ShapeIndex,
   timestampFormatOf,
 } from "../shape_index.ts";
 import { MODULES, propertyName, schemaName } from "./names.ts";
@@ -160,7 +160,7 @@ export function emitSchemas(service: Service): string {
     }
   };
 
-  for (const shape of [...service.shapes.values()].sort(byName)) {
+  for (const shape of ShapeIndex.of(service).shapesByName) {
     if (needsOwnSchema(shape)) define(shape);
   }
   return file.toString();

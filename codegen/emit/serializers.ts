@@ -12,10 +12,11 @@ import {
   DEFAULT_TIMESTAMP_FORMATS,
   httpLocation,
   timestampFormatOf,
+  valueShape,
   type WireLocation,
 } from "../shape_index.ts";
 import { MODULES, operationNames, schemaName } from "./names.ts";
-import { schemaReference, TIMESTAMP_CODECS } from "./references.ts";
+import { schemaReference, TIMESTAMP_CODECS, typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `serializers.ts`. */
@@ -32,7 +33,7 @@ function emitSerializer(file: SourceFile, service: Service, op: Operation): void
   const members = input?.members ?? [];
   const target = (m: Member) => service.shapes.get(m.target)!;
   const names = operationNames(op.name);
-  const inputType = input ? file.useType(MODULES.types, input.name) : "Record<string, never>";
+  const inputType = typeReference(file, service, op.input);
   const tokens = members.filter((m) => m.idempotencyToken);
   const payload = members.find((m) => m.http.payload);
   const bodyMembers = members.filter((m) => !httpLocation(m));
@@ -150,12 +151,7 @@ function timestampCodec(
   member: Member,
   location: WireLocation,
 ): string | undefined {
-  const target = service.shapes.get(member.target)!;
-  const timestamp = target.kind === "timestamp"
-    ? target
-    : target.kind === "list"
-    ? service.shapes.get(target.member.target)
-    : undefined;
+  const timestamp = valueShape(service, member);
   if (timestamp?.kind !== "timestamp") return undefined;
   const format = timestampFormatOf(timestamp, location, member);
   return format === DEFAULT_TIMESTAMP_FORMATS[location]

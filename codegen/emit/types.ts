@@ -6,7 +6,6 @@
  */
 
 import type { Member, Service } from "../ir.ts";
-import { byName } from "../order.ts";
 import { isNamedType, ShapeIndex } from "../shape_index.ts";
 import { memberDoc, shapeDoc } from "./fallback_docs.ts";
 import { propertyName } from "./names.ts";
@@ -18,7 +17,7 @@ export function emitTypes(service: Service): string {
   const file = new SourceFile();
   const w = file.writer;
   const index = ShapeIndex.of(service);
-  const shapes = [...service.shapes.values()].filter(isNamedType).sort(byName);
+  const shapes = index.shapesByName.filter(isNamedType);
   for (const shape of shapes) {
     if (shape.kind === "structure" && shape.error) continue; // errors are classes in errors.ts
     file.doc(

@@ -64,7 +64,7 @@ interface Variable {
 }
 type Scope = Map<string, Variable>;
 
-/** What the generated module's documentation says about where its rules come from. */
+/** Where the generated module finds the runtime, and what its documentation says of its rules. */
 export interface CompilerOptions {
   /** Base the generated code imports the runtime from, ending in `/`. */
   runtime: string;
