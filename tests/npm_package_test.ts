@@ -111,9 +111,15 @@ test("npm package: manifest, one .js and .d.ts per module, publint and attw clea
   });
   assert.match(publint, /All good/);
   // ESM only (Node ≥ 20), so attw's esm-only profile: CommonJS consumers use import().
-  await runOk(toolBin("attw"), [packed.tarball, "--profile", "esm-only", "--format", "ascii"], {
-    cwd: packed.dir,
-  });
+  const attw = await runOk(
+    toolBin("attw"),
+    ["--pack", packed.dir, "--profile", "esm-only", "--format", "table-flipped"],
+    { cwd: packed.dir },
+  );
+  // attw exits 1 on any problem its profile does not ignore (runOk fails then); ESM and
+  // bundler resolution must both be green.
+  const row = attw.split("\n").find((line) => line.includes(`"backup-edge" `)) ?? "";
+  assert.ok(row.includes("🟢 (ESM)") && row.split("🟢").length - 1 >= 2, attw);
 });
 
 /** Runs examples/node/copy.mjs with `runtime` in the consumer project against an emulator. */
