@@ -99,7 +99,7 @@ async function moduleGraph(): Promise<ModuleGraph> {
   return { files: files.sort(), npm: [...npm.values()] };
 }
 
-/** `deno.json`'s `import "npm:x@1"` → `import "x"`, in string literals of import/export. */
+/** Every quoted `"npm:name@1.2.3/sub"` becomes `"name/sub"`; the version goes to `package.json`. */
 function rewriteNpmSpecifiers(source: string, npm: NpmSpecifier[]): string {
   let out = source;
   for (const dep of npm) {
