@@ -514,6 +514,7 @@ const AssociateBackupVaultMpaApprovalTeamOperation: OperationSpec<
   validate: validateAssociateBackupVaultMpaApprovalTeamInput,
   serialize: serializeAssociateBackupVaultMpaApprovalTeamRequest,
   deserialize: deserializeAssociateBackupVaultMpaApprovalTeamResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -555,6 +556,7 @@ const CancelLegalHoldOperation: OperationSpec<CancelLegalHoldInput, CancelLegalH
   validate: validateCancelLegalHoldInput,
   serialize: serializeCancelLegalHoldRequest,
   deserialize: deserializeCancelLegalHoldResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -600,6 +602,7 @@ const CreateBackupPlanOperation: OperationSpec<CreateBackupPlanInput, CreateBack
   validate: validateCreateBackupPlanInput,
   serialize: serializeCreateBackupPlanRequest,
   deserialize: deserializeCreateBackupPlanResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -649,6 +652,7 @@ const CreateBackupSelectionOperation: OperationSpec<
   validate: validateCreateBackupSelectionInput,
   serialize: serializeCreateBackupSelectionRequest,
   deserialize: deserializeCreateBackupSelectionResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -692,6 +696,7 @@ const CreateBackupVaultOperation: OperationSpec<CreateBackupVaultInput, CreateBa
   validate: validateCreateBackupVaultInput,
   serialize: serializeCreateBackupVaultRequest,
   deserialize: deserializeCreateBackupVaultResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -736,6 +741,7 @@ const CreateFrameworkOperation: OperationSpec<CreateFrameworkInput, CreateFramew
   validate: validateCreateFrameworkInput,
   serialize: serializeCreateFrameworkRequest,
   deserialize: deserializeCreateFrameworkResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -780,6 +786,7 @@ const CreateLegalHoldOperation: OperationSpec<CreateLegalHoldInput, CreateLegalH
   validate: validateCreateLegalHoldInput,
   serialize: serializeCreateLegalHoldRequest,
   deserialize: deserializeCreateLegalHoldResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -826,6 +833,7 @@ const CreateLogicallyAirGappedBackupVaultOperation: OperationSpec<
   validate: validateCreateLogicallyAirGappedBackupVaultInput,
   serialize: serializeCreateLogicallyAirGappedBackupVaultRequest,
   deserialize: deserializeCreateLogicallyAirGappedBackupVaultResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -874,6 +882,7 @@ const CreateReportPlanOperation: OperationSpec<CreateReportPlanInput, CreateRepo
   validate: validateCreateReportPlanInput,
   serialize: serializeCreateReportPlanRequest,
   deserialize: deserializeCreateReportPlanResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -922,6 +931,7 @@ const CreateRestoreAccessBackupVaultOperation: OperationSpec<
   validate: validateCreateRestoreAccessBackupVaultInput,
   serialize: serializeCreateRestoreAccessBackupVaultRequest,
   deserialize: deserializeCreateRestoreAccessBackupVaultResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -970,6 +980,7 @@ const CreateRestoreTestingPlanOperation: OperationSpec<
   validate: validateCreateRestoreTestingPlanInput,
   serialize: serializeCreateRestoreTestingPlanRequest,
   deserialize: deserializeCreateRestoreTestingPlanResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     ConflictException: [ConflictException, ConflictExceptionSchema],
@@ -1018,6 +1029,7 @@ const CreateRestoreTestingSelectionOperation: OperationSpec<
   validate: validateCreateRestoreTestingSelectionInput,
   serialize: serializeCreateRestoreTestingSelectionRequest,
   deserialize: deserializeCreateRestoreTestingSelectionResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -1077,6 +1089,7 @@ const DeleteBackupPlanOperation: OperationSpec<DeleteBackupPlanInput, DeleteBack
   validate: validateDeleteBackupPlanInput,
   serialize: serializeDeleteBackupPlanRequest,
   deserialize: deserializeDeleteBackupPlanResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1123,6 +1136,7 @@ const DeleteBackupSelectionOperation: OperationSpec<
   validate: validateDeleteBackupSelectionInput,
   serialize: serializeDeleteBackupSelectionRequest,
   deserialize: deserializeDeleteBackupSelectionResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1164,6 +1178,7 @@ const DeleteBackupVaultOperation: OperationSpec<DeleteBackupVaultInput, Record<s
   validate: validateDeleteBackupVaultInput,
   serialize: serializeDeleteBackupVaultRequest,
   deserialize: deserializeDeleteBackupVaultResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1208,6 +1223,7 @@ const DeleteBackupVaultAccessPolicyOperation: OperationSpec<
   validate: validateDeleteBackupVaultAccessPolicyInput,
   serialize: serializeDeleteBackupVaultAccessPolicyRequest,
   deserialize: deserializeDeleteBackupVaultAccessPolicyResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1251,6 +1267,7 @@ const DeleteBackupVaultLockConfigurationOperation: OperationSpec<
   validate: validateDeleteBackupVaultLockConfigurationInput,
   serialize: serializeDeleteBackupVaultLockConfigurationRequest,
   deserialize: deserializeDeleteBackupVaultLockConfigurationResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1301,6 +1318,7 @@ const DeleteBackupVaultNotificationsOperation: OperationSpec<
   validate: validateDeleteBackupVaultNotificationsInput,
   serialize: serializeDeleteBackupVaultNotificationsRequest,
   deserialize: deserializeDeleteBackupVaultNotificationsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1341,6 +1359,7 @@ const DeleteFrameworkOperation: OperationSpec<DeleteFrameworkInput, Record<strin
   validate: validateDeleteFrameworkInput,
   serialize: serializeDeleteFrameworkRequest,
   deserialize: deserializeDeleteFrameworkResponse,
+  retrySafe: false,
   errors: {
     ConflictException: [ConflictException, ConflictExceptionSchema],
     InvalidParameterValueException: [
@@ -1383,6 +1402,7 @@ const DeleteRecoveryPointOperation: OperationSpec<DeleteRecoveryPointInput, Reco
     validate: validateDeleteRecoveryPointInput,
     serialize: serializeDeleteRecoveryPointRequest,
     deserialize: deserializeDeleteRecoveryPointResponse,
+    retrySafe: true,
     errors: {
       InvalidParameterValueException: [
         InvalidParameterValueException,
@@ -1444,6 +1464,7 @@ const DeleteReportPlanOperation: OperationSpec<DeleteReportPlanInput, Record<str
   validate: validateDeleteReportPlanInput,
   serialize: serializeDeleteReportPlanRequest,
   deserialize: deserializeDeleteReportPlanResponse,
+  retrySafe: true,
   errors: {
     ConflictException: [ConflictException, ConflictExceptionSchema],
     InvalidParameterValueException: [
@@ -1488,6 +1509,7 @@ const DeleteRestoreTestingPlanOperation: OperationSpec<
   validate: validateDeleteRestoreTestingPlanInput,
   serialize: serializeDeleteRestoreTestingPlanRequest,
   deserialize: deserializeDeleteRestoreTestingPlanResponse,
+  retrySafe: true,
   errors: {
     InvalidRequestException: [InvalidRequestException, InvalidRequestExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -1525,6 +1547,7 @@ const DeleteRestoreTestingSelectionOperation: OperationSpec<
   validate: validateDeleteRestoreTestingSelectionInput,
   serialize: serializeDeleteRestoreTestingSelectionRequest,
   deserialize: deserializeDeleteRestoreTestingSelectionResponse,
+  retrySafe: true,
   errors: {
     ResourceNotFoundException: [ResourceNotFoundException, ResourceNotFoundExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -1560,6 +1583,7 @@ const DescribeBackupJobOperation: OperationSpec<DescribeBackupJobInput, Describe
   validate: validateDescribeBackupJobInput,
   serialize: serializeDescribeBackupJobRequest,
   deserialize: deserializeDescribeBackupJobResponse,
+  retrySafe: true,
   errors: {
     DependencyFailureException: [DependencyFailureException, DependencyFailureExceptionSchema],
     InvalidParameterValueException: [
@@ -1604,6 +1628,7 @@ const DescribeBackupVaultOperation: OperationSpec<
   validate: validateDescribeBackupVaultInput,
   serialize: serializeDescribeBackupVaultRequest,
   deserialize: deserializeDescribeBackupVaultResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1644,6 +1669,7 @@ const DescribeCopyJobOperation: OperationSpec<DescribeCopyJobInput, DescribeCopy
   validate: validateDescribeCopyJobInput,
   serialize: serializeDescribeCopyJobRequest,
   deserialize: deserializeDescribeCopyJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1684,6 +1710,7 @@ const DescribeFrameworkOperation: OperationSpec<DescribeFrameworkInput, Describe
   validate: validateDescribeFrameworkInput,
   serialize: serializeDescribeFrameworkRequest,
   deserialize: deserializeDescribeFrameworkResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1727,6 +1754,7 @@ const DescribeGlobalSettingsOperation: OperationSpec<
   validate: validateDescribeGlobalSettingsInput,
   serialize: serializeDescribeGlobalSettingsRequest,
   deserialize: deserializeDescribeGlobalSettingsResponse,
+  retrySafe: true,
   errors: {
     InvalidRequestException: [InvalidRequestException, InvalidRequestExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -1763,6 +1791,7 @@ const DescribeProtectedResourceOperation: OperationSpec<
   validate: validateDescribeProtectedResourceInput,
   serialize: serializeDescribeProtectedResourceRequest,
   deserialize: deserializeDescribeProtectedResourceResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1807,6 +1836,7 @@ const DescribeRecoveryPointOperation: OperationSpec<
   validate: validateDescribeRecoveryPointInput,
   serialize: serializeDescribeRecoveryPointRequest,
   deserialize: deserializeDescribeRecoveryPointResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1851,6 +1881,7 @@ const DescribeRegionSettingsOperation: OperationSpec<
   validate: validateDescribeRegionSettingsInput,
   serialize: serializeDescribeRegionSettingsRequest,
   deserialize: deserializeDescribeRegionSettingsResponse,
+  retrySafe: true,
   errors: {
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
   },
@@ -1884,6 +1915,7 @@ const DescribeReportJobOperation: OperationSpec<DescribeReportJobInput, Describe
   validate: validateDescribeReportJobInput,
   serialize: serializeDescribeReportJobRequest,
   deserialize: deserializeDescribeReportJobResponse,
+  retrySafe: true,
   errors: {
     MissingParameterValueException: [
       MissingParameterValueException,
@@ -1923,6 +1955,7 @@ const DescribeReportPlanOperation: OperationSpec<
   validate: validateDescribeReportPlanInput,
   serialize: serializeDescribeReportPlanRequest,
   deserialize: deserializeDescribeReportPlanResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1967,6 +2000,7 @@ const DescribeRestoreJobOperation: OperationSpec<
   validate: validateDescribeRestoreJobInput,
   serialize: serializeDescribeRestoreJobRequest,
   deserialize: deserializeDescribeRestoreJobResponse,
+  retrySafe: true,
   errors: {
     DependencyFailureException: [DependencyFailureException, DependencyFailureExceptionSchema],
     InvalidParameterValueException: [
@@ -2011,6 +2045,7 @@ const DisassociateBackupVaultMpaApprovalTeamOperation: OperationSpec<
   validate: validateDisassociateBackupVaultMpaApprovalTeamInput,
   serialize: serializeDisassociateBackupVaultMpaApprovalTeamRequest,
   deserialize: deserializeDisassociateBackupVaultMpaApprovalTeamResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2056,6 +2091,7 @@ const DisassociateRecoveryPointOperation: OperationSpec<
   validate: validateDisassociateRecoveryPointInput,
   serialize: serializeDisassociateRecoveryPointRequest,
   deserialize: deserializeDisassociateRecoveryPointResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2110,6 +2146,7 @@ const DisassociateRecoveryPointFromParentOperation: OperationSpec<
   validate: validateDisassociateRecoveryPointFromParentInput,
   serialize: serializeDisassociateRecoveryPointFromParentRequest,
   deserialize: deserializeDisassociateRecoveryPointFromParentResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2155,6 +2192,7 @@ const ExportBackupPlanTemplateOperation: OperationSpec<
   validate: validateExportBackupPlanTemplateInput,
   serialize: serializeExportBackupPlanTemplateRequest,
   deserialize: deserializeExportBackupPlanTemplateResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2195,6 +2233,7 @@ const GetBackupPlanOperation: OperationSpec<GetBackupPlanInput, GetBackupPlanOut
   validate: validateGetBackupPlanInput,
   serialize: serializeGetBackupPlanRequest,
   deserialize: deserializeGetBackupPlanResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2239,6 +2278,7 @@ const GetBackupPlanFromJSONOperation: OperationSpec<
   validate: validateGetBackupPlanFromJSONInput,
   serialize: serializeGetBackupPlanFromJSONRequest,
   deserialize: deserializeGetBackupPlanFromJSONResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2283,6 +2323,7 @@ const GetBackupPlanFromTemplateOperation: OperationSpec<
   validate: validateGetBackupPlanFromTemplateInput,
   serialize: serializeGetBackupPlanFromTemplateRequest,
   deserialize: deserializeGetBackupPlanFromTemplateResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2326,6 +2367,7 @@ const GetBackupSelectionOperation: OperationSpec<
   validate: validateGetBackupSelectionInput,
   serialize: serializeGetBackupSelectionRequest,
   deserialize: deserializeGetBackupSelectionResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2370,6 +2412,7 @@ const GetBackupVaultAccessPolicyOperation: OperationSpec<
   validate: validateGetBackupVaultAccessPolicyInput,
   serialize: serializeGetBackupVaultAccessPolicyRequest,
   deserialize: deserializeGetBackupVaultAccessPolicyResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2413,6 +2456,7 @@ const GetBackupVaultNotificationsOperation: OperationSpec<
   validate: validateGetBackupVaultNotificationsInput,
   serialize: serializeGetBackupVaultNotificationsRequest,
   deserialize: deserializeGetBackupVaultNotificationsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2453,6 +2497,7 @@ const GetLegalHoldOperation: OperationSpec<GetLegalHoldInput, GetLegalHoldOutput
   validate: validateGetLegalHoldInput,
   serialize: serializeGetLegalHoldRequest,
   deserialize: deserializeGetLegalHoldResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2497,6 +2542,7 @@ const GetRecoveryPointIndexDetailsOperation: OperationSpec<
   validate: validateGetRecoveryPointIndexDetailsInput,
   serialize: serializeGetRecoveryPointIndexDetailsRequest,
   deserialize: deserializeGetRecoveryPointIndexDetailsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2541,6 +2587,7 @@ const GetRecoveryPointRestoreMetadataOperation: OperationSpec<
   validate: validateGetRecoveryPointRestoreMetadataInput,
   serialize: serializeGetRecoveryPointRestoreMetadataRequest,
   deserialize: deserializeGetRecoveryPointRestoreMetadataResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2585,6 +2632,7 @@ const GetRestoreJobMetadataOperation: OperationSpec<
   validate: validateGetRestoreJobMetadataInput,
   serialize: serializeGetRestoreJobMetadataRequest,
   deserialize: deserializeGetRestoreJobMetadataResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2628,6 +2676,7 @@ const GetRestoreTestingInferredMetadataOperation: OperationSpec<
   validate: validateGetRestoreTestingInferredMetadataInput,
   serialize: serializeGetRestoreTestingInferredMetadataRequest,
   deserialize: deserializeGetRestoreTestingInferredMetadataResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2673,6 +2722,7 @@ const GetRestoreTestingPlanOperation: OperationSpec<
   validate: validateGetRestoreTestingPlanInput,
   serialize: serializeGetRestoreTestingPlanRequest,
   deserialize: deserializeGetRestoreTestingPlanResponse,
+  retrySafe: true,
   errors: {
     ResourceNotFoundException: [ResourceNotFoundException, ResourceNotFoundExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -2708,6 +2758,7 @@ const GetRestoreTestingSelectionOperation: OperationSpec<
   validate: validateGetRestoreTestingSelectionInput,
   serialize: serializeGetRestoreTestingSelectionRequest,
   deserialize: deserializeGetRestoreTestingSelectionResponse,
+  retrySafe: true,
   errors: {
     ResourceNotFoundException: [ResourceNotFoundException, ResourceNotFoundExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -2743,6 +2794,7 @@ const GetSupportedResourceTypesOperation: OperationSpec<
   validate: () => [],
   serialize: serializeGetSupportedResourceTypesRequest,
   deserialize: deserializeGetSupportedResourceTypesResponse,
+  retrySafe: true,
   errors: {
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
   },
@@ -2773,6 +2825,7 @@ const ListBackupJobsOperation: OperationSpec<ListBackupJobsInput, ListBackupJobs
   validate: validateListBackupJobsInput,
   serialize: serializeListBackupJobsRequest,
   deserialize: deserializeListBackupJobsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2812,6 +2865,7 @@ const ListBackupJobSummariesOperation: OperationSpec<
   validate: validateListBackupJobSummariesInput,
   serialize: serializeListBackupJobSummariesRequest,
   deserialize: deserializeListBackupJobSummariesResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2851,6 +2905,7 @@ const ListBackupPlansOperation: OperationSpec<ListBackupPlansInput, ListBackupPl
   validate: validateListBackupPlansInput,
   serialize: serializeListBackupPlansRequest,
   deserialize: deserializeListBackupPlansResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2894,6 +2949,7 @@ const ListBackupPlanTemplatesOperation: OperationSpec<
   validate: validateListBackupPlanTemplatesInput,
   serialize: serializeListBackupPlanTemplatesRequest,
   deserialize: deserializeListBackupPlanTemplatesResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2937,6 +2993,7 @@ const ListBackupPlanVersionsOperation: OperationSpec<
   validate: validateListBackupPlanVersionsInput,
   serialize: serializeListBackupPlanVersionsRequest,
   deserialize: deserializeListBackupPlanVersionsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2981,6 +3038,7 @@ const ListBackupSelectionsOperation: OperationSpec<
   validate: validateListBackupSelectionsInput,
   serialize: serializeListBackupSelectionsRequest,
   deserialize: deserializeListBackupSelectionsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3021,6 +3079,7 @@ const ListBackupVaultsOperation: OperationSpec<ListBackupVaultsInput, ListBackup
   validate: validateListBackupVaultsInput,
   serialize: serializeListBackupVaultsRequest,
   deserialize: deserializeListBackupVaultsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3061,6 +3120,7 @@ const ListCopyJobsOperation: OperationSpec<ListCopyJobsInput, ListCopyJobsOutput
   validate: validateListCopyJobsInput,
   serialize: serializeListCopyJobsRequest,
   deserialize: deserializeListCopyJobsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3098,6 +3158,7 @@ const ListCopyJobSummariesOperation: OperationSpec<
   validate: validateListCopyJobSummariesInput,
   serialize: serializeListCopyJobSummariesRequest,
   deserialize: deserializeListCopyJobSummariesResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3137,6 +3198,7 @@ const ListFrameworksOperation: OperationSpec<ListFrameworksInput, ListFrameworks
   validate: validateListFrameworksInput,
   serialize: serializeListFrameworksRequest,
   deserialize: deserializeListFrameworksResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3175,6 +3237,7 @@ const ListIndexedRecoveryPointsOperation: OperationSpec<
   validate: validateListIndexedRecoveryPointsInput,
   serialize: serializeListIndexedRecoveryPointsRequest,
   deserialize: deserializeListIndexedRecoveryPointsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3215,6 +3278,7 @@ const ListLegalHoldsOperation: OperationSpec<ListLegalHoldsInput, ListLegalHolds
   validate: validateListLegalHoldsInput,
   serialize: serializeListLegalHoldsRequest,
   deserialize: deserializeListLegalHoldsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3252,6 +3316,7 @@ const ListProtectedResourcesOperation: OperationSpec<
   validate: validateListProtectedResourcesInput,
   serialize: serializeListProtectedResourcesRequest,
   deserialize: deserializeListProtectedResourcesResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3290,6 +3355,7 @@ const ListProtectedResourcesByBackupVaultOperation: OperationSpec<
   validate: validateListProtectedResourcesByBackupVaultInput,
   serialize: serializeListProtectedResourcesByBackupVaultRequest,
   deserialize: deserializeListProtectedResourcesByBackupVaultResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3329,6 +3395,7 @@ const ListRecoveryPointsByBackupVaultOperation: OperationSpec<
   validate: validateListRecoveryPointsByBackupVaultInput,
   serialize: serializeListRecoveryPointsByBackupVaultRequest,
   deserialize: deserializeListRecoveryPointsByBackupVaultResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3372,6 +3439,7 @@ const ListRecoveryPointsByLegalHoldOperation: OperationSpec<
   validate: validateListRecoveryPointsByLegalHoldInput,
   serialize: serializeListRecoveryPointsByLegalHoldRequest,
   deserialize: deserializeListRecoveryPointsByLegalHoldResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3414,6 +3482,7 @@ const ListRecoveryPointsByResourceOperation: OperationSpec<
   validate: validateListRecoveryPointsByResourceInput,
   serialize: serializeListRecoveryPointsByResourceRequest,
   deserialize: deserializeListRecoveryPointsByResourceResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3457,6 +3526,7 @@ const ListReportJobsOperation: OperationSpec<ListReportJobsInput, ListReportJobs
   validate: validateListReportJobsInput,
   serialize: serializeListReportJobsRequest,
   deserialize: deserializeListReportJobsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3493,6 +3563,7 @@ const ListReportPlansOperation: OperationSpec<ListReportPlansInput, ListReportPl
   validate: validateListReportPlansInput,
   serialize: serializeListReportPlansRequest,
   deserialize: deserializeListReportPlansResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3531,6 +3602,7 @@ const ListRestoreAccessBackupVaultsOperation: OperationSpec<
   validate: validateListRestoreAccessBackupVaultsInput,
   serialize: serializeListRestoreAccessBackupVaultsRequest,
   deserialize: deserializeListRestoreAccessBackupVaultsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3571,6 +3643,7 @@ const ListRestoreJobsOperation: OperationSpec<ListRestoreJobsInput, ListRestoreJ
   validate: validateListRestoreJobsInput,
   serialize: serializeListRestoreJobsRequest,
   deserialize: deserializeListRestoreJobsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3615,6 +3688,7 @@ const ListRestoreJobsByProtectedResourceOperation: OperationSpec<
   validate: validateListRestoreJobsByProtectedResourceInput,
   serialize: serializeListRestoreJobsByProtectedResourceRequest,
   deserialize: deserializeListRestoreJobsByProtectedResourceResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3661,6 +3735,7 @@ const ListRestoreJobSummariesOperation: OperationSpec<
   validate: validateListRestoreJobSummariesInput,
   serialize: serializeListRestoreJobSummariesRequest,
   deserialize: deserializeListRestoreJobSummariesResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3703,6 +3778,7 @@ const ListRestoreTestingPlansOperation: OperationSpec<
   validate: validateListRestoreTestingPlansInput,
   serialize: serializeListRestoreTestingPlansRequest,
   deserialize: deserializeListRestoreTestingPlansResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3740,6 +3816,7 @@ const ListRestoreTestingSelectionsOperation: OperationSpec<
   validate: validateListRestoreTestingSelectionsInput,
   serialize: serializeListRestoreTestingSelectionsRequest,
   deserialize: deserializeListRestoreTestingSelectionsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3777,6 +3854,7 @@ const ListTagsOperation: OperationSpec<ListTagsInput, ListTagsOutput> = {
   validate: validateListTagsInput,
   serialize: serializeListTagsRequest,
   deserialize: deserializeListTagsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3834,6 +3912,7 @@ const PutBackupVaultAccessPolicyOperation: OperationSpec<
   validate: validatePutBackupVaultAccessPolicyInput,
   serialize: serializePutBackupVaultAccessPolicyRequest,
   deserialize: deserializePutBackupVaultAccessPolicyResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3878,6 +3957,7 @@ const PutBackupVaultLockConfigurationOperation: OperationSpec<
   validate: validatePutBackupVaultLockConfigurationInput,
   serialize: serializePutBackupVaultLockConfigurationRequest,
   deserialize: deserializePutBackupVaultLockConfigurationResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3934,6 +4014,7 @@ const PutBackupVaultNotificationsOperation: OperationSpec<
   validate: validatePutBackupVaultNotificationsInput,
   serialize: serializePutBackupVaultNotificationsRequest,
   deserialize: deserializePutBackupVaultNotificationsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3977,6 +4058,7 @@ const PutRestoreValidationResultOperation: OperationSpec<
   validate: validatePutRestoreValidationResultInput,
   serialize: serializePutRestoreValidationResultRequest,
   deserialize: deserializePutRestoreValidationResultResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4023,6 +4105,7 @@ const RevokeRestoreAccessBackupVaultOperation: OperationSpec<
   validate: validateRevokeRestoreAccessBackupVaultInput,
   serialize: serializeRevokeRestoreAccessBackupVaultRequest,
   deserialize: deserializeRevokeRestoreAccessBackupVaultResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4066,6 +4149,7 @@ const StartBackupJobOperation: OperationSpec<StartBackupJobInput, StartBackupJob
   validate: validateStartBackupJobInput,
   serialize: serializeStartBackupJobRequest,
   deserialize: deserializeStartBackupJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4109,6 +4193,7 @@ const StartCopyJobOperation: OperationSpec<StartCopyJobInput, StartCopyJobOutput
   validate: validateStartCopyJobInput,
   serialize: serializeStartCopyJobRequest,
   deserialize: deserializeStartCopyJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4154,6 +4239,7 @@ const StartReportJobOperation: OperationSpec<StartReportJobInput, StartReportJob
   validate: validateStartReportJobInput,
   serialize: serializeStartReportJobRequest,
   deserialize: deserializeStartReportJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4194,6 +4280,7 @@ const StartRestoreJobOperation: OperationSpec<StartRestoreJobInput, StartRestore
   validate: validateStartRestoreJobInput,
   serialize: serializeStartRestoreJobRequest,
   deserialize: deserializeStartRestoreJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4235,6 +4322,7 @@ const StopBackupJobOperation: OperationSpec<StopBackupJobInput, Record<string, n
   validate: validateStopBackupJobInput,
   serialize: serializeStopBackupJobRequest,
   deserialize: deserializeStopBackupJobResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4288,6 +4376,7 @@ const TagResourceOperation: OperationSpec<TagResourceInput, Record<string, never
   validate: validateTagResourceInput,
   serialize: serializeTagResourceRequest,
   deserialize: deserializeTagResourceResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4329,6 +4418,7 @@ const UntagResourceOperation: OperationSpec<UntagResourceInput, Record<string, n
   validate: validateUntagResourceInput,
   serialize: serializeUntagResourceRequest,
   deserialize: deserializeUntagResourceResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4373,6 +4463,7 @@ const UpdateBackupPlanOperation: OperationSpec<UpdateBackupPlanInput, UpdateBack
   validate: validateUpdateBackupPlanInput,
   serialize: serializeUpdateBackupPlanRequest,
   deserialize: deserializeUpdateBackupPlanResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4413,6 +4504,7 @@ const UpdateFrameworkOperation: OperationSpec<UpdateFrameworkInput, UpdateFramew
   validate: validateUpdateFrameworkInput,
   serialize: serializeUpdateFrameworkRequest,
   deserialize: deserializeUpdateFrameworkResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     ConflictException: [ConflictException, ConflictExceptionSchema],
@@ -4460,6 +4552,7 @@ const UpdateGlobalSettingsOperation: OperationSpec<
   validate: validateUpdateGlobalSettingsInput,
   serialize: serializeUpdateGlobalSettingsRequest,
   deserialize: deserializeUpdateGlobalSettingsResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4505,6 +4598,7 @@ const UpdateRecoveryPointIndexSettingsOperation: OperationSpec<
   validate: validateUpdateRecoveryPointIndexSettingsInput,
   serialize: serializeUpdateRecoveryPointIndexSettingsRequest,
   deserialize: deserializeUpdateRecoveryPointIndexSettingsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4551,6 +4645,7 @@ const UpdateRecoveryPointLifecycleOperation: OperationSpec<
   validate: validateUpdateRecoveryPointLifecycleInput,
   serialize: serializeUpdateRecoveryPointLifecycleRequest,
   deserialize: deserializeUpdateRecoveryPointLifecycleResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4615,6 +4710,7 @@ const UpdateRegionSettingsOperation: OperationSpec<
   validate: validateUpdateRegionSettingsInput,
   serialize: serializeUpdateRegionSettingsRequest,
   deserialize: deserializeUpdateRegionSettingsResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4656,6 +4752,7 @@ const UpdateReportPlanOperation: OperationSpec<UpdateReportPlanInput, UpdateRepo
   validate: validateUpdateReportPlanInput,
   serialize: serializeUpdateReportPlanRequest,
   deserialize: deserializeUpdateReportPlanResponse,
+  retrySafe: true,
   errors: {
     ConflictException: [ConflictException, ConflictExceptionSchema],
     InvalidParameterValueException: [
@@ -4700,6 +4797,7 @@ const UpdateRestoreTestingPlanOperation: OperationSpec<
   validate: validateUpdateRestoreTestingPlanInput,
   serialize: serializeUpdateRestoreTestingPlanRequest,
   deserialize: deserializeUpdateRestoreTestingPlanResponse,
+  retrySafe: true,
   errors: {
     ConflictException: [ConflictException, ConflictExceptionSchema],
     InvalidParameterValueException: [
@@ -4753,6 +4851,7 @@ const UpdateRestoreTestingSelectionOperation: OperationSpec<
   validate: validateUpdateRestoreTestingSelectionInput,
   serialize: serializeUpdateRestoreTestingSelectionRequest,
   deserialize: deserializeUpdateRestoreTestingSelectionResponse,
+  retrySafe: true,
   errors: {
     ConflictException: [ConflictException, ConflictExceptionSchema],
     InvalidParameterValueException: [

@@ -17,6 +17,8 @@ export interface Credentials {
   secretAccessKey: string;
   /** Session token of temporary credentials (STS), sent as `X-Amz-Security-Token`. */
   sessionToken?: string;
+  /** When temporary credentials stop working; the client refreshes them 5 minutes before. */
+  expiration?: Date;
 }
 
 /** What to sign and for which service and region; the region is never guessed from the host. */
