@@ -163,6 +163,17 @@ test("npm package under Node: examples/node/copy.mjs completes a copy job", asyn
   const version = await runOk("node", ["--version"], { cwd: "/" });
   console.log(`node ${version.trim()}`);
   await runNodeExample("node");
+
+  // Without an access key id the example reports the typed error, naming the variable only.
+  const project = await consumerProject();
+  const secret = "a-secret-that-must-not-be-printed";
+  const failed = await run("node", ["copy.mjs"], {
+    cwd: project,
+    env: { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: secret },
+  });
+  assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+  assert.match(failed.stderr, /^ValidationError: .*AWS_ACCESS_KEY_ID/m);
+  assert.ok(!(failed.stdout + failed.stderr).includes(secret), "the secret stays out of output");
 });
 
 test(

@@ -4,6 +4,7 @@
 // (optional) points the client elsewhere, e.g. at `deno task emulator`.
 import {
   BackupClient,
+  credentialsFromEnv,
   ServiceException,
   startCopyJob,
   ValidationError,
@@ -12,17 +13,14 @@ import {
 } from "backup-edge";
 
 const env = process.env;
-const client = new BackupClient({
-  region: env.AWS_REGION ?? "us-east-1",
-  credentials: {
-    accessKeyId: env.AWS_ACCESS_KEY_ID ?? "",
-    secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "",
-    sessionToken: env.AWS_SESSION_TOKEN,
-  },
-  endpoint: env.BACKUP_ENDPOINT,
-});
 
 try {
+  const client = new BackupClient({
+    region: env.AWS_REGION ?? "us-east-1",
+    // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and (optional) AWS_SESSION_TOKEN
+    credentials: credentialsFromEnv(env),
+    endpoint: env.BACKUP_ENDPOINT,
+  });
   const { CopyJobId } = await startCopyJob(client, {
     RecoveryPointArn: env.RECOVERY_POINT_ARN,
     SourceBackupVaultName: env.SOURCE_VAULT ?? "Default",
