@@ -1,12 +1,14 @@
 /**
  * `deno task build:npm`: writes the npm package `backup-edge` into `dist/npm/`.
  *
- * The sources are the files `mod.ts` reaches (asked of `deno info`, so a module added tomorrow is
- * packaged without touching this file). Each is copied into a staging folder with its `npm:`
+ * The sources are the files `deno.json`'s `exports` reach (asked of `deno info`, so a module
+ * added tomorrow is packaged without touching this file); each export becomes a `package.json`
+ * export. Each is copied into a staging folder with its `npm:`
  * specifiers turned into bare package names (`npm:aws4fetch@1.0.20` → `aws4fetch`, whose version
  * becomes a dependency of the package), then TypeScript's own compiler writes one ESM `.js` and
  * one `.d.ts` per module, rewriting the `.ts` import extensions to `.js`. The compiler runs with
- * web and ES2022 types only, so a Deno or Node API in the runtime is a build error.
+ * web and ES2022 types only, so a Deno or Node API in the runtime is a build error (Node's types
+ * are added only for an export that imports `node:` built-ins; `mod.ts` may reach none).
  *
  * Usage: `deno task build:npm [--out DIR]` (default `dist/npm/`); prints the output folder.
  *
@@ -17,7 +19,6 @@ import ts from "typescript";
 import { parseArgs } from "node:util";
 
 const REPO = new URL("../", import.meta.url);
-const ENTRY = "mod.ts";
 /** Package metadata that `deno.json` has no field for. */
 const PACKAGE = {
   name: "backup-edge",
@@ -57,46 +58,61 @@ function parseNpmSpecifier(specifier: string): NpmSpecifier {
 }
 
 interface ModuleGraph {
-  /** Repository-relative paths of the local modules `mod.ts` reaches, sorted. */
+  /** Repository-relative paths of the local modules the entry reaches, sorted. */
   files: string[];
   /** Every `npm:` specifier they import. */
   npm: NpmSpecifier[];
+  /** The files that import a `node:` built-in. */
+  nodeImporters: string[];
 }
 
-/** The modules `mod.ts` reaches, from `deno info --json` (Deno's own resolver). */
-async function moduleGraph(): Promise<ModuleGraph> {
+/** The modules `entry` reaches, from `deno info --json` (Deno's own resolver). */
+async function moduleGraph(entry: string): Promise<ModuleGraph> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", ENTRY],
+    args: ["info", "--json", entry],
     cwd: fromFileUrl(REPO),
     stdout: "piped",
     stderr: "piped",
   }).output();
   if (!output.success) {
-    throw new Error(`deno info ${ENTRY} failed:\n${new TextDecoder().decode(output.stderr)}`);
+    throw new Error(`deno info ${entry} failed:\n${new TextDecoder().decode(output.stderr)}`);
   }
   const info: {
     modules: { specifier: string; dependencies?: { specifier: string }[] }[];
   } = JSON.parse(new TextDecoder().decode(output.stdout));
   const files: string[] = [];
   const npm = new Map<string, NpmSpecifier>();
+  const nodeImporters = new Set<string>();
   for (const module of info.modules) {
+    if (module.specifier.startsWith("node:")) continue;
     if (!module.specifier.startsWith(REPO.href)) {
-      throw new Error(`${ENTRY} reaches ${module.specifier}, outside the repository`);
+      throw new Error(`${entry} reaches ${module.specifier}, outside the repository`);
     }
     const path = module.specifier.slice(REPO.href.length);
     if (path.startsWith("node_modules/")) continue; // an npm package, named by its importer
-    if (!path.endsWith(".ts")) throw new Error(`${ENTRY} reaches ${path}, not a .ts module`);
+    if (!path.endsWith(".ts")) throw new Error(`${entry} reaches ${path}, not a .ts module`);
     files.push(path);
     for (const { specifier } of module.dependencies ?? []) {
       if (specifier.startsWith("npm:")) npm.set(specifier, parseNpmSpecifier(specifier));
+      else if (specifier.startsWith("node:")) nodeImporters.add(path);
       else if (!specifier.startsWith(".")) {
         throw new Error(
-          `${path} imports ${specifier}: only relative and npm: imports are packaged`,
+          `${path} imports ${specifier}: only relative, npm: and node: imports are packaged`,
         );
       }
     }
   }
-  return { files: files.sort(), npm: [...npm.values()] };
+  return { files: files.sort(), npm: [...npm.values()], nodeImporters: [...nodeImporters] };
+}
+
+/** `deno.json`'s `exports` as `[subpath, file]` pairs, `"."` first. */
+function entries(denoJson: { exports: string | Record<string, string> }): [string, string][] {
+  const exports = typeof denoJson.exports === "string"
+    ? { ".": denoJson.exports }
+    : denoJson.exports;
+  return Object.entries(exports)
+    .map(([key, file]): [string, string] => [key, file.replace(/^\.\//, "")])
+    .sort(([a], [b]) => a === "." ? -1 : b === "." ? 1 : a < b ? -1 : 1);
 }
 
 /** Every quoted `"npm:name@1.2.3/sub"` becomes `"name/sub"`; the version goes to `package.json`. */
@@ -127,15 +143,15 @@ function dependencies(npm: NpmSpecifier[]): Record<string, string> {
 }
 
 /** Compiles the staged sources into `outDir`; throws with every diagnostic on error. */
-function compile(stageDir: string, files: string[], outDir: string): void {
+function compile(stageDir: string, files: string[], outDir: string, types: string[]): void {
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
-    // Web and language types only: a Deno or Node global in the runtime fails the build.
+    // Web and language types only (Node's only for entries that import node: built-ins): a Deno
+    // or Node global in the runtime fails the build.
     lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.dom.iterable.d.ts"],
-    types: [],
-    typeRoots: [],
+    types,
     strict: true,
     declaration: true,
     allowImportingTsExtensions: true,
@@ -212,7 +228,12 @@ const rewriteDeclarationImports: ts.TransformerFactory<ts.SourceFile | ts.Bundle
 };
 
 /** The package manifest. */
-function packageJson(version: string, license: string, deps: Record<string, string>) {
+function packageJson(
+  version: string,
+  license: string,
+  deps: Record<string, string>,
+  exported: [string, string][],
+) {
   return {
     name: PACKAGE.name,
     version,
@@ -222,7 +243,10 @@ function packageJson(version: string, license: string, deps: Record<string, stri
     repository: PACKAGE.repository,
     type: "module",
     exports: {
-      ".": { types: "./mod.d.ts", default: "./mod.js" },
+      ...Object.fromEntries(exported.map(([key, file]) => {
+        const base = `./${file.replace(/\.ts$/, "")}`;
+        return [key, { types: `${base}.d.ts`, default: `${base}.js` }];
+      })),
       "./package.json": "./package.json",
     },
     main: "./mod.js",
@@ -238,23 +262,33 @@ export async function buildNpm(
   outDir: string = fromFileUrl(new URL("dist/npm", REPO)),
 ): Promise<string> {
   const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", REPO)));
-  const graph = await moduleGraph();
+  const exported = entries(denoJson);
+  const graphs = await Promise.all(exported.map(([, file]) => moduleGraph(file)));
+  // The main entry runs everywhere: no node: built-in may reach it.
+  if (graphs[0].nodeImporters.length) {
+    throw new Error(`${exported[0][1]} reaches node: imports in ${graphs[0].nodeImporters}`);
+  }
+  const npm = graphs.flatMap((g) => g.npm);
   // The stage sits inside the repository so that aws4fetch resolves from node_modules/.
   const stageDir = fromFileUrl(new URL("dist/.stage", REPO));
   await Deno.remove(stageDir, { recursive: true }).catch(() => {});
   await Deno.remove(outDir, { recursive: true }).catch(() => {});
   try {
-    for (const file of graph.files) {
+    for (const file of new Set(graphs.flatMap((g) => g.files))) {
       const target = `${stageDir}/${file}`;
       await Deno.mkdir(target.replace(/\/[^/]+$/, ""), { recursive: true });
       const source = await Deno.readTextFile(new URL(file, REPO));
-      await Deno.writeTextFile(target, rewriteNpmSpecifiers(source, graph.npm));
+      await Deno.writeTextFile(target, rewriteNpmSpecifiers(source, npm));
     }
-    compile(stageDir, graph.files, outDir);
+    // Each entry compiles on its own, with Node's types only where it imports node: built-ins
+    // (files shared between entries compile to the same output).
+    for (const graph of graphs) {
+      compile(stageDir, graph.files, outDir, graph.nodeImporters.length ? ["node"] : []);
+    }
   } finally {
     await Deno.remove(stageDir, { recursive: true }).catch(() => {});
   }
-  const manifest = packageJson(denoJson.version, denoJson.license, dependencies(graph.npm));
+  const manifest = packageJson(denoJson.version, denoJson.license, dependencies(npm), exported);
   await Deno.writeTextFile(`${outDir}/package.json`, JSON.stringify(manifest, null, 2) + "\n");
   for (const doc of DOCS) await Deno.copyFile(new URL(doc, REPO), `${outDir}/${doc}`);
   return outDir;
@@ -265,7 +299,9 @@ export async function buildNpm(
  * (the packaging tests key their cached tarball on its hash).
  */
 export async function packageSources(): Promise<Uint8Array> {
-  const { files } = await moduleGraph();
+  const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", REPO)));
+  const graphs = await Promise.all(entries(denoJson).map(([, file]) => moduleGraph(file)));
+  const files = [...new Set(graphs.flatMap((g) => g.files))].sort();
   const inputs = [...files, "deno.json", "build/npm.ts", ...DOCS];
   const parts: BlobPart[] = [];
   for (const path of inputs) {

@@ -27,7 +27,7 @@ async function filesUnder(dir: string): Promise<string[]> {
   return out;
 }
 
-Deno.test("deno publish --dry-run ships mod.ts, runtime/, generated/, waiters/ and the docs, cleanly", async () => {
+Deno.test("deno publish --dry-run ships mod.ts, runtime/, generated/, waiters/, jobs/ and the docs, cleanly", async () => {
   const result = await run(Deno.execPath(), ["publish", "--dry-run", "--allow-dirty"], {
     cwd: REPO,
     timeoutMs: 300_000,
@@ -47,6 +47,7 @@ Deno.test("deno publish --dry-run ships mod.ts, runtime/, generated/, waiters/ a
     ...await filesUnder("runtime/"),
     ...await filesUnder("generated/"),
     ...await filesUnder("waiters/"),
+    ...await filesUnder("jobs/"),
   ].sort();
   assert.deepEqual(shipped, expected);
 });
