@@ -36,14 +36,17 @@ export interface AdvancedBackupSetting {
   BackupOptions?: BackupOptions;
 }
 
+/** A list of `AdvancedBackupSetting`. */
 export type AdvancedBackupSettings = AdvancedBackupSetting[];
 
+/** The values of AggregationPeriod; values added by newer service versions are accepted too. */
 export type AggregationPeriod =
   | "ONE_DAY"
   | "SEVEN_DAYS"
   | "FOURTEEN_DAYS"
   | (string & Record<never, never>);
 
+/** Input of the AssociateBackupVaultMpaApprovalTeam operation. */
 export interface AssociateBackupVaultMpaApprovalTeamInput {
   /**
    * The name of the backup vault to associate with the MPA approval team.
@@ -214,8 +217,10 @@ export interface BackupJob {
   MessageCategory?: string;
 }
 
+/** A map from string keys to `number`. */
 export type BackupJobChildJobsInState = Record<string, number>;
 
+/** The values of BackupJobState; values added by newer service versions are accepted too. */
 export type BackupJobState =
   | "CREATED"
   | "PENDING"
@@ -228,6 +233,7 @@ export type BackupJobState =
   | "PARTIAL"
   | (string & Record<never, never>);
 
+/** The values of BackupJobStatus; values added by newer service versions are accepted too. */
 export type BackupJobStatus =
   | "CREATED"
   | "PENDING"
@@ -302,10 +308,13 @@ export interface BackupJobSummary {
   EndTime?: Date;
 }
 
+/** A list of `BackupJobSummary`. */
 export type BackupJobSummaryList = BackupJobSummary[];
 
+/** A list of `BackupJob`. */
 export type BackupJobsList = BackupJob[];
 
+/** A map from string keys to `string`. */
 export type BackupOptions = Record<string, string>;
 
 /**
@@ -349,6 +358,7 @@ export interface BackupPlanInput {
   AdvancedBackupSettings?: AdvancedBackupSettings;
 }
 
+/** A list of `BackupPlanTemplatesListMember`. */
 export type BackupPlanTemplatesList = BackupPlanTemplatesListMember[];
 
 /** An object specifying metadata associated with a backup plan template. */
@@ -359,8 +369,10 @@ export interface BackupPlanTemplatesListMember {
   BackupPlanTemplateName?: string;
 }
 
+/** A list of `BackupPlansListMember`. */
 export type BackupPlanVersionsList = BackupPlansListMember[];
 
+/** A list of `BackupPlansListMember`. */
 export type BackupPlansList = BackupPlansListMember[];
 
 /** Contains metadata about a backup plan. */
@@ -590,8 +602,10 @@ export interface BackupRuleInput {
   IndexActions?: IndexActions;
 }
 
+/** A list of `BackupRule`. */
 export type BackupRules = BackupRule[];
 
+/** A list of `BackupRuleInput`. */
 export type BackupRulesInput = BackupRuleInput[];
 
 /**
@@ -659,6 +673,7 @@ export interface BackupSelection {
   Conditions?: Conditions;
 }
 
+/** A list of `BackupSelectionsListMember`. */
 export type BackupSelectionsList = BackupSelectionsListMember[];
 
 /** Contains metadata about a `BackupSelection` object. */
@@ -693,6 +708,7 @@ export interface BackupSelectionsListMember {
   IamRoleArn?: string;
 }
 
+/** The values of BackupVaultEvent; values added by newer service versions are accepted too. */
 export type BackupVaultEvent =
   | "BACKUP_JOB_STARTED"
   | "BACKUP_JOB_COMPLETED"
@@ -717,8 +733,10 @@ export type BackupVaultEvent =
   | "RECOVERY_POINT_INDEXING_FAILED"
   | (string & Record<never, never>);
 
+/** A list of `BackupVaultEvent`. */
 export type BackupVaultEvents = BackupVaultEvent[];
 
+/** A list of `BackupVaultListMember`. */
 export type BackupVaultList = BackupVaultListMember[];
 
 /** Contains metadata about a backup vault. */
@@ -839,6 +857,7 @@ export interface CalculatedLifecycle {
   DeleteAt?: Date;
 }
 
+/** Input of the CancelLegalHold operation. */
 export interface CancelLegalHoldInput {
   /** The ID of the legal hold. */
   LegalHoldId: string;
@@ -848,8 +867,10 @@ export interface CancelLegalHoldInput {
   RetainRecordInDays?: number;
 }
 
+/** Output of the CancelLegalHold operation. */
 export type CancelLegalHoldOutput = Record<never, never>;
 
+/** A list of `string`. */
 export type ComplianceResourceIdList = string[];
 
 /**
@@ -897,8 +918,10 @@ export interface ConditionParameter {
   ConditionValue?: string;
 }
 
+/** A list of `ConditionParameter`. */
 export type ConditionParameters = ConditionParameter[];
 
+/** The values of ConditionType; values added by newer service versions are accepted too. */
 export type ConditionType = "STRINGEQUALS" | (string & Record<never, never>);
 
 /**
@@ -942,6 +965,7 @@ export interface ControlInputParameter {
   ParameterValue?: string;
 }
 
+/** A list of `ControlInputParameter`. */
 export type ControlInputParameters = ControlInputParameter[];
 
 /**
@@ -978,6 +1002,23 @@ export interface ControlScope {
 
 /** The details of the copy operation. */
 export interface CopyAction {
+  /**
+   * Specifies the time period, in days, before a recovery point transitions to cold storage or is
+   * deleted.
+   *
+   * Backups transitioned to cold storage must be stored in cold storage for a minimum of 90 days.
+   * Therefore, on the console, the retention setting must be 90 days greater than the transition to
+   * cold after days setting. The transition to cold after days setting can't be changed after a
+   * backup has been transitioned to cold.
+   *
+   * Resource types that can transition to cold storage are listed in the Feature availability by
+   * resource
+   * (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource)
+   * table. Backup ignores this expression for other resource types.
+   *
+   * To remove the existing lifecycle and retention periods and keep your recovery points
+   * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
+   */
   Lifecycle?: Lifecycle;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies the destination backup vault for the
@@ -986,6 +1027,7 @@ export interface CopyAction {
   DestinationBackupVaultArn: string;
 }
 
+/** A list of `CopyAction`. */
 export type CopyActions = CopyAction[];
 
 /** Contains detailed information about a copy job. */
@@ -1046,6 +1088,10 @@ export interface CopyJob {
    * `arn:aws:iam::123456789012:role/S3Access`.
    */
   IamRoleArn?: string;
+  /**
+   * Contains information about the backup plan and rule that Backup used to initiate the recovery
+   * point backup.
+   */
   CreatedBy?: RecoveryPointCreator;
   /**
    * The type of Amazon Web Services resource to be copied; for example, an Amazon Elastic Block
@@ -1093,8 +1139,10 @@ export interface CopyJob {
   MessageCategory?: string;
 }
 
+/** A map from string keys to `number`. */
 export type CopyJobChildJobsInState = Record<string, number>;
 
+/** The values of CopyJobState; values added by newer service versions are accepted too. */
 export type CopyJobState =
   | "CREATED"
   | "RUNNING"
@@ -1103,6 +1151,7 @@ export type CopyJobState =
   | "PARTIAL"
   | (string & Record<never, never>);
 
+/** The values of CopyJobStatus; values added by newer service versions are accepted too. */
 export type CopyJobStatus =
   | "CREATED"
   | "RUNNING"
@@ -1177,10 +1226,13 @@ export interface CopyJobSummary {
   EndTime?: Date;
 }
 
+/** A list of `CopyJobSummary`. */
 export type CopyJobSummaryList = CopyJobSummary[];
 
+/** A list of `CopyJob`. */
 export type CopyJobsList = CopyJob[];
 
+/** Input of the CreateBackupPlan operation. */
 export interface CreateBackupPlanInput {
   /** The body of a backup plan. Includes a `BackupPlanName` and one or more sets of `Rules`. */
   BackupPlan: BackupPlanInput;
@@ -1198,6 +1250,7 @@ export interface CreateBackupPlanInput {
   CreatorRequestId?: string;
 }
 
+/** Output of the CreateBackupPlan operation. */
 export interface CreateBackupPlanOutput {
   /** The ID of the backup plan. */
   BackupPlanId?: string;
@@ -1224,6 +1277,7 @@ export interface CreateBackupPlanOutput {
   AdvancedBackupSettings?: AdvancedBackupSettings;
 }
 
+/** Input of the CreateBackupSelection operation. */
 export interface CreateBackupSelectionInput {
   /** The ID of the backup plan. */
   BackupPlanId: string;
@@ -1240,6 +1294,7 @@ export interface CreateBackupSelectionInput {
   CreatorRequestId?: string;
 }
 
+/** Output of the CreateBackupSelection operation. */
 export interface CreateBackupSelectionOutput {
   /** Uniquely identifies the body of a request to assign a set of resources to a backup plan. */
   SelectionId?: string;
@@ -1253,6 +1308,7 @@ export interface CreateBackupSelectionOutput {
   CreationDate?: Date;
 }
 
+/** Input of the CreateBackupVault operation. */
 export interface CreateBackupVaultInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1280,6 +1336,7 @@ export interface CreateBackupVaultInput {
   CreatorRequestId?: string;
 }
 
+/** Output of the CreateBackupVault operation. */
 export interface CreateBackupVaultOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1302,6 +1359,7 @@ export interface CreateBackupVaultOutput {
   CreationDate?: Date;
 }
 
+/** Input of the CreateFramework operation. */
 export interface CreateFrameworkInput {
   /**
    * The unique name of the framework. The name must be between 1 and 256 characters, starting with
@@ -1333,6 +1391,7 @@ export interface CreateFrameworkInput {
   FrameworkTags?: stringMap;
 }
 
+/** Output of the CreateFramework operation. */
 export interface CreateFrameworkOutput {
   /**
    * The unique name of the framework. The name must be between 1 and 256 characters, starting with
@@ -1348,6 +1407,7 @@ export interface CreateFrameworkOutput {
   FrameworkArn?: string;
 }
 
+/** Input of the CreateLegalHold operation. */
 export interface CreateLegalHoldInput {
   /** The title of the legal hold. */
   Title: string;
@@ -1371,6 +1431,7 @@ export interface CreateLegalHoldInput {
   Tags?: Tags;
 }
 
+/** Output of the CreateLegalHold operation. */
 export interface CreateLegalHoldOutput {
   /** The title of the legal hold. */
   Title?: string;
@@ -1388,6 +1449,7 @@ export interface CreateLegalHoldOutput {
   RecoveryPointSelection?: RecoveryPointSelection;
 }
 
+/** Input of the CreateLogicallyAirGappedBackupVault operation. */
 export interface CreateLogicallyAirGappedBackupVaultInput {
   /**
    * The name of a logical container where backups are stored. Logically air-gapped backup vaults
@@ -1418,6 +1480,7 @@ export interface CreateLogicallyAirGappedBackupVaultInput {
   MaxRetentionDays: number;
 }
 
+/** Output of the CreateLogicallyAirGappedBackupVault operation. */
 export interface CreateLogicallyAirGappedBackupVaultOutput {
   /**
    * The name of a logical container where backups are stored. Logically air-gapped backup vaults
@@ -1440,6 +1503,7 @@ export interface CreateLogicallyAirGappedBackupVaultOutput {
   VaultState?: VaultState;
 }
 
+/** Input of the CreateReportPlan operation. */
 export interface CreateReportPlanInput {
   /**
    * The unique name of the report plan. The name must be between 1 and 256 characters, starting
@@ -1482,6 +1546,7 @@ export interface CreateReportPlanInput {
   IdempotencyToken?: string;
 }
 
+/** Output of the CreateReportPlan operation. */
 export interface CreateReportPlanOutput {
   /**
    * The unique name of the report plan.
@@ -1502,6 +1567,7 @@ export interface CreateReportPlanOutput {
   CreationTime?: Date;
 }
 
+/** Input of the CreateRestoreAccessBackupVault operation. */
 export interface CreateRestoreAccessBackupVaultInput {
   /**
    * The ARN of the source backup vault containing the recovery points to which temporary access is
@@ -1527,6 +1593,7 @@ export interface CreateRestoreAccessBackupVaultInput {
   RequesterComment?: string;
 }
 
+/** Output of the CreateRestoreAccessBackupVault operation. */
 export interface CreateRestoreAccessBackupVaultOutput {
   /** The ARN that uniquely identifies the created restore access backup vault. */
   RestoreAccessBackupVaultArn?: string;
@@ -1545,6 +1612,7 @@ export interface CreateRestoreAccessBackupVaultOutput {
   CreationDate?: Date;
 }
 
+/** Input of the CreateRestoreTestingPlan operation. */
 export interface CreateRestoreTestingPlanInput {
   /**
    * This is a unique string that identifies the request and allows failed requests to be
@@ -1566,6 +1634,7 @@ export interface CreateRestoreTestingPlanInput {
   Tags?: SensitiveStringMap;
 }
 
+/** Output of the CreateRestoreTestingPlan operation. */
 export interface CreateRestoreTestingPlanOutput {
   /**
    * The date and time a restore testing plan was created, in Unix format and Coordinated Universal
@@ -1584,6 +1653,7 @@ export interface CreateRestoreTestingPlanOutput {
   RestoreTestingPlanName: string;
 }
 
+/** Input of the CreateRestoreTestingSelection operation. */
 export interface CreateRestoreTestingSelectionInput {
   /**
    * This is an optional unique string that identifies the request and allows failed requests to be
@@ -1612,6 +1682,7 @@ export interface CreateRestoreTestingSelectionInput {
   RestoreTestingSelection: RestoreTestingSelectionForCreate;
 }
 
+/** Output of the CreateRestoreTestingSelection operation. */
 export interface CreateRestoreTestingSelectionOutput {
   /** The time that the resource testing selection was created. */
   CreationTime: Date;
@@ -1653,11 +1724,13 @@ export interface DateRange {
   ToDate: Date;
 }
 
+/** Input of the DeleteBackupPlan operation. */
 export interface DeleteBackupPlanInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
 }
 
+/** Output of the DeleteBackupPlan operation. */
 export interface DeleteBackupPlanOutput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId?: string;
@@ -1679,6 +1752,7 @@ export interface DeleteBackupPlanOutput {
   VersionId?: string;
 }
 
+/** Input of the DeleteBackupSelection operation. */
 export interface DeleteBackupSelectionInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
@@ -1686,6 +1760,7 @@ export interface DeleteBackupSelectionInput {
   SelectionId: string;
 }
 
+/** Input of the DeleteBackupVaultAccessPolicy operation. */
 export interface DeleteBackupVaultAccessPolicyInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1697,6 +1772,7 @@ export interface DeleteBackupVaultAccessPolicyInput {
   BackupVaultName: string;
 }
 
+/** Input of the DeleteBackupVault operation. */
 export interface DeleteBackupVaultInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1706,6 +1782,7 @@ export interface DeleteBackupVaultInput {
   BackupVaultName: string;
 }
 
+/** Input of the DeleteBackupVaultLockConfiguration operation. */
 export interface DeleteBackupVaultLockConfigurationInput {
   /**
    * The name of the backup vault from which to delete Backup Vault Lock.
@@ -1715,6 +1792,7 @@ export interface DeleteBackupVaultLockConfigurationInput {
   BackupVaultName: string;
 }
 
+/** Input of the DeleteBackupVaultNotifications operation. */
 export interface DeleteBackupVaultNotificationsInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1725,6 +1803,7 @@ export interface DeleteBackupVaultNotificationsInput {
   BackupVaultName: string;
 }
 
+/** Input of the DeleteFramework operation. */
 export interface DeleteFrameworkInput {
   /**
    * The unique name of a framework.
@@ -1734,6 +1813,7 @@ export interface DeleteFrameworkInput {
   FrameworkName: string;
 }
 
+/** Input of the DeleteRecoveryPoint operation. */
 export interface DeleteRecoveryPointInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1750,6 +1830,7 @@ export interface DeleteRecoveryPointInput {
   RecoveryPointArn: string;
 }
 
+/** Input of the DeleteReportPlan operation. */
 export interface DeleteReportPlanInput {
   /**
    * The unique name of a report plan.
@@ -1759,11 +1840,13 @@ export interface DeleteReportPlanInput {
   ReportPlanName: string;
 }
 
+/** Input of the DeleteRestoreTestingPlan operation. */
 export interface DeleteRestoreTestingPlanInput {
   /** Required unique name of the restore testing plan you wish to delete. */
   RestoreTestingPlanName: string;
 }
 
+/** Input of the DeleteRestoreTestingSelection operation. */
 export interface DeleteRestoreTestingSelectionInput {
   /**
    * Required unique name of the restore testing plan that contains the restore testing selection
@@ -1774,11 +1857,13 @@ export interface DeleteRestoreTestingSelectionInput {
   RestoreTestingSelectionName: string;
 }
 
+/** Input of the DescribeBackupJob operation. */
 export interface DescribeBackupJobInput {
   /** Uniquely identifies a request to Backup to back up a resource. */
   BackupJobId: string;
 }
 
+/** Output of the DescribeBackupJob operation. */
 export interface DescribeBackupJobOutput {
   /**
    * Returns the account ID that owns the backup job.
@@ -1929,6 +2014,7 @@ export interface DescribeBackupJobOutput {
   MessageCategory?: string;
 }
 
+/** Input of the DescribeBackupVault operation. */
 export interface DescribeBackupVaultInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1940,6 +2026,7 @@ export interface DescribeBackupVaultInput {
   BackupVaultAccountId?: string;
 }
 
+/** Output of the DescribeBackupVault operation. */
 export interface DescribeBackupVaultOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -2035,16 +2122,19 @@ export interface DescribeBackupVaultOutput {
   LatestMpaApprovalTeamUpdate?: LatestMpaApprovalTeamUpdate;
 }
 
+/** Input of the DescribeCopyJob operation. */
 export interface DescribeCopyJobInput {
   /** Uniquely identifies a copy job. */
   CopyJobId: string;
 }
 
+/** Output of the DescribeCopyJob operation. */
 export interface DescribeCopyJobOutput {
   /** Contains detailed information about a copy job. */
   CopyJob?: CopyJob;
 }
 
+/** Input of the DescribeFramework operation. */
 export interface DescribeFrameworkInput {
   /**
    * The unique name of a framework.
@@ -2054,6 +2144,7 @@ export interface DescribeFrameworkInput {
   FrameworkName: string;
 }
 
+/** Output of the DescribeFramework operation. */
 export interface DescribeFrameworkOutput {
   /**
    * The unique name of a framework.
@@ -2109,8 +2200,10 @@ export interface DescribeFrameworkOutput {
   IdempotencyToken?: string;
 }
 
+/** Input of the DescribeGlobalSettings operation. */
 export type DescribeGlobalSettingsInput = Record<never, never>;
 
+/** Output of the DescribeGlobalSettings operation. */
 export interface DescribeGlobalSettingsOutput {
   /** The status of the flag `isCrossAccountBackupEnabled`. */
   GlobalSettings?: GlobalSettings;
@@ -2123,6 +2216,7 @@ export interface DescribeGlobalSettingsOutput {
   LastUpdateTime?: Date;
 }
 
+/** Input of the DescribeProtectedResource operation. */
 export interface DescribeProtectedResourceInput {
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
@@ -2131,6 +2225,7 @@ export interface DescribeProtectedResourceInput {
   ResourceArn: string;
 }
 
+/** Output of the DescribeProtectedResource operation. */
 export interface DescribeProtectedResourceOutput {
   /**
    * An ARN that uniquely identifies a resource. The format of the ARN depends on the resource type.
@@ -2166,6 +2261,7 @@ export interface DescribeProtectedResourceOutput {
   LatestRestoreRecoveryPointCreationDate?: Date;
 }
 
+/** Input of the DescribeRecoveryPoint operation. */
 export interface DescribeRecoveryPointInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -2188,6 +2284,7 @@ export interface DescribeRecoveryPointInput {
   BackupVaultAccountId?: string;
 }
 
+/** Output of the DescribeRecoveryPoint operation. */
 export interface DescribeRecoveryPointOutput {
   /**
    * An ARN that uniquely identifies a recovery point; for example,
@@ -2369,8 +2466,10 @@ export interface DescribeRecoveryPointOutput {
   IndexStatusMessage?: string;
 }
 
+/** Input of the DescribeRegionSettings operation. */
 export type DescribeRegionSettingsInput = Record<never, never>;
 
+/** Output of the DescribeRegionSettings operation. */
 export interface DescribeRegionSettingsOutput {
   /** The services along with the opt-in preferences in the Region. */
   ResourceTypeOptInPreference?: ResourceTypeOptInPreference;
@@ -2392,6 +2491,7 @@ export interface DescribeRegionSettingsOutput {
   ResourceTypeManagementPreference?: ResourceTypeManagementPreference;
 }
 
+/** Input of the DescribeReportJob operation. */
 export interface DescribeReportJobInput {
   /**
    * The identifier of the report job. A unique, randomly generated, Unicode, UTF-8 encoded string
@@ -2400,6 +2500,7 @@ export interface DescribeReportJobInput {
   ReportJobId: string;
 }
 
+/** Output of the DescribeReportJob operation. */
 export interface DescribeReportJobOutput {
   /**
    * The information about a report job, including its completion and creation times, report
@@ -2409,6 +2510,7 @@ export interface DescribeReportJobOutput {
   ReportJob?: ReportJob;
 }
 
+/** Input of the DescribeReportPlan operation. */
 export interface DescribeReportPlanInput {
   /**
    * The unique name of a report plan.
@@ -2418,6 +2520,7 @@ export interface DescribeReportPlanInput {
   ReportPlanName: string;
 }
 
+/** Output of the DescribeReportPlan operation. */
 export interface DescribeReportPlanOutput {
   /**
    * Returns details about the report plan that is specified by its name. These details include the
@@ -2427,11 +2530,13 @@ export interface DescribeReportPlanOutput {
   ReportPlan?: ReportPlan;
 }
 
+/** Input of the DescribeRestoreJob operation. */
 export interface DescribeRestoreJobInput {
   /** Uniquely identifies the job that restores a recovery point. */
   RestoreJobId: string;
 }
 
+/** Output of the DescribeRestoreJob operation. */
 export interface DescribeRestoreJobOutput {
   /**
    * Returns the account ID that owns the restore job.
@@ -2505,6 +2610,7 @@ export interface DescribeRestoreJobOutput {
   DeletionStatusMessage?: string;
 }
 
+/** Input of the DisassociateBackupVaultMpaApprovalTeam operation. */
 export interface DisassociateBackupVaultMpaApprovalTeamInput {
   /**
    * The name of the backup vault from which to disassociate the MPA approval team.
@@ -2519,6 +2625,7 @@ export interface DisassociateBackupVaultMpaApprovalTeamInput {
   RequesterComment?: string;
 }
 
+/** Input of the DisassociateRecoveryPointFromParent operation. */
 export interface DisassociateRecoveryPointFromParentInput {
   /**
    * The name of a logical container where the child (nested) recovery point is stored. Backup
@@ -2536,6 +2643,7 @@ export interface DisassociateRecoveryPointFromParentInput {
   RecoveryPointArn: string;
 }
 
+/** Input of the DisassociateRecoveryPoint operation. */
 export interface DisassociateRecoveryPointInput {
   /**
    * The unique name of an Backup vault.
@@ -2547,11 +2655,13 @@ export interface DisassociateRecoveryPointInput {
   RecoveryPointArn: string;
 }
 
+/** Input of the ExportBackupPlanTemplate operation. */
 export interface ExportBackupPlanTemplateInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
 }
 
+/** Output of the ExportBackupPlanTemplate operation. */
 export interface ExportBackupPlanTemplateOutput {
   /**
    * The body of a backup plan template in JSON format.
@@ -2562,6 +2672,7 @@ export interface ExportBackupPlanTemplateOutput {
   BackupPlanTemplateJson?: string;
 }
 
+/** A list of `string`. */
 export type FormatList = string[];
 
 /**
@@ -2627,15 +2738,19 @@ export interface FrameworkControl {
   ControlScope?: ControlScope;
 }
 
+/** A list of `FrameworkControl`. */
 export type FrameworkControls = FrameworkControl[];
 
+/** A list of `Framework`. */
 export type FrameworkList = Framework[];
 
+/** Input of the GetBackupPlanFromJSON operation. */
 export interface GetBackupPlanFromJSONInput {
   /** A customer-supplied backup plan document in JSON format. */
   BackupPlanTemplateJson: string;
 }
 
+/** Output of the GetBackupPlanFromJSON operation. */
 export interface GetBackupPlanFromJSONOutput {
   /**
    * Specifies the body of a backup plan. Includes a `BackupPlanName` and one or more sets of
@@ -2644,11 +2759,13 @@ export interface GetBackupPlanFromJSONOutput {
   BackupPlan?: BackupPlan;
 }
 
+/** Input of the GetBackupPlanFromTemplate operation. */
 export interface GetBackupPlanFromTemplateInput {
   /** Uniquely identifies a stored backup plan template. */
   BackupPlanTemplateId: string;
 }
 
+/** Output of the GetBackupPlanFromTemplate operation. */
 export interface GetBackupPlanFromTemplateOutput {
   /**
    * Returns the body of a backup plan based on the target template, including the name, rules, and
@@ -2657,6 +2774,7 @@ export interface GetBackupPlanFromTemplateOutput {
   BackupPlanDocument?: BackupPlan;
 }
 
+/** Input of the GetBackupPlan operation. */
 export interface GetBackupPlanInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
@@ -2667,6 +2785,7 @@ export interface GetBackupPlanInput {
   VersionId?: string;
 }
 
+/** Output of the GetBackupPlan operation. */
 export interface GetBackupPlanOutput {
   /**
    * Specifies the body of a backup plan. Includes a `BackupPlanName` and one or more sets of
@@ -2715,6 +2834,7 @@ export interface GetBackupPlanOutput {
   AdvancedBackupSettings?: AdvancedBackupSettings;
 }
 
+/** Input of the GetBackupSelection operation. */
 export interface GetBackupSelectionInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
@@ -2722,6 +2842,7 @@ export interface GetBackupSelectionInput {
   SelectionId: string;
 }
 
+/** Output of the GetBackupSelection operation. */
 export interface GetBackupSelectionOutput {
   /** Specifies the body of a request to assign a set of resources to a backup plan. */
   BackupSelection?: BackupSelection;
@@ -2742,6 +2863,7 @@ export interface GetBackupSelectionOutput {
   CreatorRequestId?: string;
 }
 
+/** Input of the GetBackupVaultAccessPolicy operation. */
 export interface GetBackupVaultAccessPolicyInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -2753,6 +2875,7 @@ export interface GetBackupVaultAccessPolicyInput {
   BackupVaultName: string;
 }
 
+/** Output of the GetBackupVaultAccessPolicy operation. */
 export interface GetBackupVaultAccessPolicyOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -2770,6 +2893,7 @@ export interface GetBackupVaultAccessPolicyOutput {
   Policy?: string;
 }
 
+/** Input of the GetBackupVaultNotifications operation. */
 export interface GetBackupVaultNotificationsInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -2781,6 +2905,7 @@ export interface GetBackupVaultNotificationsInput {
   BackupVaultName: string;
 }
 
+/** Output of the GetBackupVaultNotifications operation. */
 export interface GetBackupVaultNotificationsOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -2805,11 +2930,13 @@ export interface GetBackupVaultNotificationsOutput {
   BackupVaultEvents?: BackupVaultEvents;
 }
 
+/** Input of the GetLegalHold operation. */
 export interface GetLegalHoldInput {
   /** The ID of the legal hold. */
   LegalHoldId: string;
 }
 
+/** Output of the GetLegalHold operation. */
 export interface GetLegalHoldOutput {
   /** The title of the legal hold. */
   Title?: string;
@@ -2836,6 +2963,7 @@ export interface GetLegalHoldOutput {
   RecoveryPointSelection?: RecoveryPointSelection;
 }
 
+/** Input of the GetRecoveryPointIndexDetails operation. */
 export interface GetRecoveryPointIndexDetailsInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -2853,6 +2981,7 @@ export interface GetRecoveryPointIndexDetailsInput {
   RecoveryPointArn: string;
 }
 
+/** Output of the GetRecoveryPointIndexDetails operation. */
 export interface GetRecoveryPointIndexDetailsOutput {
   /**
    * An ARN that uniquely identifies a recovery point; for example,
@@ -2901,6 +3030,7 @@ export interface GetRecoveryPointIndexDetailsOutput {
   TotalItemsIndexed?: number;
 }
 
+/** Input of the GetRecoveryPointRestoreMetadata operation. */
 export interface GetRecoveryPointRestoreMetadataInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -2923,6 +3053,7 @@ export interface GetRecoveryPointRestoreMetadataInput {
   BackupVaultAccountId?: string;
 }
 
+/** Output of the GetRecoveryPointRestoreMetadata operation. */
 export interface GetRecoveryPointRestoreMetadataOutput {
   /**
    * An ARN that uniquely identifies a backup vault; for example,
@@ -2947,11 +3078,13 @@ export interface GetRecoveryPointRestoreMetadataOutput {
   ResourceType?: string;
 }
 
+/** Input of the GetRestoreJobMetadata operation. */
 export interface GetRestoreJobMetadataInput {
   /** This is a unique identifier of a restore job within Backup. */
   RestoreJobId: string;
 }
 
+/** Output of the GetRestoreJobMetadata operation. */
 export interface GetRestoreJobMetadataOutput {
   /** This is a unique identifier of a restore job within Backup. */
   RestoreJobId?: string;
@@ -2959,6 +3092,7 @@ export interface GetRestoreJobMetadataOutput {
   Metadata?: Metadata;
 }
 
+/** Input of the GetRestoreTestingInferredMetadata operation. */
 export interface GetRestoreTestingInferredMetadataInput {
   /** The account ID of the specified backup vault. */
   BackupVaultAccountId?: string;
@@ -2975,21 +3109,25 @@ export interface GetRestoreTestingInferredMetadataInput {
   RecoveryPointArn: string;
 }
 
+/** Output of the GetRestoreTestingInferredMetadata operation. */
 export interface GetRestoreTestingInferredMetadataOutput {
   /** This is a string map of the metadata inferred from the request. */
   InferredMetadata: stringMap;
 }
 
+/** Input of the GetRestoreTestingPlan operation. */
 export interface GetRestoreTestingPlanInput {
   /** Required unique name of the restore testing plan. */
   RestoreTestingPlanName: string;
 }
 
+/** Output of the GetRestoreTestingPlan operation. */
 export interface GetRestoreTestingPlanOutput {
   /** Specifies the body of a restore testing plan. Includes `RestoreTestingPlanName`. */
   RestoreTestingPlan: RestoreTestingPlanForGet;
 }
 
+/** Input of the GetRestoreTestingSelection operation. */
 export interface GetRestoreTestingSelectionInput {
   /** Required unique name of the restore testing plan. */
   RestoreTestingPlanName: string;
@@ -2997,11 +3135,13 @@ export interface GetRestoreTestingSelectionInput {
   RestoreTestingSelectionName: string;
 }
 
+/** Output of the GetRestoreTestingSelection operation. */
 export interface GetRestoreTestingSelectionOutput {
   /** Unique name of the restore testing selection. */
   RestoreTestingSelection: RestoreTestingSelectionForGet;
 }
 
+/** Output of the GetSupportedResourceTypes operation. */
 export interface GetSupportedResourceTypesOutput {
   /**
    * Contains a string with the supported Amazon Web Services resource types:
@@ -3026,8 +3166,10 @@ export interface GetSupportedResourceTypesOutput {
   ResourceTypes?: ResourceTypes;
 }
 
+/** A map from string keys to `string`. */
 export type GlobalSettings = Record<string, string>;
 
+/** The values of Index; values added by newer service versions are accepted too. */
 export type Index = "ENABLED" | "DISABLED" | (string & Record<never, never>);
 
 /**
@@ -3047,8 +3189,10 @@ export interface IndexAction {
   ResourceTypes?: ResourceTypes;
 }
 
+/** A list of `IndexAction`. */
 export type IndexActions = IndexAction[];
 
+/** The values of IndexStatus; values added by newer service versions are accepted too. */
 export type IndexStatus =
   | "PENDING"
   | "ACTIVE"
@@ -3117,6 +3261,7 @@ export interface IndexedRecoveryPoint {
   BackupVaultArn?: string;
 }
 
+/** A list of `IndexedRecoveryPoint`. */
 export type IndexedRecoveryPointList = IndexedRecoveryPoint[];
 
 /**
@@ -3142,6 +3287,7 @@ export interface KeyValue {
   Value: string;
 }
 
+/** A list of `KeyValue`. */
 export type KeyValueList = KeyValue[];
 
 /** Contains information about the latest update to an MPA approval team association. */
@@ -3200,6 +3346,7 @@ export interface LegalHold {
   CancellationDate?: Date;
 }
 
+/** The values of LegalHoldStatus; values added by newer service versions are accepted too. */
 export type LegalHoldStatus =
   | "CREATING"
   | "ACTIVE"
@@ -3207,6 +3354,7 @@ export type LegalHoldStatus =
   | "CANCELED"
   | (string & Record<never, never>);
 
+/** A list of `LegalHold`. */
 export type LegalHoldsList = LegalHold[];
 
 /**
@@ -3241,6 +3389,7 @@ export interface Lifecycle {
   OptInToArchiveForSupportedResources?: boolean;
 }
 
+/** Input of the ListBackupJobSummaries operation. */
 export interface ListBackupJobSummariesInput {
   /**
    * Returns the job count for the specified account.
@@ -3326,6 +3475,7 @@ export interface ListBackupJobSummariesInput {
   NextToken?: string;
 }
 
+/** Output of the ListBackupJobSummaries operation. */
 export interface ListBackupJobSummariesOutput {
   /** The summary information. */
   BackupJobSummaries?: BackupJobSummaryList;
@@ -3345,6 +3495,7 @@ export interface ListBackupJobSummariesOutput {
   NextToken?: string;
 }
 
+/** Input of the ListBackupJobs operation. */
 export interface ListBackupJobsInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3448,6 +3599,7 @@ export interface ListBackupJobsInput {
   ByMessageCategory?: string;
 }
 
+/** Output of the ListBackupJobs operation. */
 export interface ListBackupJobsOutput {
   /** An array of structures containing metadata about your backup jobs returned in JSON format. */
   BackupJobs?: BackupJobsList;
@@ -3459,6 +3611,7 @@ export interface ListBackupJobsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListBackupPlanTemplates operation. */
 export interface ListBackupPlanTemplatesInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3474,6 +3627,7 @@ export interface ListBackupPlanTemplatesInput {
   MaxResults?: number;
 }
 
+/** Output of the ListBackupPlanTemplates operation. */
 export interface ListBackupPlanTemplatesOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3485,6 +3639,7 @@ export interface ListBackupPlanTemplatesOutput {
   BackupPlanTemplatesList?: BackupPlanTemplatesList;
 }
 
+/** Input of the ListBackupPlanVersions operation. */
 export interface ListBackupPlanVersionsInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
@@ -3502,6 +3657,7 @@ export interface ListBackupPlanVersionsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListBackupPlanVersions operation. */
 export interface ListBackupPlanVersionsOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3513,6 +3669,7 @@ export interface ListBackupPlanVersionsOutput {
   BackupPlanVersionsList?: BackupPlanVersionsList;
 }
 
+/** Input of the ListBackupPlans operation. */
 export interface ListBackupPlansInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3533,6 +3690,7 @@ export interface ListBackupPlansInput {
   IncludeDeleted?: boolean;
 }
 
+/** Output of the ListBackupPlans operation. */
 export interface ListBackupPlansOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3544,6 +3702,7 @@ export interface ListBackupPlansOutput {
   BackupPlansList?: BackupPlansList;
 }
 
+/** Input of the ListBackupSelections operation. */
 export interface ListBackupSelectionsInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
@@ -3561,6 +3720,7 @@ export interface ListBackupSelectionsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListBackupSelections operation. */
 export interface ListBackupSelectionsOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3574,6 +3734,7 @@ export interface ListBackupSelectionsOutput {
   BackupSelectionsList?: BackupSelectionsList;
 }
 
+/** Input of the ListBackupVaults operation. */
 export interface ListBackupVaultsInput {
   /** This parameter will sort the list of vaults by vault type. */
   ByVaultType?: VaultType;
@@ -3597,6 +3758,7 @@ export interface ListBackupVaultsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListBackupVaults operation. */
 export interface ListBackupVaultsOutput {
   /**
    * An array of backup vault list members containing vault metadata, including Amazon Resource Name
@@ -3612,6 +3774,7 @@ export interface ListBackupVaultsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListCopyJobSummaries operation. */
 export interface ListCopyJobSummariesInput {
   /**
    * Returns the job count for the specified account.
@@ -3686,6 +3849,7 @@ export interface ListCopyJobSummariesInput {
   NextToken?: string;
 }
 
+/** Output of the ListCopyJobSummaries operation. */
 export interface ListCopyJobSummariesOutput {
   /**
    * This return shows a summary that contains Region, Account, State, ResourceType,
@@ -3708,6 +3872,7 @@ export interface ListCopyJobSummariesOutput {
   NextToken?: string;
 }
 
+/** Input of the ListCopyJobs operation. */
 export interface ListCopyJobsInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3793,6 +3958,7 @@ export interface ListCopyJobsInput {
   ByMessageCategory?: string;
 }
 
+/** Output of the ListCopyJobs operation. */
 export interface ListCopyJobsOutput {
   /** An array of structures containing metadata about your copy jobs returned in JSON format. */
   CopyJobs?: CopyJobsList;
@@ -3804,6 +3970,7 @@ export interface ListCopyJobsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListFrameworks operation. */
 export interface ListFrameworksInput {
   /**
    * The number of desired results from 1 to 1000. Optional. If unspecified, the query will return 1
@@ -3819,6 +3986,7 @@ export interface ListFrameworksInput {
   NextToken?: string;
 }
 
+/** Output of the ListFrameworks operation. */
 export interface ListFrameworksOutput {
   /**
    * The frameworks with details for each framework, including the framework name, Amazon Resource
@@ -3832,6 +4000,7 @@ export interface ListFrameworksOutput {
   NextToken?: string;
 }
 
+/** Input of the ListIndexedRecoveryPoints operation. */
 export interface ListIndexedRecoveryPointsInput {
   /**
    * The next item following a partial list of returned recovery points.
@@ -3874,6 +4043,7 @@ export interface ListIndexedRecoveryPointsInput {
   IndexStatus?: IndexStatus;
 }
 
+/** Output of the ListIndexedRecoveryPoints operation. */
 export interface ListIndexedRecoveryPointsOutput {
   /**
    * This is a list of recovery points that have an associated index, belonging to the specified
@@ -3890,6 +4060,7 @@ export interface ListIndexedRecoveryPointsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListLegalHolds operation. */
 export interface ListLegalHoldsInput {
   /**
    * The next item following a partial list of returned resources. For example, if a request is made
@@ -3905,6 +4076,7 @@ export interface ListLegalHoldsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListLegalHolds operation. */
 export interface ListLegalHoldsOutput {
   /**
    * The next item following a partial list of returned resources. For example, if a request is made
@@ -3916,8 +4088,10 @@ export interface ListLegalHoldsOutput {
   LegalHolds?: LegalHoldsList;
 }
 
+/** A list of `Condition`. */
 export type ListOfTags = Condition[];
 
+/** Input of the ListProtectedResourcesByBackupVault operation. */
 export interface ListProtectedResourcesByBackupVaultInput {
   /**
    * The list of protected resources by backup vault within the vault(s) you specify by name.
@@ -3945,6 +4119,7 @@ export interface ListProtectedResourcesByBackupVaultInput {
   MaxResults?: number;
 }
 
+/** Output of the ListProtectedResourcesByBackupVault operation. */
 export interface ListProtectedResourcesByBackupVaultOutput {
   /** These are the results returned for the request ListProtectedResourcesByBackupVault. */
   Results?: ProtectedResourcesList;
@@ -3956,6 +4131,7 @@ export interface ListProtectedResourcesByBackupVaultOutput {
   NextToken?: string;
 }
 
+/** Input of the ListProtectedResources operation. */
 export interface ListProtectedResourcesInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3971,6 +4147,7 @@ export interface ListProtectedResourcesInput {
   MaxResults?: number;
 }
 
+/** Output of the ListProtectedResources operation. */
 export interface ListProtectedResourcesOutput {
   /**
    * An array of resources successfully backed up by Backup including the time the resource was
@@ -3985,6 +4162,7 @@ export interface ListProtectedResourcesOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRecoveryPointsByBackupVault operation. */
 export interface ListRecoveryPointsByBackupVaultInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -4052,6 +4230,7 @@ export interface ListRecoveryPointsByBackupVaultInput {
   ByParentRecoveryPointArn?: string;
 }
 
+/** Output of the ListRecoveryPointsByBackupVault operation. */
 export interface ListRecoveryPointsByBackupVaultOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4066,6 +4245,7 @@ export interface ListRecoveryPointsByBackupVaultOutput {
   RecoveryPoints?: RecoveryPointByBackupVaultList;
 }
 
+/** Input of the ListRecoveryPointsByLegalHold operation. */
 export interface ListRecoveryPointsByLegalHoldInput {
   /** The ID of the legal hold. */
   LegalHoldId: string;
@@ -4083,6 +4263,7 @@ export interface ListRecoveryPointsByLegalHoldInput {
   MaxResults?: number;
 }
 
+/** Output of the ListRecoveryPointsByLegalHold operation. */
 export interface ListRecoveryPointsByLegalHoldOutput {
   /** The recovery points. */
   RecoveryPoints?: RecoveryPointsList;
@@ -4090,6 +4271,7 @@ export interface ListRecoveryPointsByLegalHoldOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRecoveryPointsByResource operation. */
 export interface ListRecoveryPointsByResourceInput {
   /**
    * An ARN that uniquely identifies a resource. The format of the ARN depends on the resource type.
@@ -4125,6 +4307,7 @@ export interface ListRecoveryPointsByResourceInput {
   ManagedByAWSBackupOnly?: boolean;
 }
 
+/** Output of the ListRecoveryPointsByResource operation. */
 export interface ListRecoveryPointsByResourceOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4141,6 +4324,7 @@ export interface ListRecoveryPointsByResourceOutput {
   RecoveryPoints?: RecoveryPointByResourceList;
 }
 
+/** Input of the ListReportJobs operation. */
 export interface ListReportJobsInput {
   /**
    * Returns only report jobs with the specified report plan name.
@@ -4180,6 +4364,7 @@ export interface ListReportJobsInput {
   NextToken?: string;
 }
 
+/** Output of the ListReportJobs operation. */
 export interface ListReportJobsOutput {
   /** Details about your report jobs in JSON format. */
   ReportJobs?: ReportJobList;
@@ -4190,6 +4375,7 @@ export interface ListReportJobsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListReportPlans operation. */
 export interface ListReportPlansInput {
   /**
    * The number of desired results from 1 to 1000. Optional. If unspecified, the query will return 1
@@ -4205,6 +4391,7 @@ export interface ListReportPlansInput {
   NextToken?: string;
 }
 
+/** Output of the ListReportPlans operation. */
 export interface ListReportPlansOutput {
   /**
    * The report plans with detailed information for each plan. This information includes the Amazon
@@ -4219,6 +4406,7 @@ export interface ListReportPlansOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRestoreAccessBackupVaults operation. */
 export interface ListRestoreAccessBackupVaultsInput {
   /**
    * The name of the backup vault for which to list associated restore access backup vaults.
@@ -4236,6 +4424,7 @@ export interface ListRestoreAccessBackupVaultsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListRestoreAccessBackupVaults operation. */
 export interface ListRestoreAccessBackupVaultsOutput {
   /** The pagination token to use in a subsequent request to retrieve the next set of results. */
   NextToken?: string;
@@ -4243,6 +4432,7 @@ export interface ListRestoreAccessBackupVaultsOutput {
   RestoreAccessBackupVaults?: RestoreAccessBackupVaultList;
 }
 
+/** Input of the ListRestoreJobSummaries operation. */
 export interface ListRestoreJobSummariesInput {
   /**
    * Returns the job count for the specified account.
@@ -4305,6 +4495,7 @@ export interface ListRestoreJobSummariesInput {
   NextToken?: string;
 }
 
+/** Output of the ListRestoreJobSummaries operation. */
 export interface ListRestoreJobSummariesOutput {
   /**
    * This return contains a summary that contains Region, Account, State, ResourceType,
@@ -4327,6 +4518,7 @@ export interface ListRestoreJobSummariesOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRestoreJobsByProtectedResource operation. */
 export interface ListRestoreJobsByProtectedResourceInput {
   /** Returns only restore jobs that match the specified resource Amazon Resource Name (ARN). */
   ResourceArn: string;
@@ -4350,6 +4542,7 @@ export interface ListRestoreJobsByProtectedResourceInput {
   MaxResults?: number;
 }
 
+/** Output of the ListRestoreJobsByProtectedResource operation. */
 export interface ListRestoreJobsByProtectedResourceOutput {
   /**
    * An array of objects that contain detailed information about jobs to restore saved resources.\>
@@ -4363,6 +4556,7 @@ export interface ListRestoreJobsByProtectedResourceOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRestoreJobs operation. */
 export interface ListRestoreJobsInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4429,6 +4623,7 @@ export interface ListRestoreJobsInput {
   ByRestoreTestingPlanArn?: string;
 }
 
+/** Output of the ListRestoreJobs operation. */
 export interface ListRestoreJobsOutput {
   /**
    * An array of objects that contain detailed information about jobs to restore saved resources.
@@ -4442,6 +4637,7 @@ export interface ListRestoreJobsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRestoreTestingPlans operation. */
 export interface ListRestoreTestingPlansInput {
   /**
    * The maximum number of items to be returned.
@@ -4457,6 +4653,7 @@ export interface ListRestoreTestingPlansInput {
   NextToken?: string;
 }
 
+/** Output of the ListRestoreTestingPlans operation. */
 export interface ListRestoreTestingPlansOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4468,6 +4665,7 @@ export interface ListRestoreTestingPlansOutput {
   RestoreTestingPlans: RestoreTestingPlans;
 }
 
+/** Input of the ListRestoreTestingSelections operation. */
 export interface ListRestoreTestingSelectionsInput {
   /**
    * The maximum number of items to be returned.
@@ -4485,6 +4683,7 @@ export interface ListRestoreTestingSelectionsInput {
   RestoreTestingPlanName: string;
 }
 
+/** Output of the ListRestoreTestingSelections operation. */
 export interface ListRestoreTestingSelectionsOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4496,6 +4695,7 @@ export interface ListRestoreTestingSelectionsOutput {
   RestoreTestingSelections: RestoreTestingSelections;
 }
 
+/** Input of the ListTags operation. */
 export interface ListTagsInput {
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
@@ -4517,6 +4717,7 @@ export interface ListTagsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListTags operation. */
 export interface ListTagsOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4528,11 +4729,19 @@ export interface ListTagsOutput {
   Tags?: Tags;
 }
 
-/** Holds sensitive data: do not log it. */
+/**
+ * A map from string keys to `string`.
+ *
+ * Holds sensitive data: do not log it.
+ */
 export type Metadata = Record<string, string>;
 
+/**
+ * The values of MpaRevokeSessionStatus; values added by newer service versions are accepted too.
+ */
 export type MpaRevokeSessionStatus = "PENDING" | "FAILED" | (string & Record<never, never>);
 
+/** The values of MpaSessionStatus; values added by newer service versions are accepted too. */
 export type MpaSessionStatus = "PENDING" | "APPROVED" | "FAILED" | (string & Record<never, never>);
 
 /** A structure that contains information about a backed-up resource. */
@@ -4581,8 +4790,10 @@ export interface ProtectedResourceConditions {
   StringNotEquals?: KeyValueList;
 }
 
+/** A list of `ProtectedResource`. */
 export type ProtectedResourcesList = ProtectedResource[];
 
+/** Input of the PutBackupVaultAccessPolicy operation. */
 export interface PutBackupVaultAccessPolicyInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -4596,6 +4807,7 @@ export interface PutBackupVaultAccessPolicyInput {
   Policy?: string;
 }
 
+/** Input of the PutBackupVaultLockConfiguration operation. */
 export interface PutBackupVaultLockConfigurationInput {
   /**
    * The Backup Vault Lock configuration that specifies the name of the backup vault it protects.
@@ -4657,6 +4869,7 @@ export interface PutBackupVaultLockConfigurationInput {
   ChangeableForDays?: number;
 }
 
+/** Input of the PutBackupVaultNotifications operation. */
 export interface PutBackupVaultNotificationsInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -4679,6 +4892,7 @@ export interface PutBackupVaultNotificationsInput {
   BackupVaultEvents: BackupVaultEvents;
 }
 
+/** Input of the PutRestoreValidationResult operation. */
 export interface PutRestoreValidationResultInput {
   /** This is a unique identifier of a restore job within Backup. */
   RestoreJobId: string;
@@ -4833,6 +5047,7 @@ export interface RecoveryPointByBackupVault {
   IndexStatusMessage?: string;
 }
 
+/** A list of `RecoveryPointByBackupVault`. */
 export type RecoveryPointByBackupVaultList = RecoveryPointByBackupVault[];
 
 /** Contains detailed information about a saved recovery point. */
@@ -4894,6 +5109,7 @@ export interface RecoveryPointByResource {
   IndexStatusMessage?: string;
 }
 
+/** A list of `RecoveryPointByResource`. */
 export type RecoveryPointByResourceList = RecoveryPointByResource[];
 
 /**
@@ -4952,9 +5168,18 @@ export interface RecoveryPointSelection {
    * vaults).
    */
   ResourceIdentifiers?: ResourceIdentifiers;
+  /**
+   * This is a resource filter containing FromDate: DateTime and ToDate: DateTime. Both values are
+   * required. Future DateTime values are not permitted.
+   *
+   * The date and time are in Unix format and Coordinated Universal Time (UTC), and it is accurate
+   * to milliseconds ((milliseconds are optional). For example, the value 1516925490.087 represents
+   * Friday, January 26, 2018 12:11:30.087 AM.
+   */
   DateRange?: DateRange;
 }
 
+/** The values of RecoveryPointStatus; values added by newer service versions are accepted too. */
 export type RecoveryPointStatus =
   | "COMPLETED"
   | "PARTIAL"
@@ -4965,6 +5190,7 @@ export type RecoveryPointStatus =
   | "CREATING"
   | (string & Record<never, never>);
 
+/** A list of `RecoveryPointMember`. */
 export type RecoveryPointsList = RecoveryPointMember[];
 
 /**
@@ -5048,6 +5274,7 @@ export interface ReportJob {
   ReportDestination?: ReportDestination;
 }
 
+/** A list of `ReportJob`. */
 export type ReportJobList = ReportJob[];
 
 /** Contains detailed information about a report plan. */
@@ -5114,6 +5341,7 @@ export interface ReportPlan {
   LastSuccessfulExecutionTime?: Date;
 }
 
+/** A list of `ReportPlan`. */
 export type ReportPlanList = ReportPlan[];
 
 /** Contains detailed information about a report setting. */
@@ -5150,18 +5378,25 @@ export interface ReportSetting {
   Regions?: stringList;
 }
 
+/** A list of `string`. */
 export type ResourceArns = string[];
 
+/** A list of `string`. */
 export type ResourceIdentifiers = string[];
 
+/** A list of `string`. */
 export type ResourceTypeList = string[];
 
+/** A map from string keys to `boolean`. */
 export type ResourceTypeManagementPreference = Record<string, boolean>;
 
+/** A map from string keys to `boolean`. */
 export type ResourceTypeOptInPreference = Record<string, boolean>;
 
+/** A list of `string`. */
 export type ResourceTypes = string[];
 
+/** A list of `RestoreAccessBackupVaultListMember`. */
 export type RestoreAccessBackupVaultList = RestoreAccessBackupVaultListMember[];
 
 /** Contains information about a restore access backup vault. */
@@ -5178,6 +5413,7 @@ export interface RestoreAccessBackupVaultListMember {
   LatestRevokeRequest?: LatestRevokeRequest;
 }
 
+/** The values of RestoreDeletionStatus; values added by newer service versions are accepted too. */
 export type RestoreDeletionStatus =
   | "DELETING"
   | "FAILED"
@@ -5192,6 +5428,7 @@ export interface RestoreJobCreator {
   RestoreTestingPlanArn?: string;
 }
 
+/** The values of RestoreJobState; values added by newer service versions are accepted too. */
 export type RestoreJobState =
   | "CREATED"
   | "PENDING"
@@ -5203,6 +5440,7 @@ export type RestoreJobState =
   | "ANY"
   | (string & Record<never, never>);
 
+/** The values of RestoreJobStatus; values added by newer service versions are accepted too. */
 export type RestoreJobStatus =
   | "PENDING"
   | "RUNNING"
@@ -5259,8 +5497,10 @@ export interface RestoreJobSummary {
   EndTime?: Date;
 }
 
+/** A list of `RestoreJobSummary`. */
 export type RestoreJobSummaryList = RestoreJobSummary[];
 
+/** A list of `RestoreJobsListMember`. */
 export type RestoreJobsList = RestoreJobsListMember[];
 
 /** Contains metadata about a restore job. */
@@ -5530,6 +5770,7 @@ export interface RestoreTestingPlanForUpdate {
   StartWindowHours?: number;
 }
 
+/** A list of `RestoreTestingPlanForList`. */
 export type RestoreTestingPlans = RestoreTestingPlanForList[];
 
 /**
@@ -5587,16 +5828,25 @@ export interface RestoreTestingRecoveryPointSelection {
   SelectionWindowDays?: number;
 }
 
+/**
+ * The values of RestoreTestingRecoveryPointSelectionAlgorithm; values added by newer service
+ * versions are accepted too.
+ */
 export type RestoreTestingRecoveryPointSelectionAlgorithm =
   | "LATEST_WITHIN_WINDOW"
   | "RANDOM_WITHIN_WINDOW"
   | (string & Record<never, never>);
 
+/**
+ * The values of RestoreTestingRecoveryPointType; values added by newer service versions are
+ * accepted too.
+ */
 export type RestoreTestingRecoveryPointType =
   | "CONTINUOUS"
   | "SNAPSHOT"
   | (string & Record<never, never>);
 
+/** A list of `RestoreTestingRecoveryPointType`. */
 export type RestoreTestingRecoveryPointTypeList = RestoreTestingRecoveryPointType[];
 
 /**
@@ -5813,8 +6063,12 @@ export interface RestoreTestingSelectionForUpdate {
   ValidationWindowHours?: number;
 }
 
+/** A list of `RestoreTestingSelectionForList`. */
 export type RestoreTestingSelections = RestoreTestingSelectionForList[];
 
+/**
+ * The values of RestoreValidationStatus; values added by newer service versions are accepted too.
+ */
 export type RestoreValidationStatus =
   | "FAILED"
   | "SUCCESSFUL"
@@ -5822,6 +6076,7 @@ export type RestoreValidationStatus =
   | "VALIDATING"
   | (string & Record<never, never>);
 
+/** Input of the RevokeRestoreAccessBackupVault operation. */
 export interface RevokeRestoreAccessBackupVaultInput {
   /**
    * The name of the source backup vault associated with the restore access backup vault to be
@@ -5836,9 +6091,14 @@ export interface RevokeRestoreAccessBackupVaultInput {
   RequesterComment?: string;
 }
 
-/** Holds sensitive data: do not log it. */
+/**
+ * A map from string keys to `string`.
+ *
+ * Holds sensitive data: do not log it.
+ */
 export type SensitiveStringMap = Record<string, string>;
 
+/** Input of the StartBackupJob operation. */
 export interface StartBackupJobInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -5939,6 +6199,7 @@ export interface StartBackupJobInput {
   Index?: Index;
 }
 
+/** Output of the StartBackupJob operation. */
 export interface StartBackupJobOutput {
   /** Uniquely identifies a request to Backup to back up a resource. */
   BackupJobId?: string;
@@ -5963,6 +6224,7 @@ export interface StartBackupJobOutput {
   IsParent: boolean;
 }
 
+/** Input of the StartCopyJob operation. */
 export interface StartCopyJobInput {
   /**
    * An ARN that uniquely identifies a recovery point to use for the copy job; for example,
@@ -5995,9 +6257,27 @@ export interface StartCopyJobInput {
    * Filled with a random UUID v4 when unset.
    */
   IdempotencyToken?: string;
+  /**
+   * Specifies the time period, in days, before a recovery point transitions to cold storage or is
+   * deleted.
+   *
+   * Backups transitioned to cold storage must be stored in cold storage for a minimum of 90 days.
+   * Therefore, on the console, the retention setting must be 90 days greater than the transition to
+   * cold after days setting. The transition to cold after days setting can't be changed after a
+   * backup has been transitioned to cold.
+   *
+   * Resource types that can transition to cold storage are listed in the Feature availability by
+   * resource
+   * (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource)
+   * table. Backup ignores this expression for other resource types.
+   *
+   * To remove the existing lifecycle and retention periods and keep your recovery points
+   * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
+   */
   Lifecycle?: Lifecycle;
 }
 
+/** Output of the StartCopyJob operation. */
 export interface StartCopyJobOutput {
   /** Uniquely identifies a copy job. */
   CopyJobId?: string;
@@ -6015,6 +6295,7 @@ export interface StartCopyJobOutput {
   IsParent: boolean;
 }
 
+/** Input of the StartReportJob operation. */
 export interface StartReportJobInput {
   /**
    * The unique name of a report plan.
@@ -6032,6 +6313,7 @@ export interface StartReportJobInput {
   IdempotencyToken?: string;
 }
 
+/** Output of the StartReportJob operation. */
 export interface StartReportJobOutput {
   /**
    * The identifier of the report job. A unique, randomly generated, Unicode, UTF-8 encoded string
@@ -6040,6 +6322,7 @@ export interface StartReportJobOutput {
   ReportJobId?: string;
 }
 
+/** Input of the StartRestoreJob operation. */
 export interface StartRestoreJobInput {
   /**
    * An ARN that uniquely identifies a recovery point; for example,
@@ -6134,21 +6417,29 @@ export interface StartRestoreJobInput {
   CopySourceTagsToRestoredResource?: boolean;
 }
 
+/** Output of the StartRestoreJob operation. */
 export interface StartRestoreJobOutput {
   /** Uniquely identifies the job that restores a recovery point. */
   RestoreJobId?: string;
 }
 
+/** Input of the StopBackupJob operation. */
 export interface StopBackupJobInput {
   /** Uniquely identifies a request to Backup to back up a resource. */
   BackupJobId: string;
 }
 
+/** The values of StorageClass; values added by newer service versions are accepted too. */
 export type StorageClass = "WARM" | "COLD" | "DELETED" | (string & Record<never, never>);
 
-/** Holds sensitive data: do not log it. */
+/**
+ * A list of `string`.
+ *
+ * Holds sensitive data: do not log it.
+ */
 export type TagKeyList = string[];
 
+/** Input of the TagResource operation. */
 export interface TagResourceInput {
   /** The ARN that uniquely identifies the resource. */
   ResourceArn: string;
@@ -6160,9 +6451,14 @@ export interface TagResourceInput {
   Tags: Tags;
 }
 
-/** Holds sensitive data: do not log it. */
+/**
+ * A map from string keys to `string`.
+ *
+ * Holds sensitive data: do not log it.
+ */
 export type Tags = Record<string, string>;
 
+/** Input of the UntagResource operation. */
 export interface UntagResourceInput {
   /**
    * An ARN that uniquely identifies a resource. The format of the ARN depends on the type of the
@@ -6177,6 +6473,7 @@ export interface UntagResourceInput {
   TagKeyList: TagKeyList;
 }
 
+/** Input of the UpdateBackupPlan operation. */
 export interface UpdateBackupPlanInput {
   /** The ID of the backup plan. */
   BackupPlanId: string;
@@ -6184,6 +6481,7 @@ export interface UpdateBackupPlanInput {
   BackupPlan: BackupPlanInput;
 }
 
+/** Output of the UpdateBackupPlan operation. */
 export interface UpdateBackupPlanOutput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId?: string;
@@ -6207,6 +6505,7 @@ export interface UpdateBackupPlanOutput {
   AdvancedBackupSettings?: AdvancedBackupSettings;
 }
 
+/** Input of the UpdateFramework operation. */
 export interface UpdateFrameworkInput {
   /**
    * The unique name of a framework. This name is between 1 and 256 characters, starting with a
@@ -6236,6 +6535,7 @@ export interface UpdateFrameworkInput {
   IdempotencyToken?: string;
 }
 
+/** Output of the UpdateFramework operation. */
 export interface UpdateFrameworkOutput {
   /**
    * The unique name of a framework. This name is between 1 and 256 characters, starting with a
@@ -6257,6 +6557,7 @@ export interface UpdateFrameworkOutput {
   CreationTime?: Date;
 }
 
+/** Input of the UpdateGlobalSettings operation. */
 export interface UpdateGlobalSettingsInput {
   /**
    * A value for `isCrossAccountBackupEnabled` and a Region. Example: `update-global-settings
@@ -6265,6 +6566,7 @@ export interface UpdateGlobalSettingsInput {
   GlobalSettings?: GlobalSettings;
 }
 
+/** Input of the UpdateRecoveryPointIndexSettings operation. */
 export interface UpdateRecoveryPointIndexSettingsInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -6297,6 +6599,7 @@ export interface UpdateRecoveryPointIndexSettingsInput {
   Index: Index;
 }
 
+/** Output of the UpdateRecoveryPointIndexSettings operation. */
 export interface UpdateRecoveryPointIndexSettingsOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -6329,6 +6632,7 @@ export interface UpdateRecoveryPointIndexSettingsOutput {
   Index?: Index;
 }
 
+/** Input of the UpdateRecoveryPointLifecycle operation. */
 export interface UpdateRecoveryPointLifecycleInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -6356,6 +6660,7 @@ export interface UpdateRecoveryPointLifecycleInput {
   Lifecycle?: Lifecycle;
 }
 
+/** Output of the UpdateRecoveryPointLifecycle operation. */
 export interface UpdateRecoveryPointLifecycleOutput {
   /**
    * An ARN that uniquely identifies a backup vault; for example,
@@ -6387,6 +6692,7 @@ export interface UpdateRecoveryPointLifecycleOutput {
   CalculatedLifecycle?: CalculatedLifecycle;
 }
 
+/** Input of the UpdateRegionSettings operation. */
 export interface UpdateRegionSettingsInput {
   /**
    * Updates the list of services along with the opt-in preferences for the Region.
@@ -6409,6 +6715,7 @@ export interface UpdateRegionSettingsInput {
   ResourceTypeManagementPreference?: ResourceTypeManagementPreference;
 }
 
+/** Input of the UpdateReportPlan operation. */
 export interface UpdateReportPlanInput {
   /**
    * The unique name of the report plan. This name is between 1 and 256 characters, starting with a
@@ -6449,6 +6756,7 @@ export interface UpdateReportPlanInput {
   IdempotencyToken?: string;
 }
 
+/** Output of the UpdateReportPlan operation. */
 export interface UpdateReportPlanOutput {
   /**
    * The unique name of the report plan.
@@ -6469,6 +6777,7 @@ export interface UpdateReportPlanOutput {
   CreationTime?: Date;
 }
 
+/** Input of the UpdateRestoreTestingPlan operation. */
 export interface UpdateRestoreTestingPlanInput {
   /** Specifies the body of a restore testing plan. */
   RestoreTestingPlan: RestoreTestingPlanForUpdate;
@@ -6476,6 +6785,7 @@ export interface UpdateRestoreTestingPlanInput {
   RestoreTestingPlanName: string;
 }
 
+/** Output of the UpdateRestoreTestingPlan operation. */
 export interface UpdateRestoreTestingPlanOutput {
   /** The time the resource testing plan was created. */
   CreationTime: Date;
@@ -6490,6 +6800,7 @@ export interface UpdateRestoreTestingPlanOutput {
   UpdateTime: Date;
 }
 
+/** Input of the UpdateRestoreTestingSelection operation. */
 export interface UpdateRestoreTestingSelectionInput {
   /** The restore testing plan name is required to update the indicated testing plan. */
   RestoreTestingPlanName: string;
@@ -6506,6 +6817,7 @@ export interface UpdateRestoreTestingSelectionInput {
   RestoreTestingSelectionName: string;
 }
 
+/** Output of the UpdateRestoreTestingSelection operation. */
 export interface UpdateRestoreTestingSelectionOutput {
   /** The time the resource testing selection was updated successfully. */
   CreationTime: Date;
@@ -6519,16 +6831,21 @@ export interface UpdateRestoreTestingSelectionOutput {
   UpdateTime: Date;
 }
 
+/** A list of `string`. */
 export type VaultNames = string[];
 
+/** The values of VaultState; values added by newer service versions are accepted too. */
 export type VaultState = "CREATING" | "AVAILABLE" | "FAILED" | (string & Record<never, never>);
 
+/** The values of VaultType; values added by newer service versions are accepted too. */
 export type VaultType =
   | "BACKUP_VAULT"
   | "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
   | "RESTORE_ACCESS_BACKUP_VAULT"
   | (string & Record<never, never>);
 
+/** A list of `string`. */
 export type stringList = string[];
 
+/** A map from string keys to `string`. */
 export type stringMap = Record<string, string>;

@@ -16,8 +16,11 @@ import { hmacSha256, sha256 } from "./sha256.ts";
 
 /** AWS credentials; the secret never leaves this process except as a signature. */
 export interface Credentials {
+  /** Access key id, e.g. `AKIAIOSFODNN7EXAMPLE`. */
   accessKeyId: string;
+  /** Secret access key: used to derive the signing key, never sent. */
   secretAccessKey: string;
+  /** Session token of temporary credentials (STS), sent as `X-Amz-Security-Token`. */
   sessionToken?: string;
   /** When temporary credentials stop working; the client refreshes them 5 minutes before. */
   expiration?: Date;
