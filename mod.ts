@@ -51,6 +51,7 @@
 export { BackupClient } from "./generated/client.ts";
 export { Client, type EndpointConfig, type ServiceInfo } from "./runtime/client.ts";
 export type { SerializeContext } from "./runtime/http.ts";
+export type { SigningKeyCache } from "./runtime/signer.ts";
 export { VERSION } from "./runtime/version.ts";
 export * from "./generated/operations.ts";
 export * from "./generated/paginators.ts";
