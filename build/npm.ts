@@ -23,7 +23,7 @@ const REPO = new URL("../", import.meta.url);
 const PACKAGE = {
   name: "backup-edge",
   description: "AWS Backup for fetch-only runtimes (Cloudflare Workers, Deno, Node ≥ 20, Bun, " +
-    "browsers): a client generated from the Smithy model, signed (SigV4) with no dependencies.",
+    "browsers): a client generated from the Smithy model, signed with aws4fetch.",
   keywords: [
     "aws",
     "aws-backup",

@@ -229,8 +229,7 @@ async function run<I, O>(
   if ((options as { [DRY_RUN]?: boolean })[DRY_RUN]) {
     metadata.attempts = 1;
     const credentials = await client.credentials(signal);
-    signal?.throwIfAborted();
-    return sign(call, credentials, signal) as never;
+    return await abortable(sign(call, credentials, signal), signal) as never;
   }
   let lastRetry: RetryFailure | undefined;
   for (;;) {
@@ -311,7 +310,7 @@ async function attempt<I, O>(
   const { signal: attemptSignal, dispose } = withTimeout(signal, client.requestTimeoutMs, timeout);
   let response: Response | undefined;
   try {
-    const signed = sign(call, credentials, attemptSignal);
+    const signed = await abortable(sign(call, credentials, attemptSignal), attemptSignal);
     try {
       response = await abortable(client.fetch(signed), attemptSignal);
     } catch (e) {
@@ -343,10 +342,14 @@ async function attempt<I, O>(
 }
 
 /** Signs the request for the current attempt (`amz-sdk-request` counts attempts). */
-function sign<I, O>(call: Call<I, O>, credentials: Credentials, signal?: AbortSignal): Request {
+async function sign<I, O>(
+  call: Call<I, O>,
+  credentials: Credentials,
+  signal?: AbortSignal,
+): Promise<Request> {
   const { client, request, metadata } = call;
   try {
-    return signRequest({
+    return await signRequest({
       method: request.method,
       url: call.url,
       headers: {

@@ -3,7 +3,7 @@
  * installs it: validated by publint and attw; `examples/node/copy.mjs` under Node and Bun;
  * TypeScript consumers under `bundler` and `node16` resolution; `examples/worker/` built by
  * wrangler and run in workerd. Everything runs against the local emulator, whose SigV4 check must
- * pass. Needs the npm registry (for the tools); skipped, saying why, without it.
+ * pass. Needs the npm registry (for the tools and aws4fetch); skipped, saying why, without it.
  */
 
 import assert from "node:assert/strict";
@@ -79,8 +79,10 @@ test("npm package: manifest, one .js and .d.ts per module, publint and attw clea
     assert.deepEqual(manifest.exports[key], { types: `${base}.d.ts`, default: `${base}.js` }, key);
     if (key !== ".") nodeAllowed.add(`${base.slice(2)}.js`);
   }
-  // The runtime imports no package: SigV4 and SHA-256 are its own (runtime/signer.ts).
-  assert.deepEqual(manifest.dependencies, {});
+  // The same aws4fetch version the runtime imports by full specifier.
+  const signer = await Deno.readTextFile(repoPath("runtime/signer.ts"));
+  const [, aws4fetch] = /"npm:aws4fetch@([^"]+)"/.exec(signer)!;
+  assert.deepEqual(manifest.dependencies, { aws4fetch });
   assert.ok(manifest.repository?.url && manifest.keywords?.length);
 
   const files = await packedFiles(packed.dir);
@@ -98,7 +100,7 @@ test("npm package: manifest, one .js and .d.ts per module, publint and attw clea
       .map((m) => m[1]);
     for (const specifier of imports) {
       assert.ok(
-        /^\.\.?\/.*\.js$/.test(specifier) ||
+        specifier === "aws4fetch" || /^\.\.?\/.*\.js$/.test(specifier) ||
           (nodeAllowed.has(js) && specifier.startsWith("node:")),
         `${js} imports ${specifier}`,
       );
