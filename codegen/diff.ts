@@ -347,7 +347,7 @@ interface RuleSetLike {
 }
 
 function diffEndpointRules(a: unknown, b: unknown, add: Add): void {
-  const [older, newer] = [a, b].map((r) => withoutDocs(r ?? null)) as (RuleSetLike | null)[];
+  const [older, newer] = [a, b].map(normalizedRuleSet);
   if (canonical(older) === canonical(newer)) return;
   const before = older?.parameters ?? {};
   const after = newer?.parameters ?? {};
@@ -366,6 +366,18 @@ function diffEndpointRules(a: unknown, b: unknown, add: Add): void {
   }
   const [from, to] = [older, newer].map(describeRules);
   if (from !== to) add("endpoint-rules-changed", "rules", `${from} → ${to}`);
+}
+
+/**
+ * A rule set as it resolves: no documentation, and parameter type names in lower case (models
+ * from 2026 spell `String` as `string`; the rules language treats them alike).
+ */
+function normalizedRuleSet(ruleSet: unknown): RuleSetLike | null {
+  const copy = withoutDocs(ruleSet ?? null) as RuleSetLike | null;
+  for (const p of Object.values(copy?.parameters ?? {}) as Record<string, unknown>[]) {
+    if (typeof p?.type === "string") p.type = p.type.toLowerCase();
+  }
+  return copy;
 }
 
 function describeParameter(p: unknown): string {
