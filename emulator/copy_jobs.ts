@@ -367,6 +367,7 @@ function fingerprintOf(input: StartCopyJobInput): string {
     lifecycle.MoveToColdStorageAfterDays ?? null,
     lifecycle.DeleteAfterDays ?? null,
     lifecycle.OptInToArchiveForSupportedResources ?? null,
+    lifecycle.DeleteAfterEvent ?? null,
   ]);
 }
 
