@@ -146,7 +146,7 @@ export async function download(url: string): Promise<Uint8Array> {
     throw new ModelUnavailableError(`Not downloading ${url}: ${OFFLINE_SETTING}=1 (${hint})`);
   }
   try {
-    const response = await fetch(url);
+    const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
     if (!response.ok) {
       await response.body?.cancel();
       throw new Error(`HTTP ${response.status}`);
