@@ -22,7 +22,10 @@ async function probe(): Promise<string | undefined> {
 export const MODELS_UNAVAILABLE: string | undefined = await probe();
 
 /** `Deno.test`, skipped with a printed reason when the pinned models are unavailable. */
-export function modelTest(name: string, fn: () => void | Promise<void>): void {
+export function modelTest(
+  name: string,
+  fn: (t: Deno.TestContext) => void | Promise<void>,
+): void {
   if (MODELS_UNAVAILABLE) {
     console.log(`skipped "${name}": the AWS Backup models are unavailable: ${MODELS_UNAVAILABLE}`);
     Deno.test({ name: `${name} (skipped: models unavailable)`, ignore: true, fn });
