@@ -10,6 +10,10 @@ import { checkModel, ModelError } from "./model_check.ts";
 import { findPin, loadModelSource, SHARED_SETTING } from "./model_source.ts";
 import { isBreaking, type PinList, summarize } from "./update_model.ts";
 import { modelTest } from "../testing/third_party.ts";
+import { copyCheckout, denoTask } from "../testing/checkout_copy.ts";
+import { tinyModel } from "../testing/tiny_model.ts";
+
+const task = (cwd: URL, ...args: string[]) => denoTask(cwd, args);
 
 const REPO = new URL("../", import.meta.url);
 
@@ -104,29 +108,6 @@ Deno.test("what counts as breaking for callers", () => {
   );
 });
 
-/** A minimal restJson1 model; `edit` changes its service traits or id. */
-function tinyModel(
-  options: { service?: string; traits?: Record<string, unknown> } = {},
-): Record<string, unknown> {
-  const service = options.service ?? "example.tiny#Tiny";
-  return {
-    smithy: "2.0",
-    shapes: {
-      [service]: {
-        type: "service",
-        version: "2024-01-01",
-        operations: [{ target: "example.tiny#Ping" }],
-        traits: options.traits ??
-          { "aws.protocols#restJson1": {}, "aws.auth#sigv4": { name: "tiny" } },
-      },
-      "example.tiny#Ping": {
-        type: "operation",
-        traits: { "smithy.api#http": { method: "GET", uri: "/ping", code: 200 } },
-      },
-    },
-  };
-}
-
 Deno.test("checkModel: one-line refusals and unknown protocol or auth traits", () => {
   const refuse = (text: string, pattern: RegExp, service?: string) =>
     assert.throws(() => checkModel(text, "m.json", service), (e) => {
@@ -165,34 +146,12 @@ Deno.test("checkModel: one-line refusals and unknown protocol or auth traits", (
   ]);
 });
 
-/** Runs a `deno task` in `cwd`, as users do. */
-async function task(cwd: URL, ...args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...args],
-    cwd: cwd.pathname,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code, stdout: decode(stdout), stderr: decode(stderr) };
-}
-
 /**
  * A copy of this checkout's generator, runtime and generated client, pinned back at 2025-08-21
  * and regenerated from it: what the repository looked like before 2026-04-08 was shipped.
  */
 async function checkoutAt2025(): Promise<URL> {
-  const root = new URL(`file://${await Deno.makeTempDir({ prefix: "model-update-" })}/`);
-  for (const name of ["codegen", "runtime", "generated", "deno.json", "deno.lock"]) {
-    const { success } = await new Deno.Command("cp", {
-      args: ["-R", new URL(name, REPO).pathname, root.pathname],
-    }).output();
-    assert.ok(success, `copy ${name}`);
-  }
-  await Deno.symlink(
-    new URL("node_modules", REPO).pathname,
-    new URL("node_modules", root).pathname,
-  );
+  const root = await copyCheckout("model-update-");
   const pinsFile = new URL("codegen/model_pins.json", root);
   const pins: PinList = JSON.parse(await Deno.readTextFile(pinsFile));
   pins.revisions = pins.revisions.filter((p) => p.date <= "2025-08-21");
@@ -325,7 +284,10 @@ modelTest(
         );
         assert.equal(run.code, 2, run.stdout + run.stderr);
         assert.match(run.stdout, /^Endpoint tests: 43 of 44 pass\.$/m);
-        assert.match(run.stdout, /3 breaking for callers \(shape-removed, member-removed, member-required\)\.$/m);
+        assert.match(
+          run.stdout,
+          /3 breaking for callers \(shape-removed, member-removed, member-required\)\.$/m,
+        );
         const human = run.stdout.slice(run.stdout.indexOf("Needs a human (5):"));
         assert.match(human, /! unknown protocol or auth trait smithy\.api#httpBearerAuth on /);
         assert.match(human, /! endpoint test fails: /);
