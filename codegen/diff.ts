@@ -347,13 +347,16 @@ interface RuleSetLike {
 }
 
 function diffEndpointRules(a: unknown, b: unknown, add: Add): void {
-  const [older, newer] = [a, b].map(normalizedRuleSet);
-  if (canonical(older) === canonical(newer)) return;
+  const [older, newer] = [a, b].map((r) => withoutDocs(r ?? null)) as (RuleSetLike | null)[];
+  if (canonical(typesInLowerCase(older)) === canonical(typesInLowerCase(newer))) return;
   const before = older?.parameters ?? {};
   const after = newer?.parameters ?? {};
   for (const name of Object.keys(after).sort()) {
     if (!(name in before)) add("endpoint-parameter-added", name, describeParameter(after[name]));
-    else if (canonical(before[name]) !== canonical(after[name])) {
+    else if (
+      canonical(typesInLowerCase({ parameters: { p: before[name] } })) !==
+        canonical(typesInLowerCase({ parameters: { p: after[name] } }))
+    ) {
       add(
         "endpoint-rules-changed",
         `parameter ${name}`,
@@ -369,15 +372,21 @@ function diffEndpointRules(a: unknown, b: unknown, add: Add): void {
 }
 
 /**
- * A rule set as it resolves: no documentation, and parameter type names in lower case (models
- * from 2026 spell `String` as `string`; the rules language treats them alike).
+ * A copy with parameter type names in lower case, for comparing: models from 2026 spell `String`
+ * as `string`, which resolves alike.
  */
-function normalizedRuleSet(ruleSet: unknown): RuleSetLike | null {
-  const copy = withoutDocs(ruleSet ?? null) as RuleSetLike | null;
-  for (const p of Object.values(copy?.parameters ?? {}) as Record<string, unknown>[]) {
-    if (typeof p?.type === "string") p.type = p.type.toLowerCase();
-  }
-  return copy;
+function typesInLowerCase(ruleSet: RuleSetLike | null): RuleSetLike | null {
+  if (!ruleSet?.parameters) return ruleSet;
+  const parameters = Object.fromEntries(
+    Object.entries(ruleSet.parameters).map(([name, p]) => {
+      const param = p as Record<string, unknown> | null;
+      return [
+        name,
+        typeof param?.type === "string" ? { ...param, type: param.type.toLowerCase() } : p,
+      ];
+    }),
+  );
+  return { ...ruleSet, parameters };
 }
 
 function describeParameter(p: unknown): string {

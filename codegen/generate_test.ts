@@ -8,6 +8,7 @@ import { generate } from "./generate.ts";
 import { differingFiles, generateFormatted } from "./main.ts";
 import type { EnumShape, StructureShape } from "./ir.ts";
 import { generateInto, typeCheck } from "../testing/generate_into.ts";
+import { withModels } from "../testing/third_party.ts";
 
 const NS = "example.weather";
 const id = (name: string) => `${NS}#${name}`;
@@ -434,7 +435,7 @@ Deno.test("`--operations` keeps only the named operations and what they reach", 
   );
 });
 
-Deno.test("committed generated/ matches the newest model (codegen --check)", async () => {
+withModels.test("committed generated/ matches the newest model (codegen --check)", async () => {
   const { files, sha256 } = await generateFormatted({});
   const differing = await differingFiles(files, new URL("../generated/", import.meta.url));
   assert.deepEqual(differing, [], `regenerate: deno task codegen (model ${sha256})`);

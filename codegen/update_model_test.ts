@@ -9,7 +9,7 @@ import { loadService } from "./loader.ts";
 import { checkModel, ModelError } from "./model_check.ts";
 import { findPin, loadModelSource, SHARED_SETTING } from "./model_source.ts";
 import { isBreaking, type PinList, summarize } from "./update_model.ts";
-import { modelTest } from "../testing/third_party.ts";
+import { withModels } from "../testing/third_party.ts";
 import { copyCheckout, denoTask } from "../testing/checkout_copy.ts";
 import { tinyModel } from "../testing/tiny_model.ts";
 
@@ -17,7 +17,7 @@ const task = (cwd: URL, ...args: string[]) => denoTask(cwd, args);
 
 const REPO = new URL("../", import.meta.url);
 
-modelTest("change report 2025-08-21 → 2026-04-08: what StartCopyJob callers gain", async () => {
+withModels.test("change report 2025-08-21 → 2026-04-08: what StartCopyJob callers gain", async () => {
   const [older, newer] = await Promise.all(
     ["2025-08-21", "2026-04-08"].map(async (date) =>
       loadService((await loadModelSource(date)).text)
@@ -184,7 +184,7 @@ async function sameFiles(a: URL, b: URL): Promise<string[]> {
   return differing;
 }
 
-modelTest(
+withModels.test(
   "model:update on a checkout pinned at 2025-08-21 reproduces the committed result",
   async (t) => {
     const root = await checkoutAt2025();

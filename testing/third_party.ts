@@ -1,4 +1,4 @@
-// Tests that need the third-party AWS Backup models register through `modelTest`: when the
+// Tests that need the third-party AWS Backup models register through `withModels.test`: when the
 // pinned models can be neither read (BACKUP_EDGE_SHARED, .cache/models/) nor downloaded, they
 // are skipped with the reason printed, so the test command passes offline.
 
@@ -21,13 +21,15 @@ async function probe(): Promise<string | undefined> {
 /** Why the pinned models cannot be read here, or `undefined` when they can. */
 export const MODELS_UNAVAILABLE: string | undefined = await probe();
 
-/** `Deno.test`, skipped with a printed reason when the pinned models are unavailable. */
-export function modelTest(
-  name: string,
-  fn: (t: Deno.TestContext) => void | Promise<void>,
-): void {
-  if (MODELS_UNAVAILABLE) {
-    console.log(`skipped "${name}": the AWS Backup models are unavailable: ${MODELS_UNAVAILABLE}`);
-    Deno.test({ name: `${name} (skipped: models unavailable)`, ignore: true, fn });
-  } else Deno.test(name, fn);
-}
+/** Tests that need the pinned models. */
+export const withModels = {
+  /** `Deno.test`, skipped with a printed reason when the pinned models are unavailable. */
+  test(name: string, fn: (t: Deno.TestContext) => void | Promise<void>): void {
+    if (MODELS_UNAVAILABLE) {
+      console.log(
+        `skipped "${name}": the AWS Backup models are unavailable: ${MODELS_UNAVAILABLE}`,
+      );
+      Deno.test({ name: `${name} (skipped: models unavailable)`, ignore: true, fn });
+    } else Deno.test(name, fn);
+  },
+};

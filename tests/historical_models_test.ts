@@ -11,7 +11,7 @@ import type { Service, StructureShape } from "../codegen/ir.ts";
 import { loadService } from "../codegen/loader.ts";
 import { loadModelSource, MODEL_PINS, SHARED_SETTING } from "../codegen/model_source.ts";
 import { type GeneratedClient, generateInto } from "../testing/generate_into.ts";
-import { modelTest } from "../testing/third_party.ts";
+import { withModels } from "../testing/third_party.ts";
 
 const REPO = new URL("../", import.meta.url);
 const NS = "com.amazonaws.backup#";
@@ -160,7 +160,7 @@ sharedTest(
   },
 );
 
-modelTest("StartCopyJob across revisions, in the IR, matches the expectations", async () => {
+withModels.test("StartCopyJob across revisions, in the IR, matches the expectations", async () => {
   for (const row of EXPECTED) {
     const { service } = await revision(row.date);
     const at = `revision ${row.date}`;
@@ -216,7 +216,7 @@ const lowerCamel = (name: string) => name[0].toLowerCase() + name.slice(1);
 const TOKEN_FILL =
   /IdempotencyToken:\s*input\.IdempotencyToken\s*\?\?\s*context\.idempotencyToken\(\)/;
 
-modelTest(
+withModels.test(
   "a client generated from every revision type-checks and shows the expected changes",
   async () => {
     const table = EXPECTED;
