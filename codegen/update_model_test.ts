@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { diffServices, type ModelChange } from "./diff.ts";
 import { loadService } from "./loader.ts";
 import { checkModel, ModelError } from "./model_check.ts";
-import { findPin, loadModelSource, SHARED_SETTING } from "./model_source.ts";
+import { findPin, loadModelSource, sha256Hex, SHARED_SETTING } from "./model_source.ts";
 import { isBreaking, type PinList, summarize } from "./update_model.ts";
 import { withModels } from "../testing/third_party.ts";
 import { copyCheckout, denoTask } from "../testing/checkout_copy.ts";
@@ -260,46 +260,58 @@ withModels.test(
         assert.match(run.stdout, /^Nothing changed\.$/m);
       });
 
-      await t.step("a breaking model: recorded, flagged for a human, exit 2", async () => {
-        const ast = JSON.parse(await Deno.readTextFile(file));
-        const service = ast.shapes["com.amazonaws.backup#CryoControllerUserManager"];
-        service.traits["smithy.api#httpBearerAuth"] = {};
-        const tests = service.traits["smithy.rules#endpointTests"].testCases;
-        tests[0].expect.endpoint.url = "https://wrong.example.com";
-        delete ast.shapes["com.amazonaws.backup#Lifecycle"].members.DeleteAfterEvent;
-        ast.shapes["com.amazonaws.backup#CopyJob"].members.CopyJobId.traits ??= {};
-        ast.shapes["com.amazonaws.backup#CopyJob"].members.CopyJobId.traits["smithy.api#required"] =
-          {};
-        const next = new URL("next.json", root).pathname;
-        await Deno.writeTextFile(next, JSON.stringify(ast));
-        const run = await task(
-          root,
-          "model:update",
-          "--from",
-          next,
-          "--date",
-          "2026-06-01",
-          "--url",
-          "https://example.com/backup-2026-06-01.json",
-        );
-        assert.equal(run.code, 2, run.stdout + run.stderr);
-        assert.match(run.stdout, /^Endpoint tests: 43 of 44 pass\.$/m);
-        assert.match(
-          run.stdout,
-          /3 breaking for callers \(shape-removed, member-removed, member-required\)\.$/m,
-        );
-        const human = run.stdout.slice(run.stdout.indexOf("Needs a human (5):"));
-        assert.match(human, /! unknown protocol or auth trait smithy\.api#httpBearerAuth on /);
-        assert.match(human, /! endpoint test fails: /);
-        assert.match(human, /! breaking: member removed Lifecycle\.DeleteAfterEvent/);
-        assert.match(human, /! breaking: member required CopyJob\.CopyJobId/);
-        assert.match(human, /! breaking: shape removed LifecycleDeleteAfterEvent/);
-        const pins: PinList = JSON.parse(await Deno.readTextFile(pinsFile));
-        assert.equal(pins.latest, "2026-06-01");
-        assert.equal(pins.revisions.at(-1)!.url, "https://example.com/backup-2026-06-01.json");
-      });
+      await t.step(
+        "a breaking model from a URL: recorded, flagged for a human, exit 2",
+        async () => {
+          const ast = JSON.parse(await Deno.readTextFile(file));
+          const service = ast.shapes["com.amazonaws.backup#CryoControllerUserManager"];
+          service.traits["smithy.api#httpBearerAuth"] = {};
+          const tests = service.traits["smithy.rules#endpointTests"].testCases;
+          tests[0].expect.endpoint.url = "https://wrong.example.com";
+          delete ast.shapes["com.amazonaws.backup#Lifecycle"].members.DeleteAfterEvent;
+          ast.shapes["com.amazonaws.backup#CopyJob"].members.CopyJobId.traits ??= {};
+          ast.shapes["com.amazonaws.backup#CopyJob"].members.CopyJobId
+            .traits["smithy.api#required"] = {};
+          // Served over HTTP, as a scheduled job fetches it: the URL is the pin's upstream URL.
+          const body = JSON.stringify(ast);
+          await using server = Deno.serve(
+            { hostname: "127.0.0.1", port: 0, onListen() {} },
+            () => new Response(body, { headers: { "content-type": "application/json" } }),
+          );
+          const url = `http://127.0.0.1:${server.addr.port}/backup-2026-06-01.json`;
+          const run = await task(root, "model:update", "--from", url, "--date", "2026-06-01");
+          assert.equal(run.code, 2, run.stdout + run.stderr);
+          assert.match(run.stdout, /^Endpoint tests: 43 of 44 pass\.$/m);
+          assert.match(
+            run.stdout,
+            /3 breaking for callers \(shape-removed, member-removed, member-required\)\.$/m,
+          );
+          const human = run.stdout.slice(run.stdout.indexOf("Needs a human (5):"));
+          assert.match(human, /! unknown protocol or auth trait smithy\.api#httpBearerAuth on /);
+          assert.match(human, /! endpoint test fails: /);
+          assert.match(human, /! breaking: member removed Lifecycle\.DeleteAfterEvent/);
+          assert.match(human, /! breaking: member required CopyJob\.CopyJobId/);
+          assert.match(human, /! breaking: shape removed LifecycleDeleteAfterEvent/);
+          const pins: PinList = JSON.parse(await Deno.readTextFile(pinsFile));
+          assert.equal(pins.latest, "2026-06-01");
+          assert.equal(pins.revisions.at(-1)!.url, url);
+          assert.equal(
+            pins.revisions.at(-1)!.sha256,
+            await sha256Hex(new TextEncoder().encode(body)),
+          );
+        },
+      );
     } finally {
       await Deno.remove(root, { recursive: true });
     }
   },
 );
+
+Deno.test("the example workflow runs the routine as the README documents it", async () => {
+  const workflow = await Deno.readTextFile(new URL("examples/model-update.yml", REPO));
+  const tasks = JSON.parse(await Deno.readTextFile(new URL("deno.json", REPO))).tasks;
+  assert.ok(tasks["model:update"], "deno.json has the model:update task");
+  assert.match(workflow, /npx -y deno@2\.9\.6 task model:update --from "\$url" --date /);
+  assert.match(workflow, /^on:\n {2}schedule:\n {4}- cron: /m);
+  assert.match(workflow, /gh pr create --title "\$title" --body-file body\.md/);
+});
