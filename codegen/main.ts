@@ -17,7 +17,8 @@
  * @module
  */
 
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { diffServices, formatReport } from "./diff.ts";
 import { generate, type GeneratedFiles } from "./generate.ts";
@@ -53,6 +54,16 @@ export async function formatTypeScript(text: string): Promise<string> {
 export function runtimeImportFor(out: URL): string {
   const path = relative(out.pathname, RUNTIME.pathname).replaceAll("\\", "/");
   return `${path.startsWith(".") ? path : `./${path}`}/`;
+}
+
+/**
+ * Resolves a path given on the command line against the folder the user ran `deno task` in
+ * (`INIT_CWD`; `deno task` itself runs in the folder of `deno.json`). URLs, pinned dates and
+ * absolute paths are returned as they are.
+ */
+export function invocationPath(path: string): string {
+  if (/^(https?:\/\/|\d{4}-\d{2}-\d{2}$|\/)/.test(path)) return path;
+  return resolve(Deno.env.get("INIT_CWD") ?? Deno.cwd(), path);
 }
 
 /** Generates and formats every file. */
@@ -175,7 +186,8 @@ async function runDiff(positionals: string[], service?: string): Promise<number>
     console.error("Usage: deno task codegen --diff OLD NEW  (pinned dates, paths or URLs)");
     return 2;
   }
-  console.log((await modelChangeReport(positionals[0], positionals[1], service)).trimEnd());
+  const [older, newer] = positionals.map(invocationPath);
+  console.log((await modelChangeReport(older, newer, service)).trimEnd());
   return 0;
 }
 
@@ -207,9 +219,9 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const out = values.out
-    ? new URL(`${values.out.replace(/\/?$/, "/")}`, `file://${Deno.cwd()}/`)
+    ? pathToFileURL(invocationPath(values.out).replace(/\/?$/, "/"))
     : DEFAULT_OUT;
-  const model = await loadModelSource(values.model);
+  const model = await loadModelSource(values.model && invocationPath(values.model));
   checkModel(model.text, model.origin, values.service);
   const { files, ...source } = await generateFormatted({
     source: model,

@@ -4,7 +4,7 @@
 // Needs no third-party data.
 
 import assert from "node:assert/strict";
-import { runtimeImportFor } from "./main.ts";
+import { invocationPath, runtimeImportFor } from "./main.ts";
 import { copyCheckout, denoTask } from "../testing/checkout_copy.ts";
 import { typeCheck } from "../testing/generate_into.ts";
 import { tinyModel } from "../testing/tiny_model.ts";
@@ -94,5 +94,20 @@ Deno.test("rewriting generated/ offline finishes and says why there is no change
     assert.match(types, /of example\.tiny#Tiny/);
   } finally {
     await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("paths on the command line are relative to where deno task was run (INIT_CWD)", () => {
+  const before = Deno.env.get("INIT_CWD");
+  try {
+    Deno.env.set("INIT_CWD", "/home/user/project/sub");
+    assert.equal(invocationPath("../model.json"), "/home/user/project/model.json");
+    assert.equal(invocationPath("out"), "/home/user/project/sub/out");
+    assert.equal(invocationPath("/abs/model.json"), "/abs/model.json");
+    assert.equal(invocationPath("2025-08-21"), "2025-08-21");
+    assert.equal(invocationPath("https://example.com/m.json"), "https://example.com/m.json");
+  } finally {
+    if (before === undefined) Deno.env.delete("INIT_CWD");
+    else Deno.env.set("INIT_CWD", before);
   }
 });

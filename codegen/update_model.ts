@@ -22,10 +22,12 @@
  * @module
  */
 
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { CHANGE_KINDS, diffServices, formatReport, type ModelChange } from "./diff.ts";
 import { loadService } from "./loader.ts";
-import { generateFormatted, runCli, writeGenerated } from "./main.ts";
+import { generateFormatted, invocationPath, runCli, writeGenerated } from "./main.ts";
 import { checkModel, ModelError } from "./model_check.ts";
 import {
   cachePinnedModel,
@@ -202,7 +204,7 @@ export async function readPins(file: URL = PINS_FILE): Promise<PinList> {
 
 /** Finds the date and upstream URL of a file in an `index.json` beside it, by sha256. */
 async function fromIndex(path: string, sha256: string): Promise<{ date?: string; url?: string }> {
-  const index = new URL("index.json", new URL(path, `file://${Deno.cwd()}/`));
+  const index = new URL("index.json", pathToFileURL(resolve(path)));
   let entries: { sha256?: string; date?: string; upstream?: string }[];
   try {
     entries = JSON.parse(await Deno.readTextFile(index)).revisions ?? [];
@@ -371,7 +373,7 @@ async function main(args: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   return await updateModel({
-    from: values.from,
+    from: invocationPath(values.from),
     date: values.date,
     url: values.url,
     sha256: values.sha256,
