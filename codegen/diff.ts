@@ -13,6 +13,8 @@
 import { createHash } from "node:crypto";
 import type { Constraints, Member, Operation, Service, Shape } from "./ir.ts";
 import { localName } from "./loader.ts";
+import { compareCodeUnits as compare } from "./order.ts";
+import { childMembers, isRequiredForClient as isRequired, reachableShapes } from "./shape_index.ts";
 
 /** The kinds of change, in report order. */
 export const CHANGE_KINDS = [
@@ -114,10 +116,6 @@ export function formatReport(
 
 type Add = (kind: ChangeKind, subject: string, detail?: string) => void;
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 // --- Operations -------------------------------------------------------------------------------
 
 function diffOperations(older: Service, newer: Service, add: Add): void {
@@ -146,33 +144,9 @@ function describeHttp(op: Operation): string {
 
 /** Shape ids reachable from the operations named in `names` (and the service errors). */
 function closureOf(service: Service, names: Set<string>): Set<string> {
-  const seen = new Set<string>();
-  const visit = (id: string | undefined): void => {
-    const shape = id === undefined ? undefined : service.shapes.get(id);
-    if (!shape || seen.has(shape.id)) return;
-    seen.add(shape.id);
-    for (const m of pseudoMembers(shape)) visit(m.target);
-  };
-  for (const op of service.operations) {
-    if (names.has(op.name)) [op.input, op.output, ...op.errors].forEach(visit);
-  }
-  service.errors.forEach(visit);
-  return seen;
-}
-
-/** Members of a structure or union; `member`, `key` and `value` of lists and maps. */
-function pseudoMembers(shape: Shape): Member[] {
-  switch (shape.kind) {
-    case "structure":
-    case "union":
-      return shape.members;
-    case "list":
-      return [shape.member];
-    case "map":
-      return [shape.key, shape.value];
-    default:
-      return [];
-  }
+  const roots = service.operations.filter((op) => names.has(op.name))
+    .flatMap((op) => [op.input, op.output, ...op.errors]);
+  return reachableShapes([...roots, ...service.errors], (id) => service.shapes.get(id));
 }
 
 /** Shapes by local name. */
@@ -224,8 +198,8 @@ function diffShape(name: string, old: Shape, shape: Shape, ctx: Context, add: Ad
     for (const v of before) if (!after.has(v)) add("enum-value-removed", `${name}.${v}`);
   }
   const structure = shape.kind === "structure" || shape.kind === "union";
-  const oldMembers = new Map(pseudoMembers(old).map((m) => [m.name, m]));
-  const members = new Map(pseudoMembers(shape).map((m) => [m.name, m]));
+  const oldMembers = new Map(childMembers(old).map((m) => [m.name, m]));
+  const members = new Map(childMembers(shape).map((m) => [m.name, m]));
   for (const [memberName, m] of members) {
     const path = `${name}.${memberName}`;
     const was = oldMembers.get(memberName);
@@ -242,10 +216,6 @@ function diffShape(name: string, old: Shape, shape: Shape, ctx: Context, add: Ad
     add("member-removed", path, describeMember(m));
     if (m.idempotencyToken) add("idempotency-token-removed", path);
   }
-}
-
-function isRequired(m: Member): boolean {
-  return m.required && !m.clientOptional;
 }
 
 function describeMember(m: Member): string {

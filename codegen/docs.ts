@@ -13,6 +13,8 @@
  * @module
  */
 
+import { LINE_WIDTH } from "./project.ts";
+
 /** Named character references that documentation uses; others are kept as escaped text. */
 const ENTITIES: Record<string, string> = {
   amp: "&",
@@ -268,13 +270,13 @@ function words(line: string): string[] {
 }
 
 /**
- * Wraps text as a JSDoc block: lines are at most 100 characters including `indent`, broken
- * at spaces, never inside a code span unless the span alone is too long; a word longer than
- * a line (a URL) stays whole. List items keep a hanging indent. `*\/` is escaped. Empty text
+ * Wraps text as a JSDoc block: lines are at most {@linkcode LINE_WIDTH} characters including
+ * `indent`, broken at spaces, never inside a code span unless the span alone is too long; a word
+ * longer than a line (a URL) stays whole. List items keep a hanging indent. `*\/` is escaped. Empty text
  * gives an empty string; one short line gives `/** text *\/`.
  */
 export function toDocComment(text: string, indent = ""): string {
-  const width = 100 - indent.length - 3;
+  const width = LINE_WIDTH - indent.length - 3;
   const safe = text.replace(/\*\//g, "*\\/").replace(/[ \t]+$/gm, "");
   const lines: string[] = [];
   for (const line of safe.replace(/^\n+|\s+$/g, "").split("\n")) {

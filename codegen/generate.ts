@@ -5,12 +5,14 @@
  * @module
  */
 
-import denoJson from "../deno.json" with { type: "json" };
 import type { Service } from "./ir.ts";
 import { loadService } from "./loader.ts";
+import { GENERATOR_VERSION } from "./project.ts";
+import { reachableShapes } from "./shape_index.ts";
 import { emitClient } from "./emit/client.ts";
 import { emitDeserializers } from "./emit/deserializers.ts";
-import { emitEndpoints, loadPartitionsData } from "./emit/endpoints.ts";
+import { emitEndpoints } from "./emit/endpoints.ts";
+import { loadPartitionsData } from "./endpoints/partitions_data.ts";
 import { emitErrors } from "./emit/errors.ts";
 import { emitOperations } from "./emit/operations.ts";
 import { emitPaginators } from "./emit/paginators.ts";
@@ -18,9 +20,6 @@ import { emitSchemas } from "./emit/schemas.ts";
 import { emitSerializers } from "./emit/serializers.ts";
 import { emitTypes } from "./emit/types.ts";
 import { emitValidators } from "./emit/validators.ts";
-
-/** The generator's version, stamped into every generated file. */
-export const GENERATOR_VERSION: string = denoJson.version;
 
 /** What to generate from. */
 export interface GenerateOptions {
@@ -86,18 +85,11 @@ function selectOperations(service: Service, names: string[] | undefined): Servic
   const unknown = names.filter((n) => !service.operations.some((op) => op.name === n));
   if (unknown.length) throw new Error(`Unknown operations: ${unknown.join(", ")}`);
   const operations = service.operations.filter((op) => names.includes(op.name));
-  const shapes = new Map<string, Service["shapes"] extends Map<string, infer S> ? S : never>();
-  const keep = (id: string) => {
-    const shape = service.shapes.get(id);
-    if (!shape || shapes.has(id)) return;
-    shapes.set(id, shape);
-    if (shape.kind === "list") keep(shape.member.target);
-    if (shape.kind === "map") [shape.key, shape.value].forEach((m) => keep(m.target));
-    if (shape.kind === "structure" || shape.kind === "union") {
-      shape.members.forEach((m) => keep(m.target));
-    }
-  };
-  for (const op of operations) [op.input, op.output, ...op.errors].forEach((id) => id && keep(id));
-  service.errors.forEach(keep);
+  const roots = [
+    ...operations.flatMap((op) => [op.input, op.output, ...op.errors]),
+    ...service.errors,
+  ];
+  const kept = reachableShapes(roots, (id) => service.shapes.get(id));
+  const shapes = new Map([...kept].map((id) => [id, service.shapes.get(id)!]));
   return { ...service, operations, shapes };
 }

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { loadService } from "./loader.ts";
 import { generate } from "./generate.ts";
 import { differingFiles, generateFormatted } from "./main.ts";
+import { LATEST_MODEL_DATE, MODEL_PINS } from "./model_source.ts";
 import type { EnumShape, StructureShape } from "./ir.ts";
 import { generateInto, typeCheck } from "../testing/generate_into.ts";
 import { withModels } from "../testing/third_party.ts";
@@ -441,6 +442,15 @@ withModels.test("committed generated/ matches the newest model (codegen --check)
   assert.deepEqual(differing, [], `regenerate: deno task codegen (model ${sha256})`);
   const again = await generateFormatted({});
   assert.deepEqual([...again.files], [...files], "byte-identical on a second run");
+});
+
+Deno.test("generated files name no test file (oldest and newest model)", async () => {
+  for (const model of [MODEL_PINS[0].date, LATEST_MODEL_DATE]) {
+    const { files } = await generateFormatted({ model });
+    for (const [name, text] of files) {
+      assert.doesNotMatch(text, /\w+_test\.ts|\btests\//, `${model} ${name}`);
+    }
+  }
 });
 
 /** `@endpoint(hostPrefix)` with `@hostLabel`, and `@requestCompression`. */

@@ -5,21 +5,44 @@
  * @module
  */
 
-/** Scalar kinds, named as in Smithy 2.0. */
-export type ScalarKind =
+/** What a scalar's values are at run time: one TypeScript type and one shared runtime schema each. */
+export type ScalarFamily =
   | "string"
   | "boolean"
-  | "byte"
-  | "short"
   | "integer"
-  | "long"
   | "float"
-  | "double"
-  | "bigInteger"
-  | "bigDecimal"
   | "timestamp"
   | "blob"
   | "document";
+
+/**
+ * Every scalar kind, named as in Smithy 2.0: the family its values belong to, and whether
+ * Smithy 1.0 treats it as a primitive (a `smithy.api#Primitive…` prelude shape, and a zero value
+ * for unboxed members).
+ */
+export const SCALAR_KINDS = {
+  string: { family: "string", primitive: false },
+  boolean: { family: "boolean", primitive: true },
+  byte: { family: "integer", primitive: true },
+  short: { family: "integer", primitive: true },
+  integer: { family: "integer", primitive: true },
+  long: { family: "integer", primitive: true },
+  float: { family: "float", primitive: true },
+  double: { family: "float", primitive: true },
+  bigInteger: { family: "integer", primitive: false },
+  bigDecimal: { family: "float", primitive: false },
+  timestamp: { family: "timestamp", primitive: false },
+  blob: { family: "blob", primitive: false },
+  document: { family: "document", primitive: false },
+} as const satisfies Record<string, { family: ScalarFamily; primitive: boolean }>;
+
+/** Scalar kinds, named as in Smithy 2.0. */
+export type ScalarKind = keyof typeof SCALAR_KINDS;
+
+/** Is a Smithy shape type one of the {@linkcode SCALAR_KINDS}? */
+export function isScalarKind(type: string): type is ScalarKind {
+  return Object.hasOwn(SCALAR_KINDS, type);
+}
 
 /** Constraint traits, merged from the target shape and the member (the member wins). */
 export interface Constraints {

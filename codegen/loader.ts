@@ -9,17 +9,21 @@
  */
 
 import { docsToText } from "./docs.ts";
-import type {
-  Constraints,
-  HttpBinding,
-  Member,
-  Operation,
-  Pagination,
-  ScalarKind,
-  Service,
-  Shape,
-  TimestampFormat,
+import {
+  type Constraints,
+  type HttpBinding,
+  isScalarKind,
+  type Member,
+  type Operation,
+  type Pagination,
+  SCALAR_KINDS,
+  type ScalarKind,
+  type Service,
+  type Shape,
+  type TimestampFormat,
 } from "./ir.ts";
+import { compareNames } from "./order.ts";
+import { reachableShapes } from "./shape_index.ts";
 
 /** A shape as written in the JSON AST. */
 interface AstShape {
@@ -50,40 +54,18 @@ interface AstModel {
   shapes: Record<string, AstShape>;
 }
 
-const SCALARS = new Set<string>([
-  "string",
-  "boolean",
-  "byte",
-  "short",
-  "integer",
-  "long",
-  "float",
-  "double",
-  "bigInteger",
-  "bigDecimal",
-  "timestamp",
-  "blob",
-  "document",
-]);
-
-const NUMERIC_OR_BOOLEAN = new Set([
-  "boolean",
-  "byte",
-  "short",
-  "integer",
-  "long",
-  "float",
-  "double",
-]);
+/** Smithy 1.0 primitives: numbers and booleans, which have zero values. */
+const PRIMITIVES = (Object.keys(SCALAR_KINDS) as ScalarKind[])
+  .filter((kind) => SCALAR_KINDS[kind].primitive);
 
 /** Prelude shapes, as Smithy 2.0 defines them. */
 const PRELUDE: Record<string, AstShape> = (() => {
   const prelude: Record<string, AstShape> = {};
-  for (const type of SCALARS) {
+  for (const type of Object.keys(SCALAR_KINDS)) {
     const name = type[0].toUpperCase() + type.slice(1);
     prelude[`smithy.api#${name}`] = { type };
   }
-  for (const type of NUMERIC_OR_BOOLEAN) {
+  for (const type of PRIMITIVES) {
     const name = type[0].toUpperCase() + type.slice(1);
     prelude[`smithy.api#Primitive${name}`] = {
       type,
@@ -151,18 +133,10 @@ export function loadService(model: string | unknown, options: LoadOptions = {}):
 
   const irShapes = new Map<string, Shape>();
   const names = new Map<string, string>();
-  const visit = (id: string): void => {
-    if (irShapes.has(id) || id === "smithy.api#Unit") return;
-    const shape = toShape(id, get(id), v1, get, names);
-    irShapes.set(id, shape);
-    if (shape.kind === "list") visit(shape.member.target);
-    if (shape.kind === "map") {
-      visit(shape.key.target);
-      visit(shape.value.target);
-    }
-    if (shape.kind === "structure" || shape.kind === "union") {
-      for (const member of shape.members) visit(member.target);
-    }
+  const shapeOf = (id: string): Shape | undefined => {
+    if (id === "smithy.api#Unit") return undefined;
+    if (!irShapes.has(id)) irShapes.set(id, toShape(id, get(id), v1, get, names));
+    return irShapes.get(id);
   };
 
   const servicePagination = serviceTraits["smithy.api#paginated"] as
@@ -172,11 +146,11 @@ export function loadService(model: string | unknown, options: LoadOptions = {}):
     toOperation(id, get(id), servicePagination)
   );
   const serviceErrors = (serviceShape.errors ?? []).map((e) => e.target);
-  for (const op of operations) {
-    for (const id of [op.input, op.output, ...op.errors]) if (id) visit(id);
-  }
-  for (const id of serviceErrors) visit(id);
-  operations.sort((a, b) => a.name.localeCompare(b.name));
+  reachableShapes(
+    [...operations.flatMap((op) => [op.input, op.output, ...op.errors]), ...serviceErrors],
+    shapeOf,
+  );
+  operations.sort((a, b) => compareNames(a.name, b.name));
 
   const awsService = (serviceTraits["aws.api#service"] ?? {}) as Record<string, string>;
   const sigv4 = (serviceTraits["aws.auth#sigv4"] ?? {}) as Record<string, string>;
@@ -368,7 +342,7 @@ function toShape(
         })),
       };
     default:
-      if (SCALARS.has(ast.type)) return { ...base, kind: ast.type as ScalarKind };
+      if (isScalarKind(ast.type)) return { ...base, kind: ast.type };
       throw new Error(`Shape ${id} has unsupported type ${ast.type}`);
   }
 }
@@ -383,7 +357,7 @@ function toMember(
   const target = get(ast.target);
   const has = (trait: string) => `smithy.api#${trait}` in traits;
   let defaultValue: unknown = traits["smithy.api#default"];
-  if (v1 && defaultValue === undefined && NUMERIC_OR_BOOLEAN.has(target.type)) {
+  if (v1 && defaultValue === undefined && PRIMITIVES.includes(target.type as ScalarKind)) {
     // Smithy 1.0: a primitive that is boxed neither on the member nor on its target has a
     // zero value, which 2.0 spells as @default.
     const boxed = has("box") || "smithy.api#box" in (target.traits ?? {}) ||

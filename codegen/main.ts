@@ -25,14 +25,15 @@ import { generate, type GeneratedFiles } from "./generate.ts";
 import { loadService } from "./loader.ts";
 import { checkModel } from "./model_check.ts";
 import { loadModelSource, MODEL_PINS, type ModelSource } from "./model_source.ts";
+import { LINE_WIDTH } from "./project.ts";
 
 const DEFAULT_OUT = new URL("../generated/", import.meta.url);
 const RUNTIME = new URL("../runtime/", import.meta.url);
 
-/** Formats TypeScript text exactly as `deno fmt` does with the project's settings. */
+/** Formats TypeScript text as `deno fmt` does with the project's settings. */
 export async function formatTypeScript(text: string): Promise<string> {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--no-config", "--line-width=100", "--ext=ts", "-"],
+    args: ["fmt", "--no-config", `--line-width=${LINE_WIDTH}`, "--ext=ts", "-"],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

@@ -5,8 +5,7 @@
 /**
  * Endpoint resolution compiled from the model's `smithy.rules#endpointRuleSet`
  * (rules engine 1.0).
- * The model's 44 `smithy.rules#endpointTests` cases run against it in
- * `tests/endpoints_test.ts`.
+ * The model's 44 `smithy.rules#endpointTests` cases are run against it by backup-edge's tests.
  *
  * @module
  */
@@ -26,13 +25,15 @@ export interface EndpointParams {
    */
   Region?: string;
   /**
-   * When true, use the dual-stack endpoint. If the configured endpoint does not support dual-stack, dispatching the request MAY return an error.
+   * When true, use the dual-stack endpoint. If the configured endpoint does not support dual-stack,
+   * dispatching the request MAY return an error.
    *
    * Built-in `AWS::UseDualStack`. Defaults to `false`.
    */
   UseDualStack?: boolean;
   /**
-   * When true, send this request to the FIPS-compliant regional endpoint. If the configured endpoint does not have a FIPS compliant endpoint, dispatching the request will return an error.
+   * When true, send this request to the FIPS-compliant regional endpoint. If the configured
+   * endpoint does not have a FIPS compliant endpoint, dispatching the request will return an error.
    *
    * Built-in `AWS::UseFIPS`. Defaults to `false`.
    */

@@ -6,7 +6,7 @@
  */
 
 import type { Service } from "../ir.ts";
-import { fallbackRuleSet } from "./endpoints.ts";
+import { endpointRuleSet } from "../endpoints/rule_set.ts";
 import { clientClassName, MODULES, serviceExceptionName } from "./names.ts";
 import { SourceFile } from "./source_file.ts";
 
@@ -20,18 +20,14 @@ const BUILT_INS: Record<string, string> = {
 
 /** Emits `client.ts`. */
 export function emitClient(service: Service): string {
-  const file = new SourceFile("client");
+  const file = new SourceFile();
   const w = file.writer;
   const name = clientClassName(service);
-  const ruleSet = service.endpointRuleSet as
-    | { parameters: Record<string, { builtIn?: string }> }
-    | undefined;
-  // Without a rule set, the client feeds the fallback rules the endpoints emitter compiles.
-  const parameters = (ruleSet ?? fallbackRuleSet(service.endpointPrefix) as typeof ruleSet)!
-    .parameters;
-  const params = Object.entries(parameters)
-    .filter(([, p]) => p.builtIn && BUILT_INS[p.builtIn])
-    .map(([param, p]) => `${param}: ${BUILT_INS[p.builtIn!]}`);
+  // The parameters of the rule set endpoints.ts compiles (the fallback one for old models).
+  const { parameters } = endpointRuleSet(service.endpointRuleSet, service.endpointPrefix);
+  const params = parameters
+    .filter((p) => p.builtIn && BUILT_INS[p.builtIn])
+    .map((p) => `${p.name}: ${BUILT_INS[p.builtIn!]}`);
   const runtimeClient = MODULES.runtime("client");
   file.doc(service.doc, [
     `Client for ${service.sdkId} (API version ${service.version}). Pass it to the operation ` +

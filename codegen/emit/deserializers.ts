@@ -8,30 +8,27 @@
  */
 
 import type { Member, Service, StructureShape } from "../ir.ts";
-import { MODULES, operationNames, schemaName } from "./names.ts";
-import { httpLocation, schemaReference, TIMESTAMP_CODECS } from "./schemas.ts";
+import {
+  httpLocation,
+  isHeaderBound,
+  ShapeIndex,
+  timestampFormatOf,
+  valueShape,
+} from "../shape_index.ts";
+import { errorHeadersReader, MODULES, operationNames, schemaName } from "./names.ts";
+import { schemaReference, TIMESTAMP_CODECS, typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
-import { errorShapes } from "./errors.ts";
-
-/** Name of the function reading an error's header-bound members. */
-export function errorHeadersReader(shape: StructureShape): string | undefined {
-  return shape.members.some((m) =>
-      m.http.header !== undefined || m.http.prefixHeaders !== undefined
-    )
-    ? `read${shape.name}Headers`
-    : undefined;
-}
 
 /** Emits `deserializers.ts`. */
 export function emitDeserializers(service: Service): string {
-  const file = new SourceFile("response deserializers");
+  const file = new SourceFile();
   const w = file.writer;
   const http = MODULES.runtime("http");
   for (const op of service.operations) {
     const output = op.output ? service.shapes.get(op.output) as StructureShape : undefined;
     const names = operationNames(op.name);
     const response = file.useType(http, "HttpResponse");
-    const type = output ? file.useType(MODULES.types, output.name) : "Record<string, never>";
+    const type = typeReference(file, service, op.output);
     file.doc(`Reads the output of ${op.name} from a successful response.`);
     const param = output?.members.length ? "response" : "_response";
     w.write(`export function ${names.deserialize}(${param}: ${response}): ${type}`).block(() => {
@@ -40,9 +37,7 @@ export function emitDeserializers(service: Service): string {
       const payload = members.find((m) => m.http.payload);
       const fromJson = file.use(MODULES.runtime("schema"), "fromJson");
       const parse = () => file.use(http, "parseJsonBody");
-      const bound = (m: Member) =>
-        m.http.header !== undefined || m.http.prefixHeaders !== undefined ||
-        m.http.responseCode || m.http.payload;
+      const bound = (m: Member) => isHeaderBound(m) || m.http.responseCode || m.http.payload;
       if (!members.some(bound)) {
         const schema = file.use(MODULES.schemas, schemaName(output));
         return void w.writeLine(`return ${fromJson}(${schema}, ${parse()}(response)) as ${type};`);
@@ -68,7 +63,7 @@ export function emitDeserializers(service: Service): string {
     });
     w.blankLine();
   }
-  for (const shape of errorShapes(service)) {
+  for (const shape of ShapeIndex.of(service).errorShapes) {
     const reader = errorHeadersReader(shape);
     if (!reader) continue;
     const response = file.useType(http, "HttpResponse");
@@ -126,7 +121,7 @@ function headerValue(file: SourceFile, service: Service, member: Member): string
   const http = MODULES.runtime("http");
   const name = JSON.stringify(member.http.header!.toLowerCase());
   const target = service.shapes.get(member.target)!;
-  const item = target.kind === "list" ? service.shapes.get(target.member.target)! : target;
+  const item = valueShape(service, member)!;
   let parse: string | undefined;
   let httpDates = false;
   switch (item.kind) {
@@ -134,7 +129,7 @@ function headerValue(file: SourceFile, service: Service, member: Member): string
       parse = file.use(http, "parseBooleanHeader");
       break;
     case "timestamp": {
-      const format = member.timestampFormat ?? item.timestampFormat ?? "http-date";
+      const format = timestampFormatOf(item, "header", member);
       httpDates = format === "http-date";
       const read = file.use(MODULES.runtime("serde"), TIMESTAMP_CODECS[format][1]);
       parse = read;

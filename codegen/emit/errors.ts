@@ -4,21 +4,15 @@
  * @module
  */
 
-import type { Service, StructureShape } from "../ir.ts";
-import { MODULES, serviceExceptionName } from "./names.ts";
+import type { Service } from "../ir.ts";
+import { ShapeIndex } from "../shape_index.ts";
+import { MODULES, propertyName, serviceExceptionName } from "./names.ts";
+import { typeRef } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
-import { byName, propertyName, typeRef } from "./types.ts";
-
-/** Every error shape the service can answer with, sorted by name. */
-export function errorShapes(service: Service): StructureShape[] {
-  return [...service.shapes.values()]
-    .filter((s): s is StructureShape => s.kind === "structure" && !!s.error)
-    .sort(byName);
-}
 
 /** Emits `errors.ts`. */
 export function emitErrors(service: Service): string {
-  const file = new SourceFile("service errors");
+  const file = new SourceFile();
   const w = file.writer;
   const base = serviceExceptionName(service);
   const runtimeErrors = MODULES.runtime("errors");
@@ -30,7 +24,7 @@ export function emitErrors(service: Service): string {
     `export class ${base} extends ${file.use(runtimeErrors, "ServiceException")} {}`,
   );
   w.blankLine();
-  for (const shape of errorShapes(service)) {
+  for (const shape of ShapeIndex.of(service).errorShapes) {
     const status = shape.httpError ? ` HTTP status ${shape.httpError}.` : "";
     file.doc(shape.doc, [`A ${shape.error} error.${status}`]);
     w.write(`export class ${shape.name} extends ${base}`).block(() => {

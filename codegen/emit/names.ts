@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { Service, Shape } from "../ir.ts";
+import type { Service, Shape, StructureShape } from "../ir.ts";
+import { isHeaderBound } from "../shape_index.ts";
 
 /** `StartCopyJob` → `startCopyJob`; `GetBackupVaultARN` keeps its acronym: `getBackupVaultARN`. */
 export function operationFunctionName(operation: string): string {
@@ -30,6 +31,16 @@ export function serviceExceptionName(service: Service): string {
 /** The schema constant of a shape, e.g. `LifecycleSchema`. */
 export function schemaName(shape: Shape): string {
   return `${shape.name}Schema`;
+}
+
+/** A member name as an object key: quoted when it is not an identifier. */
+export function propertyName(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+/** The function reading an error's header-bound members; undefined when it has none. */
+export function errorHeadersReader(shape: StructureShape): string | undefined {
+  return shape.members.some(isHeaderBound) ? `read${shape.name}Headers` : undefined;
 }
 
 /** Per-operation generated names. */

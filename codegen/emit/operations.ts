@@ -6,22 +6,28 @@
  */
 
 import type { Service, StructureShape } from "../ir.ts";
-import { errorHeadersReader } from "./deserializers.ts";
-import { clientClassName, MODULES, operationNames, schemaName } from "./names.ts";
+import { isRequiredForClient } from "../shape_index.ts";
+import {
+  clientClassName,
+  errorHeadersReader,
+  MODULES,
+  operationNames,
+  schemaName,
+} from "./names.ts";
+import { typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `operations.ts`. */
 export function emitOperations(service: Service): string {
-  const file = new SourceFile("operations");
+  const file = new SourceFile();
   const w = file.writer;
   const send = MODULES.runtime("send");
   const client = file.useType(MODULES.client, clientClassName(service));
   for (const op of service.operations) {
     const names = operationNames(op.name);
     const input = op.input ? service.shapes.get(op.input) as StructureShape : undefined;
-    const output = op.output ? service.shapes.get(op.output) : undefined;
-    const inputType = input ? file.useType(MODULES.types, input.name) : "Record<string, never>";
-    const outputType = output ? file.useType(MODULES.types, output.name) : "Record<string, never>";
+    const inputType = typeReference(file, service, op.input);
+    const outputType = typeReference(file, service, op.output);
     const spec = file.useType(send, "OperationSpec");
     w.write(`const ${names.spec}: ${spec}<${inputType}, ${outputType}> =`).block(() => {
       w.writeLine(`name: "${op.name}",`);
@@ -60,7 +66,7 @@ export function emitOperations(service: Service): string {
       "@returns the output, with `$metadata` about the HTTP exchange",
     ].filter(Boolean);
     file.doc(op.doc, op.deprecated ? [...extra, "@deprecated"] : extra);
-    const required = input?.members.some((m) => m.required && !m.clientOptional);
+    const required = input?.members.some(isRequiredForClient);
     const inputParam = required ? `input: ${inputType}` : `input: ${inputType} = {}`;
     const callOptions = file.useType(send, "CallOptions");
     const withMetadata = file.useType(send, "WithMetadata");

@@ -6,9 +6,10 @@
  */
 
 import type { Operation, Service, Shape, StructureShape } from "../ir.ts";
+import { isRequiredForClient } from "../shape_index.ts";
 import { clientClassName, MODULES, operationFunctionName } from "./names.ts";
+import { typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
-import { isNamedType, typeRef } from "./types.ts";
 
 /** The shape a dotted member path ends at, starting from a structure. */
 function memberAt(service: Service, start: string | undefined, path: string) {
@@ -23,9 +24,9 @@ function memberAt(service: Service, start: string | undefined, path: string) {
   return target;
 }
 
-/** Emits `paginators.ts`; undefined when the service has no paginated operation. */
+/** Emits `paginators.ts`. */
 export function emitPaginators(service: Service): string {
-  const file = new SourceFile("paginators");
+  const file = new SourceFile();
   const w = file.writer;
   const paginated = service.operations.filter((op): op is Operation & {
     paginated: NonNullable<Operation["paginated"]>;
@@ -48,20 +49,15 @@ export function emitPaginators(service: Service): string {
     }
     const fn = operationFunctionName(op.name);
     const input = op.input ? file.useType(MODULES.types, service.shapes.get(op.input)!.name) : "";
-    const output = file.useType(MODULES.types, service.shapes.get(op.output!)!.name);
+    const output = typeReference(file, service, op.output);
     const itemsTarget = p.items ? memberAt(service, op.output, p.items) : undefined;
     const itemsShape = itemsTarget ? service.shapes.get(itemsTarget) : undefined;
-    const itemType = (target: string) => {
-      const shape = service.shapes.get(target);
-      return shape && isNamedType(shape)
-        ? file.useType(MODULES.types, shape.name)
-        : typeRef(service, target);
-    };
+    const itemType = (target: string) => typeReference(file, service, target);
     let item = "never";
     if (itemsShape?.kind === "list") item = itemType(itemsShape.member.target);
     if (itemsShape?.kind === "map") item = `[string, ${itemType(itemsShape.value.target)}]`;
     const required = (service.shapes.get(op.input!) as StructureShape).members
-      .some((m) => m.required && !m.clientOptional);
+      .some(isRequiredForClient);
     file.doc(
       `Pages of ${op.name}, following \`${p.outputToken}\` until the last page.`,
       [

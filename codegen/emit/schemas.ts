@@ -7,66 +7,23 @@
  */
 
 import type { Constraints, Member, Service, Shape, TimestampFormat } from "../ir.ts";
-import { MODULES, schemaName } from "./names.ts";
+import {
+  childMembers,
+  httpLocation,
+  isRequiredForClient,
+  scalarFamily,
+  ShapeIndex,
+  timestampFormatOf,
+} from "../shape_index.ts";
+import { MODULES, propertyName, schemaName } from "./names.ts";
+import {
+  needsOwnSchema,
+  scalarSchemaType,
+  SCHEMA_MODULE,
+  schemaReference,
+  TIMESTAMP_CODECS,
+} from "./references.ts";
 import { SourceFile } from "./source_file.ts";
-import { byName, childMembers, propertyName } from "./types.ts";
-
-const SCHEMA_MODULE = MODULES.runtime("schema");
-
-/** Runtime constants that stand for unconstrained scalars. */
-const SHARED_SCALARS: Record<string, string> = {
-  string: "STRING",
-  enum: "STRING",
-  byte: "INTEGER",
-  short: "INTEGER",
-  integer: "INTEGER",
-  long: "INTEGER",
-  intEnum: "INTEGER",
-  bigInteger: "INTEGER",
-  float: "FLOAT",
-  double: "FLOAT",
-  bigDecimal: "FLOAT",
-  boolean: "BOOLEAN",
-  timestamp: "TIMESTAMP",
-  blob: "BLOB",
-  document: "DOCUMENT",
-};
-
-/**
- * The expression naming the schema of `target` from another generated file (or, with
- * `module` "", from schemas.ts itself): a shared runtime scalar or a generated constant.
- */
-export function schemaReference(
-  file: SourceFile,
-  service: Service,
-  target: string,
-  module = MODULES.schemas,
-): string {
-  const shape = service.shapes.get(target);
-  if (!shape) return file.use(SCHEMA_MODULE, "STRING"); // smithy.api#Unit
-  if (!needsOwnSchema(shape)) return file.use(SCHEMA_MODULE, SHARED_SCALARS[shape.kind]);
-  return module ? file.use(module, schemaName(shape)) : schemaName(shape);
-}
-
-/** The runtime schema type of a scalar kind. */
-function scalarType(shape: Shape): string {
-  return SHARED_SCALARS[shape.kind].toLowerCase();
-}
-
-/** Does the shape need a constant of its own, or is a shared runtime scalar enough? */
-function needsOwnSchema(shape: Shape): boolean {
-  if (!(shape.kind in SHARED_SCALARS)) return true;
-  const c = shape.constraints;
-  return !!(c.length || c.range || c.pattern ||
-    (shape.timestampFormat && shape.timestampFormat !== "epoch-seconds"));
-}
-
-/** The runtime codec functions of each timestamp format: [write, read]. */
-export const TIMESTAMP_CODECS: Record<TimestampFormat, [string, string]> = {
-  "epoch-seconds": ["toEpochSeconds", "fromEpochSeconds"],
-  "date-time": ["toDateTime", "fromDateTime"],
-  "http-date": ["toHttpDate", "fromHttpDate"],
-};
 
 /** Codecs of the scalars that change form on the wire, by kind: [write, read]. */
 const CODECS: Record<string, [string, string]> = {
@@ -100,17 +57,15 @@ function scalarFields(
   file: SourceFile,
   shape: Shape,
   constraints: Constraints,
-  format: TimestampFormat | undefined,
+  format: TimestampFormat,
 ): string[] {
-  const fields = [`type: "${scalarType(shape)}"`];
+  const fields = [`type: "${scalarSchemaType(shape)}"`];
   if (constraints.length?.min !== undefined) fields.push(`minLength: ${constraints.length.min}`);
   if (constraints.length?.max !== undefined) fields.push(`maxLength: ${constraints.length.max}`);
   if (constraints.range?.min !== undefined) fields.push(`min: ${constraints.range.min}`);
   if (constraints.range?.max !== undefined) fields.push(`max: ${constraints.range.max}`);
   if (constraints.pattern) fields.push(`pattern: ${regexLiteral(constraints.pattern)}`);
-  const codecs = shape.kind === "timestamp"
-    ? TIMESTAMP_CODECS[format ?? "epoch-seconds"]
-    : CODECS[shape.kind];
+  const codecs = shape.kind === "timestamp" ? TIMESTAMP_CODECS[format] : CODECS[shape.kind];
   if (codecs) {
     const serde = MODULES.runtime("serde");
     fields.push(`write: ${file.use(serde, codecs[0])}`, `read: ${file.use(serde, codecs[1])}`);
@@ -120,7 +75,7 @@ function scalarFields(
 
 /** Emits `schemas.ts`. */
 export function emitSchemas(service: Service): string {
-  const file = new SourceFile("shape schemas");
+  const file = new SourceFile();
   const w = file.writer;
   const defined = new Set<string>();
   const visiting = new Set<string>();
@@ -139,15 +94,15 @@ export function emitSchemas(service: Service): string {
     const target = service.shapes.get(member.target);
     const c = member.constraints;
     const own = c.length || c.range || c.pattern || member.timestampFormat;
-    if (!target || !own || !(target.kind in SHARED_SCALARS)) return ref(member.target);
+    if (!target || !own || !scalarFamily(target)) return ref(member.target);
     const merged = { ...target.constraints, ...c };
-    const format = member.timestampFormat ?? target.timestampFormat;
+    const format = timestampFormatOf(target, "body", member);
     return `{ ${scalarFields(file, target, merged, format).join(", ")} }`;
   };
 
   const memberEntry = (member: Member): string => {
     const fields = [`schema: ${memberSchema(member)}`];
-    if (member.required && !member.clientOptional) fields.push("required: true");
+    if (isRequiredForClient(member)) fields.push("required: true");
     if (member.default !== undefined) fields.push(`default: ${JSON.stringify(member.default)}`);
     if (member.jsonName) fields.push(`jsonName: ${JSON.stringify(member.jsonName)}`);
     const http = httpLocation(member);
@@ -200,12 +155,12 @@ export function emitSchemas(service: Service): string {
       }
       default:
         return `{ ${
-          scalarFields(file, shape, shape.constraints, shape.timestampFormat).join(", ")
+          scalarFields(file, shape, shape.constraints, timestampFormatOf(shape, "body")).join(", ")
         } }`;
     }
   };
 
-  for (const shape of [...service.shapes.values()].sort(byName)) {
+  for (const shape of ShapeIndex.of(service).shapesByName) {
     if (needsOwnSchema(shape)) define(shape);
   }
   return file.toString();
@@ -223,17 +178,4 @@ function schemaTypeName(shape: Shape): string {
     default:
       return "ScalarSchema";
   }
-}
-
-/** The runtime's name for a member's HTTP binding, if it has one. */
-export function httpLocation(member: Member): string | undefined {
-  const h = member.http;
-  if (h.label) return "label";
-  if (h.query !== undefined) return "query";
-  if (h.queryParams) return "queryParams";
-  if (h.header !== undefined) return "header";
-  if (h.prefixHeaders !== undefined) return "prefixHeaders";
-  if (h.payload) return "payload";
-  if (h.responseCode) return "responseCode";
-  return undefined;
 }

@@ -8,13 +8,20 @@
  */
 
 import type { Member, Operation, Service, Shape, StructureShape } from "../ir.ts";
+import {
+  DEFAULT_TIMESTAMP_FORMATS,
+  httpLocation,
+  timestampFormatOf,
+  valueShape,
+  type WireLocation,
+} from "../shape_index.ts";
 import { MODULES, operationNames, schemaName } from "./names.ts";
-import { httpLocation, schemaReference, TIMESTAMP_CODECS } from "./schemas.ts";
+import { schemaReference, TIMESTAMP_CODECS, typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `serializers.ts`. */
 export function emitSerializers(service: Service): string {
-  const file = new SourceFile("request serializers");
+  const file = new SourceFile();
   for (const op of service.operations) emitSerializer(file, service, op);
   return file.toString();
 }
@@ -26,7 +33,7 @@ function emitSerializer(file: SourceFile, service: Service, op: Operation): void
   const members = input?.members ?? [];
   const target = (m: Member) => service.shapes.get(m.target)!;
   const names = operationNames(op.name);
-  const inputType = input ? file.useType(MODULES.types, input.name) : "Record<string, never>";
+  const inputType = typeReference(file, service, op.input);
   const tokens = members.filter((m) => m.idempotencyToken);
   const payload = members.find((m) => m.http.payload);
   const bodyMembers = members.filter((m) => !httpLocation(m));
@@ -46,7 +53,7 @@ function emitSerializer(file: SourceFile, service: Service, op: Operation): void
       w.writeLine(`const query: [string, string][] = [];`);
       for (const m of members.filter((m) => m.http.query !== undefined)) {
         const args = [`query`, JSON.stringify(m.http.query), `input.${m.name}`];
-        const codec = timestampCodec(file, service, m, "date-time");
+        const codec = timestampCodec(file, service, m, "query");
         if (codec) args.push(codec);
         w.writeLine(`${file.use(http, "addQuery")}(${args.join(", ")});`);
       }
@@ -63,7 +70,7 @@ function emitSerializer(file: SourceFile, service: Service, op: Operation): void
           value = `${file.use(http, "toBase64Text")}(${value})`;
         }
         const args = ["headers", name, value];
-        const codec = timestampCodec(file, service, m, "http-date");
+        const codec = timestampCodec(file, service, m, "header");
         if (codec) args.push(codec);
         w.writeLine(`${file.use(http, "setHeader")}(${args.join(", ")});`);
       }
@@ -137,22 +144,17 @@ function bodyExpression(
   }
 }
 
-/** The codec argument for a timestamp member whose format is not the place's default. */
+/** The codec argument for a timestamp member whose format is not the location's default. */
 function timestampCodec(
   file: SourceFile,
   service: Service,
   member: Member,
-  placeDefault: "date-time" | "http-date",
+  location: WireLocation,
 ): string | undefined {
-  const target = service.shapes.get(member.target)!;
-  const timestamp = target.kind === "timestamp"
-    ? target
-    : target.kind === "list"
-    ? service.shapes.get(target.member.target)
-    : undefined;
+  const timestamp = valueShape(service, member);
   if (timestamp?.kind !== "timestamp") return undefined;
-  const format = member.timestampFormat ?? timestamp.timestampFormat ?? placeDefault;
-  return format === placeDefault
+  const format = timestampFormatOf(timestamp, location, member);
+  return format === DEFAULT_TIMESTAMP_FORMATS[location]
     ? undefined
     : file.use(MODULES.runtime("serde"), TIMESTAMP_CODECS[format][0]);
 }
@@ -185,7 +187,7 @@ function labelValue(file: SourceFile, service: Service, member: Member): string 
   const target = service.shapes.get(member.target);
   const value = `input.${member.name}`;
   if (target?.kind === "timestamp") {
-    const format = member.timestampFormat ?? target.timestampFormat ?? "date-time";
+    const format = timestampFormatOf(target, "label", member);
     const write = file.use(MODULES.runtime("serde"), TIMESTAMP_CODECS[format][0]);
     return `String(${write}(${value}))`;
   }

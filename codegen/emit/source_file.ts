@@ -1,12 +1,13 @@
 /**
- * A generated TypeScript file under construction: its imports and its body, written with
- * ts-morph's code writer.
+ * A generated TypeScript file under construction: its module documentation, its imports and its
+ * body, written with ts-morph's code writer.
  *
  * @module
  */
 
 import { CodeBlockWriter } from "ts-morph";
 import { toDocComment } from "../docs.ts";
+import { compareCodeUnits } from "../order.ts";
 
 /** Collects imports and code for one generated file. */
 export class SourceFile {
@@ -18,9 +19,12 @@ export class SourceFile {
   });
   #values = new Map<string, Set<string>>();
   #types = new Map<string, Set<string>>();
+  #moduleDoc: string | undefined;
 
-  /** @param summary one line saying what the file holds, for its header. */
-  constructor(readonly summary: string) {}
+  /** Sets the module's documentation, written above the imports and tagged `@module`. */
+  moduleDoc(text: string): void {
+    this.#moduleDoc = toDocComment(`${text}\n\n@module`);
+  }
 
   /** Records a value import and returns the name, so calls can be written inline. */
   use(module: string, name: string): string {
@@ -47,18 +51,26 @@ export class SourceFile {
     this.writer.write(toDocComment(parts.join("\n\n"), indent).trimStart()).newLine();
   }
 
-  /** The file's text: imports (sorted), then the body. The caller adds the header stamp. */
+  /**
+   * The file's text: module documentation, imports (modules and names sorted by code units),
+   * then the body. The caller adds the header stamp.
+   */
   toString(): string {
     const lines: string[] = [];
-    const modules = [...new Set([...this.#values.keys(), ...this.#types.keys()])].sort();
+    const modules = [...new Set([...this.#values.keys(), ...this.#types.keys()])]
+      .sort(compareCodeUnits);
     for (const module of modules) {
-      const values = [...(this.#values.get(module) ?? [])].sort();
-      const types = [...(this.#types.get(module) ?? [])].filter((t) => !values.includes(t)).sort();
-      const names = [...values, ...types.map((t) => values.length ? `type ${t}` : t)];
+      const values = [...(this.#values.get(module) ?? [])];
+      const types = [...(this.#types.get(module) ?? [])].filter((t) => !values.includes(t));
+      // Types among values are marked `type`; an import of types only says so once.
+      const mark = values.length ? "type " : "";
+      const names = [...values.map((v) => [v, v]), ...types.map((t) => [t, mark + t])]
+        .sort(([a], [b]) => compareCodeUnits(a, b)).map(([, written]) => written);
       const keyword = values.length ? "import" : "import type";
       lines.push(`${keyword} { ${names.join(", ")} } from "${module}";`);
     }
-    return `${lines.join("\n")}${lines.length ? "\n\n" : ""}${this.writer.toString()}`;
+    const doc = this.#moduleDoc ? `${this.#moduleDoc}\n\n` : "";
+    return `${doc}${lines.join("\n")}${lines.length ? "\n\n" : ""}${this.writer.toString()}`;
   }
 }
 

@@ -5,88 +5,18 @@
  * @module
  */
 
-import type { Member, Service, Shape, StructureShape } from "../ir.ts";
+import type { Member, Service } from "../ir.ts";
+import { isNamedType, ShapeIndex } from "../shape_index.ts";
+import { propertyName } from "./names.ts";
+import { typeRef } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
-
-/** Which shapes are reachable from inputs and which from outputs or errors. */
-export interface Directions {
-  input: Set<string>;
-  output: Set<string>;
-}
-
-/** Walks the operations once to tell input-side shapes from output-side ones. */
-export function directions(service: Service): Directions {
-  const input = new Set<string>();
-  const output = new Set<string>();
-  const walk = (id: string, into: Set<string>) => {
-    const shape = service.shapes.get(id);
-    if (!shape || into.has(id)) return;
-    into.add(id);
-    for (const m of childMembers(shape)) walk(m.target, into);
-  };
-  for (const op of service.operations) {
-    if (op.input) walk(op.input, input);
-    if (op.output) walk(op.output, output);
-    for (const e of op.errors) walk(e, output);
-  }
-  for (const e of service.errors) walk(e, output);
-  return { input, output };
-}
-
-/** Members of a shape that point at other shapes. */
-export function childMembers(shape: Shape): Member[] {
-  switch (shape.kind) {
-    case "list":
-      return [shape.member];
-    case "map":
-      return [shape.key, shape.value];
-    case "structure":
-    case "union":
-      return shape.members;
-    default:
-      return [];
-  }
-}
-
-/** Does a shape get its own named type (rather than an inline primitive)? */
-export function isNamedType(shape: Shape): boolean {
-  return ["structure", "union", "enum", "intEnum", "list", "map"].includes(shape.kind);
-}
-
-/** The TypeScript type of a member's target, as written where the member is used. */
-export function typeRef(service: Service, target: string): string {
-  const shape = service.shapes.get(target);
-  if (!shape) return "Record<string, never>"; // smithy.api#Unit
-  if (isNamedType(shape)) return shape.name;
-  switch (shape.kind) {
-    case "string":
-      return "string";
-    case "boolean":
-      return "boolean";
-    case "timestamp":
-      return "Date";
-    case "blob":
-      return "Uint8Array";
-    case "document":
-      return "unknown";
-    default:
-      return "number";
-  }
-}
-
-/** Is the member always present in a value of this type? */
-export function isAlwaysPresent(member: Member, shape: StructureShape, dirs: Directions): boolean {
-  if (member.required && !member.clientOptional) return true;
-  // Outputs get defaults filled by the deserializer; inputs may leave them out.
-  return member.default !== undefined && !dirs.input.has(shape.id);
-}
 
 /** Emits `types.ts`. */
 export function emitTypes(service: Service): string {
-  const file = new SourceFile("shape types");
+  const file = new SourceFile();
   const w = file.writer;
-  const dirs = directions(service);
-  const shapes = [...service.shapes.values()].filter(isNamedType).sort(byName);
+  const index = ShapeIndex.of(service);
+  const shapes = index.shapesByName.filter(isNamedType);
   for (const shape of shapes) {
     if (shape.kind === "structure" && shape.error) continue; // errors are classes in errors.ts
     file.doc(shape.doc, shape.sensitive ? ["Holds sensitive data: do not log it."] : []);
@@ -99,7 +29,7 @@ export function emitTypes(service: Service): string {
         w.write(`export interface ${shape.name} `).inlineBlock(() => {
           for (const m of shape.members) {
             file.doc(m.doc, [...memberNotes(service, m), ...(m.deprecated ? ["@deprecated"] : [])]);
-            const optional = isAlwaysPresent(m, shape, dirs) ? "" : "?";
+            const optional = index.isAlwaysPresent(m, shape) ? "" : "?";
             w.writeLine(`${propertyName(m.name)}${optional}: ${typeRef(service, m.target)};`);
           }
         });
@@ -160,14 +90,4 @@ function memberNotes(service: Service, member: Member): string[] {
   if (member.default !== undefined) notes.push(`Default: \`${JSON.stringify(member.default)}\`.`);
   if (member.idempotencyToken) notes.push("Filled with a random UUID v4 when unset.");
   return notes;
-}
-
-/** A member name as an object key: quoted when it is not an identifier. */
-export function propertyName(name: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
-}
-
-/** Sorts shapes by their generated name, for deterministic output. */
-export function byName(a: { name: string }, b: { name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

@@ -11,7 +11,7 @@ import { SourceFile } from "./source_file.ts";
 
 /** Emits `validators.ts`. */
 export function emitValidators(service: Service): string {
-  const file = new SourceFile("input validators");
+  const file = new SourceFile();
   const w = file.writer;
   for (const op of service.operations) {
     if (!op.input) continue;

@@ -1,23 +1,19 @@
 /**
- * Endpoint rule set compiler (`codegen/emit/endpoints.ts`) and its runtime
+ * Endpoint rule set compiler (`codegen/endpoints/`, emitted by `codegen/emit/endpoints.ts`) and its runtime
  * (`runtime/endpoint_functions.ts`): the model's own `smithy.rules#endpointTests`, hand-written
  * rule sets for every rules-engine feature, and the library functions.
  *
  * Generated code is written to `tests/.out/endpoints-<random>/` (gitignored), imports the
  * runtime by absolute URL, and is checked with `deno check` and `deno lint` at the end.
  *
- * Run with `BACKUP_EDGE_SHARED=/work/shared deno test -A codegen/emit/endpoints_test.ts`.
+ * Run with `BACKUP_EDGE_SHARED=/work/shared deno test -A codegen/endpoints/endpoints_test.ts`.
  */
 
 import assert from "node:assert/strict";
 import { partition as sdkPartition } from "@aws-sdk/util-endpoints";
-import {
-  emitEndpoints,
-  type EmitEndpointsInput,
-  loadPartitionsData,
-  NO_MATCH_MESSAGE,
-  type PartitionsSource,
-} from "./endpoints.ts";
+import { emitEndpoints, type EmitEndpointsInput } from "../emit/endpoints.ts";
+import { NO_MATCH_MESSAGE } from "./compiler.ts";
+import { loadPartitionsData, type PartitionsSource } from "./partitions_data.ts";
 import { loadModelSource, MODEL_PINS } from "../model_source.ts";
 import {
   type Endpoint,
@@ -487,6 +483,23 @@ withModels.test("compiler: models without a rule set get the fallback resolver",
     }),
     err("Invalid Configuration: Missing Region", {}),
   ]);
+});
+
+Deno.test("partition data comes from the @aws-sdk/core version deno.lock pins", async () => {
+  // Not a hoisted copy of another version, whatever else node_modules holds.
+  const root = new URL("../../", import.meta.url);
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+  const lock = JSON.parse(await Deno.readTextFile(new URL("deno.lock", root)));
+  const own = /@([^@]+)$/.exec(config.imports["@aws-sdk/util-endpoints"])![1];
+  const dependency = (lock.npm[`@aws-sdk/util-endpoints@${own}`].dependencies as string[])
+    .find((d) => d.startsWith("@aws-sdk/core"))!;
+  // A lock lists a dependency without its version when it holds only one.
+  const versions = Object.keys(lock.npm).filter((k) => k.startsWith("@aws-sdk/core@"));
+  if (!dependency.includes("@", 1)) assert.equal(versions.length, 1, versions.join(", "));
+  const pinned = dependency.includes("@", 1) ? dependency : versions[0];
+  const { source } = await partitions();
+  assert.equal(source, `@aws-sdk/util-endpoints@${own} (${pinned})`);
+  assert.deepEqual(await loadPartitionsData(), await partitions());
 });
 
 withModels.test("compiler: output is deterministic and imports only relative paths", async () => {
