@@ -62,20 +62,43 @@ export {
   type WaitForCopyJobOptions,
 } from "./waiters/wait_for_copy_job.ts";
 export {
+  CallError,
+  type CallErrorOptions,
+  DeserializationError,
   EndpointError,
   type ModeledErrorOptions,
+  NetworkError,
+  OutcomeUnknownError,
+  PaginationError,
   RequestTimeoutError,
   type ResponseMetadata,
   ServiceException,
   type ServiceExceptionOptions,
+  SigningError,
   ValidationError,
   type ValidationIssue,
 } from "./runtime/errors.ts";
-export type {
-  ClientConfig,
-  CredentialProvider,
-  Credentials,
-  FetchFunction,
-} from "./runtime/client.ts";
-export type { CallOptions, WithMetadata } from "./runtime/send.ts";
-export { PaginationError, type Paginator, type PaginatorOptions } from "./runtime/paginate.ts";
+export type { ClientConfig, FetchFunction } from "./runtime/client.ts";
+export {
+  CREDENTIAL_REFRESH_WINDOW_MS,
+  type CredentialProvider,
+  type Credentials,
+  credentialsFromEnv,
+  type EnvLike,
+} from "./runtime/credentials.ts";
+export {
+  buildSignedRequest,
+  type CallOptions,
+  USER_AGENT,
+  type WithMetadata,
+} from "./runtime/send.ts";
+export {
+  RETRY_MODES,
+  type RetryFailure,
+  type RetryKind,
+  type RetryMode,
+  type RetryParameters,
+  type RetryStrategy,
+  StandardRetryStrategy,
+} from "./runtime/retry.ts";
+export type { Paginator, PaginatorOptions } from "./runtime/paginate.ts";

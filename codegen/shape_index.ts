@@ -20,7 +20,10 @@ import {
 } from "./ir.ts";
 import { byName } from "./order.ts";
 
-/** Members of a shape that point at other shapes: structure and union members, a list's `member`, a map's `key` and `value`. */
+/**
+ * Members of a shape that point at other shapes: structure and union members, a list's
+ * `member`, a map's `key` and `value`.
+ */
 export function childMembers(shape: Shape): Member[] {
   switch (shape.kind) {
     case "list":
@@ -135,14 +138,12 @@ const INDEXES = new WeakMap<Service, ShapeIndex>();
 export class ShapeIndex {
   /** Shapes reachable from operation inputs. */
   readonly inputShapes: Set<string>;
-  /** Shapes reachable from operation outputs and errors (operation and service errors). */
-  readonly outputShapes: Set<string>;
   /** Every shape, sorted by generated name: the order generated files list them in. */
   readonly shapesByName: Shape[];
   /** Every error shape the service can answer with, sorted by name. */
   readonly errorShapes: StructureShape[];
 
-  /** The index of `service`, computed on first use. */
+  /** The index of `service`, computed on first use (the IR is not changed after loading). */
   static of(service: Service): ShapeIndex {
     let index = INDEXES.get(service);
     if (!index) INDEXES.set(service, index = new ShapeIndex(service));
@@ -150,12 +151,9 @@ export class ShapeIndex {
   }
 
   private constructor(service: Service) {
-    const shapeOf = (id: string) => service.shapes.get(id);
-    const ops = service.operations;
-    this.inputShapes = reachableShapes(ops.map((op) => op.input), shapeOf);
-    this.outputShapes = reachableShapes(
-      [...ops.flatMap((op) => [op.output, ...op.errors]), ...service.errors],
-      shapeOf,
+    this.inputShapes = reachableShapes(
+      service.operations.map((op) => op.input),
+      (id) => service.shapes.get(id),
     );
     this.shapesByName = [...service.shapes.values()].sort(byName);
     this.errorShapes = this.shapesByName

@@ -180,13 +180,13 @@ Deno.test("valueShape: the target, or a list target's member", () => {
   assert.equal(valueShape(service, memberOf("PutInput", "Tree")), shape("Tree"));
 });
 
-Deno.test("ShapeIndex: computed once per service; directions, errors, presence", () => {
+Deno.test("ShapeIndex: computed once per service; input shapes, order, errors, presence", () => {
   const index = ShapeIndex.of(service);
   assert.equal(ShapeIndex.of(service), index);
   assert.notEqual(ShapeIndex.of(loadService(model())), index);
   assert.ok(index.inputShapes.has(id("Tree")));
   assert.ok(!index.inputShapes.has(id("PutOutput")));
-  assert.ok(index.outputShapes.has(id("Throttled")));
+  assert.ok(!index.inputShapes.has(id("Throttled")));
   assert.deepEqual(index.errorShapes.map((s) => s.name), ["Missing", "Throttled"]);
   const names = index.shapesByName.map((s) => s.name);
   assert.deepEqual(names, [...service.shapes.values()].map((s) => s.name).sort());

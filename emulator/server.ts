@@ -127,6 +127,8 @@ const CORS_ALLOW_HEADERS = [
   "x-amz-security-token",
   "x-amz-content-sha256",
   "x-amz-user-agent",
+  "amz-sdk-invocation-id",
+  "amz-sdk-request",
 ].join(", ");
 /** Response headers a cross-origin page may read. */
 const CORS_EXPOSE_HEADERS = "x-amzn-requestid, x-amzn-errortype";

@@ -559,6 +559,7 @@ const AssociateBackupVaultMpaApprovalTeamOperation: OperationSpec<
   validate: validateAssociateBackupVaultMpaApprovalTeamInput,
   serialize: serializeAssociateBackupVaultMpaApprovalTeamRequest,
   deserialize: deserializeAssociateBackupVaultMpaApprovalTeamResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -600,6 +601,7 @@ const CancelLegalHoldOperation: OperationSpec<CancelLegalHoldInput, CancelLegalH
   validate: validateCancelLegalHoldInput,
   serialize: serializeCancelLegalHoldRequest,
   deserialize: deserializeCancelLegalHoldResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -645,6 +647,7 @@ const CreateBackupPlanOperation: OperationSpec<CreateBackupPlanInput, CreateBack
   validate: validateCreateBackupPlanInput,
   serialize: serializeCreateBackupPlanRequest,
   deserialize: deserializeCreateBackupPlanResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -694,6 +697,7 @@ const CreateBackupSelectionOperation: OperationSpec<
   validate: validateCreateBackupSelectionInput,
   serialize: serializeCreateBackupSelectionRequest,
   deserialize: deserializeCreateBackupSelectionResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -737,6 +741,7 @@ const CreateBackupVaultOperation: OperationSpec<CreateBackupVaultInput, CreateBa
   validate: validateCreateBackupVaultInput,
   serialize: serializeCreateBackupVaultRequest,
   deserialize: deserializeCreateBackupVaultResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -781,6 +786,7 @@ const CreateFrameworkOperation: OperationSpec<CreateFrameworkInput, CreateFramew
   validate: validateCreateFrameworkInput,
   serialize: serializeCreateFrameworkRequest,
   deserialize: deserializeCreateFrameworkResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -825,6 +831,7 @@ const CreateLegalHoldOperation: OperationSpec<CreateLegalHoldInput, CreateLegalH
   validate: validateCreateLegalHoldInput,
   serialize: serializeCreateLegalHoldRequest,
   deserialize: deserializeCreateLegalHoldResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -871,6 +878,7 @@ const CreateLogicallyAirGappedBackupVaultOperation: OperationSpec<
   validate: validateCreateLogicallyAirGappedBackupVaultInput,
   serialize: serializeCreateLogicallyAirGappedBackupVaultRequest,
   deserialize: deserializeCreateLogicallyAirGappedBackupVaultResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -919,6 +927,7 @@ const CreateReportPlanOperation: OperationSpec<CreateReportPlanInput, CreateRepo
   validate: validateCreateReportPlanInput,
   serialize: serializeCreateReportPlanRequest,
   deserialize: deserializeCreateReportPlanResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -967,6 +976,7 @@ const CreateRestoreAccessBackupVaultOperation: OperationSpec<
   validate: validateCreateRestoreAccessBackupVaultInput,
   serialize: serializeCreateRestoreAccessBackupVaultRequest,
   deserialize: deserializeCreateRestoreAccessBackupVaultResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -1015,6 +1025,7 @@ const CreateRestoreTestingPlanOperation: OperationSpec<
   validate: validateCreateRestoreTestingPlanInput,
   serialize: serializeCreateRestoreTestingPlanRequest,
   deserialize: deserializeCreateRestoreTestingPlanResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     ConflictException: [ConflictException, ConflictExceptionSchema],
@@ -1063,6 +1074,7 @@ const CreateRestoreTestingSelectionOperation: OperationSpec<
   validate: validateCreateRestoreTestingSelectionInput,
   serialize: serializeCreateRestoreTestingSelectionRequest,
   deserialize: deserializeCreateRestoreTestingSelectionResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     InvalidParameterValueException: [
@@ -1173,6 +1185,7 @@ const DeleteBackupPlanOperation: OperationSpec<DeleteBackupPlanInput, DeleteBack
   validate: validateDeleteBackupPlanInput,
   serialize: serializeDeleteBackupPlanRequest,
   deserialize: deserializeDeleteBackupPlanResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1219,6 +1232,7 @@ const DeleteBackupSelectionOperation: OperationSpec<
   validate: validateDeleteBackupSelectionInput,
   serialize: serializeDeleteBackupSelectionRequest,
   deserialize: deserializeDeleteBackupSelectionResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1260,6 +1274,7 @@ const DeleteBackupVaultOperation: OperationSpec<DeleteBackupVaultInput, Record<s
   validate: validateDeleteBackupVaultInput,
   serialize: serializeDeleteBackupVaultRequest,
   deserialize: deserializeDeleteBackupVaultResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1304,6 +1319,7 @@ const DeleteBackupVaultAccessPolicyOperation: OperationSpec<
   validate: validateDeleteBackupVaultAccessPolicyInput,
   serialize: serializeDeleteBackupVaultAccessPolicyRequest,
   deserialize: deserializeDeleteBackupVaultAccessPolicyResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1347,6 +1363,7 @@ const DeleteBackupVaultLockConfigurationOperation: OperationSpec<
   validate: validateDeleteBackupVaultLockConfigurationInput,
   serialize: serializeDeleteBackupVaultLockConfigurationRequest,
   deserialize: deserializeDeleteBackupVaultLockConfigurationResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1397,6 +1414,7 @@ const DeleteBackupVaultNotificationsOperation: OperationSpec<
   validate: validateDeleteBackupVaultNotificationsInput,
   serialize: serializeDeleteBackupVaultNotificationsRequest,
   deserialize: deserializeDeleteBackupVaultNotificationsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1437,6 +1455,7 @@ const DeleteFrameworkOperation: OperationSpec<DeleteFrameworkInput, Record<strin
   validate: validateDeleteFrameworkInput,
   serialize: serializeDeleteFrameworkRequest,
   deserialize: deserializeDeleteFrameworkResponse,
+  retrySafe: false,
   errors: {
     ConflictException: [ConflictException, ConflictExceptionSchema],
     InvalidParameterValueException: [
@@ -1479,6 +1498,7 @@ const DeleteRecoveryPointOperation: OperationSpec<DeleteRecoveryPointInput, Reco
     validate: validateDeleteRecoveryPointInput,
     serialize: serializeDeleteRecoveryPointRequest,
     deserialize: deserializeDeleteRecoveryPointResponse,
+    retrySafe: true,
     errors: {
       InvalidParameterValueException: [
         InvalidParameterValueException,
@@ -1540,6 +1560,7 @@ const DeleteReportPlanOperation: OperationSpec<DeleteReportPlanInput, Record<str
   validate: validateDeleteReportPlanInput,
   serialize: serializeDeleteReportPlanRequest,
   deserialize: deserializeDeleteReportPlanResponse,
+  retrySafe: true,
   errors: {
     ConflictException: [ConflictException, ConflictExceptionSchema],
     InvalidParameterValueException: [
@@ -1584,6 +1605,7 @@ const DeleteRestoreTestingPlanOperation: OperationSpec<
   validate: validateDeleteRestoreTestingPlanInput,
   serialize: serializeDeleteRestoreTestingPlanRequest,
   deserialize: deserializeDeleteRestoreTestingPlanResponse,
+  retrySafe: true,
   errors: {
     InvalidRequestException: [InvalidRequestException, InvalidRequestExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -1621,6 +1643,7 @@ const DeleteRestoreTestingSelectionOperation: OperationSpec<
   validate: validateDeleteRestoreTestingSelectionInput,
   serialize: serializeDeleteRestoreTestingSelectionRequest,
   deserialize: deserializeDeleteRestoreTestingSelectionResponse,
+  retrySafe: true,
   errors: {
     ResourceNotFoundException: [ResourceNotFoundException, ResourceNotFoundExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -1699,6 +1722,7 @@ const DescribeBackupJobOperation: OperationSpec<DescribeBackupJobInput, Describe
   validate: validateDescribeBackupJobInput,
   serialize: serializeDescribeBackupJobRequest,
   deserialize: deserializeDescribeBackupJobResponse,
+  retrySafe: true,
   errors: {
     DependencyFailureException: [DependencyFailureException, DependencyFailureExceptionSchema],
     InvalidParameterValueException: [
@@ -1743,6 +1767,7 @@ const DescribeBackupVaultOperation: OperationSpec<
   validate: validateDescribeBackupVaultInput,
   serialize: serializeDescribeBackupVaultRequest,
   deserialize: deserializeDescribeBackupVaultResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1783,6 +1808,7 @@ const DescribeCopyJobOperation: OperationSpec<DescribeCopyJobInput, DescribeCopy
   validate: validateDescribeCopyJobInput,
   serialize: serializeDescribeCopyJobRequest,
   deserialize: deserializeDescribeCopyJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1823,6 +1849,7 @@ const DescribeFrameworkOperation: OperationSpec<DescribeFrameworkInput, Describe
   validate: validateDescribeFrameworkInput,
   serialize: serializeDescribeFrameworkRequest,
   deserialize: deserializeDescribeFrameworkResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1866,6 +1893,7 @@ const DescribeGlobalSettingsOperation: OperationSpec<
   validate: validateDescribeGlobalSettingsInput,
   serialize: serializeDescribeGlobalSettingsRequest,
   deserialize: deserializeDescribeGlobalSettingsResponse,
+  retrySafe: true,
   errors: {
     InvalidRequestException: [InvalidRequestException, InvalidRequestExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -1903,6 +1931,7 @@ const DescribeProtectedResourceOperation: OperationSpec<
   validate: validateDescribeProtectedResourceInput,
   serialize: serializeDescribeProtectedResourceRequest,
   deserialize: deserializeDescribeProtectedResourceResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1947,6 +1976,7 @@ const DescribeRecoveryPointOperation: OperationSpec<
   validate: validateDescribeRecoveryPointInput,
   serialize: serializeDescribeRecoveryPointRequest,
   deserialize: deserializeDescribeRecoveryPointResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -1991,6 +2021,7 @@ const DescribeRegionSettingsOperation: OperationSpec<
   validate: validateDescribeRegionSettingsInput,
   serialize: serializeDescribeRegionSettingsRequest,
   deserialize: deserializeDescribeRegionSettingsResponse,
+  retrySafe: true,
   errors: {
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
   },
@@ -2024,6 +2055,7 @@ const DescribeReportJobOperation: OperationSpec<DescribeReportJobInput, Describe
   validate: validateDescribeReportJobInput,
   serialize: serializeDescribeReportJobRequest,
   deserialize: deserializeDescribeReportJobResponse,
+  retrySafe: true,
   errors: {
     MissingParameterValueException: [
       MissingParameterValueException,
@@ -2063,6 +2095,7 @@ const DescribeReportPlanOperation: OperationSpec<
   validate: validateDescribeReportPlanInput,
   serialize: serializeDescribeReportPlanRequest,
   deserialize: deserializeDescribeReportPlanResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2107,6 +2140,7 @@ const DescribeRestoreJobOperation: OperationSpec<
   validate: validateDescribeRestoreJobInput,
   serialize: serializeDescribeRestoreJobRequest,
   deserialize: deserializeDescribeRestoreJobResponse,
+  retrySafe: true,
   errors: {
     DependencyFailureException: [DependencyFailureException, DependencyFailureExceptionSchema],
     InvalidParameterValueException: [
@@ -2191,6 +2225,7 @@ const DisassociateBackupVaultMpaApprovalTeamOperation: OperationSpec<
   validate: validateDisassociateBackupVaultMpaApprovalTeamInput,
   serialize: serializeDisassociateBackupVaultMpaApprovalTeamRequest,
   deserialize: deserializeDisassociateBackupVaultMpaApprovalTeamResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2236,6 +2271,7 @@ const DisassociateRecoveryPointOperation: OperationSpec<
   validate: validateDisassociateRecoveryPointInput,
   serialize: serializeDisassociateRecoveryPointRequest,
   deserialize: deserializeDisassociateRecoveryPointResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2290,6 +2326,7 @@ const DisassociateRecoveryPointFromParentOperation: OperationSpec<
   validate: validateDisassociateRecoveryPointFromParentInput,
   serialize: serializeDisassociateRecoveryPointFromParentRequest,
   deserialize: deserializeDisassociateRecoveryPointFromParentResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2335,6 +2372,7 @@ const ExportBackupPlanTemplateOperation: OperationSpec<
   validate: validateExportBackupPlanTemplateInput,
   serialize: serializeExportBackupPlanTemplateRequest,
   deserialize: deserializeExportBackupPlanTemplateResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2375,6 +2413,7 @@ const GetBackupPlanOperation: OperationSpec<GetBackupPlanInput, GetBackupPlanOut
   validate: validateGetBackupPlanInput,
   serialize: serializeGetBackupPlanRequest,
   deserialize: deserializeGetBackupPlanResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2419,6 +2458,7 @@ const GetBackupPlanFromJSONOperation: OperationSpec<
   validate: validateGetBackupPlanFromJSONInput,
   serialize: serializeGetBackupPlanFromJSONRequest,
   deserialize: deserializeGetBackupPlanFromJSONResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2463,6 +2503,7 @@ const GetBackupPlanFromTemplateOperation: OperationSpec<
   validate: validateGetBackupPlanFromTemplateInput,
   serialize: serializeGetBackupPlanFromTemplateRequest,
   deserialize: deserializeGetBackupPlanFromTemplateResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2506,6 +2547,7 @@ const GetBackupSelectionOperation: OperationSpec<
   validate: validateGetBackupSelectionInput,
   serialize: serializeGetBackupSelectionRequest,
   deserialize: deserializeGetBackupSelectionResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2550,6 +2592,7 @@ const GetBackupVaultAccessPolicyOperation: OperationSpec<
   validate: validateGetBackupVaultAccessPolicyInput,
   serialize: serializeGetBackupVaultAccessPolicyRequest,
   deserialize: deserializeGetBackupVaultAccessPolicyResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2593,6 +2636,7 @@ const GetBackupVaultNotificationsOperation: OperationSpec<
   validate: validateGetBackupVaultNotificationsInput,
   serialize: serializeGetBackupVaultNotificationsRequest,
   deserialize: deserializeGetBackupVaultNotificationsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2633,6 +2677,7 @@ const GetLegalHoldOperation: OperationSpec<GetLegalHoldInput, GetLegalHoldOutput
   validate: validateGetLegalHoldInput,
   serialize: serializeGetLegalHoldRequest,
   deserialize: deserializeGetLegalHoldResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2677,6 +2722,7 @@ const GetRecoveryPointIndexDetailsOperation: OperationSpec<
   validate: validateGetRecoveryPointIndexDetailsInput,
   serialize: serializeGetRecoveryPointIndexDetailsRequest,
   deserialize: deserializeGetRecoveryPointIndexDetailsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2721,6 +2767,7 @@ const GetRecoveryPointRestoreMetadataOperation: OperationSpec<
   validate: validateGetRecoveryPointRestoreMetadataInput,
   serialize: serializeGetRecoveryPointRestoreMetadataRequest,
   deserialize: deserializeGetRecoveryPointRestoreMetadataResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2765,6 +2812,7 @@ const GetRestoreJobMetadataOperation: OperationSpec<
   validate: validateGetRestoreJobMetadataInput,
   serialize: serializeGetRestoreJobMetadataRequest,
   deserialize: deserializeGetRestoreJobMetadataResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2808,6 +2856,7 @@ const GetRestoreTestingInferredMetadataOperation: OperationSpec<
   validate: validateGetRestoreTestingInferredMetadataInput,
   serialize: serializeGetRestoreTestingInferredMetadataRequest,
   deserialize: deserializeGetRestoreTestingInferredMetadataResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2853,6 +2902,7 @@ const GetRestoreTestingPlanOperation: OperationSpec<
   validate: validateGetRestoreTestingPlanInput,
   serialize: serializeGetRestoreTestingPlanRequest,
   deserialize: deserializeGetRestoreTestingPlanResponse,
+  retrySafe: true,
   errors: {
     ResourceNotFoundException: [ResourceNotFoundException, ResourceNotFoundExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -2888,6 +2938,7 @@ const GetRestoreTestingSelectionOperation: OperationSpec<
   validate: validateGetRestoreTestingSelectionInput,
   serialize: serializeGetRestoreTestingSelectionRequest,
   deserialize: deserializeGetRestoreTestingSelectionResponse,
+  retrySafe: true,
   errors: {
     ResourceNotFoundException: [ResourceNotFoundException, ResourceNotFoundExceptionSchema],
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
@@ -2923,6 +2974,7 @@ const GetSupportedResourceTypesOperation: OperationSpec<
   validate: () => [],
   serialize: serializeGetSupportedResourceTypesRequest,
   deserialize: deserializeGetSupportedResourceTypesResponse,
+  retrySafe: true,
   errors: {
     ServiceUnavailableException: [ServiceUnavailableException, ServiceUnavailableExceptionSchema],
   },
@@ -2997,6 +3049,7 @@ const ListBackupJobsOperation: OperationSpec<ListBackupJobsInput, ListBackupJobs
   validate: validateListBackupJobsInput,
   serialize: serializeListBackupJobsRequest,
   deserialize: deserializeListBackupJobsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3036,6 +3089,7 @@ const ListBackupJobSummariesOperation: OperationSpec<
   validate: validateListBackupJobSummariesInput,
   serialize: serializeListBackupJobSummariesRequest,
   deserialize: deserializeListBackupJobSummariesResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3075,6 +3129,7 @@ const ListBackupPlansOperation: OperationSpec<ListBackupPlansInput, ListBackupPl
   validate: validateListBackupPlansInput,
   serialize: serializeListBackupPlansRequest,
   deserialize: deserializeListBackupPlansResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3118,6 +3173,7 @@ const ListBackupPlanTemplatesOperation: OperationSpec<
   validate: validateListBackupPlanTemplatesInput,
   serialize: serializeListBackupPlanTemplatesRequest,
   deserialize: deserializeListBackupPlanTemplatesResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3161,6 +3217,7 @@ const ListBackupPlanVersionsOperation: OperationSpec<
   validate: validateListBackupPlanVersionsInput,
   serialize: serializeListBackupPlanVersionsRequest,
   deserialize: deserializeListBackupPlanVersionsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3205,6 +3262,7 @@ const ListBackupSelectionsOperation: OperationSpec<
   validate: validateListBackupSelectionsInput,
   serialize: serializeListBackupSelectionsRequest,
   deserialize: deserializeListBackupSelectionsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3245,6 +3303,7 @@ const ListBackupVaultsOperation: OperationSpec<ListBackupVaultsInput, ListBackup
   validate: validateListBackupVaultsInput,
   serialize: serializeListBackupVaultsRequest,
   deserialize: deserializeListBackupVaultsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3285,6 +3344,7 @@ const ListCopyJobsOperation: OperationSpec<ListCopyJobsInput, ListCopyJobsOutput
   validate: validateListCopyJobsInput,
   serialize: serializeListCopyJobsRequest,
   deserialize: deserializeListCopyJobsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3322,6 +3382,7 @@ const ListCopyJobSummariesOperation: OperationSpec<
   validate: validateListCopyJobSummariesInput,
   serialize: serializeListCopyJobSummariesRequest,
   deserialize: deserializeListCopyJobSummariesResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3361,6 +3422,7 @@ const ListFrameworksOperation: OperationSpec<ListFrameworksInput, ListFrameworks
   validate: validateListFrameworksInput,
   serialize: serializeListFrameworksRequest,
   deserialize: deserializeListFrameworksResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3399,6 +3461,7 @@ const ListIndexedRecoveryPointsOperation: OperationSpec<
   validate: validateListIndexedRecoveryPointsInput,
   serialize: serializeListIndexedRecoveryPointsRequest,
   deserialize: deserializeListIndexedRecoveryPointsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3439,6 +3502,7 @@ const ListLegalHoldsOperation: OperationSpec<ListLegalHoldsInput, ListLegalHolds
   validate: validateListLegalHoldsInput,
   serialize: serializeListLegalHoldsRequest,
   deserialize: deserializeListLegalHoldsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3476,6 +3540,7 @@ const ListProtectedResourcesOperation: OperationSpec<
   validate: validateListProtectedResourcesInput,
   serialize: serializeListProtectedResourcesRequest,
   deserialize: deserializeListProtectedResourcesResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3514,6 +3579,7 @@ const ListProtectedResourcesByBackupVaultOperation: OperationSpec<
   validate: validateListProtectedResourcesByBackupVaultInput,
   serialize: serializeListProtectedResourcesByBackupVaultRequest,
   deserialize: deserializeListProtectedResourcesByBackupVaultResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3553,6 +3619,7 @@ const ListRecoveryPointsByBackupVaultOperation: OperationSpec<
   validate: validateListRecoveryPointsByBackupVaultInput,
   serialize: serializeListRecoveryPointsByBackupVaultRequest,
   deserialize: deserializeListRecoveryPointsByBackupVaultResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3596,6 +3663,7 @@ const ListRecoveryPointsByLegalHoldOperation: OperationSpec<
   validate: validateListRecoveryPointsByLegalHoldInput,
   serialize: serializeListRecoveryPointsByLegalHoldRequest,
   deserialize: deserializeListRecoveryPointsByLegalHoldResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3638,6 +3706,7 @@ const ListRecoveryPointsByResourceOperation: OperationSpec<
   validate: validateListRecoveryPointsByResourceInput,
   serialize: serializeListRecoveryPointsByResourceRequest,
   deserialize: deserializeListRecoveryPointsByResourceResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3681,6 +3750,7 @@ const ListReportJobsOperation: OperationSpec<ListReportJobsInput, ListReportJobs
   validate: validateListReportJobsInput,
   serialize: serializeListReportJobsRequest,
   deserialize: deserializeListReportJobsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3717,6 +3787,7 @@ const ListReportPlansOperation: OperationSpec<ListReportPlansInput, ListReportPl
   validate: validateListReportPlansInput,
   serialize: serializeListReportPlansRequest,
   deserialize: deserializeListReportPlansResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3755,6 +3826,7 @@ const ListRestoreAccessBackupVaultsOperation: OperationSpec<
   validate: validateListRestoreAccessBackupVaultsInput,
   serialize: serializeListRestoreAccessBackupVaultsRequest,
   deserialize: deserializeListRestoreAccessBackupVaultsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3795,6 +3867,7 @@ const ListRestoreJobsOperation: OperationSpec<ListRestoreJobsInput, ListRestoreJ
   validate: validateListRestoreJobsInput,
   serialize: serializeListRestoreJobsRequest,
   deserialize: deserializeListRestoreJobsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3839,6 +3912,7 @@ const ListRestoreJobsByProtectedResourceOperation: OperationSpec<
   validate: validateListRestoreJobsByProtectedResourceInput,
   serialize: serializeListRestoreJobsByProtectedResourceRequest,
   deserialize: deserializeListRestoreJobsByProtectedResourceResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3885,6 +3959,7 @@ const ListRestoreJobSummariesOperation: OperationSpec<
   validate: validateListRestoreJobSummariesInput,
   serialize: serializeListRestoreJobSummariesRequest,
   deserialize: deserializeListRestoreJobSummariesResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3927,6 +4002,7 @@ const ListRestoreTestingPlansOperation: OperationSpec<
   validate: validateListRestoreTestingPlansInput,
   serialize: serializeListRestoreTestingPlansRequest,
   deserialize: deserializeListRestoreTestingPlansResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3964,6 +4040,7 @@ const ListRestoreTestingSelectionsOperation: OperationSpec<
   validate: validateListRestoreTestingSelectionsInput,
   serialize: serializeListRestoreTestingSelectionsRequest,
   deserialize: deserializeListRestoreTestingSelectionsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4072,6 +4149,7 @@ const ListTagsOperation: OperationSpec<ListTagsInput, ListTagsOutput> = {
   validate: validateListTagsInput,
   serialize: serializeListTagsRequest,
   deserialize: deserializeListTagsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4166,6 +4244,7 @@ const PutBackupVaultAccessPolicyOperation: OperationSpec<
   validate: validatePutBackupVaultAccessPolicyInput,
   serialize: serializePutBackupVaultAccessPolicyRequest,
   deserialize: deserializePutBackupVaultAccessPolicyResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4210,6 +4289,7 @@ const PutBackupVaultLockConfigurationOperation: OperationSpec<
   validate: validatePutBackupVaultLockConfigurationInput,
   serialize: serializePutBackupVaultLockConfigurationRequest,
   deserialize: deserializePutBackupVaultLockConfigurationResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4266,6 +4346,7 @@ const PutBackupVaultNotificationsOperation: OperationSpec<
   validate: validatePutBackupVaultNotificationsInput,
   serialize: serializePutBackupVaultNotificationsRequest,
   deserialize: deserializePutBackupVaultNotificationsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4309,6 +4390,7 @@ const PutRestoreValidationResultOperation: OperationSpec<
   validate: validatePutRestoreValidationResultInput,
   serialize: serializePutRestoreValidationResultRequest,
   deserialize: deserializePutRestoreValidationResultResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4355,6 +4437,7 @@ const RevokeRestoreAccessBackupVaultOperation: OperationSpec<
   validate: validateRevokeRestoreAccessBackupVaultInput,
   serialize: serializeRevokeRestoreAccessBackupVaultRequest,
   deserialize: deserializeRevokeRestoreAccessBackupVaultResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4398,6 +4481,7 @@ const StartBackupJobOperation: OperationSpec<StartBackupJobInput, StartBackupJob
   validate: validateStartBackupJobInput,
   serialize: serializeStartBackupJobRequest,
   deserialize: deserializeStartBackupJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4441,6 +4525,7 @@ const StartCopyJobOperation: OperationSpec<StartCopyJobInput, StartCopyJobOutput
   validate: validateStartCopyJobInput,
   serialize: serializeStartCopyJobRequest,
   deserialize: deserializeStartCopyJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4490,6 +4575,7 @@ const StartReportJobOperation: OperationSpec<StartReportJobInput, StartReportJob
   validate: validateStartReportJobInput,
   serialize: serializeStartReportJobRequest,
   deserialize: deserializeStartReportJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4530,6 +4616,7 @@ const StartRestoreJobOperation: OperationSpec<StartRestoreJobInput, StartRestore
   validate: validateStartRestoreJobInput,
   serialize: serializeStartRestoreJobRequest,
   deserialize: deserializeStartRestoreJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4614,6 +4701,7 @@ const StopBackupJobOperation: OperationSpec<StopBackupJobInput, Record<string, n
   validate: validateStopBackupJobInput,
   serialize: serializeStopBackupJobRequest,
   deserialize: deserializeStopBackupJobResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4667,6 +4755,7 @@ const TagResourceOperation: OperationSpec<TagResourceInput, Record<string, never
   validate: validateTagResourceInput,
   serialize: serializeTagResourceRequest,
   deserialize: deserializeTagResourceResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4708,6 +4797,7 @@ const UntagResourceOperation: OperationSpec<UntagResourceInput, Record<string, n
   validate: validateUntagResourceInput,
   serialize: serializeUntagResourceRequest,
   deserialize: deserializeUntagResourceResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4752,6 +4842,7 @@ const UpdateBackupPlanOperation: OperationSpec<UpdateBackupPlanInput, UpdateBack
   validate: validateUpdateBackupPlanInput,
   serialize: serializeUpdateBackupPlanRequest,
   deserialize: deserializeUpdateBackupPlanResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4792,6 +4883,7 @@ const UpdateFrameworkOperation: OperationSpec<UpdateFrameworkInput, UpdateFramew
   validate: validateUpdateFrameworkInput,
   serialize: serializeUpdateFrameworkRequest,
   deserialize: deserializeUpdateFrameworkResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     ConflictException: [ConflictException, ConflictExceptionSchema],
@@ -4839,6 +4931,7 @@ const UpdateGlobalSettingsOperation: OperationSpec<
   validate: validateUpdateGlobalSettingsInput,
   serialize: serializeUpdateGlobalSettingsRequest,
   deserialize: deserializeUpdateGlobalSettingsResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4885,6 +4978,7 @@ const UpdateRecoveryPointIndexSettingsOperation: OperationSpec<
   validate: validateUpdateRecoveryPointIndexSettingsInput,
   serialize: serializeUpdateRecoveryPointIndexSettingsRequest,
   deserialize: deserializeUpdateRecoveryPointIndexSettingsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4931,6 +5025,7 @@ const UpdateRecoveryPointLifecycleOperation: OperationSpec<
   validate: validateUpdateRecoveryPointLifecycleInput,
   serialize: serializeUpdateRecoveryPointLifecycleRequest,
   deserialize: deserializeUpdateRecoveryPointLifecycleResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4995,6 +5090,7 @@ const UpdateRegionSettingsOperation: OperationSpec<
   validate: validateUpdateRegionSettingsInput,
   serialize: serializeUpdateRegionSettingsRequest,
   deserialize: deserializeUpdateRegionSettingsResponse,
+  retrySafe: false,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -5036,6 +5132,7 @@ const UpdateReportPlanOperation: OperationSpec<UpdateReportPlanInput, UpdateRepo
   validate: validateUpdateReportPlanInput,
   serialize: serializeUpdateReportPlanRequest,
   deserialize: deserializeUpdateReportPlanResponse,
+  retrySafe: true,
   errors: {
     ConflictException: [ConflictException, ConflictExceptionSchema],
     InvalidParameterValueException: [
@@ -5080,6 +5177,7 @@ const UpdateRestoreTestingPlanOperation: OperationSpec<
   validate: validateUpdateRestoreTestingPlanInput,
   serialize: serializeUpdateRestoreTestingPlanRequest,
   deserialize: deserializeUpdateRestoreTestingPlanResponse,
+  retrySafe: true,
   errors: {
     ConflictException: [ConflictException, ConflictExceptionSchema],
     InvalidParameterValueException: [
@@ -5133,6 +5231,7 @@ const UpdateRestoreTestingSelectionOperation: OperationSpec<
   validate: validateUpdateRestoreTestingSelectionInput,
   serialize: serializeUpdateRestoreTestingSelectionRequest,
   deserialize: deserializeUpdateRestoreTestingSelectionResponse,
+  retrySafe: true,
   errors: {
     ConflictException: [ConflictException, ConflictExceptionSchema],
     InvalidParameterValueException: [

@@ -1,46 +1,72 @@
 /**
- * The client: resolved configuration, credentials kept out of sight, and the fetch to use.
- * Generated service clients (e.g. `BackupClient`) extend {@linkcode Client}.
+ * The client: resolved configuration, credentials kept out of sight, the retry strategy and
+ * the fetch to use. Generated service clients (e.g. `BackupClient`) extend {@linkcode Client}.
  *
  * @module
  */
 
-import { type ServiceException, type ServiceExceptionOptions, ValidationError } from "./errors.ts";
+import {
+  CredentialCache,
+  credentialIssues,
+  type CredentialProvider,
+  type Credentials,
+} from "./credentials.ts";
+import {
+  type ServiceException,
+  type ServiceExceptionOptions,
+  ValidationError,
+  type ValidationIssue,
+} from "./errors.ts";
 import type { SerializeContext } from "./http.ts";
+import { RETRY_MODES, type RetryMode, type RetryStrategy, StandardRetryStrategy } from "./retry.ts";
 import { uuidV4 } from "./serde.ts";
-import type { Credentials } from "./signer.ts";
 
-export type { Credentials };
-
-/** A function that returns fresh credentials (called before every attempt). */
-export type CredentialProvider = () => Promise<Credentials>;
+export type { CredentialProvider, Credentials };
 
 /** The `fetch` the client calls; it always receives a `Request`. */
 export type FetchFunction = (request: Request) => Promise<Response>;
+
+/** Longest timer `setTimeout` can hold (2^31 − 1 ms); longer ones fire at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Options of a service client. */
 export interface ClientConfig {
   /** AWS Region, e.g. `us-east-1`; used for the endpoint and for signing. */
   region: string;
-  /** Static credentials, or a function returning them (for rotating credentials). */
+  /**
+   * Static credentials, or a function returning them. A provider's result is cached until 5
+   * minutes before its `expiration`, and used for one attempt when it has none.
+   */
   credentials: Credentials | CredentialProvider;
   /** Custom endpoint URL, e.g. `http://127.0.0.1:8080` for a local emulator. */
   endpoint?: string;
-  /** Use the FIPS endpoint of the Region. */
+  /** Use the FIPS endpoint of the Region. @default false */
   useFipsEndpoint?: boolean;
-  /** Use the dual-stack (IPv4 and IPv6) endpoint of the Region. */
+  /** Use the dual-stack (IPv4 and IPv6) endpoint of the Region. @default false */
   useDualstackEndpoint?: boolean;
-  /** The fetch to call; defaults to `globalThis.fetch`, looked up at call time. */
+  /** The fetch to call, never bound to the client. @default globalThis.fetch, looked up per call */
   fetch?: FetchFunction;
-  /** Attempts per call, the first included; default 3. `1` disables retries. */
+  /** Attempts per call, the first included; `1` disables retries. @default 3 */
   maxAttempts?: number;
-  /** Abort an attempt (and maybe retry) when it takes longer than this; default: no limit. */
+  /**
+   * `standard`: the AWS SDKs' standard retry mode with its 2026 defaults; `pre-2026`: the
+   * numbers used before. Ignored when `retryStrategy` is given.
+   * @default "standard"
+   */
+  retryMode?: RetryMode;
+  /** Decides retries and delays instead of `retryMode` (only safe, retryable failures reach it). */
+  retryStrategy?: RetryStrategy;
+  /**
+   * Abort an attempt that takes longer than this many milliseconds (1 … 2^31 − 1), and retry it
+   * if the operation is safe to repeat.
+   * @default no limit
+   */
   requestTimeoutMs?: number;
-  /** Makes idempotency tokens; default: random UUID v4. */
+  /** Makes idempotency tokens. @default a random UUID v4 */
   idempotencyToken?: () => string;
-  /** Never gzip request bodies of `@requestCompression` operations. */
+  /** Never gzip request bodies of `@requestCompression` operations. @default false */
   disableRequestCompression?: boolean;
-  /** Smallest body (bytes) that `@requestCompression` operations gzip; default 10240. */
+  /** Smallest body (bytes) that `@requestCompression` operations gzip. @default 10240 */
   requestMinCompressionSizeBytes?: number;
 }
 
@@ -62,6 +88,14 @@ export interface ServiceInfo {
   exception: new (options: ServiceExceptionOptions) => ServiceException;
 }
 
+/** Issues with a timeout in milliseconds (`undefined` is fine). */
+export function timeoutIssues(path: string, value: unknown): ValidationIssue[] {
+  if (value === undefined) return [];
+  return typeof value === "number" && value >= 1 && value <= MAX_TIMEOUT_MS
+    ? []
+    : [{ path, message: `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}` }];
+}
+
 /** A configured client; pass it to operation functions such as `startCopyJob`. */
 export class Client implements SerializeContext {
   /** AWS Region used for signing. */
@@ -72,6 +106,8 @@ export class Client implements SerializeContext {
   readonly maxAttempts: number;
   /** Per-attempt timeout in milliseconds, if any. */
   readonly requestTimeoutMs?: number;
+  /** Decides retries; shared by every call of this client (the retry quota is per client). */
+  readonly retryStrategy: RetryStrategy;
   /** The service this client talks to. */
   readonly service: ServiceInfo;
   /** See {@linkcode ClientConfig.disableRequestCompression}. */
@@ -83,33 +119,46 @@ export class Client implements SerializeContext {
    * when a request fails because the local clock is off.
    */
   clockOffsetMs = 0;
-  #credentials: Credentials | CredentialProvider;
-  #fetch?: FetchFunction;
-  #token?: () => string;
+  readonly #credentials: CredentialCache;
+  readonly #fetch?: FetchFunction;
+  readonly #token?: () => string;
 
+  /** @throws {ValidationError} a configuration field is invalid (the issue names it) */
   constructor(config: ClientConfig, service: ServiceInfo) {
-    const issues = [];
-    const { region, credentials, maxAttempts = 3, requestTimeoutMs } = config ?? {};
+    const issues: ValidationIssue[] = [];
+    const { region, credentials, maxAttempts = 3, requestTimeoutMs, retryMode = "standard" } =
+      config ?? {};
     if (typeof region !== "string" || !/^[A-Za-z0-9-]{1,63}$/.test(region)) {
       issues.push({ path: "region", message: "must be a Region name such as us-east-1" });
     }
-    if (typeof credentials !== "function" && typeof credentials?.accessKeyId !== "string") {
-      issues.push({ path: "credentials", message: "must hold accessKeyId and secretAccessKey" });
-    }
+    if (typeof credentials !== "function") issues.push(...credentialIssues(credentials));
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
       issues.push({ path: "maxAttempts", message: "must be an integer >= 1" });
     }
-    if (requestTimeoutMs !== undefined && !(requestTimeoutMs > 0)) {
-      issues.push({ path: "requestTimeoutMs", message: "must be a positive number" });
+    issues.push(...timeoutIssues("requestTimeoutMs", requestTimeoutMs));
+    if (!Object.hasOwn(RETRY_MODES, retryMode)) {
+      issues.push({ path: "retryMode", message: `must be one of ${Object.keys(RETRY_MODES)}` });
+    }
+    const strategy = config?.retryStrategy;
+    if (
+      strategy !== undefined &&
+      (typeof strategy?.retryDelay !== "function" || typeof strategy.recordSuccess !== "function")
+    ) {
+      issues.push({ path: "retryStrategy", message: "must have retryDelay and recordSuccess" });
+    }
+    if (config?.fetch !== undefined && typeof config.fetch !== "function") {
+      issues.push({ path: "fetch", message: "must be a function" });
     }
     if (issues.length) throw new ValidationError("client config", issues);
     this.region = region;
     this.maxAttempts = maxAttempts;
     this.requestTimeoutMs = requestTimeoutMs;
+    this.retryStrategy = config.retryStrategy ??
+      new StandardRetryStrategy(RETRY_MODES[retryMode]);
     this.service = service;
     this.disableRequestCompression = config.disableRequestCompression ?? false;
     this.requestMinCompressionSizeBytes = config.requestMinCompressionSizeBytes ?? 10240;
-    this.#credentials = credentials;
+    this.#credentials = new CredentialCache(credentials);
     this.#fetch = config.fetch;
     this.#token = config.idempotencyToken;
     this.endpoint = service.resolveEndpoint({
@@ -120,22 +169,31 @@ export class Client implements SerializeContext {
     }).url;
   }
 
-  /** Current credentials: the static ones, or a fresh call of the provider. */
-  async credentials(): Promise<Credentials> {
-    const c = this.#credentials;
-    const resolved = typeof c === "function" ? await c() : c;
-    if (!resolved?.accessKeyId || !resolved.secretAccessKey) {
-      // Not a TypeError: that would read as a network failure and be retried.
-      throw new ValidationError("credentials", [
-        { path: "credentials", message: "must hold accessKeyId and secretAccessKey" },
-      ]);
-    }
-    return resolved;
+  /**
+   * Current credentials (cached, or fresh from the provider); rejects with the signal's reason
+   * as soon as it aborts.
+   *
+   * @throws {ValidationError} the provider returned unusable credentials
+   */
+  credentials(signal?: AbortSignal): Promise<Credentials> {
+    return this.#credentials.get(signal);
   }
 
-  /** Sends a request with the configured fetch. */
+  /**
+   * Drops cached credentials after the service said they expired.
+   *
+   * @returns whether fresh ones can be had (they come from a provider)
+   */
+  invalidateCredentials(): boolean {
+    this.#credentials.invalidate();
+    return this.#credentials.refreshable;
+  }
+
+  /** Sends a request with the configured fetch, called as a plain function (no `this`). */
   fetch(request: Request): Promise<Response> {
-    return this.#fetch ? this.#fetch(request) : fetch(request);
+    // workerd and browsers throw "Illegal invocation" when fetch is called on another object.
+    const unbound = this.#fetch ?? globalThis.fetch;
+    return unbound(request);
   }
 
   /** A new idempotency token. */

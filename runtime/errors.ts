@@ -79,7 +79,107 @@ export class EndpointError extends Error {
   override name = "EndpointError";
 }
 
-/** One attempt took longer than `requestTimeoutMs`. */
-export class RequestTimeoutError extends Error {
+/** What the runtime's errors about one call are built from. */
+export interface CallErrorOptions {
+  /** The operation, e.g. `StartCopyJob`. */
+  operation: string;
+  /** What is known about the exchange; `httpStatusCode` is the raw status of the last response. */
+  $metadata: ResponseMetadata;
+  /** The underlying failure, when it holds no secret. */
+  cause?: unknown;
+}
+
+/** Base of the runtime's errors about one call: they name the operation and carry metadata. */
+export class CallError extends Error {
+  /** The operation, e.g. `StartCopyJob`. */
+  readonly operation: string;
+  /** Attempts, retry delay and, when a response arrived, its status and request id. */
+  readonly $metadata: ResponseMetadata;
+
+  /**
+   * Builds the error.
+   *
+   * @param message what happened, naming the operation and never a credential
+   */
+  constructor(message: string, options: CallErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.operation = options.operation;
+    this.$metadata = options.$metadata;
+  }
+}
+
+/**
+ * An attempt took longer than `requestTimeoutMs`, or the whole call longer than its
+ * `timeoutMs`.
+ */
+export class RequestTimeoutError extends CallError {
+  /** Always `RequestTimeoutError`. */
   override name = "RequestTimeoutError";
+}
+
+/**
+ * `fetch` itself failed before a response arrived (connection refused or reset, DNS, TLS):
+ * the platform's error is the `cause`.
+ */
+export class NetworkError extends CallError {
+  /** Always `NetworkError`. */
+  override name = "NetworkError";
+}
+
+/**
+ * A response arrived but could not be read or parsed: its body broke off, is not JSON, is not
+ * a JSON object, or a member does not have its modeled type (never a raw `TypeError` or
+ * `SyntaxError`). `$metadata.httpStatusCode` is the
+ * raw status; the parser's error is the `cause`.
+ */
+export class DeserializationError extends CallError {
+  /** Always `DeserializationError`. */
+  override name = "DeserializationError";
+  /**
+   * The body broke off or is not complete JSON (a retry may get it whole), as opposed to
+   * JSON of the wrong shape (a retry would get the same).
+   */
+  readonly incomplete: boolean;
+  /** `X-Amzn-Errortype` of an error response, when it had one. */
+  readonly errorType?: string;
+
+  /**
+   * Builds the error.
+   *
+   * @param options also `incomplete` (default false) and `errorType`
+   */
+  constructor(
+    message: string,
+    options: CallErrorOptions & { incomplete?: boolean; errorType?: string },
+  ) {
+    super(message, options);
+    this.incomplete = options.incomplete ?? false;
+    if (options.errorType !== undefined) this.errorType = options.errorType;
+  }
+}
+
+/**
+ * The request may have reached the service, but no answer arrived (a network failure or a
+ * timeout) and the operation is not safe to repeat (not `@readonly`, not `@idempotent`, no
+ * idempotency token), so it was not retried: whether it took effect is unknown. Check the
+ * service's state before trying again. The network error or timeout is the `cause`.
+ */
+export class OutcomeUnknownError extends CallError {
+  /** Always `OutcomeUnknownError`. */
+  override name = "OutcomeUnknownError";
+}
+
+/**
+ * The request could not be signed or built (e.g. the platform rejected a header value). The
+ * message never holds a credential: a platform error that mentions one is not kept as `cause`.
+ */
+export class SigningError extends CallError {
+  /** Always `SigningError`. */
+  override name = "SigningError";
+}
+
+/** The service answered a continuation token it had already answered: stop, don't loop. */
+export class PaginationError extends Error {
+  /** Always `PaginationError`. */
+  override name = "PaginationError";
 }

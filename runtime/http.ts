@@ -53,10 +53,20 @@ export function addQuery(
   }
 }
 
-/** Parses a JSON response body; an empty body is `{}`. */
+/**
+ * Parses a JSON response body; an empty body is `{}`.
+ *
+ * @throws {SyntaxError} the body is not JSON
+ * @throws {TypeError} the body is JSON but not an object (`null`, an array, a string, …)
+ */
 export function parseJsonBody(response: HttpResponse): Record<string, unknown> {
   const text = new TextDecoder().decode(response.body);
-  return text.trim() ? JSON.parse(text) : {};
+  const value: unknown = text.trim() ? JSON.parse(text) : {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const kind = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+    throw new TypeError(`Expected a JSON object, got ${kind}`);
+  }
+  return value as Record<string, unknown>;
 }
 
 /** Scalars (or lists of them) that can travel in a header. */

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { PaginationError } from "./errors.ts";
 import type { CallOptions } from "./send.ts";
 
 /** Options of a generated `paginate…` function. */
@@ -25,11 +26,6 @@ export interface Pagination {
   outputToken: string;
   items?: string;
   pageSize?: string;
-}
-
-/** The service answered a continuation token it had already answered: stop, don't loop. */
-export class PaginationError extends Error {
-  override name = "PaginationError";
 }
 
 const at = (value: unknown, path: string): unknown =>

@@ -1,16 +1,22 @@
 /**
- * One logical call: validate, serialize once, then per attempt sign, fetch, read, and retry
- * transient failures with exponential backoff and full jitter.
+ * One logical call: validate, serialize once, then per attempt get credentials, sign, fetch,
+ * read and parse, and retry what is retryable and safe to repeat (see `retry.ts`). Every await
+ * gives way to the caller's signal at once; every failure is typed.
  *
  * @module
  */
 
-import type { Client } from "./client.ts";
+import { type Client, timeoutIssues } from "./client.ts";
+import type { Credentials } from "./credentials.ts";
 import {
+  DeserializationError,
+  NetworkError,
+  OutcomeUnknownError,
   RequestTimeoutError,
   type ResponseMetadata,
   type ServiceException,
   type ServiceExceptionOptions,
+  SigningError,
   ValidationError,
   type ValidationIssue,
 } from "./errors.ts";
@@ -20,14 +26,34 @@ import {
   parseJsonBody,
   type SerializeContext,
 } from "./http.ts";
+import {
+  abortable,
+  CLOCK_SKEW_ERROR_CODES,
+  EXPIRED_TOKEN_ERROR_CODES,
+  retryAfterMs,
+  type RetryFailure,
+  retryKind,
+  sleep,
+} from "./retry.ts";
 import { fromJson, type Schema } from "./schema.ts";
-import { encodeQuery } from "./serde.ts";
+import { encodeQuery, uuidV4 } from "./serde.ts";
 import { signRequest } from "./signer.ts";
+import { VERSION } from "./version.ts";
 
 /** Per-call options. */
 export interface CallOptions {
-  /** Aborts the call, including a retry's sleep; the call rejects with the signal's reason. */
+  /**
+   * Aborts the call at once, whatever it is waiting for (credentials, signing, fetch, the body,
+   * a retry's sleep); the call rejects with the signal's reason and never resolves after it.
+   */
   signal?: AbortSignal;
+  /**
+   * Time budget of the whole call in milliseconds (1 … 2^31 − 1), retries and their delays
+   * included; then the call rejects with {@linkcode RequestTimeoutError}. A retry whose delay
+   * would end after the budget is not attempted: the last failure is raised at once.
+   * @default no limit
+   */
+  timeoutMs?: number;
 }
 
 /** A modeled error class, the schema of its members, and a reader of header-bound members. */
@@ -45,6 +71,11 @@ export interface OperationSpec<I, O> {
   deserialize(response: HttpResponse): O;
   /** Modeled errors by wire name. */
   errors: Record<string, ErrorSpec>;
+  /**
+   * Safe to send again after it may have reached the service: `@readonly`, `@idempotent`, a
+   * GET or HEAD, or with an `@idempotencyToken` member (filled once per call). @default false
+   */
+  retrySafe?: boolean;
   /** `@requestCompression`: compresses the body (in place) before the first attempt. */
   compress?: (client: Client, request: HttpRequest) => Promise<void>;
   /** `@httpChecksumRequired`: adds the body's checksum header, after any compression. */
@@ -54,97 +85,325 @@ export interface OperationSpec<I, O> {
 /** An operation's output together with what is known about the exchange. */
 export type WithMetadata<O> = O & { $metadata: ResponseMetadata };
 
-const BASE_DELAY_MS = 100;
-const MAX_DELAY_MS = 20_000;
-const THROTTLING =
-  /^(Throttl|TooManyRequests|RequestLimitExceeded|RequestThrottled|SlowDown|LimitExceeded|ProvisionedThroughputExceeded|BandwidthLimitExceeded|TransactionInProgress|PriorRequestNotComplete|EC2Throttled|RequestTimeout)/;
+/** Sent as `x-amz-user-agent`, and as `User-Agent` where a page does not forbid it. */
+export const USER_AGENT = `backup-edge/${VERSION}`;
+// Browsers (pages and their workers) do not let a script set User-Agent, or send it only
+// after a CORS preflight that would have to allow it.
+const SET_USER_AGENT = !("document" in globalThis) && !("importScripts" in globalThis);
 
-/** Runs one operation call to completion. */
+const DRY_RUN = Symbol("dryRun");
+
+/**
+ * Validates, serializes and signs a call as `operation` would send it on its first attempt,
+ * and returns the `Request` without sending it: for presigning, debugging and tests.
+ *
+ * @example
+ * ```ts ignore
+ * const request = await buildSignedRequest(client, startCopyJob, input);
+ * console.log(request.method, request.url, request.headers.get("authorization"));
+ * ```
+ *
+ * @throws {ValidationError} the input or the credentials are invalid
+ */
+export function buildSignedRequest<C extends Client, I>(
+  client: C,
+  operation: (client: C, input: I, options?: CallOptions) => Promise<unknown>,
+  input: I,
+  options: CallOptions = {},
+): Promise<Request> {
+  return operation(client, input, { ...options, [DRY_RUN]: true } as CallOptions) as Promise<
+    never
+  >;
+}
+
+/**
+ * Runs one operation call to completion.
+ *
+ * @throws {ValidationError} the input, the credentials or `timeoutMs` is invalid (nothing sent)
+ * @throws {ServiceException} the service's error (a generated subclass when modeled)
+ * @throws {NetworkError} `fetch` failed and retries were exhausted or not allowed
+ * @throws {RequestTimeoutError} an attempt or the whole call took too long
+ * @throws {DeserializationError} a response could not be read or parsed
+ * @throws {OutcomeUnknownError} the request may have reached the service, no answer came, and
+ *   the operation is not safe to repeat
+ * @throws {SigningError} the request could not be signed or built
+ */
 export async function send<I, O>(
   client: Client,
   operation: OperationSpec<I, O>,
   input: I,
   options: CallOptions = {},
 ): Promise<WithMetadata<O>> {
-  const { signal } = options;
+  const metadata: ResponseMetadata = { attempts: 0, totalRetryDelay: 0 };
+  const deadline = callDeadline(operation.name, options, metadata);
+  try {
+    return await run(client, operation, input, options, deadline, metadata);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** The call's signal: the caller's, combined with `timeoutMs`; and when the budget ends. */
+interface Deadline {
+  signal?: AbortSignal;
+  /** Epoch ms, `Infinity` without `timeoutMs`. */
+  at: number;
+  dispose(): void;
+}
+
+function callDeadline(name: string, options: CallOptions, metadata: ResponseMetadata): Deadline {
+  const { signal, timeoutMs } = options;
+  const issues = timeoutIssues("timeoutMs", timeoutMs);
+  if (issues.length) throw new ValidationError(`${name} call options`, issues);
+  if (timeoutMs === undefined) return { signal, at: Infinity, dispose() {} };
+  const at = Date.now() + timeoutMs;
+  const timeout = () =>
+    new RequestTimeoutError(`${name}: not done within timeoutMs ${timeoutMs}`, {
+      operation: name,
+      $metadata: { ...metadata },
+    });
+  return { ...withTimeout(signal, timeoutMs, timeout), at };
+}
+
+/**
+ * A signal that aborts with `parent`, or with `timeout()` after `ms` (none when undefined);
+ * `dispose` stops the timer and the link.
+ */
+function withTimeout(
+  parent: AbortSignal | undefined,
+  ms: number | undefined,
+  timeout: () => Error,
+): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(parent!.reason);
+  if (parent?.aborted) onAbort();
+  parent?.addEventListener("abort", onAbort, { once: true });
+  const timer = ms === undefined ? undefined : setTimeout(() => controller.abort(timeout()), ms);
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      parent?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
+/** What every attempt of a call shares. */
+interface Call<I, O> {
+  client: Client;
+  operation: OperationSpec<I, O>;
+  request: HttpRequest;
+  url: string;
+  invocationId: string;
+  metadata: ResponseMetadata;
+}
+
+async function run<I, O>(
+  client: Client,
+  operation: OperationSpec<I, O>,
+  input: I,
+  options: CallOptions,
+  deadline: Deadline,
+  metadata: ResponseMetadata,
+): Promise<WithMetadata<O>> {
+  const { signal } = deadline;
+  signal?.throwIfAborted();
   const issues = operation.validate(input);
   if (issues.length) throw new ValidationError(`${operation.name} input`, issues);
   // Serialized once, so an idempotency token filled here is the same on every attempt.
   const request = operation.serialize(input, client);
-  await operation.compress?.(client, request);
-  await operation.checksum?.(request);
-  const url = requestUrl(client.endpoint, request);
-  const metadata: ResponseMetadata = { attempts: 0, totalRetryDelay: 0 };
+  if (operation.compress) await abortable(operation.compress(client, request), signal);
+  if (operation.checksum) await abortable(operation.checksum(request), signal);
+  const call: Call<I, O> = {
+    client,
+    operation,
+    request,
+    url: requestUrl(client.endpoint, request),
+    invocationId: uuidV4(),
+    metadata,
+  };
+  if ((options as { [DRY_RUN]?: boolean })[DRY_RUN]) {
+    metadata.attempts = 1;
+    const credentials = await client.credentials(signal);
+    return await abortable(sign(call, credentials, signal), signal) as never;
+  }
+  let lastRetry: RetryFailure | undefined;
   for (;;) {
-    signal?.throwIfAborted();
     metadata.attempts++;
+    delete metadata.httpStatusCode;
+    delete metadata.requestId;
     let error: unknown;
-    let clockCorrected = false;
+    let hint: number | undefined;
+    let fixed = false;
     try {
-      const response = await attempt(client, request, url, signal);
-      metadata.httpStatusCode = response.status;
-      metadata.requestId = response.headers.get("x-amzn-requestid") ?? undefined;
+      const credentials = await client.credentials(signal);
+      const response = await attempt(call, credentials, signal);
       if (response.status < 300) {
-        return { ...operation.deserialize(response), $metadata: { ...metadata } };
+        const output = readOutput(call, response);
+        signal?.throwIfAborted();
+        client.retryStrategy.recordSuccess(lastRetry);
+        return { ...output, $metadata: { ...metadata } };
       }
-      const failure = serviceError(client, operation, response, { ...metadata });
-      clockCorrected = correctClock(client, response, failure);
+      const failure = serviceError(call, response);
+      hint = retryAfterMs(response.headers);
+      // Fixed by the client itself: a corrected clock, or fresh credentials from the provider.
+      fixed = correctClock(client, response, failure) ||
+        (EXPIRED_TOKEN_ERROR_CODES.has(failure.name) && client.invalidateCredentials());
       error = failure;
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
-      if (!isTransportError(e)) throw e;
+      if (
+        !(e instanceof NetworkError || e instanceof RequestTimeoutError ||
+          e instanceof DeserializationError)
+      ) throw e;
       error = e;
     }
-    if (metadata.attempts >= client.maxAttempts || !(clockCorrected || isRetryable(error))) {
-      throw error;
-    }
-    const delay = Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** metadata.attempts);
+    const kind = fixed ? "transient" : retryKind(error, operation.retrySafe ?? false);
+    if (!kind) throw notRetried(operation.name, error);
+    if (metadata.attempts >= client.maxAttempts) throw error;
+    const failure: RetryFailure = {
+      error,
+      kind,
+      attempts: metadata.attempts,
+      maxAttempts: client.maxAttempts,
+      retryAfterMs: hint,
+      remainingMs: deadline.at - Date.now(),
+    };
+    const delay = client.retryStrategy.retryDelay(failure);
+    if (delay === undefined || !(delay >= 0) || delay > failure.remainingMs) throw error;
     await sleep(delay, signal);
-    metadata.totalRetryDelay += Math.round(delay);
+    metadata.totalRetryDelay += delay;
+    lastRetry = failure;
   }
 }
 
-/** One attempt: sign with current credentials, fetch, read the whole body, within the timeout. */
-async function attempt(
-  client: Client,
-  request: HttpRequest,
-  url: string,
+/** A network failure or timeout of an operation that must not be repeated. */
+function notRetried(operation: string, error: unknown): unknown {
+  if (!(error instanceof NetworkError || error instanceof RequestTimeoutError)) return error;
+  return new OutcomeUnknownError(
+    `${operation}: outcome unknown: no answer (${error.message}), and it is not safe to repeat`,
+    { operation, $metadata: error.$metadata, cause: error },
+  );
+}
+
+/**
+ * One attempt: sign, fetch, read the whole body, within `requestTimeoutMs`. Only a failure of
+ * `fetch` itself is a {@linkcode NetworkError}; a body that breaks off is a
+ * {@linkcode DeserializationError}.
+ */
+async function attempt<I, O>(
+  call: Call<I, O>,
+  credentials: Credentials,
   signal?: AbortSignal,
 ): Promise<HttpResponse> {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal!.reason);
-  signal?.addEventListener("abort", onAbort);
-  let timedOut = false;
-  const timer = client.requestTimeoutMs === undefined ? undefined : setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, client.requestTimeoutMs);
+  const { client, operation, metadata } = call;
+  const about = () => ({ operation: operation.name, $metadata: { ...metadata } });
+  const timeout = () =>
+    new RequestTimeoutError(
+      `${operation.name}: no response within ${client.requestTimeoutMs} ms`,
+      about(),
+    );
+  const { signal: attemptSignal, dispose } = withTimeout(signal, client.requestTimeoutMs, timeout);
+  let response: Response | undefined;
   try {
-    const signed = await signRequest({
+    const signed = await abortable(sign(call, credentials, attemptSignal), attemptSignal);
+    try {
+      response = await abortable(client.fetch(signed), attemptSignal);
+    } catch (e) {
+      if (attemptSignal.aborted) throw attemptSignal.reason;
+      throw new NetworkError(
+        `${operation.name}: fetch failed: ${redact(messageOf(e), credentials)}`,
+        { ...about(), cause: safeCause(e, credentials) },
+      );
+    }
+    metadata.httpStatusCode = response.status;
+    metadata.requestId = response.headers.get("x-amzn-requestid") ?? undefined;
+    try {
+      const body = new Uint8Array(await abortable(response.arrayBuffer(), attemptSignal));
+      return { status: response.status, headers: response.headers, body };
+    } catch (e) {
+      if (attemptSignal.aborted) throw attemptSignal.reason;
+      throw new DeserializationError(
+        `${operation.name}: HTTP ${response.status} body unreadable: ${messageOf(e)}`,
+        { ...about(), cause: e, incomplete: true },
+      );
+    }
+  } finally {
+    dispose();
+    // A fetch that ignores the signal may still be delivering the body: stop it.
+    if (attemptSignal.aborted && response?.body && !response.bodyUsed) {
+      response.body.cancel().catch(() => {});
+    }
+  }
+}
+
+/** Signs the request for the current attempt (`amz-sdk-request` counts attempts). */
+async function sign<I, O>(
+  call: Call<I, O>,
+  credentials: Credentials,
+  signal?: AbortSignal,
+): Promise<Request> {
+  const { client, request, metadata } = call;
+  try {
+    return await signRequest({
       method: request.method,
-      url,
-      headers: request.headers,
+      url: call.url,
+      headers: {
+        ...request.headers,
+        "amz-sdk-invocation-id": call.invocationId,
+        "amz-sdk-request": `attempt=${metadata.attempts}; max=${client.maxAttempts}`,
+        "x-amz-user-agent": USER_AGENT,
+        // Not signed (aws4fetch leaves User-Agent out), so a proxy may rewrite it.
+        ...(SET_USER_AGENT ? { "user-agent": USER_AGENT } : {}),
+      },
       body: request.body,
-      credentials: await client.credentials(),
+      credentials,
       service: client.service.signingName,
       region: client.region,
       datetime: new Date(Date.now() + client.clockOffsetMs).toISOString().replace(
         /[:-]|\.\d+/g,
         "",
       ),
-    }, controller.signal);
-    const response = await client.fetch(signed);
-    const body = new Uint8Array(await response.arrayBuffer());
-    return { status: response.status, headers: response.headers, body };
+    }, signal);
   } catch (e) {
-    if (timedOut) {
-      throw new RequestTimeoutError(`No response within ${client.requestTimeoutMs} ms`);
-    }
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
+    throw new SigningError(
+      `${call.operation.name}: cannot sign: ${redact(messageOf(e), credentials)}`,
+      {
+        operation: call.operation.name,
+        $metadata: { ...metadata },
+        cause: safeCause(e, credentials),
+      },
+    );
   }
+}
+
+/** The output of a 2xx response; any failure to parse it is a {@linkcode DeserializationError}. */
+function readOutput<I, O>(call: Call<I, O>, response: HttpResponse): O {
+  try {
+    return call.operation.deserialize(response);
+  } catch (e) {
+    throw parseFailure(call, response, e);
+  }
+}
+
+function parseFailure<I, O>(
+  call: Call<I, O>,
+  response: HttpResponse,
+  cause: unknown,
+  errorType?: string,
+): DeserializationError {
+  return new DeserializationError(
+    `${call.operation.name}: HTTP ${response.status}${
+      errorType ? ` ${errorType}` : ""
+    } body unparseable: ${messageOf(cause)}`,
+    {
+      operation: call.operation.name,
+      $metadata: { ...call.metadata },
+      cause,
+      incomplete: cause instanceof SyntaxError,
+      ...(errorType === undefined ? {} : { errorType }),
+    },
+  );
 }
 
 /** Joins the endpoint, the request path and the query; the endpoint may carry a base path. */
@@ -157,78 +416,70 @@ function requestUrl(endpoint: string, request: HttpRequest): string {
   return url.origin + url.pathname.replace(/\/$/, "") + path + (search ? `?${search}` : "");
 }
 
-/** Builds the error for a non-2xx response: the modeled class when the wire names one. */
+/**
+ * The error of a non-2xx response: the modeled class when the wire names one, else the
+ * service's base exception; a body that is not a JSON object is a
+ * {@linkcode DeserializationError} carrying the status (and `X-Amzn-Errortype`).
+ */
 function serviceError<I, O>(
-  client: Client,
-  operation: OperationSpec<I, O>,
+  call: Call<I, O>,
   response: HttpResponse,
-  $metadata: ResponseMetadata,
-): ServiceException {
-  let body: Record<string, unknown> = {};
+): ServiceException | DeserializationError {
+  const { client, operation, metadata } = call;
+  const header = response.headers.get("x-amzn-errortype") ?? undefined;
   try {
-    body = parseJsonBody(response);
-  } catch {
-    // A non-JSON error body (e.g. from a proxy) still yields an error from the status.
+    const body = parseJsonBody(response);
+    const wire = header ?? body.code ?? body.__type;
+    // restJson1: drop a `:…` suffix, then a `namespace#` prefix.
+    const code = typeof wire === "string" ? wire.split(":")[0].split("#").pop()! : undefined;
+    const text = body.message ?? body.Message ?? body.errorMessage;
+    const message = typeof text === "string" ? text : undefined;
+    const $metadata = { ...metadata };
+    const modeled = code ? operation.errors[code] : undefined;
+    if (modeled) {
+      const [ErrorClass, schema, readHeaders] = modeled;
+      const members = { ...fromJson(schema, body) as object, ...readHeaders?.(response) };
+      return new ErrorClass(
+        { ...members, message, $metadata } as ServiceExceptionOptions & Record<string, unknown>,
+      );
+    }
+    return new client.service.exception({
+      name: code || "UnknownError",
+      $fault: response.status >= 500 ? "server" : "client",
+      message: message ?? `HTTP ${response.status}${code ? "" : " with no error type"}`,
+      $metadata,
+    });
+  } catch (e) {
+    return parseFailure(call, response, e, header);
   }
-  const wire = response.headers.get("x-amzn-errortype") ?? body.code ?? body.__type;
-  // restJson1: drop a `:…` suffix, then a `namespace#` prefix.
-  const code = typeof wire === "string" ? wire.split(":")[0].split("#").pop()! : undefined;
-  const message = (body.message ?? body.Message ?? body.errorMessage) as string | undefined;
-  const modeled = code ? operation.errors[code] : undefined;
-  if (modeled) {
-    const [ErrorClass, schema, readHeaders] = modeled;
-    const members = { ...fromJson(schema, body) as object, ...readHeaders?.(response) };
-    return new ErrorClass(
-      { ...members, message, $metadata } as ServiceExceptionOptions & Record<string, unknown>,
-    );
-  }
-  return new client.service.exception({
-    name: code || "UnknownError",
-    $fault: response.status >= 500 ? "server" : "client",
-    message: message ?? `HTTP ${response.status}${code ? "" : " with no error type"}`,
-    $metadata,
-  });
 }
 
 /**
  * After a signature-time error, adopts the server's clock (from its `Date` header) when ours is
  * more than 5 minutes off, so the retry is signed with a time the server accepts.
  */
-function correctClock(client: Client, response: HttpResponse, error: ServiceException): boolean {
+function correctClock(client: Client, response: HttpResponse, error: Error): boolean {
   const server = Date.parse(response.headers.get("date") ?? "");
-  const skewed =
-    /^(RequestTimeTooSkewed|RequestExpired|RequestInTheFuture|InvalidSignatureException|SignatureDoesNotMatch|AuthFailure)$/
-      .test(error.name);
-  if (!skewed || !(Math.abs(server - Date.now() - client.clockOffsetMs) > 300_000)) return false;
+  if (!CLOCK_SKEW_ERROR_CODES.has(error.name)) return false;
+  if (!(Math.abs(server - Date.now() - client.clockOffsetMs) > 300_000)) return false;
   client.clockOffsetMs = server - Date.now();
   return true;
 }
 
-/** Failures of the transport itself: network errors and attempt timeouts. */
-function isTransportError(e: unknown): boolean {
-  return e instanceof TypeError || e instanceof RequestTimeoutError ||
-    (e as Error)?.name === "NetworkError";
+const messageOf = (e: unknown): string => e instanceof Error ? e.message : String(e);
+
+function secretsOf(credentials: Credentials): string[] {
+  return [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId]
+    .filter((s): s is string => typeof s === "string" && s.length > 0);
 }
 
-/** Transport failures, 5xx, 429, throttling and transient codes, and `@retryable` errors. */
-export function isRetryable(error: unknown): boolean {
-  if (isTransportError(error)) return true;
-  const e = error as ServiceException;
-  const status = e.$metadata?.httpStatusCode ?? 0;
-  return !!e.$retryable || status >= 500 || status === 429 || THROTTLING.test(e.name);
+/** `text` with every credential value replaced by `[hidden]`. */
+function redact(text: string, credentials: Credentials): string {
+  return secretsOf(credentials).reduce((t, secret) => t.split(secret).join("[hidden]"), text);
 }
 
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+/** The error itself when nothing about it mentions a credential, else nothing. */
+function safeCause(e: unknown, credentials: Credentials): unknown {
+  const text = e instanceof Error ? `${e.message}\n${e.stack}\n${String(e.cause)}` : String(e);
+  return secretsOf(credentials).some((secret) => text.includes(secret)) ? undefined : e;
 }

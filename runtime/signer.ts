@@ -14,6 +14,8 @@ export interface Credentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
+  /** When temporary credentials stop working; the client refreshes them 5 minutes before. */
+  expiration?: Date;
 }
 
 /** What to sign and for which service and region; the region is never guessed from the host. */

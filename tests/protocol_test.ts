@@ -169,7 +169,10 @@ async function runRequestCase(
     (error) => ({ error }),
   );
   if (!wire) throw "error" in outcome ? outcome.error : new Error("no request was sent");
-  if (!("error" in outcome) || !(outcome.error instanceof Captured)) {
+  // The client wraps what fetch throws (NetworkError, maybe inside OutcomeUnknownError).
+  const captured = (e: unknown): boolean =>
+    e instanceof Captured || (e instanceof Error && captured(e.cause));
+  if (!("error" in outcome) || !captured(outcome.error)) {
     throw new Error(`the call did not end with the capturing fetch: ${Deno.inspect(outcome)}`);
   }
   const problems = requestProblems(wire, test);

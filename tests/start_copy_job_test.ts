@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import {
   BackupClient,
   describeCopyJob,
+  DeserializationError,
   InvalidParameterValueException,
   type Lifecycle,
   listCopyJobs,
@@ -268,9 +269,11 @@ Deno.test("errors: body `code`, then `__type` with a namespace, then unknown cod
   assert.equal(third.name, "SomethingNewException");
   assert.equal(third.message, "new");
   assert.equal(third.$fault, "client");
+  // A body that is not JSON (a proxy's page) is a DeserializationError with the raw status.
   const fourth = await describeCopyJob(client, { CopyJobId: "x" }).catch((e) => e);
-  assert.equal(fourth.name, "UnknownError");
+  assert.ok(fourth instanceof DeserializationError, String(fourth));
   assert.equal(fourth.$metadata.httpStatusCode, 403);
+  assert.equal(fourth.operation, "DescribeCopyJob");
 });
 
 Deno.test("secrets stay out of JSON.stringify, inspection and errors", async () => {
@@ -369,7 +372,7 @@ Deno.test("a credential provider without keys fails at once, typed, nothing sent
   });
   const e = await startCopyJob(client, minimal).catch((e) => e);
   assert.ok(e instanceof ValidationError, String(e));
-  assert.equal(e.issues[0].path, "credentials");
+  assert.equal(e.issues[0].path, "credentials.accessKeyId");
   assert.equal(calls, 1);
   assert.equal(requests.length, 0);
 });

@@ -7,8 +7,9 @@
 import type { BackupClient } from "../generated/client.ts";
 import { describeCopyJob } from "../generated/operations.ts";
 import type { CopyJob, CopyJobState } from "../generated/types.ts";
+import { DeserializationError } from "../runtime/errors.ts";
+import { backoffDelay, sleep } from "../runtime/retry.ts";
 import type { CallOptions } from "../runtime/send.ts";
-import { sleep } from "../runtime/send.ts";
 
 /** One poll's view of the job, given to `onProgress`. */
 export interface CopyJobProgress {
@@ -23,12 +24,16 @@ export interface CopyJobProgress {
 }
 
 /** Options of {@linkcode waitForCopyJob}. */
-export interface WaitForCopyJobOptions extends CallOptions {
-  /** Give up after this many milliseconds; default 3 hours. */
+export interface WaitForCopyJobOptions extends Pick<CallOptions, "signal"> {
+  /** Give up after this many milliseconds. @default 10800000 (3 hours) */
   maxWaitMs?: number;
-  /** First delay between polls; it doubles (with jitter) up to `maxDelayMs`. Default 5 s. */
+  /**
+   * Shortest delay between polls, ms; the n-th delay is random between this and
+   * `min(maxDelayMs, minDelayMs × 2^(n−1))` (Smithy waiters' backoff).
+   * @default 5000
+   */
   minDelayMs?: number;
-  /** Longest delay between polls; default 60 s. */
+  /** Longest delay between polls, ms. @default 60000 */
   maxDelayMs?: number;
   /** Called after every poll. */
   onProgress?: (progress: CopyJobProgress) => void;
@@ -74,17 +79,23 @@ export async function waitForCopyJob(
 ): Promise<CopyJob> {
   const { maxWaitMs = 3 * 3600_000, minDelayMs = 5000, maxDelayMs = 60_000 } = options;
   const started = Date.now();
-  let delay = minDelayMs;
   for (let poll = 1;; poll++) {
-    const { CopyJob: job } = await describeCopyJob(client, input, options);
-    if (!job) throw new TypeError(`DescribeCopyJob returned no CopyJob for ${input.CopyJobId}`);
+    const { CopyJob: job, $metadata } = await describeCopyJob(client, input, {
+      signal: options.signal,
+    });
+    if (!job) {
+      throw new DeserializationError(`DescribeCopyJob returned no CopyJob for ${input.CopyJobId}`, {
+        operation: "DescribeCopyJob",
+        $metadata,
+      });
+    }
     const elapsedMs = Date.now() - started;
     options.onProgress?.({ state: job.State, job, elapsedMs, poll });
     if (DONE.includes(job.State)) return job;
     if (job.State === "FAILED") throw new CopyJobFailedError(job);
     const remaining = maxWaitMs - elapsedMs;
     if (remaining <= 0) throw new WaiterTimeoutError(job, maxWaitMs);
-    await sleep(Math.min(remaining, delay * (0.5 + Math.random() / 2)), options.signal);
-    delay = Math.min(maxDelayMs, delay * 2);
+    const delay = backoffDelay(minDelayMs, poll - 1, maxDelayMs, minDelayMs);
+    await sleep(Math.min(remaining, delay), options.signal);
   }
 }

@@ -36,6 +36,12 @@ export function emitOperations(service: Service): string {
       );
       w.writeLine(`serialize: ${file.use(MODULES.serializers, names.serialize)},`);
       w.writeLine(`deserialize: ${file.use(MODULES.deserializers, names.deserialize)},`);
+      // Safe to send again after a lost answer: the model says so, the method is safe
+      // (GET and HEAD, RFC 9110 §9.2.1; the model does not mark every List… @readonly), or a
+      // token makes it so.
+      const retrySafe = op.readonly || op.idempotent || ["GET", "HEAD"].includes(op.http.method) ||
+        !!input?.members.some((m) => m.idempotencyToken);
+      w.writeLine(`retrySafe: ${retrySafe},`);
       w.write("errors:").block(() => {
         for (const id of [...op.errors, ...service.errors]) {
           const shape = service.shapes.get(id)! as StructureShape;

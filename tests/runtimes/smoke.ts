@@ -54,6 +54,9 @@ export async function runSmoke(endpoint: string): Promise<SmokeResult> {
       accessKeyId: SMOKE_FIXTURES.accessKeyId,
       secretAccessKey: SMOKE_FIXTURES.secretAccessKey,
     },
+    // The platform's own fetch, passed as users do: workerd and browsers throw "Illegal
+    // invocation" if the client calls it as a method of another object.
+    fetch: globalThis.fetch,
     maxAttempts: 1,
     // A stuck request fails the run instead of hanging the test that drives it.
     requestTimeoutMs: 10_000,

@@ -1,0 +1,512 @@
+// The call pipeline against a scripted fetch: what is a transport failure, typed parse failures,
+// what is retried (and when it must not be), abort at every await, credentials, headers, dry run.
+
+import assert from "node:assert/strict";
+import {
+  BackupClient,
+  buildSignedRequest,
+  type ClientConfig,
+  deleteBackupPlan,
+  describeCopyJob,
+  DeserializationError,
+  InvalidRequestException,
+  NetworkError,
+  OutcomeUnknownError,
+  RequestTimeoutError,
+  type RetryFailure,
+  ServiceException,
+  SigningError,
+  startCopyJob,
+  type StartCopyJobInput,
+  updateBackupPlan,
+  USER_AGENT,
+  ValidationError,
+} from "../mod.ts";
+import { type OperationSpec, send } from "./send.ts";
+import { VERSION } from "./version.ts";
+
+const credentials = { accessKeyId: "AKIDTEST", secretAccessKey: "secret/TEST+key" };
+const input: StartCopyJobInput = {
+  RecoveryPointArn: "arn:aws:backup:us-east-1:111122223333:recovery-point:1EB3B5E7",
+  SourceBackupVaultName: "Default",
+  DestinationBackupVaultArn: "arn:aws:backup:us-west-2:111122223333:backup-vault:dr",
+  IamRoleArn: "arn:aws:iam::111122223333:role/backup",
+};
+const plan = {
+  BackupPlanId: "plan-1",
+  BackupPlan: { BackupPlanName: "p", Rules: [{ RuleName: "r", TargetBackupVaultName: "vault" }] },
+};
+
+type Answer = (request: Request) => Response | Promise<Response>;
+
+/** A fetch answering from a script; it records every request it was given. */
+function scripted(...answers: Answer[]) {
+  const requests: Request[] = [];
+  const fetch = (request: Request) => {
+    requests.push(request);
+    const answer = answers.shift();
+    if (!answer) return Promise.reject(new Error("unexpected extra request"));
+    return Promise.resolve().then(() => answer(request));
+  };
+  return { fetch, requests };
+}
+
+const json = (status: number, body: string, headers: Record<string, string> = {}): Answer => () =>
+  new Response(body, { status, headers: { "x-amzn-requestid": "req", ...headers } });
+const okJob = json(200, '{"CopyJobId":"job-1"}');
+const fail = (e: unknown): Answer => () => {
+  throw e;
+};
+
+function client(fetch: ClientConfig["fetch"], extra: Partial<ClientConfig> = {}) {
+  // A retry strategy without delays keeps these tests quick; the standard one is tested below.
+  const retryStrategy = {
+    retryDelay: () => 0,
+    recordSuccess() {},
+  };
+  return new BackupClient({ region: "us-east-1", credentials, fetch, retryStrategy, ...extra });
+}
+
+/** Ticks of the event loop: enough for every microtask chain started before to settle. */
+const macrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+Deno.test("a 2xx body of the wrong shape is a DeserializationError, sent once, never retried", async () => {
+  // UpdateBackupPlan is @idempotent, yet a retry would get the same unparseable answer.
+  const { fetch, requests } = scripted(
+    json(200, '{"BackupPlanId":"plan-1","CreationDate":"2023-07-18T12:04:24"}'),
+  );
+  const e = await updateBackupPlan(client(fetch), plan).catch((e) => e);
+  assert.ok(e instanceof DeserializationError, String(e));
+  assert.equal(e.operation, "UpdateBackupPlan");
+  assert.equal(e.$metadata.httpStatusCode, 200);
+  assert.equal(e.$metadata.attempts, 1);
+  assert.equal(e.incomplete, false);
+  assert.ok(!(e.cause instanceof DeserializationError));
+  assert.equal(requests.length, 1);
+});
+
+Deno.test("bodies that are null, arrays, strings, HTML or truncated are typed, with metadata", async () => {
+  const cases: [string, number, boolean][] = [
+    ["null", 200, false],
+    ["[1,2]", 200, false],
+    ['"text"', 200, false],
+    ["<html><body>502 Bad Gateway</body></html>", 200, true],
+    ['{"CopyJob":{"CopyJobId":"x","Creat', 200, true],
+    ["null", 400, false],
+    ["[]", 403, false],
+    ["<html>proxy error</html>", 404, true],
+  ];
+  for (const [body, status, incomplete] of cases) {
+    const { fetch, requests } = scripted(
+      json(status, body, { "x-amzn-errortype": "InvalidRequestException" }),
+      json(status, body, { "x-amzn-errortype": "InvalidRequestException" }),
+      json(status, body, { "x-amzn-errortype": "InvalidRequestException" }),
+    );
+    const e = await describeCopyJob(client(fetch), { CopyJobId: "x" }).catch((e) => e);
+    const label = `${status} ${body}`;
+    assert.ok(e instanceof DeserializationError, `${label}: ${e}`);
+    assert.equal(e.$metadata.httpStatusCode, status, label);
+    assert.equal(e.$metadata.requestId, "req", label);
+    assert.equal(e.operation, "DescribeCopyJob");
+    assert.equal(e.incomplete, incomplete, label);
+    if (status >= 300) assert.equal(e.errorType, "InvalidRequestException");
+    // DescribeCopyJob is safe to repeat: an incomplete 2xx body is retried, a wrong shape not.
+    assert.equal(requests.length, incomplete && status < 300 ? 3 : 1, label);
+    assert.equal(e.$metadata.attempts, requests.length, label);
+  }
+});
+
+Deno.test("a body that breaks off is a DeserializationError; retried only when safe", async () => {
+  const broken: Answer = () =>
+    new Response(
+      new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode('{"CopyJobId":'));
+        },
+        pull(c) {
+          c.error(new TypeError("connection reset"));
+        },
+      }),
+      { status: 200 },
+    );
+  const safe = scripted(broken, okJob);
+  const output = await startCopyJob(client(safe.fetch), input);
+  assert.equal(output.CopyJobId, "job-1");
+  assert.equal(output.$metadata.attempts, 2);
+  const unsafe = scripted(broken, json(200, "{}"));
+  const e = await deleteBackupPlan(client(unsafe.fetch), { BackupPlanId: "p" }).catch((e) => e);
+  assert.ok(e instanceof DeserializationError, String(e));
+  assert.equal(e.incomplete, true);
+  assert.equal(unsafe.requests.length, 1);
+});
+
+Deno.test("only a failure of fetch itself is a NetworkError: workerd's plain Error counts", async () => {
+  const { fetch, requests } = scripted(fail(new Error("Network connection lost.")), okJob);
+  const output = await startCopyJob(client(fetch), input);
+  assert.equal(output.$metadata.attempts, 2);
+  assert.equal(requests.length, 2);
+  const exhausted = scripted(...Array(3).fill(fail(new TypeError("error sending request"))));
+  const e = await startCopyJob(client(exhausted.fetch), input).catch((e) => e);
+  assert.ok(e instanceof NetworkError, String(e));
+  assert.equal(e.$metadata.attempts, 3);
+  assert.equal(e.$metadata.httpStatusCode, undefined);
+  assert.ok(e.cause instanceof TypeError);
+});
+
+Deno.test("a network failure or timeout of an unsafe operation: OutcomeUnknownError, sent once", async () => {
+  const reset = scripted(fail(new TypeError("connection reset")), json(200, "{}"));
+  const e = await deleteBackupPlan(client(reset.fetch), { BackupPlanId: "p" }).catch((e) => e);
+  assert.ok(e instanceof OutcomeUnknownError, String(e));
+  assert.equal(e.operation, "DeleteBackupPlan");
+  assert.match(e.message, /^DeleteBackupPlan: outcome unknown/);
+  assert.ok(e.cause instanceof NetworkError);
+  assert.equal(reset.requests.length, 1);
+  const hung = scripted(() => new Promise(() => {}), json(200, "{}"));
+  const t = await deleteBackupPlan(client(hung.fetch, { requestTimeoutMs: 20 }), {
+    BackupPlanId: "p",
+  }).catch((e) => e);
+  assert.ok(t instanceof OutcomeUnknownError, String(t));
+  assert.ok(t.cause instanceof RequestTimeoutError);
+  assert.equal(hung.requests.length, 1);
+  // The same hang on a safe operation is retried.
+  const safe = scripted(() => new Promise(() => {}), okJob);
+  // (A generous timeout: the answered attempt must not time out on a loaded machine.)
+  const ok = await startCopyJob(client(safe.fetch, { requestTimeoutMs: 500 }), input);
+  assert.equal(ok.$metadata.attempts, 2);
+});
+
+Deno.test("fetch is called unbound: a platform fetch that checks `this` works", async () => {
+  const { fetch, requests } = scripted(okJob);
+  function strictFetch(this: unknown, request: Request) {
+    // What workerd and browsers do when fetch is called as a method of another object.
+    if (this !== undefined && this !== globalThis) throw new TypeError("Illegal invocation");
+    return fetch(request);
+  }
+  const output = await startCopyJob(client(strictFetch), input);
+  assert.equal(output.$metadata.attempts, 1);
+  assert.equal(requests.length, 1);
+});
+
+Deno.test("CR, LF or NUL in credentials: ValidationError naming the field, never the value", async () => {
+  const secret = "SECRET-TOKEN-VALUE";
+  for (const bad of ["\r", "\n", "\0"]) {
+    const sessionToken = `${secret}${bad}x`;
+    assert.throws(
+      () => client(scripted().fetch, { credentials: { ...credentials, sessionToken } }),
+      (e: ValidationError) =>
+        e instanceof ValidationError && e.issues[0].path === "credentials.sessionToken" &&
+        !e.message.includes(secret),
+    );
+    let calls = 0;
+    const { fetch, requests } = scripted(okJob, okJob, okJob);
+    const provided = client(fetch, {
+      credentials: () => {
+        calls++;
+        return Promise.resolve({ ...credentials, accessKeyId: `AKID${bad}` });
+      },
+    });
+    const e = await startCopyJob(provided, input).catch((e) => e);
+    assert.ok(e instanceof ValidationError, String(e));
+    assert.equal(e.issues[0].path, "credentials.accessKeyId");
+    assert.equal(calls, 1, "not retried");
+    assert.equal(requests.length, 0);
+  }
+});
+
+Deno.test("a platform error that mentions a credential is sanitised", async () => {
+  const token = "SESSION-TOKEN-SECRET";
+  const leaky = scripted(fail(new TypeError(`invalid header x-amz-security-token: ${token}`)));
+  const c = client(leaky.fetch, { credentials: { ...credentials, sessionToken: token } });
+  const e = await deleteBackupPlan(c, { BackupPlanId: "p" }).catch((e) => e);
+  assert.ok(e instanceof OutcomeUnknownError);
+  const seen = [e.message, e.stack, Deno.inspect(e, { depth: 10 })].join("\n");
+  assert.ok(!seen.includes(token), seen);
+  assert.match(e.message, /\[hidden\]/);
+  assert.equal((e.cause as Error).cause, undefined, "the leaky platform error is not kept");
+});
+
+Deno.test("requestTimeoutMs and timeoutMs must fit a timer (2^31 and more, Infinity rejected)", async () => {
+  for (const requestTimeoutMs of [2 ** 31, Infinity, 0, -1, NaN]) {
+    assert.throws(
+      () => client(scripted().fetch, { requestTimeoutMs }),
+      (e: ValidationError) => e.issues[0].path === "requestTimeoutMs",
+      String(requestTimeoutMs),
+    );
+  }
+  client(scripted().fetch, { requestTimeoutMs: 2 ** 31 - 1 });
+  for (
+    const [path, extra] of [
+      ["retryMode", { retryMode: "adaptive" }],
+      ["retryStrategy", { retryStrategy: { retryDelay: () => 0 } }],
+      ["fetch", { fetch: "fetch" }],
+    ] as const
+  ) {
+    assert.throws(
+      () => client(scripted().fetch, extra as unknown as Partial<ClientConfig>),
+      (e: ValidationError) => e.issues[0].path === path,
+    );
+  }
+  const { fetch, requests } = scripted(okJob);
+  const e = await startCopyJob(client(fetch), input, { timeoutMs: 2 ** 31 }).catch((e) => e);
+  assert.ok(e instanceof ValidationError);
+  assert.equal(e.issues[0].path, "timeoutMs");
+  assert.equal(requests.length, 0);
+});
+
+Deno.test("abort while credentials are fetched: rejects at once, even if the provider never ends", async () => {
+  let release!: () => void;
+  const provider = () =>
+    new Promise<typeof credentials>((resolve) => release = () => resolve(credentials));
+  const { fetch, requests } = scripted(okJob);
+  const controller = new AbortController();
+  let outcome: unknown = "pending";
+  const call = startCopyJob(client(fetch, { credentials: provider }), input, {
+    signal: controller.signal,
+  }).then(() => "resolved", (e) => e);
+  call.then((o) => outcome = o);
+  await macrotask();
+  controller.abort(new Error("stop"));
+  await macrotask();
+  assert.equal((outcome as Error).message, "stop", "rejected before the provider answered");
+  release();
+  await macrotask();
+  assert.equal(requests.length, 0);
+});
+
+Deno.test("a fetch that ignores the signal: the aborted call rejects at once and never resolves", async () => {
+  let answer!: (r: Response) => void;
+  const ignoring = scripted(() => new Promise<Response>((resolve) => answer = resolve));
+  const controller = new AbortController();
+  let outcome: unknown = "pending";
+  startCopyJob(client(ignoring.fetch), input, { signal: controller.signal })
+    .then(() => outcome = "resolved", (e) => outcome = e);
+  while (!answer) await macrotask();
+  controller.abort(new Error("stop"));
+  await macrotask();
+  assert.equal((outcome as Error).message, "stop");
+  answer(new Response('{"CopyJobId":"late"}', { status: 200 }));
+  await macrotask();
+  assert.equal((outcome as Error).message, "stop");
+  // The same while the body is being read.
+  const slowBody = scripted(() =>
+    new Response(
+      new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode("{"));
+        },
+      }),
+      { status: 200 },
+    )
+  );
+  const reading = new AbortController();
+  let read: unknown = "pending";
+  startCopyJob(client(slowBody.fetch), input, { signal: reading.signal })
+    .then(() => read = "resolved", (e) => read = e);
+  while (!slowBody.requests.length) await macrotask();
+  await macrotask();
+  reading.abort(new Error("stop reading"));
+  await macrotask();
+  assert.equal((read as Error).message, "stop reading");
+});
+
+Deno.test("an already-aborted signal rejects before anything is sent", async () => {
+  const { fetch, requests } = scripted(okJob);
+  const e = await startCopyJob(client(fetch), input, { signal: AbortSignal.abort("no") }).catch(
+    (e) => e,
+  );
+  assert.equal(e, "no");
+  assert.equal(requests.length, 0);
+});
+
+Deno.test("SDK headers: one invocation id per call, attempt counter, user agent (not signed)", async () => {
+  const { fetch, requests } = scripted(json(503, "{}"), okJob, okJob);
+  const c = client(fetch);
+  await startCopyJob(c, input);
+  await startCopyJob(c, input);
+  const ids = requests.map((r) => r.headers.get("amz-sdk-invocation-id"));
+  assert.match(ids[0]!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(ids[0], ids[1]);
+  assert.notEqual(ids[1], ids[2]);
+  assert.deepEqual(requests.map((r) => r.headers.get("amz-sdk-request")), [
+    "attempt=1; max=3",
+    "attempt=2; max=3",
+    "attempt=1; max=3",
+  ]);
+  assert.equal(USER_AGENT, `backup-edge/${VERSION}`);
+  assert.equal(requests[0].headers.get("x-amz-user-agent"), USER_AGENT);
+  assert.equal(requests[0].headers.get("user-agent"), USER_AGENT);
+  const signed = /SignedHeaders=([^,]+)/.exec(requests[0].headers.get("authorization")!)![1];
+  assert.ok(signed.split(";").includes("amz-sdk-request"), signed);
+  assert.ok(signed.split(";").includes("x-amz-user-agent"), signed);
+  assert.ok(!signed.split(";").includes("user-agent"), signed);
+});
+
+Deno.test("$metadata.attempts and totalRetryDelay are exact; the strategy sees kind and hint", async () => {
+  const { fetch } = scripted(
+    json(429, "{}", { "x-amzn-errortype": "ThrottlingException", "x-amz-retry-after": "7" }),
+    json(503, "{}"),
+    okJob,
+  );
+  const seen: RetryFailure[] = [];
+  const delays = [3, 4];
+  let success: RetryFailure | undefined | "none" = "none";
+  const c = client(fetch, {
+    retryStrategy: {
+      retryDelay: (f) => (seen.push(f), delays[seen.length - 1]),
+      recordSuccess: (last) => success = last,
+    },
+  });
+  const output = await startCopyJob(c, input);
+  assert.deepEqual(output.$metadata, {
+    httpStatusCode: 200,
+    requestId: "req",
+    attempts: 3,
+    totalRetryDelay: 7,
+  });
+  assert.deepEqual(seen.map((f) => [f.kind, f.attempts, f.retryAfterMs]), [
+    ["throttling", 1, 7],
+    ["transient", 2, undefined],
+  ]);
+  assert.equal(success, seen[1]);
+  // A strategy that gives up: the failure is raised with what was spent.
+  const giveUp = scripted(json(503, "{}"));
+  const e = await startCopyJob(
+    client(giveUp.fetch, { retryStrategy: { retryDelay: () => undefined, recordSuccess() {} } }),
+    input,
+  ).catch((e) => e);
+  assert.ok(e instanceof ServiceException);
+  assert.deepEqual([e.$metadata.attempts, e.$metadata.totalRetryDelay], [1, 0]);
+});
+
+Deno.test("a retry that cannot end before timeoutMs is not slept: the failure is raised", async () => {
+  const { fetch, requests } = scripted(
+    json(503, "{}", { "retry-after": "30" }),
+    okJob,
+  );
+  const c = new BackupClient({ region: "us-east-1", credentials, fetch });
+  const e = await startCopyJob(c, input, { timeoutMs: 5_000 }).catch((e) => e);
+  assert.ok(e instanceof ServiceException, String(e));
+  assert.equal(e.$metadata.httpStatusCode, 503);
+  assert.equal(requests.length, 1);
+});
+
+Deno.test("timeoutMs bounds the whole call with a RequestTimeoutError", async () => {
+  const { fetch } = scripted(() => new Promise(() => {}));
+  const e = await startCopyJob(client(fetch), input, { timeoutMs: 30 }).catch((e) => e);
+  assert.ok(e instanceof RequestTimeoutError, String(e));
+  assert.equal(e.operation, "StartCopyJob");
+  assert.equal(e.$metadata.attempts, 1);
+});
+
+Deno.test("credentials with expiration are cached; refreshed within 5 minutes of expiry, once", async () => {
+  let calls = 0;
+  let expiresInMs = 3600_000;
+  const provider = async () => {
+    calls++;
+    await macrotask();
+    return { ...credentials, expiration: new Date(Date.now() + expiresInMs) };
+  };
+  const { fetch } = scripted(...Array(20).fill(okJob));
+  const c = client(fetch, { credentials: provider });
+  await Promise.all(Array.from({ length: 5 }, () => startCopyJob(c, input)));
+  assert.equal(calls, 1, "concurrent calls share one refresh");
+  await startCopyJob(c, input);
+  assert.equal(calls, 1, "cached until near expiry");
+  expiresInMs = 4 * 60_000;
+  await startCopyJob(c, input); // still the hour-long credentials
+  assert.equal(calls, 1);
+  c.invalidateCredentials();
+  await startCopyJob(c, input); // fetches the 4-minute credentials
+  await startCopyJob(c, input); // within 5 minutes of expiry: refreshed again
+  assert.equal(calls, 3);
+});
+
+Deno.test("an ExpiredToken error drops cached credentials and retries with fresh ones", async () => {
+  let calls = 0;
+  const provider = () =>
+    Promise.resolve({
+      accessKeyId: `AKID${++calls}`,
+      secretAccessKey: "s",
+      expiration: new Date(Date.now() + 3600_000),
+    });
+  const { fetch, requests } = scripted(
+    json(403, '{"message":"expired"}', { "x-amzn-errortype": "ExpiredTokenException" }),
+    okJob,
+  );
+  const output = await startCopyJob(client(fetch, { credentials: provider }), input);
+  assert.equal(output.$metadata.attempts, 2);
+  assert.equal(calls, 2);
+  assert.match(requests[1].headers.get("authorization")!, /Credential=AKID2\//);
+  // Static credentials cannot be refreshed: the error is raised.
+  const fixed = scripted(json(403, "{}", { "x-amzn-errortype": "ExpiredTokenException" }));
+  const e = await startCopyJob(client(fixed.fetch), input).catch((e) => e);
+  assert.equal(e.name, "ExpiredTokenException");
+  assert.equal(fixed.requests.length, 1);
+});
+
+Deno.test("buildSignedRequest validates, serializes and signs without sending", async () => {
+  const { fetch, requests } = scripted();
+  const c = client(fetch);
+  const request = await buildSignedRequest(c, startCopyJob, { ...input, IdempotencyToken: "t" });
+  assert.ok(request instanceof Request);
+  assert.equal(request.method, "PUT");
+  assert.equal(request.url, "https://backup.us-east-1.amazonaws.com/copy-jobs");
+  assert.match(request.headers.get("authorization")!, /^AWS4-HMAC-SHA256 Credential=AKIDTEST\//);
+  assert.equal(request.headers.get("amz-sdk-request"), "attempt=1; max=3");
+  assert.deepEqual(await request.json(), { ...input, IdempotencyToken: "t" });
+  assert.equal(requests.length, 0);
+  await assert.rejects(
+    buildSignedRequest(c, startCopyJob, { ...input, SourceBackupVaultName: "no spaces" }),
+    ValidationError,
+  );
+});
+
+Deno.test("a header the platform rejects is a SigningError, not retried", async () => {
+  const { fetch, requests } = scripted(okJob);
+  const operation: OperationSpec<Record<string, never>, Record<string, never>> = {
+    name: "Bad",
+    validate: () => [],
+    serialize: () => ({ method: "GET", path: "/", query: [], headers: { "x-bad": "a\nb" } }),
+    deserialize: () => ({}),
+    errors: {},
+    retrySafe: true,
+  };
+  const e = await send(client(fetch), operation, {}).catch((e) => e);
+  assert.ok(e instanceof SigningError, String(e));
+  assert.equal(e.operation, "Bad");
+  assert.equal(e.$metadata.attempts, 1);
+  assert.equal(requests.length, 0);
+});
+
+Deno.test("modeled errors from a valid error body still arrive as their class", async () => {
+  const { fetch } = scripted(
+    json(400, '{"Message":"bad"}', { "x-amzn-errortype": "InvalidRequestException" }),
+  );
+  const e = await startCopyJob(client(fetch), input).catch((e) => e);
+  assert.ok(e instanceof InvalidRequestException);
+  assert.equal(e.$metadata.attempts, 1);
+});
+
+Deno.test("abort while the body is compressed or checksummed: rejects at once", async () => {
+  for (const step of ["compress", "checksum"] as const) {
+    const { fetch, requests } = scripted(okJob);
+    const operation: OperationSpec<Record<string, never>, Record<string, never>> = {
+      name: "Slow",
+      validate: () => [],
+      serialize: () => ({ method: "POST", path: "/", query: [], headers: {}, body: "{}" }),
+      deserialize: () => ({}),
+      errors: {},
+      // A step that never ends, as a stuck CompressionStream or digest would.
+      [step]: () => new Promise<void>(() => {}),
+    };
+    const controller = new AbortController();
+    let outcome: unknown = "pending";
+    send(client(fetch), operation, {}, { signal: controller.signal })
+      .then(() => outcome = "resolved", (e) => outcome = e);
+    await macrotask();
+    controller.abort(new Error(step));
+    await macrotask();
+    assert.equal((outcome as Error).message, step);
+    assert.equal(requests.length, 0);
+  }
+});
