@@ -1137,6 +1137,7 @@ const CreateTieringConfigurationOperation: OperationSpec<
   validate: validateCreateTieringConfigurationInput,
   serialize: serializeCreateTieringConfigurationRequest,
   deserialize: deserializeCreateTieringConfigurationResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     ConflictException: [ConflictException, ConflictExceptionSchema],
@@ -1682,6 +1683,7 @@ const DeleteTieringConfigurationOperation: OperationSpec<
   validate: validateDeleteTieringConfigurationInput,
   serialize: serializeDeleteTieringConfigurationRequest,
   deserialize: deserializeDeleteTieringConfigurationResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -2182,6 +2184,7 @@ const DescribeScanJobOperation: OperationSpec<DescribeScanJobInput, DescribeScan
   validate: validateDescribeScanJobInput,
   serialize: serializeDescribeScanJobRequest,
   deserialize: deserializeDescribeScanJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -3008,6 +3011,7 @@ const GetTieringConfigurationOperation: OperationSpec<
   validate: validateGetTieringConfigurationInput,
   serialize: serializeGetTieringConfigurationRequest,
   deserialize: deserializeGetTieringConfigurationResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4078,6 +4082,7 @@ const ListScanJobsOperation: OperationSpec<ListScanJobsInput, ListScanJobsOutput
   validate: validateListScanJobsInput,
   serialize: serializeListScanJobsRequest,
   deserialize: deserializeListScanJobsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4115,6 +4120,7 @@ const ListScanJobSummariesOperation: OperationSpec<
   validate: validateListScanJobSummariesInput,
   serialize: serializeListScanJobSummariesRequest,
   deserialize: deserializeListScanJobSummariesResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4207,6 +4213,7 @@ const ListTieringConfigurationsOperation: OperationSpec<
   validate: validateListTieringConfigurationsInput,
   serialize: serializeListTieringConfigurationsRequest,
   deserialize: deserializeListTieringConfigurationsResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -4658,6 +4665,7 @@ const StartScanJobOperation: OperationSpec<StartScanJobInput, StartScanJobOutput
   validate: validateStartScanJobInput,
   serialize: serializeStartScanJobRequest,
   deserialize: deserializeStartScanJobResponse,
+  retrySafe: true,
   errors: {
     InvalidParameterValueException: [
       InvalidParameterValueException,
@@ -5281,6 +5289,7 @@ const UpdateTieringConfigurationOperation: OperationSpec<
   validate: validateUpdateTieringConfigurationInput,
   serialize: serializeUpdateTieringConfigurationRequest,
   deserialize: deserializeUpdateTieringConfigurationResponse,
+  retrySafe: true,
   errors: {
     AlreadyExistsException: [AlreadyExistsException, AlreadyExistsExceptionSchema],
     ConflictException: [ConflictException, ConflictExceptionSchema],
