@@ -444,7 +444,7 @@ withModels.test("committed generated/ matches the newest model (codegen --check)
   assert.deepEqual([...again.files], [...files], "byte-identical on a second run");
 });
 
-Deno.test("generated files name no test file (oldest and newest model)", async () => {
+withModels.test("generated files name no test file (oldest and newest model)", async () => {
   for (const model of [MODEL_PINS[0].date, LATEST_MODEL_DATE]) {
     const { files } = await generateFormatted({ model });
     for (const [name, text] of files) {
