@@ -35,7 +35,7 @@ Deno.test("codegen errors are one line on stderr and exit 2", async () => {
       ],
       [
         ["--model", await write("tiny.json", JSON.stringify(tinyModel())), "--service", "a#B"],
-        /^error: \S+tiny\.json has no service a#B \(services in the model: example\.tiny#Tiny\)$/,
+        /^error: \S+tiny\.json is not the same service: it defines example\.tiny#Tiny, not a#B$/,
       ],
       [
         ["--model", `${dir}/tiny.json`, "--operations", "Nope"],

@@ -82,7 +82,7 @@ export function checkModel(text: string, origin: string, service?: string): Mode
     const found = services.length ? services.join(", ") : "none";
     throw new ModelError(
       service
-        ? `${origin} has no service ${service} (services in the model: ${found})`
+        ? `${origin} is not the same service: it defines ${found}, not ${service}`
         : `${origin} has ${services.length} services (${found}); choose one with --service`,
     );
   }

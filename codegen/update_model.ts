@@ -28,7 +28,7 @@ import { parseArgs } from "node:util";
 import { CHANGE_KINDS, diffServices, formatReport, type ModelChange } from "./diff.ts";
 import { loadService } from "./loader.ts";
 import { generateFormatted, invocationPath, runCli, writeGenerated } from "./main.ts";
-import { checkModel, ModelError } from "./model_check.ts";
+import { checkModel, ModelError, type ModelFacts } from "./model_check.ts";
 import {
   cachePinnedModel,
   download,
@@ -218,7 +218,8 @@ async function fromIndex(path: string, sha256: string): Promise<{ date?: string;
 /** Reads the new model's bytes and works out its pin. */
 async function newPin(
   options: UpdateOptions,
-): Promise<{ pin: ModelPin; source: ModelSource; bytes: Uint8Array; service: string }> {
+  service: string,
+): Promise<{ pin: ModelPin; source: ModelSource; bytes: Uint8Array; facts: ModelFacts }> {
   const remote = /^https?:\/\//.test(options.from);
   let bytes: Uint8Array;
   if (remote) bytes = await download(options.from);
@@ -247,12 +248,12 @@ async function newPin(
     throw new ModelError(`Give --date YYYY-MM-DD: the date the model was published`);
   }
   const text = new TextDecoder().decode(bytes);
-  const facts = checkModel(text, options.from);
+  const facts = checkModel(text, options.from, service);
   return {
     pin: { date, smithy: facts.smithy, sha256, url },
     source: { text, sha256, origin: options.from, date },
     bytes,
-    service: facts.service,
+    facts,
   };
 }
 
@@ -271,15 +272,7 @@ export async function updateModel(
   log: (line: string) => void = console.log,
 ): Promise<number> {
   const pins = await readPins();
-  const { pin, source, bytes, service } = await newPin(options);
-  if (service !== pins.service) {
-    throw new ModelError(
-      `${options.from} is not the same service: it defines ${service}, the pins are for ` +
-        pins.service,
-    );
-  }
-  // Refusals must name the service: a model of several services is checked for the pinned one.
-  const facts = checkModel(source.text, options.from, pins.service);
+  const { pin, source, bytes, facts } = await newPin(options, pins.service);
   const latest = pins.revisions.find((p) => p.date === pins.latest)!;
   const known = pins.revisions.find((p) => p.sha256 === pin.sha256);
   if (known && known.date !== pins.latest) {

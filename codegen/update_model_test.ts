@@ -123,7 +123,11 @@ Deno.test("checkModel: one-line refusals and unknown protocol or auth traits", (
     JSON.stringify(tinyModel({ traits: { "aws.protocols#awsJson1_1": {} } })),
     /does not use restJson1 \(protocols: aws\.protocols#awsJson1_1\)/,
   );
-  refuse(JSON.stringify(tinyModel()), /has no service example\.other#Other/, "example.other#Other");
+  refuse(
+    JSON.stringify(tinyModel()),
+    /is not the same service: it defines example\.tiny#Tiny, not example\.other#Other/,
+    "example.other#Other",
+  );
   const facts = checkModel(JSON.stringify(tinyModel()), "m.json");
   assert.equal(facts.service, "example.tiny#Tiny");
   assert.deepEqual(facts.unknownTraits, []);
@@ -201,7 +205,7 @@ withModels.test(
         const cases: [string[], RegExp][] = [
           [
             ["--from", other, "--date", "2026-05-01", "--url", "https://example.com/m.json"],
-            /is not the same service: it defines example\.tiny#Tiny/,
+            /is not the same service: it defines example\.tiny#Tiny, not com\.amazonaws\.backup#/,
           ],
           [
             ["--from", notJson, "--date", "2026-05-01", "--url", "https://example.com/m.json"],
