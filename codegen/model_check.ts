@@ -9,6 +9,7 @@
 
 /** A model that cannot be used; the message is one line naming the file and the reason. */
 export class ModelError extends Error {
+  /** Always `ModelError`. */
   override name = "ModelError";
 }
 
@@ -37,12 +38,15 @@ interface AstShape {
 
 /** A parsed Smithy JSON AST (only what the checks read). */
 export interface SmithyAst {
+  /** The Smithy IDL version, `1.0` or `2.0`. */
   smithy: string;
+  /** Shapes by absolute shape id. */
   shapes: Record<string, AstShape>;
 }
 
 /** What the checks found out about one service of a model. */
 export interface ModelFacts {
+  /** The parsed model. */
   ast: SmithyAst;
   /** The service shape id. */
   service: string;
