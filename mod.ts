@@ -3,6 +3,7 @@
  * browsers), generated from the AWS Backup Smithy model and signed with aws4fetch.
  *
  * Every operation is its own function, so a bundle holds only the operations it calls.
+ * `copyRecoveryPoints` copies a whole vault (resumable, each recovery point copied once).
  *
  * @example Against the bundled local emulator (runs as a test: `deno test --doc mod.ts`)
  * ```ts
@@ -48,6 +49,9 @@
  */
 
 export { BackupClient } from "./generated/client.ts";
+export { Client, type EndpointConfig, type ServiceInfo } from "./runtime/client.ts";
+export type { SerializeContext } from "./runtime/http.ts";
+export { VERSION } from "./runtime/version.ts";
 export * from "./generated/operations.ts";
 export * from "./generated/paginators.ts";
 export * from "./generated/errors.ts";
@@ -102,3 +106,38 @@ export {
   StandardRetryStrategy,
 } from "./runtime/retry.ts";
 export type { Paginator, PaginatorOptions } from "./runtime/paginate.ts";
+export {
+  copyRecoveryPoints,
+  type CopyRecoveryPointsOptions,
+  DEFAULT_COPY_CONCURRENCY,
+} from "./jobs/copy_recovery_points.ts";
+export {
+  CheckpointError,
+  type CheckpointRecord,
+  type CheckpointState,
+  type CheckpointStore,
+  MemoryCheckpointStore,
+} from "./jobs/checkpoint.ts";
+export {
+  KvCheckpointStore,
+  type KvCheckpointStoreOptions,
+  type KvNamespaceLike,
+} from "./jobs/checkpoint_kv.ts";
+export { deriveIdempotencyToken } from "./jobs/idempotency_token.ts";
+export {
+  COPYABLE_STATUSES,
+  type CopySelection,
+  type SkipCode,
+  type SkipReason,
+} from "./jobs/selection.ts";
+export type * from "./jobs/progress.ts";
+export {
+  type ChildCopyJob,
+  type CopyOrigin,
+  type CopyOutcome,
+  type CopyReport,
+  type CopyReportEntry,
+  type CopyTotals,
+  type ReportedError,
+  reportToJson,
+} from "./jobs/report.ts";

@@ -1,26 +1,37 @@
 /**
  * `deno task copy -- --recovery-point-arn ARN --source-vault NAME --destination-vault-arn ARN
- * --iam-role-arn ARN [--wait] [--endpoint URL] [--region R] [--delete-after-days N]`
+ * --iam-role-arn ARN [--wait] [--endpoint URL] [--region R] [--delete-after-days N]
+ * [--idempotency-token T]`
  *
  * Starts a copy job against AWS (or any endpoint) with credentials from the standard
  * environment variables: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
- * AWS_REGION (or AWS_DEFAULT_REGION).
+ * AWS_REGION (or AWS_DEFAULT_REGION). Exit 0 on success, 1 when AWS refused or the job failed,
+ * 2 on bad usage.
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { BackupClient, startCopyJob, ValidationError, waitForCopyJob } from "../mod.ts";
+import { clientConfig, integerFlag, parseFlags, requireFlags, UsageError } from "./args.ts";
 
 const USAGE = `Usage: deno task copy -- --recovery-point-arn ARN --source-vault NAME \\
   --destination-vault-arn ARN --iam-role-arn ARN [--wait] [--endpoint URL] [--region R] \\
   [--delete-after-days N] [--idempotency-token T]`;
 
+/** StartCopyJob members by the flag that sets them, to name the flag in messages. */
+const FLAG_OF: Record<string, string> = {
+  RecoveryPointArn: "--recovery-point-arn",
+  SourceBackupVaultName: "--source-vault",
+  DestinationBackupVaultArn: "--destination-vault-arn",
+  IamRoleArn: "--iam-role-arn",
+  IdempotencyToken: "--idempotency-token",
+  "Lifecycle.DeleteAfterDays": "--delete-after-days",
+};
+
 /** Runs the CLI; returns the exit code. */
 export async function main(args: string[], env = Deno.env.toObject()): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
+  try {
+    const values = parseFlags(args, {
       "recovery-point-arn": { type: "string" },
       "source-vault": { type: "string" },
       "destination-vault-arn": { type: "string" },
@@ -31,37 +42,31 @@ export async function main(args: string[], env = Deno.env.toObject()): Promise<n
       region: { type: "string" },
       wait: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (!region || !env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
-    console.error(
-      "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_REGION or --region).\n" + USAGE,
-    );
-    return 2;
-  }
-  try {
-    const client = new BackupClient({
-      region,
-      endpoint: values.endpoint,
-      credentials: {
-        accessKeyId: env.AWS_ACCESS_KEY_ID,
-        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-        sessionToken: env.AWS_SESSION_TOKEN || undefined,
-      },
     });
-    const days = values["delete-after-days"];
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    requireFlags(values, [
+      "recovery-point-arn",
+      "source-vault",
+      "destination-vault-arn",
+      "iam-role-arn",
+    ]);
+    const days = integerFlag("delete-after-days", values["delete-after-days"], 1);
+    const client = new BackupClient(clientConfig(values, env));
     const started = await startCopyJob(client, {
       RecoveryPointArn: values["recovery-point-arn"]!,
       SourceBackupVaultName: values["source-vault"]!,
       DestinationBackupVaultArn: values["destination-vault-arn"]!,
       IamRoleArn: values["iam-role-arn"]!,
       IdempotencyToken: values["idempotency-token"],
-      Lifecycle: days === undefined ? undefined : { DeleteAfterDays: Number(days) },
+      Lifecycle: days === undefined ? undefined : { DeleteAfterDays: days },
+    }).catch((e) => {
+      if (!(e instanceof ValidationError)) throw e;
+      throw new UsageError(
+        e.issues.map((i) => `${FLAG_OF[i.path] ?? i.path} ${i.message}`).join("; "),
+      );
     });
     console.log(`CopyJobId ${started.CopyJobId}`);
     if (values.wait) {
@@ -73,7 +78,7 @@ export async function main(args: string[], env = Deno.env.toObject()): Promise<n
     }
     return 0;
   } catch (e) {
-    if (e instanceof ValidationError) {
+    if (e instanceof UsageError) {
       console.error(`${e.message}\n${USAGE}`);
       return 2;
     }

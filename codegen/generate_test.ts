@@ -373,7 +373,7 @@ Deno.test("generated 2.0 client type-checks and serializes every binding as rest
     { path: "Details.Code", message: "must match /^[A-Z]{2}\\/\\d+$/" },
     { path: "Tree.Next.Value", message: "must be an integer" },
     { path: "Choice", message: "must have exactly one member set" },
-    { path: 'Attrs["ABC"]', message: "must match /^[a-z]+$/" },
+    { path: 'Attrs["ABC"]', message: "key must match /^[a-z]+$/" },
     { path: "Short", message: "length must be <= 3" },
   ]);
   assert.equal(requests.length, 1);

@@ -119,6 +119,22 @@ export function httpLocation(member: Member): string | undefined {
 }
 
 /**
+ * The width the runtime checks a number shape against: `byte` 8, `short` 16, `integer` and
+ * `intEnum` 32 (two's complement), `float` 32 (IEEE 754 single); undefined for `long` and
+ * `bigInteger` (checked as safe integers), `double` and `bigDecimal`, and every other shape.
+ */
+export function numberBits(shape: Shape): 8 | 16 | 32 | undefined {
+  return ({ byte: 8, short: 16, integer: 32, intEnum: 32, float: 32 } as const)[
+    shape.kind as "byte"
+  ];
+}
+
+/** Does a header member of this shape travel base64-encoded (a JSON `@mediaType` string)? */
+export function isBase64Header(shape: Shape | undefined): boolean {
+  return shape?.kind === "string" && shape.mediaType === "application/json";
+}
+
+/**
  * The shape of each value a header or query member carries: its target, or a list target's
  * member (a list travels as repeated or comma-separated values).
  */

@@ -7,9 +7,11 @@ import {
   childMembers,
   DEFAULT_TIMESTAMP_FORMATS,
   httpLocation,
+  isBase64Header,
   isHeaderBound,
   isNamedType,
   isRequiredForClient,
+  numberBits,
   reachableShapes,
   scalarFamily,
   ShapeIndex,
@@ -164,6 +166,22 @@ Deno.test("scalarFamily and isNamedType", () => {
   assert.equal(scalarFamily(shape("Tree")), undefined);
   assert.equal(isNamedType(shape("Tree")), true);
   assert.equal(isNamedType(shape("Stamp")), false);
+});
+
+Deno.test("numberBits: the width the runtime checks, per Smithy number type", () => {
+  const kinds = ["byte", "short", "integer", "intEnum", "long", "bigInteger", "float", "double"];
+  assert.deepEqual(
+    [...kinds, "bigDecimal", "string"].map((kind) => numberBits({ kind } as unknown as Shape)),
+    [8, 16, 32, 32, undefined, undefined, 32, undefined, undefined, undefined],
+  );
+});
+
+Deno.test("isBase64Header: JSON @mediaType strings only", () => {
+  const string = (mediaType?: string) => ({ kind: "string", mediaType }) as unknown as Shape;
+  assert.equal(isBase64Header(string("application/json")), true);
+  assert.equal(isBase64Header(string("text/plain")), false);
+  assert.equal(isBase64Header(string()), false);
+  assert.equal(isBase64Header(undefined), false);
 });
 
 Deno.test("httpLocation and isHeaderBound", () => {

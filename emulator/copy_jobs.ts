@@ -9,38 +9,12 @@
  * @module
  */
 
+import { parseArn } from "./arn.ts";
+import { COPYABLE_STATUSES, type CopyJobState, type RecoveryPointFixture } from "./model.ts";
+import { paginate } from "./pagination.ts";
 import type { ListCopyJobsQuery, StartCopyJobInput } from "./validation.ts";
-import { parseArn } from "./validation.ts";
+import { DEFAULT_PAGE_SIZE, type VaultCatalog } from "./vaults.ts";
 import { ApiError } from "./wire.ts";
-
-/** `CopyJobState` of the model. */
-export const COPY_JOB_STATES = ["CREATED", "RUNNING", "COMPLETED", "FAILED", "PARTIAL"] as const;
-/** One of {@linkcode COPY_JOB_STATES}. */
-export type CopyJobState = typeof COPY_JOB_STATES[number];
-/** How a copy job ends. */
-export type CopyJobOutcome = "COMPLETED" | "FAILED" | "PARTIAL";
-
-/** A recovery point the emulator knows, and how a copy of it ends. */
-export interface RecoveryPointFixture {
-  /** Recovery point ARN, e.g. `arn:aws:backup:us-east-1:111122223333:recovery-point:...`. */
-  arn: string;
-  /** Name of the vault (in the emulator's region and account) that holds it. */
-  backupVaultName: string;
-  /** ARN of the backed-up resource. */
-  resourceArn: string;
-  /** Resource type, e.g. `DynamoDB`, `EFS`, `S3`. */
-  resourceType: string;
-  /** Non-unique resource name. */
-  resourceName?: string;
-  /** Size of the recovery point. */
-  backupSizeInBytes: number;
-  /** How a copy of it ends; `COMPLETED` when absent. */
-  outcome?: CopyJobOutcome;
-  /** `StatusMessage` of a FAILED or PARTIAL copy. */
-  statusMessage?: string;
-  /** `MessageCategory` of the finished copy; `SUCCESS` for a completed one when absent. */
-  messageCategory?: string;
-}
 
 /** `CopyJob` of the model, as sent on the wire (dates are epoch seconds). */
 export interface CopyJob {
@@ -62,6 +36,12 @@ export interface CopyJob {
   IsParent: boolean;
   ResourceName?: string;
   MessageCategory?: string;
+  /** Of a child job: the composite (parent) job it belongs to. */
+  ParentJobId?: string;
+  /** Of a parent job: how many child jobs it has. */
+  NumberOfChildJobs?: number;
+  /** Of a parent job: how many of its child jobs are in each state. */
+  ChildJobsInState?: Partial<Record<CopyJobState, number>>;
 }
 
 /** `StartCopyJobOutput` of the model. */
@@ -79,23 +59,21 @@ export interface ListCopyJobsOutput {
 
 /** What a {@linkcode CopyJobStore} is built from. */
 export interface CopyJobStoreOptions {
-  region: string;
   accountId: string;
   /** Time from CREATED to the outcome. */
   jobDurationMs: number;
-  /** Backup vault ARNs; vaults in `region` and `accountId` can be copy sources. */
-  vaults: readonly string[];
-  recoveryPoints: readonly RecoveryPointFixture[];
-  /** Most jobs CREATED or RUNNING at once; more raise `LimitExceededException`. */
+  /** The vaults and recovery points jobs copy between. */
+  catalog: VaultCatalog;
+  /** Most top-level jobs CREATED or RUNNING at once; more raise `LimitExceededException`. */
   maxConcurrentJobs: number;
   /** The clock, in epoch milliseconds. */
   now: () => number;
+  /** Answer a repeated idempotency token without the job's id (see `EmulatorOptions`). */
+  terseIdempotentReplies?: boolean;
 }
 
 /** How long an idempotency token is remembered, as on AWS. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
-/** Page size of ListCopyJobs when `maxResults` is not given. */
-export const DEFAULT_PAGE_SIZE = 1000;
 
 interface JobRecord {
   seq: number;
@@ -105,17 +83,15 @@ interface JobRecord {
   sourceVaultArn: string;
   recoveryPoint: RecoveryPointFixture;
   destinationRecoveryPointArn: string;
+  /** Of a child job: its parent. */
+  parent?: JobRecord;
+  /** Of a parent job: its children. */
+  children: JobRecord[];
 }
 
 interface IdempotencyEntry {
   fingerprint: string;
   job: JobRecord;
-}
-
-interface PageCursor {
-  createdMs: number;
-  seq: number;
-  filters: string;
 }
 
 /** The emulated account's copy jobs. */
@@ -144,14 +120,30 @@ export class CopyJobStore {
             { context: "IdempotencyToken" },
           );
         }
+        if (this.#options.terseIdempotentReplies) {
+          return { IsParent: previous.job.children.length > 0 } as StartCopyJobOutput;
+        }
         return startOutput(previous.job);
       }
     }
 
-    const sourceVaultArn = this.#sourceVaultArn(input.SourceBackupVaultName);
-    const recoveryPoint = this.#recoveryPoint(input);
+    const { catalog } = this.#options;
+    const sourceVaultArn = catalog.sourceVaultArn(input.SourceBackupVaultName);
+    const recoveryPoint = catalog.recoveryPoint(
+      input.SourceBackupVaultName,
+      input.RecoveryPointArn,
+    );
+    const status = recoveryPoint.status ?? "COMPLETED";
+    if (!COPYABLE_STATUSES.includes(status)) {
+      throw new ApiError(
+        "InvalidRequestException",
+        `Recovery point ${recoveryPoint.arn} is in status ${status} and cannot be copied.`,
+        { context: recoveryPoint.arn },
+      );
+    }
     const destination = this.#destinationVault(input.DestinationBackupVaultArn);
-    const active = this.#jobs.filter((j) => !isFinished(this.#stateAt(j, now))).length;
+    const active = this.#jobs.filter((j) => !j.parent && !isFinished(this.#stateAt(j, now)))
+      .length;
     if (active >= this.#options.maxConcurrentJobs) {
       throw new ApiError(
         "LimitExceededException",
@@ -160,18 +152,25 @@ export class CopyJobStore {
       );
     }
 
-    const job: JobRecord = {
-      seq: this.#jobs.length,
-      id: crypto.randomUUID().toUpperCase(),
-      createdMs: now,
-      input,
-      sourceVaultArn,
-      recoveryPoint,
-      destinationRecoveryPointArn:
-        `arn:${destination.partition}:backup:${destination.region}:${destination.accountId}:recovery-point:${crypto.randomUUID()}`,
+    const newJob = (rp: RecoveryPointFixture, parent?: JobRecord): JobRecord => {
+      const job: JobRecord = {
+        seq: this.#jobs.length,
+        id: crypto.randomUUID().toUpperCase(),
+        createdMs: now,
+        input,
+        sourceVaultArn,
+        recoveryPoint: rp,
+        destinationRecoveryPointArn:
+          `arn:${destination.partition}:backup:${destination.region}:${destination.accountId}:recovery-point:${crypto.randomUUID()}`,
+        parent,
+        children: [],
+      };
+      this.#jobs.push(job);
+      this.#byId.set(job.id, job);
+      return job;
     };
-    this.#jobs.push(job);
-    this.#byId.set(job.id, job);
+    const job = newJob(recoveryPoint);
+    for (const child of catalog.children(recoveryPoint.arn)) job.children.push(newJob(child, job));
     if (token !== undefined) this.#idempotency.set(token, { fingerprint, job });
     return startOutput(job);
   }
@@ -192,34 +191,18 @@ export class CopyJobStore {
   /** ListCopyJobs: newest first, with opaque cursor tokens bound to the filters. */
   list(query: ListCopyJobsQuery): ListCopyJobsOutput {
     const now = this.#options.now();
-    const filters = filterFingerprint(query);
-    let candidates = [...this.#jobs].sort((a, b) => b.createdMs - a.createdMs || b.seq - a.seq);
-    if (query.nextToken !== undefined) {
-      const cursor = decodeToken(query.nextToken);
-      if (!cursor || cursor.filters !== filters) {
-        throw new ApiError(
-          "InvalidParameterValueException",
-          "The specified NextToken is invalid.",
-          {
-            context: "nextToken",
-          },
-        );
-      }
-      candidates = candidates.filter((j) =>
-        j.createdMs < cursor.createdMs || (j.createdMs === cursor.createdMs && j.seq < cursor.seq)
-      );
-    }
-    const matching = candidates.map((j) => ({ job: j, view: this.#view(j, now) }))
-      .filter(({ view }) => matches(view, query));
-    const size = query.maxResults ?? DEFAULT_PAGE_SIZE;
-    const page = matching.slice(0, size);
-    const last = page[page.length - 1];
-    return {
-      CopyJobs: page.map((p) => p.view),
-      ...(matching.length > size && last
-        ? { NextToken: encodeToken({ createdMs: last.job.createdMs, seq: last.job.seq, filters }) }
-        : {}),
-    };
+    const { nextToken, maxResults, ...filters } = query;
+    const keyed = this.#jobs.map((j) => ({
+      createdMs: j.createdMs,
+      seq: j.seq,
+      item: this.#view(j, now),
+    }));
+    const page = paginate(keyed, (view) => matches(view, query), {
+      nextToken,
+      maxResults: maxResults ?? DEFAULT_PAGE_SIZE,
+      filters,
+    });
+    return { CopyJobs: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
   }
 
   /** Every job as DescribeCopyJob would show it now, oldest first. */
@@ -228,37 +211,9 @@ export class CopyJobStore {
     return this.#jobs.map((j) => this.#view(j, now));
   }
 
-  #sourceVaultArn(name: string): string {
-    const arn = this.#options.vaults.find((v) => {
-      const parsed = parseArn(v);
-      return parsed !== undefined && parsed.region === this.#options.region &&
-        parsed.accountId === this.#options.accountId && parsed.resource === `backup-vault:${name}`;
-    });
-    if (!arn) {
-      throw new ApiError(
-        "ResourceNotFoundException",
-        `Backup vault ${name} does not exist in account ${this.#options.accountId}.`,
-        { context: name },
-      );
-    }
-    return arn;
-  }
-
-  #recoveryPoint(input: StartCopyJobInput): RecoveryPointFixture {
-    const rp = this.#options.recoveryPoints.find((r) => r.arn === input.RecoveryPointArn);
-    if (!rp || rp.backupVaultName !== input.SourceBackupVaultName) {
-      throw new ApiError(
-        "ResourceNotFoundException",
-        `Recovery point ${input.RecoveryPointArn} was not found in backup vault ${input.SourceBackupVaultName}.`,
-        { context: input.RecoveryPointArn },
-      );
-    }
-    return rp;
-  }
-
   #destinationVault(arn: string) {
     const parsed = parseArn(arn);
-    if (!parsed || !this.#options.vaults.includes(arn)) {
+    if (!parsed || !this.#options.catalog.vaultArns.includes(arn)) {
       throw new ApiError(
         "ResourceNotFoundException",
         `Destination backup vault ${arn} was not found.`,
@@ -269,10 +224,27 @@ export class CopyJobStore {
   }
 
   #stateAt(job: JobRecord, now: number): CopyJobState {
+    if (job.children.length) return parentState(job.children.map((c) => this.#stateAt(c, now)));
     const elapsed = now - job.createdMs;
     const duration = this.#options.jobDurationMs;
     if (elapsed >= duration) return job.recoveryPoint.outcome ?? "COMPLETED";
     return elapsed < duration / 3 ? "CREATED" : "RUNNING";
+  }
+
+  #copiedBytes(job: JobRecord, state: CopyJobState, now: number): number {
+    if (job.children.length) {
+      return job.children.reduce(
+        (sum, c) => sum + this.#copiedBytes(c, this.#stateAt(c, now), now),
+        0,
+      );
+    }
+    const size = job.recoveryPoint.backupSizeInBytes;
+    const duration = this.#options.jobDurationMs;
+    if (state === "RUNNING") {
+      const progress = (now - job.createdMs - duration / 3) / (duration * 2 / 3);
+      return Math.floor(size * Math.min(1, Math.max(0, progress)));
+    }
+    return state === "COMPLETED" || state === "PARTIAL" ? size : 0;
   }
 
   #view(job: JobRecord, now: number): CopyJob {
@@ -280,13 +252,6 @@ export class CopyJobStore {
     const duration = this.#options.jobDurationMs;
     const state = this.#stateAt(job, now);
     const finished = isFinished(state);
-    let copied = 0;
-    if (state === "RUNNING") {
-      const progress = (now - job.createdMs - duration / 3) / (duration * 2 / 3);
-      copied = Math.floor(rp.backupSizeInBytes * Math.min(1, Math.max(0, progress)));
-    } else if (state === "COMPLETED" || state === "PARTIAL") {
-      copied = rp.backupSizeInBytes;
-    }
     const view: CopyJob = {
       AccountId: this.#options.accountId,
       CopyJobId: job.id,
@@ -296,23 +261,53 @@ export class CopyJobStore {
       ResourceArn: rp.resourceArn,
       CreationDate: job.createdMs / 1000,
       State: state,
-      BackupSizeInBytes: copied,
+      BackupSizeInBytes: this.#copiedBytes(job, state, now),
       IamRoleArn: job.input.IamRoleArn,
       ResourceType: rp.resourceType,
-      IsParent: false,
+      IsParent: job.children.length > 0,
     };
     if (state === "COMPLETED" || state === "PARTIAL") {
       view.DestinationRecoveryPointArn = job.destinationRecoveryPointArn;
     }
     if (finished) {
       view.CompletionDate = (job.createdMs + duration) / 1000;
-      const category = rp.messageCategory ?? (state === "COMPLETED" ? "SUCCESS" : undefined);
+      const category = job.children.length
+        ? (state === "COMPLETED" ? "SUCCESS" : "PartialFailure")
+        : rp.messageCategory ?? (state === "COMPLETED" ? "SUCCESS" : undefined);
       if (category !== undefined) view.MessageCategory = category;
-      if (state !== "COMPLETED" && rp.statusMessage) view.StatusMessage = rp.statusMessage;
+      if (job.children.length && state !== "COMPLETED") {
+        const failed = job.children.filter((c) => this.#stateAt(c, now) !== "COMPLETED").length;
+        view.StatusMessage =
+          `${failed} of ${job.children.length} child copy jobs did not complete.`;
+      } else if (state !== "COMPLETED" && rp.statusMessage) {
+        view.StatusMessage = rp.statusMessage;
+      }
     }
     if (rp.resourceName !== undefined) view.ResourceName = rp.resourceName;
+    if (job.parent) view.ParentJobId = job.parent.id;
+    if (job.children.length) {
+      view.NumberOfChildJobs = job.children.length;
+      const inState: Partial<Record<CopyJobState, number>> = {};
+      for (const child of job.children) {
+        const childState = this.#stateAt(child, now);
+        inState[childState] = (inState[childState] ?? 0) + 1;
+      }
+      view.ChildJobsInState = inState;
+    }
     return view;
   }
+}
+
+/**
+ * A composite job's state from its children's: in progress while any child is, COMPLETED when
+ * all completed, FAILED when none copied anything, PARTIAL otherwise.
+ */
+function parentState(children: CopyJobState[]): CopyJobState {
+  if (children.some((s) => s === "RUNNING")) return "RUNNING";
+  if (children.some((s) => s === "CREATED")) return "CREATED";
+  if (children.every((s) => s === "COMPLETED")) return "COMPLETED";
+  if (children.every((s) => s === "FAILED")) return "FAILED";
+  return "PARTIAL";
 }
 
 function isFinished(state: CopyJobState): boolean {
@@ -320,7 +315,11 @@ function isFinished(state: CopyJobState): boolean {
 }
 
 function startOutput(job: JobRecord): StartCopyJobOutput {
-  return { CopyJobId: job.id, CreationDate: job.createdMs / 1000, IsParent: false };
+  return {
+    CopyJobId: job.id,
+    CreationDate: job.createdMs / 1000,
+    IsParent: job.children.length > 0,
+  };
 }
 
 function matches(job: CopyJob, q: ListCopyJobsQuery): boolean {
@@ -345,8 +344,7 @@ function matches(job: CopyJob, q: ListCopyJobsQuery): boolean {
     return false;
   }
   if (q.accountId !== undefined && job.AccountId !== q.accountId) return false;
-  // No emulated job is a child of a composite job.
-  if (q.parentJobId !== undefined) return false;
+  if (q.parentJobId !== undefined && job.ParentJobId !== q.parentJobId) return false;
   if (
     q.messageCategory !== undefined && q.messageCategory !== "ANY" &&
     q.messageCategory !== "AGGREGATE_ALL" && job.MessageCategory !== q.messageCategory
@@ -369,35 +367,4 @@ function fingerprintOf(input: StartCopyJobInput): string {
     lifecycle.OptInToArchiveForSupportedResources ?? null,
     lifecycle.DeleteAfterEvent ?? null,
   ]);
-}
-
-/** A short hash of the list filters, so a token is only accepted with the same filters. */
-function filterFingerprint(q: ListCopyJobsQuery): string {
-  const { nextToken: _token, maxResults: _max, ...filters } = q;
-  const text = JSON.stringify(Object.entries(filters).sort(([a], [b]) => a < b ? -1 : 1));
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  }
-  return hash.toString(36);
-}
-
-function encodeToken(cursor: PageCursor): string {
-  const json = JSON.stringify({ v: 1, c: cursor.createdMs, s: cursor.seq, f: cursor.filters });
-  return btoa(json).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function decodeToken(token: string): PageCursor | undefined {
-  try {
-    const json = atob(token.replace(/-/g, "+").replace(/_/g, "/"));
-    const value: unknown = JSON.parse(json);
-    if (typeof value !== "object" || value === null) return undefined;
-    const { v, c, s, f } = value as Record<string, unknown>;
-    if (v !== 1 || typeof c !== "number" || typeof s !== "number" || typeof f !== "string") {
-      return undefined;
-    }
-    return { createdMs: c, seq: s, filters: f };
-  } catch {
-    return undefined;
-  }
 }

@@ -26,9 +26,14 @@ export interface DelayFault {
   delayMs: number;
 }
 
-/** Send the headers, then fail the body stream, so the client sees a network error. */
+/**
+ * Send the headers, then fail the body stream, so the client sees a network error. By default
+ * the request is not handled; with `afterCommit` it is handled first (a job really starts), so
+ * only the answer is lost — the case idempotency tokens exist for.
+ */
 export interface ResetFault {
   reset: true;
+  afterCommit?: boolean;
 }
 
 /** One injected fault. */
@@ -40,18 +45,49 @@ const DEFAULT_MESSAGES: Record<string, string> = {
   TooManyRequestsException: "Too Many Requests",
 };
 
-/** The FIFO queue of faults. */
+/** Faults drawn at random for a share of requests; see {@linkcode FaultQueue.setRandom}. */
+export interface RandomFaults {
+  /** Share of requests that get a fault, from 0 to 1. */
+  rate: number;
+  /** Faults to draw from, each equally likely. */
+  faults: Fault[];
+  /** Seed of the pseudo-random sequence, so a run is reproducible; 1 by default. */
+  seed?: number;
+}
+
+/** The FIFO queue of faults, then random faults when the queue is empty. */
 export class FaultQueue {
   readonly #queue: Fault[] = [];
+  #random?: { rate: number; faults: Fault[]; next: () => number };
 
   /** Adds faults at the end of the queue. */
   push(...faults: Fault[]): void {
     for (const fault of faults) this.#queue.push(validateFault(fault));
   }
 
-  /** Takes the next fault, if any. */
+  /** Injects faults at random into a share of requests from now on; `undefined` stops it. */
+  setRandom(random: RandomFaults | undefined): void {
+    if (random === undefined) {
+      this.#random = undefined;
+      return;
+    }
+    if (!(random.rate >= 0 && random.rate <= 1) || random.faults.length === 0) {
+      throw new RangeError(`random faults need a rate in [0, 1] and faults: rate ${random.rate}`);
+    }
+    this.#random = {
+      rate: random.rate,
+      faults: random.faults.map(validateFault),
+      next: mulberry32(random.seed ?? 1),
+    };
+  }
+
+  /** Takes the next queued fault, else draws a random one, if any. */
   next(): Fault | undefined {
-    return this.#queue.shift();
+    const queued = this.#queue.shift();
+    if (queued || !this.#random) return queued;
+    const { rate, faults, next } = this.#random;
+    if (next() >= rate) return undefined;
+    return faults[Math.floor(next() * faults.length)];
   }
 
   /** Faults still waiting. */
@@ -69,7 +105,9 @@ function validateFault(fault: Fault): Fault {
   if ("delayMs" in fault) {
     if (!(fault.delayMs >= 0)) throw new RangeError(`delayMs must be >= 0, got ${fault.delayMs}`);
   } else if ("reset" in fault) {
-    if (fault.reset !== true) throw new TypeError("reset fault must be { reset: true }");
+    if (fault.reset !== true) {
+      throw new TypeError("reset fault must be { reset: true, afterCommit?: boolean }");
+    }
   } else if (!(fault.status >= 100 && fault.status <= 599) || !fault.errorType) {
     throw new TypeError(`error fault needs a status and an errorType: ${JSON.stringify(fault)}`);
   }
@@ -124,4 +162,16 @@ export function delay(ms: number, signal: AbortSignal): Promise<boolean> {
     }, ms);
     signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** A small seeded pseudo-random generator (mulberry32), uniform in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

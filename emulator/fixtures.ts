@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RecoveryPointFixture } from "./copy_jobs.ts";
+import type { RecoveryPointFixture } from "./model.ts";
 import type { EmulatorCredential } from "./sigv4.ts";
 
 /** Region the emulator serves by default. */

@@ -1,6 +1,8 @@
 /**
- * A local AWS Backup emulator for tests and demos: StartCopyJob, DescribeCopyJob and
- * ListCopyJobs over restJson1, with SigV4 verification on every request, AWS-style errors,
+ * A local AWS Backup emulator for tests and demos: StartCopyJob, DescribeCopyJob, ListCopyJobs,
+ * ListBackupVaults, DescribeBackupVault, ListRecoveryPointsByBackupVault and
+ * DescribeRecoveryPoint over restJson1, seeded with vaults and recovery points (composite ones
+ * too), with SigV4 verification on every request, AWS-style errors,
  * idempotency, clock-driven job states and fault injection. It shares no code with the
  * client it checks.
  *
@@ -23,17 +25,21 @@ export {
   type RequestLogEntry,
   startEmulator,
 } from "./server.ts";
-export type { DelayFault, ErrorFault, Fault, ResetFault } from "./faults.ts";
+export type { DelayFault, ErrorFault, Fault, RandomFaults, ResetFault } from "./faults.ts";
 export { RESET_FAULT_MESSAGE } from "./faults.ts";
+export { type CopyJob, IDEMPOTENCY_WINDOW_MS } from "./copy_jobs.ts";
 export {
   COPY_JOB_STATES,
-  type CopyJob,
+  COPYABLE_STATUSES,
   type CopyJobOutcome,
   type CopyJobState,
-  DEFAULT_PAGE_SIZE,
-  IDEMPOTENCY_WINDOW_MS,
+  DEFAULT_RECOVERY_POINT_CREATION_MS,
+  RECOVERY_POINT_STATUSES,
   type RecoveryPointFixture,
-} from "./copy_jobs.ts";
+  type RecoveryPointStatus,
+} from "./model.ts";
+export { type BackupVault, DEFAULT_PAGE_SIZE, type RecoveryPoint } from "./vaults.ts";
+export { type EmulatorSeed, loadSeedFile, parseSeed, SeedError } from "./seed.ts";
 export { type EmulatorCredential, WebCryptoSha256 } from "./sigv4.ts";
 export { BACKUP_ERROR_TYPE_SUFFIX, CORAL_ERROR_TYPE_SUFFIX, MODELED_ERRORS } from "./wire.ts";
 export * from "./fixtures.ts";

@@ -6,8 +6,15 @@
  * @module
  */
 
-import { type CopyJob, CopyJobStore, type RecoveryPointFixture } from "./copy_jobs.ts";
-import { delay, errorFaultResponse, type Fault, FaultQueue, resetFaultResponse } from "./faults.ts";
+import { type CopyJob, CopyJobStore } from "./copy_jobs.ts";
+import {
+  delay,
+  errorFaultResponse,
+  type Fault,
+  FaultQueue,
+  type RandomFaults,
+  resetFaultResponse,
+} from "./faults.ts";
 import {
   DEMO_ACCOUNT_ID,
   DEMO_CREDENTIALS,
@@ -17,7 +24,15 @@ import {
   DEMO_VAULT_ARNS,
 } from "./fixtures.ts";
 import { type EmulatorCredential, verifySigV4 } from "./sigv4.ts";
-import { parseListCopyJobsQuery, parseStartCopyJobInput } from "./validation.ts";
+import type { RecoveryPointFixture } from "./model.ts";
+import {
+  parseAccountId,
+  parseListBackupVaultsQuery,
+  parseListCopyJobsQuery,
+  parseListRecoveryPointsQuery,
+  parseStartCopyJobInput,
+} from "./validation.ts";
+import { VaultCatalog } from "./vaults.ts";
 import { ApiError, errorResponse, jsonResponse, newRequestId } from "./wire.ts";
 
 /** Options of {@linkcode startEmulator}; every one has a demo default. */
@@ -34,12 +49,26 @@ export interface EmulatorOptions {
   credentials?: readonly EmulatorCredential[];
   /** Time for a job to go from CREATED to its outcome; 1500 ms by default. */
   jobDurationMs?: number;
-  /** Backup vault ARNs; the demo vaults by default. */
+  /**
+   * Backup vault ARNs; the demo vaults by default. Those in `region` and `accountId` are the
+   * emulator's own (listed, copy sources); others are copy destinations only.
+   */
   vaults?: readonly string[];
-  /** Recovery points; the demo recovery points by default. */
+  /** Recovery points; the demo recovery points by default. See `loadSeedFile`. */
   recoveryPoints?: readonly RecoveryPointFixture[];
-  /** Most jobs in progress at once before `LimitExceededException`; 25 by default. */
+  /**
+   * Most top-level copy jobs CREATED or RUNNING at once (the account's limit on concurrent copy
+   * jobs); one more StartCopyJob answers `LimitExceededException`. 25 by default.
+   */
   maxConcurrentJobs?: number;
+  /** Faults for a share of all requests, drawn at random (after any queued ones). */
+  randomFaults?: RandomFaults;
+  /**
+   * Answer a StartCopyJob whose idempotency token was already used with `{"IsParent": …}` only,
+   * no `CopyJobId`: AWS documents such a retry as "a success message with no action taken"
+   * without saying the answer names the job. Off by default (the job's id and date are sent).
+   */
+  terseIdempotentReplies?: boolean;
   /** The server's clock in epoch ms (job states, signature expiry); `Date.now` by default. */
   now?: () => number;
   /** Accepted distance between `X-Amz-Date` and the clock; 15 minutes by default. */
@@ -55,7 +84,14 @@ export interface EmulatorOptions {
 }
 
 /** The operations the emulator serves. */
-export type OperationName = "StartCopyJob" | "DescribeCopyJob" | "ListCopyJobs";
+export type OperationName =
+  | "StartCopyJob"
+  | "DescribeCopyJob"
+  | "ListCopyJobs"
+  | "ListBackupVaults"
+  | "DescribeBackupVault"
+  | "ListRecoveryPointsByBackupVault"
+  | "DescribeRecoveryPoint";
 
 /** One received request, as logged. */
 export interface RequestLogEntry {
@@ -104,6 +140,8 @@ export interface Emulator extends AsyncDisposable {
   jobs(): CopyJob[];
   /** Queues faults; each incoming request consumes the next one, before authentication. */
   injectFaults(...faults: Fault[]): void;
+  /** Injects faults into a share of requests at random from now on; `undefined` stops it. */
+  setRandomFaults(random: RandomFaults | undefined): void;
   /** Empties the request log. */
   clearRequests(): void;
   /** Stops listening, cutting injected delays short; resolves once the server is down. */
@@ -151,6 +189,7 @@ class EmulatorServer implements Emulator {
   readonly #maxSkewMs: number;
   readonly #onRequest?: (entry: RequestLogEntry) => void;
   readonly #cors: boolean;
+  readonly #catalog: VaultCatalog;
   readonly #store: CopyJobStore;
   readonly #faults = new FaultQueue();
   readonly #log: MutableEntry[] = [];
@@ -166,15 +205,21 @@ class EmulatorServer implements Emulator {
     this.#maxSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
     this.#onRequest = options.onRequest;
     this.#cors = options.cors ?? false;
-    this.#store = new CopyJobStore({
+    this.#catalog = new VaultCatalog({
       region: this.region,
       accountId: this.accountId,
-      jobDurationMs: options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS,
       vaults: options.vaults ?? DEMO_VAULT_ARNS,
       recoveryPoints: options.recoveryPoints ?? DEMO_RECOVERY_POINTS,
+    });
+    this.#store = new CopyJobStore({
+      accountId: this.accountId,
+      jobDurationMs: options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS,
+      catalog: this.#catalog,
       maxConcurrentJobs: options.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS,
       now: this.#now,
+      terseIdempotentReplies: options.terseIdempotentReplies,
     });
+    this.#faults.setRandom(options.randomFaults);
     this.#server = Deno.serve({
       hostname: options.hostname ?? "127.0.0.1",
       port: options.port ?? 0,
@@ -200,6 +245,10 @@ class EmulatorServer implements Emulator {
 
   injectFaults(...faults: Fault[]): void {
     this.#faults.push(...faults);
+  }
+
+  setRandomFaults(random: RandomFaults | undefined): void {
+    this.#faults.setRandom(random);
   }
 
   clearRequests(): void {
@@ -298,7 +347,11 @@ class EmulatorServer implements Emulator {
     const fault = this.#faults.next();
     if (fault) {
       entry.fault = fault;
-      if ("reset" in fault) return resetFaultResponse(entry.requestId);
+      if ("reset" in fault) {
+        // After commit: handle the request for real (if it would be), then lose the answer.
+        if (fault.afterCommit && auth.valid) this.#route(request.method, url, entry);
+        return resetFaultResponse(entry.requestId);
+      }
       if ("status" in fault) return errorFaultResponse(entry.requestId, fault);
       // Only close() cuts a delay short: a client that gave up does not (reading
       // request.signal makes Deno warn about its legacy abort semantics).
@@ -317,21 +370,58 @@ class EmulatorServer implements Emulator {
 
   #route(method: string, url: URL, entry: MutableEntry): Response {
     const segments = url.pathname.split("/");
+    const operation = (name: OperationName, output: () => unknown) => {
+      entry.operation = name;
+      return jsonResponse(entry.requestId, output());
+    };
+    const params = url.searchParams;
     if (segments[0] === "" && segments[1] === "copy-jobs") {
       if (segments.length === 2 && method === "PUT") {
-        entry.operation = "StartCopyJob";
-        const output = this.#store.start(parseStartCopyJobInput(entry.body));
-        return jsonResponse(entry.requestId, output);
+        return operation(
+          "StartCopyJob",
+          () => this.#store.start(parseStartCopyJobInput(entry.body)),
+        );
       }
       if (segments.length === 2 && method === "GET") {
-        entry.operation = "ListCopyJobs";
-        const output = this.#store.list(parseListCopyJobsQuery(url.searchParams));
-        return jsonResponse(entry.requestId, output);
+        return operation("ListCopyJobs", () => this.#store.list(parseListCopyJobsQuery(params)));
       }
       if (segments.length === 3 && segments[2] !== "" && method === "GET") {
-        entry.operation = "DescribeCopyJob";
-        const copyJob = this.#store.describe(decodeLabel(segments[2]));
-        return jsonResponse(entry.requestId, { CopyJob: copyJob });
+        return operation("DescribeCopyJob", () => ({
+          CopyJob: this.#store.describe(decodeLabel(segments[2], "CopyJobId")),
+        }));
+      }
+    }
+    if (segments[0] === "" && segments[1] === "backup-vaults" && method === "GET") {
+      // Older models spell some of these URIs with a trailing slash.
+      if (segments.length > 2 && segments[segments.length - 1] === "") segments.pop();
+      const vault = () => decodeLabel(segments[2], "BackupVaultName");
+      const account = () =>
+        parseAccountId("backupVaultAccountId", params.get("backupVaultAccountId") ?? undefined);
+      if (segments.length === 2) {
+        return operation(
+          "ListBackupVaults",
+          () => this.#catalog.listVaults(parseListBackupVaultsQuery(params)),
+        );
+      }
+      if (segments.length === 3 && segments[2] !== "") {
+        return operation(
+          "DescribeBackupVault",
+          () => this.#catalog.describeVault(vault(), account()),
+        );
+      }
+      if (segments.length === 4 && segments[3] === "recovery-points") {
+        return operation(
+          "ListRecoveryPointsByBackupVault",
+          () => this.#catalog.listRecoveryPoints(vault(), parseListRecoveryPointsQuery(params)),
+        );
+      }
+      if (segments.length === 5 && segments[3] === "recovery-points" && segments[4] !== "") {
+        return operation("DescribeRecoveryPoint", () =>
+          this.#catalog.describeRecoveryPoint(
+            vault(),
+            decodeLabel(segments[4], "RecoveryPointArn"),
+            account(),
+          ));
       }
     }
     throw new ApiError(
@@ -342,16 +432,14 @@ class EmulatorServer implements Emulator {
   }
 }
 
-function decodeLabel(segment: string): string {
+function decodeLabel(segment: string, member: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
     throw new ApiError(
       "InvalidParameterValueException",
-      "CopyJobId is not validly percent-encoded.",
-      {
-        context: "CopyJobId",
-      },
+      `${member} is not validly percent-encoded.`,
+      { context: member },
     );
   }
 }

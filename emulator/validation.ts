@@ -9,7 +9,8 @@
  * @module
  */
 
-import { COPY_JOB_STATES, type CopyJobState } from "./copy_jobs.ts";
+import { parseArn } from "./arn.ts";
+import { COPY_JOB_STATES, type CopyJobState } from "./model.ts";
 import { ApiError } from "./wire.ts";
 
 /** `Lifecycle` of StartCopyJob. */
@@ -57,32 +58,6 @@ export const ACCOUNT_ID_PATTERN = /^[0-9]{12}$/;
 /** Range of `MaxResults` in the model. */
 export const MAX_RESULTS_RANGE = { min: 1, max: 1000 } as const;
 
-/** The parts of an ARN. */
-export interface ParsedArn {
-  partition: string;
-  service: string;
-  region: string;
-  accountId: string;
-  resource: string;
-}
-
-/** Splits `arn:partition:service:region:account:resource`; `undefined` if not an ARN. */
-export function parseArn(arn: string): ParsedArn | undefined {
-  const parts = arn.split(":");
-  if (
-    parts.length < 6 || parts[0] !== "arn" || !parts[1] || !parts[2] || !parts.slice(5).join(":")
-  ) {
-    return undefined;
-  }
-  return {
-    partition: parts[1],
-    service: parts[2],
-    region: parts[3],
-    accountId: parts[4],
-    resource: parts.slice(5).join(":"),
-  };
-}
-
 /** Parses and validates the JSON body of StartCopyJob. */
 export function parseStartCopyJobInput(bodyText: string): StartCopyJobInput {
   const body = parseJsonObject(bodyText);
@@ -129,30 +104,10 @@ export function parseStartCopyJobInput(bodyText: string): StartCopyJobInput {
 /** Parses and validates the query string of ListCopyJobs. */
 export function parseListCopyJobsQuery(params: URLSearchParams): ListCopyJobsQuery {
   const query: ListCopyJobsQuery = {};
-  const single = (name: string): string | undefined => {
-    const values = params.getAll(name);
-    if (values.length > 1) {
-      throw invalid(name, `Query parameter '${name}' must be given at most once.`);
-    }
-    return values[0];
-  };
+  const single = singleParam(params);
 
   query.nextToken = single("nextToken");
-  const maxResults = single("maxResults");
-  if (maxResults !== undefined) {
-    const n = /^-?\d+$/.test(maxResults) ? Number(maxResults) : NaN;
-    if (!Number.isSafeInteger(n)) {
-      throw invalid("maxResults", `Value '${maxResults}' at 'maxResults' is not an integer.`);
-    }
-    if (n < MAX_RESULTS_RANGE.min || n > MAX_RESULTS_RANGE.max) {
-      throw invalid(
-        "maxResults",
-        `Value '${n}' at 'maxResults' failed to satisfy constraint: Member must have value ` +
-          `between ${MAX_RESULTS_RANGE.min} and ${MAX_RESULTS_RANGE.max}`,
-      );
-    }
-    query.maxResults = n;
-  }
+  query.maxResults = parseMaxResults(single("maxResults"));
   query.resourceArn = single("resourceArn");
   const state = single("state");
   if (state !== undefined) {
@@ -171,27 +126,136 @@ export function parseListCopyJobsQuery(params: URLSearchParams): ListCopyJobsQue
     const value = single(name);
     if (value !== undefined) query[name] = parseDateTime(name, value);
   }
-  query.resourceType = single("resourceType");
-  if (query.resourceType !== undefined && !RESOURCE_TYPE_PATTERN.test(query.resourceType)) {
+  query.resourceType = parseResourceType(single("resourceType"));
+  query.destinationVaultArn = single("destinationVaultArn");
+  query.accountId = parseAccountId("accountId", single("accountId"));
+  query.parentJobId = single("parentJobId");
+  query.messageCategory = single("messageCategory");
+  return withoutUndefined(query);
+}
+
+/** The validated query of ListRecoveryPointsByBackupVault; timestamps are epoch milliseconds. */
+export interface ListRecoveryPointsQuery {
+  backupVaultAccountId?: string;
+  nextToken?: string;
+  maxResults?: number;
+  resourceArn?: string;
+  resourceType?: string;
+  backupPlanId?: string;
+  createdBefore?: number;
+  createdAfter?: number;
+  parentRecoveryPointArn?: string;
+}
+
+/** Parses and validates the query string of ListRecoveryPointsByBackupVault. */
+export function parseListRecoveryPointsQuery(params: URLSearchParams): ListRecoveryPointsQuery {
+  const single = singleParam(params);
+  const query: ListRecoveryPointsQuery = {
+    backupVaultAccountId: parseAccountId("backupVaultAccountId", single("backupVaultAccountId")),
+    nextToken: single("nextToken"),
+    maxResults: parseMaxResults(single("maxResults")),
+    resourceArn: single("resourceArn"),
+    resourceType: parseResourceType(single("resourceType")),
+    backupPlanId: single("backupPlanId"),
+    parentRecoveryPointArn: single("parentRecoveryPointArn"),
+  };
+  for (const name of ["createdBefore", "createdAfter"] as const) {
+    const value = single(name);
+    if (value !== undefined) query[name] = parseDateTime(name, value);
+  }
+  return withoutUndefined(query);
+}
+
+/** The validated query of ListBackupVaults. */
+export interface ListBackupVaultsQuery {
+  nextToken?: string;
+  maxResults?: number;
+  vaultType?: string;
+  shared?: boolean;
+}
+
+/** `VaultType` of the model. */
+export const VAULT_TYPES = [
+  "BACKUP_VAULT",
+  "LOGICALLY_AIR_GAPPED_BACKUP_VAULT",
+  "RESTORE_ACCESS_BACKUP_VAULT",
+] as const;
+
+/** Parses and validates the query string of ListBackupVaults. */
+export function parseListBackupVaultsQuery(params: URLSearchParams): ListBackupVaultsQuery {
+  const single = singleParam(params);
+  const vaultType = single("vaultType");
+  if (vaultType !== undefined && !(VAULT_TYPES as readonly string[]).includes(vaultType)) {
     throw invalid(
-      "resourceType",
-      `Value '${query.resourceType}' at 'resourceType' failed to satisfy constraint: ` +
-        `Member must satisfy regular expression pattern: ${RESOURCE_TYPE_PATTERN.source}`,
+      "vaultType",
+      `Value '${vaultType}' at 'vaultType' failed to satisfy constraint: Member must satisfy ` +
+        `enum value set: [${VAULT_TYPES.join(", ")}]`,
     );
   }
-  query.destinationVaultArn = single("destinationVaultArn");
-  query.accountId = single("accountId");
-  if (query.accountId !== undefined && !ACCOUNT_ID_PATTERN.test(query.accountId)) {
+  const shared = single("shared");
+  if (shared !== undefined && shared !== "true" && shared !== "false") {
+    throw invalid("shared", `Value '${shared}' at 'shared' is not a boolean.`);
+  }
+  return withoutUndefined({
+    nextToken: single("nextToken"),
+    maxResults: parseMaxResults(single("maxResults")),
+    vaultType,
+    shared: shared === undefined ? undefined : shared === "true",
+  });
+}
+
+/** Validates the optional `backupVaultAccountId` query parameter of the vault operations. */
+export function parseAccountId(name: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !ACCOUNT_ID_PATTERN.test(value)) {
     throw invalid(
-      "accountId",
-      `Value '${query.accountId}' at 'accountId' failed to satisfy constraint: ` +
+      name,
+      `Value '${value}' at '${name}' failed to satisfy constraint: ` +
         `Member must satisfy regular expression pattern: ${ACCOUNT_ID_PATTERN.source}`,
     );
   }
-  query.parentJobId = single("parentJobId");
-  query.messageCategory = single("messageCategory");
+  return value;
+}
 
-  for (const key of Object.keys(query) as (keyof ListCopyJobsQuery)[]) {
+/** Reads a query parameter that may be given at most once. */
+function singleParam(params: URLSearchParams): (name: string) => string | undefined {
+  return (name) => {
+    const values = params.getAll(name);
+    if (values.length > 1) {
+      throw invalid(name, `Query parameter '${name}' must be given at most once.`);
+    }
+    return values[0];
+  };
+}
+
+function parseMaxResults(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) {
+    throw invalid("maxResults", `Value '${value}' at 'maxResults' is not an integer.`);
+  }
+  if (n < MAX_RESULTS_RANGE.min || n > MAX_RESULTS_RANGE.max) {
+    throw invalid(
+      "maxResults",
+      `Value '${n}' at 'maxResults' failed to satisfy constraint: Member must have value ` +
+        `between ${MAX_RESULTS_RANGE.min} and ${MAX_RESULTS_RANGE.max}`,
+    );
+  }
+  return n;
+}
+
+function parseResourceType(value: string | undefined): string | undefined {
+  if (value !== undefined && !RESOURCE_TYPE_PATTERN.test(value)) {
+    throw invalid(
+      "resourceType",
+      `Value '${value}' at 'resourceType' failed to satisfy constraint: ` +
+        `Member must satisfy regular expression pattern: ${RESOURCE_TYPE_PATTERN.source}`,
+    );
+  }
+  return value;
+}
+
+function withoutUndefined<T extends object>(query: T): T {
+  for (const key of Object.keys(query) as (keyof T)[]) {
     if (query[key] === undefined) delete query[key];
   }
   return query;

@@ -17,7 +17,13 @@ import { BackupServiceException } from "./errors.ts";
  * configuration and credentials, nothing per call.
  */
 export class BackupClient extends Client {
-  /** @param config Region, credentials and optional endpoint, fetch, retry settings. */
+  /**
+   * Checks the configuration and resolves the endpoint from the model's rules, once.
+   *
+   * @param config Region, credentials and optional endpoint, fetch, retry settings.
+   * @throws {ValidationError} when a configuration field is invalid.
+   * @throws {EndpointError} when the endpoint rules reject the configuration.
+   */
   constructor(config: ClientConfig) {
     super(config, {
       signingName: "backup",

@@ -16,12 +16,23 @@ export class BackupServiceException extends ServiceException {}
  * A client error.
  */
 export class AlreadyExistsException extends BackupServiceException {
+  /** The Code member of AlreadyExistsException (`string`). */
   declare Code?: string;
+  /** The Message member of AlreadyExistsException (`string`). */
   declare Message?: string;
+  /** The CreatorRequestId member of AlreadyExistsException (`string`). */
   declare CreatorRequestId?: string;
+  /** The Arn member of AlreadyExistsException (`string`). */
   declare Arn?: string;
+  /** The Type member of AlreadyExistsException (`string`). */
   declare Type?: string;
+  /** The Context member of AlreadyExistsException (`string`). */
   declare Context?: string;
+  /**
+   * Builds the error; the deserializer does, from the response.
+   *
+   * @param options response metadata, the service's message and the modeled members.
+   */
   constructor(
     options: ModeledErrorOptions<
       Pick<
@@ -41,10 +52,19 @@ export class AlreadyExistsException extends BackupServiceException {
  * A client error. HTTP status 409.
  */
 export class ConflictException extends BackupServiceException {
+  /** The Code member of ConflictException (`string`). */
   declare Code?: string;
+  /** The Message member of ConflictException (`string`). */
   declare Message?: string;
+  /** The Type member of ConflictException (`string`). */
   declare Type?: string;
+  /** The Context member of ConflictException (`string`). */
   declare Context?: string;
+  /**
+   * Builds the error; the deserializer does, from the response.
+   *
+   * @param options response metadata, the service's message and the modeled members.
+   */
   constructor(
     options: ModeledErrorOptions<Pick<ConflictException, "Code" | "Message" | "Type" | "Context">>,
   ) {
@@ -59,10 +79,19 @@ export class ConflictException extends BackupServiceException {
  * A server error.
  */
 export class DependencyFailureException extends BackupServiceException {
+  /** The Code member of DependencyFailureException (`string`). */
   declare Code?: string;
+  /** The Message member of DependencyFailureException (`string`). */
   declare Message?: string;
+  /** The Type member of DependencyFailureException (`string`). */
   declare Type?: string;
+  /** The Context member of DependencyFailureException (`string`). */
   declare Context?: string;
+  /**
+   * Builds the error; the deserializer does, from the response.
+   *
+   * @param options response metadata, the service's message and the modeled members.
+   */
   constructor(
     options: ModeledErrorOptions<
       Pick<DependencyFailureException, "Code" | "Message" | "Type" | "Context">
@@ -79,10 +108,19 @@ export class DependencyFailureException extends BackupServiceException {
  * A client error.
  */
 export class InvalidParameterValueException extends BackupServiceException {
+  /** The Code member of InvalidParameterValueException (`string`). */
   declare Code?: string;
+  /** The Message member of InvalidParameterValueException (`string`). */
   declare Message?: string;
+  /** The Type member of InvalidParameterValueException (`string`). */
   declare Type?: string;
+  /** The Context member of InvalidParameterValueException (`string`). */
   declare Context?: string;
+  /**
+   * Builds the error; the deserializer does, from the response.
+   *
+   * @param options response metadata, the service's message and the modeled members.
+   */
   constructor(
     options: ModeledErrorOptions<
       Pick<InvalidParameterValueException, "Code" | "Message" | "Type" | "Context">
@@ -99,10 +137,19 @@ export class InvalidParameterValueException extends BackupServiceException {
  * A client error.
  */
 export class InvalidRequestException extends BackupServiceException {
+  /** The Code member of InvalidRequestException (`string`). */
   declare Code?: string;
+  /** The Message member of InvalidRequestException (`string`). */
   declare Message?: string;
+  /** The Type member of InvalidRequestException (`string`). */
   declare Type?: string;
+  /** The Context member of InvalidRequestException (`string`). */
   declare Context?: string;
+  /**
+   * Builds the error; the deserializer does, from the response.
+   *
+   * @param options response metadata, the service's message and the modeled members.
+   */
   constructor(
     options: ModeledErrorOptions<
       Pick<InvalidRequestException, "Code" | "Message" | "Type" | "Context">
@@ -119,10 +166,19 @@ export class InvalidRequestException extends BackupServiceException {
  * A client error.
  */
 export class InvalidResourceStateException extends BackupServiceException {
+  /** The Code member of InvalidResourceStateException (`string`). */
   declare Code?: string;
+  /** The Message member of InvalidResourceStateException (`string`). */
   declare Message?: string;
+  /** The Type member of InvalidResourceStateException (`string`). */
   declare Type?: string;
+  /** The Context member of InvalidResourceStateException (`string`). */
   declare Context?: string;
+  /**
+   * Builds the error; the deserializer does, from the response.
+   *
+   * @param options response metadata, the service's message and the modeled members.
+   */
   constructor(
     options: ModeledErrorOptions<
       Pick<InvalidResourceStateException, "Code" | "Message" | "Type" | "Context">
@@ -139,10 +195,19 @@ export class InvalidResourceStateException extends BackupServiceException {
  * A client error.
  */
 export class LimitExceededException extends BackupServiceException {
+  /** The Code member of LimitExceededException (`string`). */
   declare Code?: string;
+  /** The Message member of LimitExceededException (`string`). */
   declare Message?: string;
+  /** The Type member of LimitExceededException (`string`). */
   declare Type?: string;
+  /** The Context member of LimitExceededException (`string`). */
   declare Context?: string;
+  /**
+   * Builds the error; the deserializer does, from the response.
+   *
+   * @param options response metadata, the service's message and the modeled members.
+   */
   constructor(
     options: ModeledErrorOptions<
       Pick<LimitExceededException, "Code" | "Message" | "Type" | "Context">
@@ -158,10 +223,19 @@ export class LimitExceededException extends BackupServiceException {
  * A client error.
  */
 export class MissingParameterValueException extends BackupServiceException {
+  /** The Code member of MissingParameterValueException (`string`). */
   declare Code?: string;
+  /** The Message member of MissingParameterValueException (`string`). */
   declare Message?: string;
+  /** The Type member of MissingParameterValueException (`string`). */
   declare Type?: string;
+  /** The Context member of MissingParameterValueException (`string`). */
   declare Context?: string;
+  /**
+   * Builds the error; the deserializer does, from the response.
+   *
+   * @param options response metadata, the service's message and the modeled members.
+   */
   constructor(
     options: ModeledErrorOptions<
       Pick<MissingParameterValueException, "Code" | "Message" | "Type" | "Context">
@@ -177,10 +251,19 @@ export class MissingParameterValueException extends BackupServiceException {
  * A client error.
  */
 export class ResourceNotFoundException extends BackupServiceException {
+  /** The Code member of ResourceNotFoundException (`string`). */
   declare Code?: string;
+  /** The Message member of ResourceNotFoundException (`string`). */
   declare Message?: string;
+  /** The Type member of ResourceNotFoundException (`string`). */
   declare Type?: string;
+  /** The Context member of ResourceNotFoundException (`string`). */
   declare Context?: string;
+  /**
+   * Builds the error; the deserializer does, from the response.
+   *
+   * @param options response metadata, the service's message and the modeled members.
+   */
   constructor(
     options: ModeledErrorOptions<
       Pick<ResourceNotFoundException, "Code" | "Message" | "Type" | "Context">
@@ -196,10 +279,19 @@ export class ResourceNotFoundException extends BackupServiceException {
  * A server error.
  */
 export class ServiceUnavailableException extends BackupServiceException {
+  /** The Code member of ServiceUnavailableException (`string`). */
   declare Code?: string;
+  /** The Message member of ServiceUnavailableException (`string`). */
   declare Message?: string;
+  /** The Type member of ServiceUnavailableException (`string`). */
   declare Type?: string;
+  /** The Context member of ServiceUnavailableException (`string`). */
   declare Context?: string;
+  /**
+   * Builds the error; the deserializer does, from the response.
+   *
+   * @param options response metadata, the service's message and the modeled members.
+   */
   constructor(
     options: ModeledErrorOptions<
       Pick<ServiceUnavailableException, "Code" | "Message" | "Type" | "Context">

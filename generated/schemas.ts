@@ -4,8 +4,10 @@
 
 import {
   BOOLEAN,
+  checkLabel,
   INTEGER,
   type ListSchema,
+  LONG,
   type MapSchema,
   type ScalarSchema,
   STRING,
@@ -92,7 +94,12 @@ export const BackupVaultNameSchema: ScalarSchema = {
 export const AssociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     MpaApprovalTeamArn: { schema: STRING, required: true },
     RequesterComment: { schema: STRING },
   },
@@ -102,8 +109,8 @@ export const AssociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema = {
 export const LifecycleSchema: StructureSchema = {
   type: "structure",
   members: {
-    MoveToColdStorageAfterDays: { schema: INTEGER },
-    DeleteAfterDays: { schema: INTEGER },
+    MoveToColdStorageAfterDays: { schema: LONG },
+    DeleteAfterDays: { schema: LONG },
     OptInToArchiveForSupportedResources: { schema: BOOLEAN },
     DeleteAfterEvent: { schema: STRING },
   },
@@ -144,13 +151,13 @@ export const BackupJobSchema: StructureSchema = {
     State: { schema: STRING },
     StatusMessage: { schema: STRING },
     PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     IamRoleArn: { schema: STRING },
     CreatedBy: { schema: RecoveryPointCreatorSchema },
     ExpectedCompletionDate: { schema: TIMESTAMP },
     StartBy: { schema: TIMESTAMP },
     ResourceType: { schema: ResourceTypeSchema },
-    BytesTransferred: { schema: INTEGER },
+    BytesTransferred: { schema: LONG },
     BackupOptions: { schema: BackupOptionsSchema },
     BackupType: { schema: STRING },
     ParentJobId: { schema: STRING },
@@ -162,7 +169,7 @@ export const BackupJobSchema: StructureSchema = {
 };
 
 /** Schema of `BackupJobChildJobsInState`. */
-export const BackupJobChildJobsInStateSchema: MapSchema = { type: "map", value: INTEGER };
+export const BackupJobChildJobsInStateSchema: MapSchema = { type: "map", value: LONG };
 
 /** Schema of `BackupJobSummary`. */
 export const BackupJobSummarySchema: StructureSchema = {
@@ -243,8 +250,8 @@ export const BackupRuleSchema: StructureSchema = {
     TargetBackupVaultName: { schema: BackupVaultNameSchema, required: true },
     TargetLogicallyAirGappedBackupVaultArn: { schema: STRING },
     ScheduleExpression: { schema: STRING },
-    StartWindowMinutes: { schema: INTEGER },
-    CompletionWindowMinutes: { schema: INTEGER },
+    StartWindowMinutes: { schema: LONG },
+    CompletionWindowMinutes: { schema: LONG },
     Lifecycle: { schema: LifecycleSchema },
     RecoveryPointTags: { schema: TagsSchema },
     RuleId: { schema: STRING },
@@ -291,8 +298,8 @@ export const BackupRuleInputSchema: StructureSchema = {
     TargetBackupVaultName: { schema: BackupVaultNameSchema, required: true },
     TargetLogicallyAirGappedBackupVaultArn: { schema: STRING },
     ScheduleExpression: { schema: STRING },
-    StartWindowMinutes: { schema: INTEGER },
-    CompletionWindowMinutes: { schema: INTEGER },
+    StartWindowMinutes: { schema: LONG },
+    CompletionWindowMinutes: { schema: LONG },
     Lifecycle: { schema: LifecycleSchema },
     RecoveryPointTags: { schema: TagsSchema },
     CopyActions: { schema: CopyActionsSchema },
@@ -454,10 +461,10 @@ export const BackupVaultListMemberSchema: StructureSchema = {
     CreationDate: { schema: TIMESTAMP },
     EncryptionKeyArn: { schema: STRING },
     CreatorRequestId: { schema: STRING },
-    NumberOfRecoveryPoints: { schema: INTEGER, default: 0 },
+    NumberOfRecoveryPoints: { schema: LONG, default: 0 },
     Locked: { schema: BOOLEAN },
-    MinRetentionDays: { schema: INTEGER },
-    MaxRetentionDays: { schema: INTEGER },
+    MinRetentionDays: { schema: LONG },
+    MaxRetentionDays: { schema: LONG },
     LockDate: { schema: TIMESTAMP },
     EncryptionKeyType: { schema: STRING },
   },
@@ -488,9 +495,9 @@ export const CalculatedLifecycleSchema: StructureSchema = {
 export const CancelLegalHoldInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    LegalHoldId: { schema: STRING, required: true, http: "label" },
+    LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
     CancelDescription: { schema: STRING, required: true, http: "query" },
-    RetainRecordInDays: { schema: INTEGER, http: "query" },
+    RetainRecordInDays: { schema: LONG, http: "query" },
   },
 };
 
@@ -551,7 +558,7 @@ export const ControlScopeSchema: StructureSchema = {
 };
 
 /** Schema of `CopyJobChildJobsInState`. */
-export const CopyJobChildJobsInStateSchema: MapSchema = { type: "map", value: INTEGER };
+export const CopyJobChildJobsInStateSchema: MapSchema = { type: "map", value: LONG };
 
 /** Schema of `CopyJob`. */
 export const CopyJobSchema: StructureSchema = {
@@ -572,7 +579,7 @@ export const CopyJobSchema: StructureSchema = {
     CompletionDate: { schema: TIMESTAMP },
     State: { schema: STRING },
     StatusMessage: { schema: STRING },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     IamRoleArn: { schema: STRING },
     CreatedBy: { schema: RecoveryPointCreatorSchema },
     CreatedByBackupJobId: { schema: STRING },
@@ -580,7 +587,7 @@ export const CopyJobSchema: StructureSchema = {
     ParentJobId: { schema: STRING },
     IsParent: { schema: BOOLEAN, default: false },
     CompositeMemberIdentifier: { schema: STRING },
-    NumberOfChildJobs: { schema: INTEGER },
+    NumberOfChildJobs: { schema: LONG },
     ChildJobsInState: { schema: CopyJobChildJobsInStateSchema },
     ResourceName: { schema: STRING },
     MessageCategory: { schema: STRING },
@@ -634,7 +641,7 @@ export const CreateBackupPlanOutputSchema: StructureSchema = {
 export const CreateBackupSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
     BackupSelection: { schema: BackupSelectionSchema, required: true },
     CreatorRequestId: { schema: STRING },
   },
@@ -654,7 +661,12 @@ export const CreateBackupSelectionOutputSchema: StructureSchema = {
 export const CreateBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     BackupVaultTags: { schema: TagsSchema },
     EncryptionKeyArn: { schema: STRING },
     CreatorRequestId: { schema: STRING },
@@ -776,11 +788,16 @@ export const CreateLegalHoldOutputSchema: StructureSchema = {
 export const CreateLogicallyAirGappedBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     BackupVaultTags: { schema: TagsSchema },
     CreatorRequestId: { schema: STRING },
-    MinRetentionDays: { schema: INTEGER, required: true },
-    MaxRetentionDays: { schema: INTEGER, required: true },
+    MinRetentionDays: { schema: LONG, required: true },
+    MaxRetentionDays: { schema: LONG, required: true },
     EncryptionKeyArn: { schema: STRING },
   },
 };
@@ -980,7 +997,7 @@ export const CreateRestoreTestingSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
     CreatorRequestId: { schema: STRING },
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
     RestoreTestingSelection: { schema: RestoreTestingSelectionForCreateSchema, required: true },
   },
 };
@@ -1005,6 +1022,7 @@ export const TieringConfigurationNameSchema: ScalarSchema = {
 /** Schema of `TieringDownSettingsInDays`. */
 export const TieringDownSettingsInDaysSchema: ScalarSchema = {
   type: "integer",
+  bits: 32,
   min: 60,
   max: 36500,
 };
@@ -1059,7 +1077,7 @@ export const CreateTieringConfigurationOutputSchema: StructureSchema = {
 export const DeleteBackupPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1078,8 +1096,8 @@ export const DeleteBackupPlanOutputSchema: StructureSchema = {
 export const DeleteBackupSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
-    SelectionId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
+    SelectionId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1087,7 +1105,12 @@ export const DeleteBackupSelectionInputSchema: StructureSchema = {
 export const DeleteBackupVaultAccessPolicyInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1095,7 +1118,7 @@ export const DeleteBackupVaultAccessPolicyInputSchema: StructureSchema = {
 export const DeleteBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1103,7 +1126,12 @@ export const DeleteBackupVaultInputSchema: StructureSchema = {
 export const DeleteBackupVaultLockConfigurationInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1111,7 +1139,12 @@ export const DeleteBackupVaultLockConfigurationInputSchema: StructureSchema = {
 export const DeleteBackupVaultNotificationsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1119,7 +1152,12 @@ export const DeleteBackupVaultNotificationsInputSchema: StructureSchema = {
 export const DeleteFrameworkInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    FrameworkName: { schema: FrameworkNameSchema, required: true, http: "label" },
+    FrameworkName: {
+      schema: FrameworkNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1127,8 +1165,13 @@ export const DeleteFrameworkInputSchema: StructureSchema = {
 export const DeleteRecoveryPointInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1136,7 +1179,12 @@ export const DeleteRecoveryPointInputSchema: StructureSchema = {
 export const DeleteReportPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ReportPlanName: { schema: ReportPlanNameSchema, required: true, http: "label" },
+    ReportPlanName: {
+      schema: ReportPlanNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1144,7 +1192,7 @@ export const DeleteReportPlanInputSchema: StructureSchema = {
 export const DeleteRestoreTestingPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1152,8 +1200,13 @@ export const DeleteRestoreTestingPlanInputSchema: StructureSchema = {
 export const DeleteRestoreTestingSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
-    RestoreTestingSelectionName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
+    RestoreTestingSelectionName: {
+      schema: STRING,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1165,6 +1218,7 @@ export const DeleteTieringConfigurationInputSchema: StructureSchema = {
       schema: TieringConfigurationNameSchema,
       required: true,
       http: "label",
+      check: checkLabel,
     },
   },
 };
@@ -1190,7 +1244,7 @@ export const DependencyFailureExceptionSchema: StructureSchema = {
 export const DescribeBackupJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupJobId: { schema: STRING, required: true, http: "label" },
+    BackupJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1214,18 +1268,18 @@ export const DescribeBackupJobOutputSchema: StructureSchema = {
     State: { schema: STRING },
     StatusMessage: { schema: STRING },
     PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     IamRoleArn: { schema: STRING },
     CreatedBy: { schema: RecoveryPointCreatorSchema },
     ResourceType: { schema: ResourceTypeSchema },
-    BytesTransferred: { schema: INTEGER },
+    BytesTransferred: { schema: LONG },
     ExpectedCompletionDate: { schema: TIMESTAMP },
     StartBy: { schema: TIMESTAMP },
     BackupOptions: { schema: BackupOptionsSchema },
     BackupType: { schema: STRING },
     ParentJobId: { schema: STRING },
     IsParent: { schema: BOOLEAN, default: false },
-    NumberOfChildJobs: { schema: INTEGER },
+    NumberOfChildJobs: { schema: LONG },
     ChildJobsInState: { schema: BackupJobChildJobsInStateSchema },
     ResourceName: { schema: STRING },
     InitiationDate: { schema: TIMESTAMP },
@@ -1237,7 +1291,7 @@ export const DescribeBackupJobOutputSchema: StructureSchema = {
 export const DescribeBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: { schema: STRING, required: true, http: "label", check: checkLabel },
     BackupVaultAccountId: { schema: STRING, http: "query" },
   },
 };
@@ -1265,10 +1319,10 @@ export const DescribeBackupVaultOutputSchema: StructureSchema = {
     EncryptionKeyArn: { schema: STRING },
     CreationDate: { schema: TIMESTAMP },
     CreatorRequestId: { schema: STRING },
-    NumberOfRecoveryPoints: { schema: INTEGER, default: 0 },
+    NumberOfRecoveryPoints: { schema: LONG, default: 0 },
     Locked: { schema: BOOLEAN },
-    MinRetentionDays: { schema: INTEGER },
-    MaxRetentionDays: { schema: INTEGER },
+    MinRetentionDays: { schema: LONG },
+    MaxRetentionDays: { schema: LONG },
     LockDate: { schema: TIMESTAMP },
     SourceBackupVaultArn: { schema: STRING },
     MpaApprovalTeamArn: { schema: STRING },
@@ -1282,7 +1336,7 @@ export const DescribeBackupVaultOutputSchema: StructureSchema = {
 export const DescribeCopyJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    CopyJobId: { schema: STRING, required: true, http: "label" },
+    CopyJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1298,7 +1352,12 @@ export const DescribeCopyJobOutputSchema: StructureSchema = {
 export const DescribeFrameworkInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    FrameworkName: { schema: FrameworkNameSchema, required: true, http: "label" },
+    FrameworkName: {
+      schema: FrameworkNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1339,7 +1398,7 @@ export const DescribeGlobalSettingsOutputSchema: StructureSchema = {
 export const DescribeProtectedResourceInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1353,7 +1412,7 @@ export const DescribeProtectedResourceOutputSchema: StructureSchema = {
     ResourceName: { schema: STRING },
     LastBackupVaultArn: { schema: STRING },
     LastRecoveryPointArn: { schema: STRING },
-    LatestRestoreExecutionTimeMinutes: { schema: INTEGER },
+    LatestRestoreExecutionTimeMinutes: { schema: LONG },
     LatestRestoreJobCreationDate: { schema: TIMESTAMP },
     LatestRestoreRecoveryPointCreationDate: { schema: TIMESTAMP },
   },
@@ -1363,8 +1422,13 @@ export const DescribeProtectedResourceOutputSchema: StructureSchema = {
 export const DescribeRecoveryPointInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
   },
 };
@@ -1405,7 +1469,7 @@ export const DescribeRecoveryPointOutputSchema: StructureSchema = {
     CreationDate: { schema: TIMESTAMP },
     InitiationDate: { schema: TIMESTAMP },
     CompletionDate: { schema: TIMESTAMP },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     CalculatedLifecycle: { schema: CalculatedLifecycleSchema },
     Lifecycle: { schema: LifecycleSchema },
     EncryptionKeyArn: { schema: STRING },
@@ -1457,7 +1521,7 @@ export const DescribeRegionSettingsOutputSchema: StructureSchema = {
 export const DescribeReportJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ReportJobId: { schema: STRING, required: true, http: "label" },
+    ReportJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1497,7 +1561,12 @@ export const DescribeReportJobOutputSchema: StructureSchema = {
 export const DescribeReportPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ReportPlanName: { schema: ReportPlanNameSchema, required: true, http: "label" },
+    ReportPlanName: {
+      schema: ReportPlanNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1529,7 +1598,7 @@ export const DescribeReportPlanOutputSchema: StructureSchema = {
 export const DescribeRestoreJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreJobId: { schema: STRING, required: true, http: "label" },
+    RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1555,9 +1624,9 @@ export const DescribeRestoreJobOutputSchema: StructureSchema = {
     Status: { schema: STRING },
     StatusMessage: { schema: STRING },
     PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     IamRoleArn: { schema: STRING },
-    ExpectedCompletionTimeMinutes: { schema: INTEGER },
+    ExpectedCompletionTimeMinutes: { schema: LONG },
     CreatedResourceArn: { schema: STRING },
     ResourceType: { schema: ResourceTypeSchema },
     RecoveryPointCreationDate: { schema: TIMESTAMP },
@@ -1575,7 +1644,7 @@ export const DescribeRestoreJobOutputSchema: StructureSchema = {
 export const DescribeScanJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ScanJobId: { schema: STRING, required: true, http: "label" },
+    ScanJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1629,7 +1698,12 @@ export const DescribeScanJobOutputSchema: StructureSchema = {
 export const DisassociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     RequesterComment: { schema: STRING },
   },
 };
@@ -1638,8 +1712,13 @@ export const DisassociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema 
 export const DisassociateRecoveryPointFromParentInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1647,8 +1726,13 @@ export const DisassociateRecoveryPointFromParentInputSchema: StructureSchema = {
 export const DisassociateRecoveryPointInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1656,7 +1740,7 @@ export const DisassociateRecoveryPointInputSchema: StructureSchema = {
 export const ExportBackupPlanTemplateInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1704,7 +1788,7 @@ export const GetBackupPlanFromJSONOutputSchema: StructureSchema = {
 export const GetBackupPlanFromTemplateInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanTemplateId: { schema: STRING, required: true, http: "label" },
+    BackupPlanTemplateId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1717,13 +1801,18 @@ export const GetBackupPlanFromTemplateOutputSchema: StructureSchema = {
 };
 
 /** Schema of `MaxScheduledRunsPreview`. */
-export const MaxScheduledRunsPreviewSchema: ScalarSchema = { type: "integer", min: 0, max: 10 };
+export const MaxScheduledRunsPreviewSchema: ScalarSchema = {
+  type: "integer",
+  bits: 32,
+  min: 0,
+  max: 10,
+};
 
 /** Schema of `GetBackupPlanInput`. */
 export const GetBackupPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
     VersionId: { schema: STRING, http: "query" },
     MaxScheduledRunsPreview: { schema: MaxScheduledRunsPreviewSchema, default: 0, http: "query" },
   },
@@ -1766,8 +1855,8 @@ export const GetBackupPlanOutputSchema: StructureSchema = {
 export const GetBackupSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
-    SelectionId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
+    SelectionId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1787,7 +1876,12 @@ export const GetBackupSelectionOutputSchema: StructureSchema = {
 export const GetBackupVaultAccessPolicyInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1805,7 +1899,12 @@ export const GetBackupVaultAccessPolicyOutputSchema: StructureSchema = {
 export const GetBackupVaultNotificationsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -1824,7 +1923,7 @@ export const GetBackupVaultNotificationsOutputSchema: StructureSchema = {
 export const GetLegalHoldInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    LegalHoldId: { schema: STRING, required: true, http: "label" },
+    LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1849,8 +1948,13 @@ export const GetLegalHoldOutputSchema: StructureSchema = {
 export const GetRecoveryPointIndexDetailsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1866,7 +1970,7 @@ export const GetRecoveryPointIndexDetailsOutputSchema: StructureSchema = {
     IndexCompletionDate: { schema: TIMESTAMP },
     IndexStatus: { schema: STRING },
     IndexStatusMessage: { schema: STRING },
-    TotalItemsIndexed: { schema: INTEGER },
+    TotalItemsIndexed: { schema: LONG },
   },
 };
 
@@ -1874,8 +1978,13 @@ export const GetRecoveryPointIndexDetailsOutputSchema: StructureSchema = {
 export const GetRecoveryPointRestoreMetadataInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
   },
 };
@@ -1898,7 +2007,7 @@ export const GetRecoveryPointRestoreMetadataOutputSchema: StructureSchema = {
 export const GetRestoreJobMetadataInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreJobId: { schema: STRING, required: true, http: "label" },
+    RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1933,7 +2042,7 @@ export const GetRestoreTestingInferredMetadataOutputSchema: StructureSchema = {
 export const GetRestoreTestingPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -1966,8 +2075,13 @@ export const GetRestoreTestingPlanOutputSchema: StructureSchema = {
 export const GetRestoreTestingSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
-    RestoreTestingSelectionName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
+    RestoreTestingSelectionName: {
+      schema: STRING,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -2012,6 +2126,7 @@ export const GetTieringConfigurationInputSchema: StructureSchema = {
       schema: TieringConfigurationNameSchema,
       required: true,
       http: "label",
+      check: checkLabel,
     },
   },
 };
@@ -2134,7 +2249,7 @@ export const LimitExceededExceptionSchema: StructureSchema = {
 };
 
 /** Schema of `MaxResults`. */
-export const MaxResultsSchema: ScalarSchema = { type: "integer", min: 1, max: 1000 };
+export const MaxResultsSchema: ScalarSchema = { type: "integer", bits: 32, min: 1, max: 1000 };
 
 /** Schema of `ListBackupJobSummariesInput`. */
 export const ListBackupJobSummariesInputSchema: StructureSchema = {
@@ -2211,7 +2326,7 @@ export const ListBackupPlanTemplatesOutputSchema: StructureSchema = {
 export const ListBackupPlanVersionsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
   },
@@ -2249,7 +2364,7 @@ export const ListBackupPlansOutputSchema: StructureSchema = {
 export const ListBackupSelectionsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
   },
@@ -2339,7 +2454,12 @@ export const ListCopyJobsOutputSchema: StructureSchema = {
 };
 
 /** Schema of `MaxFrameworkInputs`. */
-export const MaxFrameworkInputsSchema: ScalarSchema = { type: "integer", min: 1, max: 1000 };
+export const MaxFrameworkInputsSchema: ScalarSchema = {
+  type: "integer",
+  bits: 32,
+  min: 1,
+  max: 1000,
+};
 
 /** Schema of `ListFrameworksInput`. */
 export const ListFrameworksInputSchema: StructureSchema = {
@@ -2404,7 +2524,12 @@ export const ListLegalHoldsOutputSchema: StructureSchema = {
 export const ListProtectedResourcesByBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
@@ -2461,7 +2586,12 @@ export const ListProtectedResourcesOutputSchema: StructureSchema = {
 export const ListRecoveryPointsByBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
@@ -2491,7 +2621,7 @@ export const RecoveryPointByBackupVaultSchema: StructureSchema = {
     CreationDate: { schema: TIMESTAMP },
     InitiationDate: { schema: TIMESTAMP },
     CompletionDate: { schema: TIMESTAMP },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     CalculatedLifecycle: { schema: CalculatedLifecycleSchema },
     Lifecycle: { schema: LifecycleSchema },
     EncryptionKeyArn: { schema: STRING },
@@ -2528,7 +2658,7 @@ export const ListRecoveryPointsByBackupVaultOutputSchema: StructureSchema = {
 export const ListRecoveryPointsByLegalHoldInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    LegalHoldId: { schema: STRING, required: true, http: "label" },
+    LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
   },
@@ -2564,7 +2694,7 @@ export const ListRecoveryPointsByLegalHoldOutputSchema: StructureSchema = {
 export const ListRecoveryPointsByResourceInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
     ManagedByAWSBackupOnly: { schema: BOOLEAN, default: false, http: "query" },
@@ -2580,7 +2710,7 @@ export const RecoveryPointByResourceSchema: StructureSchema = {
     Status: { schema: STRING },
     StatusMessage: { schema: STRING },
     EncryptionKeyArn: { schema: STRING },
-    BackupSizeBytes: { schema: INTEGER },
+    BackupSizeBytes: { schema: LONG },
     BackupVaultName: { schema: BackupVaultNameSchema },
     IsParent: { schema: BOOLEAN, default: false },
     ParentRecoveryPointArn: { schema: STRING },
@@ -2658,7 +2788,12 @@ export const ListReportPlansOutputSchema: StructureSchema = {
 export const ListRestoreAccessBackupVaultsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
   },
@@ -2738,7 +2873,7 @@ export const ListRestoreJobSummariesOutputSchema: StructureSchema = {
 export const ListRestoreJobsByProtectedResourceInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     ByStatus: { schema: STRING, http: "query" },
     ByRecoveryPointCreationDateAfter: { schema: TIMESTAMP, http: "query" },
     ByRecoveryPointCreationDateBefore: { schema: TIMESTAMP, http: "query" },
@@ -2761,9 +2896,9 @@ export const RestoreJobsListMemberSchema: StructureSchema = {
     Status: { schema: STRING },
     StatusMessage: { schema: STRING },
     PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: INTEGER },
+    BackupSizeInBytes: { schema: LONG },
     IamRoleArn: { schema: STRING },
-    ExpectedCompletionTimeMinutes: { schema: INTEGER },
+    ExpectedCompletionTimeMinutes: { schema: LONG },
     CreatedResourceArn: { schema: STRING },
     ResourceType: { schema: ResourceTypeSchema },
     RecoveryPointCreationDate: { schema: TIMESTAMP },
@@ -2822,6 +2957,7 @@ export const ListRestoreJobsOutputSchema: StructureSchema = {
 /** Schema of `ListRestoreTestingPlansInputMaxResultsInteger`. */
 export const ListRestoreTestingPlansInputMaxResultsIntegerSchema: ScalarSchema = {
   type: "integer",
+  bits: 32,
   min: 1,
   max: 1000,
 };
@@ -2868,6 +3004,7 @@ export const ListRestoreTestingPlansOutputSchema: StructureSchema = {
 /** Schema of `ListRestoreTestingSelectionsInputMaxResultsInteger`. */
 export const ListRestoreTestingSelectionsInputMaxResultsIntegerSchema: ScalarSchema = {
   type: "integer",
+  bits: 32,
   min: 1,
   max: 1000,
 };
@@ -2878,7 +3015,7 @@ export const ListRestoreTestingSelectionsInputSchema: StructureSchema = {
   members: {
     MaxResults: { schema: ListRestoreTestingSelectionsInputMaxResultsIntegerSchema, http: "query" },
     NextToken: { schema: STRING, http: "query" },
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -2957,6 +3094,7 @@ export const ListScanJobSummariesOutputSchema: StructureSchema = {
 /** Schema of `ListScanJobsInputMaxResultsInteger`. */
 export const ListScanJobsInputMaxResultsIntegerSchema: ScalarSchema = {
   type: "integer",
+  bits: 32,
   min: 1,
   max: 1000,
 };
@@ -3023,7 +3161,7 @@ export const ListScanJobsOutputSchema: StructureSchema = {
 export const ListTagsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     NextToken: { schema: STRING, http: "query" },
     MaxResults: { schema: MaxResultsSchema, http: "query" },
   },
@@ -3089,7 +3227,12 @@ export const MissingParameterValueExceptionSchema: StructureSchema = {
 export const PutBackupVaultAccessPolicyInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     Policy: { schema: STRING },
   },
 };
@@ -3098,10 +3241,15 @@ export const PutBackupVaultAccessPolicyInputSchema: StructureSchema = {
 export const PutBackupVaultLockConfigurationInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    MinRetentionDays: { schema: INTEGER },
-    MaxRetentionDays: { schema: INTEGER },
-    ChangeableForDays: { schema: INTEGER },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    MinRetentionDays: { schema: LONG },
+    MaxRetentionDays: { schema: LONG },
+    ChangeableForDays: { schema: LONG },
   },
 };
 
@@ -3109,7 +3257,12 @@ export const PutBackupVaultLockConfigurationInputSchema: StructureSchema = {
 export const PutBackupVaultNotificationsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     SNSTopicArn: { schema: STRING, required: true },
     BackupVaultEvents: { schema: BackupVaultEventsSchema, required: true },
   },
@@ -3119,7 +3272,7 @@ export const PutBackupVaultNotificationsInputSchema: StructureSchema = {
 export const PutRestoreValidationResultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreJobId: { schema: STRING, required: true, http: "label" },
+    RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
     ValidationStatus: { schema: STRING, required: true },
     ValidationStatusMessage: { schema: STRING },
   },
@@ -3163,8 +3316,18 @@ export const RestoreTestingSelectionForUpdateSchema: StructureSchema = {
 export const RevokeRestoreAccessBackupVaultInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RestoreAccessBackupVaultArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RestoreAccessBackupVaultArn: {
+      schema: STRING,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     RequesterComment: { schema: STRING, http: "query" },
   },
 };
@@ -3189,8 +3352,8 @@ export const StartBackupJobInputSchema: StructureSchema = {
     ResourceArn: { schema: STRING, required: true },
     IamRoleArn: { schema: STRING, required: true },
     IdempotencyToken: { schema: STRING },
-    StartWindowMinutes: { schema: INTEGER },
-    CompleteWindowMinutes: { schema: INTEGER },
+    StartWindowMinutes: { schema: LONG },
+    CompleteWindowMinutes: { schema: LONG },
     Lifecycle: { schema: LifecycleSchema },
     RecoveryPointTags: { schema: TagsSchema },
     BackupOptions: { schema: BackupOptionsSchema },
@@ -3236,7 +3399,12 @@ export const StartCopyJobOutputSchema: StructureSchema = {
 export const StartReportJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ReportPlanName: { schema: ReportPlanNameSchema, required: true, http: "label" },
+    ReportPlanName: {
+      schema: ReportPlanNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     IdempotencyToken: { schema: STRING },
   },
 };
@@ -3298,7 +3466,7 @@ export const StartScanJobOutputSchema: StructureSchema = {
 export const StopBackupJobInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupJobId: { schema: STRING, required: true, http: "label" },
+    BackupJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -3309,7 +3477,7 @@ export const TagKeyListSchema: ListSchema = { type: "list", member: STRING };
 export const TagResourceInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     Tags: { schema: TagsSchema, required: true },
   },
 };
@@ -3327,7 +3495,7 @@ export const TieringConfigurationInputForUpdateSchema: StructureSchema = {
 export const UntagResourceInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ResourceArn: { schema: STRING, required: true, http: "label" },
+    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     TagKeyList: { schema: TagKeyListSchema, required: true },
   },
 };
@@ -3336,7 +3504,7 @@ export const UntagResourceInputSchema: StructureSchema = {
 export const UpdateBackupPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label" },
+    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
     BackupPlan: { schema: BackupPlanInputSchema, required: true },
   },
 };
@@ -3358,7 +3526,12 @@ export const UpdateBackupPlanOutputSchema: StructureSchema = {
 export const UpdateFrameworkInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    FrameworkName: { schema: FrameworkNameSchema, required: true, http: "label" },
+    FrameworkName: {
+      schema: FrameworkNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     FrameworkDescription: { schema: FrameworkDescriptionSchema },
     FrameworkControls: { schema: FrameworkControlsSchema },
     IdempotencyToken: { schema: STRING },
@@ -3387,8 +3560,13 @@ export const UpdateGlobalSettingsInputSchema: StructureSchema = {
 export const UpdateRecoveryPointIndexSettingsInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     IamRoleArn: { schema: STRING },
     Index: { schema: STRING, required: true },
   },
@@ -3409,8 +3587,13 @@ export const UpdateRecoveryPointIndexSettingsOutputSchema: StructureSchema = {
 export const UpdateRecoveryPointLifecycleInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true, http: "label" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label" },
+    BackupVaultName: {
+      schema: BackupVaultNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
+    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     Lifecycle: { schema: LifecycleSchema },
   },
 };
@@ -3439,7 +3622,12 @@ export const UpdateRegionSettingsInputSchema: StructureSchema = {
 export const UpdateReportPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    ReportPlanName: { schema: ReportPlanNameSchema, required: true, http: "label" },
+    ReportPlanName: {
+      schema: ReportPlanNameSchema,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
     ReportPlanDescription: { schema: ReportPlanDescriptionSchema },
     ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema },
     ReportSetting: { schema: ReportSettingSchema },
@@ -3462,7 +3650,7 @@ export const UpdateRestoreTestingPlanInputSchema: StructureSchema = {
   type: "structure",
   members: {
     RestoreTestingPlan: { schema: RestoreTestingPlanForUpdateSchema, required: true },
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
   },
 };
 
@@ -3481,9 +3669,14 @@ export const UpdateRestoreTestingPlanOutputSchema: StructureSchema = {
 export const UpdateRestoreTestingSelectionInputSchema: StructureSchema = {
   type: "structure",
   members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
     RestoreTestingSelection: { schema: RestoreTestingSelectionForUpdateSchema, required: true },
-    RestoreTestingSelectionName: { schema: STRING, required: true, http: "label" },
+    RestoreTestingSelectionName: {
+      schema: STRING,
+      required: true,
+      http: "label",
+      check: checkLabel,
+    },
   },
 };
 
@@ -3507,6 +3700,7 @@ export const UpdateTieringConfigurationInputSchema: StructureSchema = {
       schema: TieringConfigurationNameSchema,
       required: true,
       http: "label",
+      check: checkLabel,
     },
     TieringConfiguration: { schema: TieringConfigurationInputForUpdateSchema, required: true },
   },

@@ -40,6 +40,7 @@ export interface AdvancedBackupSetting {
   BackupOptions?: BackupOptions;
 }
 
+/** A list of `AdvancedBackupSetting`. */
 export type AdvancedBackupSettings = AdvancedBackupSetting[];
 
 /**
@@ -58,12 +59,14 @@ export interface AggregatedScanResult {
   LastComputed?: Date;
 }
 
+/** The values of AggregationPeriod; values added by newer service versions are accepted too. */
 export type AggregationPeriod =
   | "ONE_DAY"
   | "SEVEN_DAYS"
   | "FOURTEEN_DAYS"
   | (string & Record<never, never>);
 
+/** Input of the AssociateBackupVaultMpaApprovalTeam operation. */
 export interface AssociateBackupVaultMpaApprovalTeamInput {
   /**
    * The name of the backup vault to associate with the MPA approval team.
@@ -116,6 +119,23 @@ export interface BackupJob {
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
   RecoveryPointArn?: string;
+  /**
+   * Specifies the time period, in days, before a recovery point transitions to cold storage or is
+   * deleted.
+   *
+   * Backups transitioned to cold storage must be stored in cold storage for a minimum of 90 days.
+   * Therefore, on the console, the retention setting must be 90 days greater than the transition to
+   * cold after days setting. The transition to cold after days setting can't be changed after a
+   * backup has been transitioned to cold.
+   *
+   * Resource types that can transition to cold storage are listed in the Feature availability by
+   * resource
+   * (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource)
+   * table. Backup ignores this expression for other resource types.
+   *
+   * To remove the existing lifecycle and retention periods and keep your recovery points
+   * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
+   */
   RecoveryPointLifecycle?: Lifecycle;
   /**
    * The Amazon Resource Name (ARN) of the KMS key used to encrypt the backup. This can be a
@@ -260,8 +280,10 @@ export interface BackupJob {
   MessageCategory?: string;
 }
 
+/** A map from string keys to `number`. */
 export type BackupJobChildJobsInState = Record<string, number>;
 
+/** The values of BackupJobState; values added by newer service versions are accepted too. */
 export type BackupJobState =
   | "CREATED"
   | "PENDING"
@@ -274,6 +296,7 @@ export type BackupJobState =
   | "PARTIAL"
   | (string & Record<never, never>);
 
+/** The values of BackupJobStatus; values added by newer service versions are accepted too. */
 export type BackupJobStatus =
   | "CREATED"
   | "PENDING"
@@ -348,10 +371,13 @@ export interface BackupJobSummary {
   EndTime?: Date;
 }
 
+/** A list of `BackupJobSummary`. */
 export type BackupJobSummaryList = BackupJobSummary[];
 
+/** A list of `BackupJob`. */
 export type BackupJobsList = BackupJob[];
 
+/** A map from string keys to `string`. */
 export type BackupOptions = Record<string, string>;
 
 /**
@@ -405,6 +431,7 @@ export interface BackupPlanInput {
   ScanSettings?: ScanSettings;
 }
 
+/** A list of `BackupPlanTemplatesListMember`. */
 export type BackupPlanTemplatesList = BackupPlanTemplatesListMember[];
 
 /** An object specifying metadata associated with a backup plan template. */
@@ -415,8 +442,10 @@ export interface BackupPlanTemplatesListMember {
   BackupPlanTemplateName?: string;
 }
 
+/** A list of `BackupPlansListMember`. */
 export type BackupPlanVersionsList = BackupPlansListMember[];
 
+/** A list of `BackupPlansListMember`. */
 export type BackupPlansList = BackupPlansListMember[];
 
 /** Contains metadata about a backup plan. */
@@ -672,8 +701,10 @@ export interface BackupRuleInput {
   ScanActions?: ScanActions;
 }
 
+/** A list of `BackupRule`. */
 export type BackupRules = BackupRule[];
 
+/** A list of `BackupRuleInput`. */
 export type BackupRulesInput = BackupRuleInput[];
 
 /**
@@ -745,6 +776,7 @@ export interface BackupSelection {
   Conditions?: Conditions;
 }
 
+/** A list of `BackupSelectionsListMember`. */
 export type BackupSelectionsList = BackupSelectionsListMember[];
 
 /** Contains metadata about a `BackupSelection` object. */
@@ -779,6 +811,7 @@ export interface BackupSelectionsListMember {
   IamRoleArn?: string;
 }
 
+/** The values of BackupVaultEvent; values added by newer service versions are accepted too. */
 export type BackupVaultEvent =
   | "BACKUP_JOB_STARTED"
   | "BACKUP_JOB_COMPLETED"
@@ -806,8 +839,10 @@ export type BackupVaultEvent =
   | "EKS_BACKUP_OBJECT_FAILED"
   | (string & Record<never, never>);
 
+/** A list of `BackupVaultEvent`. */
 export type BackupVaultEvents = BackupVaultEvent[];
 
+/** A list of `BackupVaultListMember`. */
 export type BackupVaultList = BackupVaultListMember[];
 
 /** Contains metadata about a backup vault. */
@@ -934,6 +969,7 @@ export interface CalculatedLifecycle {
   DeleteAt?: Date;
 }
 
+/** Input of the CancelLegalHold operation. */
 export interface CancelLegalHoldInput {
   /** The ID of the legal hold. */
   LegalHoldId: string;
@@ -943,8 +979,10 @@ export interface CancelLegalHoldInput {
   RetainRecordInDays?: number;
 }
 
+/** Output of the CancelLegalHold operation. */
 export type CancelLegalHoldOutput = Record<never, never>;
 
+/** A list of `string`. */
 export type ComplianceResourceIdList = string[];
 
 /**
@@ -992,8 +1030,10 @@ export interface ConditionParameter {
   ConditionValue?: string;
 }
 
+/** A list of `ConditionParameter`. */
 export type ConditionParameters = ConditionParameter[];
 
+/** The values of ConditionType; values added by newer service versions are accepted too. */
 export type ConditionType = "STRINGEQUALS" | (string & Record<never, never>);
 
 /**
@@ -1037,6 +1077,7 @@ export interface ControlInputParameter {
   ParameterValue?: string;
 }
 
+/** A list of `ControlInputParameter`. */
 export type ControlInputParameters = ControlInputParameter[];
 
 /**
@@ -1073,6 +1114,23 @@ export interface ControlScope {
 
 /** The details of the copy operation. */
 export interface CopyAction {
+  /**
+   * Specifies the time period, in days, before a recovery point transitions to cold storage or is
+   * deleted.
+   *
+   * Backups transitioned to cold storage must be stored in cold storage for a minimum of 90 days.
+   * Therefore, on the console, the retention setting must be 90 days greater than the transition to
+   * cold after days setting. The transition to cold after days setting can't be changed after a
+   * backup has been transitioned to cold.
+   *
+   * Resource types that can transition to cold storage are listed in the Feature availability by
+   * resource
+   * (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource)
+   * table. Backup ignores this expression for other resource types.
+   *
+   * To remove the existing lifecycle and retention periods and keep your recovery points
+   * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
+   */
   Lifecycle?: Lifecycle;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies the destination backup vault for the
@@ -1081,6 +1139,7 @@ export interface CopyAction {
   DestinationBackupVaultArn: string;
 }
 
+/** A list of `CopyAction`. */
 export type CopyActions = CopyAction[];
 
 /** Contains detailed information about a copy job. */
@@ -1129,6 +1188,23 @@ export interface CopyJob {
    * destination vault. This can be a customer-managed key or an Amazon Web Services managed key.
    */
   DestinationEncryptionKeyArn?: string;
+  /**
+   * Specifies the time period, in days, before a recovery point transitions to cold storage or is
+   * deleted.
+   *
+   * Backups transitioned to cold storage must be stored in cold storage for a minimum of 90 days.
+   * Therefore, on the console, the retention setting must be 90 days greater than the transition to
+   * cold after days setting. The transition to cold after days setting can't be changed after a
+   * backup has been transitioned to cold.
+   *
+   * Resource types that can transition to cold storage are listed in the Feature availability by
+   * resource
+   * (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource)
+   * table. Backup ignores this expression for other resource types.
+   *
+   * To remove the existing lifecycle and retention periods and keep your recovery points
+   * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
+   */
   DestinationRecoveryPointLifecycle?: Lifecycle;
   /**
    * The Amazon Web Services resource to be copied; for example, an Amazon Elastic Block Store
@@ -1158,6 +1234,10 @@ export interface CopyJob {
    * `arn:aws:iam::123456789012:role/S3Access`.
    */
   IamRoleArn?: string;
+  /**
+   * Contains information about the backup plan and rule that Backup used to initiate the recovery
+   * point backup.
+   */
   CreatedBy?: RecoveryPointCreator;
   /**
    * The backup job ID that initiated this copy job. Only applicable to scheduled copy jobs and
@@ -1210,8 +1290,10 @@ export interface CopyJob {
   MessageCategory?: string;
 }
 
+/** A map from string keys to `number`. */
 export type CopyJobChildJobsInState = Record<string, number>;
 
+/** The values of CopyJobState; values added by newer service versions are accepted too. */
 export type CopyJobState =
   | "CREATED"
   | "RUNNING"
@@ -1220,6 +1302,7 @@ export type CopyJobState =
   | "PARTIAL"
   | (string & Record<never, never>);
 
+/** The values of CopyJobStatus; values added by newer service versions are accepted too. */
 export type CopyJobStatus =
   | "CREATED"
   | "RUNNING"
@@ -1294,10 +1377,13 @@ export interface CopyJobSummary {
   EndTime?: Date;
 }
 
+/** A list of `CopyJobSummary`. */
 export type CopyJobSummaryList = CopyJobSummary[];
 
+/** A list of `CopyJob`. */
 export type CopyJobsList = CopyJob[];
 
+/** Input of the CreateBackupPlan operation. */
 export interface CreateBackupPlanInput {
   /** The body of a backup plan. Includes a `BackupPlanName` and one or more sets of `Rules`. */
   BackupPlan: BackupPlanInput;
@@ -1315,6 +1401,7 @@ export interface CreateBackupPlanInput {
   CreatorRequestId?: string;
 }
 
+/** Output of the CreateBackupPlan operation. */
 export interface CreateBackupPlanOutput {
   /** The ID of the backup plan. */
   BackupPlanId?: string;
@@ -1341,6 +1428,7 @@ export interface CreateBackupPlanOutput {
   AdvancedBackupSettings?: AdvancedBackupSettings;
 }
 
+/** Input of the CreateBackupSelection operation. */
 export interface CreateBackupSelectionInput {
   /** The ID of the backup plan. */
   BackupPlanId: string;
@@ -1357,6 +1445,7 @@ export interface CreateBackupSelectionInput {
   CreatorRequestId?: string;
 }
 
+/** Output of the CreateBackupSelection operation. */
 export interface CreateBackupSelectionOutput {
   /** Uniquely identifies the body of a request to assign a set of resources to a backup plan. */
   SelectionId?: string;
@@ -1370,6 +1459,7 @@ export interface CreateBackupSelectionOutput {
   CreationDate?: Date;
 }
 
+/** Input of the CreateBackupVault operation. */
 export interface CreateBackupVaultInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1397,6 +1487,7 @@ export interface CreateBackupVaultInput {
   CreatorRequestId?: string;
 }
 
+/** Output of the CreateBackupVault operation. */
 export interface CreateBackupVaultOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1419,6 +1510,7 @@ export interface CreateBackupVaultOutput {
   CreationDate?: Date;
 }
 
+/** Input of the CreateFramework operation. */
 export interface CreateFrameworkInput {
   /**
    * The unique name of the framework. The name must be between 1 and 256 characters, starting with
@@ -1450,6 +1542,7 @@ export interface CreateFrameworkInput {
   FrameworkTags?: stringMap;
 }
 
+/** Output of the CreateFramework operation. */
 export interface CreateFrameworkOutput {
   /**
    * The unique name of the framework. The name must be between 1 and 256 characters, starting with
@@ -1465,6 +1558,7 @@ export interface CreateFrameworkOutput {
   FrameworkArn?: string;
 }
 
+/** Input of the CreateLegalHold operation. */
 export interface CreateLegalHoldInput {
   /** The title of the legal hold. */
   Title: string;
@@ -1488,6 +1582,7 @@ export interface CreateLegalHoldInput {
   Tags?: Tags;
 }
 
+/** Output of the CreateLegalHold operation. */
 export interface CreateLegalHoldOutput {
   /** The title of the legal hold. */
   Title?: string;
@@ -1505,6 +1600,7 @@ export interface CreateLegalHoldOutput {
   RecoveryPointSelection?: RecoveryPointSelection;
 }
 
+/** Input of the CreateLogicallyAirGappedBackupVault operation. */
 export interface CreateLogicallyAirGappedBackupVaultInput {
   /**
    * The name of a logical container where backups are stored. Logically air-gapped backup vaults
@@ -1541,6 +1637,7 @@ export interface CreateLogicallyAirGappedBackupVaultInput {
   EncryptionKeyArn?: string;
 }
 
+/** Output of the CreateLogicallyAirGappedBackupVault operation. */
 export interface CreateLogicallyAirGappedBackupVaultOutput {
   /**
    * The name of a logical container where backups are stored. Logically air-gapped backup vaults
@@ -1563,6 +1660,7 @@ export interface CreateLogicallyAirGappedBackupVaultOutput {
   VaultState?: VaultState;
 }
 
+/** Input of the CreateReportPlan operation. */
 export interface CreateReportPlanInput {
   /**
    * The unique name of the report plan. The name must be between 1 and 256 characters, starting
@@ -1605,6 +1703,7 @@ export interface CreateReportPlanInput {
   IdempotencyToken?: string;
 }
 
+/** Output of the CreateReportPlan operation. */
 export interface CreateReportPlanOutput {
   /**
    * The unique name of the report plan.
@@ -1625,6 +1724,7 @@ export interface CreateReportPlanOutput {
   CreationTime?: Date;
 }
 
+/** Input of the CreateRestoreAccessBackupVault operation. */
 export interface CreateRestoreAccessBackupVaultInput {
   /**
    * The ARN of the source backup vault containing the recovery points to which temporary access is
@@ -1650,6 +1750,7 @@ export interface CreateRestoreAccessBackupVaultInput {
   RequesterComment?: string;
 }
 
+/** Output of the CreateRestoreAccessBackupVault operation. */
 export interface CreateRestoreAccessBackupVaultOutput {
   /** The ARN that uniquely identifies the created restore access backup vault. */
   RestoreAccessBackupVaultArn?: string;
@@ -1668,6 +1769,7 @@ export interface CreateRestoreAccessBackupVaultOutput {
   CreationDate?: Date;
 }
 
+/** Input of the CreateRestoreTestingPlan operation. */
 export interface CreateRestoreTestingPlanInput {
   /**
    * This is a unique string that identifies the request and allows failed requests to be
@@ -1689,6 +1791,7 @@ export interface CreateRestoreTestingPlanInput {
   Tags?: SensitiveStringMap;
 }
 
+/** Output of the CreateRestoreTestingPlan operation. */
 export interface CreateRestoreTestingPlanOutput {
   /**
    * The date and time a restore testing plan was created, in Unix format and Coordinated Universal
@@ -1707,6 +1810,7 @@ export interface CreateRestoreTestingPlanOutput {
   RestoreTestingPlanName: string;
 }
 
+/** Input of the CreateRestoreTestingSelection operation. */
 export interface CreateRestoreTestingSelectionInput {
   /**
    * This is an optional unique string that identifies the request and allows failed requests to be
@@ -1735,6 +1839,7 @@ export interface CreateRestoreTestingSelectionInput {
   RestoreTestingSelection: RestoreTestingSelectionForCreate;
 }
 
+/** Output of the CreateRestoreTestingSelection operation. */
 export interface CreateRestoreTestingSelectionOutput {
   /** The time that the resource testing selection was created. */
   CreationTime: Date;
@@ -1756,6 +1861,7 @@ export interface CreateRestoreTestingSelectionOutput {
   RestoreTestingSelectionName: string;
 }
 
+/** Input of the CreateTieringConfiguration operation. */
 export interface CreateTieringConfigurationInput {
   /**
    * A tiering configuration must contain a unique `TieringConfigurationName` string you create and
@@ -1779,6 +1885,7 @@ export interface CreateTieringConfigurationInput {
   CreatorRequestId?: string;
 }
 
+/** Output of the CreateTieringConfiguration operation. */
 export interface CreateTieringConfigurationOutput {
   /** An Amazon Resource Name (ARN) that uniquely identifies the created tiering configuration. */
   TieringConfigurationArn?: string;
@@ -1822,11 +1929,13 @@ export interface DateRange {
   ToDate: Date;
 }
 
+/** Input of the DeleteBackupPlan operation. */
 export interface DeleteBackupPlanInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
 }
 
+/** Output of the DeleteBackupPlan operation. */
 export interface DeleteBackupPlanOutput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId?: string;
@@ -1848,6 +1957,7 @@ export interface DeleteBackupPlanOutput {
   VersionId?: string;
 }
 
+/** Input of the DeleteBackupSelection operation. */
 export interface DeleteBackupSelectionInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
@@ -1855,6 +1965,7 @@ export interface DeleteBackupSelectionInput {
   SelectionId: string;
 }
 
+/** Input of the DeleteBackupVaultAccessPolicy operation. */
 export interface DeleteBackupVaultAccessPolicyInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1866,6 +1977,7 @@ export interface DeleteBackupVaultAccessPolicyInput {
   BackupVaultName: string;
 }
 
+/** Input of the DeleteBackupVault operation. */
 export interface DeleteBackupVaultInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1875,6 +1987,7 @@ export interface DeleteBackupVaultInput {
   BackupVaultName: string;
 }
 
+/** Input of the DeleteBackupVaultLockConfiguration operation. */
 export interface DeleteBackupVaultLockConfigurationInput {
   /**
    * The name of the backup vault from which to delete Backup Vault Lock.
@@ -1884,6 +1997,7 @@ export interface DeleteBackupVaultLockConfigurationInput {
   BackupVaultName: string;
 }
 
+/** Input of the DeleteBackupVaultNotifications operation. */
 export interface DeleteBackupVaultNotificationsInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1894,6 +2008,7 @@ export interface DeleteBackupVaultNotificationsInput {
   BackupVaultName: string;
 }
 
+/** Input of the DeleteFramework operation. */
 export interface DeleteFrameworkInput {
   /**
    * The unique name of a framework.
@@ -1903,6 +2018,7 @@ export interface DeleteFrameworkInput {
   FrameworkName: string;
 }
 
+/** Input of the DeleteRecoveryPoint operation. */
 export interface DeleteRecoveryPointInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -1919,6 +2035,7 @@ export interface DeleteRecoveryPointInput {
   RecoveryPointArn: string;
 }
 
+/** Input of the DeleteReportPlan operation. */
 export interface DeleteReportPlanInput {
   /**
    * The unique name of a report plan.
@@ -1928,11 +2045,13 @@ export interface DeleteReportPlanInput {
   ReportPlanName: string;
 }
 
+/** Input of the DeleteRestoreTestingPlan operation. */
 export interface DeleteRestoreTestingPlanInput {
   /** Required unique name of the restore testing plan you wish to delete. */
   RestoreTestingPlanName: string;
 }
 
+/** Input of the DeleteRestoreTestingSelection operation. */
 export interface DeleteRestoreTestingSelectionInput {
   /**
    * Required unique name of the restore testing plan that contains the restore testing selection
@@ -1943,6 +2062,7 @@ export interface DeleteRestoreTestingSelectionInput {
   RestoreTestingSelectionName: string;
 }
 
+/** Input of the DeleteTieringConfiguration operation. */
 export interface DeleteTieringConfigurationInput {
   /**
    * The unique name of a tiering configuration.
@@ -1952,13 +2072,16 @@ export interface DeleteTieringConfigurationInput {
   TieringConfigurationName: string;
 }
 
+/** Output of the DeleteTieringConfiguration operation. */
 export type DeleteTieringConfigurationOutput = Record<never, never>;
 
+/** Input of the DescribeBackupJob operation. */
 export interface DescribeBackupJobInput {
   /** Uniquely identifies a request to Backup to back up a resource. */
   BackupJobId: string;
 }
 
+/** Output of the DescribeBackupJob operation. */
 export interface DescribeBackupJobOutput {
   /**
    * Returns the account ID that owns the backup job.
@@ -1976,6 +2099,23 @@ export interface DescribeBackupJobOutput {
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
   BackupVaultName?: string;
+  /**
+   * Specifies the time period, in days, before a recovery point transitions to cold storage or is
+   * deleted.
+   *
+   * Backups transitioned to cold storage must be stored in cold storage for a minimum of 90 days.
+   * Therefore, on the console, the retention setting must be 90 days greater than the transition to
+   * cold after days setting. The transition to cold after days setting can't be changed after a
+   * backup has been transitioned to cold.
+   *
+   * Resource types that can transition to cold storage are listed in the Feature availability by
+   * resource
+   * (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource)
+   * table. Backup ignores this expression for other resource types.
+   *
+   * To remove the existing lifecycle and retention periods and keep your recovery points
+   * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
+   */
   RecoveryPointLifecycle?: Lifecycle;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup vault; for example,
@@ -2135,6 +2275,7 @@ export interface DescribeBackupJobOutput {
   MessageCategory?: string;
 }
 
+/** Input of the DescribeBackupVault operation. */
 export interface DescribeBackupVaultInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -2146,6 +2287,7 @@ export interface DescribeBackupVaultInput {
   BackupVaultAccountId?: string;
 }
 
+/** Output of the DescribeBackupVault operation. */
 export interface DescribeBackupVaultOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -2247,16 +2389,19 @@ export interface DescribeBackupVaultOutput {
   EncryptionKeyType?: EncryptionKeyType;
 }
 
+/** Input of the DescribeCopyJob operation. */
 export interface DescribeCopyJobInput {
   /** Uniquely identifies a copy job. */
   CopyJobId: string;
 }
 
+/** Output of the DescribeCopyJob operation. */
 export interface DescribeCopyJobOutput {
   /** Contains detailed information about a copy job. */
   CopyJob?: CopyJob;
 }
 
+/** Input of the DescribeFramework operation. */
 export interface DescribeFrameworkInput {
   /**
    * The unique name of a framework.
@@ -2266,6 +2411,7 @@ export interface DescribeFrameworkInput {
   FrameworkName: string;
 }
 
+/** Output of the DescribeFramework operation. */
 export interface DescribeFrameworkOutput {
   /**
    * The unique name of a framework.
@@ -2321,8 +2467,10 @@ export interface DescribeFrameworkOutput {
   IdempotencyToken?: string;
 }
 
+/** Input of the DescribeGlobalSettings operation. */
 export type DescribeGlobalSettingsInput = Record<never, never>;
 
+/** Output of the DescribeGlobalSettings operation. */
 export interface DescribeGlobalSettingsOutput {
   /**
    * The status of the flags `isCrossAccountBackupEnabled`, `isMpaEnabled` ('Mpa' refers to
@@ -2344,6 +2492,7 @@ export interface DescribeGlobalSettingsOutput {
   LastUpdateTime?: Date;
 }
 
+/** Input of the DescribeProtectedResource operation. */
 export interface DescribeProtectedResourceInput {
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
@@ -2352,6 +2501,7 @@ export interface DescribeProtectedResourceInput {
   ResourceArn: string;
 }
 
+/** Output of the DescribeProtectedResource operation. */
 export interface DescribeProtectedResourceOutput {
   /**
    * An ARN that uniquely identifies a resource. The format of the ARN depends on the resource type.
@@ -2387,6 +2537,7 @@ export interface DescribeProtectedResourceOutput {
   LatestRestoreRecoveryPointCreationDate?: Date;
 }
 
+/** Input of the DescribeRecoveryPoint operation. */
 export interface DescribeRecoveryPointInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -2409,6 +2560,7 @@ export interface DescribeRecoveryPointInput {
   BackupVaultAccountId?: string;
 }
 
+/** Output of the DescribeRecoveryPoint operation. */
 export interface DescribeRecoveryPointOutput {
   /**
    * An ARN that uniquely identifies a recovery point; for example,
@@ -2603,8 +2755,10 @@ export interface DescribeRecoveryPointOutput {
   ScanResults?: ScanResults;
 }
 
+/** Input of the DescribeRegionSettings operation. */
 export type DescribeRegionSettingsInput = Record<never, never>;
 
+/** Output of the DescribeRegionSettings operation. */
 export interface DescribeRegionSettingsOutput {
   /** The services along with the opt-in preferences in the Region. */
   ResourceTypeOptInPreference?: ResourceTypeOptInPreference;
@@ -2626,6 +2780,7 @@ export interface DescribeRegionSettingsOutput {
   ResourceTypeManagementPreference?: ResourceTypeManagementPreference;
 }
 
+/** Input of the DescribeReportJob operation. */
 export interface DescribeReportJobInput {
   /**
    * The identifier of the report job. A unique, randomly generated, Unicode, UTF-8 encoded string
@@ -2634,6 +2789,7 @@ export interface DescribeReportJobInput {
   ReportJobId: string;
 }
 
+/** Output of the DescribeReportJob operation. */
 export interface DescribeReportJobOutput {
   /**
    * The information about a report job, including its completion and creation times, report
@@ -2643,6 +2799,7 @@ export interface DescribeReportJobOutput {
   ReportJob?: ReportJob;
 }
 
+/** Input of the DescribeReportPlan operation. */
 export interface DescribeReportPlanInput {
   /**
    * The unique name of a report plan.
@@ -2652,6 +2809,7 @@ export interface DescribeReportPlanInput {
   ReportPlanName: string;
 }
 
+/** Output of the DescribeReportPlan operation. */
 export interface DescribeReportPlanOutput {
   /**
    * Returns details about the report plan that is specified by its name. These details include the
@@ -2661,11 +2819,13 @@ export interface DescribeReportPlanOutput {
   ReportPlan?: ReportPlan;
 }
 
+/** Input of the DescribeRestoreJob operation. */
 export interface DescribeRestoreJobInput {
   /** Uniquely identifies the job that restores a recovery point. */
   RestoreJobId: string;
 }
 
+/** Output of the DescribeRestoreJob operation. */
 export interface DescribeRestoreJobOutput {
   /**
    * Returns the account ID that owns the restore job.
@@ -2757,11 +2917,13 @@ export interface DescribeRestoreJobOutput {
   ParentJobId?: string;
 }
 
+/** Input of the DescribeScanJob operation. */
 export interface DescribeScanJobInput {
   /** Uniquely identifies a request to Backup to scan a resource. */
   ScanJobId: string;
 }
 
+/** Output of the DescribeScanJob operation. */
 export interface DescribeScanJobOutput {
   /**
    * Returns the account ID that owns the scan job.
@@ -2788,6 +2950,10 @@ export interface DescribeScanJobOutput {
    * the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
   CompletionDate?: Date;
+  /**
+   * Contains identifying information about the creation of a scan job, including the backup plan
+   * and rule that initiated the scan.
+   */
   CreatedBy: ScanJobCreator;
   /**
    * The date and time that a backup index finished creation, in Unix format and Coordinated
@@ -2850,6 +3016,7 @@ export interface DescribeScanJobOutput {
   StatusMessage?: string;
 }
 
+/** Input of the DisassociateBackupVaultMpaApprovalTeam operation. */
 export interface DisassociateBackupVaultMpaApprovalTeamInput {
   /**
    * The name of the backup vault from which to disassociate the MPA approval team.
@@ -2864,6 +3031,7 @@ export interface DisassociateBackupVaultMpaApprovalTeamInput {
   RequesterComment?: string;
 }
 
+/** Input of the DisassociateRecoveryPointFromParent operation. */
 export interface DisassociateRecoveryPointFromParentInput {
   /**
    * The name of a logical container where the child (nested) recovery point is stored. Backup
@@ -2881,6 +3049,7 @@ export interface DisassociateRecoveryPointFromParentInput {
   RecoveryPointArn: string;
 }
 
+/** Input of the DisassociateRecoveryPoint operation. */
 export interface DisassociateRecoveryPointInput {
   /**
    * The unique name of an Backup vault.
@@ -2892,16 +3061,19 @@ export interface DisassociateRecoveryPointInput {
   RecoveryPointArn: string;
 }
 
+/** The values of EncryptionKeyType; values added by newer service versions are accepted too. */
 export type EncryptionKeyType =
   | "AWS_OWNED_KMS_KEY"
   | "CUSTOMER_MANAGED_KMS_KEY"
   | (string & Record<never, never>);
 
+/** Input of the ExportBackupPlanTemplate operation. */
 export interface ExportBackupPlanTemplateInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
 }
 
+/** Output of the ExportBackupPlanTemplate operation. */
 export interface ExportBackupPlanTemplateOutput {
   /**
    * The body of a backup plan template in JSON format.
@@ -2912,6 +3084,7 @@ export interface ExportBackupPlanTemplateOutput {
   BackupPlanTemplateJson?: string;
 }
 
+/** A list of `string`. */
 export type FormatList = string[];
 
 /**
@@ -2977,15 +3150,19 @@ export interface FrameworkControl {
   ControlScope?: ControlScope;
 }
 
+/** A list of `FrameworkControl`. */
 export type FrameworkControls = FrameworkControl[];
 
+/** A list of `Framework`. */
 export type FrameworkList = Framework[];
 
+/** Input of the GetBackupPlanFromJSON operation. */
 export interface GetBackupPlanFromJSONInput {
   /** A customer-supplied backup plan document in JSON format. */
   BackupPlanTemplateJson: string;
 }
 
+/** Output of the GetBackupPlanFromJSON operation. */
 export interface GetBackupPlanFromJSONOutput {
   /**
    * Specifies the body of a backup plan. Includes a `BackupPlanName` and one or more sets of
@@ -2994,11 +3171,13 @@ export interface GetBackupPlanFromJSONOutput {
   BackupPlan?: BackupPlan;
 }
 
+/** Input of the GetBackupPlanFromTemplate operation. */
 export interface GetBackupPlanFromTemplateInput {
   /** Uniquely identifies a stored backup plan template. */
   BackupPlanTemplateId: string;
 }
 
+/** Output of the GetBackupPlanFromTemplate operation. */
 export interface GetBackupPlanFromTemplateOutput {
   /**
    * Returns the body of a backup plan based on the target template, including the name, rules, and
@@ -3007,6 +3186,7 @@ export interface GetBackupPlanFromTemplateOutput {
   BackupPlanDocument?: BackupPlan;
 }
 
+/** Input of the GetBackupPlan operation. */
 export interface GetBackupPlanInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
@@ -3026,6 +3206,7 @@ export interface GetBackupPlanInput {
   MaxScheduledRunsPreview?: number;
 }
 
+/** Output of the GetBackupPlan operation. */
 export interface GetBackupPlanOutput {
   /**
    * Specifies the body of a backup plan. Includes a `BackupPlanName` and one or more sets of
@@ -3080,6 +3261,7 @@ export interface GetBackupPlanOutput {
   ScheduledRunsPreview?: ScheduledRunsPreview;
 }
 
+/** Input of the GetBackupSelection operation. */
 export interface GetBackupSelectionInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
@@ -3087,6 +3269,7 @@ export interface GetBackupSelectionInput {
   SelectionId: string;
 }
 
+/** Output of the GetBackupSelection operation. */
 export interface GetBackupSelectionOutput {
   /** Specifies the body of a request to assign a set of resources to a backup plan. */
   BackupSelection?: BackupSelection;
@@ -3107,6 +3290,7 @@ export interface GetBackupSelectionOutput {
   CreatorRequestId?: string;
 }
 
+/** Input of the GetBackupVaultAccessPolicy operation. */
 export interface GetBackupVaultAccessPolicyInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -3118,6 +3302,7 @@ export interface GetBackupVaultAccessPolicyInput {
   BackupVaultName: string;
 }
 
+/** Output of the GetBackupVaultAccessPolicy operation. */
 export interface GetBackupVaultAccessPolicyOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -3135,6 +3320,7 @@ export interface GetBackupVaultAccessPolicyOutput {
   Policy?: string;
 }
 
+/** Input of the GetBackupVaultNotifications operation. */
 export interface GetBackupVaultNotificationsInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -3146,6 +3332,7 @@ export interface GetBackupVaultNotificationsInput {
   BackupVaultName: string;
 }
 
+/** Output of the GetBackupVaultNotifications operation. */
 export interface GetBackupVaultNotificationsOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -3170,11 +3357,13 @@ export interface GetBackupVaultNotificationsOutput {
   BackupVaultEvents?: BackupVaultEvents;
 }
 
+/** Input of the GetLegalHold operation. */
 export interface GetLegalHoldInput {
   /** The ID of the legal hold. */
   LegalHoldId: string;
 }
 
+/** Output of the GetLegalHold operation. */
 export interface GetLegalHoldOutput {
   /** The title of the legal hold. */
   Title?: string;
@@ -3201,6 +3390,7 @@ export interface GetLegalHoldOutput {
   RecoveryPointSelection?: RecoveryPointSelection;
 }
 
+/** Input of the GetRecoveryPointIndexDetails operation. */
 export interface GetRecoveryPointIndexDetailsInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -3218,6 +3408,7 @@ export interface GetRecoveryPointIndexDetailsInput {
   RecoveryPointArn: string;
 }
 
+/** Output of the GetRecoveryPointIndexDetails operation. */
 export interface GetRecoveryPointIndexDetailsOutput {
   /**
    * An ARN that uniquely identifies a recovery point; for example,
@@ -3266,6 +3457,7 @@ export interface GetRecoveryPointIndexDetailsOutput {
   TotalItemsIndexed?: number;
 }
 
+/** Input of the GetRecoveryPointRestoreMetadata operation. */
 export interface GetRecoveryPointRestoreMetadataInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -3288,6 +3480,7 @@ export interface GetRecoveryPointRestoreMetadataInput {
   BackupVaultAccountId?: string;
 }
 
+/** Output of the GetRecoveryPointRestoreMetadata operation. */
 export interface GetRecoveryPointRestoreMetadataOutput {
   /**
    * An ARN that uniquely identifies a backup vault; for example,
@@ -3312,11 +3505,13 @@ export interface GetRecoveryPointRestoreMetadataOutput {
   ResourceType?: string;
 }
 
+/** Input of the GetRestoreJobMetadata operation. */
 export interface GetRestoreJobMetadataInput {
   /** This is a unique identifier of a restore job within Backup. */
   RestoreJobId: string;
 }
 
+/** Output of the GetRestoreJobMetadata operation. */
 export interface GetRestoreJobMetadataOutput {
   /** This is a unique identifier of a restore job within Backup. */
   RestoreJobId?: string;
@@ -3324,6 +3519,7 @@ export interface GetRestoreJobMetadataOutput {
   Metadata?: Metadata;
 }
 
+/** Input of the GetRestoreTestingInferredMetadata operation. */
 export interface GetRestoreTestingInferredMetadataInput {
   /** The account ID of the specified backup vault. */
   BackupVaultAccountId?: string;
@@ -3340,21 +3536,25 @@ export interface GetRestoreTestingInferredMetadataInput {
   RecoveryPointArn: string;
 }
 
+/** Output of the GetRestoreTestingInferredMetadata operation. */
 export interface GetRestoreTestingInferredMetadataOutput {
   /** This is a string map of the metadata inferred from the request. */
   InferredMetadata: stringMap;
 }
 
+/** Input of the GetRestoreTestingPlan operation. */
 export interface GetRestoreTestingPlanInput {
   /** Required unique name of the restore testing plan. */
   RestoreTestingPlanName: string;
 }
 
+/** Output of the GetRestoreTestingPlan operation. */
 export interface GetRestoreTestingPlanOutput {
   /** Specifies the body of a restore testing plan. Includes `RestoreTestingPlanName`. */
   RestoreTestingPlan: RestoreTestingPlanForGet;
 }
 
+/** Input of the GetRestoreTestingSelection operation. */
 export interface GetRestoreTestingSelectionInput {
   /** Required unique name of the restore testing plan. */
   RestoreTestingPlanName: string;
@@ -3362,11 +3562,13 @@ export interface GetRestoreTestingSelectionInput {
   RestoreTestingSelectionName: string;
 }
 
+/** Output of the GetRestoreTestingSelection operation. */
 export interface GetRestoreTestingSelectionOutput {
   /** Unique name of the restore testing selection. */
   RestoreTestingSelection: RestoreTestingSelectionForGet;
 }
 
+/** Output of the GetSupportedResourceTypes operation. */
 export interface GetSupportedResourceTypesOutput {
   /**
    * Contains a string with the supported Amazon Web Services resource types:
@@ -3392,6 +3594,7 @@ export interface GetSupportedResourceTypesOutput {
   ResourceTypes?: ResourceTypes;
 }
 
+/** Input of the GetTieringConfiguration operation. */
 export interface GetTieringConfigurationInput {
   /**
    * The unique name of a tiering configuration.
@@ -3401,13 +3604,16 @@ export interface GetTieringConfigurationInput {
   TieringConfigurationName: string;
 }
 
+/** Output of the GetTieringConfiguration operation. */
 export interface GetTieringConfigurationOutput {
   /** Specifies the body of a tiering configuration. Includes `TieringConfigurationName`. */
   TieringConfiguration?: TieringConfiguration;
 }
 
+/** A map from string keys to `string`. */
 export type GlobalSettings = Record<string, string>;
 
+/** The values of Index; values added by newer service versions are accepted too. */
 export type Index = "ENABLED" | "DISABLED" | (string & Record<never, never>);
 
 /**
@@ -3427,8 +3633,10 @@ export interface IndexAction {
   ResourceTypes?: ResourceTypes;
 }
 
+/** A list of `IndexAction`. */
 export type IndexActions = IndexAction[];
 
+/** The values of IndexStatus; values added by newer service versions are accepted too. */
 export type IndexStatus =
   | "PENDING"
   | "ACTIVE"
@@ -3497,6 +3705,7 @@ export interface IndexedRecoveryPoint {
   BackupVaultArn?: string;
 }
 
+/** A list of `IndexedRecoveryPoint`. */
 export type IndexedRecoveryPointList = IndexedRecoveryPoint[];
 
 /**
@@ -3522,6 +3731,7 @@ export interface KeyValue {
   Value: string;
 }
 
+/** A list of `KeyValue`. */
 export type KeyValueList = KeyValue[];
 
 /** Contains information about the latest update to an MPA approval team association. */
@@ -3580,6 +3790,7 @@ export interface LegalHold {
   CancellationDate?: Date;
 }
 
+/** The values of LegalHoldStatus; values added by newer service versions are accepted too. */
 export type LegalHoldStatus =
   | "CREATING"
   | "ACTIVE"
@@ -3587,6 +3798,7 @@ export type LegalHoldStatus =
   | "CANCELED"
   | (string & Record<never, never>);
 
+/** A list of `LegalHold`. */
 export type LegalHoldsList = LegalHold[];
 
 /**
@@ -3627,8 +3839,12 @@ export interface Lifecycle {
   DeleteAfterEvent?: LifecycleDeleteAfterEvent;
 }
 
+/**
+ * The values of LifecycleDeleteAfterEvent; values added by newer service versions are accepted too.
+ */
 export type LifecycleDeleteAfterEvent = "DELETE_AFTER_COPY" | (string & Record<never, never>);
 
+/** Input of the ListBackupJobSummaries operation. */
 export interface ListBackupJobSummariesInput {
   /**
    * Returns the job count for the specified account.
@@ -3714,6 +3930,7 @@ export interface ListBackupJobSummariesInput {
   NextToken?: string;
 }
 
+/** Output of the ListBackupJobSummaries operation. */
 export interface ListBackupJobSummariesOutput {
   /** The summary information. */
   BackupJobSummaries?: BackupJobSummaryList;
@@ -3733,6 +3950,7 @@ export interface ListBackupJobSummariesOutput {
   NextToken?: string;
 }
 
+/** Input of the ListBackupJobs operation. */
 export interface ListBackupJobsInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3837,6 +4055,7 @@ export interface ListBackupJobsInput {
   ByMessageCategory?: string;
 }
 
+/** Output of the ListBackupJobs operation. */
 export interface ListBackupJobsOutput {
   /** An array of structures containing metadata about your backup jobs returned in JSON format. */
   BackupJobs?: BackupJobsList;
@@ -3848,6 +4067,7 @@ export interface ListBackupJobsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListBackupPlanTemplates operation. */
 export interface ListBackupPlanTemplatesInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3863,6 +4083,7 @@ export interface ListBackupPlanTemplatesInput {
   MaxResults?: number;
 }
 
+/** Output of the ListBackupPlanTemplates operation. */
 export interface ListBackupPlanTemplatesOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3874,6 +4095,7 @@ export interface ListBackupPlanTemplatesOutput {
   BackupPlanTemplatesList?: BackupPlanTemplatesList;
 }
 
+/** Input of the ListBackupPlanVersions operation. */
 export interface ListBackupPlanVersionsInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
@@ -3891,6 +4113,7 @@ export interface ListBackupPlanVersionsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListBackupPlanVersions operation. */
 export interface ListBackupPlanVersionsOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3902,6 +4125,7 @@ export interface ListBackupPlanVersionsOutput {
   BackupPlanVersionsList?: BackupPlanVersionsList;
 }
 
+/** Input of the ListBackupPlans operation. */
 export interface ListBackupPlansInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3922,6 +4146,7 @@ export interface ListBackupPlansInput {
   IncludeDeleted?: boolean;
 }
 
+/** Output of the ListBackupPlans operation. */
 export interface ListBackupPlansOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3933,6 +4158,7 @@ export interface ListBackupPlansOutput {
   BackupPlansList?: BackupPlansList;
 }
 
+/** Input of the ListBackupSelections operation. */
 export interface ListBackupSelectionsInput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId: string;
@@ -3950,6 +4176,7 @@ export interface ListBackupSelectionsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListBackupSelections operation. */
 export interface ListBackupSelectionsOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -3963,6 +4190,7 @@ export interface ListBackupSelectionsOutput {
   BackupSelectionsList?: BackupSelectionsList;
 }
 
+/** Input of the ListBackupVaults operation. */
 export interface ListBackupVaultsInput {
   /** This parameter will sort the list of vaults by vault type. */
   ByVaultType?: VaultType;
@@ -3986,6 +4214,7 @@ export interface ListBackupVaultsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListBackupVaults operation. */
 export interface ListBackupVaultsOutput {
   /**
    * An array of backup vault list members containing vault metadata, including Amazon Resource Name
@@ -4001,6 +4230,7 @@ export interface ListBackupVaultsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListCopyJobSummaries operation. */
 export interface ListCopyJobSummariesInput {
   /**
    * Returns the job count for the specified account.
@@ -4075,6 +4305,7 @@ export interface ListCopyJobSummariesInput {
   NextToken?: string;
 }
 
+/** Output of the ListCopyJobSummaries operation. */
 export interface ListCopyJobSummariesOutput {
   /**
    * This return shows a summary that contains Region, Account, State, ResourceType,
@@ -4097,6 +4328,7 @@ export interface ListCopyJobSummariesOutput {
   NextToken?: string;
 }
 
+/** Input of the ListCopyJobs operation. */
 export interface ListCopyJobsInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4185,6 +4417,7 @@ export interface ListCopyJobsInput {
   BySourceRecoveryPointArn?: string;
 }
 
+/** Output of the ListCopyJobs operation. */
 export interface ListCopyJobsOutput {
   /** An array of structures containing metadata about your copy jobs returned in JSON format. */
   CopyJobs?: CopyJobsList;
@@ -4196,6 +4429,7 @@ export interface ListCopyJobsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListFrameworks operation. */
 export interface ListFrameworksInput {
   /**
    * The number of desired results from 1 to 1000. Optional. If unspecified, the query will return 1
@@ -4211,6 +4445,7 @@ export interface ListFrameworksInput {
   NextToken?: string;
 }
 
+/** Output of the ListFrameworks operation. */
 export interface ListFrameworksOutput {
   /**
    * The frameworks with details for each framework, including the framework name, Amazon Resource
@@ -4224,6 +4459,7 @@ export interface ListFrameworksOutput {
   NextToken?: string;
 }
 
+/** Input of the ListIndexedRecoveryPoints operation. */
 export interface ListIndexedRecoveryPointsInput {
   /**
    * The next item following a partial list of returned recovery points.
@@ -4266,6 +4502,7 @@ export interface ListIndexedRecoveryPointsInput {
   IndexStatus?: IndexStatus;
 }
 
+/** Output of the ListIndexedRecoveryPoints operation. */
 export interface ListIndexedRecoveryPointsOutput {
   /**
    * This is a list of recovery points that have an associated index, belonging to the specified
@@ -4282,6 +4519,7 @@ export interface ListIndexedRecoveryPointsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListLegalHolds operation. */
 export interface ListLegalHoldsInput {
   /**
    * The next item following a partial list of returned resources. For example, if a request is made
@@ -4297,6 +4535,7 @@ export interface ListLegalHoldsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListLegalHolds operation. */
 export interface ListLegalHoldsOutput {
   /**
    * The next item following a partial list of returned resources. For example, if a request is made
@@ -4308,8 +4547,10 @@ export interface ListLegalHoldsOutput {
   LegalHolds?: LegalHoldsList;
 }
 
+/** A list of `Condition`. */
 export type ListOfTags = Condition[];
 
+/** Input of the ListProtectedResourcesByBackupVault operation. */
 export interface ListProtectedResourcesByBackupVaultInput {
   /**
    * The list of protected resources by backup vault within the vault(s) you specify by name.
@@ -4337,6 +4578,7 @@ export interface ListProtectedResourcesByBackupVaultInput {
   MaxResults?: number;
 }
 
+/** Output of the ListProtectedResourcesByBackupVault operation. */
 export interface ListProtectedResourcesByBackupVaultOutput {
   /** These are the results returned for the request ListProtectedResourcesByBackupVault. */
   Results?: ProtectedResourcesList;
@@ -4348,6 +4590,7 @@ export interface ListProtectedResourcesByBackupVaultOutput {
   NextToken?: string;
 }
 
+/** Input of the ListProtectedResources operation. */
 export interface ListProtectedResourcesInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4363,6 +4606,7 @@ export interface ListProtectedResourcesInput {
   MaxResults?: number;
 }
 
+/** Output of the ListProtectedResources operation. */
 export interface ListProtectedResourcesOutput {
   /**
    * An array of resources successfully backed up by Backup including the time the resource was
@@ -4377,6 +4621,7 @@ export interface ListProtectedResourcesOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRecoveryPointsByBackupVault operation. */
 export interface ListRecoveryPointsByBackupVaultInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -4445,6 +4690,7 @@ export interface ListRecoveryPointsByBackupVaultInput {
   ByParentRecoveryPointArn?: string;
 }
 
+/** Output of the ListRecoveryPointsByBackupVault operation. */
 export interface ListRecoveryPointsByBackupVaultOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4459,6 +4705,7 @@ export interface ListRecoveryPointsByBackupVaultOutput {
   RecoveryPoints?: RecoveryPointByBackupVaultList;
 }
 
+/** Input of the ListRecoveryPointsByLegalHold operation. */
 export interface ListRecoveryPointsByLegalHoldInput {
   /** The ID of the legal hold. */
   LegalHoldId: string;
@@ -4476,6 +4723,7 @@ export interface ListRecoveryPointsByLegalHoldInput {
   MaxResults?: number;
 }
 
+/** Output of the ListRecoveryPointsByLegalHold operation. */
 export interface ListRecoveryPointsByLegalHoldOutput {
   /** The recovery points. */
   RecoveryPoints?: RecoveryPointsList;
@@ -4483,6 +4731,7 @@ export interface ListRecoveryPointsByLegalHoldOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRecoveryPointsByResource operation. */
 export interface ListRecoveryPointsByResourceInput {
   /**
    * An ARN that uniquely identifies a resource. The format of the ARN depends on the resource type.
@@ -4518,6 +4767,7 @@ export interface ListRecoveryPointsByResourceInput {
   ManagedByAWSBackupOnly?: boolean;
 }
 
+/** Output of the ListRecoveryPointsByResource operation. */
 export interface ListRecoveryPointsByResourceOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4534,6 +4784,7 @@ export interface ListRecoveryPointsByResourceOutput {
   RecoveryPoints?: RecoveryPointByResourceList;
 }
 
+/** Input of the ListReportJobs operation. */
 export interface ListReportJobsInput {
   /**
    * Returns only report jobs with the specified report plan name.
@@ -4577,6 +4828,7 @@ export interface ListReportJobsInput {
   NextToken?: string;
 }
 
+/** Output of the ListReportJobs operation. */
 export interface ListReportJobsOutput {
   /** Details about your report jobs in JSON format. */
   ReportJobs?: ReportJobList;
@@ -4587,6 +4839,7 @@ export interface ListReportJobsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListReportPlans operation. */
 export interface ListReportPlansInput {
   /**
    * The number of desired results from 1 to 1000. Optional. If unspecified, the query will return 1
@@ -4602,6 +4855,7 @@ export interface ListReportPlansInput {
   NextToken?: string;
 }
 
+/** Output of the ListReportPlans operation. */
 export interface ListReportPlansOutput {
   /**
    * The report plans with detailed information for each plan. This information includes the Amazon
@@ -4616,6 +4870,7 @@ export interface ListReportPlansOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRestoreAccessBackupVaults operation. */
 export interface ListRestoreAccessBackupVaultsInput {
   /**
    * The name of the backup vault for which to list associated restore access backup vaults.
@@ -4633,6 +4888,7 @@ export interface ListRestoreAccessBackupVaultsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListRestoreAccessBackupVaults operation. */
 export interface ListRestoreAccessBackupVaultsOutput {
   /** The pagination token to use in a subsequent request to retrieve the next set of results. */
   NextToken?: string;
@@ -4640,6 +4896,7 @@ export interface ListRestoreAccessBackupVaultsOutput {
   RestoreAccessBackupVaults?: RestoreAccessBackupVaultList;
 }
 
+/** Input of the ListRestoreJobSummaries operation. */
 export interface ListRestoreJobSummariesInput {
   /**
    * Returns the job count for the specified account.
@@ -4702,6 +4959,7 @@ export interface ListRestoreJobSummariesInput {
   NextToken?: string;
 }
 
+/** Output of the ListRestoreJobSummaries operation. */
 export interface ListRestoreJobSummariesOutput {
   /**
    * This return contains a summary that contains Region, Account, State, ResourceType,
@@ -4724,6 +4982,7 @@ export interface ListRestoreJobSummariesOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRestoreJobsByProtectedResource operation. */
 export interface ListRestoreJobsByProtectedResourceInput {
   /** Returns only restore jobs that match the specified resource Amazon Resource Name (ARN). */
   ResourceArn: string;
@@ -4747,6 +5006,7 @@ export interface ListRestoreJobsByProtectedResourceInput {
   MaxResults?: number;
 }
 
+/** Output of the ListRestoreJobsByProtectedResource operation. */
 export interface ListRestoreJobsByProtectedResourceOutput {
   /**
    * An array of objects that contain detailed information about jobs to restore saved resources.\>
@@ -4760,6 +5020,7 @@ export interface ListRestoreJobsByProtectedResourceOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRestoreJobs operation. */
 export interface ListRestoreJobsInput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4829,6 +5090,7 @@ export interface ListRestoreJobsInput {
   ByParentJobId?: string;
 }
 
+/** Output of the ListRestoreJobs operation. */
 export interface ListRestoreJobsOutput {
   /**
    * An array of objects that contain detailed information about jobs to restore saved resources.
@@ -4842,6 +5104,7 @@ export interface ListRestoreJobsOutput {
   NextToken?: string;
 }
 
+/** Input of the ListRestoreTestingPlans operation. */
 export interface ListRestoreTestingPlansInput {
   /**
    * The maximum number of items to be returned.
@@ -4857,6 +5120,7 @@ export interface ListRestoreTestingPlansInput {
   NextToken?: string;
 }
 
+/** Output of the ListRestoreTestingPlans operation. */
 export interface ListRestoreTestingPlansOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4868,6 +5132,7 @@ export interface ListRestoreTestingPlansOutput {
   RestoreTestingPlans: RestoreTestingPlans;
 }
 
+/** Input of the ListRestoreTestingSelections operation. */
 export interface ListRestoreTestingSelectionsInput {
   /**
    * The maximum number of items to be returned.
@@ -4885,6 +5150,7 @@ export interface ListRestoreTestingSelectionsInput {
   RestoreTestingPlanName: string;
 }
 
+/** Output of the ListRestoreTestingSelections operation. */
 export interface ListRestoreTestingSelectionsOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -4896,6 +5162,7 @@ export interface ListRestoreTestingSelectionsOutput {
   RestoreTestingSelections: RestoreTestingSelections;
 }
 
+/** Input of the ListScanJobSummaries operation. */
 export interface ListScanJobSummariesInput {
   /**
    * Returns the job count for the specified account.
@@ -4956,6 +5223,7 @@ export interface ListScanJobSummariesInput {
   NextToken?: string;
 }
 
+/** Output of the ListScanJobSummaries operation. */
 export interface ListScanJobSummariesOutput {
   /** The summary information. */
   ScanJobSummaries?: ScanJobSummaryList;
@@ -4977,6 +5245,7 @@ export interface ListScanJobSummariesOutput {
   NextToken?: string;
 }
 
+/** Input of the ListScanJobs operation. */
 export interface ListScanJobsInput {
   /**
    * The account ID to list the jobs from. Returns only backup jobs associated with the specified
@@ -5050,6 +5319,7 @@ export interface ListScanJobsInput {
   NextToken?: string;
 }
 
+/** Output of the ListScanJobs operation. */
 export interface ListScanJobsOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -5061,6 +5331,7 @@ export interface ListScanJobsOutput {
   ScanJobs: ScanJobs;
 }
 
+/** Input of the ListTags operation. */
 export interface ListTagsInput {
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
@@ -5082,6 +5353,7 @@ export interface ListTagsInput {
   MaxResults?: number;
 }
 
+/** Output of the ListTags operation. */
 export interface ListTagsOutput {
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
@@ -5093,6 +5365,7 @@ export interface ListTagsOutput {
   Tags?: Tags;
 }
 
+/** Input of the ListTieringConfigurations operation. */
 export interface ListTieringConfigurationsInput {
   /**
    * The maximum number of items to be returned.
@@ -5108,6 +5381,7 @@ export interface ListTieringConfigurationsInput {
   NextToken?: string;
 }
 
+/** Output of the ListTieringConfigurations operation. */
 export interface ListTieringConfigurationsOutput {
   /** An array of tiering configurations returned by the `ListTieringConfigurations` call. */
   TieringConfigurations?: TieringConfigurationsList;
@@ -5119,13 +5393,22 @@ export interface ListTieringConfigurationsOutput {
   NextToken?: string;
 }
 
+/** The values of MalwareScanner; values added by newer service versions are accepted too. */
 export type MalwareScanner = "GUARDDUTY" | (string & Record<never, never>);
 
-/** Holds sensitive data: do not log it. */
+/**
+ * A map from string keys to `string`.
+ *
+ * Holds sensitive data: do not log it.
+ */
 export type Metadata = Record<string, string>;
 
+/**
+ * The values of MpaRevokeSessionStatus; values added by newer service versions are accepted too.
+ */
 export type MpaRevokeSessionStatus = "PENDING" | "FAILED" | (string & Record<never, never>);
 
+/** The values of MpaSessionStatus; values added by newer service versions are accepted too. */
 export type MpaSessionStatus = "PENDING" | "APPROVED" | "FAILED" | (string & Record<never, never>);
 
 /** A structure that contains information about a backed-up resource. */
@@ -5174,8 +5457,10 @@ export interface ProtectedResourceConditions {
   StringNotEquals?: KeyValueList;
 }
 
+/** A list of `ProtectedResource`. */
 export type ProtectedResourcesList = ProtectedResource[];
 
+/** Input of the PutBackupVaultAccessPolicy operation. */
 export interface PutBackupVaultAccessPolicyInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -5189,6 +5474,7 @@ export interface PutBackupVaultAccessPolicyInput {
   Policy?: string;
 }
 
+/** Input of the PutBackupVaultLockConfiguration operation. */
 export interface PutBackupVaultLockConfigurationInput {
   /**
    * The Backup Vault Lock configuration that specifies the name of the backup vault it protects.
@@ -5252,6 +5538,7 @@ export interface PutBackupVaultLockConfigurationInput {
   ChangeableForDays?: number;
 }
 
+/** Input of the PutBackupVaultNotifications operation. */
 export interface PutBackupVaultNotificationsInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -5274,6 +5561,7 @@ export interface PutBackupVaultNotificationsInput {
   BackupVaultEvents: BackupVaultEvents;
 }
 
+/** Input of the PutRestoreValidationResult operation. */
 export interface PutRestoreValidationResultInput {
   /** This is a unique identifier of a restore job within Backup. */
   RestoreJobId: string;
@@ -5439,6 +5727,7 @@ export interface RecoveryPointByBackupVault {
   AggregatedScanResult?: AggregatedScanResult;
 }
 
+/** A list of `RecoveryPointByBackupVault`. */
 export type RecoveryPointByBackupVaultList = RecoveryPointByBackupVault[];
 
 /** Contains detailed information about a saved recovery point. */
@@ -5511,6 +5800,7 @@ export interface RecoveryPointByResource {
   AggregatedScanResult?: AggregatedScanResult;
 }
 
+/** A list of `RecoveryPointByResource`. */
 export type RecoveryPointByResourceList = RecoveryPointByResource[];
 
 /**
@@ -5589,9 +5879,18 @@ export interface RecoveryPointSelection {
    * vaults).
    */
   ResourceIdentifiers?: ResourceIdentifiers;
+  /**
+   * This is a resource filter containing FromDate: DateTime and ToDate: DateTime. Both values are
+   * required. Future DateTime values are not permitted.
+   *
+   * The date and time are in Unix format and Coordinated Universal Time (UTC), and it is accurate
+   * to milliseconds ((milliseconds are optional). For example, the value 1516925490.087 represents
+   * Friday, January 26, 2018 12:11:30.087 AM.
+   */
   DateRange?: DateRange;
 }
 
+/** The values of RecoveryPointStatus; values added by newer service versions are accepted too. */
 export type RecoveryPointStatus =
   | "COMPLETED"
   | "PARTIAL"
@@ -5602,6 +5901,7 @@ export type RecoveryPointStatus =
   | "CREATING"
   | (string & Record<never, never>);
 
+/** A list of `RecoveryPointMember`. */
 export type RecoveryPointsList = RecoveryPointMember[];
 
 /**
@@ -5685,6 +5985,7 @@ export interface ReportJob {
   ReportDestination?: ReportDestination;
 }
 
+/** A list of `ReportJob`. */
 export type ReportJobList = ReportJob[];
 
 /** Contains detailed information about a report plan. */
@@ -5751,6 +6052,7 @@ export interface ReportPlan {
   LastSuccessfulExecutionTime?: Date;
 }
 
+/** A list of `ReportPlan`. */
 export type ReportPlanList = ReportPlan[];
 
 /** Contains detailed information about a report setting. */
@@ -5787,8 +6089,10 @@ export interface ReportSetting {
   Regions?: stringList;
 }
 
+/** A list of `string`. */
 export type ResourceArns = string[];
 
+/** A list of `string`. */
 export type ResourceIdentifiers = string[];
 
 /**
@@ -5820,16 +6124,22 @@ export interface ResourceSelection {
   ResourceType: string;
 }
 
+/** A list of `ResourceSelection`. */
 export type ResourceSelections = ResourceSelection[];
 
+/** A list of `string`. */
 export type ResourceTypeList = string[];
 
+/** A map from string keys to `boolean`. */
 export type ResourceTypeManagementPreference = Record<string, boolean>;
 
+/** A map from string keys to `boolean`. */
 export type ResourceTypeOptInPreference = Record<string, boolean>;
 
+/** A list of `string`. */
 export type ResourceTypes = string[];
 
+/** A list of `RestoreAccessBackupVaultListMember`. */
 export type RestoreAccessBackupVaultList = RestoreAccessBackupVaultListMember[];
 
 /** Contains information about a restore access backup vault. */
@@ -5846,6 +6156,7 @@ export interface RestoreAccessBackupVaultListMember {
   LatestRevokeRequest?: LatestRevokeRequest;
 }
 
+/** The values of RestoreDeletionStatus; values added by newer service versions are accepted too. */
 export type RestoreDeletionStatus =
   | "DELETING"
   | "FAILED"
@@ -5860,6 +6171,7 @@ export interface RestoreJobCreator {
   RestoreTestingPlanArn?: string;
 }
 
+/** The values of RestoreJobState; values added by newer service versions are accepted too. */
 export type RestoreJobState =
   | "CREATED"
   | "PENDING"
@@ -5871,6 +6183,7 @@ export type RestoreJobState =
   | "ANY"
   | (string & Record<never, never>);
 
+/** The values of RestoreJobStatus; values added by newer service versions are accepted too. */
 export type RestoreJobStatus =
   | "PENDING"
   | "RUNNING"
@@ -5927,8 +6240,10 @@ export interface RestoreJobSummary {
   EndTime?: Date;
 }
 
+/** A list of `RestoreJobSummary`. */
 export type RestoreJobSummaryList = RestoreJobSummary[];
 
+/** A list of `RestoreJobsListMember`. */
 export type RestoreJobsList = RestoreJobsListMember[];
 
 /** Contains metadata about a restore job. */
@@ -6216,6 +6531,7 @@ export interface RestoreTestingPlanForUpdate {
   StartWindowHours?: number;
 }
 
+/** A list of `RestoreTestingPlanForList`. */
 export type RestoreTestingPlans = RestoreTestingPlanForList[];
 
 /**
@@ -6273,16 +6589,25 @@ export interface RestoreTestingRecoveryPointSelection {
   SelectionWindowDays?: number;
 }
 
+/**
+ * The values of RestoreTestingRecoveryPointSelectionAlgorithm; values added by newer service
+ * versions are accepted too.
+ */
 export type RestoreTestingRecoveryPointSelectionAlgorithm =
   | "LATEST_WITHIN_WINDOW"
   | "RANDOM_WITHIN_WINDOW"
   | (string & Record<never, never>);
 
+/**
+ * The values of RestoreTestingRecoveryPointType; values added by newer service versions are
+ * accepted too.
+ */
 export type RestoreTestingRecoveryPointType =
   | "CONTINUOUS"
   | "SNAPSHOT"
   | (string & Record<never, never>);
 
+/** A list of `RestoreTestingRecoveryPointType`. */
 export type RestoreTestingRecoveryPointTypeList = RestoreTestingRecoveryPointType[];
 
 /**
@@ -6507,8 +6832,12 @@ export interface RestoreTestingSelectionForUpdate {
   ValidationWindowHours?: number;
 }
 
+/** A list of `RestoreTestingSelectionForList`. */
 export type RestoreTestingSelections = RestoreTestingSelectionForList[];
 
+/**
+ * The values of RestoreValidationStatus; values added by newer service versions are accepted too.
+ */
 export type RestoreValidationStatus =
   | "FAILED"
   | "SUCCESSFUL"
@@ -6516,6 +6845,7 @@ export type RestoreValidationStatus =
   | "VALIDATING"
   | (string & Record<never, never>);
 
+/** Input of the RevokeRestoreAccessBackupVault operation. */
 export interface RevokeRestoreAccessBackupVaultInput {
   /**
    * The name of the source backup vault associated with the restore access backup vault to be
@@ -6530,6 +6860,7 @@ export interface RevokeRestoreAccessBackupVaultInput {
   RequesterComment?: string;
 }
 
+/** The values of RuleExecutionType; values added by newer service versions are accepted too. */
 export type RuleExecutionType =
   | "CONTINUOUS"
   | "SNAPSHOTS"
@@ -6548,10 +6879,13 @@ export interface ScanAction {
   ScanMode?: ScanMode;
 }
 
+/** A list of `ScanAction`. */
 export type ScanActions = ScanAction[];
 
+/** The values of ScanFinding; values added by newer service versions are accepted too. */
 export type ScanFinding = "MALWARE" | (string & Record<never, never>);
 
+/** A list of `ScanFinding`. */
 export type ScanFindings = ScanFinding[];
 
 /**
@@ -6665,6 +6999,7 @@ export interface ScanJobCreator {
   BackupRuleId: string;
 }
 
+/** The values of ScanJobState; values added by newer service versions are accepted too. */
 export type ScanJobState =
   | "COMPLETED"
   | "COMPLETED_WITH_ISSUES"
@@ -6672,6 +7007,7 @@ export type ScanJobState =
   | "CANCELED"
   | (string & Record<never, never>);
 
+/** The values of ScanJobStatus; values added by newer service versions are accepted too. */
 export type ScanJobStatus =
   | "CREATED"
   | "COMPLETED"
@@ -6743,12 +7079,16 @@ export interface ScanJobSummary {
   ScanResultStatus?: ScanResultStatus;
 }
 
+/** A list of `ScanJobSummary`. */
 export type ScanJobSummaryList = ScanJobSummary[];
 
+/** A list of `ScanJob`. */
 export type ScanJobs = ScanJob[];
 
+/** The values of ScanMode; values added by newer service versions are accepted too. */
 export type ScanMode = "FULL_SCAN" | "INCREMENTAL_SCAN" | (string & Record<never, never>);
 
+/** The values of ScanResourceType; values added by newer service versions are accepted too. */
 export type ScanResourceType = "EBS" | "EC2" | "S3" | (string & Record<never, never>);
 
 /**
@@ -6783,11 +7123,13 @@ export interface ScanResultInfo {
   ScanResultStatus: ScanResultStatus;
 }
 
+/** The values of ScanResultStatus; values added by newer service versions are accepted too. */
 export type ScanResultStatus =
   | "NO_THREATS_FOUND"
   | "THREATS_FOUND"
   | (string & Record<never, never>);
 
+/** A list of `ScanResult`. */
 export type ScanResults = ScanResult[];
 
 /**
@@ -6806,8 +7148,10 @@ export interface ScanSetting {
   ScannerRoleArn?: string;
 }
 
+/** A list of `ScanSetting`. */
 export type ScanSettings = ScanSetting[];
 
+/** The values of ScanState; values added by newer service versions are accepted too. */
 export type ScanState =
   | "CANCELED"
   | "COMPLETED"
@@ -6836,11 +7180,17 @@ export interface ScheduledPlanExecutionMember {
   RuleExecutionType?: RuleExecutionType;
 }
 
+/** A list of `ScheduledPlanExecutionMember`. */
 export type ScheduledRunsPreview = ScheduledPlanExecutionMember[];
 
-/** Holds sensitive data: do not log it. */
+/**
+ * A map from string keys to `string`.
+ *
+ * Holds sensitive data: do not log it.
+ */
 export type SensitiveStringMap = Record<string, string>;
 
+/** Input of the StartBackupJob operation. */
 export interface StartBackupJobInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -6949,6 +7299,7 @@ export interface StartBackupJobInput {
   Index?: Index;
 }
 
+/** Output of the StartBackupJob operation. */
 export interface StartBackupJobOutput {
   /** Uniquely identifies a request to Backup to back up a resource. */
   BackupJobId?: string;
@@ -6973,6 +7324,7 @@ export interface StartBackupJobOutput {
   IsParent: boolean;
 }
 
+/** Input of the StartCopyJob operation. */
 export interface StartCopyJobInput {
   /**
    * An ARN that uniquely identifies a recovery point to use for the copy job; for example,
@@ -7005,9 +7357,27 @@ export interface StartCopyJobInput {
    * Filled with a random UUID v4 when unset.
    */
   IdempotencyToken?: string;
+  /**
+   * Specifies the time period, in days, before a recovery point transitions to cold storage or is
+   * deleted.
+   *
+   * Backups transitioned to cold storage must be stored in cold storage for a minimum of 90 days.
+   * Therefore, on the console, the retention setting must be 90 days greater than the transition to
+   * cold after days setting. The transition to cold after days setting can't be changed after a
+   * backup has been transitioned to cold.
+   *
+   * Resource types that can transition to cold storage are listed in the Feature availability by
+   * resource
+   * (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource)
+   * table. Backup ignores this expression for other resource types.
+   *
+   * To remove the existing lifecycle and retention periods and keep your recovery points
+   * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
+   */
   Lifecycle?: Lifecycle;
 }
 
+/** Output of the StartCopyJob operation. */
 export interface StartCopyJobOutput {
   /** Uniquely identifies a copy job. */
   CopyJobId?: string;
@@ -7025,6 +7395,7 @@ export interface StartCopyJobOutput {
   IsParent: boolean;
 }
 
+/** Input of the StartReportJob operation. */
 export interface StartReportJobInput {
   /**
    * The unique name of a report plan.
@@ -7042,6 +7413,7 @@ export interface StartReportJobInput {
   IdempotencyToken?: string;
 }
 
+/** Output of the StartReportJob operation. */
 export interface StartReportJobOutput {
   /**
    * The identifier of the report job. A unique, randomly generated, Unicode, UTF-8 encoded string
@@ -7050,6 +7422,7 @@ export interface StartReportJobOutput {
   ReportJobId?: string;
 }
 
+/** Input of the StartRestoreJob operation. */
 export interface StartRestoreJobInput {
   /**
    * An ARN that uniquely identifies a recovery point; for example,
@@ -7147,11 +7520,13 @@ export interface StartRestoreJobInput {
   CopySourceTagsToRestoredResource?: boolean;
 }
 
+/** Output of the StartRestoreJob operation. */
 export interface StartRestoreJobOutput {
   /** Uniquely identifies the job that restores a recovery point. */
   RestoreJobId?: string;
 }
 
+/** Input of the StartScanJob operation. */
 export interface StartScanJobInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -7200,6 +7575,7 @@ export interface StartScanJobInput {
   ScannerRoleArn: string;
 }
 
+/** Output of the StartScanJob operation. */
 export interface StartScanJobOutput {
   /**
    * The date and time that a backup job is created, in Unix format and Coordinated Universal Time
@@ -7211,16 +7587,23 @@ export interface StartScanJobOutput {
   ScanJobId: string;
 }
 
+/** Input of the StopBackupJob operation. */
 export interface StopBackupJobInput {
   /** Uniquely identifies a request to Backup to back up a resource. */
   BackupJobId: string;
 }
 
+/** The values of StorageClass; values added by newer service versions are accepted too. */
 export type StorageClass = "WARM" | "COLD" | "DELETED" | (string & Record<never, never>);
 
-/** Holds sensitive data: do not log it. */
+/**
+ * A list of `string`.
+ *
+ * Holds sensitive data: do not log it.
+ */
 export type TagKeyList = string[];
 
+/** Input of the TagResource operation. */
 export interface TagResourceInput {
   /** The ARN that uniquely identifies the resource. */
   ResourceArn: string;
@@ -7232,7 +7615,11 @@ export interface TagResourceInput {
   Tags: Tags;
 }
 
-/** Holds sensitive data: do not log it. */
+/**
+ * A map from string keys to `string`.
+ *
+ * Holds sensitive data: do not log it.
+ */
 export type Tags = Record<string, string>;
 
 /** This contains metadata about a tiering configuration. */
@@ -7350,6 +7737,7 @@ export interface TieringConfigurationsListMember {
   LastUpdatedTime?: Date;
 }
 
+/** Input of the UntagResource operation. */
 export interface UntagResourceInput {
   /**
    * An ARN that uniquely identifies a resource. The format of the ARN depends on the type of the
@@ -7364,6 +7752,7 @@ export interface UntagResourceInput {
   TagKeyList: TagKeyList;
 }
 
+/** Input of the UpdateBackupPlan operation. */
 export interface UpdateBackupPlanInput {
   /** The ID of the backup plan. */
   BackupPlanId: string;
@@ -7371,6 +7760,7 @@ export interface UpdateBackupPlanInput {
   BackupPlan: BackupPlanInput;
 }
 
+/** Output of the UpdateBackupPlan operation. */
 export interface UpdateBackupPlanOutput {
   /** Uniquely identifies a backup plan. */
   BackupPlanId?: string;
@@ -7399,6 +7789,7 @@ export interface UpdateBackupPlanOutput {
   ScanSettings?: ScanSettings;
 }
 
+/** Input of the UpdateFramework operation. */
 export interface UpdateFrameworkInput {
   /**
    * The unique name of a framework. This name is between 1 and 256 characters, starting with a
@@ -7428,6 +7819,7 @@ export interface UpdateFrameworkInput {
   IdempotencyToken?: string;
 }
 
+/** Output of the UpdateFramework operation. */
 export interface UpdateFrameworkOutput {
   /**
    * The unique name of a framework. This name is between 1 and 256 characters, starting with a
@@ -7449,6 +7841,7 @@ export interface UpdateFrameworkOutput {
   CreationTime?: Date;
 }
 
+/** Input of the UpdateGlobalSettings operation. */
 export interface UpdateGlobalSettingsInput {
   /**
    * Inputs can include:
@@ -7466,6 +7859,7 @@ export interface UpdateGlobalSettingsInput {
   GlobalSettings?: GlobalSettings;
 }
 
+/** Input of the UpdateRecoveryPointIndexSettings operation. */
 export interface UpdateRecoveryPointIndexSettingsInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -7498,6 +7892,7 @@ export interface UpdateRecoveryPointIndexSettingsInput {
   Index: Index;
 }
 
+/** Output of the UpdateRecoveryPointIndexSettings operation. */
 export interface UpdateRecoveryPointIndexSettingsOutput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -7530,6 +7925,7 @@ export interface UpdateRecoveryPointIndexSettingsOutput {
   Index?: Index;
 }
 
+/** Input of the UpdateRecoveryPointLifecycle operation. */
 export interface UpdateRecoveryPointLifecycleInput {
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
@@ -7557,6 +7953,7 @@ export interface UpdateRecoveryPointLifecycleInput {
   Lifecycle?: Lifecycle;
 }
 
+/** Output of the UpdateRecoveryPointLifecycle operation. */
 export interface UpdateRecoveryPointLifecycleOutput {
   /**
    * An ARN that uniquely identifies a backup vault; for example,
@@ -7588,6 +7985,7 @@ export interface UpdateRecoveryPointLifecycleOutput {
   CalculatedLifecycle?: CalculatedLifecycle;
 }
 
+/** Input of the UpdateRegionSettings operation. */
 export interface UpdateRegionSettingsInput {
   /**
    * Updates the list of services along with the opt-in preferences for the Region.
@@ -7610,6 +8008,7 @@ export interface UpdateRegionSettingsInput {
   ResourceTypeManagementPreference?: ResourceTypeManagementPreference;
 }
 
+/** Input of the UpdateReportPlan operation. */
 export interface UpdateReportPlanInput {
   /**
    * The unique name of the report plan. This name is between 1 and 256 characters, starting with a
@@ -7650,6 +8049,7 @@ export interface UpdateReportPlanInput {
   IdempotencyToken?: string;
 }
 
+/** Output of the UpdateReportPlan operation. */
 export interface UpdateReportPlanOutput {
   /**
    * The unique name of the report plan.
@@ -7670,6 +8070,7 @@ export interface UpdateReportPlanOutput {
   CreationTime?: Date;
 }
 
+/** Input of the UpdateRestoreTestingPlan operation. */
 export interface UpdateRestoreTestingPlanInput {
   /** Specifies the body of a restore testing plan. */
   RestoreTestingPlan: RestoreTestingPlanForUpdate;
@@ -7677,6 +8078,7 @@ export interface UpdateRestoreTestingPlanInput {
   RestoreTestingPlanName: string;
 }
 
+/** Output of the UpdateRestoreTestingPlan operation. */
 export interface UpdateRestoreTestingPlanOutput {
   /** The time the resource testing plan was created. */
   CreationTime: Date;
@@ -7691,6 +8093,7 @@ export interface UpdateRestoreTestingPlanOutput {
   UpdateTime: Date;
 }
 
+/** Input of the UpdateRestoreTestingSelection operation. */
 export interface UpdateRestoreTestingSelectionInput {
   /** The restore testing plan name is required to update the indicated testing plan. */
   RestoreTestingPlanName: string;
@@ -7707,6 +8110,7 @@ export interface UpdateRestoreTestingSelectionInput {
   RestoreTestingSelectionName: string;
 }
 
+/** Output of the UpdateRestoreTestingSelection operation. */
 export interface UpdateRestoreTestingSelectionOutput {
   /** The time the resource testing selection was updated successfully. */
   CreationTime: Date;
@@ -7720,6 +8124,7 @@ export interface UpdateRestoreTestingSelectionOutput {
   UpdateTime: Date;
 }
 
+/** Input of the UpdateTieringConfiguration operation. */
 export interface UpdateTieringConfigurationInput {
   /**
    * The name of a tiering configuration to update.
@@ -7731,6 +8136,7 @@ export interface UpdateTieringConfigurationInput {
   TieringConfiguration: TieringConfigurationInputForUpdate;
 }
 
+/** Output of the UpdateTieringConfiguration operation. */
 export interface UpdateTieringConfigurationOutput {
   /** An Amazon Resource Name (ARN) that uniquely identifies the updated tiering configuration. */
   TieringConfigurationArn?: string;
@@ -7754,16 +8160,21 @@ export interface UpdateTieringConfigurationOutput {
   LastUpdatedTime?: Date;
 }
 
+/** A list of `string`. */
 export type VaultNames = string[];
 
+/** The values of VaultState; values added by newer service versions are accepted too. */
 export type VaultState = "CREATING" | "AVAILABLE" | "FAILED" | (string & Record<never, never>);
 
+/** The values of VaultType; values added by newer service versions are accepted too. */
 export type VaultType =
   | "BACKUP_VAULT"
   | "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
   | "RESTORE_ACCESS_BACKUP_VAULT"
   | (string & Record<never, never>);
 
+/** A list of `string`. */
 export type stringList = string[];
 
+/** A map from string keys to `string`. */
 export type stringMap = Record<string, string>;

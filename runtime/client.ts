@@ -72,9 +72,13 @@ export interface ClientConfig {
 
 /** Endpoint rule parameters taken from the configuration (AWS built-ins). */
 export interface EndpointConfig {
+  /** {@linkcode ClientConfig.region}. */
   region: string;
+  /** {@linkcode ClientConfig.useFipsEndpoint}, `false` when unset. */
   useFipsEndpoint: boolean;
+  /** {@linkcode ClientConfig.useDualstackEndpoint}, `false` when unset. */
   useDualstackEndpoint: boolean;
+  /** {@linkcode ClientConfig.endpoint}. */
   endpoint?: string;
 }
 
@@ -123,7 +127,15 @@ export class Client implements SerializeContext {
   readonly #fetch?: FetchFunction;
   readonly #token?: () => string;
 
-  /** @throws {ValidationError} a configuration field is invalid (the issue names it) */
+  /**
+   * Checks the configuration and resolves the endpoint once. Service clients such as
+   * `BackupClient` call this with their service's details; users construct those instead.
+   *
+   * @param config Region, credentials and optional settings.
+   * @param service signing name, endpoint rules and base exception of the service.
+   * @throws {ValidationError} when a configuration field is invalid.
+   * @throws {EndpointError} when the endpoint rules reject the configuration.
+   */
   constructor(config: ClientConfig, service: ServiceInfo) {
     const issues: ValidationIssue[] = [];
     const { region, credentials, maxAttempts = 3, requestTimeoutMs, retryMode = "standard" } =

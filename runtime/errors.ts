@@ -19,9 +19,13 @@ export interface ResponseMetadata {
 
 /** Options every service exception is built from. */
 export interface ServiceExceptionOptions {
+  /** The error's name: the modeled shape name, or the wire error code of an unmodeled error. */
   name: string;
+  /** Whether the caller ("client") or the service ("server") is at fault. */
   $fault: "client" | "server";
+  /** The service's message; the name stands in when there is none. */
   message?: string;
+  /** HTTP status, request id, attempts and retry delay of the failed call. */
   $metadata: ResponseMetadata;
   /** Set for errors the model marks `@retryable`. */
   $retryable?: { throttling: boolean };
@@ -41,6 +45,11 @@ export class ServiceException extends Error {
   /** Present when the model marks the error `@retryable`. */
   $retryable?: { throttling: boolean };
 
+  /**
+   * Builds the error; the modeled members become properties of the same name.
+   *
+   * @param options name, fault, message, metadata and the modeled members of the error.
+   */
   constructor(options: ServiceExceptionOptions) {
     super(options.message ?? options.name);
     this.$fault = options.$fault;
@@ -61,11 +70,17 @@ export interface ValidationIssue {
 
 /** The input of an operation broke its model's rules; nothing was sent. */
 export class ValidationError extends Error {
+  /** Always `ValidationError`. */
   override name = "ValidationError";
   /** Every problem found, in input order. */
   issues: ValidationIssue[];
 
-  /** @param subject what was invalid, e.g. `StartCopyJob input` or `client config`. */
+  /**
+   * Lists every issue in the message.
+   *
+   * @param subject what was invalid, e.g. `StartCopyJob input` or `client config`.
+   * @param issues the problems found, in input order.
+   */
   constructor(subject: string, issues: ValidationIssue[]) {
     super(
       `Invalid ${subject}: ${issues.map((i) => `${i.path || "input"} ${i.message}`).join("; ")}`,
@@ -76,6 +91,7 @@ export class ValidationError extends Error {
 
 /** The endpoint rules rejected the configuration (e.g. FIPS with a custom endpoint). */
 export class EndpointError extends Error {
+  /** Always `EndpointError`. */
   override name = "EndpointError";
 }
 

@@ -34,6 +34,15 @@ export interface SerializeContext {
   idempotencyToken(): string;
 }
 
+/**
+ * A copy of an input's own enumerable properties on a null prototype: serializers read
+ * members from it, so inherited ones (even from a polluted `Object.prototype`) and
+ * non-enumerable ones stay absent, as they are for validation.
+ */
+export function ownMembers<T extends object>(input: T): T {
+  return Object.assign(Object.create(null), input);
+}
+
 /** Scalars that can travel in a query string or header. */
 type QueryValue = string | number | boolean | Date;
 
@@ -74,7 +83,8 @@ type HeaderValue = string | number | boolean | Date;
 
 /**
  * Sets a `@httpHeader` member: timestamps are written by `timestamp` (default http-date),
- * list items are joined with `, ` and quoted when they hold a comma or a quote.
+ * list items are joined with `, ` and quoted when they hold a comma or a quote, or are empty
+ * (which `Headers` would otherwise trim away at the end of the list).
  */
 export function setHeader(
   headers: Record<string, string>,
@@ -87,7 +97,9 @@ export function setHeader(
   headers[name] = Array.isArray(value)
     ? value.map((item) => {
       const s = text(item);
-      return typeof item === "string" && /[",]/.test(s) ? `"${s.replace(/["\\]/g, "\\$&")}"` : s;
+      return typeof item === "string" && (s === "" || /[",]/.test(s))
+        ? `"${s.replace(/["\\]/g, "\\$&")}"`
+        : s;
     }).join(", ")
     : text(value);
 }

@@ -18,9 +18,15 @@ export interface ScalarSchema {
   /** Length bounds (strings: code points, blobs: bytes). */
   minLength?: number;
   maxLength?: number;
-  /** Numeric range bounds. */
+  /** Numeric range bounds (`@range`). */
   min?: number;
   max?: number;
+  /**
+   * Width of a Smithy number: `byte` 8, `short` 16, `integer`/`intEnum` 32 (integers in
+   * two's complement range), `float` 32 (finite values must fit an IEEE 754 single). Absent:
+   * `long`/`bigInteger` (any safe integer) and `double`/`bigDecimal`.
+   */
+  bits?: 8 | 16 | 32;
   pattern?: RegExp;
   /**
    * Wire form of the value (timestamps, blobs, special floats): the codec travels with the
@@ -29,6 +35,11 @@ export interface ScalarSchema {
   write?: (value: never) => unknown;
   /** Typed form of a wire value; the inverse of `write`. */
   read?: (wire: never) => unknown;
+  /**
+   * Rules of this type beyond the common ones (documents: JSON data only); like the codecs,
+   * they travel with the schema, so a bundle holds only the rules its shapes use.
+   */
+  check?: (value: unknown, path: string, issues: ValidationIssue[], depth: number) => void;
 }
 
 /** A list; `sparse` lists keep `null` items. */
@@ -72,6 +83,12 @@ export interface MemberSchema {
   http?: HttpLocation;
   /** `@hostLabel`: also part of the host name, so it must be a valid host label. */
   hostLabel?: true;
+  /**
+   * Rules the member's HTTP binding adds: {@linkcode checkLabel}, {@linkcode checkHeader} or
+   * {@linkcode checkPrefixHeaders}. Like codecs they travel with the schema, so a bundle holds
+   * only the rules its operations use. (A JSON `@mediaType` header travels base64 and has none.)
+   */
+  check?: (value: unknown, path: string, issues: ValidationIssue[]) => void;
 }
 
 /** A structure or union. */
@@ -85,10 +102,26 @@ export type Schema = ScalarSchema | ListSchema | MapSchema | StructureSchema | (
 
 /** Plain strings and enums. */
 export const STRING: ScalarSchema = { type: "string" };
-/** Integers of any width and int enums. */
-export const INTEGER: ScalarSchema = { type: "integer" };
-/** Floats and doubles (NaN and the infinities travel as strings). */
-export const FLOAT: ScalarSchema = { type: "float", write: serializeFloat, read: parseFloatValue };
+/** Smithy `byte`: an integer from -128 to 127. */
+export const BYTE: ScalarSchema = { type: "integer", bits: 8 };
+/** Smithy `short`: an integer from -32768 to 32767. */
+export const SHORT: ScalarSchema = { type: "integer", bits: 16 };
+/** Smithy `integer` and `intEnum`: a 32-bit signed integer. */
+export const INTEGER: ScalarSchema = { type: "integer", bits: 32 };
+/**
+ * Smithy `long` and `bigInteger`: a safe integer (|n| ≤ 2^53 − 1), the largest a JavaScript
+ * number carries exactly.
+ */
+export const LONG: ScalarSchema = { type: "integer" };
+/** Smithy `float` (NaN and the infinities travel as strings; finite values fit 32 bits). */
+export const FLOAT: ScalarSchema = {
+  type: "float",
+  bits: 32,
+  write: serializeFloat,
+  read: parseFloatValue,
+};
+/** Smithy `double` and `bigDecimal` (NaN and the infinities travel as strings). */
+export const DOUBLE: ScalarSchema = { type: "float", write: serializeFloat, read: parseFloatValue };
 /** Booleans. */
 export const BOOLEAN: ScalarSchema = { type: "boolean" };
 /** Timestamps, as epoch seconds: the JSON body's default format. */
@@ -99,19 +132,95 @@ export const TIMESTAMP: ScalarSchema = {
 };
 /** Binary data, base64 in JSON. */
 export const BLOB: ScalarSchema = { type: "blob", write: toBase64, read: fromBase64 };
-/** Untyped JSON documents. */
-export const DOCUMENT: ScalarSchema = { type: "document" };
+/** Untyped JSON documents: JSON data only. */
+export const DOCUMENT: ScalarSchema = { type: "document", check: validateDocument };
 
 type Resolved = Exclude<Schema, () => Schema>;
 const resolve = (schema: Schema): Resolved =>
   typeof schema === "function" ? resolve(schema()) : schema;
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date) &&
-  !(v instanceof Uint8Array);
 const at = (path: string, name: string) => path ? `${path}.${name}` : name;
 
 /**
+ * Is `v` a plain object: made by a literal, `JSON.parse`, `Object.create(null)` or
+ * `structuredClone` (of any realm)? Arrays, `Map`s, `Date`s, class instances and objects that
+ * inherit from another object are not.
+ */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+const enumerable = Object.prototype.propertyIsEnumerable;
+
+/**
+ * The value of an own enumerable property, else undefined: what validation and serialization
+ * both read, so inherited and non-enumerable properties count as absent in both.
+ */
+export function ownMember(object: object, key: string): unknown {
+  return enumerable.call(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+}
+
+/** Sets `key` as an own property, also when it is `__proto__` (which `=` would not create). */
+export function putMember(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(object, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else object[key] = value;
+}
+
+/** Objects nested deeper than this are refused (this also stops cyclic input). */
+export const MAX_DEPTH = 100;
+
+const LONE_SURROGATE = /\p{Surrogate}/u;
+/** Header values `Headers` keeps as they are: visible ASCII, inner spaces and tabs. */
+const HEADER_VALUE = /^(?:[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?)?$/;
+/** RFC 9110 `token`: what may follow a `@httpPrefixHeaders` prefix in a header name. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~\w-]*$/;
+const HOST_LABEL = /^[a-z\d]([a-z\d-]{0,61}[a-z\d])?$/i;
+const DOT_SEGMENT = /^\.\.?$/;
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Code points in a well-formed string, without building an array. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+/** What `v` is, for a message: "an array", "a Map", "an instance of Foo", "a number". */
+function describe(v: unknown): string {
+  if (v == null) return String(v);
+  if (Array.isArray(v)) return "an array";
+  if (typeof v !== "object") return `a ${typeof v}`;
+  const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof name === "string" && name && name !== "Object") {
+    return /^(Map|Set|Date|Uint8Array)$/.test(name) ? `a ${name}` : `an instance of ${name}`;
+  }
+  return "an object inheriting from another object";
+}
+
+/**
  * Checks `value` against `schema`, appending one issue per problem to `issues` (never throws).
+ *
+ * What is checked (README, "Validation"): types (structures and maps are plain objects whose
+ * own enumerable properties are the members; inherited and non-enumerable ones count as
+ * absent, as in serialization), required members, `@length` in code points (blobs: bytes),
+ * `@range`, `@pattern`, the width of each Smithy number type, well-formed Unicode (no lone
+ * surrogates) in every string and map key, valid `Date`s within years 0–9999, JSON-only
+ * documents, nesting at most {@linkcode MAX_DEPTH} deep, and the rules of HTTP bindings:
+ * a URI label is not empty, `.` or `..` (greedy labels: no such segment), a header value is
+ * visible ASCII without surrounding white space, a `@hostLabel` is a valid host label.
+ *
+ * @param path where `value` is, e.g. `Lifecycle` (`""` for an operation's input)
+ * @param depth how deeply `value` is nested; `0` at the top
  *
  * @example
  * ```ts
@@ -121,78 +230,209 @@ const at = (path: string, name: string) => path ? `${path}.${name}` : name;
  * console.assert(issues[0].message === "length must be <= 3");
  * ```
  */
-export function validate(schema: Schema, value: unknown, path: string, issues: ValidationIssue[]) {
+export function validate(
+  schema: Schema,
+  value: unknown,
+  path: string,
+  issues: ValidationIssue[],
+  depth = 0,
+): void {
   const s = resolve(schema);
-  const fail = (message: string) => issues.push({ path, message });
+  const fail = (message: string) => void issues.push({ path, message });
   const length = (n: number) => {
-    if (n < (s as ScalarSchema).minLength!) {
-      fail(`length must be >= ${(s as ScalarSchema).minLength}`);
-    }
-    if (n > (s as ScalarSchema).maxLength!) {
-      fail(`length must be <= ${(s as ScalarSchema).maxLength}`);
-    }
+    const { minLength, maxLength } = s as ScalarSchema;
+    if (n < minLength!) fail(`length must be >= ${minLength}`);
+    if (n > maxLength!) fail(`length must be <= ${maxLength}`);
   };
+  if (depth > MAX_DEPTH && typeof value === "object" && value !== null) {
+    return fail(`is nested more than ${MAX_DEPTH} levels deep (is it cyclic?)`);
+  }
   switch (s.type) {
     case "string":
       if (typeof value !== "string") return fail("must be a string");
-      length([...value].length);
+      if (!wellFormed(value, fail)) return;
+      if (s.minLength !== undefined || s.maxLength !== undefined) length(codePoints(value));
       if (s.pattern && !s.pattern.test(value)) fail(`must match ${s.pattern}`);
       return;
     case "integer":
-    case "float":
-      if (typeof value !== "number" || (s.type === "integer" && !Number.isInteger(value))) {
-        return fail(`must be ${s.type === "integer" ? "an integer" : "a number"}`);
+      if (typeof value !== "number" || !Number.isInteger(value)) {
+        return fail("must be an integer");
       }
-      if (value < s.min!) fail(`must be >= ${s.min}`);
-      if (value > s.max!) fail(`must be <= ${s.max}`);
-      return;
+      if (s.bits) {
+        const limit = 2 ** (s.bits - 1);
+        if (value < -limit || value >= limit) {
+          return fail(`must be a ${s.bits}-bit integer (${-limit} to ${limit - 1})`);
+        }
+      } else if (!Number.isSafeInteger(value)) {
+        return fail("must be a safe integer (from -(2^53 - 1) to 2^53 - 1)");
+      }
+      return range(s, value, fail);
+    case "float":
+      if (typeof value !== "number") return fail("must be a number");
+      if (s.bits && Math.abs(value) > FLOAT32_MAX && isFinite(value)) {
+        return fail("must fit a 32-bit float (or be NaN or ±Infinity)");
+      }
+      return range(s, value, fail);
     case "boolean":
       if (typeof value !== "boolean") fail("must be a boolean");
       return;
-    case "timestamp":
-      if (!(value instanceof Date) || isNaN(value.getTime())) fail("must be a valid Date");
+    case "timestamp": {
+      const year = value instanceof Date ? value.getUTCFullYear() : NaN;
+      if (!(year >= 0 && year <= 9999)) fail("must be a valid Date in the years 0 to 9999");
       return;
+    }
     case "blob":
-      if (typeof value === "string") return length(new TextEncoder().encode(value).length);
+      if (typeof value === "string") {
+        if (wellFormed(value, fail)) length(new TextEncoder().encode(value).length);
+        return;
+      }
       if (!(value instanceof Uint8Array)) return fail("must be a Uint8Array or a string");
       return length(value.length);
     case "document":
-      return;
+      return s.check?.(value, path, issues, depth);
     case "list":
-      if (!Array.isArray(value)) return fail("must be an array");
+      if (!Array.isArray(value)) return fail(`must be an array, not ${describe(value)}`);
       length(value.length);
-      value.forEach((item, i) => child(s.member, item, `${path}[${i}]`, s.sparse, issues));
-      return;
-    case "map":
-      if (!isObject(value)) return fail("must be an object");
-      length(Object.keys(value).length);
-      for (const [key, item] of Object.entries(value)) {
-        const itemPath = `${path}[${JSON.stringify(key)}]`;
-        if (s.key) validate(s.key, key, itemPath, issues);
-        child(s.value, item, itemPath, s.sparse, issues);
+      // An index loop, not forEach: a hole is a missing item, not a skipped one.
+      for (let i = 0; i < value.length; i++) {
+        child(s.member, value[i], `${path}[${i}]`, s.sparse, issues, depth);
       }
       return;
+    case "map": {
+      if (!isPlainObject(value)) return fail(`must be a plain object, not ${describe(value)}`);
+      const keys = Object.keys(value);
+      length(keys.length);
+      for (const key of keys) {
+        const itemPath = `${path}[${JSON.stringify(key)}]`;
+        checkKey(s.key, key, itemPath, issues);
+        child(s.value, value[key], itemPath, s.sparse, issues, depth);
+      }
+      return;
+    }
     default: {
-      if (!isObject(value)) return fail("must be an object");
+      if (!isPlainObject(value)) return fail(`must be a plain object, not ${describe(value)}`);
       let set = 0;
-      for (const [name, member] of Object.entries(s.members)) {
-        const v = value[name];
+      for (const name of Object.keys(s.members)) {
+        const member = s.members[name];
+        const v = ownMember(value, name);
         const memberPath = at(path, name);
         if (v == null) {
           if (member.required) issues.push({ path: memberPath, message: "is required" });
           continue;
         }
         set++;
-        validate(member.schema, v, memberPath, issues);
-        if (member.http === "label" && v === "") {
-          issues.push({ path: memberPath, message: "must not be empty (it is part of the URI)" });
-        }
-        if (member.hostLabel && !/^[a-z\d]([a-z\d-]{0,61}[a-z\d])?$/i.test(v as string)) {
+        validate(member.schema, v, memberPath, issues, depth + 1);
+        member.check?.(v, memberPath, issues);
+        if (member.hostLabel && typeof v === "string" && !HOST_LABEL.test(v)) {
           issues.push({ path: memberPath, message: "must be a valid host label" });
         }
       }
       if (s.type === "union" && set !== 1) fail("must have exactly one member set");
     }
+  }
+}
+
+/** A map key's issues, at the entry's path, each message starting with "key". */
+function checkKey(
+  schema: Schema | undefined,
+  key: string,
+  path: string,
+  issues: ValidationIssue[],
+) {
+  const found: ValidationIssue[] = [];
+  if (schema) validate(schema, key, path, found);
+  else wellFormed(key, (message) => void found.push({ path, message }));
+  for (const issue of found) issues.push({ path, message: `key ${issue.message}` });
+}
+
+function range(s: ScalarSchema, value: number, fail: (message: string) => void) {
+  if (value < s.min!) fail(`must be >= ${s.min}`);
+  if (value > s.max!) fail(`must be <= ${s.max}`);
+}
+
+/** False (after reporting it) when `s` holds a lone surrogate, which UTF-8 cannot carry. */
+function wellFormed(s: string, fail: (message: string) => void): boolean {
+  const i = s.search(LONE_SURROGATE);
+  if (i < 0) return true;
+  fail(`must be well-formed Unicode (lone surrogate at index ${i})`);
+  return false;
+}
+
+/**
+ * A URI label's rules: not empty, and neither `.` nor `..` nor holding such a path segment
+ * (URL parsing resolves those, even percent-encoded, and the request would go to another
+ * resource; a greedy label's value may hold `/`, so each segment is checked). Values of the
+ * wrong type were reported already and are skipped.
+ */
+export function checkLabel(v: unknown, path: string, issues: ValidationIssue[]): void {
+  if (v === "") issues.push({ path, message: "must not be empty (it is part of the URI)" });
+  else if (typeof v === "string" && v.split("/").some((segment) => DOT_SEGMENT.test(segment))) {
+    issues.push({
+      path,
+      message: `must not be "." or ".." or hold such a path segment (it is part of the URI)`,
+    });
+  }
+}
+
+/**
+ * A header value's rules (each item of a list): visible ASCII, inner spaces and tabs, no
+ * surrounding white space; `Headers` would reject or trim anything else.
+ */
+export function checkHeader(v: unknown, path: string, issues: ValidationIssue[]): void {
+  for (const item of Array.isArray(v) ? v : [v]) {
+    if (typeof item === "string" && !HEADER_VALUE.test(item)) {
+      return void issues.push({
+        path,
+        message: "must be visible ASCII, spaces and tabs, without leading or trailing white " +
+          "space (it is an HTTP header value)",
+      });
+    }
+  }
+}
+
+/** A `@httpPrefixHeaders` map's rules: keys are header-name tokens, values header values. */
+export function checkPrefixHeaders(v: unknown, path: string, issues: ValidationIssue[]): void {
+  if (!isPlainObject(v)) return;
+  for (const key of Object.keys(v)) {
+    const itemPath = `${path}[${JSON.stringify(key)}]`;
+    if (!HEADER_NAME.test(key)) {
+      issues.push({ path: itemPath, message: "key must be an HTTP header name token" });
+    }
+    checkHeader(v[key], itemPath, issues);
+  }
+}
+
+/** A document must be JSON data: null, booleans, finite numbers, strings, arrays, plain objects. */
+function validateDocument(value: unknown, path: string, issues: ValidationIssue[], depth: number) {
+  const fail = (message: string) => void issues.push({ path, message });
+  if (value === null || typeof value === "boolean") return;
+  if (typeof value === "number") {
+    if (!isFinite(value)) fail("must be a finite number (a document is JSON data)");
+    return;
+  }
+  if (typeof value === "string") return void wellFormed(value, fail);
+  if (depth > MAX_DEPTH) {
+    return fail(`is nested more than ${MAX_DEPTH} levels deep (is it cyclic?)`);
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      validateDocument(value[i] ?? null, `${path}[${i}]`, issues, depth + 1);
+    }
+    return;
+  }
+  if (!isPlainObject(value)) {
+    return fail(
+      `must be JSON data (null, boolean, number, string, array or plain object), not ${
+        describe(value)
+      }`,
+    );
+  }
+  for (const key of Object.keys(value)) {
+    // As in JSON.stringify, an undefined member is absent.
+    if (value[key] === undefined) continue;
+    const itemPath = `${path}[${JSON.stringify(key)}]`;
+    checkKey(undefined, key, itemPath, issues);
+    validateDocument(value[key], itemPath, issues, depth + 1);
   }
 }
 
@@ -202,15 +442,17 @@ function child(
   path: string,
   sparse: unknown,
   issues: ValidationIssue[],
+  depth: number,
 ) {
-  if (v != null) validate(schema, v, path, issues);
+  if (v != null) validate(schema, v, path, issues, depth + 1);
   else if (!sparse) issues.push({ path, message: "must not be null" });
 }
 
 /**
  * Converts a typed value to its JSON form: timestamps to epoch seconds (or the schema's
  * format), blobs to base64, special floats to strings, members renamed by `@jsonName`.
- * Members bound to HTTP locations and unmodeled properties are left out.
+ * Members bound to HTTP locations and unmodeled properties are left out; like
+ * {@linkcode validate}, it reads only own enumerable properties.
  */
 export function toJson(schema: Schema, value: unknown): unknown {
   const s = resolve(schema);
@@ -221,16 +463,19 @@ export function toJson(schema: Schema, value: unknown): unknown {
     case "map": {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        if (v != null || s.sparse) out[k] = toJson(s.value, v);
+        if (v != null || s.sparse) putMember(out, k, toJson(s.value, v));
       }
       return out;
     }
     case "structure":
     case "union": {
       const out: Record<string, unknown> = {};
-      for (const [name, member] of Object.entries(s.members)) {
-        const v = (value as Record<string, unknown>)[name];
-        if (v != null && !member.http) out[member.jsonName ?? name] = toJson(member.schema, v);
+      for (const name of Object.keys(s.members)) {
+        const member = s.members[name];
+        const v = ownMember(value as object, name);
+        if (v != null && !member.http) {
+          putMember(out, member.jsonName ?? name, toJson(member.schema, v));
+        }
       }
       return out;
     }
@@ -255,8 +500,8 @@ export function fromJson(schema: Schema, json: unknown): unknown {
     case "map": {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
-        if (v != null) out[k] = fromJson(s.value, v);
-        else if (s.sparse) out[k] = null;
+        if (v != null) putMember(out, k, fromJson(s.value, v));
+        else if (s.sparse) putMember(out, k, null);
       }
       return out;
     }
@@ -269,7 +514,7 @@ export function fromJson(schema: Schema, json: unknown): unknown {
         if (member.http) continue;
         const key = member.jsonName ?? name;
         known.add(key);
-        const v = fromJson(member.schema, obj[key]);
+        const v = fromJson(member.schema, ownMember(obj, key));
         if (v !== undefined) out[name] = v;
         else if (member.default !== undefined) out[name] = fromJson(member.schema, member.default);
       }

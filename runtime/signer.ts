@@ -11,8 +11,11 @@ import { AwsV4Signer } from "npm:aws4fetch@1.0.20";
 
 /** AWS credentials; the secret never leaves this process except as a signature. */
 export interface Credentials {
+  /** Access key id, e.g. `AKIAIOSFODNN7EXAMPLE`. */
   accessKeyId: string;
+  /** Secret access key: used to derive the signing key, never sent. */
   secretAccessKey: string;
+  /** Session token of temporary credentials (STS), sent as `X-Amz-Security-Token`. */
   sessionToken?: string;
   /** When temporary credentials stop working; the client refreshes them 5 minutes before. */
   expiration?: Date;

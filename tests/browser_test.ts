@@ -1,13 +1,24 @@
 /**
  * Browsers: headless Chromium (Debian's /usr/bin/chromium, or `CHROMIUM_BIN`) driven by
  * playwright-core loads a page from one origin whose module bundle calls the emulator, with
- * CORS on, on another origin. Skipped, with the reason printed, when Chromium is missing.
+ * CORS on, on another origin. The bundle is made the way a web app makes it: the npm package,
+ * installed from its tarball, bundled by esbuild. Without the npm registry the source is bundled
+ * with `deno bundle` instead, saying why. Skipped, with the reason printed, when Chromium is
+ * missing.
  */
 
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { RECOVERY_POINT_OK_ARN, startEmulator } from "../emulator/mod.ts";
+import { DEMO_SESSION_CREDENTIALS, RECOVERY_POINT_OK_ARN, startEmulator } from "../emulator/mod.ts";
 import { bundle } from "../testing/bundle.ts";
+import {
+  ensureTools,
+  freshProject,
+  npmRegistryUnavailable,
+  packedPackage,
+  runOk,
+  toolBin,
+} from "../testing/npm_package.ts";
 import type { SmokeResult } from "./runtimes/smoke.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
@@ -37,6 +48,73 @@ async function chromiumMissing(): Promise<string | undefined> {
 const skipReason = await chromiumMissing();
 if (skipReason) console.log(`SKIP browser: ${skipReason}`);
 
+const ENTRY = new URL("./runtimes/browser.ts", import.meta.url);
+const SMOKE = new URL("./runtimes/smoke.ts", import.meta.url);
+
+/** The browser example of the README, bundled from the package like the smoke run. */
+const EXAMPLE = new URL("../examples/browser/copy_jobs.js", import.meta.url);
+
+interface Bundles {
+  smoke: Uint8Array<ArrayBuffer>;
+  /** `examples/browser/copy_jobs.js` bundled, when the npm package could be installed. */
+  example?: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * The smoke run and the browser example, bundled from the installed npm package by esbuild (or
+ * the smoke run from source, offline).
+ */
+async function browserBundles(): Promise<Bundles> {
+  const unavailable = await npmRegistryUnavailable();
+  if (unavailable) {
+    console.log(
+      `browser: bundling the source with deno bundle, not the npm package: ${unavailable}`,
+    );
+    console.log(`SKIP browser example (needs the npm package): ${unavailable}`);
+    return { smoke: await Deno.readFile(await bundle(ENTRY)) };
+  }
+  const [packed] = await Promise.all([packedPackage(), ensureTools()]);
+  const project = await freshProject(packed);
+  // The same entry files, importing the package by name as an application would.
+  await Deno.mkdir(`${project}/src`);
+  for (const file of [ENTRY, SMOKE, EXAMPLE]) {
+    const source = (await Deno.readTextFile(file)).replace(`"../../mod.ts"`, `"backup-edge"`);
+    await Deno.writeTextFile(`${project}/src/${file.pathname.split("/").pop()}`, source);
+  }
+  await runOk(toolBin("esbuild"), [
+    "src/copy_jobs.js",
+    "--bundle",
+    "--format=esm",
+    "--platform=browser",
+    "--minify",
+    "--outfile=out/copy_jobs.js",
+    "--log-level=warning",
+  ], { cwd: project });
+  await runOk(toolBin("esbuild"), [
+    "src/browser.ts",
+    "--bundle",
+    "--format=esm",
+    "--platform=browser",
+    "--minify",
+    "--outfile=out/smoke.js",
+    "--metafile=out/meta.json",
+    "--log-level=warning",
+  ], { cwd: project });
+  const inputs = Object.keys(
+    JSON.parse(await Deno.readTextFile(`${project}/out/meta.json`)).inputs,
+  );
+  assert.ok(
+    inputs.includes("node_modules/backup-edge/mod.js"),
+    `bundled from the package: ${inputs}`,
+  );
+  assert.ok(inputs.some((i) => i.startsWith("node_modules/aws4fetch/")), "aws4fetch from npm");
+  assert.ok(!inputs.some((i) => i.endsWith("mod.ts")), "nothing from the repository's source");
+  return {
+    smoke: await Deno.readFile(`${project}/out/smoke.js`),
+    example: await Deno.readFile(`${project}/out/copy_jobs.js`),
+  };
+}
+
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>backup-edge smoke</title>
@@ -50,19 +128,27 @@ Deno.test({
     : "Chromium runs the bundled module cross-origin against the emulator",
   ignore: skipReason !== undefined,
   fn: async () => {
-    const script = await Deno.readFile(
-      await bundle(new URL("./runtimes/browser.ts", import.meta.url)),
-    );
+    const bundles = await browserBundles();
     await using emulator = await startEmulator({ cors: true });
+    let credentialRequests = 0;
     const site = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
       const { pathname } = new URL(req.url);
       if (pathname === "/") {
         return new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8" } });
       }
-      if (pathname === "/smoke.js") {
+      const script = pathname === "/smoke.js"
+        ? bundles.smoke
+        : pathname === "/copy_jobs.js"
+        ? bundles.example
+        : undefined;
+      if (script) {
         return new Response(script, {
           headers: { "content-type": "text/javascript; charset=utf-8" },
         });
+      }
+      if (pathname === "/api/backup-credentials") {
+        credentialRequests++;
+        return Response.json(DEMO_SESSION_CREDENTIALS);
       }
       return new Response("not found", { status: 404 });
     });
@@ -114,6 +200,30 @@ Deno.test({
         assert.equal(request.headers.origin, origin, "a cross-origin request from the page");
       }
       assert.deepEqual(pageErrors, []);
+
+      // The README's browser example: short-lived credentials from the page's own backend.
+      if (bundles.example) {
+        emulator.clearRequests();
+        const jobs: { CopyJobId: string; State: string }[] = await page.evaluate(
+          async (endpoint) => {
+            const url = "/copy_jobs.js";
+            const example = await import(url);
+            return example.listCopyJobs({ region: "us-east-1", endpoint });
+          },
+          emulator.url,
+        );
+        assert.deepEqual(jobs.map((j) => j.CopyJobId), [result.CopyJobId]);
+        assert.ok(credentialRequests >= 1, "credentials came from /api/backup-credentials");
+        const [list] = emulator.requests;
+        assert.equal(list.operation, "ListCopyJobs");
+        assert.equal(list.signatureValid, true, list.authError);
+        assert.equal(
+          list.headers["x-amz-security-token"],
+          DEMO_SESSION_CREDENTIALS.sessionToken,
+          "signed with the session credentials",
+        );
+        assert.deepEqual(pageErrors, []);
+      }
     } finally {
       await browser.close();
       await site.shutdown();

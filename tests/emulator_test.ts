@@ -23,10 +23,13 @@ import {
   type EmulatorCredential,
   type EmulatorOptions,
   FAILING_STATUS_MESSAGE,
+  parseSeed,
   PARTIAL_STATUS_MESSAGE,
   RECOVERY_POINT_FAILING_ARN,
   RECOVERY_POINT_OK_ARN,
   RECOVERY_POINT_PARTIAL_ARN,
+  type RecoveryPointFixture,
+  SeedError,
   startEmulator,
   WebCryptoSha256,
 } from "../emulator/mod.ts";
@@ -672,7 +675,8 @@ Deno.test("Errors: an unknown route gives 404 UnknownOperationException", async 
   await withEmulator({}, async (emulator) => {
     for (
       const [method, path] of [
-        ["GET", "/backup-vaults"],
+        ["GET", "/backup-plans"],
+        ["GET", "/backup-vaults/Default/recovery-points/a/b"],
         ["DELETE", "/copy-jobs"],
         [
           "POST",
@@ -1034,17 +1038,19 @@ Deno.test("close() stops the server, is idempotent and leaks nothing", async () 
   }
 });
 
-Deno.test("main.ts runs with --allow-net=127.0.0.1 only and stops on SIGINT", async () => {
+/** Runs emulator/main.ts with `args`, calls `check` with its URL, stops it with SIGINT. */
+async function runMain(
+  permissions: string[],
+  args: string[],
+  check: (url: string, banner: string) => Promise<void>,
+): Promise<string> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--no-lock",
-      "--allow-net=127.0.0.1",
+      ...permissions,
       new URL("../emulator/main.ts", import.meta.url).pathname,
-      "--port",
-      "0",
-      "--job-duration-ms",
-      "100",
+      ...args,
     ],
     stdout: "piped",
     stderr: "piped",
@@ -1052,17 +1058,14 @@ Deno.test("main.ts runs with --allow-net=127.0.0.1 only and stops on SIGINT", as
   const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let output = "";
   try {
-    while (!/listening on (http:\/\/\S+)/.test(output)) {
+    while (!/Press Ctrl-C/.test(output)) {
       const { value, done } = await lines.read();
       if (done) break;
       output += value;
     }
     const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
     assert.ok(url, output);
-    assert.match(output, /AWS_ACCESS_KEY_ID=AKIDEMULATOR0000EXAMPLE/);
-    const res = await send({ url }, { method: "GET", path: "/copy-jobs" });
-    assert.equal(res.status, 200);
-    await res.body?.cancel();
+    await check(url, output);
   } finally {
     child.kill("SIGINT");
     for (;;) {
@@ -1074,6 +1077,345 @@ Deno.test("main.ts runs with --allow-net=127.0.0.1 only and stops on SIGINT", as
   }
   const status = await child.status;
   assert.equal(status.code, 0, output);
-  assert.match(output, /GET \/copy-jobs -> 200 \(ListCopyJobs\)/);
   assert.match(output, /Stopping\./);
+  return output;
+}
+
+Deno.test("main.ts runs with --allow-net=127.0.0.1 only and stops on SIGINT", async () => {
+  const output = await runMain(
+    ["--allow-net=127.0.0.1"],
+    ["--port", "0", "--job-duration-ms", "100"],
+    async (url, banner) => {
+      assert.match(banner, /AWS_ACCESS_KEY_ID=AKIDEMULATOR0000EXAMPLE/);
+      const res = await send({ url }, { method: "GET", path: "/copy-jobs" });
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+    },
+  );
+  assert.match(output, /GET \/copy-jobs -> 200 \(ListCopyJobs\)/);
+});
+
+Deno.test("main.ts -- --seed FILE --max-concurrent-jobs N serves the seeded vaults", async () => {
+  const seedFile = new URL("../demo/vault_seed.json", import.meta.url).pathname;
+  await runMain(
+    ["--allow-net=127.0.0.1", `--allow-read=${seedFile}`],
+    ["--", "--seed", seedFile, "--max-concurrent-jobs", "1"],
+    async (url, banner) => {
+      assert.match(banner, /seeded: 1 vaults, 6 recovery points more/);
+      const res = await send({ url }, {
+        method: "GET",
+        path: "/backup-vaults/prod/recovery-points",
+      });
+      assert.equal((await res.json()).RecoveryPoints.length, 6);
+      const body = (arn: string) =>
+        JSON.stringify(startBody({ RecoveryPointArn: arn, SourceBackupVaultName: "prod" }));
+      const first = await send({ url }, {
+        method: "PUT",
+        path: "/copy-jobs",
+        body: body(
+          `arn:aws:backup:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:recovery-point:prod-0001-orders`,
+        ),
+      });
+      assert.equal(first.status, 200);
+      await first.body?.cancel();
+      const second = await send({ url }, {
+        method: "PUT",
+        path: "/copy-jobs",
+        body: body(
+          `arn:aws:backup:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:recovery-point:prod-0002-web-root`,
+        ),
+      });
+      await assertModeledError(second, "LimitExceededException");
+    },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Vaults, recovery points, composite jobs, the concurrent-job limit, random faults, seeds
+
+const PROD_ARN = `arn:aws:backup:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:backup-vault:prod`;
+const rpArn = (i: number) =>
+  `arn:aws:backup:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:recovery-point:p${i}`;
+
+/** Five points in `prod` created a day apart (p0 oldest); p4 is composite with p2 and p3. */
+function prodPoints(): RecoveryPointFixture[] {
+  return [0, 1, 2, 3, 4].map((i) => ({
+    arn: rpArn(i),
+    backupVaultName: "prod",
+    resourceArn: `arn:aws:ec2:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:volume/vol-${i}`,
+    resourceType: i === 1 ? "RDS" : "EBS",
+    backupSizeInBytes: 1000 * (i + 1),
+    creationDateMs: Date.UTC(2026, 2, 1 + i),
+    ...(i === 1 ? { status: "EXPIRED" as const, backupPlanId: "plan-1" } : {}),
+    ...(i === 2 || i === 3 ? { parentRecoveryPointArn: rpArn(4) } : {}),
+    ...(i === 3 ? { outcome: "FAILED" as const, statusMessage: "child failed" } : {}),
+  }));
+}
+
+const prodOptions: EmulatorOptions = {
+  vaults: [DEFAULT_VAULT_ARN, PROD_ARN, DR_VAULT_WEST_ARN, CROSS_ACCOUNT_VAULT_ARN],
+  recoveryPoints: prodPoints(),
+  jobDurationMs: 300,
+};
+
+async function get(emulator: Emulator, path: string, query?: Record<string, string>) {
+  const res = await send(emulator, { method: "GET", path, query });
+  return { res, body: res.status === 200 ? await res.json() : undefined };
+}
+
+Deno.test("ListBackupVaults and DescribeBackupVault show the vaults of the Region and account", async () => {
+  await withEmulator(prodOptions, async (emulator) => {
+    const { body } = await get(emulator, "/backup-vaults/");
+    assert.deepEqual(body.BackupVaultList.map((v: Json) => v.BackupVaultArn), [
+      DEFAULT_VAULT_ARN,
+      PROD_ARN,
+    ]);
+    const paged = await get(emulator, "/backup-vaults", { maxResults: "1" });
+    assert.equal(paged.body.BackupVaultList.length, 1);
+    const next = await get(emulator, "/backup-vaults", {
+      maxResults: "1",
+      nextToken: paged.body.NextToken,
+    });
+    assert.equal(next.body.BackupVaultList[0].BackupVaultName, "prod");
+    assert.equal(next.body.NextToken, undefined);
+    assert.deepEqual((await get(emulator, "/backup-vaults", { shared: "true" })).body, {
+      BackupVaultList: [],
+    });
+    const prod = (await get(emulator, "/backup-vaults/prod")).body;
+    assert.equal(prod.BackupVaultArn, PROD_ARN);
+    assert.equal(prod.NumberOfRecoveryPoints, 5);
+    assert.equal(prod.VaultType, "BACKUP_VAULT");
+    // Vaults of another Region or account are destinations only.
+    const west = await send(emulator, { method: "GET", path: "/backup-vaults/dr-vault-west" });
+    await assertModeledError(west, "ResourceNotFoundException", "dr-vault-west");
+    const other = await send(emulator, {
+      method: "GET",
+      path: "/backup-vaults/prod",
+      query: { backupVaultAccountId: "444455556666" },
+    });
+    await assertModeledError(other, "ResourceNotFoundException");
+    const bad = await send(emulator, {
+      method: "GET",
+      path: "/backup-vaults",
+      query: { vaultType: "X" },
+    });
+    await assertModeledError(bad, "InvalidParameterValueException", "vaultType");
+  });
+});
+
+Deno.test("ListRecoveryPointsByBackupVault: newest first, every filter, pages bound to filters", async () => {
+  await withEmulator(prodOptions, async (emulator) => {
+    const path = "/backup-vaults/prod/recovery-points";
+    const arns = async (query: Record<string, string>) =>
+      (await get(emulator, path, query)).body.RecoveryPoints.map((r: Json) => r.RecoveryPointArn);
+    assert.deepEqual(await arns({}), [4, 3, 2, 1, 0].map(rpArn));
+    assert.deepEqual(await arns({ resourceType: "RDS" }), [rpArn(1)]);
+    assert.deepEqual(await arns({ resourceArn: prodPoints()[0].resourceArn }), [rpArn(0)]);
+    assert.deepEqual(await arns({ backupPlanId: "plan-1" }), [rpArn(1)]);
+    assert.deepEqual(await arns({ parentRecoveryPointArn: rpArn(4) }), [rpArn(3), rpArn(2)]);
+    assert.deepEqual(
+      await arns({ createdAfter: "2026-03-02T00:00:00Z", createdBefore: "2026-03-04T00:00:00Z" }),
+      [rpArn(2)],
+    );
+    const all = (await get(emulator, path)).body.RecoveryPoints as Json[];
+    const parent = all.find((r) => r.RecoveryPointArn === rpArn(4))!;
+    assert.equal(parent.IsParent, true);
+    assert.equal(
+      all.find((r) => r.RecoveryPointArn === rpArn(2))!.ParentRecoveryPointArn,
+      rpArn(4),
+    );
+    assert.equal(all.find((r) => r.RecoveryPointArn === rpArn(1))!.Status, "EXPIRED");
+    assert.equal(parent.CreationDate, Date.UTC(2026, 2, 5) / 1000);
+    assert.equal(parent.BackupVaultArn, PROD_ARN);
+
+    const seen: string[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const query: Record<string, string> = { maxResults: "2", resourceType: "EBS" };
+      if (token) query.nextToken = token;
+      const { body } = await get(emulator, path, query);
+      seen.push(...body.RecoveryPoints.map((r: Json) => r.RecoveryPointArn));
+      token = body.NextToken;
+      if (!token) break;
+    }
+    assert.deepEqual(seen, [4, 3, 2, 0].map(rpArn));
+    const first = (await get(emulator, path, { maxResults: "1" })).body.NextToken;
+    const misuse = await send(emulator, {
+      method: "GET",
+      path,
+      query: { maxResults: "1", nextToken: first, resourceType: "EBS" },
+    });
+    await assertModeledError(misuse, "InvalidParameterValueException", "nextToken");
+    const badDate = await send(emulator, {
+      method: "GET",
+      path,
+      query: { createdAfter: "monday" },
+    });
+    await assertModeledError(badDate, "InvalidParameterValueException", "createdAfter");
+    const missing = await send(emulator, {
+      method: "GET",
+      path: "/backup-vaults/nope/recovery-points",
+    });
+    await assertModeledError(missing, "ResourceNotFoundException", "nope");
+  });
+});
+
+Deno.test("DescribeRecoveryPoint: an ARN label, percent-encoded, in its vault only", async () => {
+  await withEmulator(prodOptions, async (emulator) => {
+    const path = (vault: string, arn: string) =>
+      `/backup-vaults/${vault}/recovery-points/${encodeURIComponent(arn).replace(/%3A/g, "%3A")}`;
+    const { res, body } = await get(emulator, path("prod", rpArn(0)));
+    assert.equal(res.status, 200);
+    assert.equal(body.RecoveryPointArn, rpArn(0));
+    assert.equal(body.BackupSizeInBytes, 1000);
+    assert.equal(body.Status, "COMPLETED");
+    const elsewhere = await send(emulator, {
+      method: "GET",
+      path: path(DEFAULT_VAULT_NAME, rpArn(0)),
+    });
+    await assertModeledError(elsewhere, "ResourceNotFoundException", rpArn(0));
+  });
+});
+
+Deno.test("Composite copy: a parent job with child jobs, ChildJobsInState, ListCopyJobs by parent", async () => {
+  const clock = fakeClock();
+  await withEmulator({ ...prodOptions, now: clock.now }, async (emulator) => {
+    const { status, body } = await startCopyJob(emulator, {
+      RecoveryPointArn: rpArn(4),
+      SourceBackupVaultName: "prod",
+    });
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.IsParent, true);
+    clock.advance(150);
+    const running = await describeCopyJob(emulator, body.CopyJobId as string);
+    assert.equal(running.State, "RUNNING");
+    assert.equal(running.NumberOfChildJobs, 2);
+    assert.deepEqual(running.ChildJobsInState, { RUNNING: 2 });
+    clock.advance(200);
+    const done = await describeCopyJob(emulator, body.CopyJobId as string);
+    assert.equal(done.State, "PARTIAL", "one child failed");
+    assert.deepEqual(done.ChildJobsInState, { COMPLETED: 1, FAILED: 1 });
+    assert.equal(done.StatusMessage, "1 of 2 child copy jobs did not complete.");
+    const children = (await listCopyJobs(emulator, { parentJobId: body.CopyJobId as string })).body
+      .CopyJobs as Json[];
+    assert.deepEqual(children.map((c) => c.SourceRecoveryPointArn).sort(), [rpArn(2), rpArn(3)]);
+    assert.ok(children.every((c) => c.ParentJobId === body.CopyJobId && c.IsParent === false));
+    assert.equal(children.find((c) => c.State === "FAILED")!.StatusMessage, "child failed");
+  });
+});
+
+Deno.test("StartCopyJob: statuses other than COMPLETED are refused; only top-level jobs count toward the limit", async () => {
+  await withEmulator({ ...prodOptions, maxConcurrentJobs: 1 }, async (emulator) => {
+    const expired = await send(emulator, {
+      method: "PUT",
+      path: "/copy-jobs",
+      body: JSON.stringify(
+        startBody({ RecoveryPointArn: rpArn(1), SourceBackupVaultName: "prod" }),
+      ),
+    });
+    await assertModeledError(expired, "InvalidRequestException", rpArn(1));
+    // The composite job and its two children are one job for the limit.
+    const parent = await startCopyJob(emulator, {
+      RecoveryPointArn: rpArn(4),
+      SourceBackupVaultName: "prod",
+    });
+    assert.equal(parent.status, 200);
+    assert.equal(emulator.jobs().length, 3);
+    const limited = await send(emulator, {
+      method: "PUT",
+      path: "/copy-jobs",
+      body: JSON.stringify(
+        startBody({ RecoveryPointArn: rpArn(0), SourceBackupVaultName: "prod" }),
+      ),
+    });
+    await assertModeledError(limited, "LimitExceededException");
+  });
+});
+
+Deno.test("Faults: random faults hit the given share of requests, reproducibly; reset after commit takes effect", async () => {
+  const faulted = async () => {
+    const emulator = await startEmulator({
+      randomFaults: {
+        rate: 0.3,
+        seed: 42,
+        faults: [{ status: 503, errorType: "ServiceUnavailableException" }],
+      },
+    });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 100; i++) {
+        const res = await send(emulator, { method: "GET", path: "/copy-jobs" });
+        await res.body?.cancel();
+        statuses.push(res.status);
+      }
+      return statuses;
+    } finally {
+      await emulator.close();
+    }
+  };
+  const [a, b] = [await faulted(), await faulted()];
+  assert.deepEqual(a, b, "same seed, same faults");
+  const count = a.filter((s) => s === 503).length;
+  assert.ok(count > 15 && count < 45, `${count} of 100 faulted`);
+
+  await withEmulator({}, async (emulator) => {
+    emulator.injectFaults({ reset: true, afterCommit: true });
+    const res = await send(emulator, {
+      method: "PUT",
+      path: "/copy-jobs",
+      body: JSON.stringify(startBody()),
+    });
+    await assert.rejects(res.text());
+    assert.equal(emulator.jobs().length, 1, "the job was created although the answer was lost");
+    emulator.injectFaults({ reset: true });
+    const before = await send(emulator, {
+      method: "PUT",
+      path: "/copy-jobs",
+      body: JSON.stringify(startBody()),
+    });
+    await assert.rejects(before.text());
+    assert.equal(emulator.jobs().length, 1, "a plain reset happens before anything is done");
+    emulator.setRandomFaults(undefined);
+    assert.throws(
+      () => emulator.setRandomFaults({ rate: 2, faults: [{ delayMs: 0 }] }),
+      RangeError,
+    );
+  });
+});
+
+Deno.test("Seeds: a JSON seed is checked, errors name the member", () => {
+  const seed = parseSeed(JSON.stringify({
+    vaults: [PROD_ARN],
+    recoveryPoints: [{
+      arn: rpArn(0),
+      backupVaultName: "prod",
+      resourceArn: "arn:aws:s3:::b",
+      resourceType: "S3",
+      backupSizeInBytes: 5,
+      creationDate: "2026-03-02T01:00:00Z",
+      status: "PARTIAL",
+      outcome: "FAILED",
+      statusMessage: "no",
+    }],
+  }));
+  assert.equal(seed.recoveryPoints[0].creationDateMs, Date.UTC(2026, 2, 2, 1));
+  assert.equal(seed.recoveryPoints[0].status, "PARTIAL");
+  for (
+    const [text, path] of [
+      ["{", "$"],
+      ['{"vaults": "x", "recoveryPoints": []}', "vaults"],
+      ['{"vaults": ["arn:aws:s3:::b"], "recoveryPoints": []}', "vaults[0]"],
+      ['{"vaults": [], "recoveryPoints": [{"arn": "a"}]}', "recoveryPoints[0].backupVaultName"],
+      [
+        '{"vaults": [], "recoveryPoints": [{"arn": "a", "backupVaultName": "v", "resourceArn": "r", "resourceType": "S3", "status": "GONE"}]}',
+        "recoveryPoints[0].status",
+      ],
+    ]
+  ) {
+    assert.throws(
+      () => parseSeed(text),
+      (e: unknown) => e instanceof SeedError && e.path === path,
+      text,
+    );
+  }
 });

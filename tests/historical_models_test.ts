@@ -213,8 +213,7 @@ function declaration(text: string, head: string): string {
 }
 
 const lowerCamel = (name: string) => name[0].toLowerCase() + name.slice(1);
-const TOKEN_FILL =
-  /IdempotencyToken:\s*input\.IdempotencyToken\s*\?\?\s*context\.idempotencyToken\(\)/;
+const TOKEN_FILL = /input\.IdempotencyToken\s*\?\?=\s*context\.idempotencyToken\(\)/;
 
 withModels.test(
   "a client generated from every revision type-checks and shows the expected changes",

@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import { RECOVERY_POINT_OK_ARN, startEmulator } from "../emulator/mod.ts";
 import { bundle } from "../testing/bundle.ts";
+import { findBun } from "../testing/bun.ts";
 import type { SmokeResult } from "./runtimes/smoke.ts";
 
-const REPO = new URL("../", import.meta.url);
 const TIMEOUT_MS = 30_000;
 
 let bundled: Promise<string> | undefined;
@@ -18,33 +18,6 @@ function smokeBundle(): Promise<string> {
   return bundled ??= bundle(new URL("./runtimes/node_main.ts", import.meta.url), {
     extension: ".mjs",
   });
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    const info = await Deno.stat(path);
-    return info.isFile && (info.mode === null || (info.mode & 0o111) !== 0);
-  } catch {
-    return false;
-  }
-}
-
-async function findBun(): Promise<{ path?: string; reason: string }> {
-  const fromEnv = Deno.env.get("BUN_BIN");
-  if (fromEnv) {
-    return (await isExecutable(fromEnv))
-      ? { path: fromEnv, reason: "BUN_BIN" }
-      : { reason: `BUN_BIN=${fromEnv} is not an executable file` };
-  }
-  const local = decodeURIComponent(new URL(".cache/tools/node_modules/.bin/bun", REPO).pathname);
-  if (await isExecutable(local)) return { path: local, reason: local };
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":").filter(Boolean)) {
-    if (await isExecutable(`${dir}/bun`)) return { path: `${dir}/bun`, reason: "PATH" };
-  }
-  return {
-    reason: "no bun binary (set BUN_BIN, or run `npm install --no-save --prefix .cache/tools " +
-      "bun@1.3.14`)",
-  };
 }
 
 const bun = await findBun();

@@ -41,7 +41,13 @@ export interface WaitForCopyJobOptions extends Pick<CallOptions, "signal"> {
 
 /** The copy job ended in the FAILED state. */
 export class CopyJobFailedError extends Error {
+  /** Always `CopyJobFailedError`. */
   override name = "CopyJobFailedError";
+  /**
+   * Names the job and its `StatusMessage` in the message.
+   *
+   * @param job the job as the last DescribeCopyJob returned it; its `StatusMessage` says why.
+   */
   constructor(readonly job: CopyJob) {
     super(`Copy job ${job.CopyJobId} failed${job.StatusMessage ? `: ${job.StatusMessage}` : ""}`);
   }
@@ -49,7 +55,14 @@ export class CopyJobFailedError extends Error {
 
 /** The copy job did not end within `maxWaitMs`. */
 export class WaiterTimeoutError extends Error {
+  /** Always `WaiterTimeoutError`. */
   override name = "WaiterTimeoutError";
+  /**
+   * Names the job, its last state and the time waited in the message.
+   *
+   * @param job the job as the last poll saw it (undefined if no poll answered).
+   * @param maxWaitMs the time waited, in milliseconds.
+   */
   constructor(readonly job: CopyJob | undefined, maxWaitMs: number) {
     super(
       `Copy job ${job?.CopyJobId ?? ""} still ${job?.State ?? "unknown"} after ${maxWaitMs} ms`,

@@ -34,7 +34,11 @@ export function emitClient(service: Service): string {
     "functions; it holds configuration and credentials, nothing per call.",
   ]);
   w.write(`export class ${name} extends ${file.use(runtimeClient, "Client")}`).block(() => {
-    file.doc("@param config Region, credentials and optional endpoint, fetch, retry settings.");
+    file.doc("Checks the configuration and resolves the endpoint from the model's rules, once.", [
+      "@param config Region, credentials and optional endpoint, fetch, retry settings.",
+      "@throws {ValidationError} when a configuration field is invalid.",
+      "@throws {EndpointError} when the endpoint rules reject the configuration.",
+    ]);
     w.write(`constructor(config: ${file.useType(runtimeClient, "ClientConfig")})`).block(() => {
       w.write("super(config,").block(() => {
         w.writeLine(`signingName: "${service.signingName}",`);

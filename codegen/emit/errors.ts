@@ -6,6 +6,7 @@
 
 import type { Service } from "../ir.ts";
 import { ShapeIndex } from "../shape_index.ts";
+import { memberDoc } from "./fallback_docs.ts";
 import { MODULES, propertyName, serviceExceptionName } from "./names.ts";
 import { typeRef } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
@@ -29,12 +30,16 @@ export function emitErrors(service: Service): string {
     file.doc(shape.doc, [`A ${shape.error} error.${status}`]);
     w.write(`export class ${shape.name} extends ${base}`).block(() => {
       for (const m of shape.members) {
-        file.doc(m.doc);
+        file.doc(memberDoc(service, m, shape.name));
         w.writeLine(`declare ${propertyName(m.name)}?: ${typeRef(service, m.target)};`);
       }
       const memberNames = shape.members.map((m) => JSON.stringify(m.name)).join(" | ");
       const members = memberNames ? `Pick<${shape.name}, ${memberNames}>` : "Record<never, never>";
       const options = file.useType(runtimeErrors, "ModeledErrorOptions");
+      file.doc(
+        "Builds the error; the deserializer does, from the response.",
+        ["@param options response metadata, the service's message and the modeled members."],
+      );
       w.write(`constructor(options: ${options}<${members}>)`).block(() => {
         const fields = [`name: "${shape.name}"`, `$fault: "${shape.error}"`];
         if (shape.retryable) {

@@ -10,6 +10,7 @@ import type { ScalarFamily, Service, Shape, TimestampFormat } from "../ir.ts";
 import {
   DEFAULT_TIMESTAMP_FORMATS,
   isNamedType,
+  numberBits,
   scalarFamily,
   timestampFormatOf,
 } from "../shape_index.ts";
@@ -59,6 +60,20 @@ export function scalarSchemaType(shape: Shape): ScalarFamily {
 }
 
 /**
+ * The shared runtime schema of an unconstrained scalar or enum: `STRING`, `BOOLEAN`, …; numbers
+ * by width ({@linkcode numberBits}): `BYTE`, `SHORT`, `INTEGER`, `LONG`, `FLOAT`, `DOUBLE`.
+ */
+function sharedScalarSchema(shape: Shape): string {
+  const type = scalarSchemaType(shape);
+  const bits = numberBits(shape);
+  if (type === "integer") {
+    return bits === 8 ? "BYTE" : bits === 16 ? "SHORT" : bits ? "INTEGER" : "LONG";
+  }
+  if (type === "float") return bits ? "FLOAT" : "DOUBLE";
+  return type.toUpperCase();
+}
+
+/**
  * Does the shape need a schema constant of its own, or is the shared runtime scalar of its family
  * (`STRING`, `INTEGER`, …) enough? Constraints, or a timestamp format other than the body's
  * default, need their own.
@@ -82,7 +97,7 @@ export function schemaReference(
 ): string {
   const shape = service.shapes.get(target);
   if (!shape) return file.use(SCHEMA_MODULE, "STRING"); // smithy.api#Unit
-  if (!needsOwnSchema(shape)) return file.use(SCHEMA_MODULE, scalarSchemaType(shape).toUpperCase());
+  if (!needsOwnSchema(shape)) return file.use(SCHEMA_MODULE, sharedScalarSchema(shape));
   return module ? file.use(module, schemaName(shape)) : schemaName(shape);
 }
 

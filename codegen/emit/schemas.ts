@@ -10,7 +10,9 @@ import type { Constraints, Member, Service, Shape, TimestampFormat } from "../ir
 import {
   childMembers,
   httpLocation,
+  isBase64Header,
   isRequiredForClient,
+  numberBits,
   scalarFamily,
   ShapeIndex,
   timestampFormatOf,
@@ -60,6 +62,8 @@ function scalarFields(
   format: TimestampFormat,
 ): string[] {
   const fields = [`type: "${scalarSchemaType(shape)}"`];
+  const bits = numberBits(shape);
+  if (bits) fields.push(`bits: ${bits}`);
   if (constraints.length?.min !== undefined) fields.push(`minLength: ${constraints.length.min}`);
   if (constraints.length?.max !== undefined) fields.push(`maxLength: ${constraints.length.max}`);
   if (constraints.range?.min !== undefined) fields.push(`min: ${constraints.range.min}`);
@@ -108,6 +112,8 @@ export function emitSchemas(service: Service): string {
     const http = httpLocation(member);
     if (http) fields.push(`http: "${http}"`);
     if (member.http.hostLabel) fields.push("hostLabel: true");
+    const check = bindingCheck(service, member);
+    if (check) fields.push(`check: ${file.use(SCHEMA_MODULE, check)}`);
     return `{ ${fields.join(", ")} }`;
   };
 
@@ -164,6 +170,19 @@ export function emitSchemas(service: Service): string {
     if (needsOwnSchema(shape)) define(shape);
   }
   return file.toString();
+}
+
+/**
+ * The runtime function that checks the rules a member's HTTP binding adds, if any (a JSON
+ * `@mediaType` header travels base64, so any text may go).
+ */
+function bindingCheck(service: Service, member: Member): string | undefined {
+  if (member.http.label) return "checkLabel";
+  if (member.http.prefixHeaders !== undefined) return "checkPrefixHeaders";
+  if (member.http.header !== undefined && !isBase64Header(service.shapes.get(member.target))) {
+    return "checkHeader";
+  }
+  return undefined;
 }
 
 function schemaTypeName(shape: Shape): string {

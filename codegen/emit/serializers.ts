@@ -11,6 +11,7 @@ import type { Member, Operation, Service, Shape, StructureShape } from "../ir.ts
 import {
   DEFAULT_TIMESTAMP_FORMATS,
   httpLocation,
+  isBase64Header,
   timestampFormatOf,
   valueShape,
   type WireLocation,
@@ -45,10 +46,14 @@ function emitSerializer(file: SourceFile, service: Service, op: Operation): void
   const context = file.useType(http, "SerializeContext");
   w.write(`export function ${names.serialize}(${inputName}: ${inputType}, `)
     .write(`${contextName}: ${context}): ${request}`).block(() => {
-      if (tokens.length) {
+      if (members.some((m) => httpLocation(m) || m.idempotencyToken)) {
+        // Members are read as `input.Name` from here on: from a copy of the own enumerable
+        // properties, so inherited and non-enumerable ones stay absent, as in validation.
+        w.writeLine(`input = ${file.use(http, "ownMembers")}(input);`);
+      }
+      for (const m of tokens) {
         // Filled here, once per call: every retry of the call reuses the same token.
-        const fills = tokens.map((m) => `${m.name}: input.${m.name} ?? context.idempotencyToken()`);
-        w.writeLine(`input = { ...input, ${fills.join(", ")} };`);
+        w.writeLine(`input.${m.name} ??= context.idempotencyToken();`);
       }
       w.writeLine(`const query: [string, string][] = [];`);
       for (const m of members.filter((m) => m.http.query !== undefined)) {
@@ -66,7 +71,7 @@ function emitSerializer(file: SourceFile, service: Service, op: Operation): void
       for (const m of members.filter((m) => m.http.header !== undefined)) {
         const name = JSON.stringify(m.http.header!.toLowerCase());
         let value = `input.${m.name}`;
-        if (target(m).kind === "string" && target(m).mediaType === "application/json") {
+        if (isBase64Header(target(m))) {
           value = `${file.use(http, "toBase64Text")}(${value})`;
         }
         const args = ["headers", name, value];

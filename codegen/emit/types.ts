@@ -7,6 +7,7 @@
 
 import type { Member, Service } from "../ir.ts";
 import { isNamedType, ShapeIndex } from "../shape_index.ts";
+import { memberDoc, shapeDoc } from "./fallback_docs.ts";
 import { propertyName } from "./names.ts";
 import { typeRef } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
@@ -19,7 +20,10 @@ export function emitTypes(service: Service): string {
   const shapes = index.shapesByName.filter(isNamedType);
   for (const shape of shapes) {
     if (shape.kind === "structure" && shape.error) continue; // errors are classes in errors.ts
-    file.doc(shape.doc, shape.sensitive ? ["Holds sensitive data: do not log it."] : []);
+    file.doc(
+      shapeDoc(service, shape),
+      shape.sensitive ? ["Holds sensitive data: do not log it."] : [],
+    );
     switch (shape.kind) {
       case "structure":
         if (!shape.members.length) {
@@ -28,7 +32,10 @@ export function emitTypes(service: Service): string {
         }
         w.write(`export interface ${shape.name} `).inlineBlock(() => {
           for (const m of shape.members) {
-            file.doc(m.doc, [...memberNotes(service, m), ...(m.deprecated ? ["@deprecated"] : [])]);
+            file.doc(memberDoc(service, m, shape.name), [
+              ...memberNotes(service, m),
+              ...(m.deprecated ? ["@deprecated"] : []),
+            ]);
             const optional = index.isAlwaysPresent(m, shape) ? "" : "?";
             w.writeLine(`${propertyName(m.name)}${optional}: ${typeRef(service, m.target)};`);
           }

@@ -1,0 +1,79 @@
+/**
+ * What the CLIs share: flags parsed strictly (unknown flags and bad values are usage errors that
+ * name the flag), the `--` that `deno task name -- …` passes through, and credentials from the
+ * standard AWS environment variables.
+ *
+ * @module
+ */
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ClientConfig } from "../mod.ts";
+
+/** Bad command-line usage: the CLI prints the message and its usage, and exits 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Parses flags strictly. A leading `--` is dropped: `deno task copy -- --flag …` passes it on.
+ * @throws {UsageError} naming the unknown flag, the flag missing its value, or a stray argument.
+ */
+export function parseFlags<T extends Options>(args: string[], options: T) {
+  const rest = args[0] === "--" ? args.slice(1) : args;
+  try {
+    return parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    // node:util's messages name the flag, e.g. "Unknown option '--foo'".
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** @throws {UsageError} naming every missing flag. */
+export function requireFlags(values: Record<string, unknown>, flags: string[]): void {
+  const missing = flags.filter((f) => values[f] === undefined || values[f] === "");
+  if (missing.length) {
+    throw new UsageError(`Missing ${missing.map((f) => `--${f}`).join(", ")}`);
+  }
+}
+
+/** A positive integer flag. @throws {UsageError} */
+export function integerFlag(
+  name: string,
+  value: string | undefined,
+  min: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be an integer of at least ${min}, got '${value}'`);
+  }
+  return n;
+}
+
+/**
+ * Client configuration from `--region`/`--endpoint` and AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION (or AWS_DEFAULT_REGION).
+ * @throws {UsageError} when the Region or the keys are missing.
+ */
+export function clientConfig(
+  flags: { region?: string; endpoint?: string },
+  env: Record<string, string>,
+): ClientConfig {
+  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region || !env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
+    throw new UsageError(
+      "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_REGION or --region).",
+    );
+  }
+  return {
+    region,
+    endpoint: flags.endpoint,
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      sessionToken: env.AWS_SESSION_TOKEN || undefined,
+    },
+  };
+}

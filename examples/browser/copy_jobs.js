@@ -1,0 +1,21 @@
+// A dashboard's view of AWS Backup copy jobs, for a web page (bundle it with any bundler).
+// No long-lived keys in the page: your backend hands out short-lived, narrowly scoped
+// credentials (STS, a Cognito identity pool) at /api/backup-credentials; the client asks again
+// before every attempt, so they can rotate.
+import { BackupClient, paginateListCopyJobs } from "backup-edge";
+
+async function backupCredentials() {
+  const response = await fetch("/api/backup-credentials");
+  if (!response.ok) throw new Error(`backup credentials: HTTP ${response.status}`);
+  return await response.json(); // { accessKeyId, secretAccessKey, sessionToken }
+}
+
+/** Every copy job (optionally only those in `state`), newest first. */
+export async function listCopyJobs({ region, endpoint, state }) {
+  const client = new BackupClient({ region, endpoint, credentials: backupCredentials });
+  const jobs = [];
+  for await (const job of paginateListCopyJobs(client, { ByState: state }).items()) {
+    jobs.push({ CopyJobId: job.CopyJobId, State: job.State, CreationDate: job.CreationDate });
+  }
+  return jobs;
+}

@@ -1,0 +1,42 @@
+// Start an AWS Backup copy job and wait for it: `node copy.mjs` or `bun copy.mjs`.
+// Credentials and Region come from the usual AWS_* environment variables; the job from
+// RECOVERY_POINT_ARN, SOURCE_VAULT, DESTINATION_VAULT_ARN and IAM_ROLE_ARN. BACKUP_ENDPOINT
+// (optional) points the client elsewhere, e.g. at `deno task emulator`.
+import {
+  BackupClient,
+  credentialsFromEnv,
+  ServiceException,
+  startCopyJob,
+  ValidationError,
+  VERSION,
+  waitForCopyJob,
+} from "backup-edge";
+
+const env = process.env;
+
+try {
+  const client = new BackupClient({
+    region: env.AWS_REGION ?? "us-east-1",
+    // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and (optional) AWS_SESSION_TOKEN
+    credentials: credentialsFromEnv(env),
+    endpoint: env.BACKUP_ENDPOINT,
+  });
+  const { CopyJobId } = await startCopyJob(client, {
+    RecoveryPointArn: env.RECOVERY_POINT_ARN,
+    SourceBackupVaultName: env.SOURCE_VAULT ?? "Default",
+    DestinationBackupVaultArn: env.DESTINATION_VAULT_ARN,
+    IamRoleArn: env.IAM_ROLE_ARN,
+  });
+  console.error(`backup-edge ${VERSION}: copy job ${CopyJobId} started`);
+  const job = await waitForCopyJob(client, { CopyJobId }, {
+    onProgress: ({ state, elapsedMs }) => console.error(`${state} after ${elapsedMs} ms`),
+  });
+  console.log(JSON.stringify({ CopyJobId: job.CopyJobId, State: job.State }));
+} catch (error) {
+  if (error instanceof ValidationError || error instanceof ServiceException) {
+    console.error(`${error.name}: ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

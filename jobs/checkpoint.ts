@@ -1,0 +1,104 @@
+/**
+ * Checkpoints of a copy run: what each recovery point's copy has reached, so a run started
+ * again with the same `runId` resumes instead of starting over. The store interface, its
+ * in-memory implementation, and the error every store raises.
+ *
+ * Other stores: `FileCheckpointStore` (jobs/checkpoint_file.ts, Deno and Node, a separate import
+ * so Worker bundles never contain `node:fs`) and `KvCheckpointStore` (Workers KV).
+ *
+ * @module
+ */
+
+/**
+ * How far one recovery point's copy got:
+ * - `STARTING`: the idempotency token is chosen and StartCopyJob may have been sent;
+ * - `STARTED`: the copy job exists (`copyJobId`), not known to have ended;
+ * - `COMPLETED`, `PARTIAL`, `FAILED`: the copy job ended so (or it could not be started).
+ */
+export type CheckpointState = "STARTING" | "STARTED" | "COMPLETED" | "PARTIAL" | "FAILED";
+
+/** What a checkpoint holds for one recovery point of one run. */
+export interface CheckpointRecord {
+  /** The source recovery point: the record's key within its run. */
+  recoveryPointArn: string;
+  /** The StartCopyJob `IdempotencyToken` used for it. */
+  idempotencyToken: string;
+  /** How far the copy got. */
+  state: CheckpointState;
+  /** The copy job, once StartCopyJob answered. */
+  copyJobId?: string;
+  /** StartCopyJob calls made so far (each with the same token). */
+  attempts: number;
+  /** `StatusMessage` of the ended job, or the error that failed the copy. */
+  statusMessage?: string;
+  /** When the copy job was created, ISO 8601. */
+  startedAt?: string;
+  /** When the copy job ended, ISO 8601. */
+  finishedAt?: string;
+}
+
+/**
+ * Where a run keeps its {@linkcode CheckpointRecord}s, keyed by run id and recovery point ARN.
+ * Every method may reject with {@linkcode CheckpointError}; the run then stops, since it can no
+ * longer promise not to copy twice.
+ */
+export interface CheckpointStore {
+  /** The record of one recovery point in a run, if any. */
+  get(runId: string, recoveryPointArn: string): Promise<CheckpointRecord | undefined>;
+  /** Stores (replaces) the record of `record.recoveryPointArn` in a run; durable on resolve. */
+  put(runId: string, record: CheckpointRecord): Promise<void>;
+  /** Every record of a run, in no particular order. */
+  list(runId: string): Promise<CheckpointRecord[]>;
+}
+
+/** A checkpoint store could not be read or written. */
+export class CheckpointError extends Error {
+  /** Always `CheckpointError`. */
+  override name = "CheckpointError";
+  /**
+   * A checkpoint failure.
+   * @param options `cause`: the underlying error (file system, KV).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** The default store: records in memory, for one process; a rerun in the same process resumes. */
+export class MemoryCheckpointStore implements CheckpointStore {
+  readonly #runs = new Map<string, Map<string, CheckpointRecord>>();
+
+  /** The record of one recovery point in a run, if any (a copy). */
+  get(runId: string, recoveryPointArn: string): Promise<CheckpointRecord | undefined> {
+    const record = this.#runs.get(runId)?.get(recoveryPointArn);
+    return Promise.resolve(record && { ...record });
+  }
+
+  /** Stores a copy of the record. */
+  put(runId: string, record: CheckpointRecord): Promise<void> {
+    let run = this.#runs.get(runId);
+    if (!run) this.#runs.set(runId, run = new Map());
+    run.set(record.recoveryPointArn, { ...record });
+    return Promise.resolve();
+  }
+
+  /** Copies of every record of a run. */
+  list(runId: string): Promise<CheckpointRecord[]> {
+    return Promise.resolve([...this.#runs.get(runId)?.values() ?? []].map((r) => ({ ...r })));
+  }
+}
+
+/** Checks the shape of a record read back from storage. @throws {CheckpointError} */
+export function checkRecord(value: unknown, where: string): CheckpointRecord {
+  const r = value as CheckpointRecord;
+  const states: readonly string[] = ["STARTING", "STARTED", "COMPLETED", "PARTIAL", "FAILED"];
+  if (
+    typeof r !== "object" || r === null || typeof r.recoveryPointArn !== "string" ||
+    typeof r.idempotencyToken !== "string" || !states.includes(r.state) ||
+    typeof r.attempts !== "number" ||
+    (r.copyJobId !== undefined && typeof r.copyJobId !== "string")
+  ) {
+    throw new CheckpointError(`Malformed checkpoint record at ${where}`);
+  }
+  return r;
+}

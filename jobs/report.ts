@@ -1,0 +1,182 @@
+/**
+ * The report of a copy run: one entry per recovery point found, and totals.
+ *
+ * @module
+ */
+
+import type { CopyJobState } from "../generated/types.ts";
+import type { SkipReason } from "./selection.ts";
+
+/**
+ * How a recovery point's copy ended:
+ * - `COMPLETED`, `PARTIAL`, `FAILED`: the copy job ended so (`FAILED` also when it could not be
+ *   started: `error` says why);
+ * - `SKIPPED`: not selected (`skipReason`);
+ * - `UNFINISHED`: `maxWaitMs` passed first; a rerun with the same `runId` picks it up;
+ * - `PLANNED`: a dry run would start a copy.
+ */
+export type CopyOutcome = "COMPLETED" | "PARTIAL" | "FAILED" | "SKIPPED" | "UNFINISHED" | "PLANNED";
+
+/**
+ * Where the copy job of an entry came from: `started` by this run's StartCopyJob (with a token an
+ * earlier run of the same `runId` sent, AWS answers that run's job), `resumed` from the
+ * checkpoint of an earlier run with the same `runId`, or `existing`: found by ListCopyJobs (a
+ * copy to the same vault made or under way outside the checkpoint), so no copy was started.
+ */
+export type CopyOrigin = "started" | "resumed" | "existing";
+
+/** A child job of a composite (parent) copy job. */
+export interface ChildCopyJob {
+  /** The child job's `CopyJobId`. */
+  copyJobId?: string;
+  /** The member recovery point it copies. */
+  recoveryPointArn?: string;
+  /** The backed-up resource of that member. */
+  resourceArn?: string;
+  /** Its resource type. */
+  resourceType?: string;
+  /** Its state when the parent ended. */
+  state?: CopyJobState;
+  /** Its `StatusMessage`, when it has one. */
+  statusMessage?: string;
+}
+
+/** A failure, by its error class name (`LimitExceededException`, `CopyJobFailedError`, …). */
+export interface ReportedError {
+  /** The error's class name, or `MaxWaitExceeded` / `InvalidResponse`. */
+  name: string;
+  /** Its message. */
+  message: string;
+}
+
+/** One recovery point of the run. */
+export interface CopyReportEntry {
+  /** The source recovery point. */
+  recoveryPointArn: string;
+  /** The backed-up resource. */
+  resourceArn?: string;
+  /** Its resource type, e.g. `EBS`. */
+  resourceType?: string;
+  /** Its (non-unique) name. */
+  resourceName?: string;
+  /** Creation date of the recovery point. */
+  recoveryPointCreationDate?: Date;
+  /** Whether the recovery point is composite (its copy has child jobs). */
+  isParent: boolean;
+  /** How it ended. */
+  outcome: CopyOutcome;
+  /** Where its copy job came from, when it has one. */
+  origin?: CopyOrigin;
+  /** The copy job. */
+  copyJobId?: string;
+  /** The StartCopyJob `IdempotencyToken`, derived from runId, recovery point and vault. */
+  idempotencyToken?: string;
+  /** The copy, once the job COMPLETED or ended PARTIAL. */
+  destinationRecoveryPointArn?: string;
+  /** `StatusMessage` of the copy job (why it FAILED or is PARTIAL). */
+  statusMessage?: string;
+  /** Why it was skipped, for `SKIPPED`. */
+  skipReason?: SkipReason;
+  /** What made it fail without a job saying so (start refused, job vanished), if anything. */
+  error?: ReportedError;
+  /** StartCopyJob calls made for it over all runs (0 for an existing job). */
+  attempts: number;
+  /** Bytes copied, as the last DescribeCopyJob said (`BackupSizeInBytes`). */
+  bytesTransferred?: number;
+  /** When the copy job was created. */
+  startedAt?: Date;
+  /** When the copy job ended. */
+  finishedAt?: Date;
+  /** `finishedAt - startedAt` in milliseconds. */
+  durationMs?: number;
+  /** Of a composite copy: its child jobs at the end. */
+  childJobs?: ChildCopyJob[];
+}
+
+/** Counts over a run. */
+export interface CopyTotals {
+  /** Recovery points found in the vault. */
+  discovered: number;
+  /** Selected for copying (discovered minus skipped). */
+  selected: number;
+  /** Not selected (status, filters, composite members). */
+  skipped: number;
+  /** Copy jobs this run's StartCopyJob answered (origin `started`). */
+  started: number;
+  /** Ended COMPLETED. */
+  completed: number;
+  /** Ended PARTIAL. */
+  partial: number;
+  /** Ended FAILED, or could not be started. */
+  failed: number;
+  /** Not ended within `maxWaitMs`. */
+  unfinished: number;
+  /** Dry run: would be copied. */
+  planned: number;
+  /** Of completed and partial: how many were found already copied (`existing`). */
+  alreadyCopied: number;
+  /** Copies being started or waited for right now (the only count that goes down). */
+  inFlight: number;
+}
+
+/** What {@linkcode copyRecoveryPoints} resolves with. */
+export interface CopyReport {
+  /** The run's id (given, or the random one chosen). */
+  runId: string;
+  /** The vault copied from. */
+  sourceBackupVaultName: string;
+  /** The vault copied to. */
+  destinationBackupVaultArn: string;
+  /** Whether this was a dry run. */
+  dryRun: boolean;
+  /** When the run began. */
+  startedAt: Date;
+  /** When the run ended. */
+  finishedAt: Date;
+  /** One per recovery point found, in the order the vault listed them. */
+  entries: CopyReportEntry[];
+  /** Counts over the entries. */
+  totals: CopyTotals;
+  /** True when every selected recovery point ended COMPLETED (or PLANNED in a dry run). */
+  ok: boolean;
+}
+
+/** Zeroed totals. */
+export function emptyTotals(): CopyTotals {
+  return {
+    discovered: 0,
+    selected: 0,
+    skipped: 0,
+    started: 0,
+    completed: 0,
+    partial: 0,
+    failed: 0,
+    unfinished: 0,
+    planned: 0,
+    alreadyCopied: 0,
+    inFlight: 0,
+  };
+}
+
+/** Counts an entry's final outcome into totals. */
+export function countOutcome(totals: CopyTotals, entry: CopyReportEntry): void {
+  const key = ({
+    COMPLETED: "completed",
+    PARTIAL: "partial",
+    FAILED: "failed",
+    SKIPPED: "skipped",
+    UNFINISHED: "unfinished",
+    PLANNED: "planned",
+  } as const)[entry.outcome];
+  totals[key]++;
+  if (
+    entry.origin === "existing" && (entry.outcome === "COMPLETED" || entry.outcome === "PARTIAL")
+  ) {
+    totals.alreadyCopied++;
+  }
+}
+
+/** A report's plain-JSON form (dates as ISO 8601 strings), for `--json` and logs. */
+export function reportToJson(report: CopyReport): unknown {
+  return JSON.parse(JSON.stringify(report));
+}

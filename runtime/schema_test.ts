@@ -1,0 +1,196 @@
+/**
+ * The validation walk's rules that the Backup model does not exercise (headers, greedy labels,
+ * narrow numbers, documents, deep nesting), and `__proto__` keys in the JSON walks.
+ */
+
+import assert from "node:assert/strict";
+import type { ValidationIssue } from "./errors.ts";
+import {
+  BYTE,
+  checkHeader,
+  checkLabel,
+  checkPrefixHeaders,
+  DOCUMENT,
+  DOUBLE,
+  FLOAT,
+  fromJson,
+  INTEGER,
+  isPlainObject,
+  LONG,
+  type Schema,
+  SHORT,
+  STRING,
+  type StructureSchema,
+  TIMESTAMP,
+  toJson,
+  validate,
+} from "./schema.ts";
+import { withProtoAccessor } from "../testing/proto_accessor.ts";
+
+function issuesOf(schema: Schema, value: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  validate(schema, value, "V", issues);
+  return issues;
+}
+const messages = (schema: Schema, value: unknown) => issuesOf(schema, value).map((i) => i.message);
+
+Deno.test("numbers: each Smithy type's width; NaN and ±Infinity stay valid floats", () => {
+  for (
+    const [schema, lo, hi] of [[BYTE, -128, 127], [SHORT, -32768, 32767], [
+      INTEGER,
+      -(2 ** 31),
+      2 ** 31 - 1,
+    ]] as const
+  ) {
+    assert.deepEqual(messages(schema, lo), []);
+    assert.deepEqual(messages(schema, hi), []);
+    const bits = schema.bits;
+    for (const out of [lo - 1, hi + 1]) {
+      assert.deepEqual(messages(schema, out), [`must be a ${bits}-bit integer (${lo} to ${hi})`]);
+    }
+  }
+  assert.deepEqual(messages(LONG, Number.MAX_SAFE_INTEGER), []);
+  assert.deepEqual(messages(LONG, 1e300), [
+    "must be a safe integer (from -(2^53 - 1) to 2^53 - 1)",
+  ]);
+  assert.deepEqual(messages(LONG, 0.5), ["must be an integer"]);
+  assert.deepEqual(messages(LONG, "1"), ["must be an integer"]);
+  for (const special of [NaN, Infinity, -Infinity]) {
+    assert.deepEqual(messages(FLOAT, special), []);
+    assert.deepEqual(messages(DOUBLE, special), []);
+    assert.equal(toJson(DOUBLE, special), String(special));
+  }
+  assert.deepEqual(messages(FLOAT, 3.4028234663852886e38), []);
+  assert.deepEqual(messages(FLOAT, -1e39), ["must fit a 32-bit float (or be NaN or ±Infinity)"]);
+  assert.deepEqual(messages(DOUBLE, 1e300), []);
+  assert.deepEqual(messages({ type: "structure", members: {} }, undefined), [
+    "must be a plain object, not undefined",
+  ]);
+  assert.deepEqual(messages({ type: "integer", bits: 32, min: 1, max: 10 }, 11), ["must be <= 10"]);
+});
+
+Deno.test("timestamps: valid Dates in the years 0 to 9999", () => {
+  assert.deepEqual(messages(TIMESTAMP, new Date("9999-12-31T23:59:59Z")), []);
+  assert.deepEqual(messages(TIMESTAMP, new Date("0000-01-01T00:00:00Z")), []);
+  for (const bad of [new Date(NaN), new Date("+010000-01-01T00:00:00Z"), new Date(-1e15), 0]) {
+    assert.deepEqual(messages(TIMESTAMP, bad), ["must be a valid Date in the years 0 to 9999"]);
+  }
+});
+
+const CHECKS = { label: checkLabel, header: checkHeader, prefixHeaders: checkPrefixHeaders };
+const bound = (http: keyof typeof CHECKS, schema: Schema = STRING): StructureSchema => ({
+  type: "structure",
+  members: { M: { schema, http, check: CHECKS[http] } },
+});
+
+Deno.test("labels: no `.` or `..` segment, also inside a greedy label's value", () => {
+  const label = bound("label");
+  const dots = `must not be "." or ".." or hold such a path segment (it is part of the URI)`;
+  for (const bad of [".", "..", "a/../b", "./a", "a/.", "a/b/.."]) {
+    assert.deepEqual(issuesOf(label, { M: bad }), [{ path: "V.M", message: dots }], bad);
+  }
+  for (const good of ["...", ".a", "a.", "a/.../b", "%2e%2e", "a//b"]) {
+    assert.deepEqual(issuesOf(label, { M: good }), [], good);
+  }
+});
+
+Deno.test("headers: visible ASCII, inner spaces and tabs, no surrounding white space", () => {
+  const header = bound("header");
+  const list = bound("header", { type: "list", member: STRING });
+  const rule = "must be visible ASCII, spaces and tabs, without leading or trailing white space " +
+    "(it is an HTTP header value)";
+  for (const bad of ["a\r\nb", "a\nb", "a\0b", " a", "a\t", "é", "\u2028"]) {
+    assert.deepEqual(messages(header, { M: bad }), [rule], JSON.stringify(bad));
+    assert.deepEqual(messages(list, { M: ["ok", bad] }), [rule], JSON.stringify(bad));
+  }
+  for (const good of ["", "a", "a b\tc", '"quoted, comma"', "~!#"]) {
+    assert.deepEqual(messages(header, { M: good }), [], good);
+  }
+  // A JSON @mediaType header travels base64-encoded: no check, any text may go.
+  const base64: StructureSchema = {
+    type: "structure",
+    members: { M: { schema: STRING, http: "header" } },
+  };
+  assert.deepEqual(messages(base64, { M: ' {\n  "é": 1\n} ' }), []);
+  const prefix = bound("prefixHeaders", { type: "map", value: STRING });
+  assert.deepEqual(issuesOf(prefix, { M: { "a b": "x", ok: "y\n" } }), [
+    { path: 'V.M["a b"]', message: "key must be an HTTP header name token" },
+    { path: 'V.M["ok"]', message: rule },
+  ]);
+});
+
+Deno.test("documents are JSON data, nested at most MAX_DEPTH deep", () => {
+  assert.deepEqual(messages(DOCUMENT, { a: [1, "x", null, true, { b: {} }] }), []);
+  assert.deepEqual(issuesOf(DOCUMENT, { a: [1, NaN] }), [
+    { path: 'V["a"][1]', message: "must be a finite number (a document is JSON data)" },
+  ]);
+  assert.deepEqual(issuesOf(DOCUMENT, { a: 1n }), [{
+    path: 'V["a"]',
+    message:
+      "must be JSON data (null, boolean, number, string, array or plain object), not a bigint",
+  }]);
+  assert.deepEqual(messages(DOCUMENT, new Map()).length, 1);
+  // As in JSON.stringify: an undefined member is absent, an undefined item is null.
+  assert.deepEqual(messages(DOCUMENT, { a: undefined, b: [undefined] }), []);
+  assert.deepEqual(messages(DOCUMENT, "\udfff"), [
+    "must be well-formed Unicode (lone surrogate at index 0)",
+  ]);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  const [issue] = issuesOf(DOCUMENT, cyclic);
+  assert.equal(issue.message, "is nested more than 100 levels deep (is it cyclic?)");
+  assert.match(issue.path, /^V(\["self"\]){101}$/);
+});
+
+Deno.test("recursive shapes: a cyclic input is an issue, not a stack overflow", () => {
+  const node: StructureSchema = {
+    type: "structure",
+    members: { Next: { schema: () => node }, Name: { schema: STRING } },
+  };
+  const cyclic: Record<string, unknown> = { Name: "a" };
+  cyclic.Next = cyclic;
+  const issues = issuesOf(node, cyclic);
+  assert.equal(issues.length, 1);
+  assert.equal(issues[0].message, "is nested more than 100 levels deep (is it cyclic?)");
+  // Deep but finite nesting within the limit is fine.
+  let deep: Record<string, unknown> = { Name: "leaf" };
+  for (let i = 0; i < 99; i++) deep = { Next: deep };
+  assert.deepEqual(issuesOf(node, deep), []);
+});
+
+Deno.test("map keys: checked by the key schema, issues start with `key`", () => {
+  const map: Schema = { type: "map", key: { type: "string", pattern: /^[a-z]+$/ }, value: STRING };
+  assert.deepEqual(issuesOf(map, { ok: "1", "No!": "2", ["\ud800"]: "3" }), [
+    { path: 'V["No!"]', message: "key must match /^[a-z]+$/" },
+    {
+      path: 'V["\\ud800"]',
+      message: "key must be well-formed Unicode (lone surrogate at index 0)",
+    },
+  ]);
+});
+
+Deno.test("blobs given as strings must be well-formed; lengths count code points", () => {
+  assert.deepEqual(messages({ type: "blob" }, "a\ud800"), [
+    "must be well-formed Unicode (lone surrogate at index 1)",
+  ]);
+  const two = { type: "string", maxLength: 2 } as const;
+  assert.deepEqual(messages(two, "\ud83d\ude80\ud83d\ude80"), []);
+  assert.deepEqual(messages(two, "abc"), ["length must be <= 2"]);
+  assert.deepEqual(messages(two, "x".repeat(1e6)), ["length must be <= 2"]);
+});
+
+Deno.test("`__proto__` map keys survive toJson and fromJson; plain objects recognised", () =>
+  withProtoAccessor(() => {
+    const map: Schema = { type: "map", value: STRING };
+    const parsed = JSON.parse('{"__proto__": "p", "k": "v"}');
+    assert.equal(JSON.stringify(toJson(map, parsed)), '{"__proto__":"p","k":"v"}');
+    const read = fromJson(map, parsed) as Record<string, unknown>;
+    assert.ok(Object.hasOwn(read, "__proto__"));
+    assert.equal(Object.getPrototypeOf(read), Object.prototype);
+    assert.deepEqual(Object.keys(read), ["__proto__", "k"]);
+    assert.ok(isPlainObject({}) && isPlainObject(Object.create(null)) && isPlainObject(parsed));
+    assert.ok(isPlainObject(structuredClone({ a: 1 })));
+    for (const not of [[], new Map(), new Date(), new Uint8Array(), Object.create({}), null, "s"]) {
+      assert.ok(!isPlainObject(not), String(not));
+    }
+  }));

@@ -1,0 +1,221 @@
+// Inputs that once slipped past validation and went out wrong (issue 11, sections 4 and 5):
+// each is now a ValidationError naming the member, with nothing sent; and what validation
+// accepts is exactly what the serializer sends.
+
+import assert from "node:assert/strict";
+import {
+  BackupClient,
+  deleteBackupSelection,
+  deleteRecoveryPoint,
+  describeCopyJob,
+  listCopyJobs,
+  startCopyJob,
+  type StartCopyJobInput,
+  tagResource,
+  untagResource,
+  ValidationError,
+} from "../mod.ts";
+import { withProtoAccessor } from "../testing/proto_accessor.ts";
+
+const credentials = { accessKeyId: "AKIDTEST", secretAccessKey: "secret" };
+
+/** A client whose fetch records what it is asked to send and answers `{}`. */
+function recordingClient() {
+  const sent: { method: string; url: URL; body: string }[] = [];
+  const client = new BackupClient({
+    region: "us-east-1",
+    credentials,
+    maxAttempts: 1,
+    fetch: async (request: Request) => {
+      sent.push({ method: request.method, url: new URL(request.url), body: await request.text() });
+      return new Response("{}", { headers: { "content-type": "application/json" } });
+    },
+  });
+  return { client, sent };
+}
+
+/** Calls, expects a ValidationError, returns its issues. */
+async function issuesOf(call: Promise<unknown>): Promise<{ path: string; message: string }[]> {
+  const e = await call.then(() => assert.fail("the call resolved"), (e) => e);
+  assert.ok(e instanceof ValidationError, `expected a ValidationError, got ${e}`);
+  return e.issues;
+}
+
+const minimal: StartCopyJobInput = {
+  RecoveryPointArn: "arn:aws:backup:us-east-1:111122223333:recovery-point:1EB3B5E7",
+  SourceBackupVaultName: "Default",
+  DestinationBackupVaultArn: "arn:aws:backup:us-west-2:111122223333:backup-vault:dr",
+  IamRoleArn: "arn:aws:iam::111122223333:role/backup",
+};
+
+Deno.test("a `.` or `..` label is rejected before anything is sent", async () => {
+  const { client, sent } = recordingClient();
+  for (const dots of [".", ".."]) {
+    assert.deepEqual(
+      await issuesOf(deleteRecoveryPoint(client, {
+        BackupVaultName: "Default",
+        RecoveryPointArn: dots,
+      })),
+      [{
+        path: "RecoveryPointArn",
+        message: `must not be "." or ".." or hold such a path segment (it is part of the URI)`,
+      }],
+    );
+    const selection = await issuesOf(
+      deleteBackupSelection(client, { BackupPlanId: "plan-1", SelectionId: dots }),
+    );
+    assert.deepEqual(selection.map((i) => i.path), ["SelectionId"]);
+  }
+  assert.equal(sent.length, 0);
+  // Percent-encoded dots are sent as the literal text they are (`%` itself is encoded), and
+  // dots inside a label are ordinary characters.
+  await deleteRecoveryPoint(client, { BackupVaultName: "Default", RecoveryPointArn: "%2e%2E" });
+  await deleteBackupSelection(client, { BackupPlanId: "plan-1", SelectionId: "..." });
+  await deleteBackupSelection(client, { BackupPlanId: "plan-1", SelectionId: "a.." });
+  assert.deepEqual(sent.map((r) => r.url.pathname), [
+    "/backup-vaults/Default/recovery-points/%252e%252E",
+    "/backup/plans/plan-1/selections/...",
+    "/backup/plans/plan-1/selections/a..",
+  ]);
+});
+
+Deno.test("integers must fit their Smithy type: a long is a safe integer", async () => {
+  const { client, sent } = recordingClient();
+  const withDays = (DeleteAfterDays: number) => ({ ...minimal, Lifecycle: { DeleteAfterDays } });
+  const unsafe = "must be a safe integer (from -(2^53 - 1) to 2^53 - 1)";
+  for (const days of [1e300, 2 ** 63, 2 ** 53, -(2 ** 53)]) {
+    assert.deepEqual(await issuesOf(startCopyJob(client, withDays(days))), [
+      { path: "Lifecycle.DeleteAfterDays", message: unsafe },
+    ]);
+  }
+  assert.deepEqual(await issuesOf(startCopyJob(client, withDays(Infinity))), [
+    { path: "Lifecycle.DeleteAfterDays", message: "must be an integer" },
+  ]);
+  assert.equal(sent.length, 0);
+  await startCopyJob(client, withDays(2 ** 53 - 1));
+  assert.match(sent[0].body, /"DeleteAfterDays":9007199254740991\b/);
+  // MaxResults is a 32-bit `integer` with @range 1–1000: the range speaks first.
+  assert.deepEqual(await issuesOf(listCopyJobs(client, { MaxResults: 2 ** 40 })), [
+    { path: "MaxResults", message: "must be a 32-bit integer (-2147483648 to 2147483647)" },
+  ]);
+});
+
+Deno.test("structures and maps must be plain objects", async () => {
+  const { client, sent } = recordingClient();
+  class Lifecycle {
+    DeleteAfterDays = 30;
+  }
+  const cases: [unknown, string][] = [
+    [new Map([["DeleteAfterDays", 30]]), "must be a plain object, not a Map"],
+    [new Lifecycle(), "must be a plain object, not an instance of Lifecycle"],
+    [[30], "must be a plain object, not an array"],
+    [
+      Object.create({ DeleteAfterDays: 30 }),
+      "must be a plain object, not an object inheriting from another object",
+    ],
+  ];
+  for (const [lifecycle, message] of cases) {
+    const issues = await issuesOf(
+      startCopyJob(client, { ...minimal, Lifecycle: lifecycle } as StartCopyJobInput),
+    );
+    assert.deepEqual(issues, [{ path: "Lifecycle", message }]);
+  }
+  assert.deepEqual(await issuesOf(startCopyJob(client, Object.create(minimal))), [
+    { path: "", message: "must be a plain object, not an object inheriting from another object" },
+  ]);
+  assert.deepEqual(
+    await issuesOf(tagResource(client, { ResourceArn: "arn", Tags: new Map() as never })),
+    [{ path: "Tags", message: "must be a plain object, not a Map" }],
+  );
+  assert.equal(sent.length, 0);
+});
+
+Deno.test("only own enumerable members count, in validation and serialization alike", async () => {
+  const { client, sent } = recordingClient();
+  // A non-enumerable required member is absent for both.
+  const hidden = { ...minimal };
+  Object.defineProperty(hidden, "IamRoleArn", { value: minimal.IamRoleArn, enumerable: false });
+  assert.deepEqual(await issuesOf(startCopyJob(client, hidden)), [
+    { path: "IamRoleArn", message: "is required" },
+  ]);
+  // A non-enumerable optional member is neither validated nor sent.
+  const lifecycle = {};
+  Object.defineProperty(lifecycle, "DeleteAfterDays", { value: "not checked", enumerable: false });
+  await startCopyJob(client, { ...minimal, Lifecycle: lifecycle, IdempotencyToken: "t" });
+  assert.deepEqual(JSON.parse(sent[0].body), { ...minimal, IdempotencyToken: "t", Lifecycle: {} });
+  // A label or query member that is not own and enumerable is not sent either.
+  const describe = Object.defineProperty({}, "CopyJobId", { value: "job-1", enumerable: false });
+  assert.deepEqual(await issuesOf(describeCopyJob(client, describe as never)), [
+    { path: "CopyJobId", message: "is required" },
+  ]);
+  const list = Object.defineProperty({}, "NextToken", { value: "n", enumerable: false });
+  await listCopyJobs(client, list);
+  assert.equal(sent[1].url.search, "");
+  // Members on Object.prototype (prototype pollution) are not members either.
+  const proto = Object.prototype as Record<string, unknown>;
+  proto.MaxResults = 0;
+  proto.ByState = "CREATED";
+  try {
+    await listCopyJobs(client, {});
+  } finally {
+    delete proto.MaxResults;
+    delete proto.ByState;
+  }
+  assert.equal(sent[2].url.search, "");
+  // A null-prototype object is plain.
+  await startCopyJob(client, Object.assign(Object.create(null), minimal));
+  assert.equal(sent.length, 4);
+});
+
+Deno.test("`__proto__` keys: a map keeps them, a structure ignores them", () =>
+  withProtoAccessor(async () => {
+    const { client, sent } = recordingClient();
+    const Tags = JSON.parse('{"__proto__": "x", "team": "dr"}');
+    await tagResource(client, { ResourceArn: "arn:aws:backup:r", Tags });
+    assert.equal(sent[0].body, '{"Tags":{"__proto__":"x","team":"dr"}}');
+    // In a literal, `__proto__:` sets the prototype: the object is no longer plain.
+    const issues = await issuesOf(
+      startCopyJob(client, {
+        ...minimal,
+        Lifecycle: { __proto__: { DeleteAfterDays: 1 } } as never,
+      }),
+    );
+    assert.deepEqual(issues.map((i) => i.path), ["Lifecycle"]);
+    // An own `__proto__` property of a structure is not a member: left out.
+    await startCopyJob(client, { ...JSON.parse('{"__proto__": {"a": 1}}'), ...minimal });
+    assert.ok(!Object.hasOwn(JSON.parse(sent[1].body), "__proto__"));
+  }));
+
+Deno.test("lone surrogates are a ValidationError naming the member, not a URIError", async () => {
+  const { client, sent } = recordingClient();
+  const lone = (i: number) => `must be well-formed Unicode (lone surrogate at index ${i})`;
+  assert.deepEqual(await issuesOf(describeCopyJob(client, { CopyJobId: "\ud800" })), [
+    { path: "CopyJobId", message: lone(0) },
+  ]);
+  assert.deepEqual(await issuesOf(listCopyJobs(client, { NextToken: "ab\udc00" })), [
+    { path: "NextToken", message: lone(2) },
+  ]);
+  // In the JSON body too: JSON.stringify would escape it and AWS would not get that text.
+  assert.deepEqual(
+    await issuesOf(startCopyJob(client, { ...minimal, IamRoleArn: "arn\ud83d" })),
+    [{ path: "IamRoleArn", message: lone(3) }],
+  );
+  assert.deepEqual(
+    await issuesOf(tagResource(client, { ResourceArn: "a", Tags: { "k\udfff": "v" } })),
+    [{ path: 'Tags["k\\udfff"]', message: `key ${lone(1)}` }],
+  );
+  assert.equal(sent.length, 0);
+  // A surrogate pair is one code point, sent as UTF-8.
+  await describeCopyJob(client, { CopyJobId: "job-\ud83d\ude80" });
+  assert.equal(sent[0].url.pathname, "/copy-jobs/job-%F0%9F%9A%80");
+});
+
+Deno.test("list holes are missing items, not skipped ones", async () => {
+  const { client, sent } = recordingClient();
+  // deno-lint-ignore no-sparse-arrays
+  const TagKeyList = ["a", , "b"] as string[];
+  assert.deepEqual(await issuesOf(untagResource(client, { ResourceArn: "r", TagKeyList })), [
+    { path: "TagKeyList[1]", message: "must not be null" },
+  ]);
+  assert.equal(sent.length, 0);
+});

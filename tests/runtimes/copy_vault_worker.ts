@@ -1,0 +1,60 @@
+/**
+ * Cloudflare Workers entry for the Workers KV checkpoint test: `POST /` with the JSON body
+ * `{endpoint, sourceBackupVaultName, destinationBackupVaultArn, iamRoleArn, runId,
+ * abortAfterStarted?}`
+ * runs `copyRecoveryPoints` with a `KvCheckpointStore` on the `COPY_STATE` binding and answers
+ * the report — what a Worker on a cron trigger does each time it wakes.
+ *
+ * @module
+ */
+
+import {
+  BackupClient,
+  copyRecoveryPoints,
+  KvCheckpointStore,
+  type KvNamespaceLike,
+} from "../../mod.ts";
+
+interface Env {
+  AWS_REGION: string;
+  AWS_ACCESS_KEY_ID: string;
+  AWS_SECRET_ACCESS_KEY: string;
+  COPY_STATE: KvNamespaceLike;
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    // `abortAfterStarted`: end this invocation once that many copy jobs started, the way a
+    // Worker's time limit ends it.
+    const { endpoint, abortAfterStarted, ...options } = await request.json();
+    const stop = new AbortController();
+    let started = 0;
+    const client = new BackupClient({
+      region: env.AWS_REGION,
+      endpoint,
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      },
+    });
+    try {
+      const report = await copyRecoveryPoints(client, {
+        ...options,
+        checkpoint: new KvCheckpointStore(env.COPY_STATE),
+        pollIntervalMs: 20,
+        maxPollIntervalMs: 50,
+        retryDelayMs: 10,
+        signal: stop.signal,
+        onProgress: (event) => {
+          if (event.type === "started" && ++started === abortAfterStarted) stop.abort();
+        },
+      });
+      return Response.json({ ...report, userAgent: navigator.userAgent });
+    } catch (error) {
+      if (stop.signal.aborted) {
+        return Response.json({ aborted: true, started, userAgent: navigator.userAgent });
+      }
+      return new Response(`${(error as Error).name}: ${(error as Error).message}`, { status: 500 });
+    }
+  },
+};
