@@ -1,6 +1,6 @@
 /**
  * backup-edge: AWS Backup for fetch-only runtimes (Cloudflare Workers, Deno, Node ≥ 20, Bun,
- * browsers), generated from the AWS Backup Smithy model and signed with aws4fetch.
+ * browsers), generated from the AWS Backup Smithy model and signed (SigV4) with WebCrypto.
  *
  * Every operation is its own function, so a bundle holds only the operations it calls.
  * `copyRecoveryPoints` copies a whole vault (resumable, each recovery point copied once).
@@ -51,6 +51,7 @@
 export { BackupClient } from "./generated/client.ts";
 export { Client, type EndpointConfig, type ServiceInfo } from "./runtime/client.ts";
 export type { SerializeContext } from "./runtime/http.ts";
+export type { SigningKeyCache } from "./runtime/signer.ts";
 export { VERSION } from "./runtime/version.ts";
 export * from "./generated/operations.ts";
 export * from "./generated/paginators.ts";

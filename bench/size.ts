@@ -8,7 +8,8 @@
  * - testing/workers/aws4fetch_worker.ts is the reference.
  *
  * Bundles and `size.json` go to bench/.out/. The 5.6 KB gzip budget of the one-operation Worker
- * is reported, not enforced.
+ * is reported, not enforced. `--breakdown` also prints where the one-operation Worker's bytes
+ * go: for each source module, what the minified gzip bundle loses without it (leave-one-out).
  *
  * @module
  */
@@ -113,6 +114,45 @@ async function measure(name: string, entry: string): Promise<Measured> {
   return { name, entry: `testing/workers/${entry}.ts`, file, minified: bytes.byteLength, gzip };
 }
 
+/**
+ * Minified gzip bytes of JavaScript text: esbuild's transform (installed with the SDK row),
+ * which minifies without dropping unused code, so a missing module cannot take others along.
+ */
+async function minifiedGzip(code: string): Promise<number> {
+  const esbuild = new URL("sdk/node_modules/.bin/esbuild", OUT_DIR).pathname;
+  const child = new Deno.Command(esbuild, {
+    args: ["--minify", "--format=esm", "--loader=js", "--log-level=error"],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(code));
+  await writer.close();
+  const { success, stdout } = await child.output();
+  if (!success) throw new Error("esbuild could not minify a part of the bundle");
+  return gzipSync(stdout, { level: 9 }).byteLength;
+}
+
+/**
+ * Leave-one-out: the unminified bundle's modules (its `// path` section markers), each left out
+ * in turn; what the minified gzip bundle loses is that module's share. The shares add up to
+ * about the whole: gzip finds less to reuse once a module is gone.
+ */
+async function breakdown(entry: string): Promise<{ module: string; gzip: number }[]> {
+  const file = await bundle(new URL(`../testing/workers/${entry}.ts`, import.meta.url), {
+    minify: false,
+    outFile: new URL(`${entry}.js`, OUT_DIR),
+  });
+  const parts = (await Deno.readTextFile(file)).split(/^(\/\/ \S+)$/m);
+  const whole = await minifiedGzip(parts.join(""));
+  const shares = [];
+  for (let i = 1; i < parts.length; i += 2) {
+    const without = [...parts.slice(0, i), ...parts.slice(i + 2)].join("");
+    shares.push({ module: parts[i].slice(3), gzip: whole - await minifiedGzip(without) });
+  }
+  return shares.sort((a, b) => b.gzip - a.gzip);
+}
+
 const results: Measured[] = [];
 for (const { name, entry } of targets) results.push(await measure(name, entry));
 const reference = results[results.length - 1];
@@ -180,3 +220,10 @@ await Deno.writeTextFile(
     2,
   ) + "\n",
 );
+
+if (Deno.args.includes("--breakdown") && sdk) {
+  console.log(`\nWhere the ${targets[0].name} Worker's gzip bytes go (leave-one-out, per module):`);
+  for (const { module, gzip } of await breakdown(targets[0].entry)) {
+    console.log(`${String(gzip).padStart(6)} B  ${module}`);
+  }
+}

@@ -20,6 +20,7 @@ import {
 import type { SerializeContext } from "./http.ts";
 import { RETRY_MODES, type RetryMode, type RetryStrategy, StandardRetryStrategy } from "./retry.ts";
 import { uuidV4 } from "./serde.ts";
+import { SigningKeyCache } from "./signer.ts";
 
 export type { CredentialProvider, Credentials };
 
@@ -123,6 +124,11 @@ export class Client implements SerializeContext {
    * when a request fails because the local clock is off.
    */
   clockOffsetMs = 0;
+  /**
+   * The SigV4 signing key derived for this client's credentials, day, Region and service, kept
+   * for its next requests (one per client, as aws4fetch's `AwsClient` keeps its cache).
+   */
+  readonly signingKeys: SigningKeyCache = new SigningKeyCache();
   readonly #credentials: CredentialCache;
   readonly #fetch?: FetchFunction;
   readonly #token?: () => string;

@@ -167,13 +167,15 @@ function callDeadline(name: string, options: CallOptions, metadata: ResponseMeta
 
 /**
  * A signal that aborts with `parent`, or with `timeout()` after `ms` (none when undefined);
- * `dispose` stops the timer and the link.
+ * `dispose` stops the timer and the link. Without either there is nothing to abort: no
+ * signal, no controller, no listener.
  */
 function withTimeout(
   parent: AbortSignal | undefined,
   ms: number | undefined,
   timeout: () => Error,
-): { signal: AbortSignal; dispose(): void } {
+): { signal?: AbortSignal; dispose(): void } {
+  if (!parent && ms === undefined) return NO_SIGNAL;
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent!.reason);
   if (parent?.aborted) onAbort();
@@ -187,6 +189,8 @@ function withTimeout(
     },
   };
 }
+
+const NO_SIGNAL = { signal: undefined, dispose() {} };
 
 /** What every attempt of a call shares. */
 interface Call<I, O> {
@@ -310,7 +314,7 @@ async function attempt<I, O>(
     try {
       response = await abortable(client.fetch(signed), attemptSignal);
     } catch (e) {
-      if (attemptSignal.aborted) throw attemptSignal.reason;
+      if (attemptSignal?.aborted) throw attemptSignal.reason;
       throw new NetworkError(
         `${operation.name}: fetch failed: ${redact(messageOf(e), credentials)}`,
         { ...about(), cause: safeCause(e, credentials) },
@@ -322,7 +326,7 @@ async function attempt<I, O>(
       const body = new Uint8Array(await abortable(response.arrayBuffer(), attemptSignal));
       return { status: response.status, headers: response.headers, body };
     } catch (e) {
-      if (attemptSignal.aborted) throw attemptSignal.reason;
+      if (attemptSignal?.aborted) throw attemptSignal.reason;
       throw new DeserializationError(
         `${operation.name}: HTTP ${response.status} body unreadable: ${messageOf(e)}`,
         { ...about(), cause: e, incomplete: true },
@@ -331,7 +335,7 @@ async function attempt<I, O>(
   } finally {
     dispose();
     // A fetch that ignores the signal may still be delivering the body: stop it.
-    if (attemptSignal.aborted && response?.body && !response.bodyUsed) {
+    if (attemptSignal?.aborted && response?.body && !response.bodyUsed) {
       response.body.cancel().catch(() => {});
     }
   }
@@ -353,11 +357,12 @@ async function sign<I, O>(
         "amz-sdk-invocation-id": call.invocationId,
         "amz-sdk-request": `attempt=${metadata.attempts}; max=${client.maxAttempts}`,
         "x-amz-user-agent": USER_AGENT,
-        // Not signed (aws4fetch leaves User-Agent out), so a proxy may rewrite it.
+        // Not signed (signer.ts leaves User-Agent out), so a proxy may rewrite it.
         ...(SET_USER_AGENT ? { "user-agent": USER_AGENT } : {}),
       },
       body: request.body,
       credentials,
+      keys: client.signingKeys,
       service: client.service.signingName,
       region: client.region,
       datetime: new Date(Date.now() + client.clockOffsetMs).toISOString().replace(

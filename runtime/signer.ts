@@ -1,5 +1,7 @@
 /**
- * SigV4 signing, delegated to aws4fetch: the runtime's only dependency.
+ * SigV4 signing, delegated to aws4fetch: the runtime's only dependency. Header-signed (no
+ * presigned URLs), payload hashed, service and Region given (never guessed from the host), one
+ * signing-key cache per client.
  *
  * @module
  */
@@ -24,20 +26,49 @@ export interface Credentials {
 /** What to sign and for which service and region; the region is never guessed from the host. */
 export interface SigningParams {
   method: string;
+  /** Absolute URL; path and query already percent-encoded. */
   url: string;
+  /** Header names in lower case. */
   headers: Record<string, string>;
   body?: string | Uint8Array;
   credentials: Credentials;
+  /** The client's signing-key cache. */
+  keys: SigningKeyCache;
   service: string;
   region: string;
   /** Signing time as `YYYYMMDDTHHMMSSZ`; default now. */
   datetime?: string;
 }
 
-/** Signs a request and returns it ready to hand to `fetch`. */
+/**
+ * The SigV4 signing keys of one client, as aws4fetch's `AwsV4Signer` reads and writes them
+ * (keyed by secret, day, Region and service): it saves the four derivation HMACs on every
+ * request. Unlike aws4fetch's `AwsClient` cache it keeps only the latest key, so a long-lived
+ * client with rotating credentials does not collect one per secret and day.
+ */
+export class SigningKeyCache extends Map<string, ArrayBuffer> {
+  /** Replaces the cached key (there is at most one). */
+  override set(scope: string, key: ArrayBuffer): this {
+    this.clear();
+    return super.set(scope, key);
+  }
+}
+
+/**
+ * Signs a request and returns it ready to hand to `fetch`.
+ *
+ * @throws {TypeError} `params.url` is not an absolute URL, or `Request` refuses the parts
+ */
 export async function signRequest(params: SigningParams, signal?: AbortSignal): Promise<Request> {
-  const { credentials, body, ...rest } = params;
-  const signed = await new AwsV4Signer({ ...rest, ...credentials, body: body as BodyInit }).sign();
+  const { credentials, keys, body, ...rest } = params;
+  const signed = await new AwsV4Signer({
+    ...rest,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+    cache: keys,
+    body: body as BodyInit | undefined,
+  }).sign();
   return new Request(signed.url, {
     method: signed.method,
     headers: signed.headers,

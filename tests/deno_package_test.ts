@@ -90,6 +90,7 @@ Deno.test({
     for (const name of TEST_ONLY) {
       assert.doesNotMatch(downloaded, new RegExp(`/${name}/\\d`), `the demo downloaded ${name}`);
     }
+    // The signer's one dependency, which the demo does use.
     assert.match(downloaded, /\/aws4fetch\/1\.0\.20\//);
     const size = (await run("du", ["-sh", denoDir], { cwd: denoDir })).stdout.split("\t")[0];
     console.log(`fresh DENO_DIR after deno task demo: ${size}`);

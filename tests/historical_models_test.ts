@@ -190,8 +190,8 @@ withModels.test("StartCopyJob across revisions, in the IR, matches the expectati
 
 /**
  * Type-checks many files in one `deno check`. `--no-config`: deno.json excludes `tests/.out/`,
- * and `deno check` silently skips excluded files, even when named; the generated code needs no
- * import map (its one npm import is a full `npm:` specifier).
+ * and `deno check` silently skips excluded files, even when named; the generated code and the
+ * runtime need no import map.
  */
 async function typeCheckAll(files: URL[]): Promise<{ ok: boolean; output: string }> {
   const { success, stdout, stderr } = await new Deno.Command(Deno.execPath(), {

@@ -1,8 +1,8 @@
 /**
  * Deno, importing the module by URL: the repository is served over HTTP and a child
  * `deno run --no-config` (outside the repository, so no deno.json import map, no node_modules)
- * imports `http://127.0.0.1:PORT/…/mod.ts`; runtime/signer.ts must resolve its own `npm:`
- * specifier. The child starts and describes a copy job on the emulator.
+ * imports `http://127.0.0.1:PORT/…/mod.ts` (the runtime has no dependencies to resolve). The
+ * child starts and describes a copy job on the emulator.
  */
 
 import assert from "node:assert/strict";

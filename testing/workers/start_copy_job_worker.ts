@@ -9,7 +9,8 @@
 
 import { BackupClient, startCopyJob, type StartCopyJobInput } from "../../mod.ts";
 
-interface Env {
+/** The Worker's bindings. */
+export interface Env {
   AWS_REGION: string;
   AWS_ACCESS_KEY_ID: string;
   AWS_SECRET_ACCESS_KEY: string;
@@ -17,16 +18,21 @@ interface Env {
   BACKUP_ENDPOINT?: string;
 }
 
+/** The client this Worker builds from its bindings (`deno task bench` builds it the same way). */
+export function clientFor(env: Env): BackupClient {
+  return new BackupClient({
+    region: env.AWS_REGION,
+    endpoint: env.BACKUP_ENDPOINT,
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+}
+
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
-    const client = new BackupClient({
-      region: env.AWS_REGION,
-      endpoint: env.BACKUP_ENDPOINT,
-      credentials: {
-        accessKeyId: env.AWS_ACCESS_KEY_ID,
-        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      },
-    });
+    const client = clientFor(env);
     try {
       const output = await startCopyJob(client, await request.json() as StartCopyJobInput);
       return Response.json(output);
