@@ -318,12 +318,15 @@ interface RuleSetLike {
 
 function diffEndpointRules(a: unknown, b: unknown, add: Add): void {
   const [older, newer] = [a, b].map((r) => withoutDocs(r ?? null)) as (RuleSetLike | null)[];
-  if (canonical(older) === canonical(newer)) return;
+  if (canonical(typesInLowerCase(older)) === canonical(typesInLowerCase(newer))) return;
   const before = older?.parameters ?? {};
   const after = newer?.parameters ?? {};
   for (const name of Object.keys(after).sort()) {
     if (!(name in before)) add("endpoint-parameter-added", name, describeParameter(after[name]));
-    else if (canonical(before[name]) !== canonical(after[name])) {
+    else if (
+      canonical(typesInLowerCase({ parameters: { p: before[name] } })) !==
+        canonical(typesInLowerCase({ parameters: { p: after[name] } }))
+    ) {
       add(
         "endpoint-rules-changed",
         `parameter ${name}`,
@@ -336,6 +339,24 @@ function diffEndpointRules(a: unknown, b: unknown, add: Add): void {
   }
   const [from, to] = [older, newer].map(describeRules);
   if (from !== to) add("endpoint-rules-changed", "rules", `${from} → ${to}`);
+}
+
+/**
+ * A copy with parameter type names in lower case, for comparing: models from 2026 spell `String`
+ * as `string`, which resolves alike.
+ */
+function typesInLowerCase(ruleSet: RuleSetLike | null): RuleSetLike | null {
+  if (!ruleSet?.parameters) return ruleSet;
+  const parameters = Object.fromEntries(
+    Object.entries(ruleSet.parameters).map(([name, p]) => {
+      const param = p as Record<string, unknown> | null;
+      return [
+        name,
+        typeof param?.type === "string" ? { ...param, type: param.type.toLowerCase() } : p,
+      ];
+    }),
+  );
+  return { ...ruleSet, parameters };
 }
 
 function describeParameter(p: unknown): string {

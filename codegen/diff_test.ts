@@ -9,6 +9,7 @@ import type { Service } from "./ir.ts";
 import { loadService } from "./loader.ts";
 import { generatedModelSha256s, modelChangeReport, reportSinceGenerated } from "./main.ts";
 import { findPin, loadModelSource, MODEL_PINS } from "./model_source.ts";
+import { withModels } from "../testing/third_party.ts";
 
 const services = new Map<string, Promise<Service>>();
 /** The IR of a pinned revision (loaded once). */
@@ -35,7 +36,7 @@ function countByKind(changes: ModelChange[]): Record<string, number> {
 
 // --- Real revisions ---------------------------------------------------------------------------
 
-Deno.test("2023-11-14 → 2023-11-27: Lifecycle gains OptInToArchiveForSupportedResources", async () => {
+withModels.test("2023-11-14 → 2023-11-27: Lifecycle gains OptInToArchiveForSupportedResources", async () => {
   const changes = await diffRevisions("2023-11-14", "2023-11-27");
   const [older, newer] = [await revision("2023-11-14"), await revision("2023-11-27")];
   assert.equal(older.operations.length, 77);
@@ -69,7 +70,7 @@ Deno.test("2023-11-14 → 2023-11-27: Lifecycle gains OptInToArchiveForSupported
   ]);
 });
 
-Deno.test("2022-11-03 → 2022-12-15: StartCopyJobOutput.IsParent added", async () => {
+withModels.test("2022-11-03 → 2022-12-15: StartCopyJobOutput.IsParent added", async () => {
   const changes = await diffRevisions("2022-11-03", "2022-12-15");
   assert.deepEqual(
     changes.find((c) => c.subject === "StartCopyJobOutput.IsParent"),
@@ -92,7 +93,7 @@ Deno.test("2022-11-03 → 2022-12-15: StartCopyJobOutput.IsParent added", async 
   }]);
 });
 
-Deno.test("2025-06-02 → 2025-06-17: StartCopyJobInput.IdempotencyToken becomes auto-filled", async () => {
+withModels.test("2025-06-02 → 2025-06-17: StartCopyJobInput.IdempotencyToken becomes auto-filled", async () => {
   const changes = await diffRevisions("2025-06-02", "2025-06-17");
   assert.deepEqual(subjects(changes, "idempotency-token-added"), [
     "CreateBackupPlanInput.CreatorRequestId",
@@ -161,7 +162,7 @@ interface RawMember {
   traits?: RawTraits;
 }
 
-Deno.test("2022-07-14 (Smithy 1.0) → 2022-10-13 (2.0): the version switch alone changes nothing", async () => {
+withModels.test("2022-07-14 (Smithy 1.0) → 2022-10-13 (2.0): the version switch alone changes nothing", async () => {
   const [a, b] = await Promise.all(["2022-07-14", "2022-10-13"].map(loadModelSource));
   const [rawA, rawB] = [JSON.parse(a.text) as RawModel, JSON.parse(b.text) as RawModel];
   assert.deepEqual([rawA.smithy, rawB.smithy], ["1.0", "2.0"]);
@@ -204,14 +205,14 @@ Deno.test("2022-07-14 (Smithy 1.0) → 2022-10-13 (2.0): the version switch alon
   }
 });
 
-Deno.test("every revision against itself is empty", async () => {
+withModels.test("every revision against itself is empty", async () => {
   for (const { date } of MODEL_PINS) {
     const again = loadService((await loadModelSource(date)).text);
     assert.deepEqual(diffServices(await revision(date), again), [], date);
   }
 });
 
-Deno.test("consecutive revisions: operation counts follow the changes", async () => {
+withModels.test("consecutive revisions: operation counts follow the changes", async () => {
   for (let i = 1; i < MODEL_PINS.length; i++) {
     const [a, b] = [MODEL_PINS[i - 1].date, MODEL_PINS[i].date];
     const changes = await diffRevisions(a, b);
@@ -222,7 +223,7 @@ Deno.test("consecutive revisions: operation counts follow the changes", async ()
   }
 });
 
-Deno.test("the report is deterministic", async () => {
+withModels.test("the report is deterministic", async () => {
   const once = formatReport(await diffRevisions("2022-04-04", "2025-08-21"), {
     older: "a",
     newer: "b",
@@ -611,7 +612,7 @@ Deno.test("hand-written: defaults changed and removed, tokens added and removed"
 
 // --- The CLI and the report after regeneration ------------------------------------------------
 
-Deno.test("CLI: deno task codegen --diff 2025-06-02 2025-06-17 prints the report", async () => {
+withModels.test("CLI: deno task codegen --diff 2025-06-02 2025-06-17 prints the report", async () => {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "codegen/main.ts", "--diff", "2025-06-02", "2025-06-17"],
     cwd: new URL("../", import.meta.url).pathname,
@@ -627,7 +628,7 @@ Deno.test("CLI: deno task codegen --diff 2025-06-02 2025-06-17 prints the report
   assert.match(out, /^Operations added \(5\)$/m);
 });
 
-Deno.test("report after regeneration names the previous model, or says why it cannot", async () => {
+withModels.test("report after regeneration names the previous model, or says why it cannot", async () => {
   const newer = await loadModelSource("2025-06-17");
   assert.equal(
     await reportSinceGenerated([findPin("2025-06-02").sha256], newer),

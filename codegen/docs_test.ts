@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ts } from "ts-morph";
 import { docsToText, toDocComment } from "./docs.ts";
 import { LATEST_MODEL_DATE, loadModelSource, MODEL_PINS } from "./model_source.ts";
+import { withModels } from "../testing/third_party.ts";
 
 // ---------------------------------------------------------------- docsToText
 
@@ -242,9 +243,9 @@ function checkDoc({ where, html }: Doc): void {
   }
 }
 
-Deno.test("every documentation string of the newest model converts safely", async () => {
+withModels.test("every documentation string of the newest model converts safely", async () => {
   const source = await loadModelSource(LATEST_MODEL_DATE);
-  assert.equal(source.date, "2025-08-21");
+  assert.equal(source.date, "2026-04-08");
   const docs = collectDocs(JSON.parse(source.text), "model", []);
   assert.ok(docs.length > 1000, `only ${docs.length} documentation strings`);
   for (const doc of docs) checkDoc(doc);
@@ -287,7 +288,7 @@ Deno.test("TypeScript reads the comments whole and finds no tags in them", () =>
   assert.deepEqual(typeScriptTags([comment.replace("\\@dep", "@dep")]), [["deprecated"]]);
 });
 
-Deno.test("every documentation string of every pinned model converts safely", async () => {
+withModels.test("every documentation string of every pinned model converts safely", async () => {
   const seen = new Set<string>();
   for (const pin of MODEL_PINS) {
     const source = await loadModelSource(pin.date);

@@ -7,17 +7,28 @@
  * rewrites files, it prints what changed for callers since the model `generated/` was made
  * from. With `--diff`, prints what changed for callers between two models and writes nothing.
  *
+ * Generated files import the runtime through a relative path: `../runtime/` in `generated/`,
+ * and from an `--out` folder elsewhere the path to this checkout's `runtime/`.
+ *
+ * Exit status: 0 done (or up to date), 1 `--check` found stale files, 2 an error (printed as
+ * one line: a missing or unreadable model, not JSON, not a Smithy JSON AST, not restJson1, an
+ * unknown service or operation).
+ *
  * @module
  */
 
+import { relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { diffServices, formatReport } from "./diff.ts";
 import { generate, type GeneratedFiles } from "./generate.ts";
 import { loadService } from "./loader.ts";
+import { checkModel } from "./model_check.ts";
 import { loadModelSource, MODEL_PINS, type ModelSource } from "./model_source.ts";
 import { LINE_WIDTH } from "./project.ts";
 
 const DEFAULT_OUT = new URL("../generated/", import.meta.url);
+const RUNTIME = new URL("../runtime/", import.meta.url);
 
 /** Formats TypeScript text as `deno fmt` does with the project's settings. */
 export async function formatTypeScript(text: string): Promise<string> {
@@ -36,20 +47,50 @@ export async function formatTypeScript(text: string): Promise<string> {
   return new TextDecoder().decode(stdout);
 }
 
+/**
+ * The import path of the runtime folder from files written to `out`, ending in `/`.
+ *
+ * @default `../runtime/` for `generated/`
+ */
+export function runtimeImportFor(out: URL): string {
+  const path = relative(out.pathname, RUNTIME.pathname).replaceAll("\\", "/");
+  return `${path.startsWith(".") ? path : `./${path}`}/`;
+}
+
+/**
+ * Resolves a path given on the command line against the folder the user ran `deno task` in
+ * (`INIT_CWD`; `deno task` itself runs in the folder of `deno.json`). URLs, pinned dates and
+ * absolute paths are returned as they are.
+ */
+export function invocationPath(path: string): string {
+  if (/^(https?:\/\/|\d{4}-\d{2}-\d{2}$|\/)/.test(path)) return path;
+  return resolve(Deno.env.get("INIT_CWD") ?? Deno.cwd(), path);
+}
+
 /** Generates and formats every file. */
 export async function generateFormatted(
-  options: { model?: string; service?: string; operations?: string[] },
+  options: {
+    model?: string;
+    /** An already loaded model; wins over `model`. */
+    source?: ModelSource;
+    service?: string;
+    operations?: string[];
+    /** Import path of the runtime folder, ending in `/`. @default "../runtime/" */
+    runtimeImport?: string;
+  },
 ): Promise<{ files: GeneratedFiles } & ModelSource> {
-  const source = await loadModelSource(options.model);
+  const source = options.source ?? await loadModelSource(options.model);
   const raw = await generate({
     modelText: source.text,
     sha256: source.sha256,
     service: options.service,
     operations: options.operations,
   });
+  const runtime = options.runtimeImport ?? "../runtime/";
   const files: GeneratedFiles = new Map();
   await Promise.all([...raw].map(async ([name, text]) => {
-    files.set(name, await formatTypeScript(text));
+    const imports = text.replace(/(["'])\.\.\/runtime\//g, (_, quote) => quote + runtime);
+    files.set(name, await formatTypeScript(imports));
   }));
   return { files: new Map([...files].sort(([a], [b]) => a < b ? -1 : 1)), ...source };
 }
@@ -122,7 +163,23 @@ export async function reportSinceGenerated(
     return `No change report: the files were generated from a model that is not pinned ` +
       `(sha256 ${previous[0]}).\n`;
   }
-  return await modelChangeReport(pin.date, source, service);
+  try {
+    return await modelChangeReport(pin.date, source, service);
+  } catch (e) {
+    return `No change report: the model the files came from (${pin.date}) is not available: ` +
+      `${(e as Error).message}\n`;
+  }
+}
+
+/** Writes the files of `files` that differ under `out` and removes extra ones; names them. */
+export async function writeGenerated(files: GeneratedFiles, out: URL): Promise<string[]> {
+  const differing = await differingFiles(files, out);
+  await Deno.mkdir(out, { recursive: true });
+  for (const name of differing) {
+    if (files.has(name)) await Deno.writeTextFile(new URL(name, out), files.get(name)!);
+    else await Deno.remove(new URL(name, out));
+  }
+  return differing;
 }
 
 async function runDiff(positionals: string[], service?: string): Promise<number> {
@@ -130,7 +187,8 @@ async function runDiff(positionals: string[], service?: string): Promise<number>
     console.error("Usage: deno task codegen --diff OLD NEW  (pinned dates, paths or URLs)");
     return 2;
   }
-  console.log((await modelChangeReport(positionals[0], positionals[1], service)).trimEnd());
+  const [older, newer] = positionals.map(invocationPath);
+  console.log((await modelChangeReport(older, newer, service)).trimEnd());
   return 0;
 }
 
@@ -162,12 +220,15 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const out = values.out
-    ? new URL(`${values.out.replace(/\/?$/, "/")}`, `file://${Deno.cwd()}/`)
+    ? pathToFileURL(invocationPath(values.out).replace(/\/?$/, "/"))
     : DEFAULT_OUT;
+  const model = await loadModelSource(values.model && invocationPath(values.model));
+  checkModel(model.text, model.origin, values.service);
   const { files, ...source } = await generateFormatted({
-    model: values.model,
+    source: model,
     service: values.service,
     operations: values.operations?.split(",").map((s) => s.trim()).filter(Boolean),
+    runtimeImport: runtimeImportFor(out),
   });
   const differing = await differingFiles(files, out);
   if (values.check) {
@@ -183,11 +244,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const previous = differing.length ? await generatedModelSha256s(out) : [];
-  await Deno.mkdir(out, { recursive: true });
-  for (const name of differing) {
-    if (files.has(name)) await Deno.writeTextFile(new URL(name, out), files.get(name)!);
-    else await Deno.remove(new URL(name, out));
-  }
+  await writeGenerated(files, out);
   console.log(
     `Generated ${files.size} files from ${source.origin} (sha256 ${source.sha256}); ` +
       `${differing.length} changed.`,
@@ -198,4 +255,17 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+/** Runs a CLI's main, turning any error into one line on stderr and exit status 2. */
+export async function runCli(run: (args: string[]) => Promise<number>): Promise<never> {
+  let status: number;
+  try {
+    status = await run(Deno.args);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(`error: ${message.split("\n")[0]}`);
+    status = 2;
+  }
+  Deno.exit(status);
+}
+
+if (import.meta.main) await runCli(main);

@@ -2,9 +2,10 @@
  * Finds the bytes of a Smithy model: a pinned AWS Backup revision, a file path or a URL.
  *
  * Pinned revisions (`codegen/model_pins.json`) are read from the folder named by the
- * `BACKUP_EDGE_SHARED` setting when it is set (CI points it at `../shared`), otherwise from
- * `.cache/models/`, downloading the pinned upstream URL on first use. Their sha256 is always
- * checked: a model that does not match its pin is never used.
+ * `BACKUP_EDGE_SHARED` setting when it is set and holds them (CI points it at `../shared`),
+ * otherwise from `.cache/models/`, downloading the pinned upstream URL on first use (never when
+ * `BACKUP_EDGE_OFFLINE=1`). Their sha256 is always checked: a model that does not match its pin
+ * is never used.
  *
  * @module
  */
@@ -31,6 +32,14 @@ export interface ModelSource {
 
 /** Environment variable naming the folder that holds `models/backup/…` (CI: `../shared`). */
 export const SHARED_SETTING = "BACKUP_EDGE_SHARED";
+
+/** Environment variable that, set to `1`, forbids downloading models (offline work, tests). */
+export const OFFLINE_SETTING = "BACKUP_EDGE_OFFLINE";
+
+/** A model that could not be found or downloaded; the message says why, in one line. */
+export class ModelUnavailableError extends Error {
+  override name = "ModelUnavailableError";
+}
 
 /** Every pinned revision, oldest first. */
 export const MODEL_PINS: readonly ModelPin[] = pins.revisions;
@@ -69,32 +78,52 @@ export async function loadModelSource(ref: string = LATEST_MODEL_DATE): Promise<
     const bytes = await download(ref);
     return { text: decode(bytes), sha256: await sha256Hex(bytes), origin: ref };
   }
-  const bytes = await Deno.readFile(ref);
+  const bytes = await readIfExists(ref);
+  if (!bytes) throw new ModelUnavailableError(`Model file ${ref} does not exist`);
   return { text: decode(bytes), sha256: await sha256Hex(bytes), origin: ref };
 }
 
-async function loadPinned(pin: ModelPin): Promise<ModelSource> {
+/** Where a pinned revision is looked for in the shared folder, when it is set. */
+function sharedPath(date: string): string | undefined {
   const shared = Deno.env.get(SHARED_SETTING);
-  let bytes: Uint8Array;
-  let origin: string;
-  if (shared) {
-    origin = `${shared.replace(/\/$/, "")}/models/backup/backup-${pin.date}.json`;
-    bytes = await Deno.readFile(origin);
-  } else {
-    const cached = new URL(`backup-${pin.date}.json`, CACHE_DIR);
+  return shared ? `${shared.replace(/\/$/, "")}/models/backup/backup-${date}.json` : undefined;
+}
+
+async function loadPinned(pin: ModelPin): Promise<ModelSource> {
+  const shared = sharedPath(pin.date);
+  const cached = new URL(`backup-${pin.date}.json`, CACHE_DIR);
+  let origin = shared ?? cached.pathname;
+  let bytes = shared ? await readIfExists(shared) : undefined;
+  if (!bytes) {
     origin = cached.pathname;
-    try {
-      bytes = await Deno.readFile(cached);
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-      bytes = await download(pin.url);
-      await verify(bytes, pin, pin.url);
-      await Deno.mkdir(CACHE_DIR, { recursive: true });
-      await Deno.writeFile(cached, bytes);
-    }
+    bytes = await readIfExists(cached);
+  }
+  if (!bytes) {
+    bytes = await download(pin.url);
+    await verify(bytes, pin, pin.url);
+    await cachePinnedModel(pin.date, bytes);
   }
   await verify(bytes, pin, origin);
   return { text: decode(bytes), sha256: pin.sha256, origin, date: pin.date };
+}
+
+/**
+ * Keeps the bytes of a pinned revision in `.cache/models/`, so that it is found offline (used
+ * when a new pin is recorded from a file that is not in the shared folder).
+ */
+export async function cachePinnedModel(date: string, bytes: Uint8Array): Promise<void> {
+  if (sharedPath(date) && await readIfExists(sharedPath(date)!)) return;
+  await Deno.mkdir(CACHE_DIR, { recursive: true });
+  await Deno.writeFile(new URL(`backup-${date}.json`, CACHE_DIR), bytes);
+}
+
+async function readIfExists(path: string | URL): Promise<Uint8Array | undefined> {
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
 }
 
 async function verify(bytes: Uint8Array, pin: ModelPin, origin: string): Promise<void> {
@@ -106,18 +135,27 @@ async function verify(bytes: Uint8Array, pin: ModelPin, origin: string): Promise
   }
 }
 
-async function download(url: string): Promise<Uint8Array> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new Error(
-      `Could not download ${url} (${(e as Error).message}). ` +
-        `Set ${SHARED_SETTING} to a folder holding models/backup/ to work offline.`,
-    );
+/**
+ * Downloads a model.
+ *
+ * @throws {ModelUnavailableError} offline (`BACKUP_EDGE_OFFLINE=1`), unreachable, or not HTTP 200.
+ */
+export async function download(url: string): Promise<Uint8Array> {
+  const hint = `set ${SHARED_SETTING} to a folder holding models/backup/ to work offline`;
+  if (Deno.env.get(OFFLINE_SETTING) === "1") {
+    throw new ModelUnavailableError(`Not downloading ${url}: ${OFFLINE_SETTING}=1 (${hint})`);
   }
-  if (!response.ok) throw new Error(`Downloading ${url} failed: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new Error(`HTTP ${response.status}`);
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (e) {
+    const reason = (e as Error).message.split("\n")[0];
+    throw new ModelUnavailableError(`Could not download ${url} (${reason}); ${hint}`);
+  }
 }
 
 function decode(bytes: Uint8Array): string {

@@ -365,5 +365,6 @@ function fingerprintOf(input: StartCopyJobInput): string {
     lifecycle.MoveToColdStorageAfterDays ?? null,
     lifecycle.DeleteAfterDays ?? null,
     lifecycle.OptInToArchiveForSupportedResources ?? null,
+    lifecycle.DeleteAfterEvent ?? null,
   ]);
 }

@@ -18,6 +18,8 @@ export interface Lifecycle {
   MoveToColdStorageAfterDays?: number;
   DeleteAfterDays?: number;
   OptInToArchiveForSupportedResources?: boolean;
+  /** Enum `LifecycleDeleteAfterEvent` (model 2026-04-08): only `DELETE_AFTER_COPY`. */
+  DeleteAfterEvent?: "DELETE_AFTER_COPY";
 }
 
 /** The validated input of StartCopyJob. */
@@ -346,6 +348,16 @@ function optionalLifecycle(body: Record<string, unknown>): Lifecycle | undefined
       );
     }
     lifecycle.OptInToArchiveForSupportedResources = optIn;
+  }
+  const event = value.DeleteAfterEvent;
+  if (event !== undefined && event !== null) {
+    if (event !== "DELETE_AFTER_COPY") {
+      throw invalid(
+        "Lifecycle.DeleteAfterEvent",
+        "Invalid value for parameter Lifecycle.DeleteAfterEvent, expected DELETE_AFTER_COPY.",
+      );
+    }
+    lifecycle.DeleteAfterEvent = event;
   }
   const cold = lifecycle.MoveToColdStorageAfterDays;
   const deleteAfter = lifecycle.DeleteAfterDays;

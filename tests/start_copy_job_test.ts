@@ -7,6 +7,7 @@ import {
   describeCopyJob,
   DeserializationError,
   InvalidParameterValueException,
+  type Lifecycle,
   listCopyJobs,
   ResourceNotFoundException,
   ServiceException,
@@ -14,6 +15,14 @@ import {
   type StartCopyJobInput,
   ValidationError,
 } from "../mod.ts";
+import {
+  DEFAULT_VAULT_NAME,
+  DEMO_CREDENTIALS,
+  DEMO_IAM_ROLE_ARN,
+  DR_VAULT_WEST_ARN,
+  RECOVERY_POINT_OK_ARN,
+  startEmulator,
+} from "../emulator/mod.ts";
 
 const credentials = { accessKeyId: "AKIDTEST", secretAccessKey: "secret/TEST+key" };
 
@@ -366,4 +375,49 @@ Deno.test("a credential provider without keys fails at once, typed, nothing sent
   assert.equal(e.issues[0].path, "credentials.accessKeyId");
   assert.equal(calls, 1);
   assert.equal(requests.length, 0);
+});
+
+Deno.test("Lifecycle.DeleteAfterEvent (model 2026-04-08): typed, validated, serialized", async () => {
+  const lifecycle: Lifecycle = { DeleteAfterDays: 35, DeleteAfterEvent: "DELETE_AFTER_COPY" };
+  // @ts-expect-error DeleteAfterEvent is a string enum, not a boolean
+  const wrongType: Lifecycle = { DeleteAfterEvent: true };
+  const { fetch, requests } = recordingFetch(ok({ CopyJobId: "job-event" }));
+  const client = new BackupClient({ region: "us-east-1", credentials, fetch });
+  await startCopyJob(client, { ...minimal, Lifecycle: lifecycle });
+  assert.deepEqual(JSON.parse(requests[0].body).Lifecycle, {
+    DeleteAfterDays: 35,
+    DeleteAfterEvent: "DELETE_AFTER_COPY",
+  });
+  const e = await startCopyJob(client, { ...minimal, Lifecycle: wrongType }).catch((e) => e);
+  assert.ok(e instanceof ValidationError);
+  assert.deepEqual(e.issues, [{ path: "Lifecycle.DeleteAfterEvent", message: "must be a string" }]);
+  assert.equal(requests.length, 1);
+});
+
+Deno.test("the emulator accepts Lifecycle.DeleteAfterEvent DELETE_AFTER_COPY, rejects others", async () => {
+  await using emulator = await startEmulator();
+  const client = new BackupClient({
+    region: emulator.region,
+    endpoint: emulator.url,
+    credentials: DEMO_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  const input = {
+    RecoveryPointArn: RECOVERY_POINT_OK_ARN,
+    SourceBackupVaultName: DEFAULT_VAULT_NAME,
+    DestinationBackupVaultArn: DR_VAULT_WEST_ARN,
+    IamRoleArn: DEMO_IAM_ROLE_ARN,
+  };
+  const started = await startCopyJob(client, {
+    ...input,
+    Lifecycle: { DeleteAfterEvent: "DELETE_AFTER_COPY" },
+  });
+  assert.equal(emulator.jobs().at(-1)?.CopyJobId, started.CopyJobId);
+  const e = await startCopyJob(client, {
+    ...input,
+    Lifecycle: { DeleteAfterEvent: "DELETE_AFTER_RESTORE" },
+  }).catch((e) => e);
+  assert.ok(e instanceof InvalidParameterValueException, String(e));
+  assert.match(e.message, /Lifecycle\.DeleteAfterEvent/);
+  assert.equal(emulator.jobs().length, 1);
 });

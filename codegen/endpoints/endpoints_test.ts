@@ -28,6 +28,7 @@ import {
   uriEncode,
 } from "../../runtime/endpoint_functions.ts";
 import { EndpointError } from "../../runtime/errors.ts";
+import { withModels } from "../../testing/third_party.ts";
 
 const SERVICE = "com.amazonaws.backup#CryoControllerUserManager";
 const RUNTIME = new URL("../../runtime/", import.meta.url).href;
@@ -137,7 +138,7 @@ const err = (error: string, params: Params): TestCase => ({ params, expect: { er
 // ---------------------------------------------------------------------------------------------
 // (a), (b): the model's endpoint tests
 
-Deno.test("newest model: every smithy.rules#endpointTests case passes", async () => {
+withModels.test("newest model: every smithy.rules#endpointTests case passes", async () => {
   const t = await traits();
   const cases = t["smithy.rules#endpointTests"]?.testCases ?? [];
   const { resolve } = await compile({
@@ -150,7 +151,7 @@ Deno.test("newest model: every smithy.rules#endpointTests case passes", async ()
   console.log(`endpoint tests: ${passed} passed`);
 });
 
-Deno.test("committed generated/endpoints.ts passes the newest model's endpoint tests", async () => {
+withModels.test("committed generated/endpoints.ts passes the newest model's endpoint tests", async () => {
   const file = new URL("../../generated/endpoints.ts", import.meta.url);
   try {
     await Deno.stat(file);
@@ -165,7 +166,7 @@ Deno.test("committed generated/endpoints.ts passes the newest model's endpoint t
   console.log(`endpoint tests (generated/endpoints.ts): ${passed} passed`);
 });
 
-Deno.test("every pinned revision passes its own endpoint tests", async () => {
+withModels.test("every pinned revision passes its own endpoint tests", async () => {
   // Tests written before 2023-11 expect aws-iso and aws-iso-b without dual-stack, as the
   // partition table said then.
   const current = await partitions();
@@ -459,7 +460,7 @@ Deno.test("compiler: aws.partition results in templates and properties", async (
   assert.match(source, /import \{ type Endpoint, partition \} from/);
 });
 
-Deno.test("compiler: models without a rule set get the fallback resolver", async () => {
+withModels.test("compiler: models without a rule set get the fallback resolver", async () => {
   const oldest = await traits(MODEL_PINS[0].date);
   assert.equal(oldest["smithy.rules#endpointRuleSet"], undefined);
   const { resolve, source } = await compile({ ruleSet: undefined, endpointPrefix: "backup" });
@@ -501,7 +502,7 @@ Deno.test("partition data comes from the @aws-sdk/core version deno.lock pins", 
   assert.deepEqual(await loadPartitionsData(), await partitions());
 });
 
-Deno.test("compiler: output is deterministic and imports only relative paths", async () => {
+withModels.test("compiler: output is deterministic and imports only relative paths", async () => {
   const t = await traits();
   const input: EmitEndpointsInput = {
     ruleSet: t["smithy.rules#endpointRuleSet"],

@@ -241,6 +241,15 @@ function validString(random: Random, s: ScalarSchema, member?: MemberSchema): st
 function fromPattern(random: Random, pattern: RegExp, alphabet: string[]): string | undefined {
   const source = pattern.source.replace(/^\^/, "").replace(/\$$/, "");
   const atoms: string[] = source.match(/\[(?:\\.|[^\]\\])*\]|\\.|[^[\\]/g) ?? [];
+  // One group around the whole pattern holding alternatives, `^(\*|[a-z]{2,50})$`: pick one.
+  const inner = atoms.slice(1, -1);
+  if (atoms[0] === "(" && atoms.at(-1) === ")" && !inner.some((a) => a === "(" || a === ")")) {
+    const alternatives = inner.join("\u0000").split("\u0000|\u0000").map((a) =>
+      a.replaceAll("\u0000", "")
+    );
+    const alternative = random.pick(alternatives).replace(/^\?:/, "");
+    return fromPattern(random, new RegExp(`^${alternative}$`, pattern.flags), alphabet);
+  }
   let out = "";
   for (let i = 0; i < atoms.length; i++) {
     const atom = atoms[i];
