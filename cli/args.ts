@@ -7,7 +7,7 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { ClientConfig } from "../mod.ts";
+import { BackupClient, type ClientConfig, ValidationError } from "../mod.ts";
 
 /** Bad command-line usage: the CLI prints the message and its usage, and exits 2. */
 export class UsageError extends Error {
@@ -76,4 +76,30 @@ export function clientConfig(
       sessionToken: env.AWS_SESSION_TOKEN || undefined,
     },
   };
+}
+
+/** Where each client setting comes from on the command line, for usage errors. */
+const CONFIG_SOURCE: Record<string, string> = {
+  region: "--region (or AWS_REGION)",
+  endpoint: "--endpoint",
+  credentials: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN",
+};
+
+/**
+ * The client {@linkcode clientConfig} describes.
+ * @throws {UsageError} naming the flag or variable of a setting the client refuses.
+ */
+export function clientFromFlags(
+  flags: { region?: string; endpoint?: string },
+  env: Record<string, string>,
+): BackupClient {
+  try {
+    return new BackupClient(clientConfig(flags, env));
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    throw new UsageError(
+      e.issues.map((i) => `${CONFIG_SOURCE[i.path.split(".")[0]] ?? i.path} ${i.message}`)
+        .join("; "),
+    );
+  }
 }

@@ -11,8 +11,8 @@
  * @module
  */
 
-import { BackupClient, startCopyJob, ValidationError, waitForCopyJob } from "../mod.ts";
-import { clientConfig, integerFlag, parseFlags, requireFlags, UsageError } from "./args.ts";
+import { startCopyJob, ValidationError, waitForCopyJob } from "../mod.ts";
+import { clientFromFlags, integerFlag, parseFlags, requireFlags, UsageError } from "./args.ts";
 
 const USAGE = `Usage: deno task copy -- --recovery-point-arn ARN --source-vault NAME \\
   --destination-vault-arn ARN --iam-role-arn ARN [--wait] [--endpoint URL] [--region R] \\
@@ -54,7 +54,7 @@ export async function main(args: string[], env = Deno.env.toObject()): Promise<n
       "iam-role-arn",
     ]);
     const days = integerFlag("delete-after-days", values["delete-after-days"], 1);
-    const client = new BackupClient(clientConfig(values, env));
+    const client = clientFromFlags(values, env);
     const started = await startCopyJob(client, {
       RecoveryPointArn: values["recovery-point-arn"]!,
       SourceBackupVaultName: values["source-vault"]!,

@@ -12,7 +12,6 @@
  */
 
 import {
-  BackupClient,
   type CheckpointStore,
   type CopyProgressEvent,
   copyRecoveryPoints,
@@ -23,7 +22,7 @@ import {
   ValidationError,
 } from "../mod.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
-import { clientConfig, integerFlag, parseFlags, requireFlags, UsageError } from "./args.ts";
+import { clientFromFlags, integerFlag, parseFlags, requireFlags, UsageError } from "./args.ts";
 
 const USAGE = `Usage: deno task copy-vault -- --source-vault NAME --destination-vault-arn ARN \\
   --iam-role-arn ARN [--created-after DATE] [--created-before DATE] [--resource-type T]... \\
@@ -105,13 +104,18 @@ export async function main(
       return 0;
     }
     requireFlags(values, ["source-vault", "destination-vault-arn", "iam-role-arn"]);
+    // Every flag's value is checked before the credentials and before anything is printed.
     const days = integerFlag("delete-after-days", values["delete-after-days"], 1);
     const pollIntervalMs = integerFlag("poll-interval-ms", values["poll-interval-ms"], 1);
+    const createdAfter = dateFlag("created-after", values["created-after"]);
+    const createdBefore = dateFlag("created-before", values["created-before"]);
+    const concurrency = integerFlag("concurrency", values.concurrency, 1);
+    const maxWaitMs = integerFlag("max-wait-ms", values["max-wait-ms"], 0);
     const checkpoint: CheckpointStore | undefined = values.checkpoint
       ? new FileCheckpointStore(values.checkpoint)
       : undefined;
     const runId = values["run-id"] ?? crypto.randomUUID();
-    const client = new BackupClient(clientConfig(values, env));
+    const client = clientFromFlags(values, env);
     display = new Display(output, values["dry-run"]);
     output.err(
       `Run ${runId}${
@@ -122,12 +126,12 @@ export async function main(
       sourceBackupVaultName: values["source-vault"]!,
       destinationBackupVaultArn: values["destination-vault-arn"]!,
       iamRoleArn: values["iam-role-arn"]!,
-      createdAfter: dateFlag("created-after", values["created-after"]),
-      createdBefore: dateFlag("created-before", values["created-before"]),
+      createdAfter,
+      createdBefore,
       resourceTypes: values["resource-type"],
       resourceArns: values["resource-arn"],
-      concurrency: integerFlag("concurrency", values.concurrency, 1),
-      maxWaitMs: integerFlag("max-wait-ms", values["max-wait-ms"], 0),
+      concurrency,
+      maxWaitMs,
       ...(pollIntervalMs === undefined ? {} : {
         pollIntervalMs,
         maxPollIntervalMs: Math.max(pollIntervalMs, 60_000),

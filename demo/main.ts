@@ -28,7 +28,9 @@ await using emulator = await startEmulator({
   vaults: [...DEMO_VAULT_ARNS, ...seed.vaults],
   recoveryPoints: [...DEMO_RECOVERY_POINTS, ...seed.recoveryPoints],
 });
-console.log(`AWS Backup emulator listening on ${emulator.url} (region ${DEMO_REGION})`);
+console.log(
+  `AWS Backup emulator listening on ${emulator.url} (region ${DEMO_REGION})`,
+);
 
 const client = new BackupClient({
   region: DEMO_REGION,
@@ -57,11 +59,15 @@ const job = await waitForCopyJob(client, { CopyJobId: started.CopyJobId! }, {
   maxDelayMs: 500,
   maxWaitMs: 60_000,
   onProgress: ({ state, elapsedMs, poll }) => {
-    const line = `\r  poll ${poll}: ${state?.padEnd(9)} after ${(elapsedMs / 1000).toFixed(1)} s`;
-    Deno.stdout.writeSync(encoder.encode(line));
+    const line = `  poll ${poll}: ${state?.padEnd(9)} after ${(elapsedMs / 1000).toFixed(1)} s`;
+    // One line rewritten in place on a terminal; a line per poll when piped.
+    Deno.stdout.writeSync(
+      encoder.encode(Deno.stdout.isTerminal() ? `\r${line}` : `${line}\n`),
+    );
   },
 });
-console.log("\nFinal job:");
+if (Deno.stdout.isTerminal()) console.log();
+console.log("Final job:");
 console.log(JSON.stringify(job, null, 2));
 
 // The product's main job: a whole vault to the DR vault in us-west-2, as `deno task copy-vault`

@@ -146,8 +146,16 @@ export class Client implements SerializeContext {
     const issues: ValidationIssue[] = [];
     const { region, credentials, maxAttempts = 3, requestTimeoutMs, retryMode = "standard" } =
       config ?? {};
-    if (typeof region !== "string" || !/^[A-Za-z0-9-]{1,63}$/.test(region)) {
+    // A Region is part of the endpoint's host name and of the signing scope: one lower-case
+    // host label (RFC 1123), as the endpoint rules' isValidHostLabel expects.
+    if (typeof region !== "string" || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(region)) {
       issues.push({ path: "region", message: "must be a Region name such as us-east-1" });
+    }
+    if (config?.endpoint !== undefined && !isHttpUrl(config.endpoint)) {
+      issues.push({
+        path: "endpoint",
+        message: "must be an absolute http: or https: URL such as http://127.0.0.1:8080",
+      });
     }
     if (typeof credentials !== "function") issues.push(...credentialIssues(credentials));
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
@@ -228,5 +236,15 @@ export class Client implements SerializeContext {
       requestTimeoutMs: this.requestTimeoutMs,
       credentials: "[hidden]",
     };
+  }
+}
+
+/** Whether `value` is an absolute `http:` or `https:` URL (the only endpoints fetch can call). */
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
   }
 }

@@ -471,7 +471,15 @@ function correctClock(client: Client, response: HttpResponse, error: Error): boo
   return true;
 }
 
-const messageOf = (e: unknown): string => e instanceof Error ? e.message : String(e);
+/**
+ * An error's message, with its cause's when that says more: Node and Bun report a refused
+ * connection as `fetch failed` whose cause is `connect ECONNREFUSED 127.0.0.1:8080`.
+ */
+function messageOf(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = e.cause instanceof Error ? e.cause.message : undefined;
+  return cause && cause !== e.message ? `${e.message} (${cause})` : e.message;
+}
 
 function secretsOf(credentials: Credentials): string[] {
   return [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId]

@@ -153,6 +153,19 @@ Deno.test("only a failure of fetch itself is a NetworkError: workerd's plain Err
   assert.ok(e.cause instanceof TypeError);
 });
 
+Deno.test("a NetworkError says why fetch failed: Node's cause is in the message", async () => {
+  const refused = new TypeError("fetch failed", {
+    cause: new Error("connect ECONNREFUSED 127.0.0.1:8080"),
+  });
+  const { fetch } = scripted(fail(refused));
+  const e = await startCopyJob(client(fetch, { maxAttempts: 1 }), input).catch((e) => e);
+  assert.ok(e instanceof NetworkError, String(e));
+  assert.equal(
+    e.message,
+    "StartCopyJob: fetch failed: fetch failed (connect ECONNREFUSED 127.0.0.1:8080)",
+  );
+});
+
 Deno.test("a network failure or timeout of an unsafe operation: OutcomeUnknownError, sent once", async () => {
   const reset = scripted(fail(new TypeError("connection reset")), json(200, "{}"));
   const e = await deleteBackupPlan(client(reset.fetch), { BackupPlanId: "p" }).catch((e) => e);

@@ -114,12 +114,24 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
       copyVaultArgs(emulator, "--delete-after-days", "1.5"),
       /--delete-after-days must be an integer/,
     ],
+    [copyVaultArgs(emulator, "--endpoint", "notaurl"), /^--endpoint must be an absolute http/],
+    [
+      copyVaultArgs(emulator, "--region", "US_EAST"),
+      /^--region \(or AWS_REGION\) must be a Region/,
+    ],
   ];
   for (const [args, message] of cases) {
     errors.length = 0;
     assert.equal(await vault(...args), 2, errors.join(""));
     assert.match(errors.join(""), message);
   }
+  // A bad value is named before the missing credentials, and nothing else is printed first.
+  errors.length = 0;
+  assert.equal(
+    await copyVault(["--", ...copyVaultArgs(emulator, "--concurrency", "zero")], {}, output),
+    2,
+  );
+  assert.match(errors.join(""), /^--concurrency must be an integer of at least 1, got 'zero'/);
   const copyErrors: string[] = [];
   const originalError = console.error;
   console.error = (text: string) => copyErrors.push(text);
@@ -150,6 +162,16 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
   assert.match(copyErrors[0], /Unknown option '--recovery-pont-arn'/);
   assert.match(copyErrors[1], /Missing --source-vault, --destination-vault-arn, --iam-role-arn/);
   assert.match(copyErrors[2], /^--source-vault must match /);
+  copyErrors.length = 0;
+  console.error = (text: string) => copyErrors.push(text);
+  try {
+    const args = ["--recovery-point-arn", RECOVERY_POINT_OK_ARN, "--source-vault", "Default"];
+    args.push("--destination-vault-arn", DR_VAULT_WEST_ARN, "--iam-role-arn", DEMO_IAM_ROLE_ARN);
+    assert.equal(await copy([...args, "--endpoint", "notaurl"], ENV), 2);
+  } finally {
+    console.error = originalError;
+  }
+  assert.match(copyErrors[0], /^--endpoint must be an absolute http/);
   assert.equal(emulator.requests.length, 0);
 });
 

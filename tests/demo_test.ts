@@ -18,9 +18,18 @@ Deno.test("deno task demo: one copy job, then a whole vault with progress and a 
   const stderr = new TextDecoder().decode(output.stderr);
   assert.equal(output.code, 0, stderr);
   assert.match(stdout, /Final job:\n\{[\s\S]*"State": "COMPLETED"/);
+  // Piped, each poll is a line of its own (a terminal gets one line rewritten with \r).
+  assert.match(stdout, /^ {2}poll 1: \w+ +after \d+\.\d s$/m);
+  assert.doesNotMatch(stdout, /\r/);
   assert.match(stdout, /Copying vault prod \(6 recovery points\)/);
-  assert.match(stderr, /^started .*prod-0001-orders job [0-9A-F-]{36} \(started\)$/m);
-  assert.match(stderr, /^failed .*prod-0004-shared-home FAILED job .*: Access denied/m);
+  assert.match(
+    stderr,
+    /^started .*prod-0001-orders job [0-9A-F-]{36} \(started\)$/m,
+  );
+  assert.match(
+    stderr,
+    /^failed .*prod-0004-shared-home FAILED job .*: Access denied/m,
+  );
   assert.match(
     stdout,
     /^SKIPPED +prod-0000-old-logs +S3 +STATUS: status EXPIRED cannot be copied$/m,

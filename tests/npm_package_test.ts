@@ -15,6 +15,7 @@ import {
   DEMO_REGION,
   DR_VAULT_WEST_ARN,
   type Emulator,
+  RECOVERY_POINT_FAILING_ARN,
   RECOVERY_POINT_OK_ARN,
   startEmulator,
 } from "../emulator/mod.ts";
@@ -139,19 +140,29 @@ async function runNodeExample(runtime: string): Promise<void> {
   const project = await consumerProject();
   await Deno.copyFile(repoPath("examples/node/copy.mjs"), `${project}/copy.mjs`);
   await using emulator = await startEmulator({ jobDurationMs: 0 });
+  await using failing = await startEmulator({ jobDurationMs: 0 });
+  const env = (recoveryPointArn: string, endpoint = emulator.url) => ({
+    AWS_REGION: DEMO_REGION,
+    AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+    BACKUP_ENDPOINT: endpoint,
+    RECOVERY_POINT_ARN: recoveryPointArn,
+    SOURCE_VAULT: DEFAULT_VAULT_NAME,
+    DESTINATION_VAULT_ARN: DR_VAULT_WEST_ARN,
+    IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
+  });
+  // A copy job that fails is reported as the typed error, one line, no stack trace.
+  const failed = await run(runtime, ["copy.mjs"], {
+    cwd: project,
+    env: env(RECOVERY_POINT_FAILING_ARN, failing.url),
+  });
+  assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+  assert.match(failed.stderr, /^CopyJobFailedError: Copy job \S+ failed/m);
+  assert.doesNotMatch(failed.stderr, /^\s+at /m, "no stack trace");
   const output = await runOk(runtime, ["copy.mjs"], {
     cwd: project,
     timeoutMs: 60_000,
-    env: {
-      AWS_REGION: DEMO_REGION,
-      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
-      BACKUP_ENDPOINT: emulator.url,
-      RECOVERY_POINT_ARN: RECOVERY_POINT_OK_ARN,
-      SOURCE_VAULT: DEFAULT_VAULT_NAME,
-      DESTINATION_VAULT_ARN: DR_VAULT_WEST_ARN,
-      IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
-    },
+    env: env(RECOVERY_POINT_OK_ARN),
   });
   const result = JSON.parse(output.trim().split("\n").pop()!);
   const [job] = emulator.jobs();

@@ -319,6 +319,26 @@ Deno.test("client config errors name the field", () => {
     () => new BackupClient({ region: "us-east-1", credentials, maxAttempts: 0 }),
     (e: ValidationError) => e.issues[0].path === "maxAttempts",
   );
+  // A Region is one lower-case host label; anything else is refused before an endpoint is built.
+  for (const region of ["US-EAST-1", "us_east_1", "us-east-1.", "-us", "us-", "a".repeat(64)]) {
+    assert.throws(
+      () => new BackupClient({ region, credentials }),
+      (e: ValidationError) => e instanceof ValidationError && e.issues[0].path === "region",
+      region,
+    );
+  }
+  // A malformed endpoint is named at construction, not a TypeError at the first call.
+  for (const endpoint of ["notaurl", "127.0.0.1:8080", "ftp://127.0.0.1/", "", "http//x"]) {
+    assert.throws(
+      () => new BackupClient({ region: "us-east-1", credentials, endpoint }),
+      (e: ValidationError) =>
+        e instanceof ValidationError && e.issues.length === 1 && e.issues[0].path === "endpoint",
+      endpoint,
+    );
+  }
+  for (const endpoint of ["http://127.0.0.1:8080", "https://backup.example.com/base/"]) {
+    new BackupClient({ region: "us-east-1", credentials, endpoint });
+  }
 });
 
 Deno.test("clock skew: a signature-time error with a distant server Date resyncs and retries", async () => {

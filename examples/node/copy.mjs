@@ -4,11 +4,14 @@
 // (optional) points the client elsewhere, e.g. at `deno task emulator`.
 import {
   BackupClient,
+  CallError,
+  CopyJobFailedError,
   credentialsFromEnv,
   ServiceException,
   startCopyJob,
   ValidationError,
   VERSION,
+  WaiterTimeoutError,
   waitForCopyJob,
 } from "backup-edge";
 
@@ -33,7 +36,16 @@ try {
   });
   console.log(JSON.stringify({ CopyJobId: job.CopyJobId, State: job.State }));
 } catch (error) {
-  if (error instanceof ValidationError || error instanceof ServiceException) {
+  // Every failure of the module is one of these: bad input or config, an AWS error, a call that
+  // got no usable answer (network, timeout, unreadable body), or a copy job that failed or ran on.
+  const typed = [
+    ValidationError,
+    ServiceException,
+    CallError,
+    CopyJobFailedError,
+    WaiterTimeoutError,
+  ];
+  if (typed.some((type) => error instanceof type)) {
     console.error(`${error.name}: ${error.message}`);
     process.exitCode = 1;
   } else {
