@@ -325,7 +325,8 @@ class CopyRun {
     this.#signal.throwIfAborted();
     const arn = recoveryPoint.RecoveryPointArn!;
     this.#totals.inFlight++;
-    const record = this.#records.get(arn) ?? await this.#store.get(this.#runId, arn);
+    // Every record of the run was listed once by execute(); no second read per point.
+    const record = this.#records.get(arn);
     const token = record?.idempotencyToken ??
       await deriveIdempotencyToken(this.#runId, arn, this.#o.destinationBackupVaultArn);
     entry.idempotencyToken = token;
@@ -353,7 +354,10 @@ class CopyRun {
     }
     entry.origin = origin;
     entry.copyJobId = copyJobId;
-    await this.#checkpoint(entry, "STARTED");
+    // A resumed point whose record already says so needs no second write.
+    if (!(record?.state === "STARTED" && record.copyJobId === copyJobId)) {
+      await this.#checkpoint(entry, "STARTED");
+    }
     this.#emit({ type: "started", recoveryPointArn: arn, copyJobId, origin });
     await this.#follow(recoveryPoint, entry, copyJobId);
   }
@@ -363,6 +367,7 @@ class CopyRun {
     const maxAttempts = this.#o.maxStartAttempts ?? 10;
     let delay = this.#o.retryDelayMs ?? 2000;
     let passingFailures = 0;
+    let recorded = false;
     for (;;) {
       if (Date.now() >= this.#deadline) {
         entry.error = maxWaitError(this.#o.maxWaitMs!);
@@ -370,7 +375,10 @@ class CopyRun {
         return undefined;
       }
       entry.attempts++;
-      await this.#checkpoint(entry, "STARTING");
+      // Recorded before the first attempt only: waiting out the account's job limit must not
+      // rewrite the checkpoint on every try (STARTED or FAILED records the final count).
+      if (!recorded) await this.#checkpoint(entry, "STARTING");
+      recorded = true;
       try {
         const output = await startCopyJob(this.#client, {
           RecoveryPointArn: recoveryPoint.RecoveryPointArn!,
@@ -643,18 +651,19 @@ function checkOptions(o: CopyRecoveryPointsOptions): void {
   };
   positiveInteger("concurrency", 1);
   positiveInteger("maxStartAttempts", 1);
+  // Delays that double must start above 0, or polls and retries would run back to back.
   for (
-    const name of [
-      "maxWaitMs",
-      "pollIntervalMs",
-      "maxPollIntervalMs",
-      "retryDelayMs",
-      "maxRetryDelayMs",
+    const [name, min] of [
+      ["maxWaitMs", 0],
+      ["pollIntervalMs", 1],
+      ["maxPollIntervalMs", 1],
+      ["retryDelayMs", 1],
+      ["maxRetryDelayMs", 1],
     ] as const
   ) {
     const value = o[name];
-    if (value !== undefined && !(typeof value === "number" && value >= 0)) {
-      issues.push({ path: name, message: "must be a number of milliseconds, at least 0" });
+    if (value !== undefined && !(typeof value === "number" && value >= min)) {
+      issues.push({ path: name, message: `must be a number of milliseconds, at least ${min}` });
     }
   }
   for (const name of ["createdAfter", "createdBefore"] as const) {

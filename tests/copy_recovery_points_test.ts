@@ -479,12 +479,17 @@ Deno.test("typed failures: bad options name the option; refused starts fail one 
     concurrency: 0,
     createdAfter: new Date("nope"),
     lifecycle: { DeleteAfterDays: 1.5 },
+    // Doubling from 0 stays 0: polls and retries would run back to back.
+    pollIntervalMs: 0,
+    retryDelayMs: 0,
   }).catch((e) => e);
   assert.ok(bad instanceof ValidationError);
   assert.deepEqual(bad.issues.map((i: { path: string }) => i.path).sort(), [
     "concurrency",
     "createdAfter",
     "lifecycle.DeleteAfterDays",
+    "pollIntervalMs",
+    "retryDelayMs",
     "sourceBackupVaultName",
   ]);
   assert.equal(emulator.requests.length, 0);
@@ -648,4 +653,48 @@ Deno.test("DescribeCopyJob failing: passing failures leave the copy UNFINISHED, 
   assert.equal(gone.entries[0].outcome, "FAILED");
   assert.equal(gone.entries[0].error?.name, "ResourceNotFoundException");
   assert.equal((await checkpoint.get("gone", pointArn(1)))?.state, "FAILED");
+});
+
+Deno.test("checkpoint I/O: one list per run, no read per point, STARTING written once however long the limit lasts", async () => {
+  const seed = vaultSeed(6);
+  await using emulator = await startEmulator({ ...seed, jobDurationMs: 40, maxConcurrentJobs: 1 });
+  const calls = { get: 0, list: 0, starting: new Map<string, number>(), started: 0 };
+  class CountingStore extends MemoryCheckpointStore {
+    override get(runId: string, arn: string) {
+      calls.get++;
+      return super.get(runId, arn);
+    }
+    override list(runId: string) {
+      calls.list++;
+      return super.list(runId);
+    }
+    override put(runId: string, record: Parameters<MemoryCheckpointStore["put"]>[1]) {
+      if (record.state === "STARTING") {
+        calls.starting.set(
+          record.recoveryPointArn,
+          (calls.starting.get(record.recoveryPointArn) ?? 0) + 1,
+        );
+      }
+      if (record.state === "STARTED") calls.started++;
+      return super.put(runId, record);
+    }
+  }
+  const checkpoint = new CountingStore();
+  const options = { ...FAST, concurrency: 3, runId: "io", checkpoint };
+  const report = await copyRecoveryPoints(clientOf(emulator, { maxAttempts: 1 }), options);
+  assert.equal(report.totals.completed, 6);
+  assert.ok(
+    emulator.requests.some((r) => r.errorType === "LimitExceededException"),
+    "the limit made starts wait",
+  );
+  assert.ok(report.entries.some((e) => e.attempts > 1), "some point needed several attempts");
+  assert.deepEqual([...calls.starting.values()], Array(6).fill(1));
+  assert.equal(calls.list, 1);
+  assert.equal(calls.get, 0);
+  assert.equal(calls.started, 6);
+  // A rerun finds every point final: no STARTED rewritten, nothing started.
+  calls.started = 0;
+  const again = await copyRecoveryPoints(clientOf(emulator), options);
+  assert.equal(again.totals.started, 0);
+  assert.equal(calls.started, 0);
 });
