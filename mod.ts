@@ -1,6 +1,6 @@
 /**
  * backup-edge: AWS Backup for fetch-only runtimes (Cloudflare Workers, Deno, Node ≥ 20, Bun,
- * browsers), generated from the AWS Backup Smithy model and signed (SigV4) with WebCrypto.
+ * browsers), generated from the AWS Backup Smithy model and signed (SigV4) with aws4fetch.
  *
  * Every operation is its own function, so a bundle holds only the operations it calls.
  * `copyRecoveryPoints` copies a whole vault (resumable, each recovery point copied once).

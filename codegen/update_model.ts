@@ -287,6 +287,10 @@ export async function updateModel(
     );
   }
 
+  // Generated first: a model the generator cannot handle leaves the pins as they were, so a
+  // rerun still sees it as new (and still reports and checks it).
+  const { files } = await generateFormatted({ source, service: pins.service });
+  const written = await writeGenerated(files, GENERATED);
   if (!known) {
     await cachePinnedModel(pin.date, bytes);
     pins.revisions.push(pin);
@@ -294,9 +298,6 @@ export async function updateModel(
     await Deno.writeTextFile(PINS_FILE, JSON.stringify(pins, null, 2) + "\n");
     log(`Pinned ${pin.date} (Smithy ${pin.smithy}, sha256 ${pin.sha256}) from ${pin.url}`);
   } else log(`${options.from} is the newest pin, ${known.date}.`);
-
-  const { files } = await generateFormatted({ source, service: pins.service });
-  const written = await writeGenerated(files, GENERATED);
   log(`Regenerated generated/: ${plural(written.length, "file")} changed.`);
   if (known && !written.length) {
     log("Nothing changed.");

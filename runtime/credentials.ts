@@ -96,7 +96,8 @@ export class CredentialCache {
     ) {
       return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(cached);
     }
-    this.#inFlight ??= this.#refresh();
+    // Cleared when settled, also when the provider throws before returning a promise.
+    this.#inFlight ??= this.#refresh().finally(() => this.#inFlight = undefined);
     return abortable(this.#inFlight, signal);
   }
 
@@ -106,13 +107,9 @@ export class CredentialCache {
   }
 
   async #refresh(): Promise<Credentials> {
-    try {
-      const fresh = checked(await this.#provider!());
-      this.#cached = fresh.expiration ? fresh : undefined;
-      return fresh;
-    } finally {
-      this.#inFlight = undefined;
-    }
+    const fresh = checked(await this.#provider!());
+    this.#cached = fresh.expiration ? fresh : undefined;
+    return fresh;
   }
 }
 

@@ -12,6 +12,8 @@ import type { CallOptions } from "./send.ts";
 export interface PaginatorOptions extends CallOptions {
   /** Items per page, sent as the operation's page-size member (e.g. `MaxResults`). */
   pageSize?: number;
+  /** Time budget of each page's call in milliseconds (see `CallOptions.timeoutMs`). */
+  timeoutMs?: number;
 }
 
 /** Pages as an async iterable, and `items()` for the items of every page in order. */
@@ -49,7 +51,7 @@ export function paginate<I, O, Item>(
       if (pagination.pageSize && options.pageSize !== undefined) {
         (request as Record<string, unknown>)[pagination.pageSize] = options.pageSize;
       }
-      const page = await call(request, { signal: options.signal });
+      const page = await call(request, { signal: options.signal, timeoutMs: options.timeoutMs });
       yield page;
       if (token !== undefined) seen.add(token);
       token = at(page, pagination.outputToken);

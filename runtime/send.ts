@@ -104,6 +104,7 @@ const DRY_RUN = Symbol("dryRun");
  * ```
  *
  * @throws {ValidationError} the input or the credentials are invalid
+ * @throws {SigningError} the request could not be signed or built
  */
 export function buildSignedRequest<C extends Client, I>(
   client: C,
@@ -229,7 +230,9 @@ async function run<I, O>(
   if ((options as { [DRY_RUN]?: boolean })[DRY_RUN]) {
     metadata.attempts = 1;
     const credentials = await client.credentials(signal);
-    return await abortable(sign(call, credentials, signal), signal) as never;
+    // The Request outlives this call: it carries the caller's signal, not the call's own
+    // (disposed when the call returns).
+    return await abortable(sign(call, credentials, options.signal), signal) as never;
   }
   let lastRetry: RetryFailure | undefined;
   for (;;) {

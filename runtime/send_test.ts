@@ -472,6 +472,15 @@ Deno.test("buildSignedRequest validates, serializes and signs without sending", 
     buildSignedRequest(c, startCopyJob, { ...input, SourceBackupVaultName: "no spaces" }),
     ValidationError,
   );
+  // The returned Request follows the caller's signal after the build has returned.
+  const controller = new AbortController();
+  const later = await buildSignedRequest(c, startCopyJob, input, {
+    signal: controller.signal,
+    timeoutMs: 60_000,
+  });
+  assert.equal(later.signal.aborted, false);
+  controller.abort(new Error("stop"));
+  assert.equal(later.signal.aborted, true);
 });
 
 Deno.test("a header the platform rejects is a SigningError, not retried", async () => {
@@ -522,4 +531,18 @@ Deno.test("abort while the body is compressed or checksummed: rejects at once", 
     assert.equal((outcome as Error).message, step);
     assert.equal(requests.length, 0);
   }
+});
+
+Deno.test("a credentials provider that throws at once is asked again on the next call", async () => {
+  let calls = 0;
+  const provider = () => {
+    if (++calls === 1) throw new Error("no credentials yet");
+    return Promise.resolve(credentials);
+  };
+  const { fetch } = scripted(okJob);
+  const c = client(fetch, { credentials: provider as ClientConfig["credentials"] });
+  await assert.rejects(() => startCopyJob(c, input), /no credentials yet/);
+  const output = await startCopyJob(c, input);
+  assert.equal(output.CopyJobId, "job-1");
+  assert.equal(calls, 2);
 });

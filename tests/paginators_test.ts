@@ -82,6 +82,21 @@ Deno.test("a repeated continuation token raises PaginationError", async () => {
   assert.equal(calls, 2);
 });
 
+Deno.test("timeoutMs bounds each page's call", async () => {
+  const client = new BackupClient({
+    region: "us-east-1",
+    credentials,
+    maxAttempts: 1,
+    fetch: () => new Promise<Response>(() => {}), // never answers
+  });
+  const error = await (async () => {
+    for await (const _ of paginateListCopyJobs(client, {}, { timeoutMs: 50 })) {
+      // no page arrives
+    }
+  })().catch((e) => e);
+  assert.ok(error instanceof backup.RequestTimeoutError, String(error));
+});
+
 Deno.test("an absent or empty token ends the pages", async () => {
   for (const last of [undefined, ""]) {
     const bodies = [{ CopyJobs: [], NextToken: "t1" }, { CopyJobs: [], NextToken: last }];
