@@ -96,10 +96,16 @@ export function clientFromFlags(
   try {
     return new BackupClient(clientConfig(flags, env));
   } catch (e) {
-    if (!(e instanceof ValidationError)) throw e;
-    throw new UsageError(
-      e.issues.map((i) => `${CONFIG_SOURCE[i.path.split(".")[0]] ?? i.path} ${i.message}`)
-        .join("; "),
-    );
+    throw usageError(e, CONFIG_SOURCE);
   }
+}
+
+/**
+ * A {@linkcode ValidationError} as a {@linkcode UsageError} whose issues name the flags they came
+ * from (`flagOf` maps an issue's path, or its first segment, to a flag); anything else as it is.
+ */
+export function usageError(e: unknown, flagOf: Record<string, string>): unknown {
+  if (!(e instanceof ValidationError)) return e;
+  const flag = (path: string) => flagOf[path] ?? flagOf[path.split(".")[0]] ?? path;
+  return new UsageError(e.issues.map((i) => `${flag(i.path)} ${i.message}`).join("; "));
 }

@@ -11,8 +11,15 @@
  * @module
  */
 
-import { startCopyJob, ValidationError, waitForCopyJob } from "../mod.ts";
-import { clientFromFlags, integerFlag, parseFlags, requireFlags, UsageError } from "./args.ts";
+import { startCopyJob, waitForCopyJob } from "../mod.ts";
+import {
+  clientFromFlags,
+  integerFlag,
+  parseFlags,
+  requireFlags,
+  UsageError,
+  usageError,
+} from "./args.ts";
 
 const USAGE = `Usage: deno task copy -- --recovery-point-arn ARN --source-vault NAME \\
   --destination-vault-arn ARN --iam-role-arn ARN [--wait] [--endpoint URL] [--region R] \\
@@ -63,10 +70,7 @@ export async function main(args: string[], env = Deno.env.toObject()): Promise<n
       IdempotencyToken: values["idempotency-token"],
       Lifecycle: days === undefined ? undefined : { DeleteAfterDays: days },
     }).catch((e) => {
-      if (!(e instanceof ValidationError)) throw e;
-      throw new UsageError(
-        e.issues.map((i) => `${FLAG_OF[i.path] ?? i.path} ${i.message}`).join("; "),
-      );
+      throw usageError(e, FLAG_OF);
     });
     console.log(`CopyJobId ${started.CopyJobId}`);
     if (values.wait) {

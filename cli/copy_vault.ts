@@ -19,10 +19,16 @@ import {
   type CopyReportEntry,
   type CopyTotals,
   reportToJson,
-  ValidationError,
 } from "../mod.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
-import { clientFromFlags, integerFlag, parseFlags, requireFlags, UsageError } from "./args.ts";
+import {
+  clientFromFlags,
+  integerFlag,
+  parseFlags,
+  requireFlags,
+  UsageError,
+  usageError,
+} from "./args.ts";
 
 const USAGE = `Usage: deno task copy-vault -- --source-vault NAME --destination-vault-arn ARN \\
   --iam-role-arn ARN [--created-after DATE] [--created-before DATE] [--resource-type T]... \\
@@ -142,10 +148,7 @@ export async function main(
       dryRun: values["dry-run"],
       onProgress: (event) => display!.show(event),
     }).catch((e) => {
-      if (!(e instanceof ValidationError)) throw e;
-      throw new UsageError(
-        e.issues.map((i) => `${FLAG_OF[i.path] ?? i.path} ${i.message}`).join("; "),
-      );
+      throw usageError(e, FLAG_OF);
     });
     display.end();
     output.out(values.json ? `${JSON.stringify(reportToJson(report), null, 2)}\n` : table(report));

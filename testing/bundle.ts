@@ -5,6 +5,8 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
+
 /** Directory bundles go to unless `outFile` says otherwise (gitignored). */
 export const DEFAULT_OUT_DIR: URL = new URL("../tests/.out/bundles/", import.meta.url);
 
@@ -23,14 +25,14 @@ export interface BundleOptions {
 /** Bundles `entry` (a path or file URL) and returns the absolute path of the bundle. */
 export async function bundle(entry: string | URL, options: BundleOptions = {}): Promise<string> {
   const { platform = "browser", minify = true, extension = ".js" } = options;
-  const entryPath = entry instanceof URL ? fromFileUrl(entry) : entry;
+  const entryPath = entry instanceof URL ? fileURLToPath(entry) : entry;
   const base = entryPath.replace(/^.*\//, "").replace(/\.[cm]?[jt]sx?$/, "");
   const outPath = options.outFile === undefined
-    ? fromFileUrl(
+    ? fileURLToPath(
       new URL(`${base}.${platform}${minify ? ".min" : ""}${extension}`, DEFAULT_OUT_DIR),
     )
     : options.outFile instanceof URL
-    ? fromFileUrl(options.outFile)
+    ? fileURLToPath(options.outFile)
     : options.outFile;
   await Deno.mkdir(outPath.replace(/\/[^/]*$/, "") || "/", { recursive: true });
 
@@ -39,7 +41,7 @@ export async function bundle(entry: string | URL, options: BundleOptions = {}): 
   args.push(entryPath);
   const output = await new Deno.Command(Deno.execPath(), {
     args,
-    cwd: fromFileUrl(new URL("../", import.meta.url)),
+    cwd: fileURLToPath(new URL("../", import.meta.url)),
     env: { NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",
@@ -53,9 +55,4 @@ export async function bundle(entry: string | URL, options: BundleOptions = {}): 
     );
   }
   return outPath;
-}
-
-function fromFileUrl(url: URL): string {
-  if (url.protocol !== "file:") throw new TypeError(`Not a file URL: ${url}`);
-  return decodeURIComponent(url.pathname);
 }

@@ -8,10 +8,12 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
+import { sha256Hex } from "../codegen/model_source.ts";
 import { buildNpm, packageSources } from "../build/npm.ts";
 
 const REPO = new URL("../", import.meta.url);
-const CACHE = fromFileUrl(new URL(".cache/", REPO));
+const CACHE = fileURLToPath(new URL(".cache/", REPO));
 /** The npm cache every install here shares (git-ignored). */
 export const NPM_CACHE: string = `${CACHE}npm-cache`;
 /** Where the pinned test tools are installed (git-ignored). */
@@ -212,16 +214,7 @@ export async function copyDir(from: string, to: string): Promise<void> {
   }
 }
 
-async function sha256Hex(data: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", data as BufferSource);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** Absolute path of a repository-relative path. */
 export function repoPath(path: string): string {
-  return fromFileUrl(new URL(path, REPO));
-}
-
-function fromFileUrl(url: URL): string {
-  return decodeURIComponent(url.pathname);
+  return fileURLToPath(new URL(path, REPO));
 }
