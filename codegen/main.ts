@@ -121,6 +121,8 @@ export async function modelChangeReport(
   const [a, b] = await Promise.all(
     [older, newer].map((m) => typeof m === "string" ? loadModelSource(m) : m),
   );
+  // A file that is not a usable model is refused naming it, as when generating.
+  for (const m of [a, b]) checkModel(m.text, m.origin, service);
   const changes = diffServices(
     loadService(a.text, { service }),
     loadService(b.text, { service }),

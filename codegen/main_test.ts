@@ -42,6 +42,7 @@ Deno.test("codegen errors are one line on stderr and exit 2", async () => {
         /^error: Unknown operations: Nope$/,
       ],
       [["--no-such-option"], /^error: Unknown option '--no-such-option'/],
+      [["--diff", `${dir}/bad.json`, `${dir}/tiny.json`], /^error: \S+bad\.json is not JSON \(/],
       [["--model", "1999-01-01"], /^error: No pinned model revision 1999-01-01; known: 2022-04-04/],
     ];
     for (const [args, pattern] of cases) {
