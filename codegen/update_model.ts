@@ -30,6 +30,11 @@ import { loadService } from "./loader.ts";
 import { generateFormatted, invocationPath, runCli, writeGenerated } from "./main.ts";
 import { checkModel, ModelError, type ModelFacts } from "./model_check.ts";
 import {
+  checkEndpointCases,
+  type EndpointTestCase,
+  type ResolveEndpoint,
+} from "./endpoints/endpoint_tests.ts";
+import {
   cachePinnedModel,
   download,
   loadModelSource,
@@ -37,7 +42,6 @@ import {
   type ModelSource,
   sha256Hex,
 } from "./model_source.ts";
-import { EndpointError } from "../runtime/errors.ts";
 
 const PINS_FILE = new URL("./model_pins.json", import.meta.url);
 const GENERATED = new URL("../generated/", import.meta.url);
@@ -117,20 +121,6 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** One `smithy.rules#endpointTests` case. */
-interface EndpointTestCase {
-  documentation?: string;
-  params?: Record<string, unknown>;
-  expect: {
-    endpoint?: {
-      url: string;
-      headers?: Record<string, string[]>;
-      properties?: Record<string, unknown>;
-    };
-    error?: string;
-  };
-}
-
 /**
  * Runs a model's `smithy.rules#endpointTests` against a generated `endpoints.ts`.
  *
@@ -140,61 +130,14 @@ export async function runEndpointTests(
   endpointsFile: URL,
   tests: unknown,
 ): Promise<{ cases: number; failures: string[] }> {
-  const cases = ((tests as { testCases?: EndpointTestCase[] } | undefined)?.testCases) ?? [];
   // A fresh URL: the module may have been imported before it was regenerated.
   const url = new URL(endpointsFile);
   url.search = `?t=${crypto.randomUUID()}`;
-  const { resolveEndpoint } = await import(url.href) as {
-    resolveEndpoint: (params: Record<string, unknown>) => {
-      url: string;
-      headers?: Record<string, string[]>;
-      properties?: Record<string, unknown>;
-    };
-  };
-  const failures: string[] = [];
-  for (const c of cases) {
-    const label = c.documentation ?? JSON.stringify(c.params ?? {});
-    let outcome: string;
-    try {
-      const got = resolveEndpoint(c.params ?? {});
-      outcome = canonicalJson({ endpoint: { url: got.url, ...pick(got, c.expect.endpoint) } });
-    } catch (e) {
-      if (!(e instanceof EndpointError)) {
-        failures.push(`${label}: ${(e as Error).message}`);
-        continue;
-      }
-      outcome = canonicalJson({ error: e.message });
-    }
-    const expected = canonicalJson(
-      c.expect.error !== undefined ? { error: c.expect.error } : {
-        endpoint: { url: c.expect.endpoint?.url, ...pick(c.expect.endpoint, c.expect.endpoint) },
-      },
-    );
-    if (outcome !== expected) failures.push(`${label}: expected ${expected}, got ${outcome}`);
-  }
-  return { cases: cases.length, failures };
-}
-
-/** The headers and properties of an endpoint, as far as the test case states them. */
-function pick(
-  endpoint: { headers?: unknown; properties?: unknown } | undefined,
-  expected: { headers?: unknown; properties?: unknown } | undefined,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (expected?.headers) out.headers = endpoint?.headers ?? {};
-  if (expected?.properties) out.properties = endpoint?.properties ?? {};
-  return out;
-}
-
-/** JSON with object keys sorted by code unit, so that equal values give equal text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (!value || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  const keys = Object.keys(value).sort();
-  return `{${
-    keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(",")
-  }}`;
+  const { resolveEndpoint } = await import(url.href) as { resolveEndpoint: ResolveEndpoint };
+  return checkEndpointCases(
+    resolveEndpoint,
+    (tests as { testCases?: EndpointTestCase[] } | undefined)?.testCases ?? [],
+  );
 }
 
 /** Reads the pin list. */

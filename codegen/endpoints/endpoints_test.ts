@@ -10,6 +10,7 @@
  */
 
 import assert from "node:assert/strict";
+import { checkEndpointCases, type EndpointTestCase } from "./endpoint_tests.ts";
 import { partition as sdkPartition } from "@aws-sdk/util-endpoints";
 import { emitEndpoints, type EmitEndpointsInput } from "../emit/endpoints.ts";
 import { NO_MATCH_MESSAGE } from "./compiler.ts";
@@ -27,7 +28,6 @@ import {
   substring,
   uriEncode,
 } from "../../runtime/endpoint_functions.ts";
-import { EndpointError } from "../../runtime/errors.ts";
 import { withModels } from "../../testing/third_party.ts";
 
 const SERVICE = "com.amazonaws.backup#CryoControllerUserManager";
@@ -40,14 +40,7 @@ const OUT = new URL(
 type Params = Record<string, unknown>;
 type Resolve = (params: Params) => Endpoint;
 
-interface TestCase {
-  documentation?: string;
-  params?: Params;
-  expect: {
-    endpoint?: { url: string; headers?: Record<string, string[]>; properties?: Params };
-    error?: string;
-  };
-}
+type TestCase = EndpointTestCase;
 
 interface ServiceTraits {
   "smithy.rules#endpointRuleSet"?: unknown;
@@ -92,34 +85,8 @@ async function compile(
 
 /** Runs test cases; returns how many passed and a description of each failure. */
 function run(resolve: Resolve, cases: TestCase[]): { passed: number; failures: string[] } {
-  let passed = 0;
-  const failures: string[] = [];
-  for (const c of cases) {
-    const label = `${c.documentation ?? "case"} ${JSON.stringify(c.params ?? {})}`;
-    try {
-      let endpoint: Endpoint | undefined;
-      let error: unknown;
-      try {
-        endpoint = resolve(c.params ?? {});
-      } catch (e) {
-        error = e;
-      }
-      if (c.expect.error !== undefined) {
-        assert.ok(error instanceof EndpointError, `expected EndpointError, got ${endpoint?.url}`);
-        assert.equal(error.message, c.expect.error);
-      } else {
-        assert.ok(endpoint, `expected an endpoint, got ${error}`);
-        const want = c.expect.endpoint!;
-        assert.equal(endpoint.url, want.url);
-        if (want.headers) assert.deepEqual(endpoint.headers ?? {}, want.headers);
-        if (want.properties) assert.deepEqual(endpoint.properties ?? {}, want.properties);
-      }
-      passed++;
-    } catch (e) {
-      failures.push(`${label}: ${(e as Error).message}`);
-    }
-  }
-  return { passed, failures };
+  const { cases: ran, failures } = checkEndpointCases(resolve, cases);
+  return { passed: ran - failures.length, failures };
 }
 
 function expectAll(resolve: Resolve, cases: TestCase[]): number {
