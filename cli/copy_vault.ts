@@ -169,7 +169,9 @@ function dateFlag(name: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value);
   const date = new Date(value);
-  if (!ok || Number.isNaN(date.getTime())) {
+  // `new Date` rolls impossible days over (2026-02-30 is March 2): the day must read back.
+  const valid = ok && !Number.isNaN(date.getTime());
+  if (!valid || (value.length === 10 && date.toISOString().slice(0, 10) !== value)) {
     throw new UsageError(
       `--${name} must be a date (2026-03-02) or an ISO 8601 date-time (2026-03-02T18:00:00Z), got '${value}'`,
     );
