@@ -291,8 +291,8 @@ Deno.test("generated 2.0 client type-checks and serializes every binding as rest
     region: "eu-central-1",
     credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
     idempotencyToken: () => "00000000-0000-4000-8000-000000000000",
-    fetch: (r: Request) => {
-      requests.push(r);
+    fetch: (url: string, init: RequestInit) => {
+      requests.push(new Request(url, init));
       return Promise.resolve(answers.shift()!);
     },
   });
@@ -494,8 +494,8 @@ Deno.test("host prefixes take validated host labels; large bodies are gzipped", 
     new WeatherClient({
       region: "us-east-1",
       credentials: { accessKeyId: "AKID", secretAccessKey: "s" },
-      fetch: (r: Request) => {
-        requests.push(r);
+      fetch: (url: string, init: RequestInit) => {
+        requests.push(new Request(url, init));
         return Promise.resolve(new Response("{}"));
       },
       ...extra,

@@ -24,8 +24,12 @@ import { SigningKeyCache } from "./signer.ts";
 
 export type { CredentialProvider, Credentials };
 
-/** The `fetch` the client calls; it always receives a `Request`. */
-export type FetchFunction = (request: Request) => Promise<Response>;
+/**
+ * The `fetch` the client calls, always with two arguments: the absolute URL and an init holding
+ * `method`, `headers` (a `Headers`), `body` (absent, a string or bytes) and, when the call can be
+ * aborted, `signal`. `globalThis.fetch` and Workers' service bindings fit as they are.
+ */
+export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
 
 /** Longest timer `setTimeout` can hold (2^31 − 1 ms); longer ones fire at once. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -215,11 +219,16 @@ export class Client implements SerializeContext {
     return this.#credentials.refreshable;
   }
 
-  /** Sends a request with the configured fetch, called as a plain function (no `this`). */
-  fetch(request: Request): Promise<Response> {
+  /**
+   * Sends a request with the configured fetch, called as a plain function (no `this`).
+   *
+   * @param url absolute URL
+   * @param init method, headers, body and signal
+   */
+  fetch(url: string, init: RequestInit): Promise<Response> {
     // workerd and browsers throw "Illegal invocation" when fetch is called on another object.
     const unbound = this.#fetch ?? globalThis.fetch;
-    return unbound(request);
+    return unbound(url, init);
   }
 
   /** A new idempotency token. */

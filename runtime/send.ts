@@ -37,7 +37,7 @@ import {
 } from "./retry.ts";
 import { fromJson, type Schema } from "./schema.ts";
 import { encodeQuery, uuidV4 } from "./serde.ts";
-import { signRequest } from "./signer.ts";
+import { type SignedRequest, signRequest } from "./signer.ts";
 import { VERSION } from "./version.ts";
 
 /** Per-call options. */
@@ -230,9 +230,14 @@ async function run<I, O>(
   if ((options as { [DRY_RUN]?: boolean })[DRY_RUN]) {
     metadata.attempts = 1;
     const credentials = await client.credentials(signal);
-    // The Request outlives this call: it carries the caller's signal, not the call's own
-    // (disposed when the call returns).
-    return await abortable(sign(call, credentials, options.signal), signal) as never;
+    const { url, init } = await abortable(sign(call, credentials), signal);
+    try {
+      // The Request outlives this call: it carries the caller's signal, not the call's own
+      // (disposed when the call returns).
+      return new Request(url, { ...init, signal: options.signal }) as never;
+    } catch (e) {
+      throw signingError(call, credentials, e);
+    }
   }
   let lastRetry: RetryFailure | undefined;
   for (;;) {
@@ -313,9 +318,10 @@ async function attempt<I, O>(
   const { signal: attemptSignal, dispose } = withTimeout(signal, client.requestTimeoutMs, timeout);
   let response: Response | undefined;
   try {
-    const signed = await abortable(sign(call, credentials, attemptSignal), attemptSignal);
+    const { url, init } = await abortable(sign(call, credentials), attemptSignal);
+    if (attemptSignal) init.signal = attemptSignal;
     try {
-      response = await abortable(client.fetch(signed), attemptSignal);
+      response = await abortable(client.fetch(url, init), attemptSignal);
     } catch (e) {
       if (attemptSignal?.aborted) throw attemptSignal.reason;
       throw new NetworkError(
@@ -345,24 +351,21 @@ async function attempt<I, O>(
 }
 
 /** Signs the request for the current attempt (`amz-sdk-request` counts attempts). */
-async function sign<I, O>(
-  call: Call<I, O>,
-  credentials: Credentials,
-  signal?: AbortSignal,
-): Promise<Request> {
+async function sign<I, O>(call: Call<I, O>, credentials: Credentials): Promise<SignedRequest> {
   const { client, request, metadata } = call;
+  const headers: Record<string, string> = {
+    ...request.headers,
+    "amz-sdk-invocation-id": call.invocationId,
+    "amz-sdk-request": `attempt=${metadata.attempts}; max=${client.maxAttempts}`,
+    "x-amz-user-agent": USER_AGENT,
+  };
+  // Not signed (signer.ts leaves User-Agent out), so a proxy may rewrite it.
+  if (SET_USER_AGENT) headers["user-agent"] = USER_AGENT;
   try {
     return await signRequest({
       method: request.method,
       url: call.url,
-      headers: {
-        ...request.headers,
-        "amz-sdk-invocation-id": call.invocationId,
-        "amz-sdk-request": `attempt=${metadata.attempts}; max=${client.maxAttempts}`,
-        "x-amz-user-agent": USER_AGENT,
-        // Not signed (signer.ts leaves User-Agent out), so a proxy may rewrite it.
-        ...(SET_USER_AGENT ? { "user-agent": USER_AGENT } : {}),
-      },
+      headers,
       body: request.body,
       credentials,
       keys: client.signingKeys,
@@ -372,17 +375,21 @@ async function sign<I, O>(
         /[:-]|\.\d+/g,
         "",
       ),
-    }, signal);
+    });
   } catch (e) {
-    throw new SigningError(
-      `${call.operation.name}: cannot sign: ${redact(messageOf(e), credentials)}`,
-      {
-        operation: call.operation.name,
-        $metadata: { ...metadata },
-        cause: safeCause(e, credentials),
-      },
-    );
+    throw signingError(call, credentials, e);
   }
+}
+
+function signingError<I, O>(call: Call<I, O>, credentials: Credentials, e: unknown): SigningError {
+  return new SigningError(
+    `${call.operation.name}: cannot sign: ${redact(messageOf(e), credentials)}`,
+    {
+      operation: call.operation.name,
+      $metadata: { ...call.metadata },
+      cause: safeCause(e, credentials),
+    },
+  );
 }
 
 /** The output of a 2xx response; any failure to parse it is a {@linkcode DeserializationError}. */

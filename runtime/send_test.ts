@@ -42,7 +42,8 @@ type Answer = (request: Request) => Response | Promise<Response>;
 /** A fetch answering from a script; it records every request it was given. */
 function scripted(...answers: Answer[]) {
   const requests: Request[] = [];
-  const fetch = (request: Request) => {
+  const fetch = (url: string, init: RequestInit) => {
+    const request = new Request(url, init);
     requests.push(request);
     const answer = answers.shift();
     if (!answer) return Promise.reject(new Error("unexpected extra request"));
@@ -190,10 +191,10 @@ Deno.test("a network failure or timeout of an unsafe operation: OutcomeUnknownEr
 
 Deno.test("fetch is called unbound: a platform fetch that checks `this` works", async () => {
   const { fetch, requests } = scripted(okJob);
-  function strictFetch(this: unknown, request: Request) {
+  function strictFetch(this: unknown, url: string, init: RequestInit) {
     // What workerd and browsers do when fetch is called as a method of another object.
     if (this !== undefined && this !== globalThis) throw new TypeError("Illegal invocation");
-    return fetch(request);
+    return fetch(url, init);
   }
   const output = await startCopyJob(client(strictFetch), input);
   assert.equal(output.$metadata.attempts, 1);

@@ -54,12 +54,22 @@ export class SigningKeyCache extends Map<string, ArrayBuffer> {
   }
 }
 
+/** A signed request as `fetch(url, init)` takes it. */
+export interface SignedRequest {
+  /** Absolute URL, as signed. */
+  url: string;
+  /** Method, the signed headers (with `authorization` and `x-amz-date`) and the body. */
+  init: RequestInit & { method: string; headers: Headers };
+}
+
 /**
- * Signs a request and returns it ready to hand to `fetch`.
+ * Signs a request. It comes back as `fetch`'s two arguments rather than a `Request`: `fetch`
+ * builds its own `Request` from whatever it is given, so building one here would be done twice
+ * per attempt (costly on Node, whose `Request` wraps the body in a stream).
  *
- * @throws {TypeError} `params.url` is not an absolute URL, or `Request` refuses the parts
+ * @throws {TypeError} `params.url` is not an absolute URL, or `Headers` refuses a header value
  */
-export async function signRequest(params: SigningParams, signal?: AbortSignal): Promise<Request> {
+export async function signRequest(params: SigningParams): Promise<SignedRequest> {
   const { credentials, keys, body, ...rest } = params;
   const signed = await new AwsV4Signer({
     ...rest,
@@ -69,10 +79,8 @@ export async function signRequest(params: SigningParams, signal?: AbortSignal): 
     cache: keys,
     body: body as BodyInit | undefined,
   }).sign();
-  return new Request(signed.url, {
-    method: signed.method,
-    headers: signed.headers,
-    body: signed.body as BodyInit | undefined,
-    signal,
-  });
+  return {
+    url: signed.url.toString(),
+    init: { method: signed.method, headers: signed.headers, body: body as BodyInit | undefined },
+  };
 }

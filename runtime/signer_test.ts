@@ -7,7 +7,18 @@
 
 import assert from "node:assert/strict";
 import { formatAmzDate, verifySigV4 } from "../emulator/sigv4.ts";
-import { type Credentials, SigningKeyCache, type SigningParams, signRequest } from "./signer.ts";
+import {
+  type Credentials,
+  SigningKeyCache,
+  type SigningParams,
+  signRequest as sign,
+} from "./signer.ts";
+
+/** Signs, and builds the `Request` fetch would build from the URL and init. */
+async function signRequest(params: SigningParams): Promise<Request> {
+  const { url, init } = await sign(params);
+  return new Request(url, init);
+}
 
 const NOW = Date.UTC(2026, 3, 8, 12, 0, 0);
 

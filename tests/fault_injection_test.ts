@@ -238,10 +238,10 @@ Deno.test("fault injection: 1,000 StartCopyJob calls, 30 % faults, random aborts
           phase.set("signing");
           return { ...DEMO_CREDENTIALS };
         },
-        fetch: async (request) => {
+        fetch: async (url, init) => {
           phase.set("fetch");
           try {
-            const response = await fetch(request);
+            const response = await fetch(url, init);
             // A failed answer is followed by the backoff sleep (reading it takes microseconds).
             phase.set(response.ok ? "reading" : "backoff");
             return response;

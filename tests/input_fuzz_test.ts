@@ -79,8 +79,8 @@ function operationsOf(operations: object, schemas: object, service?: Service): F
     .sort((a, b) => a.op < b.op ? -1 : 1);
 }
 
-const recordingFetch = (requests: Request[]) => (request: Request) => {
-  requests.push(request);
+const recordingFetch = (requests: Request[]) => (url: string, init: RequestInit) => {
+  requests.push(new Request(url, init));
   return Promise.resolve(new Response("{}", { headers: { "content-type": "application/json" } }));
 };
 const CREDENTIALS = { accessKeyId: "AKIDFUZZ", secretAccessKey: "fuzz" };

@@ -26,7 +26,8 @@ function recordingClient() {
     region: "us-east-1",
     credentials,
     maxAttempts: 1,
-    fetch: async (request: Request) => {
+    fetch: async (url: string, init: RequestInit) => {
+      const request = new Request(url, init);
       sent.push({ method: request.method, url: new URL(request.url), body: await request.text() });
       return new Response("{}", { headers: { "content-type": "application/json" } });
     },

@@ -112,7 +112,7 @@ const DUMMY_CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "SECRET
 const TOKEN = "00000000-0000-4000-8000-000000000000";
 
 /** Client options every case shares; `fetch` and `endpoint` vary. */
-function clientConfig(fetch: (request: Request) => Promise<Response>, host?: string) {
+function clientConfig(fetch: (url: string, init: RequestInit) => Promise<Response>, host?: string) {
   return {
     region: "us-west-2",
     credentials: DUMMY_CREDENTIALS,
@@ -159,8 +159,8 @@ async function runRequestCase(
   const { client, fn } = operationOf(generated, c.operation);
   const input = inputOf(service, c.operation, test.params);
   let wire: WireRequest | undefined;
-  const capture = async (request: Request) => {
-    wire = await send(request);
+  const capture = async (url: string, init: RequestInit) => {
+    wire = await send(new Request(url, init));
     throw new Captured();
   };
   const instance = new client.Client(clientConfig(capture, test.host));

@@ -36,8 +36,10 @@ const minimal: StartCopyJobInput = {
 /** A fetch that records requests and answers from a queue of responses. */
 function recordingFetch(...answers: (() => Response | Promise<Response>)[]) {
   const requests: { method: string; url: URL; headers: Headers; body: string }[] = [];
-  const fetch = async (request: Request) => {
-    assert.ok(request instanceof Request, "fetch is called with a Request");
+  const fetch = async (url: string, init: RequestInit) => {
+    assert.equal(typeof url, "string", "fetch is called with the URL and an init");
+    assert.ok(init.headers instanceof Headers, "the init holds the signed Headers");
+    const request = new Request(url, init);
     requests.push({
       method: request.method,
       url: new URL(request.url),
