@@ -26,7 +26,7 @@ export type { CredentialProvider, Credentials };
 
 /**
  * The `fetch` the client calls, always with two arguments: the absolute URL and an init holding
- * `method`, `headers` (a `Headers`), `body` (absent, a string or bytes) and, when the call can be
+ * `method`, `headers` (a plain object, lower-case names), `body` (absent, a string or bytes) and, when the call can be
  * aborted, `signal`. `globalThis.fetch` and Workers' service bindings fit as they are.
  */
 export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;

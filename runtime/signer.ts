@@ -58,8 +58,11 @@ export class SigningKeyCache extends Map<string, ArrayBuffer> {
 export interface SignedRequest {
   /** Absolute URL, as signed. */
   url: string;
-  /** Method, the signed headers (with `authorization` and `x-amz-date`) and the body. */
-  init: RequestInit & { method: string; headers: Headers };
+  /**
+   * Method, the signed headers (with `authorization` and `x-amz-date`; lower-case names, a plain
+   * object) and the body.
+   */
+  init: RequestInit & { method: string; headers: Record<string, string> };
 }
 
 /**
@@ -79,8 +82,11 @@ export async function signRequest(params: SigningParams): Promise<SignedRequest>
     cache: keys,
     body: body as BodyInit | undefined,
   }).sign();
+  // A plain object, not aws4fetch's `Headers`: Deno's `Request` takes a record in half the time.
+  const headers: Record<string, string> = {};
+  signed.headers.forEach((value, name) => headers[name] = value);
   return {
     url: signed.url.toString(),
-    init: { method: signed.method, headers: signed.headers, body: body as BodyInit | undefined },
+    init: { method: signed.method, headers, body: body as BodyInit | undefined },
   };
 }

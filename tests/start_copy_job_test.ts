@@ -38,7 +38,7 @@ function recordingFetch(...answers: (() => Response | Promise<Response>)[]) {
   const requests: { method: string; url: URL; headers: Headers; body: string }[] = [];
   const fetch = async (url: string, init: RequestInit) => {
     assert.equal(typeof url, "string", "fetch is called with the URL and an init");
-    assert.ok(init.headers instanceof Headers, "the init holds the signed Headers");
+    assert.equal(Object.getPrototypeOf(init.headers), Object.prototype, "headers: a plain object");
     const request = new Request(url, init);
     requests.push({
       method: request.method,
