@@ -24,17 +24,11 @@ export const ResourceTypeSchema: ScalarSchema = {
   pattern: /^[a-zA-Z0-9\-\_\.]{1,50}$/,
 };
 
-/** Schema of `BackupOptionKey`. */
-export const BackupOptionKeySchema: ScalarSchema = {
-  type: "string",
-  pattern: /^[a-zA-Z0-9\-\_\.]{1,50}$/,
-};
+/** Schema of `BackupOptionKey`: the same as `ResourceType`'s. */
+export const BackupOptionKeySchema: ScalarSchema = ResourceTypeSchema;
 
-/** Schema of `BackupOptionValue`. */
-export const BackupOptionValueSchema: ScalarSchema = {
-  type: "string",
-  pattern: /^[a-zA-Z0-9\-\_\.]{1,50}$/,
-};
+/** Schema of `BackupOptionValue`: the same as `ResourceType`'s. */
+export const BackupOptionValueSchema: ScalarSchema = ResourceTypeSchema;
 
 /** Schema of `BackupOptions`. */
 export const BackupOptionsSchema: MapSchema = {
@@ -195,11 +189,8 @@ export const BackupJobSummaryListSchema: ListSchema = {
 /** Schema of `BackupJobsList`. */
 export const BackupJobsListSchema: ListSchema = { type: "list", member: BackupJobSchema };
 
-/** Schema of `BackupRuleName`. */
-export const BackupRuleNameSchema: ScalarSchema = {
-  type: "string",
-  pattern: /^[a-zA-Z0-9\-\_\.]{1,50}$/,
-};
+/** Schema of `BackupRuleName`: the same as `ResourceType`'s. */
+export const BackupRuleNameSchema: ScalarSchema = ResourceTypeSchema;
 
 /** Schema of `Tags`. */
 export const TagsSchema: MapSchema = { type: "map", value: STRING };
@@ -361,20 +352,14 @@ export const BackupPlanVersionsListSchema: ListSchema = {
   member: BackupPlansListMemberSchema,
 };
 
-/** Schema of `BackupPlansList`. */
-export const BackupPlansListSchema: ListSchema = {
-  type: "list",
-  member: BackupPlansListMemberSchema,
-};
+/** Schema of `BackupPlansList`: the same as `BackupPlanVersionsList`'s. */
+export const BackupPlansListSchema: ListSchema = BackupPlanVersionsListSchema;
 
-/** Schema of `BackupSelectionName`. */
-export const BackupSelectionNameSchema: ScalarSchema = {
-  type: "string",
-  pattern: /^[a-zA-Z0-9\-\_\.]{1,50}$/,
-};
+/** Schema of `BackupSelectionName`: the same as `ResourceType`'s. */
+export const BackupSelectionNameSchema: ScalarSchema = ResourceTypeSchema;
 
-/** Schema of `ResourceArns`. */
-export const ResourceArnsSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `ResourceArns`: the same as `ScanFindings`'s. */
+export const ResourceArnsSchema: ListSchema = ScanFindingsSchema;
 
 /** Schema of `Condition`. */
 export const ConditionSchema: StructureSchema = {
@@ -447,8 +432,8 @@ export const BackupSelectionsListSchema: ListSchema = {
   member: BackupSelectionsListMemberSchema,
 };
 
-/** Schema of `BackupVaultEvents`. */
-export const BackupVaultEventsSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `BackupVaultEvents`: the same as `ScanFindings`'s. */
+export const BackupVaultEventsSchema: ListSchema = ScanFindingsSchema;
 
 /** Schema of `BackupVaultListMember`. */
 export const BackupVaultListMemberSchema: StructureSchema = {
@@ -541,11 +526,11 @@ export const ControlInputParametersSchema: ListSchema = {
   member: ControlInputParameterSchema,
 };
 
-/** Schema of `ResourceTypeList`. */
-export const ResourceTypeListSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `ResourceTypeList`: the same as `ScanFindings`'s. */
+export const ResourceTypeListSchema: ListSchema = ScanFindingsSchema;
 
-/** Schema of `stringMap`. */
-export const stringMapSchema: MapSchema = { type: "map", value: STRING };
+/** Schema of `stringMap`: the same as `Tags`'s. */
+export const stringMapSchema: MapSchema = TagsSchema;
 
 /** Schema of `ControlScope`. */
 export const ControlScopeSchema: StructureSchema = {
@@ -557,8 +542,8 @@ export const ControlScopeSchema: StructureSchema = {
   },
 };
 
-/** Schema of `CopyJobChildJobsInState`. */
-export const CopyJobChildJobsInStateSchema: MapSchema = { type: "map", value: LONG };
+/** Schema of `CopyJobChildJobsInState`: the same as `BackupJobChildJobsInState`'s. */
+export const CopyJobChildJobsInStateSchema: MapSchema = BackupJobChildJobsInStateSchema;
 
 /** Schema of `CopyJob`. */
 export const CopyJobSchema: StructureSchema = {
@@ -594,20 +579,8 @@ export const CopyJobSchema: StructureSchema = {
   },
 };
 
-/** Schema of `CopyJobSummary`. */
-export const CopyJobSummarySchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Region: { schema: STRING },
-    AccountId: { schema: AccountIdSchema },
-    State: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    MessageCategory: { schema: STRING },
-    Count: { schema: INTEGER, default: 0 },
-    StartTime: { schema: TIMESTAMP },
-    EndTime: { schema: TIMESTAMP },
-  },
-};
+/** Schema of `CopyJobSummary`: the same as `BackupJobSummary`'s. */
+export const CopyJobSummarySchema: StructureSchema = BackupJobSummarySchema;
 
 /** Schema of `CopyJobSummaryList`. */
 export const CopyJobSummaryListSchema: ListSchema = { type: "list", member: CopyJobSummarySchema };
@@ -733,11 +706,11 @@ export const CreateFrameworkOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `VaultNames`. */
-export const VaultNamesSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `VaultNames`: the same as `ScanFindings`'s. */
+export const VaultNamesSchema: ListSchema = ScanFindingsSchema;
 
-/** Schema of `ResourceIdentifiers`. */
-export const ResourceIdentifiersSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `ResourceIdentifiers`: the same as `ScanFindings`'s. */
+export const ResourceIdentifiersSchema: ListSchema = ScanFindingsSchema;
 
 /** Schema of `DateRange`. */
 export const DateRangeSchema: StructureSchema = {
@@ -813,24 +786,14 @@ export const CreateLogicallyAirGappedBackupVaultOutputSchema: StructureSchema = 
   },
 };
 
-/** Schema of `ReportPlanName`. */
-export const ReportPlanNameSchema: ScalarSchema = {
-  type: "string",
-  minLength: 1,
-  maxLength: 256,
-  pattern: /^[a-zA-Z][_a-zA-Z0-9]*$/,
-};
+/** Schema of `ReportPlanName`: the same as `FrameworkName`'s. */
+export const ReportPlanNameSchema: ScalarSchema = FrameworkNameSchema;
 
-/** Schema of `ReportPlanDescription`. */
-export const ReportPlanDescriptionSchema: ScalarSchema = {
-  type: "string",
-  minLength: 0,
-  maxLength: 1024,
-  pattern: /\S/,
-};
+/** Schema of `ReportPlanDescription`: the same as `FrameworkDescription`'s. */
+export const ReportPlanDescriptionSchema: ScalarSchema = FrameworkDescriptionSchema;
 
-/** Schema of `FormatList`. */
-export const FormatListSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `FormatList`: the same as `ScanFindings`'s. */
+export const FormatListSchema: ListSchema = ScanFindingsSchema;
 
 /** Schema of `ReportDeliveryChannel`. */
 export const ReportDeliveryChannelSchema: StructureSchema = {
@@ -842,8 +805,8 @@ export const ReportDeliveryChannelSchema: StructureSchema = {
   },
 };
 
-/** Schema of `stringList`. */
-export const stringListSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `stringList`: the same as `ScanFindings`'s. */
+export const stringListSchema: ListSchema = ScanFindingsSchema;
 
 /** Schema of `ReportSetting`. */
 export const ReportSettingSchema: StructureSchema = {
@@ -904,11 +867,8 @@ export const CreateRestoreAccessBackupVaultOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `RestoreTestingRecoveryPointTypeList`. */
-export const RestoreTestingRecoveryPointTypeListSchema: ListSchema = {
-  type: "list",
-  member: STRING,
-};
+/** Schema of `RestoreTestingRecoveryPointTypeList`: the same as `ScanFindings`'s. */
+export const RestoreTestingRecoveryPointTypeListSchema: ListSchema = ScanFindingsSchema;
 
 /** Schema of `RestoreTestingRecoveryPointSelection`. */
 export const RestoreTestingRecoveryPointSelectionSchema: StructureSchema = {
@@ -934,8 +894,8 @@ export const RestoreTestingPlanForCreateSchema: StructureSchema = {
   },
 };
 
-/** Schema of `SensitiveStringMap`. */
-export const SensitiveStringMapSchema: MapSchema = { type: "map", value: STRING };
+/** Schema of `SensitiveStringMap`: the same as `Tags`'s. */
+export const SensitiveStringMapSchema: MapSchema = TagsSchema;
 
 /** Schema of `CreateRestoreTestingPlanInput`. */
 export const CreateRestoreTestingPlanInputSchema: StructureSchema = {
@@ -1122,31 +1082,19 @@ export const DeleteBackupVaultInputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `DeleteBackupVaultLockConfigurationInput`. */
-export const DeleteBackupVaultLockConfigurationInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/**
+ * Schema of `DeleteBackupVaultLockConfigurationInput`: the same as
+ * `DeleteBackupVaultAccessPolicyInput`'s.
+ */
+export const DeleteBackupVaultLockConfigurationInputSchema: StructureSchema =
+  DeleteBackupVaultAccessPolicyInputSchema;
 
-/** Schema of `DeleteBackupVaultNotificationsInput`. */
-export const DeleteBackupVaultNotificationsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/**
+ * Schema of `DeleteBackupVaultNotificationsInput`: the same as
+ * `DeleteBackupVaultAccessPolicyInput`'s.
+ */
+export const DeleteBackupVaultNotificationsInputSchema: StructureSchema =
+  DeleteBackupVaultAccessPolicyInputSchema;
 
 /** Schema of `DeleteFrameworkInput`. */
 export const DeleteFrameworkInputSchema: StructureSchema = {
@@ -1223,22 +1171,11 @@ export const DeleteTieringConfigurationInputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `DeleteTieringConfigurationOutput`. */
-export const DeleteTieringConfigurationOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {},
-};
+/** Schema of `DeleteTieringConfigurationOutput`: the same as `CancelLegalHoldOutput`'s. */
+export const DeleteTieringConfigurationOutputSchema: StructureSchema = CancelLegalHoldOutputSchema;
 
-/** Schema of `DependencyFailureException`. */
-export const DependencyFailureExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `DependencyFailureException`: the same as `ConflictException`'s. */
+export const DependencyFailureExceptionSchema: StructureSchema = ConflictExceptionSchema;
 
 /** Schema of `DescribeBackupJobInput`. */
 export const DescribeBackupJobInputSchema: StructureSchema = {
@@ -1348,18 +1285,8 @@ export const DescribeCopyJobOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `DescribeFrameworkInput`. */
-export const DescribeFrameworkInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    FrameworkName: {
-      schema: FrameworkNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/** Schema of `DescribeFrameworkInput`: the same as `DeleteFrameworkInput`'s. */
+export const DescribeFrameworkInputSchema: StructureSchema = DeleteFrameworkInputSchema;
 
 /** Schema of `DescribeFrameworkOutput`. */
 export const DescribeFrameworkOutputSchema: StructureSchema = {
@@ -1376,14 +1303,11 @@ export const DescribeFrameworkOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `DescribeGlobalSettingsInput`. */
-export const DescribeGlobalSettingsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {},
-};
+/** Schema of `DescribeGlobalSettingsInput`: the same as `CancelLegalHoldOutput`'s. */
+export const DescribeGlobalSettingsInputSchema: StructureSchema = CancelLegalHoldOutputSchema;
 
-/** Schema of `GlobalSettings`. */
-export const GlobalSettingsSchema: MapSchema = { type: "map", value: STRING };
+/** Schema of `GlobalSettings`: the same as `Tags`'s. */
+export const GlobalSettingsSchema: MapSchema = TagsSchema;
 
 /** Schema of `DescribeGlobalSettingsOutput`. */
 export const DescribeGlobalSettingsOutputSchema: StructureSchema = {
@@ -1488,11 +1412,8 @@ export const DescribeRecoveryPointOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `DescribeRegionSettingsInput`. */
-export const DescribeRegionSettingsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {},
-};
+/** Schema of `DescribeRegionSettingsInput`: the same as `CancelLegalHoldOutput`'s. */
+export const DescribeRegionSettingsInputSchema: StructureSchema = CancelLegalHoldOutputSchema;
 
 /** Schema of `ResourceTypeOptInPreference`. */
 export const ResourceTypeOptInPreferenceSchema: MapSchema = {
@@ -1501,12 +1422,8 @@ export const ResourceTypeOptInPreferenceSchema: MapSchema = {
   value: BOOLEAN,
 };
 
-/** Schema of `ResourceTypeManagementPreference`. */
-export const ResourceTypeManagementPreferenceSchema: MapSchema = {
-  type: "map",
-  key: ResourceTypeSchema,
-  value: BOOLEAN,
-};
+/** Schema of `ResourceTypeManagementPreference`: the same as `ResourceTypeOptInPreference`'s. */
+export const ResourceTypeManagementPreferenceSchema: MapSchema = ResourceTypeOptInPreferenceSchema;
 
 /** Schema of `DescribeRegionSettingsOutput`. */
 export const DescribeRegionSettingsOutputSchema: StructureSchema = {
@@ -1557,18 +1474,8 @@ export const DescribeReportJobOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `DescribeReportPlanInput`. */
-export const DescribeReportPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlanName: {
-      schema: ReportPlanNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/** Schema of `DescribeReportPlanInput`: the same as `DeleteReportPlanInput`'s. */
+export const DescribeReportPlanInputSchema: StructureSchema = DeleteReportPlanInputSchema;
 
 /** Schema of `ReportPlan`. */
 export const ReportPlanSchema: StructureSchema = {
@@ -1708,41 +1615,17 @@ export const DisassociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema 
   },
 };
 
-/** Schema of `DisassociateRecoveryPointFromParentInput`. */
-export const DisassociateRecoveryPointFromParentInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/**
+ * Schema of `DisassociateRecoveryPointFromParentInput`: the same as `DeleteRecoveryPointInput`'s.
+ */
+export const DisassociateRecoveryPointFromParentInputSchema: StructureSchema =
+  DeleteRecoveryPointInputSchema;
 
-/** Schema of `DisassociateRecoveryPointInput`. */
-export const DisassociateRecoveryPointInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `DisassociateRecoveryPointInput`: the same as `DeleteRecoveryPointInput`'s. */
+export const DisassociateRecoveryPointInputSchema: StructureSchema = DeleteRecoveryPointInputSchema;
 
-/** Schema of `ExportBackupPlanTemplateInput`. */
-export const ExportBackupPlanTemplateInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `ExportBackupPlanTemplateInput`: the same as `DeleteBackupPlanInput`'s. */
+export const ExportBackupPlanTemplateInputSchema: StructureSchema = DeleteBackupPlanInputSchema;
 
 /** Schema of `ExportBackupPlanTemplateOutput`. */
 export const ExportBackupPlanTemplateOutputSchema: StructureSchema = {
@@ -1851,14 +1734,8 @@ export const GetBackupPlanOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `GetBackupSelectionInput`. */
-export const GetBackupSelectionInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    SelectionId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `GetBackupSelectionInput`: the same as `DeleteBackupSelectionInput`'s. */
+export const GetBackupSelectionInputSchema: StructureSchema = DeleteBackupSelectionInputSchema;
 
 /** Schema of `GetBackupSelectionOutput`. */
 export const GetBackupSelectionOutputSchema: StructureSchema = {
@@ -1872,18 +1749,11 @@ export const GetBackupSelectionOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `GetBackupVaultAccessPolicyInput`. */
-export const GetBackupVaultAccessPolicyInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/**
+ * Schema of `GetBackupVaultAccessPolicyInput`: the same as `DeleteBackupVaultAccessPolicyInput`'s.
+ */
+export const GetBackupVaultAccessPolicyInputSchema: StructureSchema =
+  DeleteBackupVaultAccessPolicyInputSchema;
 
 /** Schema of `GetBackupVaultAccessPolicyOutput`. */
 export const GetBackupVaultAccessPolicyOutputSchema: StructureSchema = {
@@ -1895,18 +1765,11 @@ export const GetBackupVaultAccessPolicyOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `GetBackupVaultNotificationsInput`. */
-export const GetBackupVaultNotificationsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/**
+ * Schema of `GetBackupVaultNotificationsInput`: the same as `DeleteBackupVaultAccessPolicyInput`'s.
+ */
+export const GetBackupVaultNotificationsInputSchema: StructureSchema =
+  DeleteBackupVaultAccessPolicyInputSchema;
 
 /** Schema of `GetBackupVaultNotificationsOutput`. */
 export const GetBackupVaultNotificationsOutputSchema: StructureSchema = {
@@ -1944,19 +1807,9 @@ export const GetLegalHoldOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `GetRecoveryPointIndexDetailsInput`. */
-export const GetRecoveryPointIndexDetailsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `GetRecoveryPointIndexDetailsInput`: the same as `DeleteRecoveryPointInput`'s. */
+export const GetRecoveryPointIndexDetailsInputSchema: StructureSchema =
+  DeleteRecoveryPointInputSchema;
 
 /** Schema of `GetRecoveryPointIndexDetailsOutput`. */
 export const GetRecoveryPointIndexDetailsOutputSchema: StructureSchema = {
@@ -1974,23 +1827,12 @@ export const GetRecoveryPointIndexDetailsOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `GetRecoveryPointRestoreMetadataInput`. */
-export const GetRecoveryPointRestoreMetadataInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-    BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
-  },
-};
+/** Schema of `GetRecoveryPointRestoreMetadataInput`: the same as `DescribeRecoveryPointInput`'s. */
+export const GetRecoveryPointRestoreMetadataInputSchema: StructureSchema =
+  DescribeRecoveryPointInputSchema;
 
-/** Schema of `Metadata`. */
-export const MetadataSchema: MapSchema = { type: "map", value: STRING };
+/** Schema of `Metadata`: the same as `Tags`'s. */
+export const MetadataSchema: MapSchema = TagsSchema;
 
 /** Schema of `GetRecoveryPointRestoreMetadataOutput`. */
 export const GetRecoveryPointRestoreMetadataOutputSchema: StructureSchema = {
@@ -2003,13 +1845,8 @@ export const GetRecoveryPointRestoreMetadataOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `GetRestoreJobMetadataInput`. */
-export const GetRestoreJobMetadataInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `GetRestoreJobMetadataInput`: the same as `DescribeRestoreJobInput`'s. */
+export const GetRestoreJobMetadataInputSchema: StructureSchema = DescribeRestoreJobInputSchema;
 
 /** Schema of `GetRestoreJobMetadataOutput`. */
 export const GetRestoreJobMetadataOutputSchema: StructureSchema = {
@@ -2038,13 +1875,9 @@ export const GetRestoreTestingInferredMetadataOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `GetRestoreTestingPlanInput`. */
-export const GetRestoreTestingPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `GetRestoreTestingPlanInput`: the same as `DeleteRestoreTestingPlanInput`'s. */
+export const GetRestoreTestingPlanInputSchema: StructureSchema =
+  DeleteRestoreTestingPlanInputSchema;
 
 /** Schema of `RestoreTestingPlanForGet`. */
 export const RestoreTestingPlanForGetSchema: StructureSchema = {
@@ -2071,19 +1904,11 @@ export const GetRestoreTestingPlanOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `GetRestoreTestingSelectionInput`. */
-export const GetRestoreTestingSelectionInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
-    RestoreTestingSelectionName: {
-      schema: STRING,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/**
+ * Schema of `GetRestoreTestingSelectionInput`: the same as `DeleteRestoreTestingSelectionInput`'s.
+ */
+export const GetRestoreTestingSelectionInputSchema: StructureSchema =
+  DeleteRestoreTestingSelectionInputSchema;
 
 /** Schema of `RestoreTestingSelectionForGet`. */
 export const RestoreTestingSelectionForGetSchema: StructureSchema = {
@@ -2110,26 +1935,12 @@ export const GetRestoreTestingSelectionOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `GetSupportedResourceTypesOutput`. */
-export const GetSupportedResourceTypesOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceTypes: { schema: ResourceTypesSchema },
-  },
-};
+/** Schema of `GetSupportedResourceTypesOutput`: the same as `IndexAction`'s. */
+export const GetSupportedResourceTypesOutputSchema: StructureSchema = IndexActionSchema;
 
-/** Schema of `GetTieringConfigurationInput`. */
-export const GetTieringConfigurationInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfigurationName: {
-      schema: TieringConfigurationNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/** Schema of `GetTieringConfigurationInput`: the same as `DeleteTieringConfigurationInput`'s. */
+export const GetTieringConfigurationInputSchema: StructureSchema =
+  DeleteTieringConfigurationInputSchema;
 
 /** Schema of `TieringConfiguration`. */
 export const TieringConfigurationSchema: StructureSchema = {
@@ -2175,50 +1986,17 @@ export const IndexedRecoveryPointListSchema: ListSchema = {
   member: IndexedRecoveryPointSchema,
 };
 
-/** Schema of `InvalidParameterValueException`. */
-export const InvalidParameterValueExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `InvalidParameterValueException`: the same as `ConflictException`'s. */
+export const InvalidParameterValueExceptionSchema: StructureSchema = ConflictExceptionSchema;
 
-/** Schema of `InvalidRequestException`. */
-export const InvalidRequestExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `InvalidRequestException`: the same as `ConflictException`'s. */
+export const InvalidRequestExceptionSchema: StructureSchema = ConflictExceptionSchema;
 
-/** Schema of `InvalidResourceStateException`. */
-export const InvalidResourceStateExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `InvalidResourceStateException`: the same as `ConflictException`'s. */
+export const InvalidResourceStateExceptionSchema: StructureSchema = ConflictExceptionSchema;
 
-/** Schema of `LatestRevokeRequest`. */
-export const LatestRevokeRequestSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MpaSessionArn: { schema: STRING },
-    Status: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    InitiationDate: { schema: TIMESTAMP },
-    ExpiryDate: { schema: TIMESTAMP },
-  },
-};
+/** Schema of `LatestRevokeRequest`: the same as `LatestMpaApprovalTeamUpdate`'s. */
+export const LatestRevokeRequestSchema: StructureSchema = LatestMpaApprovalTeamUpdateSchema;
 
 /** Schema of `LegalHold`. */
 export const LegalHoldSchema: StructureSchema = {
@@ -2237,16 +2015,8 @@ export const LegalHoldSchema: StructureSchema = {
 /** Schema of `LegalHoldsList`. */
 export const LegalHoldsListSchema: ListSchema = { type: "list", member: LegalHoldSchema };
 
-/** Schema of `LimitExceededException`. */
-export const LimitExceededExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `LimitExceededException`: the same as `ConflictException`'s. */
+export const LimitExceededExceptionSchema: StructureSchema = ConflictExceptionSchema;
 
 /** Schema of `MaxResults`. */
 export const MaxResultsSchema: ScalarSchema = { type: "integer", bits: 32, min: 1, max: 1000 };
@@ -2360,15 +2130,8 @@ export const ListBackupPlansOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `ListBackupSelectionsInput`. */
-export const ListBackupSelectionsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
+/** Schema of `ListBackupSelectionsInput`: the same as `ListBackupPlanVersionsInput`'s. */
+export const ListBackupSelectionsInputSchema: StructureSchema = ListBackupPlanVersionsInputSchema;
 
 /** Schema of `ListBackupSelectionsOutput`. */
 export const ListBackupSelectionsOutputSchema: StructureSchema = {
@@ -2399,19 +2162,8 @@ export const ListBackupVaultsOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `ListCopyJobSummariesInput`. */
-export const ListCopyJobSummariesInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: AccountIdSchema, http: "query" },
-    State: { schema: STRING, http: "query" },
-    ResourceType: { schema: ResourceTypeSchema, http: "query" },
-    MessageCategory: { schema: STRING, http: "query" },
-    AggregationPeriod: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
+/** Schema of `ListCopyJobSummariesInput`: the same as `ListBackupJobSummariesInput`'s. */
+export const ListCopyJobSummariesInputSchema: StructureSchema = ListBackupJobSummariesInputSchema;
 
 /** Schema of `ListCopyJobSummariesOutput`. */
 export const ListCopyJobSummariesOutputSchema: StructureSchema = {
@@ -2453,13 +2205,8 @@ export const ListCopyJobsOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `MaxFrameworkInputs`. */
-export const MaxFrameworkInputsSchema: ScalarSchema = {
-  type: "integer",
-  bits: 32,
-  min: 1,
-  max: 1000,
-};
+/** Schema of `MaxFrameworkInputs`: the same as `MaxResults`'s. */
+export const MaxFrameworkInputsSchema: ScalarSchema = MaxResultsSchema;
 
 /** Schema of `ListFrameworksInput`. */
 export const ListFrameworksInputSchema: StructureSchema = {
@@ -2502,14 +2249,8 @@ export const ListIndexedRecoveryPointsOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `ListLegalHoldsInput`. */
-export const ListLegalHoldsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
+/** Schema of `ListLegalHoldsInput`: the same as `ListBackupPlanTemplatesInput`'s. */
+export const ListLegalHoldsInputSchema: StructureSchema = ListBackupPlanTemplatesInputSchema;
 
 /** Schema of `ListLegalHoldsOutput`. */
 export const ListLegalHoldsOutputSchema: StructureSchema = {
@@ -2564,23 +2305,16 @@ export const ListProtectedResourcesByBackupVaultOutputSchema: StructureSchema = 
   },
 };
 
-/** Schema of `ListProtectedResourcesInput`. */
-export const ListProtectedResourcesInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
+/** Schema of `ListProtectedResourcesInput`: the same as `ListBackupPlanTemplatesInput`'s. */
+export const ListProtectedResourcesInputSchema: StructureSchema =
+  ListBackupPlanTemplatesInputSchema;
 
-/** Schema of `ListProtectedResourcesOutput`. */
-export const ListProtectedResourcesOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Results: { schema: ProtectedResourcesListSchema },
-    NextToken: { schema: STRING },
-  },
-};
+/**
+ * Schema of `ListProtectedResourcesOutput`: the same as
+ * `ListProtectedResourcesByBackupVaultOutput`'s.
+ */
+export const ListProtectedResourcesOutputSchema: StructureSchema =
+  ListProtectedResourcesByBackupVaultOutputSchema;
 
 /** Schema of `ListRecoveryPointsByBackupVaultInput`. */
 export const ListRecoveryPointsByBackupVaultInputSchema: StructureSchema = {
@@ -2945,22 +2679,12 @@ export const ListRestoreJobsInputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `ListRestoreJobsOutput`. */
-export const ListRestoreJobsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreJobs: { schema: RestoreJobsListSchema },
-    NextToken: { schema: STRING },
-  },
-};
+/** Schema of `ListRestoreJobsOutput`: the same as `ListRestoreJobsByProtectedResourceOutput`'s. */
+export const ListRestoreJobsOutputSchema: StructureSchema =
+  ListRestoreJobsByProtectedResourceOutputSchema;
 
-/** Schema of `ListRestoreTestingPlansInputMaxResultsInteger`. */
-export const ListRestoreTestingPlansInputMaxResultsIntegerSchema: ScalarSchema = {
-  type: "integer",
-  bits: 32,
-  min: 1,
-  max: 1000,
-};
+/** Schema of `ListRestoreTestingPlansInputMaxResultsInteger`: the same as `MaxResults`'s. */
+export const ListRestoreTestingPlansInputMaxResultsIntegerSchema: ScalarSchema = MaxResultsSchema;
 
 /** Schema of `ListRestoreTestingPlansInput`. */
 export const ListRestoreTestingPlansInputSchema: StructureSchema = {
@@ -3001,13 +2725,9 @@ export const ListRestoreTestingPlansOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `ListRestoreTestingSelectionsInputMaxResultsInteger`. */
-export const ListRestoreTestingSelectionsInputMaxResultsIntegerSchema: ScalarSchema = {
-  type: "integer",
-  bits: 32,
-  min: 1,
-  max: 1000,
-};
+/** Schema of `ListRestoreTestingSelectionsInputMaxResultsInteger`: the same as `MaxResults`'s. */
+export const ListRestoreTestingSelectionsInputMaxResultsIntegerSchema: ScalarSchema =
+  MaxResultsSchema;
 
 /** Schema of `ListRestoreTestingSelectionsInput`. */
 export const ListRestoreTestingSelectionsInputSchema: StructureSchema = {
@@ -3091,13 +2811,8 @@ export const ListScanJobSummariesOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `ListScanJobsInputMaxResultsInteger`. */
-export const ListScanJobsInputMaxResultsIntegerSchema: ScalarSchema = {
-  type: "integer",
-  bits: 32,
-  min: 1,
-  max: 1000,
-};
+/** Schema of `ListScanJobsInputMaxResultsInteger`: the same as `MaxResults`'s. */
+export const ListScanJobsInputMaxResultsIntegerSchema: ScalarSchema = MaxResultsSchema;
 
 /** Schema of `ListScanJobsInput`. */
 export const ListScanJobsInputSchema: StructureSchema = {
@@ -3176,14 +2891,8 @@ export const ListTagsOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `ListTieringConfigurationsInput`. */
-export const ListTieringConfigurationsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
+/** Schema of `ListTieringConfigurationsInput`: the same as `ListReportPlansInput`'s. */
+export const ListTieringConfigurationsInputSchema: StructureSchema = ListReportPlansInputSchema;
 
 /** Schema of `TieringConfigurationsListMember`. */
 export const TieringConfigurationsListMemberSchema: StructureSchema = {
@@ -3212,16 +2921,8 @@ export const ListTieringConfigurationsOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `MissingParameterValueException`. */
-export const MissingParameterValueExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `MissingParameterValueException`: the same as `ConflictException`'s. */
+export const MissingParameterValueExceptionSchema: StructureSchema = ConflictExceptionSchema;
 
 /** Schema of `PutBackupVaultAccessPolicyInput`. */
 export const PutBackupVaultAccessPolicyInputSchema: StructureSchema = {
@@ -3278,16 +2979,8 @@ export const PutRestoreValidationResultInputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `ResourceNotFoundException`. */
-export const ResourceNotFoundExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `ResourceNotFoundException`: the same as `ConflictException`'s. */
+export const ResourceNotFoundExceptionSchema: StructureSchema = ConflictExceptionSchema;
 
 /** Schema of `RestoreTestingPlanForUpdate`. */
 export const RestoreTestingPlanForUpdateSchema: StructureSchema = {
@@ -3332,16 +3025,8 @@ export const RevokeRestoreAccessBackupVaultInputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `ServiceUnavailableException`. */
-export const ServiceUnavailableExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `ServiceUnavailableException`: the same as `ConflictException`'s. */
+export const ServiceUnavailableExceptionSchema: StructureSchema = ConflictExceptionSchema;
 
 /** Schema of `StartBackupJobInput`. */
 export const StartBackupJobInputSchema: StructureSchema = {
@@ -3462,16 +3147,11 @@ export const StartScanJobOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `StopBackupJobInput`. */
-export const StopBackupJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `StopBackupJobInput`: the same as `DescribeBackupJobInput`'s. */
+export const StopBackupJobInputSchema: StructureSchema = DescribeBackupJobInputSchema;
 
-/** Schema of `TagKeyList`. */
-export const TagKeyListSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `TagKeyList`: the same as `ScanFindings`'s. */
+export const TagKeyListSchema: ListSchema = ScanFindingsSchema;
 
 /** Schema of `TagResourceInput`. */
 export const TagResourceInputSchema: StructureSchema = {
@@ -3609,14 +3289,8 @@ export const UpdateRecoveryPointLifecycleOutputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `UpdateRegionSettingsInput`. */
-export const UpdateRegionSettingsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceTypeOptInPreference: { schema: ResourceTypeOptInPreferenceSchema },
-    ResourceTypeManagementPreference: { schema: ResourceTypeManagementPreferenceSchema },
-  },
-};
+/** Schema of `UpdateRegionSettingsInput`: the same as `DescribeRegionSettingsOutput`'s. */
+export const UpdateRegionSettingsInputSchema: StructureSchema = DescribeRegionSettingsOutputSchema;
 
 /** Schema of `UpdateReportPlanInput`. */
 export const UpdateReportPlanInputSchema: StructureSchema = {
@@ -3635,15 +3309,8 @@ export const UpdateReportPlanInputSchema: StructureSchema = {
   },
 };
 
-/** Schema of `UpdateReportPlanOutput`. */
-export const UpdateReportPlanOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlanName: { schema: ReportPlanNameSchema },
-    ReportPlanArn: { schema: STRING },
-    CreationTime: { schema: TIMESTAMP },
-  },
-};
+/** Schema of `UpdateReportPlanOutput`: the same as `CreateReportPlanOutput`'s. */
+export const UpdateReportPlanOutputSchema: StructureSchema = CreateReportPlanOutputSchema;
 
 /** Schema of `UpdateRestoreTestingPlanInput`. */
 export const UpdateRestoreTestingPlanInputSchema: StructureSchema = {

@@ -332,6 +332,23 @@ export function validate(
   }
 }
 
+/**
+ * Every problem of an operation's input, each with the path of the member at fault (see
+ * {@linkcode validate}); an empty list means the input may be sent.
+ *
+ * @example
+ * ```ts
+ * import { inputIssues, STRING } from "./schema.ts";
+ * const schema = { type: "structure" as const, members: { Name: { schema: STRING, required: true as const } } };
+ * console.assert(inputIssues(schema, {})[0].path === "Name");
+ * ```
+ */
+export function inputIssues(schema: Schema, input: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  validate(schema, input, "", issues);
+  return issues;
+}
+
 /** A map key's issues, at the entry's path, each message starting with "key". */
 function checkKey(
   schema: Schema | undefined,

@@ -14,6 +14,7 @@ import {
   DOUBLE,
   FLOAT,
   fromJson,
+  inputIssues,
   INTEGER,
   isPlainObject,
   LONG,
@@ -194,3 +195,21 @@ Deno.test("`__proto__` map keys survive toJson and fromJson; plain objects recog
       assert.ok(!isPlainObject(not), String(not));
     }
   }));
+
+Deno.test("inputIssues: every problem of an input, paths from the top, empty when valid", () => {
+  const schema: StructureSchema = {
+    type: "structure",
+    members: {
+      Name: { schema: STRING, required: true },
+      Count: { schema: { type: "integer", max: 3 } },
+    },
+  };
+  assert.deepEqual(inputIssues(schema, { Count: 4 }), [
+    { path: "Name", message: "is required" },
+    { path: "Count", message: "must be <= 3" },
+  ]);
+  assert.deepEqual(inputIssues(schema, { Name: "n" }), []);
+  assert.deepEqual(inputIssues(schema, []), [
+    { path: "", message: "must be a plain object, not an array" },
+  ]);
+});

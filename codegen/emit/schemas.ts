@@ -83,6 +83,8 @@ export function emitSchemas(service: Service): string {
   const w = file.writer;
   const defined = new Set<string>();
   const visiting = new Set<string>();
+  /** The first shape emitted with each schema text. */
+  const byBody = new Map<string, Shape>();
 
   /** The expression that refers to the schema of `target`, defining it first if needed. */
   const ref = (target: string): string => {
@@ -126,10 +128,23 @@ export function emitSchemas(service: Service): string {
     visiting.delete(shape.id);
     defined.add(shape.id);
     const typeName = schemaTypeName(shape);
-    file.doc(`Schema of \`${shape.name}\`.`);
-    w.writeLine(
-      `export const ${schemaName(shape)}: ${file.useType(SCHEMA_MODULE, typeName)} = ${body};`,
-    );
+    // A shape whose schema reads exactly as an earlier one's (the many exceptions with the same
+    // members, say) shares that constant, so a bundle carries the table once.
+    const same = byBody.get(body);
+    if (same) {
+      file.doc(`Schema of \`${shape.name}\`: the same as \`${same.name}\`'s.`);
+      w.writeLine(
+        `export const ${schemaName(shape)}: ${file.useType(SCHEMA_MODULE, typeName)} = ${
+          schemaName(same)
+        };`,
+      );
+    } else {
+      byBody.set(body, shape);
+      file.doc(`Schema of \`${shape.name}\`.`);
+      w.writeLine(
+        `export const ${schemaName(shape)}: ${file.useType(SCHEMA_MODULE, typeName)} = ${body};`,
+      );
+    }
     w.blankLine();
   };
 
