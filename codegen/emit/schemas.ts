@@ -1,7 +1,8 @@
 /**
- * Emits `schemas.ts`: one schema constant per shape that needs one. The runtime validates,
- * serializes and deserializes by walking these, so a bundle carries only the schemas its
- * operations reach.
+ * Emits `schemas.ts`: one schema constant per shape that needs one, made by the runtime's
+ * factories (`structure`, `list`, `string`, …; marked pure, so a bundler drops the unused). The
+ * runtime validates, serializes and deserializes by walking these, so a bundle carries only the
+ * schemas its operations reach, and only the walks of the kinds those use.
  *
  * @module
  */
@@ -27,14 +28,6 @@ import {
 } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
-/** Codecs of the scalars that change form on the wire, by kind: [write, read]. */
-const CODECS: Record<string, [string, string]> = {
-  blob: ["toBase64", "fromBase64"],
-  float: ["serializeFloat", "parseFloatValue"],
-  double: ["serializeFloat", "parseFloatValue"],
-  bigDecimal: ["serializeFloat", "parseFloatValue"],
-};
-
 /** A regular expression literal for a Smithy (ECMA-262) pattern. */
 export function regexLiteral(pattern: string): string {
   let out = "";
@@ -54,14 +47,26 @@ export function regexLiteral(pattern: string): string {
   return `/${out}/`;
 }
 
-/** Fields of a scalar schema: type, constraints and wire codecs. */
-function scalarFields(
+/**
+ * A call made once, when the module loads, that bundlers may drop when its result is unused
+ * (the schema factories have no side effects).
+ */
+const pure = (call: string) => `/* @__PURE__ */ ${call}`;
+
+/** `{ a: 1, b: 2 }`, or nothing when there are no fields. */
+const objectLiteral = (fields: string[]) => fields.length ? `{ ${fields.join(", ")} }` : "";
+
+/**
+ * A scalar schema made by its type's factory (`string`, `integer`, …) with its constraints, and
+ * the wire codecs of a timestamp format other than the factory's epoch seconds.
+ */
+function scalarSchema(
   file: SourceFile,
   shape: Shape,
   constraints: Constraints,
   format: TimestampFormat,
-): string[] {
-  const fields = [`type: "${scalarSchemaType(shape)}"`];
+): string {
+  const fields: string[] = [];
   const bits = numberBits(shape);
   if (bits) fields.push(`bits: ${bits}`);
   if (constraints.length?.min !== undefined) fields.push(`minLength: ${constraints.length.min}`);
@@ -69,12 +74,13 @@ function scalarFields(
   if (constraints.range?.min !== undefined) fields.push(`min: ${constraints.range.min}`);
   if (constraints.range?.max !== undefined) fields.push(`max: ${constraints.range.max}`);
   if (constraints.pattern) fields.push(`pattern: ${regexLiteral(constraints.pattern)}`);
-  const codecs = shape.kind === "timestamp" ? TIMESTAMP_CODECS[format] : CODECS[shape.kind];
-  if (codecs) {
+  if (shape.kind === "timestamp" && format !== "epoch-seconds") {
     const serde = MODULES.runtime("serde");
-    fields.push(`write: ${file.use(serde, codecs[0])}`, `read: ${file.use(serde, codecs[1])}`);
+    const [write, read] = TIMESTAMP_CODECS[format];
+    fields.push(`write: ${file.use(serde, write)}`, `read: ${file.use(serde, read)}`);
   }
-  return fields;
+  const factory = file.use(SCHEMA_MODULE, scalarSchemaType(shape));
+  return pure(`${factory}(${objectLiteral(fields)})`);
 }
 
 /** Emits `schemas.ts`. */
@@ -102,8 +108,7 @@ export function emitSchemas(service: Service): string {
     const own = c.length || c.range || c.pattern || member.timestampFormat;
     if (!target || !own || !scalarFamily(target)) return ref(member.target);
     const merged = { ...target.constraints, ...c };
-    const format = timestampFormatOf(target, "body", member);
-    return `{ ${scalarFields(file, target, merged, format).join(", ")} }`;
+    return scalarSchema(file, target, merged, timestampFormatOf(target, "body", member));
   };
 
   const memberEntry = (member: Member): string => {
@@ -152,9 +157,8 @@ export function emitSchemas(service: Service): string {
     switch (shape.kind) {
       case "list":
       case "map": {
-        const fields = [`type: "${shape.kind}"`];
-        if (shape.kind === "list") fields.push(`member: ${memberSchema(shape.member)}`);
-        else {
+        const fields: string[] = [];
+        if (shape.kind === "map") {
           if (needsOwnSchema(service.shapes.get(shape.key.target)!)) {
             fields.push(`key: ${memberSchema(shape.key)}`);
           }
@@ -167,17 +171,20 @@ export function emitSchemas(service: Service): string {
           fields.push(`maxLength: ${shape.constraints.length.max}`);
         }
         if (shape.sparse) fields.push("sparse: true");
-        return `{ ${fields.join(", ")} }`;
+        const factory = file.use(SCHEMA_MODULE, shape.kind);
+        const args = shape.kind === "list"
+          ? [memberSchema(shape.member), objectLiteral(fields)].filter(Boolean).join(", ")
+          : objectLiteral(fields);
+        return pure(`${factory}(${args})`);
       }
       case "structure":
       case "union": {
-        const members = shape.members.map((m) => `    ${propertyName(m.name)}: ${memberEntry(m)},`);
-        return `{\n  type: "${shape.kind}",\n  members: {\n${members.join("\n")}\n  },\n}`;
+        const members = shape.members.map((m) => `  ${propertyName(m.name)}: ${memberEntry(m)},\n`);
+        const factory = file.use(SCHEMA_MODULE, shape.kind);
+        return pure(`${factory}({${members.length ? "\n" : ""}${members.join("")}})`);
       }
       default:
-        return `{ ${
-          scalarFields(file, shape, shape.constraints, timestampFormatOf(shape, "body")).join(", ")
-        } }`;
+        return scalarSchema(file, shape, shape.constraints, timestampFormatOf(shape, "body"));
     }
   };
 
