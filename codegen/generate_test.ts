@@ -557,6 +557,11 @@ Deno.test("operation specs stay small: outputs read by schema, shared error spec
     files.get("schemas.ts")!,
     /export const TwinSchema: StructureSchema = DetailsSchema;/,
   );
+  // Requests the runtime can build from the input schema have no emitted serializer; one with
+  // timestamps in its query (PutReport) keeps its own.
+  assert.match(operations, /serialize: \/\* @__PURE__ \*\/ restJsonRequest\("GET", "\/nothing"\),/);
+  assert.match(operations, /serialize: serializePutReportRequest,/);
+  assert.doesNotMatch(files.get("serializers.ts")!, /serializeGetNothingRequest/);
   // Public validators are one call each, to the shared walker.
   assert.match(files.get("validators.ts")!, /return inputIssues\(PutReportInputSchema, input\);/);
 });

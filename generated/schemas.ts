@@ -393,8 +393,13 @@ export const CalculatedLifecycleSchema: StructureSchema = /* @__PURE__ */ struct
 /** Schema of `CancelLegalHoldInput`. */
 export const CancelLegalHoldInputSchema: StructureSchema = /* @__PURE__ */ structure({
   LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  CancelDescription: { schema: STRING, required: true, http: "query" },
-  RetainRecordInDays: { schema: LONG, http: "query" },
+  CancelDescription: {
+    schema: STRING,
+    required: true,
+    http: "query",
+    httpName: "cancelDescription",
+  },
+  RetainRecordInDays: { schema: LONG, http: "query", httpName: "retainRecordInDays" },
 });
 
 /** Schema of `CancelLegalHoldOutput`. */
@@ -485,7 +490,7 @@ export const CopyJobsListSchema: ListSchema = /* @__PURE__ */ list(CopyJobSchema
 export const CreateBackupPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
   BackupPlan: { schema: BackupPlanInputSchema, required: true },
   BackupPlanTags: { schema: TagsSchema },
-  CreatorRequestId: { schema: STRING },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true },
 });
 
 /** Schema of `CreateBackupPlanOutput`. */
@@ -501,7 +506,7 @@ export const CreateBackupPlanOutputSchema: StructureSchema = /* @__PURE__ */ str
 export const CreateBackupSelectionInputSchema: StructureSchema = /* @__PURE__ */ structure({
   BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
   BackupSelection: { schema: BackupSelectionSchema, required: true },
-  CreatorRequestId: { schema: STRING },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true },
 });
 
 /** Schema of `CreateBackupSelectionOutput`. */
@@ -521,7 +526,7 @@ export const CreateBackupVaultInputSchema: StructureSchema = /* @__PURE__ */ str
   },
   BackupVaultTags: { schema: TagsSchema },
   EncryptionKeyArn: { schema: STRING },
-  CreatorRequestId: { schema: STRING },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true },
 });
 
 /** Schema of `CreateBackupVaultOutput`. */
@@ -560,7 +565,7 @@ export const CreateFrameworkInputSchema: StructureSchema = /* @__PURE__ */ struc
   FrameworkName: { schema: FrameworkNameSchema, required: true },
   FrameworkDescription: { schema: FrameworkDescriptionSchema },
   FrameworkControls: { schema: FrameworkControlsSchema, required: true },
-  IdempotencyToken: { schema: STRING },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
   FrameworkTags: { schema: stringMapSchema },
 });
 
@@ -593,7 +598,7 @@ export const RecoveryPointSelectionSchema: StructureSchema = /* @__PURE__ */ str
 export const CreateLegalHoldInputSchema: StructureSchema = /* @__PURE__ */ structure({
   Title: { schema: STRING, required: true },
   Description: { schema: STRING, required: true },
-  IdempotencyToken: { schema: STRING },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
   RecoveryPointSelection: { schema: RecoveryPointSelectionSchema },
   Tags: { schema: TagsSchema },
 });
@@ -619,7 +624,7 @@ export const CreateLogicallyAirGappedBackupVaultInputSchema: StructureSchema =
       check: checkLabel,
     },
     BackupVaultTags: { schema: TagsSchema },
-    CreatorRequestId: { schema: STRING },
+    CreatorRequestId: { schema: STRING, idempotencyToken: true },
     MinRetentionDays: { schema: LONG, required: true },
     MaxRetentionDays: { schema: LONG, required: true },
     EncryptionKeyArn: { schema: STRING },
@@ -670,7 +675,7 @@ export const CreateReportPlanInputSchema: StructureSchema = /* @__PURE__ */ stru
   ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema, required: true },
   ReportSetting: { schema: ReportSettingSchema, required: true },
   ReportPlanTags: { schema: stringMapSchema },
-  IdempotencyToken: { schema: STRING },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
 });
 
 /** Schema of `CreateReportPlanOutput`. */
@@ -686,7 +691,7 @@ export const CreateRestoreAccessBackupVaultInputSchema: StructureSchema = /* @__
     SourceBackupVaultArn: { schema: STRING, required: true },
     BackupVaultName: { schema: BackupVaultNameSchema },
     BackupVaultTags: { schema: TagsSchema },
-    CreatorRequestId: { schema: STRING },
+    CreatorRequestId: { schema: STRING, idempotencyToken: true },
     RequesterComment: { schema: STRING },
   },
 );
@@ -815,7 +820,7 @@ export const TieringConfigurationInputForCreateSchema: StructureSchema = /* @__P
 export const CreateTieringConfigurationInputSchema: StructureSchema = /* @__PURE__ */ structure({
   TieringConfiguration: { schema: TieringConfigurationInputForCreateSchema, required: true },
   TieringConfigurationTags: { schema: TagsSchema },
-  CreatorRequestId: { schema: STRING },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true },
 });
 
 /** Schema of `CreateTieringConfigurationOutput`. */
@@ -970,7 +975,7 @@ export const DescribeBackupJobOutputSchema: StructureSchema = /* @__PURE__ */ st
 /** Schema of `DescribeBackupVaultInput`. */
 export const DescribeBackupVaultInputSchema: StructureSchema = /* @__PURE__ */ structure({
   BackupVaultName: { schema: STRING, required: true, http: "label", check: checkLabel },
-  BackupVaultAccountId: { schema: STRING, http: "query" },
+  BackupVaultAccountId: { schema: STRING, http: "query", httpName: "backupVaultAccountId" },
 });
 
 /** Schema of `LatestMpaApprovalTeamUpdate`. */
@@ -1067,7 +1072,11 @@ export const DescribeRecoveryPointInputSchema: StructureSchema = /* @__PURE__ */
     check: checkLabel,
   },
   RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-  BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
+  BackupVaultAccountId: {
+    schema: AccountIdSchema,
+    http: "query",
+    httpName: "backupVaultAccountId",
+  },
 });
 
 /** Schema of `ScanResult`. */
@@ -1335,8 +1344,13 @@ export const MaxScheduledRunsPreviewSchema: ScalarSchema = /* @__PURE__ */ integ
 /** Schema of `GetBackupPlanInput`. */
 export const GetBackupPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
   BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  VersionId: { schema: STRING, http: "query" },
-  MaxScheduledRunsPreview: { schema: MaxScheduledRunsPreviewSchema, default: 0, http: "query" },
+  VersionId: { schema: STRING, http: "query", httpName: "versionId" },
+  MaxScheduledRunsPreview: {
+    schema: MaxScheduledRunsPreviewSchema,
+    default: 0,
+    http: "query",
+    httpName: "MaxScheduledRunsPreview",
+  },
 });
 
 /** Schema of `ScheduledPlanExecutionMember`. */
@@ -1468,9 +1482,14 @@ export const GetRestoreJobMetadataOutputSchema: StructureSchema = /* @__PURE__ *
 /** Schema of `GetRestoreTestingInferredMetadataInput`. */
 export const GetRestoreTestingInferredMetadataInputSchema: StructureSchema =
   /* @__PURE__ */ structure({
-    BackupVaultAccountId: { schema: STRING, http: "query" },
-    BackupVaultName: { schema: STRING, required: true, http: "query" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "query" },
+    BackupVaultAccountId: { schema: STRING, http: "query", httpName: "BackupVaultAccountId" },
+    BackupVaultName: { schema: STRING, required: true, http: "query", httpName: "BackupVaultName" },
+    RecoveryPointArn: {
+      schema: STRING,
+      required: true,
+      http: "query",
+      httpName: "RecoveryPointArn",
+    },
   });
 
 /** Schema of `GetRestoreTestingInferredMetadataOutput`. */
@@ -1606,13 +1625,13 @@ export const MaxResultsSchema: ScalarSchema = /* @__PURE__ */ integer({
 
 /** Schema of `ListBackupJobSummariesInput`. */
 export const ListBackupJobSummariesInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  AccountId: { schema: AccountIdSchema, http: "query" },
-  State: { schema: STRING, http: "query" },
-  ResourceType: { schema: ResourceTypeSchema, http: "query" },
-  MessageCategory: { schema: STRING, http: "query" },
-  AggregationPeriod: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
-  NextToken: { schema: STRING, http: "query" },
+  AccountId: { schema: AccountIdSchema, http: "query", httpName: "AccountId" },
+  State: { schema: STRING, http: "query", httpName: "State" },
+  ResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "ResourceType" },
+  MessageCategory: { schema: STRING, http: "query", httpName: "MessageCategory" },
+  AggregationPeriod: { schema: STRING, http: "query", httpName: "AggregationPeriod" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
 });
 
 /** Schema of `ListBackupJobSummariesOutput`. */
@@ -1624,19 +1643,19 @@ export const ListBackupJobSummariesOutputSchema: StructureSchema = /* @__PURE__ 
 
 /** Schema of `ListBackupJobsInput`. */
 export const ListBackupJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
-  ByResourceArn: { schema: STRING, http: "query" },
-  ByState: { schema: STRING, http: "query" },
-  ByBackupVaultName: { schema: BackupVaultNameSchema, http: "query" },
-  ByCreatedBefore: { schema: TIMESTAMP, http: "query" },
-  ByCreatedAfter: { schema: TIMESTAMP, http: "query" },
-  ByResourceType: { schema: ResourceTypeSchema, http: "query" },
-  ByAccountId: { schema: AccountIdSchema, http: "query" },
-  ByCompleteAfter: { schema: TIMESTAMP, http: "query" },
-  ByCompleteBefore: { schema: TIMESTAMP, http: "query" },
-  ByParentJobId: { schema: STRING, http: "query" },
-  ByMessageCategory: { schema: STRING, http: "query" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  ByResourceArn: { schema: STRING, http: "query", httpName: "resourceArn" },
+  ByState: { schema: STRING, http: "query", httpName: "state" },
+  ByBackupVaultName: { schema: BackupVaultNameSchema, http: "query", httpName: "backupVaultName" },
+  ByCreatedBefore: { schema: TIMESTAMP, http: "query", httpName: "createdBefore" },
+  ByCreatedAfter: { schema: TIMESTAMP, http: "query", httpName: "createdAfter" },
+  ByResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "resourceType" },
+  ByAccountId: { schema: AccountIdSchema, http: "query", httpName: "accountId" },
+  ByCompleteAfter: { schema: TIMESTAMP, http: "query", httpName: "completeAfter" },
+  ByCompleteBefore: { schema: TIMESTAMP, http: "query", httpName: "completeBefore" },
+  ByParentJobId: { schema: STRING, http: "query", httpName: "parentJobId" },
+  ByMessageCategory: { schema: STRING, http: "query", httpName: "messageCategory" },
 });
 
 /** Schema of `ListBackupJobsOutput`. */
@@ -1647,8 +1666,8 @@ export const ListBackupJobsOutputSchema: StructureSchema = /* @__PURE__ */ struc
 
 /** Schema of `ListBackupPlanTemplatesInput`. */
 export const ListBackupPlanTemplatesInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
 });
 
 /** Schema of `ListBackupPlanTemplatesOutput`. */
@@ -1660,8 +1679,8 @@ export const ListBackupPlanTemplatesOutputSchema: StructureSchema = /* @__PURE__
 /** Schema of `ListBackupPlanVersionsInput`. */
 export const ListBackupPlanVersionsInputSchema: StructureSchema = /* @__PURE__ */ structure({
   BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
 });
 
 /** Schema of `ListBackupPlanVersionsOutput`. */
@@ -1672,9 +1691,9 @@ export const ListBackupPlanVersionsOutputSchema: StructureSchema = /* @__PURE__ 
 
 /** Schema of `ListBackupPlansInput`. */
 export const ListBackupPlansInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
-  IncludeDeleted: { schema: BOOLEAN, http: "query" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  IncludeDeleted: { schema: BOOLEAN, http: "query", httpName: "includeDeleted" },
 });
 
 /** Schema of `ListBackupPlansOutput`. */
@@ -1694,10 +1713,10 @@ export const ListBackupSelectionsOutputSchema: StructureSchema = /* @__PURE__ */
 
 /** Schema of `ListBackupVaultsInput`. */
 export const ListBackupVaultsInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  ByVaultType: { schema: STRING, http: "query" },
-  ByShared: { schema: BOOLEAN, default: false, http: "query" },
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
+  ByVaultType: { schema: STRING, http: "query", httpName: "vaultType" },
+  ByShared: { schema: BOOLEAN, default: false, http: "query", httpName: "shared" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
 });
 
 /** Schema of `ListBackupVaultsOutput`. */
@@ -1718,20 +1737,20 @@ export const ListCopyJobSummariesOutputSchema: StructureSchema = /* @__PURE__ */
 
 /** Schema of `ListCopyJobsInput`. */
 export const ListCopyJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
-  ByResourceArn: { schema: STRING, http: "query" },
-  ByState: { schema: STRING, http: "query" },
-  ByCreatedBefore: { schema: TIMESTAMP, http: "query" },
-  ByCreatedAfter: { schema: TIMESTAMP, http: "query" },
-  ByResourceType: { schema: ResourceTypeSchema, http: "query" },
-  ByDestinationVaultArn: { schema: STRING, http: "query" },
-  ByAccountId: { schema: AccountIdSchema, http: "query" },
-  ByCompleteBefore: { schema: TIMESTAMP, http: "query" },
-  ByCompleteAfter: { schema: TIMESTAMP, http: "query" },
-  ByParentJobId: { schema: STRING, http: "query" },
-  ByMessageCategory: { schema: STRING, http: "query" },
-  BySourceRecoveryPointArn: { schema: STRING, http: "query" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  ByResourceArn: { schema: STRING, http: "query", httpName: "resourceArn" },
+  ByState: { schema: STRING, http: "query", httpName: "state" },
+  ByCreatedBefore: { schema: TIMESTAMP, http: "query", httpName: "createdBefore" },
+  ByCreatedAfter: { schema: TIMESTAMP, http: "query", httpName: "createdAfter" },
+  ByResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "resourceType" },
+  ByDestinationVaultArn: { schema: STRING, http: "query", httpName: "destinationVaultArn" },
+  ByAccountId: { schema: AccountIdSchema, http: "query", httpName: "accountId" },
+  ByCompleteBefore: { schema: TIMESTAMP, http: "query", httpName: "completeBefore" },
+  ByCompleteAfter: { schema: TIMESTAMP, http: "query", httpName: "completeAfter" },
+  ByParentJobId: { schema: STRING, http: "query", httpName: "parentJobId" },
+  ByMessageCategory: { schema: STRING, http: "query", httpName: "messageCategory" },
+  BySourceRecoveryPointArn: { schema: STRING, http: "query", httpName: "sourceRecoveryPointArn" },
 });
 
 /** Schema of `ListCopyJobsOutput`. */
@@ -1745,8 +1764,8 @@ export const MaxFrameworkInputsSchema: ScalarSchema = MaxResultsSchema;
 
 /** Schema of `ListFrameworksInput`. */
 export const ListFrameworksInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  MaxResults: { schema: MaxFrameworkInputsSchema, http: "query" },
-  NextToken: { schema: STRING, http: "query" },
+  MaxResults: { schema: MaxFrameworkInputsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
 });
 
 /** Schema of `ListFrameworksOutput`. */
@@ -1757,13 +1776,13 @@ export const ListFrameworksOutputSchema: StructureSchema = /* @__PURE__ */ struc
 
 /** Schema of `ListIndexedRecoveryPointsInput`. */
 export const ListIndexedRecoveryPointsInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
-  SourceResourceArn: { schema: STRING, http: "query" },
-  CreatedBefore: { schema: TIMESTAMP, http: "query" },
-  CreatedAfter: { schema: TIMESTAMP, http: "query" },
-  ResourceType: { schema: ResourceTypeSchema, http: "query" },
-  IndexStatus: { schema: STRING, http: "query" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  SourceResourceArn: { schema: STRING, http: "query", httpName: "sourceResourceArn" },
+  CreatedBefore: { schema: TIMESTAMP, http: "query", httpName: "createdBefore" },
+  CreatedAfter: { schema: TIMESTAMP, http: "query", httpName: "createdAfter" },
+  ResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "resourceType" },
+  IndexStatus: { schema: STRING, http: "query", httpName: "indexStatus" },
 });
 
 /** Schema of `ListIndexedRecoveryPointsOutput`. */
@@ -1790,9 +1809,13 @@ export const ListProtectedResourcesByBackupVaultInputSchema: StructureSchema =
       http: "label",
       check: checkLabel,
     },
-    BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
+    BackupVaultAccountId: {
+      schema: AccountIdSchema,
+      http: "query",
+      httpName: "backupVaultAccountId",
+    },
+    NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+    MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
   });
 
 /** Schema of `ProtectedResource`. */
@@ -1837,15 +1860,19 @@ export const ListRecoveryPointsByBackupVaultInputSchema: StructureSchema =
       http: "label",
       check: checkLabel,
     },
-    BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    ByResourceArn: { schema: STRING, http: "query" },
-    ByResourceType: { schema: ResourceTypeSchema, http: "query" },
-    ByBackupPlanId: { schema: STRING, http: "query" },
-    ByCreatedBefore: { schema: TIMESTAMP, http: "query" },
-    ByCreatedAfter: { schema: TIMESTAMP, http: "query" },
-    ByParentRecoveryPointArn: { schema: STRING, http: "query" },
+    BackupVaultAccountId: {
+      schema: AccountIdSchema,
+      http: "query",
+      httpName: "backupVaultAccountId",
+    },
+    NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+    MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+    ByResourceArn: { schema: STRING, http: "query", httpName: "resourceArn" },
+    ByResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "resourceType" },
+    ByBackupPlanId: { schema: STRING, http: "query", httpName: "backupPlanId" },
+    ByCreatedBefore: { schema: TIMESTAMP, http: "query", httpName: "createdBefore" },
+    ByCreatedAfter: { schema: TIMESTAMP, http: "query", httpName: "createdAfter" },
+    ByParentRecoveryPointArn: { schema: STRING, http: "query", httpName: "parentRecoveryPointArn" },
   });
 
 /** Schema of `RecoveryPointByBackupVault`. */
@@ -1895,8 +1922,8 @@ export const ListRecoveryPointsByBackupVaultOutputSchema: StructureSchema =
 /** Schema of `ListRecoveryPointsByLegalHoldInput`. */
 export const ListRecoveryPointsByLegalHoldInputSchema: StructureSchema = /* @__PURE__ */ structure({
   LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
 });
 
 /** Schema of `RecoveryPointMember`. */
@@ -1921,9 +1948,14 @@ export const ListRecoveryPointsByLegalHoldOutputSchema: StructureSchema = /* @__
 /** Schema of `ListRecoveryPointsByResourceInput`. */
 export const ListRecoveryPointsByResourceInputSchema: StructureSchema = /* @__PURE__ */ structure({
   ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
-  ManagedByAWSBackupOnly: { schema: BOOLEAN, default: false, http: "query" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  ManagedByAWSBackupOnly: {
+    schema: BOOLEAN,
+    default: false,
+    http: "query",
+    httpName: "managedByAWSBackupOnly",
+  },
 });
 
 /** Schema of `RecoveryPointByResource`. */
@@ -1958,12 +1990,12 @@ export const ListRecoveryPointsByResourceOutputSchema: StructureSchema = /* @__P
 
 /** Schema of `ListReportJobsInput`. */
 export const ListReportJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  ByReportPlanName: { schema: ReportPlanNameSchema, http: "query" },
-  ByCreationBefore: { schema: TIMESTAMP, http: "query" },
-  ByCreationAfter: { schema: TIMESTAMP, http: "query" },
-  ByStatus: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
-  NextToken: { schema: STRING, http: "query" },
+  ByReportPlanName: { schema: ReportPlanNameSchema, http: "query", httpName: "ReportPlanName" },
+  ByCreationBefore: { schema: TIMESTAMP, http: "query", httpName: "CreationBefore" },
+  ByCreationAfter: { schema: TIMESTAMP, http: "query", httpName: "CreationAfter" },
+  ByStatus: { schema: STRING, http: "query", httpName: "Status" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
 });
 
 /** Schema of `ReportJobList`. */
@@ -1977,8 +2009,8 @@ export const ListReportJobsOutputSchema: StructureSchema = /* @__PURE__ */ struc
 
 /** Schema of `ListReportPlansInput`. */
 export const ListReportPlansInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
-  NextToken: { schema: STRING, http: "query" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
 });
 
 /** Schema of `ReportPlanList`. */
@@ -1998,8 +2030,8 @@ export const ListRestoreAccessBackupVaultsInputSchema: StructureSchema = /* @__P
     http: "label",
     check: checkLabel,
   },
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
 });
 
 /** Schema of `RestoreAccessBackupVaultListMember`. */
@@ -2026,12 +2058,12 @@ export const ListRestoreAccessBackupVaultsOutputSchema: StructureSchema = /* @__
 
 /** Schema of `ListRestoreJobSummariesInput`. */
 export const ListRestoreJobSummariesInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  AccountId: { schema: AccountIdSchema, http: "query" },
-  State: { schema: STRING, http: "query" },
-  ResourceType: { schema: ResourceTypeSchema, http: "query" },
-  AggregationPeriod: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
-  NextToken: { schema: STRING, http: "query" },
+  AccountId: { schema: AccountIdSchema, http: "query", httpName: "AccountId" },
+  State: { schema: STRING, http: "query", httpName: "State" },
+  ResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "ResourceType" },
+  AggregationPeriod: { schema: STRING, http: "query", httpName: "AggregationPeriod" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
 });
 
 /** Schema of `RestoreJobSummary`. */
@@ -2061,11 +2093,19 @@ export const ListRestoreJobSummariesOutputSchema: StructureSchema = /* @__PURE__
 export const ListRestoreJobsByProtectedResourceInputSchema: StructureSchema =
   /* @__PURE__ */ structure({
     ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-    ByStatus: { schema: STRING, http: "query" },
-    ByRecoveryPointCreationDateAfter: { schema: TIMESTAMP, http: "query" },
-    ByRecoveryPointCreationDateBefore: { schema: TIMESTAMP, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
+    ByStatus: { schema: STRING, http: "query", httpName: "status" },
+    ByRecoveryPointCreationDateAfter: {
+      schema: TIMESTAMP,
+      http: "query",
+      httpName: "recoveryPointCreationDateAfter",
+    },
+    ByRecoveryPointCreationDateBefore: {
+      schema: TIMESTAMP,
+      http: "query",
+      httpName: "recoveryPointCreationDateBefore",
+    },
+    NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+    MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
   });
 
 /** Schema of `RestoreJobsListMember`. */
@@ -2107,17 +2147,17 @@ export const ListRestoreJobsByProtectedResourceOutputSchema: StructureSchema =
 
 /** Schema of `ListRestoreJobsInput`. */
 export const ListRestoreJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
-  ByAccountId: { schema: AccountIdSchema, http: "query" },
-  ByResourceType: { schema: ResourceTypeSchema, http: "query" },
-  ByCreatedBefore: { schema: TIMESTAMP, http: "query" },
-  ByCreatedAfter: { schema: TIMESTAMP, http: "query" },
-  ByStatus: { schema: STRING, http: "query" },
-  ByCompleteBefore: { schema: TIMESTAMP, http: "query" },
-  ByCompleteAfter: { schema: TIMESTAMP, http: "query" },
-  ByRestoreTestingPlanArn: { schema: STRING, http: "query" },
-  ByParentJobId: { schema: STRING, http: "query" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  ByAccountId: { schema: AccountIdSchema, http: "query", httpName: "accountId" },
+  ByResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "resourceType" },
+  ByCreatedBefore: { schema: TIMESTAMP, http: "query", httpName: "createdBefore" },
+  ByCreatedAfter: { schema: TIMESTAMP, http: "query", httpName: "createdAfter" },
+  ByStatus: { schema: STRING, http: "query", httpName: "status" },
+  ByCompleteBefore: { schema: TIMESTAMP, http: "query", httpName: "completeBefore" },
+  ByCompleteAfter: { schema: TIMESTAMP, http: "query", httpName: "completeAfter" },
+  ByRestoreTestingPlanArn: { schema: STRING, http: "query", httpName: "restoreTestingPlanArn" },
+  ByParentJobId: { schema: STRING, http: "query", httpName: "parentJobId" },
 });
 
 /** Schema of `ListRestoreJobsOutput`: the same as `ListRestoreJobsByProtectedResourceOutput`'s. */
@@ -2129,8 +2169,12 @@ export const ListRestoreTestingPlansInputMaxResultsIntegerSchema: ScalarSchema =
 
 /** Schema of `ListRestoreTestingPlansInput`. */
 export const ListRestoreTestingPlansInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  MaxResults: { schema: ListRestoreTestingPlansInputMaxResultsIntegerSchema, http: "query" },
-  NextToken: { schema: STRING, http: "query" },
+  MaxResults: {
+    schema: ListRestoreTestingPlansInputMaxResultsIntegerSchema,
+    http: "query",
+    httpName: "MaxResults",
+  },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
 });
 
 /** Schema of `RestoreTestingPlanForList`. */
@@ -2162,8 +2206,12 @@ export const ListRestoreTestingSelectionsInputMaxResultsIntegerSchema: ScalarSch
 
 /** Schema of `ListRestoreTestingSelectionsInput`. */
 export const ListRestoreTestingSelectionsInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  MaxResults: { schema: ListRestoreTestingSelectionsInputMaxResultsIntegerSchema, http: "query" },
-  NextToken: { schema: STRING, http: "query" },
+  MaxResults: {
+    schema: ListRestoreTestingSelectionsInputMaxResultsIntegerSchema,
+    http: "query",
+    httpName: "MaxResults",
+  },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
   RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
 });
 
@@ -2190,14 +2238,14 @@ export const ListRestoreTestingSelectionsOutputSchema: StructureSchema = /* @__P
 
 /** Schema of `ListScanJobSummariesInput`. */
 export const ListScanJobSummariesInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  AccountId: { schema: AccountIdSchema, http: "query" },
-  ResourceType: { schema: ResourceTypeSchema, http: "query" },
-  MalwareScanner: { schema: STRING, http: "query" },
-  ScanResultStatus: { schema: STRING, http: "query" },
-  State: { schema: STRING, http: "query" },
-  AggregationPeriod: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
-  NextToken: { schema: STRING, http: "query" },
+  AccountId: { schema: AccountIdSchema, http: "query", httpName: "AccountId" },
+  ResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "ResourceType" },
+  MalwareScanner: { schema: STRING, http: "query", httpName: "MalwareScanner" },
+  ScanResultStatus: { schema: STRING, http: "query", httpName: "ScanResultStatus" },
+  State: { schema: STRING, http: "query", httpName: "State" },
+  AggregationPeriod: { schema: STRING, http: "query", httpName: "AggregationPeriod" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
 });
 
 /** Schema of `ScanJobSummary`. */
@@ -2228,18 +2276,22 @@ export const ListScanJobsInputMaxResultsIntegerSchema: ScalarSchema = MaxResults
 
 /** Schema of `ListScanJobsInput`. */
 export const ListScanJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  ByAccountId: { schema: STRING, http: "query" },
-  ByBackupVaultName: { schema: STRING, http: "query" },
-  ByCompleteAfter: { schema: TIMESTAMP, http: "query" },
-  ByCompleteBefore: { schema: TIMESTAMP, http: "query" },
-  ByMalwareScanner: { schema: STRING, http: "query" },
-  ByRecoveryPointArn: { schema: STRING, http: "query" },
-  ByResourceArn: { schema: STRING, http: "query" },
-  ByResourceType: { schema: STRING, http: "query" },
-  ByScanResultStatus: { schema: STRING, http: "query" },
-  ByState: { schema: STRING, http: "query" },
-  MaxResults: { schema: ListScanJobsInputMaxResultsIntegerSchema, http: "query" },
-  NextToken: { schema: STRING, http: "query" },
+  ByAccountId: { schema: STRING, http: "query", httpName: "ByAccountId" },
+  ByBackupVaultName: { schema: STRING, http: "query", httpName: "ByBackupVaultName" },
+  ByCompleteAfter: { schema: TIMESTAMP, http: "query", httpName: "ByCompleteAfter" },
+  ByCompleteBefore: { schema: TIMESTAMP, http: "query", httpName: "ByCompleteBefore" },
+  ByMalwareScanner: { schema: STRING, http: "query", httpName: "ByMalwareScanner" },
+  ByRecoveryPointArn: { schema: STRING, http: "query", httpName: "ByRecoveryPointArn" },
+  ByResourceArn: { schema: STRING, http: "query", httpName: "ByResourceArn" },
+  ByResourceType: { schema: STRING, http: "query", httpName: "ByResourceType" },
+  ByScanResultStatus: { schema: STRING, http: "query", httpName: "ByScanResultStatus" },
+  ByState: { schema: STRING, http: "query", httpName: "ByState" },
+  MaxResults: {
+    schema: ListScanJobsInputMaxResultsIntegerSchema,
+    http: "query",
+    httpName: "MaxResults",
+  },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
 });
 
 /** Schema of `ScanJob`. */
@@ -2278,8 +2330,8 @@ export const ListScanJobsOutputSchema: StructureSchema = /* @__PURE__ */ structu
 /** Schema of `ListTagsInput`. */
 export const ListTagsInputSchema: StructureSchema = /* @__PURE__ */ structure({
   ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-  NextToken: { schema: STRING, http: "query" },
-  MaxResults: { schema: MaxResultsSchema, http: "query" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
 });
 
 /** Schema of `ListTagsOutput`. */
@@ -2288,8 +2340,11 @@ export const ListTagsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
   Tags: { schema: TagsSchema },
 });
 
-/** Schema of `ListTieringConfigurationsInput`: the same as `ListReportPlansInput`'s. */
-export const ListTieringConfigurationsInputSchema: StructureSchema = ListReportPlansInputSchema;
+/** Schema of `ListTieringConfigurationsInput`. */
+export const ListTieringConfigurationsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+});
 
 /** Schema of `TieringConfigurationsListMember`. */
 export const TieringConfigurationsListMemberSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -2393,7 +2448,7 @@ export const RevokeRestoreAccessBackupVaultInputSchema: StructureSchema = /* @__
       http: "label",
       check: checkLabel,
     },
-    RequesterComment: { schema: STRING, http: "query" },
+    RequesterComment: { schema: STRING, http: "query", httpName: "requesterComment" },
   },
 );
 
@@ -2406,7 +2461,7 @@ export const StartBackupJobInputSchema: StructureSchema = /* @__PURE__ */ struct
   LogicallyAirGappedBackupVaultArn: { schema: STRING },
   ResourceArn: { schema: STRING, required: true },
   IamRoleArn: { schema: STRING, required: true },
-  IdempotencyToken: { schema: STRING },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
   StartWindowMinutes: { schema: LONG },
   CompleteWindowMinutes: { schema: LONG },
   Lifecycle: { schema: LifecycleSchema },
@@ -2429,7 +2484,7 @@ export const StartCopyJobInputSchema: StructureSchema = /* @__PURE__ */ structur
   SourceBackupVaultName: { schema: BackupVaultNameSchema, required: true },
   DestinationBackupVaultArn: { schema: STRING, required: true },
   IamRoleArn: { schema: STRING, required: true },
-  IdempotencyToken: { schema: STRING },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
   Lifecycle: { schema: LifecycleSchema },
 });
 
@@ -2448,7 +2503,7 @@ export const StartReportJobInputSchema: StructureSchema = /* @__PURE__ */ struct
     http: "label",
     check: checkLabel,
   },
-  IdempotencyToken: { schema: STRING },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
 });
 
 /** Schema of `StartReportJobOutput`. */
@@ -2461,7 +2516,7 @@ export const StartRestoreJobInputSchema: StructureSchema = /* @__PURE__ */ struc
   RecoveryPointArn: { schema: STRING, required: true },
   Metadata: { schema: MetadataSchema, required: true },
   IamRoleArn: { schema: STRING },
-  IdempotencyToken: { schema: STRING },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
   ResourceType: { schema: ResourceTypeSchema },
   CopySourceTagsToRestoredResource: { schema: BOOLEAN, default: false },
 });
@@ -2534,7 +2589,7 @@ export const UpdateFrameworkInputSchema: StructureSchema = /* @__PURE__ */ struc
   FrameworkName: { schema: FrameworkNameSchema, required: true, http: "label", check: checkLabel },
   FrameworkDescription: { schema: FrameworkDescriptionSchema },
   FrameworkControls: { schema: FrameworkControlsSchema },
-  IdempotencyToken: { schema: STRING },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
 });
 
 /** Schema of `UpdateFrameworkOutput`. */
@@ -2606,7 +2661,7 @@ export const UpdateReportPlanInputSchema: StructureSchema = /* @__PURE__ */ stru
   ReportPlanDescription: { schema: ReportPlanDescriptionSchema },
   ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema },
   ReportSetting: { schema: ReportSettingSchema },
-  IdempotencyToken: { schema: STRING },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
 });
 
 /** Schema of `UpdateReportPlanOutput`: the same as `CreateReportPlanOutput`'s. */

@@ -98,6 +98,10 @@ export interface MemberSchema {
   http?: HttpLocation;
   /** `@hostLabel`: also part of the host name, so it must be a valid host label. */
   hostLabel?: true;
+  /** The parameter name of an `@httpQuery` member, for serializers that read it from here. */
+  httpName?: string;
+  /** `@idempotencyToken`: filled with a fresh token, once per call, when absent. */
+  idempotencyToken?: true;
   /**
    * Rules the member's HTTP binding adds: {@linkcode checkLabel}, {@linkcode checkHeader} or
    * {@linkcode checkPrefixHeaders}. Like codecs they travel with the schema, so a bundle holds

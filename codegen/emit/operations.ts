@@ -16,7 +16,8 @@ import {
   operationNames,
   schemaName,
 } from "./names.ts";
-import { typeReference } from "./references.ts";
+import { pure, typeReference } from "./references.ts";
+import { isSchemaRequest, schemaRequestFactory } from "./serializers.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `operations.ts`. */
@@ -50,7 +51,14 @@ export function emitOperations(service: Service): string {
     w.write(`const ${names.spec}: ${spec}<${inputType}, ${outputType}> =`).block(() => {
       w.writeLine(`name: "${op.name}",`);
       if (input) w.writeLine(`input: ${file.use(MODULES.schemas, schemaName(input))},`);
-      w.writeLine(`serialize: ${file.use(MODULES.serializers, names.serialize)},`);
+      if (isSchemaRequest(service, op)) {
+        const args = [JSON.stringify(op.http.method), JSON.stringify(op.http.uri)];
+        if (input) args.push(file.use(MODULES.schemas, schemaName(input)));
+        const request = file.use(MODULES.runtime("http"), schemaRequestFactory(service, op));
+        w.writeLine(`serialize: ${pure(`${request}(${args.join(", ")})`)},`);
+      } else {
+        w.writeLine(`serialize: ${file.use(MODULES.serializers, names.serialize)},`);
+      }
       if (output && isJsonBodyOutput(output)) {
         w.writeLine(`output: ${file.use(MODULES.schemas, schemaName(output))},`);
       } else if (output?.members.length) {

@@ -21,6 +21,7 @@ import {
 import { MODULES, propertyName, schemaName } from "./names.ts";
 import {
   needsOwnSchema,
+  pure,
   scalarSchemaType,
   SCHEMA_MODULE,
   schemaReference,
@@ -46,12 +47,6 @@ export function regexLiteral(pattern: string): string {
   }
   return `/${out}/`;
 }
-
-/**
- * A call made once, when the module loads, that bundlers may drop when its result is unused
- * (the schema factories have no side effects).
- */
-const pure = (call: string) => `/* @__PURE__ */ ${call}`;
 
 /** `{ a: 1, b: 2 }`, or nothing when there are no fields. */
 const objectLiteral = (fields: string[]) => fields.length ? `{ ${fields.join(", ")} }` : "";
@@ -119,6 +114,10 @@ export function emitSchemas(service: Service): string {
     const http = httpLocation(member);
     if (http) fields.push(`http: "${http}"`);
     if (member.http.hostLabel) fields.push("hostLabel: true");
+    if (member.http.query !== undefined) {
+      fields.push(`httpName: ${JSON.stringify(member.http.query)}`);
+    }
+    if (member.idempotencyToken) fields.push("idempotencyToken: true");
     const check = bindingCheck(service, member);
     if (check) fields.push(`check: ${file.use(SCHEMA_MODULE, check)}`);
     return `{ ${fields.join(", ")} }`;
