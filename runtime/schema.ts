@@ -263,8 +263,8 @@ function checkLength(
  *
  * @example
  * ```ts
- * import { inputIssues, STRING } from "./schema.ts";
- * const schema = { type: "structure" as const, members: { Name: { schema: STRING, required: true as const } } };
+ * import { inputIssues, STRING, structure } from "./schema.ts";
+ * const schema = structure({ Name: { schema: STRING, required: true } });
  * console.assert(inputIssues(schema, {})[0].path === "Name");
  * ```
  */
