@@ -96,19 +96,26 @@ export interface MemberSchema {
   jsonName?: string;
   /** HTTP binding; bound members are not part of the JSON body. */
   http?: HttpLocation;
-  /** `@hostLabel`: also part of the host name, so it must be a valid host label. */
+  /**
+   * `@hostLabel`: also part of the host name, so it must be a valid host label (checked by
+   * {@linkcode checkHostLabel}, the member's `check`).
+   */
   hostLabel?: true;
   /** The parameter name of an `@httpQuery` member, for serializers that read it from here. */
   httpName?: string;
   /** `@idempotencyToken`: filled with a fresh token, once per call, when absent. */
   idempotencyToken?: true;
   /**
-   * Rules the member's HTTP binding adds: {@linkcode checkLabel}, {@linkcode checkHeader} or
-   * {@linkcode checkPrefixHeaders}. Like codecs they travel with the schema, so a bundle holds
+   * Rules the member's HTTP binding adds: {@linkcode checkLabel}, {@linkcode checkHeader},
+   * {@linkcode checkPrefixHeaders} or {@linkcode checkHostLabel} (both rules of a member with
+   * two: {@linkcode checkAll}). Like codecs they travel with the schema, so a bundle holds
    * only the rules its operations use. (A JSON `@mediaType` header travels base64 and has none.)
    */
-  check?: (value: unknown, path: string, issues: ValidationIssue[]) => void;
+  check?: MemberCheck;
 }
+
+/** A rule a member's binding adds: appends an issue at `path` when `value` breaks it. */
+export type MemberCheck = (value: unknown, path: string, issues: ValidationIssue[]) => void;
 
 /** A structure or union, made by {@linkcode structure} or {@linkcode union}. */
 export interface StructureSchema {
@@ -315,6 +322,18 @@ export function checkLabel(v: unknown, path: string, issues: ValidationIssue[]):
     });
   }
 }
+
+/** A `@hostLabel`'s rule: the value is a valid host label (wrong types were reported). */
+export function checkHostLabel(v: unknown, path: string, issues: ValidationIssue[]): void {
+  if (typeof v === "string" && !HOST_LABEL.test(v)) {
+    issues.push({ path, message: "must be a valid host label" });
+  }
+}
+
+/** The rules of a member with more than one, in order. */
+export const checkAll = (...checks: MemberCheck[]): MemberCheck => (v, path, issues) => {
+  for (const check of checks) check(v, path, issues);
+};
 
 /**
  * A header value's rules (each item of a list): visible ASCII, inner spaces and tabs, no
@@ -633,9 +652,6 @@ function validateMembers(
     set++;
     validate(member.schema, v, memberPath, issues, depth + 1);
     member.check?.(v, memberPath, issues);
-    if (member.hostLabel && typeof v === "string" && !HOST_LABEL.test(v)) {
-      issue(issues, memberPath, "must be a valid host label");
-    }
   }
   return set;
 }

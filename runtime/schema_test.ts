@@ -8,7 +8,9 @@ import type { ValidationIssue } from "./errors.ts";
 import {
   blob,
   BYTE,
+  checkAll,
   checkHeader,
+  checkHostLabel,
   checkLabel,
   checkPrefixHeaders,
   DOCUMENT,
@@ -209,5 +211,22 @@ Deno.test("inputIssues: every problem of an input, paths from the top, empty whe
   assert.deepEqual(inputIssues(schema, { Name: "n" }), []);
   assert.deepEqual(inputIssues(schema, []), [
     { path: "", message: "must be a plain object, not an array" },
+  ]);
+});
+
+Deno.test("host labels: checked by the member's rule; two rules run in order", () => {
+  const host = structure({ H: { schema: STRING, hostLabel: true, check: checkHostLabel } });
+  assert.deepEqual(issuesOf(host, { H: "ok-1" }), []);
+  for (const bad of ["", "-a", "a_b", "a.b", "x".repeat(64)]) {
+    assert.deepEqual(issuesOf(host, { H: bad }), [
+      { path: "V.H", message: "must be a valid host label" },
+    ], bad);
+  }
+  // A wrong type is the type's issue alone.
+  assert.deepEqual(messages(host, { H: 1 }), ["must be a string"]);
+  const both = structure({ H: { schema: STRING, check: checkAll(checkLabel, checkHostLabel) } });
+  assert.deepEqual(messages(both, { H: "" }), [
+    "must not be empty (it is part of the URI)",
+    "must be a valid host label",
   ]);
 });

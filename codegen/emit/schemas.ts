@@ -118,8 +118,11 @@ export function emitSchemas(service: Service): string {
       fields.push(`httpName: ${JSON.stringify(member.http.query)}`);
     }
     if (member.idempotencyToken) fields.push("idempotencyToken: true");
-    const check = bindingCheck(service, member);
-    if (check) fields.push(`check: ${file.use(SCHEMA_MODULE, check)}`);
+    const checks = bindingChecks(service, member).map((name) => file.use(SCHEMA_MODULE, name));
+    if (checks.length === 1) fields.push(`check: ${checks[0]}`);
+    if (checks.length > 1) {
+      fields.push(`check: ${pure(`${file.use(SCHEMA_MODULE, "checkAll")}(${checks.join(", ")})`)}`);
+    }
     return `{ ${fields.join(", ")} }`;
   };
 
@@ -194,16 +197,18 @@ export function emitSchemas(service: Service): string {
 }
 
 /**
- * The runtime function that checks the rules a member's HTTP binding adds, if any (a JSON
- * `@mediaType` header travels base64, so any text may go).
+ * The runtime functions that check the rules a member's HTTP bindings add, in order (a JSON
+ * `@mediaType` header travels base64, so any text may go; a `@hostLabel` must be a host label).
  */
-function bindingCheck(service: Service, member: Member): string | undefined {
-  if (member.http.label) return "checkLabel";
-  if (member.http.prefixHeaders !== undefined) return "checkPrefixHeaders";
+function bindingChecks(service: Service, member: Member): string[] {
+  const checks: string[] = [];
+  if (member.http.label) checks.push("checkLabel");
+  if (member.http.prefixHeaders !== undefined) checks.push("checkPrefixHeaders");
   if (member.http.header !== undefined && !isBase64Header(service.shapes.get(member.target))) {
-    return "checkHeader";
+    checks.push("checkHeader");
   }
-  return undefined;
+  if (member.http.hostLabel) checks.push("checkHostLabel");
+  return checks;
 }
 
 function schemaTypeName(shape: Shape): string {
