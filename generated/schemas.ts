@@ -29,15 +29,15 @@ export const ResourceTypeSchema: ScalarSchema = /* @__PURE__ */ string({
 });
 
 /** Schema of `BackupOptionKey`: the same as `ResourceType`'s. */
-export const BackupOptionKeySchema: ScalarSchema = ResourceTypeSchema;
+export { ResourceTypeSchema as BackupOptionKeySchema };
 
 /** Schema of `BackupOptionValue`: the same as `ResourceType`'s. */
-export const BackupOptionValueSchema: ScalarSchema = ResourceTypeSchema;
+export { ResourceTypeSchema as BackupOptionValueSchema };
 
 /** Schema of `BackupOptions`. */
 export const BackupOptionsSchema: MapSchema = /* @__PURE__ */ map({
-  key: BackupOptionKeySchema,
-  value: BackupOptionValueSchema,
+  key: ResourceTypeSchema,
+  value: ResourceTypeSchema,
 });
 
 /** Schema of `AdvancedBackupSetting`. */
@@ -165,7 +165,7 @@ export const BackupJobSummaryListSchema: ListSchema = /* @__PURE__ */ list(Backu
 export const BackupJobsListSchema: ListSchema = /* @__PURE__ */ list(BackupJobSchema);
 
 /** Schema of `BackupRuleName`: the same as `ResourceType`'s. */
-export const BackupRuleNameSchema: ScalarSchema = ResourceTypeSchema;
+export { ResourceTypeSchema as BackupRuleNameSchema };
 
 /** Schema of `Tags`. */
 export const TagsSchema: MapSchema = /* @__PURE__ */ map({ value: STRING });
@@ -201,7 +201,7 @@ export const ScanActionsSchema: ListSchema = /* @__PURE__ */ list(ScanActionSche
 
 /** Schema of `BackupRule`. */
 export const BackupRuleSchema: StructureSchema = /* @__PURE__ */ structure({
-  RuleName: { schema: BackupRuleNameSchema, required: true },
+  RuleName: { schema: ResourceTypeSchema, required: true },
   TargetBackupVaultName: { schema: BackupVaultNameSchema, required: true },
   TargetLogicallyAirGappedBackupVaultArn: { schema: STRING },
   ScheduleExpression: { schema: STRING },
@@ -240,7 +240,7 @@ export const BackupPlanSchema: StructureSchema = /* @__PURE__ */ structure({
 
 /** Schema of `BackupRuleInput`. */
 export const BackupRuleInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  RuleName: { schema: BackupRuleNameSchema, required: true },
+  RuleName: { schema: ResourceTypeSchema, required: true },
   TargetBackupVaultName: { schema: BackupVaultNameSchema, required: true },
   TargetLogicallyAirGappedBackupVaultArn: { schema: STRING },
   ScheduleExpression: { schema: STRING },
@@ -296,13 +296,13 @@ export const BackupPlanVersionsListSchema: ListSchema = /* @__PURE__ */ list(
 );
 
 /** Schema of `BackupPlansList`: the same as `BackupPlanVersionsList`'s. */
-export const BackupPlansListSchema: ListSchema = BackupPlanVersionsListSchema;
+export { BackupPlanVersionsListSchema as BackupPlansListSchema };
 
 /** Schema of `BackupSelectionName`: the same as `ResourceType`'s. */
-export const BackupSelectionNameSchema: ScalarSchema = ResourceTypeSchema;
+export { ResourceTypeSchema as BackupSelectionNameSchema };
 
 /** Schema of `ResourceArns`: the same as `ScanFindings`'s. */
-export const ResourceArnsSchema: ListSchema = ScanFindingsSchema;
+export { ScanFindingsSchema as ResourceArnsSchema };
 
 /** Schema of `Condition`. */
 export const ConditionSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -333,18 +333,18 @@ export const ConditionsSchema: StructureSchema = /* @__PURE__ */ structure({
 
 /** Schema of `BackupSelection`. */
 export const BackupSelectionSchema: StructureSchema = /* @__PURE__ */ structure({
-  SelectionName: { schema: BackupSelectionNameSchema, required: true },
+  SelectionName: { schema: ResourceTypeSchema, required: true },
   IamRoleArn: { schema: STRING, required: true },
-  Resources: { schema: ResourceArnsSchema },
+  Resources: { schema: ScanFindingsSchema },
   ListOfTags: { schema: ListOfTagsSchema },
-  NotResources: { schema: ResourceArnsSchema },
+  NotResources: { schema: ScanFindingsSchema },
   Conditions: { schema: ConditionsSchema },
 });
 
 /** Schema of `BackupSelectionsListMember`. */
 export const BackupSelectionsListMemberSchema: StructureSchema = /* @__PURE__ */ structure({
   SelectionId: { schema: STRING },
-  SelectionName: { schema: BackupSelectionNameSchema },
+  SelectionName: { schema: ResourceTypeSchema },
   BackupPlanId: { schema: STRING },
   CreationDate: { schema: TIMESTAMP },
   CreatorRequestId: { schema: STRING },
@@ -357,7 +357,7 @@ export const BackupSelectionsListSchema: ListSchema = /* @__PURE__ */ list(
 );
 
 /** Schema of `BackupVaultEvents`: the same as `ScanFindings`'s. */
-export const BackupVaultEventsSchema: ListSchema = ScanFindingsSchema;
+export { ScanFindingsSchema as BackupVaultEventsSchema };
 
 /** Schema of `BackupVaultListMember`. */
 export const BackupVaultListMemberSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -431,20 +431,20 @@ export const ControlInputParametersSchema: ListSchema = /* @__PURE__ */ list(
 );
 
 /** Schema of `ResourceTypeList`: the same as `ScanFindings`'s. */
-export const ResourceTypeListSchema: ListSchema = ScanFindingsSchema;
+export { ScanFindingsSchema as ResourceTypeListSchema };
 
 /** Schema of `stringMap`: the same as `Tags`'s. */
-export const stringMapSchema: MapSchema = TagsSchema;
+export { TagsSchema as stringMapSchema };
 
 /** Schema of `ControlScope`. */
 export const ControlScopeSchema: StructureSchema = /* @__PURE__ */ structure({
   ComplianceResourceIds: { schema: ComplianceResourceIdListSchema },
-  ComplianceResourceTypes: { schema: ResourceTypeListSchema },
-  Tags: { schema: stringMapSchema },
+  ComplianceResourceTypes: { schema: ScanFindingsSchema },
+  Tags: { schema: TagsSchema },
 });
 
 /** Schema of `CopyJobChildJobsInState`: the same as `BackupJobChildJobsInState`'s. */
-export const CopyJobChildJobsInStateSchema: MapSchema = BackupJobChildJobsInStateSchema;
+export { BackupJobChildJobsInStateSchema as CopyJobChildJobsInStateSchema };
 
 /** Schema of `CopyJob`. */
 export const CopyJobSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -472,16 +472,16 @@ export const CopyJobSchema: StructureSchema = /* @__PURE__ */ structure({
   IsParent: { schema: BOOLEAN, default: false },
   CompositeMemberIdentifier: { schema: STRING },
   NumberOfChildJobs: { schema: LONG },
-  ChildJobsInState: { schema: CopyJobChildJobsInStateSchema },
+  ChildJobsInState: { schema: BackupJobChildJobsInStateSchema },
   ResourceName: { schema: STRING },
   MessageCategory: { schema: STRING },
 });
 
 /** Schema of `CopyJobSummary`: the same as `BackupJobSummary`'s. */
-export const CopyJobSummarySchema: StructureSchema = BackupJobSummarySchema;
+export { BackupJobSummarySchema as CopyJobSummarySchema };
 
-/** Schema of `CopyJobSummaryList`. */
-export const CopyJobSummaryListSchema: ListSchema = /* @__PURE__ */ list(CopyJobSummarySchema);
+/** Schema of `CopyJobSummaryList`: the same as `BackupJobSummaryList`'s. */
+export { BackupJobSummaryListSchema as CopyJobSummaryListSchema };
 
 /** Schema of `CopyJobsList`. */
 export const CopyJobsListSchema: ListSchema = /* @__PURE__ */ list(CopyJobSchema);
@@ -566,7 +566,7 @@ export const CreateFrameworkInputSchema: StructureSchema = /* @__PURE__ */ struc
   FrameworkDescription: { schema: FrameworkDescriptionSchema },
   FrameworkControls: { schema: FrameworkControlsSchema, required: true },
   IdempotencyToken: { schema: STRING, idempotencyToken: true },
-  FrameworkTags: { schema: stringMapSchema },
+  FrameworkTags: { schema: TagsSchema },
 });
 
 /** Schema of `CreateFrameworkOutput`. */
@@ -576,10 +576,10 @@ export const CreateFrameworkOutputSchema: StructureSchema = /* @__PURE__ */ stru
 });
 
 /** Schema of `VaultNames`: the same as `ScanFindings`'s. */
-export const VaultNamesSchema: ListSchema = ScanFindingsSchema;
+export { ScanFindingsSchema as VaultNamesSchema };
 
 /** Schema of `ResourceIdentifiers`: the same as `ScanFindings`'s. */
-export const ResourceIdentifiersSchema: ListSchema = ScanFindingsSchema;
+export { ScanFindingsSchema as ResourceIdentifiersSchema };
 
 /** Schema of `DateRange`. */
 export const DateRangeSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -589,8 +589,8 @@ export const DateRangeSchema: StructureSchema = /* @__PURE__ */ structure({
 
 /** Schema of `RecoveryPointSelection`. */
 export const RecoveryPointSelectionSchema: StructureSchema = /* @__PURE__ */ structure({
-  VaultNames: { schema: VaultNamesSchema },
-  ResourceIdentifiers: { schema: ResourceIdentifiersSchema },
+  VaultNames: { schema: ScanFindingsSchema },
+  ResourceIdentifiers: { schema: ScanFindingsSchema },
   DateRange: { schema: DateRangeSchema },
 });
 
@@ -640,47 +640,47 @@ export const CreateLogicallyAirGappedBackupVaultOutputSchema: StructureSchema =
   });
 
 /** Schema of `ReportPlanName`: the same as `FrameworkName`'s. */
-export const ReportPlanNameSchema: ScalarSchema = FrameworkNameSchema;
+export { FrameworkNameSchema as ReportPlanNameSchema };
 
 /** Schema of `ReportPlanDescription`: the same as `FrameworkDescription`'s. */
-export const ReportPlanDescriptionSchema: ScalarSchema = FrameworkDescriptionSchema;
+export { FrameworkDescriptionSchema as ReportPlanDescriptionSchema };
 
 /** Schema of `FormatList`: the same as `ScanFindings`'s. */
-export const FormatListSchema: ListSchema = ScanFindingsSchema;
+export { ScanFindingsSchema as FormatListSchema };
 
 /** Schema of `ReportDeliveryChannel`. */
 export const ReportDeliveryChannelSchema: StructureSchema = /* @__PURE__ */ structure({
   S3BucketName: { schema: STRING, required: true },
   S3KeyPrefix: { schema: STRING },
-  Formats: { schema: FormatListSchema },
+  Formats: { schema: ScanFindingsSchema },
 });
 
 /** Schema of `stringList`: the same as `ScanFindings`'s. */
-export const stringListSchema: ListSchema = ScanFindingsSchema;
+export { ScanFindingsSchema as stringListSchema };
 
 /** Schema of `ReportSetting`. */
 export const ReportSettingSchema: StructureSchema = /* @__PURE__ */ structure({
   ReportTemplate: { schema: STRING, required: true },
-  FrameworkArns: { schema: stringListSchema },
+  FrameworkArns: { schema: ScanFindingsSchema },
   NumberOfFrameworks: { schema: INTEGER, default: 0 },
-  Accounts: { schema: stringListSchema },
-  OrganizationUnits: { schema: stringListSchema },
-  Regions: { schema: stringListSchema },
+  Accounts: { schema: ScanFindingsSchema },
+  OrganizationUnits: { schema: ScanFindingsSchema },
+  Regions: { schema: ScanFindingsSchema },
 });
 
 /** Schema of `CreateReportPlanInput`. */
 export const CreateReportPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  ReportPlanName: { schema: ReportPlanNameSchema, required: true },
-  ReportPlanDescription: { schema: ReportPlanDescriptionSchema },
+  ReportPlanName: { schema: FrameworkNameSchema, required: true },
+  ReportPlanDescription: { schema: FrameworkDescriptionSchema },
   ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema, required: true },
   ReportSetting: { schema: ReportSettingSchema, required: true },
-  ReportPlanTags: { schema: stringMapSchema },
+  ReportPlanTags: { schema: TagsSchema },
   IdempotencyToken: { schema: STRING, idempotencyToken: true },
 });
 
 /** Schema of `CreateReportPlanOutput`. */
 export const CreateReportPlanOutputSchema: StructureSchema = /* @__PURE__ */ structure({
-  ReportPlanName: { schema: ReportPlanNameSchema },
+  ReportPlanName: { schema: FrameworkNameSchema },
   ReportPlanArn: { schema: STRING },
   CreationTime: { schema: TIMESTAMP },
 });
@@ -706,15 +706,15 @@ export const CreateRestoreAccessBackupVaultOutputSchema: StructureSchema =
   });
 
 /** Schema of `RestoreTestingRecoveryPointTypeList`: the same as `ScanFindings`'s. */
-export const RestoreTestingRecoveryPointTypeListSchema: ListSchema = ScanFindingsSchema;
+export { ScanFindingsSchema as RestoreTestingRecoveryPointTypeListSchema };
 
 /** Schema of `RestoreTestingRecoveryPointSelection`. */
 export const RestoreTestingRecoveryPointSelectionSchema: StructureSchema =
   /* @__PURE__ */ structure({
     Algorithm: { schema: STRING },
-    ExcludeVaults: { schema: stringListSchema },
-    IncludeVaults: { schema: stringListSchema },
-    RecoveryPointTypes: { schema: RestoreTestingRecoveryPointTypeListSchema },
+    ExcludeVaults: { schema: ScanFindingsSchema },
+    IncludeVaults: { schema: ScanFindingsSchema },
+    RecoveryPointTypes: { schema: ScanFindingsSchema },
     SelectionWindowDays: { schema: INTEGER, default: 0 },
   });
 
@@ -728,13 +728,13 @@ export const RestoreTestingPlanForCreateSchema: StructureSchema = /* @__PURE__ *
 });
 
 /** Schema of `SensitiveStringMap`: the same as `Tags`'s. */
-export const SensitiveStringMapSchema: MapSchema = TagsSchema;
+export { TagsSchema as SensitiveStringMapSchema };
 
 /** Schema of `CreateRestoreTestingPlanInput`. */
 export const CreateRestoreTestingPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
   CreatorRequestId: { schema: STRING },
   RestoreTestingPlan: { schema: RestoreTestingPlanForCreateSchema, required: true },
-  Tags: { schema: SensitiveStringMapSchema },
+  Tags: { schema: TagsSchema },
 });
 
 /** Schema of `CreateRestoreTestingPlanOutput`. */
@@ -762,10 +762,10 @@ export const ProtectedResourceConditionsSchema: StructureSchema = /* @__PURE__ *
 /** Schema of `RestoreTestingSelectionForCreate`. */
 export const RestoreTestingSelectionForCreateSchema: StructureSchema = /* @__PURE__ */ structure({
   IamRoleArn: { schema: STRING, required: true },
-  ProtectedResourceArns: { schema: stringListSchema },
+  ProtectedResourceArns: { schema: ScanFindingsSchema },
   ProtectedResourceConditions: { schema: ProtectedResourceConditionsSchema },
   ProtectedResourceType: { schema: STRING, required: true },
-  RestoreMetadataOverrides: { schema: SensitiveStringMapSchema },
+  RestoreMetadataOverrides: { schema: TagsSchema },
   RestoreTestingSelectionName: { schema: STRING, required: true },
   ValidationWindowHours: { schema: INTEGER, default: 0 },
 });
@@ -801,7 +801,7 @@ export const TieringDownSettingsInDaysSchema: ScalarSchema = /* @__PURE__ */ int
 
 /** Schema of `ResourceSelection`. */
 export const ResourceSelectionSchema: StructureSchema = /* @__PURE__ */ structure({
-  Resources: { schema: ResourceArnsSchema, required: true },
+  Resources: { schema: ScanFindingsSchema, required: true },
   TieringDownSettingsInDays: { schema: TieringDownSettingsInDaysSchema, required: true },
   ResourceType: { schema: ResourceTypeSchema, required: true },
 });
@@ -868,15 +868,13 @@ export const DeleteBackupVaultInputSchema: StructureSchema = /* @__PURE__ */ str
  * Schema of `DeleteBackupVaultLockConfigurationInput`: the same as
  * `DeleteBackupVaultAccessPolicyInput`'s.
  */
-export const DeleteBackupVaultLockConfigurationInputSchema: StructureSchema =
-  DeleteBackupVaultAccessPolicyInputSchema;
+export { DeleteBackupVaultAccessPolicyInputSchema as DeleteBackupVaultLockConfigurationInputSchema };
 
 /**
  * Schema of `DeleteBackupVaultNotificationsInput`: the same as
  * `DeleteBackupVaultAccessPolicyInput`'s.
  */
-export const DeleteBackupVaultNotificationsInputSchema: StructureSchema =
-  DeleteBackupVaultAccessPolicyInputSchema;
+export { DeleteBackupVaultAccessPolicyInputSchema as DeleteBackupVaultNotificationsInputSchema };
 
 /** Schema of `DeleteFrameworkInput`. */
 export const DeleteFrameworkInputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -896,12 +894,7 @@ export const DeleteRecoveryPointInputSchema: StructureSchema = /* @__PURE__ */ s
 
 /** Schema of `DeleteReportPlanInput`. */
 export const DeleteReportPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  ReportPlanName: {
-    schema: ReportPlanNameSchema,
-    required: true,
-    http: "label",
-    check: checkLabel,
-  },
+  ReportPlanName: { schema: FrameworkNameSchema, required: true, http: "label", check: checkLabel },
 });
 
 /** Schema of `DeleteRestoreTestingPlanInput`. */
@@ -926,10 +919,10 @@ export const DeleteTieringConfigurationInputSchema: StructureSchema = /* @__PURE
 });
 
 /** Schema of `DeleteTieringConfigurationOutput`: the same as `CancelLegalHoldOutput`'s. */
-export const DeleteTieringConfigurationOutputSchema: StructureSchema = CancelLegalHoldOutputSchema;
+export { CancelLegalHoldOutputSchema as DeleteTieringConfigurationOutputSchema };
 
 /** Schema of `DependencyFailureException`: the same as `ConflictException`'s. */
-export const DependencyFailureExceptionSchema: StructureSchema = ConflictExceptionSchema;
+export { ConflictExceptionSchema as DependencyFailureExceptionSchema };
 
 /** Schema of `DescribeBackupJobInput`. */
 export const DescribeBackupJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -1019,7 +1012,7 @@ export const DescribeCopyJobOutputSchema: StructureSchema = /* @__PURE__ */ stru
 });
 
 /** Schema of `DescribeFrameworkInput`: the same as `DeleteFrameworkInput`'s. */
-export const DescribeFrameworkInputSchema: StructureSchema = DeleteFrameworkInputSchema;
+export { DeleteFrameworkInputSchema as DescribeFrameworkInputSchema };
 
 /** Schema of `DescribeFrameworkOutput`. */
 export const DescribeFrameworkOutputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -1034,14 +1027,14 @@ export const DescribeFrameworkOutputSchema: StructureSchema = /* @__PURE__ */ st
 });
 
 /** Schema of `DescribeGlobalSettingsInput`: the same as `CancelLegalHoldOutput`'s. */
-export const DescribeGlobalSettingsInputSchema: StructureSchema = CancelLegalHoldOutputSchema;
+export { CancelLegalHoldOutputSchema as DescribeGlobalSettingsInputSchema };
 
 /** Schema of `GlobalSettings`: the same as `Tags`'s. */
-export const GlobalSettingsSchema: MapSchema = TagsSchema;
+export { TagsSchema as GlobalSettingsSchema };
 
 /** Schema of `DescribeGlobalSettingsOutput`. */
 export const DescribeGlobalSettingsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
-  GlobalSettings: { schema: GlobalSettingsSchema },
+  GlobalSettings: { schema: TagsSchema },
   LastUpdateTime: { schema: TIMESTAMP },
 });
 
@@ -1127,7 +1120,7 @@ export const DescribeRecoveryPointOutputSchema: StructureSchema = /* @__PURE__ *
 });
 
 /** Schema of `DescribeRegionSettingsInput`: the same as `CancelLegalHoldOutput`'s. */
-export const DescribeRegionSettingsInputSchema: StructureSchema = CancelLegalHoldOutputSchema;
+export { CancelLegalHoldOutputSchema as DescribeRegionSettingsInputSchema };
 
 /** Schema of `ResourceTypeOptInPreference`. */
 export const ResourceTypeOptInPreferenceSchema: MapSchema = /* @__PURE__ */ map({
@@ -1136,12 +1129,12 @@ export const ResourceTypeOptInPreferenceSchema: MapSchema = /* @__PURE__ */ map(
 });
 
 /** Schema of `ResourceTypeManagementPreference`: the same as `ResourceTypeOptInPreference`'s. */
-export const ResourceTypeManagementPreferenceSchema: MapSchema = ResourceTypeOptInPreferenceSchema;
+export { ResourceTypeOptInPreferenceSchema as ResourceTypeManagementPreferenceSchema };
 
 /** Schema of `DescribeRegionSettingsOutput`. */
 export const DescribeRegionSettingsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
   ResourceTypeOptInPreference: { schema: ResourceTypeOptInPreferenceSchema },
-  ResourceTypeManagementPreference: { schema: ResourceTypeManagementPreferenceSchema },
+  ResourceTypeManagementPreference: { schema: ResourceTypeOptInPreferenceSchema },
 });
 
 /** Schema of `DescribeReportJobInput`. */
@@ -1152,7 +1145,7 @@ export const DescribeReportJobInputSchema: StructureSchema = /* @__PURE__ */ str
 /** Schema of `ReportDestination`. */
 export const ReportDestinationSchema: StructureSchema = /* @__PURE__ */ structure({
   S3BucketName: { schema: STRING },
-  S3Keys: { schema: stringListSchema },
+  S3Keys: { schema: ScanFindingsSchema },
 });
 
 /** Schema of `ReportJob`. */
@@ -1173,13 +1166,13 @@ export const DescribeReportJobOutputSchema: StructureSchema = /* @__PURE__ */ st
 });
 
 /** Schema of `DescribeReportPlanInput`: the same as `DeleteReportPlanInput`'s. */
-export const DescribeReportPlanInputSchema: StructureSchema = DeleteReportPlanInputSchema;
+export { DeleteReportPlanInputSchema as DescribeReportPlanInputSchema };
 
 /** Schema of `ReportPlan`. */
 export const ReportPlanSchema: StructureSchema = /* @__PURE__ */ structure({
   ReportPlanArn: { schema: STRING },
-  ReportPlanName: { schema: ReportPlanNameSchema },
-  ReportPlanDescription: { schema: ReportPlanDescriptionSchema },
+  ReportPlanName: { schema: FrameworkNameSchema },
+  ReportPlanDescription: { schema: FrameworkDescriptionSchema },
   ReportSetting: { schema: ReportSettingSchema },
   ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema },
   DeploymentStatus: { schema: STRING },
@@ -1287,14 +1280,13 @@ export const DisassociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema 
 /**
  * Schema of `DisassociateRecoveryPointFromParentInput`: the same as `DeleteRecoveryPointInput`'s.
  */
-export const DisassociateRecoveryPointFromParentInputSchema: StructureSchema =
-  DeleteRecoveryPointInputSchema;
+export { DeleteRecoveryPointInputSchema as DisassociateRecoveryPointFromParentInputSchema };
 
 /** Schema of `DisassociateRecoveryPointInput`: the same as `DeleteRecoveryPointInput`'s. */
-export const DisassociateRecoveryPointInputSchema: StructureSchema = DeleteRecoveryPointInputSchema;
+export { DeleteRecoveryPointInputSchema as DisassociateRecoveryPointInputSchema };
 
 /** Schema of `ExportBackupPlanTemplateInput`: the same as `DeleteBackupPlanInput`'s. */
-export const ExportBackupPlanTemplateInputSchema: StructureSchema = DeleteBackupPlanInputSchema;
+export { DeleteBackupPlanInputSchema as ExportBackupPlanTemplateInputSchema };
 
 /** Schema of `ExportBackupPlanTemplateOutput`. */
 export const ExportBackupPlanTemplateOutputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -1380,7 +1372,7 @@ export const GetBackupPlanOutputSchema: StructureSchema = /* @__PURE__ */ struct
 });
 
 /** Schema of `GetBackupSelectionInput`: the same as `DeleteBackupSelectionInput`'s. */
-export const GetBackupSelectionInputSchema: StructureSchema = DeleteBackupSelectionInputSchema;
+export { DeleteBackupSelectionInputSchema as GetBackupSelectionInputSchema };
 
 /** Schema of `GetBackupSelectionOutput`. */
 export const GetBackupSelectionOutputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -1394,8 +1386,7 @@ export const GetBackupSelectionOutputSchema: StructureSchema = /* @__PURE__ */ s
 /**
  * Schema of `GetBackupVaultAccessPolicyInput`: the same as `DeleteBackupVaultAccessPolicyInput`'s.
  */
-export const GetBackupVaultAccessPolicyInputSchema: StructureSchema =
-  DeleteBackupVaultAccessPolicyInputSchema;
+export { DeleteBackupVaultAccessPolicyInputSchema as GetBackupVaultAccessPolicyInputSchema };
 
 /** Schema of `GetBackupVaultAccessPolicyOutput`. */
 export const GetBackupVaultAccessPolicyOutputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -1407,15 +1398,14 @@ export const GetBackupVaultAccessPolicyOutputSchema: StructureSchema = /* @__PUR
 /**
  * Schema of `GetBackupVaultNotificationsInput`: the same as `DeleteBackupVaultAccessPolicyInput`'s.
  */
-export const GetBackupVaultNotificationsInputSchema: StructureSchema =
-  DeleteBackupVaultAccessPolicyInputSchema;
+export { DeleteBackupVaultAccessPolicyInputSchema as GetBackupVaultNotificationsInputSchema };
 
 /** Schema of `GetBackupVaultNotificationsOutput`. */
 export const GetBackupVaultNotificationsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
   BackupVaultName: { schema: BackupVaultNameSchema },
   BackupVaultArn: { schema: STRING },
   SNSTopicArn: { schema: STRING },
-  BackupVaultEvents: { schema: BackupVaultEventsSchema },
+  BackupVaultEvents: { schema: ScanFindingsSchema },
 });
 
 /** Schema of `GetLegalHoldInput`. */
@@ -1438,8 +1428,7 @@ export const GetLegalHoldOutputSchema: StructureSchema = /* @__PURE__ */ structu
 });
 
 /** Schema of `GetRecoveryPointIndexDetailsInput`: the same as `DeleteRecoveryPointInput`'s. */
-export const GetRecoveryPointIndexDetailsInputSchema: StructureSchema =
-  DeleteRecoveryPointInputSchema;
+export { DeleteRecoveryPointInputSchema as GetRecoveryPointIndexDetailsInputSchema };
 
 /** Schema of `GetRecoveryPointIndexDetailsOutput`. */
 export const GetRecoveryPointIndexDetailsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -1455,28 +1444,27 @@ export const GetRecoveryPointIndexDetailsOutputSchema: StructureSchema = /* @__P
 });
 
 /** Schema of `GetRecoveryPointRestoreMetadataInput`: the same as `DescribeRecoveryPointInput`'s. */
-export const GetRecoveryPointRestoreMetadataInputSchema: StructureSchema =
-  DescribeRecoveryPointInputSchema;
+export { DescribeRecoveryPointInputSchema as GetRecoveryPointRestoreMetadataInputSchema };
 
 /** Schema of `Metadata`: the same as `Tags`'s. */
-export const MetadataSchema: MapSchema = TagsSchema;
+export { TagsSchema as MetadataSchema };
 
 /** Schema of `GetRecoveryPointRestoreMetadataOutput`. */
 export const GetRecoveryPointRestoreMetadataOutputSchema: StructureSchema =
   /* @__PURE__ */ structure({
     BackupVaultArn: { schema: STRING },
     RecoveryPointArn: { schema: STRING },
-    RestoreMetadata: { schema: MetadataSchema },
+    RestoreMetadata: { schema: TagsSchema },
     ResourceType: { schema: ResourceTypeSchema },
   });
 
 /** Schema of `GetRestoreJobMetadataInput`: the same as `DescribeRestoreJobInput`'s. */
-export const GetRestoreJobMetadataInputSchema: StructureSchema = DescribeRestoreJobInputSchema;
+export { DescribeRestoreJobInputSchema as GetRestoreJobMetadataInputSchema };
 
 /** Schema of `GetRestoreJobMetadataOutput`. */
 export const GetRestoreJobMetadataOutputSchema: StructureSchema = /* @__PURE__ */ structure({
   RestoreJobId: { schema: STRING },
-  Metadata: { schema: MetadataSchema },
+  Metadata: { schema: TagsSchema },
 });
 
 /** Schema of `GetRestoreTestingInferredMetadataInput`. */
@@ -1495,12 +1483,11 @@ export const GetRestoreTestingInferredMetadataInputSchema: StructureSchema =
 /** Schema of `GetRestoreTestingInferredMetadataOutput`. */
 export const GetRestoreTestingInferredMetadataOutputSchema: StructureSchema =
   /* @__PURE__ */ structure({
-    InferredMetadata: { schema: stringMapSchema, required: true },
+    InferredMetadata: { schema: TagsSchema, required: true },
   });
 
 /** Schema of `GetRestoreTestingPlanInput`: the same as `DeleteRestoreTestingPlanInput`'s. */
-export const GetRestoreTestingPlanInputSchema: StructureSchema =
-  DeleteRestoreTestingPlanInputSchema;
+export { DeleteRestoreTestingPlanInputSchema as GetRestoreTestingPlanInputSchema };
 
 /** Schema of `RestoreTestingPlanForGet`. */
 export const RestoreTestingPlanForGetSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -1524,18 +1511,17 @@ export const GetRestoreTestingPlanOutputSchema: StructureSchema = /* @__PURE__ *
 /**
  * Schema of `GetRestoreTestingSelectionInput`: the same as `DeleteRestoreTestingSelectionInput`'s.
  */
-export const GetRestoreTestingSelectionInputSchema: StructureSchema =
-  DeleteRestoreTestingSelectionInputSchema;
+export { DeleteRestoreTestingSelectionInputSchema as GetRestoreTestingSelectionInputSchema };
 
 /** Schema of `RestoreTestingSelectionForGet`. */
 export const RestoreTestingSelectionForGetSchema: StructureSchema = /* @__PURE__ */ structure({
   CreationTime: { schema: TIMESTAMP, required: true },
   CreatorRequestId: { schema: STRING },
   IamRoleArn: { schema: STRING, required: true },
-  ProtectedResourceArns: { schema: stringListSchema },
+  ProtectedResourceArns: { schema: ScanFindingsSchema },
   ProtectedResourceConditions: { schema: ProtectedResourceConditionsSchema },
   ProtectedResourceType: { schema: STRING, required: true },
-  RestoreMetadataOverrides: { schema: SensitiveStringMapSchema },
+  RestoreMetadataOverrides: { schema: TagsSchema },
   RestoreTestingPlanName: { schema: STRING, required: true },
   RestoreTestingSelectionName: { schema: STRING, required: true },
   ValidationWindowHours: { schema: INTEGER, default: 0 },
@@ -1547,11 +1533,10 @@ export const GetRestoreTestingSelectionOutputSchema: StructureSchema = /* @__PUR
 });
 
 /** Schema of `GetSupportedResourceTypesOutput`: the same as `IndexAction`'s. */
-export const GetSupportedResourceTypesOutputSchema: StructureSchema = IndexActionSchema;
+export { IndexActionSchema as GetSupportedResourceTypesOutputSchema };
 
 /** Schema of `GetTieringConfigurationInput`: the same as `DeleteTieringConfigurationInput`'s. */
-export const GetTieringConfigurationInputSchema: StructureSchema =
-  DeleteTieringConfigurationInputSchema;
+export { DeleteTieringConfigurationInputSchema as GetTieringConfigurationInputSchema };
 
 /** Schema of `TieringConfiguration`. */
 export const TieringConfigurationSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -1588,16 +1573,16 @@ export const IndexedRecoveryPointListSchema: ListSchema = /* @__PURE__ */ list(
 );
 
 /** Schema of `InvalidParameterValueException`: the same as `ConflictException`'s. */
-export const InvalidParameterValueExceptionSchema: StructureSchema = ConflictExceptionSchema;
+export { ConflictExceptionSchema as InvalidParameterValueExceptionSchema };
 
 /** Schema of `InvalidRequestException`: the same as `ConflictException`'s. */
-export const InvalidRequestExceptionSchema: StructureSchema = ConflictExceptionSchema;
+export { ConflictExceptionSchema as InvalidRequestExceptionSchema };
 
 /** Schema of `InvalidResourceStateException`: the same as `ConflictException`'s. */
-export const InvalidResourceStateExceptionSchema: StructureSchema = ConflictExceptionSchema;
+export { ConflictExceptionSchema as InvalidResourceStateExceptionSchema };
 
 /** Schema of `LatestRevokeRequest`: the same as `LatestMpaApprovalTeamUpdate`'s. */
-export const LatestRevokeRequestSchema: StructureSchema = LatestMpaApprovalTeamUpdateSchema;
+export { LatestMpaApprovalTeamUpdateSchema as LatestRevokeRequestSchema };
 
 /** Schema of `LegalHold`. */
 export const LegalHoldSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -1614,7 +1599,7 @@ export const LegalHoldSchema: StructureSchema = /* @__PURE__ */ structure({
 export const LegalHoldsListSchema: ListSchema = /* @__PURE__ */ list(LegalHoldSchema);
 
 /** Schema of `LimitExceededException`: the same as `ConflictException`'s. */
-export const LimitExceededExceptionSchema: StructureSchema = ConflictExceptionSchema;
+export { ConflictExceptionSchema as LimitExceededExceptionSchema };
 
 /** Schema of `MaxResults`. */
 export const MaxResultsSchema: ScalarSchema = /* @__PURE__ */ integer({
@@ -1699,11 +1684,11 @@ export const ListBackupPlansInputSchema: StructureSchema = /* @__PURE__ */ struc
 /** Schema of `ListBackupPlansOutput`. */
 export const ListBackupPlansOutputSchema: StructureSchema = /* @__PURE__ */ structure({
   NextToken: { schema: STRING },
-  BackupPlansList: { schema: BackupPlansListSchema },
+  BackupPlansList: { schema: BackupPlanVersionsListSchema },
 });
 
 /** Schema of `ListBackupSelectionsInput`: the same as `ListBackupPlanVersionsInput`'s. */
-export const ListBackupSelectionsInputSchema: StructureSchema = ListBackupPlanVersionsInputSchema;
+export { ListBackupPlanVersionsInputSchema as ListBackupSelectionsInputSchema };
 
 /** Schema of `ListBackupSelectionsOutput`. */
 export const ListBackupSelectionsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -1726,11 +1711,11 @@ export const ListBackupVaultsOutputSchema: StructureSchema = /* @__PURE__ */ str
 });
 
 /** Schema of `ListCopyJobSummariesInput`: the same as `ListBackupJobSummariesInput`'s. */
-export const ListCopyJobSummariesInputSchema: StructureSchema = ListBackupJobSummariesInputSchema;
+export { ListBackupJobSummariesInputSchema as ListCopyJobSummariesInputSchema };
 
 /** Schema of `ListCopyJobSummariesOutput`. */
 export const ListCopyJobSummariesOutputSchema: StructureSchema = /* @__PURE__ */ structure({
-  CopyJobSummaries: { schema: CopyJobSummaryListSchema },
+  CopyJobSummaries: { schema: BackupJobSummaryListSchema },
   AggregationPeriod: { schema: STRING },
   NextToken: { schema: STRING },
 });
@@ -1760,11 +1745,11 @@ export const ListCopyJobsOutputSchema: StructureSchema = /* @__PURE__ */ structu
 });
 
 /** Schema of `MaxFrameworkInputs`: the same as `MaxResults`'s. */
-export const MaxFrameworkInputsSchema: ScalarSchema = MaxResultsSchema;
+export { MaxResultsSchema as MaxFrameworkInputsSchema };
 
 /** Schema of `ListFrameworksInput`. */
 export const ListFrameworksInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  MaxResults: { schema: MaxFrameworkInputsSchema, http: "query", httpName: "MaxResults" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
   NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
 });
 
@@ -1792,7 +1777,7 @@ export const ListIndexedRecoveryPointsOutputSchema: StructureSchema = /* @__PURE
 });
 
 /** Schema of `ListLegalHoldsInput`: the same as `ListBackupPlanTemplatesInput`'s. */
-export const ListLegalHoldsInputSchema: StructureSchema = ListBackupPlanTemplatesInputSchema;
+export { ListBackupPlanTemplatesInputSchema as ListLegalHoldsInputSchema };
 
 /** Schema of `ListLegalHoldsOutput`. */
 export const ListLegalHoldsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -1841,15 +1826,13 @@ export const ListProtectedResourcesByBackupVaultOutputSchema: StructureSchema =
   });
 
 /** Schema of `ListProtectedResourcesInput`: the same as `ListBackupPlanTemplatesInput`'s. */
-export const ListProtectedResourcesInputSchema: StructureSchema =
-  ListBackupPlanTemplatesInputSchema;
+export { ListBackupPlanTemplatesInputSchema as ListProtectedResourcesInputSchema };
 
 /**
  * Schema of `ListProtectedResourcesOutput`: the same as
  * `ListProtectedResourcesByBackupVaultOutput`'s.
  */
-export const ListProtectedResourcesOutputSchema: StructureSchema =
-  ListProtectedResourcesByBackupVaultOutputSchema;
+export { ListProtectedResourcesByBackupVaultOutputSchema as ListProtectedResourcesOutputSchema };
 
 /** Schema of `ListRecoveryPointsByBackupVaultInput`. */
 export const ListRecoveryPointsByBackupVaultInputSchema: StructureSchema =
@@ -1990,7 +1973,7 @@ export const ListRecoveryPointsByResourceOutputSchema: StructureSchema = /* @__P
 
 /** Schema of `ListReportJobsInput`. */
 export const ListReportJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  ByReportPlanName: { schema: ReportPlanNameSchema, http: "query", httpName: "ReportPlanName" },
+  ByReportPlanName: { schema: FrameworkNameSchema, http: "query", httpName: "ReportPlanName" },
   ByCreationBefore: { schema: TIMESTAMP, http: "query", httpName: "CreationBefore" },
   ByCreationAfter: { schema: TIMESTAMP, http: "query", httpName: "CreationAfter" },
   ByStatus: { schema: STRING, http: "query", httpName: "Status" },
@@ -2007,11 +1990,8 @@ export const ListReportJobsOutputSchema: StructureSchema = /* @__PURE__ */ struc
   NextToken: { schema: STRING },
 });
 
-/** Schema of `ListReportPlansInput`. */
-export const ListReportPlansInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
-  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
-});
+/** Schema of `ListReportPlansInput`: the same as `ListFrameworksInput`'s. */
+export { ListFrameworksInputSchema as ListReportPlansInputSchema };
 
 /** Schema of `ReportPlanList`. */
 export const ReportPlanListSchema: ListSchema = /* @__PURE__ */ list(ReportPlanSchema);
@@ -2040,7 +2020,7 @@ export const RestoreAccessBackupVaultListMemberSchema: StructureSchema = /* @__P
   CreationDate: { schema: TIMESTAMP },
   ApprovalDate: { schema: TIMESTAMP },
   VaultState: { schema: STRING },
-  LatestRevokeRequest: { schema: LatestRevokeRequestSchema },
+  LatestRevokeRequest: { schema: LatestMpaApprovalTeamUpdateSchema },
 });
 
 /** Schema of `RestoreAccessBackupVaultList`. */
@@ -2161,21 +2141,13 @@ export const ListRestoreJobsInputSchema: StructureSchema = /* @__PURE__ */ struc
 });
 
 /** Schema of `ListRestoreJobsOutput`: the same as `ListRestoreJobsByProtectedResourceOutput`'s. */
-export const ListRestoreJobsOutputSchema: StructureSchema =
-  ListRestoreJobsByProtectedResourceOutputSchema;
+export { ListRestoreJobsByProtectedResourceOutputSchema as ListRestoreJobsOutputSchema };
 
 /** Schema of `ListRestoreTestingPlansInputMaxResultsInteger`: the same as `MaxResults`'s. */
-export const ListRestoreTestingPlansInputMaxResultsIntegerSchema: ScalarSchema = MaxResultsSchema;
+export { MaxResultsSchema as ListRestoreTestingPlansInputMaxResultsIntegerSchema };
 
-/** Schema of `ListRestoreTestingPlansInput`. */
-export const ListRestoreTestingPlansInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  MaxResults: {
-    schema: ListRestoreTestingPlansInputMaxResultsIntegerSchema,
-    http: "query",
-    httpName: "MaxResults",
-  },
-  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
-});
+/** Schema of `ListRestoreTestingPlansInput`: the same as `ListFrameworksInput`'s. */
+export { ListFrameworksInputSchema as ListRestoreTestingPlansInputSchema };
 
 /** Schema of `RestoreTestingPlanForList`. */
 export const RestoreTestingPlanForListSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -2201,16 +2173,11 @@ export const ListRestoreTestingPlansOutputSchema: StructureSchema = /* @__PURE__
 });
 
 /** Schema of `ListRestoreTestingSelectionsInputMaxResultsInteger`: the same as `MaxResults`'s. */
-export const ListRestoreTestingSelectionsInputMaxResultsIntegerSchema: ScalarSchema =
-  MaxResultsSchema;
+export { MaxResultsSchema as ListRestoreTestingSelectionsInputMaxResultsIntegerSchema };
 
 /** Schema of `ListRestoreTestingSelectionsInput`. */
 export const ListRestoreTestingSelectionsInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  MaxResults: {
-    schema: ListRestoreTestingSelectionsInputMaxResultsIntegerSchema,
-    http: "query",
-    httpName: "MaxResults",
-  },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
   NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
   RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
 });
@@ -2272,7 +2239,7 @@ export const ListScanJobSummariesOutputSchema: StructureSchema = /* @__PURE__ */
 });
 
 /** Schema of `ListScanJobsInputMaxResultsInteger`: the same as `MaxResults`'s. */
-export const ListScanJobsInputMaxResultsIntegerSchema: ScalarSchema = MaxResultsSchema;
+export { MaxResultsSchema as ListScanJobsInputMaxResultsIntegerSchema };
 
 /** Schema of `ListScanJobsInput`. */
 export const ListScanJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -2286,11 +2253,7 @@ export const ListScanJobsInputSchema: StructureSchema = /* @__PURE__ */ structur
   ByResourceType: { schema: STRING, http: "query", httpName: "ByResourceType" },
   ByScanResultStatus: { schema: STRING, http: "query", httpName: "ByScanResultStatus" },
   ByState: { schema: STRING, http: "query", httpName: "ByState" },
-  MaxResults: {
-    schema: ListScanJobsInputMaxResultsIntegerSchema,
-    http: "query",
-    httpName: "MaxResults",
-  },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
   NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
 });
 
@@ -2367,7 +2330,7 @@ export const ListTieringConfigurationsOutputSchema: StructureSchema = /* @__PURE
 });
 
 /** Schema of `MissingParameterValueException`: the same as `ConflictException`'s. */
-export const MissingParameterValueExceptionSchema: StructureSchema = ConflictExceptionSchema;
+export { ConflictExceptionSchema as MissingParameterValueExceptionSchema };
 
 /** Schema of `PutBackupVaultAccessPolicyInput`. */
 export const PutBackupVaultAccessPolicyInputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -2403,7 +2366,7 @@ export const PutBackupVaultNotificationsInputSchema: StructureSchema = /* @__PUR
     check: checkLabel,
   },
   SNSTopicArn: { schema: STRING, required: true },
-  BackupVaultEvents: { schema: BackupVaultEventsSchema, required: true },
+  BackupVaultEvents: { schema: ScanFindingsSchema, required: true },
 });
 
 /** Schema of `PutRestoreValidationResultInput`. */
@@ -2414,7 +2377,7 @@ export const PutRestoreValidationResultInputSchema: StructureSchema = /* @__PURE
 });
 
 /** Schema of `ResourceNotFoundException`: the same as `ConflictException`'s. */
-export const ResourceNotFoundExceptionSchema: StructureSchema = ConflictExceptionSchema;
+export { ConflictExceptionSchema as ResourceNotFoundExceptionSchema };
 
 /** Schema of `RestoreTestingPlanForUpdate`. */
 export const RestoreTestingPlanForUpdateSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -2427,9 +2390,9 @@ export const RestoreTestingPlanForUpdateSchema: StructureSchema = /* @__PURE__ *
 /** Schema of `RestoreTestingSelectionForUpdate`. */
 export const RestoreTestingSelectionForUpdateSchema: StructureSchema = /* @__PURE__ */ structure({
   IamRoleArn: { schema: STRING },
-  ProtectedResourceArns: { schema: stringListSchema },
+  ProtectedResourceArns: { schema: ScanFindingsSchema },
   ProtectedResourceConditions: { schema: ProtectedResourceConditionsSchema },
-  RestoreMetadataOverrides: { schema: SensitiveStringMapSchema },
+  RestoreMetadataOverrides: { schema: TagsSchema },
   ValidationWindowHours: { schema: INTEGER, default: 0 },
 });
 
@@ -2453,7 +2416,7 @@ export const RevokeRestoreAccessBackupVaultInputSchema: StructureSchema = /* @__
 );
 
 /** Schema of `ServiceUnavailableException`: the same as `ConflictException`'s. */
-export const ServiceUnavailableExceptionSchema: StructureSchema = ConflictExceptionSchema;
+export { ConflictExceptionSchema as ServiceUnavailableExceptionSchema };
 
 /** Schema of `StartBackupJobInput`. */
 export const StartBackupJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -2497,12 +2460,7 @@ export const StartCopyJobOutputSchema: StructureSchema = /* @__PURE__ */ structu
 
 /** Schema of `StartReportJobInput`. */
 export const StartReportJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  ReportPlanName: {
-    schema: ReportPlanNameSchema,
-    required: true,
-    http: "label",
-    check: checkLabel,
-  },
+  ReportPlanName: { schema: FrameworkNameSchema, required: true, http: "label", check: checkLabel },
   IdempotencyToken: { schema: STRING, idempotencyToken: true },
 });
 
@@ -2514,7 +2472,7 @@ export const StartReportJobOutputSchema: StructureSchema = /* @__PURE__ */ struc
 /** Schema of `StartRestoreJobInput`. */
 export const StartRestoreJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
   RecoveryPointArn: { schema: STRING, required: true },
-  Metadata: { schema: MetadataSchema, required: true },
+  Metadata: { schema: TagsSchema, required: true },
   IamRoleArn: { schema: STRING },
   IdempotencyToken: { schema: STRING, idempotencyToken: true },
   ResourceType: { schema: ResourceTypeSchema },
@@ -2545,10 +2503,10 @@ export const StartScanJobOutputSchema: StructureSchema = /* @__PURE__ */ structu
 });
 
 /** Schema of `StopBackupJobInput`: the same as `DescribeBackupJobInput`'s. */
-export const StopBackupJobInputSchema: StructureSchema = DescribeBackupJobInputSchema;
+export { DescribeBackupJobInputSchema as StopBackupJobInputSchema };
 
 /** Schema of `TagKeyList`: the same as `ScanFindings`'s. */
-export const TagKeyListSchema: ListSchema = ScanFindingsSchema;
+export { ScanFindingsSchema as TagKeyListSchema };
 
 /** Schema of `TagResourceInput`. */
 export const TagResourceInputSchema: StructureSchema = /* @__PURE__ */ structure({
@@ -2565,7 +2523,7 @@ export const TieringConfigurationInputForUpdateSchema: StructureSchema = /* @__P
 /** Schema of `UntagResourceInput`. */
 export const UntagResourceInputSchema: StructureSchema = /* @__PURE__ */ structure({
   ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-  TagKeyList: { schema: TagKeyListSchema, required: true },
+  TagKeyList: { schema: ScanFindingsSchema, required: true },
 });
 
 /** Schema of `UpdateBackupPlanInput`. */
@@ -2601,7 +2559,7 @@ export const UpdateFrameworkOutputSchema: StructureSchema = /* @__PURE__ */ stru
 
 /** Schema of `UpdateGlobalSettingsInput`. */
 export const UpdateGlobalSettingsInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  GlobalSettings: { schema: GlobalSettingsSchema },
+  GlobalSettings: { schema: TagsSchema },
 });
 
 /** Schema of `UpdateRecoveryPointIndexSettingsInput`. */
@@ -2648,24 +2606,19 @@ export const UpdateRecoveryPointLifecycleOutputSchema: StructureSchema = /* @__P
 });
 
 /** Schema of `UpdateRegionSettingsInput`: the same as `DescribeRegionSettingsOutput`'s. */
-export const UpdateRegionSettingsInputSchema: StructureSchema = DescribeRegionSettingsOutputSchema;
+export { DescribeRegionSettingsOutputSchema as UpdateRegionSettingsInputSchema };
 
 /** Schema of `UpdateReportPlanInput`. */
 export const UpdateReportPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
-  ReportPlanName: {
-    schema: ReportPlanNameSchema,
-    required: true,
-    http: "label",
-    check: checkLabel,
-  },
-  ReportPlanDescription: { schema: ReportPlanDescriptionSchema },
+  ReportPlanName: { schema: FrameworkNameSchema, required: true, http: "label", check: checkLabel },
+  ReportPlanDescription: { schema: FrameworkDescriptionSchema },
   ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema },
   ReportSetting: { schema: ReportSettingSchema },
   IdempotencyToken: { schema: STRING, idempotencyToken: true },
 });
 
 /** Schema of `UpdateReportPlanOutput`: the same as `CreateReportPlanOutput`'s. */
-export const UpdateReportPlanOutputSchema: StructureSchema = CreateReportPlanOutputSchema;
+export { CreateReportPlanOutputSchema as UpdateReportPlanOutputSchema };
 
 /** Schema of `UpdateRestoreTestingPlanInput`. */
 export const UpdateRestoreTestingPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({

@@ -86,6 +86,8 @@ export function emitSchemas(service: Service): string {
   const visiting = new Set<string>();
   /** The first shape emitted with each schema text. */
   const byBody = new Map<string, Shape>();
+  /** The constant a shape with the same schema as an earlier one's refers to. */
+  const canonical = new Map<string, string>();
 
   /** The expression that refers to the schema of `target`, defining it first if needed. */
   const ref = (target: string): string => {
@@ -93,7 +95,7 @@ export function emitSchemas(service: Service): string {
     if (!shape || !needsOwnSchema(shape)) return schemaReference(file, service, target, "");
     if (visiting.has(target)) return `() => ${schemaName(shape)}`; // recursive shape
     define(shape);
-    return schemaName(shape);
+    return canonical.get(target) ?? schemaName(shape);
   };
 
   /** The schema of a member: its target's, or an inline one when the member adds traits. */
@@ -139,12 +141,11 @@ export function emitSchemas(service: Service): string {
     // members, say) shares that constant, so a bundle carries the table once.
     const same = byBody.get(body);
     if (same) {
+      // Exported under a second name, not copied into a second constant: a bundler then
+      // resolves both names to one binding.
+      canonical.set(shape.id, schemaName(same));
       file.doc(`Schema of \`${shape.name}\`: the same as \`${same.name}\`'s.`);
-      w.writeLine(
-        `export const ${schemaName(shape)}: ${file.useType(SCHEMA_MODULE, typeName)} = ${
-          schemaName(same)
-        };`,
-      );
+      w.writeLine(`export { ${schemaName(same)} as ${schemaName(shape)} };`);
     } else {
       byBody.set(body, shape);
       file.doc(`Schema of \`${shape.name}\`.`);
