@@ -527,3 +527,41 @@ Deno.test("typeCheck really checks generated files (a planted type error fails)"
   assert.equal(check.ok, false);
   assert.match(check.output, /TS2322/);
 });
+
+Deno.test("operation specs stay small: outputs read by schema, shared error specs and schemas", async () => {
+  const model = structuredClone(MODEL_V2) as typeof MODEL_V2 & {
+    shapes: Record<string, unknown>;
+  };
+  // A structure that reads exactly as Details, and a second error with Busy's members.
+  model.shapes[id("Twin")] = structuredClone(model.shapes[id("Details")]);
+  (model.shapes[id("PutReportInput")] as { members: Record<string, unknown> }).members.Twin = {
+    target: id("Twin"),
+  };
+  const files = await generate({ modelText: JSON.stringify(model), sha256: "x" });
+  const operations = files.get("operations.ts")!;
+  // An output that is the JSON body alone is named by its schema: no deserializer is emitted.
+  assert.match(operations, /output: PutReportOutputSchema,/);
+  assert.match(operations, /output: GetNothingOutputSchema,/);
+  assert.doesNotMatch(files.get("deserializers.ts")!, /export function/);
+  assert.doesNotMatch(operations, /validate:|deserialize:/);
+  assert.match(operations, /input: PutReportInputSchema,/);
+  // One spec per error shape, named by every operation that can raise it.
+  assert.equal(
+    operations.match(/const BusyErrorSpec: ErrorSpec = \["Busy", Busy, BusySchema\];/g)?.length,
+    1,
+  );
+  assert.match(operations, /errors: \[BadInputErrorSpec, BusyErrorSpec\],/);
+  assert.match(operations, /errors: \[BusyErrorSpec\],/);
+  // Identical schemas are one constant.
+  assert.match(
+    files.get("schemas.ts")!,
+    /export \{ DetailsSchema as TwinSchema \};/,
+  );
+  // Requests the runtime can build from the input schema have no emitted serializer; one with
+  // timestamps in its query (PutReport) keeps its own.
+  assert.match(operations, /serialize: \/\* @__PURE__ \*\/ restJsonRequest\("GET", "\/nothing"\),/);
+  assert.match(operations, /serialize: serializePutReportRequest,/);
+  assert.doesNotMatch(files.get("serializers.ts")!, /serializeGetNothingRequest/);
+  // Public validators are one call each, to the shared walker.
+  assert.match(files.get("validators.ts")!, /return inputIssues\(PutReportInputSchema, input\);/);
+});

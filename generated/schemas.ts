@@ -6,94 +6,79 @@ import {
   BOOLEAN,
   checkLabel,
   INTEGER,
+  integer,
+  list,
   type ListSchema,
   LONG,
+  map,
   type MapSchema,
   type ScalarSchema,
   STRING,
+  string,
+  structure,
   type StructureSchema,
   TIMESTAMP,
 } from "../runtime/schema.ts";
 
 /** Schema of `AccountId`. */
-export const AccountIdSchema: ScalarSchema = { type: "string", pattern: /^[0-9]{12}$/ };
+export const AccountIdSchema: ScalarSchema = /* @__PURE__ */ string({ pattern: /^[0-9]{12}$/ });
 
 /** Schema of `ResourceType`. */
-export const ResourceTypeSchema: ScalarSchema = {
-  type: "string",
+export const ResourceTypeSchema: ScalarSchema = /* @__PURE__ */ string({
   pattern: /^[a-zA-Z0-9\-\_\.]{1,50}$/,
-};
+});
 
-/** Schema of `BackupOptionKey`. */
-export const BackupOptionKeySchema: ScalarSchema = {
-  type: "string",
-  pattern: /^[a-zA-Z0-9\-\_\.]{1,50}$/,
-};
+/** Schema of `BackupOptionKey`: the same as `ResourceType`'s. */
+export { ResourceTypeSchema as BackupOptionKeySchema };
 
-/** Schema of `BackupOptionValue`. */
-export const BackupOptionValueSchema: ScalarSchema = {
-  type: "string",
-  pattern: /^[a-zA-Z0-9\-\_\.]{1,50}$/,
-};
+/** Schema of `BackupOptionValue`: the same as `ResourceType`'s. */
+export { ResourceTypeSchema as BackupOptionValueSchema };
 
 /** Schema of `BackupOptions`. */
-export const BackupOptionsSchema: MapSchema = {
-  type: "map",
-  key: BackupOptionKeySchema,
-  value: BackupOptionValueSchema,
-};
+export const BackupOptionsSchema: MapSchema = /* @__PURE__ */ map({
+  key: ResourceTypeSchema,
+  value: ResourceTypeSchema,
+});
 
 /** Schema of `AdvancedBackupSetting`. */
-export const AdvancedBackupSettingSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceType: { schema: ResourceTypeSchema },
-    BackupOptions: { schema: BackupOptionsSchema },
-  },
-};
+export const AdvancedBackupSettingSchema: StructureSchema = /* @__PURE__ */ structure({
+  ResourceType: { schema: ResourceTypeSchema },
+  BackupOptions: { schema: BackupOptionsSchema },
+});
 
 /** Schema of `AdvancedBackupSettings`. */
-export const AdvancedBackupSettingsSchema: ListSchema = {
-  type: "list",
-  member: AdvancedBackupSettingSchema,
-};
+export const AdvancedBackupSettingsSchema: ListSchema = /* @__PURE__ */ list(
+  AdvancedBackupSettingSchema,
+);
 
 /** Schema of `ScanFindings`. */
-export const ScanFindingsSchema: ListSchema = { type: "list", member: STRING };
+export const ScanFindingsSchema: ListSchema = /* @__PURE__ */ list(STRING);
 
 /** Schema of `AggregatedScanResult`. */
-export const AggregatedScanResultSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    FailedScan: { schema: BOOLEAN },
-    Findings: { schema: ScanFindingsSchema },
-    LastComputed: { schema: TIMESTAMP },
-  },
-};
+export const AggregatedScanResultSchema: StructureSchema = /* @__PURE__ */ structure({
+  FailedScan: { schema: BOOLEAN },
+  Findings: { schema: ScanFindingsSchema },
+  LastComputed: { schema: TIMESTAMP },
+});
 
 /** Schema of `AlreadyExistsException`. */
-export const AlreadyExistsExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    CreatorRequestId: { schema: STRING },
-    Arn: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+export const AlreadyExistsExceptionSchema: StructureSchema = /* @__PURE__ */ structure({
+  Code: { schema: STRING },
+  Message: { schema: STRING },
+  CreatorRequestId: { schema: STRING },
+  Arn: { schema: STRING },
+  Type: { schema: STRING },
+  Context: { schema: STRING },
+});
 
 /** Schema of `BackupVaultName`. */
-export const BackupVaultNameSchema: ScalarSchema = {
-  type: "string",
+export const BackupVaultNameSchema: ScalarSchema = /* @__PURE__ */ string({
   pattern: /^[a-zA-Z0-9\-\_]{2,50}$/,
-};
+});
 
 /** Schema of `AssociateBackupVaultMpaApprovalTeamInput`. */
-export const AssociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const AssociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     BackupVaultName: {
       schema: BackupVaultNameSchema,
       required: true,
@@ -102,692 +87,536 @@ export const AssociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema = {
     },
     MpaApprovalTeamArn: { schema: STRING, required: true },
     RequesterComment: { schema: STRING },
-  },
-};
+  });
 
 /** Schema of `Lifecycle`. */
-export const LifecycleSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MoveToColdStorageAfterDays: { schema: LONG },
-    DeleteAfterDays: { schema: LONG },
-    OptInToArchiveForSupportedResources: { schema: BOOLEAN },
-    DeleteAfterEvent: { schema: STRING },
-  },
-};
+export const LifecycleSchema: StructureSchema = /* @__PURE__ */ structure({
+  MoveToColdStorageAfterDays: { schema: LONG },
+  DeleteAfterDays: { schema: LONG },
+  OptInToArchiveForSupportedResources: { schema: BOOLEAN },
+  DeleteAfterEvent: { schema: STRING },
+});
 
 /** Schema of `RecoveryPointCreator`. */
-export const RecoveryPointCreatorSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING },
-    BackupPlanArn: { schema: STRING },
-    BackupPlanName: { schema: STRING },
-    BackupPlanVersion: { schema: STRING },
-    BackupRuleId: { schema: STRING },
-    BackupRuleName: { schema: STRING },
-    BackupRuleCron: { schema: STRING },
-    BackupRuleTimezone: { schema: STRING },
-  },
-};
+export const RecoveryPointCreatorSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanId: { schema: STRING },
+  BackupPlanArn: { schema: STRING },
+  BackupPlanName: { schema: STRING },
+  BackupPlanVersion: { schema: STRING },
+  BackupRuleId: { schema: STRING },
+  BackupRuleName: { schema: STRING },
+  BackupRuleCron: { schema: STRING },
+  BackupRuleTimezone: { schema: STRING },
+});
 
 /** Schema of `BackupJob`. */
-export const BackupJobSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: AccountIdSchema },
-    BackupJobId: { schema: STRING },
-    BackupVaultName: { schema: BackupVaultNameSchema },
-    BackupVaultArn: { schema: STRING },
-    VaultType: { schema: STRING },
-    VaultLockState: { schema: STRING },
-    RecoveryPointArn: { schema: STRING },
-    RecoveryPointLifecycle: { schema: LifecycleSchema },
-    EncryptionKeyArn: { schema: STRING },
-    IsEncrypted: { schema: BOOLEAN, default: false },
-    ResourceArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    CompletionDate: { schema: TIMESTAMP },
-    State: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: LONG },
-    IamRoleArn: { schema: STRING },
-    CreatedBy: { schema: RecoveryPointCreatorSchema },
-    ExpectedCompletionDate: { schema: TIMESTAMP },
-    StartBy: { schema: TIMESTAMP },
-    ResourceType: { schema: ResourceTypeSchema },
-    BytesTransferred: { schema: LONG },
-    BackupOptions: { schema: BackupOptionsSchema },
-    BackupType: { schema: STRING },
-    ParentJobId: { schema: STRING },
-    IsParent: { schema: BOOLEAN, default: false },
-    ResourceName: { schema: STRING },
-    InitiationDate: { schema: TIMESTAMP },
-    MessageCategory: { schema: STRING },
-  },
-};
+export const BackupJobSchema: StructureSchema = /* @__PURE__ */ structure({
+  AccountId: { schema: AccountIdSchema },
+  BackupJobId: { schema: STRING },
+  BackupVaultName: { schema: BackupVaultNameSchema },
+  BackupVaultArn: { schema: STRING },
+  VaultType: { schema: STRING },
+  VaultLockState: { schema: STRING },
+  RecoveryPointArn: { schema: STRING },
+  RecoveryPointLifecycle: { schema: LifecycleSchema },
+  EncryptionKeyArn: { schema: STRING },
+  IsEncrypted: { schema: BOOLEAN, default: false },
+  ResourceArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  CompletionDate: { schema: TIMESTAMP },
+  State: { schema: STRING },
+  StatusMessage: { schema: STRING },
+  PercentDone: { schema: STRING },
+  BackupSizeInBytes: { schema: LONG },
+  IamRoleArn: { schema: STRING },
+  CreatedBy: { schema: RecoveryPointCreatorSchema },
+  ExpectedCompletionDate: { schema: TIMESTAMP },
+  StartBy: { schema: TIMESTAMP },
+  ResourceType: { schema: ResourceTypeSchema },
+  BytesTransferred: { schema: LONG },
+  BackupOptions: { schema: BackupOptionsSchema },
+  BackupType: { schema: STRING },
+  ParentJobId: { schema: STRING },
+  IsParent: { schema: BOOLEAN, default: false },
+  ResourceName: { schema: STRING },
+  InitiationDate: { schema: TIMESTAMP },
+  MessageCategory: { schema: STRING },
+});
 
 /** Schema of `BackupJobChildJobsInState`. */
-export const BackupJobChildJobsInStateSchema: MapSchema = { type: "map", value: LONG };
+export const BackupJobChildJobsInStateSchema: MapSchema = /* @__PURE__ */ map({ value: LONG });
 
 /** Schema of `BackupJobSummary`. */
-export const BackupJobSummarySchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Region: { schema: STRING },
-    AccountId: { schema: AccountIdSchema },
-    State: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    MessageCategory: { schema: STRING },
-    Count: { schema: INTEGER, default: 0 },
-    StartTime: { schema: TIMESTAMP },
-    EndTime: { schema: TIMESTAMP },
-  },
-};
+export const BackupJobSummarySchema: StructureSchema = /* @__PURE__ */ structure({
+  Region: { schema: STRING },
+  AccountId: { schema: AccountIdSchema },
+  State: { schema: STRING },
+  ResourceType: { schema: ResourceTypeSchema },
+  MessageCategory: { schema: STRING },
+  Count: { schema: INTEGER, default: 0 },
+  StartTime: { schema: TIMESTAMP },
+  EndTime: { schema: TIMESTAMP },
+});
 
 /** Schema of `BackupJobSummaryList`. */
-export const BackupJobSummaryListSchema: ListSchema = {
-  type: "list",
-  member: BackupJobSummarySchema,
-};
+export const BackupJobSummaryListSchema: ListSchema = /* @__PURE__ */ list(BackupJobSummarySchema);
 
 /** Schema of `BackupJobsList`. */
-export const BackupJobsListSchema: ListSchema = { type: "list", member: BackupJobSchema };
+export const BackupJobsListSchema: ListSchema = /* @__PURE__ */ list(BackupJobSchema);
 
-/** Schema of `BackupRuleName`. */
-export const BackupRuleNameSchema: ScalarSchema = {
-  type: "string",
-  pattern: /^[a-zA-Z0-9\-\_\.]{1,50}$/,
-};
+/** Schema of `BackupRuleName`: the same as `ResourceType`'s. */
+export { ResourceTypeSchema as BackupRuleNameSchema };
 
 /** Schema of `Tags`. */
-export const TagsSchema: MapSchema = { type: "map", value: STRING };
+export const TagsSchema: MapSchema = /* @__PURE__ */ map({ value: STRING });
 
 /** Schema of `CopyAction`. */
-export const CopyActionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Lifecycle: { schema: LifecycleSchema },
-    DestinationBackupVaultArn: { schema: STRING, required: true },
-  },
-};
+export const CopyActionSchema: StructureSchema = /* @__PURE__ */ structure({
+  Lifecycle: { schema: LifecycleSchema },
+  DestinationBackupVaultArn: { schema: STRING, required: true },
+});
 
 /** Schema of `CopyActions`. */
-export const CopyActionsSchema: ListSchema = { type: "list", member: CopyActionSchema };
+export const CopyActionsSchema: ListSchema = /* @__PURE__ */ list(CopyActionSchema);
 
 /** Schema of `ResourceTypes`. */
-export const ResourceTypesSchema: ListSchema = { type: "list", member: ResourceTypeSchema };
+export const ResourceTypesSchema: ListSchema = /* @__PURE__ */ list(ResourceTypeSchema);
 
 /** Schema of `IndexAction`. */
-export const IndexActionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceTypes: { schema: ResourceTypesSchema },
-  },
-};
+export const IndexActionSchema: StructureSchema = /* @__PURE__ */ structure({
+  ResourceTypes: { schema: ResourceTypesSchema },
+});
 
 /** Schema of `IndexActions`. */
-export const IndexActionsSchema: ListSchema = { type: "list", member: IndexActionSchema };
+export const IndexActionsSchema: ListSchema = /* @__PURE__ */ list(IndexActionSchema);
 
 /** Schema of `ScanAction`. */
-export const ScanActionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MalwareScanner: { schema: STRING },
-    ScanMode: { schema: STRING },
-  },
-};
+export const ScanActionSchema: StructureSchema = /* @__PURE__ */ structure({
+  MalwareScanner: { schema: STRING },
+  ScanMode: { schema: STRING },
+});
 
 /** Schema of `ScanActions`. */
-export const ScanActionsSchema: ListSchema = { type: "list", member: ScanActionSchema };
+export const ScanActionsSchema: ListSchema = /* @__PURE__ */ list(ScanActionSchema);
 
 /** Schema of `BackupRule`. */
-export const BackupRuleSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RuleName: { schema: BackupRuleNameSchema, required: true },
-    TargetBackupVaultName: { schema: BackupVaultNameSchema, required: true },
-    TargetLogicallyAirGappedBackupVaultArn: { schema: STRING },
-    ScheduleExpression: { schema: STRING },
-    StartWindowMinutes: { schema: LONG },
-    CompletionWindowMinutes: { schema: LONG },
-    Lifecycle: { schema: LifecycleSchema },
-    RecoveryPointTags: { schema: TagsSchema },
-    RuleId: { schema: STRING },
-    CopyActions: { schema: CopyActionsSchema },
-    EnableContinuousBackup: { schema: BOOLEAN },
-    ScheduleExpressionTimezone: { schema: STRING },
-    IndexActions: { schema: IndexActionsSchema },
-    ScanActions: { schema: ScanActionsSchema },
-  },
-};
+export const BackupRuleSchema: StructureSchema = /* @__PURE__ */ structure({
+  RuleName: { schema: ResourceTypeSchema, required: true },
+  TargetBackupVaultName: { schema: BackupVaultNameSchema, required: true },
+  TargetLogicallyAirGappedBackupVaultArn: { schema: STRING },
+  ScheduleExpression: { schema: STRING },
+  StartWindowMinutes: { schema: LONG },
+  CompletionWindowMinutes: { schema: LONG },
+  Lifecycle: { schema: LifecycleSchema },
+  RecoveryPointTags: { schema: TagsSchema },
+  RuleId: { schema: STRING },
+  CopyActions: { schema: CopyActionsSchema },
+  EnableContinuousBackup: { schema: BOOLEAN },
+  ScheduleExpressionTimezone: { schema: STRING },
+  IndexActions: { schema: IndexActionsSchema },
+  ScanActions: { schema: ScanActionsSchema },
+});
 
 /** Schema of `BackupRules`. */
-export const BackupRulesSchema: ListSchema = { type: "list", member: BackupRuleSchema };
+export const BackupRulesSchema: ListSchema = /* @__PURE__ */ list(BackupRuleSchema);
 
 /** Schema of `ScanSetting`. */
-export const ScanSettingSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MalwareScanner: { schema: STRING },
-    ResourceTypes: { schema: ResourceTypesSchema },
-    ScannerRoleArn: { schema: STRING },
-  },
-};
+export const ScanSettingSchema: StructureSchema = /* @__PURE__ */ structure({
+  MalwareScanner: { schema: STRING },
+  ResourceTypes: { schema: ResourceTypesSchema },
+  ScannerRoleArn: { schema: STRING },
+});
 
 /** Schema of `ScanSettings`. */
-export const ScanSettingsSchema: ListSchema = { type: "list", member: ScanSettingSchema };
+export const ScanSettingsSchema: ListSchema = /* @__PURE__ */ list(ScanSettingSchema);
 
 /** Schema of `BackupPlan`. */
-export const BackupPlanSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanName: { schema: STRING, required: true },
-    Rules: { schema: BackupRulesSchema, required: true },
-    AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
-    ScanSettings: { schema: ScanSettingsSchema },
-  },
-};
+export const BackupPlanSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanName: { schema: STRING, required: true },
+  Rules: { schema: BackupRulesSchema, required: true },
+  AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
+  ScanSettings: { schema: ScanSettingsSchema },
+});
 
 /** Schema of `BackupRuleInput`. */
-export const BackupRuleInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RuleName: { schema: BackupRuleNameSchema, required: true },
-    TargetBackupVaultName: { schema: BackupVaultNameSchema, required: true },
-    TargetLogicallyAirGappedBackupVaultArn: { schema: STRING },
-    ScheduleExpression: { schema: STRING },
-    StartWindowMinutes: { schema: LONG },
-    CompletionWindowMinutes: { schema: LONG },
-    Lifecycle: { schema: LifecycleSchema },
-    RecoveryPointTags: { schema: TagsSchema },
-    CopyActions: { schema: CopyActionsSchema },
-    EnableContinuousBackup: { schema: BOOLEAN },
-    ScheduleExpressionTimezone: { schema: STRING },
-    IndexActions: { schema: IndexActionsSchema },
-    ScanActions: { schema: ScanActionsSchema },
-  },
-};
+export const BackupRuleInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RuleName: { schema: ResourceTypeSchema, required: true },
+  TargetBackupVaultName: { schema: BackupVaultNameSchema, required: true },
+  TargetLogicallyAirGappedBackupVaultArn: { schema: STRING },
+  ScheduleExpression: { schema: STRING },
+  StartWindowMinutes: { schema: LONG },
+  CompletionWindowMinutes: { schema: LONG },
+  Lifecycle: { schema: LifecycleSchema },
+  RecoveryPointTags: { schema: TagsSchema },
+  CopyActions: { schema: CopyActionsSchema },
+  EnableContinuousBackup: { schema: BOOLEAN },
+  ScheduleExpressionTimezone: { schema: STRING },
+  IndexActions: { schema: IndexActionsSchema },
+  ScanActions: { schema: ScanActionsSchema },
+});
 
 /** Schema of `BackupRulesInput`. */
-export const BackupRulesInputSchema: ListSchema = { type: "list", member: BackupRuleInputSchema };
+export const BackupRulesInputSchema: ListSchema = /* @__PURE__ */ list(BackupRuleInputSchema);
 
 /** Schema of `BackupPlanInput`. */
-export const BackupPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanName: { schema: STRING, required: true },
-    Rules: { schema: BackupRulesInputSchema, required: true },
-    AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
-    ScanSettings: { schema: ScanSettingsSchema },
-  },
-};
+export const BackupPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanName: { schema: STRING, required: true },
+  Rules: { schema: BackupRulesInputSchema, required: true },
+  AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
+  ScanSettings: { schema: ScanSettingsSchema },
+});
 
 /** Schema of `BackupPlanTemplatesListMember`. */
-export const BackupPlanTemplatesListMemberSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanTemplateId: { schema: STRING },
-    BackupPlanTemplateName: { schema: STRING },
-  },
-};
+export const BackupPlanTemplatesListMemberSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanTemplateId: { schema: STRING },
+  BackupPlanTemplateName: { schema: STRING },
+});
 
 /** Schema of `BackupPlanTemplatesList`. */
-export const BackupPlanTemplatesListSchema: ListSchema = {
-  type: "list",
-  member: BackupPlanTemplatesListMemberSchema,
-};
+export const BackupPlanTemplatesListSchema: ListSchema = /* @__PURE__ */ list(
+  BackupPlanTemplatesListMemberSchema,
+);
 
 /** Schema of `BackupPlansListMember`. */
-export const BackupPlansListMemberSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanArn: { schema: STRING },
-    BackupPlanId: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    DeletionDate: { schema: TIMESTAMP },
-    VersionId: { schema: STRING },
-    BackupPlanName: { schema: STRING },
-    CreatorRequestId: { schema: STRING },
-    LastExecutionDate: { schema: TIMESTAMP },
-    AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
-  },
-};
+export const BackupPlansListMemberSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanArn: { schema: STRING },
+  BackupPlanId: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  DeletionDate: { schema: TIMESTAMP },
+  VersionId: { schema: STRING },
+  BackupPlanName: { schema: STRING },
+  CreatorRequestId: { schema: STRING },
+  LastExecutionDate: { schema: TIMESTAMP },
+  AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
+});
 
 /** Schema of `BackupPlanVersionsList`. */
-export const BackupPlanVersionsListSchema: ListSchema = {
-  type: "list",
-  member: BackupPlansListMemberSchema,
-};
+export const BackupPlanVersionsListSchema: ListSchema = /* @__PURE__ */ list(
+  BackupPlansListMemberSchema,
+);
 
-/** Schema of `BackupPlansList`. */
-export const BackupPlansListSchema: ListSchema = {
-  type: "list",
-  member: BackupPlansListMemberSchema,
-};
+/** Schema of `BackupPlansList`: the same as `BackupPlanVersionsList`'s. */
+export { BackupPlanVersionsListSchema as BackupPlansListSchema };
 
-/** Schema of `BackupSelectionName`. */
-export const BackupSelectionNameSchema: ScalarSchema = {
-  type: "string",
-  pattern: /^[a-zA-Z0-9\-\_\.]{1,50}$/,
-};
+/** Schema of `BackupSelectionName`: the same as `ResourceType`'s. */
+export { ResourceTypeSchema as BackupSelectionNameSchema };
 
-/** Schema of `ResourceArns`. */
-export const ResourceArnsSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `ResourceArns`: the same as `ScanFindings`'s. */
+export { ScanFindingsSchema as ResourceArnsSchema };
 
 /** Schema of `Condition`. */
-export const ConditionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ConditionType: { schema: STRING, required: true },
-    ConditionKey: { schema: STRING, required: true },
-    ConditionValue: { schema: STRING, required: true },
-  },
-};
+export const ConditionSchema: StructureSchema = /* @__PURE__ */ structure({
+  ConditionType: { schema: STRING, required: true },
+  ConditionKey: { schema: STRING, required: true },
+  ConditionValue: { schema: STRING, required: true },
+});
 
 /** Schema of `ListOfTags`. */
-export const ListOfTagsSchema: ListSchema = { type: "list", member: ConditionSchema };
+export const ListOfTagsSchema: ListSchema = /* @__PURE__ */ list(ConditionSchema);
 
 /** Schema of `ConditionParameter`. */
-export const ConditionParameterSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ConditionKey: { schema: STRING },
-    ConditionValue: { schema: STRING },
-  },
-};
+export const ConditionParameterSchema: StructureSchema = /* @__PURE__ */ structure({
+  ConditionKey: { schema: STRING },
+  ConditionValue: { schema: STRING },
+});
 
 /** Schema of `ConditionParameters`. */
-export const ConditionParametersSchema: ListSchema = {
-  type: "list",
-  member: ConditionParameterSchema,
-};
+export const ConditionParametersSchema: ListSchema = /* @__PURE__ */ list(ConditionParameterSchema);
 
 /** Schema of `Conditions`. */
-export const ConditionsSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    StringEquals: { schema: ConditionParametersSchema },
-    StringNotEquals: { schema: ConditionParametersSchema },
-    StringLike: { schema: ConditionParametersSchema },
-    StringNotLike: { schema: ConditionParametersSchema },
-  },
-};
+export const ConditionsSchema: StructureSchema = /* @__PURE__ */ structure({
+  StringEquals: { schema: ConditionParametersSchema },
+  StringNotEquals: { schema: ConditionParametersSchema },
+  StringLike: { schema: ConditionParametersSchema },
+  StringNotLike: { schema: ConditionParametersSchema },
+});
 
 /** Schema of `BackupSelection`. */
-export const BackupSelectionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    SelectionName: { schema: BackupSelectionNameSchema, required: true },
-    IamRoleArn: { schema: STRING, required: true },
-    Resources: { schema: ResourceArnsSchema },
-    ListOfTags: { schema: ListOfTagsSchema },
-    NotResources: { schema: ResourceArnsSchema },
-    Conditions: { schema: ConditionsSchema },
-  },
-};
+export const BackupSelectionSchema: StructureSchema = /* @__PURE__ */ structure({
+  SelectionName: { schema: ResourceTypeSchema, required: true },
+  IamRoleArn: { schema: STRING, required: true },
+  Resources: { schema: ScanFindingsSchema },
+  ListOfTags: { schema: ListOfTagsSchema },
+  NotResources: { schema: ScanFindingsSchema },
+  Conditions: { schema: ConditionsSchema },
+});
 
 /** Schema of `BackupSelectionsListMember`. */
-export const BackupSelectionsListMemberSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    SelectionId: { schema: STRING },
-    SelectionName: { schema: BackupSelectionNameSchema },
-    BackupPlanId: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    CreatorRequestId: { schema: STRING },
-    IamRoleArn: { schema: STRING },
-  },
-};
+export const BackupSelectionsListMemberSchema: StructureSchema = /* @__PURE__ */ structure({
+  SelectionId: { schema: STRING },
+  SelectionName: { schema: ResourceTypeSchema },
+  BackupPlanId: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  CreatorRequestId: { schema: STRING },
+  IamRoleArn: { schema: STRING },
+});
 
 /** Schema of `BackupSelectionsList`. */
-export const BackupSelectionsListSchema: ListSchema = {
-  type: "list",
-  member: BackupSelectionsListMemberSchema,
-};
+export const BackupSelectionsListSchema: ListSchema = /* @__PURE__ */ list(
+  BackupSelectionsListMemberSchema,
+);
 
-/** Schema of `BackupVaultEvents`. */
-export const BackupVaultEventsSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `BackupVaultEvents`: the same as `ScanFindings`'s. */
+export { ScanFindingsSchema as BackupVaultEventsSchema };
 
 /** Schema of `BackupVaultListMember`. */
-export const BackupVaultListMemberSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: { schema: BackupVaultNameSchema },
-    BackupVaultArn: { schema: STRING },
-    VaultType: { schema: STRING },
-    VaultState: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    EncryptionKeyArn: { schema: STRING },
-    CreatorRequestId: { schema: STRING },
-    NumberOfRecoveryPoints: { schema: LONG, default: 0 },
-    Locked: { schema: BOOLEAN },
-    MinRetentionDays: { schema: LONG },
-    MaxRetentionDays: { schema: LONG },
-    LockDate: { schema: TIMESTAMP },
-    EncryptionKeyType: { schema: STRING },
-  },
-};
+export const BackupVaultListMemberSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: { schema: BackupVaultNameSchema },
+  BackupVaultArn: { schema: STRING },
+  VaultType: { schema: STRING },
+  VaultState: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  EncryptionKeyArn: { schema: STRING },
+  CreatorRequestId: { schema: STRING },
+  NumberOfRecoveryPoints: { schema: LONG, default: 0 },
+  Locked: { schema: BOOLEAN },
+  MinRetentionDays: { schema: LONG },
+  MaxRetentionDays: { schema: LONG },
+  LockDate: { schema: TIMESTAMP },
+  EncryptionKeyType: { schema: STRING },
+});
 
 /** Schema of `BackupVaultList`. */
-export const BackupVaultListSchema: ListSchema = {
-  type: "list",
-  member: BackupVaultListMemberSchema,
-};
+export const BackupVaultListSchema: ListSchema = /* @__PURE__ */ list(BackupVaultListMemberSchema);
 
 /** Schema of `BackupVaultNameOrWildcard`. */
-export const BackupVaultNameOrWildcardSchema: ScalarSchema = {
-  type: "string",
+export const BackupVaultNameOrWildcardSchema: ScalarSchema = /* @__PURE__ */ string({
   pattern: /^(\*|[a-zA-Z0-9\-\_]{2,50})$/,
-};
+});
 
 /** Schema of `CalculatedLifecycle`. */
-export const CalculatedLifecycleSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MoveToColdStorageAt: { schema: TIMESTAMP },
-    DeleteAt: { schema: TIMESTAMP },
-  },
-};
+export const CalculatedLifecycleSchema: StructureSchema = /* @__PURE__ */ structure({
+  MoveToColdStorageAt: { schema: TIMESTAMP },
+  DeleteAt: { schema: TIMESTAMP },
+});
 
 /** Schema of `CancelLegalHoldInput`. */
-export const CancelLegalHoldInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    CancelDescription: { schema: STRING, required: true, http: "query" },
-    RetainRecordInDays: { schema: LONG, http: "query" },
+export const CancelLegalHoldInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
+  CancelDescription: {
+    schema: STRING,
+    required: true,
+    http: "query",
+    httpName: "cancelDescription",
   },
-};
+  RetainRecordInDays: { schema: LONG, http: "query", httpName: "retainRecordInDays" },
+});
 
 /** Schema of `CancelLegalHoldOutput`. */
-export const CancelLegalHoldOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {},
-};
+export const CancelLegalHoldOutputSchema: StructureSchema = /* @__PURE__ */ structure({});
 
 /** Schema of `ComplianceResourceIdList`. */
-export const ComplianceResourceIdListSchema: ListSchema = {
-  type: "list",
-  member: STRING,
+export const ComplianceResourceIdListSchema: ListSchema = /* @__PURE__ */ list(STRING, {
   minLength: 1,
   maxLength: 100,
-};
+});
 
 /** Schema of `ConflictException`. */
-export const ConflictExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+export const ConflictExceptionSchema: StructureSchema = /* @__PURE__ */ structure({
+  Code: { schema: STRING },
+  Message: { schema: STRING },
+  Type: { schema: STRING },
+  Context: { schema: STRING },
+});
 
 /** Schema of `ControlInputParameter`. */
-export const ControlInputParameterSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ParameterName: { schema: STRING },
-    ParameterValue: { schema: STRING },
-  },
-};
+export const ControlInputParameterSchema: StructureSchema = /* @__PURE__ */ structure({
+  ParameterName: { schema: STRING },
+  ParameterValue: { schema: STRING },
+});
 
 /** Schema of `ControlInputParameters`. */
-export const ControlInputParametersSchema: ListSchema = {
-  type: "list",
-  member: ControlInputParameterSchema,
-};
+export const ControlInputParametersSchema: ListSchema = /* @__PURE__ */ list(
+  ControlInputParameterSchema,
+);
 
-/** Schema of `ResourceTypeList`. */
-export const ResourceTypeListSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `ResourceTypeList`: the same as `ScanFindings`'s. */
+export { ScanFindingsSchema as ResourceTypeListSchema };
 
-/** Schema of `stringMap`. */
-export const stringMapSchema: MapSchema = { type: "map", value: STRING };
+/** Schema of `stringMap`: the same as `Tags`'s. */
+export { TagsSchema as stringMapSchema };
 
 /** Schema of `ControlScope`. */
-export const ControlScopeSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ComplianceResourceIds: { schema: ComplianceResourceIdListSchema },
-    ComplianceResourceTypes: { schema: ResourceTypeListSchema },
-    Tags: { schema: stringMapSchema },
-  },
-};
+export const ControlScopeSchema: StructureSchema = /* @__PURE__ */ structure({
+  ComplianceResourceIds: { schema: ComplianceResourceIdListSchema },
+  ComplianceResourceTypes: { schema: ScanFindingsSchema },
+  Tags: { schema: TagsSchema },
+});
 
-/** Schema of `CopyJobChildJobsInState`. */
-export const CopyJobChildJobsInStateSchema: MapSchema = { type: "map", value: LONG };
+/** Schema of `CopyJobChildJobsInState`: the same as `BackupJobChildJobsInState`'s. */
+export { BackupJobChildJobsInStateSchema as CopyJobChildJobsInStateSchema };
 
 /** Schema of `CopyJob`. */
-export const CopyJobSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: AccountIdSchema },
-    CopyJobId: { schema: STRING },
-    SourceBackupVaultArn: { schema: STRING },
-    SourceRecoveryPointArn: { schema: STRING },
-    DestinationBackupVaultArn: { schema: STRING },
-    DestinationVaultType: { schema: STRING },
-    DestinationVaultLockState: { schema: STRING },
-    DestinationRecoveryPointArn: { schema: STRING },
-    DestinationEncryptionKeyArn: { schema: STRING },
-    DestinationRecoveryPointLifecycle: { schema: LifecycleSchema },
-    ResourceArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    CompletionDate: { schema: TIMESTAMP },
-    State: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    BackupSizeInBytes: { schema: LONG },
-    IamRoleArn: { schema: STRING },
-    CreatedBy: { schema: RecoveryPointCreatorSchema },
-    CreatedByBackupJobId: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    ParentJobId: { schema: STRING },
-    IsParent: { schema: BOOLEAN, default: false },
-    CompositeMemberIdentifier: { schema: STRING },
-    NumberOfChildJobs: { schema: LONG },
-    ChildJobsInState: { schema: CopyJobChildJobsInStateSchema },
-    ResourceName: { schema: STRING },
-    MessageCategory: { schema: STRING },
-  },
-};
+export const CopyJobSchema: StructureSchema = /* @__PURE__ */ structure({
+  AccountId: { schema: AccountIdSchema },
+  CopyJobId: { schema: STRING },
+  SourceBackupVaultArn: { schema: STRING },
+  SourceRecoveryPointArn: { schema: STRING },
+  DestinationBackupVaultArn: { schema: STRING },
+  DestinationVaultType: { schema: STRING },
+  DestinationVaultLockState: { schema: STRING },
+  DestinationRecoveryPointArn: { schema: STRING },
+  DestinationEncryptionKeyArn: { schema: STRING },
+  DestinationRecoveryPointLifecycle: { schema: LifecycleSchema },
+  ResourceArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  CompletionDate: { schema: TIMESTAMP },
+  State: { schema: STRING },
+  StatusMessage: { schema: STRING },
+  BackupSizeInBytes: { schema: LONG },
+  IamRoleArn: { schema: STRING },
+  CreatedBy: { schema: RecoveryPointCreatorSchema },
+  CreatedByBackupJobId: { schema: STRING },
+  ResourceType: { schema: ResourceTypeSchema },
+  ParentJobId: { schema: STRING },
+  IsParent: { schema: BOOLEAN, default: false },
+  CompositeMemberIdentifier: { schema: STRING },
+  NumberOfChildJobs: { schema: LONG },
+  ChildJobsInState: { schema: BackupJobChildJobsInStateSchema },
+  ResourceName: { schema: STRING },
+  MessageCategory: { schema: STRING },
+});
 
-/** Schema of `CopyJobSummary`. */
-export const CopyJobSummarySchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Region: { schema: STRING },
-    AccountId: { schema: AccountIdSchema },
-    State: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    MessageCategory: { schema: STRING },
-    Count: { schema: INTEGER, default: 0 },
-    StartTime: { schema: TIMESTAMP },
-    EndTime: { schema: TIMESTAMP },
-  },
-};
+/** Schema of `CopyJobSummary`: the same as `BackupJobSummary`'s. */
+export { BackupJobSummarySchema as CopyJobSummarySchema };
 
-/** Schema of `CopyJobSummaryList`. */
-export const CopyJobSummaryListSchema: ListSchema = { type: "list", member: CopyJobSummarySchema };
+/** Schema of `CopyJobSummaryList`: the same as `BackupJobSummaryList`'s. */
+export { BackupJobSummaryListSchema as CopyJobSummaryListSchema };
 
 /** Schema of `CopyJobsList`. */
-export const CopyJobsListSchema: ListSchema = { type: "list", member: CopyJobSchema };
+export const CopyJobsListSchema: ListSchema = /* @__PURE__ */ list(CopyJobSchema);
 
 /** Schema of `CreateBackupPlanInput`. */
-export const CreateBackupPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlan: { schema: BackupPlanInputSchema, required: true },
-    BackupPlanTags: { schema: TagsSchema },
-    CreatorRequestId: { schema: STRING },
-  },
-};
+export const CreateBackupPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlan: { schema: BackupPlanInputSchema, required: true },
+  BackupPlanTags: { schema: TagsSchema },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true },
+});
 
 /** Schema of `CreateBackupPlanOutput`. */
-export const CreateBackupPlanOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING },
-    BackupPlanArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    VersionId: { schema: STRING },
-    AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
-  },
-};
+export const CreateBackupPlanOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanId: { schema: STRING },
+  BackupPlanArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  VersionId: { schema: STRING },
+  AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
+});
 
 /** Schema of `CreateBackupSelectionInput`. */
-export const CreateBackupSelectionInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    BackupSelection: { schema: BackupSelectionSchema, required: true },
-    CreatorRequestId: { schema: STRING },
-  },
-};
+export const CreateBackupSelectionInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
+  BackupSelection: { schema: BackupSelectionSchema, required: true },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true },
+});
 
 /** Schema of `CreateBackupSelectionOutput`. */
-export const CreateBackupSelectionOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    SelectionId: { schema: STRING },
-    BackupPlanId: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-  },
-};
+export const CreateBackupSelectionOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  SelectionId: { schema: STRING },
+  BackupPlanId: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+});
 
 /** Schema of `CreateBackupVaultInput`. */
-export const CreateBackupVaultInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    BackupVaultTags: { schema: TagsSchema },
-    EncryptionKeyArn: { schema: STRING },
-    CreatorRequestId: { schema: STRING },
+export const CreateBackupVaultInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: {
+    schema: BackupVaultNameSchema,
+    required: true,
+    http: "label",
+    check: checkLabel,
   },
-};
+  BackupVaultTags: { schema: TagsSchema },
+  EncryptionKeyArn: { schema: STRING },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true },
+});
 
 /** Schema of `CreateBackupVaultOutput`. */
-export const CreateBackupVaultOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: { schema: BackupVaultNameSchema },
-    BackupVaultArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-  },
-};
+export const CreateBackupVaultOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: { schema: BackupVaultNameSchema },
+  BackupVaultArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+});
 
 /** Schema of `FrameworkName`. */
-export const FrameworkNameSchema: ScalarSchema = {
-  type: "string",
+export const FrameworkNameSchema: ScalarSchema = /* @__PURE__ */ string({
   minLength: 1,
   maxLength: 256,
   pattern: /^[a-zA-Z][_a-zA-Z0-9]*$/,
-};
+});
 
 /** Schema of `FrameworkDescription`. */
-export const FrameworkDescriptionSchema: ScalarSchema = {
-  type: "string",
+export const FrameworkDescriptionSchema: ScalarSchema = /* @__PURE__ */ string({
   minLength: 0,
   maxLength: 1024,
   pattern: /\S/,
-};
+});
 
 /** Schema of `FrameworkControl`. */
-export const FrameworkControlSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ControlName: { schema: STRING, required: true },
-    ControlInputParameters: { schema: ControlInputParametersSchema },
-    ControlScope: { schema: ControlScopeSchema },
-  },
-};
+export const FrameworkControlSchema: StructureSchema = /* @__PURE__ */ structure({
+  ControlName: { schema: STRING, required: true },
+  ControlInputParameters: { schema: ControlInputParametersSchema },
+  ControlScope: { schema: ControlScopeSchema },
+});
 
 /** Schema of `FrameworkControls`. */
-export const FrameworkControlsSchema: ListSchema = { type: "list", member: FrameworkControlSchema };
+export const FrameworkControlsSchema: ListSchema = /* @__PURE__ */ list(FrameworkControlSchema);
 
 /** Schema of `CreateFrameworkInput`. */
-export const CreateFrameworkInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    FrameworkName: { schema: FrameworkNameSchema, required: true },
-    FrameworkDescription: { schema: FrameworkDescriptionSchema },
-    FrameworkControls: { schema: FrameworkControlsSchema, required: true },
-    IdempotencyToken: { schema: STRING },
-    FrameworkTags: { schema: stringMapSchema },
-  },
-};
+export const CreateFrameworkInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  FrameworkName: { schema: FrameworkNameSchema, required: true },
+  FrameworkDescription: { schema: FrameworkDescriptionSchema },
+  FrameworkControls: { schema: FrameworkControlsSchema, required: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  FrameworkTags: { schema: TagsSchema },
+});
 
 /** Schema of `CreateFrameworkOutput`. */
-export const CreateFrameworkOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    FrameworkName: { schema: FrameworkNameSchema },
-    FrameworkArn: { schema: STRING },
-  },
-};
+export const CreateFrameworkOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  FrameworkName: { schema: FrameworkNameSchema },
+  FrameworkArn: { schema: STRING },
+});
 
-/** Schema of `VaultNames`. */
-export const VaultNamesSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `VaultNames`: the same as `ScanFindings`'s. */
+export { ScanFindingsSchema as VaultNamesSchema };
 
-/** Schema of `ResourceIdentifiers`. */
-export const ResourceIdentifiersSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `ResourceIdentifiers`: the same as `ScanFindings`'s. */
+export { ScanFindingsSchema as ResourceIdentifiersSchema };
 
 /** Schema of `DateRange`. */
-export const DateRangeSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    FromDate: { schema: TIMESTAMP, required: true },
-    ToDate: { schema: TIMESTAMP, required: true },
-  },
-};
+export const DateRangeSchema: StructureSchema = /* @__PURE__ */ structure({
+  FromDate: { schema: TIMESTAMP, required: true },
+  ToDate: { schema: TIMESTAMP, required: true },
+});
 
 /** Schema of `RecoveryPointSelection`. */
-export const RecoveryPointSelectionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    VaultNames: { schema: VaultNamesSchema },
-    ResourceIdentifiers: { schema: ResourceIdentifiersSchema },
-    DateRange: { schema: DateRangeSchema },
-  },
-};
+export const RecoveryPointSelectionSchema: StructureSchema = /* @__PURE__ */ structure({
+  VaultNames: { schema: ScanFindingsSchema },
+  ResourceIdentifiers: { schema: ScanFindingsSchema },
+  DateRange: { schema: DateRangeSchema },
+});
 
 /** Schema of `CreateLegalHoldInput`. */
-export const CreateLegalHoldInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Title: { schema: STRING, required: true },
-    Description: { schema: STRING, required: true },
-    IdempotencyToken: { schema: STRING },
-    RecoveryPointSelection: { schema: RecoveryPointSelectionSchema },
-    Tags: { schema: TagsSchema },
-  },
-};
+export const CreateLegalHoldInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  Title: { schema: STRING, required: true },
+  Description: { schema: STRING, required: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  RecoveryPointSelection: { schema: RecoveryPointSelectionSchema },
+  Tags: { schema: TagsSchema },
+});
 
 /** Schema of `CreateLegalHoldOutput`. */
-export const CreateLegalHoldOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Title: { schema: STRING },
-    Status: { schema: STRING },
-    Description: { schema: STRING },
-    LegalHoldId: { schema: STRING },
-    LegalHoldArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    RecoveryPointSelection: { schema: RecoveryPointSelectionSchema },
-  },
-};
+export const CreateLegalHoldOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  Title: { schema: STRING },
+  Status: { schema: STRING },
+  Description: { schema: STRING },
+  LegalHoldId: { schema: STRING },
+  LegalHoldArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  RecoveryPointSelection: { schema: RecoveryPointSelectionSchema },
+});
 
 /** Schema of `CreateLogicallyAirGappedBackupVaultInput`. */
-export const CreateLogicallyAirGappedBackupVaultInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const CreateLogicallyAirGappedBackupVaultInputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     BackupVaultName: {
       schema: BackupVaultNameSchema,
       required: true,
@@ -795,909 +624,650 @@ export const CreateLogicallyAirGappedBackupVaultInputSchema: StructureSchema = {
       check: checkLabel,
     },
     BackupVaultTags: { schema: TagsSchema },
-    CreatorRequestId: { schema: STRING },
+    CreatorRequestId: { schema: STRING, idempotencyToken: true },
     MinRetentionDays: { schema: LONG, required: true },
     MaxRetentionDays: { schema: LONG, required: true },
     EncryptionKeyArn: { schema: STRING },
-  },
-};
+  });
 
 /** Schema of `CreateLogicallyAirGappedBackupVaultOutput`. */
-export const CreateLogicallyAirGappedBackupVaultOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const CreateLogicallyAirGappedBackupVaultOutputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     BackupVaultName: { schema: BackupVaultNameSchema },
     BackupVaultArn: { schema: STRING },
     CreationDate: { schema: TIMESTAMP },
     VaultState: { schema: STRING },
-  },
-};
+  });
 
-/** Schema of `ReportPlanName`. */
-export const ReportPlanNameSchema: ScalarSchema = {
-  type: "string",
-  minLength: 1,
-  maxLength: 256,
-  pattern: /^[a-zA-Z][_a-zA-Z0-9]*$/,
-};
+/** Schema of `ReportPlanName`: the same as `FrameworkName`'s. */
+export { FrameworkNameSchema as ReportPlanNameSchema };
 
-/** Schema of `ReportPlanDescription`. */
-export const ReportPlanDescriptionSchema: ScalarSchema = {
-  type: "string",
-  minLength: 0,
-  maxLength: 1024,
-  pattern: /\S/,
-};
+/** Schema of `ReportPlanDescription`: the same as `FrameworkDescription`'s. */
+export { FrameworkDescriptionSchema as ReportPlanDescriptionSchema };
 
-/** Schema of `FormatList`. */
-export const FormatListSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `FormatList`: the same as `ScanFindings`'s. */
+export { ScanFindingsSchema as FormatListSchema };
 
 /** Schema of `ReportDeliveryChannel`. */
-export const ReportDeliveryChannelSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    S3BucketName: { schema: STRING, required: true },
-    S3KeyPrefix: { schema: STRING },
-    Formats: { schema: FormatListSchema },
-  },
-};
+export const ReportDeliveryChannelSchema: StructureSchema = /* @__PURE__ */ structure({
+  S3BucketName: { schema: STRING, required: true },
+  S3KeyPrefix: { schema: STRING },
+  Formats: { schema: ScanFindingsSchema },
+});
 
-/** Schema of `stringList`. */
-export const stringListSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `stringList`: the same as `ScanFindings`'s. */
+export { ScanFindingsSchema as stringListSchema };
 
 /** Schema of `ReportSetting`. */
-export const ReportSettingSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportTemplate: { schema: STRING, required: true },
-    FrameworkArns: { schema: stringListSchema },
-    NumberOfFrameworks: { schema: INTEGER, default: 0 },
-    Accounts: { schema: stringListSchema },
-    OrganizationUnits: { schema: stringListSchema },
-    Regions: { schema: stringListSchema },
-  },
-};
+export const ReportSettingSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportTemplate: { schema: STRING, required: true },
+  FrameworkArns: { schema: ScanFindingsSchema },
+  NumberOfFrameworks: { schema: INTEGER, default: 0 },
+  Accounts: { schema: ScanFindingsSchema },
+  OrganizationUnits: { schema: ScanFindingsSchema },
+  Regions: { schema: ScanFindingsSchema },
+});
 
 /** Schema of `CreateReportPlanInput`. */
-export const CreateReportPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlanName: { schema: ReportPlanNameSchema, required: true },
-    ReportPlanDescription: { schema: ReportPlanDescriptionSchema },
-    ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema, required: true },
-    ReportSetting: { schema: ReportSettingSchema, required: true },
-    ReportPlanTags: { schema: stringMapSchema },
-    IdempotencyToken: { schema: STRING },
-  },
-};
+export const CreateReportPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportPlanName: { schema: FrameworkNameSchema, required: true },
+  ReportPlanDescription: { schema: FrameworkDescriptionSchema },
+  ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema, required: true },
+  ReportSetting: { schema: ReportSettingSchema, required: true },
+  ReportPlanTags: { schema: TagsSchema },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+});
 
 /** Schema of `CreateReportPlanOutput`. */
-export const CreateReportPlanOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlanName: { schema: ReportPlanNameSchema },
-    ReportPlanArn: { schema: STRING },
-    CreationTime: { schema: TIMESTAMP },
-  },
-};
+export const CreateReportPlanOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportPlanName: { schema: FrameworkNameSchema },
+  ReportPlanArn: { schema: STRING },
+  CreationTime: { schema: TIMESTAMP },
+});
 
 /** Schema of `CreateRestoreAccessBackupVaultInput`. */
-export const CreateRestoreAccessBackupVaultInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const CreateRestoreAccessBackupVaultInputSchema: StructureSchema = /* @__PURE__ */ structure(
+  {
     SourceBackupVaultArn: { schema: STRING, required: true },
     BackupVaultName: { schema: BackupVaultNameSchema },
     BackupVaultTags: { schema: TagsSchema },
-    CreatorRequestId: { schema: STRING },
+    CreatorRequestId: { schema: STRING, idempotencyToken: true },
     RequesterComment: { schema: STRING },
   },
-};
+);
 
 /** Schema of `CreateRestoreAccessBackupVaultOutput`. */
-export const CreateRestoreAccessBackupVaultOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const CreateRestoreAccessBackupVaultOutputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     RestoreAccessBackupVaultArn: { schema: STRING },
     VaultState: { schema: STRING },
     RestoreAccessBackupVaultName: { schema: BackupVaultNameSchema },
     CreationDate: { schema: TIMESTAMP },
-  },
-};
+  });
 
-/** Schema of `RestoreTestingRecoveryPointTypeList`. */
-export const RestoreTestingRecoveryPointTypeListSchema: ListSchema = {
-  type: "list",
-  member: STRING,
-};
+/** Schema of `RestoreTestingRecoveryPointTypeList`: the same as `ScanFindings`'s. */
+export { ScanFindingsSchema as RestoreTestingRecoveryPointTypeListSchema };
 
 /** Schema of `RestoreTestingRecoveryPointSelection`. */
-export const RestoreTestingRecoveryPointSelectionSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const RestoreTestingRecoveryPointSelectionSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     Algorithm: { schema: STRING },
-    ExcludeVaults: { schema: stringListSchema },
-    IncludeVaults: { schema: stringListSchema },
-    RecoveryPointTypes: { schema: RestoreTestingRecoveryPointTypeListSchema },
+    ExcludeVaults: { schema: ScanFindingsSchema },
+    IncludeVaults: { schema: ScanFindingsSchema },
+    RecoveryPointTypes: { schema: ScanFindingsSchema },
     SelectionWindowDays: { schema: INTEGER, default: 0 },
-  },
-};
+  });
 
 /** Schema of `RestoreTestingPlanForCreate`. */
-export const RestoreTestingPlanForCreateSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RecoveryPointSelection: { schema: RestoreTestingRecoveryPointSelectionSchema, required: true },
-    RestoreTestingPlanName: { schema: STRING, required: true },
-    ScheduleExpression: { schema: STRING, required: true },
-    ScheduleExpressionTimezone: { schema: STRING },
-    StartWindowHours: { schema: INTEGER, default: 0 },
-  },
-};
+export const RestoreTestingPlanForCreateSchema: StructureSchema = /* @__PURE__ */ structure({
+  RecoveryPointSelection: { schema: RestoreTestingRecoveryPointSelectionSchema, required: true },
+  RestoreTestingPlanName: { schema: STRING, required: true },
+  ScheduleExpression: { schema: STRING, required: true },
+  ScheduleExpressionTimezone: { schema: STRING },
+  StartWindowHours: { schema: INTEGER, default: 0 },
+});
 
-/** Schema of `SensitiveStringMap`. */
-export const SensitiveStringMapSchema: MapSchema = { type: "map", value: STRING };
+/** Schema of `SensitiveStringMap`: the same as `Tags`'s. */
+export { TagsSchema as SensitiveStringMapSchema };
 
 /** Schema of `CreateRestoreTestingPlanInput`. */
-export const CreateRestoreTestingPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CreatorRequestId: { schema: STRING },
-    RestoreTestingPlan: { schema: RestoreTestingPlanForCreateSchema, required: true },
-    Tags: { schema: SensitiveStringMapSchema },
-  },
-};
+export const CreateRestoreTestingPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  CreatorRequestId: { schema: STRING },
+  RestoreTestingPlan: { schema: RestoreTestingPlanForCreateSchema, required: true },
+  Tags: { schema: TagsSchema },
+});
 
 /** Schema of `CreateRestoreTestingPlanOutput`. */
-export const CreateRestoreTestingPlanOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CreationTime: { schema: TIMESTAMP, required: true },
-    RestoreTestingPlanArn: { schema: STRING, required: true },
-    RestoreTestingPlanName: { schema: STRING, required: true },
-  },
-};
+export const CreateRestoreTestingPlanOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  CreationTime: { schema: TIMESTAMP, required: true },
+  RestoreTestingPlanArn: { schema: STRING, required: true },
+  RestoreTestingPlanName: { schema: STRING, required: true },
+});
 
 /** Schema of `KeyValue`. */
-export const KeyValueSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Key: { schema: STRING, required: true },
-    Value: { schema: STRING, required: true },
-  },
-};
+export const KeyValueSchema: StructureSchema = /* @__PURE__ */ structure({
+  Key: { schema: STRING, required: true },
+  Value: { schema: STRING, required: true },
+});
 
 /** Schema of `KeyValueList`. */
-export const KeyValueListSchema: ListSchema = { type: "list", member: KeyValueSchema };
+export const KeyValueListSchema: ListSchema = /* @__PURE__ */ list(KeyValueSchema);
 
 /** Schema of `ProtectedResourceConditions`. */
-export const ProtectedResourceConditionsSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    StringEquals: { schema: KeyValueListSchema },
-    StringNotEquals: { schema: KeyValueListSchema },
-  },
-};
+export const ProtectedResourceConditionsSchema: StructureSchema = /* @__PURE__ */ structure({
+  StringEquals: { schema: KeyValueListSchema },
+  StringNotEquals: { schema: KeyValueListSchema },
+});
 
 /** Schema of `RestoreTestingSelectionForCreate`. */
-export const RestoreTestingSelectionForCreateSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    IamRoleArn: { schema: STRING, required: true },
-    ProtectedResourceArns: { schema: stringListSchema },
-    ProtectedResourceConditions: { schema: ProtectedResourceConditionsSchema },
-    ProtectedResourceType: { schema: STRING, required: true },
-    RestoreMetadataOverrides: { schema: SensitiveStringMapSchema },
-    RestoreTestingSelectionName: { schema: STRING, required: true },
-    ValidationWindowHours: { schema: INTEGER, default: 0 },
-  },
-};
+export const RestoreTestingSelectionForCreateSchema: StructureSchema = /* @__PURE__ */ structure({
+  IamRoleArn: { schema: STRING, required: true },
+  ProtectedResourceArns: { schema: ScanFindingsSchema },
+  ProtectedResourceConditions: { schema: ProtectedResourceConditionsSchema },
+  ProtectedResourceType: { schema: STRING, required: true },
+  RestoreMetadataOverrides: { schema: TagsSchema },
+  RestoreTestingSelectionName: { schema: STRING, required: true },
+  ValidationWindowHours: { schema: INTEGER, default: 0 },
+});
 
 /** Schema of `CreateRestoreTestingSelectionInput`. */
-export const CreateRestoreTestingSelectionInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CreatorRequestId: { schema: STRING },
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
-    RestoreTestingSelection: { schema: RestoreTestingSelectionForCreateSchema, required: true },
-  },
-};
+export const CreateRestoreTestingSelectionInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  CreatorRequestId: { schema: STRING },
+  RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
+  RestoreTestingSelection: { schema: RestoreTestingSelectionForCreateSchema, required: true },
+});
 
 /** Schema of `CreateRestoreTestingSelectionOutput`. */
-export const CreateRestoreTestingSelectionOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const CreateRestoreTestingSelectionOutputSchema: StructureSchema = /* @__PURE__ */ structure(
+  {
     CreationTime: { schema: TIMESTAMP, required: true },
     RestoreTestingPlanArn: { schema: STRING, required: true },
     RestoreTestingPlanName: { schema: STRING, required: true },
     RestoreTestingSelectionName: { schema: STRING, required: true },
   },
-};
+);
 
 /** Schema of `TieringConfigurationName`. */
-export const TieringConfigurationNameSchema: ScalarSchema = {
-  type: "string",
+export const TieringConfigurationNameSchema: ScalarSchema = /* @__PURE__ */ string({
   pattern: /^[a-zA-Z0-9_]{1,200}$/,
-};
+});
 
 /** Schema of `TieringDownSettingsInDays`. */
-export const TieringDownSettingsInDaysSchema: ScalarSchema = {
-  type: "integer",
+export const TieringDownSettingsInDaysSchema: ScalarSchema = /* @__PURE__ */ integer({
   bits: 32,
   min: 60,
   max: 36500,
-};
+});
 
 /** Schema of `ResourceSelection`. */
-export const ResourceSelectionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Resources: { schema: ResourceArnsSchema, required: true },
-    TieringDownSettingsInDays: { schema: TieringDownSettingsInDaysSchema, required: true },
-    ResourceType: { schema: ResourceTypeSchema, required: true },
-  },
-};
+export const ResourceSelectionSchema: StructureSchema = /* @__PURE__ */ structure({
+  Resources: { schema: ScanFindingsSchema, required: true },
+  TieringDownSettingsInDays: { schema: TieringDownSettingsInDaysSchema, required: true },
+  ResourceType: { schema: ResourceTypeSchema, required: true },
+});
 
 /** Schema of `ResourceSelections`. */
-export const ResourceSelectionsSchema: ListSchema = {
-  type: "list",
-  member: ResourceSelectionSchema,
-};
+export const ResourceSelectionsSchema: ListSchema = /* @__PURE__ */ list(ResourceSelectionSchema);
 
 /** Schema of `TieringConfigurationInputForCreate`. */
-export const TieringConfigurationInputForCreateSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfigurationName: { schema: TieringConfigurationNameSchema, required: true },
-    BackupVaultName: { schema: BackupVaultNameOrWildcardSchema, required: true },
-    ResourceSelection: { schema: ResourceSelectionsSchema, required: true },
-  },
-};
+export const TieringConfigurationInputForCreateSchema: StructureSchema = /* @__PURE__ */ structure({
+  TieringConfigurationName: { schema: TieringConfigurationNameSchema, required: true },
+  BackupVaultName: { schema: BackupVaultNameOrWildcardSchema, required: true },
+  ResourceSelection: { schema: ResourceSelectionsSchema, required: true },
+});
 
 /** Schema of `CreateTieringConfigurationInput`. */
-export const CreateTieringConfigurationInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfiguration: { schema: TieringConfigurationInputForCreateSchema, required: true },
-    TieringConfigurationTags: { schema: TagsSchema },
-    CreatorRequestId: { schema: STRING },
-  },
-};
+export const CreateTieringConfigurationInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  TieringConfiguration: { schema: TieringConfigurationInputForCreateSchema, required: true },
+  TieringConfigurationTags: { schema: TagsSchema },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true },
+});
 
 /** Schema of `CreateTieringConfigurationOutput`. */
-export const CreateTieringConfigurationOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfigurationArn: { schema: STRING },
-    TieringConfigurationName: { schema: STRING },
-    CreationTime: { schema: TIMESTAMP },
-  },
-};
+export const CreateTieringConfigurationOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  TieringConfigurationArn: { schema: STRING },
+  TieringConfigurationName: { schema: STRING },
+  CreationTime: { schema: TIMESTAMP },
+});
 
 /** Schema of `DeleteBackupPlanInput`. */
-export const DeleteBackupPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const DeleteBackupPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `DeleteBackupPlanOutput`. */
-export const DeleteBackupPlanOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING },
-    BackupPlanArn: { schema: STRING },
-    DeletionDate: { schema: TIMESTAMP },
-    VersionId: { schema: STRING },
-  },
-};
+export const DeleteBackupPlanOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanId: { schema: STRING },
+  BackupPlanArn: { schema: STRING },
+  DeletionDate: { schema: TIMESTAMP },
+  VersionId: { schema: STRING },
+});
 
 /** Schema of `DeleteBackupSelectionInput`. */
-export const DeleteBackupSelectionInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    SelectionId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const DeleteBackupSelectionInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
+  SelectionId: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `DeleteBackupVaultAccessPolicyInput`. */
-export const DeleteBackupVaultAccessPolicyInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
+export const DeleteBackupVaultAccessPolicyInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: {
+    schema: BackupVaultNameSchema,
+    required: true,
+    http: "label",
+    check: checkLabel,
   },
-};
+});
 
 /** Schema of `DeleteBackupVaultInput`. */
-export const DeleteBackupVaultInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const DeleteBackupVaultInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
-/** Schema of `DeleteBackupVaultLockConfigurationInput`. */
-export const DeleteBackupVaultLockConfigurationInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/**
+ * Schema of `DeleteBackupVaultLockConfigurationInput`: the same as
+ * `DeleteBackupVaultAccessPolicyInput`'s.
+ */
+export { DeleteBackupVaultAccessPolicyInputSchema as DeleteBackupVaultLockConfigurationInputSchema };
 
-/** Schema of `DeleteBackupVaultNotificationsInput`. */
-export const DeleteBackupVaultNotificationsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/**
+ * Schema of `DeleteBackupVaultNotificationsInput`: the same as
+ * `DeleteBackupVaultAccessPolicyInput`'s.
+ */
+export { DeleteBackupVaultAccessPolicyInputSchema as DeleteBackupVaultNotificationsInputSchema };
 
 /** Schema of `DeleteFrameworkInput`. */
-export const DeleteFrameworkInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    FrameworkName: {
-      schema: FrameworkNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+export const DeleteFrameworkInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  FrameworkName: { schema: FrameworkNameSchema, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `DeleteRecoveryPointInput`. */
-export const DeleteRecoveryPointInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
+export const DeleteRecoveryPointInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: {
+    schema: BackupVaultNameSchema,
+    required: true,
+    http: "label",
+    check: checkLabel,
   },
-};
+  RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `DeleteReportPlanInput`. */
-export const DeleteReportPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlanName: {
-      schema: ReportPlanNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+export const DeleteReportPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportPlanName: { schema: FrameworkNameSchema, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `DeleteRestoreTestingPlanInput`. */
-export const DeleteRestoreTestingPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const DeleteRestoreTestingPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `DeleteRestoreTestingSelectionInput`. */
-export const DeleteRestoreTestingSelectionInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
-    RestoreTestingSelectionName: {
-      schema: STRING,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+export const DeleteRestoreTestingSelectionInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
+  RestoreTestingSelectionName: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `DeleteTieringConfigurationInput`. */
-export const DeleteTieringConfigurationInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfigurationName: {
-      schema: TieringConfigurationNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
+export const DeleteTieringConfigurationInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  TieringConfigurationName: {
+    schema: TieringConfigurationNameSchema,
+    required: true,
+    http: "label",
+    check: checkLabel,
   },
-};
+});
 
-/** Schema of `DeleteTieringConfigurationOutput`. */
-export const DeleteTieringConfigurationOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {},
-};
+/** Schema of `DeleteTieringConfigurationOutput`: the same as `CancelLegalHoldOutput`'s. */
+export { CancelLegalHoldOutputSchema as DeleteTieringConfigurationOutputSchema };
 
-/** Schema of `DependencyFailureException`. */
-export const DependencyFailureExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `DependencyFailureException`: the same as `ConflictException`'s. */
+export { ConflictExceptionSchema as DependencyFailureExceptionSchema };
 
 /** Schema of `DescribeBackupJobInput`. */
-export const DescribeBackupJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const DescribeBackupJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `DescribeBackupJobOutput`. */
-export const DescribeBackupJobOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: AccountIdSchema },
-    BackupJobId: { schema: STRING },
-    BackupVaultName: { schema: BackupVaultNameSchema },
-    RecoveryPointLifecycle: { schema: LifecycleSchema },
-    BackupVaultArn: { schema: STRING },
-    VaultType: { schema: STRING },
-    VaultLockState: { schema: STRING },
-    RecoveryPointArn: { schema: STRING },
-    EncryptionKeyArn: { schema: STRING },
-    IsEncrypted: { schema: BOOLEAN, default: false },
-    ResourceArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    CompletionDate: { schema: TIMESTAMP },
-    State: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: LONG },
-    IamRoleArn: { schema: STRING },
-    CreatedBy: { schema: RecoveryPointCreatorSchema },
-    ResourceType: { schema: ResourceTypeSchema },
-    BytesTransferred: { schema: LONG },
-    ExpectedCompletionDate: { schema: TIMESTAMP },
-    StartBy: { schema: TIMESTAMP },
-    BackupOptions: { schema: BackupOptionsSchema },
-    BackupType: { schema: STRING },
-    ParentJobId: { schema: STRING },
-    IsParent: { schema: BOOLEAN, default: false },
-    NumberOfChildJobs: { schema: LONG },
-    ChildJobsInState: { schema: BackupJobChildJobsInStateSchema },
-    ResourceName: { schema: STRING },
-    InitiationDate: { schema: TIMESTAMP },
-    MessageCategory: { schema: STRING },
-  },
-};
+export const DescribeBackupJobOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  AccountId: { schema: AccountIdSchema },
+  BackupJobId: { schema: STRING },
+  BackupVaultName: { schema: BackupVaultNameSchema },
+  RecoveryPointLifecycle: { schema: LifecycleSchema },
+  BackupVaultArn: { schema: STRING },
+  VaultType: { schema: STRING },
+  VaultLockState: { schema: STRING },
+  RecoveryPointArn: { schema: STRING },
+  EncryptionKeyArn: { schema: STRING },
+  IsEncrypted: { schema: BOOLEAN, default: false },
+  ResourceArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  CompletionDate: { schema: TIMESTAMP },
+  State: { schema: STRING },
+  StatusMessage: { schema: STRING },
+  PercentDone: { schema: STRING },
+  BackupSizeInBytes: { schema: LONG },
+  IamRoleArn: { schema: STRING },
+  CreatedBy: { schema: RecoveryPointCreatorSchema },
+  ResourceType: { schema: ResourceTypeSchema },
+  BytesTransferred: { schema: LONG },
+  ExpectedCompletionDate: { schema: TIMESTAMP },
+  StartBy: { schema: TIMESTAMP },
+  BackupOptions: { schema: BackupOptionsSchema },
+  BackupType: { schema: STRING },
+  ParentJobId: { schema: STRING },
+  IsParent: { schema: BOOLEAN, default: false },
+  NumberOfChildJobs: { schema: LONG },
+  ChildJobsInState: { schema: BackupJobChildJobsInStateSchema },
+  ResourceName: { schema: STRING },
+  InitiationDate: { schema: TIMESTAMP },
+  MessageCategory: { schema: STRING },
+});
 
 /** Schema of `DescribeBackupVaultInput`. */
-export const DescribeBackupVaultInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: { schema: STRING, required: true, http: "label", check: checkLabel },
-    BackupVaultAccountId: { schema: STRING, http: "query" },
-  },
-};
+export const DescribeBackupVaultInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: { schema: STRING, required: true, http: "label", check: checkLabel },
+  BackupVaultAccountId: { schema: STRING, http: "query", httpName: "backupVaultAccountId" },
+});
 
 /** Schema of `LatestMpaApprovalTeamUpdate`. */
-export const LatestMpaApprovalTeamUpdateSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MpaSessionArn: { schema: STRING },
-    Status: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    InitiationDate: { schema: TIMESTAMP },
-    ExpiryDate: { schema: TIMESTAMP },
-  },
-};
+export const LatestMpaApprovalTeamUpdateSchema: StructureSchema = /* @__PURE__ */ structure({
+  MpaSessionArn: { schema: STRING },
+  Status: { schema: STRING },
+  StatusMessage: { schema: STRING },
+  InitiationDate: { schema: TIMESTAMP },
+  ExpiryDate: { schema: TIMESTAMP },
+});
 
 /** Schema of `DescribeBackupVaultOutput`. */
-export const DescribeBackupVaultOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: { schema: STRING },
-    BackupVaultArn: { schema: STRING },
-    VaultType: { schema: STRING },
-    VaultState: { schema: STRING },
-    EncryptionKeyArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    CreatorRequestId: { schema: STRING },
-    NumberOfRecoveryPoints: { schema: LONG, default: 0 },
-    Locked: { schema: BOOLEAN },
-    MinRetentionDays: { schema: LONG },
-    MaxRetentionDays: { schema: LONG },
-    LockDate: { schema: TIMESTAMP },
-    SourceBackupVaultArn: { schema: STRING },
-    MpaApprovalTeamArn: { schema: STRING },
-    MpaSessionArn: { schema: STRING },
-    LatestMpaApprovalTeamUpdate: { schema: LatestMpaApprovalTeamUpdateSchema },
-    EncryptionKeyType: { schema: STRING },
-  },
-};
+export const DescribeBackupVaultOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: { schema: STRING },
+  BackupVaultArn: { schema: STRING },
+  VaultType: { schema: STRING },
+  VaultState: { schema: STRING },
+  EncryptionKeyArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  CreatorRequestId: { schema: STRING },
+  NumberOfRecoveryPoints: { schema: LONG, default: 0 },
+  Locked: { schema: BOOLEAN },
+  MinRetentionDays: { schema: LONG },
+  MaxRetentionDays: { schema: LONG },
+  LockDate: { schema: TIMESTAMP },
+  SourceBackupVaultArn: { schema: STRING },
+  MpaApprovalTeamArn: { schema: STRING },
+  MpaSessionArn: { schema: STRING },
+  LatestMpaApprovalTeamUpdate: { schema: LatestMpaApprovalTeamUpdateSchema },
+  EncryptionKeyType: { schema: STRING },
+});
 
 /** Schema of `DescribeCopyJobInput`. */
-export const DescribeCopyJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CopyJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const DescribeCopyJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  CopyJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `DescribeCopyJobOutput`. */
-export const DescribeCopyJobOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CopyJob: { schema: CopyJobSchema },
-  },
-};
+export const DescribeCopyJobOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  CopyJob: { schema: CopyJobSchema },
+});
 
-/** Schema of `DescribeFrameworkInput`. */
-export const DescribeFrameworkInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    FrameworkName: {
-      schema: FrameworkNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/** Schema of `DescribeFrameworkInput`: the same as `DeleteFrameworkInput`'s. */
+export { DeleteFrameworkInputSchema as DescribeFrameworkInputSchema };
 
 /** Schema of `DescribeFrameworkOutput`. */
-export const DescribeFrameworkOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    FrameworkName: { schema: FrameworkNameSchema },
-    FrameworkArn: { schema: STRING },
-    FrameworkDescription: { schema: FrameworkDescriptionSchema },
-    FrameworkControls: { schema: FrameworkControlsSchema },
-    CreationTime: { schema: TIMESTAMP },
-    DeploymentStatus: { schema: STRING },
-    FrameworkStatus: { schema: STRING },
-    IdempotencyToken: { schema: STRING },
-  },
-};
+export const DescribeFrameworkOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  FrameworkName: { schema: FrameworkNameSchema },
+  FrameworkArn: { schema: STRING },
+  FrameworkDescription: { schema: FrameworkDescriptionSchema },
+  FrameworkControls: { schema: FrameworkControlsSchema },
+  CreationTime: { schema: TIMESTAMP },
+  DeploymentStatus: { schema: STRING },
+  FrameworkStatus: { schema: STRING },
+  IdempotencyToken: { schema: STRING },
+});
 
-/** Schema of `DescribeGlobalSettingsInput`. */
-export const DescribeGlobalSettingsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {},
-};
+/** Schema of `DescribeGlobalSettingsInput`: the same as `CancelLegalHoldOutput`'s. */
+export { CancelLegalHoldOutputSchema as DescribeGlobalSettingsInputSchema };
 
-/** Schema of `GlobalSettings`. */
-export const GlobalSettingsSchema: MapSchema = { type: "map", value: STRING };
+/** Schema of `GlobalSettings`: the same as `Tags`'s. */
+export { TagsSchema as GlobalSettingsSchema };
 
 /** Schema of `DescribeGlobalSettingsOutput`. */
-export const DescribeGlobalSettingsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    GlobalSettings: { schema: GlobalSettingsSchema },
-    LastUpdateTime: { schema: TIMESTAMP },
-  },
-};
+export const DescribeGlobalSettingsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  GlobalSettings: { schema: TagsSchema },
+  LastUpdateTime: { schema: TIMESTAMP },
+});
 
 /** Schema of `DescribeProtectedResourceInput`. */
-export const DescribeProtectedResourceInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const DescribeProtectedResourceInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `DescribeProtectedResourceOutput`. */
-export const DescribeProtectedResourceOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceArn: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    LastBackupTime: { schema: TIMESTAMP },
-    ResourceName: { schema: STRING },
-    LastBackupVaultArn: { schema: STRING },
-    LastRecoveryPointArn: { schema: STRING },
-    LatestRestoreExecutionTimeMinutes: { schema: LONG },
-    LatestRestoreJobCreationDate: { schema: TIMESTAMP },
-    LatestRestoreRecoveryPointCreationDate: { schema: TIMESTAMP },
-  },
-};
+export const DescribeProtectedResourceOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ResourceArn: { schema: STRING },
+  ResourceType: { schema: ResourceTypeSchema },
+  LastBackupTime: { schema: TIMESTAMP },
+  ResourceName: { schema: STRING },
+  LastBackupVaultArn: { schema: STRING },
+  LastRecoveryPointArn: { schema: STRING },
+  LatestRestoreExecutionTimeMinutes: { schema: LONG },
+  LatestRestoreJobCreationDate: { schema: TIMESTAMP },
+  LatestRestoreRecoveryPointCreationDate: { schema: TIMESTAMP },
+});
 
 /** Schema of `DescribeRecoveryPointInput`. */
-export const DescribeRecoveryPointInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-    BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
+export const DescribeRecoveryPointInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: {
+    schema: BackupVaultNameSchema,
+    required: true,
+    http: "label",
+    check: checkLabel,
   },
-};
+  RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
+  BackupVaultAccountId: {
+    schema: AccountIdSchema,
+    http: "query",
+    httpName: "backupVaultAccountId",
+  },
+});
 
 /** Schema of `ScanResult`. */
-export const ScanResultSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MalwareScanner: { schema: STRING },
-    ScanJobState: { schema: STRING },
-    LastScanTimestamp: { schema: TIMESTAMP },
-    Findings: { schema: ScanFindingsSchema },
-  },
-};
+export const ScanResultSchema: StructureSchema = /* @__PURE__ */ structure({
+  MalwareScanner: { schema: STRING },
+  ScanJobState: { schema: STRING },
+  LastScanTimestamp: { schema: TIMESTAMP },
+  Findings: { schema: ScanFindingsSchema },
+});
 
 /** Schema of `ScanResults`. */
-export const ScanResultsSchema: ListSchema = {
-  type: "list",
-  member: ScanResultSchema,
+export const ScanResultsSchema: ListSchema = /* @__PURE__ */ list(ScanResultSchema, {
   minLength: 0,
   maxLength: 5,
-};
+});
 
 /** Schema of `DescribeRecoveryPointOutput`. */
-export const DescribeRecoveryPointOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RecoveryPointArn: { schema: STRING },
-    BackupVaultName: { schema: BackupVaultNameSchema },
-    BackupVaultArn: { schema: STRING },
-    SourceBackupVaultArn: { schema: STRING },
-    ResourceArn: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    CreatedBy: { schema: RecoveryPointCreatorSchema },
-    IamRoleArn: { schema: STRING },
-    Status: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    InitiationDate: { schema: TIMESTAMP },
-    CompletionDate: { schema: TIMESTAMP },
-    BackupSizeInBytes: { schema: LONG },
-    CalculatedLifecycle: { schema: CalculatedLifecycleSchema },
-    Lifecycle: { schema: LifecycleSchema },
-    EncryptionKeyArn: { schema: STRING },
-    IsEncrypted: { schema: BOOLEAN, default: false },
-    StorageClass: { schema: STRING },
-    LastRestoreTime: { schema: TIMESTAMP },
-    ParentRecoveryPointArn: { schema: STRING },
-    CompositeMemberIdentifier: { schema: STRING },
-    IsParent: { schema: BOOLEAN, default: false },
-    ResourceName: { schema: STRING },
-    VaultType: { schema: STRING },
-    IndexStatus: { schema: STRING },
-    IndexStatusMessage: { schema: STRING },
-    EncryptionKeyType: { schema: STRING },
-    ScanResults: { schema: ScanResultsSchema },
-  },
-};
+export const DescribeRecoveryPointOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RecoveryPointArn: { schema: STRING },
+  BackupVaultName: { schema: BackupVaultNameSchema },
+  BackupVaultArn: { schema: STRING },
+  SourceBackupVaultArn: { schema: STRING },
+  ResourceArn: { schema: STRING },
+  ResourceType: { schema: ResourceTypeSchema },
+  CreatedBy: { schema: RecoveryPointCreatorSchema },
+  IamRoleArn: { schema: STRING },
+  Status: { schema: STRING },
+  StatusMessage: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  InitiationDate: { schema: TIMESTAMP },
+  CompletionDate: { schema: TIMESTAMP },
+  BackupSizeInBytes: { schema: LONG },
+  CalculatedLifecycle: { schema: CalculatedLifecycleSchema },
+  Lifecycle: { schema: LifecycleSchema },
+  EncryptionKeyArn: { schema: STRING },
+  IsEncrypted: { schema: BOOLEAN, default: false },
+  StorageClass: { schema: STRING },
+  LastRestoreTime: { schema: TIMESTAMP },
+  ParentRecoveryPointArn: { schema: STRING },
+  CompositeMemberIdentifier: { schema: STRING },
+  IsParent: { schema: BOOLEAN, default: false },
+  ResourceName: { schema: STRING },
+  VaultType: { schema: STRING },
+  IndexStatus: { schema: STRING },
+  IndexStatusMessage: { schema: STRING },
+  EncryptionKeyType: { schema: STRING },
+  ScanResults: { schema: ScanResultsSchema },
+});
 
-/** Schema of `DescribeRegionSettingsInput`. */
-export const DescribeRegionSettingsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {},
-};
+/** Schema of `DescribeRegionSettingsInput`: the same as `CancelLegalHoldOutput`'s. */
+export { CancelLegalHoldOutputSchema as DescribeRegionSettingsInputSchema };
 
 /** Schema of `ResourceTypeOptInPreference`. */
-export const ResourceTypeOptInPreferenceSchema: MapSchema = {
-  type: "map",
+export const ResourceTypeOptInPreferenceSchema: MapSchema = /* @__PURE__ */ map({
   key: ResourceTypeSchema,
   value: BOOLEAN,
-};
+});
 
-/** Schema of `ResourceTypeManagementPreference`. */
-export const ResourceTypeManagementPreferenceSchema: MapSchema = {
-  type: "map",
-  key: ResourceTypeSchema,
-  value: BOOLEAN,
-};
+/** Schema of `ResourceTypeManagementPreference`: the same as `ResourceTypeOptInPreference`'s. */
+export { ResourceTypeOptInPreferenceSchema as ResourceTypeManagementPreferenceSchema };
 
 /** Schema of `DescribeRegionSettingsOutput`. */
-export const DescribeRegionSettingsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceTypeOptInPreference: { schema: ResourceTypeOptInPreferenceSchema },
-    ResourceTypeManagementPreference: { schema: ResourceTypeManagementPreferenceSchema },
-  },
-};
+export const DescribeRegionSettingsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ResourceTypeOptInPreference: { schema: ResourceTypeOptInPreferenceSchema },
+  ResourceTypeManagementPreference: { schema: ResourceTypeOptInPreferenceSchema },
+});
 
 /** Schema of `DescribeReportJobInput`. */
-export const DescribeReportJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const DescribeReportJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `ReportDestination`. */
-export const ReportDestinationSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    S3BucketName: { schema: STRING },
-    S3Keys: { schema: stringListSchema },
-  },
-};
+export const ReportDestinationSchema: StructureSchema = /* @__PURE__ */ structure({
+  S3BucketName: { schema: STRING },
+  S3Keys: { schema: ScanFindingsSchema },
+});
 
 /** Schema of `ReportJob`. */
-export const ReportJobSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportJobId: { schema: STRING },
-    ReportPlanArn: { schema: STRING },
-    ReportTemplate: { schema: STRING },
-    CreationTime: { schema: TIMESTAMP },
-    CompletionTime: { schema: TIMESTAMP },
-    Status: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    ReportDestination: { schema: ReportDestinationSchema },
-  },
-};
+export const ReportJobSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportJobId: { schema: STRING },
+  ReportPlanArn: { schema: STRING },
+  ReportTemplate: { schema: STRING },
+  CreationTime: { schema: TIMESTAMP },
+  CompletionTime: { schema: TIMESTAMP },
+  Status: { schema: STRING },
+  StatusMessage: { schema: STRING },
+  ReportDestination: { schema: ReportDestinationSchema },
+});
 
 /** Schema of `DescribeReportJobOutput`. */
-export const DescribeReportJobOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportJob: { schema: ReportJobSchema },
-  },
-};
+export const DescribeReportJobOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportJob: { schema: ReportJobSchema },
+});
 
-/** Schema of `DescribeReportPlanInput`. */
-export const DescribeReportPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlanName: {
-      schema: ReportPlanNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/** Schema of `DescribeReportPlanInput`: the same as `DeleteReportPlanInput`'s. */
+export { DeleteReportPlanInputSchema as DescribeReportPlanInputSchema };
 
 /** Schema of `ReportPlan`. */
-export const ReportPlanSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlanArn: { schema: STRING },
-    ReportPlanName: { schema: ReportPlanNameSchema },
-    ReportPlanDescription: { schema: ReportPlanDescriptionSchema },
-    ReportSetting: { schema: ReportSettingSchema },
-    ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema },
-    DeploymentStatus: { schema: STRING },
-    CreationTime: { schema: TIMESTAMP },
-    LastAttemptedExecutionTime: { schema: TIMESTAMP },
-    LastSuccessfulExecutionTime: { schema: TIMESTAMP },
-  },
-};
+export const ReportPlanSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportPlanArn: { schema: STRING },
+  ReportPlanName: { schema: FrameworkNameSchema },
+  ReportPlanDescription: { schema: FrameworkDescriptionSchema },
+  ReportSetting: { schema: ReportSettingSchema },
+  ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema },
+  DeploymentStatus: { schema: STRING },
+  CreationTime: { schema: TIMESTAMP },
+  LastAttemptedExecutionTime: { schema: TIMESTAMP },
+  LastSuccessfulExecutionTime: { schema: TIMESTAMP },
+});
 
 /** Schema of `DescribeReportPlanOutput`. */
-export const DescribeReportPlanOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlan: { schema: ReportPlanSchema },
-  },
-};
+export const DescribeReportPlanOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportPlan: { schema: ReportPlanSchema },
+});
 
 /** Schema of `DescribeRestoreJobInput`. */
-export const DescribeRestoreJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const DescribeRestoreJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `RestoreJobCreator`. */
-export const RestoreJobCreatorSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreTestingPlanArn: { schema: STRING },
-  },
-};
+export const RestoreJobCreatorSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreTestingPlanArn: { schema: STRING },
+});
 
 /** Schema of `DescribeRestoreJobOutput`. */
-export const DescribeRestoreJobOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: AccountIdSchema },
-    RestoreJobId: { schema: STRING },
-    RecoveryPointArn: { schema: STRING },
-    SourceResourceArn: { schema: STRING },
-    BackupVaultArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    CompletionDate: { schema: TIMESTAMP },
-    Status: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: LONG },
-    IamRoleArn: { schema: STRING },
-    ExpectedCompletionTimeMinutes: { schema: LONG },
-    CreatedResourceArn: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    RecoveryPointCreationDate: { schema: TIMESTAMP },
-    CreatedBy: { schema: RestoreJobCreatorSchema },
-    ValidationStatus: { schema: STRING },
-    ValidationStatusMessage: { schema: STRING },
-    DeletionStatus: { schema: STRING },
-    DeletionStatusMessage: { schema: STRING },
-    IsParent: { schema: BOOLEAN, default: false },
-    ParentJobId: { schema: STRING },
-  },
-};
+export const DescribeRestoreJobOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  AccountId: { schema: AccountIdSchema },
+  RestoreJobId: { schema: STRING },
+  RecoveryPointArn: { schema: STRING },
+  SourceResourceArn: { schema: STRING },
+  BackupVaultArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  CompletionDate: { schema: TIMESTAMP },
+  Status: { schema: STRING },
+  StatusMessage: { schema: STRING },
+  PercentDone: { schema: STRING },
+  BackupSizeInBytes: { schema: LONG },
+  IamRoleArn: { schema: STRING },
+  ExpectedCompletionTimeMinutes: { schema: LONG },
+  CreatedResourceArn: { schema: STRING },
+  ResourceType: { schema: ResourceTypeSchema },
+  RecoveryPointCreationDate: { schema: TIMESTAMP },
+  CreatedBy: { schema: RestoreJobCreatorSchema },
+  ValidationStatus: { schema: STRING },
+  ValidationStatusMessage: { schema: STRING },
+  DeletionStatus: { schema: STRING },
+  DeletionStatusMessage: { schema: STRING },
+  IsParent: { schema: BOOLEAN, default: false },
+  ParentJobId: { schema: STRING },
+});
 
 /** Schema of `DescribeScanJobInput`. */
-export const DescribeScanJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ScanJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const DescribeScanJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ScanJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `ScanJobCreator`. */
-export const ScanJobCreatorSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanArn: { schema: STRING, required: true },
-    BackupPlanId: { schema: STRING, required: true },
-    BackupPlanVersion: { schema: STRING, required: true },
-    BackupRuleId: { schema: STRING, required: true },
-  },
-};
+export const ScanJobCreatorSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanArn: { schema: STRING, required: true },
+  BackupPlanId: { schema: STRING, required: true },
+  BackupPlanVersion: { schema: STRING, required: true },
+  BackupRuleId: { schema: STRING, required: true },
+});
 
 /** Schema of `ScanResultInfo`. */
-export const ScanResultInfoSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ScanResultStatus: { schema: STRING, required: true },
-  },
-};
+export const ScanResultInfoSchema: StructureSchema = /* @__PURE__ */ structure({
+  ScanResultStatus: { schema: STRING, required: true },
+});
 
 /** Schema of `DescribeScanJobOutput`. */
-export const DescribeScanJobOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: STRING, required: true },
-    BackupVaultArn: { schema: STRING, required: true },
-    BackupVaultName: { schema: STRING, required: true },
-    CompletionDate: { schema: TIMESTAMP },
-    CreatedBy: { schema: ScanJobCreatorSchema, required: true },
-    CreationDate: { schema: TIMESTAMP, required: true },
-    IamRoleArn: { schema: STRING, required: true },
-    MalwareScanner: { schema: STRING, required: true },
-    RecoveryPointArn: { schema: STRING, required: true },
-    ResourceArn: { schema: STRING, required: true },
-    ResourceName: { schema: STRING, required: true },
-    ResourceType: { schema: STRING, required: true },
-    ScanBaseRecoveryPointArn: { schema: STRING },
-    ScanId: { schema: STRING },
-    ScanJobId: { schema: STRING, required: true },
-    ScanMode: { schema: STRING, required: true },
-    ScanResult: { schema: ScanResultInfoSchema },
-    ScannerRoleArn: { schema: STRING, required: true },
-    State: { schema: STRING, required: true },
-    StatusMessage: { schema: STRING },
-  },
-};
+export const DescribeScanJobOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  AccountId: { schema: STRING, required: true },
+  BackupVaultArn: { schema: STRING, required: true },
+  BackupVaultName: { schema: STRING, required: true },
+  CompletionDate: { schema: TIMESTAMP },
+  CreatedBy: { schema: ScanJobCreatorSchema, required: true },
+  CreationDate: { schema: TIMESTAMP, required: true },
+  IamRoleArn: { schema: STRING, required: true },
+  MalwareScanner: { schema: STRING, required: true },
+  RecoveryPointArn: { schema: STRING, required: true },
+  ResourceArn: { schema: STRING, required: true },
+  ResourceName: { schema: STRING, required: true },
+  ResourceType: { schema: STRING, required: true },
+  ScanBaseRecoveryPointArn: { schema: STRING },
+  ScanId: { schema: STRING },
+  ScanJobId: { schema: STRING, required: true },
+  ScanMode: { schema: STRING, required: true },
+  ScanResult: { schema: ScanResultInfoSchema },
+  ScannerRoleArn: { schema: STRING, required: true },
+  State: { schema: STRING, required: true },
+  StatusMessage: { schema: STRING },
+});
 
 /** Schema of `DisassociateBackupVaultMpaApprovalTeamInput`. */
-export const DisassociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const DisassociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     BackupVaultName: {
       schema: BackupVaultNameSchema,
       required: true,
@@ -1705,1542 +1275,1077 @@ export const DisassociateBackupVaultMpaApprovalTeamInputSchema: StructureSchema 
       check: checkLabel,
     },
     RequesterComment: { schema: STRING },
-  },
-};
+  });
 
-/** Schema of `DisassociateRecoveryPointFromParentInput`. */
-export const DisassociateRecoveryPointFromParentInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/**
+ * Schema of `DisassociateRecoveryPointFromParentInput`: the same as `DeleteRecoveryPointInput`'s.
+ */
+export { DeleteRecoveryPointInputSchema as DisassociateRecoveryPointFromParentInputSchema };
 
-/** Schema of `DisassociateRecoveryPointInput`. */
-export const DisassociateRecoveryPointInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `DisassociateRecoveryPointInput`: the same as `DeleteRecoveryPointInput`'s. */
+export { DeleteRecoveryPointInputSchema as DisassociateRecoveryPointInputSchema };
 
-/** Schema of `ExportBackupPlanTemplateInput`. */
-export const ExportBackupPlanTemplateInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `ExportBackupPlanTemplateInput`: the same as `DeleteBackupPlanInput`'s. */
+export { DeleteBackupPlanInputSchema as ExportBackupPlanTemplateInputSchema };
 
 /** Schema of `ExportBackupPlanTemplateOutput`. */
-export const ExportBackupPlanTemplateOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanTemplateJson: { schema: STRING },
-  },
-};
+export const ExportBackupPlanTemplateOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanTemplateJson: { schema: STRING },
+});
 
 /** Schema of `Framework`. */
-export const FrameworkSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    FrameworkName: { schema: FrameworkNameSchema },
-    FrameworkArn: { schema: STRING },
-    FrameworkDescription: { schema: FrameworkDescriptionSchema },
-    NumberOfControls: { schema: INTEGER, default: 0 },
-    CreationTime: { schema: TIMESTAMP },
-    DeploymentStatus: { schema: STRING },
-  },
-};
+export const FrameworkSchema: StructureSchema = /* @__PURE__ */ structure({
+  FrameworkName: { schema: FrameworkNameSchema },
+  FrameworkArn: { schema: STRING },
+  FrameworkDescription: { schema: FrameworkDescriptionSchema },
+  NumberOfControls: { schema: INTEGER, default: 0 },
+  CreationTime: { schema: TIMESTAMP },
+  DeploymentStatus: { schema: STRING },
+});
 
 /** Schema of `FrameworkList`. */
-export const FrameworkListSchema: ListSchema = { type: "list", member: FrameworkSchema };
+export const FrameworkListSchema: ListSchema = /* @__PURE__ */ list(FrameworkSchema);
 
 /** Schema of `GetBackupPlanFromJSONInput`. */
-export const GetBackupPlanFromJSONInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanTemplateJson: { schema: STRING, required: true },
-  },
-};
+export const GetBackupPlanFromJSONInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanTemplateJson: { schema: STRING, required: true },
+});
 
 /** Schema of `GetBackupPlanFromJSONOutput`. */
-export const GetBackupPlanFromJSONOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlan: { schema: BackupPlanSchema },
-  },
-};
+export const GetBackupPlanFromJSONOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlan: { schema: BackupPlanSchema },
+});
 
 /** Schema of `GetBackupPlanFromTemplateInput`. */
-export const GetBackupPlanFromTemplateInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanTemplateId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const GetBackupPlanFromTemplateInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanTemplateId: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `GetBackupPlanFromTemplateOutput`. */
-export const GetBackupPlanFromTemplateOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanDocument: { schema: BackupPlanSchema },
-  },
-};
+export const GetBackupPlanFromTemplateOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanDocument: { schema: BackupPlanSchema },
+});
 
 /** Schema of `MaxScheduledRunsPreview`. */
-export const MaxScheduledRunsPreviewSchema: ScalarSchema = {
-  type: "integer",
+export const MaxScheduledRunsPreviewSchema: ScalarSchema = /* @__PURE__ */ integer({
   bits: 32,
   min: 0,
   max: 10,
-};
+});
 
 /** Schema of `GetBackupPlanInput`. */
-export const GetBackupPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    VersionId: { schema: STRING, http: "query" },
-    MaxScheduledRunsPreview: { schema: MaxScheduledRunsPreviewSchema, default: 0, http: "query" },
+export const GetBackupPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
+  VersionId: { schema: STRING, http: "query", httpName: "versionId" },
+  MaxScheduledRunsPreview: {
+    schema: MaxScheduledRunsPreviewSchema,
+    default: 0,
+    http: "query",
+    httpName: "MaxScheduledRunsPreview",
   },
-};
+});
 
 /** Schema of `ScheduledPlanExecutionMember`. */
-export const ScheduledPlanExecutionMemberSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ExecutionTime: { schema: TIMESTAMP },
-    RuleId: { schema: STRING },
-    RuleExecutionType: { schema: STRING },
-  },
-};
+export const ScheduledPlanExecutionMemberSchema: StructureSchema = /* @__PURE__ */ structure({
+  ExecutionTime: { schema: TIMESTAMP },
+  RuleId: { schema: STRING },
+  RuleExecutionType: { schema: STRING },
+});
 
 /** Schema of `ScheduledRunsPreview`. */
-export const ScheduledRunsPreviewSchema: ListSchema = {
-  type: "list",
-  member: ScheduledPlanExecutionMemberSchema,
-};
+export const ScheduledRunsPreviewSchema: ListSchema = /* @__PURE__ */ list(
+  ScheduledPlanExecutionMemberSchema,
+);
 
 /** Schema of `GetBackupPlanOutput`. */
-export const GetBackupPlanOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlan: { schema: BackupPlanSchema },
-    BackupPlanId: { schema: STRING },
-    BackupPlanArn: { schema: STRING },
-    VersionId: { schema: STRING },
-    CreatorRequestId: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    DeletionDate: { schema: TIMESTAMP },
-    LastExecutionDate: { schema: TIMESTAMP },
-    AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
-    ScheduledRunsPreview: { schema: ScheduledRunsPreviewSchema },
-  },
-};
+export const GetBackupPlanOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlan: { schema: BackupPlanSchema },
+  BackupPlanId: { schema: STRING },
+  BackupPlanArn: { schema: STRING },
+  VersionId: { schema: STRING },
+  CreatorRequestId: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  DeletionDate: { schema: TIMESTAMP },
+  LastExecutionDate: { schema: TIMESTAMP },
+  AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
+  ScheduledRunsPreview: { schema: ScheduledRunsPreviewSchema },
+});
 
-/** Schema of `GetBackupSelectionInput`. */
-export const GetBackupSelectionInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    SelectionId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `GetBackupSelectionInput`: the same as `DeleteBackupSelectionInput`'s. */
+export { DeleteBackupSelectionInputSchema as GetBackupSelectionInputSchema };
 
 /** Schema of `GetBackupSelectionOutput`. */
-export const GetBackupSelectionOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupSelection: { schema: BackupSelectionSchema },
-    SelectionId: { schema: STRING },
-    BackupPlanId: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    CreatorRequestId: { schema: STRING },
-  },
-};
+export const GetBackupSelectionOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupSelection: { schema: BackupSelectionSchema },
+  SelectionId: { schema: STRING },
+  BackupPlanId: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  CreatorRequestId: { schema: STRING },
+});
 
-/** Schema of `GetBackupVaultAccessPolicyInput`. */
-export const GetBackupVaultAccessPolicyInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/**
+ * Schema of `GetBackupVaultAccessPolicyInput`: the same as `DeleteBackupVaultAccessPolicyInput`'s.
+ */
+export { DeleteBackupVaultAccessPolicyInputSchema as GetBackupVaultAccessPolicyInputSchema };
 
 /** Schema of `GetBackupVaultAccessPolicyOutput`. */
-export const GetBackupVaultAccessPolicyOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: { schema: BackupVaultNameSchema },
-    BackupVaultArn: { schema: STRING },
-    Policy: { schema: STRING },
-  },
-};
+export const GetBackupVaultAccessPolicyOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: { schema: BackupVaultNameSchema },
+  BackupVaultArn: { schema: STRING },
+  Policy: { schema: STRING },
+});
 
-/** Schema of `GetBackupVaultNotificationsInput`. */
-export const GetBackupVaultNotificationsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/**
+ * Schema of `GetBackupVaultNotificationsInput`: the same as `DeleteBackupVaultAccessPolicyInput`'s.
+ */
+export { DeleteBackupVaultAccessPolicyInputSchema as GetBackupVaultNotificationsInputSchema };
 
 /** Schema of `GetBackupVaultNotificationsOutput`. */
-export const GetBackupVaultNotificationsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: { schema: BackupVaultNameSchema },
-    BackupVaultArn: { schema: STRING },
-    SNSTopicArn: { schema: STRING },
-    BackupVaultEvents: { schema: BackupVaultEventsSchema },
-  },
-};
+export const GetBackupVaultNotificationsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: { schema: BackupVaultNameSchema },
+  BackupVaultArn: { schema: STRING },
+  SNSTopicArn: { schema: STRING },
+  BackupVaultEvents: { schema: ScanFindingsSchema },
+});
 
 /** Schema of `GetLegalHoldInput`. */
-export const GetLegalHoldInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const GetLegalHoldInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `GetLegalHoldOutput`. */
-export const GetLegalHoldOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Title: { schema: STRING },
-    Status: { schema: STRING },
-    Description: { schema: STRING },
-    CancelDescription: { schema: STRING },
-    LegalHoldId: { schema: STRING },
-    LegalHoldArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    CancellationDate: { schema: TIMESTAMP },
-    RetainRecordUntil: { schema: TIMESTAMP },
-    RecoveryPointSelection: { schema: RecoveryPointSelectionSchema },
-  },
-};
+export const GetLegalHoldOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  Title: { schema: STRING },
+  Status: { schema: STRING },
+  Description: { schema: STRING },
+  CancelDescription: { schema: STRING },
+  LegalHoldId: { schema: STRING },
+  LegalHoldArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  CancellationDate: { schema: TIMESTAMP },
+  RetainRecordUntil: { schema: TIMESTAMP },
+  RecoveryPointSelection: { schema: RecoveryPointSelectionSchema },
+});
 
-/** Schema of `GetRecoveryPointIndexDetailsInput`. */
-export const GetRecoveryPointIndexDetailsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `GetRecoveryPointIndexDetailsInput`: the same as `DeleteRecoveryPointInput`'s. */
+export { DeleteRecoveryPointInputSchema as GetRecoveryPointIndexDetailsInputSchema };
 
 /** Schema of `GetRecoveryPointIndexDetailsOutput`. */
-export const GetRecoveryPointIndexDetailsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RecoveryPointArn: { schema: STRING },
-    BackupVaultArn: { schema: STRING },
-    SourceResourceArn: { schema: STRING },
-    IndexCreationDate: { schema: TIMESTAMP },
-    IndexDeletionDate: { schema: TIMESTAMP },
-    IndexCompletionDate: { schema: TIMESTAMP },
-    IndexStatus: { schema: STRING },
-    IndexStatusMessage: { schema: STRING },
-    TotalItemsIndexed: { schema: LONG },
-  },
-};
+export const GetRecoveryPointIndexDetailsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RecoveryPointArn: { schema: STRING },
+  BackupVaultArn: { schema: STRING },
+  SourceResourceArn: { schema: STRING },
+  IndexCreationDate: { schema: TIMESTAMP },
+  IndexDeletionDate: { schema: TIMESTAMP },
+  IndexCompletionDate: { schema: TIMESTAMP },
+  IndexStatus: { schema: STRING },
+  IndexStatusMessage: { schema: STRING },
+  TotalItemsIndexed: { schema: LONG },
+});
 
-/** Schema of `GetRecoveryPointRestoreMetadataInput`. */
-export const GetRecoveryPointRestoreMetadataInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-    BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
-  },
-};
+/** Schema of `GetRecoveryPointRestoreMetadataInput`: the same as `DescribeRecoveryPointInput`'s. */
+export { DescribeRecoveryPointInputSchema as GetRecoveryPointRestoreMetadataInputSchema };
 
-/** Schema of `Metadata`. */
-export const MetadataSchema: MapSchema = { type: "map", value: STRING };
+/** Schema of `Metadata`: the same as `Tags`'s. */
+export { TagsSchema as MetadataSchema };
 
 /** Schema of `GetRecoveryPointRestoreMetadataOutput`. */
-export const GetRecoveryPointRestoreMetadataOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const GetRecoveryPointRestoreMetadataOutputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     BackupVaultArn: { schema: STRING },
     RecoveryPointArn: { schema: STRING },
-    RestoreMetadata: { schema: MetadataSchema },
+    RestoreMetadata: { schema: TagsSchema },
     ResourceType: { schema: ResourceTypeSchema },
-  },
-};
+  });
 
-/** Schema of `GetRestoreJobMetadataInput`. */
-export const GetRestoreJobMetadataInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `GetRestoreJobMetadataInput`: the same as `DescribeRestoreJobInput`'s. */
+export { DescribeRestoreJobInputSchema as GetRestoreJobMetadataInputSchema };
 
 /** Schema of `GetRestoreJobMetadataOutput`. */
-export const GetRestoreJobMetadataOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreJobId: { schema: STRING },
-    Metadata: { schema: MetadataSchema },
-  },
-};
+export const GetRestoreJobMetadataOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreJobId: { schema: STRING },
+  Metadata: { schema: TagsSchema },
+});
 
 /** Schema of `GetRestoreTestingInferredMetadataInput`. */
-export const GetRestoreTestingInferredMetadataInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultAccountId: { schema: STRING, http: "query" },
-    BackupVaultName: { schema: STRING, required: true, http: "query" },
-    RecoveryPointArn: { schema: STRING, required: true, http: "query" },
-  },
-};
-
-/** Schema of `GetRestoreTestingInferredMetadataOutput`. */
-export const GetRestoreTestingInferredMetadataOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    InferredMetadata: { schema: stringMapSchema, required: true },
-  },
-};
-
-/** Schema of `GetRestoreTestingPlanInput`. */
-export const GetRestoreTestingPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
-
-/** Schema of `RestoreTestingPlanForGet`. */
-export const RestoreTestingPlanForGetSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CreationTime: { schema: TIMESTAMP, required: true },
-    CreatorRequestId: { schema: STRING },
-    LastExecutionTime: { schema: TIMESTAMP },
-    LastUpdateTime: { schema: TIMESTAMP },
-    RecoveryPointSelection: { schema: RestoreTestingRecoveryPointSelectionSchema, required: true },
-    RestoreTestingPlanArn: { schema: STRING, required: true },
-    RestoreTestingPlanName: { schema: STRING, required: true },
-    ScheduleExpression: { schema: STRING, required: true },
-    ScheduleExpressionTimezone: { schema: STRING },
-    StartWindowHours: { schema: INTEGER, default: 0 },
-  },
-};
-
-/** Schema of `GetRestoreTestingPlanOutput`. */
-export const GetRestoreTestingPlanOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreTestingPlan: { schema: RestoreTestingPlanForGetSchema, required: true },
-  },
-};
-
-/** Schema of `GetRestoreTestingSelectionInput`. */
-export const GetRestoreTestingSelectionInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
-    RestoreTestingSelectionName: {
+export const GetRestoreTestingInferredMetadataInputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
+    BackupVaultAccountId: { schema: STRING, http: "query", httpName: "BackupVaultAccountId" },
+    BackupVaultName: { schema: STRING, required: true, http: "query", httpName: "BackupVaultName" },
+    RecoveryPointArn: {
       schema: STRING,
       required: true,
-      http: "label",
-      check: checkLabel,
+      http: "query",
+      httpName: "RecoveryPointArn",
     },
-  },
-};
+  });
+
+/** Schema of `GetRestoreTestingInferredMetadataOutput`. */
+export const GetRestoreTestingInferredMetadataOutputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
+    InferredMetadata: { schema: TagsSchema, required: true },
+  });
+
+/** Schema of `GetRestoreTestingPlanInput`: the same as `DeleteRestoreTestingPlanInput`'s. */
+export { DeleteRestoreTestingPlanInputSchema as GetRestoreTestingPlanInputSchema };
+
+/** Schema of `RestoreTestingPlanForGet`. */
+export const RestoreTestingPlanForGetSchema: StructureSchema = /* @__PURE__ */ structure({
+  CreationTime: { schema: TIMESTAMP, required: true },
+  CreatorRequestId: { schema: STRING },
+  LastExecutionTime: { schema: TIMESTAMP },
+  LastUpdateTime: { schema: TIMESTAMP },
+  RecoveryPointSelection: { schema: RestoreTestingRecoveryPointSelectionSchema, required: true },
+  RestoreTestingPlanArn: { schema: STRING, required: true },
+  RestoreTestingPlanName: { schema: STRING, required: true },
+  ScheduleExpression: { schema: STRING, required: true },
+  ScheduleExpressionTimezone: { schema: STRING },
+  StartWindowHours: { schema: INTEGER, default: 0 },
+});
+
+/** Schema of `GetRestoreTestingPlanOutput`. */
+export const GetRestoreTestingPlanOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreTestingPlan: { schema: RestoreTestingPlanForGetSchema, required: true },
+});
+
+/**
+ * Schema of `GetRestoreTestingSelectionInput`: the same as `DeleteRestoreTestingSelectionInput`'s.
+ */
+export { DeleteRestoreTestingSelectionInputSchema as GetRestoreTestingSelectionInputSchema };
 
 /** Schema of `RestoreTestingSelectionForGet`. */
-export const RestoreTestingSelectionForGetSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CreationTime: { schema: TIMESTAMP, required: true },
-    CreatorRequestId: { schema: STRING },
-    IamRoleArn: { schema: STRING, required: true },
-    ProtectedResourceArns: { schema: stringListSchema },
-    ProtectedResourceConditions: { schema: ProtectedResourceConditionsSchema },
-    ProtectedResourceType: { schema: STRING, required: true },
-    RestoreMetadataOverrides: { schema: SensitiveStringMapSchema },
-    RestoreTestingPlanName: { schema: STRING, required: true },
-    RestoreTestingSelectionName: { schema: STRING, required: true },
-    ValidationWindowHours: { schema: INTEGER, default: 0 },
-  },
-};
+export const RestoreTestingSelectionForGetSchema: StructureSchema = /* @__PURE__ */ structure({
+  CreationTime: { schema: TIMESTAMP, required: true },
+  CreatorRequestId: { schema: STRING },
+  IamRoleArn: { schema: STRING, required: true },
+  ProtectedResourceArns: { schema: ScanFindingsSchema },
+  ProtectedResourceConditions: { schema: ProtectedResourceConditionsSchema },
+  ProtectedResourceType: { schema: STRING, required: true },
+  RestoreMetadataOverrides: { schema: TagsSchema },
+  RestoreTestingPlanName: { schema: STRING, required: true },
+  RestoreTestingSelectionName: { schema: STRING, required: true },
+  ValidationWindowHours: { schema: INTEGER, default: 0 },
+});
 
 /** Schema of `GetRestoreTestingSelectionOutput`. */
-export const GetRestoreTestingSelectionOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreTestingSelection: { schema: RestoreTestingSelectionForGetSchema, required: true },
-  },
-};
+export const GetRestoreTestingSelectionOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreTestingSelection: { schema: RestoreTestingSelectionForGetSchema, required: true },
+});
 
-/** Schema of `GetSupportedResourceTypesOutput`. */
-export const GetSupportedResourceTypesOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceTypes: { schema: ResourceTypesSchema },
-  },
-};
+/** Schema of `GetSupportedResourceTypesOutput`: the same as `IndexAction`'s. */
+export { IndexActionSchema as GetSupportedResourceTypesOutputSchema };
 
-/** Schema of `GetTieringConfigurationInput`. */
-export const GetTieringConfigurationInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfigurationName: {
-      schema: TieringConfigurationNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+/** Schema of `GetTieringConfigurationInput`: the same as `DeleteTieringConfigurationInput`'s. */
+export { DeleteTieringConfigurationInputSchema as GetTieringConfigurationInputSchema };
 
 /** Schema of `TieringConfiguration`. */
-export const TieringConfigurationSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfigurationName: { schema: TieringConfigurationNameSchema, required: true },
-    TieringConfigurationArn: { schema: STRING },
-    BackupVaultName: { schema: BackupVaultNameOrWildcardSchema, required: true },
-    ResourceSelection: { schema: ResourceSelectionsSchema, required: true },
-    CreatorRequestId: { schema: STRING },
-    CreationTime: { schema: TIMESTAMP },
-    LastUpdatedTime: { schema: TIMESTAMP },
-  },
-};
+export const TieringConfigurationSchema: StructureSchema = /* @__PURE__ */ structure({
+  TieringConfigurationName: { schema: TieringConfigurationNameSchema, required: true },
+  TieringConfigurationArn: { schema: STRING },
+  BackupVaultName: { schema: BackupVaultNameOrWildcardSchema, required: true },
+  ResourceSelection: { schema: ResourceSelectionsSchema, required: true },
+  CreatorRequestId: { schema: STRING },
+  CreationTime: { schema: TIMESTAMP },
+  LastUpdatedTime: { schema: TIMESTAMP },
+});
 
 /** Schema of `GetTieringConfigurationOutput`. */
-export const GetTieringConfigurationOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfiguration: { schema: TieringConfigurationSchema },
-  },
-};
+export const GetTieringConfigurationOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  TieringConfiguration: { schema: TieringConfigurationSchema },
+});
 
 /** Schema of `IndexedRecoveryPoint`. */
-export const IndexedRecoveryPointSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RecoveryPointArn: { schema: STRING },
-    SourceResourceArn: { schema: STRING },
-    IamRoleArn: { schema: STRING },
-    BackupCreationDate: { schema: TIMESTAMP },
-    ResourceType: { schema: ResourceTypeSchema },
-    IndexCreationDate: { schema: TIMESTAMP },
-    IndexStatus: { schema: STRING },
-    IndexStatusMessage: { schema: STRING },
-    BackupVaultArn: { schema: STRING },
-  },
-};
+export const IndexedRecoveryPointSchema: StructureSchema = /* @__PURE__ */ structure({
+  RecoveryPointArn: { schema: STRING },
+  SourceResourceArn: { schema: STRING },
+  IamRoleArn: { schema: STRING },
+  BackupCreationDate: { schema: TIMESTAMP },
+  ResourceType: { schema: ResourceTypeSchema },
+  IndexCreationDate: { schema: TIMESTAMP },
+  IndexStatus: { schema: STRING },
+  IndexStatusMessage: { schema: STRING },
+  BackupVaultArn: { schema: STRING },
+});
 
 /** Schema of `IndexedRecoveryPointList`. */
-export const IndexedRecoveryPointListSchema: ListSchema = {
-  type: "list",
-  member: IndexedRecoveryPointSchema,
-};
+export const IndexedRecoveryPointListSchema: ListSchema = /* @__PURE__ */ list(
+  IndexedRecoveryPointSchema,
+);
 
-/** Schema of `InvalidParameterValueException`. */
-export const InvalidParameterValueExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `InvalidParameterValueException`: the same as `ConflictException`'s. */
+export { ConflictExceptionSchema as InvalidParameterValueExceptionSchema };
 
-/** Schema of `InvalidRequestException`. */
-export const InvalidRequestExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `InvalidRequestException`: the same as `ConflictException`'s. */
+export { ConflictExceptionSchema as InvalidRequestExceptionSchema };
 
-/** Schema of `InvalidResourceStateException`. */
-export const InvalidResourceStateExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `InvalidResourceStateException`: the same as `ConflictException`'s. */
+export { ConflictExceptionSchema as InvalidResourceStateExceptionSchema };
 
-/** Schema of `LatestRevokeRequest`. */
-export const LatestRevokeRequestSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MpaSessionArn: { schema: STRING },
-    Status: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    InitiationDate: { schema: TIMESTAMP },
-    ExpiryDate: { schema: TIMESTAMP },
-  },
-};
+/** Schema of `LatestRevokeRequest`: the same as `LatestMpaApprovalTeamUpdate`'s. */
+export { LatestMpaApprovalTeamUpdateSchema as LatestRevokeRequestSchema };
 
 /** Schema of `LegalHold`. */
-export const LegalHoldSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Title: { schema: STRING },
-    Status: { schema: STRING },
-    Description: { schema: STRING },
-    LegalHoldId: { schema: STRING },
-    LegalHoldArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    CancellationDate: { schema: TIMESTAMP },
-  },
-};
+export const LegalHoldSchema: StructureSchema = /* @__PURE__ */ structure({
+  Title: { schema: STRING },
+  Status: { schema: STRING },
+  Description: { schema: STRING },
+  LegalHoldId: { schema: STRING },
+  LegalHoldArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  CancellationDate: { schema: TIMESTAMP },
+});
 
 /** Schema of `LegalHoldsList`. */
-export const LegalHoldsListSchema: ListSchema = { type: "list", member: LegalHoldSchema };
+export const LegalHoldsListSchema: ListSchema = /* @__PURE__ */ list(LegalHoldSchema);
 
-/** Schema of `LimitExceededException`. */
-export const LimitExceededExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `LimitExceededException`: the same as `ConflictException`'s. */
+export { ConflictExceptionSchema as LimitExceededExceptionSchema };
 
 /** Schema of `MaxResults`. */
-export const MaxResultsSchema: ScalarSchema = { type: "integer", bits: 32, min: 1, max: 1000 };
-
-/** Schema of `ListBackupJobSummariesInput`. */
-export const ListBackupJobSummariesInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: AccountIdSchema, http: "query" },
-    State: { schema: STRING, http: "query" },
-    ResourceType: { schema: ResourceTypeSchema, http: "query" },
-    MessageCategory: { schema: STRING, http: "query" },
-    AggregationPeriod: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
-
-/** Schema of `ListBackupJobSummariesOutput`. */
-export const ListBackupJobSummariesOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupJobSummaries: { schema: BackupJobSummaryListSchema },
-    AggregationPeriod: { schema: STRING },
-    NextToken: { schema: STRING },
-  },
-};
-
-/** Schema of `ListBackupJobsInput`. */
-export const ListBackupJobsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    ByResourceArn: { schema: STRING, http: "query" },
-    ByState: { schema: STRING, http: "query" },
-    ByBackupVaultName: { schema: BackupVaultNameSchema, http: "query" },
-    ByCreatedBefore: { schema: TIMESTAMP, http: "query" },
-    ByCreatedAfter: { schema: TIMESTAMP, http: "query" },
-    ByResourceType: { schema: ResourceTypeSchema, http: "query" },
-    ByAccountId: { schema: AccountIdSchema, http: "query" },
-    ByCompleteAfter: { schema: TIMESTAMP, http: "query" },
-    ByCompleteBefore: { schema: TIMESTAMP, http: "query" },
-    ByParentJobId: { schema: STRING, http: "query" },
-    ByMessageCategory: { schema: STRING, http: "query" },
-  },
-};
-
-/** Schema of `ListBackupJobsOutput`. */
-export const ListBackupJobsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupJobs: { schema: BackupJobsListSchema },
-    NextToken: { schema: STRING },
-  },
-};
-
-/** Schema of `ListBackupPlanTemplatesInput`. */
-export const ListBackupPlanTemplatesInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
-
-/** Schema of `ListBackupPlanTemplatesOutput`. */
-export const ListBackupPlanTemplatesOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING },
-    BackupPlanTemplatesList: { schema: BackupPlanTemplatesListSchema },
-  },
-};
-
-/** Schema of `ListBackupPlanVersionsInput`. */
-export const ListBackupPlanVersionsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
-
-/** Schema of `ListBackupPlanVersionsOutput`. */
-export const ListBackupPlanVersionsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING },
-    BackupPlanVersionsList: { schema: BackupPlanVersionsListSchema },
-  },
-};
-
-/** Schema of `ListBackupPlansInput`. */
-export const ListBackupPlansInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    IncludeDeleted: { schema: BOOLEAN, http: "query" },
-  },
-};
-
-/** Schema of `ListBackupPlansOutput`. */
-export const ListBackupPlansOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING },
-    BackupPlansList: { schema: BackupPlansListSchema },
-  },
-};
-
-/** Schema of `ListBackupSelectionsInput`. */
-export const ListBackupSelectionsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
-
-/** Schema of `ListBackupSelectionsOutput`. */
-export const ListBackupSelectionsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING },
-    BackupSelectionsList: { schema: BackupSelectionsListSchema },
-  },
-};
-
-/** Schema of `ListBackupVaultsInput`. */
-export const ListBackupVaultsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ByVaultType: { schema: STRING, http: "query" },
-    ByShared: { schema: BOOLEAN, default: false, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
-
-/** Schema of `ListBackupVaultsOutput`. */
-export const ListBackupVaultsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultList: { schema: BackupVaultListSchema },
-    NextToken: { schema: STRING },
-  },
-};
-
-/** Schema of `ListCopyJobSummariesInput`. */
-export const ListCopyJobSummariesInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: AccountIdSchema, http: "query" },
-    State: { schema: STRING, http: "query" },
-    ResourceType: { schema: ResourceTypeSchema, http: "query" },
-    MessageCategory: { schema: STRING, http: "query" },
-    AggregationPeriod: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
-
-/** Schema of `ListCopyJobSummariesOutput`. */
-export const ListCopyJobSummariesOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CopyJobSummaries: { schema: CopyJobSummaryListSchema },
-    AggregationPeriod: { schema: STRING },
-    NextToken: { schema: STRING },
-  },
-};
-
-/** Schema of `ListCopyJobsInput`. */
-export const ListCopyJobsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    ByResourceArn: { schema: STRING, http: "query" },
-    ByState: { schema: STRING, http: "query" },
-    ByCreatedBefore: { schema: TIMESTAMP, http: "query" },
-    ByCreatedAfter: { schema: TIMESTAMP, http: "query" },
-    ByResourceType: { schema: ResourceTypeSchema, http: "query" },
-    ByDestinationVaultArn: { schema: STRING, http: "query" },
-    ByAccountId: { schema: AccountIdSchema, http: "query" },
-    ByCompleteBefore: { schema: TIMESTAMP, http: "query" },
-    ByCompleteAfter: { schema: TIMESTAMP, http: "query" },
-    ByParentJobId: { schema: STRING, http: "query" },
-    ByMessageCategory: { schema: STRING, http: "query" },
-    BySourceRecoveryPointArn: { schema: STRING, http: "query" },
-  },
-};
-
-/** Schema of `ListCopyJobsOutput`. */
-export const ListCopyJobsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CopyJobs: { schema: CopyJobsListSchema },
-    NextToken: { schema: STRING },
-  },
-};
-
-/** Schema of `MaxFrameworkInputs`. */
-export const MaxFrameworkInputsSchema: ScalarSchema = {
-  type: "integer",
+export const MaxResultsSchema: ScalarSchema = /* @__PURE__ */ integer({
   bits: 32,
   min: 1,
   max: 1000,
-};
+});
+
+/** Schema of `ListBackupJobSummariesInput`. */
+export const ListBackupJobSummariesInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  AccountId: { schema: AccountIdSchema, http: "query", httpName: "AccountId" },
+  State: { schema: STRING, http: "query", httpName: "State" },
+  ResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "ResourceType" },
+  MessageCategory: { schema: STRING, http: "query", httpName: "MessageCategory" },
+  AggregationPeriod: { schema: STRING, http: "query", httpName: "AggregationPeriod" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
+});
+
+/** Schema of `ListBackupJobSummariesOutput`. */
+export const ListBackupJobSummariesOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupJobSummaries: { schema: BackupJobSummaryListSchema },
+  AggregationPeriod: { schema: STRING },
+  NextToken: { schema: STRING },
+});
+
+/** Schema of `ListBackupJobsInput`. */
+export const ListBackupJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  ByResourceArn: { schema: STRING, http: "query", httpName: "resourceArn" },
+  ByState: { schema: STRING, http: "query", httpName: "state" },
+  ByBackupVaultName: { schema: BackupVaultNameSchema, http: "query", httpName: "backupVaultName" },
+  ByCreatedBefore: { schema: TIMESTAMP, http: "query", httpName: "createdBefore" },
+  ByCreatedAfter: { schema: TIMESTAMP, http: "query", httpName: "createdAfter" },
+  ByResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "resourceType" },
+  ByAccountId: { schema: AccountIdSchema, http: "query", httpName: "accountId" },
+  ByCompleteAfter: { schema: TIMESTAMP, http: "query", httpName: "completeAfter" },
+  ByCompleteBefore: { schema: TIMESTAMP, http: "query", httpName: "completeBefore" },
+  ByParentJobId: { schema: STRING, http: "query", httpName: "parentJobId" },
+  ByMessageCategory: { schema: STRING, http: "query", httpName: "messageCategory" },
+});
+
+/** Schema of `ListBackupJobsOutput`. */
+export const ListBackupJobsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupJobs: { schema: BackupJobsListSchema },
+  NextToken: { schema: STRING },
+});
+
+/** Schema of `ListBackupPlanTemplatesInput`. */
+export const ListBackupPlanTemplatesInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+});
+
+/** Schema of `ListBackupPlanTemplatesOutput`. */
+export const ListBackupPlanTemplatesOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING },
+  BackupPlanTemplatesList: { schema: BackupPlanTemplatesListSchema },
+});
+
+/** Schema of `ListBackupPlanVersionsInput`. */
+export const ListBackupPlanVersionsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+});
+
+/** Schema of `ListBackupPlanVersionsOutput`. */
+export const ListBackupPlanVersionsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING },
+  BackupPlanVersionsList: { schema: BackupPlanVersionsListSchema },
+});
+
+/** Schema of `ListBackupPlansInput`. */
+export const ListBackupPlansInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  IncludeDeleted: { schema: BOOLEAN, http: "query", httpName: "includeDeleted" },
+});
+
+/** Schema of `ListBackupPlansOutput`. */
+export const ListBackupPlansOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING },
+  BackupPlansList: { schema: BackupPlanVersionsListSchema },
+});
+
+/** Schema of `ListBackupSelectionsInput`: the same as `ListBackupPlanVersionsInput`'s. */
+export { ListBackupPlanVersionsInputSchema as ListBackupSelectionsInputSchema };
+
+/** Schema of `ListBackupSelectionsOutput`. */
+export const ListBackupSelectionsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING },
+  BackupSelectionsList: { schema: BackupSelectionsListSchema },
+});
+
+/** Schema of `ListBackupVaultsInput`. */
+export const ListBackupVaultsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ByVaultType: { schema: STRING, http: "query", httpName: "vaultType" },
+  ByShared: { schema: BOOLEAN, default: false, http: "query", httpName: "shared" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+});
+
+/** Schema of `ListBackupVaultsOutput`. */
+export const ListBackupVaultsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultList: { schema: BackupVaultListSchema },
+  NextToken: { schema: STRING },
+});
+
+/** Schema of `ListCopyJobSummariesInput`: the same as `ListBackupJobSummariesInput`'s. */
+export { ListBackupJobSummariesInputSchema as ListCopyJobSummariesInputSchema };
+
+/** Schema of `ListCopyJobSummariesOutput`. */
+export const ListCopyJobSummariesOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  CopyJobSummaries: { schema: BackupJobSummaryListSchema },
+  AggregationPeriod: { schema: STRING },
+  NextToken: { schema: STRING },
+});
+
+/** Schema of `ListCopyJobsInput`. */
+export const ListCopyJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  ByResourceArn: { schema: STRING, http: "query", httpName: "resourceArn" },
+  ByState: { schema: STRING, http: "query", httpName: "state" },
+  ByCreatedBefore: { schema: TIMESTAMP, http: "query", httpName: "createdBefore" },
+  ByCreatedAfter: { schema: TIMESTAMP, http: "query", httpName: "createdAfter" },
+  ByResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "resourceType" },
+  ByDestinationVaultArn: { schema: STRING, http: "query", httpName: "destinationVaultArn" },
+  ByAccountId: { schema: AccountIdSchema, http: "query", httpName: "accountId" },
+  ByCompleteBefore: { schema: TIMESTAMP, http: "query", httpName: "completeBefore" },
+  ByCompleteAfter: { schema: TIMESTAMP, http: "query", httpName: "completeAfter" },
+  ByParentJobId: { schema: STRING, http: "query", httpName: "parentJobId" },
+  ByMessageCategory: { schema: STRING, http: "query", httpName: "messageCategory" },
+  BySourceRecoveryPointArn: { schema: STRING, http: "query", httpName: "sourceRecoveryPointArn" },
+});
+
+/** Schema of `ListCopyJobsOutput`. */
+export const ListCopyJobsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  CopyJobs: { schema: CopyJobsListSchema },
+  NextToken: { schema: STRING },
+});
+
+/** Schema of `MaxFrameworkInputs`: the same as `MaxResults`'s. */
+export { MaxResultsSchema as MaxFrameworkInputsSchema };
 
 /** Schema of `ListFrameworksInput`. */
-export const ListFrameworksInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MaxResults: { schema: MaxFrameworkInputsSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
+export const ListFrameworksInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
+});
 
 /** Schema of `ListFrameworksOutput`. */
-export const ListFrameworksOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Frameworks: { schema: FrameworkListSchema },
-    NextToken: { schema: STRING },
-  },
-};
+export const ListFrameworksOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  Frameworks: { schema: FrameworkListSchema },
+  NextToken: { schema: STRING },
+});
 
 /** Schema of `ListIndexedRecoveryPointsInput`. */
-export const ListIndexedRecoveryPointsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    SourceResourceArn: { schema: STRING, http: "query" },
-    CreatedBefore: { schema: TIMESTAMP, http: "query" },
-    CreatedAfter: { schema: TIMESTAMP, http: "query" },
-    ResourceType: { schema: ResourceTypeSchema, http: "query" },
-    IndexStatus: { schema: STRING, http: "query" },
-  },
-};
+export const ListIndexedRecoveryPointsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  SourceResourceArn: { schema: STRING, http: "query", httpName: "sourceResourceArn" },
+  CreatedBefore: { schema: TIMESTAMP, http: "query", httpName: "createdBefore" },
+  CreatedAfter: { schema: TIMESTAMP, http: "query", httpName: "createdAfter" },
+  ResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "resourceType" },
+  IndexStatus: { schema: STRING, http: "query", httpName: "indexStatus" },
+});
 
 /** Schema of `ListIndexedRecoveryPointsOutput`. */
-export const ListIndexedRecoveryPointsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    IndexedRecoveryPoints: { schema: IndexedRecoveryPointListSchema },
-    NextToken: { schema: STRING },
-  },
-};
+export const ListIndexedRecoveryPointsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  IndexedRecoveryPoints: { schema: IndexedRecoveryPointListSchema },
+  NextToken: { schema: STRING },
+});
 
-/** Schema of `ListLegalHoldsInput`. */
-export const ListLegalHoldsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
+/** Schema of `ListLegalHoldsInput`: the same as `ListBackupPlanTemplatesInput`'s. */
+export { ListBackupPlanTemplatesInputSchema as ListLegalHoldsInputSchema };
 
 /** Schema of `ListLegalHoldsOutput`. */
-export const ListLegalHoldsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING },
-    LegalHolds: { schema: LegalHoldsListSchema },
-  },
-};
+export const ListLegalHoldsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING },
+  LegalHolds: { schema: LegalHoldsListSchema },
+});
 
 /** Schema of `ListProtectedResourcesByBackupVaultInput`. */
-export const ListProtectedResourcesByBackupVaultInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const ListProtectedResourcesByBackupVaultInputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     BackupVaultName: {
       schema: BackupVaultNameSchema,
       required: true,
       http: "label",
       check: checkLabel,
     },
-    BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
+    BackupVaultAccountId: {
+      schema: AccountIdSchema,
+      http: "query",
+      httpName: "backupVaultAccountId",
+    },
+    NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+    MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  });
 
 /** Schema of `ProtectedResource`. */
-export const ProtectedResourceSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceArn: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    LastBackupTime: { schema: TIMESTAMP },
-    ResourceName: { schema: STRING },
-    LastBackupVaultArn: { schema: STRING },
-    LastRecoveryPointArn: { schema: STRING },
-  },
-};
+export const ProtectedResourceSchema: StructureSchema = /* @__PURE__ */ structure({
+  ResourceArn: { schema: STRING },
+  ResourceType: { schema: ResourceTypeSchema },
+  LastBackupTime: { schema: TIMESTAMP },
+  ResourceName: { schema: STRING },
+  LastBackupVaultArn: { schema: STRING },
+  LastRecoveryPointArn: { schema: STRING },
+});
 
 /** Schema of `ProtectedResourcesList`. */
-export const ProtectedResourcesListSchema: ListSchema = {
-  type: "list",
-  member: ProtectedResourceSchema,
-};
+export const ProtectedResourcesListSchema: ListSchema = /* @__PURE__ */ list(
+  ProtectedResourceSchema,
+);
 
 /** Schema of `ListProtectedResourcesByBackupVaultOutput`. */
-export const ListProtectedResourcesByBackupVaultOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const ListProtectedResourcesByBackupVaultOutputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     Results: { schema: ProtectedResourcesListSchema },
     NextToken: { schema: STRING },
-  },
-};
+  });
 
-/** Schema of `ListProtectedResourcesInput`. */
-export const ListProtectedResourcesInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
+/** Schema of `ListProtectedResourcesInput`: the same as `ListBackupPlanTemplatesInput`'s. */
+export { ListBackupPlanTemplatesInputSchema as ListProtectedResourcesInputSchema };
 
-/** Schema of `ListProtectedResourcesOutput`. */
-export const ListProtectedResourcesOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Results: { schema: ProtectedResourcesListSchema },
-    NextToken: { schema: STRING },
-  },
-};
+/**
+ * Schema of `ListProtectedResourcesOutput`: the same as
+ * `ListProtectedResourcesByBackupVaultOutput`'s.
+ */
+export { ListProtectedResourcesByBackupVaultOutputSchema as ListProtectedResourcesOutputSchema };
 
 /** Schema of `ListRecoveryPointsByBackupVaultInput`. */
-export const ListRecoveryPointsByBackupVaultInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const ListRecoveryPointsByBackupVaultInputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     BackupVaultName: {
       schema: BackupVaultNameSchema,
       required: true,
       http: "label",
       check: checkLabel,
     },
-    BackupVaultAccountId: { schema: AccountIdSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    ByResourceArn: { schema: STRING, http: "query" },
-    ByResourceType: { schema: ResourceTypeSchema, http: "query" },
-    ByBackupPlanId: { schema: STRING, http: "query" },
-    ByCreatedBefore: { schema: TIMESTAMP, http: "query" },
-    ByCreatedAfter: { schema: TIMESTAMP, http: "query" },
-    ByParentRecoveryPointArn: { schema: STRING, http: "query" },
-  },
-};
+    BackupVaultAccountId: {
+      schema: AccountIdSchema,
+      http: "query",
+      httpName: "backupVaultAccountId",
+    },
+    NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+    MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+    ByResourceArn: { schema: STRING, http: "query", httpName: "resourceArn" },
+    ByResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "resourceType" },
+    ByBackupPlanId: { schema: STRING, http: "query", httpName: "backupPlanId" },
+    ByCreatedBefore: { schema: TIMESTAMP, http: "query", httpName: "createdBefore" },
+    ByCreatedAfter: { schema: TIMESTAMP, http: "query", httpName: "createdAfter" },
+    ByParentRecoveryPointArn: { schema: STRING, http: "query", httpName: "parentRecoveryPointArn" },
+  });
 
 /** Schema of `RecoveryPointByBackupVault`. */
-export const RecoveryPointByBackupVaultSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RecoveryPointArn: { schema: STRING },
-    BackupVaultName: { schema: BackupVaultNameSchema },
-    BackupVaultArn: { schema: STRING },
-    SourceBackupVaultArn: { schema: STRING },
-    ResourceArn: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    CreatedBy: { schema: RecoveryPointCreatorSchema },
-    IamRoleArn: { schema: STRING },
-    Status: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    InitiationDate: { schema: TIMESTAMP },
-    CompletionDate: { schema: TIMESTAMP },
-    BackupSizeInBytes: { schema: LONG },
-    CalculatedLifecycle: { schema: CalculatedLifecycleSchema },
-    Lifecycle: { schema: LifecycleSchema },
-    EncryptionKeyArn: { schema: STRING },
-    IsEncrypted: { schema: BOOLEAN, default: false },
-    LastRestoreTime: { schema: TIMESTAMP },
-    ParentRecoveryPointArn: { schema: STRING },
-    CompositeMemberIdentifier: { schema: STRING },
-    IsParent: { schema: BOOLEAN, default: false },
-    ResourceName: { schema: STRING },
-    VaultType: { schema: STRING },
-    IndexStatus: { schema: STRING },
-    IndexStatusMessage: { schema: STRING },
-    EncryptionKeyType: { schema: STRING },
-    AggregatedScanResult: { schema: AggregatedScanResultSchema },
-  },
-};
+export const RecoveryPointByBackupVaultSchema: StructureSchema = /* @__PURE__ */ structure({
+  RecoveryPointArn: { schema: STRING },
+  BackupVaultName: { schema: BackupVaultNameSchema },
+  BackupVaultArn: { schema: STRING },
+  SourceBackupVaultArn: { schema: STRING },
+  ResourceArn: { schema: STRING },
+  ResourceType: { schema: ResourceTypeSchema },
+  CreatedBy: { schema: RecoveryPointCreatorSchema },
+  IamRoleArn: { schema: STRING },
+  Status: { schema: STRING },
+  StatusMessage: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  InitiationDate: { schema: TIMESTAMP },
+  CompletionDate: { schema: TIMESTAMP },
+  BackupSizeInBytes: { schema: LONG },
+  CalculatedLifecycle: { schema: CalculatedLifecycleSchema },
+  Lifecycle: { schema: LifecycleSchema },
+  EncryptionKeyArn: { schema: STRING },
+  IsEncrypted: { schema: BOOLEAN, default: false },
+  LastRestoreTime: { schema: TIMESTAMP },
+  ParentRecoveryPointArn: { schema: STRING },
+  CompositeMemberIdentifier: { schema: STRING },
+  IsParent: { schema: BOOLEAN, default: false },
+  ResourceName: { schema: STRING },
+  VaultType: { schema: STRING },
+  IndexStatus: { schema: STRING },
+  IndexStatusMessage: { schema: STRING },
+  EncryptionKeyType: { schema: STRING },
+  AggregatedScanResult: { schema: AggregatedScanResultSchema },
+});
 
 /** Schema of `RecoveryPointByBackupVaultList`. */
-export const RecoveryPointByBackupVaultListSchema: ListSchema = {
-  type: "list",
-  member: RecoveryPointByBackupVaultSchema,
-};
+export const RecoveryPointByBackupVaultListSchema: ListSchema = /* @__PURE__ */ list(
+  RecoveryPointByBackupVaultSchema,
+);
 
 /** Schema of `ListRecoveryPointsByBackupVaultOutput`. */
-export const ListRecoveryPointsByBackupVaultOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const ListRecoveryPointsByBackupVaultOutputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     NextToken: { schema: STRING },
     RecoveryPoints: { schema: RecoveryPointByBackupVaultListSchema },
-  },
-};
+  });
 
 /** Schema of `ListRecoveryPointsByLegalHoldInput`. */
-export const ListRecoveryPointsByLegalHoldInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
+export const ListRecoveryPointsByLegalHoldInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  LegalHoldId: { schema: STRING, required: true, http: "label", check: checkLabel },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+});
 
 /** Schema of `RecoveryPointMember`. */
-export const RecoveryPointMemberSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RecoveryPointArn: { schema: STRING },
-    ResourceArn: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    BackupVaultName: { schema: BackupVaultNameSchema },
-  },
-};
+export const RecoveryPointMemberSchema: StructureSchema = /* @__PURE__ */ structure({
+  RecoveryPointArn: { schema: STRING },
+  ResourceArn: { schema: STRING },
+  ResourceType: { schema: ResourceTypeSchema },
+  BackupVaultName: { schema: BackupVaultNameSchema },
+});
 
 /** Schema of `RecoveryPointsList`. */
-export const RecoveryPointsListSchema: ListSchema = {
-  type: "list",
-  member: RecoveryPointMemberSchema,
-};
+export const RecoveryPointsListSchema: ListSchema = /* @__PURE__ */ list(RecoveryPointMemberSchema);
 
 /** Schema of `ListRecoveryPointsByLegalHoldOutput`. */
-export const ListRecoveryPointsByLegalHoldOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const ListRecoveryPointsByLegalHoldOutputSchema: StructureSchema = /* @__PURE__ */ structure(
+  {
     RecoveryPoints: { schema: RecoveryPointsListSchema },
     NextToken: { schema: STRING },
   },
-};
+);
 
 /** Schema of `ListRecoveryPointsByResourceInput`. */
-export const ListRecoveryPointsByResourceInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    ManagedByAWSBackupOnly: { schema: BOOLEAN, default: false, http: "query" },
+export const ListRecoveryPointsByResourceInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  ManagedByAWSBackupOnly: {
+    schema: BOOLEAN,
+    default: false,
+    http: "query",
+    httpName: "managedByAWSBackupOnly",
   },
-};
+});
 
 /** Schema of `RecoveryPointByResource`. */
-export const RecoveryPointByResourceSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RecoveryPointArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    Status: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    EncryptionKeyArn: { schema: STRING },
-    BackupSizeBytes: { schema: LONG },
-    BackupVaultName: { schema: BackupVaultNameSchema },
-    IsParent: { schema: BOOLEAN, default: false },
-    ParentRecoveryPointArn: { schema: STRING },
-    ResourceName: { schema: STRING },
-    VaultType: { schema: STRING },
-    IndexStatus: { schema: STRING },
-    IndexStatusMessage: { schema: STRING },
-    EncryptionKeyType: { schema: STRING },
-    AggregatedScanResult: { schema: AggregatedScanResultSchema },
-  },
-};
+export const RecoveryPointByResourceSchema: StructureSchema = /* @__PURE__ */ structure({
+  RecoveryPointArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  Status: { schema: STRING },
+  StatusMessage: { schema: STRING },
+  EncryptionKeyArn: { schema: STRING },
+  BackupSizeBytes: { schema: LONG },
+  BackupVaultName: { schema: BackupVaultNameSchema },
+  IsParent: { schema: BOOLEAN, default: false },
+  ParentRecoveryPointArn: { schema: STRING },
+  ResourceName: { schema: STRING },
+  VaultType: { schema: STRING },
+  IndexStatus: { schema: STRING },
+  IndexStatusMessage: { schema: STRING },
+  EncryptionKeyType: { schema: STRING },
+  AggregatedScanResult: { schema: AggregatedScanResultSchema },
+});
 
 /** Schema of `RecoveryPointByResourceList`. */
-export const RecoveryPointByResourceListSchema: ListSchema = {
-  type: "list",
-  member: RecoveryPointByResourceSchema,
-};
+export const RecoveryPointByResourceListSchema: ListSchema = /* @__PURE__ */ list(
+  RecoveryPointByResourceSchema,
+);
 
 /** Schema of `ListRecoveryPointsByResourceOutput`. */
-export const ListRecoveryPointsByResourceOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING },
-    RecoveryPoints: { schema: RecoveryPointByResourceListSchema },
-  },
-};
+export const ListRecoveryPointsByResourceOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING },
+  RecoveryPoints: { schema: RecoveryPointByResourceListSchema },
+});
 
 /** Schema of `ListReportJobsInput`. */
-export const ListReportJobsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ByReportPlanName: { schema: ReportPlanNameSchema, http: "query" },
-    ByCreationBefore: { schema: TIMESTAMP, http: "query" },
-    ByCreationAfter: { schema: TIMESTAMP, http: "query" },
-    ByStatus: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
+export const ListReportJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ByReportPlanName: { schema: FrameworkNameSchema, http: "query", httpName: "ReportPlanName" },
+  ByCreationBefore: { schema: TIMESTAMP, http: "query", httpName: "CreationBefore" },
+  ByCreationAfter: { schema: TIMESTAMP, http: "query", httpName: "CreationAfter" },
+  ByStatus: { schema: STRING, http: "query", httpName: "Status" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
+});
 
 /** Schema of `ReportJobList`. */
-export const ReportJobListSchema: ListSchema = { type: "list", member: ReportJobSchema };
+export const ReportJobListSchema: ListSchema = /* @__PURE__ */ list(ReportJobSchema);
 
 /** Schema of `ListReportJobsOutput`. */
-export const ListReportJobsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportJobs: { schema: ReportJobListSchema },
-    NextToken: { schema: STRING },
-  },
-};
+export const ListReportJobsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportJobs: { schema: ReportJobListSchema },
+  NextToken: { schema: STRING },
+});
 
-/** Schema of `ListReportPlansInput`. */
-export const ListReportPlansInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
+/** Schema of `ListReportPlansInput`: the same as `ListFrameworksInput`'s. */
+export { ListFrameworksInputSchema as ListReportPlansInputSchema };
 
 /** Schema of `ReportPlanList`. */
-export const ReportPlanListSchema: ListSchema = { type: "list", member: ReportPlanSchema };
+export const ReportPlanListSchema: ListSchema = /* @__PURE__ */ list(ReportPlanSchema);
 
 /** Schema of `ListReportPlansOutput`. */
-export const ListReportPlansOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlans: { schema: ReportPlanListSchema },
-    NextToken: { schema: STRING },
-  },
-};
+export const ListReportPlansOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportPlans: { schema: ReportPlanListSchema },
+  NextToken: { schema: STRING },
+});
 
 /** Schema of `ListRestoreAccessBackupVaultsInput`. */
-export const ListRestoreAccessBackupVaultsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
+export const ListRestoreAccessBackupVaultsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: {
+    schema: BackupVaultNameSchema,
+    required: true,
+    http: "label",
+    check: checkLabel,
   },
-};
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+});
 
 /** Schema of `RestoreAccessBackupVaultListMember`. */
-export const RestoreAccessBackupVaultListMemberSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreAccessBackupVaultArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    ApprovalDate: { schema: TIMESTAMP },
-    VaultState: { schema: STRING },
-    LatestRevokeRequest: { schema: LatestRevokeRequestSchema },
-  },
-};
+export const RestoreAccessBackupVaultListMemberSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreAccessBackupVaultArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  ApprovalDate: { schema: TIMESTAMP },
+  VaultState: { schema: STRING },
+  LatestRevokeRequest: { schema: LatestMpaApprovalTeamUpdateSchema },
+});
 
 /** Schema of `RestoreAccessBackupVaultList`. */
-export const RestoreAccessBackupVaultListSchema: ListSchema = {
-  type: "list",
-  member: RestoreAccessBackupVaultListMemberSchema,
-};
+export const RestoreAccessBackupVaultListSchema: ListSchema = /* @__PURE__ */ list(
+  RestoreAccessBackupVaultListMemberSchema,
+);
 
 /** Schema of `ListRestoreAccessBackupVaultsOutput`. */
-export const ListRestoreAccessBackupVaultsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const ListRestoreAccessBackupVaultsOutputSchema: StructureSchema = /* @__PURE__ */ structure(
+  {
     NextToken: { schema: STRING },
     RestoreAccessBackupVaults: { schema: RestoreAccessBackupVaultListSchema },
   },
-};
+);
 
 /** Schema of `ListRestoreJobSummariesInput`. */
-export const ListRestoreJobSummariesInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: AccountIdSchema, http: "query" },
-    State: { schema: STRING, http: "query" },
-    ResourceType: { schema: ResourceTypeSchema, http: "query" },
-    AggregationPeriod: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
+export const ListRestoreJobSummariesInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  AccountId: { schema: AccountIdSchema, http: "query", httpName: "AccountId" },
+  State: { schema: STRING, http: "query", httpName: "State" },
+  ResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "ResourceType" },
+  AggregationPeriod: { schema: STRING, http: "query", httpName: "AggregationPeriod" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
+});
 
 /** Schema of `RestoreJobSummary`. */
-export const RestoreJobSummarySchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Region: { schema: STRING },
-    AccountId: { schema: AccountIdSchema },
-    State: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    Count: { schema: INTEGER, default: 0 },
-    StartTime: { schema: TIMESTAMP },
-    EndTime: { schema: TIMESTAMP },
-  },
-};
+export const RestoreJobSummarySchema: StructureSchema = /* @__PURE__ */ structure({
+  Region: { schema: STRING },
+  AccountId: { schema: AccountIdSchema },
+  State: { schema: STRING },
+  ResourceType: { schema: ResourceTypeSchema },
+  Count: { schema: INTEGER, default: 0 },
+  StartTime: { schema: TIMESTAMP },
+  EndTime: { schema: TIMESTAMP },
+});
 
 /** Schema of `RestoreJobSummaryList`. */
-export const RestoreJobSummaryListSchema: ListSchema = {
-  type: "list",
-  member: RestoreJobSummarySchema,
-};
+export const RestoreJobSummaryListSchema: ListSchema = /* @__PURE__ */ list(
+  RestoreJobSummarySchema,
+);
 
 /** Schema of `ListRestoreJobSummariesOutput`. */
-export const ListRestoreJobSummariesOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreJobSummaries: { schema: RestoreJobSummaryListSchema },
-    AggregationPeriod: { schema: STRING },
-    NextToken: { schema: STRING },
-  },
-};
+export const ListRestoreJobSummariesOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreJobSummaries: { schema: RestoreJobSummaryListSchema },
+  AggregationPeriod: { schema: STRING },
+  NextToken: { schema: STRING },
+});
 
 /** Schema of `ListRestoreJobsByProtectedResourceInput`. */
-export const ListRestoreJobsByProtectedResourceInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const ListRestoreJobsByProtectedResourceInputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-    ByStatus: { schema: STRING, http: "query" },
-    ByRecoveryPointCreationDateAfter: { schema: TIMESTAMP, http: "query" },
-    ByRecoveryPointCreationDateBefore: { schema: TIMESTAMP, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
+    ByStatus: { schema: STRING, http: "query", httpName: "status" },
+    ByRecoveryPointCreationDateAfter: {
+      schema: TIMESTAMP,
+      http: "query",
+      httpName: "recoveryPointCreationDateAfter",
+    },
+    ByRecoveryPointCreationDateBefore: {
+      schema: TIMESTAMP,
+      http: "query",
+      httpName: "recoveryPointCreationDateBefore",
+    },
+    NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+    MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  });
 
 /** Schema of `RestoreJobsListMember`. */
-export const RestoreJobsListMemberSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: AccountIdSchema },
-    RestoreJobId: { schema: STRING },
-    RecoveryPointArn: { schema: STRING },
-    SourceResourceArn: { schema: STRING },
-    BackupVaultArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    CompletionDate: { schema: TIMESTAMP },
-    Status: { schema: STRING },
-    StatusMessage: { schema: STRING },
-    PercentDone: { schema: STRING },
-    BackupSizeInBytes: { schema: LONG },
-    IamRoleArn: { schema: STRING },
-    ExpectedCompletionTimeMinutes: { schema: LONG },
-    CreatedResourceArn: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    RecoveryPointCreationDate: { schema: TIMESTAMP },
-    IsParent: { schema: BOOLEAN, default: false },
-    ParentJobId: { schema: STRING },
-    CreatedBy: { schema: RestoreJobCreatorSchema },
-    ValidationStatus: { schema: STRING },
-    ValidationStatusMessage: { schema: STRING },
-    DeletionStatus: { schema: STRING },
-    DeletionStatusMessage: { schema: STRING },
-  },
-};
+export const RestoreJobsListMemberSchema: StructureSchema = /* @__PURE__ */ structure({
+  AccountId: { schema: AccountIdSchema },
+  RestoreJobId: { schema: STRING },
+  RecoveryPointArn: { schema: STRING },
+  SourceResourceArn: { schema: STRING },
+  BackupVaultArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  CompletionDate: { schema: TIMESTAMP },
+  Status: { schema: STRING },
+  StatusMessage: { schema: STRING },
+  PercentDone: { schema: STRING },
+  BackupSizeInBytes: { schema: LONG },
+  IamRoleArn: { schema: STRING },
+  ExpectedCompletionTimeMinutes: { schema: LONG },
+  CreatedResourceArn: { schema: STRING },
+  ResourceType: { schema: ResourceTypeSchema },
+  RecoveryPointCreationDate: { schema: TIMESTAMP },
+  IsParent: { schema: BOOLEAN, default: false },
+  ParentJobId: { schema: STRING },
+  CreatedBy: { schema: RestoreJobCreatorSchema },
+  ValidationStatus: { schema: STRING },
+  ValidationStatusMessage: { schema: STRING },
+  DeletionStatus: { schema: STRING },
+  DeletionStatusMessage: { schema: STRING },
+});
 
 /** Schema of `RestoreJobsList`. */
-export const RestoreJobsListSchema: ListSchema = {
-  type: "list",
-  member: RestoreJobsListMemberSchema,
-};
+export const RestoreJobsListSchema: ListSchema = /* @__PURE__ */ list(RestoreJobsListMemberSchema);
 
 /** Schema of `ListRestoreJobsByProtectedResourceOutput`. */
-export const ListRestoreJobsByProtectedResourceOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const ListRestoreJobsByProtectedResourceOutputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     RestoreJobs: { schema: RestoreJobsListSchema },
     NextToken: { schema: STRING },
-  },
-};
+  });
 
 /** Schema of `ListRestoreJobsInput`. */
-export const ListRestoreJobsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    ByAccountId: { schema: AccountIdSchema, http: "query" },
-    ByResourceType: { schema: ResourceTypeSchema, http: "query" },
-    ByCreatedBefore: { schema: TIMESTAMP, http: "query" },
-    ByCreatedAfter: { schema: TIMESTAMP, http: "query" },
-    ByStatus: { schema: STRING, http: "query" },
-    ByCompleteBefore: { schema: TIMESTAMP, http: "query" },
-    ByCompleteAfter: { schema: TIMESTAMP, http: "query" },
-    ByRestoreTestingPlanArn: { schema: STRING, http: "query" },
-    ByParentJobId: { schema: STRING, http: "query" },
-  },
-};
+export const ListRestoreJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  ByAccountId: { schema: AccountIdSchema, http: "query", httpName: "accountId" },
+  ByResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "resourceType" },
+  ByCreatedBefore: { schema: TIMESTAMP, http: "query", httpName: "createdBefore" },
+  ByCreatedAfter: { schema: TIMESTAMP, http: "query", httpName: "createdAfter" },
+  ByStatus: { schema: STRING, http: "query", httpName: "status" },
+  ByCompleteBefore: { schema: TIMESTAMP, http: "query", httpName: "completeBefore" },
+  ByCompleteAfter: { schema: TIMESTAMP, http: "query", httpName: "completeAfter" },
+  ByRestoreTestingPlanArn: { schema: STRING, http: "query", httpName: "restoreTestingPlanArn" },
+  ByParentJobId: { schema: STRING, http: "query", httpName: "parentJobId" },
+});
 
-/** Schema of `ListRestoreJobsOutput`. */
-export const ListRestoreJobsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreJobs: { schema: RestoreJobsListSchema },
-    NextToken: { schema: STRING },
-  },
-};
+/** Schema of `ListRestoreJobsOutput`: the same as `ListRestoreJobsByProtectedResourceOutput`'s. */
+export { ListRestoreJobsByProtectedResourceOutputSchema as ListRestoreJobsOutputSchema };
 
-/** Schema of `ListRestoreTestingPlansInputMaxResultsInteger`. */
-export const ListRestoreTestingPlansInputMaxResultsIntegerSchema: ScalarSchema = {
-  type: "integer",
-  bits: 32,
-  min: 1,
-  max: 1000,
-};
+/** Schema of `ListRestoreTestingPlansInputMaxResultsInteger`: the same as `MaxResults`'s. */
+export { MaxResultsSchema as ListRestoreTestingPlansInputMaxResultsIntegerSchema };
 
-/** Schema of `ListRestoreTestingPlansInput`. */
-export const ListRestoreTestingPlansInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MaxResults: { schema: ListRestoreTestingPlansInputMaxResultsIntegerSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
+/** Schema of `ListRestoreTestingPlansInput`: the same as `ListFrameworksInput`'s. */
+export { ListFrameworksInputSchema as ListRestoreTestingPlansInputSchema };
 
 /** Schema of `RestoreTestingPlanForList`. */
-export const RestoreTestingPlanForListSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CreationTime: { schema: TIMESTAMP, required: true },
-    LastExecutionTime: { schema: TIMESTAMP },
-    LastUpdateTime: { schema: TIMESTAMP },
-    RestoreTestingPlanArn: { schema: STRING, required: true },
-    RestoreTestingPlanName: { schema: STRING, required: true },
-    ScheduleExpression: { schema: STRING, required: true },
-    ScheduleExpressionTimezone: { schema: STRING },
-    StartWindowHours: { schema: INTEGER, default: 0 },
-  },
-};
+export const RestoreTestingPlanForListSchema: StructureSchema = /* @__PURE__ */ structure({
+  CreationTime: { schema: TIMESTAMP, required: true },
+  LastExecutionTime: { schema: TIMESTAMP },
+  LastUpdateTime: { schema: TIMESTAMP },
+  RestoreTestingPlanArn: { schema: STRING, required: true },
+  RestoreTestingPlanName: { schema: STRING, required: true },
+  ScheduleExpression: { schema: STRING, required: true },
+  ScheduleExpressionTimezone: { schema: STRING },
+  StartWindowHours: { schema: INTEGER, default: 0 },
+});
 
 /** Schema of `RestoreTestingPlans`. */
-export const RestoreTestingPlansSchema: ListSchema = {
-  type: "list",
-  member: RestoreTestingPlanForListSchema,
-};
+export const RestoreTestingPlansSchema: ListSchema = /* @__PURE__ */ list(
+  RestoreTestingPlanForListSchema,
+);
 
 /** Schema of `ListRestoreTestingPlansOutput`. */
-export const ListRestoreTestingPlansOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING },
-    RestoreTestingPlans: { schema: RestoreTestingPlansSchema, required: true },
-  },
-};
+export const ListRestoreTestingPlansOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING },
+  RestoreTestingPlans: { schema: RestoreTestingPlansSchema, required: true },
+});
 
-/** Schema of `ListRestoreTestingSelectionsInputMaxResultsInteger`. */
-export const ListRestoreTestingSelectionsInputMaxResultsIntegerSchema: ScalarSchema = {
-  type: "integer",
-  bits: 32,
-  min: 1,
-  max: 1000,
-};
+/** Schema of `ListRestoreTestingSelectionsInputMaxResultsInteger`: the same as `MaxResults`'s. */
+export { MaxResultsSchema as ListRestoreTestingSelectionsInputMaxResultsIntegerSchema };
 
 /** Schema of `ListRestoreTestingSelectionsInput`. */
-export const ListRestoreTestingSelectionsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MaxResults: { schema: ListRestoreTestingSelectionsInputMaxResultsIntegerSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const ListRestoreTestingSelectionsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
+  RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `RestoreTestingSelectionForList`. */
-export const RestoreTestingSelectionForListSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CreationTime: { schema: TIMESTAMP, required: true },
-    IamRoleArn: { schema: STRING, required: true },
-    ProtectedResourceType: { schema: STRING, required: true },
-    RestoreTestingPlanName: { schema: STRING, required: true },
-    RestoreTestingSelectionName: { schema: STRING, required: true },
-    ValidationWindowHours: { schema: INTEGER, default: 0 },
-  },
-};
+export const RestoreTestingSelectionForListSchema: StructureSchema = /* @__PURE__ */ structure({
+  CreationTime: { schema: TIMESTAMP, required: true },
+  IamRoleArn: { schema: STRING, required: true },
+  ProtectedResourceType: { schema: STRING, required: true },
+  RestoreTestingPlanName: { schema: STRING, required: true },
+  RestoreTestingSelectionName: { schema: STRING, required: true },
+  ValidationWindowHours: { schema: INTEGER, default: 0 },
+});
 
 /** Schema of `RestoreTestingSelections`. */
-export const RestoreTestingSelectionsSchema: ListSchema = {
-  type: "list",
-  member: RestoreTestingSelectionForListSchema,
-};
+export const RestoreTestingSelectionsSchema: ListSchema = /* @__PURE__ */ list(
+  RestoreTestingSelectionForListSchema,
+);
 
 /** Schema of `ListRestoreTestingSelectionsOutput`. */
-export const ListRestoreTestingSelectionsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING },
-    RestoreTestingSelections: { schema: RestoreTestingSelectionsSchema, required: true },
-  },
-};
+export const ListRestoreTestingSelectionsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING },
+  RestoreTestingSelections: { schema: RestoreTestingSelectionsSchema, required: true },
+});
 
 /** Schema of `ListScanJobSummariesInput`. */
-export const ListScanJobSummariesInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: AccountIdSchema, http: "query" },
-    ResourceType: { schema: ResourceTypeSchema, http: "query" },
-    MalwareScanner: { schema: STRING, http: "query" },
-    ScanResultStatus: { schema: STRING, http: "query" },
-    State: { schema: STRING, http: "query" },
-    AggregationPeriod: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
+export const ListScanJobSummariesInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  AccountId: { schema: AccountIdSchema, http: "query", httpName: "AccountId" },
+  ResourceType: { schema: ResourceTypeSchema, http: "query", httpName: "ResourceType" },
+  MalwareScanner: { schema: STRING, http: "query", httpName: "MalwareScanner" },
+  ScanResultStatus: { schema: STRING, http: "query", httpName: "ScanResultStatus" },
+  State: { schema: STRING, http: "query", httpName: "State" },
+  AggregationPeriod: { schema: STRING, http: "query", httpName: "AggregationPeriod" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
+});
 
 /** Schema of `ScanJobSummary`. */
-export const ScanJobSummarySchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Region: { schema: STRING },
-    AccountId: { schema: AccountIdSchema },
-    State: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    Count: { schema: INTEGER, default: 0 },
-    StartTime: { schema: TIMESTAMP },
-    EndTime: { schema: TIMESTAMP },
-    MalwareScanner: { schema: STRING },
-    ScanResultStatus: { schema: STRING },
-  },
-};
+export const ScanJobSummarySchema: StructureSchema = /* @__PURE__ */ structure({
+  Region: { schema: STRING },
+  AccountId: { schema: AccountIdSchema },
+  State: { schema: STRING },
+  ResourceType: { schema: ResourceTypeSchema },
+  Count: { schema: INTEGER, default: 0 },
+  StartTime: { schema: TIMESTAMP },
+  EndTime: { schema: TIMESTAMP },
+  MalwareScanner: { schema: STRING },
+  ScanResultStatus: { schema: STRING },
+});
 
 /** Schema of `ScanJobSummaryList`. */
-export const ScanJobSummaryListSchema: ListSchema = { type: "list", member: ScanJobSummarySchema };
+export const ScanJobSummaryListSchema: ListSchema = /* @__PURE__ */ list(ScanJobSummarySchema);
 
 /** Schema of `ListScanJobSummariesOutput`. */
-export const ListScanJobSummariesOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ScanJobSummaries: { schema: ScanJobSummaryListSchema },
-    AggregationPeriod: { schema: STRING },
-    NextToken: { schema: STRING },
-  },
-};
+export const ListScanJobSummariesOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ScanJobSummaries: { schema: ScanJobSummaryListSchema },
+  AggregationPeriod: { schema: STRING },
+  NextToken: { schema: STRING },
+});
 
-/** Schema of `ListScanJobsInputMaxResultsInteger`. */
-export const ListScanJobsInputMaxResultsIntegerSchema: ScalarSchema = {
-  type: "integer",
-  bits: 32,
-  min: 1,
-  max: 1000,
-};
+/** Schema of `ListScanJobsInputMaxResultsInteger`: the same as `MaxResults`'s. */
+export { MaxResultsSchema as ListScanJobsInputMaxResultsIntegerSchema };
 
 /** Schema of `ListScanJobsInput`. */
-export const ListScanJobsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ByAccountId: { schema: STRING, http: "query" },
-    ByBackupVaultName: { schema: STRING, http: "query" },
-    ByCompleteAfter: { schema: TIMESTAMP, http: "query" },
-    ByCompleteBefore: { schema: TIMESTAMP, http: "query" },
-    ByMalwareScanner: { schema: STRING, http: "query" },
-    ByRecoveryPointArn: { schema: STRING, http: "query" },
-    ByResourceArn: { schema: STRING, http: "query" },
-    ByResourceType: { schema: STRING, http: "query" },
-    ByScanResultStatus: { schema: STRING, http: "query" },
-    ByState: { schema: STRING, http: "query" },
-    MaxResults: { schema: ListScanJobsInputMaxResultsIntegerSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
+export const ListScanJobsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ByAccountId: { schema: STRING, http: "query", httpName: "ByAccountId" },
+  ByBackupVaultName: { schema: STRING, http: "query", httpName: "ByBackupVaultName" },
+  ByCompleteAfter: { schema: TIMESTAMP, http: "query", httpName: "ByCompleteAfter" },
+  ByCompleteBefore: { schema: TIMESTAMP, http: "query", httpName: "ByCompleteBefore" },
+  ByMalwareScanner: { schema: STRING, http: "query", httpName: "ByMalwareScanner" },
+  ByRecoveryPointArn: { schema: STRING, http: "query", httpName: "ByRecoveryPointArn" },
+  ByResourceArn: { schema: STRING, http: "query", httpName: "ByResourceArn" },
+  ByResourceType: { schema: STRING, http: "query", httpName: "ByResourceType" },
+  ByScanResultStatus: { schema: STRING, http: "query", httpName: "ByScanResultStatus" },
+  ByState: { schema: STRING, http: "query", httpName: "ByState" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "MaxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "NextToken" },
+});
 
 /** Schema of `ScanJob`. */
-export const ScanJobSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    AccountId: { schema: STRING, required: true },
-    BackupVaultArn: { schema: STRING, required: true },
-    BackupVaultName: { schema: STRING, required: true },
-    CompletionDate: { schema: TIMESTAMP },
-    CreatedBy: { schema: ScanJobCreatorSchema, required: true },
-    CreationDate: { schema: TIMESTAMP, required: true },
-    IamRoleArn: { schema: STRING, required: true },
-    MalwareScanner: { schema: STRING, required: true },
-    RecoveryPointArn: { schema: STRING, required: true },
-    ResourceArn: { schema: STRING, required: true },
-    ResourceName: { schema: STRING, required: true },
-    ResourceType: { schema: STRING, required: true },
-    ScanBaseRecoveryPointArn: { schema: STRING },
-    ScanId: { schema: STRING },
-    ScanJobId: { schema: STRING, required: true },
-    ScanMode: { schema: STRING, required: true },
-    ScanResult: { schema: ScanResultInfoSchema },
-    ScannerRoleArn: { schema: STRING, required: true },
-    State: { schema: STRING },
-    StatusMessage: { schema: STRING },
-  },
-};
+export const ScanJobSchema: StructureSchema = /* @__PURE__ */ structure({
+  AccountId: { schema: STRING, required: true },
+  BackupVaultArn: { schema: STRING, required: true },
+  BackupVaultName: { schema: STRING, required: true },
+  CompletionDate: { schema: TIMESTAMP },
+  CreatedBy: { schema: ScanJobCreatorSchema, required: true },
+  CreationDate: { schema: TIMESTAMP, required: true },
+  IamRoleArn: { schema: STRING, required: true },
+  MalwareScanner: { schema: STRING, required: true },
+  RecoveryPointArn: { schema: STRING, required: true },
+  ResourceArn: { schema: STRING, required: true },
+  ResourceName: { schema: STRING, required: true },
+  ResourceType: { schema: STRING, required: true },
+  ScanBaseRecoveryPointArn: { schema: STRING },
+  ScanId: { schema: STRING },
+  ScanJobId: { schema: STRING, required: true },
+  ScanMode: { schema: STRING, required: true },
+  ScanResult: { schema: ScanResultInfoSchema },
+  ScannerRoleArn: { schema: STRING, required: true },
+  State: { schema: STRING },
+  StatusMessage: { schema: STRING },
+});
 
 /** Schema of `ScanJobs`. */
-export const ScanJobsSchema: ListSchema = { type: "list", member: ScanJobSchema };
+export const ScanJobsSchema: ListSchema = /* @__PURE__ */ list(ScanJobSchema);
 
 /** Schema of `ListScanJobsOutput`. */
-export const ListScanJobsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING },
-    ScanJobs: { schema: ScanJobsSchema, required: true },
-  },
-};
+export const ListScanJobsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING },
+  ScanJobs: { schema: ScanJobsSchema, required: true },
+});
 
 /** Schema of `ListTagsInput`. */
-export const ListTagsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-    NextToken: { schema: STRING, http: "query" },
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-  },
-};
+export const ListTagsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+});
 
 /** Schema of `ListTagsOutput`. */
-export const ListTagsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    NextToken: { schema: STRING },
-    Tags: { schema: TagsSchema },
-  },
-};
+export const ListTagsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  NextToken: { schema: STRING },
+  Tags: { schema: TagsSchema },
+});
 
 /** Schema of `ListTieringConfigurationsInput`. */
-export const ListTieringConfigurationsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    MaxResults: { schema: MaxResultsSchema, http: "query" },
-    NextToken: { schema: STRING, http: "query" },
-  },
-};
+export const ListTieringConfigurationsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  MaxResults: { schema: MaxResultsSchema, http: "query", httpName: "maxResults" },
+  NextToken: { schema: STRING, http: "query", httpName: "nextToken" },
+});
 
 /** Schema of `TieringConfigurationsListMember`. */
-export const TieringConfigurationsListMemberSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfigurationArn: { schema: STRING },
-    TieringConfigurationName: { schema: TieringConfigurationNameSchema },
-    BackupVaultName: { schema: BackupVaultNameOrWildcardSchema },
-    CreationTime: { schema: TIMESTAMP },
-    LastUpdatedTime: { schema: TIMESTAMP },
-  },
-};
+export const TieringConfigurationsListMemberSchema: StructureSchema = /* @__PURE__ */ structure({
+  TieringConfigurationArn: { schema: STRING },
+  TieringConfigurationName: { schema: TieringConfigurationNameSchema },
+  BackupVaultName: { schema: BackupVaultNameOrWildcardSchema },
+  CreationTime: { schema: TIMESTAMP },
+  LastUpdatedTime: { schema: TIMESTAMP },
+});
 
 /** Schema of `TieringConfigurationsList`. */
-export const TieringConfigurationsListSchema: ListSchema = {
-  type: "list",
-  member: TieringConfigurationsListMemberSchema,
-};
+export const TieringConfigurationsListSchema: ListSchema = /* @__PURE__ */ list(
+  TieringConfigurationsListMemberSchema,
+);
 
 /** Schema of `ListTieringConfigurationsOutput`. */
-export const ListTieringConfigurationsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfigurations: { schema: TieringConfigurationsListSchema },
-    NextToken: { schema: STRING },
-  },
-};
+export const ListTieringConfigurationsOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  TieringConfigurations: { schema: TieringConfigurationsListSchema },
+  NextToken: { schema: STRING },
+});
 
-/** Schema of `MissingParameterValueException`. */
-export const MissingParameterValueExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `MissingParameterValueException`: the same as `ConflictException`'s. */
+export { ConflictExceptionSchema as MissingParameterValueExceptionSchema };
 
 /** Schema of `PutBackupVaultAccessPolicyInput`. */
-export const PutBackupVaultAccessPolicyInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    Policy: { schema: STRING },
+export const PutBackupVaultAccessPolicyInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: {
+    schema: BackupVaultNameSchema,
+    required: true,
+    http: "label",
+    check: checkLabel,
   },
-};
+  Policy: { schema: STRING },
+});
 
 /** Schema of `PutBackupVaultLockConfigurationInput`. */
-export const PutBackupVaultLockConfigurationInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const PutBackupVaultLockConfigurationInputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     BackupVaultName: {
       schema: BackupVaultNameSchema,
       required: true,
@@ -3250,72 +2355,50 @@ export const PutBackupVaultLockConfigurationInputSchema: StructureSchema = {
     MinRetentionDays: { schema: LONG },
     MaxRetentionDays: { schema: LONG },
     ChangeableForDays: { schema: LONG },
-  },
-};
+  });
 
 /** Schema of `PutBackupVaultNotificationsInput`. */
-export const PutBackupVaultNotificationsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    SNSTopicArn: { schema: STRING, required: true },
-    BackupVaultEvents: { schema: BackupVaultEventsSchema, required: true },
+export const PutBackupVaultNotificationsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: {
+    schema: BackupVaultNameSchema,
+    required: true,
+    http: "label",
+    check: checkLabel,
   },
-};
+  SNSTopicArn: { schema: STRING, required: true },
+  BackupVaultEvents: { schema: ScanFindingsSchema, required: true },
+});
 
 /** Schema of `PutRestoreValidationResultInput`. */
-export const PutRestoreValidationResultInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    ValidationStatus: { schema: STRING, required: true },
-    ValidationStatusMessage: { schema: STRING },
-  },
-};
+export const PutRestoreValidationResultInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
+  ValidationStatus: { schema: STRING, required: true },
+  ValidationStatusMessage: { schema: STRING },
+});
 
-/** Schema of `ResourceNotFoundException`. */
-export const ResourceNotFoundExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `ResourceNotFoundException`: the same as `ConflictException`'s. */
+export { ConflictExceptionSchema as ResourceNotFoundExceptionSchema };
 
 /** Schema of `RestoreTestingPlanForUpdate`. */
-export const RestoreTestingPlanForUpdateSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RecoveryPointSelection: { schema: RestoreTestingRecoveryPointSelectionSchema },
-    ScheduleExpression: { schema: STRING },
-    ScheduleExpressionTimezone: { schema: STRING },
-    StartWindowHours: { schema: INTEGER, default: 0 },
-  },
-};
+export const RestoreTestingPlanForUpdateSchema: StructureSchema = /* @__PURE__ */ structure({
+  RecoveryPointSelection: { schema: RestoreTestingRecoveryPointSelectionSchema },
+  ScheduleExpression: { schema: STRING },
+  ScheduleExpressionTimezone: { schema: STRING },
+  StartWindowHours: { schema: INTEGER, default: 0 },
+});
 
 /** Schema of `RestoreTestingSelectionForUpdate`. */
-export const RestoreTestingSelectionForUpdateSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    IamRoleArn: { schema: STRING },
-    ProtectedResourceArns: { schema: stringListSchema },
-    ProtectedResourceConditions: { schema: ProtectedResourceConditionsSchema },
-    RestoreMetadataOverrides: { schema: SensitiveStringMapSchema },
-    ValidationWindowHours: { schema: INTEGER, default: 0 },
-  },
-};
+export const RestoreTestingSelectionForUpdateSchema: StructureSchema = /* @__PURE__ */ structure({
+  IamRoleArn: { schema: STRING },
+  ProtectedResourceArns: { schema: ScanFindingsSchema },
+  ProtectedResourceConditions: { schema: ProtectedResourceConditionsSchema },
+  RestoreMetadataOverrides: { schema: TagsSchema },
+  ValidationWindowHours: { schema: INTEGER, default: 0 },
+});
 
 /** Schema of `RevokeRestoreAccessBackupVaultInput`. */
-export const RevokeRestoreAccessBackupVaultInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const RevokeRestoreAccessBackupVaultInputSchema: StructureSchema = /* @__PURE__ */ structure(
+  {
     BackupVaultName: {
       schema: BackupVaultNameSchema,
       required: true,
@@ -3328,238 +2411,160 @@ export const RevokeRestoreAccessBackupVaultInputSchema: StructureSchema = {
       http: "label",
       check: checkLabel,
     },
-    RequesterComment: { schema: STRING, http: "query" },
+    RequesterComment: { schema: STRING, http: "query", httpName: "requesterComment" },
   },
-};
+);
 
-/** Schema of `ServiceUnavailableException`. */
-export const ServiceUnavailableExceptionSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    Code: { schema: STRING },
-    Message: { schema: STRING },
-    Type: { schema: STRING },
-    Context: { schema: STRING },
-  },
-};
+/** Schema of `ServiceUnavailableException`: the same as `ConflictException`'s. */
+export { ConflictExceptionSchema as ServiceUnavailableExceptionSchema };
 
 /** Schema of `StartBackupJobInput`. */
-export const StartBackupJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: { schema: BackupVaultNameSchema, required: true },
-    LogicallyAirGappedBackupVaultArn: { schema: STRING },
-    ResourceArn: { schema: STRING, required: true },
-    IamRoleArn: { schema: STRING, required: true },
-    IdempotencyToken: { schema: STRING },
-    StartWindowMinutes: { schema: LONG },
-    CompleteWindowMinutes: { schema: LONG },
-    Lifecycle: { schema: LifecycleSchema },
-    RecoveryPointTags: { schema: TagsSchema },
-    BackupOptions: { schema: BackupOptionsSchema },
-    Index: { schema: STRING },
-  },
-};
+export const StartBackupJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: { schema: BackupVaultNameSchema, required: true },
+  LogicallyAirGappedBackupVaultArn: { schema: STRING },
+  ResourceArn: { schema: STRING, required: true },
+  IamRoleArn: { schema: STRING, required: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  StartWindowMinutes: { schema: LONG },
+  CompleteWindowMinutes: { schema: LONG },
+  Lifecycle: { schema: LifecycleSchema },
+  RecoveryPointTags: { schema: TagsSchema },
+  BackupOptions: { schema: BackupOptionsSchema },
+  Index: { schema: STRING },
+});
 
 /** Schema of `StartBackupJobOutput`. */
-export const StartBackupJobOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupJobId: { schema: STRING },
-    RecoveryPointArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    IsParent: { schema: BOOLEAN, default: false },
-  },
-};
+export const StartBackupJobOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupJobId: { schema: STRING },
+  RecoveryPointArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  IsParent: { schema: BOOLEAN, default: false },
+});
 
 /** Schema of `StartCopyJobInput`. */
-export const StartCopyJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RecoveryPointArn: { schema: STRING, required: true },
-    SourceBackupVaultName: { schema: BackupVaultNameSchema, required: true },
-    DestinationBackupVaultArn: { schema: STRING, required: true },
-    IamRoleArn: { schema: STRING, required: true },
-    IdempotencyToken: { schema: STRING },
-    Lifecycle: { schema: LifecycleSchema },
-  },
-};
+export const StartCopyJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RecoveryPointArn: { schema: STRING, required: true },
+  SourceBackupVaultName: { schema: BackupVaultNameSchema, required: true },
+  DestinationBackupVaultArn: { schema: STRING, required: true },
+  IamRoleArn: { schema: STRING, required: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  Lifecycle: { schema: LifecycleSchema },
+});
 
 /** Schema of `StartCopyJobOutput`. */
-export const StartCopyJobOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CopyJobId: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    IsParent: { schema: BOOLEAN, default: false },
-  },
-};
+export const StartCopyJobOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  CopyJobId: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  IsParent: { schema: BOOLEAN, default: false },
+});
 
 /** Schema of `StartReportJobInput`. */
-export const StartReportJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlanName: {
-      schema: ReportPlanNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    IdempotencyToken: { schema: STRING },
-  },
-};
+export const StartReportJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportPlanName: { schema: FrameworkNameSchema, required: true, http: "label", check: checkLabel },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+});
 
 /** Schema of `StartReportJobOutput`. */
-export const StartReportJobOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportJobId: { schema: STRING },
-  },
-};
+export const StartReportJobOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportJobId: { schema: STRING },
+});
 
 /** Schema of `StartRestoreJobInput`. */
-export const StartRestoreJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RecoveryPointArn: { schema: STRING, required: true },
-    Metadata: { schema: MetadataSchema, required: true },
-    IamRoleArn: { schema: STRING },
-    IdempotencyToken: { schema: STRING },
-    ResourceType: { schema: ResourceTypeSchema },
-    CopySourceTagsToRestoredResource: { schema: BOOLEAN, default: false },
-  },
-};
+export const StartRestoreJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RecoveryPointArn: { schema: STRING, required: true },
+  Metadata: { schema: TagsSchema, required: true },
+  IamRoleArn: { schema: STRING },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  ResourceType: { schema: ResourceTypeSchema },
+  CopySourceTagsToRestoredResource: { schema: BOOLEAN, default: false },
+});
 
 /** Schema of `StartRestoreJobOutput`. */
-export const StartRestoreJobOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreJobId: { schema: STRING },
-  },
-};
+export const StartRestoreJobOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreJobId: { schema: STRING },
+});
 
 /** Schema of `StartScanJobInput`. */
-export const StartScanJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: { schema: STRING, required: true },
-    IamRoleArn: { schema: STRING, required: true },
-    IdempotencyToken: { schema: STRING },
-    MalwareScanner: { schema: STRING, required: true },
-    RecoveryPointArn: { schema: STRING, required: true },
-    ScanBaseRecoveryPointArn: { schema: STRING },
-    ScanMode: { schema: STRING, required: true },
-    ScannerRoleArn: { schema: STRING, required: true },
-  },
-};
+export const StartScanJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: { schema: STRING, required: true },
+  IamRoleArn: { schema: STRING, required: true },
+  IdempotencyToken: { schema: STRING },
+  MalwareScanner: { schema: STRING, required: true },
+  RecoveryPointArn: { schema: STRING, required: true },
+  ScanBaseRecoveryPointArn: { schema: STRING },
+  ScanMode: { schema: STRING, required: true },
+  ScannerRoleArn: { schema: STRING, required: true },
+});
 
 /** Schema of `StartScanJobOutput`. */
-export const StartScanJobOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CreationDate: { schema: TIMESTAMP, required: true },
-    ScanJobId: { schema: STRING, required: true },
-  },
-};
+export const StartScanJobOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  CreationDate: { schema: TIMESTAMP, required: true },
+  ScanJobId: { schema: STRING, required: true },
+});
 
-/** Schema of `StopBackupJobInput`. */
-export const StopBackupJobInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupJobId: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+/** Schema of `StopBackupJobInput`: the same as `DescribeBackupJobInput`'s. */
+export { DescribeBackupJobInputSchema as StopBackupJobInputSchema };
 
-/** Schema of `TagKeyList`. */
-export const TagKeyListSchema: ListSchema = { type: "list", member: STRING };
+/** Schema of `TagKeyList`: the same as `ScanFindings`'s. */
+export { ScanFindingsSchema as TagKeyListSchema };
 
 /** Schema of `TagResourceInput`. */
-export const TagResourceInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-    Tags: { schema: TagsSchema, required: true },
-  },
-};
+export const TagResourceInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
+  Tags: { schema: TagsSchema, required: true },
+});
 
 /** Schema of `TieringConfigurationInputForUpdate`. */
-export const TieringConfigurationInputForUpdateSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceSelection: { schema: ResourceSelectionsSchema, required: true },
-    BackupVaultName: { schema: BackupVaultNameOrWildcardSchema, required: true },
-  },
-};
+export const TieringConfigurationInputForUpdateSchema: StructureSchema = /* @__PURE__ */ structure({
+  ResourceSelection: { schema: ResourceSelectionsSchema, required: true },
+  BackupVaultName: { schema: BackupVaultNameOrWildcardSchema, required: true },
+});
 
 /** Schema of `UntagResourceInput`. */
-export const UntagResourceInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-    TagKeyList: { schema: TagKeyListSchema, required: true },
-  },
-};
+export const UntagResourceInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ResourceArn: { schema: STRING, required: true, http: "label", check: checkLabel },
+  TagKeyList: { schema: ScanFindingsSchema, required: true },
+});
 
 /** Schema of `UpdateBackupPlanInput`. */
-export const UpdateBackupPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
-    BackupPlan: { schema: BackupPlanInputSchema, required: true },
-  },
-};
+export const UpdateBackupPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
+  BackupPlan: { schema: BackupPlanInputSchema, required: true },
+});
 
 /** Schema of `UpdateBackupPlanOutput`. */
-export const UpdateBackupPlanOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupPlanId: { schema: STRING },
-    BackupPlanArn: { schema: STRING },
-    CreationDate: { schema: TIMESTAMP },
-    VersionId: { schema: STRING },
-    AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
-    ScanSettings: { schema: ScanSettingsSchema },
-  },
-};
+export const UpdateBackupPlanOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupPlanId: { schema: STRING },
+  BackupPlanArn: { schema: STRING },
+  CreationDate: { schema: TIMESTAMP },
+  VersionId: { schema: STRING },
+  AdvancedBackupSettings: { schema: AdvancedBackupSettingsSchema },
+  ScanSettings: { schema: ScanSettingsSchema },
+});
 
 /** Schema of `UpdateFrameworkInput`. */
-export const UpdateFrameworkInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    FrameworkName: {
-      schema: FrameworkNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    FrameworkDescription: { schema: FrameworkDescriptionSchema },
-    FrameworkControls: { schema: FrameworkControlsSchema },
-    IdempotencyToken: { schema: STRING },
-  },
-};
+export const UpdateFrameworkInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  FrameworkName: { schema: FrameworkNameSchema, required: true, http: "label", check: checkLabel },
+  FrameworkDescription: { schema: FrameworkDescriptionSchema },
+  FrameworkControls: { schema: FrameworkControlsSchema },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+});
 
 /** Schema of `UpdateFrameworkOutput`. */
-export const UpdateFrameworkOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    FrameworkName: { schema: FrameworkNameSchema },
-    FrameworkArn: { schema: STRING },
-    CreationTime: { schema: TIMESTAMP },
-  },
-};
+export const UpdateFrameworkOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  FrameworkName: { schema: FrameworkNameSchema },
+  FrameworkArn: { schema: STRING },
+  CreationTime: { schema: TIMESTAMP },
+});
 
 /** Schema of `UpdateGlobalSettingsInput`. */
-export const UpdateGlobalSettingsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    GlobalSettings: { schema: GlobalSettingsSchema },
-  },
-};
+export const UpdateGlobalSettingsInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  GlobalSettings: { schema: TagsSchema },
+});
 
 /** Schema of `UpdateRecoveryPointIndexSettingsInput`. */
-export const UpdateRecoveryPointIndexSettingsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const UpdateRecoveryPointIndexSettingsInputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     BackupVaultName: {
       schema: BackupVaultNameSchema,
       required: true,
@@ -3569,150 +2574,99 @@ export const UpdateRecoveryPointIndexSettingsInputSchema: StructureSchema = {
     RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
     IamRoleArn: { schema: STRING },
     Index: { schema: STRING, required: true },
-  },
-};
+  });
 
 /** Schema of `UpdateRecoveryPointIndexSettingsOutput`. */
-export const UpdateRecoveryPointIndexSettingsOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const UpdateRecoveryPointIndexSettingsOutputSchema: StructureSchema =
+  /* @__PURE__ */ structure({
     BackupVaultName: { schema: BackupVaultNameSchema },
     RecoveryPointArn: { schema: STRING },
     IndexStatus: { schema: STRING },
     Index: { schema: STRING },
-  },
-};
+  });
 
 /** Schema of `UpdateRecoveryPointLifecycleInput`. */
-export const UpdateRecoveryPointLifecycleInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultName: {
-      schema: BackupVaultNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
-    Lifecycle: { schema: LifecycleSchema },
+export const UpdateRecoveryPointLifecycleInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultName: {
+    schema: BackupVaultNameSchema,
+    required: true,
+    http: "label",
+    check: checkLabel,
   },
-};
+  RecoveryPointArn: { schema: STRING, required: true, http: "label", check: checkLabel },
+  Lifecycle: { schema: LifecycleSchema },
+});
 
 /** Schema of `UpdateRecoveryPointLifecycleOutput`. */
-export const UpdateRecoveryPointLifecycleOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    BackupVaultArn: { schema: STRING },
-    RecoveryPointArn: { schema: STRING },
-    Lifecycle: { schema: LifecycleSchema },
-    CalculatedLifecycle: { schema: CalculatedLifecycleSchema },
-  },
-};
+export const UpdateRecoveryPointLifecycleOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  BackupVaultArn: { schema: STRING },
+  RecoveryPointArn: { schema: STRING },
+  Lifecycle: { schema: LifecycleSchema },
+  CalculatedLifecycle: { schema: CalculatedLifecycleSchema },
+});
 
-/** Schema of `UpdateRegionSettingsInput`. */
-export const UpdateRegionSettingsInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ResourceTypeOptInPreference: { schema: ResourceTypeOptInPreferenceSchema },
-    ResourceTypeManagementPreference: { schema: ResourceTypeManagementPreferenceSchema },
-  },
-};
+/** Schema of `UpdateRegionSettingsInput`: the same as `DescribeRegionSettingsOutput`'s. */
+export { DescribeRegionSettingsOutputSchema as UpdateRegionSettingsInputSchema };
 
 /** Schema of `UpdateReportPlanInput`. */
-export const UpdateReportPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlanName: {
-      schema: ReportPlanNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    ReportPlanDescription: { schema: ReportPlanDescriptionSchema },
-    ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema },
-    ReportSetting: { schema: ReportSettingSchema },
-    IdempotencyToken: { schema: STRING },
-  },
-};
+export const UpdateReportPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  ReportPlanName: { schema: FrameworkNameSchema, required: true, http: "label", check: checkLabel },
+  ReportPlanDescription: { schema: FrameworkDescriptionSchema },
+  ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema },
+  ReportSetting: { schema: ReportSettingSchema },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+});
 
-/** Schema of `UpdateReportPlanOutput`. */
-export const UpdateReportPlanOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    ReportPlanName: { schema: ReportPlanNameSchema },
-    ReportPlanArn: { schema: STRING },
-    CreationTime: { schema: TIMESTAMP },
-  },
-};
+/** Schema of `UpdateReportPlanOutput`: the same as `CreateReportPlanOutput`'s. */
+export { CreateReportPlanOutputSchema as UpdateReportPlanOutputSchema };
 
 /** Schema of `UpdateRestoreTestingPlanInput`. */
-export const UpdateRestoreTestingPlanInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreTestingPlan: { schema: RestoreTestingPlanForUpdateSchema, required: true },
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
-  },
-};
+export const UpdateRestoreTestingPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreTestingPlan: { schema: RestoreTestingPlanForUpdateSchema, required: true },
+  RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `UpdateRestoreTestingPlanOutput`. */
-export const UpdateRestoreTestingPlanOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    CreationTime: { schema: TIMESTAMP, required: true },
-    RestoreTestingPlanArn: { schema: STRING, required: true },
-    RestoreTestingPlanName: { schema: STRING, required: true },
-    UpdateTime: { schema: TIMESTAMP, required: true },
-  },
-};
+export const UpdateRestoreTestingPlanOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  CreationTime: { schema: TIMESTAMP, required: true },
+  RestoreTestingPlanArn: { schema: STRING, required: true },
+  RestoreTestingPlanName: { schema: STRING, required: true },
+  UpdateTime: { schema: TIMESTAMP, required: true },
+});
 
 /** Schema of `UpdateRestoreTestingSelectionInput`. */
-export const UpdateRestoreTestingSelectionInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
-    RestoreTestingSelection: { schema: RestoreTestingSelectionForUpdateSchema, required: true },
-    RestoreTestingSelectionName: {
-      schema: STRING,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-  },
-};
+export const UpdateRestoreTestingSelectionInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  RestoreTestingPlanName: { schema: STRING, required: true, http: "label", check: checkLabel },
+  RestoreTestingSelection: { schema: RestoreTestingSelectionForUpdateSchema, required: true },
+  RestoreTestingSelectionName: { schema: STRING, required: true, http: "label", check: checkLabel },
+});
 
 /** Schema of `UpdateRestoreTestingSelectionOutput`. */
-export const UpdateRestoreTestingSelectionOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
+export const UpdateRestoreTestingSelectionOutputSchema: StructureSchema = /* @__PURE__ */ structure(
+  {
     CreationTime: { schema: TIMESTAMP, required: true },
     RestoreTestingPlanArn: { schema: STRING, required: true },
     RestoreTestingPlanName: { schema: STRING, required: true },
     RestoreTestingSelectionName: { schema: STRING, required: true },
     UpdateTime: { schema: TIMESTAMP, required: true },
   },
-};
+);
 
 /** Schema of `UpdateTieringConfigurationInput`. */
-export const UpdateTieringConfigurationInputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfigurationName: {
-      schema: TieringConfigurationNameSchema,
-      required: true,
-      http: "label",
-      check: checkLabel,
-    },
-    TieringConfiguration: { schema: TieringConfigurationInputForUpdateSchema, required: true },
+export const UpdateTieringConfigurationInputSchema: StructureSchema = /* @__PURE__ */ structure({
+  TieringConfigurationName: {
+    schema: TieringConfigurationNameSchema,
+    required: true,
+    http: "label",
+    check: checkLabel,
   },
-};
+  TieringConfiguration: { schema: TieringConfigurationInputForUpdateSchema, required: true },
+});
 
 /** Schema of `UpdateTieringConfigurationOutput`. */
-export const UpdateTieringConfigurationOutputSchema: StructureSchema = {
-  type: "structure",
-  members: {
-    TieringConfigurationArn: { schema: STRING },
-    TieringConfigurationName: { schema: TieringConfigurationNameSchema },
-    CreationTime: { schema: TIMESTAMP },
-    LastUpdatedTime: { schema: TIMESTAMP },
-  },
-};
+export const UpdateTieringConfigurationOutputSchema: StructureSchema = /* @__PURE__ */ structure({
+  TieringConfigurationArn: { schema: STRING },
+  TieringConfigurationName: { schema: TieringConfigurationNameSchema },
+  CreationTime: { schema: TIMESTAMP },
+  LastUpdatedTime: { schema: TIMESTAMP },
+});

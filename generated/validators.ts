@@ -3,7 +3,7 @@
 // sha256 7a37a24b229764a0a8502b422635c578d3875192634d82abb94f4982ae054f95. Do not edit: run `deno task codegen`.
 
 import type { ValidationIssue } from "../runtime/errors.ts";
-import { validate } from "../runtime/schema.ts";
+import { inputIssues } from "../runtime/schema.ts";
 import {
   AssociateBackupVaultMpaApprovalTeamInputSchema,
   CancelLegalHoldInputSchema,
@@ -230,9 +230,7 @@ import type {
 export function validateAssociateBackupVaultMpaApprovalTeamInput(
   input: AssociateBackupVaultMpaApprovalTeamInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(AssociateBackupVaultMpaApprovalTeamInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(AssociateBackupVaultMpaApprovalTeamInputSchema, input);
 }
 
 /**
@@ -240,9 +238,7 @@ export function validateAssociateBackupVaultMpaApprovalTeamInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateCancelLegalHoldInput(input: CancelLegalHoldInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CancelLegalHoldInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CancelLegalHoldInputSchema, input);
 }
 
 /**
@@ -250,9 +246,7 @@ export function validateCancelLegalHoldInput(input: CancelLegalHoldInput): Valid
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateCreateBackupPlanInput(input: CreateBackupPlanInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CreateBackupPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CreateBackupPlanInputSchema, input);
 }
 
 /**
@@ -262,9 +256,7 @@ export function validateCreateBackupPlanInput(input: CreateBackupPlanInput): Val
 export function validateCreateBackupSelectionInput(
   input: CreateBackupSelectionInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CreateBackupSelectionInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CreateBackupSelectionInputSchema, input);
 }
 
 /**
@@ -272,9 +264,7 @@ export function validateCreateBackupSelectionInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateCreateBackupVaultInput(input: CreateBackupVaultInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CreateBackupVaultInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CreateBackupVaultInputSchema, input);
 }
 
 /**
@@ -282,9 +272,7 @@ export function validateCreateBackupVaultInput(input: CreateBackupVaultInput): V
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateCreateFrameworkInput(input: CreateFrameworkInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CreateFrameworkInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CreateFrameworkInputSchema, input);
 }
 
 /**
@@ -292,9 +280,7 @@ export function validateCreateFrameworkInput(input: CreateFrameworkInput): Valid
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateCreateLegalHoldInput(input: CreateLegalHoldInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CreateLegalHoldInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CreateLegalHoldInputSchema, input);
 }
 
 /**
@@ -304,9 +290,7 @@ export function validateCreateLegalHoldInput(input: CreateLegalHoldInput): Valid
 export function validateCreateLogicallyAirGappedBackupVaultInput(
   input: CreateLogicallyAirGappedBackupVaultInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CreateLogicallyAirGappedBackupVaultInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CreateLogicallyAirGappedBackupVaultInputSchema, input);
 }
 
 /**
@@ -314,9 +298,7 @@ export function validateCreateLogicallyAirGappedBackupVaultInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateCreateReportPlanInput(input: CreateReportPlanInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CreateReportPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CreateReportPlanInputSchema, input);
 }
 
 /**
@@ -326,9 +308,7 @@ export function validateCreateReportPlanInput(input: CreateReportPlanInput): Val
 export function validateCreateRestoreAccessBackupVaultInput(
   input: CreateRestoreAccessBackupVaultInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CreateRestoreAccessBackupVaultInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CreateRestoreAccessBackupVaultInputSchema, input);
 }
 
 /**
@@ -338,9 +318,7 @@ export function validateCreateRestoreAccessBackupVaultInput(
 export function validateCreateRestoreTestingPlanInput(
   input: CreateRestoreTestingPlanInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CreateRestoreTestingPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CreateRestoreTestingPlanInputSchema, input);
 }
 
 /**
@@ -350,9 +328,7 @@ export function validateCreateRestoreTestingPlanInput(
 export function validateCreateRestoreTestingSelectionInput(
   input: CreateRestoreTestingSelectionInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CreateRestoreTestingSelectionInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CreateRestoreTestingSelectionInputSchema, input);
 }
 
 /**
@@ -362,9 +338,7 @@ export function validateCreateRestoreTestingSelectionInput(
 export function validateCreateTieringConfigurationInput(
   input: CreateTieringConfigurationInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(CreateTieringConfigurationInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(CreateTieringConfigurationInputSchema, input);
 }
 
 /**
@@ -372,9 +346,7 @@ export function validateCreateTieringConfigurationInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateDeleteBackupPlanInput(input: DeleteBackupPlanInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteBackupPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteBackupPlanInputSchema, input);
 }
 
 /**
@@ -384,9 +356,7 @@ export function validateDeleteBackupPlanInput(input: DeleteBackupPlanInput): Val
 export function validateDeleteBackupSelectionInput(
   input: DeleteBackupSelectionInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteBackupSelectionInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteBackupSelectionInputSchema, input);
 }
 
 /**
@@ -394,9 +364,7 @@ export function validateDeleteBackupSelectionInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateDeleteBackupVaultInput(input: DeleteBackupVaultInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteBackupVaultInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteBackupVaultInputSchema, input);
 }
 
 /**
@@ -406,9 +374,7 @@ export function validateDeleteBackupVaultInput(input: DeleteBackupVaultInput): V
 export function validateDeleteBackupVaultAccessPolicyInput(
   input: DeleteBackupVaultAccessPolicyInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteBackupVaultAccessPolicyInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteBackupVaultAccessPolicyInputSchema, input);
 }
 
 /**
@@ -418,9 +384,7 @@ export function validateDeleteBackupVaultAccessPolicyInput(
 export function validateDeleteBackupVaultLockConfigurationInput(
   input: DeleteBackupVaultLockConfigurationInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteBackupVaultLockConfigurationInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteBackupVaultLockConfigurationInputSchema, input);
 }
 
 /**
@@ -430,9 +394,7 @@ export function validateDeleteBackupVaultLockConfigurationInput(
 export function validateDeleteBackupVaultNotificationsInput(
   input: DeleteBackupVaultNotificationsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteBackupVaultNotificationsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteBackupVaultNotificationsInputSchema, input);
 }
 
 /**
@@ -440,9 +402,7 @@ export function validateDeleteBackupVaultNotificationsInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateDeleteFrameworkInput(input: DeleteFrameworkInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteFrameworkInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteFrameworkInputSchema, input);
 }
 
 /**
@@ -452,9 +412,7 @@ export function validateDeleteFrameworkInput(input: DeleteFrameworkInput): Valid
 export function validateDeleteRecoveryPointInput(
   input: DeleteRecoveryPointInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteRecoveryPointInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteRecoveryPointInputSchema, input);
 }
 
 /**
@@ -462,9 +420,7 @@ export function validateDeleteRecoveryPointInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateDeleteReportPlanInput(input: DeleteReportPlanInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteReportPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteReportPlanInputSchema, input);
 }
 
 /**
@@ -474,9 +430,7 @@ export function validateDeleteReportPlanInput(input: DeleteReportPlanInput): Val
 export function validateDeleteRestoreTestingPlanInput(
   input: DeleteRestoreTestingPlanInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteRestoreTestingPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteRestoreTestingPlanInputSchema, input);
 }
 
 /**
@@ -486,9 +440,7 @@ export function validateDeleteRestoreTestingPlanInput(
 export function validateDeleteRestoreTestingSelectionInput(
   input: DeleteRestoreTestingSelectionInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteRestoreTestingSelectionInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteRestoreTestingSelectionInputSchema, input);
 }
 
 /**
@@ -498,9 +450,7 @@ export function validateDeleteRestoreTestingSelectionInput(
 export function validateDeleteTieringConfigurationInput(
   input: DeleteTieringConfigurationInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DeleteTieringConfigurationInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DeleteTieringConfigurationInputSchema, input);
 }
 
 /**
@@ -508,9 +458,7 @@ export function validateDeleteTieringConfigurationInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateDescribeBackupJobInput(input: DescribeBackupJobInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeBackupJobInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeBackupJobInputSchema, input);
 }
 
 /**
@@ -520,9 +468,7 @@ export function validateDescribeBackupJobInput(input: DescribeBackupJobInput): V
 export function validateDescribeBackupVaultInput(
   input: DescribeBackupVaultInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeBackupVaultInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeBackupVaultInputSchema, input);
 }
 
 /**
@@ -530,9 +476,7 @@ export function validateDescribeBackupVaultInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateDescribeCopyJobInput(input: DescribeCopyJobInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeCopyJobInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeCopyJobInputSchema, input);
 }
 
 /**
@@ -540,9 +484,7 @@ export function validateDescribeCopyJobInput(input: DescribeCopyJobInput): Valid
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateDescribeFrameworkInput(input: DescribeFrameworkInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeFrameworkInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeFrameworkInputSchema, input);
 }
 
 /**
@@ -552,9 +494,7 @@ export function validateDescribeFrameworkInput(input: DescribeFrameworkInput): V
 export function validateDescribeGlobalSettingsInput(
   input: DescribeGlobalSettingsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeGlobalSettingsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeGlobalSettingsInputSchema, input);
 }
 
 /**
@@ -564,9 +504,7 @@ export function validateDescribeGlobalSettingsInput(
 export function validateDescribeProtectedResourceInput(
   input: DescribeProtectedResourceInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeProtectedResourceInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeProtectedResourceInputSchema, input);
 }
 
 /**
@@ -576,9 +514,7 @@ export function validateDescribeProtectedResourceInput(
 export function validateDescribeRecoveryPointInput(
   input: DescribeRecoveryPointInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeRecoveryPointInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeRecoveryPointInputSchema, input);
 }
 
 /**
@@ -588,9 +524,7 @@ export function validateDescribeRecoveryPointInput(
 export function validateDescribeRegionSettingsInput(
   input: DescribeRegionSettingsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeRegionSettingsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeRegionSettingsInputSchema, input);
 }
 
 /**
@@ -598,9 +532,7 @@ export function validateDescribeRegionSettingsInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateDescribeReportJobInput(input: DescribeReportJobInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeReportJobInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeReportJobInputSchema, input);
 }
 
 /**
@@ -608,9 +540,7 @@ export function validateDescribeReportJobInput(input: DescribeReportJobInput): V
  * the path of the member at fault; an empty list means the input may be sent.
  */
 export function validateDescribeReportPlanInput(input: DescribeReportPlanInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeReportPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeReportPlanInputSchema, input);
 }
 
 /**
@@ -618,9 +548,7 @@ export function validateDescribeReportPlanInput(input: DescribeReportPlanInput):
  * the path of the member at fault; an empty list means the input may be sent.
  */
 export function validateDescribeRestoreJobInput(input: DescribeRestoreJobInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeRestoreJobInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeRestoreJobInputSchema, input);
 }
 
 /**
@@ -628,9 +556,7 @@ export function validateDescribeRestoreJobInput(input: DescribeRestoreJobInput):
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateDescribeScanJobInput(input: DescribeScanJobInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DescribeScanJobInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DescribeScanJobInputSchema, input);
 }
 
 /**
@@ -640,9 +566,7 @@ export function validateDescribeScanJobInput(input: DescribeScanJobInput): Valid
 export function validateDisassociateBackupVaultMpaApprovalTeamInput(
   input: DisassociateBackupVaultMpaApprovalTeamInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DisassociateBackupVaultMpaApprovalTeamInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DisassociateBackupVaultMpaApprovalTeamInputSchema, input);
 }
 
 /**
@@ -652,9 +576,7 @@ export function validateDisassociateBackupVaultMpaApprovalTeamInput(
 export function validateDisassociateRecoveryPointInput(
   input: DisassociateRecoveryPointInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DisassociateRecoveryPointInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DisassociateRecoveryPointInputSchema, input);
 }
 
 /**
@@ -664,9 +586,7 @@ export function validateDisassociateRecoveryPointInput(
 export function validateDisassociateRecoveryPointFromParentInput(
   input: DisassociateRecoveryPointFromParentInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(DisassociateRecoveryPointFromParentInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(DisassociateRecoveryPointFromParentInputSchema, input);
 }
 
 /**
@@ -676,9 +596,7 @@ export function validateDisassociateRecoveryPointFromParentInput(
 export function validateExportBackupPlanTemplateInput(
   input: ExportBackupPlanTemplateInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ExportBackupPlanTemplateInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ExportBackupPlanTemplateInputSchema, input);
 }
 
 /**
@@ -686,9 +604,7 @@ export function validateExportBackupPlanTemplateInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateGetBackupPlanInput(input: GetBackupPlanInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetBackupPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetBackupPlanInputSchema, input);
 }
 
 /**
@@ -698,9 +614,7 @@ export function validateGetBackupPlanInput(input: GetBackupPlanInput): Validatio
 export function validateGetBackupPlanFromJSONInput(
   input: GetBackupPlanFromJSONInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetBackupPlanFromJSONInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetBackupPlanFromJSONInputSchema, input);
 }
 
 /**
@@ -710,9 +624,7 @@ export function validateGetBackupPlanFromJSONInput(
 export function validateGetBackupPlanFromTemplateInput(
   input: GetBackupPlanFromTemplateInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetBackupPlanFromTemplateInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetBackupPlanFromTemplateInputSchema, input);
 }
 
 /**
@@ -720,9 +632,7 @@ export function validateGetBackupPlanFromTemplateInput(
  * the path of the member at fault; an empty list means the input may be sent.
  */
 export function validateGetBackupSelectionInput(input: GetBackupSelectionInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetBackupSelectionInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetBackupSelectionInputSchema, input);
 }
 
 /**
@@ -732,9 +642,7 @@ export function validateGetBackupSelectionInput(input: GetBackupSelectionInput):
 export function validateGetBackupVaultAccessPolicyInput(
   input: GetBackupVaultAccessPolicyInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetBackupVaultAccessPolicyInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetBackupVaultAccessPolicyInputSchema, input);
 }
 
 /**
@@ -744,9 +652,7 @@ export function validateGetBackupVaultAccessPolicyInput(
 export function validateGetBackupVaultNotificationsInput(
   input: GetBackupVaultNotificationsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetBackupVaultNotificationsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetBackupVaultNotificationsInputSchema, input);
 }
 
 /**
@@ -754,9 +660,7 @@ export function validateGetBackupVaultNotificationsInput(
  * of the member at fault; an empty list means the input may be sent.
  */
 export function validateGetLegalHoldInput(input: GetLegalHoldInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetLegalHoldInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetLegalHoldInputSchema, input);
 }
 
 /**
@@ -766,9 +670,7 @@ export function validateGetLegalHoldInput(input: GetLegalHoldInput): ValidationI
 export function validateGetRecoveryPointIndexDetailsInput(
   input: GetRecoveryPointIndexDetailsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetRecoveryPointIndexDetailsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetRecoveryPointIndexDetailsInputSchema, input);
 }
 
 /**
@@ -778,9 +680,7 @@ export function validateGetRecoveryPointIndexDetailsInput(
 export function validateGetRecoveryPointRestoreMetadataInput(
   input: GetRecoveryPointRestoreMetadataInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetRecoveryPointRestoreMetadataInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetRecoveryPointRestoreMetadataInputSchema, input);
 }
 
 /**
@@ -790,9 +690,7 @@ export function validateGetRecoveryPointRestoreMetadataInput(
 export function validateGetRestoreJobMetadataInput(
   input: GetRestoreJobMetadataInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetRestoreJobMetadataInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetRestoreJobMetadataInputSchema, input);
 }
 
 /**
@@ -802,9 +700,7 @@ export function validateGetRestoreJobMetadataInput(
 export function validateGetRestoreTestingInferredMetadataInput(
   input: GetRestoreTestingInferredMetadataInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetRestoreTestingInferredMetadataInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetRestoreTestingInferredMetadataInputSchema, input);
 }
 
 /**
@@ -814,9 +710,7 @@ export function validateGetRestoreTestingInferredMetadataInput(
 export function validateGetRestoreTestingPlanInput(
   input: GetRestoreTestingPlanInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetRestoreTestingPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetRestoreTestingPlanInputSchema, input);
 }
 
 /**
@@ -826,9 +720,7 @@ export function validateGetRestoreTestingPlanInput(
 export function validateGetRestoreTestingSelectionInput(
   input: GetRestoreTestingSelectionInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetRestoreTestingSelectionInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetRestoreTestingSelectionInputSchema, input);
 }
 
 /**
@@ -838,9 +730,7 @@ export function validateGetRestoreTestingSelectionInput(
 export function validateGetTieringConfigurationInput(
   input: GetTieringConfigurationInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(GetTieringConfigurationInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(GetTieringConfigurationInputSchema, input);
 }
 
 /**
@@ -848,9 +738,7 @@ export function validateGetTieringConfigurationInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateListBackupJobsInput(input: ListBackupJobsInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListBackupJobsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListBackupJobsInputSchema, input);
 }
 
 /**
@@ -860,9 +748,7 @@ export function validateListBackupJobsInput(input: ListBackupJobsInput): Validat
 export function validateListBackupJobSummariesInput(
   input: ListBackupJobSummariesInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListBackupJobSummariesInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListBackupJobSummariesInputSchema, input);
 }
 
 /**
@@ -870,9 +756,7 @@ export function validateListBackupJobSummariesInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateListBackupPlansInput(input: ListBackupPlansInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListBackupPlansInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListBackupPlansInputSchema, input);
 }
 
 /**
@@ -882,9 +766,7 @@ export function validateListBackupPlansInput(input: ListBackupPlansInput): Valid
 export function validateListBackupPlanTemplatesInput(
   input: ListBackupPlanTemplatesInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListBackupPlanTemplatesInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListBackupPlanTemplatesInputSchema, input);
 }
 
 /**
@@ -894,9 +776,7 @@ export function validateListBackupPlanTemplatesInput(
 export function validateListBackupPlanVersionsInput(
   input: ListBackupPlanVersionsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListBackupPlanVersionsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListBackupPlanVersionsInputSchema, input);
 }
 
 /**
@@ -906,9 +786,7 @@ export function validateListBackupPlanVersionsInput(
 export function validateListBackupSelectionsInput(
   input: ListBackupSelectionsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListBackupSelectionsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListBackupSelectionsInputSchema, input);
 }
 
 /**
@@ -916,9 +794,7 @@ export function validateListBackupSelectionsInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateListBackupVaultsInput(input: ListBackupVaultsInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListBackupVaultsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListBackupVaultsInputSchema, input);
 }
 
 /**
@@ -926,9 +802,7 @@ export function validateListBackupVaultsInput(input: ListBackupVaultsInput): Val
  * of the member at fault; an empty list means the input may be sent.
  */
 export function validateListCopyJobsInput(input: ListCopyJobsInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListCopyJobsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListCopyJobsInputSchema, input);
 }
 
 /**
@@ -938,9 +812,7 @@ export function validateListCopyJobsInput(input: ListCopyJobsInput): ValidationI
 export function validateListCopyJobSummariesInput(
   input: ListCopyJobSummariesInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListCopyJobSummariesInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListCopyJobSummariesInputSchema, input);
 }
 
 /**
@@ -948,9 +820,7 @@ export function validateListCopyJobSummariesInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateListFrameworksInput(input: ListFrameworksInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListFrameworksInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListFrameworksInputSchema, input);
 }
 
 /**
@@ -960,9 +830,7 @@ export function validateListFrameworksInput(input: ListFrameworksInput): Validat
 export function validateListIndexedRecoveryPointsInput(
   input: ListIndexedRecoveryPointsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListIndexedRecoveryPointsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListIndexedRecoveryPointsInputSchema, input);
 }
 
 /**
@@ -970,9 +838,7 @@ export function validateListIndexedRecoveryPointsInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateListLegalHoldsInput(input: ListLegalHoldsInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListLegalHoldsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListLegalHoldsInputSchema, input);
 }
 
 /**
@@ -982,9 +848,7 @@ export function validateListLegalHoldsInput(input: ListLegalHoldsInput): Validat
 export function validateListProtectedResourcesInput(
   input: ListProtectedResourcesInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListProtectedResourcesInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListProtectedResourcesInputSchema, input);
 }
 
 /**
@@ -994,9 +858,7 @@ export function validateListProtectedResourcesInput(
 export function validateListProtectedResourcesByBackupVaultInput(
   input: ListProtectedResourcesByBackupVaultInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListProtectedResourcesByBackupVaultInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListProtectedResourcesByBackupVaultInputSchema, input);
 }
 
 /**
@@ -1006,9 +868,7 @@ export function validateListProtectedResourcesByBackupVaultInput(
 export function validateListRecoveryPointsByBackupVaultInput(
   input: ListRecoveryPointsByBackupVaultInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListRecoveryPointsByBackupVaultInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListRecoveryPointsByBackupVaultInputSchema, input);
 }
 
 /**
@@ -1018,9 +878,7 @@ export function validateListRecoveryPointsByBackupVaultInput(
 export function validateListRecoveryPointsByLegalHoldInput(
   input: ListRecoveryPointsByLegalHoldInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListRecoveryPointsByLegalHoldInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListRecoveryPointsByLegalHoldInputSchema, input);
 }
 
 /**
@@ -1030,9 +888,7 @@ export function validateListRecoveryPointsByLegalHoldInput(
 export function validateListRecoveryPointsByResourceInput(
   input: ListRecoveryPointsByResourceInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListRecoveryPointsByResourceInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListRecoveryPointsByResourceInputSchema, input);
 }
 
 /**
@@ -1040,9 +896,7 @@ export function validateListRecoveryPointsByResourceInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateListReportJobsInput(input: ListReportJobsInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListReportJobsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListReportJobsInputSchema, input);
 }
 
 /**
@@ -1050,9 +904,7 @@ export function validateListReportJobsInput(input: ListReportJobsInput): Validat
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateListReportPlansInput(input: ListReportPlansInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListReportPlansInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListReportPlansInputSchema, input);
 }
 
 /**
@@ -1062,9 +914,7 @@ export function validateListReportPlansInput(input: ListReportPlansInput): Valid
 export function validateListRestoreAccessBackupVaultsInput(
   input: ListRestoreAccessBackupVaultsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListRestoreAccessBackupVaultsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListRestoreAccessBackupVaultsInputSchema, input);
 }
 
 /**
@@ -1072,9 +922,7 @@ export function validateListRestoreAccessBackupVaultsInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateListRestoreJobsInput(input: ListRestoreJobsInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListRestoreJobsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListRestoreJobsInputSchema, input);
 }
 
 /**
@@ -1084,9 +932,7 @@ export function validateListRestoreJobsInput(input: ListRestoreJobsInput): Valid
 export function validateListRestoreJobsByProtectedResourceInput(
   input: ListRestoreJobsByProtectedResourceInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListRestoreJobsByProtectedResourceInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListRestoreJobsByProtectedResourceInputSchema, input);
 }
 
 /**
@@ -1096,9 +942,7 @@ export function validateListRestoreJobsByProtectedResourceInput(
 export function validateListRestoreJobSummariesInput(
   input: ListRestoreJobSummariesInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListRestoreJobSummariesInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListRestoreJobSummariesInputSchema, input);
 }
 
 /**
@@ -1108,9 +952,7 @@ export function validateListRestoreJobSummariesInput(
 export function validateListRestoreTestingPlansInput(
   input: ListRestoreTestingPlansInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListRestoreTestingPlansInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListRestoreTestingPlansInputSchema, input);
 }
 
 /**
@@ -1120,9 +962,7 @@ export function validateListRestoreTestingPlansInput(
 export function validateListRestoreTestingSelectionsInput(
   input: ListRestoreTestingSelectionsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListRestoreTestingSelectionsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListRestoreTestingSelectionsInputSchema, input);
 }
 
 /**
@@ -1130,9 +970,7 @@ export function validateListRestoreTestingSelectionsInput(
  * of the member at fault; an empty list means the input may be sent.
  */
 export function validateListScanJobsInput(input: ListScanJobsInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListScanJobsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListScanJobsInputSchema, input);
 }
 
 /**
@@ -1142,9 +980,7 @@ export function validateListScanJobsInput(input: ListScanJobsInput): ValidationI
 export function validateListScanJobSummariesInput(
   input: ListScanJobSummariesInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListScanJobSummariesInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListScanJobSummariesInputSchema, input);
 }
 
 /**
@@ -1152,9 +988,7 @@ export function validateListScanJobSummariesInput(
  * the member at fault; an empty list means the input may be sent.
  */
 export function validateListTagsInput(input: ListTagsInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListTagsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListTagsInputSchema, input);
 }
 
 /**
@@ -1164,9 +998,7 @@ export function validateListTagsInput(input: ListTagsInput): ValidationIssue[] {
 export function validateListTieringConfigurationsInput(
   input: ListTieringConfigurationsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(ListTieringConfigurationsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(ListTieringConfigurationsInputSchema, input);
 }
 
 /**
@@ -1176,9 +1008,7 @@ export function validateListTieringConfigurationsInput(
 export function validatePutBackupVaultAccessPolicyInput(
   input: PutBackupVaultAccessPolicyInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(PutBackupVaultAccessPolicyInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(PutBackupVaultAccessPolicyInputSchema, input);
 }
 
 /**
@@ -1188,9 +1018,7 @@ export function validatePutBackupVaultAccessPolicyInput(
 export function validatePutBackupVaultLockConfigurationInput(
   input: PutBackupVaultLockConfigurationInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(PutBackupVaultLockConfigurationInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(PutBackupVaultLockConfigurationInputSchema, input);
 }
 
 /**
@@ -1200,9 +1028,7 @@ export function validatePutBackupVaultLockConfigurationInput(
 export function validatePutBackupVaultNotificationsInput(
   input: PutBackupVaultNotificationsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(PutBackupVaultNotificationsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(PutBackupVaultNotificationsInputSchema, input);
 }
 
 /**
@@ -1212,9 +1038,7 @@ export function validatePutBackupVaultNotificationsInput(
 export function validatePutRestoreValidationResultInput(
   input: PutRestoreValidationResultInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(PutRestoreValidationResultInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(PutRestoreValidationResultInputSchema, input);
 }
 
 /**
@@ -1224,9 +1048,7 @@ export function validatePutRestoreValidationResultInput(
 export function validateRevokeRestoreAccessBackupVaultInput(
   input: RevokeRestoreAccessBackupVaultInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(RevokeRestoreAccessBackupVaultInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(RevokeRestoreAccessBackupVaultInputSchema, input);
 }
 
 /**
@@ -1234,9 +1056,7 @@ export function validateRevokeRestoreAccessBackupVaultInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateStartBackupJobInput(input: StartBackupJobInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(StartBackupJobInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(StartBackupJobInputSchema, input);
 }
 
 /**
@@ -1244,9 +1064,7 @@ export function validateStartBackupJobInput(input: StartBackupJobInput): Validat
  * of the member at fault; an empty list means the input may be sent.
  */
 export function validateStartCopyJobInput(input: StartCopyJobInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(StartCopyJobInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(StartCopyJobInputSchema, input);
 }
 
 /**
@@ -1254,9 +1072,7 @@ export function validateStartCopyJobInput(input: StartCopyJobInput): ValidationI
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateStartReportJobInput(input: StartReportJobInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(StartReportJobInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(StartReportJobInputSchema, input);
 }
 
 /**
@@ -1264,9 +1080,7 @@ export function validateStartReportJobInput(input: StartReportJobInput): Validat
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateStartRestoreJobInput(input: StartRestoreJobInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(StartRestoreJobInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(StartRestoreJobInputSchema, input);
 }
 
 /**
@@ -1274,9 +1088,7 @@ export function validateStartRestoreJobInput(input: StartRestoreJobInput): Valid
  * of the member at fault; an empty list means the input may be sent.
  */
 export function validateStartScanJobInput(input: StartScanJobInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(StartScanJobInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(StartScanJobInputSchema, input);
 }
 
 /**
@@ -1284,9 +1096,7 @@ export function validateStartScanJobInput(input: StartScanJobInput): ValidationI
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateStopBackupJobInput(input: StopBackupJobInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(StopBackupJobInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(StopBackupJobInputSchema, input);
 }
 
 /**
@@ -1294,9 +1104,7 @@ export function validateStopBackupJobInput(input: StopBackupJobInput): Validatio
  * of the member at fault; an empty list means the input may be sent.
  */
 export function validateTagResourceInput(input: TagResourceInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(TagResourceInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(TagResourceInputSchema, input);
 }
 
 /**
@@ -1304,9 +1112,7 @@ export function validateTagResourceInput(input: TagResourceInput): ValidationIss
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateUntagResourceInput(input: UntagResourceInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(UntagResourceInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(UntagResourceInputSchema, input);
 }
 
 /**
@@ -1314,9 +1120,7 @@ export function validateUntagResourceInput(input: UntagResourceInput): Validatio
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateUpdateBackupPlanInput(input: UpdateBackupPlanInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(UpdateBackupPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(UpdateBackupPlanInputSchema, input);
 }
 
 /**
@@ -1324,9 +1128,7 @@ export function validateUpdateBackupPlanInput(input: UpdateBackupPlanInput): Val
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateUpdateFrameworkInput(input: UpdateFrameworkInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(UpdateFrameworkInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(UpdateFrameworkInputSchema, input);
 }
 
 /**
@@ -1336,9 +1138,7 @@ export function validateUpdateFrameworkInput(input: UpdateFrameworkInput): Valid
 export function validateUpdateGlobalSettingsInput(
   input: UpdateGlobalSettingsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(UpdateGlobalSettingsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(UpdateGlobalSettingsInputSchema, input);
 }
 
 /**
@@ -1348,9 +1148,7 @@ export function validateUpdateGlobalSettingsInput(
 export function validateUpdateRecoveryPointIndexSettingsInput(
   input: UpdateRecoveryPointIndexSettingsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(UpdateRecoveryPointIndexSettingsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(UpdateRecoveryPointIndexSettingsInputSchema, input);
 }
 
 /**
@@ -1360,9 +1158,7 @@ export function validateUpdateRecoveryPointIndexSettingsInput(
 export function validateUpdateRecoveryPointLifecycleInput(
   input: UpdateRecoveryPointLifecycleInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(UpdateRecoveryPointLifecycleInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(UpdateRecoveryPointLifecycleInputSchema, input);
 }
 
 /**
@@ -1372,9 +1168,7 @@ export function validateUpdateRecoveryPointLifecycleInput(
 export function validateUpdateRegionSettingsInput(
   input: UpdateRegionSettingsInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(UpdateRegionSettingsInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(UpdateRegionSettingsInputSchema, input);
 }
 
 /**
@@ -1382,9 +1176,7 @@ export function validateUpdateRegionSettingsInput(
  * path of the member at fault; an empty list means the input may be sent.
  */
 export function validateUpdateReportPlanInput(input: UpdateReportPlanInput): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(UpdateReportPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(UpdateReportPlanInputSchema, input);
 }
 
 /**
@@ -1394,9 +1186,7 @@ export function validateUpdateReportPlanInput(input: UpdateReportPlanInput): Val
 export function validateUpdateRestoreTestingPlanInput(
   input: UpdateRestoreTestingPlanInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(UpdateRestoreTestingPlanInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(UpdateRestoreTestingPlanInputSchema, input);
 }
 
 /**
@@ -1406,9 +1196,7 @@ export function validateUpdateRestoreTestingPlanInput(
 export function validateUpdateRestoreTestingSelectionInput(
   input: UpdateRestoreTestingSelectionInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(UpdateRestoreTestingSelectionInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(UpdateRestoreTestingSelectionInputSchema, input);
 }
 
 /**
@@ -1418,7 +1206,5 @@ export function validateUpdateRestoreTestingSelectionInput(
 export function validateUpdateTieringConfigurationInput(
   input: UpdateTieringConfigurationInput,
 ): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  validate(UpdateTieringConfigurationInputSchema, input, "", issues);
-  return issues;
+  return inputIssues(UpdateTieringConfigurationInputSchema, input);
 }

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { fromBase64, toBase64, toDateTime, toHttpDate } from "./serde.ts";
+import { type StructureSchema, toJson } from "./schema.ts";
+import { encodeLabel, fromBase64, toBase64, toDateTime, toHttpDate } from "./serde.ts";
 
 /** A request before endpoint resolution and signing. */
 export interface HttpRequest {
@@ -41,6 +42,95 @@ export interface SerializeContext {
  */
 export function ownMembers<T extends object>(input: T): T {
   return Object.assign(Object.create(null), input);
+}
+
+/**
+ * The serializer of a restJson1 request whose input travels only as JSON body members,
+ * `@httpLabel`s of `uri` and `@httpQuery` parameters (none of them timestamps), read from the
+ * input's schema; the generator emits code of its own for any other request (headers,
+ * payloads, host prefixes, timestamps in the URI or query). `@idempotencyToken` members are
+ * filled when absent; labels are percent-encoded (`{Name+}` keeps its `/`).
+ *
+ * @param method the `@http` method
+ * @param uri the `@http` URI, e.g. `/backup-vaults/{BackupVaultName}` (a literal query stays)
+ * @param schema the input's schema; absent when the operation has no input
+ *
+ * @example
+ * ```ts
+ * import { restJsonRequest } from "./http.ts";
+ * import { STRING, structure } from "./schema.ts";
+ * const serialize = restJsonRequest("GET", "/vaults/{Name}", structure({
+ *   Name: { schema: STRING, http: "label" },
+ *   Max: { schema: STRING, http: "query", httpName: "max" },
+ * }));
+ * const request = serialize({ Name: "a b", Max: "5" }, { idempotencyToken: () => "t" });
+ * console.assert(request.path === "/vaults/a%20b" && request.query[0][0] === "max");
+ * ```
+ */
+export function restJsonRequest(
+  method: string,
+  uri: string,
+  schema?: StructureSchema,
+): (input: object, context: SerializeContext) => HttpRequest {
+  return (input, context) => {
+    // Members are read from a copy of the own enumerable properties, so inherited and
+    // non-enumerable ones stay absent, as in validation.
+    const own = ownMembers(input) as Record<string, unknown>;
+    fillTokens(schema, own, context);
+    const query: [string, string][] = [];
+    for (const [name, member] of schema?.memberList ?? []) {
+      if (member.http === "query") addQuery(query, member.httpName!, own[name] as QueryValue);
+    }
+    const path = uri.replace(
+      /\{([^}+]+)(\+?)\}/g,
+      (_, name: string, greedy: string) => encodeLabel(String(own[name]), !!greedy),
+    );
+    return schema?.bodyMembers.length
+      ? jsonBody(method, path, query, schema, own)
+      : { method, path, query, headers: {} };
+  };
+}
+
+/**
+ * The serializer of a restJson1 request whose whole input is the JSON body (`@idempotencyToken`
+ * members filled when absent): {@linkcode restJsonRequest} without labels and query, so a
+ * bundle whose requests are all like this leaves that code out.
+ */
+export function jsonBodyRequest(
+  method: string,
+  path: string,
+  schema: StructureSchema,
+): (input: object, context: SerializeContext) => HttpRequest {
+  return (input, context) => {
+    const own = ownMembers(input) as Record<string, unknown>;
+    fillTokens(schema, own, context);
+    return jsonBody(method, path, [], schema, own);
+  };
+}
+
+/**
+ * Fills absent `@idempotencyToken` members of the input's copy: here, once per call, so every
+ * retry of the call reuses the same token.
+ */
+function fillTokens(
+  schema: StructureSchema | undefined,
+  own: Record<string, unknown>,
+  context: SerializeContext,
+): void {
+  for (const [name, member] of schema?.memberList ?? []) {
+    if (member.idempotencyToken) own[name] ??= context.idempotencyToken();
+  }
+}
+
+function jsonBody(
+  method: string,
+  path: string,
+  query: [string, string][],
+  schema: StructureSchema,
+  own: Record<string, unknown>,
+): HttpRequest {
+  const headers = { "content-type": "application/json" };
+  return { method, path, query, headers, body: JSON.stringify(toJson(schema, own)) };
 }
 
 /** Scalars that can travel in a query string or header. */

@@ -12,6 +12,20 @@ import type { ValidationIssue } from "./errors.ts";
 import { fromBase64, fromEpochSeconds, parseFloatValue, serializeFloat } from "./serde.ts";
 import { toBase64, toEpochSeconds } from "./serde.ts";
 
+/**
+ * The three walks over the schemas of one kind. Each schema carries its kind's (`walks`), so a
+ * bundle holds the code of only the kinds its schemas use: a Worker whose shapes have no list,
+ * map, union, blob, float or document leaves those walks out.
+ */
+export interface Walks<S> {
+  /** Appends the issues of `value` (the depth limit is checked before). */
+  validate(s: S, value: unknown, path: string, issues: ValidationIssue[], depth: number): void;
+  /** The JSON form of a value that is not `null` or `undefined`. */
+  toJson(s: S, value: unknown): unknown;
+  /** The typed form of a JSON value that is not `null`. */
+  fromJson(s: S, json: unknown): unknown;
+}
+
 /** A scalar: no children, maybe constraints. */
 export interface ScalarSchema {
   type: "string" | "integer" | "float" | "boolean" | "timestamp" | "blob" | "document";
@@ -35,11 +49,8 @@ export interface ScalarSchema {
   write?: (value: never) => unknown;
   /** Typed form of a wire value; the inverse of `write`. */
   read?: (wire: never) => unknown;
-  /**
-   * Rules of this type beyond the common ones (documents: JSON data only); like the codecs,
-   * they travel with the schema, so a bundle holds only the rules its shapes use.
-   */
-  check?: (value: unknown, path: string, issues: ValidationIssue[], depth: number) => void;
+  /** The walks of this scalar's type. */
+  walks: Walks<ScalarSchema>;
 }
 
 /** A list; `sparse` lists keep `null` items. */
@@ -49,6 +60,8 @@ export interface ListSchema {
   minLength?: number;
   maxLength?: number;
   sparse?: true;
+  /** The walks of lists. */
+  walks: Walks<ListSchema>;
 }
 
 /** A map with string keys. */
@@ -59,6 +72,8 @@ export interface MapSchema {
   minLength?: number;
   maxLength?: number;
   sparse?: true;
+  /** The walks of maps. */
+  walks: Walks<MapSchema>;
 }
 
 /** Where a member travels when it is not in the JSON body. */
@@ -81,64 +96,58 @@ export interface MemberSchema {
   jsonName?: string;
   /** HTTP binding; bound members are not part of the JSON body. */
   http?: HttpLocation;
-  /** `@hostLabel`: also part of the host name, so it must be a valid host label. */
-  hostLabel?: true;
   /**
-   * Rules the member's HTTP binding adds: {@linkcode checkLabel}, {@linkcode checkHeader} or
-   * {@linkcode checkPrefixHeaders}. Like codecs they travel with the schema, so a bundle holds
+   * `@hostLabel`: also part of the host name, so it must be a valid host label (checked by
+   * {@linkcode checkHostLabel}, the member's `check`).
+   */
+  hostLabel?: true;
+  /** The parameter name of an `@httpQuery` member, for serializers that read it from here. */
+  httpName?: string;
+  /** `@idempotencyToken`: filled with a fresh token, once per call, when absent. */
+  idempotencyToken?: true;
+  /**
+   * Rules the member's HTTP binding adds: {@linkcode checkLabel}, {@linkcode checkHeader},
+   * {@linkcode checkPrefixHeaders} or {@linkcode checkHostLabel} (both rules of a member with
+   * two: {@linkcode checkAll}). Like codecs they travel with the schema, so a bundle holds
    * only the rules its operations use. (A JSON `@mediaType` header travels base64 and has none.)
    */
-  check?: (value: unknown, path: string, issues: ValidationIssue[]) => void;
+  check?: MemberCheck;
 }
 
-/** A structure or union. */
+/** A rule a member's binding adds: appends an issue at `path` when `value` breaks it. */
+export type MemberCheck = (value: unknown, path: string, issues: ValidationIssue[]) => void;
+
+/** A structure or union, made by {@linkcode structure} or {@linkcode union}. */
 export interface StructureSchema {
   type: "structure" | "union";
   members: Record<string, MemberSchema>;
+  /** The members in order, as `[name, member]`; computed once, when the schema is made. */
+  memberList: [string, MemberSchema][];
+  /**
+   * The members in the JSON body (not bound to HTTP), as `[name, member, JSON key]`; computed
+   * once, when the schema is made.
+   */
+  bodyMembers: [string, MemberSchema, string][];
+  /** The walks of structures, or of unions. */
+  walks: Walks<StructureSchema>;
 }
 
 /** Any schema; a function stands for a schema defined later (recursive shapes). */
 export type Schema = ScalarSchema | ListSchema | MapSchema | StructureSchema | (() => Schema);
 
-/** Plain strings and enums. */
-export const STRING: ScalarSchema = { type: "string" };
-/** Smithy `byte`: an integer from -128 to 127. */
-export const BYTE: ScalarSchema = { type: "integer", bits: 8 };
-/** Smithy `short`: an integer from -32768 to 32767. */
-export const SHORT: ScalarSchema = { type: "integer", bits: 16 };
-/** Smithy `integer` and `intEnum`: a 32-bit signed integer. */
-export const INTEGER: ScalarSchema = { type: "integer", bits: 32 };
-/**
- * Smithy `long` and `bigInteger`: a safe integer (|n| ≤ 2^53 − 1), the largest a JavaScript
- * number carries exactly.
- */
-export const LONG: ScalarSchema = { type: "integer" };
-/** Smithy `float` (NaN and the infinities travel as strings; finite values fit 32 bits). */
-export const FLOAT: ScalarSchema = {
-  type: "float",
-  bits: 32,
-  write: serializeFloat,
-  read: parseFloatValue,
-};
-/** Smithy `double` and `bigDecimal` (NaN and the infinities travel as strings). */
-export const DOUBLE: ScalarSchema = { type: "float", write: serializeFloat, read: parseFloatValue };
-/** Booleans. */
-export const BOOLEAN: ScalarSchema = { type: "boolean" };
-/** Timestamps, as epoch seconds: the JSON body's default format. */
-export const TIMESTAMP: ScalarSchema = {
-  type: "timestamp",
-  write: toEpochSeconds,
-  read: fromEpochSeconds,
-};
-/** Binary data, base64 in JSON. */
-export const BLOB: ScalarSchema = { type: "blob", write: toBase64, read: fromBase64 };
-/** Untyped JSON documents: JSON data only. */
-export const DOCUMENT: ScalarSchema = { type: "document", check: validateDocument };
+/** What a scalar schema may say beyond its type. */
+export type ScalarFields = Omit<ScalarSchema, "type" | "walks">;
+/** What a list schema says beyond its member. */
+export type ListFields = Pick<ListSchema, "minLength" | "maxLength" | "sparse">;
+/** What a map schema says. */
+export type MapFields = Omit<MapSchema, "type" | "walks">;
 
 type Resolved = Exclude<Schema, () => Schema>;
 const resolve = (schema: Schema): Resolved =>
   typeof schema === "function" ? resolve(schema()) : schema;
 const at = (path: string, name: string) => path ? `${path}.${name}` : name;
+const issue = (issues: ValidationIssue[], path: string, message: string) =>
+  void issues.push({ path, message });
 
 /**
  * Is `v` a plain object: made by a literal, `JSON.parse`, `Object.create(null)` or
@@ -224,9 +233,9 @@ function describe(v: unknown): string {
  *
  * @example
  * ```ts
- * import { validate } from "./schema.ts";
+ * import { string, validate } from "./schema.ts";
  * const issues: { path: string; message: string }[] = [];
- * validate({ type: "string", maxLength: 3 }, "toolong", "Name", issues);
+ * validate(string({ maxLength: 3 }), "toolong", "Name", issues);
  * console.assert(issues[0].message === "length must be <= 3");
  * ```
  */
@@ -238,98 +247,38 @@ export function validate(
   depth = 0,
 ): void {
   const s = resolve(schema);
-  const fail = (message: string) => void issues.push({ path, message });
-  const length = (n: number) => {
-    const { minLength, maxLength } = s as ScalarSchema;
-    if (n < minLength!) fail(`length must be >= ${minLength}`);
-    if (n > maxLength!) fail(`length must be <= ${maxLength}`);
-  };
   if (depth > MAX_DEPTH && typeof value === "object" && value !== null) {
-    return fail(`is nested more than ${MAX_DEPTH} levels deep (is it cyclic?)`);
+    return issue(issues, path, `is nested more than ${MAX_DEPTH} levels deep (is it cyclic?)`);
   }
-  switch (s.type) {
-    case "string":
-      if (typeof value !== "string") return fail("must be a string");
-      if (!wellFormed(value, fail)) return;
-      if (s.minLength !== undefined || s.maxLength !== undefined) length(codePoints(value));
-      if (s.pattern && !s.pattern.test(value)) fail(`must match ${s.pattern}`);
-      return;
-    case "integer":
-      if (typeof value !== "number" || !Number.isInteger(value)) {
-        return fail("must be an integer");
-      }
-      if (s.bits) {
-        const limit = 2 ** (s.bits - 1);
-        if (value < -limit || value >= limit) {
-          return fail(`must be a ${s.bits}-bit integer (${-limit} to ${limit - 1})`);
-        }
-      } else if (!Number.isSafeInteger(value)) {
-        return fail("must be a safe integer (from -(2^53 - 1) to 2^53 - 1)");
-      }
-      return range(s, value, fail);
-    case "float":
-      if (typeof value !== "number") return fail("must be a number");
-      if (s.bits && Math.abs(value) > FLOAT32_MAX && isFinite(value)) {
-        return fail("must fit a 32-bit float (or be NaN or ±Infinity)");
-      }
-      return range(s, value, fail);
-    case "boolean":
-      if (typeof value !== "boolean") fail("must be a boolean");
-      return;
-    case "timestamp": {
-      const year = value instanceof Date ? value.getUTCFullYear() : NaN;
-      if (!(year >= 0 && year <= 9999)) fail("must be a valid Date in the years 0 to 9999");
-      return;
-    }
-    case "blob":
-      if (typeof value === "string") {
-        if (wellFormed(value, fail)) length(new TextEncoder().encode(value).length);
-        return;
-      }
-      if (!(value instanceof Uint8Array)) return fail("must be a Uint8Array or a string");
-      return length(value.length);
-    case "document":
-      return s.check?.(value, path, issues, depth);
-    case "list":
-      if (!Array.isArray(value)) return fail(`must be an array, not ${describe(value)}`);
-      length(value.length);
-      // An index loop, not forEach: a hole is a missing item, not a skipped one.
-      for (let i = 0; i < value.length; i++) {
-        child(s.member, value[i], `${path}[${i}]`, s.sparse, issues, depth);
-      }
-      return;
-    case "map": {
-      if (!isPlainObject(value)) return fail(`must be a plain object, not ${describe(value)}`);
-      const keys = Object.keys(value);
-      length(keys.length);
-      for (const key of keys) {
-        const itemPath = `${path}[${JSON.stringify(key)}]`;
-        checkKey(s.key, key, itemPath, issues);
-        child(s.value, value[key], itemPath, s.sparse, issues, depth);
-      }
-      return;
-    }
-    default: {
-      if (!isPlainObject(value)) return fail(`must be a plain object, not ${describe(value)}`);
-      let set = 0;
-      for (const name of Object.keys(s.members)) {
-        const member = s.members[name];
-        const v = ownMember(value, name);
-        const memberPath = at(path, name);
-        if (v == null) {
-          if (member.required) issues.push({ path: memberPath, message: "is required" });
-          continue;
-        }
-        set++;
-        validate(member.schema, v, memberPath, issues, depth + 1);
-        member.check?.(v, memberPath, issues);
-        if (member.hostLabel && typeof v === "string" && !HOST_LABEL.test(v)) {
-          issues.push({ path: memberPath, message: "must be a valid host label" });
-        }
-      }
-      if (s.type === "union" && set !== 1) fail("must have exactly one member set");
-    }
-  }
+  (s.walks as Walks<Resolved>).validate(s, value, path, issues, depth);
+}
+
+/** `@length` of a string, blob, list or map whose length is `n`. */
+function checkLength(
+  s: { minLength?: number; maxLength?: number },
+  n: number,
+  path: string,
+  issues: ValidationIssue[],
+) {
+  if (n < s.minLength!) issue(issues, path, `length must be >= ${s.minLength}`);
+  if (n > s.maxLength!) issue(issues, path, `length must be <= ${s.maxLength}`);
+}
+
+/**
+ * Every problem of an operation's input, each with the path of the member at fault (see
+ * {@linkcode validate}); an empty list means the input may be sent.
+ *
+ * @example
+ * ```ts
+ * import { inputIssues, STRING, structure } from "./schema.ts";
+ * const schema = structure({ Name: { schema: STRING, required: true } });
+ * console.assert(inputIssues(schema, {})[0].path === "Name");
+ * ```
+ */
+export function inputIssues(schema: Schema, input: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  validate(schema, input, "", issues);
+  return issues;
 }
 
 /** A map key's issues, at the entry's path, each message starting with "key". */
@@ -345,9 +294,9 @@ function checkKey(
   for (const issue of found) issues.push({ path, message: `key ${issue.message}` });
 }
 
-function range(s: ScalarSchema, value: number, fail: (message: string) => void) {
-  if (value < s.min!) fail(`must be >= ${s.min}`);
-  if (value > s.max!) fail(`must be <= ${s.max}`);
+function range(s: ScalarSchema, value: number, path: string, issues: ValidationIssue[]) {
+  if (value < s.min!) issue(issues, path, `must be >= ${s.min}`);
+  if (value > s.max!) issue(issues, path, `must be <= ${s.max}`);
 }
 
 /** False (after reporting it) when `s` holds a lone surrogate, which UTF-8 cannot carry. */
@@ -373,6 +322,18 @@ export function checkLabel(v: unknown, path: string, issues: ValidationIssue[]):
     });
   }
 }
+
+/** A `@hostLabel`'s rule: the value is a valid host label (wrong types were reported). */
+export function checkHostLabel(v: unknown, path: string, issues: ValidationIssue[]): void {
+  if (typeof v === "string" && !HOST_LABEL.test(v)) {
+    issues.push({ path, message: "must be a valid host label" });
+  }
+}
+
+/** The rules of a member with more than one, in order. */
+export const checkAll = (...checks: MemberCheck[]): MemberCheck => (v, path, issues) => {
+  for (const check of checks) check(v, path, issues);
+};
 
 /**
  * A header value's rules (each item of a list): visible ASCII, inner spaces and tabs, no
@@ -456,32 +417,7 @@ function child(
  */
 export function toJson(schema: Schema, value: unknown): unknown {
   const s = resolve(schema);
-  if (value == null) return value;
-  switch (s.type) {
-    case "list":
-      return (value as unknown[]).map((item) => toJson(s.member, item));
-    case "map": {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) {
-        if (v != null || s.sparse) putMember(out, k, toJson(s.value, v));
-      }
-      return out;
-    }
-    case "structure":
-    case "union": {
-      const out: Record<string, unknown> = {};
-      for (const name of Object.keys(s.members)) {
-        const member = s.members[name];
-        const v = ownMember(value as object, name);
-        if (v != null && !member.http) {
-          putMember(out, member.jsonName ?? name, toJson(member.schema, v));
-        }
-      }
-      return out;
-    }
-    default:
-      return s.write ? s.write(value as never) : value;
-  }
+  return value == null ? value : (s.walks as Walks<Resolved>).toJson(s, value);
 }
 
 /**
@@ -491,40 +427,293 @@ export function toJson(schema: Schema, value: unknown): unknown {
  */
 export function fromJson(schema: Schema, json: unknown): unknown {
   const s = resolve(schema);
-  if (json == null) return undefined;
-  switch (s.type) {
-    case "list":
-      return (json as unknown[]).flatMap((item) =>
-        item == null ? (s.sparse ? [null] : []) : [fromJson(s.member, item)]
-      );
-    case "map": {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
-        if (v != null) putMember(out, k, fromJson(s.value, v));
-        else if (s.sparse) putMember(out, k, null);
-      }
-      return out;
-    }
-    case "structure":
-    case "union": {
-      const obj = json as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
-      const known = new Set<string>();
-      for (const [name, member] of Object.entries(s.members)) {
-        if (member.http) continue;
-        const key = member.jsonName ?? name;
-        known.add(key);
-        const v = fromJson(member.schema, ownMember(obj, key));
-        if (v !== undefined) out[name] = v;
-        else if (member.default !== undefined) out[name] = fromJson(member.schema, member.default);
-      }
-      if (s.type === "union" && !Object.keys(out).length) {
-        const unknown = Object.keys(obj).find((k) => !known.has(k) && k !== "__type");
-        if (unknown) return { $unknown: [unknown, obj[unknown]] };
-      }
-      return out;
-    }
-    default:
-      return s.read ? s.read(json as never) : json;
-  }
+  return json == null ? undefined : (s.walks as Walks<Resolved>).fromJson(s, json);
 }
+
+// The walks of each kind, and the functions that make schemas of that kind.
+
+/** Scalars travel as they are unless their schema has a codec. */
+const writeScalar = (s: ScalarSchema, value: unknown) => s.write ? s.write(value as never) : value;
+const readScalar = (s: ScalarSchema, json: unknown) => s.read ? s.read(json as never) : json;
+
+/** The walks of a scalar type: its own rules, the shared codec handling. */
+const scalarWalks = (validate: Walks<ScalarSchema>["validate"]): Walks<ScalarSchema> => ({
+  validate,
+  toJson: writeScalar,
+  fromJson: readScalar,
+});
+
+const STRING_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
+  if (typeof value !== "string") return issue(issues, path, "must be a string");
+  if (!wellFormed(value, (message) => issue(issues, path, message))) return;
+  if (s.minLength !== undefined || s.maxLength !== undefined) {
+    checkLength(s, codePoints(value), path, issues);
+  }
+  if (s.pattern && !s.pattern.test(value)) issue(issues, path, `must match ${s.pattern}`);
+});
+
+const INTEGER_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    return issue(issues, path, "must be an integer");
+  }
+  if (s.bits) {
+    const limit = 2 ** (s.bits - 1);
+    if (value < -limit || value >= limit) {
+      return issue(issues, path, `must be a ${s.bits}-bit integer (${-limit} to ${limit - 1})`);
+    }
+  } else if (!Number.isSafeInteger(value)) {
+    return issue(issues, path, "must be a safe integer (from -(2^53 - 1) to 2^53 - 1)");
+  }
+  range(s, value, path, issues);
+});
+
+const FLOAT_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
+  if (typeof value !== "number") return issue(issues, path, "must be a number");
+  if (s.bits && Math.abs(value) > FLOAT32_MAX && isFinite(value)) {
+    return issue(issues, path, "must fit a 32-bit float (or be NaN or ±Infinity)");
+  }
+  range(s, value, path, issues);
+});
+
+const BOOLEAN_WALKS = /* @__PURE__ */ scalarWalks((_s, value, path, issues) => {
+  if (typeof value !== "boolean") issue(issues, path, "must be a boolean");
+});
+
+const TIMESTAMP_WALKS = /* @__PURE__ */ scalarWalks((_s, value, path, issues) => {
+  const year = value instanceof Date ? value.getUTCFullYear() : NaN;
+  if (!(year >= 0 && year <= 9999)) {
+    issue(issues, path, "must be a valid Date in the years 0 to 9999");
+  }
+});
+
+const BLOB_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
+  if (typeof value === "string") {
+    if (wellFormed(value, (message) => issue(issues, path, message))) {
+      checkLength(s, new TextEncoder().encode(value).length, path, issues);
+    }
+    return;
+  }
+  if (!(value instanceof Uint8Array)) {
+    return issue(issues, path, "must be a Uint8Array or a string");
+  }
+  checkLength(s, value.length, path, issues);
+});
+
+const DOCUMENT_WALKS = /* @__PURE__ */ scalarWalks((_s, value, path, issues, depth) =>
+  validateDocument(value, path, issues, depth)
+);
+
+/** Plain strings and enums. */
+export const STRING: ScalarSchema = { type: "string", walks: STRING_WALKS };
+/** Smithy `byte`: an integer from -128 to 127. */
+export const BYTE: ScalarSchema = { type: "integer", bits: 8, walks: INTEGER_WALKS };
+/** Smithy `short`: an integer from -32768 to 32767. */
+export const SHORT: ScalarSchema = { type: "integer", bits: 16, walks: INTEGER_WALKS };
+/** Smithy `integer` and `intEnum`: a 32-bit signed integer. */
+export const INTEGER: ScalarSchema = { type: "integer", bits: 32, walks: INTEGER_WALKS };
+/**
+ * Smithy `long` and `bigInteger`: a safe integer (|n| ≤ 2^53 − 1), the largest a JavaScript
+ * number carries exactly.
+ */
+export const LONG: ScalarSchema = { type: "integer", walks: INTEGER_WALKS };
+/** Smithy `float` (NaN and the infinities travel as strings; finite values fit 32 bits). */
+export const FLOAT: ScalarSchema = {
+  type: "float",
+  bits: 32,
+  write: serializeFloat,
+  read: parseFloatValue,
+  walks: FLOAT_WALKS,
+};
+/** Smithy `double` and `bigDecimal` (NaN and the infinities travel as strings). */
+export const DOUBLE: ScalarSchema = {
+  type: "float",
+  write: serializeFloat,
+  read: parseFloatValue,
+  walks: FLOAT_WALKS,
+};
+/** Booleans. */
+export const BOOLEAN: ScalarSchema = { type: "boolean", walks: BOOLEAN_WALKS };
+/** Timestamps, as epoch seconds: the JSON body's default format. */
+export const TIMESTAMP: ScalarSchema = {
+  type: "timestamp",
+  write: toEpochSeconds,
+  read: fromEpochSeconds,
+  walks: TIMESTAMP_WALKS,
+};
+/** Binary data, base64 in JSON. */
+export const BLOB: ScalarSchema = {
+  type: "blob",
+  write: toBase64,
+  read: fromBase64,
+  walks: BLOB_WALKS,
+};
+/** Untyped JSON documents: JSON data only. */
+export const DOCUMENT: ScalarSchema = { type: "document", walks: DOCUMENT_WALKS };
+
+// Scalar schemas with constraints (or another codec): the shared one of the type, plus fields.
+
+/** A string schema (`@length`, `@pattern`): {@linkcode STRING} with `fields`. */
+export const string = (fields: ScalarFields = {}): ScalarSchema => ({ ...STRING, ...fields });
+/** An integer schema (`bits`, `@range`): {@linkcode LONG} with `fields`. */
+export const integer = (fields: ScalarFields = {}): ScalarSchema => ({ ...LONG, ...fields });
+/** A float schema (`bits` 32 for `float`, `@range`): {@linkcode DOUBLE} with `fields`. */
+export const float = (fields: ScalarFields = {}): ScalarSchema => ({ ...DOUBLE, ...fields });
+/** A timestamp schema (another wire format's codec): {@linkcode TIMESTAMP} with `fields`. */
+export const timestamp = (fields: ScalarFields = {}): ScalarSchema => ({
+  ...TIMESTAMP,
+  ...fields,
+});
+/** A blob schema (`@length` in bytes): {@linkcode BLOB} with `fields`. */
+export const blob = (fields: ScalarFields = {}): ScalarSchema => ({ ...BLOB, ...fields });
+/** A boolean schema: {@linkcode BOOLEAN} with `fields`. */
+export const boolean = (fields: ScalarFields = {}): ScalarSchema => ({ ...BOOLEAN, ...fields });
+/** A document schema: {@linkcode DOCUMENT} with `fields`. */
+export const document = (fields: ScalarFields = {}): ScalarSchema => ({ ...DOCUMENT, ...fields });
+
+const LIST_WALKS: Walks<ListSchema> = {
+  validate(s, value, path, issues, depth) {
+    if (!Array.isArray(value)) {
+      return issue(issues, path, `must be an array, not ${describe(value)}`);
+    }
+    checkLength(s, value.length, path, issues);
+    // An index loop, not forEach: a hole is a missing item, not a skipped one.
+    for (let i = 0; i < value.length; i++) {
+      child(s.member, value[i], `${path}[${i}]`, s.sparse, issues, depth);
+    }
+  },
+  toJson: (s, value) => (value as unknown[]).map((item) => toJson(s.member, item)),
+  fromJson: (s, json) =>
+    (json as unknown[]).flatMap((item) =>
+      item == null ? (s.sparse ? [null] : []) : [fromJson(s.member, item)]
+    ),
+};
+
+/** A list schema (`@length`, `@sparse`). */
+export const list = (member: Schema, fields: ListFields = {}): ListSchema => ({
+  type: "list",
+  member,
+  ...fields,
+  walks: LIST_WALKS,
+});
+
+const MAP_WALKS: Walks<MapSchema> = {
+  validate(s, value, path, issues, depth) {
+    if (!isPlainObject(value)) {
+      return issue(issues, path, `must be a plain object, not ${describe(value)}`);
+    }
+    const keys = Object.keys(value);
+    checkLength(s, keys.length, path, issues);
+    for (const key of keys) {
+      const itemPath = `${path}[${JSON.stringify(key)}]`;
+      checkKey(s.key, key, itemPath, issues);
+      child(s.value, value[key], itemPath, s.sparse, issues, depth);
+    }
+  },
+  toJson(s, value) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as object)) {
+      if (v != null || s.sparse) putMember(out, k, toJson(s.value, v));
+    }
+    return out;
+  },
+  fromJson(s, json) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
+      if (v != null) putMember(out, k, fromJson(s.value, v));
+      else if (s.sparse) putMember(out, k, null);
+    }
+    return out;
+  },
+};
+
+/** A map schema: `value`'s schema, maybe the `key`'s (`@length`, `@pattern`), `@sparse`. */
+export const map = (fields: MapFields): MapSchema => ({ type: "map", ...fields, walks: MAP_WALKS });
+
+/** Validates the members of a structure or union; returns how many are set. */
+function validateMembers(
+  s: StructureSchema,
+  value: unknown,
+  path: string,
+  issues: ValidationIssue[],
+  depth: number,
+): number {
+  if (!isPlainObject(value)) {
+    issue(issues, path, `must be a plain object, not ${describe(value)}`);
+    return -1;
+  }
+  let set = 0;
+  for (const [name, member] of s.memberList) {
+    const v = ownMember(value, name);
+    const memberPath = at(path, name);
+    if (v == null) {
+      if (member.required) issue(issues, memberPath, "is required");
+      continue;
+    }
+    set++;
+    validate(member.schema, v, memberPath, issues, depth + 1);
+    member.check?.(v, memberPath, issues);
+  }
+  return set;
+}
+
+function membersToJson(s: StructureSchema, value: unknown): unknown {
+  const out: Record<string, unknown> = {};
+  for (const [name, member, key] of s.bodyMembers) {
+    const v = ownMember(value as object, name);
+    if (v != null) putMember(out, key, toJson(member.schema, v));
+  }
+  return out;
+}
+
+function membersFromJson(s: StructureSchema, json: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, member, key] of s.bodyMembers) {
+    const v = fromJson(member.schema, ownMember(json as object, key));
+    if (v !== undefined) out[name] = v;
+    else if (member.default !== undefined) out[name] = fromJson(member.schema, member.default);
+  }
+  return out;
+}
+
+const STRUCTURE_WALKS: Walks<StructureSchema> = {
+  validate: validateMembers,
+  toJson: membersToJson,
+  fromJson: membersFromJson,
+};
+
+const UNION_WALKS: Walks<StructureSchema> = {
+  validate(s, value, path, issues, depth) {
+    const set = validateMembers(s, value, path, issues, depth);
+    if (set >= 0 && set !== 1) issue(issues, path, "must have exactly one member set");
+  },
+  toJson: membersToJson,
+  fromJson(s, json) {
+    const out = membersFromJson(s, json);
+    if (Object.keys(out).length) return out;
+    const obj = json as Record<string, unknown>;
+    const unknown = Object.keys(obj).find((k) =>
+      k !== "__type" && !s.bodyMembers.some(([, , key]) => key === k)
+    );
+    return unknown ? { $unknown: [unknown, obj[unknown]] } : out;
+  },
+};
+
+/** The parts of a structure or union schema computed once: member lists in order. */
+const withMembers = (
+  type: StructureSchema["type"],
+  members: Record<string, MemberSchema>,
+  walks: Walks<StructureSchema>,
+): StructureSchema => {
+  const memberList = Object.entries(members);
+  const bodyMembers = memberList.filter(([, m]) => !m.http)
+    .map(([name, m]): [string, MemberSchema, string] => [name, m, m.jsonName ?? name]);
+  return { type, members, memberList, bodyMembers, walks };
+};
+
+/** A structure schema from its members (in the model's order). */
+export const structure = (members: Record<string, MemberSchema>): StructureSchema =>
+  withMembers("structure", members, STRUCTURE_WALKS);
+
+/** A union schema from its members: exactly one is set; an unknown one is kept as `$unknown`. */
+export const union = (members: Record<string, MemberSchema>): StructureSchema =>
+  withMembers("union", members, UNION_WALKS);

@@ -6,20 +6,29 @@
 import assert from "node:assert/strict";
 import type { ValidationIssue } from "./errors.ts";
 import {
+  blob,
   BYTE,
+  checkAll,
   checkHeader,
+  checkHostLabel,
   checkLabel,
   checkPrefixHeaders,
   DOCUMENT,
   DOUBLE,
   FLOAT,
   fromJson,
+  inputIssues,
   INTEGER,
+  integer,
   isPlainObject,
+  list,
   LONG,
+  map,
   type Schema,
   SHORT,
   STRING,
+  string,
+  structure,
   type StructureSchema,
   TIMESTAMP,
   toJson,
@@ -63,10 +72,10 @@ Deno.test("numbers: each Smithy type's width; NaN and ±Infinity stay valid floa
   assert.deepEqual(messages(FLOAT, 3.4028234663852886e38), []);
   assert.deepEqual(messages(FLOAT, -1e39), ["must fit a 32-bit float (or be NaN or ±Infinity)"]);
   assert.deepEqual(messages(DOUBLE, 1e300), []);
-  assert.deepEqual(messages({ type: "structure", members: {} }, undefined), [
+  assert.deepEqual(messages(structure({}), undefined), [
     "must be a plain object, not undefined",
   ]);
-  assert.deepEqual(messages({ type: "integer", bits: 32, min: 1, max: 10 }, 11), ["must be <= 10"]);
+  assert.deepEqual(messages(integer({ bits: 32, min: 1, max: 10 }), 11), ["must be <= 10"]);
 });
 
 Deno.test("timestamps: valid Dates in the years 0 to 9999", () => {
@@ -78,10 +87,8 @@ Deno.test("timestamps: valid Dates in the years 0 to 9999", () => {
 });
 
 const CHECKS = { label: checkLabel, header: checkHeader, prefixHeaders: checkPrefixHeaders };
-const bound = (http: keyof typeof CHECKS, schema: Schema = STRING): StructureSchema => ({
-  type: "structure",
-  members: { M: { schema, http, check: CHECKS[http] } },
-});
+const bound = (http: keyof typeof CHECKS, schema: Schema = STRING): StructureSchema =>
+  structure({ M: { schema, http, check: CHECKS[http] } });
 
 Deno.test("labels: no `.` or `..` segment, also inside a greedy label's value", () => {
   const label = bound("label");
@@ -96,23 +103,20 @@ Deno.test("labels: no `.` or `..` segment, also inside a greedy label's value", 
 
 Deno.test("headers: visible ASCII, inner spaces and tabs, no surrounding white space", () => {
   const header = bound("header");
-  const list = bound("header", { type: "list", member: STRING });
+  const listed = bound("header", list(STRING));
   const rule = "must be visible ASCII, spaces and tabs, without leading or trailing white space " +
     "(it is an HTTP header value)";
   for (const bad of ["a\r\nb", "a\nb", "a\0b", " a", "a\t", "é", "\u2028"]) {
     assert.deepEqual(messages(header, { M: bad }), [rule], JSON.stringify(bad));
-    assert.deepEqual(messages(list, { M: ["ok", bad] }), [rule], JSON.stringify(bad));
+    assert.deepEqual(messages(listed, { M: ["ok", bad] }), [rule], JSON.stringify(bad));
   }
   for (const good of ["", "a", "a b\tc", '"quoted, comma"', "~!#"]) {
     assert.deepEqual(messages(header, { M: good }), [], good);
   }
   // A JSON @mediaType header travels base64-encoded: no check, any text may go.
-  const base64: StructureSchema = {
-    type: "structure",
-    members: { M: { schema: STRING, http: "header" } },
-  };
+  const base64 = structure({ M: { schema: STRING, http: "header" } });
   assert.deepEqual(messages(base64, { M: ' {\n  "é": 1\n} ' }), []);
-  const prefix = bound("prefixHeaders", { type: "map", value: STRING });
+  const prefix = bound("prefixHeaders", map({ value: STRING }));
   assert.deepEqual(issuesOf(prefix, { M: { "a b": "x", ok: "y\n" } }), [
     { path: 'V.M["a b"]', message: "key must be an HTTP header name token" },
     { path: 'V.M["ok"]', message: rule },
@@ -143,10 +147,10 @@ Deno.test("documents are JSON data, nested at most MAX_DEPTH deep", () => {
 });
 
 Deno.test("recursive shapes: a cyclic input is an issue, not a stack overflow", () => {
-  const node: StructureSchema = {
-    type: "structure",
-    members: { Next: { schema: () => node }, Name: { schema: STRING } },
-  };
+  const node: StructureSchema = structure({
+    Next: { schema: () => node },
+    Name: { schema: STRING },
+  });
   const cyclic: Record<string, unknown> = { Name: "a" };
   cyclic.Next = cyclic;
   const issues = issuesOf(node, cyclic);
@@ -159,8 +163,8 @@ Deno.test("recursive shapes: a cyclic input is an issue, not a stack overflow", 
 });
 
 Deno.test("map keys: checked by the key schema, issues start with `key`", () => {
-  const map: Schema = { type: "map", key: { type: "string", pattern: /^[a-z]+$/ }, value: STRING };
-  assert.deepEqual(issuesOf(map, { ok: "1", "No!": "2", ["\ud800"]: "3" }), [
+  const keyed = map({ key: string({ pattern: /^[a-z]+$/ }), value: STRING });
+  assert.deepEqual(issuesOf(keyed, { ok: "1", "No!": "2", ["\ud800"]: "3" }), [
     { path: 'V["No!"]', message: "key must match /^[a-z]+$/" },
     {
       path: 'V["\\ud800"]',
@@ -170,10 +174,10 @@ Deno.test("map keys: checked by the key schema, issues start with `key`", () => 
 });
 
 Deno.test("blobs given as strings must be well-formed; lengths count code points", () => {
-  assert.deepEqual(messages({ type: "blob" }, "a\ud800"), [
+  assert.deepEqual(messages(blob(), "a\ud800"), [
     "must be well-formed Unicode (lone surrogate at index 1)",
   ]);
-  const two = { type: "string", maxLength: 2 } as const;
+  const two = string({ maxLength: 2 });
   assert.deepEqual(messages(two, "\ud83d\ude80\ud83d\ude80"), []);
   assert.deepEqual(messages(two, "abc"), ["length must be <= 2"]);
   assert.deepEqual(messages(two, "x".repeat(1e6)), ["length must be <= 2"]);
@@ -181,10 +185,10 @@ Deno.test("blobs given as strings must be well-formed; lengths count code points
 
 Deno.test("`__proto__` map keys survive toJson and fromJson; plain objects recognised", () =>
   withProtoAccessor(() => {
-    const map: Schema = { type: "map", value: STRING };
+    const strings = map({ value: STRING });
     const parsed = JSON.parse('{"__proto__": "p", "k": "v"}');
-    assert.equal(JSON.stringify(toJson(map, parsed)), '{"__proto__":"p","k":"v"}');
-    const read = fromJson(map, parsed) as Record<string, unknown>;
+    assert.equal(JSON.stringify(toJson(strings, parsed)), '{"__proto__":"p","k":"v"}');
+    const read = fromJson(strings, parsed) as Record<string, unknown>;
     assert.ok(Object.hasOwn(read, "__proto__"));
     assert.equal(Object.getPrototypeOf(read), Object.prototype);
     assert.deepEqual(Object.keys(read), ["__proto__", "k"]);
@@ -194,3 +198,35 @@ Deno.test("`__proto__` map keys survive toJson and fromJson; plain objects recog
       assert.ok(!isPlainObject(not), String(not));
     }
   }));
+
+Deno.test("inputIssues: every problem of an input, paths from the top, empty when valid", () => {
+  const schema = structure({
+    Name: { schema: STRING, required: true },
+    Count: { schema: integer({ max: 3 }) },
+  });
+  assert.deepEqual(inputIssues(schema, { Count: 4 }), [
+    { path: "Name", message: "is required" },
+    { path: "Count", message: "must be <= 3" },
+  ]);
+  assert.deepEqual(inputIssues(schema, { Name: "n" }), []);
+  assert.deepEqual(inputIssues(schema, []), [
+    { path: "", message: "must be a plain object, not an array" },
+  ]);
+});
+
+Deno.test("host labels: checked by the member's rule; two rules run in order", () => {
+  const host = structure({ H: { schema: STRING, hostLabel: true, check: checkHostLabel } });
+  assert.deepEqual(issuesOf(host, { H: "ok-1" }), []);
+  for (const bad of ["", "-a", "a_b", "a.b", "x".repeat(64)]) {
+    assert.deepEqual(issuesOf(host, { H: bad }), [
+      { path: "V.H", message: "must be a valid host label" },
+    ], bad);
+  }
+  // A wrong type is the type's issue alone.
+  assert.deepEqual(messages(host, { H: 1 }), ["must be a string"]);
+  const both = structure({ H: { schema: STRING, check: checkAll(checkLabel, checkHostLabel) } });
+  assert.deepEqual(messages(both, { H: "" }), [
+    "must not be empty (it is part of the URI)",
+    "must be a valid host label",
+  ]);
+});

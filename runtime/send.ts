@@ -18,7 +18,6 @@ import {
   type ServiceExceptionOptions,
   SigningError,
   ValidationError,
-  type ValidationIssue,
 } from "./errors.ts";
 import {
   type HttpRequest,
@@ -35,7 +34,7 @@ import {
   retryKind,
   sleep,
 } from "./retry.ts";
-import { fromJson, type Schema } from "./schema.ts";
+import { fromJson, inputIssues, type Schema } from "./schema.ts";
 import { encodeQuery, uuidV4 } from "./serde.ts";
 import { type SignedRequest, signRequest } from "./signer.ts";
 import { VERSION } from "./version.ts";
@@ -56,8 +55,12 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-/** A modeled error class, the schema of its members, and a reader of header-bound members. */
+/**
+ * A modeled error: its wire name (the shape's name), its class, the schema of its members, and
+ * a reader of header-bound members. One per error shape, shared by the operations naming it.
+ */
 export type ErrorSpec = [
+  string,
   new (options: ServiceExceptionOptions & Record<string, unknown>) => ServiceException,
   Schema,
   ((response: HttpResponse) => Record<string, unknown>)?,
@@ -66,11 +69,17 @@ export type ErrorSpec = [
 /** Everything the runtime needs to know about one operation; emitted by the generator. */
 export interface OperationSpec<I, O> {
   name: string;
-  validate(input: I): ValidationIssue[];
+  /** Schema of the input, checked before anything is sent. Absent: the operation has no input. */
+  input?: Schema;
   serialize(input: I, context: SerializeContext): HttpRequest;
-  deserialize(response: HttpResponse): O;
-  /** Modeled errors by wire name. */
-  errors: Record<string, ErrorSpec>;
+  /**
+   * Schema of an output that is the JSON body alone; else `deserialize` reads the output.
+   * Neither: the output has no members (`{}`).
+   */
+  output?: Schema;
+  deserialize?(response: HttpResponse): O;
+  /** Modeled errors. */
+  errors: ErrorSpec[];
   /**
    * Safe to send again after it may have reached the service: `@readonly`, `@idempotent`, a
    * GET or HEAD, or with an `@idempotencyToken` member (filled once per call). @default false
@@ -213,7 +222,7 @@ async function run<I, O>(
 ): Promise<WithMetadata<O>> {
   const { signal } = deadline;
   signal?.throwIfAborted();
-  const issues = operation.validate(input);
+  const issues = operation.input ? inputIssues(operation.input, input) : [];
   if (issues.length) throw new ValidationError(`${operation.name} input`, issues);
   // Serialized once, so an idempotency token filled here is the same on every attempt.
   const request = operation.serialize(input, client);
@@ -395,7 +404,9 @@ function signingError<I, O>(call: Call<I, O>, credentials: Credentials, e: unkno
 /** The output of a 2xx response; any failure to parse it is a {@linkcode DeserializationError}. */
 function readOutput<I, O>(call: Call<I, O>, response: HttpResponse): O {
   try {
-    return call.operation.deserialize(response);
+    const { output, deserialize } = call.operation;
+    if (deserialize) return deserialize(response);
+    return (output ? fromJson(output, parseJsonBody(response)) : {}) as O;
   } catch (e) {
     throw parseFailure(call, response, e);
   }
@@ -450,9 +461,9 @@ function serviceError<I, O>(
     const text = body.message ?? body.Message ?? body.errorMessage;
     const message = typeof text === "string" ? text : undefined;
     const $metadata = { ...metadata };
-    const modeled = code ? operation.errors[code] : undefined;
+    const modeled = code ? operation.errors.find(([name]) => name === code) : undefined;
     if (modeled) {
-      const [ErrorClass, schema, readHeaders] = modeled;
+      const [, ErrorClass, schema, readHeaders] = modeled;
       const members = { ...fromJson(schema, body) as object, ...readHeaders?.(response) };
       return new ErrorClass(
         { ...members, message, $metadata } as ServiceExceptionOptions & Record<string, unknown>,

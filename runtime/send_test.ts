@@ -488,10 +488,8 @@ Deno.test("a header the platform rejects is a SigningError, not retried", async 
   const { fetch, requests } = scripted(okJob);
   const operation: OperationSpec<Record<string, never>, Record<string, never>> = {
     name: "Bad",
-    validate: () => [],
     serialize: () => ({ method: "GET", path: "/", query: [], headers: { "x-bad": "a\nb" } }),
-    deserialize: () => ({}),
-    errors: {},
+    errors: [],
     retrySafe: true,
   };
   const e = await send(client(fetch), operation, {}).catch((e) => e);
@@ -515,10 +513,8 @@ Deno.test("abort while the body is compressed or checksummed: rejects at once", 
     const { fetch, requests } = scripted(okJob);
     const operation: OperationSpec<Record<string, never>, Record<string, never>> = {
       name: "Slow",
-      validate: () => [],
       serialize: () => ({ method: "POST", path: "/", query: [], headers: {}, body: "{}" }),
-      deserialize: () => ({}),
-      errors: {},
+      errors: [],
       // A step that never ends, as a stuck CompressionStream or digest would.
       [step]: () => new Promise<void>(() => {}),
     };

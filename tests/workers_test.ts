@@ -129,6 +129,12 @@ Deno.test("a Worker importing only startCopyJob bundles no other operation", asy
   }
   assert.ok(start.includes("StartCopyJob"));
   assert.ok(start.includes("/copy-jobs"));
+  // Each schema carries the walks of its kind: StartCopyJob's shapes have no list, so the list
+  // walks stay out (the control has them); nor does an error StartCopyJob cannot raise.
+  for (const marker of ["must be an array, not", "AlreadyExistsException"]) {
+    assert.ok(all.includes(marker), `control: the all-operations bundle contains ${marker}`);
+    assert.ok(!start.includes(marker), `the startCopyJob-only bundle contains ${marker}`);
+  }
   // The runtime every call needs (retries, credentials, typed errors, signing) is most of the
   // one-operation bundle; the other 98 operations still make the control over 4 times as large.
   assert.ok(

@@ -1,8 +1,10 @@
 /**
- * Emits `deserializers.ts`: for each operation, the typed output read from a successful
- * response: the JSON body (timestamps to `Date`, `@default`s filled, unknown fields ignored)
- * or an `@httpPayload`, plus `@httpHeader`, `@httpPrefixHeaders` and `@httpResponseCode`
- * members; and, for errors with members bound to headers, a reader of those.
+ * Emits `deserializers.ts`: for each operation whose output is not just the JSON body, the
+ * typed output read from a successful response: the JSON body (timestamps to `Date`,
+ * `@default`s filled, unknown fields ignored) or an `@httpPayload`, plus `@httpHeader`,
+ * `@httpPrefixHeaders` and `@httpResponseCode` members; and, for errors with members bound to
+ * headers, a reader of those. Outputs read from the JSON body alone need no code: the runtime
+ * reads them by their schema (see `isJsonBodyOutput`).
  *
  * @module
  */
@@ -19,6 +21,16 @@ import { errorHeadersReader, MODULES, operationNames, schemaName } from "./names
 import { schemaReference, TIMESTAMP_CODECS, typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
+/**
+ * Is the whole output the JSON body (it has members, none bound to the HTTP response)? Then the
+ * operation names the output's schema and the runtime reads it; no deserializer is emitted.
+ */
+export function isJsonBodyOutput(output: StructureShape): boolean {
+  return output.members.length > 0 && !output.members.some(isResponseBound);
+}
+
+const isResponseBound = (m: Member) => isHeaderBound(m) || m.http.responseCode || m.http.payload;
+
 /** Emits `deserializers.ts`. */
 export function emitDeserializers(service: Service): string {
   const file = new SourceFile();
@@ -26,22 +38,17 @@ export function emitDeserializers(service: Service): string {
   const http = MODULES.runtime("http");
   for (const op of service.operations) {
     const output = op.output ? service.shapes.get(op.output) as StructureShape : undefined;
+    // Outputs without members, or read from the JSON body by their schema, need no code.
+    if (!output?.members.length || isJsonBodyOutput(output)) continue;
     const names = operationNames(op.name);
     const response = file.useType(http, "HttpResponse");
     const type = typeReference(file, service, op.output);
     file.doc(`Reads the output of ${op.name} from a successful response.`);
-    const param = output?.members.length ? "response" : "_response";
-    w.write(`export function ${names.deserialize}(${param}: ${response}): ${type}`).block(() => {
-      if (!output?.members.length) return void w.writeLine("return {};");
+    w.write(`export function ${names.deserialize}(response: ${response}): ${type}`).block(() => {
       const members = output.members;
       const payload = members.find((m) => m.http.payload);
       const fromJson = file.use(MODULES.runtime("schema"), "fromJson");
       const parse = () => file.use(http, "parseJsonBody");
-      const bound = (m: Member) => isHeaderBound(m) || m.http.responseCode || m.http.payload;
-      if (!members.some(bound)) {
-        const schema = file.use(MODULES.schemas, schemaName(output));
-        return void w.writeLine(`return ${fromJson}(${schema}, ${parse()}(response)) as ${type};`);
-      }
       if (payload) {
         w.writeLine("const output: Record<string, unknown> = {};");
         w.writeLine(

@@ -43,6 +43,11 @@ export function errorHeadersReader(shape: StructureShape): string | undefined {
   return shape.members.some(isHeaderBound) ? `read${shape.name}Headers` : undefined;
 }
 
+/** The constant describing a modeled error to the runtime, e.g. `ConflictExceptionErrorSpec`. */
+export function errorSpecName(shape: Shape): string {
+  return `${shape.name}ErrorSpec`;
+}
+
 /** Per-operation generated names. */
 export function operationNames(operation: string) {
   return {

@@ -6,15 +6,18 @@
  */
 
 import type { Service, StructureShape } from "../ir.ts";
-import { isRequiredForClient } from "../shape_index.ts";
+import { isRequiredForClient, ShapeIndex } from "../shape_index.ts";
+import { isJsonBodyOutput } from "./deserializers.ts";
 import {
   clientClassName,
   errorHeadersReader,
+  errorSpecName,
   MODULES,
   operationNames,
   schemaName,
 } from "./names.ts";
-import { typeReference } from "./references.ts";
+import { pure, typeReference } from "./references.ts";
+import { isSchemaRequest, schemaRequestFactory } from "./serializers.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `operations.ts`. */
@@ -23,36 +26,53 @@ export function emitOperations(service: Service): string {
   const w = file.writer;
   const send = MODULES.runtime("send");
   const client = file.useType(MODULES.client, clientClassName(service));
+  // One description per modeled error, shared by every operation that names it.
+  const errorSpec = file.useType(send, "ErrorSpec");
+  const named = new Set(service.operations.flatMap((op) => [...op.errors, ...service.errors]));
+  for (const shape of ShapeIndex.of(service).errorShapes.filter((s) => named.has(s.id))) {
+    const entry = [
+      JSON.stringify(shape.name),
+      file.use(MODULES.errors, shape.name),
+      file.use(MODULES.schemas, schemaName(shape)),
+    ];
+    const reader = errorHeadersReader(shape);
+    if (reader) entry.push(file.use(MODULES.deserializers, reader));
+    file.doc(`How a \`${shape.name}\` response becomes its error: wire name, class, schema.`);
+    w.writeLine(`const ${errorSpecName(shape)}: ${errorSpec} = [${entry.join(", ")}];`);
+    w.blankLine();
+  }
   for (const op of service.operations) {
     const names = operationNames(op.name);
     const input = op.input ? service.shapes.get(op.input) as StructureShape : undefined;
+    const output = op.output ? service.shapes.get(op.output) as StructureShape : undefined;
     const inputType = typeReference(file, service, op.input);
     const outputType = typeReference(file, service, op.output);
     const spec = file.useType(send, "OperationSpec");
     w.write(`const ${names.spec}: ${spec}<${inputType}, ${outputType}> =`).block(() => {
       w.writeLine(`name: "${op.name}",`);
-      w.writeLine(
-        `validate: ${input ? file.use(MODULES.validators, names.validate) : "() => []"},`,
-      );
-      w.writeLine(`serialize: ${file.use(MODULES.serializers, names.serialize)},`);
-      w.writeLine(`deserialize: ${file.use(MODULES.deserializers, names.deserialize)},`);
+      if (input) w.writeLine(`input: ${file.use(MODULES.schemas, schemaName(input))},`);
+      if (isSchemaRequest(service, op)) {
+        const args = [JSON.stringify(op.http.method), JSON.stringify(op.http.uri)];
+        if (input) args.push(file.use(MODULES.schemas, schemaName(input)));
+        const request = file.use(MODULES.runtime("http"), schemaRequestFactory(service, op));
+        w.writeLine(`serialize: ${pure(`${request}(${args.join(", ")})`)},`);
+      } else {
+        w.writeLine(`serialize: ${file.use(MODULES.serializers, names.serialize)},`);
+      }
+      if (output && isJsonBodyOutput(output)) {
+        w.writeLine(`output: ${file.use(MODULES.schemas, schemaName(output))},`);
+      } else if (output?.members.length) {
+        w.writeLine(`deserialize: ${file.use(MODULES.deserializers, names.deserialize)},`);
+      }
       // Safe to send again after a lost answer: the model says so, the method is safe
       // (GET and HEAD, RFC 9110 §9.2.1; the model does not mark every List… @readonly), or a
       // token makes it so.
       const retrySafe = op.readonly || op.idempotent || ["GET", "HEAD"].includes(op.http.method) ||
         !!input?.members.some((m) => m.idempotencyToken);
       w.writeLine(`retrySafe: ${retrySafe},`);
-      w.write("errors:").block(() => {
-        for (const id of [...op.errors, ...service.errors]) {
-          const shape = service.shapes.get(id)! as StructureShape;
-          const entry = [file.use(MODULES.errors, shape.name)];
-          entry.push(file.use(MODULES.schemas, schemaName(shape)));
-          const reader = errorHeadersReader(shape);
-          if (reader) entry.push(file.use(MODULES.deserializers, reader));
-          w.writeLine(`${shape.name}: [${entry.join(", ")}],`);
-        }
-      });
-      w.write(",");
+      const errors = [...op.errors, ...service.errors]
+        .map((id) => errorSpecName(service.shapes.get(id)!));
+      w.writeLine(`errors: [${errors.join(", ")}],`);
       if (op.requestCompression?.includes("gzip")) {
         w.writeLine(`compress: ${file.use(MODULES.runtime("compress"), "gzipBody")},`);
       }

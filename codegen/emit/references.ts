@@ -101,6 +101,12 @@ export function schemaReference(
   return module ? file.use(module, schemaName(shape)) : schemaName(shape);
 }
 
+/**
+ * A call made once, when the module loads, that bundlers may drop when its result is unused
+ * (the runtime's schema and serializer factories have no side effects).
+ */
+export const pure = (call: string): string => `/* @__PURE__ */ ${call}`;
+
 /** The runtime codec functions of each timestamp format: [write, read]. */
 export const TIMESTAMP_CODECS: Record<TimestampFormat, [string, string]> = {
   "epoch-seconds": ["toEpochSeconds", "fromEpochSeconds"],

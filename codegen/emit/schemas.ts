@@ -1,7 +1,8 @@
 /**
- * Emits `schemas.ts`: one schema constant per shape that needs one. The runtime validates,
- * serializes and deserializes by walking these, so a bundle carries only the schemas its
- * operations reach.
+ * Emits `schemas.ts`: one schema constant per shape that needs one, made by the runtime's
+ * factories (`structure`, `list`, `string`, …; marked pure, so a bundler drops the unused). The
+ * runtime validates, serializes and deserializes by walking these, so a bundle carries only the
+ * schemas its operations reach, and only the walks of the kinds those use.
  *
  * @module
  */
@@ -20,20 +21,13 @@ import {
 import { MODULES, propertyName, schemaName } from "./names.ts";
 import {
   needsOwnSchema,
+  pure,
   scalarSchemaType,
   SCHEMA_MODULE,
   schemaReference,
   TIMESTAMP_CODECS,
 } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
-
-/** Codecs of the scalars that change form on the wire, by kind: [write, read]. */
-const CODECS: Record<string, [string, string]> = {
-  blob: ["toBase64", "fromBase64"],
-  float: ["serializeFloat", "parseFloatValue"],
-  double: ["serializeFloat", "parseFloatValue"],
-  bigDecimal: ["serializeFloat", "parseFloatValue"],
-};
 
 /** A regular expression literal for a Smithy (ECMA-262) pattern. */
 export function regexLiteral(pattern: string): string {
@@ -54,14 +48,20 @@ export function regexLiteral(pattern: string): string {
   return `/${out}/`;
 }
 
-/** Fields of a scalar schema: type, constraints and wire codecs. */
-function scalarFields(
+/** `{ a: 1, b: 2 }`, or nothing when there are no fields. */
+const objectLiteral = (fields: string[]) => fields.length ? `{ ${fields.join(", ")} }` : "";
+
+/**
+ * A scalar schema made by its type's factory (`string`, `integer`, …) with its constraints, and
+ * the wire codecs of a timestamp format other than the factory's epoch seconds.
+ */
+function scalarSchema(
   file: SourceFile,
   shape: Shape,
   constraints: Constraints,
   format: TimestampFormat,
-): string[] {
-  const fields = [`type: "${scalarSchemaType(shape)}"`];
+): string {
+  const fields: string[] = [];
   const bits = numberBits(shape);
   if (bits) fields.push(`bits: ${bits}`);
   if (constraints.length?.min !== undefined) fields.push(`minLength: ${constraints.length.min}`);
@@ -69,12 +69,13 @@ function scalarFields(
   if (constraints.range?.min !== undefined) fields.push(`min: ${constraints.range.min}`);
   if (constraints.range?.max !== undefined) fields.push(`max: ${constraints.range.max}`);
   if (constraints.pattern) fields.push(`pattern: ${regexLiteral(constraints.pattern)}`);
-  const codecs = shape.kind === "timestamp" ? TIMESTAMP_CODECS[format] : CODECS[shape.kind];
-  if (codecs) {
+  if (shape.kind === "timestamp" && format !== "epoch-seconds") {
     const serde = MODULES.runtime("serde");
-    fields.push(`write: ${file.use(serde, codecs[0])}`, `read: ${file.use(serde, codecs[1])}`);
+    const [write, read] = TIMESTAMP_CODECS[format];
+    fields.push(`write: ${file.use(serde, write)}`, `read: ${file.use(serde, read)}`);
   }
-  return fields;
+  const factory = file.use(SCHEMA_MODULE, scalarSchemaType(shape));
+  return pure(`${factory}(${objectLiteral(fields)})`);
 }
 
 /** Emits `schemas.ts`. */
@@ -83,6 +84,10 @@ export function emitSchemas(service: Service): string {
   const w = file.writer;
   const defined = new Set<string>();
   const visiting = new Set<string>();
+  /** The first shape emitted with each schema text. */
+  const byBody = new Map<string, Shape>();
+  /** The constant a shape with the same schema as an earlier one's refers to. */
+  const canonical = new Map<string, string>();
 
   /** The expression that refers to the schema of `target`, defining it first if needed. */
   const ref = (target: string): string => {
@@ -90,7 +95,7 @@ export function emitSchemas(service: Service): string {
     if (!shape || !needsOwnSchema(shape)) return schemaReference(file, service, target, "");
     if (visiting.has(target)) return `() => ${schemaName(shape)}`; // recursive shape
     define(shape);
-    return schemaName(shape);
+    return canonical.get(target) ?? schemaName(shape);
   };
 
   /** The schema of a member: its target's, or an inline one when the member adds traits. */
@@ -100,8 +105,7 @@ export function emitSchemas(service: Service): string {
     const own = c.length || c.range || c.pattern || member.timestampFormat;
     if (!target || !own || !scalarFamily(target)) return ref(member.target);
     const merged = { ...target.constraints, ...c };
-    const format = timestampFormatOf(target, "body", member);
-    return `{ ${scalarFields(file, target, merged, format).join(", ")} }`;
+    return scalarSchema(file, target, merged, timestampFormatOf(target, "body", member));
   };
 
   const memberEntry = (member: Member): string => {
@@ -112,8 +116,15 @@ export function emitSchemas(service: Service): string {
     const http = httpLocation(member);
     if (http) fields.push(`http: "${http}"`);
     if (member.http.hostLabel) fields.push("hostLabel: true");
-    const check = bindingCheck(service, member);
-    if (check) fields.push(`check: ${file.use(SCHEMA_MODULE, check)}`);
+    if (member.http.query !== undefined) {
+      fields.push(`httpName: ${JSON.stringify(member.http.query)}`);
+    }
+    if (member.idempotencyToken) fields.push("idempotencyToken: true");
+    const checks = bindingChecks(service, member).map((name) => file.use(SCHEMA_MODULE, name));
+    if (checks.length === 1) fields.push(`check: ${checks[0]}`);
+    if (checks.length > 1) {
+      fields.push(`check: ${pure(`${file.use(SCHEMA_MODULE, "checkAll")}(${checks.join(", ")})`)}`);
+    }
     return `{ ${fields.join(", ")} }`;
   };
 
@@ -126,10 +137,22 @@ export function emitSchemas(service: Service): string {
     visiting.delete(shape.id);
     defined.add(shape.id);
     const typeName = schemaTypeName(shape);
-    file.doc(`Schema of \`${shape.name}\`.`);
-    w.writeLine(
-      `export const ${schemaName(shape)}: ${file.useType(SCHEMA_MODULE, typeName)} = ${body};`,
-    );
+    // A shape whose schema reads exactly as an earlier one's (the many exceptions with the same
+    // members, say) shares that constant, so a bundle carries the table once.
+    const same = byBody.get(body);
+    if (same) {
+      // Exported under a second name, not copied into a second constant: a bundler then
+      // resolves both names to one binding.
+      canonical.set(shape.id, schemaName(same));
+      file.doc(`Schema of \`${shape.name}\`: the same as \`${same.name}\`'s.`);
+      w.writeLine(`export { ${schemaName(same)} as ${schemaName(shape)} };`);
+    } else {
+      byBody.set(body, shape);
+      file.doc(`Schema of \`${shape.name}\`.`);
+      w.writeLine(
+        `export const ${schemaName(shape)}: ${file.useType(SCHEMA_MODULE, typeName)} = ${body};`,
+      );
+    }
     w.blankLine();
   };
 
@@ -137,9 +160,8 @@ export function emitSchemas(service: Service): string {
     switch (shape.kind) {
       case "list":
       case "map": {
-        const fields = [`type: "${shape.kind}"`];
-        if (shape.kind === "list") fields.push(`member: ${memberSchema(shape.member)}`);
-        else {
+        const fields: string[] = [];
+        if (shape.kind === "map") {
           if (needsOwnSchema(service.shapes.get(shape.key.target)!)) {
             fields.push(`key: ${memberSchema(shape.key)}`);
           }
@@ -152,17 +174,20 @@ export function emitSchemas(service: Service): string {
           fields.push(`maxLength: ${shape.constraints.length.max}`);
         }
         if (shape.sparse) fields.push("sparse: true");
-        return `{ ${fields.join(", ")} }`;
+        const factory = file.use(SCHEMA_MODULE, shape.kind);
+        const args = shape.kind === "list"
+          ? [memberSchema(shape.member), objectLiteral(fields)].filter(Boolean).join(", ")
+          : objectLiteral(fields);
+        return pure(`${factory}(${args})`);
       }
       case "structure":
       case "union": {
-        const members = shape.members.map((m) => `    ${propertyName(m.name)}: ${memberEntry(m)},`);
-        return `{\n  type: "${shape.kind}",\n  members: {\n${members.join("\n")}\n  },\n}`;
+        const members = shape.members.map((m) => `  ${propertyName(m.name)}: ${memberEntry(m)},\n`);
+        const factory = file.use(SCHEMA_MODULE, shape.kind);
+        return pure(`${factory}({${members.length ? "\n" : ""}${members.join("")}})`);
       }
       default:
-        return `{ ${
-          scalarFields(file, shape, shape.constraints, timestampFormatOf(shape, "body")).join(", ")
-        } }`;
+        return scalarSchema(file, shape, shape.constraints, timestampFormatOf(shape, "body"));
     }
   };
 
@@ -173,16 +198,18 @@ export function emitSchemas(service: Service): string {
 }
 
 /**
- * The runtime function that checks the rules a member's HTTP binding adds, if any (a JSON
- * `@mediaType` header travels base64, so any text may go).
+ * The runtime functions that check the rules a member's HTTP bindings add, in order (a JSON
+ * `@mediaType` header travels base64, so any text may go; a `@hostLabel` must be a host label).
  */
-function bindingCheck(service: Service, member: Member): string | undefined {
-  if (member.http.label) return "checkLabel";
-  if (member.http.prefixHeaders !== undefined) return "checkPrefixHeaders";
+function bindingChecks(service: Service, member: Member): string[] {
+  const checks: string[] = [];
+  if (member.http.label) checks.push("checkLabel");
+  if (member.http.prefixHeaders !== undefined) checks.push("checkPrefixHeaders");
   if (member.http.header !== undefined && !isBase64Header(service.shapes.get(member.target))) {
-    return "checkHeader";
+    checks.push("checkHeader");
   }
-  return undefined;
+  if (member.http.hostLabel) checks.push("checkHostLabel");
+  return checks;
 }
 
 function schemaTypeName(shape: Shape): string {

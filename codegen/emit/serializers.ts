@@ -1,5 +1,6 @@
 /**
- * Emits `serializers.ts`: for each operation, the restJson1 request: `@http` method and URI
+ * Emits `serializers.ts`: for each operation whose request the runtime cannot build from the
+ * input schema alone (see `isSchemaRequest`), the restJson1 request: `@http` method and URI
  * with `@httpLabel`s, `@httpQuery`/`@httpQueryParams`, `@httpHeader`/`@httpPrefixHeaders`,
  * `@endpoint` host prefix, and the body: an `@httpPayload` member or the JSON of the unbound
  * members.
@@ -20,10 +21,51 @@ import { MODULES, operationNames, schemaName } from "./names.ts";
 import { schemaReference, TIMESTAMP_CODECS, typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
-/** Emits `serializers.ts`. */
+/**
+ * Can the runtime's `restJsonRequest` build the operation's request from its input schema?
+ * Yes when the input travels only as JSON body members, URI labels and query parameters, none
+ * of them timestamps, and there is no host prefix; then no serializer is emitted.
+ */
+export function isSchemaRequest(service: Service, op: Operation): boolean {
+  const input = op.input ? service.shapes.get(op.input) as StructureShape : undefined;
+  const members = input?.members ?? [];
+  checkLabels(op, members);
+  return !op.hostPrefix && members.every((m) => {
+    const location = httpLocation(m);
+    if (location === undefined) return true;
+    return (location === "label" || location === "query") &&
+      valueShape(service, m)?.kind !== "timestamp";
+  });
+}
+
+/**
+ * The runtime serializer factory for an operation {@linkcode isSchemaRequest} accepts:
+ * `jsonBodyRequest` when the input has JSON body members only (a bundle of such operations
+ * leaves the label and query code out), else `restJsonRequest`.
+ */
+export function schemaRequestFactory(service: Service, op: Operation): string {
+  const input = op.input ? service.shapes.get(op.input) as StructureShape : undefined;
+  const members = input?.members ?? [];
+  return members.length && members.every((m) => !httpLocation(m))
+    ? "jsonBodyRequest"
+    : "restJsonRequest";
+}
+
+/** Every `{Label}` of the URI names an `@httpLabel` member. */
+function checkLabels(op: Operation, members: Member[]): void {
+  for (const [, name] of op.http.uri.matchAll(/\{([^}+]+)\+?\}/g)) {
+    if (!members.some((m) => m.name === name && m.http.label)) {
+      throw new Error(`${op.name}: URI label {${name}} has no @httpLabel member`);
+    }
+  }
+}
+
+/** Emits `serializers.ts`: code for the requests `restJsonRequest` cannot build. */
 export function emitSerializers(service: Service): string {
   const file = new SourceFile();
-  for (const op of service.operations) emitSerializer(file, service, op);
+  for (const op of service.operations) {
+    if (!isSchemaRequest(service, op)) emitSerializer(file, service, op);
+  }
   return file.toString();
 }
 
@@ -180,8 +222,7 @@ function template(pattern: string, fill: (name: string, greedy: boolean) => stri
 /** The path as a template literal with encoded labels; a literal query stays in it. */
 function pathExpression(file: SourceFile, service: Service, op: Operation, members: Member[]) {
   return template(op.http.uri, (name, greedy) => {
-    const member = members.find((m) => m.name === name && m.http.label);
-    if (!member) throw new Error(`${op.name}: URI label {${name}} has no @httpLabel member`);
+    const member = members.find((m) => m.name === name && m.http.label)!; // checkLabels
     const encode = file.use(MODULES.runtime("serde"), "encodeLabel");
     return `${encode}(${labelValue(file, service, member)}${greedy ? ", true" : ""})`;
   });

@@ -1,6 +1,8 @@
 /**
  * Emits `validators.ts`: one validator per operation input, checking required members,
- * types and `@length`/`@range`/`@pattern` everywhere in the input before anything is sent.
+ * types and `@length`/`@range`/`@pattern` everywhere in the input. Operations check their input
+ * the same way (by its schema) before anything is sent; these are for callers who want to
+ * check an input on its own.
  *
  * @module
  */
@@ -24,12 +26,10 @@ export function emitValidators(service: Service): string {
     const issue = file.useType(MODULES.runtime("errors"), "ValidationIssue");
     const type = file.useType(MODULES.types, input.name);
     w.write(`export function ${names.validate}(input: ${type}): ${issue}[]`).block(() => {
-      w.writeLine(`const issues: ${issue}[] = [];`);
       const schema = file.use(MODULES.schemas, schemaName(input));
       w.writeLine(
-        `${file.use(MODULES.runtime("schema"), "validate")}(${schema}, input, "", issues);`,
+        `return ${file.use(MODULES.runtime("schema"), "inputIssues")}(${schema}, input);`,
       );
-      w.writeLine("return issues;");
     });
     w.blankLine();
   }
