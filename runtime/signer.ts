@@ -41,16 +41,26 @@ export interface SigningParams {
 }
 
 /**
- * The SigV4 signing keys of one client, as aws4fetch's `AwsV4Signer` reads and writes them
+ * The SigV4 signing key of one client, as aws4fetch's `AwsV4Signer` reads and writes its `cache`
  * (keyed by secret, day, Region and service): it saves the four derivation HMACs on every
  * request. Unlike aws4fetch's `AwsClient` cache it keeps only the latest key, so a long-lived
- * client with rotating credentials does not collect one per secret and day.
+ * client with rotating credentials does not collect one per secret and day. Key and scope are
+ * private: the scope holds the secret, and `console.log(client)` must not show it.
  */
-export class SigningKeyCache extends Map<string, ArrayBuffer> {
-  /** Replaces the cached key (there is at most one). */
-  override set(scope: string, key: ArrayBuffer): this {
-    this.clear();
-    return super.set(scope, key);
+export class SigningKeyCache {
+  #scope?: string;
+  #key?: ArrayBuffer;
+
+  /** The key of `scope` when it is the one kept, else `undefined`. */
+  get(scope: string): ArrayBuffer | undefined {
+    return scope === this.#scope ? this.#key : undefined;
+  }
+
+  /** Keeps `key` for `scope`, replacing the key kept before. */
+  set(scope: string, key: ArrayBuffer): this {
+    this.#scope = scope;
+    this.#key = key;
+    return this;
   }
 }
 
@@ -79,7 +89,8 @@ export async function signRequest(params: SigningParams): Promise<SignedRequest>
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,
     sessionToken: credentials.sessionToken,
-    cache: keys,
+    // aws4fetch's `cache` is typed as a Map, but it only calls get and set.
+    cache: keys as unknown as Map<string, ArrayBuffer>,
     body: body as BodyInit | undefined,
   }).sign();
   // A plain object, not aws4fetch's `Headers`: Deno's `Request` takes a record in half the time.

@@ -67,11 +67,11 @@ async function assertVerifies(request: Request, credentials: Credentials, region
   assert.ok(result.valid, result.valid ? "" : result.error.message);
 }
 
-/** A signing-key cache that counts derivations (aws4fetch stores each key it derives). */
+/** A signing-key cache that records derivations (aws4fetch stores each key it derives). */
 class RecordingKeyCache extends SigningKeyCache {
-  derived = 0;
+  derived: { scope: string; key: ArrayBuffer }[] = [];
   override set(scope: string, key: ArrayBuffer): this {
-    this.derived++;
+    this.derived.push({ scope, key });
     return super.set(scope, key);
   }
 }
@@ -95,14 +95,14 @@ Deno.test("signed requests verify independently, with and without a session toke
 Deno.test("the cached signing key matches AWS's derivation example", async () => {
   // AWS Signature Version 4 docs, "Examples of how to derive a signing key": secret
   // wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, 20150830, us-east-1, iam.
-  const keys = new SigningKeyCache();
+  const keys = new RecordingKeyCache();
   await signRequest(params(
     { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
     { keys, datetime: "20150830T123600Z", service: "iam" },
   ));
-  assert.equal(keys.size, 1);
+  assert.equal(keys.derived.length, 1);
   assert.equal(
-    hex([...keys.values()][0]),
+    hex(keys.get(keys.derived[0].scope)!),
     "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9",
   );
 });
@@ -112,7 +112,7 @@ Deno.test("requests signed with one cache derive the key once", async () => {
   const keys = new RecordingKeyCache();
   const requests = [];
   for (const _ of [1, 2, 3]) requests.push(await signRequest({ ...params(credentials), keys }));
-  assert.equal(keys.derived, 1, "one derivation for the three requests");
+  assert.equal(keys.derived.length, 1, "one derivation for the three requests");
   for (const request of requests) await assertVerifies(request, credentials);
 });
 
@@ -130,10 +130,24 @@ Deno.test("the key cache follows a new secret, day, Region or service and keeps 
     const request = await signRequest(
       params(creds, { keys, datetime: formatAmzDate(time), region, service }),
     );
-    assert.equal(keys.derived, i + 1, `scope ${i}: a new key`);
-    assert.equal(keys.size, 1, "only the latest key is kept");
+    assert.equal(keys.derived.length, i + 1, `scope ${i}: a new key`);
+    const latest = keys.derived[i];
+    assert.equal(keys.get(latest.scope), latest.key, "the latest key is kept");
+    if (i) assert.equal(keys.get(keys.derived[i - 1].scope), undefined, "only the latest");
     if (service === "backup") await assertVerifies(request, creds, region);
   }
+});
+
+Deno.test("the cache shows neither key nor scope (the scope holds the secret)", async () => {
+  const keys = new SigningKeyCache();
+  const secret = "secret/never-shown";
+  await signRequest(params({ accessKeyId: "AKIDHIDE", secretAccessKey: secret }, { keys }));
+  const shown = [
+    Deno.inspect(keys, { showHidden: true, depth: 10 }),
+    JSON.stringify(keys),
+    String(Object.entries(keys)),
+  ].join("\n");
+  assert.ok(!shown.includes(secret), shown);
 });
 
 Deno.test("a client derives its signing key once for all its calls; each client has its own", async () => {
@@ -158,6 +172,6 @@ Deno.test("a client derives its signing key once for all its calls; each client 
   Object.defineProperty(client, "signingKeys", { value: keys });
   await startCopyJob(client, input);
   await Promise.all([1, 2, 3].map(() => startCopyJob(client, input)));
-  assert.equal(keys.derived, 1, "derived once for the client's four calls");
+  assert.equal(keys.derived.length, 1, "derived once for the client's four calls");
   assert.notEqual(newClient().signingKeys, newClient().signingKeys, "each client has its own");
 });
