@@ -83,7 +83,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./runtime/errors.ts";
-export type { ClientConfig, FetchFunction } from "./runtime/client.ts";
+export type { ClientConfig, FetchFunction, FetchInit } from "./runtime/client.ts";
 export {
   CREDENTIAL_REFRESH_WINDOW_MS,
   type CredentialProvider,

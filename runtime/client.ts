@@ -25,11 +25,17 @@ import { SigningKeyCache } from "./signer.ts";
 export type { CredentialProvider, Credentials };
 
 /**
- * The `fetch` the client calls, always with two arguments: the absolute URL and an init holding
- * `method`, `headers` (a plain object, lower-case names), `body` (absent, a string or bytes) and, when the call can be
- * aborted, `signal`. `globalThis.fetch` and Workers' service bindings fit as they are.
+ * What the client passes its `fetch`: `method`, the signed `headers` (a plain object, lower-case
+ * names), `body` (absent, a string or bytes) and, when the call can be aborted, `signal`.
  */
-export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
+export type FetchInit = RequestInit & { method: string; headers: Record<string, string> };
+
+/**
+ * The `fetch` the client calls, always as `fetch(url, init)` with the absolute URL, and as a plain
+ * function (no `this`). `globalThis.fetch` fits as it is; a method such as a Workers service
+ * binding's needs its object: `(url, init) => env.SERVICE.fetch(url, init)`.
+ */
+export type FetchFunction = (url: string, init: FetchInit) => Promise<Response>;
 
 /** Longest timer `setTimeout` can hold (2^31 − 1 ms); longer ones fire at once. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -49,7 +55,7 @@ export interface ClientConfig {
   useFipsEndpoint?: boolean;
   /** Use the dual-stack (IPv4 and IPv6) endpoint of the Region. @default false */
   useDualstackEndpoint?: boolean;
-  /** The fetch to call, never bound to the client. @default globalThis.fetch, looked up per call */
+  /** Called as `fetch(url, init)`, see {@linkcode FetchFunction}. @default globalThis.fetch, looked up per call */
   fetch?: FetchFunction;
   /** Attempts per call, the first included; `1` disables retries. @default 3 */
   maxAttempts?: number;
@@ -225,7 +231,7 @@ export class Client implements SerializeContext {
    * @param url absolute URL
    * @param init method, headers, body and signal
    */
-  fetch(url: string, init: RequestInit): Promise<Response> {
+  fetch(url: string, init: FetchInit): Promise<Response> {
     // workerd and browsers throw "Illegal invocation" when fetch is called on another object.
     const unbound = this.#fetch ?? globalThis.fetch;
     return unbound(url, init);

@@ -205,10 +205,11 @@ function codePoints(s: string): number {
 }
 
 /** What `v` is, for a message: "an array", "a Map", "an instance of Foo", "a number". */
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (v == null) return String(v);
   if (Array.isArray(v)) return "an array";
   if (typeof v !== "object") return `a ${typeof v}`;
+  if (isPlainObject(v)) return "a plain object";
   const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
   if (typeof name === "string" && name && name !== "Object") {
     return /^(Map|Set|Date|Uint8Array)$/.test(name) ? `a ${name}` : `an instance of ${name}`;

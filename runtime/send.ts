@@ -34,7 +34,7 @@ import {
   retryKind,
   sleep,
 } from "./retry.ts";
-import { fromJson, inputIssues, type Schema } from "./schema.ts";
+import { describe, fromJson, inputIssues, type Schema } from "./schema.ts";
 import { encodeQuery, uuidV4 } from "./serde.ts";
 import { type SignedRequest, signRequest } from "./signer.ts";
 import { VERSION } from "./version.ts";
@@ -298,6 +298,13 @@ async function run<I, O>(
   }
 }
 
+/** Enough of a `Response` to read: a custom `fetch` may resolve with anything. */
+function isResponse(value: unknown): value is Response {
+  const r = value as Response | null | undefined;
+  return typeof r?.status === "number" && typeof r.headers?.get === "function" &&
+    typeof r.arrayBuffer === "function";
+}
+
 /** A network failure or timeout of an operation that must not be repeated. */
 function notRetried(operation: string, error: unknown): unknown {
   if (!(error instanceof NetworkError || error instanceof RequestTimeoutError)) return error;
@@ -333,9 +340,18 @@ async function attempt<I, O>(
       response = await abortable(client.fetch(url, init), attemptSignal);
     } catch (e) {
       if (attemptSignal?.aborted) throw attemptSignal.reason;
-      throw new NetworkError(
-        `${operation.name}: fetch failed: ${redact(messageOf(e), credentials)}`,
-        { ...about(), cause: safeCause(e, credentials) },
+      // Node and Bun say "fetch failed" themselves (the cause says why): not twice.
+      const detail = redact(messageOf(e), credentials);
+      const what = detail.startsWith("fetch failed") ? detail : `fetch failed: ${detail}`;
+      throw new NetworkError(`${operation.name}: ${what}`, {
+        ...about(),
+        cause: safeCause(e, credentials),
+      });
+    }
+    if (!isResponse(response)) {
+      throw new DeserializationError(
+        `${operation.name}: fetch resolved with ${describe(response)}, not a Response`,
+        about(),
       );
     }
     metadata.httpStatusCode = response.status;

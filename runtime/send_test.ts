@@ -163,8 +163,21 @@ Deno.test("a NetworkError says why fetch failed: Node's cause is in the message"
   assert.ok(e instanceof NetworkError, String(e));
   assert.equal(
     e.message,
-    "StartCopyJob: fetch failed: fetch failed (connect ECONNREFUSED 127.0.0.1:8080)",
+    "StartCopyJob: fetch failed (connect ECONNREFUSED 127.0.0.1:8080)",
   );
+});
+
+Deno.test("a fetch that resolves with something else than a Response: a DeserializationError, not retried", async () => {
+  for (
+    const [value, what] of [[undefined, "undefined"], [{}, "a plain object"], ["ok", "a string"]]
+  ) {
+    const { fetch, requests } = scripted(() => value as never, okJob);
+    const e = await startCopyJob(client(fetch), input).catch((e) => e);
+    assert.ok(e instanceof DeserializationError, String(e));
+    assert.equal(e.message, `StartCopyJob: fetch resolved with ${what}, not a Response`);
+    assert.equal(e.$metadata.attempts, 1);
+    assert.equal(requests.length, 1, "not retried");
+  }
 });
 
 Deno.test("a network failure or timeout of an unsafe operation: OutcomeUnknownError, sent once", async () => {

@@ -10,6 +10,7 @@
 // package in full; every other file imports aws4fetch through here.
 // deno-lint-ignore no-import-prefix
 import { AwsV4Signer } from "npm:aws4fetch@1.0.20";
+import type { FetchInit } from "./client.ts";
 
 /** AWS credentials; the secret never leaves this process except as a signature. */
 export interface Credentials {
@@ -72,7 +73,7 @@ export interface SignedRequest {
    * Method, the signed headers (with `authorization` and `x-amz-date`; lower-case names, a plain
    * object) and the body.
    */
-  init: RequestInit & { method: string; headers: Record<string, string> };
+  init: FetchInit;
 }
 
 /**
