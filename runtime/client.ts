@@ -25,8 +25,9 @@ import { SigningKeyCache } from "./signer.ts";
 export type { CredentialProvider, Credentials };
 
 /**
- * What the client passes its `fetch`: `method`, the signed `headers` (a plain object, lower-case
- * names), `body` (absent, a string or bytes) and, when the call can be aborted, `signal`.
+ * What the client passes its `fetch`: `method`, the `headers` with the signature (a plain
+ * object, lower-case names), `body` (absent, a string or bytes) and, when the call can be
+ * aborted, `signal`.
  */
 export type FetchInit = RequestInit & { method: string; headers: Record<string, string> };
 

@@ -186,8 +186,9 @@ export class OutcomeUnknownError extends CallError {
 }
 
 /**
- * The request could not be signed or built (e.g. the platform rejected a header value). The
- * message never holds a credential: a platform error that mentions one is not kept as `cause`.
+ * The request could not be signed (e.g. the platform rejected a header value), or, for
+ * `buildSignedRequest`, built. The message never holds a credential: a platform error that
+ * mentions one is not kept as `cause`.
  */
 export class SigningError extends CallError {
   /** Always `SigningError`. */

@@ -72,6 +72,9 @@ export function restJsonRequest(
   uri: string,
   schema?: StructureSchema,
 ): (input: object, context: SerializeContext) => HttpRequest {
+  // Split once, not per call: literal text at 0, 3, 6, …; each label's name and "+" (greedy)
+  // between.
+  const parts = uri.split(/\{([^}+]+)(\+?)\}/);
   return (input, context) => {
     // Members are read from a copy of the own enumerable properties, so inherited and
     // non-enumerable ones stay absent, as in validation.
@@ -81,10 +84,10 @@ export function restJsonRequest(
     for (const [name, member] of schema?.memberList ?? []) {
       if (member.http === "query") addQuery(query, member.httpName!, own[name] as QueryValue);
     }
-    const path = uri.replace(
-      /\{([^}+]+)(\+?)\}/g,
-      (_, name: string, greedy: string) => encodeLabel(String(own[name]), !!greedy),
-    );
+    let path = parts[0];
+    for (let i = 1; i < parts.length; i += 3) {
+      path += encodeLabel(String(own[parts[i]]), parts[i + 1] === "+") + parts[i + 2];
+    }
     return schema?.bodyMembers.length
       ? jsonBody(method, path, query, schema, own)
       : { method, path, query, headers: {} };

@@ -98,7 +98,7 @@ export interface MemberSchema {
   http?: HttpLocation;
   /**
    * `@hostLabel`: also part of the host name, so it must be a valid host label (checked by
-   * {@linkcode checkHostLabel}, the member's `check`).
+   * {@linkcode checkHostLabel}, the member's `check`; this flag tells test generators).
    */
   hostLabel?: true;
   /** The parameter name of an `@httpQuery` member, for serializers that read it from here. */
@@ -433,15 +433,60 @@ export function fromJson(schema: Schema, json: unknown): unknown {
 
 // The walks of each kind, and the functions that make schemas of that kind.
 
+/**
+ * A response value that does not fit its schema, at `path` (member names, `[index]`,
+ * `["key"]`): what {@linkcode fromJson} throws, so that the caller's error names the field.
+ */
+export class WireValueError extends TypeError {
+  /** Always `WireValueError`. */
+  override name = "WireValueError";
+
+  /**
+   * @param problem what is wrong, e.g. `expected a string, got a number`
+   * @param path where, e.g. `CopyJob.BackupSizeInBytes`; `""` at the top
+   */
+  constructor(readonly problem: string, readonly path = "") {
+    super(path ? `${path}: ${problem}` : problem);
+  }
+}
+
+/** Rethrows what reading a child threw, as a {@linkcode WireValueError} one level deeper. */
+function within(e: unknown, segment: string): never {
+  // A codec's TypeError becomes the problem itself: its message says all it knows.
+  if (!(e instanceof WireValueError)) {
+    throw new WireValueError(e instanceof Error ? e.message : String(e), segment);
+  }
+  const dot = e.path && !e.path.startsWith("[") ? "." : "";
+  throw new WireValueError(e.problem, segment + dot + e.path);
+}
+
+/** Throws unless a JSON value is of the `expected` JSON type. */
+function expectJson(json: unknown, type: string, expected: string): void {
+  if (typeof json !== type || (type === "object" && Array.isArray(json))) {
+    throw new WireValueError(`expected ${expected}, got ${describe(json)}`);
+  }
+}
+
 /** Scalars travel as they are unless their schema has a codec. */
 const writeScalar = (s: ScalarSchema, value: unknown) => s.write ? s.write(value as never) : value;
 const readScalar = (s: ScalarSchema, json: unknown) => s.read ? s.read(json as never) : json;
 
-/** The walks of a scalar type: its own rules, the shared codec handling. */
-const scalarWalks = (validate: Walks<ScalarSchema>["validate"]): Walks<ScalarSchema> => ({
+/**
+ * The walks of a scalar type: its own rules, the shared codec handling. Without a codec, a
+ * JSON value of another type than `json` (`typeof`) is refused on reading.
+ */
+const scalarWalks = (
+  validate: Walks<ScalarSchema>["validate"],
+  json?: [type: string, expected: string],
+): Walks<ScalarSchema> => ({
   validate,
   toJson: writeScalar,
-  fromJson: readScalar,
+  fromJson: json
+    ? (s, value) => {
+      if (!s.read) expectJson(value, ...json);
+      return readScalar(s, value);
+    }
+    : readScalar,
 });
 
 const STRING_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
@@ -451,7 +496,7 @@ const STRING_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
     checkLength(s, codePoints(value), path, issues);
   }
   if (s.pattern && !s.pattern.test(value)) issue(issues, path, `must match ${s.pattern}`);
-});
+}, ["string", "a string"]);
 
 const INTEGER_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
   if (typeof value !== "number" || !Number.isInteger(value)) {
@@ -466,7 +511,7 @@ const INTEGER_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
     return issue(issues, path, "must be a safe integer (from -(2^53 - 1) to 2^53 - 1)");
   }
   range(s, value, path, issues);
-});
+}, ["number", "a number"]);
 
 const FLOAT_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
   if (typeof value !== "number") return issue(issues, path, "must be a number");
@@ -478,7 +523,7 @@ const FLOAT_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
 
 const BOOLEAN_WALKS = /* @__PURE__ */ scalarWalks((_s, value, path, issues) => {
   if (typeof value !== "boolean") issue(issues, path, "must be a boolean");
-});
+}, ["boolean", "a boolean"]);
 
 const TIMESTAMP_WALKS = /* @__PURE__ */ scalarWalks((_s, value, path, issues) => {
   const year = value instanceof Date ? value.getUTCFullYear() : NaN;
@@ -583,10 +628,23 @@ const LIST_WALKS: Walks<ListSchema> = {
     }
   },
   toJson: (s, value) => (value as unknown[]).map((item) => toJson(s.member, item)),
-  fromJson: (s, json) =>
-    (json as unknown[]).flatMap((item) =>
-      item == null ? (s.sparse ? [null] : []) : [fromJson(s.member, item)]
-    ),
+  fromJson(s, json) {
+    if (!Array.isArray(json)) throw new WireValueError(`expected an array, got ${describe(json)}`);
+    const out: unknown[] = [];
+    for (let i = 0; i < json.length; i++) {
+      const item = json[i];
+      if (item == null) {
+        if (s.sparse) out.push(null);
+        continue;
+      }
+      try {
+        out.push(fromJson(s.member, item));
+      } catch (e) {
+        within(e, `[${i}]`);
+      }
+    }
+    return out;
+  },
 };
 
 /** A list schema (`@length`, `@sparse`). */
@@ -618,10 +676,18 @@ const MAP_WALKS: Walks<MapSchema> = {
     return out;
   },
   fromJson(s, json) {
+    expectJson(json, "object", "an object");
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
-      if (v != null) putMember(out, k, fromJson(s.value, v));
-      else if (s.sparse) putMember(out, k, null);
+      if (v == null) {
+        if (s.sparse) putMember(out, k, null);
+        continue;
+      }
+      try {
+        putMember(out, k, fromJson(s.value, v));
+      } catch (e) {
+        within(e, `[${JSON.stringify(k)}]`);
+      }
     }
     return out;
   },
@@ -667,9 +733,15 @@ function membersToJson(s: StructureSchema, value: unknown): unknown {
 }
 
 function membersFromJson(s: StructureSchema, json: unknown): Record<string, unknown> {
+  expectJson(json, "object", "an object");
   const out: Record<string, unknown> = {};
   for (const [name, member, key] of s.bodyMembers) {
-    const v = fromJson(member.schema, ownMember(json as object, key));
+    let v: unknown;
+    try {
+      v = fromJson(member.schema, ownMember(json as object, key));
+    } catch (e) {
+      within(e, name);
+    }
     if (v !== undefined) out[name] = v;
     else if (member.default !== undefined) out[name] = fromJson(member.schema, member.default);
   }

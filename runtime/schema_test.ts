@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { ValidationIssue } from "./errors.ts";
 import {
+  BLOB,
   blob,
   BYTE,
   checkAll,
@@ -33,6 +34,7 @@ import {
   TIMESTAMP,
   toJson,
   validate,
+  WireValueError,
 } from "./schema.ts";
 import { withProtoAccessor } from "../testing/proto_accessor.ts";
 
@@ -229,4 +231,32 @@ Deno.test("host labels: checked by the member's rule; two rules run in order", (
     "must not be empty (it is part of the URI)",
     "must be a valid host label",
   ]);
+});
+
+Deno.test('fromJson refuses JSON of the wrong type, naming the path: members, [index], ["key"]', () => {
+  const tagged = structure({
+    Tags: { schema: map({ value: list(structure({ Size: { schema: LONG } })) }) },
+    Data: { schema: BLOB },
+  });
+  const problem = (json: unknown) => {
+    try {
+      fromJson(tagged, json);
+    } catch (e) {
+      assert.ok(e instanceof WireValueError, String(e));
+      return e.message;
+    }
+    assert.fail("no error");
+  };
+  assert.equal(
+    problem({ Tags: { "a.b": [{ Size: 1 }, { Size: "2" }] } }),
+    'Tags["a.b"][1].Size: expected a number, got a string',
+  );
+  assert.equal(problem({ Tags: { a: {} } }), 'Tags["a"]: expected an array, got a plain object');
+  assert.equal(problem({ Tags: [] }), "Tags: expected an object, got an array");
+  assert.equal(problem({ Data: 1234 }), "Data: Invalid base64");
+  assert.equal(problem("x"), "expected an object, got a string");
+  // Absent and null members stay absent; well-typed values read as before.
+  assert.deepEqual(fromJson(tagged, { Tags: { a: [null, { Size: 3 }] }, Data: null }), {
+    Tags: { a: [{ Size: 3 }] },
+  });
 });

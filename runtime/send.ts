@@ -113,7 +113,7 @@ const DRY_RUN = Symbol("dryRun");
  * ```
  *
  * @throws {ValidationError} the input or the credentials are invalid
- * @throws {SigningError} the request could not be signed or built
+ * @throws {SigningError} the request could not be signed (or, by `buildSignedRequest`, built)
  */
 export function buildSignedRequest<C extends Client, I>(
   client: C,
@@ -136,7 +136,7 @@ export function buildSignedRequest<C extends Client, I>(
  * @throws {DeserializationError} a response could not be read or parsed
  * @throws {OutcomeUnknownError} the request may have reached the service, no answer came, and
  *   the operation is not safe to repeat
- * @throws {SigningError} the request could not be signed or built
+ * @throws {SigningError} the request could not be signed (or, by `buildSignedRequest`, built)
  */
 export async function send<I, O>(
   client: Client,

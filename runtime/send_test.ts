@@ -10,6 +10,7 @@ import {
   describeCopyJob,
   DeserializationError,
   InvalidRequestException,
+  listBackupVaults,
   NetworkError,
   OutcomeUnknownError,
   RequestTimeoutError,
@@ -84,6 +85,41 @@ Deno.test("a 2xx body of the wrong shape is a DeserializationError, sent once, n
   assert.equal(e.incomplete, false);
   assert.ok(!(e.cause instanceof DeserializationError));
   assert.equal(requests.length, 1);
+});
+
+Deno.test("a member of the wrong type: a DeserializationError naming the field, never retried", async () => {
+  const cases: [string, string][] = [
+    [
+      '{"CopyJob":{"BackupSizeInBytes":"big"}}',
+      "CopyJob.BackupSizeInBytes: expected a number, got a string",
+    ],
+    ['{"CopyJob":{"CopyJobId":7}}', "CopyJob.CopyJobId: expected a string, got a number"],
+    ['{"CopyJob":{"IsParent":"yes"}}', "CopyJob.IsParent: expected a boolean, got a string"],
+    ['{"CopyJob":[1]}', "CopyJob: expected an object, got an array"],
+    ['{"CopyJob":{"CreationDate":"soon"}}', "CopyJob.CreationDate: Invalid timestamp: soon"],
+  ];
+  for (const [body, message] of cases) {
+    const { fetch, requests } = scripted(json(200, body), okJob);
+    const e = await describeCopyJob(client(fetch), { CopyJobId: "x" }).catch((e) => e);
+    assert.ok(e instanceof DeserializationError, String(e));
+    assert.equal(e.message, `DescribeCopyJob: HTTP 200 body unparseable: ${message}`);
+    assert.equal(e.incomplete, false);
+    assert.equal(requests.length, 1, "never retried: the service would answer the same");
+  }
+  const lists = scripted(json(200, '{"BackupVaultList":[{"BackupVaultName":"a"},5]}'));
+  const e = await listBackupVaults(client(lists.fetch), {}).catch((e) => e);
+  assert.ok(e instanceof DeserializationError, String(e));
+  assert.match(e.message, /BackupVaultList\[1\]: expected an object, got a number$/);
+});
+
+Deno.test("an error code that names an Object property is an unmodeled ServiceException", async () => {
+  for (const code of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+    const { fetch } = scripted(json(400, JSON.stringify({ __type: code, message: "m" })));
+    const e = await startCopyJob(client(fetch), input).catch((e) => e);
+    assert.ok(e instanceof ServiceException, `${code}: ${e}`);
+    assert.equal(e.name, code);
+    assert.equal(e.message, "m");
+  }
 });
 
 Deno.test("bodies that are null, arrays, strings, HTML or truncated are typed, with metadata", async () => {

@@ -17,7 +17,10 @@ export function toEpochSeconds(d: Date): number {
  */
 export function fromEpochSeconds(v: number | string): Date {
   const n = typeof v == "number" ? v : /^-?(\d*\.)?\d+(e[+-]?\d+)?$/i.test(v) ? +v : NaN;
-  return valid(new Date(Math.round(n * 1000)));
+  const d = new Date(Math.round(n * 1000));
+  // The message names the value received, not "Invalid Date".
+  if (d.getTime() != d.getTime()) bad(v);
+  return d;
 }
 
 /** A Date as an RFC 3339 `date-time` in UTC; `.000` is dropped (`2024-01-02T03:04:05Z`). */
@@ -137,7 +140,9 @@ export function toBase64(bytes: Uint8Array | string): string {
 
 /** Decodes standard padded base64; throws a TypeError for anything else. */
 export function fromBase64(s: string): Uint8Array {
-  if (s.length % 4 || !/^[A-Za-z\d+/]*={0,2}$/.test(s)) throw new TypeError("Invalid base64");
+  if (typeof s != "string" || s.length % 4 || !/^[A-Za-z\d+/]*={0,2}$/.test(s)) {
+    throw new TypeError("Invalid base64");
+  }
   return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 }
 

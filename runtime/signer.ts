@@ -70,8 +70,8 @@ export interface SignedRequest {
   /** Absolute URL, as signed. */
   url: string;
   /**
-   * Method, the signed headers (with `authorization` and `x-amz-date`; lower-case names, a plain
-   * object) and the body.
+   * Method, the headers with the signature (`authorization`, `x-amz-date`; lower-case names, a
+   * plain object) and the body.
    */
   init: FetchInit;
 }
