@@ -8,6 +8,9 @@
 import { type StructureSchema, toJson } from "./schema.ts";
 import { encodeLabel, fromBase64, toBase64, toDateTime, toHttpDate } from "./serde.ts";
 
+/** UTF-8 decoding without `stream` keeps no state between calls: one decoder serves all. */
+const UTF8 = new TextDecoder();
+
 /** A request before endpoint resolution and signing. */
 export interface HttpRequest {
   method: string;
@@ -162,7 +165,7 @@ export function addQuery(
  * @throws {TypeError} the body is JSON but not an object (`null`, an array, a string, …)
  */
 export function parseJsonBody(response: HttpResponse): Record<string, unknown> {
-  const text = new TextDecoder().decode(response.body);
+  const text = UTF8.decode(response.body);
   const value: unknown = text.trim() ? JSON.parse(text) : {};
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     const kind = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
@@ -272,7 +275,7 @@ export function parseBooleanHeader(text: string): boolean {
 
 /** A `@mediaType` string from a header, where it travels as base64. */
 export function fromBase64Text(text: string): string {
-  return new TextDecoder().decode(fromBase64(text));
+  return UTF8.decode(fromBase64(text));
 }
 
 /** The text of a `@mediaType` string for a header: base64 of its UTF-8 bytes. */
@@ -287,7 +290,7 @@ export function assignDefined(target: Record<string, unknown>, key: string, valu
 
 /** A payload's text, or undefined when the body is empty. */
 export function bodyText(response: HttpResponse): string | undefined {
-  return response.body.length ? new TextDecoder().decode(response.body) : undefined;
+  return response.body.length ? UTF8.decode(response.body) : undefined;
 }
 
 /** A blob payload, or undefined when the body is empty. */

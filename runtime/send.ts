@@ -251,8 +251,11 @@ async function run<I, O>(
   let lastRetry: RetryFailure | undefined;
   for (;;) {
     metadata.attempts++;
-    delete metadata.httpStatusCode;
-    delete metadata.requestId;
+    // Only after an attempt that had a response (deleting reshapes the object: not per call).
+    if (metadata.httpStatusCode !== undefined) {
+      delete metadata.httpStatusCode;
+      delete metadata.requestId;
+    }
     let error: unknown;
     let hint: number | undefined;
     let fixed = false;
