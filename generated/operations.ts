@@ -224,16 +224,6 @@ import {
   UpdateTieringConfigurationInputSchema,
   UpdateTieringConfigurationOutputSchema,
 } from "./schemas.ts";
-import {
-  serializeListBackupJobsRequest,
-  serializeListCopyJobsRequest,
-  serializeListIndexedRecoveryPointsRequest,
-  serializeListRecoveryPointsByBackupVaultRequest,
-  serializeListReportJobsRequest,
-  serializeListRestoreJobsByProtectedResourceRequest,
-  serializeListRestoreJobsRequest,
-  serializeListScanJobsRequest,
-} from "./serializers.ts";
 import type {
   AssociateBackupVaultMpaApprovalTeamInput,
   CancelLegalHoldInput,
@@ -2874,7 +2864,7 @@ export function getTieringConfiguration(
 const ListBackupJobsOperation: OperationSpec<ListBackupJobsInput, ListBackupJobsOutput> = {
   name: "ListBackupJobs",
   input: ListBackupJobsInputSchema,
-  serialize: serializeListBackupJobsRequest,
+  serialize: /* @__PURE__ */ restJsonRequest("GET", "/backup-jobs", ListBackupJobsInputSchema),
   output: ListBackupJobsOutputSchema,
   retrySafe: true,
   errors: [InvalidParameterValueExceptionErrorSpec, ServiceUnavailableExceptionErrorSpec],
@@ -3143,7 +3133,7 @@ export function listBackupVaults(
 const ListCopyJobsOperation: OperationSpec<ListCopyJobsInput, ListCopyJobsOutput> = {
   name: "ListCopyJobs",
   input: ListCopyJobsInputSchema,
-  serialize: serializeListCopyJobsRequest,
+  serialize: /* @__PURE__ */ restJsonRequest("GET", "/copy-jobs", ListCopyJobsInputSchema),
   output: ListCopyJobsOutputSchema,
   retrySafe: true,
   errors: [InvalidParameterValueExceptionErrorSpec, ServiceUnavailableExceptionErrorSpec],
@@ -3246,7 +3236,11 @@ const ListIndexedRecoveryPointsOperation: OperationSpec<
 > = {
   name: "ListIndexedRecoveryPoints",
   input: ListIndexedRecoveryPointsInputSchema,
-  serialize: serializeListIndexedRecoveryPointsRequest,
+  serialize: /* @__PURE__ */ restJsonRequest(
+    "GET",
+    "/indexes/recovery-point",
+    ListIndexedRecoveryPointsInputSchema,
+  ),
   output: ListIndexedRecoveryPointsOutputSchema,
   retrySafe: true,
   errors: [
@@ -3394,7 +3388,11 @@ const ListRecoveryPointsByBackupVaultOperation: OperationSpec<
 > = {
   name: "ListRecoveryPointsByBackupVault",
   input: ListRecoveryPointsByBackupVaultInputSchema,
-  serialize: serializeListRecoveryPointsByBackupVaultRequest,
+  serialize: /* @__PURE__ */ restJsonRequest(
+    "GET",
+    "/backup-vaults/{BackupVaultName}/recovery-points",
+    ListRecoveryPointsByBackupVaultInputSchema,
+  ),
   output: ListRecoveryPointsByBackupVaultOutputSchema,
   retrySafe: true,
   errors: [
@@ -3515,7 +3513,11 @@ export function listRecoveryPointsByResource(
 const ListReportJobsOperation: OperationSpec<ListReportJobsInput, ListReportJobsOutput> = {
   name: "ListReportJobs",
   input: ListReportJobsInputSchema,
-  serialize: serializeListReportJobsRequest,
+  serialize: /* @__PURE__ */ restJsonRequest(
+    "GET",
+    "/audit/report-jobs",
+    ListReportJobsInputSchema,
+  ),
   output: ListReportJobsOutputSchema,
   retrySafe: true,
   errors: [
@@ -3625,7 +3627,7 @@ export function listRestoreAccessBackupVaults(
 const ListRestoreJobsOperation: OperationSpec<ListRestoreJobsInput, ListRestoreJobsOutput> = {
   name: "ListRestoreJobs",
   input: ListRestoreJobsInputSchema,
-  serialize: serializeListRestoreJobsRequest,
+  serialize: /* @__PURE__ */ restJsonRequest("GET", "/restore-jobs", ListRestoreJobsInputSchema),
   output: ListRestoreJobsOutputSchema,
   retrySafe: true,
   errors: [
@@ -3664,7 +3666,11 @@ const ListRestoreJobsByProtectedResourceOperation: OperationSpec<
 > = {
   name: "ListRestoreJobsByProtectedResource",
   input: ListRestoreJobsByProtectedResourceInputSchema,
-  serialize: serializeListRestoreJobsByProtectedResourceRequest,
+  serialize: /* @__PURE__ */ restJsonRequest(
+    "GET",
+    "/resources/{ResourceArn}/restore-jobs",
+    ListRestoreJobsByProtectedResourceInputSchema,
+  ),
   output: ListRestoreJobsByProtectedResourceOutputSchema,
   retrySafe: true,
   errors: [
@@ -3821,7 +3827,7 @@ export function listRestoreTestingSelections(
 const ListScanJobsOperation: OperationSpec<ListScanJobsInput, ListScanJobsOutput> = {
   name: "ListScanJobs",
   input: ListScanJobsInputSchema,
-  serialize: serializeListScanJobsRequest,
+  serialize: /* @__PURE__ */ restJsonRequest("GET", "/scan/jobs", ListScanJobsInputSchema),
   output: ListScanJobsOutputSchema,
   retrySafe: true,
   errors: [InvalidParameterValueExceptionErrorSpec, ServiceUnavailableExceptionErrorSpec],

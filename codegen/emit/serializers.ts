@@ -23,8 +23,9 @@ import { SourceFile } from "./source_file.ts";
 
 /**
  * Can the runtime's `restJsonRequest` build the operation's request from its input schema?
- * Yes when the input travels only as JSON body members, URI labels and query parameters, none
- * of them timestamps, and there is no host prefix; then no serializer is emitted.
+ * Yes when the input travels only as JSON body members, URI labels (not timestamps) and query
+ * parameters (timestamps only in the query's default format, which `addQuery` writes), and
+ * there is no host prefix; then no serializer is emitted.
  */
 export function isSchemaRequest(service: Service, op: Operation): boolean {
   const input = op.input ? service.shapes.get(op.input) as StructureShape : undefined;
@@ -33,8 +34,11 @@ export function isSchemaRequest(service: Service, op: Operation): boolean {
   return !op.hostPrefix && members.every((m) => {
     const location = httpLocation(m);
     if (location === undefined) return true;
-    return (location === "label" || location === "query") &&
-      valueShape(service, m)?.kind !== "timestamp";
+    if (location !== "label" && location !== "query") return false;
+    const timestamp = valueShape(service, m);
+    return timestamp?.kind !== "timestamp" ||
+      (location === "query" &&
+        timestampFormatOf(timestamp, location, m) === DEFAULT_TIMESTAMP_FORMATS.query);
   });
 }
 
