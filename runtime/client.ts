@@ -56,7 +56,10 @@ export interface ClientConfig {
   useFipsEndpoint?: boolean;
   /** Use the dual-stack (IPv4 and IPv6) endpoint of the Region. @default false */
   useDualstackEndpoint?: boolean;
-  /** Called as `fetch(url, init)`, see {@linkcode FetchFunction}. @default globalThis.fetch, looked up per call */
+  /**
+   * Called as `fetch(url, init)`, see {@linkcode FetchFunction}.
+   * @default globalThis.fetch, looked up per call
+   */
   fetch?: FetchFunction;
   /** Attempts per call, the first included; `1` disables retries. @default 3 */
   maxAttempts?: number;

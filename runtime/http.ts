@@ -49,9 +49,9 @@ export function ownMembers<T extends object>(input: T): T {
 
 /**
  * The serializer of a restJson1 request whose input travels only as JSON body members,
- * `@httpLabel`s of `uri` and `@httpQuery` parameters (none of them timestamps), read from the
- * input's schema; the generator emits code of its own for any other request (headers,
- * payloads, host prefixes, timestamps in the URI or query). `@idempotencyToken` members are
+ * `@httpLabel`s of `uri` (not timestamps) and `@httpQuery` parameters (timestamps only as
+ * date-time, the query's default), read from the input's schema; the generator emits code of
+ * its own for any other request (headers, payloads, host prefixes, other timestamps). `@idempotencyToken` members are
  * filled when absent; labels are percent-encoded (`{Name+}` keeps its `/`).
  *
  * @param method the `@http` method
