@@ -34,7 +34,7 @@ import {
   retryKind,
   sleep,
 } from "./retry.ts";
-import { describe, fromJson, inputIssues, type Schema } from "./schema.ts";
+import { describe, fromJson, inputIssues, type Schema, WireValueError } from "./schema.ts";
 import { encodeQuery, uuidV4 } from "./serde.ts";
 import { type SignedRequest, signRequest } from "./signer.ts";
 import { VERSION } from "./version.ts";
@@ -442,10 +442,12 @@ function parseFailure<I, O>(
   cause: unknown,
   errorType?: string,
 ): DeserializationError {
+  // Not JSON, or not an object: unparseable; JSON whose members have the wrong types: a misfit.
+  const problem = cause instanceof WireValueError ? "does not fit the model" : "unparseable";
   return new DeserializationError(
     `${call.operation.name}: HTTP ${response.status}${
       errorType ? ` ${errorType}` : ""
-    } body unparseable: ${messageOf(cause)}`,
+    } body ${problem}: ${messageOf(cause)}`,
     {
       operation: call.operation.name,
       $metadata: { ...call.metadata },
@@ -496,7 +498,8 @@ function serviceError<I, O>(
     return new client.service.exception({
       name: code || "UnknownError",
       $fault: response.status >= 500 ? "server" : "client",
-      message: message ?? `HTTP ${response.status}${code ? "" : " with no error type"}`,
+      message: message ??
+        `${operation.name}: HTTP ${response.status}${code ? "" : " with no error type"}`,
       $metadata,
     });
   } catch (e) {

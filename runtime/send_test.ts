@@ -102,7 +102,7 @@ Deno.test("a member of the wrong type: a DeserializationError naming the field, 
     const { fetch, requests } = scripted(json(200, body), okJob);
     const e = await describeCopyJob(client(fetch), { CopyJobId: "x" }).catch((e) => e);
     assert.ok(e instanceof DeserializationError, String(e));
-    assert.equal(e.message, `DescribeCopyJob: HTTP 200 body unparseable: ${message}`);
+    assert.equal(e.message, `DescribeCopyJob: HTTP 200 body does not fit the model: ${message}`);
     assert.equal(e.incomplete, false);
     assert.equal(requests.length, 1, "never retried: the service would answer the same");
   }
@@ -110,6 +110,18 @@ Deno.test("a member of the wrong type: a DeserializationError naming the field, 
   const e = await listBackupVaults(client(lists.fetch), {}).catch((e) => e);
   assert.ok(e instanceof DeserializationError, String(e));
   assert.match(e.message, /BackupVaultList\[1\]: expected an object, got a number$/);
+});
+
+Deno.test("an error without a message of the service's: the message names the operation", async () => {
+  const { fetch } = scripted(json(500, ""), json(403, '{"__type":"Nope"}'));
+  const c = client(fetch, { maxAttempts: 1 });
+  const unknown = await startCopyJob(c, input).catch((e) => e);
+  assert.ok(unknown instanceof ServiceException, String(unknown));
+  assert.equal(unknown.name, "UnknownError");
+  assert.equal(unknown.message, "StartCopyJob: HTTP 500 with no error type");
+  const named = await startCopyJob(c, input).catch((e) => e);
+  assert.equal(named.name, "Nope");
+  assert.equal(named.message, "StartCopyJob: HTTP 403");
 });
 
 Deno.test("an error code that names an Object property is an unmodeled ServiceException", async () => {
