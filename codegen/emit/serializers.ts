@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Member, Operation, Service, Shape, StructureShape } from "../ir.ts";
+import type { Member, Operation, Service, Shape, StructureShape, TimestampFormat } from "../ir.ts";
 import {
   DEFAULT_TIMESTAMP_FORMATS,
   httpLocation,
@@ -34,11 +34,8 @@ export function isSchemaRequest(service: Service, op: Operation): boolean {
   return !op.hostPrefix && members.every((m) => {
     const location = httpLocation(m);
     if (location === undefined) return true;
-    if (location !== "label" && location !== "query") return false;
-    const timestamp = valueShape(service, m);
-    return timestamp?.kind !== "timestamp" ||
-      (location === "query" &&
-        timestampFormatOf(timestamp, location, m) === DEFAULT_TIMESTAMP_FORMATS.query);
+    if (location === "query") return customTimestampFormat(service, m, location) === undefined;
+    return location === "label" && valueShape(service, m)?.kind !== "timestamp";
   });
 }
 
@@ -202,12 +199,20 @@ function timestampCodec(
   member: Member,
   location: WireLocation,
 ): string | undefined {
+  const format = customTimestampFormat(service, member, location);
+  return format && file.use(MODULES.runtime("serde"), TIMESTAMP_CODECS[format][0]);
+}
+
+/** A timestamp member's format at `location` when it is not the location's default. */
+function customTimestampFormat(
+  service: Service,
+  member: Member,
+  location: WireLocation,
+): TimestampFormat | undefined {
   const timestamp = valueShape(service, member);
   if (timestamp?.kind !== "timestamp") return undefined;
   const format = timestampFormatOf(timestamp, location, member);
-  return format === DEFAULT_TIMESTAMP_FORMATS[location]
-    ? undefined
-    : file.use(MODULES.runtime("serde"), TIMESTAMP_CODECS[format][0]);
+  return format === DEFAULT_TIMESTAMP_FORMATS[location] ? undefined : format;
 }
 
 /** A template literal from a pattern with `{Name}` (and greedy `{Name+}`) placeholders. */
