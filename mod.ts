@@ -124,7 +124,18 @@ export {
   type KvCheckpointStoreOptions,
   type KvNamespaceLike,
 } from "./jobs/checkpoint_kv.ts";
-export { deriveIdempotencyToken } from "./jobs/idempotency_token.ts";
+export {
+  copyIdempotencyToken,
+  type CopyTokenOptions,
+  deriveIdempotencyToken,
+} from "./jobs/idempotency_token.ts";
+export {
+  copiesByRecoveryPoint,
+  type CopiesOfRecoveryPoint,
+  type CopyDecision,
+  decideCopy,
+  findCopiesOf,
+} from "./jobs/existing_copies.ts";
 export {
   COPYABLE_STATUSES,
   type CopySelection,

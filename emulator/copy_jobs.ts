@@ -326,6 +326,12 @@ function matches(job: CopyJob, q: ListCopyJobsQuery): boolean {
   const created = job.CreationDate * 1000;
   const completed = job.CompletionDate === undefined ? undefined : job.CompletionDate * 1000;
   if (q.resourceArn !== undefined && job.ResourceArn !== q.resourceArn) return false;
+  if (
+    q.sourceRecoveryPointArn !== undefined &&
+    job.SourceRecoveryPointArn !== q.sourceRecoveryPointArn
+  ) {
+    return false;
+  }
   if (q.state !== undefined && job.State !== q.state) return false;
   if (q.createdBefore !== undefined && !(created < q.createdBefore)) return false;
   if (q.createdAfter !== undefined && !(created > q.createdAfter)) return false;

@@ -47,6 +47,8 @@ export interface ListCopyJobsQuery {
   accountId?: string;
   parentJobId?: string;
   messageCategory?: string;
+  /** `BySourceRecoveryPointArn` (model 2026-04-08). */
+  sourceRecoveryPointArn?: string;
 }
 
 /** Pattern of `BackupVaultName` in the model. */
@@ -131,6 +133,7 @@ export function parseListCopyJobsQuery(params: URLSearchParams): ListCopyJobsQue
   query.accountId = parseAccountId("accountId", single("accountId"));
   query.parentJobId = single("parentJobId");
   query.messageCategory = single("messageCategory");
+  query.sourceRecoveryPointArn = single("sourceRecoveryPointArn");
   return withoutUndefined(query);
 }
 

@@ -23,7 +23,13 @@ import {
   type CheckpointStore,
   MemoryCheckpointStore,
 } from "./checkpoint.ts";
-import { deriveIdempotencyToken } from "./idempotency_token.ts";
+import {
+  copiesByRecoveryPoint,
+  type CopiesOfRecoveryPoint,
+  decideCopy,
+  findCopiesOf,
+} from "./existing_copies.ts";
+import { copyIdempotencyToken } from "./idempotency_token.ts";
 import type { CopyProgressEvent } from "./progress.ts";
 import {
   type CopyOrigin,
@@ -98,8 +104,8 @@ const FINAL_JOB_STATES: readonly (string | undefined)[] = ["COMPLETED", "PARTIAL
  * `destinationBackupVaultArn`, `concurrency` at a time, waits for every copy job, and resolves
  * with a report. One copy failing does not stop the others.
  *
- * Exactly once: each StartCopyJob carries an `IdempotencyToken` derived from (runId, recovery
- * point ARN, destination vault ARN); copy jobs to the destination that already exist
+ * Exactly once: each StartCopyJob carries an `IdempotencyToken` derived from (recovery point
+ * ARN, destination vault ARN) — see `copyIdempotencyToken`; copy jobs to the destination that already exist
  * (ListCopyJobs) are reported instead of started again; the checkpoint records each job as it
  * starts, so a rerun with the same `runId` waits for it. See the README for the limits.
  *
@@ -175,7 +181,7 @@ class CopyRun {
   readonly #totals: CopyTotals = emptyTotals();
   readonly #stop = new AbortController();
   readonly #signal: AbortSignal;
-  #existing = new Map<string, CopyJob>();
+  #existing = new Map<string, CopiesOfRecoveryPoint>();
   #records = new Map<string, CheckpointRecord>();
 
   constructor(client: BackupClient, options: CopyRecoveryPointsOptions) {
@@ -248,13 +254,11 @@ class CopyRun {
   }
 
   /**
-   * Copy jobs to the destination vault of the selected recovery points that did not fail
-   * (ListCopyJobs by destination, created after the oldest of them), by source recovery point;
-   * a finished one wins over one in progress.
+   * Copy jobs to the destination vault of the selected recovery points (ListCopyJobs by
+   * destination, created after the oldest of them), by source recovery point.
    */
-  async #existingCopies(work: Work[]): Promise<Map<string, CopyJob>> {
-    const found = new Map<string, CopyJob>();
-    if (!work.length) return found;
+  async #existingCopies(work: Work[]): Promise<Map<string, CopiesOfRecoveryPoint>> {
+    if (!work.length) return new Map();
     const wanted = new Set(work.map((w) => w.recoveryPoint.RecoveryPointArn));
     const times = work.map((w) => w.recoveryPoint.CreationDate?.getTime());
     const oldest = times.every((t) => t !== undefined) ? Math.min(...times as number[]) : undefined;
@@ -262,17 +266,11 @@ class CopyRun {
       ByDestinationVaultArn: this.#o.destinationBackupVaultArn,
       ...(oldest === undefined ? {} : { ByCreatedAfter: new Date(oldest - 1000) }),
     }, { signal: this.#signal });
+    const jobs: CopyJob[] = [];
     for await (const job of pages.items()) {
-      const arn = job.SourceRecoveryPointArn;
-      if (job.ParentJobId || !arn || !wanted.has(arn) || job.State === "FAILED") continue;
-      const known = found.get(arn);
-      if (
-        !known || (!FINAL_JOB_STATES.includes(known.State) && FINAL_JOB_STATES.includes(job.State))
-      ) {
-        found.set(arn, job);
-      }
+      if (job.SourceRecoveryPointArn && wanted.has(job.SourceRecoveryPointArn)) jobs.push(job);
     }
-    return found;
+    return copiesByRecoveryPoint(jobs, this.#o.destinationBackupVaultArn);
   }
 
   /** Dry run: what the checkpoint or ListCopyJobs say ended is reported, the rest PLANNED. */
@@ -285,7 +283,8 @@ class CopyRun {
       this.#finish(entry, record.state as CopyOutcome, false);
       return;
     }
-    const job = this.#existing.get(recoveryPoint.RecoveryPointArn!);
+    const copies = this.#existing.get(recoveryPoint.RecoveryPointArn!);
+    const job = copies?.done ?? copies?.inProgress;
     if (job && (job.State === "COMPLETED" || job.State === "PARTIAL")) {
       entry.origin = "existing";
       applyJob(entry, job);
@@ -327,8 +326,13 @@ class CopyRun {
     this.#totals.inFlight++;
     // Every record of the run was listed once by execute(); no second read per point.
     const record = this.#records.get(arn);
+    const decision = decideCopy(this.#existing.get(arn) ?? { failed: [] }, Infinity);
+    // A record keeps the token it was started with (also one of an older version's run-scoped
+    // tokens); else the copy's own token, the same in every run and for every event.
     const token = record?.idempotencyToken ??
-      await deriveIdempotencyToken(this.#runId, arn, this.#o.destinationBackupVaultArn);
+      await copyIdempotencyToken(arn, this.#o.destinationBackupVaultArn, {
+        retryOf: decision.action === "start" ? decision.retryOf : undefined,
+      });
     entry.idempotencyToken = token;
     entry.attempts = record?.attempts ?? 0;
     if (record && isFinal(record)) {
@@ -339,7 +343,9 @@ class CopyRun {
     }
     let copyJobId = record?.copyJobId;
     let origin: CopyOrigin = "resumed";
-    const existing = this.#existing.get(arn);
+    const existing = decision.action === "exists" || decision.action === "in-progress"
+      ? decision.job
+      : undefined;
     if (!copyJobId && existing?.CopyJobId) {
       copyJobId = existing.CopyJobId;
       origin = "existing";
@@ -489,19 +495,13 @@ class CopyRun {
 
   /** The newest copy job of a recovery point to the destination that did not fail, if any. */
   async #findJob(recoveryPoint: RecoveryPointByBackupVault): Promise<string | undefined> {
-    const pages = paginateListCopyJobs(this.#client, {
-      ByResourceArn: recoveryPoint.ResourceArn,
-      ByDestinationVaultArn: this.#o.destinationBackupVaultArn,
-    }, { signal: this.#signal });
-    for await (const job of pages.items()) {
-      if (
-        job.SourceRecoveryPointArn === recoveryPoint.RecoveryPointArn && !job.ParentJobId &&
-        job.State !== "FAILED"
-      ) {
-        return job.CopyJobId;
-      }
-    }
-    return undefined;
+    const copies = await findCopiesOf(
+      this.#client,
+      recoveryPoint.RecoveryPointArn!,
+      this.#o.destinationBackupVaultArn,
+      { signal: this.#signal },
+    );
+    return (copies.done ?? copies.inProgress)?.CopyJobId;
   }
 
   /** The child jobs of a composite copy job (ListCopyJobs by parent job). */

@@ -1,45 +1,85 @@
 /**
- * The `IdempotencyToken` of each StartCopyJob of a run, derived so that every process running
- * the same run sends the same token for the same copy.
+ * The StartCopyJob `IdempotencyToken` of a copy, derived from what identifies the copy, so that
+ * every process, every EventBridge delivery and every sweep sends the same token for the same
+ * copy.
  *
  * @module
  */
 
+/** Options of {@linkcode copyIdempotencyToken}. */
+export interface CopyTokenOptions {
+  /**
+   * The `CopyJobId` of the FAILED copy job this copy tries again. A retry needs a token of its
+   * own (AWS answers a repeated token with the job it already made, the failed one), and every
+   * process retrying the same failure must derive the same one.
+   */
+  retryOf?: string | undefined;
+  /**
+   * Names a deliberate additional copy of a recovery point that already has one: a different
+   * key gives a different token. Absent for "the" copy.
+   */
+  copyKey?: string | undefined;
+}
+
 /**
- * Derives the StartCopyJob `IdempotencyToken` for copying one recovery point to one vault in one
- * run: SHA-256 (WebCrypto) over the three values, formatted as a UUID version 8 (RFC 9562 §5.8,
- * a name-based UUID whose hash is SHA-256 — the form RFC 9562 Appendix B.2 shows). The model puts
- * no length or pattern on `IdempotencyToken`; a UUID is the form the AWS SDKs fill in, 36
- * characters of `[0-9a-f-]`.
+ * Derives the StartCopyJob `IdempotencyToken` of the copy of one recovery point to one vault:
+ * SHA-256 (WebCrypto) over `["backup-edge/copy/v2", recoveryPointArn, destinationBackupVaultArn]`
+ * (plus `retryOf` and `copyKey` when given), formatted as a UUID version 8 (RFC 9562 §5.8, a
+ * name-based UUID whose hash is SHA-256, the form RFC 9562 Appendix B.2 shows). The model puts no
+ * length or pattern on `IdempotencyToken`; a UUID is the form the AWS SDKs fill in.
  *
- * The three values are hashed as a JSON array, so no two different triples hash the same text.
+ * No run id, no process, no time goes in: `copyOnBackupEvent` (every EventBridge delivery of an
+ * event) and `copyRecoveryPoints` (every run, every resume) send the same token for the same
+ * copy, so AWS Backup answers a repeat with the job it already created.
  *
- * @param runId names the run (any string).
  * @param recoveryPointArn the source recovery point.
  * @param destinationBackupVaultArn the destination vault.
  * @returns e.g. `"3f2b7c1e-9a4d-8e21-b3c5-0d6e7f809a1b"`: lower case, version 8, RFC variant.
  *
  * @example
  * ```ts
- * import { deriveIdempotencyToken } from "./idempotency_token.ts";
- * const a = await deriveIdempotencyToken("nightly", "arn:…:recovery-point:1", "arn:…:backup-vault:dr");
- * const b = await deriveIdempotencyToken("nightly", "arn:…:recovery-point:1", "arn:…:backup-vault:dr");
- * if (a !== b || !/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(a)) {
+ * import { copyIdempotencyToken } from "./idempotency_token.ts";
+ * const rp = "arn:aws:ec2:us-east-1::snapshot/snap-0123";
+ * const dr = "arn:aws:backup:us-west-2:111122223333:backup-vault:dr";
+ * const a = await copyIdempotencyToken(rp, dr);
+ * const b = await copyIdempotencyToken(rp, dr);
+ * const retry = await copyIdempotencyToken(rp, dr, { retryOf: "JOB-1" });
+ * if (a !== b || a === retry || !/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(a)) {
  *   throw new Error("not deterministic");
  * }
  * ```
  */
-export async function deriveIdempotencyToken(
+export function copyIdempotencyToken(
+  recoveryPointArn: string,
+  destinationBackupVaultArn: string,
+  options: CopyTokenOptions = {},
+): Promise<string> {
+  const parts = ["backup-edge/copy/v2", recoveryPointArn, destinationBackupVaultArn];
+  // Appended only when set, so "the" copy's token never depends on how options were spelled.
+  if (options.retryOf !== undefined) parts.push(`retryOf:${options.retryOf}`);
+  if (options.copyKey !== undefined) parts.push(`copyKey:${options.copyKey}`);
+  return uuidV8(parts);
+}
+
+/**
+ * The run-scoped token of backup-edge before `copyIdempotencyToken`: SHA-256 over
+ * `["backup-edge/copy/v1", runId, recoveryPointArn, destinationBackupVaultArn]` as a UUID
+ * version 8. Checkpoint records written with it keep their token when a run resumes.
+ *
+ * @deprecated `copyRecoveryPoints` derives {@linkcode copyIdempotencyToken} now, which does not
+ * depend on the run, so events and sweeps agree on the token of a copy.
+ */
+export function deriveIdempotencyToken(
   runId: string,
   recoveryPointArn: string,
   destinationBackupVaultArn: string,
 ): Promise<string> {
-  const text = JSON.stringify([
-    "backup-edge/copy/v1",
-    runId,
-    recoveryPointArn,
-    destinationBackupVaultArn,
-  ]);
+  return uuidV8(["backup-edge/copy/v1", runId, recoveryPointArn, destinationBackupVaultArn]);
+}
+
+/** SHA-256 of the parts as a JSON array (no two lists hash the same text), as a UUID v8. */
+async function uuidV8(parts: string[]): Promise<string> {
+  const text = JSON.stringify(parts);
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
   );

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import {
   CheckpointError,
+  copyIdempotencyToken,
   type CopyProgressEvent,
   copyRecoveryPoints,
   type CopyReport,
@@ -118,7 +119,7 @@ Deno.test("200 recovery points, concurrency 8, account limit 5: each copied exac
           r.operation === "StartCopyJob" && r.body.includes(entry.recoveryPointArn)
         )!.body,
       ).IdempotencyToken,
-      await deriveIdempotencyToken("big", entry.recoveryPointArn, DR_VAULT_WEST_ARN),
+      await copyIdempotencyToken(entry.recoveryPointArn, DR_VAULT_WEST_ARN),
     );
     assert.ok(entry.durationMs! >= 0 && entry.attempts >= 1);
   }
@@ -561,7 +562,33 @@ Deno.test("FileCheckpointStore: survives a new instance, writes whole files, ref
   }
 });
 
-Deno.test("deriveIdempotencyToken: deterministic, a UUID v8, different for each input", async () => {
+Deno.test("copyIdempotencyToken: deterministic, a UUID v8, one per copy, retry and key", async () => {
+  const t = await copyIdempotencyToken("rp", "vault");
+  assert.equal(t, await copyIdempotencyToken("rp", "vault"));
+  assert.equal(t, await copyIdempotencyToken("rp", "vault", {}));
+  assert.match(t, /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  const others = await Promise.all([
+    copyIdempotencyToken("rp2", "vault"),
+    copyIdempotencyToken("rp", "vault2"),
+    copyIdempotencyToken("rp", "vault", { retryOf: "JOB" }),
+    copyIdempotencyToken("rp", "vault", { copyKey: "JOB" }),
+    copyIdempotencyToken("rp", "vault", { retryOf: "JOB", copyKey: "JOB" }),
+    deriveIdempotencyToken("run", "rp", "vault"),
+  ]);
+  assert.equal(new Set([t, ...others]).size, 7);
+  const digest = new Uint8Array(
+    await crypto.subtle.digest(
+      "SHA-256",
+      new TextEncoder().encode(JSON.stringify(["backup-edge/copy/v2", "rp", "vault"])),
+    ),
+  );
+  assert.equal(
+    t.replace(/-/g, "").slice(0, 12),
+    [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join(""),
+  );
+});
+
+Deno.test("deriveIdempotencyToken (v1, deprecated): deterministic, a UUID v8, different for each input", async () => {
   const t = await deriveIdempotencyToken("run", "rp", "vault");
   assert.equal(t, await deriveIdempotencyToken("run", "rp", "vault"));
   assert.match(t, /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

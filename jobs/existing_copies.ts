@@ -1,0 +1,126 @@
+/**
+ * What "the copy" of a recovery point in a vault is, as both the event path
+ * (`copyOnBackupEvent`) and the sweep (`copyRecoveryPoints`) judge it: the top-level copy jobs
+ * ListCopyJobs shows from that recovery point to that vault — whoever started them (an earlier
+ * delivery, another run, the console, or AWS itself, e.g. the copies of a logically air-gapped
+ * vault's primary backups, which carry `CreatedByBackupJobId`).
+ *
+ * @module
+ */
+
+import type { BackupClient } from "../generated/client.ts";
+import { paginateListCopyJobs } from "../generated/paginators.ts";
+import type { CopyJob } from "../generated/types.ts";
+
+/** What ListCopyJobs shows of the copy jobs of one recovery point to one vault. */
+export interface CopiesOfRecoveryPoint {
+  /** The newest COMPLETED or PARTIAL job: the copy exists. */
+  done?: CopyJob;
+  /** The newest CREATED or RUNNING job: the copy is being made. */
+  inProgress?: CopyJob;
+  /** The FAILED jobs, newest first. */
+  failed: CopyJob[];
+}
+
+/** What to do about the copy of one recovery point, from {@linkcode decideCopy}. */
+export type CopyDecision =
+  /** A COMPLETED or PARTIAL copy exists: start nothing. */
+  | { action: "exists"; job: CopyJob }
+  /** A copy job is CREATED or RUNNING: start nothing, wait for it if you need the outcome. */
+  | { action: "in-progress"; job: CopyJob }
+  /**
+   * Start a copy; `retryOf` (the newest FAILED job) goes into the idempotency token, so every
+   * process retrying the same failure sends the same token.
+   */
+  | { action: "start"; retryOf?: string }
+  /** `maxFailedCopies` copy jobs failed already: start no more; `job` is the newest. */
+  | { action: "give-up"; job: CopyJob };
+
+/**
+ * Sorts copy jobs by source recovery point: only top-level jobs (no `ParentJobId`) to
+ * `destinationBackupVaultArn` count; the child jobs of a composite copy belong to their parent.
+ *
+ * @param jobs e.g. the items of ListCopyJobs `ByDestinationVaultArn`.
+ * @returns one entry per source recovery point ARN that has a job.
+ */
+export function copiesByRecoveryPoint(
+  jobs: Iterable<CopyJob>,
+  destinationBackupVaultArn: string,
+): Map<string, CopiesOfRecoveryPoint> {
+  const found = new Map<string, CopiesOfRecoveryPoint>();
+  for (const job of jobs) {
+    const arn = job.SourceRecoveryPointArn;
+    if (!arn || job.ParentJobId || job.DestinationBackupVaultArn !== destinationBackupVaultArn) {
+      continue;
+    }
+    let copies = found.get(arn);
+    if (!copies) found.set(arn, copies = { failed: [] });
+    addJob(copies, job);
+  }
+  for (const copies of found.values()) copies.failed.sort((a, b) => created(b) - created(a));
+  return found;
+}
+
+/**
+ * The copy jobs of one recovery point to one vault: ListCopyJobs `BySourceRecoveryPointArn`
+ * (model 2026-04-08) and `ByDestinationVaultArn`, every page.
+ *
+ * ListCopyJobs shows the calling account's jobs, for a limited time (AWS documents 30 days for
+ * job lists), and may lag a job created a moment ago: the idempotency token covers that gap.
+ *
+ * @throws {ServiceException} ListCopyJobs failed after the client's retries.
+ * @throws the signal's reason when aborted.
+ */
+export async function findCopiesOf(
+  client: BackupClient,
+  recoveryPointArn: string,
+  destinationBackupVaultArn: string,
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<CopiesOfRecoveryPoint> {
+  const jobs: CopyJob[] = [];
+  const pages = paginateListCopyJobs(client, {
+    BySourceRecoveryPointArn: recoveryPointArn,
+    ByDestinationVaultArn: destinationBackupVaultArn,
+  }, options.signal ? { signal: options.signal } : {});
+  for await (const job of pages.items()) {
+    // The service filters; checked again so a service that ignores a filter cannot mislead.
+    if (job.SourceRecoveryPointArn === recoveryPointArn) jobs.push(job);
+  }
+  return copiesByRecoveryPoint(jobs, destinationBackupVaultArn).get(recoveryPointArn) ??
+    { failed: [] };
+}
+
+/**
+ * Decides what to do about one copy: a finished copy wins over one in progress, which wins over
+ * starting; after `maxFailedCopies` FAILED jobs, give up.
+ *
+ * @param maxFailedCopies FAILED copy jobs after which no new one is started (at least 1).
+ */
+export function decideCopy(copies: CopiesOfRecoveryPoint, maxFailedCopies: number): CopyDecision {
+  if (copies.done) return { action: "exists", job: copies.done };
+  if (copies.inProgress) return { action: "in-progress", job: copies.inProgress };
+  const [newest] = copies.failed;
+  if (!newest) return { action: "start" };
+  if (copies.failed.length >= maxFailedCopies) return { action: "give-up", job: newest };
+  return newest.CopyJobId ? { action: "start", retryOf: newest.CopyJobId } : { action: "start" };
+}
+
+function addJob(copies: CopiesOfRecoveryPoint, job: CopyJob): void {
+  switch (job.State) {
+    case "COMPLETED":
+    case "PARTIAL":
+      if (!copies.done || created(job) > created(copies.done)) copies.done = job;
+      break;
+    case "FAILED":
+      copies.failed.push(job);
+      break;
+    default: // CREATED, RUNNING, or a state newer than the model
+      if (!copies.inProgress || created(job) > created(copies.inProgress)) {
+        copies.inProgress = job;
+      }
+  }
+}
+
+function created(job: CopyJob): number {
+  return job.CreationDate?.getTime() ?? 0;
+}
