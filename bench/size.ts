@@ -4,6 +4,7 @@
  * reference measured in the same run: StartCopyJob hand-rolled on aws4fetch.
  *
  * - testing/workers/start_copy_job_worker.ts imports only `BackupClient` and `startCopyJob`;
+ * - testing/workers/aws_sdk_start_copy_job_worker.ts is the same on `backup-edge/aws-sdk`;
  * - testing/workers/all_operations_worker.ts can call every operation (`import * as backup`);
  * - testing/workers/aws4fetch_worker.ts is the reference.
  *
@@ -32,6 +33,7 @@ interface Measured {
 
 const targets = [
   { name: "startCopyJob only", entry: "start_copy_job_worker" },
+  { name: "StartCopyJobCommand (aws-sdk face)", entry: "aws_sdk_start_copy_job_worker" },
   { name: "all operations", entry: "all_operations_worker" },
   { name: "aws4fetch by hand (ref)", entry: "aws4fetch_worker" },
 ];

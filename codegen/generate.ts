@@ -9,6 +9,7 @@ import type { Service } from "./ir.ts";
 import { loadService } from "./loader.ts";
 import { GENERATOR_VERSION } from "./project.ts";
 import { reachableShapes } from "./shape_index.ts";
+import { emitAwsSdk } from "./emit/aws_sdk.ts";
 import { emitClient } from "./emit/client.ts";
 import { emitDeserializers } from "./emit/deserializers.ts";
 import { emitEndpoints } from "./emit/endpoints.ts";
@@ -59,6 +60,7 @@ export async function generate(options: GenerateOptions): Promise<GeneratedFiles
     ["operations.ts", "Operations", emitOperations(service)],
     ["paginators.ts", "Paginators", emitPaginators(service)],
     ["client.ts", "Client", emitClient(service)],
+    ["aws_sdk.ts", "AWS SDK v3 style client, commands and paginators", emitAwsSdk(service)],
     ["endpoints.ts", "Endpoint rules", endpoints.endpoints],
     ["partitions.ts", `Partition data from ${partitionsSource}`, endpoints.partitions],
   ];

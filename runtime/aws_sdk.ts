@@ -1,0 +1,244 @@
+/**
+ * What the AWS SDK for JavaScript v3 face (`backup-edge/aws-sdk`) is made of, for any service:
+ * commands as objects, `client.send(command, { abortSignal })`, the SDK's configuration names
+ * mapped onto {@linkcode ClientConfig}, and paginators called as `paginateX({ client }, input)`.
+ * A thin layer: every call goes through the same operation functions as `mod.ts`'s.
+ *
+ * @module
+ */
+
+import type { Client, ClientConfig, CredentialProvider, Credentials } from "./client.ts";
+import { ValidationError, type ValidationIssue } from "./errors.ts";
+import type { CallOptions, WithMetadata } from "./send.ts";
+
+/** An operation function of the generated client, e.g. `startCopyJob`. */
+export type OperationFunction<C extends Client, I, O> = (
+  client: C,
+  input: I,
+  options?: CallOptions,
+) => Promise<WithMetadata<O>>;
+
+/**
+ * A call as an object, as the SDK's commands are: `new StartCopyJobCommand(input)`, sent with
+ * `client.send(command)`. Generated subclasses name the operation.
+ */
+export class SdkCommand<C extends Client, I, O> {
+  /** The operation's input, as given. */
+  readonly input: I;
+  readonly #operation: OperationFunction<C, I, O>;
+
+  /**
+   * Holds the input and the operation it goes to.
+   *
+   * @param input the operation's input
+   * @param operation the operation function the command calls
+   */
+  constructor(input: I, operation: OperationFunction<C, I, O>) {
+    this.input = input;
+    this.#operation = operation;
+  }
+
+  /** Calls the operation; what `client.send(command, options)` does. */
+  send(client: C, options: SdkSendOptions = {}): Promise<WithMetadata<O>> {
+    let call: CallOptions;
+    try {
+      call = sendOptions(options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#operation(client, this.input, call);
+  }
+}
+
+/** The SDK's per-call options (`HttpHandlerOptions`) that mean something here. */
+export interface SdkSendOptions {
+  /** Aborts the call (our `signal`): it rejects with the signal's reason. */
+  abortSignal?: AbortSignal | undefined;
+  /**
+   * Milliseconds for the whole call, retries included (our `timeoutMs`); in the SDK it bounds
+   * one HTTP request.
+   */
+  requestTimeout?: number | undefined;
+}
+
+const SEND_OPTION_HINTS: Record<string, string> = {
+  signal: "abortSignal (the SDK's name; `signal` is backup-edge's own option name)",
+  timeoutMs: "requestTimeout",
+};
+
+function sendOptions(options: SdkSendOptions): CallOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new ValidationError("send options", [{
+      path: "",
+      message: "must be an object such as { abortSignal } (callbacks are not supported)",
+    }]);
+  }
+  const issues = unknownKeys(options, ["abortSignal", "requestTimeout"], SEND_OPTION_HINTS);
+  if (issues.length) throw new ValidationError("send options", issues);
+  const call: CallOptions = {};
+  if (options.abortSignal !== undefined) call.signal = options.abortSignal;
+  if (options.requestTimeout !== undefined) call.timeoutMs = options.requestTimeout;
+  return call;
+}
+
+/**
+ * The SDK's client configuration, as far as it maps onto backup-edge's: `region` and
+ * `maxAttempts` as values (no providers), `credentials` as an object or an async function (as
+ * in the SDK), `endpoint` as a URL string or `{ url }`, and backup-edge's own `fetch`,
+ * `requestTimeoutMs` and `idempotencyToken`.
+ */
+export interface SdkClientConfig {
+  /** AWS Region, e.g. `us-east-1`; a string, not a provider function. */
+  region: string;
+  /** Credentials, or an async function returning them (the SDK's `AwsCredentialIdentityProvider`). */
+  credentials: Credentials | CredentialProvider;
+  /** Custom endpoint: a URL string, or the SDK's `{ url }` endpoint object. */
+  endpoint?: string | { url: string | URL } | undefined;
+  /** Attempts per call, the first included. @default 3 */
+  maxAttempts?: number | undefined;
+  /** `"standard"` (the SDK's default). `"adaptive"` is refused: there is no client-side rate limiter. */
+  retryMode?: "standard" | undefined;
+  /** Use the Region's FIPS endpoint. @default false */
+  useFipsEndpoint?: boolean | undefined;
+  /** Use the Region's dual-stack endpoint. @default false */
+  useDualstackEndpoint?: boolean | undefined;
+  /** backup-edge's `fetch` (the SDK's `requestHandler` has no equivalent). */
+  fetch?: ClientConfig["fetch"];
+  /** backup-edge's per-attempt timeout in milliseconds. */
+  requestTimeoutMs?: number | undefined;
+  /** backup-edge's idempotency token maker. */
+  idempotencyToken?: (() => string) | undefined;
+}
+
+/**
+ * SDK v3 options with no equivalent here: what to pass instead, if anything. (Kept short: these
+ * strings are in every bundle of the SDK-style face.)
+ */
+const UNSUPPORTED: Record<string, string> = {
+  requestHandler: "fetch",
+  logger: "",
+  customUserAgent: "",
+  retryStrategy: "retryStrategy of mod.ts's BackupClient",
+  defaultsMode: "",
+  systemClockOffset: "",
+  signer: "",
+  sha256: "",
+  disableHostPrefix: "",
+  extensions: "",
+  profile: "credentials",
+};
+
+const KNOWN = [
+  "region",
+  "credentials",
+  "endpoint",
+  "maxAttempts",
+  "retryMode",
+  "useFipsEndpoint",
+  "useDualstackEndpoint",
+  "fetch",
+  "requestTimeoutMs",
+  "idempotencyToken",
+];
+
+/**
+ * Maps SDK v3 configuration onto {@linkcode ClientConfig}.
+ *
+ * @throws {ValidationError} an option with no equivalent (`requestHandler`, `logger`, …), a
+ *   provider function where a value is needed, or an unknown key — naming it; nothing is sent.
+ */
+export function fromSdkConfig(config: SdkClientConfig): ClientConfig {
+  if (typeof config !== "object" || config === null) {
+    throw new ValidationError("client config", [{ path: "", message: "must be an object" }]);
+  }
+  const issues: ValidationIssue[] = [];
+  for (const key of Object.keys(config)) {
+    const instead = UNSUPPORTED[key];
+    if (instead !== undefined) {
+      issues.push({
+        path: key,
+        message: `is not supported by backup-edge${instead && `: pass ${instead} instead`}`,
+      });
+    }
+  }
+  issues.push(
+    ...unknownKeys(config, [...KNOWN, ...Object.keys(UNSUPPORTED)], {}),
+  );
+  for (const key of ["region", "maxAttempts", "useFipsEndpoint", "useDualstackEndpoint"] as const) {
+    if (typeof config[key] === "function") {
+      issues.push({ path: key, message: "must be a value, not a provider function" });
+    }
+  }
+  if (config.retryMode !== undefined && config.retryMode !== "standard") {
+    issues.push({
+      path: "retryMode",
+      message: `must be "standard" (adaptive mode's client-side rate limiter is not implemented)`,
+    });
+  }
+  let endpoint: string | undefined;
+  const given = config.endpoint as unknown;
+  if (typeof given === "string") endpoint = given;
+  else if (typeof given === "object" && given !== null && "url" in given) {
+    endpoint = String((given as { url: unknown }).url);
+  } else if (given !== undefined) {
+    issues.push({ path: "endpoint", message: "must be a URL string or { url }" });
+  }
+  if (issues.length) throw new ValidationError("client config", issues);
+  const { retryMode: _mode, endpoint: _endpoint, ...rest } = config;
+  return { ...rest, ...(endpoint === undefined ? {} : { endpoint }) } as ClientConfig;
+}
+
+/** The SDK's pagination configuration (`BackupPaginationConfiguration`). */
+export interface SdkPaginationConfiguration<C> {
+  /** The client that sends each page's command. */
+  client: C;
+  /** Items per page, sent as the operation's page-size member (e.g. `MaxResults`). */
+  pageSize?: number | undefined;
+  /** The continuation token to start from. */
+  startingToken?: string | undefined;
+  /** Stop when the service answers the token it was sent (the SDK's `stopOnSameToken`). */
+  stopOnSameToken?: boolean | undefined;
+}
+
+/**
+ * Pages of one operation as the SDK's `paginateX(config, input)` yields them: input token set
+ * from the previous page's output token until there is none. Unlike the SDK, the caller's
+ * `input` is not modified.
+ */
+export async function* sdkPaginate<C extends Client, I, O>(
+  config: SdkPaginationConfiguration<C>,
+  input: I,
+  command: new (input: I) => SdkCommand<C, I, O>,
+  tokens: { input: string; output: string; pageSize?: string },
+): AsyncGenerator<WithMetadata<O>, undefined, unknown> {
+  const issues = unknownKeys(
+    config ?? {},
+    ["client", "pageSize", "startingToken", "stopOnSameToken"],
+    {},
+  );
+  if (issues.length) throw new ValidationError("pagination configuration", issues);
+  let token: unknown = config.startingToken || undefined;
+  for (;;) {
+    const request = { ...input, [tokens.input]: token } as I;
+    if (tokens.pageSize && config.pageSize !== undefined) {
+      (request as Record<string, unknown>)[tokens.pageSize] = config.pageSize;
+    }
+    const page = await new command(request).send(config.client);
+    yield page;
+    const previous = token;
+    token = (page as Record<string, unknown>)[tokens.output];
+    if (!token || (config.stopOnSameToken && token === previous)) return undefined;
+  }
+}
+
+/** Keys of `value` not in `known`, each an issue (with a hint for some). */
+function unknownKeys(
+  value: object,
+  known: readonly string[],
+  hints: Record<string, string>,
+): ValidationIssue[] {
+  return Object.keys(value).filter((key) => !known.includes(key)).map((key) => ({
+    path: key,
+    message: hints[key] ? `is not an option: did you mean ${hints[key]}?` : "is not an option",
+  }));
+}
