@@ -27,7 +27,7 @@ async function filesUnder(dir: string): Promise<string[]> {
   return out;
 }
 
-Deno.test("deno publish --dry-run ships mod.ts, runtime/, generated/, waiters/, jobs/ and the docs, cleanly", async () => {
+Deno.test("deno publish --dry-run ships mod.ts, aws_sdk.ts, runtime/, generated/, waiters/, jobs/ and the docs, cleanly", async () => {
   const result = await run(Deno.execPath(), ["publish", "--dry-run", "--allow-dirty"], {
     cwd: REPO,
     timeoutMs: 300_000,
@@ -40,6 +40,7 @@ Deno.test("deno publish --dry-run ships mod.ts, runtime/, generated/, waiters/, 
     .map(([url]) => decodeURIComponent(new URL(url).pathname).slice(REPO.length)).sort();
   const expected = [
     "mod.ts",
+    "aws_sdk.ts",
     "deno.json",
     "README.md",
     "LICENSE",
