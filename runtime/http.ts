@@ -5,7 +5,14 @@
  * @module
  */
 
-import { type StructureSchema, toJson } from "./schema.ts";
+import {
+  fromJson,
+  rethrowWithin,
+  type ScalarSchema,
+  type StructureSchema,
+  toJson,
+  WireValueError,
+} from "./schema.ts";
 import { encodeLabel, fromBase64, toBase64, toDateTime, toHttpDate } from "./serde.ts";
 
 /** UTF-8 decoding without `stream` keeps no state between calls: one decoder serves all. */
@@ -265,6 +272,43 @@ export function readPrefixHeaders(
     if (name.startsWith(lower)) map[name.slice(lower.length)] = value;
   });
   return map;
+}
+
+/** A JSON number's text: what a numeric header holds (special floats aside). */
+const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:e[+-]?\d+)?$/i;
+
+/**
+ * The reader of a numeric `@httpHeader` of `schema`'s type: the text is a number (or, for a
+ * float, `NaN`, `Infinity`, `-Infinity`) checked as the JSON body's would be, so `1.5` is not an
+ * `integer`, `128` not a `byte`, `1e400` not a `double`, and `""` or `12abc` nothing at all.
+ *
+ * @throws {TypeError} the text is not a value of the schema's type: a {@linkcode WireValueError},
+ *   or the float codec's TypeError ({@linkcode readMember} names the member in either case)
+ */
+export const numberHeader = (schema: ScalarSchema) => (text: string): number => {
+  const special = schema.type === "float" && /^(NaN|-?Infinity)$/.test(text);
+  if (!special && !NUMBER_TEXT.test(text)) {
+    throw new WireValueError(`expected a number, got ${JSON.stringify(text)}`);
+  }
+  return fromJson(schema, special ? text : Number(text)) as number;
+};
+
+/**
+ * Sets the member `key` of `target` to what `read` returns, when defined; what `read` throws
+ * (a header that does not parse) becomes a {@linkcode WireValueError} naming the member.
+ */
+export function readMember(
+  target: Record<string, unknown>,
+  key: string,
+  read: () => unknown,
+): void {
+  let value: unknown;
+  try {
+    value = read();
+  } catch (e) {
+    rethrowWithin(e, key);
+  }
+  if (value !== undefined) target[key] = value;
 }
 
 /** `"true"` / `"false"` from a header. */

@@ -192,7 +192,6 @@ const HEADER_VALUE = /^(?:[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?)?$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~\w-]*$/;
 const HOST_LABEL = /^[a-z\d]([a-z\d-]{0,61}[a-z\d])?$/i;
 const DOT_SEGMENT = /^\.\.?$/;
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Code points in a well-formed string, without building an array. */
 function codePoints(s: string): number {
@@ -450,8 +449,11 @@ export class WireValueError extends TypeError {
   }
 }
 
-/** Rethrows what reading a child threw, as a {@linkcode WireValueError} one level deeper. */
-function within(e: unknown, segment: string): never {
+/**
+ * Rethrows what reading a child threw, as a {@linkcode WireValueError} one level deeper
+ * (`segment`: a member name, `[index]` or `["key"]`).
+ */
+export function rethrowWithin(e: unknown, segment: string): never {
   // A codec's TypeError becomes the problem itself: its message says all it knows.
   if (!(e instanceof WireValueError)) {
     throw new WireValueError(e instanceof Error ? e.message : String(e), segment);
@@ -473,18 +475,22 @@ const readScalar = (s: ScalarSchema, json: unknown) => s.read ? s.read(json as n
 
 /**
  * The walks of a scalar type: its own rules, the shared codec handling. Without a codec, a
- * JSON value of another type than `json` (`typeof`) is refused on reading.
+ * JSON value of another type than `json` (`typeof`) is refused on reading; `check` then refuses
+ * a value of the right JSON type that the Smithy type cannot hold.
  */
 const scalarWalks = (
   validate: Walks<ScalarSchema>["validate"],
   json?: [type: string, expected: string],
+  check?: (s: ScalarSchema, value: never) => void,
 ): Walks<ScalarSchema> => ({
   validate,
   toJson: writeScalar,
   fromJson: json
     ? (s, value) => {
       if (!s.read) expectJson(value, ...json);
-      return readScalar(s, value);
+      const read = readScalar(s, value);
+      check?.(s, read as never);
+      return read;
     }
     : readScalar,
 });
@@ -498,28 +504,58 @@ const STRING_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
   if (s.pattern && !s.pattern.test(value)) issue(issues, path, `must match ${s.pattern}`);
 }, ["string", "a string"]);
 
-const INTEGER_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    return issue(issues, path, "must be an integer");
-  }
+/**
+ * What values of an integer schema are, when the number `value` is not one; else undefined.
+ * `byte`, `short`, `integer` by their width; `long`/`bigInteger` (no `bits`) are safe integers,
+ * in input and output alike: a larger number is not carried exactly by a JavaScript number
+ * (`JSON.parse` has already rounded it), so it is refused rather than changed silently.
+ */
+function integerFit(s: ScalarSchema, value: number): string | undefined {
+  if (!Number.isInteger(value)) return "an integer";
   if (s.bits) {
     const limit = 2 ** (s.bits - 1);
     if (value < -limit || value >= limit) {
-      return issue(issues, path, `must be a ${s.bits}-bit integer (${-limit} to ${limit - 1})`);
+      return `${s.bits === 8 ? "an" : "a"} ${s.bits}-bit integer (${-limit} to ${limit - 1})`;
     }
   } else if (!Number.isSafeInteger(value)) {
-    return issue(issues, path, "must be a safe integer (from -(2^53 - 1) to 2^53 - 1)");
+    return "a safe integer (from -(2^53 - 1) to 2^53 - 1)";
   }
-  range(s, value, path, issues);
-}, ["number", "a number"]);
+}
 
-const FLOAT_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
-  if (typeof value !== "number") return issue(issues, path, "must be a number");
-  if (s.bits && Math.abs(value) > FLOAT32_MAX && isFinite(value)) {
-    return issue(issues, path, "must fit a 32-bit float (or be NaN or ±Infinity)");
-  }
-  range(s, value, path, issues);
-});
+const INTEGER_WALKS = /* @__PURE__ */ scalarWalks(
+  (s, value, path, issues) => {
+    if (typeof value !== "number") return issue(issues, path, "must be an integer");
+    const fit = integerFit(s, value);
+    if (fit) return issue(issues, path, `must be ${fit}`);
+    range(s, value, path, issues);
+  },
+  ["number", "a number"],
+  // `@range` is not checked on output: a service may widen a range without a new client.
+  (s, value: number) => {
+    const fit = integerFit(s, value);
+    if (fit) throw new WireValueError(`expected ${fit}, got ${value}`);
+  },
+);
+
+/** Does a number fit a 32-bit float (NaN and ±Infinity do; finite ones must not round to ±∞)? */
+const fitsFloat32 = (value: number) => !isFinite(value) || isFinite(Math.fround(value));
+
+const FLOAT_WALKS = /* @__PURE__ */ scalarWalks(
+  (s, value, path, issues) => {
+    if (typeof value !== "number") return issue(issues, path, "must be a number");
+    if (s.bits && !fitsFloat32(value)) {
+      return issue(issues, path, "must fit a 32-bit float (or be NaN or ±Infinity)");
+    }
+    range(s, value, path, issues);
+  },
+  // The codec reads the wire value (a finite number, or "NaN", "Infinity", "-Infinity").
+  ["number", "a number"],
+  (s, value: number) => {
+    if (s.bits && !fitsFloat32(value)) {
+      throw new WireValueError(`expected a 32-bit float, got ${value}`);
+    }
+  },
+);
 
 const BOOLEAN_WALKS = /* @__PURE__ */ scalarWalks((_s, value, path, issues) => {
   if (typeof value !== "boolean") issue(issues, path, "must be a boolean");
@@ -640,7 +676,7 @@ const LIST_WALKS: Walks<ListSchema> = {
       try {
         out.push(fromJson(s.member, item));
       } catch (e) {
-        within(e, `[${i}]`);
+        rethrowWithin(e, `[${i}]`);
       }
     }
     return out;
@@ -686,7 +722,7 @@ const MAP_WALKS: Walks<MapSchema> = {
       try {
         putMember(out, k, fromJson(s.value, v));
       } catch (e) {
-        within(e, `[${JSON.stringify(k)}]`);
+        rethrowWithin(e, `[${JSON.stringify(k)}]`);
       }
     }
     return out;
@@ -740,7 +776,7 @@ function membersFromJson(s: StructureSchema, json: unknown): Record<string, unkn
     try {
       v = fromJson(member.schema, ownMember(json as object, key));
     } catch (e) {
-      within(e, name);
+      rethrowWithin(e, name);
     }
     if (v !== undefined) out[name] = v;
     else if (member.default !== undefined) out[name] = fromJson(member.schema, member.default);
