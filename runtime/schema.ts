@@ -106,7 +106,8 @@ export interface MemberSchema {
   /** `@idempotencyToken`: filled with a fresh token, once per call, when absent. */
   idempotencyToken?: true;
   /**
-   * Rules the member's HTTP binding adds: {@linkcode checkLabel}, {@linkcode checkHeader},
+   * Rules the member's HTTP binding adds: {@linkcode checkLabel} (or
+   * {@linkcode checkGreedyLabel}), {@linkcode checkHeader},
    * {@linkcode checkPrefixHeaders} or {@linkcode checkHostLabel} (both rules of a member with
    * two: {@linkcode checkAll}). Like codecs they travel with the schema, so a bundle holds
    * only the rules its operations use. (A JSON `@mediaType` header travels base64 and has none.)
@@ -225,7 +226,7 @@ export function describe(v: unknown): string {
  * `@range`, `@pattern`, the width of each Smithy number type, well-formed Unicode (no lone
  * surrogates) in every string and map key, valid `Date`s within years 0–9999, JSON-only
  * documents, nesting at most {@linkcode MAX_DEPTH} deep, and the rules of HTTP bindings:
- * a URI label is not empty, `.` or `..` (greedy labels: no such segment), a header value is
+ * a URI label is not empty, `.` or `..` (greedy labels: hold no such segment), a header value is
  * visible ASCII without surrounding white space, a `@hostLabel` is a valid host label.
  *
  * @param path where `value` is, e.g. `Lifecycle` (`""` for an operation's input)
@@ -308,20 +309,39 @@ function wellFormed(s: string, fail: (message: string) => void): boolean {
 }
 
 /**
- * A URI label's rules: not empty, and neither `.` nor `..` nor holding such a path segment
- * (URL parsing resolves those, even percent-encoded, and the request would go to another
- * resource; a greedy label's value may hold `/`, so each segment is checked). Values of the
- * wrong type were reported already and are skipped.
+ * A non-greedy URI label's rules: not empty, and not exactly `.` or `..`. The label is one path
+ * segment with every character but `A-Za-z0-9-._~` percent-encoded (`/` and `%` too), so the only
+ * values a WHATWG URL parser would treat as a dot segment and remove, sending the request to
+ * another resource, are `.` and `..` themselves: `./x` travels as `.%2Fx`, `%2e` as `%252e`,
+ * both ordinary segments (URL Standard, "single-dot URL path segment", "double-dot URL path
+ * segment"). Values of the wrong type were reported already and are skipped.
  */
 export function checkLabel(v: unknown, path: string, issues: ValidationIssue[]): void {
-  if (v === "") issues.push({ path, message: "must not be empty (it is part of the URI)" });
-  else if (typeof v === "string" && v.split("/").some((segment) => DOT_SEGMENT.test(segment))) {
+  if (v === "") issues.push({ path, message: EMPTY_LABEL });
+  else if (v === "." || v === "..") {
     issues.push({
       path,
-      message: `must not be "." or ".." or hold such a path segment (it is part of the URI)`,
+      message: `must not be "." or ".." (a URL parser would remove that path segment)`,
     });
   }
 }
+
+/**
+ * A greedy URI label's (`{Name+}`) rules: not empty, and no `.` or `..` among the path segments
+ * its `/` separate (they travel unencoded, so a parser would remove those segments; any other
+ * segment, `%2e` included, is sent as it is: see {@linkcode checkLabel}).
+ */
+export function checkGreedyLabel(v: unknown, path: string, issues: ValidationIssue[]): void {
+  if (v === "") issues.push({ path, message: EMPTY_LABEL });
+  else if (typeof v === "string" && v.split("/").some((segment) => DOT_SEGMENT.test(segment))) {
+    issues.push({
+      path,
+      message: `must not hold a "." or ".." path segment (a URL parser would remove it)`,
+    });
+  }
+}
+
+const EMPTY_LABEL = "must not be empty (it is part of the URI)";
 
 /** A `@hostLabel`'s rule: the value is a valid host label (wrong types were reported). */
 export function checkHostLabel(v: unknown, path: string, issues: ValidationIssue[]): void {

@@ -12,6 +12,7 @@ import {
   BYTE,
   checkAll,
   checkHeader,
+  checkGreedyLabel,
   checkHostLabel,
   checkLabel,
   checkPrefixHeaders,
@@ -98,14 +99,26 @@ const CHECKS = { label: checkLabel, header: checkHeader, prefixHeaders: checkPre
 const bound = (http: keyof typeof CHECKS, schema: Schema = STRING): StructureSchema =>
   structure({ M: { schema, http, check: CHECKS[http] } });
 
-Deno.test("labels: no `.` or `..` segment, also inside a greedy label's value", () => {
+Deno.test("labels: a label is not `.` or `..`; a greedy label holds no such segment", () => {
   const label = bound("label");
-  const dots = `must not be "." or ".." or hold such a path segment (it is part of the URI)`;
-  for (const bad of [".", "..", "a/../b", "./a", "a/.", "a/b/.."]) {
+  const dots = `must not be "." or ".." (a URL parser would remove that path segment)`;
+  for (const bad of [".", ".."]) {
     assert.deepEqual(issuesOf(label, { M: bad }), [{ path: "V.M", message: dots }], bad);
   }
-  for (const good of ["...", ".a", "a.", "a/.../b", "%2e%2e", "a//b"]) {
+  // `/` and `%` are percent-encoded in a label: these are ordinary segments (`.%2Fx`, `%252e`).
+  for (const good of ["./x", "../", "./*", "a/..", "...", ".a", "a.", "%2e", ".%2E", "%2e%2e"]) {
     assert.deepEqual(issuesOf(label, { M: good }), [], good);
+  }
+  const greedy = structure({ M: { schema: STRING, http: "label", check: checkGreedyLabel } });
+  const segment = `must not hold a "." or ".." path segment (a URL parser would remove it)`;
+  for (const bad of [".", "..", "a/../b", "./a", "a/.", "a/b/..", "../"]) {
+    assert.deepEqual(issuesOf(greedy, { M: bad }), [{ path: "V.M", message: segment }], bad);
+  }
+  for (const good of ["...", ".a/b.", "a/.../b", "%2e%2e/%2E", "a//b", "/a", "a/"]) {
+    assert.deepEqual(issuesOf(greedy, { M: good }), [], good);
+  }
+  for (const empty of [label, greedy]) {
+    assert.deepEqual(messages(empty, { M: "" }), ["must not be empty (it is part of the URI)"]);
   }
 });
 

@@ -59,7 +59,7 @@ Deno.test("a `.` or `..` label is rejected before anything is sent", async () =>
       })),
       [{
         path: "RecoveryPointArn",
-        message: `must not be "." or ".." or hold such a path segment (it is part of the URI)`,
+        message: `must not be "." or ".." (a URL parser would remove that path segment)`,
       }],
     );
     const selection = await issuesOf(
@@ -68,15 +68,19 @@ Deno.test("a `.` or `..` label is rejected before anything is sent", async () =>
     assert.deepEqual(selection.map((i) => i.path), ["SelectionId"]);
   }
   assert.equal(sent.length, 0);
-  // Percent-encoded dots are sent as the literal text they are (`%` itself is encoded), and
-  // dots inside a label are ordinary characters.
+  // Percent-encoded dots are sent as the literal text they are (`%` itself is encoded), dots
+  // inside a label are ordinary characters, and so is a `/` (encoded): `./x` is one segment.
   await deleteRecoveryPoint(client, { BackupVaultName: "Default", RecoveryPointArn: "%2e%2E" });
   await deleteBackupSelection(client, { BackupPlanId: "plan-1", SelectionId: "..." });
   await deleteBackupSelection(client, { BackupPlanId: "plan-1", SelectionId: "a.." });
+  await deleteBackupSelection(client, { BackupPlanId: "plan-1", SelectionId: "./x" });
+  await deleteBackupSelection(client, { BackupPlanId: "plan-1", SelectionId: "../" });
   assert.deepEqual(sent.map((r) => r.url.pathname), [
     "/backup-vaults/Default/recovery-points/%252e%252E",
     "/backup/plans/plan-1/selections/...",
     "/backup/plans/plan-1/selections/a..",
+    "/backup/plans/plan-1/selections/.%2Fx",
+    "/backup/plans/plan-1/selections/..%2F",
   ]);
 });
 

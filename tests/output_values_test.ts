@@ -5,8 +5,7 @@
 
 import assert from "node:assert/strict";
 import { BackupClient, describeCopyJob, listCopyJobSummaries } from "../mod.ts";
-import { loadService } from "../codegen/loader.ts";
-import { generateProtocolClient } from "./support/protocol_client.ts";
+import { testWithRestJson1Client } from "./support/protocol_client.ts";
 
 interface Answer {
   headers?: Record<string, string>;
@@ -106,28 +105,16 @@ Deno.test("AWS Backup outputs: a value its Smithy type cannot hold is a Deserial
   }
 });
 
-const SHARED = Deno.env.get("BACKUP_EDGE_SHARED");
-const SKIP = SHARED ? undefined : "BACKUP_EDGE_SHARED is not set (the protocol-test model)";
-if (SKIP) console.log(`output values: restJson1 floats and numeric headers skipped: ${SKIP}`);
-
-Deno.test({
-  name: "restJson1 outputs: floats are finite or the special strings; numeric headers are exact",
-  ignore: !!SKIP,
-  async fn() {
-    const text = await Deno.readTextFile(`${SHARED}/protocol-tests/restjson1.json`);
-    const service = loadService(text, { service: "aws.protocoltests.restjson#RestJson" });
-    const { client: generated, error } = await generateProtocolClient(
-      "output-values",
-      text,
-      service,
-    );
-    if (error) throw error;
+await testWithRestJson1Client(
+  "restJson1 outputs: floats are finite or the special strings; numeric headers are exact",
+  "output-values",
+  async (generated) => {
     const server = scriptedServer();
     try {
-      const client = new generated!.Client(config(server.endpoint));
+      const client = new generated.Client(config(server.endpoint));
       const scalars = (input = {}) =>
-        generated!.operations.get("SimpleScalarProperties")!(client, input);
-      const headers = () => generated!.operations.get("InputAndOutputWithHeaders")!(client, {});
+        generated.operations.get("SimpleScalarProperties")!(client, input);
+      const headers = () => generated.operations.get("InputAndOutputWithHeaders")!(client, {});
       const problem = (op: string, p: string) =>
         `${op}: HTTP 200 body does not fit the model: ${p}`;
       // Special floats travel as strings and are read; a number that overflowed is not one.
@@ -176,4 +163,4 @@ Deno.test({
       await server.close();
     }
   },
-});
+);

@@ -54,6 +54,12 @@ const ALPHABET = [
 /** Header text: visible ASCII without `,` and `"` (which list items would quote). */
 const HEADER_ALPHABET = ALPHABET.filter((c) => /^[\x21-\x7e]$/.test(c) && !/[,"]/.test(c));
 const HOST_LABEL_ALPHABET = [..."abcdefghijklmnopqrstuvwxyz0123456789-"];
+/** Label text near dot segments: `./x`, `..%2e`, `a/../b`, `\..`. */
+const DOT_ALPHABET = [".", ".", ".", "/", "/", "%", "2", "e", "E", "a", "\\", "*"];
+
+/** Is the member a greedy label (`{Name+}`), whose `/` separate path segments? */
+export const isGreedyLabel = (member?: MemberSchema): boolean =>
+  member?.http === "label" && member.check?.name === "checkGreedyLabel";
 
 /** Sets an own property, also `__proto__`, as `JSON.parse` would. */
 export function put(object: Record<string, unknown>, key: string, value: unknown): void {
@@ -212,6 +218,8 @@ function validString(random: Random, s: ScalarSchema, member?: MemberSchema): st
     ? HOST_LABEL_ALPHABET
     : member?.http === "header" || member?.http === "prefixHeaders"
     ? HEADER_ALPHABET
+    : member?.http === "label" && random.chance(0.3)
+    ? DOT_ALPHABET
     : ALPHABET;
   const min = s.minLength ?? 0;
   const max = s.maxLength ?? (random.chance(0.01) ? 100_000 : 12);
@@ -225,7 +233,9 @@ function validString(random: Random, s: ScalarSchema, member?: MemberSchema): st
     }
     const n = codePoints(text);
     if (n < min || n > max || (s.pattern && !s.pattern.test(text))) continue;
-    if (member?.http === "label" && (text === "" || /(^|\/)\.\.?(\/|$)/.test(text))) continue;
+    // A label is not empty, "." or ".."; a greedy one holds no such segment.
+    if (member?.http === "label" && (text === "" || text === "." || text === "..")) continue;
+    if (isGreedyLabel(member) && /(^|\/)\.\.?(\/|$)/.test(text)) continue;
     if (member?.hostLabel && !/^[a-z\d]([a-z\d-]{0,61}[a-z\d])?$/i.test(text)) continue;
     if (/header/i.test(member?.http ?? "") && /^\s|\s$/.test(text)) continue;
     return text;
@@ -369,6 +379,7 @@ export function mutationsOf(random: Random, site: Site): Mutation[] {
         add("dot label", ".");
         add("dot-dot label", "..");
         add("empty label", "");
+        if (isGreedyLabel(member)) add("dot segment in a greedy label", `${text}/../x`);
       }
       if (member?.http === "header" && member.check) {
         add("header with CR/LF", `${text}\r\nx-injected: 1`);
