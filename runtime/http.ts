@@ -322,9 +322,12 @@ export function fromBase64Text(text: string): string {
   return UTF8.decode(fromBase64(text));
 }
 
-/** The text of a `@mediaType` string for a header: base64 of its UTF-8 bytes. */
-export function toBase64Text(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : toBase64(text);
+/**
+ * The text of a `@mediaType` string for a header: base64 of its UTF-8 bytes; undefined when
+ * absent (`undefined` or `null`, as validation counts it).
+ */
+export function toBase64Text(text: string | null | undefined): string | undefined {
+  return text == null ? undefined : toBase64(text);
 }
 
 /** Sets `key` on `target` only when `value` is defined, so absent members stay absent. */

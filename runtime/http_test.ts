@@ -12,6 +12,7 @@ import {
   readMember,
   restJsonRequest,
   setHeader,
+  toBase64Text,
 } from "./http.ts";
 import {
   BYTE,
@@ -186,4 +187,10 @@ Deno.test("readMember: sets a defined value; a failure names the member", () => 
     () => readMember(target, "D", () => parseBooleanHeader("yes")),
     (e) => e instanceof WireValueError && e.message === "D: Not a boolean: yes",
   );
+});
+
+Deno.test("toBase64Text: an absent @mediaType header (undefined or null) stays absent", () => {
+  assert.equal(toBase64Text(undefined), undefined);
+  assert.equal(toBase64Text(null), undefined);
+  assert.equal(toBase64Text('{"é":1}'), "eyLDqSI6MX0=");
 });

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { closestName } from "./closest_name.ts";
 import type { ValidationIssue } from "./errors.ts";
 import { fromBase64, fromEpochSeconds, parseFloatValue, serializeFloat } from "./serde.ts";
 import { toBase64, toEpochSeconds } from "./serde.ts";
@@ -221,8 +222,10 @@ export function describe(v: unknown): string {
  * Checks `value` against `schema`, appending one issue per problem to `issues` (never throws).
  *
  * What is checked (README, "Validation"): types (structures and maps are plain objects whose
- * own enumerable properties are the members; inherited and non-enumerable ones count as
- * absent, as in serialization), required members, `@length` in code points (blobs: bytes),
+ * own enumerable data properties are the members or entries, as in serialization: a key the
+ * model does not name is an issue, with the member it probably meant; so is a member that is
+ * non-enumerable or a getter; inherited properties and symbol keys count as absent), required
+ * members (`undefined` and `null` are absent), `@length` in code points (blobs: bytes),
  * `@range`, `@pattern`, the width of each Smithy number type, well-formed Unicode (no lone
  * surrogates) in every string and map key, valid `Date`s within years 0–9999, JSON-only
  * documents, nesting at most {@linkcode MAX_DEPTH} deep, and the rules of HTTP bindings:
@@ -721,7 +724,11 @@ const MAP_WALKS: Walks<MapSchema> = {
     for (const key of keys) {
       const itemPath = `${path}[${JSON.stringify(key)}]`;
       checkKey(s.key, key, itemPath, issues);
-      child(s.value, value[key], itemPath, s.sparse, issues, depth);
+      // Map values are data, any key goes; but a getter would be read again to send.
+      const property = Object.getOwnPropertyDescriptor(value, key)!;
+      const problem = notData(property);
+      if (problem) issue(issues, itemPath, problem);
+      else child(s.value, property.value, itemPath, s.sparse, issues, depth);
     }
   },
   toJson(s, value) {
@@ -752,7 +759,14 @@ const MAP_WALKS: Walks<MapSchema> = {
 /** A map schema: `value`'s schema, maybe the `key`'s (`@length`, `@pattern`), `@sparse`. */
 export const map = (fields: MapFields): MapSchema => ({ type: "map", ...fields, walks: MAP_WALKS });
 
-/** Validates the members of a structure or union; returns how many are set. */
+/**
+ * Validates the members of a structure or union; returns how many are set. Members are own
+ * enumerable data properties, which is what the serializers copy and read, so these are
+ * refused: a key the model does not name (with the member it probably meant), and a member
+ * made non-enumerable or defined by a getter (`Object.defineProperty`), which would be
+ * validated and then dropped, or read again. Symbol keys are not members and are ignored, as in
+ * `JSON.stringify`; inherited properties are not the object's and are absent.
+ */
 function validateMembers(
   s: StructureSchema,
   value: unknown,
@@ -765,18 +779,66 @@ function validateMembers(
     return -1;
   }
   let set = 0;
+  /** Members that are own enumerable properties, whatever their value. */
+  let own = 0;
   for (const [name, member] of s.memberList) {
-    const v = ownMember(value, name);
-    const memberPath = at(path, name);
+    // One read of the property, for what it is and what it holds (cheaper than two).
+    const property = Object.getOwnPropertyDescriptor(value, name);
+    let v: unknown;
+    if (property) {
+      const problem = notData(property);
+      if (problem) {
+        issue(issues, at(path, name), problem);
+        continue;
+      }
+      own++;
+      v = property.value;
+    }
     if (v == null) {
-      if (member.required) issue(issues, memberPath, "is required");
+      if (member.required) issue(issues, at(path, name), "is required");
       continue;
     }
     set++;
+    const memberPath = at(path, name);
     validate(member.schema, v, memberPath, issues, depth + 1);
     member.check?.(v, memberPath, issues);
   }
+  // Every own enumerable key is a member unless there are more keys than members found.
+  if (Object.keys(value).length !== own) unknownMembers(s, value, path, issues);
   return set;
+}
+
+/**
+ * Why an own property cannot be a member or map entry, else undefined: serializers copy own
+ * enumerable properties (a non-enumerable one would be validated and dropped) and read each
+ * again (a getter could answer something else the second time).
+ */
+function notData(property: PropertyDescriptor): string | undefined {
+  if (!property.enumerable) {
+    return "must be an enumerable property (a non-enumerable one would not be sent)";
+  }
+  if (property.get || property.set) {
+    return "must be a data property, not a getter or setter (validation and sending would " +
+      "each read it)";
+  }
+}
+
+/** Reports each own enumerable key of `value` that is not a member of `s`. */
+function unknownMembers(
+  s: StructureSchema,
+  value: Record<string, unknown>,
+  path: string,
+  issues: ValidationIssue[],
+) {
+  for (const key of Object.keys(value)) {
+    if (Object.hasOwn(s.members, key)) continue;
+    const near = closestName(key, s.memberList.map(([name]) => name));
+    issue(
+      issues,
+      at(path, key),
+      `is not a member the model defines${near ? ` (did you mean ${near}?)` : ""}`,
+    );
+  }
 }
 
 function membersToJson(s: StructureSchema, value: unknown): unknown {
@@ -842,6 +904,12 @@ const withMembers = (
 /** A structure schema from its members (in the model's order). */
 export const structure = (members: Record<string, MemberSchema>): StructureSchema =>
   withMembers("structure", members, STRUCTURE_WALKS);
+
+/**
+ * The input of an operation that has none (`smithy.api#Unit`): an empty structure, so a key a
+ * caller passes is refused as for any other input instead of being ignored.
+ */
+export const NO_INPUT: StructureSchema = /* @__PURE__ */ structure({});
 
 /** A union schema from its members: exactly one is set; an unknown one is kept as `$unknown`. */
 export const union = (members: Record<string, MemberSchema>): StructureSchema =>

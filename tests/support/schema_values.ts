@@ -192,6 +192,15 @@ export function validValue(
           if (v !== undefined) out[name] = v;
           else if (member.required || s.type === "union") return undefined;
         }
+        // An explicit `undefined` is an absent member (`exactOptionalPropertyTypes` callers
+        // write `x ?? undefined`), and so is `null`: validated as absent, never sent. (Only
+        // at the top, where the HTTP bindings are: deeper, a `null` would need the schema to
+        // tell it from a document's.)
+        for (const name of names) {
+          if (!Object.hasOwn(out, name) && !s.members[name].required && random.chance(0.1)) {
+            out[name] = depth === 0 && random.chance(0.5) ? null : undefined;
+          }
+        }
         return out;
       }
     }
@@ -416,6 +425,25 @@ export function mutationsOf(random: Random, site: Site): Mutation[] {
         add("null map value", withKey(first, null), `${path}[${JSON.stringify(first)}]`);
       }
       add("lone surrogate key", withKey("k\ud800", map[first]), `${path}["k\\ud800"]`);
+      break;
+    }
+    case "structure": {
+      // A key the model does not name: a misspelled member, or a foreign one.
+      const names = Object.keys(s.members);
+      const withKey = (key: string) => {
+        const copy = copyObject(value as Record<string, unknown>);
+        put(copy, key, random.chance(0.2) ? undefined : 1);
+        return copy;
+      };
+      const at = (key: string) => path ? `${path}.${key}` : key;
+      const name = names.length ? random.pick(names) : "";
+      const cut = random.int(0, Math.max(0, name.length - 1));
+      const misspelled = name.slice(0, cut) + name.slice(cut + 1);
+      if (misspelled && !names.includes(misspelled)) {
+        add("misspelled member", withKey(misspelled), at(misspelled));
+      }
+      const foreign = random.pick(["abortSignal", "maxRetries", "$unknown", "__proto__", "x y"]);
+      if (!names.includes(foreign)) add("unknown member", withKey(foreign), at(foreign));
       break;
     }
     case "union": {
