@@ -21,47 +21,43 @@
  * ```
  */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.min(2, Math.floor(name.length / 3));
   const lower = name.toLowerCase();
+  let sameLetters: string | undefined;
   let best: string | undefined;
-  let bestDistance = limit + 1;
+  let bestDistance = Math.min(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of candidates) {
     if (candidate === name) return undefined;
-    if (candidate.toLowerCase() === lower) return candidate;
-    // Lengths further apart than the limit cannot be within it: skip the table.
+    if (candidate.toLowerCase() === lower) sameLetters ??= candidate;
+    // Lengths further apart than the best so far cannot be closer (this also keeps a huge key
+    // from building a huge table).
     if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
-    const d = editDistance(name, candidate, bestDistance);
+    const d = editDistance(name, candidate);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return best;
+  return sameLetters ?? best;
 }
 
-/**
- * Optimal-string-alignment distance of `a` and `b`, or any number ≥ `stop` once every
- * alignment costs at least that (the caller wants only closer ones).
- */
-function editDistance(a: string, b: string, stop: number): number {
-  // Three rows of the table: two back (for swaps), the previous one, the current one.
-  let before = new Array<number>(b.length + 1).fill(0);
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let current = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    let rowMin = i;
+/** Optimal-string-alignment distance of `a` and `b` (names are short: the whole table). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    d[i] = [i];
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d = Math.min(d, before[j - 2] + 1);
-      }
-      current[j] = d;
-      if (d < rowMin) rowMin = d;
+      d[i][j] = i
+        ? Math.min(
+          d[i - 1][j] + 1,
+          d[i][j - 1] + 1,
+          d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+          // Two adjacent characters swapped: one edit.
+          i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]
+            ? d[i - 2][j - 2] + 1
+            : Infinity,
+        )
+        : j;
     }
-    if (rowMin >= stop) return stop;
-    [before, previous, current] = [previous, current, before];
   }
-  return previous[b.length];
+  return d[a.length][b.length];
 }

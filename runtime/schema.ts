@@ -815,11 +815,10 @@ function validateMembers(
  */
 function notData(property: PropertyDescriptor): string | undefined {
   if (!property.enumerable) {
-    return "must be an enumerable property (a non-enumerable one would not be sent)";
+    return "must be enumerable (a non-enumerable property is not sent)";
   }
   if (property.get || property.set) {
-    return "must be a data property, not a getter or setter (validation and sending would " +
-      "each read it)";
+    return "must be a data property, not a getter (it would be read twice)";
   }
 }
 

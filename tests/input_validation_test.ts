@@ -139,9 +139,8 @@ Deno.test("structures and maps must be plain objects", async () => {
 
 Deno.test("validation and serialization agree: members are own enumerable data properties", async () => {
   const { client, sent } = recordingClient();
-  const enumerable = "must be an enumerable property (a non-enumerable one would not be sent)";
-  const data = "must be a data property, not a getter or setter (validation and sending would " +
-    "each read it)";
+  const enumerable = "must be enumerable (a non-enumerable property is not sent)";
+  const data = "must be a data property, not a getter (it would be read twice)";
   // A member made non-enumerable would be validated and dropped: refused, required or not.
   const hidden = { ...minimal };
   Object.defineProperty(hidden, "IamRoleArn", { value: minimal.IamRoleArn, enumerable: false });
