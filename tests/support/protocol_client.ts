@@ -136,5 +136,15 @@ export async function testWithRestJson1Client(
     if (generated.error) throw generated.error;
     client = generated.client;
   }
-  Deno.test({ name, ignore: !client, fn: () => fn(client!) });
+  Deno.test({
+    name,
+    ignore: !client,
+    async fn() {
+      try {
+        await fn(client!);
+      } finally {
+        await Deno.remove(client!.root, { recursive: true });
+      }
+    },
+  });
 }
