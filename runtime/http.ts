@@ -285,7 +285,7 @@ const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:e[+-]?\d+)?$/i;
  * @throws {TypeError} the text is not a value of the schema's type: a {@linkcode WireValueError},
  *   or the float codec's TypeError ({@linkcode readMember} names the member in either case)
  */
-export const numberHeader = (schema: ScalarSchema) => (text: string): number => {
+export const numberHeader = (schema: ScalarSchema): (text: string) => number => (text) => {
   const special = schema.type === "float" && /^(NaN|-?Infinity)$/.test(text);
   if (!special && !NUMBER_TEXT.test(text)) {
     throw new WireValueError(`expected a number, got ${JSON.stringify(text)}`);
