@@ -3,6 +3,7 @@
 // sha256 7a37a24b229764a0a8502b422635c578d3875192634d82abb94f4982ae054f95. Do not edit: run `deno task codegen`.
 
 import { jsonBodyRequest, restJsonRequest } from "../runtime/http.ts";
+import { NO_INPUT } from "../runtime/schema.ts";
 import {
   type CallOptions,
   type ErrorSpec,
@@ -2792,6 +2793,7 @@ const GetSupportedResourceTypesOperation: OperationSpec<
   GetSupportedResourceTypesOutput
 > = {
   name: "GetSupportedResourceTypes",
+  input: NO_INPUT,
   serialize: /* @__PURE__ */ restJsonRequest("GET", "/supported-resource-types"),
   output: GetSupportedResourceTypesOutputSchema,
   retrySafe: true,

@@ -15,7 +15,7 @@ export interface AdvancedBackupSetting {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * Specifies the backup option for a selected resource. This option is available for Windows VSS
    * backup jobs and S3 backups.
@@ -37,7 +37,7 @@ export interface AdvancedBackupSetting {
    * For more information about Windows VSS backups, see Creating a VSS-Enabled Windows Backup
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/windows-backups.html).
    */
-  BackupOptions?: BackupOptions;
+  BackupOptions?: BackupOptions | undefined;
 }
 
 /** A list of `AdvancedBackupSetting`. */
@@ -49,14 +49,14 @@ export type AdvancedBackupSettings = AdvancedBackupSetting[];
  */
 export interface AggregatedScanResult {
   /** A Boolean value indicating whether any of the aggregated scans failed. */
-  FailedScan?: boolean;
+  FailedScan?: boolean | undefined;
   /** An array of findings discovered across all aggregated scans. */
-  Findings?: ScanFindings;
+  Findings?: ScanFindings | undefined;
   /**
    * The timestamp when the aggregated scan result was last computed, in Unix format and Coordinated
    * Universal Time (UTC).
    */
-  LastComputed?: Date;
+  LastComputed?: Date | undefined;
 }
 
 /** The values of AggregationPeriod; values added by newer service versions are accepted too. */
@@ -77,7 +77,7 @@ export interface AssociateBackupVaultMpaApprovalTeamInput {
   /** The Amazon Resource Name (ARN) of the MPA approval team to associate with the backup vault. */
   MpaApprovalTeamArn: string;
   /** A comment provided by the requester explaining the association request. */
-  RequesterComment?: string;
+  RequesterComment?: string | undefined;
 }
 
 /** Contains detailed information about a backup job. */
@@ -87,9 +87,9 @@ export interface BackupJob {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /** Uniquely identifies a request to Backup to back up a resource. */
-  BackupJobId?: string;
+  BackupJobId?: string | undefined;
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
@@ -97,28 +97,28 @@ export interface BackupJob {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /**
    * The type of backup vault where the recovery point is stored. Valid values are `BACKUP_VAULT`
    * for standard backup vaults and `LOGICALLY_AIR_GAPPED_BACKUP_VAULT` for logically air-gapped
    * vaults.
    */
-  VaultType?: string;
+  VaultType?: string | undefined;
   /**
    * The lock state of the backup vault. For logically air-gapped vaults, this indicates whether the
    * vault is locked in compliance mode. Valid values include `LOCKED` and `UNLOCKED`.
    */
-  VaultLockState?: string;
+  VaultLockState?: string | undefined;
   /**
    * An ARN that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * Specifies the time period, in days, before a recovery point transitions to cold storage or is
    * deleted.
@@ -136,13 +136,13 @@ export interface BackupJob {
    * To remove the existing lifecycle and retention periods and keep your recovery points
    * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
    */
-  RecoveryPointLifecycle?: Lifecycle;
+  RecoveryPointLifecycle?: Lifecycle | undefined;
   /**
    * The Amazon Resource Name (ARN) of the KMS key used to encrypt the backup. This can be a
    * customer-managed key or an Amazon Web Services managed key, depending on the vault
    * configuration.
    */
-  EncryptionKeyArn?: string;
+  EncryptionKeyArn?: string | undefined;
   /**
    * A boolean value indicating whether the backup is encrypted. All backups in Backup are
    * encrypted, but this field indicates the encryption status for transparency.
@@ -153,25 +153,25 @@ export interface BackupJob {
   /**
    * An ARN that uniquely identifies a resource. The format of the ARN depends on the resource type.
    */
-  ResourceArn?: string;
+  ResourceArn?: string | undefined;
   /**
    * The date and time a backup job is created, in Unix format and Coordinated Universal Time (UTC).
    * The value of `CreationDate` is accurate to milliseconds. For example, the value 1516925490.087
    * represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * The date and time a job to create a backup job is completed, in Unix format and Coordinated
    * Universal Time (UTC). The value of `CompletionDate` is accurate to milliseconds. For example,
    * the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CompletionDate?: Date;
+  CompletionDate?: Date | undefined;
   /** The current state of a backup job. */
-  State?: BackupJobState;
+  State?: BackupJobState | undefined;
   /** A detailed message explaining the status of the job to back up a resource. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
   /** Contains an estimated percentage complete of a job at the time the job status was queried. */
-  PercentDone?: string;
+  PercentDone?: string | undefined;
   /**
    * The size, in bytes, of a backup (recovery point).
    *
@@ -196,27 +196,27 @@ export interface BackupJob {
    * - For virtual machines running VMware, this value is passed to Backup through an asynchronous
    *   workflow, which can mean this displayed value can under-represent the actual backup size.
    */
-  BackupSizeInBytes?: number;
+  BackupSizeInBytes?: number | undefined;
   /**
    * Specifies the IAM role ARN used to create the target recovery point. IAM roles other than the
    * default role must include either `AWSBackup` or `AwsBackup` in the role name. For example,
    * `arn:aws:iam::123456789012:role/AWSBackupRDSAccess`. Role names without those strings lack
    * permissions to perform backup jobs.
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
   /**
    * Contains identifying information about the creation of a backup job, including the
    * `BackupPlanArn`, `BackupPlanId`, `BackupPlanVersion`, and `BackupRuleId` of the backup plan
    * used to create it.
    */
-  CreatedBy?: RecoveryPointCreator;
+  CreatedBy?: RecoveryPointCreator | undefined;
   /**
    * The date and time a job to back up resources is expected to be completed, in Unix format and
    * Coordinated Universal Time (UTC). The value of `ExpectedCompletionDate` is accurate to
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  ExpectedCompletionDate?: Date;
+  ExpectedCompletionDate?: Date | undefined;
   /**
    * Specifies the time in Unix format and Coordinated Universal Time (UTC) when a backup job must
    * be started before it is canceled. The value is calculated by adding the start window to the
@@ -225,7 +225,7 @@ export interface BackupJob {
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  StartBy?: Date;
+  StartBy?: Date | undefined;
   /**
    * The type of Amazon Web Services resource to be backed up; for example, an Amazon Elastic Block
    * Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database. For
@@ -234,11 +234,11 @@ export interface BackupJob {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * The size in bytes transferred to a backup vault at the time that the job status was queried.
    */
-  BytesTransferred?: number;
+  BytesTransferred?: number | undefined;
   /**
    * Specifies the backup option for a selected resource. This option is only available for Windows
    * Volume Shadow Copy Service (VSS) backup jobs.
@@ -247,14 +247,14 @@ export interface BackupJob {
    * create a Windows VSS backup. Set to `"WindowsVSS":"disabled"` to create a regular backup. If
    * you specify an invalid option, you get an `InvalidParameterValueException` exception.
    */
-  BackupOptions?: BackupOptions;
+  BackupOptions?: BackupOptions | undefined;
   /** Represents the type of backup for a backup job. */
-  BackupType?: string;
+  BackupType?: string | undefined;
   /**
    * This uniquely identifies a request to Backup to back up a resource. The return will be the
    * parent (composite) job ID.
    */
-  ParentJobId?: string;
+  ParentJobId?: string | undefined;
   /**
    * This is a boolean value indicating this is a parent (composite) backup job.
    *
@@ -262,9 +262,9 @@ export interface BackupJob {
    */
   IsParent: boolean;
   /** The non-unique name of the resource that belongs to the specified backup. */
-  ResourceName?: string;
+  ResourceName?: string | undefined;
   /** The date on which the backup job was initiated. */
-  InitiationDate?: Date;
+  InitiationDate?: Date | undefined;
   /**
    * This parameter is the job count for the specified message category.
    *
@@ -277,7 +277,7 @@ export interface BackupJob {
    *
    * `AGGREGATE_ALL` aggregates job counts for all message categories and returns the sum.
    */
-  MessageCategory?: string;
+  MessageCategory?: string | undefined;
 }
 
 /** A map from string keys to `number`. */
@@ -319,22 +319,22 @@ export type BackupJobStatus =
  */
 export interface BackupJobSummary {
   /** The Amazon Web Services Regions within the job summary. */
-  Region?: string;
+  Region?: string | undefined;
   /**
    * The account ID that owns the jobs within the summary.
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /** This value is job count for jobs with the specified state. */
-  State?: BackupJobStatus;
+  State?: BackupJobStatus | undefined;
   /**
    * This value is the job count for the specified resource type. The request
    * `GetSupportedResourceTypes` returns strings for supported resource types.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * This parameter is the job count for the specified message category.
    *
@@ -346,7 +346,7 @@ export interface BackupJobSummary {
    *
    * `AGGREGATE_ALL` aggregates job counts for all message categories and returns the sum.
    */
-  MessageCategory?: string;
+  MessageCategory?: string | undefined;
   /**
    * The value as a number of jobs in a job summary.
    *
@@ -360,7 +360,7 @@ export interface BackupJobSummary {
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  StartTime?: Date;
+  StartTime?: Date | undefined;
   /**
    * The value of time in number format of a job end time.
    *
@@ -368,7 +368,7 @@ export interface BackupJobSummary {
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  EndTime?: Date;
+  EndTime?: Date | undefined;
 }
 
 /** A list of `BackupJobSummary`. */
@@ -399,12 +399,12 @@ export interface BackupPlan {
    */
   Rules: BackupRules;
   /** Contains a list of `BackupOptions` for each resource type. */
-  AdvancedBackupSettings?: AdvancedBackupSettings;
+  AdvancedBackupSettings?: AdvancedBackupSettings | undefined;
   /**
    * Contains your scanning configuration for the backup plan and includes the Malware scanner, your
    * selected resources, and scanner role.
    */
-  ScanSettings?: ScanSettings;
+  ScanSettings?: ScanSettings | undefined;
 }
 
 /**
@@ -423,12 +423,12 @@ export interface BackupPlanInput {
    * Specifies a list of `BackupOptions` for each resource type. These settings are only available
    * for Windows Volume Shadow Copy Service (VSS) backup jobs.
    */
-  AdvancedBackupSettings?: AdvancedBackupSettings;
+  AdvancedBackupSettings?: AdvancedBackupSettings | undefined;
   /**
    * Contains your scanning configuration for the backup rule and includes the malware scanner, and
    * scan mode of either full or incremental.
    */
-  ScanSettings?: ScanSettings;
+  ScanSettings?: ScanSettings | undefined;
 }
 
 /** A list of `BackupPlanTemplatesListMember`. */
@@ -437,9 +437,9 @@ export type BackupPlanTemplatesList = BackupPlanTemplatesListMember[];
 /** An object specifying metadata associated with a backup plan template. */
 export interface BackupPlanTemplatesListMember {
   /** Uniquely identifies a stored backup plan template. */
-  BackupPlanTemplateId?: string;
+  BackupPlanTemplateId?: string | undefined;
   /** The optional display name of a backup plan template. */
-  BackupPlanTemplateName?: string;
+  BackupPlanTemplateName?: string | undefined;
 }
 
 /** A list of `BackupPlansListMember`. */
@@ -454,43 +454,43 @@ export interface BackupPlansListMember {
    * An Amazon Resource Name (ARN) that uniquely identifies a backup plan; for example,
    * `arn:aws:backup:us-east-1:123456789012:plan:8F81F553-3A74-4A3F-B93D-B3360DC80C50`.
    */
-  BackupPlanArn?: string;
+  BackupPlanArn?: string | undefined;
   /** Uniquely identifies a backup plan. */
-  BackupPlanId?: string;
+  BackupPlanId?: string | undefined;
   /**
    * The date and time a resource backup plan is created, in Unix format and Coordinated Universal
    * Time (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * The date and time a backup plan is deleted, in Unix format and Coordinated Universal Time
    * (UTC). The value of `DeletionDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  DeletionDate?: Date;
+  DeletionDate?: Date | undefined;
   /**
    * Unique, randomly generated, Unicode, UTF-8 encoded strings that are at most 1,024 bytes long.
    * Version IDs cannot be edited.
    */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /** The display name of a saved backup plan. */
-  BackupPlanName?: string;
+  BackupPlanName?: string | undefined;
   /**
    * A unique string that identifies the request and allows failed requests to be retried without
    * the risk of running the operation twice. This parameter is optional.
    *
    * If used, this parameter must contain 1 to 50 alphanumeric or '-_.' characters.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /**
    * The last time this backup plan was run. A date and time, in Unix format and Coordinated
    * Universal Time (UTC). The value of `LastExecutionDate` is accurate to milliseconds. For
    * example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  LastExecutionDate?: Date;
+  LastExecutionDate?: Date | undefined;
   /** Contains a list of `BackupOptions` for a resource type. */
-  AdvancedBackupSettings?: AdvancedBackupSettings;
+  AdvancedBackupSettings?: AdvancedBackupSettings | undefined;
 }
 
 /** Specifies a scheduled task used to back up a selection of resources. */
@@ -516,7 +516,7 @@ export interface BackupRule {
    * copy it to logically air-gapped vault. Unsupported resources only back up to the specified
    * backup vault.
    */
-  TargetLogicallyAirGappedBackupVaultArn?: string;
+  TargetLogicallyAirGappedBackupVaultArn?: string | undefined;
   /**
    * A cron expression in UTC specifying when Backup initiates a backup job. When no CRON expression
    * is provided, Backup will use the default expression `cron(0 5 ? * * *)`.
@@ -530,7 +530,7 @@ export interface BackupRule {
    *
    * For a table of examples, click the preceding link and scroll down the page.
    */
-  ScheduleExpression?: string;
+  ScheduleExpression?: string | undefined;
   /**
    * A value in minutes after a backup is scheduled before a job will be canceled if it doesn't
    * start successfully. This value is optional. If this value is included, it must be at least 60
@@ -543,12 +543,12 @@ export interface BackupRule {
    * changes to `RUNNING`) or until the job status changes to `EXPIRED` (which is expected to occur
    * when the start window time is over).
    */
-  StartWindowMinutes?: number;
+  StartWindowMinutes?: number | undefined;
   /**
    * A value in minutes after a backup job is successfully started before it must be completed or it
    * will be canceled by Backup. This value is optional.
    */
-  CompletionWindowMinutes?: number;
+  CompletionWindowMinutes?: number | undefined;
   /**
    * The lifecycle defines when a protected resource is transitioned to cold storage and when it
    * expires. Backup transitions and expires backups automatically according to the lifecycle that
@@ -564,27 +564,27 @@ export interface BackupRule {
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource)
    * table. Backup ignores this expression for other resource types.
    */
-  Lifecycle?: Lifecycle;
+  Lifecycle?: Lifecycle | undefined;
   /**
    * The tags that are assigned to resources that are associated with this rule when restored from
    * backup.
    */
-  RecoveryPointTags?: Tags;
+  RecoveryPointTags?: Tags | undefined;
   /** Uniquely identifies a rule that is used to schedule the backup of a selection of resources. */
-  RuleId?: string;
+  RuleId?: string | undefined;
   /** An array of `CopyAction` objects, which contains the details of the copy operation. */
-  CopyActions?: CopyActions;
+  CopyActions?: CopyActions | undefined;
   /**
    * Specifies whether Backup creates continuous backups. True causes Backup to create continuous
    * backups capable of point-in-time restore (PITR). False (or not specified) causes Backup to
    * create snapshot backups.
    */
-  EnableContinuousBackup?: boolean;
+  EnableContinuousBackup?: boolean | undefined;
   /**
    * The timezone in which the schedule expression is set. By default, ScheduleExpressions are in
    * UTC. You can modify this to a specified timezone.
    */
-  ScheduleExpressionTimezone?: string;
+  ScheduleExpressionTimezone?: string | undefined;
   /**
    * IndexActions is an array you use to specify how backup data should be indexed.
    *
@@ -593,12 +593,12 @@ export interface BackupRule {
    *
    * Within the array is ResourceType. Only one will be accepted for each BackupRule.
    */
-  IndexActions?: IndexActions;
+  IndexActions?: IndexActions | undefined;
   /**
    * Contains your scanning configuration for the backup rule and includes the malware scanner, and
    * scan mode of either full or incremental.
    */
-  ScanActions?: ScanActions;
+  ScanActions?: ScanActions | undefined;
 }
 
 /** Specifies a scheduled task used to back up a selection of resources. */
@@ -624,12 +624,12 @@ export interface BackupRuleInput {
    * copy it to logically air-gapped vault. Unsupported resources only back up to the specified
    * backup vault.
    */
-  TargetLogicallyAirGappedBackupVaultArn?: string;
+  TargetLogicallyAirGappedBackupVaultArn?: string | undefined;
   /**
    * A CRON expression in UTC specifying when Backup initiates a backup job. When no CRON expression
    * is provided, Backup will use the default expression `cron(0 5 ? * * *)`.
    */
-  ScheduleExpression?: string;
+  ScheduleExpression?: string | undefined;
   /**
    * A value in minutes after a backup is scheduled before a job will be canceled if it doesn't
    * start successfully. This value is optional. If this value is included, it must be at least 60
@@ -644,12 +644,12 @@ export interface BackupRuleInput {
    * changes to `RUNNING`) or until the job status changes to `EXPIRED` (which is expected to occur
    * when the start window time is over).
    */
-  StartWindowMinutes?: number;
+  StartWindowMinutes?: number | undefined;
   /**
    * A value in minutes after a backup job is successfully started before it must be completed or it
    * will be canceled by Backup. This value is optional.
    */
-  CompletionWindowMinutes?: number;
+  CompletionWindowMinutes?: number | undefined;
   /**
    * The lifecycle defines when a protected resource is transitioned to cold storage and when it
    * expires. Backup will transition and expire backups automatically according to the lifecycle
@@ -667,22 +667,22 @@ export interface BackupRuleInput {
    *
    * This parameter has a maximum value of 100 years (36,500 days).
    */
-  Lifecycle?: Lifecycle;
+  Lifecycle?: Lifecycle | undefined;
   /** The tags to assign to the resources. */
-  RecoveryPointTags?: Tags;
+  RecoveryPointTags?: Tags | undefined;
   /** An array of `CopyAction` objects, which contains the details of the copy operation. */
-  CopyActions?: CopyActions;
+  CopyActions?: CopyActions | undefined;
   /**
    * Specifies whether Backup creates continuous backups. True causes Backup to create continuous
    * backups capable of point-in-time restore (PITR). False (or not specified) causes Backup to
    * create snapshot backups.
    */
-  EnableContinuousBackup?: boolean;
+  EnableContinuousBackup?: boolean | undefined;
   /**
    * The timezone in which the schedule expression is set. By default, ScheduleExpressions are in
    * UTC. You can modify this to a specified timezone.
    */
-  ScheduleExpressionTimezone?: string;
+  ScheduleExpressionTimezone?: string | undefined;
   /**
    * There can up to one IndexAction in each BackupRule, as each backup can have 0 or 1 backup index
    * associated with it.
@@ -693,12 +693,12 @@ export interface BackupRuleInput {
    * - `EBS` for Amazon Elastic Block Store
    * - `S3` for Amazon Simple Storage Service (Amazon S3)
    */
-  IndexActions?: IndexActions;
+  IndexActions?: IndexActions | undefined;
   /**
    * Contains your scanning configuration for the backup rule and includes the malware scanner, and
    * scan mode of either full or incremental.
    */
-  ScanActions?: ScanActions;
+  ScanActions?: ScanActions | undefined;
 }
 
 /** A list of `BackupRule`. */
@@ -744,7 +744,7 @@ export interface BackupSelection {
    * at the end of the ARN string (prefix pattern). For example, `arn:aws:s3:::my-bucket-*` is
    * valid, but `arn:aws:s3:::*-logs` is not supported.
    */
-  Resources?: ResourceArns;
+  Resources?: ResourceArns | undefined;
   /**
    * The conditions that you define to assign resources to your backup plans using tags. For
    * example, `"StringEquals": { "ConditionKey": "backup", "ConditionValue": "daily"}`.
@@ -753,7 +753,7 @@ export interface BackupSelection {
    *
    * If you specify multiple conditions, the resources much match any of the conditions (OR logic).
    */
-  ListOfTags?: ListOfTags;
+  ListOfTags?: ListOfTags | undefined;
   /**
    * The Amazon Resource Names (ARNs) of the resources to exclude from a backup plan. The maximum
    * number of ARNs is 500 without wildcards, or 30 ARNs with wildcards.
@@ -762,7 +762,7 @@ export interface BackupSelection {
    * selection strategy, such as assigning only one or a few resource types or refining your
    * resource selection using tags.
    */
-  NotResources?: ResourceArns;
+  NotResources?: ResourceArns | undefined;
   /**
    * The conditions that you define to assign resources to your backup plans using tags. For
    * example,
@@ -773,7 +773,7 @@ export interface BackupSelection {
    *
    * If you specify multiple conditions, the resources much match all conditions (AND logic).
    */
-  Conditions?: Conditions;
+  Conditions?: Conditions | undefined;
 }
 
 /** A list of `BackupSelectionsListMember`. */
@@ -782,33 +782,33 @@ export type BackupSelectionsList = BackupSelectionsListMember[];
 /** Contains metadata about a `BackupSelection` object. */
 export interface BackupSelectionsListMember {
   /** Uniquely identifies a request to assign a set of resources to a backup plan. */
-  SelectionId?: string;
+  SelectionId?: string | undefined;
   /**
    * The display name of a resource selection document.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  SelectionName?: string;
+  SelectionName?: string | undefined;
   /** Uniquely identifies a backup plan. */
-  BackupPlanId?: string;
+  BackupPlanId?: string | undefined;
   /**
    * The date and time a backup plan is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * A unique string that identifies the request and allows failed requests to be retried without
    * the risk of running the operation twice. This parameter is optional.
    *
    * If used, this parameter must contain 1 to 50 alphanumeric or '-_.' characters.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /**
    * Specifies the IAM role Amazon Resource Name (ARN) to create the target recovery point; for
    * example, `arn:aws:iam::123456789012:role/S3Access`.
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
 }
 
 /** The values of BackupVaultEvent; values added by newer service versions are accepted too. */
@@ -854,22 +854,22 @@ export interface BackupVaultListMember {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /** The type of vault in which the described recovery point is stored. */
-  VaultType?: VaultType;
+  VaultType?: VaultType | undefined;
   /** The current state of the vault. */
-  VaultState?: VaultState;
+  VaultState?: VaultState | undefined;
   /**
    * The date and time a resource backup is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * A server-side encryption key you can specify to encrypt your backups from services that support
    * full Backup management; for example,
@@ -881,14 +881,14 @@ export interface BackupVaultListMember {
    * for backups from services that do not yet support full Backup, see Encryption for backups in
    * Backup (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html)
    */
-  EncryptionKeyArn?: string;
+  EncryptionKeyArn?: string | undefined;
   /**
    * A unique string that identifies the request and allows failed requests to be retried without
    * the risk of running the operation twice. This parameter is optional.
    *
    * If used, this parameter must contain 1 to 50 alphanumeric or '-_.' characters.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /**
    * The number of recovery points that are stored in a backup vault.
    *
@@ -900,7 +900,7 @@ export interface BackupVaultListMember {
    * If `true`, Vault Lock prevents delete and update operations on the recovery points in the
    * selected vault.
    */
-  Locked?: boolean;
+  Locked?: boolean | undefined;
   /**
    * The Backup Vault Lock setting that specifies the minimum retention period that the vault
    * retains its recovery points. If this parameter is not specified, Vault Lock does not enforce a
@@ -912,7 +912,7 @@ export interface BackupVaultListMember {
    * you should either modify your lifecycle settings or use a different vault. Recovery points
    * already stored in the vault prior to Vault Lock are not affected.
    */
-  MinRetentionDays?: number;
+  MinRetentionDays?: number | undefined;
   /**
    * The Backup Vault Lock setting that specifies the maximum retention period that the vault
    * retains its recovery points. If this parameter is not specified, Vault Lock does not enforce a
@@ -924,7 +924,7 @@ export interface BackupVaultListMember {
    * should either modify your lifecycle settings or use a different vault. Recovery points already
    * stored in the vault prior to Vault Lock are not affected.
    */
-  MaxRetentionDays?: number;
+  MaxRetentionDays?: number | undefined;
   /**
    * The date and time when Backup Vault Lock configuration becomes immutable, meaning it cannot be
    * changed or deleted.
@@ -935,13 +935,13 @@ export interface BackupVaultListMember {
    * This value is in Unix format, Coordinated Universal Time (UTC), and accurate to milliseconds.
    * For example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  LockDate?: Date;
+  LockDate?: Date | undefined;
   /**
    * The type of encryption key used for the backup vault. Valid values are CUSTOMER_MANAGED_KMS_KEY
    * for customer-managed keys or Amazon Web Services_OWNED_KMS_KEY for Amazon Web Services-owned
    * keys.
    */
-  EncryptionKeyType?: EncryptionKeyType;
+  EncryptionKeyType?: EncryptionKeyType | undefined;
 }
 
 /**
@@ -964,9 +964,9 @@ export interface BackupVaultListMember {
  */
 export interface CalculatedLifecycle {
   /** A timestamp that specifies when to transition a recovery point to cold storage. */
-  MoveToColdStorageAt?: Date;
+  MoveToColdStorageAt?: Date | undefined;
   /** A timestamp that specifies when to delete a recovery point. */
-  DeleteAt?: Date;
+  DeleteAt?: Date | undefined;
 }
 
 /** Input of the CancelLegalHold operation. */
@@ -976,7 +976,7 @@ export interface CancelLegalHoldInput {
   /** A string the describes the reason for removing the legal hold. */
   CancelDescription: string;
   /** The integer amount, in days, after which to remove legal hold. */
-  RetainRecordInDays?: number;
+  RetainRecordInDays?: number | undefined;
 }
 
 /** Output of the CancelLegalHold operation. */
@@ -1022,12 +1022,12 @@ export interface ConditionParameter {
    * The key in a key-value pair. For example, in the tag `Department: Accounting`, `Department` is
    * the key.
    */
-  ConditionKey?: string;
+  ConditionKey?: string | undefined;
   /**
    * The value in a key-value pair. For example, in the tag `Department: Accounting`, `Accounting`
    * is the value.
    */
-  ConditionValue?: string;
+  ConditionValue?: string | undefined;
 }
 
 /** A list of `ConditionParameter`. */
@@ -1045,23 +1045,23 @@ export interface Conditions {
    * Filters the values of your tagged resources for only those resources that you tagged with the
    * same value. Also called "exact matching."
    */
-  StringEquals?: ConditionParameters;
+  StringEquals?: ConditionParameters | undefined;
   /**
    * Filters the values of your tagged resources for only those resources that you tagged that do
    * not have the same value. Also called "negated matching."
    */
-  StringNotEquals?: ConditionParameters;
+  StringNotEquals?: ConditionParameters | undefined;
   /**
    * Filters the values of your tagged resources for matching tag values with the use of a wildcard
    * character (*) anywhere in the string. For example, "prod*" or "*rod*" matches the tag value
    * "production".
    */
-  StringLike?: ConditionParameters;
+  StringLike?: ConditionParameters | undefined;
   /**
    * Filters the values of your tagged resources for non-matching tag values with the use of a
    * wildcard character (*) anywhere in the string.
    */
-  StringNotLike?: ConditionParameters;
+  StringNotLike?: ConditionParameters | undefined;
 }
 
 /**
@@ -1072,9 +1072,9 @@ export interface Conditions {
  */
 export interface ControlInputParameter {
   /** The name of a parameter, for example, `BackupPlanFrequency`. */
-  ParameterName?: string;
+  ParameterName?: string | undefined;
   /** The value of parameter, for example, `hourly`. */
-  ParameterValue?: string;
+  ParameterValue?: string | undefined;
 }
 
 /** A list of `ControlInputParameter`. */
@@ -1095,12 +1095,12 @@ export interface ControlScope {
    *
    * Constraints: length 1 to 100.
    */
-  ComplianceResourceIds?: ComplianceResourceIdList;
+  ComplianceResourceIds?: ComplianceResourceIdList | undefined;
   /**
    * Describes whether the control scope includes one or more types of resources, such as `EFS` or
    * `RDS`.
    */
-  ComplianceResourceTypes?: ResourceTypeList;
+  ComplianceResourceTypes?: ResourceTypeList | undefined;
   /**
    * The tag key-value pair applied to those Amazon Web Services resources that you want to trigger
    * an evaluation for a rule. A maximum of one key-value pair can be provided. The tag value is
@@ -1109,7 +1109,7 @@ export interface ControlScope {
    *
    * The structure to assign a tag is: `[{"Key":"string","Value":"string"}]`.
    */
-  Tags?: stringMap;
+  Tags?: stringMap | undefined;
 }
 
 /** The details of the copy operation. */
@@ -1131,7 +1131,7 @@ export interface CopyAction {
    * To remove the existing lifecycle and retention periods and keep your recovery points
    * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
    */
-  Lifecycle?: Lifecycle;
+  Lifecycle?: Lifecycle | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies the destination backup vault for the
    * copied backup. For example, `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
@@ -1149,45 +1149,45 @@ export interface CopyJob {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /** Uniquely identifies a copy job. */
-  CopyJobId?: string;
+  CopyJobId?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a source copy vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  SourceBackupVaultArn?: string;
+  SourceBackupVaultArn?: string | undefined;
   /**
    * An ARN that uniquely identifies a source recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  SourceRecoveryPointArn?: string;
+  SourceRecoveryPointArn?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a destination copy vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  DestinationBackupVaultArn?: string;
+  DestinationBackupVaultArn?: string | undefined;
   /**
    * The type of destination backup vault where the copied recovery point is stored. Valid values
    * are `BACKUP_VAULT` for standard backup vaults and `LOGICALLY_AIR_GAPPED_BACKUP_VAULT` for
    * logically air-gapped vaults.
    */
-  DestinationVaultType?: string;
+  DestinationVaultType?: string | undefined;
   /**
    * The lock state of the destination backup vault. For logically air-gapped vaults, this indicates
    * whether the vault is locked in compliance mode. Valid values include `LOCKED` and `UNLOCKED`.
    */
-  DestinationVaultLockState?: string;
+  DestinationVaultLockState?: string | undefined;
   /**
    * An ARN that uniquely identifies a destination recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  DestinationRecoveryPointArn?: string;
+  DestinationRecoveryPointArn?: string | undefined;
   /**
    * The Amazon Resource Name (ARN) of the KMS key used to encrypt the copied backup in the
    * destination vault. This can be a customer-managed key or an Amazon Web Services managed key.
    */
-  DestinationEncryptionKeyArn?: string;
+  DestinationEncryptionKeyArn?: string | undefined;
   /**
    * Specifies the time period, in days, before a recovery point transitions to cold storage or is
    * deleted.
@@ -1205,57 +1205,57 @@ export interface CopyJob {
    * To remove the existing lifecycle and retention periods and keep your recovery points
    * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
    */
-  DestinationRecoveryPointLifecycle?: Lifecycle;
+  DestinationRecoveryPointLifecycle?: Lifecycle | undefined;
   /**
    * The Amazon Web Services resource to be copied; for example, an Amazon Elastic Block Store
    * (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database.
    */
-  ResourceArn?: string;
+  ResourceArn?: string | undefined;
   /**
    * The date and time a copy job is created, in Unix format and Coordinated Universal Time (UTC).
    * The value of `CreationDate` is accurate to milliseconds. For example, the value 1516925490.087
    * represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * The date and time a copy job is completed, in Unix format and Coordinated Universal Time (UTC).
    * The value of `CompletionDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CompletionDate?: Date;
+  CompletionDate?: Date | undefined;
   /** The current state of a copy job. */
-  State?: CopyJobState;
+  State?: CopyJobState | undefined;
   /** A detailed message explaining the status of the job to copy a resource. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
   /** The size, in bytes, of a copy job. */
-  BackupSizeInBytes?: number;
+  BackupSizeInBytes?: number | undefined;
   /**
    * Specifies the IAM role ARN used to copy the target recovery point; for example,
    * `arn:aws:iam::123456789012:role/S3Access`.
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
   /**
    * Contains information about the backup plan and rule that Backup used to initiate the recovery
    * point backup.
    */
-  CreatedBy?: RecoveryPointCreator;
+  CreatedBy?: RecoveryPointCreator | undefined;
   /**
    * The backup job ID that initiated this copy job. Only applicable to scheduled copy jobs and
    * automatic copy jobs to logically air-gapped vault.
    */
-  CreatedByBackupJobId?: string;
+  CreatedByBackupJobId?: string | undefined;
   /**
    * The type of Amazon Web Services resource to be copied; for example, an Amazon Elastic Block
    * Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * This uniquely identifies a request to Backup to copy a resource. The return will be the parent
    * (composite) job ID.
    */
-  ParentJobId?: string;
+  ParentJobId?: string | undefined;
   /**
    * This is a boolean value indicating this is a parent (composite) copy job.
    *
@@ -1268,13 +1268,13 @@ export interface CopyJob {
    * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html#resources-section-structure-syntax)
    * within a stack.
    */
-  CompositeMemberIdentifier?: string;
+  CompositeMemberIdentifier?: string | undefined;
   /** The number of child (nested) copy jobs. */
-  NumberOfChildJobs?: number;
+  NumberOfChildJobs?: number | undefined;
   /** This returns the statistics of the included child (nested) copy jobs. */
-  ChildJobsInState?: CopyJobChildJobsInState;
+  ChildJobsInState?: CopyJobChildJobsInState | undefined;
   /** The non-unique name of the resource that belongs to the specified backup. */
-  ResourceName?: string;
+  ResourceName?: string | undefined;
   /**
    * This parameter is the job count for the specified message category.
    *
@@ -1287,7 +1287,7 @@ export interface CopyJob {
    *
    * `AGGREGATE_ALL` aggregates job counts for all message categories and returns the sum
    */
-  MessageCategory?: string;
+  MessageCategory?: string | undefined;
 }
 
 /** A map from string keys to `number`. */
@@ -1325,22 +1325,22 @@ export type CopyJobStatus =
  */
 export interface CopyJobSummary {
   /** The Amazon Web Services Regions within the job summary. */
-  Region?: string;
+  Region?: string | undefined;
   /**
    * The account ID that owns the jobs within the summary.
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /** This value is job count for jobs with the specified state. */
-  State?: CopyJobStatus;
+  State?: CopyJobStatus | undefined;
   /**
    * This value is the job count for the specified resource type. The request
    * `GetSupportedResourceTypes` returns strings for supported resource types
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * This parameter is the job count for the specified message category.
    *
@@ -1352,7 +1352,7 @@ export interface CopyJobSummary {
    *
    * `AGGREGATE_ALL` aggregates job counts for all message categories and returns the sum.
    */
-  MessageCategory?: string;
+  MessageCategory?: string | undefined;
   /**
    * The value as a number of jobs in a job summary.
    *
@@ -1366,7 +1366,7 @@ export interface CopyJobSummary {
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  StartTime?: Date;
+  StartTime?: Date | undefined;
   /**
    * The value of time in number format of a job end time.
    *
@@ -1374,7 +1374,7 @@ export interface CopyJobSummary {
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  EndTime?: Date;
+  EndTime?: Date | undefined;
 }
 
 /** A list of `CopyJobSummary`. */
@@ -1388,7 +1388,7 @@ export interface CreateBackupPlanInput {
   /** The body of a backup plan. Includes a `BackupPlanName` and one or more sets of `Rules`. */
   BackupPlan: BackupPlanInput;
   /** The tags to assign to the backup plan. */
-  BackupPlanTags?: Tags;
+  BackupPlanTags?: Tags | undefined;
   /**
    * Identifies the request and allows failed requests to be retried without the risk of running the
    * operation twice. If the request includes a `CreatorRequestId` that matches an existing backup
@@ -1398,34 +1398,34 @@ export interface CreateBackupPlanInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
 }
 
 /** Output of the CreateBackupPlan operation. */
 export interface CreateBackupPlanOutput {
   /** The ID of the backup plan. */
-  BackupPlanId?: string;
+  BackupPlanId?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup plan; for example,
    * `arn:aws:backup:us-east-1:123456789012:plan:8F81F553-3A74-4A3F-B93D-B3360DC80C50`.
    */
-  BackupPlanArn?: string;
+  BackupPlanArn?: string | undefined;
   /**
    * The date and time that a backup plan is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * Unique, randomly generated, Unicode, UTF-8 encoded strings that are at most 1,024 bytes long.
    * They cannot be edited.
    */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /**
    * The settings for a resource type. This option is only available for Windows Volume Shadow Copy
    * Service (VSS) backup jobs.
    */
-  AdvancedBackupSettings?: AdvancedBackupSettings;
+  AdvancedBackupSettings?: AdvancedBackupSettings | undefined;
 }
 
 /** Input of the CreateBackupSelection operation. */
@@ -1442,21 +1442,21 @@ export interface CreateBackupSelectionInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
 }
 
 /** Output of the CreateBackupSelection operation. */
 export interface CreateBackupSelectionOutput {
   /** Uniquely identifies the body of a request to assign a set of resources to a backup plan. */
-  SelectionId?: string;
+  SelectionId?: string | undefined;
   /** The ID of the backup plan. */
-  BackupPlanId?: string;
+  BackupPlanId?: string | undefined;
   /**
    * The date and time a backup selection is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
 }
 
 /** Input of the CreateBackupVault operation. */
@@ -1470,12 +1470,12 @@ export interface CreateBackupVaultInput {
    */
   BackupVaultName: string;
   /** The tags to assign to the backup vault. */
-  BackupVaultTags?: Tags;
+  BackupVaultTags?: Tags | undefined;
   /**
    * The server-side encryption key that is used to protect your backups; for example,
    * `arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`.
    */
-  EncryptionKeyArn?: string;
+  EncryptionKeyArn?: string | undefined;
   /**
    * A unique string that identifies the request and allows failed requests to be retried without
    * the risk of running the operation twice. This parameter is optional.
@@ -1484,7 +1484,7 @@ export interface CreateBackupVaultInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
 }
 
 /** Output of the CreateBackupVault operation. */
@@ -1496,18 +1496,18 @@ export interface CreateBackupVaultOutput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /**
    * The date and time a backup vault is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
 }
 
 /** Input of the CreateFramework operation. */
@@ -1524,7 +1524,7 @@ export interface CreateFrameworkInput {
    *
    * Constraints: length 0 to 1024; pattern `\S`.
    */
-  FrameworkDescription?: string;
+  FrameworkDescription?: string | undefined;
   /**
    * The controls that make up the framework. Each control in the list has a name, input parameters,
    * and scope.
@@ -1537,9 +1537,9 @@ export interface CreateFrameworkInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  IdempotencyToken?: string;
+  IdempotencyToken?: string | undefined;
   /** The tags to assign to the framework. */
-  FrameworkTags?: stringMap;
+  FrameworkTags?: stringMap | undefined;
 }
 
 /** Output of the CreateFramework operation. */
@@ -1550,12 +1550,12 @@ export interface CreateFrameworkOutput {
    *
    * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
-  FrameworkName?: string;
+  FrameworkName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
    */
-  FrameworkArn?: string;
+  FrameworkArn?: string | undefined;
 }
 
 /** Input of the CreateLegalHold operation. */
@@ -1571,33 +1571,33 @@ export interface CreateLegalHoldInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  IdempotencyToken?: string;
+  IdempotencyToken?: string | undefined;
   /** The criteria to assign a set of resources, such as resource types or backup vaults. */
-  RecoveryPointSelection?: RecoveryPointSelection;
+  RecoveryPointSelection?: RecoveryPointSelection | undefined;
   /**
    * Optional tags to include. A tag is a key-value pair you can use to manage, filter, and search
    * for your resources. Allowed characters include UTF-8 letters, numbers, spaces, and the
    * following characters: + - = . _ : /.
    */
-  Tags?: Tags;
+  Tags?: Tags | undefined;
 }
 
 /** Output of the CreateLegalHold operation. */
 export interface CreateLegalHoldOutput {
   /** The title of the legal hold. */
-  Title?: string;
+  Title?: string | undefined;
   /** The status of the legal hold. */
-  Status?: LegalHoldStatus;
+  Status?: LegalHoldStatus | undefined;
   /** The description of the legal hold. */
-  Description?: string;
+  Description?: string | undefined;
   /** The ID of the legal hold. */
-  LegalHoldId?: string;
+  LegalHoldId?: string | undefined;
   /** The Amazon Resource Name (ARN) of the legal hold. */
-  LegalHoldArn?: string;
+  LegalHoldArn?: string | undefined;
   /** The time when the legal hold was created. */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /** The criteria to assign to a set of resources, such as resource types or backup vaults. */
-  RecoveryPointSelection?: RecoveryPointSelection;
+  RecoveryPointSelection?: RecoveryPointSelection | undefined;
 }
 
 /** Input of the CreateLogicallyAirGappedBackupVault operation. */
@@ -1611,7 +1611,7 @@ export interface CreateLogicallyAirGappedBackupVaultInput {
    */
   BackupVaultName: string;
   /** The tags to assign to the vault. */
-  BackupVaultTags?: Tags;
+  BackupVaultTags?: Tags | undefined;
   /**
    * The ID of the creation request.
    *
@@ -1620,7 +1620,7 @@ export interface CreateLogicallyAirGappedBackupVaultInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /**
    * This setting specifies the minimum retention period that the vault retains its recovery points.
    *
@@ -1634,7 +1634,7 @@ export interface CreateLogicallyAirGappedBackupVaultInput {
    * vault. If not specified, the vault will be encrypted with an Amazon Web Services-owned key
    * managed by Amazon Web Services Backup.
    */
-  EncryptionKeyArn?: string;
+  EncryptionKeyArn?: string | undefined;
 }
 
 /** Output of the CreateLogicallyAirGappedBackupVault operation. */
@@ -1646,18 +1646,18 @@ export interface CreateLogicallyAirGappedBackupVaultOutput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /** The ARN (Amazon Resource Name) of the vault. */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /**
    * The date and time when the vault was created.
    *
    * This value is in Unix format, Coordinated Universal Time (UTC), and accurate to milliseconds.
    * For example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /** The current state of the vault. */
-  VaultState?: VaultState;
+  VaultState?: VaultState | undefined;
 }
 
 /** Input of the CreateReportPlan operation. */
@@ -1674,7 +1674,7 @@ export interface CreateReportPlanInput {
    *
    * Constraints: length 0 to 1024; pattern `\S`.
    */
-  ReportPlanDescription?: string;
+  ReportPlanDescription?: string | undefined;
   /**
    * A structure that contains information about where and how to deliver your reports, specifically
    * your Amazon S3 bucket name, S3 key prefix, and the formats of your reports.
@@ -1692,7 +1692,7 @@ export interface CreateReportPlanInput {
    */
   ReportSetting: ReportSetting;
   /** The tags to assign to the report plan. */
-  ReportPlanTags?: stringMap;
+  ReportPlanTags?: stringMap | undefined;
   /**
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `CreateReportPlanInput`. Retrying a successful request with the same idempotency token results
@@ -1700,7 +1700,7 @@ export interface CreateReportPlanInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  IdempotencyToken?: string;
+  IdempotencyToken?: string | undefined;
 }
 
 /** Output of the CreateReportPlan operation. */
@@ -1710,18 +1710,18 @@ export interface CreateReportPlanOutput {
    *
    * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
-  ReportPlanName?: string;
+  ReportPlanName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
    */
-  ReportPlanArn?: string;
+  ReportPlanArn?: string | undefined;
   /**
    * The date and time a backup vault is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationTime?: Date;
+  CreationTime?: Date | undefined;
 }
 
 /** Input of the CreateRestoreAccessBackupVault operation. */
@@ -1736,37 +1736,37 @@ export interface CreateRestoreAccessBackupVaultInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /** Optional tags to assign to the restore access backup vault. */
-  BackupVaultTags?: Tags;
+  BackupVaultTags?: Tags | undefined;
   /**
    * A unique string that identifies the request and allows failed requests to be retried without
    * the risk of executing the operation twice.
    *
    * Filled with a random UUID v4 when unset.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /** A comment explaining the reason for requesting restore access to the backup vault. */
-  RequesterComment?: string;
+  RequesterComment?: string | undefined;
 }
 
 /** Output of the CreateRestoreAccessBackupVault operation. */
 export interface CreateRestoreAccessBackupVaultOutput {
   /** The ARN that uniquely identifies the created restore access backup vault. */
-  RestoreAccessBackupVaultArn?: string;
+  RestoreAccessBackupVaultArn?: string | undefined;
   /** The current state of the restore access backup vault. */
-  VaultState?: VaultState;
+  VaultState?: VaultState | undefined;
   /**
    * The name of the created restore access backup vault.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  RestoreAccessBackupVaultName?: string;
+  RestoreAccessBackupVaultName?: string | undefined;
   /**
    * \>The date and time when the restore access backup vault was created, in Unix format and
    * Coordinated Universal Time
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
 }
 
 /** Input of the CreateRestoreTestingPlan operation. */
@@ -1776,7 +1776,7 @@ export interface CreateRestoreTestingPlanInput {
    * retriedwithout the risk of running the operation twice. This parameter is optional. If used,
    * this parameter must contain 1 to 50 alphanumeric or '-_.' characters.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /**
    * A restore testing plan must contain a unique `RestoreTestingPlanName` string you create and
    * must contain a `ScheduleExpression` cron. You may optionally include a `StartWindowHours`
@@ -1788,7 +1788,7 @@ export interface CreateRestoreTestingPlanInput {
    */
   RestoreTestingPlan: RestoreTestingPlanForCreate;
   /** The tags to assign to the restore testing plan. */
-  Tags?: SensitiveStringMap;
+  Tags?: SensitiveStringMap | undefined;
 }
 
 /** Output of the CreateRestoreTestingPlan operation. */
@@ -1817,7 +1817,7 @@ export interface CreateRestoreTestingSelectionInput {
    * retried without the risk of running the operation twice. If used, this parameter must contain 1
    * to 50 alphanumeric or '-_.' characters.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /**
    * Input the restore testing plan name that was returned from the related CreateRestoreTestingPlan
    * request.
@@ -1874,7 +1874,7 @@ export interface CreateTieringConfigurationInput {
    */
   TieringConfiguration: TieringConfigurationInputForCreate;
   /** The tags to assign to the tiering configuration. */
-  TieringConfigurationTags?: Tags;
+  TieringConfigurationTags?: Tags | undefined;
   /**
    * This is a unique string that identifies the request and allows failed requests to be retried
    * without the risk of running the operation twice. This parameter is optional. If used, this
@@ -1882,26 +1882,26 @@ export interface CreateTieringConfigurationInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
 }
 
 /** Output of the CreateTieringConfiguration operation. */
 export interface CreateTieringConfigurationOutput {
   /** An Amazon Resource Name (ARN) that uniquely identifies the created tiering configuration. */
-  TieringConfigurationArn?: string;
+  TieringConfigurationArn?: string | undefined;
   /**
    * This unique string is the name of the tiering configuration.
    *
    * The name cannot be changed after creation. The name consists of only alphanumeric characters
    * and underscores. Maximum length is 200.
    */
-  TieringConfigurationName?: string;
+  TieringConfigurationName?: string | undefined;
   /**
    * The date and time a tiering configuration was created, in Unix format and Coordinated Universal
    * Time (UTC). The value of `CreationTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087AM.
    */
-  CreationTime?: Date;
+  CreationTime?: Date | undefined;
 }
 
 /**
@@ -1938,23 +1938,23 @@ export interface DeleteBackupPlanInput {
 /** Output of the DeleteBackupPlan operation. */
 export interface DeleteBackupPlanOutput {
   /** Uniquely identifies a backup plan. */
-  BackupPlanId?: string;
+  BackupPlanId?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup plan; for example,
    * `arn:aws:backup:us-east-1:123456789012:plan:8F81F553-3A74-4A3F-B93D-B3360DC80C50`.
    */
-  BackupPlanArn?: string;
+  BackupPlanArn?: string | undefined;
   /**
    * The date and time a backup plan is deleted, in Unix format and Coordinated Universal Time
    * (UTC). The value of `DeletionDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  DeletionDate?: Date;
+  DeletionDate?: Date | undefined;
   /**
    * Unique, randomly generated, Unicode, UTF-8 encoded strings that are at most 1,024 bytes long.
    * Version IDs cannot be edited.
    */
-  VersionId?: string;
+  VersionId?: string | undefined;
 }
 
 /** Input of the DeleteBackupSelection operation. */
@@ -2088,9 +2088,9 @@ export interface DescribeBackupJobOutput {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /** Uniquely identifies a request to Backup to back up a resource. */
-  BackupJobId?: string;
+  BackupJobId?: string | undefined;
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
@@ -2098,7 +2098,7 @@ export interface DescribeBackupJobOutput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * Specifies the time period, in days, before a recovery point transitions to cold storage or is
    * deleted.
@@ -2116,34 +2116,34 @@ export interface DescribeBackupJobOutput {
    * To remove the existing lifecycle and retention periods and keep your recovery points
    * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
    */
-  RecoveryPointLifecycle?: Lifecycle;
+  RecoveryPointLifecycle?: Lifecycle | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /**
    * The type of backup vault where the recovery point is stored. Valid values are `BACKUP_VAULT`
    * for standard backup vaults and `LOGICALLY_AIR_GAPPED_BACKUP_VAULT` for logically air-gapped
    * vaults.
    */
-  VaultType?: string;
+  VaultType?: string | undefined;
   /**
    * The lock state of the backup vault. For logically air-gapped vaults, this indicates whether the
    * vault is locked in compliance mode. Valid values include `LOCKED` and `UNLOCKED`.
    */
-  VaultLockState?: string;
+  VaultLockState?: string | undefined;
   /**
    * An ARN that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * The Amazon Resource Name (ARN) of the KMS key used to encrypt the backup. This can be a
    * customer-managed key or an Amazon Web Services managed key, depending on the vault
    * configuration.
    */
-  EncryptionKeyArn?: string;
+  EncryptionKeyArn?: string | undefined;
   /**
    * A boolean value indicating whether the backup is encrypted. All backups in Backup are
    * encrypted, but this field indicates the encryption status for transparency.
@@ -2155,28 +2155,28 @@ export interface DescribeBackupJobOutput {
    * An ARN that uniquely identifies a saved resource. The format of the ARN depends on the resource
    * type.
    */
-  ResourceArn?: string;
+  ResourceArn?: string | undefined;
   /**
    * The date and time that a backup job is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * The date and time that a job to create a backup job is completed, in Unix format and
    * Coordinated Universal Time (UTC). The value of `CompletionDate` is accurate to milliseconds.
    * For example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CompletionDate?: Date;
+  CompletionDate?: Date | undefined;
   /** The current state of a backup job. */
-  State?: BackupJobState;
+  State?: BackupJobState | undefined;
   /** A detailed message explaining the status of the job to back up a resource. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
   /**
    * Contains an estimated percentage that is complete of a job at the time the job status was
    * queried.
    */
-  PercentDone?: string;
+  PercentDone?: string | undefined;
   /**
    * The size, in bytes, of a backup (recovery point).
    *
@@ -2201,36 +2201,36 @@ export interface DescribeBackupJobOutput {
    * - For virtual machines running VMware, this value is passed to Backup through an asynchronous
    *   workflow, which can mean this displayed value can under-represent the actual backup size.
    */
-  BackupSizeInBytes?: number;
+  BackupSizeInBytes?: number | undefined;
   /**
    * Specifies the IAM role ARN used to create the target recovery point; for example,
    * `arn:aws:iam::123456789012:role/S3Access`.
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
   /**
    * Contains identifying information about the creation of a backup job, including the
    * `BackupPlanArn`, `BackupPlanId`, `BackupPlanVersion`, and `BackupRuleId` of the backup plan
    * that is used to create it.
    */
-  CreatedBy?: RecoveryPointCreator;
+  CreatedBy?: RecoveryPointCreator | undefined;
   /**
    * The type of Amazon Web Services resource to be backed up; for example, an Amazon Elastic Block
    * Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * The size in bytes transferred to a backup vault at the time that the job status was queried.
    */
-  BytesTransferred?: number;
+  BytesTransferred?: number | undefined;
   /**
    * The date and time that a job to back up resources is expected to be completed, in Unix format
    * and Coordinated Universal Time (UTC). The value of `ExpectedCompletionDate` is accurate to
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  ExpectedCompletionDate?: Date;
+  ExpectedCompletionDate?: Date | undefined;
   /**
    * Specifies the time in Unix format and Coordinated Universal Time (UTC) when a backup job must
    * be started before it is canceled. The value is calculated by adding the start window to the
@@ -2239,17 +2239,17 @@ export interface DescribeBackupJobOutput {
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  StartBy?: Date;
+  StartBy?: Date | undefined;
   /** Represents the options specified as part of backup plan or on-demand backup job. */
-  BackupOptions?: BackupOptions;
+  BackupOptions?: BackupOptions | undefined;
   /**
    * Represents the actual backup type selected for a backup job. For example, if a successful
    * Windows Volume Shadow Copy Service (VSS) backup was taken, `BackupType` returns `"WindowsVSS"`.
    * If `BackupType` is empty, then the backup type was a regular backup.
    */
-  BackupType?: string;
+  BackupType?: string | undefined;
   /** This returns the parent (composite) resource backup job ID. */
-  ParentJobId?: string;
+  ParentJobId?: string | undefined;
   /**
    * This returns the boolean value that a backup job is a parent (composite) job.
    *
@@ -2257,13 +2257,13 @@ export interface DescribeBackupJobOutput {
    */
   IsParent: boolean;
   /** This returns the number of child (nested) backup jobs. */
-  NumberOfChildJobs?: number;
+  NumberOfChildJobs?: number | undefined;
   /** This returns the statistics of the included child (nested) backup jobs. */
-  ChildJobsInState?: BackupJobChildJobsInState;
+  ChildJobsInState?: BackupJobChildJobsInState | undefined;
   /** The non-unique name of the resource that belongs to the specified backup. */
-  ResourceName?: string;
+  ResourceName?: string | undefined;
   /** The date a backup job was initiated. */
-  InitiationDate?: Date;
+  InitiationDate?: Date | undefined;
   /**
    * The job count for the specified message category.
    *
@@ -2272,7 +2272,7 @@ export interface DescribeBackupJobOutput {
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/monitoring.html) for a list of accepted
    * MessageCategory strings.
    */
-  MessageCategory?: string;
+  MessageCategory?: string | undefined;
 }
 
 /** Input of the DescribeBackupVault operation. */
@@ -2284,7 +2284,7 @@ export interface DescribeBackupVaultInput {
    */
   BackupVaultName: string;
   /** The account ID of the specified backup vault. */
-  BackupVaultAccountId?: string;
+  BackupVaultAccountId?: string | undefined;
 }
 
 /** Output of the DescribeBackupVault operation. */
@@ -2293,33 +2293,33 @@ export interface DescribeBackupVaultOutput {
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Region where they are created.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /** The type of vault described. */
-  VaultType?: VaultType;
+  VaultType?: VaultType | undefined;
   /** The current state of the vault.-\> */
-  VaultState?: VaultState;
+  VaultState?: VaultState | undefined;
   /**
    * The server-side encryption key that is used to protect your backups; for example,
    * `arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`.
    */
-  EncryptionKeyArn?: string;
+  EncryptionKeyArn?: string | undefined;
   /**
    * The date and time that a backup vault is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * A unique string that identifies the request and allows failed requests to be retried without
    * the risk of running the operation twice. This parameter is optional. If used, this parameter
    * must contain 1 to 50 alphanumeric or '-_.' characters.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /**
    * The number of recovery points that are stored in a backup vault.
    *
@@ -2336,7 +2336,7 @@ export interface DescribeBackupVaultOutput {
    * `True` means that Vault Lock causes delete or update operations on the recovery points stored
    * in the vault to fail.
    */
-  Locked?: boolean;
+  Locked?: boolean | undefined;
   /**
    * The Backup Vault Lock setting that specifies the minimum retention period that the vault
    * retains its recovery points. If this parameter is not specified, Vault Lock will not enforce a
@@ -2348,7 +2348,7 @@ export interface DescribeBackupVaultOutput {
    * you should either modify your lifecycle settings or use a different vault. Recovery points
    * already stored in the vault prior to Vault Lock are not affected.
    */
-  MinRetentionDays?: number;
+  MinRetentionDays?: number | undefined;
   /**
    * The Backup Vault Lock setting that specifies the maximum retention period that the vault
    * retains its recovery points. If this parameter is not specified, Vault Lock does not enforce a
@@ -2360,7 +2360,7 @@ export interface DescribeBackupVaultOutput {
    * should either modify your lifecycle settings or use a different vault. Recovery points already
    * stored in the vault prior to Vault Lock are not affected.
    */
-  MaxRetentionDays?: number;
+  MaxRetentionDays?: number | undefined;
   /**
    * The date and time when Backup Vault Lock configuration cannot be changed or deleted.
    *
@@ -2370,23 +2370,23 @@ export interface DescribeBackupVaultOutput {
    * This value is in Unix format, Coordinated Universal Time (UTC), and accurate to milliseconds.
    * For example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  LockDate?: Date;
+  LockDate?: Date | undefined;
   /** The ARN of the source backup vault from which this restore access backup vault was created. */
-  SourceBackupVaultArn?: string;
+  SourceBackupVaultArn?: string | undefined;
   /** The ARN of the MPA approval team associated with this backup vault. */
-  MpaApprovalTeamArn?: string;
+  MpaApprovalTeamArn?: string | undefined;
   /** The ARN of the MPA session associated with this backup vault. */
-  MpaSessionArn?: string;
+  MpaSessionArn?: string | undefined;
   /**
    * Information about the latest update to the MPA approval team association for this backup vault.
    */
-  LatestMpaApprovalTeamUpdate?: LatestMpaApprovalTeamUpdate;
+  LatestMpaApprovalTeamUpdate?: LatestMpaApprovalTeamUpdate | undefined;
   /**
    * The type of encryption key used for the backup vault. Valid values are CUSTOMER_MANAGED_KMS_KEY
    * for customer-managed keys or Amazon Web Services_OWNED_KMS_KEY for Amazon Web Services-owned
    * keys.
    */
-  EncryptionKeyType?: EncryptionKeyType;
+  EncryptionKeyType?: EncryptionKeyType | undefined;
 }
 
 /** Input of the DescribeCopyJob operation. */
@@ -2398,7 +2398,7 @@ export interface DescribeCopyJobInput {
 /** Output of the DescribeCopyJob operation. */
 export interface DescribeCopyJobOutput {
   /** Contains detailed information about a copy job. */
-  CopyJob?: CopyJob;
+  CopyJob?: CopyJob | undefined;
 }
 
 /** Input of the DescribeFramework operation. */
@@ -2418,35 +2418,35 @@ export interface DescribeFrameworkOutput {
    *
    * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
-  FrameworkName?: string;
+  FrameworkName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
    */
-  FrameworkArn?: string;
+  FrameworkArn?: string | undefined;
   /**
    * An optional description of the framework.
    *
    * Constraints: length 0 to 1024; pattern `\S`.
    */
-  FrameworkDescription?: string;
+  FrameworkDescription?: string | undefined;
   /**
    * The controls that make up the framework. Each control in the list has a name, input parameters,
    * and scope.
    */
-  FrameworkControls?: FrameworkControls;
+  FrameworkControls?: FrameworkControls | undefined;
   /**
    * The date and time that a framework is created, in ISO 8601 representation. The value of
    * `CreationTime` is accurate to milliseconds. For example, 2020-07-10T15:00:00.000-08:00
    * represents the 10th of July 2020 at 3:00 PM 8 hours behind UTC.
    */
-  CreationTime?: Date;
+  CreationTime?: Date | undefined;
   /**
    * The deployment status of a framework. The statuses are:
    *
    * `CREATE_IN_PROGRESS | UPDATE_IN_PROGRESS | DELETE_IN_PROGRESS | COMPLETED | FAILED`
    */
-  DeploymentStatus?: string;
+  DeploymentStatus?: string | undefined;
   /**
    * A framework consists of one or more controls. Each control governs a resource, such as backup
    * plans, backup selections, backup vaults, or recovery points. You can also turn Config recording
@@ -2458,13 +2458,13 @@ export interface DescribeFrameworkOutput {
    * - `INACTIVE` when recording is turned off for all resources governed by the framework.
    * - `UNAVAILABLE` when Backup is unable to validate recording status at this time.
    */
-  FrameworkStatus?: string;
+  FrameworkStatus?: string | undefined;
   /**
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `DescribeFrameworkOutput`. Retrying a successful request with the same idempotency token
    * results in a success message with no action taken.
    */
-  IdempotencyToken?: string;
+  IdempotencyToken?: string | undefined;
 }
 
 /** Input of the DescribeGlobalSettings operation. */
@@ -2483,13 +2483,13 @@ export interface DescribeGlobalSettingsOutput {
    * - `isDelegatedAdministratorEnabled`: Allow Backup to automatically synchronize delegated
    *   administrator permissions with Organizations.
    */
-  GlobalSettings?: GlobalSettings;
+  GlobalSettings?: GlobalSettings | undefined;
   /**
    * The date and time that the supported flags were last updated. This update is in Unix format and
    * Coordinated Universal Time (UTC). The value of `LastUpdateTime` is accurate to milliseconds.
    * For example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  LastUpdateTime?: Date;
+  LastUpdateTime?: Date | undefined;
 }
 
 /** Input of the DescribeProtectedResource operation. */
@@ -2506,35 +2506,35 @@ export interface DescribeProtectedResourceOutput {
   /**
    * An ARN that uniquely identifies a resource. The format of the ARN depends on the resource type.
    */
-  ResourceArn?: string;
+  ResourceArn?: string | undefined;
   /**
    * The type of Amazon Web Services resource saved as a recovery point; for example, an Amazon EBS
    * volume or an Amazon RDS database.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * The date and time that a resource was last backed up, in Unix format and Coordinated Universal
    * Time (UTC). The value of `LastBackupTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  LastBackupTime?: Date;
+  LastBackupTime?: Date | undefined;
   /** The name of the resource that belongs to the specified backup. */
-  ResourceName?: string;
+  ResourceName?: string | undefined;
   /**
    * The ARN (Amazon Resource Name) of the backup vault that contains the most recent backup
    * recovery point.
    */
-  LastBackupVaultArn?: string;
+  LastBackupVaultArn?: string | undefined;
   /** The ARN (Amazon Resource Name) of the most recent recovery point. */
-  LastRecoveryPointArn?: string;
+  LastRecoveryPointArn?: string | undefined;
   /** The time, in minutes, that the most recent restore job took to complete. */
-  LatestRestoreExecutionTimeMinutes?: number;
+  LatestRestoreExecutionTimeMinutes?: number | undefined;
   /** The creation date of the most recent restore job. */
-  LatestRestoreJobCreationDate?: Date;
+  LatestRestoreJobCreationDate?: Date | undefined;
   /** The date the most recent recovery point was created. */
-  LatestRestoreRecoveryPointCreationDate?: Date;
+  LatestRestoreRecoveryPointCreationDate?: Date | undefined;
 }
 
 /** Input of the DescribeRecoveryPoint operation. */
@@ -2557,7 +2557,7 @@ export interface DescribeRecoveryPointInput {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  BackupVaultAccountId?: string;
+  BackupVaultAccountId?: string | undefined;
 }
 
 /** Output of the DescribeRecoveryPoint operation. */
@@ -2566,31 +2566,31 @@ export interface DescribeRecoveryPointOutput {
    * An ARN that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Region where they are created.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * An ARN that uniquely identifies a backup vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies the source vault where the resource was
    * originally backed up in; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`. If the recovery is restored
    * to the same Amazon Web Services account or Region, this value will be `null`.
    */
-  SourceBackupVaultArn?: string;
+  SourceBackupVaultArn?: string | undefined;
   /**
    * An ARN that uniquely identifies a saved resource. The format of the ARN depends on the resource
    * type.
    */
-  ResourceArn?: string;
+  ResourceArn?: string | undefined;
   /**
    * The type of Amazon Web Services resource to save as a recovery point; for example, an Amazon
    * Elastic Block Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS)
@@ -2598,18 +2598,18 @@ export interface DescribeRecoveryPointOutput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * Contains identifying information about the creation of a recovery point, including the
    * `BackupPlanArn`, `BackupPlanId`, `BackupPlanVersion`, and `BackupRuleId` of the backup plan
    * used to create it.
    */
-  CreatedBy?: RecoveryPointCreator;
+  CreatedBy?: RecoveryPointCreator | undefined;
   /**
    * Specifies the IAM role ARN used to create the target recovery point; for example,
    * `arn:aws:iam::123456789012:role/S3Access`.
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
   /**
    * A status code specifying the state of the recovery point. For more information, see Recovery
    * point status
@@ -2645,30 +2645,30 @@ export interface DescribeRecoveryPointOutput {
    *   misconfiguration, or backup failure. To ensure that future continuous backups succeed, refer
    *   to the recovery point status and check SAP HANA for details.
    */
-  Status?: RecoveryPointStatus;
+  Status?: RecoveryPointStatus | undefined;
   /** A status message explaining the status of the recovery point. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
   /**
    * The date and time that a recovery point is created, in Unix format and Coordinated Universal
    * Time (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * The date and time when the backup job that created this recovery point was initiated, in Unix
    * format and Coordinated Universal Time (UTC).
    */
-  InitiationDate?: Date;
+  InitiationDate?: Date | undefined;
   /**
    * The date and time that a job to create a recovery point is completed, in Unix format and
    * Coordinated Universal Time (UTC). The value of `CompletionDate` is accurate to milliseconds.
    * For example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CompletionDate?: Date;
+  CompletionDate?: Date | undefined;
   /** The size, in bytes, of a backup. */
-  BackupSizeInBytes?: number;
+  BackupSizeInBytes?: number | undefined;
   /** A `CalculatedLifecycle` object containing `DeleteAt` and `MoveToColdStorageAt` timestamps. */
-  CalculatedLifecycle?: CalculatedLifecycle;
+  CalculatedLifecycle?: CalculatedLifecycle | undefined;
   /**
    * The lifecycle defines when a protected resource is transitioned to cold storage and when it
    * expires. Backup transitions and expires backups automatically according to the lifecycle that
@@ -2684,12 +2684,12 @@ export interface DescribeRecoveryPointOutput {
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource)
    * table. Backup ignores this expression for other resource types.
    */
-  Lifecycle?: Lifecycle;
+  Lifecycle?: Lifecycle | undefined;
   /**
    * The server-side encryption key used to protect your backups; for example,
    * `arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`.
    */
-  EncryptionKeyArn?: string;
+  EncryptionKeyArn?: string | undefined;
   /**
    * A Boolean value that is returned as `TRUE` if the specified recovery point is encrypted, or
    * `FALSE` if the recovery point is not encrypted.
@@ -2698,25 +2698,25 @@ export interface DescribeRecoveryPointOutput {
    */
   IsEncrypted: boolean;
   /** Specifies the storage class of the recovery point. Valid values are `WARM` or `COLD`. */
-  StorageClass?: StorageClass;
+  StorageClass?: StorageClass | undefined;
   /**
    * The date and time that a recovery point was last restored, in Unix format and Coordinated
    * Universal Time (UTC). The value of `LastRestoreTime` is accurate to milliseconds. For example,
    * the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  LastRestoreTime?: Date;
+  LastRestoreTime?: Date | undefined;
   /**
    * This is an ARN that uniquely identifies a parent (composite) recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  ParentRecoveryPointArn?: string;
+  ParentRecoveryPointArn?: string | undefined;
   /**
    * The identifier of a resource within a composite group, such as nested (child) recovery point
    * belonging to a composite (parent) stack. The ID is transferred from the logical ID
    * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html#resources-section-structure-syntax)
    * within a stack.
    */
-  CompositeMemberIdentifier?: string;
+  CompositeMemberIdentifier?: string | undefined;
   /**
    * This returns the boolean value that a recovery point is a parent (composite) job.
    *
@@ -2724,9 +2724,9 @@ export interface DescribeRecoveryPointOutput {
    */
   IsParent: boolean;
   /** The name of the resource that belongs to the specified backup. */
-  ResourceName?: string;
+  ResourceName?: string | undefined;
   /** The type of vault in which the described recovery point is stored. */
-  VaultType?: VaultType;
+  VaultType?: VaultType | undefined;
   /**
    * This is the current status for the backup index associated with the specified recovery point.
    *
@@ -2734,25 +2734,25 @@ export interface DescribeRecoveryPointOutput {
    *
    * A recovery point with an index that has the status of `ACTIVE` can be included in a search.
    */
-  IndexStatus?: IndexStatus;
+  IndexStatus?: IndexStatus | undefined;
   /**
    * A string in the form of a detailed message explaining the status of a backup index associated
    * with the recovery point.
    */
-  IndexStatusMessage?: string;
+  IndexStatusMessage?: string | undefined;
   /**
    * The type of encryption key used for the recovery point. Valid values are
    * CUSTOMER_MANAGED_KMS_KEY for customer-managed keys or Amazon Web Services_OWNED_KMS_KEY for
    * Amazon Web Services-owned keys.
    */
-  EncryptionKeyType?: EncryptionKeyType;
+  EncryptionKeyType?: EncryptionKeyType | undefined;
   /**
    * Contains the latest scanning results against the recovery point and currently include
    * `MalwareScanner`, `ScanJobState`, `Findings`, and `LastScanTimestamp`
    *
    * Constraints: length 0 to 5.
    */
-  ScanResults?: ScanResults;
+  ScanResults?: ScanResults | undefined;
 }
 
 /** Input of the DescribeRegionSettings operation. */
@@ -2761,7 +2761,7 @@ export type DescribeRegionSettingsInput = Record<never, never>;
 /** Output of the DescribeRegionSettings operation. */
 export interface DescribeRegionSettingsOutput {
   /** The services along with the opt-in preferences in the Region. */
-  ResourceTypeOptInPreference?: ResourceTypeOptInPreference;
+  ResourceTypeOptInPreference?: ResourceTypeOptInPreference | undefined;
   /**
    * Returns whether Backup fully manages the backups for a resource type.
    *
@@ -2777,7 +2777,7 @@ export interface DescribeRegionSettingsOutput {
    * Backup's advanced DynamoDB backup features
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/advanced-ddb-backup.html#advanced-ddb-backup-enable-cli).
    */
-  ResourceTypeManagementPreference?: ResourceTypeManagementPreference;
+  ResourceTypeManagementPreference?: ResourceTypeManagementPreference | undefined;
 }
 
 /** Input of the DescribeReportJob operation. */
@@ -2796,7 +2796,7 @@ export interface DescribeReportJobOutput {
    * destination, unique report job ID, Amazon Resource Name (ARN), report template, status, and
    * status message.
    */
-  ReportJob?: ReportJob;
+  ReportJob?: ReportJob | undefined;
 }
 
 /** Input of the DescribeReportPlan operation. */
@@ -2816,7 +2816,7 @@ export interface DescribeReportPlanOutput {
    * report plan's Amazon Resource Name (ARN), description, settings, delivery channel, deployment
    * status, creation time, and last attempted and successful run times.
    */
-  ReportPlan?: ReportPlan;
+  ReportPlan?: ReportPlan | undefined;
 }
 
 /** Input of the DescribeRestoreJob operation. */
@@ -2832,81 +2832,81 @@ export interface DescribeRestoreJobOutput {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /** Uniquely identifies the job that restores a recovery point. */
-  RestoreJobId?: string;
+  RestoreJobId?: string | undefined;
   /**
    * An ARN that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * The Amazon Resource Name (ARN) of the original resource that was backed up. This provides
    * context about what resource is being restored.
    */
-  SourceResourceArn?: string;
+  SourceResourceArn?: string | undefined;
   /**
    * The Amazon Resource Name (ARN) of the backup vault containing the recovery point being
    * restored. This helps identify vault access policies and permissions.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /**
    * The date and time that a restore job is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * The date and time that a job to restore a recovery point is completed, in Unix format and
    * Coordinated Universal Time (UTC). The value of `CompletionDate` is accurate to milliseconds.
    * For example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CompletionDate?: Date;
+  CompletionDate?: Date | undefined;
   /**
    * Status code specifying the state of the job that is initiated by Backup to restore a recovery
    * point.
    */
-  Status?: RestoreJobStatus;
+  Status?: RestoreJobStatus | undefined;
   /** A message showing the status of a job to restore a recovery point. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
   /**
    * Contains an estimated percentage that is complete of a job at the time the job status was
    * queried.
    */
-  PercentDone?: string;
+  PercentDone?: string | undefined;
   /** The size, in bytes, of the restored resource. */
-  BackupSizeInBytes?: number;
+  BackupSizeInBytes?: number | undefined;
   /**
    * Specifies the IAM role ARN used to create the target recovery point; for example,
    * `arn:aws:iam::123456789012:role/S3Access`.
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
   /** The amount of time in minutes that a job restoring a recovery point is expected to take. */
-  ExpectedCompletionTimeMinutes?: number;
+  ExpectedCompletionTimeMinutes?: number | undefined;
   /**
    * The Amazon Resource Name (ARN) of the resource that was created by the restore job.
    *
    * The format of the ARN depends on the resource type of the backed-up resource.
    */
-  CreatedResourceArn?: string;
+  CreatedResourceArn?: string | undefined;
   /**
    * Returns metadata associated with a restore job listed by resource type.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /** The creation date of the recovery point made by the specifed restore job. */
-  RecoveryPointCreationDate?: Date;
+  RecoveryPointCreationDate?: Date | undefined;
   /** Contains identifying information about the creation of a restore job. */
-  CreatedBy?: RestoreJobCreator;
+  CreatedBy?: RestoreJobCreator | undefined;
   /** The status of validation run on the indicated restore job. */
-  ValidationStatus?: RestoreValidationStatus;
+  ValidationStatus?: RestoreValidationStatus | undefined;
   /** The status message. */
-  ValidationStatusMessage?: string;
+  ValidationStatusMessage?: string | undefined;
   /** The status of the data generated by the restore test. */
-  DeletionStatus?: RestoreDeletionStatus;
+  DeletionStatus?: RestoreDeletionStatus | undefined;
   /** This describes the restore job deletion status. */
-  DeletionStatusMessage?: string;
+  DeletionStatusMessage?: string | undefined;
   /**
    * This is a boolean value indicating whether the restore job is a parent (composite) restore job.
    *
@@ -2914,7 +2914,7 @@ export interface DescribeRestoreJobOutput {
    */
   IsParent: boolean;
   /** This is the unique identifier of the parent restore job for the selected restore job. */
-  ParentJobId?: string;
+  ParentJobId?: string | undefined;
 }
 
 /** Input of the DescribeScanJob operation. */
@@ -2949,7 +2949,7 @@ export interface DescribeScanJobOutput {
    * Universal Time (UTC). The value of `CompletionDate` is accurate to milliseconds. For example,
    * the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CompletionDate?: Date;
+  CompletionDate?: Date | undefined;
   /**
    * Contains identifying information about the creation of a scan job, including the backup plan
    * and rule that initiated the scan.
@@ -2993,12 +2993,12 @@ export interface DescribeScanJobOutput {
    * An ARN that uniquely identifies the base recovery point for scanning. This field will only be
    * populated when an incremental scan job has taken place.
    */
-  ScanBaseRecoveryPointArn?: string;
+  ScanBaseRecoveryPointArn?: string | undefined;
   /**
    * The scan ID generated by Amazon GuardDuty for the corresponding Scan Job ID request from
    * Backup.
    */
-  ScanId?: string;
+  ScanId?: string | undefined;
   /** The scan job ID that uniquely identified the request to Backup. */
   ScanJobId: string;
   /** Specifies the scan type used for the scan job. */
@@ -3007,13 +3007,13 @@ export interface DescribeScanJobOutput {
    * Contains the `ScanResultsStatus` for the scanning job and returns `THREATS_FOUND` or
    * `NO_THREATS_FOUND` for completed jobs.
    */
-  ScanResult?: ScanResultInfo;
+  ScanResult?: ScanResultInfo | undefined;
   /** Specifies the scanner IAM role ARN used to for the scan job. */
   ScannerRoleArn: string;
   /** The current state of a scan job. */
   State: ScanState;
   /** A detailed message explaining the status of the job to back up a resource. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
 }
 
 /** Input of the DisassociateBackupVaultMpaApprovalTeam operation. */
@@ -3028,7 +3028,7 @@ export interface DisassociateBackupVaultMpaApprovalTeamInput {
    * An optional comment explaining the reason for disassociating the MPA approval team from the
    * backup vault.
    */
-  RequesterComment?: string;
+  RequesterComment?: string | undefined;
 }
 
 /** Input of the DisassociateRecoveryPointFromParent operation. */
@@ -3081,7 +3081,7 @@ export interface ExportBackupPlanTemplateOutput {
    * Note: This is a signed JSON document that cannot be modified before being passed to
    * `GetBackupPlanFromJSON.`
    */
-  BackupPlanTemplateJson?: string;
+  BackupPlanTemplateJson?: string | undefined;
 }
 
 /** A list of `string`. */
@@ -3098,18 +3098,18 @@ export interface Framework {
    *
    * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
-  FrameworkName?: string;
+  FrameworkName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
    */
-  FrameworkArn?: string;
+  FrameworkArn?: string | undefined;
   /**
    * An optional description of the framework with a maximum 1,024 characters.
    *
    * Constraints: length 0 to 1024; pattern `\S`.
    */
-  FrameworkDescription?: string;
+  FrameworkDescription?: string | undefined;
   /**
    * The number of controls contained by the framework.
    *
@@ -3121,13 +3121,13 @@ export interface Framework {
    * `CreationTime` is accurate to milliseconds. For example, 2020-07-10T15:00:00.000-08:00
    * represents the 10th of July 2020 at 3:00 PM 8 hours behind UTC.
    */
-  CreationTime?: Date;
+  CreationTime?: Date | undefined;
   /**
    * The deployment status of a framework. The statuses are:
    *
    * `CREATE_IN_PROGRESS | UPDATE_IN_PROGRESS | DELETE_IN_PROGRESS | COMPLETED | FAILED`
    */
-  DeploymentStatus?: string;
+  DeploymentStatus?: string | undefined;
 }
 
 /**
@@ -3138,7 +3138,7 @@ export interface FrameworkControl {
   /** The name of a control. This name is between 1 and 256 characters. */
   ControlName: string;
   /** The name/value pairs. */
-  ControlInputParameters?: ControlInputParameters;
+  ControlInputParameters?: ControlInputParameters | undefined;
   /**
    * The scope of a control. The control scope defines what the control will evaluate. Three
    * examples of control scopes are: a specific backup plan, all backup plans with a specific tag,
@@ -3147,7 +3147,7 @@ export interface FrameworkControl {
    * For more information, see `ControlScope`.
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ControlScope.html)
    */
-  ControlScope?: ControlScope;
+  ControlScope?: ControlScope | undefined;
 }
 
 /** A list of `FrameworkControl`. */
@@ -3168,7 +3168,7 @@ export interface GetBackupPlanFromJSONOutput {
    * Specifies the body of a backup plan. Includes a `BackupPlanName` and one or more sets of
    * `Rules`.
    */
-  BackupPlan?: BackupPlan;
+  BackupPlan?: BackupPlan | undefined;
 }
 
 /** Input of the GetBackupPlanFromTemplate operation. */
@@ -3183,7 +3183,7 @@ export interface GetBackupPlanFromTemplateOutput {
    * Returns the body of a backup plan based on the target template, including the name, rules, and
    * backup vault of the plan.
    */
-  BackupPlanDocument?: BackupPlan;
+  BackupPlanDocument?: BackupPlan | undefined;
 }
 
 /** Input of the GetBackupPlan operation. */
@@ -3194,7 +3194,7 @@ export interface GetBackupPlanInput {
    * Unique, randomly generated, Unicode, UTF-8 encoded strings that are at most 1,024 bytes long.
    * Version IDs cannot be edited.
    */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /**
    * Number of future scheduled backup runs to preview. When set to 0 (default), no scheduled runs
    * preview is included in the response. Valid range is 0-10.
@@ -3203,7 +3203,7 @@ export interface GetBackupPlanInput {
    *
    * Default: `0`.
    */
-  MaxScheduledRunsPreview?: number;
+  MaxScheduledRunsPreview?: number | undefined;
 }
 
 /** Output of the GetBackupPlan operation. */
@@ -3212,53 +3212,53 @@ export interface GetBackupPlanOutput {
    * Specifies the body of a backup plan. Includes a `BackupPlanName` and one or more sets of
    * `Rules`.
    */
-  BackupPlan?: BackupPlan;
+  BackupPlan?: BackupPlan | undefined;
   /** Uniquely identifies a backup plan. */
-  BackupPlanId?: string;
+  BackupPlanId?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup plan; for example,
    * `arn:aws:backup:us-east-1:123456789012:plan:8F81F553-3A74-4A3F-B93D-B3360DC80C50`.
    */
-  BackupPlanArn?: string;
+  BackupPlanArn?: string | undefined;
   /**
    * Unique, randomly generated, Unicode, UTF-8 encoded strings that are at most 1,024 bytes long.
    * Version IDs cannot be edited.
    */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /**
    * A unique string that identifies the request and allows failed requests to be retried without
    * the risk of running the operation twice.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /**
    * The date and time that a backup plan is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * The date and time that a backup plan is deleted, in Unix format and Coordinated Universal Time
    * (UTC). The value of `DeletionDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  DeletionDate?: Date;
+  DeletionDate?: Date | undefined;
   /**
    * The last time this backup plan was run. A date and time, in Unix format and Coordinated
    * Universal Time (UTC). The value of `LastExecutionDate` is accurate to milliseconds. For
    * example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  LastExecutionDate?: Date;
+  LastExecutionDate?: Date | undefined;
   /**
    * Contains a list of `BackupOptions` for each resource type. The list is populated only if the
    * advanced option is set for the backup plan.
    */
-  AdvancedBackupSettings?: AdvancedBackupSettings;
+  AdvancedBackupSettings?: AdvancedBackupSettings | undefined;
   /**
    * List of upcoming scheduled backup runs. Only included when `MaxScheduledRunsPreview` parameter
    * is greater than 0. Contains up to 10 future backup executions with their scheduled times,
    * execution types, and associated rule IDs.
    */
-  ScheduledRunsPreview?: ScheduledRunsPreview;
+  ScheduledRunsPreview?: ScheduledRunsPreview | undefined;
 }
 
 /** Input of the GetBackupSelection operation. */
@@ -3272,22 +3272,22 @@ export interface GetBackupSelectionInput {
 /** Output of the GetBackupSelection operation. */
 export interface GetBackupSelectionOutput {
   /** Specifies the body of a request to assign a set of resources to a backup plan. */
-  BackupSelection?: BackupSelection;
+  BackupSelection?: BackupSelection | undefined;
   /** Uniquely identifies the body of a request to assign a set of resources to a backup plan. */
-  SelectionId?: string;
+  SelectionId?: string | undefined;
   /** Uniquely identifies a backup plan. */
-  BackupPlanId?: string;
+  BackupPlanId?: string | undefined;
   /**
    * The date and time a backup selection is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * A unique string that identifies the request and allows failed requests to be retried without
    * the risk of running the operation twice.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
 }
 
 /** Input of the GetBackupVaultAccessPolicy operation. */
@@ -3310,14 +3310,14 @@ export interface GetBackupVaultAccessPolicyOutput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /** The backup vault access policy document in JSON format. */
-  Policy?: string;
+  Policy?: string | undefined;
 }
 
 /** Input of the GetBackupVaultNotifications operation. */
@@ -3340,21 +3340,21 @@ export interface GetBackupVaultNotificationsOutput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /**
    * An ARN that uniquely identifies an Amazon Simple Notification Service (Amazon SNS) topic; for
    * example, `arn:aws:sns:us-west-2:111122223333:MyTopic`.
    */
-  SNSTopicArn?: string;
+  SNSTopicArn?: string | undefined;
   /**
    * An array of events that indicate the status of jobs to back up resources to the backup vault.
    */
-  BackupVaultEvents?: BackupVaultEvents;
+  BackupVaultEvents?: BackupVaultEvents | undefined;
 }
 
 /** Input of the GetLegalHold operation. */
@@ -3366,28 +3366,28 @@ export interface GetLegalHoldInput {
 /** Output of the GetLegalHold operation. */
 export interface GetLegalHoldOutput {
   /** The title of the legal hold. */
-  Title?: string;
+  Title?: string | undefined;
   /** The status of the legal hold. */
-  Status?: LegalHoldStatus;
+  Status?: LegalHoldStatus | undefined;
   /** The description of the legal hold. */
-  Description?: string;
+  Description?: string | undefined;
   /** The reason for removing the legal hold. */
-  CancelDescription?: string;
+  CancelDescription?: string | undefined;
   /** The ID of the legal hold. */
-  LegalHoldId?: string;
+  LegalHoldId?: string | undefined;
   /**
    * The framework ARN for the specified legal hold. The format of the ARN depends on the resource
    * type.
    */
-  LegalHoldArn?: string;
+  LegalHoldArn?: string | undefined;
   /** The time when the legal hold was created. */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /** The time when the legal hold was cancelled. */
-  CancellationDate?: Date;
+  CancellationDate?: Date | undefined;
   /** The date and time until which the legal hold record is retained. */
-  RetainRecordUntil?: Date;
+  RetainRecordUntil?: Date | undefined;
   /** The criteria to assign a set of resources, such as resource types or backup vaults. */
-  RecoveryPointSelection?: RecoveryPointSelection;
+  RecoveryPointSelection?: RecoveryPointSelection | undefined;
 }
 
 /** Input of the GetRecoveryPointIndexDetails operation. */
@@ -3414,33 +3414,33 @@ export interface GetRecoveryPointIndexDetailsOutput {
    * An ARN that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * An ARN that uniquely identifies the backup vault where the recovery point index is stored.
    *
    * For example, `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /** A string of the Amazon Resource Name (ARN) that uniquely identifies the source resource. */
-  SourceResourceArn?: string;
+  SourceResourceArn?: string | undefined;
   /**
    * The date and time that a backup index was created, in Unix format and Coordinated Universal
    * Time (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  IndexCreationDate?: Date;
+  IndexCreationDate?: Date | undefined;
   /**
    * The date and time that a backup index was deleted, in Unix format and Coordinated Universal
    * Time (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  IndexDeletionDate?: Date;
+  IndexDeletionDate?: Date | undefined;
   /**
    * The date and time that a backup index finished creation, in Unix format and Coordinated
    * Universal Time (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the
    * value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  IndexCompletionDate?: Date;
+  IndexCompletionDate?: Date | undefined;
   /**
    * This is the current status for the backup index associated with the specified recovery point.
    *
@@ -3448,13 +3448,13 @@ export interface GetRecoveryPointIndexDetailsOutput {
    *
    * A recovery point with an index that has the status of `ACTIVE` can be included in a search.
    */
-  IndexStatus?: IndexStatus;
+  IndexStatus?: IndexStatus | undefined;
   /**
    * A detailed message explaining the status of a backup index associated with the recovery point.
    */
-  IndexStatusMessage?: string;
+  IndexStatusMessage?: string | undefined;
   /** Count of items within the backup index associated with the recovery point. */
-  TotalItemsIndexed?: number;
+  TotalItemsIndexed?: number | undefined;
 }
 
 /** Input of the GetRecoveryPointRestoreMetadata operation. */
@@ -3477,7 +3477,7 @@ export interface GetRecoveryPointRestoreMetadataInput {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  BackupVaultAccountId?: string;
+  BackupVaultAccountId?: string | undefined;
 }
 
 /** Output of the GetRecoveryPointRestoreMetadata operation. */
@@ -3486,23 +3486,23 @@ export interface GetRecoveryPointRestoreMetadataOutput {
    * An ARN that uniquely identifies a backup vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /**
    * An ARN that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * The set of metadata key-value pairs that describe the original configuration of the backed-up
    * resource. These values vary depending on the service that is being restored.
    */
-  RestoreMetadata?: Metadata;
+  RestoreMetadata?: Metadata | undefined;
   /**
    * The resource type of the recovery point.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
 }
 
 /** Input of the GetRestoreJobMetadata operation. */
@@ -3514,15 +3514,15 @@ export interface GetRestoreJobMetadataInput {
 /** Output of the GetRestoreJobMetadata operation. */
 export interface GetRestoreJobMetadataOutput {
   /** This is a unique identifier of a restore job within Backup. */
-  RestoreJobId?: string;
+  RestoreJobId?: string | undefined;
   /** This contains the metadata of the specified backup job. */
-  Metadata?: Metadata;
+  Metadata?: Metadata | undefined;
 }
 
 /** Input of the GetRestoreTestingInferredMetadata operation. */
 export interface GetRestoreTestingInferredMetadataInput {
   /** The account ID of the specified backup vault. */
-  BackupVaultAccountId?: string;
+  BackupVaultAccountId?: string | undefined;
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web ServicesRegion where they
@@ -3591,7 +3591,7 @@ export interface GetSupportedResourceTypesOutput {
    * - `Timestream` for Amazon Timestream
    * - `VirtualMachine` for VMware virtual machines
    */
-  ResourceTypes?: ResourceTypes;
+  ResourceTypes?: ResourceTypes | undefined;
 }
 
 /** Input of the GetTieringConfiguration operation. */
@@ -3607,7 +3607,7 @@ export interface GetTieringConfigurationInput {
 /** Output of the GetTieringConfiguration operation. */
 export interface GetTieringConfigurationOutput {
   /** Specifies the body of a tiering configuration. Includes `TieringConfigurationName`. */
-  TieringConfiguration?: TieringConfiguration;
+  TieringConfiguration?: TieringConfiguration | undefined;
 }
 
 /** A map from string keys to `string`. */
@@ -3630,7 +3630,7 @@ export interface IndexAction {
    * - `EBS` for Amazon Elastic Block Store
    * - `S3` for Amazon Simple Storage Service (Amazon S3)
    */
-  ResourceTypes?: ResourceTypes;
+  ResourceTypes?: ResourceTypes | undefined;
 }
 
 /** A list of `IndexAction`. */
@@ -3654,21 +3654,21 @@ export interface IndexedRecoveryPoint {
    * An ARN that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /** A string of the Amazon Resource Name (ARN) that uniquely identifies the source resource. */
-  SourceResourceArn?: string;
+  SourceResourceArn?: string | undefined;
   /**
    * This specifies the IAM role ARN used for this operation.
    *
    * For example, arn:aws:iam::123456789012:role/S3Access
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
   /**
    * The date and time that a backup was created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  BackupCreationDate?: Date;
+  BackupCreationDate?: Date | undefined;
   /**
    * The resource type of the indexed recovery point.
    *
@@ -3677,13 +3677,13 @@ export interface IndexedRecoveryPoint {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * The date and time that a backup index was created, in Unix format and Coordinated Universal
    * Time (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  IndexCreationDate?: Date;
+  IndexCreationDate?: Date | undefined;
   /**
    * This is the current status for the backup index associated with the specified recovery point.
    *
@@ -3691,18 +3691,18 @@ export interface IndexedRecoveryPoint {
    *
    * A recovery point with an index that has the status of `ACTIVE` can be included in a search.
    */
-  IndexStatus?: IndexStatus;
+  IndexStatus?: IndexStatus | undefined;
   /**
    * A string in the form of a detailed message explaining the status of a backup index associated
    * with the recovery point.
    */
-  IndexStatusMessage?: string;
+  IndexStatusMessage?: string | undefined;
   /**
    * An ARN that uniquely identifies the backup vault where the recovery point index is stored.
    *
    * For example, `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
 }
 
 /** A list of `IndexedRecoveryPoint`. */
@@ -3737,29 +3737,29 @@ export type KeyValueList = KeyValue[];
 /** Contains information about the latest update to an MPA approval team association. */
 export interface LatestMpaApprovalTeamUpdate {
   /** The ARN of the MPA session associated with this update. */
-  MpaSessionArn?: string;
+  MpaSessionArn?: string | undefined;
   /** The current status of the MPA approval team update. */
-  Status?: MpaSessionStatus;
+  Status?: MpaSessionStatus | undefined;
   /** A message describing the current status of the MPA approval team update. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
   /** The date and time when the MPA approval team update was initiated. */
-  InitiationDate?: Date;
+  InitiationDate?: Date | undefined;
   /** The date and time when the MPA approval team update will expire. */
-  ExpiryDate?: Date;
+  ExpiryDate?: Date | undefined;
 }
 
 /** Contains information about the latest request to revoke access to a backup vault. */
 export interface LatestRevokeRequest {
   /** The ARN of the MPA session associated with this revoke request. */
-  MpaSessionArn?: string;
+  MpaSessionArn?: string | undefined;
   /** The current status of the revoke request. */
-  Status?: MpaRevokeSessionStatus;
+  Status?: MpaRevokeSessionStatus | undefined;
   /** A message describing the current status of the revoke request. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
   /** The date and time when the revoke request was initiated. */
-  InitiationDate?: Date;
+  InitiationDate?: Date | undefined;
   /** The date and time when the revoke request will expire. */
-  ExpiryDate?: Date;
+  ExpiryDate?: Date | undefined;
 }
 
 /**
@@ -3772,22 +3772,22 @@ export interface LatestRevokeRequest {
  */
 export interface LegalHold {
   /** The title of a legal hold. */
-  Title?: string;
+  Title?: string | undefined;
   /** The status of the legal hold. */
-  Status?: LegalHoldStatus;
+  Status?: LegalHoldStatus | undefined;
   /** The description of a legal hold. */
-  Description?: string;
+  Description?: string | undefined;
   /** The ID of the legal hold. */
-  LegalHoldId?: string;
+  LegalHoldId?: string | undefined;
   /**
    * The Amazon Resource Name (ARN) of the legal hold; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  LegalHoldArn?: string;
+  LegalHoldArn?: string | undefined;
   /** The time when the legal hold was created. */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /** The time when the legal hold was cancelled. */
-  CancellationDate?: Date;
+  CancellationDate?: Date | undefined;
 }
 
 /** The values of LegalHoldStatus; values added by newer service versions are accepted too. */
@@ -3820,23 +3820,23 @@ export type LegalHoldsList = LegalHold[];
  */
 export interface Lifecycle {
   /** The number of days after creation that a recovery point is moved to cold storage. */
-  MoveToColdStorageAfterDays?: number;
+  MoveToColdStorageAfterDays?: number | undefined;
   /**
    * The number of days after creation that a recovery point is deleted. This value must be at least
    * 90 days after the number of days specified in `MoveToColdStorageAfterDays`.
    */
-  DeleteAfterDays?: number;
+  DeleteAfterDays?: number | undefined;
   /**
    * If the value is true, your backup plan transitions supported resources to archive (cold)
    * storage tier in accordance with your lifecycle settings.
    */
-  OptInToArchiveForSupportedResources?: boolean;
+  OptInToArchiveForSupportedResources?: boolean | undefined;
   /**
    * The event after which a recovery point is deleted. A recovery point with both `DeleteAfterDays`
    * and `DeleteAfterEvent` will delete after whichever condition is satisfied first. Not valid as
    * an input.
    */
-  DeleteAfterEvent?: LifecycleDeleteAfterEvent;
+  DeleteAfterEvent?: LifecycleDeleteAfterEvent | undefined;
 }
 
 /**
@@ -3860,7 +3860,7 @@ export interface ListBackupJobSummariesInput {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /**
    * This parameter returns the job count for jobs with the specified state.
    *
@@ -3879,7 +3879,7 @@ export interface ListBackupJobSummariesInput {
    * GET
    * /audit/backup-job-summaries?AggregationPeriod=FOURTEEN_DAYS&MessageCategory=SUCCESS&State=COMPLETED
    */
-  State?: BackupJobStatus;
+  State?: BackupJobStatus | undefined;
   /**
    * Returns the job count for the specified resource type. Use request `GetSupportedResourceTypes`
    * to obtain strings for supported resource types.
@@ -3893,7 +3893,7 @@ export interface ListBackupJobSummariesInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * This parameter returns the job count for the specified message category.
    *
@@ -3905,7 +3905,7 @@ export interface ListBackupJobSummariesInput {
    *
    * `AGGREGATE_ALL` aggregates job counts for all message categories and returns the sum.
    */
-  MessageCategory?: string;
+  MessageCategory?: string | undefined;
   /**
    * The period for the returned results.
    *
@@ -3913,7 +3913,7 @@ export interface ListBackupJobSummariesInput {
    * - `SEVEN_DAYS` - The aggregated job count for the prior 7 days.
    * - `FOURTEEN_DAYS` - The aggregated job count for prior 14 days.
    */
-  AggregationPeriod?: AggregationPeriod;
+  AggregationPeriod?: AggregationPeriod | undefined;
   /**
    * The maximum number of items to be returned.
    *
@@ -3921,19 +3921,19 @@ export interface ListBackupJobSummariesInput {
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * The next item following a partial list of returned resources. For example, if a request is made
    * to return `MaxResults` number of resources, `NextToken` allows you to return more items in your
    * list starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Output of the ListBackupJobSummaries operation. */
 export interface ListBackupJobSummariesOutput {
   /** The summary information. */
-  BackupJobSummaries?: BackupJobSummaryList;
+  BackupJobSummaries?: BackupJobSummaryList | undefined;
   /**
    * The period for the returned results.
    *
@@ -3941,13 +3941,13 @@ export interface ListBackupJobSummariesOutput {
    * - `SEVEN_DAYS` - The aggregated job count for the prior 7 days.
    * - `FOURTEEN_DAYS` - The aggregated job count for prior 14 days.
    */
-  AggregationPeriod?: string;
+  AggregationPeriod?: string | undefined;
   /**
    * The next item following a partial list of returned resources. For example, if a request is made
    * to return `MaxResults` number of resources, `NextToken` allows you to return more items in your
    * list starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListBackupJobs operation. */
@@ -3957,15 +3957,15 @@ export interface ListBackupJobsInput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /** Returns only backup jobs that match the specified resource Amazon Resource Name (ARN). */
-  ByResourceArn?: string;
+  ByResourceArn?: string | undefined;
   /**
    * Returns only backup jobs that are in the specified state.
    *
@@ -3980,7 +3980,7 @@ export interface ListBackupJobsInput {
    *
    * GET /backup-jobs/?messageCategory=SUCCESS&state=COMPLETED
    */
-  ByState?: BackupJobState;
+  ByState?: BackupJobState | undefined;
   /**
    * Returns only backup jobs that will be stored in the specified backup vault. Backup vaults are
    * identified by names that are unique to the account used to create them and the Amazon Web
@@ -3988,11 +3988,11 @@ export interface ListBackupJobsInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  ByBackupVaultName?: string;
+  ByBackupVaultName?: string | undefined;
   /** Returns only backup jobs that were created before the specified date. */
-  ByCreatedBefore?: Date;
+  ByCreatedBefore?: Date | undefined;
   /** Returns only backup jobs that were created after the specified date. */
-  ByCreatedAfter?: Date;
+  ByCreatedAfter?: Date | undefined;
   /**
    * Returns only backup jobs for the specified resources:
    *
@@ -4016,7 +4016,7 @@ export interface ListBackupJobsInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ByResourceType?: string;
+  ByResourceType?: string | undefined;
   /**
    * The account ID to list the jobs from. Returns only backup jobs associated with the specified
    * account ID.
@@ -4026,19 +4026,19 @@ export interface ListBackupJobsInput {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  ByAccountId?: string;
+  ByAccountId?: string | undefined;
   /**
    * Returns only backup jobs completed after a date expressed in Unix format and Coordinated
    * Universal Time (UTC).
    */
-  ByCompleteAfter?: Date;
+  ByCompleteAfter?: Date | undefined;
   /**
    * Returns only backup jobs completed before a date expressed in Unix format and Coordinated
    * Universal Time (UTC).
    */
-  ByCompleteBefore?: Date;
+  ByCompleteBefore?: Date | undefined;
   /** This is a filter to list child (nested) jobs based on parent job ID. */
-  ByParentJobId?: string;
+  ByParentJobId?: string | undefined;
   /**
    * This is an optional parameter that can be used to filter out jobs with a MessageCategory which
    * matches the value you input.
@@ -4052,19 +4052,19 @@ export interface ListBackupJobsInput {
    *
    * `AGGREGATE_ALL` aggregates job counts for all message categories and returns the sum.
    */
-  ByMessageCategory?: string;
+  ByMessageCategory?: string | undefined;
 }
 
 /** Output of the ListBackupJobs operation. */
 export interface ListBackupJobsOutput {
   /** An array of structures containing metadata about your backup jobs returned in JSON format. */
-  BackupJobs?: BackupJobsList;
+  BackupJobs?: BackupJobsList | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListBackupPlanTemplates operation. */
@@ -4074,13 +4074,13 @@ export interface ListBackupPlanTemplatesInput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to return.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the ListBackupPlanTemplates operation. */
@@ -4090,9 +4090,9 @@ export interface ListBackupPlanTemplatesOutput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** An array of template list items containing metadata about your saved templates. */
-  BackupPlanTemplatesList?: BackupPlanTemplatesList;
+  BackupPlanTemplatesList?: BackupPlanTemplatesList | undefined;
 }
 
 /** Input of the ListBackupPlanVersions operation. */
@@ -4104,13 +4104,13 @@ export interface ListBackupPlanVersionsInput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the ListBackupPlanVersions operation. */
@@ -4120,9 +4120,9 @@ export interface ListBackupPlanVersionsOutput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** An array of version list items containing metadata about your backup plans. */
-  BackupPlanVersionsList?: BackupPlanVersionsList;
+  BackupPlanVersionsList?: BackupPlanVersionsList | undefined;
 }
 
 /** Input of the ListBackupPlans operation. */
@@ -4132,18 +4132,18 @@ export interface ListBackupPlansInput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * A Boolean value with a default value of `FALSE` that returns deleted backup plans when set to
    * `TRUE`.
    */
-  IncludeDeleted?: boolean;
+  IncludeDeleted?: boolean | undefined;
 }
 
 /** Output of the ListBackupPlans operation. */
@@ -4153,9 +4153,9 @@ export interface ListBackupPlansOutput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** Information about the backup plans. */
-  BackupPlansList?: BackupPlansList;
+  BackupPlansList?: BackupPlansList | undefined;
 }
 
 /** Input of the ListBackupSelections operation. */
@@ -4167,13 +4167,13 @@ export interface ListBackupSelectionsInput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the ListBackupSelections operation. */
@@ -4183,35 +4183,35 @@ export interface ListBackupSelectionsOutput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * An array of backup selection list items containing metadata about each resource in the list.
    */
-  BackupSelectionsList?: BackupSelectionsList;
+  BackupSelectionsList?: BackupSelectionsList | undefined;
 }
 
 /** Input of the ListBackupVaults operation. */
 export interface ListBackupVaultsInput {
   /** This parameter will sort the list of vaults by vault type. */
-  ByVaultType?: VaultType;
+  ByVaultType?: VaultType | undefined;
   /**
    * This parameter will sort the list of vaults by shared vaults.
    *
    * Default: `false`.
    */
-  ByShared?: boolean;
+  ByShared?: boolean | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the ListBackupVaults operation. */
@@ -4221,13 +4221,13 @@ export interface ListBackupVaultsOutput {
    * (ARN), display name, creation date, number of saved recovery points, and encryption information
    * if the resources saved in the backup vault are encrypted.
    */
-  BackupVaultList?: BackupVaultList;
+  BackupVaultList?: BackupVaultList | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListCopyJobSummaries operation. */
@@ -4246,7 +4246,7 @@ export interface ListCopyJobSummariesInput {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /**
    * This parameter returns the job count for jobs with the specified state.
    *
@@ -4254,7 +4254,7 @@ export interface ListCopyJobSummariesInput {
    *
    * `AGGREGATE_ALL` aggregates job counts for all states and returns the sum.
    */
-  State?: CopyJobStatus;
+  State?: CopyJobStatus | undefined;
   /**
    * Returns the job count for the specified resource type. Use request `GetSupportedResourceTypes`
    * to obtain strings for supported resource types.
@@ -4268,7 +4268,7 @@ export interface ListCopyJobSummariesInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * This parameter returns the job count for the specified message category.
    *
@@ -4280,7 +4280,7 @@ export interface ListCopyJobSummariesInput {
    *
    * `AGGREGATE_ALL` aggregates job counts for all message categories and returns the sum.
    */
-  MessageCategory?: string;
+  MessageCategory?: string | undefined;
   /**
    * The period for the returned results.
    *
@@ -4288,7 +4288,7 @@ export interface ListCopyJobSummariesInput {
    * - `SEVEN_DAYS` - The aggregated job count for the prior 7 days.
    * - `FOURTEEN_DAYS` - The aggregated job count for prior 14 days.
    */
-  AggregationPeriod?: AggregationPeriod;
+  AggregationPeriod?: AggregationPeriod | undefined;
   /**
    * This parameter sets the maximum number of items to be returned.
    *
@@ -4296,13 +4296,13 @@ export interface ListCopyJobSummariesInput {
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * The next item following a partial list of returned resources. For example, if a request is made
    * to return `MaxResults` number of resources, `NextToken` allows you to return more items in your
    * list starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Output of the ListCopyJobSummaries operation. */
@@ -4311,7 +4311,7 @@ export interface ListCopyJobSummariesOutput {
    * This return shows a summary that contains Region, Account, State, ResourceType,
    * MessageCategory, StartTime, EndTime, and Count of included jobs.
    */
-  CopyJobSummaries?: CopyJobSummaryList;
+  CopyJobSummaries?: CopyJobSummaryList | undefined;
   /**
    * The period for the returned results.
    *
@@ -4319,13 +4319,13 @@ export interface ListCopyJobSummariesOutput {
    * - `SEVEN_DAYS` - The aggregated job count for the prior 7 days.
    * - `FOURTEEN_DAYS` - The aggregated job count for prior 14 days.
    */
-  AggregationPeriod?: string;
+  AggregationPeriod?: string | undefined;
   /**
    * The next item following a partial list of returned resources. For example, if a request is made
    * to return `MaxResults` number of resources, `NextToken` allows you to return more items in your
    * list starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListCopyJobs operation. */
@@ -4335,21 +4335,21 @@ export interface ListCopyJobsInput {
    * return MaxResults number of items, NextToken allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /** Returns only copy jobs that match the specified resource Amazon Resource Name (ARN). */
-  ByResourceArn?: string;
+  ByResourceArn?: string | undefined;
   /** Returns only copy jobs that are in the specified state. */
-  ByState?: CopyJobState;
+  ByState?: CopyJobState | undefined;
   /** Returns only copy jobs that were created before the specified date. */
-  ByCreatedBefore?: Date;
+  ByCreatedBefore?: Date | undefined;
   /** Returns only copy jobs that were created after the specified date. */
-  ByCreatedAfter?: Date;
+  ByCreatedAfter?: Date | undefined;
   /**
    * Returns only backup jobs for the specified resources:
    *
@@ -4373,31 +4373,31 @@ export interface ListCopyJobsInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ByResourceType?: string;
+  ByResourceType?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a source backup vault to copy from; for
    * example, `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  ByDestinationVaultArn?: string;
+  ByDestinationVaultArn?: string | undefined;
   /**
    * The account ID to list the jobs from. Returns only copy jobs associated with the specified
    * account ID.
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  ByAccountId?: string;
+  ByAccountId?: string | undefined;
   /**
    * Returns only copy jobs completed before a date expressed in Unix format and Coordinated
    * Universal Time (UTC).
    */
-  ByCompleteBefore?: Date;
+  ByCompleteBefore?: Date | undefined;
   /**
    * Returns only copy jobs completed after a date expressed in Unix format and Coordinated
    * Universal Time (UTC).
    */
-  ByCompleteAfter?: Date;
+  ByCompleteAfter?: Date | undefined;
   /** This is a filter to list child (nested) jobs based on parent job ID. */
-  ByParentJobId?: string;
+  ByParentJobId?: string | undefined;
   /**
    * This is an optional parameter that can be used to filter out jobs with a MessageCategory which
    * matches the value you input.
@@ -4412,21 +4412,21 @@ export interface ListCopyJobsInput {
    *
    * `AGGREGATE_ALL` aggregates job counts for all message categories and returns the sum.
    */
-  ByMessageCategory?: string;
+  ByMessageCategory?: string | undefined;
   /** Filters copy jobs by the specified source recovery point ARN. */
-  BySourceRecoveryPointArn?: string;
+  BySourceRecoveryPointArn?: string | undefined;
 }
 
 /** Output of the ListCopyJobs operation. */
 export interface ListCopyJobsOutput {
   /** An array of structures containing metadata about your copy jobs returned in JSON format. */
-  CopyJobs?: CopyJobsList;
+  CopyJobs?: CopyJobsList | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return MaxResults number of items, NextToken allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListFrameworks operation. */
@@ -4437,12 +4437,12 @@ export interface ListFrameworksInput {
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * An identifier that was returned from the previous call to this operation, which can be used to
    * return the next set of items in the list.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Output of the ListFrameworks operation. */
@@ -4451,12 +4451,12 @@ export interface ListFrameworksOutput {
    * The frameworks with details for each framework, including the framework name, Amazon Resource
    * Name (ARN), description, number of controls, creation time, and deployment status.
    */
-  Frameworks?: FrameworkList;
+  Frameworks?: FrameworkList | undefined;
   /**
    * An identifier that was returned from the previous call to this operation, which can be used to
    * return the next set of items in the list.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListIndexedRecoveryPoints operation. */
@@ -4468,19 +4468,19 @@ export interface ListIndexedRecoveryPointsInput {
    * `NextToken` allows you to return more items in your list starting at the location pointed to by
    * the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of resource list items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /** A string of the Amazon Resource Name (ARN) that uniquely identifies the source resource. */
-  SourceResourceArn?: string;
+  SourceResourceArn?: string | undefined;
   /** Returns only indexed recovery points that were created before the specified date. */
-  CreatedBefore?: Date;
+  CreatedBefore?: Date | undefined;
   /** Returns only indexed recovery points that were created after the specified date. */
-  CreatedAfter?: Date;
+  CreatedAfter?: Date | undefined;
   /**
    * Returns a list of indexed recovery points for the specified resource type(s).
    *
@@ -4491,7 +4491,7 @@ export interface ListIndexedRecoveryPointsInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * Include this parameter to filter the returned list by the indicated statuses.
    *
@@ -4499,7 +4499,7 @@ export interface ListIndexedRecoveryPointsInput {
    *
    * A recovery point with an index that has the status of `ACTIVE` can be included in a search.
    */
-  IndexStatus?: IndexStatus;
+  IndexStatus?: IndexStatus | undefined;
 }
 
 /** Output of the ListIndexedRecoveryPoints operation. */
@@ -4508,7 +4508,7 @@ export interface ListIndexedRecoveryPointsOutput {
    * This is a list of recovery points that have an associated index, belonging to the specified
    * account.
    */
-  IndexedRecoveryPoints?: IndexedRecoveryPointList;
+  IndexedRecoveryPoints?: IndexedRecoveryPointList | undefined;
   /**
    * The next item following a partial list of returned recovery points.
    *
@@ -4516,7 +4516,7 @@ export interface ListIndexedRecoveryPointsOutput {
    * `NextToken` allows you to return more items in your list starting at the location pointed to by
    * the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListLegalHolds operation. */
@@ -4526,13 +4526,13 @@ export interface ListLegalHoldsInput {
    * to return `MaxResults` number of resources, `NextToken` allows you to return more items in your
    * list starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of resource list items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the ListLegalHolds operation. */
@@ -4542,9 +4542,9 @@ export interface ListLegalHoldsOutput {
    * to return `MaxResults` number of resources, `NextToken` allows you to return more items in your
    * list starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** This is an array of returned legal holds, both active and previous. */
-  LegalHolds?: LegalHoldsList;
+  LegalHolds?: LegalHoldsList | undefined;
 }
 
 /** A list of `Condition`. */
@@ -4563,31 +4563,31 @@ export interface ListProtectedResourcesByBackupVaultInput {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  BackupVaultAccountId?: string;
+  BackupVaultAccountId?: string | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the ListProtectedResourcesByBackupVault operation. */
 export interface ListProtectedResourcesByBackupVaultOutput {
   /** These are the results returned for the request ListProtectedResourcesByBackupVault. */
-  Results?: ProtectedResourcesList;
+  Results?: ProtectedResourcesList | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListProtectedResources operation. */
@@ -4597,13 +4597,13 @@ export interface ListProtectedResourcesInput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the ListProtectedResources operation. */
@@ -4612,13 +4612,13 @@ export interface ListProtectedResourcesOutput {
    * An array of resources successfully backed up by Backup including the time the resource was
    * saved, an Amazon Resource Name (ARN) of the resource, and a resource type.
    */
-  Results?: ProtectedResourcesList;
+  Results?: ProtectedResourcesList | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListRecoveryPointsByBackupVault operation. */
@@ -4638,21 +4638,21 @@ export interface ListRecoveryPointsByBackupVaultInput {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  BackupVaultAccountId?: string;
+  BackupVaultAccountId?: string | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /** Returns only recovery points that match the specified resource Amazon Resource Name (ARN). */
-  ByResourceArn?: string;
+  ByResourceArn?: string | undefined;
   /**
    * Returns only recovery points that match the specified resource type(s):
    *
@@ -4676,18 +4676,18 @@ export interface ListRecoveryPointsByBackupVaultInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ByResourceType?: string;
+  ByResourceType?: string | undefined;
   /** Returns only recovery points that match the specified backup plan ID. */
-  ByBackupPlanId?: string;
+  ByBackupPlanId?: string | undefined;
   /** Returns only recovery points that were created before the specified timestamp. */
-  ByCreatedBefore?: Date;
+  ByCreatedBefore?: Date | undefined;
   /** Returns only recovery points that were created after the specified timestamp. */
-  ByCreatedAfter?: Date;
+  ByCreatedAfter?: Date | undefined;
   /**
    * This returns only recovery points that match the specified parent (composite) recovery point
    * Amazon Resource Name (ARN).
    */
-  ByParentRecoveryPointArn?: string;
+  ByParentRecoveryPointArn?: string | undefined;
 }
 
 /** Output of the ListRecoveryPointsByBackupVault operation. */
@@ -4697,12 +4697,12 @@ export interface ListRecoveryPointsByBackupVaultOutput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * An array of objects that contain detailed information about recovery points saved in a backup
    * vault.
    */
-  RecoveryPoints?: RecoveryPointByBackupVaultList;
+  RecoveryPoints?: RecoveryPointByBackupVaultList | undefined;
 }
 
 /** Input of the ListRecoveryPointsByLegalHold operation. */
@@ -4714,21 +4714,21 @@ export interface ListRecoveryPointsByLegalHoldInput {
    * to return `MaxResults` number of resources, `NextToken` allows you to return more items in your
    * list starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of resource list items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the ListRecoveryPointsByLegalHold operation. */
 export interface ListRecoveryPointsByLegalHoldOutput {
   /** The recovery points. */
-  RecoveryPoints?: RecoveryPointsList;
+  RecoveryPoints?: RecoveryPointsList | undefined;
   /** The next item following a partial list of returned resources. */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListRecoveryPointsByResource operation. */
@@ -4742,7 +4742,7 @@ export interface ListRecoveryPointsByResourceInput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
@@ -4750,7 +4750,7 @@ export interface ListRecoveryPointsByResourceInput {
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * This attribute filters recovery points based on ownership.
    *
@@ -4764,7 +4764,7 @@ export interface ListRecoveryPointsByResourceInput {
    *
    * Default: `false`.
    */
-  ManagedByAWSBackupOnly?: boolean;
+  ManagedByAWSBackupOnly?: boolean | undefined;
 }
 
 /** Output of the ListRecoveryPointsByResource operation. */
@@ -4774,14 +4774,14 @@ export interface ListRecoveryPointsByResourceOutput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * An array of objects that contain detailed information about recovery points of the specified
    * resource type.
    *
    * Note: Only Amazon EFS and Amazon EC2 recovery points return BackupVaultName.
    */
-  RecoveryPoints?: RecoveryPointByResourceList;
+  RecoveryPoints?: RecoveryPointByResourceList | undefined;
 }
 
 /** Input of the ListReportJobs operation. */
@@ -4791,19 +4791,19 @@ export interface ListReportJobsInput {
    *
    * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
-  ByReportPlanName?: string;
+  ByReportPlanName?: string | undefined;
   /**
    * Returns only report jobs that were created before the date and time specified in Unix format
    * and Coordinated Universal Time (UTC). For example, the value 1516925490 represents Friday,
    * January 26, 2018 12:11:30 AM.
    */
-  ByCreationBefore?: Date;
+  ByCreationBefore?: Date | undefined;
   /**
    * Returns only report jobs that were created after the date and time specified in Unix format and
    * Coordinated Universal Time (UTC). For example, the value 1516925490 represents Friday, January
    * 26, 2018 12:11:30 AM.
    */
-  ByCreationAfter?: Date;
+  ByCreationAfter?: Date | undefined;
   /**
    * Returns only report jobs that are in the specified status. The statuses are:
    *
@@ -4813,30 +4813,30 @@ export interface ListReportJobsInput {
    * this is a console interpretation of a job that finishes in completed state and has a status
    * message.
    */
-  ByStatus?: string;
+  ByStatus?: string | undefined;
   /**
    * The number of desired results from 1 to 1000. Optional. If unspecified, the query will return 1
    * MB of data.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * An identifier that was returned from the previous call to this operation, which can be used to
    * return the next set of items in the list.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Output of the ListReportJobs operation. */
 export interface ListReportJobsOutput {
   /** Details about your report jobs in JSON format. */
-  ReportJobs?: ReportJobList;
+  ReportJobs?: ReportJobList | undefined;
   /**
    * An identifier that was returned from the previous call to this operation, which can be used to
    * return the next set of items in the list.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListReportPlans operation. */
@@ -4847,12 +4847,12 @@ export interface ListReportPlansInput {
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * An identifier that was returned from the previous call to this operation, which can be used to
    * return the next set of items in the list.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Output of the ListReportPlans operation. */
@@ -4862,12 +4862,12 @@ export interface ListReportPlansOutput {
    * Resource Name (ARN), report plan name, description, settings, delivery channel, deployment
    * status, creation time, and last times the report plan attempted to and successfully ran.
    */
-  ReportPlans?: ReportPlanList;
+  ReportPlans?: ReportPlanList | undefined;
   /**
    * An identifier that was returned from the previous call to this operation, which can be used to
    * return the next set of items in the list.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListRestoreAccessBackupVaults operation. */
@@ -4879,21 +4879,21 @@ export interface ListRestoreAccessBackupVaultsInput {
    */
   BackupVaultName: string;
   /** The pagination token from a previous request to retrieve the next set of results. */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to return in the response.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the ListRestoreAccessBackupVaults operation. */
 export interface ListRestoreAccessBackupVaultsOutput {
   /** The pagination token to use in a subsequent request to retrieve the next set of results. */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** A list of restore access backup vaults associated with the specified backup vault. */
-  RestoreAccessBackupVaults?: RestoreAccessBackupVaultList;
+  RestoreAccessBackupVaults?: RestoreAccessBackupVaultList | undefined;
 }
 
 /** Input of the ListRestoreJobSummaries operation. */
@@ -4912,7 +4912,7 @@ export interface ListRestoreJobSummariesInput {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /**
    * This parameter returns the job count for jobs with the specified state.
    *
@@ -4920,7 +4920,7 @@ export interface ListRestoreJobSummariesInput {
    *
    * `AGGREGATE_ALL` aggregates job counts for all states and returns the sum.
    */
-  State?: RestoreJobState;
+  State?: RestoreJobState | undefined;
   /**
    * Returns the job count for the specified resource type. Use request `GetSupportedResourceTypes`
    * to obtain strings for supported resource types.
@@ -4934,7 +4934,7 @@ export interface ListRestoreJobSummariesInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * The period for the returned results.
    *
@@ -4942,7 +4942,7 @@ export interface ListRestoreJobSummariesInput {
    * - `SEVEN_DAYS` - The aggregated job count for the prior 7 days.
    * - `FOURTEEN_DAYS` - The aggregated job count for prior 14 days.
    */
-  AggregationPeriod?: AggregationPeriod;
+  AggregationPeriod?: AggregationPeriod | undefined;
   /**
    * This parameter sets the maximum number of items to be returned.
    *
@@ -4950,13 +4950,13 @@ export interface ListRestoreJobSummariesInput {
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * The next item following a partial list of returned resources. For example, if a request is made
    * to return `MaxResults` number of resources, `NextToken` allows you to return more items in your
    * list starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Output of the ListRestoreJobSummaries operation. */
@@ -4965,7 +4965,7 @@ export interface ListRestoreJobSummariesOutput {
    * This return contains a summary that contains Region, Account, State, ResourceType,
    * MessageCategory, StartTime, EndTime, and Count of included jobs.
    */
-  RestoreJobSummaries?: RestoreJobSummaryList;
+  RestoreJobSummaries?: RestoreJobSummaryList | undefined;
   /**
    * The period for the returned results.
    *
@@ -4973,13 +4973,13 @@ export interface ListRestoreJobSummariesOutput {
    * - `SEVEN_DAYS` - The aggregated job count for the prior 7 days.
    * - `FOURTEEN_DAYS` - The aggregated job count for prior 14 days.
    */
-  AggregationPeriod?: string;
+  AggregationPeriod?: string | undefined;
   /**
    * The next item following a partial list of returned resources. For example, if a request is made
    * to return `MaxResults` number of resources, `NextToken` allows you to return more items in your
    * list starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListRestoreJobsByProtectedResource operation. */
@@ -4987,23 +4987,23 @@ export interface ListRestoreJobsByProtectedResourceInput {
   /** Returns only restore jobs that match the specified resource Amazon Resource Name (ARN). */
   ResourceArn: string;
   /** Returns only restore jobs associated with the specified job status. */
-  ByStatus?: RestoreJobStatus;
+  ByStatus?: RestoreJobStatus | undefined;
   /** Returns only restore jobs of recovery points that were created after the specified date. */
-  ByRecoveryPointCreationDateAfter?: Date;
+  ByRecoveryPointCreationDateAfter?: Date | undefined;
   /** Returns only restore jobs of recovery points that were created before the specified date. */
-  ByRecoveryPointCreationDateBefore?: Date;
+  ByRecoveryPointCreationDateBefore?: Date | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request ismade to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the ListRestoreJobsByProtectedResource operation. */
@@ -5011,13 +5011,13 @@ export interface ListRestoreJobsByProtectedResourceOutput {
   /**
    * An array of objects that contain detailed information about jobs to restore saved resources.\>
    */
-  RestoreJobs?: RestoreJobsList;
+  RestoreJobs?: RestoreJobsList | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows youto return more items in your list
    * starting at the location pointed to by the next token
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListRestoreJobs operation. */
@@ -5027,20 +5027,20 @@ export interface ListRestoreJobsInput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * The account ID to list the jobs from. Returns only restore jobs associated with the specified
    * account ID.
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  ByAccountId?: string;
+  ByAccountId?: string | undefined;
   /**
    * Include this parameter to return only restore jobs for the specified resources:
    *
@@ -5064,30 +5064,30 @@ export interface ListRestoreJobsInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ByResourceType?: string;
+  ByResourceType?: string | undefined;
   /** Returns only restore jobs that were created before the specified date. */
-  ByCreatedBefore?: Date;
+  ByCreatedBefore?: Date | undefined;
   /** Returns only restore jobs that were created after the specified date. */
-  ByCreatedAfter?: Date;
+  ByCreatedAfter?: Date | undefined;
   /** Returns only restore jobs associated with the specified job status. */
-  ByStatus?: RestoreJobStatus;
+  ByStatus?: RestoreJobStatus | undefined;
   /**
    * Returns only copy jobs completed before a date expressed in Unix format and Coordinated
    * Universal Time (UTC).
    */
-  ByCompleteBefore?: Date;
+  ByCompleteBefore?: Date | undefined;
   /**
    * Returns only copy jobs completed after a date expressed in Unix format and Coordinated
    * Universal Time (UTC).
    */
-  ByCompleteAfter?: Date;
+  ByCompleteAfter?: Date | undefined;
   /**
    * This returns only restore testing jobs that match the specified resource Amazon Resource Name
    * (ARN).
    */
-  ByRestoreTestingPlanArn?: string;
+  ByRestoreTestingPlanArn?: string | undefined;
   /** This is a filter to list child (nested) restore jobs based on parent restore job ID. */
-  ByParentJobId?: string;
+  ByParentJobId?: string | undefined;
 }
 
 /** Output of the ListRestoreJobs operation. */
@@ -5095,13 +5095,13 @@ export interface ListRestoreJobsOutput {
   /**
    * An array of objects that contain detailed information about jobs to restore saved resources.
    */
-  RestoreJobs?: RestoreJobsList;
+  RestoreJobs?: RestoreJobsList | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListRestoreTestingPlans operation. */
@@ -5111,13 +5111,13 @@ export interface ListRestoreTestingPlansInput {
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the nexttoken.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Output of the ListRestoreTestingPlans operation. */
@@ -5127,7 +5127,7 @@ export interface ListRestoreTestingPlansOutput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the nexttoken.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** This is a returned list of restore testing plans. */
   RestoreTestingPlans: RestoreTestingPlans;
 }
@@ -5139,13 +5139,13 @@ export interface ListRestoreTestingSelectionsInput {
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the nexttoken.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** Returns restore testing selections by the specified restore testing plan name. */
   RestoreTestingPlanName: string;
 }
@@ -5157,7 +5157,7 @@ export interface ListRestoreTestingSelectionsOutput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the nexttoken.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** The returned restore testing selections associated with the restore testing plan. */
   RestoreTestingSelections: RestoreTestingSelections;
 }
@@ -5178,7 +5178,7 @@ export interface ListScanJobSummariesInput {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /**
    * Returns the job count for the specified resource type. Use request `GetSupportedResourceTypes`
    * to obtain strings for supported resource types.
@@ -5189,16 +5189,16 @@ export interface ListScanJobSummariesInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * Returns only the scan jobs for the specified malware scanner. Currently the only MalwareScanner
    * is `GUARDDUTY`. But the field also supports `ANY`, and `AGGREGATE_ALL`.
    */
-  MalwareScanner?: MalwareScanner;
+  MalwareScanner?: MalwareScanner | undefined;
   /** Returns only the scan jobs for the specified scan results. */
-  ScanResultStatus?: ScanResultStatus;
+  ScanResultStatus?: ScanResultStatus | undefined;
   /** Returns only the scan jobs for the specified scanning job state. */
-  State?: ScanJobStatus;
+  State?: ScanJobStatus | undefined;
   /**
    * The period for the returned results.
    *
@@ -5206,7 +5206,7 @@ export interface ListScanJobSummariesInput {
    * - `SEVEN_DAYS`The daily job count for the prior 7 days.
    * - `FOURTEEN_DAYS`The daily job count for the prior 14 days.
    */
-  AggregationPeriod?: AggregationPeriod;
+  AggregationPeriod?: AggregationPeriod | undefined;
   /**
    * The maximum number of items to be returned.
    *
@@ -5214,19 +5214,19 @@ export interface ListScanJobSummariesInput {
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Output of the ListScanJobSummaries operation. */
 export interface ListScanJobSummariesOutput {
   /** The summary information. */
-  ScanJobSummaries?: ScanJobSummaryList;
+  ScanJobSummaries?: ScanJobSummaryList | undefined;
   /**
    * The period for the returned results.
    *
@@ -5236,13 +5236,13 @@ export interface ListScanJobSummariesOutput {
    *
    * Valid Values: `'ONE_DAY'` | `'SEVEN_DAYS'` | `'FOURTEEN_DAYS'`
    */
-  AggregationPeriod?: string;
+  AggregationPeriod?: string | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Input of the ListScanJobs operation. */
@@ -5256,7 +5256,7 @@ export interface ListScanJobsInput {
    *
    * Pattern: `^[0-9]{12}$`
    */
-  ByAccountId?: string;
+  ByAccountId?: string | undefined;
   /**
    * Returns only scan jobs that will be stored in the specified backup vault. Backup vaults are
    * identified by names that are unique to the account used to create them and the Amazon Web
@@ -5264,26 +5264,26 @@ export interface ListScanJobsInput {
    *
    * Pattern: `^[a-zA-Z0-9\-\_\.]{2,50}$`
    */
-  ByBackupVaultName?: string;
+  ByBackupVaultName?: string | undefined;
   /**
    * Returns only scan jobs completed after a date expressed in Unix format and Coordinated
    * Universal Time (UTC).
    */
-  ByCompleteAfter?: Date;
+  ByCompleteAfter?: Date | undefined;
   /**
    * Returns only backup jobs completed before a date expressed in Unix format and Coordinated
    * Universal Time (UTC).
    */
-  ByCompleteBefore?: Date;
+  ByCompleteBefore?: Date | undefined;
   /**
    * Returns only the scan jobs for the specified malware scanner. Currently only supports
    * `GUARDDUTY`.
    */
-  ByMalwareScanner?: MalwareScanner;
+  ByMalwareScanner?: MalwareScanner | undefined;
   /** Returns only the scan jobs that are ran against the specified recovery point. */
-  ByRecoveryPointArn?: string;
+  ByRecoveryPointArn?: string | undefined;
   /** Returns only scan jobs that match the specified resource Amazon Resource Name (ARN). */
-  ByResourceArn?: string;
+  ByResourceArn?: string | undefined;
   /**
    * Returns restore testing selections by the specified restore testing plan name.
    *
@@ -5293,16 +5293,16 @@ export interface ListScanJobsInput {
    *
    * Pattern: `^[a-zA-Z0-9\-\_\.]{1,50}$`
    */
-  ByResourceType?: ScanResourceType;
+  ByResourceType?: ScanResourceType | undefined;
   /**
    * Returns only the scan jobs for the specified scan results:
    *
    * - `THREATS_FOUND`
    * - `NO_THREATS_FOUND`
    */
-  ByScanResultStatus?: ScanResultStatus;
+  ByScanResultStatus?: ScanResultStatus | undefined;
   /** Returns only the scan jobs for the specified scanning job state. */
-  ByState?: ScanState;
+  ByState?: ScanState | undefined;
   /**
    * The maximum number of items to be returned.
    *
@@ -5310,13 +5310,13 @@ export interface ListScanJobsInput {
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Output of the ListScanJobs operation. */
@@ -5326,7 +5326,7 @@ export interface ListScanJobsOutput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** An array of structures containing metadata about your scan jobs returned in JSON format. */
   ScanJobs: ScanJobs;
 }
@@ -5344,13 +5344,13 @@ export interface ListTagsInput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /**
    * The maximum number of items to be returned.
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
 }
 
 /** Output of the ListTags operation. */
@@ -5360,9 +5360,9 @@ export interface ListTagsOutput {
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
   /** Information about the tags. */
-  Tags?: Tags;
+  Tags?: Tags | undefined;
 }
 
 /** Input of the ListTieringConfigurations operation. */
@@ -5372,25 +5372,25 @@ export interface ListTieringConfigurationsInput {
    *
    * Constraints: value 1 to 1000.
    */
-  MaxResults?: number;
+  MaxResults?: number | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** Output of the ListTieringConfigurations operation. */
 export interface ListTieringConfigurationsOutput {
   /** An array of tiering configurations returned by the `ListTieringConfigurations` call. */
-  TieringConfigurations?: TieringConfigurationsList;
+  TieringConfigurations?: TieringConfigurationsList | undefined;
   /**
    * The next item following a partial list of returned items. For example, if a request is made to
    * return `MaxResults` number of items, `NextToken` allows you to return more items in your list
    * starting at the location pointed to by the next token.
    */
-  NextToken?: string;
+  NextToken?: string | undefined;
 }
 
 /** The values of MalwareScanner; values added by newer service versions are accepted too. */
@@ -5417,7 +5417,7 @@ export interface ProtectedResource {
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
    */
-  ResourceArn?: string;
+  ResourceArn?: string | undefined;
   /**
    * The type of Amazon Web Services resource; for example, an Amazon Elastic Block Store (Amazon
    * EBS) volume or an Amazon Relational Database Service (Amazon RDS) database. For Windows Volume
@@ -5425,22 +5425,22 @@ export interface ProtectedResource {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * The date and time a resource was last backed up, in Unix format and Coordinated Universal Time
    * (UTC). The value of `LastBackupTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  LastBackupTime?: Date;
+  LastBackupTime?: Date | undefined;
   /** The non-unique name of the resource that belongs to the specified backup. */
-  ResourceName?: string;
+  ResourceName?: string | undefined;
   /**
    * The ARN (Amazon Resource Name) of the backup vault that contains the most recent backup
    * recovery point.
    */
-  LastBackupVaultArn?: string;
+  LastBackupVaultArn?: string | undefined;
   /** The ARN (Amazon Resource Name) of the most recent recovery point. */
-  LastRecoveryPointArn?: string;
+  LastRecoveryPointArn?: string | undefined;
 }
 
 /** The conditions that you define for resources in your restore testing plan using tags. */
@@ -5449,12 +5449,12 @@ export interface ProtectedResourceConditions {
    * Filters the values of your tagged resources for only those resources that you tagged with the
    * same value. Also called "exact matching."
    */
-  StringEquals?: KeyValueList;
+  StringEquals?: KeyValueList | undefined;
   /**
    * Filters the values of your tagged resources for only those resources that you tagged that do
    * not have the same value. Also called "negated matching."
    */
-  StringNotEquals?: KeyValueList;
+  StringNotEquals?: KeyValueList | undefined;
 }
 
 /** A list of `ProtectedResource`. */
@@ -5471,7 +5471,7 @@ export interface PutBackupVaultAccessPolicyInput {
    */
   BackupVaultName: string;
   /** The backup vault access policy document in JSON format. */
-  Policy?: string;
+  Policy?: string | undefined;
 }
 
 /** Input of the PutBackupVaultLockConfiguration operation. */
@@ -5498,7 +5498,7 @@ export interface PutBackupVaultLockConfigurationInput {
    * vault. The shortest minimum retention period you can specify is 1 day. Recovery points already
    * saved in the vault prior to Vault Lock are not affected.
    */
-  MinRetentionDays?: number;
+  MinRetentionDays?: number | undefined;
   /**
    * The Backup Vault Lock configuration that specifies the maximum retention period that the vault
    * retains its recovery points. This setting can be useful if, for example, your organization's
@@ -5515,7 +5515,7 @@ export interface PutBackupVaultLockConfigurationInput {
    * vault. The longest maximum retention period you can specify is 36500 days (approximately 100
    * years). Recovery points already saved in the vault prior to Vault Lock are not affected.
    */
-  MaxRetentionDays?: number;
+  MaxRetentionDays?: number | undefined;
   /**
    * The Backup Vault Lock configuration that specifies the number of days before the lock date. For
    * example, setting `ChangeableForDays` to 30 on Jan. 1, 2022 at 8pm UTC will set the lock date to
@@ -5535,7 +5535,7 @@ export interface PutBackupVaultLockConfigurationInput {
    * `DeleteBackupVaultLockConfiguration` or change the Vault Lock configuration using
    * `PutBackupVaultLockConfiguration` at any time.
    */
-  ChangeableForDays?: number;
+  ChangeableForDays?: number | undefined;
 }
 
 /** Input of the PutBackupVaultNotifications operation. */
@@ -5571,7 +5571,7 @@ export interface PutRestoreValidationResultInput {
    * This is an optional message string you can input to describe the validation status for the
    * restore test validation.
    */
-  ValidationStatusMessage?: string;
+  ValidationStatusMessage?: string | undefined;
 }
 
 /** Contains detailed information about the recovery points stored in a backup vault. */
@@ -5580,7 +5580,7 @@ export interface RecoveryPointByBackupVault {
    * An Amazon Resource Name (ARN) that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
@@ -5588,21 +5588,21 @@ export interface RecoveryPointByBackupVault {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * An ARN that uniquely identifies a backup vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /**
    * The backup vault where the recovery point was originally copied from. If the recovery point is
    * restored to the same account this value will be `null`.
    */
-  SourceBackupVaultArn?: string;
+  SourceBackupVaultArn?: string | undefined;
   /**
    * An ARN that uniquely identifies a resource. The format of the ARN depends on the resource type.
    */
-  ResourceArn?: string;
+  ResourceArn?: string | undefined;
   /**
    * The type of Amazon Web Services resource saved as a recovery point; for example, an Amazon
    * Elastic Block Store (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS)
@@ -5611,43 +5611,43 @@ export interface RecoveryPointByBackupVault {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * Contains identifying information about the creation of a recovery point, including the
    * `BackupPlanArn`, `BackupPlanId`, `BackupPlanVersion`, and `BackupRuleId` of the backup plan
    * that is used to create it.
    */
-  CreatedBy?: RecoveryPointCreator;
+  CreatedBy?: RecoveryPointCreator | undefined;
   /**
    * Specifies the IAM role ARN used to create the target recovery point; for example,
    * `arn:aws:iam::123456789012:role/S3Access`.
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
   /** A status code specifying the state of the recovery point. */
-  Status?: RecoveryPointStatus;
+  Status?: RecoveryPointStatus | undefined;
   /** A message explaining the current status of the recovery point. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
   /**
    * The date and time a recovery point is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * The date and time when the backup job that created this recovery point was initiated, in Unix
    * format and Coordinated Universal Time (UTC).
    */
-  InitiationDate?: Date;
+  InitiationDate?: Date | undefined;
   /**
    * The date and time a job to restore a recovery point is completed, in Unix format and
    * Coordinated Universal Time (UTC). The value of `CompletionDate` is accurate to milliseconds.
    * For example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CompletionDate?: Date;
+  CompletionDate?: Date | undefined;
   /** The size, in bytes, of a backup. */
-  BackupSizeInBytes?: number;
+  BackupSizeInBytes?: number | undefined;
   /** A `CalculatedLifecycle` object containing `DeleteAt` and `MoveToColdStorageAt` timestamps. */
-  CalculatedLifecycle?: CalculatedLifecycle;
+  CalculatedLifecycle?: CalculatedLifecycle | undefined;
   /**
    * The lifecycle defines when a protected resource is transitioned to cold storage and when it
    * expires. Backup transitions and expires backups automatically according to the lifecycle that
@@ -5663,12 +5663,12 @@ export interface RecoveryPointByBackupVault {
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource)
    * table. Backup ignores this expression for other resource types.
    */
-  Lifecycle?: Lifecycle;
+  Lifecycle?: Lifecycle | undefined;
   /**
    * The server-side encryption key that is used to protect your backups; for example,
    * `arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`.
    */
-  EncryptionKeyArn?: string;
+  EncryptionKeyArn?: string | undefined;
   /**
    * A Boolean value that is returned as `TRUE` if the specified recovery point is encrypted, or
    * `FALSE` if the recovery point is not encrypted.
@@ -5681,16 +5681,16 @@ export interface RecoveryPointByBackupVault {
    * Time (UTC). The value of `LastRestoreTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  LastRestoreTime?: Date;
+  LastRestoreTime?: Date | undefined;
   /** The Amazon Resource Name (ARN) of the parent (composite) recovery point. */
-  ParentRecoveryPointArn?: string;
+  ParentRecoveryPointArn?: string | undefined;
   /**
    * The identifier of a resource within a composite group, such as nested (child) recovery point
    * belonging to a composite (parent) stack. The ID is transferred from the logical ID
    * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html#resources-section-structure-syntax)
    * within a stack.
    */
-  CompositeMemberIdentifier?: string;
+  CompositeMemberIdentifier?: string | undefined;
   /**
    * This is a boolean value indicating this is a parent (composite) recovery point.
    *
@@ -5698,9 +5698,9 @@ export interface RecoveryPointByBackupVault {
    */
   IsParent: boolean;
   /** The non-unique name of the resource that belongs to the specified backup. */
-  ResourceName?: string;
+  ResourceName?: string | undefined;
   /** The type of vault in which the described recovery point is stored. */
-  VaultType?: VaultType;
+  VaultType?: VaultType | undefined;
   /**
    * This is the current status for the backup index associated with the specified recovery point.
    *
@@ -5708,23 +5708,23 @@ export interface RecoveryPointByBackupVault {
    *
    * A recovery point with an index that has the status of `ACTIVE` can be included in a search.
    */
-  IndexStatus?: IndexStatus;
+  IndexStatus?: IndexStatus | undefined;
   /**
    * A string in the form of a detailed message explaining the status of a backup index associated
    * with the recovery point.
    */
-  IndexStatusMessage?: string;
+  IndexStatusMessage?: string | undefined;
   /**
    * The type of encryption key used for the recovery point. Valid values are
    * CUSTOMER_MANAGED_KMS_KEY for customer-managed keys or Amazon Web Services_OWNED_KMS_KEY for
    * Amazon Web Services-owned keys.
    */
-  EncryptionKeyType?: EncryptionKeyType;
+  EncryptionKeyType?: EncryptionKeyType | undefined;
   /**
    * Contains the latest scanning results against the recovery point and currently include
    * `FailedScan`, `Findings`, `LastComputed`.
    */
-  AggregatedScanResult?: AggregatedScanResult;
+  AggregatedScanResult?: AggregatedScanResult | undefined;
 }
 
 /** A list of `RecoveryPointByBackupVault`. */
@@ -5736,24 +5736,24 @@ export interface RecoveryPointByResource {
    * An Amazon Resource Name (ARN) that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * The date and time a recovery point is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /** A status code specifying the state of the recovery point. */
-  Status?: RecoveryPointStatus;
+  Status?: RecoveryPointStatus | undefined;
   /** A message explaining the current status of the recovery point. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
   /**
    * The server-side encryption key that is used to protect your backups; for example,
    * `arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`.
    */
-  EncryptionKeyArn?: string;
+  EncryptionKeyArn?: string | undefined;
   /** The size, in bytes, of a backup. */
-  BackupSizeBytes?: number;
+  BackupSizeBytes?: number | undefined;
   /**
    * The name of a logical container where backups are stored. Backup vaults are identified by names
    * that are unique to the account used to create them and the Amazon Web Services Region where
@@ -5761,7 +5761,7 @@ export interface RecoveryPointByResource {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * This is a boolean value indicating this is a parent (composite) recovery point.
    *
@@ -5769,11 +5769,11 @@ export interface RecoveryPointByResource {
    */
   IsParent: boolean;
   /** The Amazon Resource Name (ARN) of the parent (composite) recovery point. */
-  ParentRecoveryPointArn?: string;
+  ParentRecoveryPointArn?: string | undefined;
   /** The non-unique name of the resource that belongs to the specified backup. */
-  ResourceName?: string;
+  ResourceName?: string | undefined;
   /** The type of vault in which the described recovery point is stored. */
-  VaultType?: VaultType;
+  VaultType?: VaultType | undefined;
   /**
    * This is the current status for the backup index associated with the specified recovery point.
    *
@@ -5781,23 +5781,23 @@ export interface RecoveryPointByResource {
    *
    * A recovery point with an index that has the status of `ACTIVE` can be included in a search.
    */
-  IndexStatus?: IndexStatus;
+  IndexStatus?: IndexStatus | undefined;
   /**
    * A string in the form of a detailed message explaining the status of a backup index associated
    * with the recovery point.
    */
-  IndexStatusMessage?: string;
+  IndexStatusMessage?: string | undefined;
   /**
    * The type of encryption key used for the recovery point. Valid values are
    * CUSTOMER_MANAGED_KMS_KEY for customer-managed keys or Amazon Web Services_OWNED_KMS_KEY for
    * Amazon Web Services-owned keys.
    */
-  EncryptionKeyType?: EncryptionKeyType;
+  EncryptionKeyType?: EncryptionKeyType | undefined;
   /**
    * Contains the latest scanning results against the recovery point and currently include
    * `FailedScan`, `Findings`, `LastComputed`.
    */
-  AggregatedScanResult?: AggregatedScanResult;
+  AggregatedScanResult?: AggregatedScanResult | undefined;
 }
 
 /** A list of `RecoveryPointByResource`. */
@@ -5809,39 +5809,39 @@ export type RecoveryPointByResourceList = RecoveryPointByResource[];
  */
 export interface RecoveryPointCreator {
   /** Uniquely identifies a backup plan. */
-  BackupPlanId?: string;
+  BackupPlanId?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup plan; for example,
    * `arn:aws:backup:us-east-1:123456789012:plan:8F81F553-3A74-4A3F-B93D-B3360DC80C50`.
    */
-  BackupPlanArn?: string;
+  BackupPlanArn?: string | undefined;
   /**
    * The name of the backup plan that created this recovery point. This provides human-readable
    * context about which backup plan was responsible for the backup job.
    */
-  BackupPlanName?: string;
+  BackupPlanName?: string | undefined;
   /**
    * Version IDs are unique, randomly generated, Unicode, UTF-8 encoded strings that are at most
    * 1,024 bytes long. They cannot be edited.
    */
-  BackupPlanVersion?: string;
+  BackupPlanVersion?: string | undefined;
   /** Uniquely identifies a rule used to schedule the backup of a selection of resources. */
-  BackupRuleId?: string;
+  BackupRuleId?: string | undefined;
   /**
    * The name of the backup rule within the backup plan that created this recovery point. This helps
    * identify which specific rule triggered the backup job.
    */
-  BackupRuleName?: string;
+  BackupRuleName?: string | undefined;
   /**
    * The cron expression that defines the schedule for the backup rule. This shows the frequency and
    * timing of when backups are automatically triggered.
    */
-  BackupRuleCron?: string;
+  BackupRuleCron?: string | undefined;
   /**
    * The timezone used for the backup rule schedule. This provides context for when backups are
    * scheduled to run in the specified timezone.
    */
-  BackupRuleTimezone?: string;
+  BackupRuleTimezone?: string | undefined;
 }
 
 /**
@@ -5851,21 +5851,21 @@ export interface RecoveryPointCreator {
  */
 export interface RecoveryPointMember {
   /** The Amazon Resource Name (ARN) of the parent (composite) recovery point. */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /** The Amazon Resource Name (ARN) that uniquely identifies a saved resource. */
-  ResourceArn?: string;
+  ResourceArn?: string | undefined;
   /**
    * The Amazon Web Services resource type that is saved as a recovery point.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * The name of the backup vault (the logical container in which backups are stored).
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
 }
 
 /**
@@ -5873,12 +5873,12 @@ export interface RecoveryPointMember {
  */
 export interface RecoveryPointSelection {
   /** These are the names of the vaults in which the selected recovery points are contained. */
-  VaultNames?: VaultNames;
+  VaultNames?: VaultNames | undefined;
   /**
    * These are the resources included in the resource selection (including type of resources and
    * vaults).
    */
-  ResourceIdentifiers?: ResourceIdentifiers;
+  ResourceIdentifiers?: ResourceIdentifiers | undefined;
   /**
    * This is a resource filter containing FromDate: DateTime and ToDate: DateTime. Both values are
    * required. Future DateTime values are not permitted.
@@ -5887,7 +5887,7 @@ export interface RecoveryPointSelection {
    * to milliseconds ((milliseconds are optional). For example, the value 1516925490.087 represents
    * Friday, January 26, 2018 12:11:30.087 AM.
    */
-  DateRange?: DateRange;
+  DateRange?: DateRange | undefined;
 }
 
 /** The values of RecoveryPointStatus; values added by newer service versions are accepted too. */
@@ -5917,20 +5917,20 @@ export interface ReportDeliveryChannel {
    * s3://your-bucket-name/`prefix`/Backup/us-west-2/year/month/day/report-name. If not specified,
    * there is no prefix.
    */
-  S3KeyPrefix?: string;
+  S3KeyPrefix?: string | undefined;
   /**
    * The format of your reports: `CSV`, `JSON`, or both. If not specified, the default format is
    * `CSV`.
    */
-  Formats?: FormatList;
+  Formats?: FormatList | undefined;
 }
 
 /** Contains information from your report job about your report destination. */
 export interface ReportDestination {
   /** The unique name of the Amazon S3 bucket that receives your reports. */
-  S3BucketName?: string;
+  S3BucketName?: string | undefined;
   /** The object key that uniquely identifies your reports in your S3 bucket. */
-  S3Keys?: stringList;
+  S3Keys?: stringList | undefined;
 }
 
 /**
@@ -5942,12 +5942,12 @@ export interface ReportJob {
    * The identifier for a report job. A unique, randomly generated, Unicode, UTF-8 encoded string
    * that is at most 1,024 bytes long. Report job IDs cannot be edited.
    */
-  ReportJobId?: string;
+  ReportJobId?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
    */
-  ReportPlanArn?: string;
+  ReportPlanArn?: string | undefined;
   /**
    * Identifies the report template for the report. Reports are built using a report template. The
    * report templates are:
@@ -5955,19 +5955,19 @@ export interface ReportJob {
    * `RESOURCE_COMPLIANCE_REPORT | CONTROL_COMPLIANCE_REPORT | BACKUP_JOB_REPORT | COPY_JOB_REPORT |
    * RESTORE_JOB_REPORT`
    */
-  ReportTemplate?: string;
+  ReportTemplate?: string | undefined;
   /**
    * The date and time that a report job is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationTime?: Date;
+  CreationTime?: Date | undefined;
   /**
    * The date and time that a report job is completed, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CompletionTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CompletionTime?: Date;
+  CompletionTime?: Date | undefined;
   /**
    * The status of a report job. The statuses are:
    *
@@ -5976,13 +5976,13 @@ export interface ReportJob {
    * `COMPLETED` means that the report is available for your review at your designated destination.
    * If the status is `FAILED`, review the `StatusMessage` for the reason.
    */
-  Status?: string;
+  Status?: string | undefined;
   /** A message explaining the status of the report job. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
   /**
    * The S3 bucket name and S3 keys for the destination where the report job publishes the report.
    */
-  ReportDestination?: ReportDestination;
+  ReportDestination?: ReportDestination | undefined;
 }
 
 /** A list of `ReportJob`. */
@@ -5994,20 +5994,20 @@ export interface ReportPlan {
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
    */
-  ReportPlanArn?: string;
+  ReportPlanArn?: string | undefined;
   /**
    * The unique name of the report plan. This name is between 1 and 256 characters starting with a
    * letter, and consisting of letters (a-z, A-Z), numbers (0-9), and underscores (_).
    *
    * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
-  ReportPlanName?: string;
+  ReportPlanName?: string | undefined;
   /**
    * An optional description of the report plan with a maximum 1,024 characters.
    *
    * Constraints: length 0 to 1024; pattern `\S`.
    */
-  ReportPlanDescription?: string;
+  ReportPlanDescription?: string | undefined;
   /**
    * Identifies the report template for the report. Reports are built using a report template. The
    * report templates are:
@@ -6018,38 +6018,38 @@ export interface ReportPlan {
    * If the report template is `RESOURCE_COMPLIANCE_REPORT` or `CONTROL_COMPLIANCE_REPORT`, this API
    * resource also describes the report coverage by Amazon Web Services Regions and frameworks.
    */
-  ReportSetting?: ReportSetting;
+  ReportSetting?: ReportSetting | undefined;
   /**
    * Contains information about where and how to deliver your reports, specifically your Amazon S3
    * bucket name, S3 key prefix, and the formats of your reports.
    */
-  ReportDeliveryChannel?: ReportDeliveryChannel;
+  ReportDeliveryChannel?: ReportDeliveryChannel | undefined;
   /**
    * The deployment status of a report plan. The statuses are:
    *
    * `CREATE_IN_PROGRESS | UPDATE_IN_PROGRESS | DELETE_IN_PROGRESS | COMPLETED`
    */
-  DeploymentStatus?: string;
+  DeploymentStatus?: string | undefined;
   /**
    * The date and time that a report plan is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationTime?: Date;
+  CreationTime?: Date | undefined;
   /**
    * The date and time that a report job associated with this report plan last attempted to run, in
    * Unix format and Coordinated Universal Time (UTC). The value of `LastAttemptedExecutionTime` is
    * accurate to milliseconds. For example, the value 1516925490.087 represents Friday, January 26,
    * 2018 12:11:30.087 AM.
    */
-  LastAttemptedExecutionTime?: Date;
+  LastAttemptedExecutionTime?: Date | undefined;
   /**
    * The date and time that a report job associated with this report plan last successfully ran, in
    * Unix format and Coordinated Universal Time (UTC). The value of `LastSuccessfulExecutionTime` is
    * accurate to milliseconds. For example, the value 1516925490.087 represents Friday, January 26,
    * 2018 12:11:30.087 AM.
    */
-  LastSuccessfulExecutionTime?: Date;
+  LastSuccessfulExecutionTime?: Date | undefined;
 }
 
 /** A list of `ReportPlan`. */
@@ -6066,27 +6066,27 @@ export interface ReportSetting {
    */
   ReportTemplate: string;
   /** The Amazon Resource Names (ARNs) of the frameworks a report covers. */
-  FrameworkArns?: stringList;
+  FrameworkArns?: stringList | undefined;
   /**
    * The number of frameworks a report covers.
    *
    * Default: `0`.
    */
-  NumberOfFrameworks?: number;
+  NumberOfFrameworks?: number | undefined;
   /**
    * These are the accounts to be included in the report.
    *
    * Use string value of `ROOT` to include all organizational units.
    */
-  Accounts?: stringList;
+  Accounts?: stringList | undefined;
   /** These are the Organizational Units to be included in the report. */
-  OrganizationUnits?: stringList;
+  OrganizationUnits?: stringList | undefined;
   /**
    * These are the Regions to be included in the report.
    *
    * Use the wildcard as the string value to include all Regions.
    */
-  Regions?: stringList;
+  Regions?: stringList | undefined;
 }
 
 /** A list of `string`. */
@@ -6145,15 +6145,15 @@ export type RestoreAccessBackupVaultList = RestoreAccessBackupVaultListMember[];
 /** Contains information about a restore access backup vault. */
 export interface RestoreAccessBackupVaultListMember {
   /** The ARN of the restore access backup vault. */
-  RestoreAccessBackupVaultArn?: string;
+  RestoreAccessBackupVaultArn?: string | undefined;
   /** The date and time when the restore access backup vault was created. */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /** The date and time when the restore access backup vault was approved. */
-  ApprovalDate?: Date;
+  ApprovalDate?: Date | undefined;
   /** The current state of the restore access backup vault. */
-  VaultState?: VaultState;
+  VaultState?: VaultState | undefined;
   /** Information about the latest request to revoke access to this backup vault. */
-  LatestRevokeRequest?: LatestRevokeRequest;
+  LatestRevokeRequest?: LatestRevokeRequest | undefined;
 }
 
 /** The values of RestoreDeletionStatus; values added by newer service versions are accepted too. */
@@ -6168,7 +6168,7 @@ export type RestoreDeletionStatus =
  */
 export interface RestoreJobCreator {
   /** An Amazon Resource Name (ARN) that uniquely identifies a restore testing plan. */
-  RestoreTestingPlanArn?: string;
+  RestoreTestingPlanArn?: string | undefined;
 }
 
 /** The values of RestoreJobState; values added by newer service versions are accepted too. */
@@ -6200,22 +6200,22 @@ export type RestoreJobStatus =
  */
 export interface RestoreJobSummary {
   /** The Amazon Web Services Regions within the job summary. */
-  Region?: string;
+  Region?: string | undefined;
   /**
    * The account ID that owns the jobs within the summary.
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /** This value is job count for jobs with the specified state. */
-  State?: RestoreJobState;
+  State?: RestoreJobState | undefined;
   /**
    * This value is the job count for the specified resource type. The request
    * `GetSupportedResourceTypes` returns strings for supported resource types.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * The value as a number of jobs in a job summary.
    *
@@ -6229,7 +6229,7 @@ export interface RestoreJobSummary {
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  StartTime?: Date;
+  StartTime?: Date | undefined;
   /**
    * The value of time in number format of a job end time.
    *
@@ -6237,7 +6237,7 @@ export interface RestoreJobSummary {
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  EndTime?: Date;
+  EndTime?: Date | undefined;
 }
 
 /** A list of `RestoreJobSummary`. */
@@ -6253,58 +6253,58 @@ export interface RestoreJobsListMember {
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /** Uniquely identifies the job that restores a recovery point. */
-  RestoreJobId?: string;
+  RestoreJobId?: string | undefined;
   /**
    * An ARN that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * The Amazon Resource Name (ARN) of the original resource that was backed up. This provides
    * context about what resource is being restored.
    */
-  SourceResourceArn?: string;
+  SourceResourceArn?: string | undefined;
   /**
    * The Amazon Resource Name (ARN) of the backup vault containing the recovery point being
    * restored. This helps identify vault access policies and permissions.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /**
    * The date and time a restore job is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * The date and time a job to restore a recovery point is completed, in Unix format and
    * Coordinated Universal Time (UTC). The value of `CompletionDate` is accurate to milliseconds.
    * For example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CompletionDate?: Date;
+  CompletionDate?: Date | undefined;
   /**
    * A status code specifying the state of the job initiated by Backup to restore a recovery point.
    */
-  Status?: RestoreJobStatus;
+  Status?: RestoreJobStatus | undefined;
   /** A detailed message explaining the status of the job to restore a recovery point. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
   /** Contains an estimated percentage complete of a job at the time the job status was queried. */
-  PercentDone?: string;
+  PercentDone?: string | undefined;
   /** The size, in bytes, of the restored resource. */
-  BackupSizeInBytes?: number;
+  BackupSizeInBytes?: number | undefined;
   /**
    * The IAM role ARN used to create the target recovery point; for example,
    * `arn:aws:iam::123456789012:role/S3Access`.
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
   /** The amount of time in minutes that a job restoring a recovery point is expected to take. */
-  ExpectedCompletionTimeMinutes?: number;
+  ExpectedCompletionTimeMinutes?: number | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
    */
-  CreatedResourceArn?: string;
+  CreatedResourceArn?: string | undefined;
   /**
    * The resource type of the listed restore jobs; for example, an Amazon Elastic Block Store
    * (Amazon EBS) volume or an Amazon Relational Database Service (Amazon RDS) database. For Windows
@@ -6312,9 +6312,9 @@ export interface RestoreJobsListMember {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /** The date on which a recovery point was created. */
-  RecoveryPointCreationDate?: Date;
+  RecoveryPointCreationDate?: Date | undefined;
   /**
    * This is a boolean value indicating whether the restore job is a parent (composite) restore job.
    *
@@ -6322,20 +6322,20 @@ export interface RestoreJobsListMember {
    */
   IsParent: boolean;
   /** This is the unique identifier of the parent restore job for the selected restore job. */
-  ParentJobId?: string;
+  ParentJobId?: string | undefined;
   /** Contains identifying information about the creation of a restore job. */
-  CreatedBy?: RestoreJobCreator;
+  CreatedBy?: RestoreJobCreator | undefined;
   /** The status of validation run on the indicated restore job. */
-  ValidationStatus?: RestoreValidationStatus;
+  ValidationStatus?: RestoreValidationStatus | undefined;
   /** This describes the status of validation run on the indicated restore job. */
-  ValidationStatusMessage?: string;
+  ValidationStatusMessage?: string | undefined;
   /**
    * This notes the status of the data generated by the restore test. The status may be `Deleting`,
    * `Failed`, or `Successful`.
    */
-  DeletionStatus?: RestoreDeletionStatus;
+  DeletionStatus?: RestoreDeletionStatus | undefined;
   /** This describes the restore job deletion status. */
-  DeletionStatusMessage?: string;
+  DeletionStatusMessage?: string | undefined;
 }
 
 /** This contains metadata about a restore testing plan. */
@@ -6380,7 +6380,7 @@ export interface RestoreTestingPlanForCreate {
    * Optional. This is the timezone in which the schedule expression is set. By default,
    * ScheduleExpressions are in UTC. You can modify this to a specified timezone.
    */
-  ScheduleExpressionTimezone?: string;
+  ScheduleExpressionTimezone?: string | undefined;
   /**
    * Defaults to 24 hours.
    *
@@ -6390,7 +6390,7 @@ export interface RestoreTestingPlanForCreate {
    *
    * Default: `0`.
    */
-  StartWindowHours?: number;
+  StartWindowHours?: number | undefined;
 }
 
 /** This contains metadata about a restore testing plan. */
@@ -6408,20 +6408,20 @@ export interface RestoreTestingPlanForGet {
    *
    * If used, this parameter must contain 1 to 50 alphanumeric or '-_.' characters.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /**
    * The last time a restore test was run with the specified restore testing plan. A date and time,
    * in Unix format and Coordinated Universal Time (UTC). The value of `LastExecutionDate` is
    * accurate to milliseconds. For example, the value 1516925490.087 represents Friday, January 26,
    * 2018 12:11:30.087 AM.
    */
-  LastExecutionTime?: Date;
+  LastExecutionTime?: Date | undefined;
   /**
    * The date and time that the restore testing plan was updated. This update is in Unix format and
    * Coordinated Universal Time (UTC). The value of `LastUpdateTime` is accurate to milliseconds.
    * For example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  LastUpdateTime?: Date;
+  LastUpdateTime?: Date | undefined;
   /**
    * The specified criteria to assign a set of resources, such as recovery point types or backup
    * vaults.
@@ -6440,7 +6440,7 @@ export interface RestoreTestingPlanForGet {
    * Optional. This is the timezone in which the schedule expression is set. By default,
    * ScheduleExpressions are in UTC. You can modify this to a specified timezone.
    */
-  ScheduleExpressionTimezone?: string;
+  ScheduleExpressionTimezone?: string | undefined;
   /**
    * Defaults to 24 hours.
    *
@@ -6467,13 +6467,13 @@ export interface RestoreTestingPlanForList {
    * accurate to milliseconds. For example, the value 1516925490.087 represents Friday, January 26,
    * 2018 12:11:30.087 AM.
    */
-  LastExecutionTime?: Date;
+  LastExecutionTime?: Date | undefined;
   /**
    * The date and time that the restore testing plan was updated. This update is in Unix format and
    * Coordinated Universal Time (UTC). The value of `LastUpdateTime` is accurate to milliseconds.
    * For example, the value 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  LastUpdateTime?: Date;
+  LastUpdateTime?: Date | undefined;
   /** An Amazon Resource Name (ARN) that uniquely identifiesa restore testing plan. */
   RestoreTestingPlanArn: string;
   /** The restore testing plan name. */
@@ -6487,7 +6487,7 @@ export interface RestoreTestingPlanForList {
    * Optional. This is the timezone in which the schedule expression is set. By default,
    * ScheduleExpressions are in UTC. You can modify this to a specified timezone.
    */
-  ScheduleExpressionTimezone?: string;
+  ScheduleExpressionTimezone?: string | undefined;
   /**
    * Defaults to 24 hours.
    *
@@ -6508,17 +6508,17 @@ export interface RestoreTestingPlanForUpdate {
    * Optional: SelectionWindowDays ('30' if not specified); `ExcludeVaults` (defaults to empty list
    * if not listed).
    */
-  RecoveryPointSelection?: RestoreTestingRecoveryPointSelection;
+  RecoveryPointSelection?: RestoreTestingRecoveryPointSelection | undefined;
   /**
    * A CRON expression in specified timezone when a restore testing plan is executed. When no CRON
    * expression is provided, Backup will use the default expression `cron(0 5 ? * * *)`.
    */
-  ScheduleExpression?: string;
+  ScheduleExpression?: string | undefined;
   /**
    * Optional. This is the timezone in which the schedule expression is set. By default,
    * ScheduleExpressions are in UTC. You can modify this to a specified timezone.
    */
-  ScheduleExpressionTimezone?: string;
+  ScheduleExpressionTimezone?: string | undefined;
   /**
    * Defaults to 24 hours.
    *
@@ -6528,7 +6528,7 @@ export interface RestoreTestingPlanForUpdate {
    *
    * Default: `0`.
    */
-  StartWindowHours?: number;
+  StartWindowHours?: number | undefined;
 }
 
 /** A list of `RestoreTestingPlanForList`. */
@@ -6560,18 +6560,18 @@ export type RestoreTestingPlans = RestoreTestingPlanForList[];
  */
 export interface RestoreTestingRecoveryPointSelection {
   /** Acceptable values include "LATEST_WITHIN_WINDOW" or "RANDOM_WITHIN_WINDOW" */
-  Algorithm?: RestoreTestingRecoveryPointSelectionAlgorithm;
+  Algorithm?: RestoreTestingRecoveryPointSelectionAlgorithm | undefined;
   /**
    * Accepted values include specific ARNs or list of selectors. Defaults to empty list if not
    * listed.
    */
-  ExcludeVaults?: stringList;
+  ExcludeVaults?: stringList | undefined;
   /**
    * Accepted values include wildcard ["*"] or by specific ARNs or ARN wilcard replacement
    * ["arn:aws:backup:us-west-2:123456789012:backup-vault:asdf", ...]
    * ["arn:aws:backup:*:*:backup-vault:asdf-*", ...]
    */
-  IncludeVaults?: stringList;
+  IncludeVaults?: stringList | undefined;
   /**
    * These are the types of recovery points.
    *
@@ -6580,13 +6580,13 @@ export interface RestoreTestingRecoveryPointSelection {
    * snapshot or a continuous recovery point. The recovery point will be determined by the value for
    * `Algorithm`.
    */
-  RecoveryPointTypes?: RestoreTestingRecoveryPointTypeList;
+  RecoveryPointTypes?: RestoreTestingRecoveryPointTypeList | undefined;
   /**
    * Accepted values are integers from 1 to 365.
    *
    * Default: `0`.
    */
-  SelectionWindowDays?: number;
+  SelectionWindowDays?: number | undefined;
 }
 
 /**
@@ -6640,13 +6640,13 @@ export interface RestoreTestingSelectionForCreate {
    * `ProtectedResourceArns: ["arn:aws:...", "arn:aws:..."]` or by a wildcard:
    * `ProtectedResourceArns: ["*"]`, but not both.
    */
-  ProtectedResourceArns?: stringList;
+  ProtectedResourceArns?: stringList | undefined;
   /**
    * If you have included the wildcard in ProtectedResourceArns, you can include resource
    * conditions, such as
    * `ProtectedResourceConditions: { StringEquals: [{ key: "XXXX", value: "YYYY" }]`.
    */
-  ProtectedResourceConditions?: ProtectedResourceConditions;
+  ProtectedResourceConditions?: ProtectedResourceConditions | undefined;
   /**
    * The type of Amazon Web Services resource included in a restore testing selection; for example,
    * an Amazon EBS volume or an Amazon RDS database.
@@ -6673,7 +6673,7 @@ export interface RestoreTestingSelectionForCreate {
    * See the complete list of restore testing inferred metadata
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html).
    */
-  RestoreMetadataOverrides?: SensitiveStringMap;
+  RestoreMetadataOverrides?: SensitiveStringMap | undefined;
   /**
    * The unique name of the restore testing selection that belongs to the related restore testing
    * plan.
@@ -6688,7 +6688,7 @@ export interface RestoreTestingSelectionForCreate {
    *
    * Default: `0`.
    */
-  ValidationWindowHours?: number;
+  ValidationWindowHours?: number | undefined;
 }
 
 /** This contains metadata about a restore testing selection. */
@@ -6706,7 +6706,7 @@ export interface RestoreTestingSelectionForGet {
    *
    * If used, this parameter must contain 1 to 50 alphanumeric or '-_.' characters.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /**
    * The Amazon Resource Name (ARN) of the IAM role that Backup uses to create the target resource;
    * for example:`arn:aws:iam::123456789012:role/S3Access`.
@@ -6716,12 +6716,12 @@ export interface RestoreTestingSelectionForGet {
    * You can include specific ARNs, such as `ProtectedResourceArns: ["arn:aws:...", "arn:aws:..."]`
    * or you can include a wildcard: `ProtectedResourceArns: ["*"]`, but not both.
    */
-  ProtectedResourceArns?: stringList;
+  ProtectedResourceArns?: stringList | undefined;
   /**
    * In a resource testing selection, this parameter filters by specific conditions such as
    * `StringEquals` or `StringNotEquals`.
    */
-  ProtectedResourceConditions?: ProtectedResourceConditions;
+  ProtectedResourceConditions?: ProtectedResourceConditions | undefined;
   /**
    * The type of Amazon Web Services resource included in a resource testing selection; for example,
    * an Amazon EBS volume or an Amazon RDS database.
@@ -6735,7 +6735,7 @@ export interface RestoreTestingSelectionForGet {
    * See the complete list of restore testing inferred metadata
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html).
    */
-  RestoreMetadataOverrides?: SensitiveStringMap;
+  RestoreMetadataOverrides?: SensitiveStringMap | undefined;
   /** The RestoreTestingPlanName is a unique string that is the name of the restore testing plan. */
   RestoreTestingPlanName: string;
   /**
@@ -6803,15 +6803,15 @@ export interface RestoreTestingSelectionForUpdate {
    * The Amazon Resource Name (ARN) of the IAM role that Backup uses to create the target resource;
    * for example: `arn:aws:iam::123456789012:role/S3Access`.
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
   /**
    * You can include a list of specific ARNs, such as
    * `ProtectedResourceArns: ["arn:aws:...", "arn:aws:..."]` or you can include a wildcard:
    * `ProtectedResourceArns: ["*"]`, but not both.
    */
-  ProtectedResourceArns?: stringList;
+  ProtectedResourceArns?: stringList | undefined;
   /** The conditions that you define for resources in your restore testing plan using tags. */
-  ProtectedResourceConditions?: ProtectedResourceConditions;
+  ProtectedResourceConditions?: ProtectedResourceConditions | undefined;
   /**
    * You can override certain restore metadata keys by including the parameter
    * `RestoreMetadataOverrides` in the body of `RestoreTestingSelection`. Key values are not case
@@ -6820,7 +6820,7 @@ export interface RestoreTestingSelectionForUpdate {
    * See the complete list of restore testing inferred metadata
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html).
    */
-  RestoreMetadataOverrides?: SensitiveStringMap;
+  RestoreMetadataOverrides?: SensitiveStringMap | undefined;
   /**
    * This value represents the time, in hours, data is retained after a restore test so that
    * optional validation can be completed.
@@ -6829,7 +6829,7 @@ export interface RestoreTestingSelectionForUpdate {
    *
    * Default: `0`.
    */
-  ValidationWindowHours?: number;
+  ValidationWindowHours?: number | undefined;
 }
 
 /** A list of `RestoreTestingSelectionForList`. */
@@ -6857,7 +6857,7 @@ export interface RevokeRestoreAccessBackupVaultInput {
   /** The ARN of the restore access backup vault to revoke. */
   RestoreAccessBackupVaultArn: string;
   /** A comment explaining the reason for revoking access to the restore access backup vault. */
-  RequesterComment?: string;
+  RequesterComment?: string | undefined;
 }
 
 /** The values of RuleExecutionType; values added by newer service versions are accepted too. */
@@ -6870,13 +6870,13 @@ export type RuleExecutionType =
 /** Defines a scanning action that specifies the malware scanner and scan mode to use. */
 export interface ScanAction {
   /** The malware scanner to use for the scan action. Currently only `GUARDDUTY` is supported. */
-  MalwareScanner?: MalwareScanner;
+  MalwareScanner?: MalwareScanner | undefined;
   /**
    * The scanning mode to use for the scan action.
    *
    * Valid values: `FULL_SCAN` | `INCREMENTAL_SCAN`.
    */
-  ScanMode?: ScanMode;
+  ScanMode?: ScanMode | undefined;
 }
 
 /** A list of `ScanAction`. */
@@ -6911,7 +6911,7 @@ export interface ScanJob {
    * (UTC). The value of `CompletionDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CompletionDate?: Date;
+  CompletionDate?: Date | undefined;
   /** Contains identifying information about the creation of a scan job. */
   CreatedBy: ScanJobCreator;
   /**
@@ -6945,9 +6945,9 @@ export interface ScanJob {
    * An ARN that uniquely identifies the base recovery point for scanning. This field is populated
    * when an incremental scan job has taken place.
    */
-  ScanBaseRecoveryPointArn?: string;
+  ScanBaseRecoveryPointArn?: string | undefined;
   /** The scan ID generated by the malware scanner for the corresponding scan job. */
-  ScanId?: string;
+  ScanId?: string | undefined;
   /** The unique identifier that identifies the scan job request to Backup. */
   ScanJobId: string;
   /**
@@ -6964,7 +6964,7 @@ export interface ScanJob {
   /**
    * Contains the scan results information, including the status of threats found during scanning.
    */
-  ScanResult?: ScanResultInfo;
+  ScanResult?: ScanResultInfo | undefined;
   /** Specifies the scanner IAM role ARN used for the scan job. */
   ScannerRoleArn: string;
   /**
@@ -6973,9 +6973,9 @@ export interface ScanJob {
    * Valid values: `CREATED` | `RUNNING` | `COMPLETED` | `COMPLETED_WITH_ISSUES` | `FAILED` |
    * `CANCELED`.
    */
-  State?: ScanState;
+  State?: ScanState | undefined;
   /** A detailed message explaining the status of the scan job. */
-  StatusMessage?: string;
+  StatusMessage?: string | undefined;
 }
 
 /**
@@ -7025,26 +7025,26 @@ export type ScanJobStatus =
  */
 export interface ScanJobSummary {
   /** The Amazon Web Services Region where the scan jobs were executed. */
-  Region?: string;
+  Region?: string | undefined;
   /**
    * The account ID that owns the scan jobs included in this summary.
    *
    * Constraints: pattern `^[0-9]{12}$`.
    */
-  AccountId?: string;
+  AccountId?: string | undefined;
   /**
    * The state of the scan jobs included in this summary.
    *
    * Valid values: `CREATED` | `RUNNING` | `COMPLETED` | `COMPLETED_WITH_ISSUES` | `FAILED` |
    * `CANCELED`.
    */
-  State?: ScanJobStatus;
+  State?: ScanJobStatus | undefined;
   /**
    * The type of Amazon Web Services resource for the scan jobs included in this summary.
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * The number of scan jobs that match the specified criteria.
    *
@@ -7058,7 +7058,7 @@ export interface ScanJobSummary {
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  StartTime?: Date;
+  StartTime?: Date | undefined;
   /**
    * The value of time in number format of a job end time.
    *
@@ -7066,17 +7066,17 @@ export interface ScanJobSummary {
    * milliseconds. For example, the value 1516925490.087 represents Friday, January 26, 2018
    * 12:11:30.087 AM.
    */
-  EndTime?: Date;
+  EndTime?: Date | undefined;
   /**
    * Specifies the malware scanner used during the scan job. Currently only supports `GUARDDUTY`.
    */
-  MalwareScanner?: MalwareScanner;
+  MalwareScanner?: MalwareScanner | undefined;
   /**
    * The scan result status for the scan jobs included in this summary.
    *
    * Valid values: `THREATS_FOUND` | `NO_THREATS_FOUND`.
    */
-  ScanResultStatus?: ScanResultStatus;
+  ScanResultStatus?: ScanResultStatus | undefined;
 }
 
 /** A list of `ScanJobSummary`. */
@@ -7097,20 +7097,20 @@ export type ScanResourceType = "EBS" | "EC2" | "S3" | (string & Record<never, ne
  */
 export interface ScanResult {
   /** The malware scanner used to perform the scan. Currently only `GUARDDUTY` is supported. */
-  MalwareScanner?: MalwareScanner;
+  MalwareScanner?: MalwareScanner | undefined;
   /**
    * The final state of the scan job.
    *
    * Valid values: `COMPLETED` | `FAILED` | `CANCELED`.
    */
-  ScanJobState?: ScanJobState;
+  ScanJobState?: ScanJobState | undefined;
   /**
    * The timestamp of when the last scan was performed, in Unix format and Coordinated Universal
    * Time (UTC).
    */
-  LastScanTimestamp?: Date;
+  LastScanTimestamp?: Date | undefined;
   /** An array of findings discovered during the scan. */
-  Findings?: ScanFindings;
+  Findings?: ScanFindings | undefined;
 }
 
 /** Contains information about the results of a scan job. */
@@ -7138,14 +7138,14 @@ export type ScanResults = ScanResult[];
  */
 export interface ScanSetting {
   /** The malware scanner to use for scanning. Currently only `GUARDDUTY` is supported. */
-  MalwareScanner?: MalwareScanner;
+  MalwareScanner?: MalwareScanner | undefined;
   /** An array of resource types to be scanned for malware. */
-  ResourceTypes?: ResourceTypes;
+  ResourceTypes?: ResourceTypes | undefined;
   /**
    * The Amazon Resource Name (ARN) of the IAM role that the scanner uses to access resources; for
    * example, `arn:aws:iam::123456789012:role/ScannerRole`.
    */
-  ScannerRoleArn?: string;
+  ScannerRoleArn?: string | undefined;
 }
 
 /** A list of `ScanSetting`. */
@@ -7170,14 +7170,14 @@ export interface ScheduledPlanExecutionMember {
    * The timestamp when the backup is scheduled to run, in Unix format and Coordinated Universal
    * Time (UTC). The value is accurate to milliseconds.
    */
-  ExecutionTime?: Date;
+  ExecutionTime?: Date | undefined;
   /** The unique identifier of the backup rule that will execute at the scheduled time. */
-  RuleId?: string;
+  RuleId?: string | undefined;
   /**
    * The type of backup rule execution. Valid values are `CONTINUOUS` (point-in-time recovery),
    * `SNAPSHOTS` (snapshot backups), or `CONTINUOUS_AND_SNAPSHOTS` (both types combined).
    */
-  RuleExecutionType?: RuleExecutionType;
+  RuleExecutionType?: RuleExecutionType | undefined;
 }
 
 /** A list of `ScheduledPlanExecutionMember`. */
@@ -7207,7 +7207,7 @@ export interface StartBackupJobInput {
    * copy it to logically air-gapped vault. Unsupported resources only back up to the specified
    * backup vault.
    */
-  LogicallyAirGappedBackupVaultArn?: string;
+  LogicallyAirGappedBackupVaultArn?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
@@ -7225,7 +7225,7 @@ export interface StartBackupJobInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  IdempotencyToken?: string;
+  IdempotencyToken?: string | undefined;
   /**
    * A value in minutes after a backup is scheduled before a job will be canceled if it doesn't
    * start successfully. This value is optional, and the default is 8 hours. If this value is
@@ -7240,7 +7240,7 @@ export interface StartBackupJobInput {
    * changes to `RUNNING`) or until the job status changes to `EXPIRED` (which is expected to occur
    * when the start window time is over).
    */
-  StartWindowMinutes?: number;
+  StartWindowMinutes?: number | undefined;
   /**
    * A value in minutes during which a successfully started backup must complete, or else Backup
    * will cancel the job. This value is optional. This value begins counting down from when the
@@ -7250,7 +7250,7 @@ export interface StartBackupJobInput {
    * Like `StartWindowMinutes`, this parameter has a maximum value of 100 years (52,560,000
    * minutes).
    */
-  CompleteWindowMinutes?: number;
+  CompleteWindowMinutes?: number | undefined;
   /**
    * The lifecycle defines when a protected resource is transitioned to cold storage and when it
    * expires. Backup will transition and expire backups automatically according to the lifecycle
@@ -7268,9 +7268,9 @@ export interface StartBackupJobInput {
    *
    * This parameter has a maximum value of 100 years (36,500 days).
    */
-  Lifecycle?: Lifecycle;
+  Lifecycle?: Lifecycle | undefined;
   /** The tags to assign to the resources. */
-  RecoveryPointTags?: Tags;
+  RecoveryPointTags?: Tags | undefined;
   /**
    * The backup option for a selected resource. This option is only available for Windows Volume
    * Shadow Copy Service (VSS) backup jobs.
@@ -7279,7 +7279,7 @@ export interface StartBackupJobInput {
    * create a Windows VSS backup. Set to `"WindowsVSS""disabled"` to create a regular backup. The
    * `WindowsVSS` option is not enabled by default.
    */
-  BackupOptions?: BackupOptions;
+  BackupOptions?: BackupOptions | undefined;
   /**
    * Include this parameter to enable index creation if your backup job has a resource type that
    * supports backup indexes.
@@ -7296,26 +7296,26 @@ export interface StartBackupJobInput {
    *
    * To delete a backup index, set value to `DISABLED`.
    */
-  Index?: Index;
+  Index?: Index | undefined;
 }
 
 /** Output of the StartBackupJob operation. */
 export interface StartBackupJobOutput {
   /** Uniquely identifies a request to Backup to back up a resource. */
-  BackupJobId?: string;
+  BackupJobId?: string | undefined;
   /**
    * Note: This field is only returned for Amazon EFS and Advanced DynamoDB resources.
    *
    * An ARN that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * The date and time that a backup job is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * This is a returned boolean value indicating this is a parent (composite) backup job.
    *
@@ -7356,7 +7356,7 @@ export interface StartCopyJobInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  IdempotencyToken?: string;
+  IdempotencyToken?: string | undefined;
   /**
    * Specifies the time period, in days, before a recovery point transitions to cold storage or is
    * deleted.
@@ -7374,19 +7374,19 @@ export interface StartCopyJobInput {
    * To remove the existing lifecycle and retention periods and keep your recovery points
    * indefinitely, specify -1 for `MoveToColdStorageAfterDays` and `DeleteAfterDays`.
    */
-  Lifecycle?: Lifecycle;
+  Lifecycle?: Lifecycle | undefined;
 }
 
 /** Output of the StartCopyJob operation. */
 export interface StartCopyJobOutput {
   /** Uniquely identifies a copy job. */
-  CopyJobId?: string;
+  CopyJobId?: string | undefined;
   /**
    * The date and time that a copy job is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * This is a returned boolean value indicating this is a parent (composite) copy job.
    *
@@ -7410,7 +7410,7 @@ export interface StartReportJobInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  IdempotencyToken?: string;
+  IdempotencyToken?: string | undefined;
 }
 
 /** Output of the StartReportJob operation. */
@@ -7419,7 +7419,7 @@ export interface StartReportJobOutput {
    * The identifier of the report job. A unique, randomly generated, Unicode, UTF-8 encoded string
    * that is at most 1,024 bytes long. The report job ID cannot be edited.
    */
-  ReportJobId?: string;
+  ReportJobId?: string | undefined;
 }
 
 /** Input of the StartRestoreJob operation. */
@@ -7477,7 +7477,7 @@ export interface StartRestoreJobInput {
    * The Amazon Resource Name (ARN) of the IAM role that Backup uses to create the target resource;
    * for example: `arn:aws:iam::123456789012:role/S3Access`.
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
   /**
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `StartRestoreJob`. Retrying a successful request with the same idempotency token results in a
@@ -7485,7 +7485,7 @@ export interface StartRestoreJobInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  IdempotencyToken?: string;
+  IdempotencyToken?: string | undefined;
   /**
    * Starts a job to restore a recovery point for one of the following resources:
    *
@@ -7508,7 +7508,7 @@ export interface StartRestoreJobInput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_\.]{1,50}$`.
    */
-  ResourceType?: string;
+  ResourceType?: string | undefined;
   /**
    * This is an optional parameter. If this equals `True`, tags included in the backup will be
    * copied to the restored resource.
@@ -7517,13 +7517,13 @@ export interface StartRestoreJobInput {
    *
    * Default: `false`.
    */
-  CopySourceTagsToRestoredResource?: boolean;
+  CopySourceTagsToRestoredResource?: boolean | undefined;
 }
 
 /** Output of the StartRestoreJob operation. */
 export interface StartRestoreJobOutput {
   /** Uniquely identifies the job that restores a recovery point. */
-  RestoreJobId?: string;
+  RestoreJobId?: string | undefined;
 }
 
 /** Input of the StartScanJob operation. */
@@ -7546,7 +7546,7 @@ export interface StartScanJobInput {
    * `StartScanJob`. Retrying a successful request with the same idempotency token results in a
    * success message with no action taken.
    */
-  IdempotencyToken?: string;
+  IdempotencyToken?: string | undefined;
   /**
    * Specifies the malware scanner used during the scan job. Currently only supports `GUARDDUTY`.
    */
@@ -7560,7 +7560,7 @@ export interface StartScanJobInput {
   /**
    * An ARN that uniquely identifies the base recovery point to be used for incremental scanning.
    */
-  ScanBaseRecoveryPointArn?: string;
+  ScanBaseRecoveryPointArn?: string | undefined;
   /**
    * Specifies the scan type use for the scan job.
    *
@@ -7632,7 +7632,7 @@ export interface TieringConfiguration {
    */
   TieringConfigurationName: string;
   /** An Amazon Resource Name (ARN) that uniquely identifies the tiering configuration. */
-  TieringConfigurationArn?: string;
+  TieringConfigurationArn?: string | undefined;
   /**
    * The name of the backup vault where the tiering configuration applies. Use `*` to apply to all
    * backup vaults.
@@ -7649,19 +7649,19 @@ export interface TieringConfiguration {
    * This is a unique string that identifies the request and allows failed requests to be retried
    * without the risk of running the operation twice.
    */
-  CreatorRequestId?: string;
+  CreatorRequestId?: string | undefined;
   /**
    * The date and time a tiering configuration was created, in Unix format and Coordinated Universal
    * Time (UTC). The value of `CreationTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087AM.
    */
-  CreationTime?: Date;
+  CreationTime?: Date | undefined;
   /**
    * The date and time a tiering configuration was updated, in Unix format and Coordinated Universal
    * Time (UTC). The value of `LastUpdatedTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087AM.
    */
-  LastUpdatedTime?: Date;
+  LastUpdatedTime?: Date | undefined;
 }
 
 /** This contains metadata about a tiering configuration for create operations. */
@@ -7709,32 +7709,32 @@ export type TieringConfigurationsList = TieringConfigurationsListMember[];
 /** This contains metadata about a tiering configuration returned in a list. */
 export interface TieringConfigurationsListMember {
   /** An Amazon Resource Name (ARN) that uniquely identifies the tiering configuration. */
-  TieringConfigurationArn?: string;
+  TieringConfigurationArn?: string | undefined;
   /**
    * The unique name of the tiering configuration.
    *
    * Constraints: pattern `^[a-zA-Z0-9_]{1,200}$`.
    */
-  TieringConfigurationName?: string;
+  TieringConfigurationName?: string | undefined;
   /**
    * The name of the backup vault where the tiering configuration applies. Use `*` to apply to all
    * backup vaults.
    *
    * Constraints: pattern `^(\*|[a-zA-Z0-9\-\_]{2,50})$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * The date and time a tiering configuration was created, in Unix format and Coordinated Universal
    * Time (UTC). The value of `CreationTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087AM.
    */
-  CreationTime?: Date;
+  CreationTime?: Date | undefined;
   /**
    * The date and time a tiering configuration was updated, in Unix format and Coordinated Universal
    * Time (UTC). The value of `LastUpdatedTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087AM.
    */
-  LastUpdatedTime?: Date;
+  LastUpdatedTime?: Date | undefined;
 }
 
 /** Input of the UntagResource operation. */
@@ -7763,30 +7763,30 @@ export interface UpdateBackupPlanInput {
 /** Output of the UpdateBackupPlan operation. */
 export interface UpdateBackupPlanOutput {
   /** Uniquely identifies a backup plan. */
-  BackupPlanId?: string;
+  BackupPlanId?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a backup plan; for example,
    * `arn:aws:backup:us-east-1:123456789012:plan:8F81F553-3A74-4A3F-B93D-B3360DC80C50`.
    */
-  BackupPlanArn?: string;
+  BackupPlanArn?: string | undefined;
   /**
    * The date and time a backup plan is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationDate` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationDate?: Date;
+  CreationDate?: Date | undefined;
   /**
    * Unique, randomly generated, Unicode, UTF-8 encoded strings that are at most 1,024 bytes long.
    * Version Ids cannot be edited.
    */
-  VersionId?: string;
+  VersionId?: string | undefined;
   /** Contains a list of `BackupOptions` for each resource type. */
-  AdvancedBackupSettings?: AdvancedBackupSettings;
+  AdvancedBackupSettings?: AdvancedBackupSettings | undefined;
   /**
    * Contains your scanning configuration for the backup plan and includes the Malware scanner, your
    * selected resources, and scanner role.
    */
-  ScanSettings?: ScanSettings;
+  ScanSettings?: ScanSettings | undefined;
 }
 
 /** Input of the UpdateFramework operation. */
@@ -7803,12 +7803,12 @@ export interface UpdateFrameworkInput {
    *
    * Constraints: length 0 to 1024; pattern `\S`.
    */
-  FrameworkDescription?: string;
+  FrameworkDescription?: string | undefined;
   /**
    * The controls that make up the framework. Each control in the list has a name, input parameters,
    * and scope.
    */
-  FrameworkControls?: FrameworkControls;
+  FrameworkControls?: FrameworkControls | undefined;
   /**
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `UpdateFrameworkInput`. Retrying a successful request with the same idempotency token results
@@ -7816,7 +7816,7 @@ export interface UpdateFrameworkInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  IdempotencyToken?: string;
+  IdempotencyToken?: string | undefined;
 }
 
 /** Output of the UpdateFramework operation. */
@@ -7827,18 +7827,18 @@ export interface UpdateFrameworkOutput {
    *
    * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
-  FrameworkName?: string;
+  FrameworkName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
    */
-  FrameworkArn?: string;
+  FrameworkArn?: string | undefined;
   /**
    * The date and time that a framework is created, in ISO 8601 representation. The value of
    * `CreationTime` is accurate to milliseconds. For example, 2020-07-10T15:00:00.000-08:00
    * represents the 10th of July 2020 at 3:00 PM 8 hours behind UTC.
    */
-  CreationTime?: Date;
+  CreationTime?: Date | undefined;
 }
 
 /** Input of the UpdateGlobalSettings operation. */
@@ -7856,7 +7856,7 @@ export interface UpdateGlobalSettingsInput {
    * Values can be true or false. Example:
    * `update-global-settings --global-settings isDelegatedAdministratorEnabled=false`.
    */
-  GlobalSettings?: GlobalSettings;
+  GlobalSettings?: GlobalSettings | undefined;
 }
 
 /** Input of the UpdateRecoveryPointIndexSettings operation. */
@@ -7880,7 +7880,7 @@ export interface UpdateRecoveryPointIndexSettingsInput {
    *
    * For example, arn:aws:iam::123456789012:role/S3Access
    */
-  IamRoleArn?: string;
+  IamRoleArn?: string | undefined;
   /**
    * Index can have 1 of 2 possible values, either `ENABLED` or `DISABLED`.
    *
@@ -7900,12 +7900,12 @@ export interface UpdateRecoveryPointIndexSettingsOutput {
    *
    * Constraints: pattern `^[a-zA-Z0-9\-\_]{2,50}$`.
    */
-  BackupVaultName?: string;
+  BackupVaultName?: string | undefined;
   /**
    * An ARN that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * This is the current status for the backup index associated with the specified recovery point.
    *
@@ -7913,7 +7913,7 @@ export interface UpdateRecoveryPointIndexSettingsOutput {
    *
    * A recovery point with an index that has the status of `ACTIVE` can be included in a search.
    */
-  IndexStatus?: IndexStatus;
+  IndexStatus?: IndexStatus | undefined;
   /**
    * Index can have 1 of 2 possible values, either `ENABLED` or `DISABLED`.
    *
@@ -7922,7 +7922,7 @@ export interface UpdateRecoveryPointIndexSettingsOutput {
    *
    * A value of `DISABLED` means a backup index was deleted.
    */
-  Index?: Index;
+  Index?: Index | undefined;
 }
 
 /** Input of the UpdateRecoveryPointLifecycle operation. */
@@ -7950,7 +7950,7 @@ export interface UpdateRecoveryPointLifecycleInput {
    * days” setting. The “transition to cold after days” setting cannot be changed after a backup has
    * been transitioned to cold.
    */
-  Lifecycle?: Lifecycle;
+  Lifecycle?: Lifecycle | undefined;
 }
 
 /** Output of the UpdateRecoveryPointLifecycle operation. */
@@ -7959,12 +7959,12 @@ export interface UpdateRecoveryPointLifecycleOutput {
    * An ARN that uniquely identifies a backup vault; for example,
    * `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`.
    */
-  BackupVaultArn?: string;
+  BackupVaultArn?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a recovery point; for example,
    * `arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45`.
    */
-  RecoveryPointArn?: string;
+  RecoveryPointArn?: string | undefined;
   /**
    * The lifecycle defines when a protected resource is transitioned to cold storage and when it
    * expires. Backup transitions and expires backups automatically according to the lifecycle that
@@ -7980,9 +7980,9 @@ export interface UpdateRecoveryPointLifecycleOutput {
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html#features-by-resource)
    * table. Backup ignores this expression for other resource types.
    */
-  Lifecycle?: Lifecycle;
+  Lifecycle?: Lifecycle | undefined;
   /** A `CalculatedLifecycle` object containing `DeleteAt` and `MoveToColdStorageAt` timestamps. */
-  CalculatedLifecycle?: CalculatedLifecycle;
+  CalculatedLifecycle?: CalculatedLifecycle | undefined;
 }
 
 /** Input of the UpdateRegionSettings operation. */
@@ -7997,7 +7997,7 @@ export interface UpdateRegionSettingsInput {
    * type specified in the backup plan takes priority over the tag condition. Service opt-in
    * settings are disregarded in this situation.
    */
-  ResourceTypeOptInPreference?: ResourceTypeOptInPreference;
+  ResourceTypeOptInPreference?: ResourceTypeOptInPreference | undefined;
   /**
    * Enables or disables full Backup management of backups for a resource type. To enable full
    * Backup management for DynamoDB along with Backup's advanced DynamoDB backup features
@@ -8005,7 +8005,7 @@ export interface UpdateRegionSettingsInput {
    * procedure to enable advanced DynamoDB backup programmatically
    * (https://docs.aws.amazon.com/aws-backup/latest/devguide/advanced-ddb-backup.html#advanced-ddb-backup-enable-cli).
    */
-  ResourceTypeManagementPreference?: ResourceTypeManagementPreference;
+  ResourceTypeManagementPreference?: ResourceTypeManagementPreference | undefined;
 }
 
 /** Input of the UpdateReportPlan operation. */
@@ -8022,12 +8022,12 @@ export interface UpdateReportPlanInput {
    *
    * Constraints: length 0 to 1024; pattern `\S`.
    */
-  ReportPlanDescription?: string;
+  ReportPlanDescription?: string | undefined;
   /**
    * The information about where to deliver your reports, specifically your Amazon S3 bucket name,
    * S3 key prefix, and the formats of your reports.
    */
-  ReportDeliveryChannel?: ReportDeliveryChannel;
+  ReportDeliveryChannel?: ReportDeliveryChannel | undefined;
   /**
    * The report template for the report. Reports are built using a report template. The report
    * templates are:
@@ -8038,7 +8038,7 @@ export interface UpdateReportPlanInput {
    * If the report template is `RESOURCE_COMPLIANCE_REPORT` or `CONTROL_COMPLIANCE_REPORT`, this API
    * resource also describes the report coverage by Amazon Web Services Regions and frameworks.
    */
-  ReportSetting?: ReportSetting;
+  ReportSetting?: ReportSetting | undefined;
   /**
    * A customer-chosen string that you can use to distinguish between otherwise identical calls to
    * `UpdateReportPlanInput`. Retrying a successful request with the same idempotency token results
@@ -8046,7 +8046,7 @@ export interface UpdateReportPlanInput {
    *
    * Filled with a random UUID v4 when unset.
    */
-  IdempotencyToken?: string;
+  IdempotencyToken?: string | undefined;
 }
 
 /** Output of the UpdateReportPlan operation. */
@@ -8056,18 +8056,18 @@ export interface UpdateReportPlanOutput {
    *
    * Constraints: length 1 to 256; pattern `^[a-zA-Z][_a-zA-Z0-9]*$`.
    */
-  ReportPlanName?: string;
+  ReportPlanName?: string | undefined;
   /**
    * An Amazon Resource Name (ARN) that uniquely identifies a resource. The format of the ARN
    * depends on the resource type.
    */
-  ReportPlanArn?: string;
+  ReportPlanArn?: string | undefined;
   /**
    * The date and time that a report plan is created, in Unix format and Coordinated Universal Time
    * (UTC). The value of `CreationTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087 AM.
    */
-  CreationTime?: Date;
+  CreationTime?: Date | undefined;
 }
 
 /** Input of the UpdateRestoreTestingPlan operation. */
@@ -8139,25 +8139,25 @@ export interface UpdateTieringConfigurationInput {
 /** Output of the UpdateTieringConfiguration operation. */
 export interface UpdateTieringConfigurationOutput {
   /** An Amazon Resource Name (ARN) that uniquely identifies the updated tiering configuration. */
-  TieringConfigurationArn?: string;
+  TieringConfigurationArn?: string | undefined;
   /**
    * This unique string is the name of the tiering configuration.
    *
    * Constraints: pattern `^[a-zA-Z0-9_]{1,200}$`.
    */
-  TieringConfigurationName?: string;
+  TieringConfigurationName?: string | undefined;
   /**
    * The date and time a tiering configuration was created, in Unix format and Coordinated Universal
    * Time (UTC). The value of `CreationTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087AM.
    */
-  CreationTime?: Date;
+  CreationTime?: Date | undefined;
   /**
    * The date and time a tiering configuration was updated, in Unix format and Coordinated Universal
    * Time (UTC). The value of `LastUpdatedTime` is accurate to milliseconds. For example, the value
    * 1516925490.087 represents Friday, January 26, 2018 12:11:30.087AM.
    */
-  LastUpdatedTime?: Date;
+  LastUpdatedTime?: Date | undefined;
 }
 
 /** A list of `string`. */

@@ -5,7 +5,14 @@
  * @module
  */
 
-import { type StructureSchema, toJson } from "./schema.ts";
+import {
+  fromJson,
+  rethrowWithin,
+  type ScalarSchema,
+  type StructureSchema,
+  toJson,
+  WireValueError,
+} from "./schema.ts";
 import { encodeLabel, fromBase64, toBase64, toDateTime, toHttpDate } from "./serde.ts";
 
 /** UTF-8 decoding without `stream` keeps no state between calls: one decoder serves all. */
@@ -267,6 +274,43 @@ export function readPrefixHeaders(
   return map;
 }
 
+/** A JSON number's text: what a numeric header holds (special floats aside). */
+const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:e[+-]?\d+)?$/i;
+
+/**
+ * The reader of a numeric `@httpHeader` of `schema`'s type: the text is a number (or, for a
+ * float, `NaN`, `Infinity`, `-Infinity`) checked as the JSON body's would be, so `1.5` is not an
+ * `integer`, `128` not a `byte`, `1e400` not a `double`, and `""` or `12abc` nothing at all.
+ *
+ * @throws {TypeError} the text is not a value of the schema's type: a {@linkcode WireValueError},
+ *   or the float codec's TypeError ({@linkcode readMember} names the member in either case)
+ */
+export const numberHeader = (schema: ScalarSchema): (text: string) => number => (text) => {
+  const special = schema.type === "float" && /^(NaN|-?Infinity)$/.test(text);
+  if (!special && !NUMBER_TEXT.test(text)) {
+    throw new WireValueError(`expected a number, got ${JSON.stringify(text)}`);
+  }
+  return fromJson(schema, special ? text : Number(text)) as number;
+};
+
+/**
+ * Sets the member `key` of `target` to what `read` returns, when defined; what `read` throws
+ * (a header that does not parse) becomes a {@linkcode WireValueError} naming the member.
+ */
+export function readMember(
+  target: Record<string, unknown>,
+  key: string,
+  read: () => unknown,
+): void {
+  let value: unknown;
+  try {
+    value = read();
+  } catch (e) {
+    rethrowWithin(e, key);
+  }
+  if (value !== undefined) target[key] = value;
+}
+
 /** `"true"` / `"false"` from a header. */
 export function parseBooleanHeader(text: string): boolean {
   if (text !== "true" && text !== "false") throw new TypeError(`Not a boolean: ${text}`);
@@ -278,9 +322,12 @@ export function fromBase64Text(text: string): string {
   return UTF8.decode(fromBase64(text));
 }
 
-/** The text of a `@mediaType` string for a header: base64 of its UTF-8 bytes. */
-export function toBase64Text(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : toBase64(text);
+/**
+ * The text of a `@mediaType` string for a header: base64 of its UTF-8 bytes; undefined when
+ * absent (`undefined` or `null`, as validation counts it).
+ */
+export function toBase64Text(text: string | null | undefined): string | undefined {
+  return text == null ? undefined : toBase64(text);
 }
 
 /** Sets `key` on `target` only when `value` is defined, so absent members stay absent. */

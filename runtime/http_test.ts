@@ -4,8 +4,28 @@
  */
 
 import assert from "node:assert/strict";
-import { jsonBodyRequest, readHeaderList, restJsonRequest, setHeader } from "./http.ts";
-import { INTEGER, list, STRING, structure, timestamp } from "./schema.ts";
+import {
+  jsonBodyRequest,
+  numberHeader,
+  parseBooleanHeader,
+  readHeaderList,
+  readMember,
+  restJsonRequest,
+  setHeader,
+  toBase64Text,
+} from "./http.ts";
+import {
+  BYTE,
+  DOUBLE,
+  FLOAT,
+  INTEGER,
+  list,
+  LONG,
+  STRING,
+  structure,
+  timestamp,
+  WireValueError,
+} from "./schema.ts";
 
 /** Writes `items` as one header through `Headers` (which trims values) and reads them back. */
 function roundTrip(items: string[]): string[] | undefined {
@@ -117,4 +137,60 @@ Deno.test("jsonBodyRequest: the whole input as JSON, a token filled once per ser
     serialize({ Arn: "a", IdempotencyToken: "t" }, context).body,
     '{"Arn":"a","IdempotencyToken":"t"}',
   );
+});
+
+Deno.test("numberHeader: a numeric header is checked as a JSON number of its Smithy type", () => {
+  const problem = (read: (text: string) => number, text: string) => {
+    try {
+      read(text);
+    } catch (e) {
+      // A codec's TypeError (special floats) or a WireValueError; readMember names the member.
+      assert.ok(e instanceof TypeError, String(e));
+      return e.message;
+    }
+    assert.fail(`read ${text}`);
+  };
+  const byte = numberHeader(BYTE);
+  assert.equal(byte("-128"), -128);
+  assert.equal(problem(byte, "128"), "expected an 8-bit integer (-128 to 127), got 128");
+  assert.equal(problem(byte, "1.5"), "expected an integer, got 1.5");
+  for (const text of ["", " 1", "12abc", "0x10", "NaN", "Infinity", "1,2"]) {
+    assert.equal(problem(byte, text), `expected a number, got ${JSON.stringify(text)}`, text);
+  }
+  assert.equal(
+    problem(numberHeader(LONG), "9007199254740993"),
+    "expected a safe integer " +
+      "(from -(2^53 - 1) to 2^53 - 1), got 9007199254740992",
+  );
+  const double = numberHeader(DOUBLE);
+  assert.equal(double("1.5e3"), 1500);
+  assert.ok(Number.isNaN(double("NaN")));
+  assert.equal(double("-Infinity"), -Infinity);
+  assert.match(problem(double, "1e400"), /^Expected a finite number .*, got Infinity$/);
+  assert.equal(problem(numberHeader(FLOAT), "1e39"), "expected a 32-bit float, got 1e+39");
+  assert.throws(
+    () => readMember({}, "F", () => double("1e400")),
+    (e) => e instanceof WireValueError && /^F: Expected a finite number/.test(e.message),
+  );
+});
+
+Deno.test("readMember: sets a defined value; a failure names the member", () => {
+  const target: Record<string, unknown> = {};
+  readMember(target, "A", () => 1);
+  readMember(target, "B", () => undefined);
+  assert.deepEqual(target, { A: 1 });
+  assert.throws(
+    () => readMember(target, "C", () => numberHeader(INTEGER)("x")),
+    (e) => e instanceof WireValueError && e.message === 'C: expected a number, got "x"',
+  );
+  assert.throws(
+    () => readMember(target, "D", () => parseBooleanHeader("yes")),
+    (e) => e instanceof WireValueError && e.message === "D: Not a boolean: yes",
+  );
+});
+
+Deno.test("toBase64Text: an absent @mediaType header (undefined or null) stays absent", () => {
+  assert.equal(toBase64Text(undefined), undefined);
+  assert.equal(toBase64Text(null), undefined);
+  assert.equal(toBase64Text('{"é":1}'), "eyLDqSI6MX0=");
 });

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { closestName } from "./closest_name.ts";
 import type { ValidationIssue } from "./errors.ts";
 import { fromBase64, fromEpochSeconds, parseFloatValue, serializeFloat } from "./serde.ts";
 import { toBase64, toEpochSeconds } from "./serde.ts";
@@ -106,7 +107,8 @@ export interface MemberSchema {
   /** `@idempotencyToken`: filled with a fresh token, once per call, when absent. */
   idempotencyToken?: true;
   /**
-   * Rules the member's HTTP binding adds: {@linkcode checkLabel}, {@linkcode checkHeader},
+   * Rules the member's HTTP binding adds: {@linkcode checkLabel} (or
+   * {@linkcode checkGreedyLabel}), {@linkcode checkHeader},
    * {@linkcode checkPrefixHeaders} or {@linkcode checkHostLabel} (both rules of a member with
    * two: {@linkcode checkAll}). Like codecs they travel with the schema, so a bundle holds
    * only the rules its operations use. (A JSON `@mediaType` header travels base64 and has none.)
@@ -192,7 +194,6 @@ const HEADER_VALUE = /^(?:[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?)?$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~\w-]*$/;
 const HOST_LABEL = /^[a-z\d]([a-z\d-]{0,61}[a-z\d])?$/i;
 const DOT_SEGMENT = /^\.\.?$/;
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Code points in a well-formed string, without building an array. */
 function codePoints(s: string): number {
@@ -221,12 +222,14 @@ export function describe(v: unknown): string {
  * Checks `value` against `schema`, appending one issue per problem to `issues` (never throws).
  *
  * What is checked (README, "Validation"): types (structures and maps are plain objects whose
- * own enumerable properties are the members; inherited and non-enumerable ones count as
- * absent, as in serialization), required members, `@length` in code points (blobs: bytes),
+ * own enumerable data properties are the members or entries, as in serialization: a key the
+ * model does not name is an issue, with the member it probably meant; so is a member that is
+ * non-enumerable or a getter; inherited properties and symbol keys count as absent), required
+ * members (`undefined` and `null` are absent), `@length` in code points (blobs: bytes),
  * `@range`, `@pattern`, the width of each Smithy number type, well-formed Unicode (no lone
  * surrogates) in every string and map key, valid `Date`s within years 0–9999, JSON-only
  * documents, nesting at most {@linkcode MAX_DEPTH} deep, and the rules of HTTP bindings:
- * a URI label is not empty, `.` or `..` (greedy labels: no such segment), a header value is
+ * a URI label is not empty, `.` or `..` (greedy labels: hold no such segment), a header value is
  * visible ASCII without surrounding white space, a `@hostLabel` is a valid host label.
  *
  * @param path where `value` is, e.g. `Lifecycle` (`""` for an operation's input)
@@ -309,20 +312,39 @@ function wellFormed(s: string, fail: (message: string) => void): boolean {
 }
 
 /**
- * A URI label's rules: not empty, and neither `.` nor `..` nor holding such a path segment
- * (URL parsing resolves those, even percent-encoded, and the request would go to another
- * resource; a greedy label's value may hold `/`, so each segment is checked). Values of the
- * wrong type were reported already and are skipped.
+ * A non-greedy URI label's rules: not empty, and not exactly `.` or `..`. The label is one path
+ * segment with every character but `A-Za-z0-9-._~` percent-encoded (`/` and `%` too), so the only
+ * values a WHATWG URL parser would treat as a dot segment and remove, sending the request to
+ * another resource, are `.` and `..` themselves: `./x` travels as `.%2Fx`, `%2e` as `%252e`,
+ * both ordinary segments (URL Standard, "single-dot URL path segment", "double-dot URL path
+ * segment"). Values of the wrong type were reported already and are skipped.
  */
 export function checkLabel(v: unknown, path: string, issues: ValidationIssue[]): void {
-  if (v === "") issues.push({ path, message: "must not be empty (it is part of the URI)" });
-  else if (typeof v === "string" && v.split("/").some((segment) => DOT_SEGMENT.test(segment))) {
+  if (v === "") issues.push({ path, message: EMPTY_LABEL });
+  else if (v === "." || v === "..") {
     issues.push({
       path,
-      message: `must not be "." or ".." or hold such a path segment (it is part of the URI)`,
+      message: `must not be "." or ".." (a URL parser would remove that path segment)`,
     });
   }
 }
+
+/**
+ * A greedy URI label's (`{Name+}`) rules: not empty, and no `.` or `..` among the path segments
+ * its `/` separate (they travel unencoded, so a parser would remove those segments; any other
+ * segment, `%2e` included, is sent as it is: see {@linkcode checkLabel}).
+ */
+export function checkGreedyLabel(v: unknown, path: string, issues: ValidationIssue[]): void {
+  if (v === "") issues.push({ path, message: EMPTY_LABEL });
+  else if (typeof v === "string" && v.split("/").some((segment) => DOT_SEGMENT.test(segment))) {
+    issues.push({
+      path,
+      message: `must not hold a "." or ".." path segment (a URL parser would remove it)`,
+    });
+  }
+}
+
+const EMPTY_LABEL = "must not be empty (it is part of the URI)";
 
 /** A `@hostLabel`'s rule: the value is a valid host label (wrong types were reported). */
 export function checkHostLabel(v: unknown, path: string, issues: ValidationIssue[]): void {
@@ -450,8 +472,11 @@ export class WireValueError extends TypeError {
   }
 }
 
-/** Rethrows what reading a child threw, as a {@linkcode WireValueError} one level deeper. */
-function within(e: unknown, segment: string): never {
+/**
+ * Rethrows what reading a child threw, as a {@linkcode WireValueError} one level deeper
+ * (`segment`: a member name, `[index]` or `["key"]`).
+ */
+export function rethrowWithin(e: unknown, segment: string): never {
   // A codec's TypeError becomes the problem itself: its message says all it knows.
   if (!(e instanceof WireValueError)) {
     throw new WireValueError(e instanceof Error ? e.message : String(e), segment);
@@ -473,18 +498,22 @@ const readScalar = (s: ScalarSchema, json: unknown) => s.read ? s.read(json as n
 
 /**
  * The walks of a scalar type: its own rules, the shared codec handling. Without a codec, a
- * JSON value of another type than `json` (`typeof`) is refused on reading.
+ * JSON value of another type than `json` (`typeof`) is refused on reading; `check` then refuses
+ * a value of the right JSON type that the Smithy type cannot hold.
  */
 const scalarWalks = (
   validate: Walks<ScalarSchema>["validate"],
   json?: [type: string, expected: string],
+  check?: (s: ScalarSchema, value: never) => void,
 ): Walks<ScalarSchema> => ({
   validate,
   toJson: writeScalar,
   fromJson: json
     ? (s, value) => {
       if (!s.read) expectJson(value, ...json);
-      return readScalar(s, value);
+      const read = readScalar(s, value);
+      check?.(s, read as never);
+      return read;
     }
     : readScalar,
 });
@@ -498,28 +527,58 @@ const STRING_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
   if (s.pattern && !s.pattern.test(value)) issue(issues, path, `must match ${s.pattern}`);
 }, ["string", "a string"]);
 
-const INTEGER_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    return issue(issues, path, "must be an integer");
-  }
+/**
+ * What values of an integer schema are, when the number `value` is not one; else undefined.
+ * `byte`, `short`, `integer` by their width; `long`/`bigInteger` (no `bits`) are safe integers,
+ * in input and output alike: a larger number is not carried exactly by a JavaScript number
+ * (`JSON.parse` has already rounded it), so it is refused rather than changed silently.
+ */
+function integerFit(s: ScalarSchema, value: number): string | undefined {
+  if (!Number.isInteger(value)) return "an integer";
   if (s.bits) {
     const limit = 2 ** (s.bits - 1);
     if (value < -limit || value >= limit) {
-      return issue(issues, path, `must be a ${s.bits}-bit integer (${-limit} to ${limit - 1})`);
+      return `${s.bits === 8 ? "an" : "a"} ${s.bits}-bit integer (${-limit} to ${limit - 1})`;
     }
   } else if (!Number.isSafeInteger(value)) {
-    return issue(issues, path, "must be a safe integer (from -(2^53 - 1) to 2^53 - 1)");
+    return "a safe integer (from -(2^53 - 1) to 2^53 - 1)";
   }
-  range(s, value, path, issues);
-}, ["number", "a number"]);
+}
 
-const FLOAT_WALKS = /* @__PURE__ */ scalarWalks((s, value, path, issues) => {
-  if (typeof value !== "number") return issue(issues, path, "must be a number");
-  if (s.bits && Math.abs(value) > FLOAT32_MAX && isFinite(value)) {
-    return issue(issues, path, "must fit a 32-bit float (or be NaN or ±Infinity)");
-  }
-  range(s, value, path, issues);
-});
+const INTEGER_WALKS = /* @__PURE__ */ scalarWalks(
+  (s, value, path, issues) => {
+    if (typeof value !== "number") return issue(issues, path, "must be an integer");
+    const fit = integerFit(s, value);
+    if (fit) return issue(issues, path, `must be ${fit}`);
+    range(s, value, path, issues);
+  },
+  ["number", "a number"],
+  // `@range` is not checked on output: a service may widen a range without a new client.
+  (s, value: number) => {
+    const fit = integerFit(s, value);
+    if (fit) throw new WireValueError(`expected ${fit}, got ${value}`);
+  },
+);
+
+/** Does a number fit a 32-bit float (NaN and ±Infinity do; finite ones must not round to ±∞)? */
+const fitsFloat32 = (value: number) => !isFinite(value) || isFinite(Math.fround(value));
+
+const FLOAT_WALKS = /* @__PURE__ */ scalarWalks(
+  (s, value, path, issues) => {
+    if (typeof value !== "number") return issue(issues, path, "must be a number");
+    if (s.bits && !fitsFloat32(value)) {
+      return issue(issues, path, "must fit a 32-bit float (or be NaN or ±Infinity)");
+    }
+    range(s, value, path, issues);
+  },
+  // The codec reads the wire value (a finite number, or "NaN", "Infinity", "-Infinity").
+  ["number", "a number"],
+  (s, value: number) => {
+    if (s.bits && !fitsFloat32(value)) {
+      throw new WireValueError(`expected a 32-bit float, got ${value}`);
+    }
+  },
+);
 
 const BOOLEAN_WALKS = /* @__PURE__ */ scalarWalks((_s, value, path, issues) => {
   if (typeof value !== "boolean") issue(issues, path, "must be a boolean");
@@ -640,7 +699,7 @@ const LIST_WALKS: Walks<ListSchema> = {
       try {
         out.push(fromJson(s.member, item));
       } catch (e) {
-        within(e, `[${i}]`);
+        rethrowWithin(e, `[${i}]`);
       }
     }
     return out;
@@ -665,7 +724,11 @@ const MAP_WALKS: Walks<MapSchema> = {
     for (const key of keys) {
       const itemPath = `${path}[${JSON.stringify(key)}]`;
       checkKey(s.key, key, itemPath, issues);
-      child(s.value, value[key], itemPath, s.sparse, issues, depth);
+      // Map values are data, any key goes; but a getter would be read again to send.
+      const property = Object.getOwnPropertyDescriptor(value, key)!;
+      const problem = notData(property);
+      if (problem) issue(issues, itemPath, problem);
+      else child(s.value, property.value, itemPath, s.sparse, issues, depth);
     }
   },
   toJson(s, value) {
@@ -686,7 +749,7 @@ const MAP_WALKS: Walks<MapSchema> = {
       try {
         putMember(out, k, fromJson(s.value, v));
       } catch (e) {
-        within(e, `[${JSON.stringify(k)}]`);
+        rethrowWithin(e, `[${JSON.stringify(k)}]`);
       }
     }
     return out;
@@ -696,7 +759,14 @@ const MAP_WALKS: Walks<MapSchema> = {
 /** A map schema: `value`'s schema, maybe the `key`'s (`@length`, `@pattern`), `@sparse`. */
 export const map = (fields: MapFields): MapSchema => ({ type: "map", ...fields, walks: MAP_WALKS });
 
-/** Validates the members of a structure or union; returns how many are set. */
+/**
+ * Validates the members of a structure or union; returns how many are set. Members are own
+ * enumerable data properties, which is what the serializers copy and read, so these are
+ * refused: a key the model does not name (with the member it probably meant), and a member
+ * made non-enumerable or defined by a getter (`Object.defineProperty`), which would be
+ * validated and then dropped, or read again. Symbol keys are not members and are ignored, as in
+ * `JSON.stringify`; inherited properties are not the object's and are absent.
+ */
 function validateMembers(
   s: StructureSchema,
   value: unknown,
@@ -709,18 +779,65 @@ function validateMembers(
     return -1;
   }
   let set = 0;
+  /** Members that are own enumerable properties, whatever their value. */
+  let own = 0;
   for (const [name, member] of s.memberList) {
-    const v = ownMember(value, name);
-    const memberPath = at(path, name);
+    // One read of the property, for what it is and what it holds (cheaper than two).
+    const property = Object.getOwnPropertyDescriptor(value, name);
+    let v: unknown;
+    if (property) {
+      const problem = notData(property);
+      if (problem) {
+        issue(issues, at(path, name), problem);
+        continue;
+      }
+      own++;
+      v = property.value;
+    }
     if (v == null) {
-      if (member.required) issue(issues, memberPath, "is required");
+      if (member.required) issue(issues, at(path, name), "is required");
       continue;
     }
     set++;
+    const memberPath = at(path, name);
     validate(member.schema, v, memberPath, issues, depth + 1);
     member.check?.(v, memberPath, issues);
   }
+  // Every own enumerable key is a member unless there are more keys than members found.
+  if (Object.keys(value).length !== own) unknownMembers(s, value, path, issues);
   return set;
+}
+
+/**
+ * Why an own property cannot be a member or map entry, else undefined: serializers copy own
+ * enumerable properties (a non-enumerable one would be validated and dropped) and read each
+ * again (a getter could answer something else the second time).
+ */
+function notData(property: PropertyDescriptor): string | undefined {
+  if (!property.enumerable) {
+    return "must be enumerable (a non-enumerable property is not sent)";
+  }
+  if (property.get || property.set) {
+    return "must be a data property, not a getter (it would be read twice)";
+  }
+}
+
+/** Reports each own enumerable key of `value` that is not a member of `s`. */
+function unknownMembers(
+  s: StructureSchema,
+  value: Record<string, unknown>,
+  path: string,
+  issues: ValidationIssue[],
+) {
+  for (const key of Object.keys(value)) {
+    if (Object.hasOwn(s.members, key)) continue;
+    const near = closestName(key, s.memberList.map(([name]) => name));
+    issue(
+      issues,
+      at(path, key),
+      `is not a member the model defines${near ? ` (did you mean ${near}?)` : ""}`,
+    );
+  }
 }
 
 function membersToJson(s: StructureSchema, value: unknown): unknown {
@@ -740,7 +857,7 @@ function membersFromJson(s: StructureSchema, json: unknown): Record<string, unkn
     try {
       v = fromJson(member.schema, ownMember(json as object, key));
     } catch (e) {
-      within(e, name);
+      rethrowWithin(e, name);
     }
     if (v !== undefined) out[name] = v;
     else if (member.default !== undefined) out[name] = fromJson(member.schema, member.default);
@@ -786,6 +903,12 @@ const withMembers = (
 /** A structure schema from its members (in the model's order). */
 export const structure = (members: Record<string, MemberSchema>): StructureSchema =>
   withMembers("structure", members, STRUCTURE_WALKS);
+
+/**
+ * The input of an operation that has none (`smithy.api#Unit`): an empty structure, so a key a
+ * caller passes is refused as for any other input instead of being ignored.
+ */
+export const NO_INPUT: StructureSchema = /* @__PURE__ */ structure({});
 
 /** A union schema from its members: exactly one is set; an unknown one is kept as `$unknown`. */
 export const union = (members: Record<string, MemberSchema>): StructureSchema =>

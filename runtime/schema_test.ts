@@ -8,8 +8,10 @@ import type { ValidationIssue } from "./errors.ts";
 import {
   BLOB,
   blob,
+  BOOLEAN,
   BYTE,
   checkAll,
+  checkGreedyLabel,
   checkHeader,
   checkHostLabel,
   checkLabel,
@@ -32,10 +34,12 @@ import {
   structure,
   type StructureSchema,
   TIMESTAMP,
+  timestamp,
   toJson,
   validate,
   WireValueError,
 } from "./schema.ts";
+import { fromDateTime } from "./serde.ts";
 import { withProtoAccessor } from "../testing/proto_accessor.ts";
 
 function issuesOf(schema: Schema, value: unknown): ValidationIssue[] {
@@ -57,7 +61,10 @@ Deno.test("numbers: each Smithy type's width; NaN and ±Infinity stay valid floa
     assert.deepEqual(messages(schema, hi), []);
     const bits = schema.bits;
     for (const out of [lo - 1, hi + 1]) {
-      assert.deepEqual(messages(schema, out), [`must be a ${bits}-bit integer (${lo} to ${hi})`]);
+      const a = bits === 8 ? "an" : "a";
+      assert.deepEqual(messages(schema, out), [
+        `must be ${a} ${bits}-bit integer (${lo} to ${hi})`,
+      ]);
     }
   }
   assert.deepEqual(messages(LONG, Number.MAX_SAFE_INTEGER), []);
@@ -92,14 +99,26 @@ const CHECKS = { label: checkLabel, header: checkHeader, prefixHeaders: checkPre
 const bound = (http: keyof typeof CHECKS, schema: Schema = STRING): StructureSchema =>
   structure({ M: { schema, http, check: CHECKS[http] } });
 
-Deno.test("labels: no `.` or `..` segment, also inside a greedy label's value", () => {
+Deno.test("labels: a label is not `.` or `..`; a greedy label holds no such segment", () => {
   const label = bound("label");
-  const dots = `must not be "." or ".." or hold such a path segment (it is part of the URI)`;
-  for (const bad of [".", "..", "a/../b", "./a", "a/.", "a/b/.."]) {
+  const dots = `must not be "." or ".." (a URL parser would remove that path segment)`;
+  for (const bad of [".", ".."]) {
     assert.deepEqual(issuesOf(label, { M: bad }), [{ path: "V.M", message: dots }], bad);
   }
-  for (const good of ["...", ".a", "a.", "a/.../b", "%2e%2e", "a//b"]) {
+  // `/` and `%` are percent-encoded in a label: these are ordinary segments (`.%2Fx`, `%252e`).
+  for (const good of ["./x", "../", "./*", "a/..", "...", ".a", "a.", "%2e", ".%2E", "%2e%2e"]) {
     assert.deepEqual(issuesOf(label, { M: good }), [], good);
+  }
+  const greedy = structure({ M: { schema: STRING, http: "label", check: checkGreedyLabel } });
+  const segment = `must not hold a "." or ".." path segment (a URL parser would remove it)`;
+  for (const bad of [".", "..", "a/../b", "./a", "a/.", "a/b/..", "../"]) {
+    assert.deepEqual(issuesOf(greedy, { M: bad }), [{ path: "V.M", message: segment }], bad);
+  }
+  for (const good of ["...", ".a/b.", "a/.../b", "%2e%2e/%2E", "a//b", "/a", "a/"]) {
+    assert.deepEqual(issuesOf(greedy, { M: good }), [], good);
+  }
+  for (const empty of [label, greedy]) {
+    assert.deepEqual(messages(empty, { M: "" }), ["must not be empty (it is part of the URI)"]);
   }
 });
 
@@ -259,4 +278,102 @@ Deno.test('fromJson refuses JSON of the wrong type, naming the path: members, [i
   assert.deepEqual(fromJson(tagged, { Tags: { a: [null, { Size: 3 }] }, Data: null }), {
     Tags: { a: [{ Size: 3 }] },
   });
+});
+
+/** What fromJson throws for `json`, as `path: problem`; fails when it reads the value. */
+function wireProblem(schema: Schema, json: unknown): string {
+  try {
+    fromJson(schema, json);
+  } catch (e) {
+    assert.ok(e instanceof WireValueError, String(e));
+    return e.message;
+  }
+  assert.fail(`read ${JSON.stringify(json)}`);
+}
+
+Deno.test("output integers: integral, finite, within the Smithy type's width; longs are safe", () => {
+  const cases: [Schema, number[], number[], string][] = [
+    [BYTE, [-128, 127, 0], [-129, 128], "an 8-bit integer (-128 to 127)"],
+    [SHORT, [-32768, 32767], [-32769, 32768], "a 16-bit integer (-32768 to 32767)"],
+    [
+      INTEGER,
+      [-(2 ** 31), 2 ** 31 - 1],
+      [-(2 ** 31) - 1, 2 ** 31],
+      "a 32-bit integer (-2147483648 to 2147483647)",
+    ],
+    [
+      LONG,
+      [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 40],
+      [2 ** 53, -(2 ** 53), 1e300],
+      "a safe integer (from -(2^53 - 1) to 2^53 - 1)",
+    ],
+  ];
+  for (const [schema, good, bad, fit] of cases) {
+    const member = structure({ N: { schema } });
+    for (const n of good) assert.deepEqual(fromJson(member, JSON.parse(`{"N":${n}}`)), { N: n });
+    for (const n of bad) {
+      assert.equal(wireProblem(member, { N: n }), `N: expected ${fit}, got ${n}`);
+    }
+    // 1.5 is not an integer, 1e400 parses to Infinity: neither is an integer of any width.
+    assert.equal(wireProblem(member, JSON.parse('{"N":1.5}')), "N: expected an integer, got 1.5");
+    assert.equal(
+      wireProblem(member, JSON.parse('{"N":1e400}')),
+      "N: expected an integer, got Infinity",
+    );
+    assert.equal(wireProblem(member, { N: "1" }), "N: expected a number, got a string");
+  }
+  assert.equal(
+    wireProblem(structure({ N: { schema: BYTE } }), { N: 128 }),
+    "N: expected an 8-bit integer (-128 to 127), got 128",
+  );
+  assert.equal(
+    wireProblem(structure({ N: { schema: LONG } }), JSON.parse('{"N":9007199254740993}')),
+    "N: expected a safe integer (from -(2^53 - 1) to 2^53 - 1), got 9007199254740992",
+  );
+  // `@range` is an input rule: a service may answer beyond it.
+  assert.equal(fromJson(integer({ bits: 32, max: 10 }), 11), 11);
+});
+
+Deno.test("output floats: finite numbers or the special strings; a float fits 32 bits", () => {
+  const f = structure({ F: { schema: FLOAT }, D: { schema: DOUBLE } });
+  assert.deepEqual(fromJson(f, { F: "NaN", D: "-Infinity" }), { F: NaN, D: -Infinity });
+  assert.deepEqual(fromJson(f, { F: 3.4028235e38, D: 1e300 }), { F: 3.4028235e38, D: 1e300 });
+  assert.equal(wireProblem(f, { F: 1e39 }), "F: expected a 32-bit float, got 1e+39");
+  for (const member of ["F", "D"]) {
+    assert.match(
+      wireProblem(f, JSON.parse(`{"${member}":1e400}`)),
+      new RegExp(`^${member}: Expected a finite number .*, got Infinity$`),
+    );
+    assert.match(wireProblem(f, { [member]: ["NaN"] }), /got an array$/);
+    assert.match(wireProblem(f, { [member]: "nan" }), /got "nan"$/);
+    assert.match(wireProblem(f, { [member]: true }), /got a value of type boolean$/);
+  }
+});
+
+Deno.test("output timestamps: an array or object is refused, not coerced to text", () => {
+  const t = structure({
+    T: { schema: TIMESTAMP },
+    D: { schema: timestamp({ read: fromDateTime }) },
+  });
+  assert.deepEqual(fromJson(t, { T: 1700000000.5, D: "2024-01-02T03:04:05Z" }), {
+    T: new Date(1700000000500),
+    D: new Date("2024-01-02T03:04:05Z"),
+  });
+  assert.equal(wireProblem(t, { T: [1700000000] }), "T: Invalid timestamp: an array");
+  assert.equal(wireProblem(t, { T: ["1700000000"] }), "T: Invalid timestamp: an array");
+  assert.equal(wireProblem(t, { T: {} }), "T: Invalid timestamp: a value of type object");
+  assert.equal(wireProblem(t, { T: true }), "T: Invalid timestamp: a value of type boolean");
+  assert.equal(wireProblem(t, JSON.parse('{"T":1e400}')), "T: Invalid timestamp: Infinity");
+  assert.equal(
+    wireProblem(t, { D: ["2024-01-02T03:04:05Z"] }),
+    "D: Invalid timestamp: an array",
+  );
+});
+
+Deno.test("output strings, booleans and blobs: exactly their JSON type", () => {
+  const s = structure({ S: { schema: STRING }, B: { schema: BOOLEAN }, X: { schema: BLOB } });
+  assert.equal(wireProblem(s, { S: ["a"] }), "S: expected a string, got an array");
+  assert.equal(wireProblem(s, { B: "true" }), "B: expected a boolean, got a string");
+  assert.equal(wireProblem(s, { B: 1 }), "B: expected a boolean, got a number");
+  assert.equal(wireProblem(s, { X: ["AAAA"] }), "X: Invalid base64");
 });

@@ -13,10 +13,16 @@ export function toEpochSeconds(d: Date): number {
 
 /**
  * Epoch seconds (a number or a numeric string) as a Date, rounded to the millisecond.
- * Throws a TypeError for non-numeric strings, NaN, ±Infinity and out-of-range values.
+ * Throws a TypeError for non-numeric strings, NaN, ±Infinity, out-of-range values and anything
+ * that is not a number or a string (an array, an object, a boolean).
  */
 export function fromEpochSeconds(v: number | string): Date {
-  const n = typeof v == "number" ? v : /^-?(\d*\.)?\d+(e[+-]?\d+)?$/i.test(v) ? +v : NaN;
+  // Only a real string is text: an array such as `[1700000000]` would pass the test as text.
+  const n = typeof v == "number"
+    ? v
+    : typeof v == "string" && /^-?(\d*\.)?\d+(e[+-]?\d+)?$/i.test(v)
+    ? +v
+    : NaN;
   const d = new Date(Math.round(n * 1000));
   // The message names the value received, not "Invalid Date".
   if (d.getTime() != d.getTime()) bad(v);
@@ -30,9 +36,11 @@ export function toDateTime(d: Date): string {
 
 /**
  * An RFC 3339 `date-time` (`Z` or `±hh:mm` offset, optional fractional seconds rounded to the
- * millisecond) as a Date. Throws a TypeError for anything else.
+ * millisecond) as a Date. Throws a TypeError for anything else, also for a value that is not a
+ * string.
  */
 export function fromDateTime(s: string): Date {
+  if (typeof s != "string") bad(s);
   const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i
     .exec(s);
   if (!m || +m[9] > 23 || +m[10] > 59) bad(s);
@@ -48,9 +56,11 @@ export function toHttpDate(d: Date): string {
 
 /**
  * An IMF-fixdate (optional fractional seconds allowed) as a Date. Throws a TypeError for
- * anything else, including the obsolete RFC 850 and asctime forms.
+ * anything else, including the obsolete RFC 850 and asctime forms and a value that is not a
+ * string.
  */
 export function fromHttpDate(s: string): Date {
+  if (typeof s != "string") bad(s);
   const m =
     /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? GMT$/
       .exec(s);
@@ -94,7 +104,13 @@ function valid(d: Date): Date {
 }
 
 function bad(v: unknown): never {
-  throw new TypeError("Invalid timestamp: " + v);
+  throw new TypeError("Invalid timestamp: " + text(v));
+}
+
+/** A wire value for a message: strings, numbers and Dates as they are, else what it is. */
+function text(v: unknown): string {
+  if (typeof v == "string" || typeof v == "number" || v instanceof Date) return String(v);
+  return Array.isArray(v) ? "an array" : v === null ? "null" : `a value of type ${typeof v}`;
 }
 
 /**
@@ -152,11 +168,16 @@ export function serializeFloat(n: number): number | string {
 }
 
 /**
- * A float from a JSON body: a number, or `"NaN"`, `"Infinity"`, `"-Infinity"`.
- * Throws a TypeError for anything else.
+ * A float from a JSON body: a finite number, or the strings `"NaN"`, `"Infinity"`,
+ * `"-Infinity"` (restJson1 sends the special values as strings, so a JSON number that overflowed
+ * to ±Infinity, such as `1e400`, is not one of them). Throws a TypeError for anything else.
  */
 export function parseFloatValue(v: unknown): number {
-  if (typeof v == "number") return v;
-  if (v == "NaN" || v == "Infinity" || v == "-Infinity") return +(v as string);
-  throw new TypeError("Expected a number, got " + v);
+  if (typeof v == "number" && isFinite(v)) return v;
+  if (v === "NaN" || v === "Infinity" || v === "-Infinity") return +v;
+  throw new TypeError(
+    `Expected a finite number or "NaN", "Infinity", "-Infinity", got ${
+      typeof v == "string" ? JSON.stringify(v) : text(v)
+    }`,
+  );
 }

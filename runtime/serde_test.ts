@@ -218,8 +218,28 @@ Deno.test("fromEpochSeconds rejects what both references reject", () => {
   // Stricter than the reference, which returns an Invalid Date here.
   assert.throws(() => fromEpochSeconds(1e20), TypeError);
   assert.ok(Number.isNaN(parseEpochTimestamp(1e20)!.getTime()));
-  // Not a number or string at all.
+  // Not a number or string at all: no string coercion (`[1700000000]` reads as "1700000000").
   assert.throws(() => fromEpochSeconds(null as unknown as number), TypeError);
+  for (const v of [[1700000000], ["1700000000"], { valueOf: () => 1 }, true]) {
+    assert.throws(() => fromEpochSeconds(v as never), TypeError, String(v));
+  }
+  assert.throws(
+    () => fromEpochSeconds([1700000000] as never),
+    new TypeError("Invalid timestamp: an array"),
+  );
+});
+
+Deno.test("fromDateTime and fromHttpDate refuse values that are not strings (no coercion)", () => {
+  for (const v of [["2024-01-02T03:04:05Z"], { toString: () => "2024-01-02T03:04:05Z" }, 1]) {
+    assert.throws(() => fromDateTime(v as never), TypeError, String(v));
+  }
+  for (const v of [["Tue, 02 Jan 2024 03:04:05 GMT"], 1700000000]) {
+    assert.throws(() => fromHttpDate(v as never), TypeError, String(v));
+  }
+  assert.throws(
+    () => fromDateTime({} as never),
+    new TypeError("Invalid timestamp: a value of type object"),
+  );
 });
 
 // ---------------------------------------------------------------- date-time
@@ -673,16 +693,31 @@ Deno.test("serializeFloat matches the reference serializeFloat", () => {
   }
 });
 
-Deno.test("parseFloatValue matches limitedParseDouble", () => {
-  const inputs: unknown[] = [...HAND_FLOATS, ...randomDoubles(19), "NaN", "Infinity", "-Infinity"];
+Deno.test("parseFloatValue matches limitedParseDouble on finite numbers and the special strings", () => {
+  const inputs: unknown[] = [
+    ...HAND_FLOATS.filter(Number.isFinite),
+    ...randomDoubles(19).filter(Number.isFinite),
+    "NaN",
+    "Infinity",
+    "-Infinity",
+  ];
   for (const v of inputs) {
     assert.equal(parseFloatValue(v), limitedParseDouble(v as number), String(v));
-    if (typeof v == "number") assert.equal(parseFloatValue(serializeFloat(v)), v);
   }
+  for (const v of HAND_FLOATS) assert.equal(parseFloatValue(serializeFloat(v)), v);
   for (const v of ["1", "1.5", "nan", "inf", "+Infinity", " NaN", "", true, {}, []]) {
     assert.throws(() => parseFloatValue(v), TypeError, String(v));
     assert.throws(() => quiet(() => limitedParseDouble(v as number)), String(v));
   }
+  // Stricter than the reference: JSON has no NaN or infinite number, so a number that is one
+  // overflowed (`1e400`); and `==` would let `["NaN"]` pass as the string.
+  for (const v of [Infinity, -Infinity, NaN, JSON.parse("1e400"), ["NaN"], ["Infinity"]]) {
+    assert.throws(() => parseFloatValue(v), TypeError, String(v));
+  }
+  assert.throws(
+    () => parseFloatValue([1]),
+    new TypeError('Expected a finite number or "NaN", "Infinity", "-Infinity", got an array'),
+  );
   // The reference passes null/undefined through as undefined; a number is required here.
   assert.throws(() => parseFloatValue(null), TypeError);
   assert.equal(limitedParseDouble(null as unknown as number), undefined);

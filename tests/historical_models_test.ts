@@ -286,7 +286,7 @@ withModels.test(
 
     assert.match(
       declaration(files("2026-04-08").get("types.ts")!, "export interface Lifecycle "),
-      /DeleteAfterEvent\?: LifecycleDeleteAfterEvent;/,
+      /DeleteAfterEvent\?: LifecycleDeleteAfterEvent \| undefined;/,
     );
 
     await Promise.all(clients.map(({ root }) => Deno.remove(root, { recursive: true })));

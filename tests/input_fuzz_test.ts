@@ -5,8 +5,8 @@
 // - mutated to break one rule at a known path (wrong types, required members, @length,
 //   @range, @pattern with control characters, Smithy number widths, dot labels, huge and
 //   lone-surrogate strings, Maps, class instances, inherited members, `__proto__`, CR/LF in
-//   headers): each call must reject with a ValidationError naming that path, and nothing may
-//   reach fetch;
+//   headers, keys the model does not name): each call must reject with a ValidationError naming
+//   that path, and nothing may reach fetch;
 // - sent as they are: each must reach fetch once, and what the serializer wrote must parse back
 //   to the input (labels from the path, query parameters, headers, JSON body), with the wire
 //   names, URI templates and timestamp formats taken from the model's IR.
@@ -234,6 +234,8 @@ async function fuzzInvalid(target: Target, random: Random): Promise<void> {
     "wrong type (structure)",
     "required member removed",
     "inherited input",
+    "misspelled member",
+    "unknown member",
   ];
   if (target.name === "AWS Backup") {
     expected.push("dot label", "dot-dot label", "huge", "wrong type (map)", "lone surrogate key");
@@ -358,10 +360,10 @@ async function checkWire(
     assert.ok(at >= 0, `literal query ${literal}`);
     pairs.splice(at, 1);
   }
-  const asList = (v: unknown) => v === undefined ? [] : Array.isArray(v) ? v : [v];
+  const asList = (v: unknown) => v == null ? [] : Array.isArray(v) ? v : [v];
   for (const member of shape.members.filter((m) => m.http.query !== undefined)) {
     const actual = pairs.filter(([k]) => k === member.http.query).map(([, v]) => v);
-    if (member.idempotencyToken && input[member.name] === undefined) {
+    if (member.idempotencyToken && input[member.name] == null) {
       assert.match(actual.join(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-/);
       continue;
     }
@@ -379,7 +381,7 @@ async function checkWire(
     // An empty list is an empty header, as in the AWS SDKs; an empty item is quoted.
     const value = input[member.name];
     const items = asList(value).map(text(member.name, "header"));
-    const expected = value === undefined
+    const expected = value == null
       ? null
       : Array.isArray(value)
       ? items.map((item) => item || '""').join(", ")
@@ -398,7 +400,7 @@ async function checkWire(
   const expected: Record<string, unknown> = {};
   const actual = fromWire(schema, json) as Record<string, unknown>;
   for (const member of bodyMembers) {
-    if (input[member.name] !== undefined) expected[member.name] = input[member.name];
+    if (input[member.name] != null) expected[member.name] = withoutUndefined(input[member.name]);
     else if (member.idempotencyToken) {
       assert.match(String(actual[member.name]), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
       delete actual[member.name];
@@ -408,6 +410,21 @@ async function checkWire(
   const keys = bodyMembers.filter((m) => m.name in actual || m.idempotencyToken)
     .map((m) => m.jsonName ?? m.name);
   assert.deepEqual(Object.keys(json).filter((k) => !keys.includes(k)), [], "unexpected keys");
+}
+
+/** A value with its explicitly `undefined` members left out, as the wire carries it. */
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (
+    value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype
+  ) {
+    return value; // Dates, Uint8Arrays, scalars
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v !== undefined) put(out, key, withoutUndefined(v));
+  }
+  return out;
 }
 
 /** Base64 of UTF-8 text, decoded. */

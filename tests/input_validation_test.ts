@@ -5,9 +5,11 @@
 import assert from "node:assert/strict";
 import {
   BackupClient,
+  createBackupPlan,
   deleteBackupSelection,
   deleteRecoveryPoint,
   describeCopyJob,
+  getSupportedResourceTypes,
   listCopyJobs,
   startCopyJob,
   type StartCopyJobInput,
@@ -59,7 +61,7 @@ Deno.test("a `.` or `..` label is rejected before anything is sent", async () =>
       })),
       [{
         path: "RecoveryPointArn",
-        message: `must not be "." or ".." or hold such a path segment (it is part of the URI)`,
+        message: `must not be "." or ".." (a URL parser would remove that path segment)`,
       }],
     );
     const selection = await issuesOf(
@@ -68,15 +70,19 @@ Deno.test("a `.` or `..` label is rejected before anything is sent", async () =>
     assert.deepEqual(selection.map((i) => i.path), ["SelectionId"]);
   }
   assert.equal(sent.length, 0);
-  // Percent-encoded dots are sent as the literal text they are (`%` itself is encoded), and
-  // dots inside a label are ordinary characters.
+  // Percent-encoded dots are sent as the literal text they are (`%` itself is encoded), dots
+  // inside a label are ordinary characters, and so is a `/` (encoded): `./x` is one segment.
   await deleteRecoveryPoint(client, { BackupVaultName: "Default", RecoveryPointArn: "%2e%2E" });
   await deleteBackupSelection(client, { BackupPlanId: "plan-1", SelectionId: "..." });
   await deleteBackupSelection(client, { BackupPlanId: "plan-1", SelectionId: "a.." });
+  await deleteBackupSelection(client, { BackupPlanId: "plan-1", SelectionId: "./x" });
+  await deleteBackupSelection(client, { BackupPlanId: "plan-1", SelectionId: "../" });
   assert.deepEqual(sent.map((r) => r.url.pathname), [
     "/backup-vaults/Default/recovery-points/%252e%252E",
     "/backup/plans/plan-1/selections/...",
     "/backup/plans/plan-1/selections/a..",
+    "/backup/plans/plan-1/selections/.%2Fx",
+    "/backup/plans/plan-1/selections/..%2F",
   ]);
 });
 
@@ -131,27 +137,45 @@ Deno.test("structures and maps must be plain objects", async () => {
   assert.equal(sent.length, 0);
 });
 
-Deno.test("only own enumerable members count, in validation and serialization alike", async () => {
+Deno.test("validation and serialization agree: members are own enumerable data properties", async () => {
   const { client, sent } = recordingClient();
-  // A non-enumerable required member is absent for both.
+  const enumerable = "must be enumerable (a non-enumerable property is not sent)";
+  const data = "must be a data property, not a getter (it would be read twice)";
+  // A member made non-enumerable would be validated and dropped: refused, required or not.
   const hidden = { ...minimal };
   Object.defineProperty(hidden, "IamRoleArn", { value: minimal.IamRoleArn, enumerable: false });
   assert.deepEqual(await issuesOf(startCopyJob(client, hidden)), [
-    { path: "IamRoleArn", message: "is required" },
+    { path: "IamRoleArn", message: enumerable },
   ]);
-  // A non-enumerable optional member is neither validated nor sent.
-  const lifecycle = {};
-  Object.defineProperty(lifecycle, "DeleteAfterDays", { value: "not checked", enumerable: false });
-  await startCopyJob(client, { ...minimal, Lifecycle: lifecycle, IdempotencyToken: "t" });
-  assert.deepEqual(JSON.parse(sent[0].body), { ...minimal, IdempotencyToken: "t", Lifecycle: {} });
-  // A label or query member that is not own and enumerable is not sent either.
+  const lifecycle = Object.defineProperty({}, "DeleteAfterDays", { value: 35, enumerable: false });
+  assert.deepEqual(await issuesOf(startCopyJob(client, { ...minimal, Lifecycle: lifecycle })), [
+    { path: "Lifecycle.DeleteAfterDays", message: enumerable },
+  ]);
   const describe = Object.defineProperty({}, "CopyJobId", { value: "job-1", enumerable: false });
   assert.deepEqual(await issuesOf(describeCopyJob(client, describe as never)), [
-    { path: "CopyJobId", message: "is required" },
+    { path: "CopyJobId", message: enumerable },
   ]);
-  const list = Object.defineProperty({}, "NextToken", { value: "n", enumerable: false });
-  await listCopyJobs(client, list);
-  assert.equal(sent[1].url.search, "");
+  // A getter would be read once to validate and again to send (and might answer differently).
+  let reads = 0;
+  const changing = {
+    ...minimal,
+    get SourceBackupVaultName() {
+      return reads++ ? "../other" : "Default";
+    },
+  };
+  assert.deepEqual(await issuesOf(startCopyJob(client, changing)), [
+    { path: "SourceBackupVaultName", message: data },
+  ]);
+  const tags = Object.defineProperty({}, "team", { get: () => "dr", enumerable: true });
+  assert.deepEqual(await issuesOf(tagResource(client, { ResourceArn: "arn", Tags: tags })), [
+    { path: 'Tags["team"]', message: data },
+  ]);
+  assert.equal(sent.length, 0);
+  // Non-enumerable properties that are not members, and symbol keys, are not the input's data.
+  const extra = Object.defineProperty({ ...minimal }, "meta", { value: 1, enumerable: false });
+  await startCopyJob(client, { ...minimal, [Symbol("trace")]: 1 } as StartCopyJobInput);
+  await startCopyJob(client, extra);
+  assert.equal(JSON.parse(sent[1].body).meta, undefined);
   // Members on Object.prototype (prototype pollution) are not members either.
   const proto = Object.prototype as Record<string, unknown>;
   proto.MaxResults = 0;
@@ -168,7 +192,61 @@ Deno.test("only own enumerable members count, in validation and serialization al
   assert.equal(sent.length, 4);
 });
 
-Deno.test("`__proto__` keys: a map keeps them, a structure ignores them", () =>
+Deno.test("a key the model does not name is an issue, at any depth, with the member meant", async () => {
+  const { client, sent } = recordingClient();
+  const unknown = (near?: string) =>
+    `is not a member the model defines${near ? ` (did you mean ${near}?)` : ""}`;
+  // The misspelling that once started a copy kept forever.
+  assert.deepEqual(
+    await issuesOf(
+      startCopyJob(client, { ...minimal, Lifecyle: { DeleteAfterDays: 35 } } as never),
+    ),
+    [{ path: "Lifecyle", message: unknown("Lifecycle") }],
+  );
+  assert.deepEqual(
+    await issuesOf(
+      startCopyJob(client, { ...minimal, Lifecycle: { DeleteAfterDay: 35 } } as never),
+    ),
+    [{ path: "Lifecycle.DeleteAfterDay", message: unknown("DeleteAfterDays") }],
+  );
+  // Letter case; a key far from every member; an explicit undefined is still a key passed.
+  assert.deepEqual(
+    await issuesOf(
+      startCopyJob(
+        client,
+        { ...minimal, iamRoleArn: "x", Colour: 1, Lifecyle: undefined } as never,
+      ),
+    ),
+    [
+      { path: "iamRoleArn", message: unknown("IamRoleArn") },
+      { path: "Colour", message: unknown() },
+      { path: "Lifecyle", message: unknown("Lifecycle") },
+    ],
+  );
+  // Inside lists of structures.
+  const plan = {
+    BackupPlanName: "p",
+    Rules: [{ RuleName: "r", TargetBackupVaultName: "dr", Lifecycle: { DeleteAfterDays: 1 } }],
+  };
+  assert.deepEqual(
+    await issuesOf(createBackupPlan(client, {
+      BackupPlan: { ...plan, Rules: [...plan.Rules, { ...plan.Rules[0], RuleNmae: "x" }] },
+    } as never)),
+    [{ path: "BackupPlan.Rules[1].RuleNmae", message: unknown("RuleName") }],
+  );
+  // An operation without input members takes no keys.
+  assert.deepEqual(await issuesOf(getSupportedResourceTypes(client, { Foo: 1 } as never)), [
+    { path: "Foo", message: unknown() },
+  ]);
+  assert.equal(sent.length, 0);
+  // Map values are data: any key goes.
+  await tagResource(client, { ResourceArn: "arn", Tags: { Lifecyle: "x", "any key": "y" } });
+  await createBackupPlan(client, { BackupPlan: plan });
+  await getSupportedResourceTypes(client);
+  assert.equal(sent.length, 3);
+});
+
+Deno.test("`__proto__` keys: a map keeps them, a structure refuses them", () =>
   withProtoAccessor(async () => {
     const { client, sent } = recordingClient();
     const Tags = JSON.parse('{"__proto__": "x", "team": "dr"}');
@@ -182,9 +260,14 @@ Deno.test("`__proto__` keys: a map keeps them, a structure ignores them", () =>
       }),
     );
     assert.deepEqual(issues.map((i) => i.path), ["Lifecycle"]);
-    // An own `__proto__` property of a structure is not a member: left out.
-    await startCopyJob(client, { ...JSON.parse('{"__proto__": {"a": 1}}'), ...minimal });
-    assert.ok(!Object.hasOwn(JSON.parse(sent[1].body), "__proto__"));
+    // An own `__proto__` property of a structure is not a member: refused, not sent.
+    assert.deepEqual(
+      await issuesOf(
+        startCopyJob(client, { ...JSON.parse('{"__proto__": {"a": 1}}'), ...minimal }),
+      ),
+      [{ path: "__proto__", message: "is not a member the model defines" }],
+    );
+    assert.equal(sent.length, 1);
   }));
 
 Deno.test("lone surrogates are a ValidationError naming the member, not a URIError", async () => {

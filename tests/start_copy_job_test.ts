@@ -98,7 +98,7 @@ Deno.test("minimal StartCopyJob: PUT /copy-jobs with a JSON body and a fresh UUI
   });
 });
 
-Deno.test("full StartCopyJob: every member, caller's token kept, unknown members dropped", async () => {
+Deno.test("full StartCopyJob: every member, caller's token kept, unknown members refused", async () => {
   const { fetch, requests } = recordingFetch(ok({ CopyJobId: "job-2" }));
   const client = new BackupClient({ region: "eu-west-1", credentials, fetch });
   const full = {
@@ -109,11 +109,15 @@ Deno.test("full StartCopyJob: every member, caller's token kept, unknown members
       DeleteAfterDays: 120,
       OptInToArchiveForSupportedResources: true,
     },
-    NotInTheModel: "dropped",
   };
+  // A key the model does not name is refused, not dropped (README, Validation).
+  const refused = await startCopyJob(client, { ...full, NotInTheModel: 1 } as never).catch((e) =>
+    e
+  );
+  assert.ok(refused instanceof ValidationError, String(refused));
+  assert.equal(requests.length, 0);
   const output = await startCopyJob(client, full);
-  const { NotInTheModel: _, ...expected } = full;
-  assert.deepEqual(JSON.parse(requests[0].body), expected);
+  assert.deepEqual(JSON.parse(requests[0].body), full);
   assert.equal(requests[0].url.host, "backup.eu-west-1.amazonaws.com");
   // A missing @default member is filled on output.
   assert.equal(output.IsParent, false);

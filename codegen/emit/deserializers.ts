@@ -94,8 +94,14 @@ function writeBoundMembers(file: SourceFile, service: Service, members: Member[]
   const assign = (m: Member, value: string) =>
     w.writeLine(`${file.use(http, "assignDefined")}(${target}, "${m.name}", ${value});`);
   for (const m of members) {
-    if (m.http.header !== undefined) assign(m, headerValue(file, service, m));
-    else if (m.http.prefixHeaders !== undefined) {
+    if (m.http.header !== undefined) {
+      // A header that does not parse is an error naming the member.
+      w.writeLine(
+        `${file.use(http, "readMember")}(${target}, "${m.name}", () => ${
+          headerValue(file, service, m)
+        });`,
+      );
+    } else if (m.http.prefixHeaders !== undefined) {
       assign(
         m,
         `${file.use(http, "readPrefixHeaders")}(response, ${JSON.stringify(m.http.prefixHeaders)})`,
@@ -149,8 +155,8 @@ function headerValue(file: SourceFile, service: Service, member: Member): string
     case "document":
     case "blob":
       break;
-    default:
-      parse = "Number"; // byte … double, intEnum: "NaN" and "Infinity" parse too
+    default: // byte … double, intEnum: checked as the JSON body's numbers are
+      parse = `${file.use(http, "numberHeader")}(${schemaReference(file, service, item.id)})`;
   }
   if (target.kind === "list") {
     const args = ["response", name, parse ?? "undefined"];

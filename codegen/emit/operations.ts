@@ -50,7 +50,11 @@ export function emitOperations(service: Service): string {
     const spec = file.useType(send, "OperationSpec");
     w.write(`const ${names.spec}: ${spec}<${inputType}, ${outputType}> =`).block(() => {
       w.writeLine(`name: "${op.name}",`);
-      if (input) w.writeLine(`input: ${file.use(MODULES.schemas, schemaName(input))},`);
+      // Without input, an empty structure: a key passed is refused, not ignored.
+      const inputSchema = input
+        ? file.use(MODULES.schemas, schemaName(input))
+        : file.use(MODULES.runtime("schema"), "NO_INPUT");
+      w.writeLine(`input: ${inputSchema},`);
       if (isSchemaRequest(service, op)) {
         const args = [JSON.stringify(op.http.method), JSON.stringify(op.http.uri)];
         if (input) args.push(file.use(MODULES.schemas, schemaName(input)));

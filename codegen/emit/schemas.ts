@@ -108,6 +108,16 @@ export function emitSchemas(service: Service): string {
     return scalarSchema(file, target, merged, timestampFormatOf(target, "body", member));
   };
 
+  // Greedy labels (`{Name+}` in an operation's URI) keep their `/`, so they have other rules.
+  const greedy = new Set<Member>();
+  for (const op of service.operations) {
+    const input = op.input ? service.shapes.get(op.input) : undefined;
+    for (const [, name] of op.http.uri.matchAll(/\{([^}]+)\+\}/g)) {
+      const member = input && childMembers(input).find((m) => m.name === name);
+      if (member) greedy.add(member);
+    }
+  }
+
   const memberEntry = (member: Member): string => {
     const fields = [`schema: ${memberSchema(member)}`];
     if (isRequiredForClient(member)) fields.push("required: true");
@@ -120,7 +130,8 @@ export function emitSchemas(service: Service): string {
       fields.push(`httpName: ${JSON.stringify(member.http.query)}`);
     }
     if (member.idempotencyToken) fields.push("idempotencyToken: true");
-    const checks = bindingChecks(service, member).map((name) => file.use(SCHEMA_MODULE, name));
+    const checks = bindingChecks(service, member, greedy.has(member))
+      .map((name) => file.use(SCHEMA_MODULE, name));
     if (checks.length === 1) fields.push(`check: ${checks[0]}`);
     if (checks.length > 1) {
       fields.push(`check: ${pure(`${file.use(SCHEMA_MODULE, "checkAll")}(${checks.join(", ")})`)}`);
@@ -201,9 +212,9 @@ export function emitSchemas(service: Service): string {
  * The runtime functions that check the rules a member's HTTP bindings add, in order (a JSON
  * `@mediaType` header travels base64, so any text may go; a `@hostLabel` must be a host label).
  */
-function bindingChecks(service: Service, member: Member): string[] {
+function bindingChecks(service: Service, member: Member, greedy: boolean): string[] {
   const checks: string[] = [];
-  if (member.http.label) checks.push("checkLabel");
+  if (member.http.label) checks.push(greedy ? "checkGreedyLabel" : "checkLabel");
   if (member.http.prefixHeaders !== undefined) checks.push("checkPrefixHeaders");
   if (member.http.header !== undefined && !isBase64Header(service.shapes.get(member.target))) {
     checks.push("checkHeader");

@@ -152,7 +152,8 @@ function defaultContentType(
   const type = contentTypeOf(shape);
   // A structure payload is always sent (`{}` when unset); other payloads only when set.
   if (shape.kind === "structure") return `{ "content-type": "${type}" }`;
-  return `input.${payload.name} === undefined ? {} : { "content-type": "${type}" }`;
+  // Absent is `undefined` or `null`, as in validation.
+  return `input.${payload.name} == null ? {} : { "content-type": "${type}" }`;
 }
 
 function contentTypeOf(shape: Shape): string {
@@ -184,11 +185,11 @@ function bodyExpression(
       }, ${value} ?? {}))`;
     case "union":
     case "document":
-      return `${value} === undefined ? undefined : JSON.stringify(${toJson()}(${
+      return `${value} == null ? undefined : JSON.stringify(${toJson()}(${
         schemaReference(file, service, payload.target)
       }, ${value}))`;
     default:
-      return value; // blob, string or enum: the raw bytes or text
+      return `${value} ?? undefined`; // blob, string or enum: the raw bytes or text
   }
 }
 

@@ -36,8 +36,14 @@ export function emitTypes(service: Service): string {
               ...memberNotes(service, m),
               ...(m.deprecated ? ["@deprecated"] : []),
             ]);
-            const optional = index.isAlwaysPresent(m, shape) ? "" : "?";
-            w.writeLine(`${propertyName(m.name)}${optional}: ${typeRef(service, m.target)};`);
+            // An optional member also takes an explicit `undefined` (absent, as in the AWS SDK
+            // v3), so callers compiling with `exactOptionalPropertyTypes` can pass `x ?? undefined`.
+            const type = typeRef(service, m.target);
+            w.writeLine(
+              index.isAlwaysPresent(m, shape)
+                ? `${propertyName(m.name)}: ${type};`
+                : `${propertyName(m.name)}?: ${type} | undefined;`,
+            );
           }
         });
         w.newLine();

@@ -8,6 +8,7 @@
 import { generate } from "../../codegen/generate.ts";
 import { clientClassName, operationFunctionName } from "../../codegen/emit/names.ts";
 import type { Service } from "../../codegen/ir.ts";
+import { loadService } from "../../codegen/loader.ts";
 import { generateInto } from "../../testing/generate_into.ts";
 
 /** A generated client's modules. */
@@ -112,4 +113,38 @@ async function generatableOperations(
     for (const [op, f] of bad) missing.set(op!, f!);
     kept = kept.filter((op) => !bad.some(([b]) => b === op));
   }
+}
+
+/**
+ * Defines the test `name`, run with a client of the restJson1 protocol-test model generated into
+ * `tests/.out/<folder>-…/`, for what the Backup model lacks (greedy labels, floats, numeric
+ * headers). The model is third-party data found through `BACKUP_EDGE_SHARED`; without it the
+ * test is ignored and the reason printed.
+ */
+export async function testWithRestJson1Client(
+  name: string,
+  folder: string,
+  fn: (client: ImportedClient) => Promise<void>,
+): Promise<void> {
+  const shared = Deno.env.get("BACKUP_EDGE_SHARED");
+  let client: ImportedClient | undefined;
+  if (!shared) console.log(`${name}: skipped, BACKUP_EDGE_SHARED is not set (the model)`);
+  else {
+    const text = await Deno.readTextFile(`${shared}/protocol-tests/restjson1.json`);
+    const service = loadService(text, { service: "aws.protocoltests.restjson#RestJson" });
+    const generated = await generateProtocolClient(folder, text, service);
+    if (generated.error) throw generated.error;
+    client = generated.client;
+  }
+  Deno.test({
+    name,
+    ignore: !client,
+    async fn() {
+      try {
+        await fn(client!);
+      } finally {
+        await Deno.remove(client!.root, { recursive: true });
+      }
+    },
+  });
 }

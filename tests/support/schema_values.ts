@@ -54,6 +54,12 @@ const ALPHABET = [
 /** Header text: visible ASCII without `,` and `"` (which list items would quote). */
 const HEADER_ALPHABET = ALPHABET.filter((c) => /^[\x21-\x7e]$/.test(c) && !/[,"]/.test(c));
 const HOST_LABEL_ALPHABET = [..."abcdefghijklmnopqrstuvwxyz0123456789-"];
+/** Label text near dot segments: `./x`, `..%2e`, `a/../b`, `\..`. */
+const DOT_ALPHABET = [".", ".", ".", "/", "/", "%", "2", "e", "E", "a", "\\", "*"];
+
+/** Is the member a greedy label (`{Name+}`), whose `/` separate path segments? */
+export const isGreedyLabel = (member?: MemberSchema): boolean =>
+  member?.http === "label" && member.check?.name === "checkGreedyLabel";
 
 /** Sets an own property, also `__proto__`, as `JSON.parse` would. */
 export function put(object: Record<string, unknown>, key: string, value: unknown): void {
@@ -186,6 +192,15 @@ export function validValue(
           if (v !== undefined) out[name] = v;
           else if (member.required || s.type === "union") return undefined;
         }
+        // An explicit `undefined` is an absent member (`exactOptionalPropertyTypes` callers
+        // write `x ?? undefined`), and so is `null`: validated as absent, never sent. (Only
+        // at the top, where the HTTP bindings are: deeper, a `null` would need the schema to
+        // tell it from a document's.)
+        for (const name of names) {
+          if (!Object.hasOwn(out, name) && !s.members[name].required && random.chance(0.1)) {
+            out[name] = depth === 0 && random.chance(0.5) ? null : undefined;
+          }
+        }
         return out;
       }
     }
@@ -212,6 +227,8 @@ function validString(random: Random, s: ScalarSchema, member?: MemberSchema): st
     ? HOST_LABEL_ALPHABET
     : member?.http === "header" || member?.http === "prefixHeaders"
     ? HEADER_ALPHABET
+    : member?.http === "label" && random.chance(0.3)
+    ? DOT_ALPHABET
     : ALPHABET;
   const min = s.minLength ?? 0;
   const max = s.maxLength ?? (random.chance(0.01) ? 100_000 : 12);
@@ -225,7 +242,9 @@ function validString(random: Random, s: ScalarSchema, member?: MemberSchema): st
     }
     const n = codePoints(text);
     if (n < min || n > max || (s.pattern && !s.pattern.test(text))) continue;
-    if (member?.http === "label" && (text === "" || /(^|\/)\.\.?(\/|$)/.test(text))) continue;
+    // A label is not empty, "." or ".."; a greedy one holds no such segment.
+    if (member?.http === "label" && (text === "" || text === "." || text === "..")) continue;
+    if (isGreedyLabel(member) && /(^|\/)\.\.?(\/|$)/.test(text)) continue;
     if (member?.hostLabel && !/^[a-z\d]([a-z\d-]{0,61}[a-z\d])?$/i.test(text)) continue;
     if (/header/i.test(member?.http ?? "") && /^\s|\s$/.test(text)) continue;
     return text;
@@ -369,6 +388,7 @@ export function mutationsOf(random: Random, site: Site): Mutation[] {
         add("dot label", ".");
         add("dot-dot label", "..");
         add("empty label", "");
+        if (isGreedyLabel(member)) add("dot segment in a greedy label", `${text}/../x`);
       }
       if (member?.http === "header" && member.check) {
         add("header with CR/LF", `${text}\r\nx-injected: 1`);
@@ -405,6 +425,25 @@ export function mutationsOf(random: Random, site: Site): Mutation[] {
         add("null map value", withKey(first, null), `${path}[${JSON.stringify(first)}]`);
       }
       add("lone surrogate key", withKey("k\ud800", map[first]), `${path}["k\\ud800"]`);
+      break;
+    }
+    case "structure": {
+      // A key the model does not name: a misspelled member, or a foreign one.
+      const names = Object.keys(s.members);
+      const withKey = (key: string) => {
+        const copy = copyObject(value as Record<string, unknown>);
+        put(copy, key, random.chance(0.2) ? undefined : 1);
+        return copy;
+      };
+      const at = (key: string) => path ? `${path}.${key}` : key;
+      const name = names.length ? random.pick(names) : "";
+      const cut = random.int(0, Math.max(0, name.length - 1));
+      const misspelled = name.slice(0, cut) + name.slice(cut + 1);
+      if (misspelled && !names.includes(misspelled)) {
+        add("misspelled member", withKey(misspelled), at(misspelled));
+      }
+      const foreign = random.pick(["abortSignal", "maxRetries", "$unknown", "__proto__", "x y"]);
+      if (!names.includes(foreign)) add("unknown member", withKey(foreign), at(foreign));
       break;
     }
     case "union": {
