@@ -667,11 +667,11 @@ function textOf(value: unknown): string | undefined {
  */
 function excerptOf(body: Uint8Array, redactor: Redactor): string {
   return redactor.text(UTF8.decode(body.subarray(0, EXCERPT_BYTES))).slice(0, EXCERPT_CHARS)
-    .replace(
-      /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-      "\ufffd",
-    );
+    .replace(UNPRINTABLE, "\ufffd");
 }
+
+// deno-lint-ignore no-control-regex -- control characters are what it finds
+const UNPRINTABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** An excerpt on one line, for a message. */
 function shorten(excerpt: string): string {
