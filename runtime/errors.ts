@@ -53,19 +53,19 @@ export class ServiceException extends Error {
   /** HTTP status, request id, attempts and retry delay of the failed call. */
   $metadata: ResponseMetadata;
   /** Present when the model marks the error `@retryable`. */
-  $retryable?: { throttling: boolean };
+  declare $retryable?: { throttling: boolean };
   /**
    * Members of a modeled error that were in the body but did not fit the model, and were left
    * out (the error keeps its class): where, e.g. `Context`, and what was wrong. Absent when
    * every member fit.
    */
-  $droppedMembers?: ValidationIssue[];
+  declare $droppedMembers?: ValidationIssue[];
   /**
    * The start of a body that is not a JSON object — a proxy's HTML page, a text answer, `null`
    * — or that broke off: at most 512 characters, control characters replaced by U+FFFD,
    * secrets hidden. Absent when the body is empty or a JSON object.
    */
-  $bodyExcerpt?: string;
+  declare $bodyExcerpt?: string;
 
   /**
    * Builds the error; the modeled members become properties of the same name.

@@ -24,9 +24,16 @@ import {
   ValidationError,
 } from "../mod.ts";
 import { type OperationSpec, send } from "./send.ts";
+import {
+  type Answer,
+  credentials,
+  fail,
+  json,
+  scripted,
+  scriptedClient,
+} from "../testing/scripted_fetch.ts";
 import { VERSION } from "./version.ts";
 
-const credentials = { accessKeyId: "AKIDTEST", secretAccessKey: "secret/TEST+key" };
 const input: StartCopyJobInput = {
   RecoveryPointArn: "arn:aws:backup:us-east-1:111122223333:recovery-point:1EB3B5E7",
   SourceBackupVaultName: "Default",
@@ -38,36 +45,8 @@ const plan = {
   BackupPlan: { BackupPlanName: "p", Rules: [{ RuleName: "r", TargetBackupVaultName: "vault" }] },
 };
 
-type Answer = (request: Request) => Response | Promise<Response>;
-
-/** A fetch answering from a script; it records every request it was given. */
-function scripted(...answers: Answer[]) {
-  const requests: Request[] = [];
-  const fetch = (url: string, init: RequestInit) => {
-    const request = new Request(url, init);
-    requests.push(request);
-    const answer = answers.shift();
-    if (!answer) return Promise.reject(new Error("unexpected extra request"));
-    return Promise.resolve().then(() => answer(request));
-  };
-  return { fetch, requests };
-}
-
-const json = (status: number, body: string, headers: Record<string, string> = {}): Answer => () =>
-  new Response(body, { status, headers: { "x-amzn-requestid": "req", ...headers } });
 const okJob = json(200, '{"CopyJobId":"job-1"}');
-const fail = (e: unknown): Answer => () => {
-  throw e;
-};
-
-function client(fetch: ClientConfig["fetch"], extra: Partial<ClientConfig> = {}) {
-  // A retry strategy without delays keeps these tests quick; the standard one is tested below.
-  const retryStrategy = {
-    retryDelay: () => 0,
-    recordSuccess() {},
-  };
-  return new BackupClient({ region: "us-east-1", credentials, fetch, retryStrategy, ...extra });
-}
+const client = scriptedClient;
 
 /** Ticks of the event loop: enough for every microtask chain started before to settle. */
 const macrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
