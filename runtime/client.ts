@@ -106,47 +106,33 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set(
 );
 
 const SDK = "an AWS SDK v3 option";
-const NO_LOGGER =
-  "backup-edge has no logger: errors carry $metadata (attempts, status, request id)";
 const CREDENTIALS = "pass credentials: { accessKeyId, secretAccessKey, sessionToken }";
+const PER_CALL = "signals are per call here: startCopyJob(client, input, { signal })";
+const ATTEMPTS = "attempts are maxAttempts here (retries + 1)";
+const USER_AGENT = `${SDK}; the user agent is backup-edge/VERSION (a custom fetch may add one)`;
 /**
  * Client options of the AWS SDK for JavaScript v3 (and v2, and aws4fetch's `AwsClient`) and
- * what to use here instead.
+ * what to use here instead; other unknown keys get a "did you mean" when one is close.
  */
 const CONFIG_HINTS: Readonly<Record<string, string>> = {
-  maxRetries: "attempts are maxAttempts here (retries + 1)",
-  retries: "attempts are maxAttempts here (retries + 1)",
-  logger: NO_LOGGER,
+  maxRetries: ATTEMPTS,
+  retries: ATTEMPTS,
+  logger: "backup-edge has no logger: errors carry $metadata (attempts, status, request id)",
   requestHandler: `${SDK}; pass fetch: (url, init) => … to send requests your way`,
+  httpOptions: `${SDK}; see fetch and requestTimeoutMs`,
   requestTimeout: "the per-attempt timeout is requestTimeoutMs here",
   connectionTimeout: `${SDK}; the per-attempt timeout is requestTimeoutMs here`,
-  customUserAgent: `${SDK}; the user agent is backup-edge/VERSION (a custom fetch may add one)`,
+  customUserAgent: USER_AGENT,
+  userAgentAppId: USER_AGENT,
   systemClockOffset: `${SDK}; the client corrects its clock itself (client.clockOffsetMs)`,
   accessKeyId: CREDENTIALS,
   secretAccessKey: CREDENTIALS,
   sessionToken: CREDENTIALS,
-  service: "this client is for one service; nothing to set",
-  initRetryMs: "use retryMode or retryStrategy",
-  abortSignal: "signals are per call here: startCopyJob(client, input, { signal })",
-  signal: "signals are per call here: startCopyJob(client, input, { signal })",
-  timeoutMs: "timeoutMs is per call here; the client has requestTimeoutMs (per attempt)",
-  defaultsMode: SDK,
   profile: `${SDK}; credentialsFromEnv(env) or a provider function gives credentials`,
-  tls: `${SDK}; the endpoint's scheme decides (https:)`,
-  sslEnabled: `${SDK}; the endpoint's scheme decides (https:)`,
-  httpOptions: `${SDK}; see fetch and requestTimeoutMs`,
-  disableHostPrefix: SDK,
-  apiVersion: SDK,
-  serviceId: SDK,
-  runtime: SDK,
-  extensions: SDK,
+  abortSignal: PER_CALL,
+  signal: PER_CALL,
+  timeoutMs: "timeoutMs is per call here; the client has requestTimeoutMs (per attempt)",
   middlewareStack: `${SDK}; a custom fetch sees every request`,
-  signer: `${SDK}; requests are always signed with SigV4`,
-  signingRegion: "the signing Region is region",
-  useGlobalEndpoint: SDK,
-  userAgentAppId: `${SDK}; the user agent is backup-edge/VERSION (a custom fetch may add one)`,
-  requestChecksumCalculation: SDK,
-  responseChecksumValidation: SDK,
 };
 
 /** Endpoint rule parameters taken from the configuration (AWS built-ins). */
