@@ -34,7 +34,7 @@ const REDIRECTS = [301, 302, 303, 307, 308];
  * Two servers on 127.0.0.1: `target`, which records whatever reaches it, and a redirector whose
  * path `/r<status>/…` answers that status with `Location: <target>/stolen…`.
  */
-async function redirectingServers() {
+function redirectingServers() {
   const reached: { method: string; headers: Headers }[] = [];
   const target = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
     reached.push({ method: request.method, headers: request.headers });
@@ -71,7 +71,7 @@ function assertNotFollowed(runtime: string, outcomes: RedirectOutcome[], targetU
 }
 
 Deno.test("a redirect is never followed in Deno: the other origin gets nothing, the 3xx is a ServiceException", async () => {
-  await using servers = await redirectingServers();
+  await using servers = redirectingServers();
   assertNotFollowed("deno", await probeRedirects(servers.endpoints), servers.targetUrl);
   assert.equal(servers.reached.length, 0, "nothing reached the other origin");
 });
@@ -85,7 +85,7 @@ Deno.test("a redirect is never followed in Node and Bun (bundled, the platform's
   if (bun.path) runtimes.push(["bun", bun.path]);
   else console.log(`SKIP bun: ${bun.reason}`);
   for (const [name, command] of runtimes) {
-    await using servers = await redirectingServers();
+    await using servers = redirectingServers();
     const output = await new Deno.Command(command, {
       args: [file, ...servers.endpoints],
       stdin: "null",
@@ -103,7 +103,7 @@ Deno.test("a redirect is never followed in Node and Bun (bundled, the platform's
 
 Deno.test("workerd: no redirect followed; a module-scope client survives an abandoned provider call", async () => {
   const script = await bundle(new URL("./runtimes/safety_worker.ts", import.meta.url));
-  await using servers = await redirectingServers();
+  await using servers = redirectingServers();
   await using emulator = await startEmulator();
   // Each Worker is its own isolate: its module-scope client starts afresh.
   const worker = (name: string) => ({
