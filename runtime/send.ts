@@ -341,8 +341,8 @@ async function run<I, O>(
     }
     secure(call, error);
     if (fixed) {
-      // Retried at once, outside the retry policy: the cause is gone, and each fix happens at
-      // most once per call (see correctClock and refreshCredentials).
+      // Retried at once, outside the retry policy: the client removed the cause, and does not
+      // fix the same thing twice (see correctClock and refreshCredentials); within maxAttempts.
       if (metadata.attempts >= client.maxAttempts) throw error;
       continue;
     }
@@ -424,6 +424,14 @@ async function attempt<I, O>(
     if (!isResponse(response)) {
       throw new DeserializationError(
         `${operation.name}: fetch resolved with ${describe(response)}, not a Response`,
+        about(),
+      );
+    }
+    // A custom fetch may resolve with `Response.error()` (status 0) instead of rejecting: no
+    // answer came. (A browser's opaque redirect has status 0 too, and is an answer.)
+    if (response.status === 0 && response.type !== "opaqueredirect") {
+      throw new NetworkError(
+        `${operation.name}: fetch resolved with a network error (status 0)`,
         about(),
       );
     }

@@ -9,6 +9,7 @@ import {
   InvalidParameterValueException,
   InvalidRequestException,
   LimitExceededException,
+  NetworkError,
   ResourceNotFoundException,
   ServiceException,
   startCopyJob,
@@ -376,4 +377,15 @@ Deno.test("unknown client config keys are refused, named, with the key meant or 
     () => new BackupClient(undefined as never),
     (e: ValidationError) => e instanceof ValidationError && e.issues[0].path === "config",
   );
+});
+
+Deno.test("a fetch resolving with Response.error() is a network failure: retried when safe", async () => {
+  const { fetch, requests } = scripted(() => Response.error(), okJob);
+  const output = await startCopyJob(client(fetch), input);
+  assert.equal(output.$metadata.attempts, 2);
+  assert.equal(requests.length, 2);
+  const once = scripted(() => Response.error());
+  const e = await startCopyJob(client(once.fetch, { maxAttempts: 1 }), input).catch((e) => e);
+  assert.ok(e instanceof NetworkError, String(e));
+  assert.match(e.message, /network error \(status 0\)/);
 });
