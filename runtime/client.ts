@@ -42,7 +42,11 @@ export type FetchFunction = (url: string, init: FetchInit) => Promise<Response>;
 /** Longest timer `setTimeout` can hold (2^31 − 1 ms); longer ones fire at once. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-/** Options of a service client. */
+/**
+ * Options of a service client. Any other key is a {@linkcode ValidationError} naming it, with
+ * the key it probably meant or our name for an AWS SDK v3 option (`maxRetries` is
+ * `maxAttempts`).
+ */
 export interface ClientConfig {
   /** AWS Region, e.g. `us-east-1`; used for the endpoint and for signing. */
   region: string;

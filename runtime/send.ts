@@ -44,7 +44,10 @@ import { type SignedRequest, signRequest } from "./signer.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
 import { VERSION } from "./version.ts";
 
-/** Per-call options. */
+/**
+ * Per-call options. Any other key is a {@linkcode ValidationError} naming it (with ours for an
+ * AWS SDK v3 name: `abortSignal` is `signal`), and nothing is sent.
+ */
 export interface CallOptions {
   /**
    * Aborts the call at once, whatever it is waiting for (credentials, signing, fetch, the body,
