@@ -21,6 +21,7 @@ import type { SerializeContext } from "./http.ts";
 import { RETRY_MODES, type RetryMode, type RetryStrategy, StandardRetryStrategy } from "./retry.ts";
 import { uuidV4 } from "./serde.ts";
 import { SigningKeyCache } from "./signer.ts";
+import { unknownKeyIssues } from "./unknown_keys.ts";
 
 export type { CredentialProvider, Credentials };
 
@@ -41,7 +42,11 @@ export type FetchFunction = (url: string, init: FetchInit) => Promise<Response>;
 /** Longest timer `setTimeout` can hold (2^31 − 1 ms); longer ones fire at once. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-/** Options of a service client. */
+/**
+ * Options of a service client. Any other key is a {@linkcode ValidationError} naming it, with
+ * the key it probably meant or our name for an AWS SDK v3 option (`maxRetries` is
+ * `maxAttempts`).
+ */
 export interface ClientConfig {
   /** AWS Region, e.g. `us-east-1`; used for the endpoint and for signing. */
   region: string;
@@ -84,6 +89,55 @@ export interface ClientConfig {
   /** Smallest body (bytes) that `@requestCompression` operations gzip. @default 10240 */
   requestMinCompressionSizeBytes?: number;
 }
+
+/** Every key of {@linkcode ClientConfig}: any other is refused, named. */
+const CONFIG_KEYS: ReadonlySet<string> = new Set(
+  [
+    "region",
+    "credentials",
+    "endpoint",
+    "useFipsEndpoint",
+    "useDualstackEndpoint",
+    "fetch",
+    "maxAttempts",
+    "retryMode",
+    "retryStrategy",
+    "requestTimeoutMs",
+    "idempotencyToken",
+    "disableRequestCompression",
+    "requestMinCompressionSizeBytes",
+  ] satisfies (keyof ClientConfig)[],
+);
+
+const SDK = "an AWS SDK v3 option";
+const CREDENTIALS = "pass credentials: { accessKeyId, secretAccessKey, sessionToken }";
+const PER_CALL = "signals are per call here: startCopyJob(client, input, { signal })";
+const ATTEMPTS = "attempts are maxAttempts here (retries + 1)";
+const USER_AGENT = `${SDK}; the user agent is backup-edge/VERSION (a custom fetch may add one)`;
+/**
+ * Client options of the AWS SDK for JavaScript v3 (and v2, and aws4fetch's `AwsClient`) and
+ * what to use here instead; other unknown keys get a "did you mean" when one is close.
+ */
+const CONFIG_HINTS: Readonly<Record<string, string>> = {
+  maxRetries: ATTEMPTS,
+  retries: ATTEMPTS,
+  logger: "backup-edge has no logger: errors carry $metadata (attempts, status, request id)",
+  requestHandler: `${SDK}; pass fetch: (url, init) => … to send requests your way`,
+  httpOptions: `${SDK}; see fetch and requestTimeoutMs`,
+  requestTimeout: "the per-attempt timeout is requestTimeoutMs here",
+  connectionTimeout: `${SDK}; the per-attempt timeout is requestTimeoutMs here`,
+  customUserAgent: USER_AGENT,
+  userAgentAppId: USER_AGENT,
+  systemClockOffset: `${SDK}; the client corrects its clock itself (client.clockOffsetMs)`,
+  accessKeyId: CREDENTIALS,
+  secretAccessKey: CREDENTIALS,
+  sessionToken: CREDENTIALS,
+  profile: `${SDK}; credentialsFromEnv(env) or a provider function gives credentials`,
+  abortSignal: PER_CALL,
+  signal: PER_CALL,
+  timeoutMs: "timeoutMs is per call here; the client has requestTimeoutMs (per attempt)",
+  middlewareStack: `${SDK}; a custom fetch sees every request`,
+};
 
 /** Endpoint rule parameters taken from the configuration (AWS built-ins). */
 export interface EndpointConfig {
@@ -143,6 +197,8 @@ export class Client implements SerializeContext {
    * for its next requests (one per client, as aws4fetch's `AwsClient` keeps its cache).
    */
   readonly signingKeys: SigningKeyCache = new SigningKeyCache();
+  /** Whether requests go through the caller's `fetch` (`ClientConfig.fetch`). */
+  readonly customFetch: boolean;
   readonly #credentials: CredentialCache;
   readonly #fetch?: FetchFunction;
   readonly #token?: () => string;
@@ -153,22 +209,30 @@ export class Client implements SerializeContext {
    *
    * @param config Region, credentials and optional settings.
    * @param service signing name, endpoint rules and base exception of the service.
-   * @throws {ValidationError} when a configuration field is invalid.
+   * @throws {ValidationError} when a configuration field is invalid, or a key is unknown (the
+   *   issue names it, and the known key or our name for an AWS SDK v3 option it probably meant).
    * @throws {EndpointError} when the endpoint rules reject the configuration.
    */
   constructor(config: ClientConfig, service: ServiceInfo) {
-    const issues: ValidationIssue[] = [];
+    if (typeof config !== "object" || config === null) {
+      throw new ValidationError("client config", [
+        { path: "config", message: "must be an object with region and credentials" },
+      ]);
+    }
+    const issues = unknownKeyIssues(config, CONFIG_KEYS, "", CONFIG_HINTS);
     const { region, credentials, maxAttempts = 3, requestTimeoutMs, retryMode = "standard" } =
-      config ?? {};
+      config;
     // A Region is part of the endpoint's host name and of the signing scope: one lower-case
     // host label (RFC 1123), as the endpoint rules' isValidHostLabel expects.
     if (typeof region !== "string" || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(region)) {
       issues.push({ path: "region", message: "must be a Region name such as us-east-1" });
     }
-    if (config?.endpoint !== undefined && !isHttpUrl(config.endpoint)) {
+    if (config.endpoint !== undefined && !isHttpUrl(config.endpoint)) {
       issues.push({
         path: "endpoint",
-        message: "must be an absolute http: or https: URL such as http://127.0.0.1:8080",
+        message: "must be an absolute http: or https: URL such as http://127.0.0.1:8080" +
+          (typeof config.endpoint === "string" ? "" : " (a string: not an AWS SDK v3 Endpoint " +
+            "object or provider)"),
       });
     }
     if (typeof credentials !== "function") issues.push(...credentialIssues(credentials));
@@ -179,14 +243,18 @@ export class Client implements SerializeContext {
     if (!Object.hasOwn(RETRY_MODES, retryMode)) {
       issues.push({ path: "retryMode", message: `must be one of ${Object.keys(RETRY_MODES)}` });
     }
-    const strategy = config?.retryStrategy;
+    const strategy = config.retryStrategy;
     if (
       strategy !== undefined &&
       (typeof strategy?.retryDelay !== "function" || typeof strategy.recordSuccess !== "function")
     ) {
-      issues.push({ path: "retryStrategy", message: "must have retryDelay and recordSuccess" });
+      issues.push({
+        path: "retryStrategy",
+        message:
+          "must have retryDelay and recordSuccess (an AWS SDK v3 RetryStrategy does not fit)",
+      });
     }
-    if (config?.fetch !== undefined && typeof config.fetch !== "function") {
+    if (config.fetch !== undefined && typeof config.fetch !== "function") {
       issues.push({ path: "fetch", message: "must be a function" });
     }
     if (issues.length) throw new ValidationError("client config", issues);
@@ -200,6 +268,7 @@ export class Client implements SerializeContext {
     this.requestMinCompressionSizeBytes = config.requestMinCompressionSizeBytes ?? 10240;
     this.#credentials = new CredentialCache(credentials);
     this.#fetch = config.fetch;
+    this.customFetch = config.fetch !== undefined;
     this.#token = config.idempotencyToken;
     this.endpoint = service.resolveEndpoint({
       region,
@@ -222,10 +291,11 @@ export class Client implements SerializeContext {
   /**
    * Drops cached credentials after the service said they expired.
    *
+   * @param used the credentials the service refused: others cached meanwhile are kept
    * @returns whether fresh ones can be had (they come from a provider)
    */
-  invalidateCredentials(): boolean {
-    this.#credentials.invalidate();
+  invalidateCredentials(used?: Credentials): boolean {
+    this.#credentials.invalidate(used);
     return this.#credentials.refreshable;
   }
 

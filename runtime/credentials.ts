@@ -61,15 +61,39 @@ function checked(value: unknown): Credentials {
 }
 
 /**
+ * How long calls wait for a provider call another call started before they start their own: a
+ * call abandoned by a request that ended (a Worker request the client cancelled) never
+ * settles, and must not hold later calls. 5 seconds, far above what STS or a secrets store
+ * takes.
+ */
+export const PROVIDER_WAIT_MS = 5000;
+
+/** One provider call, and the calls waiting for it. */
+interface Refresh {
+  started: number;
+  /** Set when the provider answered: its credentials, or its error. */
+  outcome?: { credentials: Credentials } | { error: unknown };
+  /** The call that started it gave up before the provider answered: its result is dropped. */
+  abandoned: boolean;
+  /** Wakes the waiting calls (each wakes in its own Worker request). */
+  waiters: Set<() => void>;
+}
+
+/**
  * The credentials of one client. Static credentials are checked once. A provider's result is
  * kept while its `expiration` is more than {@linkcode CREDENTIAL_REFRESH_WINDOW_MS} away; a
- * result without `expiration` is used for one attempt only (rotating credentials). Concurrent
- * calls share one provider call in flight.
+ * result without `expiration` is used for one attempt only (rotating credentials).
+ *
+ * Concurrent calls share one provider call, safely to abandon: calls that join it never await
+ * the promise of the call that started it (in workerd a promise of one request that ended
+ * never settles in another). Each waits on a promise of its own, woken when the provider
+ * answers; when the starting call gives up (its signal), or after {@linkcode PROVIDER_WAIT_MS},
+ * a waiting call asks the provider itself.
  */
 export class CredentialCache {
   readonly #provider?: CredentialProvider;
   #cached?: Credentials;
-  #inFlight?: Promise<Credentials>;
+  #refresh?: Refresh;
 
   /** @throws {ValidationError} static credentials that are not usable */
   constructor(source: Credentials | CredentialProvider) {
@@ -83,8 +107,7 @@ export class CredentialCache {
   }
 
   /**
-   * Current credentials. Rejects with the signal's reason as soon as it aborts (the provider
-   * call in flight goes on for the other callers).
+   * Current credentials. Rejects with the signal's reason as soon as it aborts.
    *
    * @throws {ValidationError} the provider returned unusable credentials (not retried)
    */
@@ -96,21 +119,82 @@ export class CredentialCache {
     ) {
       return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(cached);
     }
-    // Cleared when settled, also when the provider throws before returning a promise.
-    this.#inFlight ??= this.#refresh().finally(() => this.#inFlight = undefined);
-    return abortable(this.#inFlight, signal);
+    return this.#fresh(signal);
   }
 
-  /** Forgets provided credentials (after an `ExpiredToken` error), so the next call refreshes. */
-  invalidate(): void {
-    if (this.#provider) this.#cached = undefined;
+  /**
+   * Forgets provided credentials (after an `ExpiredToken` error), so the next call refreshes.
+   *
+   * @param used the credentials that were refused: when the cache already holds others (a
+   *   concurrent call refreshed them), they are kept
+   */
+  invalidate(used?: Credentials): void {
+    if (this.#provider && (used === undefined || this.#cached === used)) this.#cached = undefined;
   }
 
-  async #refresh(): Promise<Credentials> {
-    const fresh = checked(await this.#provider!());
-    this.#cached = fresh.expiration ? fresh : undefined;
-    return fresh;
+  async #fresh(signal?: AbortSignal): Promise<Credentials> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const refresh = this.#refresh;
+      if (!refresh || Date.now() - refresh.started >= PROVIDER_WAIT_MS) return this.#ask(signal);
+      await wait(refresh, signal);
+      const { outcome } = refresh;
+      if (outcome && "error" in outcome) throw outcome.error;
+      if (outcome) return outcome.credentials;
+      // Abandoned or overdue: look again (the cache, another call's provider call, or our own).
+      const cached = this.#cached;
+      if (cached && cached.expiration!.getTime() - Date.now() > CREDENTIAL_REFRESH_WINDOW_MS) {
+        return cached;
+      }
+    }
   }
+
+  /** Calls the provider; the calls that come meanwhile wait for its answer. */
+  async #ask(signal?: AbortSignal): Promise<Credentials> {
+    const refresh: Refresh = { started: Date.now(), abandoned: false, waiters: new Set() };
+    this.#refresh = refresh;
+    const settle = (outcome?: Refresh["outcome"]) => {
+      if (refresh.outcome || refresh.abandoned) return;
+      if (outcome) refresh.outcome = outcome;
+      else refresh.abandoned = true;
+      if (this.#refresh === refresh) this.#refresh = undefined;
+      for (const wake of refresh.waiters) wake();
+    };
+    // An async function, so a provider that throws at once rejects like one that rejects.
+    const answer = (async () => checked(await this.#provider!()))();
+    answer.then((credentials) => {
+      if (refresh.abandoned) return;
+      if (credentials.expiration) this.#cached = credentials;
+      settle({ credentials });
+    }, (error) => settle({ error }));
+    try {
+      return await abortable(answer, signal);
+    } catch (e) {
+      if (signal?.aborted) settle();
+      throw e;
+    }
+  }
+}
+
+/**
+ * Waits on a promise of the caller's own until `refresh` settles or is abandoned, it has run
+ * {@linkcode PROVIDER_WAIT_MS}, or the signal aborts.
+ */
+function wait(refresh: Refresh, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: unknown) => {
+      clearTimeout(timer);
+      refresh.waiters.delete(wake);
+      signal?.removeEventListener("abort", onAbort);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const wake = () => done();
+    const onAbort = () => done(signal!.reason ?? new Error("aborted"));
+    const timer = setTimeout(wake, refresh.started + PROVIDER_WAIT_MS - Date.now());
+    refresh.waiters.add(wake);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /** An environment: a record (`process.env`, a Worker's `env`) or `Deno.env`. */

@@ -1,7 +1,8 @@
-// Credentials from an environment-like object: a Worker's env, process.env or Deno.env.
+// Credentials from an environment-like object (a Worker's env, process.env or Deno.env), and the
+// cache of a client's credentials: shared provider calls that are safe to abandon.
 
 import assert from "node:assert/strict";
-import { credentialsFromEnv } from "./credentials.ts";
+import { CredentialCache, credentialsFromEnv } from "./credentials.ts";
 import { ValidationError } from "./errors.ts";
 
 Deno.test("credentialsFromEnv reads the AWS_* names from a record or a get() environment", () => {
@@ -45,4 +46,68 @@ Deno.test("credentialsFromEnv names the missing or bad variable, never a value",
       e.issues.map((i) => i.path).join() === "AWS_SECRET_ACCESS_KEY,AWS_CREDENTIAL_EXPIRATION" &&
       !e.message.includes("VALUE"),
   );
+});
+
+const KEYS = { accessKeyId: "AKID", secretAccessKey: "secret" };
+const expiringKeys = () => ({ ...KEYS, expiration: new Date(Date.now() + 3600_000) });
+
+Deno.test("a provider call abandoned by its caller does not hold the next call: the provider is asked again", async () => {
+  let calls = 0;
+  // The first provider call never answers (a stuck STS request, or one of a Worker request
+  // that ended); later ones answer at once.
+  const cache = new CredentialCache(() => {
+    calls++;
+    return calls === 1 ? new Promise(() => {}) : Promise.resolve(expiringKeys());
+  });
+  await assert.rejects(cache.get(AbortSignal.timeout(20)), (e: Error) => e.name === "TimeoutError");
+  const fresh = await cache.get(AbortSignal.timeout(2000));
+  assert.equal(fresh.accessKeyId, "AKID");
+  assert.equal(calls, 2);
+});
+
+Deno.test("calls waiting on a provider call whose caller gives up ask the provider themselves", async () => {
+  let calls = 0;
+  const cache = new CredentialCache(() => {
+    calls++;
+    return calls === 1 ? new Promise(() => {}) : Promise.resolve(expiringKeys());
+  });
+  const first = cache.get(AbortSignal.timeout(30));
+  const waiting = [cache.get(), cache.get(AbortSignal.timeout(2000))];
+  await assert.rejects(first);
+  const got = await Promise.all(waiting);
+  assert.deepEqual(got.map((c) => c.accessKeyId), ["AKID", "AKID"]);
+  assert.equal(calls, 2, "one new provider call for both waiting calls");
+});
+
+Deno.test("concurrent calls share one provider call: its answer or its error", async () => {
+  let calls = 0;
+  const answers = [
+    () => Promise.resolve(expiringKeys()),
+    () => Promise.reject(new Error("sts down")),
+  ];
+  const cache = new CredentialCache(() => answers[calls++]());
+  const got = await Promise.all([cache.get(), cache.get(), cache.get()]);
+  assert.ok(got.every((c) => c === got[0]));
+  assert.equal(calls, 1);
+  cache.invalidate();
+  const failed = await Promise.allSettled([cache.get(), cache.get()]);
+  assert.deepEqual(failed.map((r) => r.status === "rejected" && String(r.reason)), [
+    "Error: sts down",
+    "Error: sts down",
+  ]);
+  assert.equal(calls, 2);
+});
+
+Deno.test("invalidate(used) keeps credentials another call refreshed meanwhile", async () => {
+  let calls = 0;
+  const cache = new CredentialCache(() => {
+    calls++;
+    return Promise.resolve({ ...expiringKeys(), accessKeyId: `AKID${calls}` });
+  });
+  const old = await cache.get();
+  cache.invalidate(old);
+  const fresh = await cache.get();
+  cache.invalidate(old); // a late expired-token error about the old credentials
+  assert.equal((await cache.get()).accessKeyId, fresh.accessKeyId);
+  assert.equal(calls, 2);
 });

@@ -29,6 +29,10 @@ export interface ServiceExceptionOptions {
   $metadata: ResponseMetadata;
   /** Set for errors the model marks `@retryable`. */
   $retryable?: { throttling: boolean };
+  /** See {@linkcode ServiceException.$droppedMembers}. */
+  $droppedMembers?: ValidationIssue[];
+  /** See {@linkcode ServiceException.$bodyExcerpt}. */
+  $bodyExcerpt?: string;
 }
 
 /** What a modeled error class is built from: metadata, message and its modeled members. */
@@ -36,14 +40,32 @@ export type ModeledErrorOptions<Members> =
   & Omit<ServiceExceptionOptions, "name" | "$fault">
   & Members;
 
-/** An error answered by the service, modeled or not. */
+/**
+ * An error answered by the service, modeled or not: every response whose status is not 2xx
+ * (3xx included: redirects are never followed), whatever its body.
+ */
 export class ServiceException extends Error {
-  /** Whether the caller ("client") or the service ("server") is at fault. */
+  /**
+   * Whether the caller ("client") or the service ("server") is at fault: the model's word for
+   * a modeled error, else the status (5xx: "server").
+   */
   $fault: "client" | "server";
   /** HTTP status, request id, attempts and retry delay of the failed call. */
   $metadata: ResponseMetadata;
   /** Present when the model marks the error `@retryable`. */
-  $retryable?: { throttling: boolean };
+  declare $retryable?: { throttling: boolean };
+  /**
+   * Members of a modeled error that were in the body but did not fit the model, and were left
+   * out (the error keeps its class): where, e.g. `Context`, and what was wrong. Absent when
+   * every member fit.
+   */
+  declare $droppedMembers?: ValidationIssue[];
+  /**
+   * The start of a body that is not a JSON object — a proxy's HTML page, a text answer, `null`
+   * — or that broke off: at most 512 characters, control characters replaced by U+FFFD,
+   * secrets hidden. Absent when the body is empty or a JSON object.
+   */
+  declare $bodyExcerpt?: string;
 
   /**
    * Builds the error; the modeled members become properties of the same name.
@@ -101,7 +123,7 @@ export interface CallErrorOptions {
   operation: string;
   /** What is known about the exchange; `httpStatusCode` is the raw status of the last response. */
   $metadata: ResponseMetadata;
-  /** The underlying failure, when it holds no secret. */
+  /** The underlying failure (a copy without secrets when it held one). */
   cause?: unknown;
 }
 
@@ -143,10 +165,11 @@ export class NetworkError extends CallError {
 }
 
 /**
- * A response arrived but could not be read or parsed: its body broke off, is not JSON, is not
- * a JSON object, or a member does not have its modeled type (never a raw `TypeError` or
- * `SyntaxError`). `$metadata.httpStatusCode` is the
- * raw status; the parser's error is the `cause`.
+ * A successful (2xx) response could not be read or parsed: its body broke off, is not JSON, is
+ * not a JSON object, or a member does not have its modeled type (never a raw `TypeError` or
+ * `SyntaxError`); or a custom `fetch` resolved with something that is not a `Response`. Any
+ * other status is a {@linkcode ServiceException}. `$metadata.httpStatusCode` is the raw status;
+ * the parser's error is the `cause`.
  */
 export class DeserializationError extends CallError {
   /** Always `DeserializationError`. */
@@ -156,21 +179,15 @@ export class DeserializationError extends CallError {
    * JSON of the wrong shape (a retry would get the same).
    */
   readonly incomplete: boolean;
-  /** `X-Amzn-Errortype` of an error response, when it had one. */
-  readonly errorType?: string;
 
   /**
    * Builds the error.
    *
-   * @param options also `incomplete` (default false) and `errorType`
+   * @param options also `incomplete` (default false)
    */
-  constructor(
-    message: string,
-    options: CallErrorOptions & { incomplete?: boolean; errorType?: string },
-  ) {
+  constructor(message: string, options: CallErrorOptions & { incomplete?: boolean }) {
     super(message, options);
     this.incomplete = options.incomplete ?? false;
-    if (options.errorType !== undefined) this.errorType = options.errorType;
   }
 }
 
@@ -187,8 +204,7 @@ export class OutcomeUnknownError extends CallError {
 
 /**
  * The request could not be signed (e.g. the platform rejected a header value), or, for
- * `buildSignedRequest`, built. The message never holds a credential: a platform error that
- * mentions one is not kept as `cause`.
+ * `buildSignedRequest`, built. Neither the message nor the `cause` holds a secret.
  */
 export class SigningError extends CallError {
   /** Always `SigningError`. */
@@ -199,4 +215,25 @@ export class SigningError extends CallError {
 export class PaginationError extends Error {
   /** Always `PaginationError`. */
   override name = "PaginationError";
+}
+
+/**
+ * The error code of a restJson1 error type (`X-Amzn-Errortype`, or the body's `code` or
+ * `__type`): what comes before the first `:`, then what comes after the first `#`, as the
+ * restJson1 protocol specifies ("Operation error serialization",
+ * https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html). A header a proxy sent
+ * twice and joined (`A, A`) counts once: the first item of a comma-separated list is taken.
+ *
+ * @example
+ * ```ts
+ * import { errorCode } from "./errors.ts";
+ * console.assert(errorCode("aws.backup#ThrottlingException:http://internal/") ===
+ *   "ThrottlingException");
+ * console.assert(errorCode("ThrottlingException, ThrottlingException") === "ThrottlingException");
+ * ```
+ */
+export function errorCode(type: string): string {
+  const first = type.split(",")[0].split(":")[0];
+  const hash = first.indexOf("#");
+  return (hash < 0 ? first : first.slice(hash + 1)).trim();
 }

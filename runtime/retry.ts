@@ -18,6 +18,7 @@ import {
   RequestTimeoutError,
   type ResponseMetadata,
 } from "./errors.ts";
+import { fromHttpDate } from "./serde.ts";
 
 /**
  * Error codes that mean "slow down": smithy-typescript's `THROTTLING_ERROR_CODES`
@@ -217,8 +218,9 @@ export class StandardRetryStrategy implements RetryStrategy {
 
 /**
  * The server's retry hint in milliseconds from `now`: `x-amz-retry-after` (whole
- * milliseconds), else `Retry-After` (seconds, or an HTTP date). `undefined` when absent or
- * unreadable; never negative.
+ * milliseconds), else `Retry-After` (seconds, or an HTTP date: an IMF-fixdate, nothing that
+ * `Date.parse` merely guesses at, such as `0`). `undefined` when absent or unreadable; never
+ * negative.
  */
 export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
   const amz = headers.get("x-amz-retry-after")?.trim();
@@ -226,12 +228,17 @@ export function retryAfterMs(headers: Headers, now: number = Date.now()): number
   const standard = headers.get("retry-after")?.trim();
   if (!standard) return undefined;
   if (/^\d+(\.\d+)?$/.test(standard)) return Number(standard) * 1000;
-  const date = Date.parse(standard);
-  return isNaN(date) ? undefined : Math.max(0, date - now);
+  try {
+    return Math.max(0, fromHttpDate(standard).getTime() - now);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * How a failure may be retried, or `undefined` when it may not. Network failures, timeouts
+ * How a failure may be retried, or `undefined` when it may not. A service error is judged by
+ * its name — the error code as `errorCode` sanitizes it (so a type sent in a header that
+ * came with an unreadable body counts) — its status and its `$retryable`. Network failures, timeouts
  * and 2xx responses whose body broke off happen after the request may have reached the
  * service: they are retried only when `repeatable` (the operation is safe to send again). A
  * body of the wrong shape is never retried: the service would answer the same.

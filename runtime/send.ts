@@ -9,7 +9,9 @@
 import { type Client, timeoutIssues } from "./client.ts";
 import type { Credentials } from "./credentials.ts";
 import {
+  CallError,
   DeserializationError,
+  errorCode,
   NetworkError,
   OutcomeUnknownError,
   RequestTimeoutError,
@@ -18,6 +20,7 @@ import {
   type ServiceExceptionOptions,
   SigningError,
   ValidationError,
+  type ValidationIssue,
 } from "./errors.ts";
 import {
   type HttpRequest,
@@ -25,6 +28,7 @@ import {
   parseJsonBody,
   type SerializeContext,
 } from "./http.ts";
+import { Redactor } from "./redact.ts";
 import {
   abortable,
   CLOCK_SKEW_ERROR_CODES,
@@ -35,11 +39,15 @@ import {
   sleep,
 } from "./retry.ts";
 import { describe, fromJson, inputIssues, type Schema, WireValueError } from "./schema.ts";
-import { encodeQuery, uuidV4 } from "./serde.ts";
+import { encodeQuery, fromHttpDate, uuidV4 } from "./serde.ts";
 import { type SignedRequest, signRequest } from "./signer.ts";
+import { unknownKeyIssues } from "./unknown_keys.ts";
 import { VERSION } from "./version.ts";
 
-/** Per-call options. */
+/**
+ * Per-call options. Any other key is a {@linkcode ValidationError} naming it (with ours for an
+ * AWS SDK v3 name: `abortSignal` is `signal`), and nothing is sent.
+ */
 export interface CallOptions {
   /**
    * Aborts the call at once, whatever it is waiting for (credentials, signing, fetch, the body,
@@ -54,6 +62,15 @@ export interface CallOptions {
    */
   timeoutMs?: number;
 }
+
+const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(["signal", "timeoutMs"]);
+/** Names other libraries use for per-call options, and ours. */
+const CALL_OPTION_HINTS: Readonly<Record<string, string>> = {
+  abortSignal: 'AWS SDK v3\'s abortSignal is "signal" here',
+  requestTimeout: '"timeoutMs" bounds the whole call, the client\'s requestTimeoutMs each attempt',
+  maxAttempts: "attempts are the client's maxAttempts",
+  maxRetries: "attempts are the client's maxAttempts",
+};
 
 /**
  * A modeled error: its wire name (the shape's name), its class, the schema of its members, and
@@ -129,11 +146,13 @@ export function buildSignedRequest<C extends Client, I>(
 /**
  * Runs one operation call to completion.
  *
- * @throws {ValidationError} the input, the credentials or `timeoutMs` is invalid (nothing sent)
- * @throws {ServiceException} the service's error (a generated subclass when modeled)
+ * @throws {ValidationError} the input, the credentials or the options are invalid, or an
+ *   option is unknown (nothing sent)
+ * @throws {ServiceException} any status other than 2xx, 3xx included (a generated subclass when
+ *   the error type names a modeled error)
  * @throws {NetworkError} `fetch` failed and retries were exhausted or not allowed
  * @throws {RequestTimeoutError} an attempt or the whole call took too long
- * @throws {DeserializationError} a response could not be read or parsed
+ * @throws {DeserializationError} a 2xx response could not be read or parsed
  * @throws {OutcomeUnknownError} the request may have reached the service, no answer came, and
  *   the operation is not safe to repeat
  * @throws {SigningError} the request could not be signed (or, by `buildSignedRequest`, built)
@@ -142,7 +161,7 @@ export async function send<I, O>(
   client: Client,
   operation: OperationSpec<I, O>,
   input: I,
-  options: CallOptions = {},
+  options?: CallOptions,
 ): Promise<WithMetadata<O>> {
   const metadata: ResponseMetadata = { attempts: 0, totalRetryDelay: 0 };
   const deadline = callDeadline(operation.name, options, metadata);
@@ -161,10 +180,16 @@ interface Deadline {
   dispose(): void;
 }
 
-function callDeadline(name: string, options: CallOptions, metadata: ResponseMetadata): Deadline {
-  const { signal, timeoutMs } = options;
-  const issues = timeoutIssues("timeoutMs", timeoutMs);
+function callDeadline(
+  name: string,
+  options: CallOptions | undefined,
+  metadata: ResponseMetadata,
+): Deadline {
+  // Checked only when options are passed: a call without them does no work here.
+  if (options === undefined) return { at: Infinity, dispose() {} };
+  const issues = callOptionIssues(options);
   if (issues.length) throw new ValidationError(`${name} call options`, issues);
+  const { signal, timeoutMs } = options;
   if (timeoutMs === undefined) return { signal, at: Infinity, dispose() {} };
   const at = Date.now() + timeoutMs;
   const timeout = () =>
@@ -173,6 +198,25 @@ function callDeadline(name: string, options: CallOptions, metadata: ResponseMeta
       $metadata: { ...metadata },
     });
   return { ...withTimeout(signal, timeoutMs, timeout), at };
+}
+
+/** Issues with per-call options: unknown keys, a signal that is not one, a bad timeout. */
+function callOptionIssues(options: unknown): ValidationIssue[] {
+  if (typeof options !== "object" || options === null) {
+    return [{ path: "options", message: `must be an object, not ${describe(options)}` }];
+  }
+  const { signal, timeoutMs } = options as CallOptions;
+  const issues = unknownKeyIssues(options, CALL_OPTION_KEYS, "", CALL_OPTION_HINTS);
+  if (
+    signal !== undefined &&
+    (typeof signal?.aborted !== "boolean" || typeof signal.addEventListener !== "function")
+  ) {
+    issues.push({
+      path: "signal",
+      message: `must be an AbortSignal (an AbortController's .signal), not ${describe(signal)}`,
+    });
+  }
+  return [...issues, ...timeoutIssues("timeoutMs", timeoutMs)];
 }
 
 /**
@@ -210,13 +254,25 @@ interface Call<I, O> {
   url: string;
   invocationId: string;
   metadata: ResponseMetadata;
+  /** The credentials of the latest attempt: the secrets its errors must not show. */
+  credentials?: Credentials;
+  /** The client's clock offset the latest attempt was signed with. */
+  signedOffsetMs: number;
+  /** Fresh credentials were fetched after an expired-token error: not twice per call. */
+  refreshed: boolean;
+}
+
+/** A response whose body has been read, or whose body broke off (only for a non-2xx status). */
+interface Answer extends HttpResponse {
+  /** Why the body could not be read; `body` is then empty. */
+  broken?: string;
 }
 
 async function run<I, O>(
   client: Client,
   operation: OperationSpec<I, O>,
   input: I,
-  options: CallOptions,
+  options: CallOptions | undefined,
   deadline: Deadline,
   metadata: ResponseMetadata,
 ): Promise<WithMetadata<O>> {
@@ -235,17 +291,20 @@ async function run<I, O>(
     url: requestUrl(client.endpoint, request),
     invocationId: uuidV4(),
     metadata,
+    signedOffsetMs: 0,
+    refreshed: false,
   };
-  if ((options as { [DRY_RUN]?: boolean })[DRY_RUN]) {
+  if ((options as { [DRY_RUN]?: boolean } | undefined)?.[DRY_RUN]) {
     metadata.attempts = 1;
-    const credentials = await client.credentials(signal);
-    const { url, init } = await abortable(sign(call, credentials), signal);
+    const credentials = call.credentials = await client.credentials(signal);
     try {
+      const { url, init } = await abortable(sign(call, credentials), signal);
       // The Request outlives this call: it carries the caller's signal, not the call's own
       // (disposed when the call returns).
-      return new Request(url, { ...init, signal: options.signal }) as never;
+      return new Request(url, { ...init, signal: options!.signal }) as never;
     } catch (e) {
-      throw signingError(call, credentials, e);
+      if (signal?.aborted) throw signal.reason;
+      throw secure(call, e instanceof SigningError ? e : signingError(call, e));
     }
   }
   let lastRetry: RetryFailure | undefined;
@@ -256,13 +315,13 @@ async function run<I, O>(
       delete metadata.httpStatusCode;
       delete metadata.requestId;
     }
-    let error: unknown;
+    let error: CallError | ServiceException;
     let hint: number | undefined;
     let fixed = false;
     try {
-      const credentials = await client.credentials(signal);
+      const credentials = call.credentials = await client.credentials(signal);
       const response = await attempt(call, credentials, signal);
-      if (response.status < 300) {
+      if (response.status >= 200 && response.status < 300) {
         const output = readOutput(call, response);
         signal?.throwIfAborted();
         client.retryStrategy.recordSuccess(lastRetry);
@@ -271,18 +330,26 @@ async function run<I, O>(
       const failure = serviceError(call, response);
       hint = retryAfterMs(response.headers);
       // Fixed by the client itself: a corrected clock, or fresh credentials from the provider.
-      fixed = correctClock(client, response, failure) ||
-        (EXPIRED_TOKEN_ERROR_CODES.has(failure.name) && client.invalidateCredentials());
+      fixed = correctClock(call, response, failure) || refreshCredentials(call, failure);
       error = failure;
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
+      // The provider's own errors reach the caller unchanged; ours lose their secrets.
+      if (!(e instanceof CallError)) throw e;
       if (
         !(e instanceof NetworkError || e instanceof RequestTimeoutError ||
           e instanceof DeserializationError)
-      ) throw e;
+      ) throw secure(call, e);
       error = e;
     }
-    const kind = fixed ? "transient" : retryKind(error, operation.retrySafe ?? false);
+    secure(call, error);
+    if (fixed) {
+      // Retried at once, outside the retry policy: the client removed the cause, and does not
+      // fix the same thing twice (see correctClock and refreshCredentials); within maxAttempts.
+      if (metadata.attempts >= client.maxAttempts) throw error;
+      continue;
+    }
+    const kind = retryKind(error, operation.retrySafe ?? false);
     if (!kind) throw notRetried(operation.name, error);
     if (metadata.attempts >= client.maxAttempts) throw error;
     const failure: RetryFailure = {
@@ -308,8 +375,17 @@ function isResponse(value: unknown): value is Response {
     typeof r.arrayBuffer === "function";
 }
 
+/** `error` without the secrets of the call's credentials (see `redact.ts`), in place. */
+function secure<I, O, E extends Error>(call: Call<I, O>, error: E): E {
+  return redactorOf(call).scrub(error);
+}
+
+function redactorOf<I, O>(call: Call<I, O>): Redactor {
+  return new Redactor([call.credentials?.secretAccessKey, call.credentials?.sessionToken]);
+}
+
 /** A network failure or timeout of an operation that must not be repeated. */
-function notRetried(operation: string, error: unknown): unknown {
+function notRetried(operation: string, error: Error): Error {
   if (!(error instanceof NetworkError || error instanceof RequestTimeoutError)) return error;
   return new OutcomeUnknownError(
     `${operation}: outcome unknown: no answer (${error.message}), and it is not safe to repeat`,
@@ -319,14 +395,14 @@ function notRetried(operation: string, error: unknown): unknown {
 
 /**
  * One attempt: sign, fetch, read the whole body, within `requestTimeoutMs`. Only a failure of
- * `fetch` itself is a {@linkcode NetworkError}; a body that breaks off is a
- * {@linkcode DeserializationError}.
+ * `fetch` itself is a {@linkcode NetworkError}; a 2xx body that breaks off is a
+ * {@linkcode DeserializationError}, another status's is the service error of that status.
  */
 async function attempt<I, O>(
   call: Call<I, O>,
   credentials: Credentials,
   signal?: AbortSignal,
-): Promise<HttpResponse> {
+): Promise<Answer> {
   const { client, operation, metadata } = call;
   const about = () => ({ operation: operation.name, $metadata: { ...metadata } });
   const timeout = () =>
@@ -344,12 +420,9 @@ async function attempt<I, O>(
     } catch (e) {
       if (attemptSignal?.aborted) throw attemptSignal.reason;
       // Node and Bun say "fetch failed" themselves (the cause says why): not twice.
-      const detail = redact(messageOf(e), credentials);
+      const detail = messageOf(e);
       const what = detail.startsWith("fetch failed") ? detail : `fetch failed: ${detail}`;
-      throw new NetworkError(`${operation.name}: ${what}`, {
-        ...about(),
-        cause: safeCause(e, credentials),
-      });
+      throw new NetworkError(`${operation.name}: ${what}`, { ...about(), cause: e });
     }
     if (!isResponse(response)) {
       throw new DeserializationError(
@@ -357,15 +430,27 @@ async function attempt<I, O>(
         about(),
       );
     }
+    // A custom fetch may resolve with `Response.error()` (status 0) instead of rejecting: no
+    // answer came. (A browser's opaque redirect has status 0 too, and is an answer.)
+    if (response.status === 0 && response.type !== "opaqueredirect") {
+      throw new NetworkError(
+        `${operation.name}: fetch resolved with a network error (status 0)`,
+        about(),
+      );
+    }
     metadata.httpStatusCode = response.status;
     metadata.requestId = response.headers.get("x-amzn-requestid") ?? undefined;
+    const { status, headers } = response;
     try {
       const body = new Uint8Array(await abortable(response.arrayBuffer(), attemptSignal));
-      return { status: response.status, headers: response.headers, body };
+      return { status, headers, body };
     } catch (e) {
       if (attemptSignal?.aborted) throw attemptSignal.reason;
+      if (status < 200 || status >= 300) {
+        return { status, headers, body: NO_BODY, broken: messageOf(e) };
+      }
       throw new DeserializationError(
-        `${operation.name}: HTTP ${response.status} body unreadable: ${messageOf(e)}`,
+        `${operation.name}: HTTP ${status} body unreadable: ${messageOf(e)}`,
         { ...about(), cause: e, incomplete: true },
       );
     }
@@ -378,12 +463,19 @@ async function attempt<I, O>(
   }
 }
 
+const NO_BODY = new Uint8Array(0);
+
 /**
  * Signs the request for the current attempt and adds the SDK's informational headers
- * (`amz-sdk-request` counts attempts).
+ * (`amz-sdk-request` counts attempts). Redirects are not followed (`redirect: "manual"`): AWS
+ * does not redirect these APIs, and a redirect would carry the signed request, the session
+ * token and the body to whatever origin it names. Deno, Node (undici), Bun and workerd then
+ * resolve with the 3xx response itself, browsers with an opaque one (status 0); workerd does
+ * not support `"error"`.
  */
 async function sign<I, O>(call: Call<I, O>, credentials: Credentials): Promise<SignedRequest> {
   const { client, request, metadata } = call;
+  call.signedOffsetMs = client.clockOffsetMs;
   let signed: SignedRequest;
   try {
     signed = await signRequest({
@@ -401,8 +493,9 @@ async function sign<I, O>(call: Call<I, O>, credentials: Credentials): Promise<S
       ),
     });
   } catch (e) {
-    throw signingError(call, credentials, e);
+    throw signingError(call, e);
   }
+  signed.init.redirect = "manual";
   // Added unsigned: SigV4 asks for `host` and every `x-amz-*` header to be signed, not these;
   // they carry no authority, and each header aws4fetch signs costs several microseconds of
   // `Headers` work per attempt on Deno and workerd (`deno task bench`). User-Agent is never
@@ -414,15 +507,12 @@ async function sign<I, O>(call: Call<I, O>, credentials: Credentials): Promise<S
   return signed;
 }
 
-function signingError<I, O>(call: Call<I, O>, credentials: Credentials, e: unknown): SigningError {
-  return new SigningError(
-    `${call.operation.name}: cannot sign: ${redact(messageOf(e), credentials)}`,
-    {
-      operation: call.operation.name,
-      $metadata: { ...call.metadata },
-      cause: safeCause(e, credentials),
-    },
-  );
+function signingError<I, O>(call: Call<I, O>, e: unknown): SigningError {
+  return new SigningError(`${call.operation.name}: cannot sign: ${messageOf(e)}`, {
+    operation: call.operation.name,
+    $metadata: { ...call.metadata },
+    cause: e,
+  });
 }
 
 /** The output of a 2xx response; any failure to parse it is a {@linkcode DeserializationError}. */
@@ -440,20 +530,16 @@ function parseFailure<I, O>(
   call: Call<I, O>,
   response: HttpResponse,
   cause: unknown,
-  errorType?: string,
 ): DeserializationError {
   // Not JSON, or not an object: unparseable; JSON whose members have the wrong types: a misfit.
   const problem = cause instanceof WireValueError ? "does not fit the model" : "unparseable";
   return new DeserializationError(
-    `${call.operation.name}: HTTP ${response.status}${
-      errorType ? ` ${errorType}` : ""
-    } body ${problem}: ${messageOf(cause)}`,
+    `${call.operation.name}: HTTP ${response.status} body ${problem}: ${messageOf(cause)}`,
     {
       operation: call.operation.name,
       $metadata: { ...call.metadata },
       cause,
       incomplete: cause instanceof SyntaxError,
-      ...(errorType === undefined ? {} : { errorType }),
     },
   );
 }
@@ -468,55 +554,186 @@ function requestUrl(endpoint: string, request: HttpRequest): string {
   return url.origin + url.pathname.replace(/\/$/, "") + path + (search ? `?${search}` : "");
 }
 
+/** Error codes that say the request arrived without (all of) its signature. */
+const UNSIGNED_CODES: ReadonlySet<string> = new Set([
+  "MissingAuthenticationToken",
+  "MissingAuthenticationTokenException",
+  "IncompleteSignatureException",
+]);
+
+/** How much of an unreadable body is decoded, and how much of it an error keeps. */
+const EXCERPT_BYTES = 4096;
+const EXCERPT_CHARS = 512;
+const UTF8 = new TextDecoder();
+
 /**
- * The error of a non-2xx response: the modeled class when the wire names one, else the
- * service's base exception; a body that is not a JSON object is a
- * {@linkcode DeserializationError} carrying the status (and `X-Amzn-Errortype`).
+ * The error of a non-2xx response, always a {@linkcode ServiceException}, whatever its body:
+ * the modeled class when the error type (restJson1: `X-Amzn-Errortype`, else the body's `code`,
+ * else `__type`) names one of the operation's errors, else the service's base exception named
+ * by the type, or by the status when there is none (as the AWS SDK v3 does). A modeled member
+ * that does not fit is left out and listed in `$droppedMembers`; a body that is not a JSON
+ * object is kept, bounded and without secrets, in `$bodyExcerpt`.
  */
-function serviceError<I, O>(
-  call: Call<I, O>,
-  response: HttpResponse,
-): ServiceException | DeserializationError {
+function serviceError<I, O>(call: Call<I, O>, response: Answer): ServiceException {
   const { client, operation, metadata } = call;
-  const header = response.headers.get("x-amzn-errortype") ?? undefined;
-  try {
-    const body = parseJsonBody(response);
-    const wire = header ?? body.code ?? body.__type;
-    // restJson1: drop a `:…` suffix, then a `namespace#` prefix.
-    const code = typeof wire === "string" ? wire.split(":")[0].split("#").pop()! : undefined;
-    const text = body.message ?? body.Message ?? body.errorMessage;
-    const message = typeof text === "string" ? text : undefined;
-    const $metadata = { ...metadata };
-    const modeled = code ? operation.errors.find(([name]) => name === code) : undefined;
-    if (modeled) {
-      const [, ErrorClass, schema, readHeaders] = modeled;
-      const members = { ...fromJson(schema, body) as object, ...readHeaders?.(response) };
-      return new ErrorClass(
-        { ...members, message, $metadata } as ServiceExceptionOptions & Record<string, unknown>,
-      );
+  const { status, headers } = response;
+  let body: Record<string, unknown> = {};
+  let problem = response.broken === undefined ? undefined : `broke off (${response.broken})`;
+  if (!problem) {
+    try {
+      body = parseJsonBody(response);
+    } catch (e) {
+      problem = e instanceof SyntaxError ? "is not JSON" : "is not a JSON object";
     }
-    return new client.service.exception({
-      name: code || "UnknownError",
-      $fault: response.status >= 500 ? "server" : "client",
-      message: message ??
-        `${operation.name}: HTTP ${response.status}${code ? "" : " with no error type"}`,
-      $metadata,
-    });
-  } catch (e) {
-    return parseFailure(call, response, e, header);
   }
+  const type = headers.get("x-amzn-errortype") || textOf(body.code) || textOf(body.__type);
+  const code = type ? errorCode(type) : "";
+  const $bodyExcerpt = problem && response.body.length
+    ? excerptOf(response.body, redactorOf(call))
+    : undefined;
+  let message = textOf(body.message) ?? textOf(body.Message) ?? textOf(body.errorMessage) ??
+    `${operation.name}: HTTP ${status}${code ? "" : " with no error type"}${
+      redirectNote(call, response)
+    }${problem ? `; the body ${problem}${$bodyExcerpt ? `: ${shorten($bodyExcerpt)}` : ""}` : ""}`;
+  if (client.customFetch && UNSIGNED_CODES.has(code)) {
+    message += " (the service saw no complete signature: the client's custom fetch is called " +
+      "as fetch(url, init) and must send init's method, headers and body, e.g. " +
+      "(url, init) => fetch(url, init))";
+  }
+  const common = { message, $metadata: { ...metadata }, ...($bodyExcerpt ? { $bodyExcerpt } : {}) };
+  const modeled = code ? operation.errors.find(([name]) => name === code) : undefined;
+  if (!modeled) {
+    return new client.service.exception({
+      ...common,
+      name: code || String(status),
+      $fault: status >= 500 ? "server" : "client",
+    });
+  }
+  const [, ErrorClass, schema, readHeaders] = modeled;
+  const dropped: ValidationIssue[] = [];
+  let fromHeaders: Record<string, unknown> | undefined;
+  try {
+    fromHeaders = readHeaders?.(response);
+  } catch (e) {
+    dropped.push({ path: "(headers)", message: messageOf(e) });
+  }
+  const members = fittingMembers(schema, body, dropped);
+  return new ErrorClass(
+    {
+      ...members,
+      ...fromHeaders,
+      ...common,
+      ...(dropped.length ? { $droppedMembers: dropped } : {}),
+    } as ServiceExceptionOptions & Record<string, unknown>,
+  );
 }
 
 /**
- * After a signature-time error, adopts the server's clock (from its `Date` header) when ours is
- * more than 5 minutes off, so the retry is signed with a time the server accepts.
+ * The members of a modeled error's body that fit its schema: a member that does not is left
+ * out (also its `@default`) and listed in `dropped`, so the error keeps its class.
  */
-function correctClock(client: Client, response: HttpResponse, error: Error): boolean {
-  const server = Date.parse(response.headers.get("date") ?? "");
+function fittingMembers(
+  schema: Schema,
+  body: Record<string, unknown>,
+  dropped: ValidationIssue[],
+): Record<string, unknown> {
+  let json = body;
+  const left: string[] = [];
+  for (;;) {
+    try {
+      const members = fromJson(schema, json) as Record<string, unknown>;
+      for (const name of left) delete members[name];
+      return members;
+    } catch (e) {
+      // The first path segment names the member (fromJson reports member names).
+      const name = e instanceof WireValueError ? /^[^.[]+/.exec(e.path)?.[0] : undefined;
+      const key = name && jsonKeyOf(schema, name);
+      dropped.push({
+        path: e instanceof WireValueError && e.path ? e.path : "(body)",
+        message: e instanceof WireValueError ? e.problem : messageOf(e),
+      });
+      if (!key || !Object.hasOwn(json, key)) return {};
+      json = { ...json };
+      delete json[key];
+      left.push(name);
+    }
+  }
+}
+
+/** The JSON key of a structure member (`@jsonName` renames it). */
+function jsonKeyOf(schema: Schema, name: string): string | undefined {
+  let s = schema;
+  while (typeof s === "function") s = s();
+  return "bodyMembers" in s ? s.bodyMembers.find(([n]) => n === name)?.[2] : undefined;
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * The start of a body for a person to read: secrets hidden before it is cut (so no part of one
+ * is left at the cut), at most {@linkcode EXCERPT_CHARS} characters, control and bidirectional
+ * formatting characters replaced so it cannot drive a terminal.
+ */
+function excerptOf(body: Uint8Array, redactor: Redactor): string {
+  return redactor.text(UTF8.decode(body.subarray(0, EXCERPT_BYTES))).slice(0, EXCERPT_CHARS)
+    .replace(UNPRINTABLE, "\ufffd");
+}
+
+// deno-lint-ignore no-control-regex -- control characters are what it finds
+const UNPRINTABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** An excerpt on one line, for a message. */
+function shorten(excerpt: string): string {
+  const line = excerpt.replace(/\s+/g, " ").trim();
+  return line.length > 100 ? `${line.slice(0, 100)}…` : line;
+}
+
+/** Says that a redirect (3xx, or a browser's opaque one: status 0) was not followed, and where to. */
+function redirectNote<I, O>(call: Call<I, O>, response: HttpResponse): string {
+  const { status, headers } = response;
+  if (status === 0) return "; an opaque answer (a redirect the platform hides) was not followed";
+  if (status < 300 || status >= 400) return "";
+  let where = "";
+  try {
+    const location = headers.get("location");
+    if (location) where = ` to ${new URL(location, call.url).origin}`;
+  } catch {
+    // A Location that is not a URL: say nothing about where.
+  }
+  return `; redirect${where} not followed (AWS does not redirect its APIs: check the endpoint)`;
+}
+
+/**
+ * After a signature-time error, adopts the server's clock (from its `Date` header, an
+ * IMF-fixdate: anything else is ignored) when the clock this attempt was signed with is more
+ * than 5 minutes off. Judged by the attempt's own signing clock, so calls that were in flight
+ * when another call corrected the clock retry too; a call signed with the corrected clock is
+ * not "fixed" again.
+ */
+function correctClock<I, O>(call: Call<I, O>, response: HttpResponse, error: Error): boolean {
   if (!CLOCK_SKEW_ERROR_CODES.has(error.name)) return false;
-  if (!(Math.abs(server - Date.now() - client.clockOffsetMs) > 300_000)) return false;
-  client.clockOffsetMs = server - Date.now();
+  let server: number;
+  try {
+    server = fromHttpDate(response.headers.get("date") ?? "").getTime();
+  } catch {
+    return false;
+  }
+  const now = Date.now();
+  if (!(Math.abs(server - now - call.signedOffsetMs) > 300_000)) return false;
+  call.client.clockOffsetMs = server - now;
   return true;
+}
+
+/**
+ * After an expired-token error, drops the credentials the attempt used so the provider is asked
+ * again — once per call: fresh credentials refused the same way end the call.
+ */
+function refreshCredentials<I, O>(call: Call<I, O>, error: Error): boolean {
+  if (!EXPIRED_TOKEN_ERROR_CODES.has(error.name) || call.refreshed) return false;
+  call.refreshed = true;
+  return call.client.invalidateCredentials(call.credentials);
 }
 
 /**
@@ -527,20 +744,4 @@ function messageOf(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const cause = e.cause instanceof Error ? e.cause.message : undefined;
   return cause && cause !== e.message ? `${e.message} (${cause})` : e.message;
-}
-
-function secretsOf(credentials: Credentials): string[] {
-  return [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId]
-    .filter((s): s is string => typeof s === "string" && s.length > 0);
-}
-
-/** `text` with every credential value replaced by `[hidden]`. */
-function redact(text: string, credentials: Credentials): string {
-  return secretsOf(credentials).reduce((t, secret) => t.split(secret).join("[hidden]"), text);
-}
-
-/** The error itself when nothing about it mentions a credential, else nothing. */
-function safeCause(e: unknown, credentials: Credentials): unknown {
-  const text = e instanceof Error ? `${e.message}\n${e.stack}\n${String(e.cause)}` : String(e);
-  return secretsOf(credentials).some((secret) => text.includes(secret)) ? undefined : e;
 }

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import {
   BackupClient,
+  BackupServiceException,
   describeCopyJob,
-  DeserializationError,
   InvalidParameterValueException,
   type Lifecycle,
   listCopyJobs,
@@ -275,11 +275,13 @@ Deno.test("errors: body `code`, then `__type` with a namespace, then unknown cod
   assert.equal(third.name, "SomethingNewException");
   assert.equal(third.message, "new");
   assert.equal(third.$fault, "client");
-  // A body that is not JSON (a proxy's page) is a DeserializationError with the raw status.
+  // A body that is not JSON (a proxy's page) is still the service's error: named by the status,
+  // the page kept (bounded) for a person to read.
   const fourth = await describeCopyJob(client, { CopyJobId: "x" }).catch((e) => e);
-  assert.ok(fourth instanceof DeserializationError, String(fourth));
+  assert.ok(fourth instanceof BackupServiceException, String(fourth));
+  assert.equal(fourth.name, "403");
   assert.equal(fourth.$metadata.httpStatusCode, 403);
-  assert.equal(fourth.operation, "DescribeCopyJob");
+  assert.equal(fourth.$bodyExcerpt, "<html>bad gateway</html>");
 });
 
 Deno.test("secrets stay out of JSON.stringify, inspection and errors", async () => {

@@ -7,9 +7,11 @@
 import type { BackupClient } from "../generated/client.ts";
 import { describeCopyJob } from "../generated/operations.ts";
 import type { CopyJob, CopyJobState } from "../generated/types.ts";
-import { DeserializationError } from "../runtime/errors.ts";
+import { MAX_TIMEOUT_MS, timeoutIssues } from "../runtime/client.ts";
+import { DeserializationError, ValidationError, type ValidationIssue } from "../runtime/errors.ts";
 import { backoffDelay, sleep } from "../runtime/retry.ts";
 import type { CallOptions } from "../runtime/send.ts";
+import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
 
 /** One poll's view of the job, given to `onProgress`. */
 export interface CopyJobProgress {
@@ -25,7 +27,11 @@ export interface CopyJobProgress {
 
 /** Options of {@linkcode waitForCopyJob}. */
 export interface WaitForCopyJobOptions extends Pick<CallOptions, "signal"> {
-  /** Give up after this many milliseconds. @default 10800000 (3 hours) */
+  /**
+   * Give up after this many milliseconds (1 … 2^31 − 1), counted from the call: the whole
+   * wait, a poll in flight included (it is abandoned when the time is up).
+   * @default 10800000 (3 hours)
+   */
   maxWaitMs?: number;
   /**
    * Shortest delay between polls, ms; the n-th delay is random between this and
@@ -53,6 +59,16 @@ export class CopyJobFailedError extends Error {
   }
 }
 
+const OPTION_KEYS: ReadonlySet<string> = new Set(
+  [
+    "signal",
+    "maxWaitMs",
+    "minDelayMs",
+    "maxDelayMs",
+    "onProgress",
+  ] satisfies (keyof WaitForCopyJobOptions)[],
+);
+
 /** The copy job did not end within `maxWaitMs`. */
 export class WaiterTimeoutError extends Error {
   /** Always `WaiterTimeoutError`. */
@@ -75,7 +91,8 @@ const DONE: readonly (string | undefined)[] = ["COMPLETED", "PARTIAL"];
 /**
  * Waits for a copy job to end. Resolves with the final job when it is COMPLETED or PARTIAL;
  * rejects with {@linkcode CopyJobFailedError} when it FAILED, {@linkcode WaiterTimeoutError}
- * after `maxWaitMs`, or the signal's reason when aborted.
+ * when `maxWaitMs` has passed (also in the middle of a poll that does not answer), or the
+ * signal's reason when aborted.
  *
  * @example
  * ```ts ignore
@@ -84,6 +101,8 @@ const DONE: readonly (string | undefined)[] = ["COMPLETED", "PARTIAL"];
  *   onProgress: ({ state, elapsedMs }) => console.log(state, elapsedMs),
  * });
  * ```
+ *
+ * @throws {ValidationError} an option is unknown or out of range (nothing sent)
  */
 export async function waitForCopyJob(
   client: BackupClient,
@@ -91,24 +110,52 @@ export async function waitForCopyJob(
   options: WaitForCopyJobOptions = {},
 ): Promise<CopyJob> {
   const { maxWaitMs = 3 * 3600_000, minDelayMs = 5000, maxDelayMs = 60_000 } = options;
+  const issues = [
+    ...unknownKeyIssues(options, OPTION_KEYS),
+    ...timeoutIssues("maxWaitMs", maxWaitMs),
+    ...delayIssues("minDelayMs", minDelayMs),
+    ...delayIssues("maxDelayMs", maxDelayMs),
+  ];
+  if (issues.length) throw new ValidationError("waitForCopyJob options", issues);
   const started = Date.now();
-  for (let poll = 1;; poll++) {
-    const { CopyJob: job, $metadata } = await describeCopyJob(client, input, {
-      signal: options.signal,
-    });
-    if (!job) {
-      throw new DeserializationError(`DescribeCopyJob returned no CopyJob for ${input.CopyJobId}`, {
-        operation: "DescribeCopyJob",
-        $metadata,
-      });
+  let last: CopyJob | undefined;
+  // One signal for the whole wait: the caller's, or the deadline, whichever comes first. Polls
+  // and sleeps give way to it at once, whatever they are waiting for.
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(options.signal!.reason);
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const timer = setTimeout(
+    () => controller.abort(new WaiterTimeoutError(last, maxWaitMs)),
+    maxWaitMs,
+  );
+  const { signal } = controller;
+  try {
+    for (let poll = 1;; poll++) {
+      const { CopyJob: job, $metadata } = await describeCopyJob(client, input, { signal });
+      if (!job) {
+        throw new DeserializationError(
+          `DescribeCopyJob returned no CopyJob for ${input.CopyJobId}`,
+          { operation: "DescribeCopyJob", $metadata },
+        );
+      }
+      last = job;
+      const elapsedMs = Date.now() - started;
+      options.onProgress?.({ state: job.State, job, elapsedMs, poll });
+      if (DONE.includes(job.State)) return job;
+      if (job.State === "FAILED") throw new CopyJobFailedError(job);
+      signal.throwIfAborted();
+      await sleep(backoffDelay(minDelayMs, poll - 1, maxDelayMs, minDelayMs), signal);
     }
-    const elapsedMs = Date.now() - started;
-    options.onProgress?.({ state: job.State, job, elapsedMs, poll });
-    if (DONE.includes(job.State)) return job;
-    if (job.State === "FAILED") throw new CopyJobFailedError(job);
-    const remaining = maxWaitMs - elapsedMs;
-    if (remaining <= 0) throw new WaiterTimeoutError(job, maxWaitMs);
-    const delay = backoffDelay(minDelayMs, poll - 1, maxDelayMs, minDelayMs);
-    await sleep(Math.min(remaining, delay), options.signal);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/** Issues with a delay in milliseconds: 0 … 2^31 − 1. */
+function delayIssues(path: string, value: unknown): ValidationIssue[] {
+  return typeof value === "number" && value >= 0 && value <= MAX_TIMEOUT_MS
+    ? []
+    : [{ path, message: `must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}` }];
 }
