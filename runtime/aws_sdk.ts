@@ -9,6 +9,7 @@
 
 import type { Client, ClientConfig, CredentialProvider, Credentials } from "./client.ts";
 import { ValidationError, type ValidationIssue } from "./errors.ts";
+import { unknownKeyIssues } from "./unknown_keys.ts";
 import type { CallOptions, WithMetadata } from "./send.ts";
 
 /** An operation function of the generated client, e.g. `startCopyJob`. */
@@ -61,9 +62,10 @@ export interface SdkSendOptions {
   requestTimeout?: number | undefined;
 }
 
+const SEND_OPTIONS = new Set(["abortSignal", "requestTimeout"]);
 const SEND_OPTION_HINTS: Record<string, string> = {
-  signal: "abortSignal (the SDK's name; `signal` is backup-edge's own option name)",
-  timeoutMs: "requestTimeout",
+  signal: "this face takes the SDK's abortSignal",
+  timeoutMs: "this face takes the SDK's requestTimeout",
 };
 
 function sendOptions(options: SdkSendOptions): CallOptions {
@@ -73,7 +75,7 @@ function sendOptions(options: SdkSendOptions): CallOptions {
       message: "must be an object such as { abortSignal } (callbacks are not supported)",
     }]);
   }
-  const issues = unknownKeys(options, ["abortSignal", "requestTimeout"], SEND_OPTION_HINTS);
+  const issues = unknownKeyIssues(options, SEND_OPTIONS, "", SEND_OPTION_HINTS);
   if (issues.length) throw new ValidationError("send options", issues);
   const call: CallOptions = {};
   if (options.abortSignal !== undefined) call.signal = options.abortSignal;
@@ -128,7 +130,7 @@ const UNSUPPORTED: Record<string, string> = {
   profile: "credentials",
 };
 
-const KNOWN = [
+const KNOWN = new Set([
   "region",
   "credentials",
   "endpoint",
@@ -139,7 +141,8 @@ const KNOWN = [
   "fetch",
   "requestTimeoutMs",
   "idempotencyToken",
-];
+  ...Object.keys(UNSUPPORTED),
+]);
 
 /**
  * Maps SDK v3 configuration onto {@linkcode ClientConfig}.
@@ -162,7 +165,7 @@ export function fromSdkConfig(config: SdkClientConfig): ClientConfig {
     }
   }
   issues.push(
-    ...unknownKeys(config, [...KNOWN, ...Object.keys(UNSUPPORTED)], {}),
+    ...unknownKeyIssues(config, KNOWN),
   );
   for (const key of ["region", "maxAttempts", "useFipsEndpoint", "useDualstackEndpoint"] as const) {
     if (typeof config[key] === "function") {
@@ -200,6 +203,8 @@ export interface SdkPaginationConfiguration<C> {
   stopOnSameToken?: boolean | undefined;
 }
 
+const PAGINATION_KEYS = new Set(["client", "pageSize", "startingToken", "stopOnSameToken"]);
+
 /**
  * Pages of one operation as the SDK's `paginateX(config, input)` yields them: input token set
  * from the previous page's output token until there is none. Unlike the SDK, the caller's
@@ -211,11 +216,7 @@ export async function* sdkPaginate<C extends Client, I, O>(
   command: new (input: I) => SdkCommand<C, I, O>,
   tokens: { input: string; output: string; pageSize?: string },
 ): AsyncGenerator<WithMetadata<O>, undefined, unknown> {
-  const issues = unknownKeys(
-    config ?? {},
-    ["client", "pageSize", "startingToken", "stopOnSameToken"],
-    {},
-  );
+  const issues = unknownKeyIssues(config ?? {}, PAGINATION_KEYS);
   if (issues.length) throw new ValidationError("pagination configuration", issues);
   let token: unknown = config.startingToken || undefined;
   for (;;) {
@@ -229,16 +230,4 @@ export async function* sdkPaginate<C extends Client, I, O>(
     token = (page as Record<string, unknown>)[tokens.output];
     if (!token || (config.stopOnSameToken && token === previous)) return undefined;
   }
-}
-
-/** Keys of `value` not in `known`, each an issue (with a hint for some). */
-function unknownKeys(
-  value: object,
-  known: readonly string[],
-  hints: Record<string, string>,
-): ValidationIssue[] {
-  return Object.keys(value).filter((key) => !known.includes(key)).map((key) => ({
-    path: key,
-    message: hints[key] ? `is not an option: did you mean ${hints[key]}?` : "is not an option",
-  }));
 }

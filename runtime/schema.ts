@@ -8,7 +8,7 @@
  * @module
  */
 
-import { closestName } from "./closest_name.ts";
+import { closestKey } from "./unknown_keys.ts";
 import type { ValidationIssue } from "./errors.ts";
 import { fromBase64, fromEpochSeconds, parseFloatValue, serializeFloat } from "./serde.ts";
 import { toBase64, toEpochSeconds } from "./serde.ts";
@@ -831,7 +831,7 @@ function unknownMembers(
 ) {
   for (const key of Object.keys(value)) {
     if (Object.hasOwn(s.members, key)) continue;
-    const near = closestName(key, s.memberList.map(([name]) => name));
+    const near = closestKey(key, s.memberList.map(([name]) => name));
     issue(
       issues,
       at(path, key),

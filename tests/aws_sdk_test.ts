@@ -184,7 +184,7 @@ Deno.test("SDK options with no equivalent, unknown keys, providers: ValidationEr
     /^region must be a value/,
   );
   assert.match(refused({ retryMode: "adaptive" })[0], /^retryMode must be "standard"/);
-  assert.match(refused({ regoin: "x" })[0], /^regoin is not an option/);
+  assert.match(refused({ regoin: "x" })[0], /^regoin is unknown; did you mean "region"/);
   // The SDK's endpoint object and backup-edge's own options are accepted.
   const client = new edge.BackupClient({
     ...base,
@@ -195,6 +195,8 @@ Deno.test("SDK options with no equivalent, unknown keys, providers: ValidationEr
   client.destroy();
   await assert.rejects(
     client.send(new edge.ListCopyJobsCommand({}), { signal: AbortSignal.abort() } as never),
-    (e) => e instanceof edge.ValidationError && /did you mean abortSignal/.test(e.message),
+    (e) =>
+      e instanceof edge.ValidationError &&
+      /signal is unknown: this face takes the SDK's abortSignal/.test(e.message),
   );
 });
