@@ -102,7 +102,7 @@ export interface RecoveryPointFixture {
   storageClass?: StorageClass;
   /**
    * `CalculatedLifecycle.MoveToColdStorageAt`, epoch ms. Absent: a week after creation for a
-   * `COLD` recovery point, none otherwise. (AWS ignores cold storage for resource types without
+   * `COLD` or `DELETED` recovery point, none otherwise. (AWS ignores cold storage for resource types without
    * it, so a past date alone does not make a recovery point cold.)
    */
   moveToColdStorageAtMs?: number;

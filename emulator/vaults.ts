@@ -370,7 +370,9 @@ export class VaultCatalog {
     }
     if (rp.backupPlanId !== undefined) view.CreatedBy = { BackupPlanId: rp.backupPlanId };
     const cold = rp.moveToColdStorageAtMs ??
-      (rp.storageClass === "COLD" ? created + 7 * 86_400_000 : undefined);
+      (rp.storageClass === "COLD" || rp.storageClass === "DELETED"
+        ? created + 7 * 86_400_000
+        : undefined);
     if (cold !== undefined || point.deleteAtMs !== undefined) {
       view.CalculatedLifecycle = {
         ...(cold === undefined ? {} : { MoveToColdStorageAt: cold / 1000 }),
