@@ -113,4 +113,9 @@ export interface RecoveryPointFixture {
   retryingForMs?: number;
   /** Copies AWS made by itself (jobs with `CreatedByBackupJobId`), there from the start. */
   automaticCopies?: AutomaticCopyFixture[];
+  /**
+   * Of a recovery point that is a copy: the vault it was copied from (`SourceBackupVaultArn`),
+   * e.g. a copy whose job ListCopyJobs no longer shows.
+   */
+  sourceBackupVaultArn?: string;
 }

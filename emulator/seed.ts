@@ -146,6 +146,7 @@ function recoveryPoint(value: unknown, path: string): RecoveryPointFixture {
       "parentRecoveryPointArn",
       "statusMessage",
       "messageCategory",
+      "sourceBackupVaultArn",
     ] as const
   ) {
     const v = opt(name);

@@ -361,9 +361,8 @@ export class VaultCatalog {
       IsParent: this.children(rp.arn).length > 0,
       VaultType: "BACKUP_VAULT",
     };
-    if (point.sourceBackupVaultArn !== undefined) {
-      view.SourceBackupVaultArn = point.sourceBackupVaultArn;
-    }
+    const sourceVault = point.sourceBackupVaultArn ?? rp.sourceBackupVaultArn;
+    if (sourceVault !== undefined) view.SourceBackupVaultArn = sourceVault;
     if (rp.resourceName !== undefined) view.ResourceName = rp.resourceName;
     if (rp.parentRecoveryPointArn !== undefined) {
       view.ParentRecoveryPointArn = rp.parentRecoveryPointArn;

@@ -16,7 +16,7 @@ import {
   MemoryCheckpointStore,
   startCopyJob,
 } from "../mod.ts";
-import { DEMO_IAM_ROLE_ARN, DR_VAULT_WEST_ARN, startEmulator } from "../emulator/mod.ts";
+import { DEMO_IAM_ROLE_ARN, DR_VAULT_WEST_ARN, parseSeed, startEmulator } from "../emulator/mod.ts";
 import {
   AIR_GAPPED_VAULT_ARN,
   clientOf,
@@ -24,6 +24,7 @@ import {
   FIRST_CREATED_MS,
   pointArn,
   SOURCE_VAULT,
+  SOURCE_VAULT_ARN,
   vaultSeed,
 } from "./support/copy_vault_fixtures.ts";
 
@@ -292,4 +293,50 @@ Deno.test("maxWaitMs bounds requests that never answer: a stuck poll or start en
   assert.ok(Date.now() - t0 < 5_000, `took ${Date.now() - t0} ms`);
   assert.ok(listing instanceof MaxWaitExceededError, String(listing));
   assert.match(listing.message, /listing the source vault.*maxWaitMs \(300 ms\)/);
+});
+
+Deno.test("seed files describe AWS's copy rules: storage class, retrying, automatic copies; mistakes name the member", () => {
+  const seed = parseSeed(JSON.stringify({
+    vaults: [SOURCE_VAULT_ARN, AIR_GAPPED_VAULT_ARN],
+    recoveryPoints: [{
+      arn: pointArn(0),
+      backupVaultName: SOURCE_VAULT,
+      resourceArn: "arn:aws:ec2:us-east-1:111122223333:volume/vol-1",
+      resourceType: "EBS",
+      storageClass: "COLD",
+      moveToColdStorageAt: "2026-03-08T00:00:00Z",
+      retryingForMs: 60000,
+      automaticCopies: [{ destinationBackupVaultArn: AIR_GAPPED_VAULT_ARN, backupJobId: "B-1" }],
+      sourceBackupVaultArn: SOURCE_VAULT_ARN,
+    }],
+  }));
+  assert.deepEqual(seed.recoveryPoints[0], {
+    arn: pointArn(0),
+    backupVaultName: SOURCE_VAULT,
+    resourceArn: "arn:aws:ec2:us-east-1:111122223333:volume/vol-1",
+    resourceType: "EBS",
+    backupSizeInBytes: 0,
+    storageClass: "COLD",
+    moveToColdStorageAtMs: Date.UTC(2026, 2, 8),
+    retryingForMs: 60000,
+    automaticCopies: [{ destinationBackupVaultArn: AIR_GAPPED_VAULT_ARN, backupJobId: "B-1" }],
+    sourceBackupVaultArn: SOURCE_VAULT_ARN,
+  });
+  const bad = (member: Record<string, unknown>) => () =>
+    parseSeed(JSON.stringify({
+      vaults: [],
+      recoveryPoints: [{
+        arn: "a",
+        backupVaultName: "v",
+        resourceArn: "r",
+        resourceType: "EBS",
+        ...member,
+      }],
+    }));
+  assert.throws(bad({ storageClass: "GLACIER" }), /recoveryPoints\[0\]\.storageClass/);
+  assert.throws(bad({ retryingForMs: -1 }), /recoveryPoints\[0\]\.retryingForMs/);
+  assert.throws(
+    bad({ automaticCopies: [{ destinationBackupVaultArn: "vault" }] }),
+    /automaticCopies\[0\]\.destinationBackupVaultArn: not a backup vault ARN/,
+  );
 });
