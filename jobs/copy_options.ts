@@ -211,6 +211,17 @@ export function checkCopyOptions(o: CopyRecoveryPointsOptions): void {
       issues.push({ path: name, message: "must be a boolean" });
     }
   }
+  const store = o.checkpoint as unknown as Record<string, unknown> | undefined;
+  if (
+    store !== undefined &&
+    !(typeof store === "object" && store !== null &&
+      ["get", "put", "list"].every((m) => typeof store[m] === "function"))
+  ) {
+    issues.push({
+      path: "checkpoint",
+      message: "must be a CheckpointStore (get, put and list methods)",
+    });
+  }
   if (o.onProgress !== undefined && typeof o.onProgress !== "function") {
     issues.push({ path: "onProgress", message: "must be a function" });
   }

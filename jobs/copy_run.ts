@@ -49,7 +49,7 @@ import {
   newReportEntry,
 } from "./report_entries.ts";
 import { runPerResource } from "./resource_pool.ts";
-import { anySignal, startCopyWithRetries } from "./start_copy.ts";
+import { startCopyWithRetries } from "./start_copy.ts";
 
 /**
  * StartCopyJob refusals, all for the same reason and before any start succeeded, after which a
@@ -99,8 +99,10 @@ class CopyRun {
     this.#runId = options.runId ?? crypto.randomUUID();
     this.#store = options.checkpoint ?? new MemoryCheckpointStore();
     this.#deadline = new Deadline(options.maxWaitMs);
-    this.#signal = anySignal(options.signal, this.#stop.signal)!;
-    this.#callSignal = anySignal(this.#signal, this.#deadline.signal)!;
+    this.#signal = options.signal
+      ? AbortSignal.any([options.signal, this.#stop.signal])
+      : this.#stop.signal;
+    this.#callSignal = this.#deadline.with(this.#signal);
   }
 
   dispose(): void {

@@ -16,6 +16,7 @@ export class Deadline {
   readonly ms: number | undefined;
   readonly #controller = new AbortController();
   readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  #combined?: { source: AbortSignal | undefined; signal: AbortSignal };
 
   /** @param ms milliseconds from now; `undefined` for no limit. */
   constructor(ms: number | undefined) {
@@ -32,6 +33,20 @@ export class Deadline {
   /** Aborts when the time is up (never without a limit). */
   get signal(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /**
+   * A signal that aborts with `signal` or when the time is up — one per source signal, so the
+   * calls of a run share it instead of combining signals for every call.
+   */
+  with(signal: AbortSignal | undefined): AbortSignal {
+    if (!this.#combined || this.#combined.source !== signal) {
+      this.#combined = {
+        source: signal,
+        signal: signal ? AbortSignal.any([signal, this.signal]) : this.signal,
+      };
+    }
+    return this.#combined.signal;
   }
 
   /** Whether the time is up. */

@@ -24,7 +24,6 @@ import {
   type ReportedError,
   reportedError,
 } from "./errors.ts";
-import { anySignal } from "./start_copy.ts";
 
 /** Copy job states that do not change any more. */
 export const FINAL_COPY_JOB_STATES: readonly (string | undefined)[] = [
@@ -69,7 +68,7 @@ export async function followCopyJob(
   options: FollowCopyJobOptions = {},
 ): Promise<FollowCopyJobOutcome> {
   const { signal, deadline } = options;
-  const callSignal = anySignal(signal, deadline?.signal);
+  const callSignal = deadline ? deadline.with(signal) : signal;
   const maxFailures = options.maxPassingFailures ?? 10;
   let delay = options.pollIntervalMs ?? 5000;
   let passingFailures = 0;

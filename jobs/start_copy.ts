@@ -88,7 +88,7 @@ export async function startCopyWithRetries(
 ): Promise<StartCopyOutcome> {
   const { signal, deadline } = options;
   const maxAttempts = options.maxStartAttempts ?? 10;
-  const callSignal = anySignal(signal, deadline?.signal);
+  const callSignal = deadline ? deadline.with(signal) : signal;
   let delay = options.retryDelayMs ?? 2000;
   let passingFailures = 0;
   let attempts = 0;
@@ -146,10 +146,4 @@ export async function startCopyWithRetries(
     }
     return { status: "refused", error, cause, attempts };
   }
-}
-
-/** One signal for several (undefined when none), so a call stops at the first. */
-export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const given = signals.filter((s): s is AbortSignal => s !== undefined);
-  return given.length <= 1 ? given[0] : AbortSignal.any(given);
 }
