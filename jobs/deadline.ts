@@ -18,7 +18,11 @@ export class Deadline {
   readonly #timer: ReturnType<typeof setTimeout> | undefined;
   #combined?: { source: AbortSignal | undefined; signal: AbortSignal };
 
-  /** @param ms milliseconds from now; `undefined` for no limit. */
+  /**
+   * A deadline `ms` from now; its timer runs until {@linkcode Deadline.dispose}.
+   *
+   * @param ms milliseconds from now; `undefined` for no limit.
+   */
   constructor(ms: number | undefined) {
     this.ms = ms;
     this.at = ms === undefined ? Infinity : Date.now() + ms;

@@ -31,6 +31,8 @@ export class CopyRunRefusedError extends Error {
   readonly recoveryPointArns: readonly string[];
 
   /**
+   * Names the refusal in the message.
+   *
    * @param reason the common refusal.
    * @param recoveryPointArns the recovery points it refused.
    * @param options `cause`: the first refusal, as thrown by the client.
