@@ -105,38 +105,41 @@ export const DEFAULT_COPY_CONCURRENCY = 4;
  */
 export const DEFAULT_MAX_FAILED_COPIES = 3;
 
-const COPY_OPTION_KEYS = Object.keys(
-  {
-    ...SELECTION_KEYS,
-    sourceBackupVaultName: true,
-    destinationBackupVaultArn: true,
-    iamRoleArn: true,
-    lifecycle: true,
-    runId: true,
-    concurrency: true,
-    maxFailedCopies: true,
-    checkpoint: true,
-    signal: true,
-    maxWaitMs: true,
-    onProgress: true,
-    dryRun: true,
-    allowEmpty: true,
-    pollIntervalMs: true,
-    maxPollIntervalMs: true,
-    retryDelayMs: true,
-    maxRetryDelayMs: true,
-    maxStartAttempts: true,
-  } as const satisfies Record<keyof CopyRecoveryPointsOptions, true>,
-);
+// Functions, not module constants: a bundle that never checks options keeps none of this.
+const copyOptionKeys = () =>
+  Object.keys(
+    {
+      ...SELECTION_KEYS,
+      sourceBackupVaultName: true,
+      destinationBackupVaultArn: true,
+      iamRoleArn: true,
+      lifecycle: true,
+      runId: true,
+      concurrency: true,
+      maxFailedCopies: true,
+      checkpoint: true,
+      signal: true,
+      maxWaitMs: true,
+      onProgress: true,
+      dryRun: true,
+      allowEmpty: true,
+      pollIntervalMs: true,
+      maxPollIntervalMs: true,
+      retryDelayMs: true,
+      maxRetryDelayMs: true,
+      maxStartAttempts: true,
+    } as const satisfies Record<keyof CopyRecoveryPointsOptions, true>,
+  );
 
-const LIFECYCLE_KEYS = Object.keys(
-  {
-    MoveToColdStorageAfterDays: true,
-    DeleteAfterDays: true,
-    OptInToArchiveForSupportedResources: true,
-    DeleteAfterEvent: true,
-  } as const satisfies Record<keyof Lifecycle, true>,
-);
+const lifecycleKeys = () =>
+  Object.keys(
+    {
+      MoveToColdStorageAfterDays: true,
+      DeleteAfterDays: true,
+      OptInToArchiveForSupportedResources: true,
+      DeleteAfterEvent: true,
+    } as const satisfies Record<keyof Lifecycle, true>,
+  );
 
 /**
  * Checks the options of `copyRecoveryPoints`.
@@ -151,9 +154,9 @@ export function checkCopyOptions(o: CopyRecoveryPointsOptions): void {
       { path: "", message: "must be an object" },
     ]);
   }
-  const issues: ValidationIssue[] = unknownKeyIssues(o, COPY_OPTION_KEYS, "copyRecoveryPoints");
+  const issues: ValidationIssue[] = unknownKeyIssues(o, copyOptionKeys(), "copyRecoveryPoints");
   if (typeof o.lifecycle === "object" && o.lifecycle !== null) {
-    issues.push(...unknownKeyIssues(o.lifecycle, LIFECYCLE_KEYS, "Lifecycle", "lifecycle."));
+    issues.push(...unknownKeyIssues(o.lifecycle, lifecycleKeys(), "Lifecycle", "lifecycle."));
   }
   // The StartCopyJob members the options become, checked against the model.
   const names: Record<string, string> = {

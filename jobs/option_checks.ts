@@ -135,17 +135,12 @@ export function selectionIssues(o: CopySelection): ValidationIssue[] {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns:
 // a role's path is "/" or "/…/" of printable ASCII, its name 1–64 of [\w+=,.@-]); a backup
 // vault's name follows the model's BackupVaultName pattern.
-const PARTITION = "aws(?:-[a-z]+)*";
-const REGION = "[a-z]{2}(?:-[a-z]+)+-\\d+";
-const ACCOUNT = "\\d{12}";
 /** `arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME`. */
-export const BACKUP_VAULT_ARN_PATTERN: RegExp = new RegExp(
-  `^arn:${PARTITION}:backup:${REGION}:${ACCOUNT}:backup-vault:[a-zA-Z0-9\\-_]{2,50}$`,
-);
+export const BACKUP_VAULT_ARN_PATTERN: RegExp =
+  /^arn:aws(?:-[a-z]+)*:backup:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:backup-vault:[a-zA-Z0-9\-_]{2,50}$/;
 /** `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`. */
-export const IAM_ROLE_ARN_PATTERN: RegExp = new RegExp(
-  `^arn:${PARTITION}:iam::${ACCOUNT}:role/(?:[\\x21-\\x7e]*/)?[\\w+=,.@-]{1,64}$`,
-);
+export const IAM_ROLE_ARN_PATTERN: RegExp =
+  /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
 
 /** An issue when `value` is a string that is not a backup vault ARN. */
 export function vaultArnIssue(path: string, value: unknown): ValidationIssue[] {

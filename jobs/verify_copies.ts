@@ -51,20 +51,21 @@ export interface VerifyCopiesOptions extends CopySelection {
   onProgress?: ((event: VerifyProgressEvent) => void) | undefined;
 }
 
-const VERIFY_OPTION_KEYS = Object.keys(
-  {
-    ...SELECTION_KEYS,
-    sourceBackupVaultName: true,
-    destinationBackupVaultArn: true,
-    destinationClient: true,
-    allowEmpty: true,
-    signal: true,
-    onProgress: true,
-  } as const satisfies Record<keyof VerifyCopiesOptions, true>,
-);
+const verifyOptionKeys = () =>
+  Object.keys(
+    {
+      ...SELECTION_KEYS,
+      sourceBackupVaultName: true,
+      destinationBackupVaultArn: true,
+      destinationClient: true,
+      allowEmpty: true,
+      signal: true,
+      onProgress: true,
+    } as const satisfies Record<keyof VerifyCopiesOptions, true>,
+  );
 
 /** ListCopyJobs shows about this much history (AWS documents 30 days for its job lists). */
-const JOB_HISTORY_MS = 30 * 86_400_000;
+const JOB_HISTORY_DAYS = 30;
 
 /**
  * Answers, for every recovery point of `sourceBackupVaultName` that the selection takes, whether
@@ -311,7 +312,8 @@ function judge(
     );
   }
   entry.status = "MISSING";
-  const old = (entry.recoveryPointCreationDate?.getTime() ?? now) < now - JOB_HISTORY_MS;
+  const old = (entry.recoveryPointCreationDate?.getTime() ?? now) <
+    now - JOB_HISTORY_DAYS * 86_400_000;
   entry.message = "no copy job of it to the destination" +
     (old && !destination
       ? " (ListCopyJobs shows about 30 days of jobs: give a destinationClient to look for " +
@@ -367,7 +369,7 @@ function checkVerifyOptions(o: VerifyCopiesOptions): void {
     throw new ValidationError("verifyCopies options", [{ path: "", message: "must be an object" }]);
   }
   const issues = [
-    ...unknownKeyIssues(o, VERIFY_OPTION_KEYS, "verifyCopies"),
+    ...unknownKeyIssues(o, verifyOptionKeys(), "verifyCopies"),
     ...vaultNameIssue("sourceBackupVaultName", o.sourceBackupVaultName),
     ...(o.destinationBackupVaultArn === undefined
       ? [{ path: "destinationBackupVaultArn", message: "is required" }]
