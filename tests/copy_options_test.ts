@@ -40,12 +40,14 @@ Deno.test("unknown option keys are errors naming the key meant; nothing is sent"
     lifecycle: { DeleteAfterDay: 35 },
     colour: "blue",
     dryrun: undefined, // nothing passed: not an error
+    checkpoint: { get: () => {}, put: () => {} },
   } as unknown as CopyRecoveryPointsOptions));
   assert.deepEqual(issues, {
     concurency: "is not an option of copyRecoveryPoints; did you mean concurrency?",
     abortSignal: "is not an option of copyRecoveryPoints; did you mean signal?",
     colour: "is not an option of copyRecoveryPoints",
     "lifecycle.DeleteAfterDay": "is not an option of Lifecycle; did you mean DeleteAfterDays?",
+    checkpoint: "must be a CheckpointStore (get, put and list methods)",
   });
   assert.equal(emulator.requests.length, 0);
 });
