@@ -98,12 +98,7 @@ export interface CopyRecoveryPointsOptions extends CopySelection {
  */
 export const DEFAULT_COPY_CONCURRENCY = 4;
 
-/**
- * Default of {@linkcode CopyRecoveryPointsOptions.maxFailedCopies}: a copy that failed three
- * times usually fails for a lasting reason (a key or vault access policy, an unsupported
- * resource); a nightly sweep then reports it instead of adding a failed job every night.
- */
-export const DEFAULT_MAX_FAILED_COPIES = 3;
+export { DEFAULT_MAX_FAILED_COPIES } from "./existing_copies.ts";
 
 // Functions, not module constants: a bundle that never checks options keeps none of this.
 const copyOptionKeys = () =>

@@ -14,17 +14,14 @@ import {
   type CheckpointStore,
   MemoryCheckpointStore,
 } from "./checkpoint.ts";
-import {
-  type CopyRecoveryPointsOptions,
-  DEFAULT_COPY_CONCURRENCY,
-  DEFAULT_MAX_FAILED_COPIES,
-} from "./copy_options.ts";
+import { type CopyRecoveryPointsOptions, DEFAULT_COPY_CONCURRENCY } from "./copy_options.ts";
 import { Deadline } from "./deadline.ts";
 import { CopyRunRefusedError, MaxWaitExceededError, type ReportedError } from "./errors.ts";
 import {
   type CopiesOfRecoveryPoint,
   type CopyDecision,
   decideCopy,
+  DEFAULT_MAX_FAILED_COPIES,
   findCopiesOfMany,
 } from "./existing_copies.ts";
 import { FINAL_COPY_JOB_STATES, followCopyJob, pollProgress } from "./follow_copy_job.ts";

@@ -12,6 +12,15 @@ import type { BackupClient } from "../generated/client.ts";
 import { paginateListCopyJobs } from "../generated/paginators.ts";
 import type { CopyJob } from "../generated/types.ts";
 
+/**
+ * FAILED copy jobs of a recovery point to a vault after which no new one is started, by default
+ * (`copyRecoveryPoints`' `maxFailedCopies`; the event path should pass the same to
+ * {@linkcode decideCopy} so both give up together). A copy that failed three times usually fails
+ * for a lasting reason (a key or vault access policy, an unsupported resource): a nightly sweep
+ * then reports it instead of adding a failed job every night.
+ */
+export const DEFAULT_MAX_FAILED_COPIES = 3;
+
 /** What ListCopyJobs shows of the copy jobs of one recovery point to one vault. */
 export interface CopiesOfRecoveryPoint {
   /** The newest COMPLETED or PARTIAL job: the copy exists. */
