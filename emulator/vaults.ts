@@ -72,6 +72,7 @@ export interface VaultCatalogOptions {
   accountId: string;
   /** Backup vault ARNs. */
   vaults: readonly string[];
+  /** Recovery points; more pushed onto this array later are seen too (backup jobs add theirs). */
   recoveryPoints: readonly RecoveryPointFixture[];
   /** The clock, epoch ms (copies appear when their job ends, lifecycles expire); `Date.now`. */
   now?: () => number;
@@ -115,11 +116,13 @@ export class VaultCatalog {
   readonly #points: StoredPoint[] = [];
   readonly #byArn = new Map<string, StoredPoint>();
   readonly #children = new Map<string, RecoveryPointFixture[]>();
+  /** How many of `options.recoveryPoints` are stored: its owner may push more later. */
+  #synced = 0;
 
   constructor(options: VaultCatalogOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    for (const fixture of options.recoveryPoints) this.addRecoveryPoint(fixture);
+    this.#sync();
   }
 
   /** ARNs of every vault, own and foreign. */
@@ -142,6 +145,7 @@ export class VaultCatalog {
    * @throws {Error} its ARN is taken.
    */
   addRecoveryPoint(fixture: RecoveryPointFixture): void {
+    this.#sync();
     this.#store({ fixture, seq: this.#points.length });
   }
 
@@ -151,6 +155,7 @@ export class VaultCatalog {
    * them, developer guide "Backup and tag copy") and expires by its lifecycle.
    */
   addCopy(copy: CopyInOwnVault): void {
+    this.#sync();
     const name = parseArn(copy.destinationBackupVaultArn)!.resource.replace(/^backup-vault:/, "");
     const { source } = copy;
     const fixture: RecoveryPointFixture = {
@@ -207,6 +212,7 @@ export class VaultCatalog {
     query: ListRecoveryPointsQuery,
   ): { RecoveryPoints: RecoveryPoint[]; NextToken?: string } {
     this.sourceVaultArn(vaultName, query.backupVaultAccountId);
+    this.#sync();
     const now = this.#now();
     const keyed = this.#points
       .filter((p) => p.fixture.backupVaultName === vaultName && this.#visible(p, now))
@@ -271,13 +277,27 @@ export class VaultCatalog {
 
   /** Whether a recovery point's lifecycle has expired it (`Status` `EXPIRED`). */
   expired(arn: string): boolean {
+    this.#sync();
     const deleteAt = this.#byArn.get(arn)?.deleteAtMs;
     return deleteAt !== undefined && deleteAt <= this.#now();
   }
 
   /** The children of a composite recovery point (none for an ordinary one). */
   children(arn: string): RecoveryPointFixture[] {
+    this.#sync();
     return this.#children.get(arn) ?? [];
+  }
+
+  /**
+   * Stores what was pushed onto `options.recoveryPoints` since the last look (e.g. by a backup
+   * job); an ARN stored already (a copy recorded by `addCopy`) is skipped.
+   */
+  #sync(): void {
+    const given = this.#options.recoveryPoints;
+    while (this.#synced < given.length) {
+      const fixture = given[this.#synced++];
+      if (!this.#byArn.has(fixture.arn)) this.#store({ fixture, seq: this.#points.length });
+    }
   }
 
   #store(point: StoredPoint): void {
@@ -300,6 +320,7 @@ export class VaultCatalog {
   }
 
   #find(vaultName: string, arn: string, now: number): StoredPoint {
+    this.#sync();
     const point = this.#byArn.get(arn);
     if (!point || point.fixture.backupVaultName !== vaultName || !this.#visible(point, now)) {
       throw new ApiError(
@@ -322,6 +343,7 @@ export class VaultCatalog {
   #vaultView(arn: string): BackupVault {
     const name = parseArn(arn)!.resource.replace(/^backup-vault:/, "");
     const now = this.#now();
+    this.#sync();
     return {
       BackupVaultName: name,
       BackupVaultArn: arn,

@@ -340,3 +340,14 @@ Deno.test("seed files describe AWS's copy rules: storage class, retrying, automa
     /automaticCopies\[0\]\.destinationBackupVaultArn: not a backup vault ARN/,
   );
 });
+
+Deno.test("emulator: recovery points pushed onto the seed array later are listed and copyable (as backup jobs add theirs)", async () => {
+  const seed = vaultSeed(1);
+  await using emulator = await startEmulator({ ...seed, jobDurationMs: 30 });
+  seed.recoveryPoints.push({ ...seed.recoveryPoints[0], arn: pointArn(1), resourceArn: "r-1" });
+  const report = await copyRecoveryPoints(clientOf(emulator), FAST);
+  assert.deepEqual(report.entries.map((e) => [e.recoveryPointArn, e.outcome]).sort(), [
+    [pointArn(0), "COMPLETED"],
+    [pointArn(1), "COMPLETED"],
+  ]);
+});
