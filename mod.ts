@@ -111,7 +111,41 @@ export {
   copyRecoveryPoints,
   type CopyRecoveryPointsOptions,
   DEFAULT_COPY_CONCURRENCY,
+  DEFAULT_MAX_FAILED_COPIES,
 } from "./jobs/copy_recovery_points.ts";
+export { CopyRunRefusedError, MaxWaitExceededError, type ReportedError } from "./jobs/errors.ts";
+export { Deadline } from "./jobs/deadline.ts";
+export {
+  type StartCopyInput,
+  type StartCopyOutcome,
+  type StartCopyRetryOptions,
+  startCopyWithRetries,
+} from "./jobs/start_copy.ts";
+export {
+  followCopyJob,
+  type FollowCopyJobOptions,
+  type FollowCopyJobOutcome,
+  type PollProgress,
+  pollProgress,
+} from "./jobs/follow_copy_job.ts";
+export {
+  applyCheckpointRecord,
+  applyCopyJob,
+  checkpointRecordOf,
+  childCopyJobs,
+  newReportEntry,
+} from "./jobs/report_entries.ts";
+export { type ListedRecoveryPoint, listSelection } from "./jobs/list_selection.ts";
+export { verifyCopies, type VerifyCopiesOptions } from "./jobs/verify_copies.ts";
+export {
+  type CopyEvidence,
+  type CopyStatus,
+  type VerifyEntry,
+  type VerifyProgressEvent,
+  type VerifyReport,
+  verifyReportToJson,
+  type VerifyTotals,
+} from "./jobs/verify_report.ts";
 export {
   CheckpointError,
   type CheckpointRecord,
@@ -135,10 +169,13 @@ export {
   type CopyDecision,
   decideCopy,
   findCopiesOf,
+  findCopiesOfMany,
 } from "./jobs/existing_copies.ts";
 export {
+  BACKUP_RESOURCE_TYPES,
   COPYABLE_STATUSES,
   type CopySelection,
+  isContinuousBackup,
   type SkipCode,
   type SkipReason,
 } from "./jobs/selection.ts";
@@ -150,6 +187,6 @@ export {
   type CopyReport,
   type CopyReportEntry,
   type CopyTotals,
-  type ReportedError,
   reportToJson,
+  type RunFailure,
 } from "./jobs/report.ts";

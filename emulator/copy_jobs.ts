@@ -4,16 +4,34 @@
  *
  * A job's state is computed from the clock, never from timers: CREATED until a third of the
  * job duration has passed, RUNNING until the whole duration has, then the outcome the source
- * recovery point is seeded with (COMPLETED, FAILED or PARTIAL).
+ * recovery point is seeded with (COMPLETED, FAILED or PARTIAL). A job may first stay CREATED
+ * for a while, as on AWS: while AWS retries it (the recovery point's `retryingForMs`) and while
+ * another copy job of the same resource is in progress ("Concurrent backup and copy jobs per
+ * resource: 1", AWS Backup quotas; AWS does not document how it holds the second job back, so
+ * the emulator keeps it CREATED, as during AWS's documented copy job retry).
+ *
+ * AWS's copy rules StartCopyJob enforces (AWS Backup developer guide, "Backup and tag copy",
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/recov-point-create-a-copy.html):
+ * recovery points in cold storage (or deleted from storage) and continuous backups cannot be
+ * copied (`InvalidRequestException`); more copy jobs in progress to one destination Region than
+ * the account's quota answer `LimitExceededException` ("Concurrent backup copies per account
+ * outbound to a destination Region", AWS Backup quotas,
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/aws-backup-limits.html).
  *
  * @module
  */
 
 import { parseArn } from "./arn.ts";
-import { COPYABLE_STATUSES, type CopyJobState, type RecoveryPointFixture } from "./model.ts";
+import {
+  type AutomaticCopyFixture,
+  COPYABLE_STATUSES,
+  type CopyJobState,
+  isContinuousArn,
+  type RecoveryPointFixture,
+} from "./model.ts";
 import { paginate } from "./pagination.ts";
 import type { ListCopyJobsQuery, StartCopyJobInput } from "./validation.ts";
-import { DEFAULT_PAGE_SIZE, type VaultCatalog } from "./vaults.ts";
+import { creationMs, DEFAULT_PAGE_SIZE, type VaultCatalog } from "./vaults.ts";
 import { ApiError } from "./wire.ts";
 
 /** `CopyJob` of the model, as sent on the wire (dates are epoch seconds). */
@@ -36,6 +54,12 @@ export interface CopyJob {
   IsParent: boolean;
   ResourceName?: string;
   MessageCategory?: string;
+  /** The `Lifecycle` the copy was started with (`DestinationRecoveryPointLifecycle`). */
+  DestinationRecoveryPointLifecycle?: StartCopyJobInput["Lifecycle"];
+  /** `DestinationVaultType` of a copy AWS made by itself. */
+  DestinationVaultType?: string;
+  /** Of a copy AWS made by itself: the backup job that made it. */
+  CreatedByBackupJobId?: string;
   /** Of a child job: the composite (parent) job it belongs to. */
   ParentJobId?: string;
   /** Of a parent job: how many child jobs it has. */
@@ -64,7 +88,10 @@ export interface CopyJobStoreOptions {
   jobDurationMs: number;
   /** The vaults and recovery points jobs copy between. */
   catalog: VaultCatalog;
-  /** Most top-level jobs CREATED or RUNNING at once; more raise `LimitExceededException`. */
+  /**
+   * Most top-level jobs CREATED or RUNNING at once to one destination Region; more raise
+   * `LimitExceededException`.
+   */
   maxConcurrentJobs: number;
   /** The clock, in epoch milliseconds. */
   now: () => number;
@@ -79,6 +106,10 @@ interface JobRecord {
   seq: number;
   id: string;
   createdMs: number;
+  /** When it leaves CREATED for its run (later than `createdMs` while it waits), epoch ms. */
+  runFromMs: number;
+  /** Of a copy AWS made by itself: `CreatedByBackupJobId` and `DestinationVaultType`. */
+  automatic?: { backupJobId: string; destinationVaultType: string };
   input: StartCopyJobInput;
   sourceVaultArn: string;
   recoveryPoint: RecoveryPointFixture;
@@ -100,9 +131,14 @@ export class CopyJobStore {
   readonly #jobs: JobRecord[] = [];
   readonly #byId = new Map<string, JobRecord>();
   readonly #idempotency = new Map<string, IdempotencyEntry>();
+  /** Top-level jobs that may still be CREATED or RUNNING (pruned as they end). */
+  readonly #active = new Set<JobRecord>();
 
   constructor(options: CopyJobStoreOptions) {
     this.#options = options;
+    for (const rp of options.catalog.seededRecoveryPoints) {
+      for (const copy of rp.automaticCopies ?? []) this.#automaticCopy(rp, copy);
+    }
   }
 
   /** StartCopyJob on validated input. */
@@ -133,44 +169,30 @@ export class CopyJobStore {
       input.SourceBackupVaultName,
       input.RecoveryPointArn,
     );
-    const status = recoveryPoint.status ?? "COMPLETED";
-    if (!COPYABLE_STATUSES.includes(status)) {
-      throw new ApiError(
-        "InvalidRequestException",
-        `Recovery point ${recoveryPoint.arn} is in status ${status} and cannot be copied.`,
-        { context: recoveryPoint.arn },
-      );
-    }
+    refuseUncopyable(recoveryPoint, catalog.expired(recoveryPoint.arn));
     const destination = this.#destinationVault(input.DestinationBackupVaultArn);
-    const active = this.#jobs.filter((j) => !j.parent && !isFinished(this.#stateAt(j, now)))
-      .length;
-    if (active >= this.#options.maxConcurrentJobs) {
+    for (const job of this.#active) {
+      if (isFinished(this.#stateAt(job, now))) this.#active.delete(job);
+    }
+    const toRegion =
+      [...this.#active].filter((j) =>
+        parseArn(j.input.DestinationBackupVaultArn)?.region === destination.region
+      ).length;
+    if (toRegion >= this.#options.maxConcurrentJobs) {
       throw new ApiError(
         "LimitExceededException",
-        `Too many copy jobs in progress: at most ${this.#options.maxConcurrentJobs} may run at once.`,
+        `Too many copy jobs in progress to ${destination.region}: at most ${this.#options.maxConcurrentJobs} may run at once.`,
         { context: "CopyJob" },
       );
     }
-
-    const newJob = (rp: RecoveryPointFixture, parent?: JobRecord): JobRecord => {
-      const job: JobRecord = {
-        seq: this.#jobs.length,
-        id: crypto.randomUUID().toUpperCase(),
-        createdMs: now,
-        input,
-        sourceVaultArn,
-        recoveryPoint: rp,
-        destinationRecoveryPointArn:
-          `arn:${destination.partition}:backup:${destination.region}:${destination.accountId}:recovery-point:${crypto.randomUUID()}`,
-        parent,
-        children: [],
-      };
-      this.#jobs.push(job);
-      this.#byId.set(job.id, job);
-      return job;
-    };
-    const job = newJob(recoveryPoint);
-    for (const child of catalog.children(recoveryPoint.arn)) job.children.push(newJob(child, job));
+    // One copy job per resource at a time: a second one waits, CREATED, for the first to end.
+    let runFromMs = now + (recoveryPoint.retryingForMs ?? 0);
+    for (const other of this.#active) {
+      if (other.recoveryPoint.resourceArn === recoveryPoint.resourceArn) {
+        runFromMs = Math.max(runFromMs, this.#endMs(other));
+      }
+    }
+    const job = this.#newJob(input, sourceVaultArn, recoveryPoint, now, runFromMs);
     if (token !== undefined) this.#idempotency.set(token, { fingerprint, job });
     return startOutput(job);
   }
@@ -211,6 +233,87 @@ export class CopyJobStore {
     return this.#jobs.map((j) => this.#view(j, now));
   }
 
+  /** Records a job and its children (of a composite recovery point), and the copy it makes. */
+  #newJob(
+    input: StartCopyJobInput,
+    sourceVaultArn: string,
+    recoveryPoint: RecoveryPointFixture,
+    createdMs: number,
+    runFromMs: number,
+    automatic?: JobRecord["automatic"],
+  ): JobRecord {
+    const destination = parseArn(input.DestinationBackupVaultArn)!;
+    const record = (rp: RecoveryPointFixture, parent?: JobRecord): JobRecord => {
+      const job: JobRecord = {
+        seq: this.#jobs.length,
+        id: crypto.randomUUID().toUpperCase(),
+        createdMs,
+        runFromMs,
+        input,
+        sourceVaultArn,
+        recoveryPoint: rp,
+        destinationRecoveryPointArn:
+          `arn:${destination.partition}:backup:${destination.region}:${destination.accountId}:recovery-point:${crypto.randomUUID()}`,
+        parent,
+        children: [],
+      };
+      if (automatic) job.automatic = automatic;
+      this.#jobs.push(job);
+      this.#byId.set(job.id, job);
+      return job;
+    };
+    const { catalog } = this.#options;
+    const job = record(recoveryPoint);
+    for (const child of catalog.children(recoveryPoint.arn)) job.children.push(record(child, job));
+    this.#active.add(job);
+    const outcome = job.children.length
+      ? parentState(job.children.map((c) => c.recoveryPoint.outcome ?? "COMPLETED"))
+      : recoveryPoint.outcome ?? "COMPLETED";
+    const own = destination.region === this.#options.catalog.region &&
+      destination.accountId === this.#options.accountId;
+    if (own && (outcome === "COMPLETED" || outcome === "PARTIAL")) {
+      catalog.addCopy({
+        arn: job.destinationRecoveryPointArn,
+        source: recoveryPoint,
+        sourceBackupVaultArn: sourceVaultArn,
+        destinationBackupVaultArn: input.DestinationBackupVaultArn,
+        availableFromMs: this.#endMs(job),
+        ...(input.Lifecycle?.DeleteAfterDays === undefined
+          ? {}
+          : { deleteAfterDays: input.Lifecycle.DeleteAfterDays }),
+      });
+    }
+    return job;
+  }
+
+  /** A copy AWS made by itself when it was seeded, long ended. */
+  #automaticCopy(rp: RecoveryPointFixture, copy: AutomaticCopyFixture): void {
+    const { catalog } = this.#options;
+    const createdMs = creationMs(rp) + 60_000;
+    this.#newJob(
+      {
+        RecoveryPointArn: rp.arn,
+        SourceBackupVaultName: rp.backupVaultName,
+        DestinationBackupVaultArn: copy.destinationBackupVaultArn,
+        IamRoleArn:
+          `arn:aws:iam::${this.#options.accountId}:role/service-role/AWSBackupDefaultServiceRole`,
+      },
+      catalog.sourceVaultArn(rp.backupVaultName),
+      rp,
+      createdMs,
+      createdMs,
+      {
+        backupJobId: copy.backupJobId ?? `backup-job-of-${rp.arn.split(":").pop()}`,
+        destinationVaultType: copy.destinationVaultType ?? "LOGICALLY_AIR_GAPPED_BACKUP_VAULT",
+      },
+    );
+  }
+
+  /** When a job ends, epoch ms: the clock alone decides it. */
+  #endMs(job: JobRecord): number {
+    return job.runFromMs + this.#options.jobDurationMs;
+  }
+
   #destinationVault(arn: string) {
     const parsed = parseArn(arn);
     if (!parsed || !this.#options.catalog.vaultArns.includes(arn)) {
@@ -225,7 +328,7 @@ export class CopyJobStore {
 
   #stateAt(job: JobRecord, now: number): CopyJobState {
     if (job.children.length) return parentState(job.children.map((c) => this.#stateAt(c, now)));
-    const elapsed = now - job.createdMs;
+    const elapsed = now - job.runFromMs;
     const duration = this.#options.jobDurationMs;
     if (elapsed >= duration) return job.recoveryPoint.outcome ?? "COMPLETED";
     return elapsed < duration / 3 ? "CREATED" : "RUNNING";
@@ -241,7 +344,7 @@ export class CopyJobStore {
     const size = job.recoveryPoint.backupSizeInBytes;
     const duration = this.#options.jobDurationMs;
     if (state === "RUNNING") {
-      const progress = (now - job.createdMs - duration / 3) / (duration * 2 / 3);
+      const progress = (now - job.runFromMs - duration / 3) / (duration * 2 / 3);
       return Math.floor(size * Math.min(1, Math.max(0, progress)));
     }
     return state === "COMPLETED" || state === "PARTIAL" ? size : 0;
@@ -251,6 +354,7 @@ export class CopyJobStore {
     const rp = job.recoveryPoint;
     const duration = this.#options.jobDurationMs;
     const state = this.#stateAt(job, now);
+    const lifecycle = job.input.Lifecycle;
     const finished = isFinished(state);
     const view: CopyJob = {
       AccountId: this.#options.accountId,
@@ -270,7 +374,7 @@ export class CopyJobStore {
       view.DestinationRecoveryPointArn = job.destinationRecoveryPointArn;
     }
     if (finished) {
-      view.CompletionDate = (job.createdMs + duration) / 1000;
+      view.CompletionDate = (job.runFromMs + duration) / 1000;
       const category = job.children.length
         ? (state === "COMPLETED" ? "SUCCESS" : "PartialFailure")
         : rp.messageCategory ?? (state === "COMPLETED" ? "SUCCESS" : undefined);
@@ -284,6 +388,11 @@ export class CopyJobStore {
       }
     }
     if (rp.resourceName !== undefined) view.ResourceName = rp.resourceName;
+    if (lifecycle && !job.parent) view.DestinationRecoveryPointLifecycle = { ...lifecycle };
+    if (job.automatic) {
+      view.CreatedByBackupJobId = job.automatic.backupJobId;
+      view.DestinationVaultType = job.automatic.destinationVaultType;
+    }
     if (job.parent) view.ParentJobId = job.parent.id;
     if (job.children.length) {
       view.NumberOfChildJobs = job.children.length;
@@ -308,6 +417,31 @@ function parentState(children: CopyJobState[]): CopyJobState {
   if (children.every((s) => s === "COMPLETED")) return "COMPLETED";
   if (children.every((s) => s === "FAILED")) return "FAILED";
   return "PARTIAL";
+}
+
+/**
+ * Refuses what AWS does not copy on demand: a status other than COMPLETED (or expired by its
+ * lifecycle), a recovery point in cold storage or deleted from storage, a continuous backup.
+ * @throws {ApiError} `InvalidRequestException`
+ */
+function refuseUncopyable(rp: RecoveryPointFixture, expired: boolean): void {
+  const status = expired ? "EXPIRED" : rp.status ?? "COMPLETED";
+  const refuse = (message: string) => {
+    throw new ApiError("InvalidRequestException", message, { context: rp.arn });
+  };
+  if (!COPYABLE_STATUSES.includes(status)) {
+    refuse(`Recovery point ${rp.arn} is in status ${status} and cannot be copied.`);
+  }
+  if (rp.storageClass === "COLD" || rp.storageClass === "DELETED") {
+    refuse(
+      `Recovery point ${rp.arn} is in storage class ${rp.storageClass}: backups in cold storage or archive tiers cannot be copied.`,
+    );
+  }
+  if (isContinuousArn(rp.arn)) {
+    refuse(
+      `Recovery point ${rp.arn} is a continuous backup: StartCopyJob does not support continuous backups.`,
+    );
+  }
 }
 
 function isFinished(state: CopyJobState): boolean {

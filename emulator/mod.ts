@@ -1,7 +1,7 @@
 /**
  * A local AWS Backup emulator for tests and demos: StartCopyJob, DescribeCopyJob, ListCopyJobs,
- * ListBackupVaults, DescribeBackupVault, ListRecoveryPointsByBackupVault and
- * DescribeRecoveryPoint over restJson1, seeded with vaults and recovery points (composite ones
+ * ListBackupVaults, DescribeBackupVault, ListRecoveryPointsByBackupVault, DescribeRecoveryPoint
+ * and DeleteRecoveryPoint over restJson1, seeded with vaults and recovery points (composite ones
  * too), with SigV4 verification on every request, AWS-style errors,
  * idempotency, clock-driven job states and fault injection. It shares no code with the
  * client it checks.
@@ -29,6 +29,7 @@ export type { DelayFault, ErrorFault, Fault, RandomFaults, ResetFault } from "./
 export { RESET_FAULT_MESSAGE } from "./faults.ts";
 export { type CopyJob, IDEMPOTENCY_WINDOW_MS } from "./copy_jobs.ts";
 export {
+  type AutomaticCopyFixture,
   COPY_JOB_STATES,
   COPYABLE_STATUSES,
   type CopyJobOutcome,
@@ -37,6 +38,8 @@ export {
   RECOVERY_POINT_STATUSES,
   type RecoveryPointFixture,
   type RecoveryPointStatus,
+  STORAGE_CLASSES,
+  type StorageClass,
 } from "./model.ts";
 export { type BackupVault, DEFAULT_PAGE_SIZE, type RecoveryPoint } from "./vaults.ts";
 export { type EmulatorSeed, loadSeedFile, parseSeed, SeedError } from "./seed.ts";

@@ -27,6 +27,40 @@ export type RecoveryPointStatus = typeof RECOVERY_POINT_STATUSES[number];
 /** Recovery point statuses StartCopyJob accepts; any other answers `InvalidRequestException`. */
 export const COPYABLE_STATUSES: readonly RecoveryPointStatus[] = ["COMPLETED"];
 
+/** `StorageClass` of the model (DescribeRecoveryPoint). */
+export const STORAGE_CLASSES = ["WARM", "COLD", "DELETED"] as const;
+/** One of {@linkcode STORAGE_CLASSES}. */
+export type StorageClass = typeof STORAGE_CLASSES[number];
+
+/** `VaultType` of the model. */
+export type VaultType =
+  | "BACKUP_VAULT"
+  | "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
+  | "RESTORE_ACCESS_BACKUP_VAULT";
+
+/**
+ * Whether a recovery point ARN names a continuous backup (point-in-time recovery): AWS Backup
+ * names them `…:recovery-point:continuous:…`, and "does not support on-demand copies of
+ * continuous backups" (developer guide, "Copying continuous backups",
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery-copying.html).
+ */
+export function isContinuousArn(arn: string): boolean {
+  return /:recovery-point:continuous:/.test(arn);
+}
+
+/**
+ * A copy AWS Backup made by itself, e.g. of a backup plan's primary backup to a logically
+ * air-gapped vault: its copy job carries `CreatedByBackupJobId`.
+ */
+export interface AutomaticCopyFixture {
+  /** The vault AWS copied to. */
+  destinationBackupVaultArn: string;
+  /** `DestinationVaultType` of the job; `LOGICALLY_AIR_GAPPED_BACKUP_VAULT` when absent. */
+  destinationVaultType?: VaultType;
+  /** `CreatedByBackupJobId`: the backup job that made the copy; derived from the ARN if absent. */
+  backupJobId?: string;
+}
+
 /** Creation date of a seeded recovery point that names none: 2026-01-01T00:00:00Z. */
 export const DEFAULT_RECOVERY_POINT_CREATION_MS = Date.UTC(2026, 0, 1);
 
@@ -61,4 +95,27 @@ export interface RecoveryPointFixture {
   statusMessage?: string;
   /** `MessageCategory` of the finished copy; `SUCCESS` for a completed one when absent. */
   messageCategory?: string;
+  /**
+   * `StorageClass` (DescribeRecoveryPoint); `WARM` when absent. StartCopyJob refuses `COLD` and
+   * `DELETED`: "backups in cold storage or archive tiers cannot be copied".
+   */
+  storageClass?: StorageClass;
+  /**
+   * `CalculatedLifecycle.MoveToColdStorageAt`, epoch ms. Absent: a week after creation for a
+   * `COLD` or `DELETED` recovery point, none otherwise. (AWS ignores cold storage for resource types without
+   * it, so a past date alone does not make a recovery point cold.)
+   */
+  moveToColdStorageAtMs?: number;
+  /**
+   * Copy jobs of this recovery point stay CREATED this long before they run, as a job does while
+   * AWS retries it ("Copy job retry": up to 2 hours in CREATED). 0 when absent.
+   */
+  retryingForMs?: number;
+  /** Copies AWS made by itself (jobs with `CreatedByBackupJobId`), there from the start. */
+  automaticCopies?: AutomaticCopyFixture[];
+  /**
+   * Of a recovery point that is a copy: the vault it was copied from (`SourceBackupVaultArn`),
+   * e.g. a copy whose job ListCopyJobs no longer shows.
+   */
+  sourceBackupVaultArn?: string;
 }

@@ -15,14 +15,23 @@
  * }
  * ```
  *
- * Members are those of {@linkcode RecoveryPointFixture}, with `creationDate` as an ISO 8601
- * string instead of `creationDateMs`.
+ * Members are those of {@linkcode RecoveryPointFixture}, with `creationDate` and
+ * `moveToColdStorageAt` as ISO 8601 strings instead of `creationDateMs` and
+ * `moveToColdStorageAtMs`. AWS's copy rules have members of their own: `"storageClass": "COLD"`
+ * (not copyable), `"retryingForMs": 60000` (its copy jobs stay CREATED that long first),
+ * `"automaticCopies": [{"destinationBackupVaultArn": "…"}]` (copies AWS made by itself, with
+ * `CreatedByBackupJobId`); an ARN with `recovery-point:continuous:` is a continuous backup.
  *
  * @module
  */
 
 import { parseArn } from "./arn.ts";
-import { RECOVERY_POINT_STATUSES, type RecoveryPointFixture } from "./model.ts";
+import {
+  type AutomaticCopyFixture,
+  RECOVERY_POINT_STATUSES,
+  type RecoveryPointFixture,
+  STORAGE_CLASSES,
+} from "./model.ts";
 
 /** What a seed file holds: the vaults and recovery points to start the emulator with. */
 export interface EmulatorSeed {
@@ -101,11 +110,34 @@ function recoveryPoint(value: unknown, path: string): RecoveryPointFixture {
     }
     fixture.outcome = outcome as RecoveryPointFixture["outcome"];
   }
-  const created = opt("creationDate");
-  if (created !== undefined) {
-    const ms = Date.parse(created);
-    if (Number.isNaN(ms)) throw new SeedError(`${path}.creationDate`, "not an ISO 8601 date");
-    fixture.creationDateMs = ms;
+  const date = (name: string) => {
+    const value = opt(name);
+    const ms = value === undefined ? undefined : Date.parse(value);
+    if (Number.isNaN(ms)) throw new SeedError(`${path}.${name}`, "not an ISO 8601 date");
+    return ms;
+  };
+  const created = date("creationDate");
+  if (created !== undefined) fixture.creationDateMs = created;
+  const cold = date("moveToColdStorageAt");
+  if (cold !== undefined) fixture.moveToColdStorageAtMs = cold;
+  const storageClass = opt("storageClass");
+  if (storageClass !== undefined) {
+    if (!(STORAGE_CLASSES as readonly string[]).includes(storageClass)) {
+      throw new SeedError(`${path}.storageClass`, `must be one of ${STORAGE_CLASSES.join(", ")}`);
+    }
+    fixture.storageClass = storageClass as RecoveryPointFixture["storageClass"];
+  }
+  if (o.retryingForMs !== undefined) {
+    const ms = o.retryingForMs;
+    if (typeof ms !== "number" || !Number.isSafeInteger(ms) || ms < 0) {
+      throw new SeedError(`${path}.retryingForMs`, "must be a non-negative integer");
+    }
+    fixture.retryingForMs = ms;
+  }
+  if (o.automaticCopies !== undefined) {
+    fixture.automaticCopies = array(o.automaticCopies, `${path}.automaticCopies`).map((v, i) =>
+      automaticCopy(v, `${path}.automaticCopies[${i}]`)
+    );
   }
   for (
     const name of [
@@ -114,12 +146,34 @@ function recoveryPoint(value: unknown, path: string): RecoveryPointFixture {
       "parentRecoveryPointArn",
       "statusMessage",
       "messageCategory",
+      "sourceBackupVaultArn",
     ] as const
   ) {
     const v = opt(name);
     if (v !== undefined) fixture[name] = v;
   }
   return fixture;
+}
+
+function automaticCopy(value: unknown, path: string): AutomaticCopyFixture {
+  const o = object(value, path);
+  const arn = string(o.destinationBackupVaultArn, `${path}.destinationBackupVaultArn`);
+  if (!parseArn(arn)?.resource.startsWith("backup-vault:")) {
+    throw new SeedError(`${path}.destinationBackupVaultArn`, `not a backup vault ARN: ${arn}`);
+  }
+  const copy: AutomaticCopyFixture = { destinationBackupVaultArn: arn };
+  if (o.backupJobId !== undefined) copy.backupJobId = string(o.backupJobId, `${path}.backupJobId`);
+  if (o.destinationVaultType !== undefined) {
+    const type = string(o.destinationVaultType, `${path}.destinationVaultType`);
+    if (!["BACKUP_VAULT", "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"].includes(type)) {
+      throw new SeedError(
+        `${path}.destinationVaultType`,
+        "must be BACKUP_VAULT or LOGICALLY_AIR_GAPPED_BACKUP_VAULT",
+      );
+    }
+    copy.destinationVaultType = type as AutomaticCopyFixture["destinationVaultType"];
+  }
+  return copy;
 }
 
 function object(value: unknown, path: string): Record<string, unknown> {

@@ -57,8 +57,9 @@ export interface EmulatorOptions {
   /** Recovery points; the demo recovery points by default. See `loadSeedFile`. */
   recoveryPoints?: readonly RecoveryPointFixture[];
   /**
-   * Most top-level copy jobs CREATED or RUNNING at once (the account's limit on concurrent copy
-   * jobs); one more StartCopyJob answers `LimitExceededException`. 25 by default.
+   * Most top-level copy jobs CREATED or RUNNING at once to one destination Region (the account's
+   * quota of concurrent copies outbound to a destination Region); one more StartCopyJob answers
+   * `LimitExceededException`. 25 by default.
    */
   maxConcurrentJobs?: number;
   /** Faults for a share of all requests, drawn at random (after any queued ones). */
@@ -91,7 +92,8 @@ export type OperationName =
   | "ListBackupVaults"
   | "DescribeBackupVault"
   | "ListRecoveryPointsByBackupVault"
-  | "DescribeRecoveryPoint";
+  | "DescribeRecoveryPoint"
+  | "DeleteRecoveryPoint";
 
 /** One received request, as logged. */
 export interface RequestLogEntry {
@@ -210,6 +212,7 @@ class EmulatorServer implements Emulator {
       accountId: this.accountId,
       vaults: options.vaults ?? DEMO_VAULT_ARNS,
       recoveryPoints: options.recoveryPoints ?? DEMO_RECOVERY_POINTS,
+      now: this.#now,
     });
     this.#store = new CopyJobStore({
       accountId: this.accountId,
@@ -390,6 +393,16 @@ class EmulatorServer implements Emulator {
           CopyJob: this.#store.describe(decodeLabel(segments[2], "CopyJobId")),
         }));
       }
+    }
+    if (
+      segments[0] === "" && segments[1] === "backup-vaults" && segments.length === 5 &&
+      segments[3] === "recovery-points" && segments[4] !== "" && method === "DELETE"
+    ) {
+      return operation("DeleteRecoveryPoint", () =>
+        this.#catalog.deleteRecoveryPoint(
+          decodeLabel(segments[2], "BackupVaultName"),
+          decodeLabel(segments[4], "RecoveryPointArn"),
+        ));
     }
     if (segments[0] === "" && segments[1] === "backup-vaults" && method === "GET") {
       // Older models spell some of these URIs with a trailing slash.

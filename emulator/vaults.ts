@@ -1,7 +1,8 @@
 /**
  * The emulated account's backup vaults and recovery points: ListBackupVaults,
- * DescribeBackupVault, ListRecoveryPointsByBackupVault and DescribeRecoveryPoint, and the
- * lookups StartCopyJob needs.
+ * DescribeBackupVault, ListRecoveryPointsByBackupVault, DescribeRecoveryPoint and
+ * DeleteRecoveryPoint, the lookups StartCopyJob needs, and the copies copy jobs make in the
+ * emulator's own vaults.
  *
  * Vaults are named by ARN; those in the emulator's Region and account are its own (listed,
  * described, copy sources), the others exist only as copy destinations (another Region, another
@@ -15,6 +16,7 @@ import {
   DEFAULT_RECOVERY_POINT_CREATION_MS,
   type RecoveryPointFixture,
   type RecoveryPointStatus,
+  type StorageClass,
 } from "./model.ts";
 import { paginate } from "./pagination.ts";
 import type { ListBackupVaultsQuery, ListRecoveryPointsQuery } from "./validation.ts";
@@ -42,6 +44,8 @@ export interface RecoveryPoint {
   RecoveryPointArn: string;
   BackupVaultName: string;
   BackupVaultArn: string;
+  /** Of a copy: the vault it was copied from. */
+  SourceBackupVaultArn?: string;
   ResourceArn: string;
   ResourceType: string;
   ResourceName?: string;
@@ -56,6 +60,10 @@ export interface RecoveryPoint {
   ParentRecoveryPointArn?: string;
   CreatedBy?: { BackupPlanId: string };
   VaultType: "BACKUP_VAULT";
+  /** `MoveToColdStorageAt` and `DeleteAt`, epoch seconds, when the lifecycle sets them. */
+  CalculatedLifecycle?: { MoveToColdStorageAt?: number; DeleteAt?: number };
+  /** DescribeRecoveryPoint only (ListRecoveryPointsByBackupVault has no `StorageClass`). */
+  StorageClass?: StorageClass;
 }
 
 /** What a {@linkcode VaultCatalog} is built from. */
@@ -64,22 +72,110 @@ export interface VaultCatalogOptions {
   accountId: string;
   /** Backup vault ARNs. */
   vaults: readonly string[];
+  /** Recovery points; more pushed onto this array later are seen too (backup jobs add theirs). */
   recoveryPoints: readonly RecoveryPointFixture[];
+  /** The clock, epoch ms (copies appear when their job ends, lifecycles expire); `Date.now`. */
+  now?: () => number;
+}
+
+/** The catalog's record of a recovery point: a seeded one, or a copy a copy job made. */
+interface StoredPoint {
+  fixture: RecoveryPointFixture;
+  /** Insertion order (the second sort key of listings). */
+  seq: number;
+  /** Of a copy: the vault it was copied from. */
+  sourceBackupVaultArn?: string;
+  /** Of a copy: listed from this instant on (when its copy job ends), epoch ms. */
+  availableFromMs?: number;
+  /** When its lifecycle expires it (`Status` `EXPIRED` from then on), epoch ms. */
+  deleteAtMs?: number;
+  /** Deleted with DeleteRecoveryPoint: gone from listings, not found. */
+  deleted?: boolean;
+}
+
+/** A copy a copy job makes in one of the emulator's own vaults; see `VaultCatalog.addCopy`. */
+export interface CopyInOwnVault {
+  /** The copy's recovery point ARN. */
+  arn: string;
+  /** The copied recovery point. */
+  source: RecoveryPointFixture;
+  /** The vault copied from. */
+  sourceBackupVaultArn: string;
+  /** The destination vault (one of the emulator's own). */
+  destinationBackupVaultArn: string;
+  /** When the copy job ends COMPLETED or PARTIAL, epoch ms. */
+  availableFromMs: number;
+  /** `Lifecycle.DeleteAfterDays` of the copy, counted from the source's creation date. */
+  deleteAfterDays?: number;
 }
 
 /** The emulated account's vaults and recovery points. */
 export class VaultCatalog {
   readonly #options: VaultCatalogOptions;
-  readonly #points: readonly RecoveryPointFixture[];
+  readonly #now: () => number;
+  readonly #points: StoredPoint[] = [];
+  readonly #byArn = new Map<string, StoredPoint>();
+  readonly #children = new Map<string, RecoveryPointFixture[]>();
+  /** How many of `options.recoveryPoints` are stored: its owner may push more later. */
+  #synced = 0;
 
   constructor(options: VaultCatalogOptions) {
     this.#options = options;
-    this.#points = options.recoveryPoints;
+    this.#now = options.now ?? Date.now;
+    this.#sync();
   }
 
   /** ARNs of every vault, own and foreign. */
   get vaultArns(): readonly string[] {
     return this.#options.vaults;
+  }
+
+  /** The emulator's Region: its own vaults are there. */
+  get region(): string {
+    return this.#options.region;
+  }
+
+  /** The recovery points the catalog was seeded with. */
+  get seededRecoveryPoints(): readonly RecoveryPointFixture[] {
+    return this.#options.recoveryPoints;
+  }
+
+  /**
+   * Adds a recovery point to one of the emulator's own vaults (e.g. one a backup job made).
+   * @throws {Error} its ARN is taken.
+   */
+  addRecoveryPoint(fixture: RecoveryPointFixture): void {
+    this.#sync();
+    this.#store({ fixture, seq: this.#points.length });
+  }
+
+  /**
+   * Records the copy a copy job makes when the destination is one of the emulator's own vaults:
+   * it is listed once the job ends, with the source's resource and creation date (copies keep
+   * them, developer guide "Backup and tag copy") and expires by its lifecycle.
+   */
+  addCopy(copy: CopyInOwnVault): void {
+    this.#sync();
+    const name = parseArn(copy.destinationBackupVaultArn)!.resource.replace(/^backup-vault:/, "");
+    const { source } = copy;
+    const fixture: RecoveryPointFixture = {
+      arn: copy.arn,
+      backupVaultName: name,
+      resourceArn: source.resourceArn,
+      resourceType: source.resourceType,
+      backupSizeInBytes: source.backupSizeInBytes,
+      creationDateMs: creationMs(source),
+    };
+    if (source.resourceName !== undefined) fixture.resourceName = source.resourceName;
+    this.#store({
+      fixture,
+      seq: this.#points.length,
+      sourceBackupVaultArn: copy.sourceBackupVaultArn,
+      availableFromMs: copy.availableFromMs,
+      ...(copy.deleteAfterDays === undefined || copy.deleteAfterDays < 0 ? {} : {
+        deleteAtMs: creationMs(source) + copy.deleteAfterDays * 86_400_000,
+      }),
+    });
   }
 
   /** ListBackupVaults: the vaults of the emulator's Region and account. */
@@ -116,11 +212,13 @@ export class VaultCatalog {
     query: ListRecoveryPointsQuery,
   ): { RecoveryPoints: RecoveryPoint[]; NextToken?: string } {
     this.sourceVaultArn(vaultName, query.backupVaultAccountId);
+    this.#sync();
+    const now = this.#now();
     const keyed = this.#points
-      .map((fixture, seq) => ({ createdMs: creationMs(fixture), seq, item: fixture }))
-      .filter((k) => k.item.backupVaultName === vaultName);
+      .filter((p) => p.fixture.backupVaultName === vaultName && this.#visible(p, now))
+      .map((p) => ({ createdMs: creationMs(p.fixture), seq: p.seq, item: p }));
     const { nextToken: _t, maxResults: _m, ...filters } = query;
-    const matches = (rp: RecoveryPointFixture) => {
+    const matches = ({ fixture: rp }: StoredPoint) => {
       const created = creationMs(rp);
       return (query.resourceArn === undefined || rp.resourceArn === query.resourceArn) &&
         (query.resourceType === undefined || rp.resourceType === query.resourceType) &&
@@ -136,7 +234,7 @@ export class VaultCatalog {
       filters: { vaultName, ...filters },
     });
     return {
-      RecoveryPoints: page.items.map((rp) => this.#recoveryPointView(rp)),
+      RecoveryPoints: page.items.map((p) => this.#recoveryPointView(p, now)),
       ...(page.nextToken ? { NextToken: page.nextToken } : {}),
     };
   }
@@ -144,7 +242,17 @@ export class VaultCatalog {
   /** DescribeRecoveryPoint. @throws {ApiError} `ResourceNotFoundException` */
   describeRecoveryPoint(vaultName: string, arn: string, accountId?: string): RecoveryPoint {
     this.sourceVaultArn(vaultName, accountId);
-    return this.#recoveryPointView(this.recoveryPoint(vaultName, arn));
+    const now = this.#now();
+    const view = this.#recoveryPointView(this.#find(vaultName, arn, now), now);
+    view.StorageClass = this.#byArn.get(arn)!.fixture.storageClass ?? "WARM";
+    return view;
+  }
+
+  /** DeleteRecoveryPoint: gone from then on. @throws {ApiError} `ResourceNotFoundException` */
+  deleteRecoveryPoint(vaultName: string, arn: string): Record<never, never> {
+    this.sourceVaultArn(vaultName);
+    this.#find(vaultName, arn, this.#now()).deleted = true;
+    return {};
   }
 
   /** The ARN of an own vault by name. @throws {ApiError} `ResourceNotFoundException` */
@@ -164,20 +272,64 @@ export class VaultCatalog {
 
   /** A recovery point of a vault. @throws {ApiError} `ResourceNotFoundException` */
   recoveryPoint(vaultName: string, arn: string): RecoveryPointFixture {
-    const rp = this.#points.find((r) => r.arn === arn);
-    if (!rp || rp.backupVaultName !== vaultName) {
+    return this.#find(vaultName, arn, this.#now()).fixture;
+  }
+
+  /** Whether a recovery point's lifecycle has expired it (`Status` `EXPIRED`). */
+  expired(arn: string): boolean {
+    this.#sync();
+    const deleteAt = this.#byArn.get(arn)?.deleteAtMs;
+    return deleteAt !== undefined && deleteAt <= this.#now();
+  }
+
+  /** The children of a composite recovery point (none for an ordinary one). */
+  children(arn: string): RecoveryPointFixture[] {
+    this.#sync();
+    return this.#children.get(arn) ?? [];
+  }
+
+  /**
+   * Stores what was pushed onto `options.recoveryPoints` since the last look (e.g. by a backup
+   * job); an ARN stored already (a copy recorded by `addCopy`) is skipped.
+   */
+  #sync(): void {
+    const given = this.#options.recoveryPoints;
+    while (this.#synced < given.length) {
+      const fixture = given[this.#synced++];
+      if (!this.#byArn.has(fixture.arn)) this.#store({ fixture, seq: this.#points.length });
+    }
+  }
+
+  #store(point: StoredPoint): void {
+    const { fixture } = point;
+    if (this.#byArn.has(fixture.arn)) {
+      throw new Error(`emulator: recovery point ${fixture.arn} exists already`);
+    }
+    this.#points.push(point);
+    this.#byArn.set(fixture.arn, point);
+    const parent = fixture.parentRecoveryPointArn;
+    if (parent !== undefined) {
+      const siblings = this.#children.get(parent);
+      if (siblings) siblings.push(fixture);
+      else this.#children.set(parent, [fixture]);
+    }
+  }
+
+  #visible(point: StoredPoint, now: number): boolean {
+    return !point.deleted && (point.availableFromMs === undefined || point.availableFromMs <= now);
+  }
+
+  #find(vaultName: string, arn: string, now: number): StoredPoint {
+    this.#sync();
+    const point = this.#byArn.get(arn);
+    if (!point || point.fixture.backupVaultName !== vaultName || !this.#visible(point, now)) {
       throw new ApiError(
         "ResourceNotFoundException",
         `Recovery point ${arn} was not found in backup vault ${vaultName}.`,
         { context: arn },
       );
     }
-    return rp;
-  }
-
-  /** The children of a composite recovery point (none for an ordinary one). */
-  children(arn: string): RecoveryPointFixture[] {
-    return this.#points.filter((r) => r.parentRecoveryPointArn === arn);
+    return point;
   }
 
   #ownVaultArns(): string[] {
@@ -190,13 +342,17 @@ export class VaultCatalog {
 
   #vaultView(arn: string): BackupVault {
     const name = parseArn(arn)!.resource.replace(/^backup-vault:/, "");
+    const now = this.#now();
+    this.#sync();
     return {
       BackupVaultName: name,
       BackupVaultArn: arn,
       VaultType: "BACKUP_VAULT",
       CreationDate: VAULT_CREATION_MS / 1000,
       EncryptionKeyArn: this.#keyArn(),
-      NumberOfRecoveryPoints: this.#points.filter((r) => r.backupVaultName === name).length,
+      NumberOfRecoveryPoints:
+        this.#points.filter((p) => p.fixture.backupVaultName === name && this.#visible(p, now))
+          .length,
       Locked: false,
     };
   }
@@ -206,15 +362,17 @@ export class VaultCatalog {
     return `arn:aws:kms:${region}:${accountId}:key/00000000-0000-4000-8000-000000000000`;
   }
 
-  #recoveryPointView(rp: RecoveryPointFixture): RecoveryPoint {
+  #recoveryPointView(point: StoredPoint, now: number): RecoveryPoint {
+    const rp = point.fixture;
     const created = creationMs(rp);
+    const expired = point.deleteAtMs !== undefined && point.deleteAtMs <= now;
     const view: RecoveryPoint = {
       RecoveryPointArn: rp.arn,
       BackupVaultName: rp.backupVaultName,
       BackupVaultArn: this.sourceVaultArn(rp.backupVaultName),
       ResourceArn: rp.resourceArn,
       ResourceType: rp.resourceType,
-      Status: rp.status ?? "COMPLETED",
+      Status: expired ? "EXPIRED" : rp.status ?? "COMPLETED",
       CreationDate: created / 1000,
       CompletionDate: (created + 600_000) / 1000,
       BackupSizeInBytes: rp.backupSizeInBytes,
@@ -225,11 +383,23 @@ export class VaultCatalog {
       IsParent: this.children(rp.arn).length > 0,
       VaultType: "BACKUP_VAULT",
     };
+    const sourceVault = point.sourceBackupVaultArn ?? rp.sourceBackupVaultArn;
+    if (sourceVault !== undefined) view.SourceBackupVaultArn = sourceVault;
     if (rp.resourceName !== undefined) view.ResourceName = rp.resourceName;
     if (rp.parentRecoveryPointArn !== undefined) {
       view.ParentRecoveryPointArn = rp.parentRecoveryPointArn;
     }
     if (rp.backupPlanId !== undefined) view.CreatedBy = { BackupPlanId: rp.backupPlanId };
+    const cold = rp.moveToColdStorageAtMs ??
+      (rp.storageClass === "COLD" || rp.storageClass === "DELETED"
+        ? created + 7 * 86_400_000
+        : undefined);
+    if (cold !== undefined || point.deleteAtMs !== undefined) {
+      view.CalculatedLifecycle = {
+        ...(cold === undefined ? {} : { MoveToColdStorageAt: cold / 1000 }),
+        ...(point.deleteAtMs === undefined ? {} : { DeleteAt: point.deleteAtMs / 1000 }),
+      };
+    }
     return view;
   }
 }

@@ -12,6 +12,15 @@ import type { BackupClient } from "../generated/client.ts";
 import { paginateListCopyJobs } from "../generated/paginators.ts";
 import type { CopyJob } from "../generated/types.ts";
 
+/**
+ * FAILED copy jobs of a recovery point to a vault after which no new one is started, by default
+ * (`copyRecoveryPoints`' `maxFailedCopies`; the event path should pass the same to
+ * {@linkcode decideCopy} so both give up together). A copy that failed three times usually fails
+ * for a lasting reason (a key or vault access policy, an unsupported resource): a nightly sweep
+ * then reports it instead of adding a failed job every night.
+ */
+export const DEFAULT_MAX_FAILED_COPIES = 3;
+
 /** What ListCopyJobs shows of the copy jobs of one recovery point to one vault. */
 export interface CopiesOfRecoveryPoint {
   /** The newest COMPLETED or PARTIAL job: the copy exists. */
@@ -88,6 +97,60 @@ export async function findCopiesOf(
   }
   return copiesByRecoveryPoint(jobs, destinationBackupVaultArn).get(recoveryPointArn) ??
     { failed: [] };
+}
+
+/**
+ * Up to this many recovery points, {@linkcode findCopiesOfMany} asks ListCopyJobs by source
+ * recovery point, one each; beyond, it lists the destination's jobs once.
+ */
+export const PER_POINT_LOOKUP_MAX = 10;
+
+/**
+ * The copy jobs to one vault of several recovery points, by source recovery point ARN (points
+ * without a job are absent). A few points are looked up one by one (ListCopyJobs
+ * `BySourceRecoveryPointArn`: one short answer each, however busy the vault); more are found in
+ * one listing of the jobs to the destination (`ByDestinationVaultArn`, created after the oldest
+ * of them — a copy job is created after its recovery point).
+ *
+ * @throws {ServiceException} ListCopyJobs failed after the client's retries.
+ * @throws the signal's reason when aborted.
+ */
+export async function findCopiesOfMany(
+  client: BackupClient,
+  recoveryPoints: readonly { recoveryPointArn: string; creationDate?: Date | undefined }[],
+  destinationBackupVaultArn: string,
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<Map<string, CopiesOfRecoveryPoint>> {
+  if (recoveryPoints.length <= PER_POINT_LOOKUP_MAX) {
+    const found = new Map<string, CopiesOfRecoveryPoint>();
+    for (const { recoveryPointArn } of recoveryPoints) {
+      const copies = await findCopiesOf(
+        client,
+        recoveryPointArn,
+        destinationBackupVaultArn,
+        options,
+      );
+      if (copies.done || copies.inProgress || copies.failed.length) {
+        found.set(recoveryPointArn, copies);
+      }
+    }
+    return found;
+  }
+  const wanted = new Set(recoveryPoints.map((p) => p.recoveryPointArn));
+  let oldest: number | undefined = Infinity;
+  for (const { creationDate } of recoveryPoints) {
+    const t = creationDate?.getTime();
+    oldest = t === undefined || oldest === undefined ? undefined : Math.min(oldest, t);
+  }
+  const pages = paginateListCopyJobs(client, {
+    ByDestinationVaultArn: destinationBackupVaultArn,
+    ...(oldest === undefined ? {} : { ByCreatedAfter: new Date(oldest - 1000) }),
+  }, options.signal ? { signal: options.signal } : {});
+  const jobs: CopyJob[] = [];
+  for await (const job of pages.items()) {
+    if (job.SourceRecoveryPointArn && wanted.has(job.SourceRecoveryPointArn)) jobs.push(job);
+  }
+  return copiesByRecoveryPoint(jobs, destinationBackupVaultArn);
 }
 
 /**

@@ -69,6 +69,12 @@ export interface RunningEvent {
   percentDone?: number;
   /** Of a composite job: child jobs per state. */
   childJobsInState?: Record<string, number>;
+  /**
+   * Of a CREATED job: milliseconds since it was created. Not a failure: AWS keeps a copy job
+   * CREATED for up to 2 hours while it retries starting it, and while another backup or copy
+   * job of the same resource runs; only `maxWaitMs` ends the wait.
+   */
+  createdForMs?: number;
   /** The run's totals after this event. */
   totals: CopyTotals;
 }

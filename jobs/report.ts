@@ -5,12 +5,15 @@
  */
 
 import type { CopyJobState } from "../generated/types.ts";
+import type { ReportedError } from "./errors.ts";
 import type { SkipReason } from "./selection.ts";
+
+export type { ReportedError } from "./errors.ts";
 
 /**
  * How a recovery point's copy ended:
  * - `COMPLETED`, `PARTIAL`, `FAILED`: the copy job ended so (`FAILED` also when it could not be
- *   started: `error` says why);
+ *   started, or when `maxFailedCopies` copy jobs of it failed already: `error` says why);
  * - `SKIPPED`: not selected (`skipReason`);
  * - `UNFINISHED`: `maxWaitMs` passed first; a rerun with the same `runId` picks it up;
  * - `PLANNED`: a dry run would start a copy.
@@ -21,7 +24,9 @@ export type CopyOutcome = "COMPLETED" | "PARTIAL" | "FAILED" | "SKIPPED" | "UNFI
  * Where the copy job of an entry came from: `started` by this run's StartCopyJob (with a token an
  * earlier run of the same `runId` sent, AWS answers that run's job), `resumed` from the
  * checkpoint of an earlier run with the same `runId`, or `existing`: found by ListCopyJobs (a
- * copy to the same vault made or under way outside the checkpoint), so no copy was started.
+ * copy to the same vault made or under way outside the checkpoint — by another run, an event
+ * handler, the console, or AWS itself, e.g. a backup plan's copy to a logically air-gapped
+ * vault), so no copy was started.
  */
 export type CopyOrigin = "started" | "resumed" | "existing";
 
@@ -41,11 +46,15 @@ export interface ChildCopyJob {
   statusMessage?: string;
 }
 
-/** A failure, by its error class name (`LimitExceededException`, `CopyJobFailedError`, …). */
-export interface ReportedError {
-  /** The error's class name, or `MaxWaitExceeded` / `InvalidResponse`. */
-  name: string;
-  /** Its message. */
+/** Why a run is not ok although none of its entries says so. */
+export interface RunFailure {
+  /**
+   * `NOTHING_SELECTED`: the vault holds recovery points and the selection took none;
+   * `EMPTY_VAULT`: the vault holds none. (A nightly run that copies nothing usually means a
+   * wrong vault name or filter, or backups that stopped; `allowEmpty: true` accepts it.)
+   */
+  code: "NOTHING_SELECTED" | "EMPTY_VAULT";
+  /** A sentence for people. */
   message: string;
 }
 
@@ -69,7 +78,10 @@ export interface CopyReportEntry {
   origin?: CopyOrigin;
   /** The copy job. */
   copyJobId?: string;
-  /** The StartCopyJob `IdempotencyToken`, derived from runId, recovery point and vault. */
+  /**
+   * The StartCopyJob `IdempotencyToken` (`copyIdempotencyToken`: recovery point, vault and the
+   * failed job a retry repeats; or the token a checkpoint record was started with).
+   */
   idempotencyToken?: string;
   /** The copy, once the job COMPLETED or ended PARTIAL. */
   destinationRecoveryPointArn?: string;
@@ -137,8 +149,13 @@ export interface CopyReport {
   entries: CopyReportEntry[];
   /** Counts over the entries. */
   totals: CopyTotals;
-  /** True when every selected recovery point ended COMPLETED (or PLANNED in a dry run). */
+  /**
+   * True when the run selected something (or `allowEmpty` was given) and every selected
+   * recovery point ended COMPLETED (or PLANNED in a dry run).
+   */
   ok: boolean;
+  /** Why the run is not ok beyond its entries: it selected nothing. */
+  failure?: RunFailure;
 }
 
 /** Zeroed totals. */

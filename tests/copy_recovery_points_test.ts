@@ -11,6 +11,7 @@ import {
   type CopyProgressEvent,
   copyRecoveryPoints,
   type CopyReport,
+  CopyRunRefusedError,
   deriveIdempotencyToken,
   MemoryCheckpointStore,
   ValidationError,
@@ -470,7 +471,7 @@ Deno.test("maxWaitMs leaves copies UNFINISHED; a rerun waits for them instead of
   );
 });
 
-Deno.test("typed failures: bad options name the option; refused starts fail one point, not the run", async () => {
+Deno.test("typed failures: bad options name the option; the same refusal of the first starts stops the run", async () => {
   const seed = vaultSeed(3);
   await using emulator = await startEmulator({ ...seed, jobDurationMs: 30 });
   const client = clientOf(emulator);
@@ -499,13 +500,19 @@ Deno.test("typed failures: bad options name the option; refused starts fail one 
     .catch((e) => e);
   assert.equal(missing.name, "ResourceNotFoundException");
 
-  // A destination that does not exist: every start is refused, each point FAILED with the error.
+  // A destination that does not exist: the first three starts are refused alike, and the run
+  // stops with that one error instead of failing every point.
+  const nowhere = "arn:aws:backup:us-west-2:111122223333:backup-vault:nowhere";
   const refused = await copyRecoveryPoints(client, {
     ...FAST,
-    destinationBackupVaultArn: "arn:aws:backup:us-west-2:111122223333:backup-vault:nowhere",
-  });
-  assert.equal(refused.totals.failed, 3);
-  assert.ok(refused.entries.every((e) => e.error?.name === "ResourceNotFoundException"));
+    concurrency: 1,
+    destinationBackupVaultArn: nowhere,
+  }).catch((e) => e);
+  assert.ok(refused instanceof CopyRunRefusedError, String(refused));
+  assert.equal(refused.reason.name, "ResourceNotFoundException");
+  assert.match(refused.message, /first 3 copies.*backup-vault:nowhere/);
+  assert.equal((refused.cause as Error).name, "ResourceNotFoundException");
+  assert.deepEqual([...refused.recoveryPointArns].sort(), [0, 1, 2].map(pointArn).sort());
 
   const failing = {
     get: () => Promise.resolve(undefined),

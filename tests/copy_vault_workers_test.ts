@@ -28,10 +28,10 @@ Deno.test("workerd: a KV checkpoint resumes a copy run across two invocations, e
   assert.doesNotMatch(script, /\bfrom\s*["']node:|\bDeno\./, "runtime-neutral bundle");
   // The derivation label is in the copy run's code, never in the one-operation Worker.
   assert.ok(
-    script.includes("backup-edge/copy/v1"),
+    script.includes("backup-edge/copy/v2"),
     "control: the copy Worker has copyRecoveryPoints",
   );
-  assert.ok(!startOnly.includes("backup-edge/copy/v1"), "the startCopyJob-only Worker has it");
+  assert.ok(!startOnly.includes("backup-edge/copy/v2"), "the startCopyJob-only Worker has it");
 
   const seed = vaultSeed(12);
   await using emulator = await startEmulator({ ...seed, jobDurationMs: 500, maxConcurrentJobs: 5 });

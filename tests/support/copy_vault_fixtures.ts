@@ -21,6 +21,11 @@ export const SOURCE_VAULT = "prod";
 /** Its ARN. */
 export const SOURCE_VAULT_ARN =
   `arn:aws:backup:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:backup-vault:${SOURCE_VAULT}`;
+/** A destination vault in the source's Region and account: its copies can be listed. */
+export const LOCAL_DR_VAULT_ARN =
+  `arn:aws:backup:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:backup-vault:local-dr`;
+/** A logically air-gapped vault in another account, where AWS copies backups by itself. */
+export const AIR_GAPPED_VAULT_ARN = "arn:aws:backup:us-east-1:777788889999:backup-vault:air-gapped";
 /** Creation date of recovery point 0; point i is created i hours later. */
 export const FIRST_CREATED_MS = Date.UTC(2026, 2, 1);
 const TYPES = ["EBS", "DynamoDB", "RDS", "EFS"] as const;
@@ -52,7 +57,16 @@ export function vaultSeed(
     tweak(fixture, i);
     return fixture;
   });
-  return { vaults: [SOURCE_VAULT_ARN, DR_VAULT_WEST_ARN, CROSS_ACCOUNT_VAULT_ARN], recoveryPoints };
+  return {
+    vaults: [
+      SOURCE_VAULT_ARN,
+      DR_VAULT_WEST_ARN,
+      CROSS_ACCOUNT_VAULT_ARN,
+      LOCAL_DR_VAULT_ARN,
+      AIR_GAPPED_VAULT_ARN,
+    ],
+    recoveryPoints,
+  };
 }
 
 /** A client of the emulator; `config` adds to or overrides its configuration. */

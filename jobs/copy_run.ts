@@ -1,0 +1,467 @@
+/**
+ * One run of `copyRecoveryPoints`: list and select, find the copies that exist, then for each
+ * selected recovery point resume it, adopt an existing job or start one — `concurrency` at a
+ * time, one per resource — wait for it, and report.
+ *
+ * @module
+ */
+
+import type { BackupClient } from "../generated/client.ts";
+import type { CopyJob } from "../generated/types.ts";
+import {
+  type CheckpointRecord,
+  type CheckpointState,
+  type CheckpointStore,
+  MemoryCheckpointStore,
+} from "./checkpoint.ts";
+import { type CopyRecoveryPointsOptions, DEFAULT_COPY_CONCURRENCY } from "./copy_options.ts";
+import { Deadline } from "./deadline.ts";
+import { CopyRunRefusedError, MaxWaitExceededError, type ReportedError } from "./errors.ts";
+import {
+  type CopiesOfRecoveryPoint,
+  type CopyDecision,
+  decideCopy,
+  DEFAULT_MAX_FAILED_COPIES,
+  findCopiesOfMany,
+} from "./existing_copies.ts";
+import { FINAL_COPY_JOB_STATES, followCopyJob, pollProgress } from "./follow_copy_job.ts";
+import { copyIdempotencyToken } from "./idempotency_token.ts";
+import { emptySelection, listSelection } from "./list_selection.ts";
+import type { CopyProgressEvent } from "./progress.ts";
+import {
+  type CopyOrigin,
+  type CopyOutcome,
+  type CopyReport,
+  type CopyReportEntry,
+  type CopyTotals,
+  countOutcome,
+  emptyTotals,
+  type RunFailure,
+} from "./report.ts";
+import {
+  applyCheckpointRecord,
+  applyCopyJob,
+  checkpointRecordOf,
+  childCopyJobs,
+  newReportEntry,
+} from "./report_entries.ts";
+import { runPerResource } from "./resource_pool.ts";
+import { startCopyWithRetries } from "./start_copy.ts";
+
+/**
+ * StartCopyJob refusals, all for the same reason and before any start succeeded, after which a
+ * run stops with `CopyRunRefusedError` instead of failing every recovery point.
+ */
+export const SAME_REFUSALS_TO_STOP = 3;
+
+/** One selected recovery point: its report entry and size (the rest of the listing is dropped). */
+interface Work {
+  entry: CopyReportEntry;
+  sizeBytes: number | undefined;
+}
+
+/** Runs a copy with checked options; see `copyRecoveryPoints`. */
+export async function runCopy(
+  client: BackupClient,
+  options: CopyRecoveryPointsOptions,
+): Promise<CopyReport> {
+  const run = new CopyRun(client, options);
+  try {
+    return await run.execute();
+  } finally {
+    run.dispose();
+  }
+}
+
+class CopyRun {
+  readonly #client: BackupClient;
+  readonly #o: CopyRecoveryPointsOptions;
+  readonly #runId: string;
+  readonly #store: CheckpointStore;
+  readonly #deadline: Deadline;
+  readonly #totals: CopyTotals = emptyTotals();
+  readonly #stop = new AbortController();
+  /** The caller's signal and the run's own stop. */
+  readonly #signal: AbortSignal;
+  /** Also aborts when `maxWaitMs` passes: for calls that must not outlive it. */
+  readonly #callSignal: AbortSignal;
+  #existing = new Map<string, CopiesOfRecoveryPoint>();
+  #records = new Map<string, CheckpointRecord>();
+  /** The first StartCopyJob refusals while no start has succeeded; `undefined` once settled. */
+  #refusals: { arn: string; error: ReportedError; cause: unknown }[] | undefined = [];
+
+  constructor(client: BackupClient, options: CopyRecoveryPointsOptions) {
+    this.#client = client;
+    this.#o = options;
+    this.#runId = options.runId ?? crypto.randomUUID();
+    this.#store = options.checkpoint ?? new MemoryCheckpointStore();
+    this.#deadline = new Deadline(options.maxWaitMs);
+    this.#signal = options.signal
+      ? AbortSignal.any([options.signal, this.#stop.signal])
+      : this.#stop.signal;
+    this.#callSignal = this.#deadline.with(this.#signal);
+  }
+
+  dispose(): void {
+    this.#deadline.dispose();
+    this.#existing.clear();
+    this.#records.clear();
+  }
+
+  async execute(): Promise<CopyReport> {
+    const startedAt = new Date();
+    const o = this.#o;
+    const entries: CopyReportEntry[] = [];
+    const work: Work[] = [];
+    const skipped = new Map<string, number>();
+    await this.#beforeDeadline("listing the source vault", async () => {
+      for await (
+        const { recoveryPoint, skip } of listSelection(
+          this.#client,
+          o.sourceBackupVaultName,
+          o,
+          { signal: this.#callSignal },
+        )
+      ) {
+        this.#totals.discovered++;
+        this.#emit({ type: "discovered", recoveryPoint });
+        const entry = newReportEntry(recoveryPoint);
+        entries.push(entry);
+        if (skip) {
+          entry.outcome = "SKIPPED";
+          entry.skipReason = skip;
+          skipped.set(skip.code, (skipped.get(skip.code) ?? 0) + 1);
+          countOutcome(this.#totals, entry);
+          this.#emit({ type: "skipped", entry });
+        } else {
+          this.#totals.selected++;
+          work.push({ entry, sizeBytes: recoveryPoint.BackupSizeInBytes });
+        }
+      }
+    });
+    let failure: RunFailure | undefined;
+    if (!work.length && !o.allowEmpty) {
+      failure = await emptySelection(this.#client, o.sourceBackupVaultName, o, skipped, {
+        signal: this.#callSignal,
+      });
+    }
+    if (work.length) {
+      this.#existing = await this.#beforeDeadline(
+        "looking up the existing copies",
+        () =>
+          findCopiesOfMany(
+            this.#client,
+            work.map(({ entry }) => ({
+              recoveryPointArn: entry.recoveryPointArn,
+              creationDate: entry.recoveryPointCreationDate,
+            })),
+            o.destinationBackupVaultArn,
+            { signal: this.#callSignal },
+          ),
+      );
+      this.#records = new Map(
+        (await this.#store.list(this.#runId)).map((r) => [r.recoveryPointArn, r]),
+      );
+      if (o.dryRun) {
+        for (const w of work) this.#plan(w.entry);
+      } else {
+        await this.#pool(work);
+      }
+    }
+    const selected = entries.filter((e) => e.outcome !== "SKIPPED");
+    return {
+      runId: this.#runId,
+      sourceBackupVaultName: o.sourceBackupVaultName,
+      destinationBackupVaultArn: o.destinationBackupVaultArn,
+      dryRun: !!o.dryRun,
+      startedAt,
+      finishedAt: new Date(),
+      entries,
+      totals: { ...this.#totals },
+      ok: !failure && selected.every((e) => e.outcome === "COMPLETED" || e.outcome === "PLANNED"),
+      ...(failure ? { failure } : {}),
+    };
+  }
+
+  /** A step before anything is started: `maxWaitMs` passing during it stops the run. */
+  async #beforeDeadline<T>(what: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (e) {
+      this.#signal.throwIfAborted();
+      if (this.#deadline.passed) {
+        throw new MaxWaitExceededError(
+          `${what} did not finish within maxWaitMs (${this.#deadline.ms} ms); nothing was started`,
+          { cause: e },
+        );
+      }
+      throw e;
+    }
+  }
+
+  #emit(event: DistributiveOmit<CopyProgressEvent, "totals">): void {
+    this.#o.onProgress?.({ ...event, totals: { ...this.#totals } } as CopyProgressEvent);
+  }
+
+  /** What to do about a recovery point, from the copies ListCopyJobs showed (read once). */
+  #decide(arn: string): CopyDecision {
+    const copies = this.#existing.get(arn) ?? { failed: [] };
+    this.#existing.delete(arn);
+    return decideCopy(copies, this.#o.maxFailedCopies ?? DEFAULT_MAX_FAILED_COPIES);
+  }
+
+  /** The checkpoint record of a recovery point (every record was listed once, no read each). */
+  #record(arn: string): CheckpointRecord | undefined {
+    const record = this.#records.get(arn);
+    this.#records.delete(arn);
+    return record;
+  }
+
+  /** Dry run: what the checkpoint or ListCopyJobs say ended is reported, the rest PLANNED. */
+  #plan(entry: CopyReportEntry): void {
+    const arn = entry.recoveryPointArn;
+    const record = this.#record(arn);
+    const decision = this.#decide(arn);
+    if (record && isFinal(record)) {
+      entry.origin = "resumed";
+      applyCheckpointRecord(entry, record);
+      return this.#finish(entry, record.state as CopyOutcome, false);
+    }
+    if (decision.action === "exists") {
+      entry.origin = "existing";
+      applyCopyJob(entry, decision.job);
+      return this.#finish(entry, decision.job.State as CopyOutcome, false);
+    }
+    if (decision.action === "give-up") return this.#giveUp(entry, decision.job, false);
+    entry.outcome = "PLANNED";
+    if (decision.action === "in-progress") {
+      entry.origin = "existing";
+      if (decision.job.CopyJobId) entry.copyJobId = decision.job.CopyJobId;
+    }
+    countOutcome(this.#totals, entry);
+    this.#emit({ type: "planned", entry });
+  }
+
+  /** Copies the work, `concurrency` at a time, one per resource; stops all on an exception. */
+  async #pool(work: Work[]): Promise<void> {
+    try {
+      await runPerResource(work, {
+        concurrency: this.#o.concurrency ?? DEFAULT_COPY_CONCURRENCY,
+        keyOf: (w) => w.entry.resourceArn,
+        stop: this.#stop,
+      }, (w) => this.#copy(w));
+    } catch (e) {
+      this.#o.signal?.throwIfAborted();
+      throw e;
+    }
+  }
+
+  /** One recovery point: resume, adopt an existing job, or start one; then wait for it. */
+  async #copy({ entry, sizeBytes }: Work): Promise<void> {
+    this.#signal.throwIfAborted();
+    const arn = entry.recoveryPointArn;
+    this.#totals.inFlight++;
+    const record = this.#record(arn);
+    const decision = this.#decide(arn);
+    // A record keeps the token it was started with (also one of an older version's run-scoped
+    // tokens); else the copy's own token, the same in every run and for every event.
+    entry.idempotencyToken = record?.idempotencyToken ??
+      await copyIdempotencyToken(arn, this.#o.destinationBackupVaultArn, {
+        retryOf: decision.action === "start" ? decision.retryOf : undefined,
+      });
+    entry.attempts = record?.attempts ?? 0;
+    if (record && isFinal(record)) {
+      entry.origin = "resumed";
+      applyCheckpointRecord(entry, record);
+      return this.#finish(entry, record.state as CopyOutcome);
+    }
+    let copyJobId = record?.copyJobId;
+    let origin: CopyOrigin = "resumed";
+    if (!copyJobId) {
+      if (decision.action === "give-up") return this.#giveUp(entry, decision.job);
+      if (decision.action === "exists") return await this.#adoptEnded(entry, decision.job);
+      if (decision.action === "in-progress" && decision.job.CopyJobId) {
+        copyJobId = decision.job.CopyJobId;
+        origin = "existing";
+      }
+    }
+    if (!copyJobId) {
+      // Started by this run's StartCopyJob — which, with a token sent before, answers the job
+      // that call created.
+      origin = "started";
+      copyJobId = await this.#start(entry);
+      if (!copyJobId) return;
+    }
+    entry.origin = origin;
+    entry.copyJobId = copyJobId;
+    // A resumed point whose record already says so needs no second write.
+    if (!(record?.state === "STARTED" && record.copyJobId === copyJobId)) {
+      await this.#checkpoint(entry, "STARTED");
+    }
+    this.#emit({ type: "started", recoveryPointArn: arn, copyJobId, origin });
+    await this.#follow(entry, copyJobId, sizeBytes);
+  }
+
+  /** A copy that exists already (COMPLETED or PARTIAL): reported as it is, no call for it. */
+  async #adoptEnded(entry: CopyReportEntry, job: CopyJob): Promise<void> {
+    entry.origin = "existing";
+    applyCopyJob(entry, job);
+    this.#emit({
+      type: "started",
+      recoveryPointArn: entry.recoveryPointArn,
+      copyJobId: job.CopyJobId!,
+      origin: "existing",
+    });
+    await this.#ended(entry, job);
+  }
+
+  /** `maxFailedCopies` jobs failed already: FAILED with the newest one's message, no new job. */
+  #giveUp(entry: CopyReportEntry, newest: CopyJob, inFlight = true): void {
+    entry.origin = "existing";
+    applyCopyJob(entry, newest);
+    const limit = this.#o.maxFailedCopies ?? DEFAULT_MAX_FAILED_COPIES;
+    entry.error = {
+      name: "MaxFailedCopies",
+      message: `${limit} or more copy jobs of this recovery point to the destination failed ` +
+        `(newest ${newest.CopyJobId}: ${newest.StatusMessage ?? "no status message"}); ` +
+        `no new one started (maxFailedCopies ${limit})`,
+    };
+    this.#finish(entry, "FAILED", inFlight);
+  }
+
+  /** StartCopyJob with retries; the job's id, or `undefined` when the entry ended. */
+  async #start(entry: CopyReportEntry): Promise<string | undefined> {
+    const o = this.#o;
+    const arn = entry.recoveryPointArn;
+    const before = entry.attempts;
+    const outcome = await startCopyWithRetries(this.#client, {
+      recoveryPointArn: arn,
+      sourceBackupVaultName: o.sourceBackupVaultName,
+      destinationBackupVaultArn: o.destinationBackupVaultArn,
+      iamRoleArn: o.iamRoleArn,
+      lifecycle: o.lifecycle,
+      idempotencyToken: entry.idempotencyToken!,
+    }, {
+      signal: this.#signal,
+      deadline: this.#deadline,
+      maxStartAttempts: o.maxStartAttempts,
+      retryDelayMs: o.retryDelayMs,
+      maxRetryDelayMs: o.maxRetryDelayMs,
+      beforeAttempt: async (attempt) => {
+        entry.attempts = before + attempt;
+        // Recorded before the first attempt only: waiting out the account's job limit must not
+        // rewrite the checkpoint on every try (STARTED or FAILED records the final count).
+        if (attempt === 1) await this.#checkpoint(entry, "STARTING");
+      },
+      onRetry: ({ delayMs, error }) =>
+        this.#emit({
+          type: "retrying",
+          recoveryPointArn: arn,
+          attempts: entry.attempts,
+          delayMs,
+          error,
+        }),
+    });
+    if (outcome.status === "started") {
+      this.#refusals = undefined;
+      this.#totals.started++;
+      return outcome.copyJobId;
+    }
+    entry.error = outcome.error;
+    if (outcome.status === "unfinished") {
+      this.#finish(entry, "UNFINISHED");
+      return undefined;
+    }
+    entry.statusMessage = outcome.error.message;
+    await this.#checkpoint(entry, "FAILED");
+    this.#finish(entry, "FAILED");
+    this.#noteRefusal(arn, outcome.error, outcome.cause);
+    return undefined;
+  }
+
+  /**
+   * Stops the run when its first starts were all refused for the same reason (the role cannot
+   * be assumed, the vault does not exist…): one error instead of one per recovery point.
+   * @throws {CopyRunRefusedError}
+   */
+  #noteRefusal(arn: string, error: ReportedError, cause: unknown): void {
+    const refusals = this.#refusals;
+    if (!refusals) return;
+    refusals.push({ arn, error, cause });
+    if (refusals.length < SAME_REFUSALS_TO_STOP) return;
+    this.#refusals = undefined;
+    const same = (r: { error: ReportedError }) =>
+      r.error.name === error.name && r.error.message === error.message;
+    if (refusals.every(same)) {
+      throw new CopyRunRefusedError(error, refusals.map((r) => r.arn), {
+        cause: refusals[0].cause,
+      });
+    }
+  }
+
+  /** Waits for a copy job to end (or the run's time to pass) and reports it. */
+  async #follow(entry: CopyReportEntry, copyJobId: string, sizeBytes: number | undefined) {
+    const o = this.#o;
+    const outcome = await followCopyJob(this.#client, copyJobId, {
+      signal: this.#signal,
+      deadline: this.#deadline,
+      pollIntervalMs: o.pollIntervalMs,
+      maxPollIntervalMs: o.maxPollIntervalMs,
+      maxPassingFailures: o.maxStartAttempts,
+      onPoll: (job) => {
+        applyCopyJob(entry, job);
+        if (FINAL_COPY_JOB_STATES.includes(job.State)) return;
+        this.#emit({
+          type: "running",
+          recoveryPointArn: entry.recoveryPointArn,
+          copyJobId,
+          ...pollProgress(job, sizeBytes),
+        });
+      },
+    });
+    if (outcome.status === "ended") return await this.#ended(entry, outcome.job);
+    entry.error = outcome.error;
+    if (outcome.status === "unfinished") return this.#finish(entry, "UNFINISHED");
+    entry.statusMessage = outcome.error.message;
+    await this.#checkpoint(entry, "FAILED");
+    this.#finish(entry, "FAILED");
+  }
+
+  /** A job that ended: its child jobs (of a composite), its checkpoint record, its outcome. */
+  async #ended(entry: CopyReportEntry, job: CopyJob): Promise<void> {
+    if (job.IsParent && job.CopyJobId) {
+      try {
+        entry.childJobs = await childCopyJobs(this.#client, job.CopyJobId, {
+          signal: this.#callSignal,
+        });
+      } catch (e) {
+        // The copy ended either way: without its children when maxWaitMs cut the listing short.
+        this.#signal.throwIfAborted();
+        if (!this.#deadline.passed) throw e;
+      }
+    }
+    await this.#checkpoint(entry, job.State as CheckpointState);
+    this.#finish(entry, job.State as CopyOutcome);
+  }
+
+  async #checkpoint(entry: CopyReportEntry, state: CheckpointState): Promise<void> {
+    await this.#store.put(this.#runId, checkpointRecordOf(entry, state));
+  }
+
+  /** Ends an entry: counts it and emits its final event. */
+  #finish(entry: CopyReportEntry, outcome: CopyOutcome, inFlight = true): void {
+    entry.outcome = outcome;
+    countOutcome(this.#totals, entry);
+    if (inFlight) this.#totals.inFlight--;
+    const ok = outcome === "COMPLETED" || outcome === "PARTIAL";
+    this.#emit({ type: ok ? "completed" : "failed", entry });
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A record nothing more can change: a job that ended (a start that failed is tried again). */
+function isFinal(record: CheckpointRecord): boolean {
+  return record.state === "COMPLETED" || record.state === "PARTIAL" ||
+    (record.state === "FAILED" && record.copyJobId !== undefined);
+}

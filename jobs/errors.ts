@@ -1,0 +1,91 @@
+/**
+ * How the vault jobs name failures: the errors that stop a run, the `{ name, message }` a report
+ * entry keeps, and which failed calls are worth trying again.
+ *
+ * @module
+ */
+
+import { LimitExceededException } from "../generated/errors.ts";
+import { backoffDelay, retryKind } from "../runtime/retry.ts";
+
+/** A failure, by its error class name (`LimitExceededException`, `CopyJobFailedError`, …). */
+export interface ReportedError {
+  /** The error's class name, or `MaxWaitExceeded` / `InvalidResponse` / `MaxFailedCopies`. */
+  name: string;
+  /** Its message. */
+  message: string;
+}
+
+/**
+ * The first StartCopyJob calls of a copy run were all refused for the same reason (e.g. the IAM
+ * role cannot be assumed, the destination vault does not exist or its access policy refuses the
+ * copy), so the run stopped instead of failing every recovery point with the same error.
+ * Nothing was copied; fix the cause and run again.
+ */
+export class CopyRunRefusedError extends Error {
+  /** Always `CopyRunRefusedError`. */
+  override name = "CopyRunRefusedError";
+  /** The refusal every one of the first starts got. */
+  readonly reason: ReportedError;
+  /** The recovery points whose StartCopyJob was refused. */
+  readonly recoveryPointArns: readonly string[];
+
+  /**
+   * Names the refusal in the message.
+   *
+   * @param reason the common refusal.
+   * @param recoveryPointArns the recovery points it refused.
+   * @param options `cause`: the first refusal, as thrown by the client.
+   */
+  constructor(reason: ReportedError, recoveryPointArns: string[], options?: ErrorOptions) {
+    super(
+      `StartCopyJob refused the first ${recoveryPointArns.length} copies of the run for the ` +
+        `same reason, so the run stopped instead of failing every recovery point: ` +
+        `${reason.name}: ${reason.message}`,
+      options,
+    );
+    this.reason = reason;
+    this.recoveryPointArns = recoveryPointArns;
+  }
+}
+
+/**
+ * `maxWaitMs` passed before the run could start anything: listing the source vault or the
+ * existing copies did not finish in time (e.g. a request that never answers). Nothing was
+ * started.
+ */
+export class MaxWaitExceededError extends Error {
+  /** Always `MaxWaitExceededError`. */
+  override name = "MaxWaitExceededError";
+}
+
+/** Entry error of a copy that had not ended when `maxWaitMs` passed. */
+export function maxWaitError(maxWaitMs: number): ReportedError {
+  return {
+    name: "MaxWaitExceeded",
+    message: `not ended within maxWaitMs (${maxWaitMs} ms); run again to resume`,
+  };
+}
+
+/** `{ name, message }` of anything thrown. */
+export function reportedError(e: unknown): ReportedError {
+  return e instanceof Error
+    ? { name: e.name, message: e.message }
+    : { name: "Error", message: String(e) };
+}
+
+/**
+ * Whether a failed call is worth trying again: `limit` for `LimitExceededException` (the
+ * account's quota of concurrent copy jobs), `transient` for throttling, 5xx, 429, `@retryable`,
+ * timeouts and network failures.
+ */
+export function passingFailure(e: unknown): "limit" | "transient" | undefined {
+  if (e instanceof LimitExceededException) return "limit";
+  // StartCopyJob carries an idempotency token and DescribeCopyJob is read-only: both repeatable.
+  return retryKind(e, true) ? "transient" : undefined;
+}
+
+/** `ms` with "equal jitter": between half of it and all of it. */
+export function jitter(ms: number): number {
+  return backoffDelay(ms, 0, ms, ms / 2);
+}

@@ -1,0 +1,177 @@
+/**
+ * Checks shared by the options of the vault jobs (`copyRecoveryPoints`, `verifyCopies`): keys
+ * they do not know, the selection, and the shape of the ARNs they are given — all before anything
+ * is sent.
+ *
+ * @module
+ */
+
+import type { ValidationIssue } from "../runtime/errors.ts";
+import { BACKUP_RESOURCE_TYPES, type CopySelection } from "./selection.ts";
+
+/** The keys of the selection options. */
+export const SELECTION_KEYS = {
+  createdAfter: true,
+  createdBefore: true,
+  resourceTypes: true,
+  resourceArns: true,
+  filter: true,
+} as const satisfies Record<keyof CopySelection, true>;
+
+/** Options of the AWS SDK for JavaScript v3 that have another name here. */
+const SDK_NAMES: Readonly<Record<string, string>> = { abortSignal: "signal" };
+
+/**
+ * An issue per key of `options` (with a value) that is not in `known`, naming the closest known
+ * key when one is near (`concurency` → "did you mean concurrency?").
+ *
+ * TODO(lead): use runtime/unknown_keys.ts
+ */
+export function unknownKeyIssues(
+  options: object,
+  known: readonly string[],
+  subject: string,
+  prefix = "",
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || known.includes(key)) continue;
+    const ours = SDK_NAMES[key];
+    const near = ours && known.includes(ours) ? ours : closest(key, known);
+    issues.push({
+      path: prefix + key,
+      message: `is not an option of ${subject}${near ? `; did you mean ${near}?` : ""}`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * The candidate closest to `word` — same letters in another case, or within a small edit
+ * distance (a third of the word, at least 1) — or `undefined`.
+ *
+ * TODO(lead): use runtime/unknown_keys.ts
+ */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/** Levenshtein distance, a swap of two neighbours counting as one edit. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return rows[a.length][b.length];
+}
+
+/** Issues of the selection options: dates and their order, resource types, ARNs, the filter. */
+export function selectionIssues(o: CopySelection): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const validDate = (name: "createdAfter" | "createdBefore") => {
+    const value = o[name];
+    if (value === undefined) return undefined;
+    if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
+    issues.push({ path: name, message: "must be a valid Date" });
+    return undefined;
+  };
+  const after = validDate("createdAfter");
+  const before = validDate("createdBefore");
+  if (after && before && after.getTime() >= before.getTime()) {
+    issues.push({
+      path: "createdAfter",
+      message: `must be before createdBefore (${after.toISOString()} is not before ` +
+        `${before.toISOString()}): nothing could be selected`,
+    });
+  }
+  for (const name of ["resourceTypes", "resourceArns"] as const) {
+    const value = o[name];
+    if (
+      value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === "string"))
+    ) {
+      issues.push({ path: name, message: "must be an array of strings" });
+    }
+  }
+  if (Array.isArray(o.resourceTypes)) {
+    o.resourceTypes.forEach((type, i) => {
+      if (typeof type !== "string" || BACKUP_RESOURCE_TYPES.includes(type)) return;
+      const near = closest(type, BACKUP_RESOURCE_TYPES);
+      issues.push({
+        path: `resourceTypes[${i}]`,
+        message: `'${type}' is not a resource type of AWS Backup${
+          near ? `; did you mean ${near}?` : ` (one of ${BACKUP_RESOURCE_TYPES.join(", ")})`
+        }`,
+      });
+    });
+  }
+  if (Array.isArray(o.resourceArns)) {
+    o.resourceArns.forEach((arn, i) => {
+      if (typeof arn === "string" && !/^arn:[a-z][a-z0-9-]*:[^:]+:/.test(arn)) {
+        issues.push({ path: `resourceArns[${i}]`, message: `must be an ARN, got '${arn}'` });
+      }
+    });
+  }
+  if (o.filter !== undefined && typeof o.filter !== "function") {
+    issues.push({ path: "filter", message: "must be a function" });
+  }
+  return issues;
+}
+
+// ARN shapes: "Identify AWS resources with Amazon Resource Names (ARNs)" and "IAM identifiers"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns:
+// a role's path is "/" or "/…/" of printable ASCII, its name 1–64 of [\w+=,.@-]); a backup
+// vault's name follows the model's BackupVaultName pattern.
+/** `arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME`. */
+export const BACKUP_VAULT_ARN_PATTERN: RegExp =
+  /^arn:aws(?:-[a-z]+)*:backup:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:backup-vault:[a-zA-Z0-9\-_]{2,50}$/;
+/** `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`. */
+export const IAM_ROLE_ARN_PATTERN: RegExp =
+  /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
+
+/** An issue when `value` is a string that is not a backup vault ARN. */
+export function vaultArnIssue(path: string, value: unknown): ValidationIssue[] {
+  if (typeof value !== "string" || BACKUP_VAULT_ARN_PATTERN.test(value)) return [];
+  const hint = /^[a-zA-Z0-9\-_]{2,50}$/.test(value) ? " (a vault name: pass the vault's ARN)" : "";
+  return [{
+    path,
+    message: `must be a backup vault ARN, arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME, ` +
+      `got '${value}'${hint}`,
+  }];
+}
+
+/** An issue when `value` is a string that is not an IAM role ARN. */
+export function roleArnIssue(path: string, value: unknown): ValidationIssue[] {
+  if (typeof value !== "string" || IAM_ROLE_ARN_PATTERN.test(value)) return [];
+  return [{
+    path,
+    message: `must be an IAM role ARN, arn:PARTITION:iam::ACCOUNT:role/NAME (or role/PATH/NAME), ` +
+      `got '${value}'`,
+  }];
+}
+
+/** The model's `BackupVaultName` pattern. */
+const BACKUP_VAULT_NAME_PATTERN = /^[a-zA-Z0-9\-_]{2,50}$/;
+
+/** An issue when `value` is not a backup vault name (required). */
+export function vaultNameIssue(path: string, value: unknown): ValidationIssue[] {
+  if (value === undefined) return [{ path, message: "is required" }];
+  if (typeof value === "string" && BACKUP_VAULT_NAME_PATTERN.test(value)) return [];
+  return [{
+    path,
+    message: `must be a backup vault name matching ${BACKUP_VAULT_NAME_PATTERN.source}`,
+  }];
+}
