@@ -126,16 +126,6 @@ const copyOptionKeys = () =>
     } as const satisfies Record<keyof CopyRecoveryPointsOptions, true>,
   );
 
-const lifecycleKeys = () =>
-  Object.keys(
-    {
-      MoveToColdStorageAfterDays: true,
-      DeleteAfterDays: true,
-      OptInToArchiveForSupportedResources: true,
-      DeleteAfterEvent: true,
-    } as const satisfies Record<keyof Lifecycle, true>,
-  );
-
 /**
  * Checks the options of `copyRecoveryPoints`.
  *
@@ -150,10 +140,8 @@ export function checkCopyOptions(o: CopyRecoveryPointsOptions): void {
     ]);
   }
   const issues: ValidationIssue[] = unknownKeyIssues(o, copyOptionKeys(), "copyRecoveryPoints");
-  if (typeof o.lifecycle === "object" && o.lifecycle !== null) {
-    issues.push(...unknownKeyIssues(o.lifecycle, lifecycleKeys(), "Lifecycle", "lifecycle."));
-  }
-  // The StartCopyJob members the options become, checked against the model.
+  // The StartCopyJob members the options become, checked against the model (which also refuses
+  // a key `Lifecycle` does not have).
   const names: Record<string, string> = {
     SourceBackupVaultName: "sourceBackupVaultName",
     DestinationBackupVaultArn: "destinationBackupVaultArn",

@@ -7,6 +7,7 @@
  */
 
 import type { ValidationIssue } from "../runtime/errors.ts";
+import { closestKey } from "../runtime/unknown_keys.ts";
 import { BACKUP_RESOURCE_TYPES, type CopySelection } from "./selection.ts";
 
 /** The keys of the selection options. */
@@ -22,10 +23,10 @@ export const SELECTION_KEYS = {
 const SDK_NAMES: Readonly<Record<string, string>> = { abortSignal: "signal" };
 
 /**
- * An issue per key of `options` (with a value) that is not in `known`, naming the closest known
- * key when one is near (`concurency` → "did you mean concurrency?").
- *
- * TODO(lead): use runtime/unknown_keys.ts
+ * An issue per key of `options` that is not in `known`, naming the closest known key when one is
+ * near (`concurency` → "did you mean concurrency?"; the rule of `runtime/unknown_keys.ts`) or our
+ * name for an AWS SDK v3 option. A key set to `undefined` counts: a misspelled option is a
+ * mistake whatever its value.
  */
 export function unknownKeyIssues(
   options: object,
@@ -34,48 +35,16 @@ export function unknownKeyIssues(
   prefix = "",
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined || known.includes(key)) continue;
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
     const ours = SDK_NAMES[key];
-    const near = ours && known.includes(ours) ? ours : closest(key, known);
+    const near = ours && known.includes(ours) ? ours : closestKey(key, known);
     issues.push({
       path: prefix + key,
       message: `is not an option of ${subject}${near ? `; did you mean ${near}?` : ""}`,
     });
   }
   return issues;
-}
-
-/**
- * The candidate closest to `word` — same letters in another case, or within a small edit
- * distance (a third of the word, at least 1) — or `undefined`.
- *
- * TODO(lead): use runtime/unknown_keys.ts
- */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-/** Levenshtein distance, a swap of two neighbours counting as one edit. */
-function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return rows[a.length][b.length];
 }
 
 /** Issues of the selection options: dates and their order, resource types, ARNs, the filter. */
@@ -108,7 +77,7 @@ export function selectionIssues(o: CopySelection): ValidationIssue[] {
   if (Array.isArray(o.resourceTypes)) {
     o.resourceTypes.forEach((type, i) => {
       if (typeof type !== "string" || BACKUP_RESOURCE_TYPES.includes(type)) return;
-      const near = closest(type, BACKUP_RESOURCE_TYPES);
+      const near = closestKey(type, BACKUP_RESOURCE_TYPES);
       issues.push({
         path: `resourceTypes[${i}]`,
         message: `'${type}' is not a resource type of AWS Backup${

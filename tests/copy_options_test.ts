@@ -39,14 +39,15 @@ Deno.test("unknown option keys are errors naming the key meant; nothing is sent"
     abortSignal: AbortSignal.timeout(1000),
     lifecycle: { DeleteAfterDay: 35 },
     colour: "blue",
-    dryrun: undefined, // nothing passed: not an error
+    dryrun: undefined, // a misspelled option is a mistake whatever its value
     checkpoint: { get: () => {}, put: () => {} },
   } as unknown as CopyRecoveryPointsOptions));
   assert.deepEqual(issues, {
     concurency: "is not an option of copyRecoveryPoints; did you mean concurrency?",
     abortSignal: "is not an option of copyRecoveryPoints; did you mean signal?",
     colour: "is not an option of copyRecoveryPoints",
-    "lifecycle.DeleteAfterDay": "is not an option of Lifecycle; did you mean DeleteAfterDays?",
+    dryrun: "is not an option of copyRecoveryPoints; did you mean dryRun?",
+    "lifecycle.DeleteAfterDay": "is not a member the model defines (did you mean DeleteAfterDays?)",
     checkpoint: "must be a CheckpointStore (get, put and list methods)",
   });
   assert.equal(emulator.requests.length, 0);
