@@ -117,7 +117,7 @@ Deno.test("workerd: a run of 2,000 points resumes across invocations within 1000
   const scriptPath = await bundle(new URL("./runtimes/copy_vault_worker.ts", import.meta.url));
   await using emulator = await startEmulator({
     ...vaultSeed(points),
-    jobDurationMs: 100,
+    jobDurationMs: 5,
     maxConcurrentJobs: 50,
   });
   const mf = copyWorker(scriptPath);

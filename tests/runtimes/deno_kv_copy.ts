@@ -38,22 +38,25 @@ if (mode === "copy") {
     endpoint: string;
     kvPath: string;
     options: CopyRecoveryPointsOptions;
+    invocations?: number;
   } = JSON.parse(arg);
   const kv = await Deno.openKv(config.kvPath);
-  const kvCalls: KvCalls = { get: 0, set: 0, list: 0 };
   const client = new BackupClient({
     region: DEMO_REGION,
     endpoint: config.endpoint,
     credentials: { ...DEMO_CREDENTIALS },
   });
-  const report = await copyRecoveryPoints(client, {
-    ...config.options,
-    checkpoint: new DenoKvCheckpointStore(counted(kv, kvCalls)),
-    onProgress: (event) => {
-      if (event.type === "started") console.log(`started ${event.recoveryPointArn}`);
-    },
-  });
-  console.log(`report ${JSON.stringify({ ...report, kvCalls })}`);
+  for (let i = 0; i < (config.invocations ?? 1); i++) {
+    const kvCalls: KvCalls = { get: 0, set: 0, list: 0 };
+    const report = await copyRecoveryPoints(client, {
+      ...config.options,
+      checkpoint: new DenoKvCheckpointStore(counted(kv, kvCalls)),
+      onProgress: (event) => {
+        if (event.type === "started") console.log(`started ${event.recoveryPointArn}`);
+      },
+    });
+    console.log(`report ${JSON.stringify({ ...report, kvCalls })}`);
+  }
   kv.close();
 } else if (mode === "store") {
   console.log(JSON.stringify(await storeFindings(arg)));
