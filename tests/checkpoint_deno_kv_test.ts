@@ -189,6 +189,15 @@ function exampleChild(args: string[], env: Record<string, string> = {}): Deno.Co
 }
 
 Deno.test("Deno Deploy example: registers its cron at the top level without error", async () => {
+  // The README shows the example as it is.
+  const [readme, source] = await Promise.all([
+    Deno.readTextFile(new URL("README.md", REPO)),
+    Deno.readTextFile(`${EXAMPLE_DIR}main.ts`),
+  ]);
+  assert.ok(
+    readme.includes("```ts\n" + source + "```"),
+    "README shows examples/deno-deploy/main.ts",
+  );
   const example = exampleChild(["main.ts"]).spawn();
   // A cron that failed to register ends the process at once; a registered one keeps it alive.
   const ended = await Promise.race([
