@@ -59,7 +59,7 @@ async function invoke(
   return JSON.parse(text);
 }
 
-Deno.test("workerd: a KV checkpoint resumes a copy run across two invocations, exactly once", async () => {
+Deno.test("workerd: a KV checkpoint resumes a copy run across invocations, exactly once", async () => {
   const [scriptPath, startOnlyPath] = await Promise.all([
     bundle(new URL("./runtimes/copy_vault_worker.ts", import.meta.url)),
     bundle(new URL("../testing/workers/start_copy_job_worker.ts", import.meta.url)),
@@ -75,7 +75,11 @@ Deno.test("workerd: a KV checkpoint resumes a copy run across two invocations, e
   );
   assert.ok(!startOnly.includes("backup-edge/copy/v2"), "the startCopyJob-only Worker has it");
 
-  const seed = vaultSeed(12);
+  // The newest point's copy fails with a status message too long for KV metadata (1024 bytes).
+  const longMessage = "The copy failed: " + "x".repeat(2000);
+  const seed = vaultSeed(12, (fixture, i) => {
+    if (i === 11) Object.assign(fixture, { outcome: "FAILED", statusMessage: longMessage });
+  });
   await using emulator = await startEmulator({ ...seed, jobDurationMs: 500, maxConcurrentJobs: 5 });
   const mf = copyWorker(scriptPath);
   try {
@@ -91,7 +95,7 @@ Deno.test("workerd: a KV checkpoint resumes a copy run across two invocations, e
     assert.ok(startedBefore >= 5, `${startedBefore} jobs`);
 
     const second = await invoke(mf, emulator);
-    assert.equal(second.totals.completed, 12, JSON.stringify(second.totals));
+    assert.deepEqual([second.totals.completed, second.totals.failed], [11, 1]);
     // The 5 jobs whose "started" event fired were in KV before it: they are resumed.
     const origins = second.entries.map((e: { origin: string }) => e.origin);
     assert.ok(origins.filter((o: string) => o === "resumed").length >= 5, origins.join());
@@ -107,6 +111,14 @@ Deno.test("workerd: a KV checkpoint resumes a copy run across two invocations, e
     assert.equal(second.kvOperations.bulkGet, 0);
     const listed = await kv.list({ prefix: "backup-edge/copy/cron/" });
     assert.deepEqual(listed.keys.find((k) => k.name === keys[0].name)?.metadata, record);
+
+    // A third invocation: 11 records from the listing, the long one from a bulk read.
+    const third = await invoke(mf, emulator);
+    assert.deepEqual(third.kvOperations, { get: 0, bulkGet: 1, put: 0, list: 1, total: 2 });
+    const failed = third.entries.find((e: { outcome: string }) => e.outcome === "FAILED");
+    assert.equal(failed.statusMessage, longMessage);
+    assert.equal(failed.origin, "resumed");
+    assert.equal(emulator.jobs().length, 12);
   } finally {
     await mf.dispose();
   }
