@@ -62,8 +62,10 @@ export const WORKERS_KV_LIMITS = {
  *
  * Every `put` is one KV write: a copy run writes each recovery point's record two or three times
  * (before StartCopyJob, once the job exists, when it ends), so one invocation can advance about
- * 300 copies within Workers KV's 1000 operations — far more than a copy job's duration allows
- * in the time a Worker runs.
+ * 300 copies within Workers KV's 1000 operations; the next invocation resumes the rest.
+ *
+ * `KvNamespaceLike` is what a `KVNamespace` binding offers (checked against
+ * `@cloudflare/workers-types` 5.x, also with `exactOptionalPropertyTypes`).
  *
  * Workers KV is eventually consistent: a write is seen at once where it was made, and within
  * about 60 seconds elsewhere. A cron-triggered Worker that resumes minutes later sees its
