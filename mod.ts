@@ -157,6 +157,7 @@ export {
   KvCheckpointStore,
   type KvCheckpointStoreOptions,
   type KvNamespaceLike,
+  WORKERS_KV_LIMITS,
 } from "./jobs/checkpoint_kv.ts";
 export {
   copyIdempotencyToken,

@@ -4,7 +4,8 @@
  * in-memory implementation, and the error every store raises.
  *
  * Other stores: `FileCheckpointStore` (jobs/checkpoint_file.ts, Deno and Node, a separate import
- * so Worker bundles never contain `node:fs`) and `KvCheckpointStore` (Workers KV).
+ * so Worker bundles never contain `node:fs`), `KvCheckpointStore` (Workers KV) and
+ * `DenoKvCheckpointStore` (Deno KV, jobs/checkpoint_deno_kv.ts, also a separate import).
  *
  * @module
  */
@@ -88,17 +89,20 @@ export class MemoryCheckpointStore implements CheckpointStore {
   }
 }
 
-/** Checks the shape of a record read back from storage. @throws {CheckpointError} */
-export function checkRecord(value: unknown, where: string): CheckpointRecord {
+/** Whether a value read back from storage has the shape of a {@linkcode CheckpointRecord}. */
+export function isCheckpointRecord(value: unknown): value is CheckpointRecord {
   const r = value as CheckpointRecord;
   const states: readonly string[] = ["STARTING", "STARTED", "COMPLETED", "PARTIAL", "FAILED"];
-  if (
-    typeof r !== "object" || r === null || typeof r.recoveryPointArn !== "string" ||
-    typeof r.idempotencyToken !== "string" || !states.includes(r.state) ||
-    typeof r.attempts !== "number" ||
-    (r.copyJobId !== undefined && typeof r.copyJobId !== "string")
-  ) {
+  return typeof r === "object" && r !== null && typeof r.recoveryPointArn === "string" &&
+    typeof r.idempotencyToken === "string" && states.includes(r.state) &&
+    typeof r.attempts === "number" &&
+    (r.copyJobId === undefined || typeof r.copyJobId === "string");
+}
+
+/** Checks the shape of a record read back from storage. @throws {CheckpointError} */
+export function checkRecord(value: unknown, where: string): CheckpointRecord {
+  if (!isCheckpointRecord(value)) {
     throw new CheckpointError(`Malformed checkpoint record at ${where}`);
   }
-  return r;
+  return value;
 }

@@ -10,17 +10,23 @@ import {
   type CheckpointRecord,
   type CheckpointStore,
   checkRecord,
+  isCheckpointRecord,
 } from "./checkpoint.ts";
 
-/** The part of a Workers KV namespace binding (`KVNamespace`) the store uses. */
+/**
+ * The part of a Workers KV namespace binding (`KVNamespace`) the store uses: a real binding is
+ * one.
+ */
 export interface KvNamespaceLike {
   /** The value of a key as text, or null. */
   get(key: string): Promise<string | null>;
-  /** Stores a value. */
-  put(key: string, value: string): Promise<void>;
-  /** One page of the keys with a prefix. */
-  list(options: { prefix: string; cursor?: string }): Promise<{
-    keys: { name: string }[];
+  /** Bulk read: the values of up to 100 keys (null where there is none), one KV operation. */
+  get(keys: string[]): Promise<Map<string, string | null>>;
+  /** Stores a value, with metadata (at most 1024 bytes as JSON) listed with its key. */
+  put(key: string, value: string, options?: { metadata?: unknown }): Promise<void>;
+  /** One page (up to 1000) of the keys with a prefix, each with its metadata. */
+  list(options: { prefix: string; cursor?: string; limit?: number }): Promise<{
+    keys: { name: string; metadata?: unknown }[];
     list_complete: boolean;
     cursor?: string;
   }>;
@@ -33,8 +39,33 @@ export interface KvCheckpointStoreOptions {
 }
 
 /**
+ * Workers KV limits the store is built around (developers.cloudflare.com/kv/platform/limits/,
+ * /kv/api/list-keys/, /kv/api/read-key-value-pairs/): metadata of at most 1024 bytes, `list`
+ * pages of at most 1000 keys, bulk `get` of at most 100 keys, and 1000 KV operations per Worker
+ * invocation (a bulk `get` counts as one).
+ */
+export const WORKERS_KV_LIMITS = {
+  metadataBytes: 1024,
+  listPageKeys: 1000,
+  bulkGetKeys: 100,
+  operationsPerInvocation: 1000,
+} as const;
+
+/**
  * One KV entry per recovery point and run, at `<prefix><runId>/<recoveryPointArn>`, holding the
- * record as JSON.
+ * record as JSON — and the same record as the key's metadata whenever it fits in 1024 bytes (it
+ * does unless AWS's status message is long). `list(runId)` therefore reads a run back from the
+ * key listing alone, 1000 records per KV operation: 10 operations for a run of 10,000 recovery
+ * points, where one read per key would exceed the 1000 operations a Worker invocation may make.
+ * Keys without such metadata (a long record, or one written by backup-edge 0.1.0, which wrote
+ * none) are read with bulk `get`s of 100 keys.
+ *
+ * Every `put` is one KV write: a copy run writes each recovery point's record two or three times
+ * (before StartCopyJob, once the job exists, when it ends), so one invocation can advance about
+ * 300 copies within Workers KV's 1000 operations; the next invocation resumes the rest.
+ *
+ * `KvNamespaceLike` is what a `KVNamespace` binding offers (checked against
+ * `@cloudflare/workers-types` 5.x, also with `exactOptionalPropertyTypes`).
  *
  * Workers KV is eventually consistent: a write is seen at once where it was made, and within
  * about 60 seconds elsewhere. A cron-triggered Worker that resumes minutes later sees its
@@ -66,37 +97,59 @@ export class KvCheckpointStore implements CheckpointStore {
     this.#prefix = options.prefix ?? "backup-edge/copy/";
   }
 
-  /** The record of one recovery point in a run, if any. */
+  /** The record of one recovery point in a run, if any: one KV read. */
   async get(runId: string, recoveryPointArn: string): Promise<CheckpointRecord | undefined> {
     const key = this.#key(runId, recoveryPointArn);
     const text = await this.#call(`read ${key}`, () => this.#kv.get(key));
     return text === null ? undefined : this.#parse(text, key);
   }
 
-  /** Writes the record to its key. */
+  /** Writes the record to its key, and as its metadata when it fits: one KV write. */
   async put(runId: string, record: CheckpointRecord): Promise<void> {
     const key = this.#key(runId, record.recoveryPointArn);
-    await this.#call(`write ${key}`, () => this.#kv.put(key, JSON.stringify(record)));
+    const text = JSON.stringify(record);
+    const fits = new TextEncoder().encode(text).length <= WORKERS_KV_LIMITS.metadataBytes;
+    await this.#call(
+      `write ${key}`,
+      () => this.#kv.put(key, text, fits ? { metadata: record } : undefined),
+    );
   }
 
-  /** Every record of a run: lists its keys, then reads each. */
+  /**
+   * Every record of a run: one KV operation per 1000 keys listed, plus one bulk read per 100 keys
+   * whose record is not in their metadata.
+   */
   async list(runId: string): Promise<CheckpointRecord[]> {
     const prefix = this.#key(runId, "");
-    const names: string[] = [];
+    const records: CheckpointRecord[] = [];
+    const unlisted: string[] = [];
     let cursor: string | undefined;
-    for (let page = 0; page < 10_000; page++) {
-      const result = await this.#call(`list ${prefix}`, () => this.#kv.list({ prefix, cursor }));
-      names.push(...result.keys.map((k) => k.name));
-      if (result.list_complete || !result.cursor) break;
-      cursor = result.cursor;
+    for (;;) {
+      const page = await this.#call(
+        `list ${prefix}`,
+        () => this.#kv.list({ prefix, cursor, limit: WORKERS_KV_LIMITS.listPageKeys }),
+      );
+      for (const { name, metadata } of page.keys) {
+        const record = fromMetadata(metadata, name.slice(prefix.length));
+        if (record) records.push(record);
+        else unlisted.push(name);
+      }
+      if (page.list_complete || !page.cursor) break;
+      cursor = page.cursor;
     }
-    const records = await Promise.all(
-      names.map(async (key) => {
-        const text = await this.#call(`read ${key}`, () => this.#kv.get(key));
-        return text === null ? undefined : this.#parse(text, key);
-      }),
-    );
-    return records.filter((r) => r !== undefined);
+    for (let i = 0; i < unlisted.length; i += WORKERS_KV_LIMITS.bulkGetKeys) {
+      const keys = unlisted.slice(i, i + WORKERS_KV_LIMITS.bulkGetKeys);
+      const values = await this.#call(
+        `read ${keys.length} keys under ${prefix}`,
+        () => this.#kv.get(keys),
+      );
+      for (const key of keys) {
+        const text = values.get(key);
+        // Listed a moment ago, gone now: nothing to resume from.
+        if (text !== null && text !== undefined) records.push(this.#parse(text, key));
+      }
+    }
+    return records;
   }
 
   #key(runId: string, recoveryPointArn: string): string {
@@ -121,4 +174,14 @@ export class KvCheckpointStore implements CheckpointStore {
       });
     }
   }
+}
+
+/**
+ * The record a key's metadata holds, if it is one for that recovery point; anything else (no
+ * metadata, other metadata) means the value must be read.
+ */
+function fromMetadata(metadata: unknown, recoveryPointArn: string): CheckpointRecord | undefined {
+  return isCheckpointRecord(metadata) && metadata.recoveryPointArn === recoveryPointArn
+    ? metadata
+    : undefined;
 }

@@ -1,9 +1,9 @@
 /**
  * Cloudflare Workers entry for the Workers KV checkpoint test: `POST /` with the JSON body
- * `{endpoint, sourceBackupVaultName, destinationBackupVaultArn, iamRoleArn, runId,
- * abortAfterStarted?}`
- * runs `copyRecoveryPoints` with a `KvCheckpointStore` on the `COPY_STATE` binding and answers
- * the report — what a Worker on a cron trigger does each time it wakes.
+ * `{endpoint, sourceBackupVaultName, destinationBackupVaultArn, iamRoleArn, runId, concurrency?,
+ * abortAfterStarted?}` runs `copyRecoveryPoints` with a `KvCheckpointStore` on the `COPY_STATE`
+ * binding and answers the report — what a Worker on a cron trigger does each time it wakes —
+ * with `kvOperations`, the KV operations this invocation made (Workers KV allows 1000).
  *
  * @module
  */
@@ -14,6 +14,32 @@ import {
   KvCheckpointStore,
   type KvNamespaceLike,
 } from "../../mod.ts";
+
+/** KV operations of one invocation, by kind; a bulk `get` is one operation. */
+interface KvOperations {
+  get: number;
+  bulkGet: number;
+  put: number;
+  list: number;
+  total: number;
+}
+
+/** The binding, with every operation counted into `count`. */
+function counted(kv: KvNamespaceLike, count: KvOperations): KvNamespaceLike {
+  const add = (kind: keyof KvOperations) => {
+    count[kind]++;
+    count.total++;
+  };
+  return {
+    get:
+      ((key: string | string[]) =>
+        Array.isArray(key)
+          ? (add("bulkGet"), kv.get(key))
+          : (add("get"), kv.get(key))) as KvNamespaceLike["get"],
+    put: (key, value, options) => (add("put"), kv.put(key, value, options)),
+    list: (options) => (add("list"), kv.list(options)),
+  };
+}
 
 interface Env {
   AWS_REGION: string;
@@ -29,6 +55,7 @@ export default {
     const { endpoint, abortAfterStarted, ...options } = await request.json();
     const stop = new AbortController();
     let started = 0;
+    const kvOperations: KvOperations = { get: 0, bulkGet: 0, put: 0, list: 0, total: 0 };
     const client = new BackupClient({
       region: env.AWS_REGION,
       endpoint,
@@ -40,7 +67,7 @@ export default {
     try {
       const report = await copyRecoveryPoints(client, {
         ...options,
-        checkpoint: new KvCheckpointStore(env.COPY_STATE),
+        checkpoint: new KvCheckpointStore(counted(env.COPY_STATE, kvOperations)),
         pollIntervalMs: 20,
         maxPollIntervalMs: 50,
         retryDelayMs: 10,
@@ -49,10 +76,15 @@ export default {
           if (event.type === "started" && ++started === abortAfterStarted) stop.abort();
         },
       });
-      return Response.json({ ...report, userAgent: navigator.userAgent });
+      return Response.json({ ...report, kvOperations, userAgent: navigator.userAgent });
     } catch (error) {
       if (stop.signal.aborted) {
-        return Response.json({ aborted: true, started, userAgent: navigator.userAgent });
+        return Response.json({
+          aborted: true,
+          started,
+          kvOperations,
+          userAgent: navigator.userAgent,
+        });
       }
       return new Response(`${(error as Error).name}: ${(error as Error).message}`, { status: 500 });
     }

@@ -1,0 +1,256 @@
+/**
+ * The Deno KV checkpoint store and the Deno Deploy example, on a real Deno KV (SQLite) in child
+ * processes run with `--unstable-kv` / `--unstable-cron`, as Deno 2.9.6 needs: a copy run killed
+ * with SIGKILL mid-run and run again starts exactly one copy job per recovery point; the store
+ * reads a run of 10,000 back in 21 round trips; the example registers its cron and its handler
+ * copies a vault.
+ */
+
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import {
+  DEMO_CREDENTIALS,
+  DEMO_IAM_ROLE_ARN,
+  DEMO_REGION,
+  DR_VAULT_WEST_ARN,
+  startEmulator,
+} from "../emulator/mod.ts";
+import { FAST, SOURCE_VAULT, vaultSeed } from "./support/copy_vault_fixtures.ts";
+
+const REPO = new URL("../", import.meta.url);
+const CHILD = fileURLToPath(new URL("./runtimes/deno_kv_copy.ts", import.meta.url));
+const EXAMPLE_DIR = fileURLToPath(new URL("../examples/deno-deploy/", import.meta.url));
+/** Maps the example's JSR imports to this checkout. */
+const IMPORT_MAP = fileURLToPath(
+  new URL("./runtimes/deno_deploy_import_map.json", import.meta.url),
+);
+const decoder = new TextDecoder();
+
+/** A fresh directory under tests/.out for one test's KV files. */
+async function scratch(): Promise<string> {
+  const dir = fileURLToPath(new URL(`tests/.out/deno-kv-${crypto.randomUUID()}/`, REPO));
+  await Deno.mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/** A child Deno with Deno KV enabled. */
+function child(args: string[], options: Deno.CommandOptions = {}): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--unstable-kv", "--allow-all", ...args],
+    cwd: fileURLToPath(REPO),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    ...options,
+  });
+}
+
+/** Lines of a child's stdout as they come. */
+async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let buffered = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffered += chunk;
+    let newline;
+    while ((newline = buffered.indexOf("\n")) >= 0) {
+      yield buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+    }
+  }
+  if (buffered) yield buffered;
+}
+
+Deno.test("the Deno KV store is its own export, outside mod.ts's module graph", async () => {
+  const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", REPO)));
+  assert.equal(denoJson.exports["./checkpoint-deno-kv"], "./jobs/checkpoint_deno_kv.ts");
+  const info = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "mod.ts"],
+    cwd: fileURLToPath(REPO),
+    stdout: "piped",
+  }).output();
+  const modules: string[] = JSON.parse(decoder.decode(info.stdout)).modules.map((
+    m: { specifier: string },
+  ) => m.specifier);
+  assert.ok(modules.some((m) => m.endsWith("/jobs/checkpoint_kv.ts")), "control: Workers KV is in");
+  assert.ok(!modules.some((m) => m.endsWith("/jobs/checkpoint_deno_kv.ts")));
+});
+
+Deno.test("Deno KV store: records by run, 10,000 listed in 21 round trips, limits", async () => {
+  const dir = await scratch();
+  const output = await child([CHILD, "store", `${dir}store.kv`]).output();
+  assert.ok(output.success, decoder.decode(output.stderr));
+  const found = JSON.parse(decoder.decode(output.stdout));
+  assert.equal(found.absent, true);
+  assert.equal(found.roundTrip.state, "COMPLETED", "the second put replaced the first");
+  assert.equal(found.roundTrip.copyJobId, "job-0");
+  // Another run's records are not listed; a new process sees what the first wrote.
+  assert.deepEqual(found.runA, ["arn:aws:backup:us-east-1:111122223333:recovery-point:rp-0"]);
+  // Every record of the run, each once, in list calls of 500 (Deno KV's largest batch): 20 full
+  // pages and the empty one that says there are no more.
+  assert.equal(found.bigListed, 10_000);
+  assert.equal(found.bigDistinct, 10_000);
+  assert.equal(found.bigListCalls, 21);
+  // A status message past 64 KiB is cut to fit, and says so.
+  assert.ok(found.truncated.bytes <= 65_536 - 1024, `${found.truncated.bytes} bytes`);
+  assert.ok(found.truncated.end.endsWith("… [truncated]"), found.truncated.end);
+  assert.equal(found.truncated.start, "ééé");
+  assert.equal(found.prefixed?.copyJobId, "job-3", "the prefix option places the keys");
+  assert.match(found.keyTooLong, /^CheckpointError: Deno KV: cannot write .*2048/);
+  assert.match(found.malformed, /^CheckpointError: Malformed checkpoint record at \["backup-edge"/);
+});
+
+Deno.test("Deno KV: a copy run killed with SIGKILL resumes from KV, one copy job per point", async () => {
+  const points = 24;
+  // Jobs take long enough that the kill finds several in flight.
+  await using emulator = await startEmulator({
+    ...vaultSeed(points),
+    jobDurationMs: 1500,
+    maxConcurrentJobs: 8,
+  });
+  const kvPath = `${await scratch()}copy.kv`;
+  const config = JSON.stringify({
+    endpoint: emulator.url,
+    kvPath,
+    options: { ...FAST, runId: "nightly-2026-03-02", concurrency: 6 },
+  });
+
+  // Run 1: killed once 4 copy jobs are recorded in KV.
+  const first = child([CHILD, "copy", config]).spawn();
+  const recorded: string[] = [];
+  for await (const line of lines(first.stdout)) {
+    if (line.startsWith("started ")) recorded.push(line.slice("started ".length));
+    if (recorded.length === 4) break;
+  }
+  first.kill("SIGKILL");
+  const killed = await first.status;
+  await first.stderr.cancel();
+  assert.equal(killed.signal, "SIGKILL");
+  const startedBeforeKill = emulator.jobs().length;
+  assert.ok(startedBeforeKill >= 4 && startedBeforeKill < points, `${startedBeforeKill} jobs`);
+
+  // Run 2, a new process on the same KV file and runId: finishes the run.
+  const second = await runToReport(config);
+  assert.equal(second.totals.completed, points, JSON.stringify(second.totals));
+  assert.equal(second.ok, true);
+  assert.equal(second.entries.length, points);
+  const origin = new Map<string, string>(
+    second.entries.map((e: { recoveryPointArn: string; origin: string }) => [
+      e.recoveryPointArn,
+      e.origin,
+    ]),
+  );
+  // What run 1 recorded is resumed from KV, not found again or started again.
+  for (const arn of recorded) assert.equal(origin.get(arn), "resumed", arn);
+  const jobs = emulator.jobs();
+  assert.equal(jobs.length, points, "exactly one copy job per recovery point");
+  assert.equal(new Set(jobs.map((j) => j.SourceRecoveryPointArn)).size, points);
+  assert.ok(emulator.requests.every((r) => r.signatureValid));
+  // Listing the run back is one page (24 < 500); every recovery point was written to KV.
+  assert.equal(second.kvCalls.list, 1);
+  assert.equal(second.kvCalls.get, 0, "no read per recovery point");
+
+  // Run 3: everything ended, read from one KV list call; nothing written, nothing started.
+  const third = await runToReport(config);
+  assert.equal(third.totals.completed, points);
+  assert.ok(third.entries.every((e: { origin: string }) => e.origin === "resumed"));
+  assert.deepEqual(third.kvCalls, { get: 0, set: 0, list: 1 });
+  assert.equal(emulator.jobs().length, points);
+});
+
+/** Runs the `copy` child to its end and returns its report. */
+async function runToReport(config: string) {
+  const output = await child([CHILD, "copy", config]).output();
+  assert.ok(output.success, decoder.decode(output.stderr));
+  const line = decoder.decode(output.stdout).split("\n").find((l) => l.startsWith("report "));
+  assert.ok(line, "the child printed a report");
+  return JSON.parse(line.slice("report ".length));
+}
+
+/**
+ * A child Deno with the example's deno.json (it enables KV and cron), its JSR imports mapped to
+ * this checkout.
+ */
+function exampleChild(args: string[], env: Record<string, string> = {}): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--config",
+      `${EXAMPLE_DIR}deno.json`,
+      "--import-map",
+      IMPORT_MAP,
+      "--allow-all",
+      ...args,
+    ],
+    cwd: EXAMPLE_DIR,
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+Deno.test("Deno Deploy example: registers its cron at the top level without error", async () => {
+  // The README shows the example as it is.
+  const [readme, source] = await Promise.all([
+    Deno.readTextFile(new URL("README.md", REPO)),
+    Deno.readTextFile(`${EXAMPLE_DIR}main.ts`),
+  ]);
+  assert.ok(
+    readme.includes("```ts\n" + source + "```"),
+    "README shows examples/deno-deploy/main.ts",
+  );
+  // Type-checked too (`--check`), against this checkout's types.
+  const example = exampleChild(["--check", "main.ts"]).spawn();
+  // A cron that failed to register ends the process at once; a registered one keeps it alive.
+  const ended = await Promise.race([
+    example.status.then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), 3000)),
+  ]);
+  if (!ended) example.kill("SIGTERM");
+  const [status, stderr] = await Promise.all([
+    example.status,
+    new Response(example.stderr).text(),
+    example.stdout.cancel(),
+  ]);
+  assert.equal(ended, false, `the example exited (${status.code}): ${stderr}`);
+  // Nothing on stderr but the type check's own line (none when its result is cached).
+  assert.deepEqual(stderr.split("\n").filter((l) => l && !/^Check /.test(l)), []);
+});
+
+Deno.test("Deno Deploy example: the nightly handler copies, and resumes from Deno KV", async () => {
+  const points = 3;
+  // Points created on 2026-03-01; the night of 2026-03-02 looks two days back.
+  await using emulator = await startEmulator({ ...vaultSeed(points), jobDurationMs: 200 });
+  const kvPath = `${await scratch()}deploy.kv`;
+  const night = (now: string) =>
+    exampleChild([
+      fileURLToPath(new URL("./runtimes/deno_deploy_night.ts", import.meta.url)),
+      kvPath,
+      now,
+    ], {
+      AWS_REGION: DEMO_REGION,
+      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: "",
+      SOURCE_VAULT,
+      DESTINATION_VAULT_ARN: DR_VAULT_WEST_ARN,
+      IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
+      BACKUP_ENDPOINT: emulator.url,
+    }).output().then((output) => {
+      assert.ok(output.success, decoder.decode(output.stderr));
+      return JSON.parse(decoder.decode(output.stdout));
+    });
+
+  const first = await night("2026-03-02T01:00:00Z");
+  assert.equal(first.runId, "nightly-2026-03-02");
+  assert.equal(first.totals.completed, points, JSON.stringify(first.totals));
+  assert.equal(emulator.jobs().length, points);
+  // The next invocation of the same night reads every ended copy from KV.
+  const again = await night("2026-03-02T01:10:00Z");
+  assert.equal(again.runId, "nightly-2026-03-02");
+  assert.ok(again.entries.every((e: { origin: string }) => e.origin === "resumed"));
+  // The next night is a new run: the copies exist already (ListCopyJobs), none is made again.
+  const nextNight = await night("2026-03-03T01:00:00Z");
+  assert.equal(nextNight.runId, "nightly-2026-03-03");
+  assert.ok(nextNight.entries.every((e: { origin: string }) => e.origin === "existing"));
+  assert.equal(emulator.jobs().length, points);
+});
