@@ -3,7 +3,9 @@
  * browsers), generated from the AWS Backup Smithy model and signed (SigV4) with aws4fetch.
  *
  * Every operation is its own function, so a bundle holds only the operations it calls.
- * `copyRecoveryPoints` copies a whole vault (resumable, each recovery point copied once).
+ * `copyRecoveryPoints` copies a whole vault (resumable, each recovery point copied once);
+ * `copyRecoveryPointsInWorkflow` does it on Cloudflare Workflows, for copies that outlive one
+ * invocation.
  *
  * @example Against the bundled local emulator (runs as a test: `deno test --doc mod.ts`)
  * ```ts
@@ -153,3 +155,29 @@ export {
   type ReportedError,
   reportToJson,
 } from "./jobs/report.ts";
+export {
+  copyRecoveryPointsInWorkflow,
+  type WorkflowCopyOutput,
+  type WorkflowCopyParams,
+  workflowCopyReport,
+  type WorkflowCopyStatus,
+} from "./jobs/workflow/copy_vault_workflow.ts";
+export {
+  WORKFLOW_COPY_DEFAULTS,
+  type WorkflowCopyDefaults,
+  type WorkflowCopyOptions,
+} from "./jobs/workflow/options.ts";
+export type { WorkflowBatchSummary, WorkflowRunOutput } from "./jobs/workflow/run.ts";
+export type { WorkflowBatchOutput, WorkflowBatchParams } from "./jobs/workflow/batch.ts";
+export type { BatchPoint, CopyReportEntryJson, JobView } from "./jobs/workflow/wire.ts";
+export {
+  NonRetryableError,
+  type WorkflowBindingLike,
+  type WorkflowDurationLike,
+  type WorkflowEventLike,
+  type WorkflowInstanceLike,
+  type WorkflowInstanceStatusLike,
+  WORKFLOWS_LIMITS,
+  type WorkflowStepConfigLike,
+  type WorkflowStepLike,
+} from "./jobs/workflow/engine.ts";
