@@ -157,8 +157,8 @@ export {
 } from "./jobs/report.ts";
 export {
   copyRecoveryPointsInWorkflow,
+  startWorkflowCopy,
   type WorkflowCopyOutput,
-  type WorkflowCopyParams,
   workflowCopyReport,
   type WorkflowCopyStatus,
 } from "./jobs/workflow/copy_vault_workflow.ts";
@@ -168,8 +168,14 @@ export {
   type WorkflowCopyOptions,
 } from "./jobs/workflow/options.ts";
 export type { WorkflowBatchSummary, WorkflowRunOutput } from "./jobs/workflow/run.ts";
-export type { WorkflowBatchOutput, WorkflowBatchParams } from "./jobs/workflow/batch.ts";
-export type { BatchPoint, CopyReportEntryJson, JobView } from "./jobs/workflow/wire.ts";
+export type { WorkflowBatchOutput } from "./jobs/workflow/batch.ts";
+export type {
+  BatchPoint,
+  CopyReportEntryJson,
+  JobView,
+  WorkflowBatchParams,
+  WorkflowCopyParams,
+} from "./jobs/workflow/wire.ts";
 export {
   NonRetryableError,
   type WorkflowBindingLike,

@@ -17,32 +17,29 @@
  */
 
 import type { CopyReport, ReportedError } from "../report.ts";
+import { runBatch, type WorkflowBatchOutput } from "./batch.ts";
 import {
-  BATCH_PARAMS_VERSION,
-  runBatch,
-  type WorkflowBatchOutput,
-  type WorkflowBatchParams,
-} from "./batch.ts";
-import type { WorkflowBindingLike, WorkflowEventLike, WorkflowStepLike } from "./engine.ts";
+  isAlreadyExists,
+  type WorkflowBindingLike,
+  type WorkflowEventLike,
+  type WorkflowStepLike,
+} from "./engine.ts";
 import { checkRunId, resolveOptions, StepRunner, type WorkflowCopyOptions } from "./options.ts";
 import { runVaultCopy, type WorkflowRunOutput } from "./run.ts";
 import {
+  BATCH_PARAMS_VERSION,
   type CopyReportEntryJson,
   mergeEntries,
   reviveEntry,
   statusError,
   totalsOf,
+  type WorkflowBatchParams,
+  type WorkflowCopyParams,
 } from "./wire.ts";
 import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
 
 /** What an instance of the vault copy Workflow returns: a run's summary or a batch's entries. */
 export type WorkflowCopyOutput = WorkflowRunOutput | WorkflowBatchOutput;
-
-/**
- * The `params` of the vault copy Workflow: create a run with none (`{}`); batches are created by
- * the run.
- */
-export type WorkflowCopyParams = Record<string, never> | WorkflowBatchParams;
 
 /**
  * Copies the recovery points of a vault that the selection takes to another vault, as a
@@ -157,6 +154,33 @@ function checkBatchParams(
   return p;
 }
 
+/**
+ * Creates the run instance `instanceId` (with empty params) unless one with that id exists:
+ * Workflows refuses a second `create` with the same id (`(instance.already_exists)`), so a
+ * deterministic id — e.g. `nightly-2026-12-07` from a Cron Trigger's `scheduledTime` — makes a
+ * repeated trigger start nothing.
+ *
+ * @param workflow the Workflow's binding.
+ * @param instanceId the run's id: `^[a-zA-Z0-9_][a-zA-Z0-9-_]*$`, at most 80 characters (its
+ * batch instances add to it).
+ * @returns `created: false` when the instance existed already.
+ * @throws {ValidationError} the id does not fit, before anything is sent.
+ * @throws the binding's error otherwise.
+ */
+export async function startWorkflowCopy(
+  workflow: WorkflowBindingLike<WorkflowCopyParams>,
+  instanceId: string,
+): Promise<{ id: string; created: boolean }> {
+  checkRunId(instanceId);
+  try {
+    await workflow.create({ id: instanceId, params: {} });
+    return { id: instanceId, created: true };
+  } catch (e) {
+    if (isAlreadyExists(e)) return { id: instanceId, created: false };
+    throw e;
+  }
+}
+
 /** What {@linkcode workflowCopyReport} answers. */
 export interface WorkflowCopyStatus {
   /** The run instance's id. */
@@ -178,11 +202,13 @@ export interface WorkflowCopyStatus {
  *
  * @param workflow the Workflow's binding.
  * @param instanceId the run instance's id.
+ * @param options `entries: false`: the status and summary only (2 binding calls).
  * @throws the binding's error, e.g. when there is no instance with this id.
  */
 export async function workflowCopyReport(
-  workflow: WorkflowBindingLike,
+  workflow: Pick<WorkflowBindingLike, "get">,
   instanceId: string,
+  options: { entries?: boolean } = {},
 ): Promise<WorkflowCopyStatus> {
   const status = await (await workflow.get(instanceId)).status();
   const answer: WorkflowCopyStatus = { instanceId, status: status.status };
@@ -191,6 +217,7 @@ export async function workflowCopyReport(
   const run = status.output as WorkflowRunOutput | undefined;
   if (status.status !== "complete" || run?.kind !== "run") return answer;
   answer.run = run;
+  if (options.entries === false) return answer;
   const entries = new Map<string, CopyReportEntryJson>();
   for (const batch of run.batches) {
     for (const id of batch.instances) {

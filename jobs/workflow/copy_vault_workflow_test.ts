@@ -34,7 +34,11 @@ import {
 } from "../../testing/fake_workflows.ts";
 import { copyIdempotencyToken } from "../idempotency_token.ts";
 import type { WorkflowBatchOutput } from "./batch.ts";
-import { copyRecoveryPointsInWorkflow, workflowCopyReport } from "./copy_vault_workflow.ts";
+import {
+  copyRecoveryPointsInWorkflow,
+  startWorkflowCopy,
+  workflowCopyReport,
+} from "./copy_vault_workflow.ts";
 import { WORKFLOWS_LIMITS } from "./engine.ts";
 import type { WorkflowCopyOptions } from "./options.ts";
 import type { WorkflowRunOutput } from "./run.ts";
@@ -492,4 +496,34 @@ Deno.test("workflow: 10,000 recovery points stay within the limits of Workflows"
   for (const batch of batches) {
     assert.equal((batch.output as WorkflowBatchOutput).subrequests, batch.fetches, batch.id);
   }
+});
+
+Deno.test("workflow: startWorkflowCopy starts a run once per id; the report reads it", async () => {
+  await using s = await setup(2);
+  assert.deepEqual(await startWorkflowCopy(s.workflows, RUN_ID), { id: RUN_ID, created: true });
+  // The binding refuses a second create with the same id (as Workflows does): nothing new.
+  assert.deepEqual(await startWorkflowCopy(s.workflows, RUN_ID), { id: RUN_ID, created: false });
+  assert.equal(s.workflows.instances.size, 2, "the run and its one batch");
+  const refused = await startWorkflowCopy(s.workflows, "nightly 2026-12-07").catch((e) => e);
+  assert.ok(refused instanceof ValidationError);
+  assert.equal(refused.issues[0].path, "event.instanceId");
+
+  const summary = await workflowCopyReport(s.workflows, RUN_ID, { entries: false });
+  assert.equal(summary.status, "complete");
+  assert.equal(summary.run?.totals.completed, 2);
+  assert.equal(summary.report, undefined);
+  const calls = s.workflows.calls;
+  const full = await workflowCopyReport(s.workflows, RUN_ID);
+  assert.equal(full.report?.entries.length, 2);
+  assert.equal(s.workflows.calls - calls, 4, "2 calls for the run, 2 per batch instance");
+  await assert.rejects(workflowCopyReport(s.workflows, "nightly-1999-01-01"), /not_found/);
+});
+
+Deno.test("workflow: an errored run reports its error", async () => {
+  await using s = await setup(1, { workflow: { sourceBackupVaultName: "no-such-vault" } });
+  await s.run();
+  const status = await workflowCopyReport(s.workflows, RUN_ID);
+  assert.equal(status.status, "errored");
+  assert.equal(status.error?.name, "NonRetryableError");
+  assert.equal(status.report, undefined);
 });

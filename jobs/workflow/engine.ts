@@ -78,12 +78,12 @@ export interface WorkflowInstanceLike {
 }
 
 /**
- * A Workflow binding (`env.MY_WORKFLOW`): creates instances and finds them by id.
- * `create` with an id that already exists rejects (`(instance.already_exists) …`).
+ * A Workflow binding (`env.MY_WORKFLOW`, a `Workflow<Params>`): creates instances and finds them
+ * by id. `create` with an id that already exists rejects (`(instance.already_exists) …`).
  */
-export interface WorkflowBindingLike {
+export interface WorkflowBindingLike<Params = unknown> {
   /** Creates an instance with this id and these params. */
-  create(options: { id: string; params: unknown }): Promise<WorkflowInstanceLike>;
+  create(options: { id: string; params: Params }): Promise<WorkflowInstanceLike>;
   /** The instance with this id; rejects when there is none. */
   get(id: string): Promise<WorkflowInstanceLike>;
 }

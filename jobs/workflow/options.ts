@@ -10,6 +10,7 @@ import type { Lifecycle } from "../../generated/types.ts";
 import { validateStartCopyJobInput } from "../../generated/validators.ts";
 import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
 import type { CopySelection } from "../selection.ts";
+import type { WorkflowCopyParams } from "./wire.ts";
 import {
   INSTANCE_ID_PATTERN,
   type WorkflowBindingLike,
@@ -27,7 +28,7 @@ export interface WorkflowCopyOptions extends CopySelection {
   /** The client the steps call AWS Backup with. */
   client: BackupClient;
   /** The binding of this same Workflow (`env.VAULT_COPY`): batches run as its instances. */
-  workflow: WorkflowBindingLike;
+  workflow: WorkflowBindingLike<WorkflowCopyParams>;
   /** Name of the vault to copy from (in the client's Region and account). */
   sourceBackupVaultName: string;
   /** ARN of the vault to copy to. */

@@ -13,11 +13,7 @@
 
 import { type CopyTotals, emptyTotals, type ReportedError } from "../report.ts";
 import { listPage } from "./aws_steps.ts";
-import {
-  BATCH_PARAMS_VERSION,
-  type WorkflowBatchOutput,
-  type WorkflowBatchParams,
-} from "./batch.ts";
+import type { WorkflowBatchOutput } from "./batch.ts";
 import {
   isAlreadyExists,
   NonRetryableError,
@@ -27,6 +23,7 @@ import {
 } from "./engine.ts";
 import type { Counted, ResolvedOptions, StepRunner } from "./options.ts";
 import {
+  BATCH_PARAMS_VERSION,
   type BatchPoint,
   type CopyReportEntryJson,
   entryOf,
@@ -34,6 +31,8 @@ import {
   reportedError,
   statusError,
   totalsOf,
+  type WorkflowBatchParams,
+  type WorkflowCopyParams,
 } from "./wire.ts";
 
 /** How a batch of the run ended. */
@@ -265,7 +264,7 @@ function summarize(batch: BatchState): WorkflowBatchSummary {
  * @throws the binding's error otherwise (e.g. HTTP 429 past the creation rate: the engine retries).
  */
 async function createInstance(
-  workflow: WorkflowBindingLike,
+  workflow: WorkflowBindingLike<WorkflowCopyParams>,
   id: string,
   params: WorkflowBatchParams,
 ): Promise<Counted & { id: string }> {

@@ -48,6 +48,33 @@ export interface BatchPoint {
   jobCreationDate?: string;
 }
 
+/** Marks the `params` of a batch instance. */
+export const BATCH_PARAMS_VERSION: WorkflowBatchParams["backupEdgeBatch"] = 1;
+
+/** The `params` a run instance creates a batch instance with. */
+export interface WorkflowBatchParams {
+  /** Always {@linkcode BATCH_PARAMS_VERSION}: tells a batch from a run. */
+  backupEdgeBatch: 1;
+  /** The run instance's id. */
+  runId: string;
+  /** The batch's number in the run (0 for the first page of the vault). */
+  batch: number;
+  /** The instance's number within the batch (0 first, then 1, 2 for what earlier ones left). */
+  attempt: number;
+  /** The vault copied from: must be the options' (a batch never copies elsewhere). */
+  sourceBackupVaultName: string;
+  /** The vault copied to: must be the options'. */
+  destinationBackupVaultArn: string;
+  /** The batch's recovery points, in the order the vault listed them. */
+  points: BatchPoint[];
+}
+
+/**
+ * The `params` of the vault copy Workflow: create a run with none (`{}`); batches are created by
+ * the run.
+ */
+export type WorkflowCopyParams = Record<string, never> | WorkflowBatchParams;
+
 /** A copy job as step results carry it. */
 export interface JobView {
   /** `CopyJobId`. */
