@@ -12,11 +12,14 @@
  * a request; the AWS keys and the status token are secrets and never appear in an answer.
  */
 
-import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import {
+  WorkflowEntrypoint,
+  type WorkflowEvent,
+  type WorkflowStep,
+} from "cloudflare:workers";
 import {
   BackupClient,
   copyRecoveryPointsInWorkflow,
-  credentialsFromEnv,
   startWorkflowCopy,
   type WorkflowCopyOptions,
   type WorkflowCopyParams,
@@ -45,7 +48,11 @@ export interface Env {
 
 export class VaultCopy extends WorkflowEntrypoint<Env, WorkflowCopyParams> {
   async run(event: WorkflowEvent<WorkflowCopyParams>, step: WorkflowStep) {
-    return await copyRecoveryPointsInWorkflow(event, step, copyOptions(this.env));
+    return await copyRecoveryPointsInWorkflow(
+      event,
+      step,
+      copyOptions(this.env),
+    );
   }
 }
 
@@ -54,7 +61,10 @@ function copyOptions(env: Env): WorkflowCopyOptions {
   return {
     client: new BackupClient({
       region: env.AWS_REGION,
-      credentials: credentialsFromEnv(env as unknown as Record<string, unknown>),
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      },
       endpoint: env.BACKUP_ENDPOINT || undefined,
       requestTimeoutMs: 30_000,
     }),
@@ -78,9 +88,13 @@ const RUN_ROUTE = /^\/runs\/(nightly-\d{4}-\d{2}-\d{2})(\/report)?$/;
 
 export default {
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
-    const id = `nightly-${new Date(controller.scheduledTime).toISOString().slice(0, 10)}`;
+    const id = `nightly-${
+      new Date(controller.scheduledTime).toISOString().slice(0, 10)
+    }`;
     const { created } = await startWorkflowCopy(env.VAULT_COPY, id);
-    console.log(created ? `started ${id}` : `${id} exists already: nothing started`);
+    console.log(
+      created ? `started ${id}` : `${id} exists already: nothing started`,
+    );
   },
 
   async fetch(request: Request, env: Env): Promise<Response> {
@@ -92,35 +106,54 @@ export default {
       );
     }
     if (!await sameSecret(bearerToken(request), env.STATUS_TOKEN)) {
-      return problem(401, "Unauthorized", "Send Authorization: Bearer <STATUS_TOKEN>", {
-        "www-authenticate": 'Bearer realm="vault-copy"',
-      });
+      return problem(
+        401,
+        "Unauthorized",
+        "Send Authorization: Bearer <STATUS_TOKEN>",
+        {
+          "www-authenticate": 'Bearer realm="vault-copy"',
+        },
+      );
     }
     const route = RUN_ROUTE.exec(new URL(request.url).pathname);
-    if (!route) return problem(404, "NotFound", "GET /runs/nightly-YYYY-MM-DD[/report]");
-    if (request.method !== "GET") return problem(405, "MethodNotAllowed", "GET only");
+    if (!route) {
+      return problem(404, "NotFound", "GET /runs/nightly-YYYY-MM-DD[/report]");
+    }
+    if (request.method !== "GET") {
+      return problem(405, "MethodNotAllowed", "GET only");
+    }
     const [, id, report] = route;
     try {
-      return Response.json(await workflowCopyReport(env.VAULT_COPY, id, { entries: !!report }));
+      return Response.json(
+        await workflowCopyReport(env.VAULT_COPY, id, { entries: !!report }),
+      );
     } catch (error) {
       if (String((error as Error)?.message).includes("not_found")) {
         return problem(404, "NoSuchRun", `There is no run ${id}`);
       }
       console.error(error);
-      return problem(502, "WorkflowError", "The run's status could not be read");
+      return problem(
+        502,
+        "WorkflowError",
+        "The run's status could not be read",
+      );
     }
   },
 } satisfies ExportedHandler<Env>;
 
 function bearerToken(request: Request): string {
-  const match = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "");
+  const match = /^Bearer (.+)$/.exec(
+    request.headers.get("authorization") ?? "",
+  );
   return match ? match[1] : "";
 }
 
 /** Compares SHA-256 digests byte by byte without stopping early: constant time in the token. */
 async function sameSecret(given: string, expected: string): Promise<boolean> {
   const digest = async (text: string) =>
-    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+    new Uint8Array(
+      await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
+    );
   const [a, b] = await Promise.all([digest(given), digest(expected)]);
   let difference = 0;
   for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];
