@@ -12,11 +12,7 @@
  * a request; the AWS keys and the status token are secrets and never appear in an answer.
  */
 
-import {
-  WorkflowEntrypoint,
-  type WorkflowEvent,
-  type WorkflowStep,
-} from "cloudflare:workers";
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import {
   BackupClient,
   copyRecoveryPointsInWorkflow,
@@ -88,9 +84,7 @@ const RUN_ROUTE = /^\/runs\/(nightly-\d{4}-\d{2}-\d{2})(\/report)?$/;
 
 export default {
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
-    const id = `nightly-${
-      new Date(controller.scheduledTime).toISOString().slice(0, 10)
-    }`;
+    const id = `nightly-${new Date(controller.scheduledTime).toISOString().slice(0, 10)}`;
     const { created } = await startWorkflowCopy(env.VAULT_COPY, id);
     console.log(
       created ? `started ${id}` : `${id} exists already: nothing started`,
