@@ -169,6 +169,8 @@ export class FakeWorkflows implements WorkflowBindingLike {
   calls = 0;
   /** Called with each new instance before it runs (e.g. to set `crashAt`). */
   onCreate?: (instance: FakeInstance) => void;
+  /** Answers true to leave a new instance `queued` (run it later with `start`). */
+  hold?: (id: string) => boolean;
 
   constructor(readonly clock: VirtualClock, public run?: FakeRun) {}
 
@@ -187,7 +189,7 @@ export class FakeWorkflows implements WorkflowBindingLike {
     const instance = new FakeInstance(id, JSON.parse(JSON.stringify(params)), this.clock);
     this.instances.set(id, instance);
     this.onCreate?.(instance);
-    await this.start(instance);
+    if (!this.hold?.(id)) await this.start(instance);
     return this.#handle(instance);
   }
 

@@ -527,3 +527,34 @@ Deno.test("workflow: an errored run reports its error", async () => {
   assert.equal(status.error?.name, "NonRetryableError");
   assert.equal(status.report, undefined);
 });
+
+Deno.test("workflow: a run past its budget ends; its batches report when they end", async () => {
+  await using s = await setup(6, { workflow: { batchSize: 3, maxStepsPerInstance: 10 } });
+  // The second batch stays queued (as when the account's instances are all busy).
+  s.workflows.hold = (id) => id === `${RUN_ID}-b1`;
+  const run = await s.run();
+  assert.equal(run.status, "complete", JSON.stringify(run.error));
+  assert.ok(run.step.maxLifetimeSteps <= 10, `${run.step.maxLifetimeSteps} steps`);
+  const output = run.output as WorkflowRunOutput;
+  assert.deepEqual(output.batches.map((b) => b.status), ["complete", "unfinished"]);
+  const [, held] = output.batches;
+  assert.equal(held.error?.name, "StepBudgetExhausted");
+  assert.equal(held.missing?.length, 3);
+  assert.equal(output.totals.unfinished, 3);
+  assert.equal(output.ok, false);
+  let report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
+  assert.deepEqual(report.entries.map((e) => e.outcome).sort(), [
+    "COMPLETED",
+    "COMPLETED",
+    "COMPLETED",
+    "UNFINISHED",
+    "UNFINISHED",
+    "UNFINISHED",
+  ]);
+  // The batch instance runs on by itself; once it ends, the report has its entries.
+  await s.workflows.start(s.workflows.instances.get(`${RUN_ID}-b1`)!);
+  report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
+  assert.ok(report.entries.every((e) => e.outcome === "COMPLETED"), JSON.stringify(report.totals));
+  assert.equal(report.ok, true);
+  assertOneJobPerPoint(s.emulator, 6);
+});
