@@ -3,7 +3,9 @@
  * browsers), generated from the AWS Backup Smithy model and signed (SigV4) with aws4fetch.
  *
  * Every operation is its own function, so a bundle holds only the operations it calls.
- * `copyRecoveryPoints` copies a whole vault (resumable, each recovery point copied once).
+ * `copyRecoveryPoints` copies a whole vault (resumable, each recovery point copied once);
+ * `copyRecoveryPointsInWorkflow` does it on Cloudflare Workflows, for copies that outlive one
+ * invocation.
  *
  * @example Against the bundled local emulator (runs as a test: `deno test --doc mod.ts`)
  * ```ts
@@ -191,3 +193,35 @@ export {
   reportToJson,
   type RunFailure,
 } from "./jobs/report.ts";
+export {
+  copyRecoveryPointsInWorkflow,
+  startWorkflowCopy,
+  type WorkflowCopyOutput,
+  workflowCopyReport,
+  type WorkflowCopyStatus,
+} from "./jobs/workflow/copy_vault_workflow.ts";
+export {
+  WORKFLOW_COPY_DEFAULTS,
+  type WorkflowCopyDefaults,
+  type WorkflowCopyOptions,
+} from "./jobs/workflow/options.ts";
+export type { WorkflowBatchSummary, WorkflowRunOutput } from "./jobs/workflow/run.ts";
+export type { WorkflowBatchOutput } from "./jobs/workflow/batch.ts";
+export type {
+  BatchPoint,
+  CopyReportEntryJson,
+  JobView,
+  WorkflowBatchParams,
+  WorkflowCopyParams,
+} from "./jobs/workflow/wire.ts";
+export {
+  NonRetryableError,
+  type WorkflowBindingLike,
+  type WorkflowDurationLike,
+  type WorkflowEventLike,
+  type WorkflowInstanceLike,
+  type WorkflowInstanceStatusLike,
+  WORKFLOWS_LIMITS,
+  type WorkflowStepConfigLike,
+  type WorkflowStepLike,
+} from "./jobs/workflow/engine.ts";

@@ -1,0 +1,321 @@
+/**
+ * examples/vault-workflow/ as a user builds it — the package installed from its `npm pack`
+ * tarball, type-checked against the runtime's own types (`wrangler types`), bundled by wrangler
+ * — run in workerd by Miniflare with Workflows persisted to a directory: the Cron Trigger starts
+ * the nightly run against the emulator, the Worker runtime is torn down mid-run and started
+ * again on the same directory, and the run finishes with exactly one copy job per selected
+ * recovery point and a complete report, read through the authenticated status route. The
+ * StartCopyJob-only Worker holds none of it. Needs the npm registry (for the tools and
+ * aws4fetch); skipped, saying why, without it.
+ */
+
+import assert from "node:assert/strict";
+import { Miniflare } from "miniflare";
+import {
+  DEMO_CREDENTIALS,
+  DEMO_IAM_ROLE_ARN,
+  DEMO_REGION,
+  DR_VAULT_WEST_ARN,
+  type Emulator,
+  startEmulator,
+} from "../emulator/mod.ts";
+import { bundle } from "../testing/bundle.ts";
+import {
+  copyDir,
+  ensureTools,
+  npmInstall,
+  npmRegistryUnavailable,
+  packedPackage,
+  repoPath,
+  runOk,
+  tempDir,
+  toolBin,
+} from "../testing/npm_package.ts";
+import { pointArn, SOURCE_VAULT, vaultSeed } from "./support/copy_vault_fixtures.ts";
+import type { CopyReport, WorkflowCopyStatus } from "../mod.ts";
+import denoJson from "../deno.json" with { type: "json" };
+
+const unavailable = await npmRegistryUnavailable();
+if (unavailable) console.log(`SKIP vault-workflow example tests: ${unavailable}`);
+
+const test = (name: string, fn: () => Promise<void>) =>
+  Deno.test({
+    name: unavailable ? `${name} (SKIP: ${unavailable})` : name,
+    ignore: unavailable !== undefined,
+    fn,
+  });
+
+const EXAMPLE = "examples/vault-workflow";
+const STATUS_TOKEN = "status-token-that-must-never-be-echoed-0123456789";
+const NIGHT = new Date("2026-12-07T03:00:00Z");
+const RUN_ID = "nightly-2026-12-07";
+/** A marker only the Workflow part of the module contains (the batch params' tag). */
+const WORKFLOW_MARKER = "backupEdgeBatch";
+
+/** The example, installed from the tarball, type-checked and bundled; answers the bundle's dir. */
+async function builtExample(): Promise<{ project: string; out: string; toml: string }> {
+  const [packed] = await Promise.all([packedPackage(), ensureTools()]);
+  const project = await tempDir("backup-edge-vault-workflow-");
+  await copyDir(repoPath(EXAMPLE), project);
+  for (const generated of ["node_modules", "dist", ".wrangler", "worker-configuration.d.ts"]) {
+    await Deno.remove(`${project}/${generated}`, { recursive: true }).catch(() => {});
+  }
+  // The example depends on the tarball `deno task pack` writes beside the repository's dist/;
+  // here the tarball of this run stands in, and wrangler comes from the shared tools folder.
+  const manifest = JSON.parse(await Deno.readTextFile(`${project}/package.json`));
+  assert.equal(
+    manifest.dependencies["backup-edge"],
+    `file:../../dist/backup-edge-${denoJson.version}.tgz`,
+  );
+  assert.equal(manifest.devDependencies.wrangler, "4.85.0");
+  delete manifest.dependencies["backup-edge"];
+  delete manifest.devDependencies;
+  await Deno.writeTextFile(`${project}/package.json`, JSON.stringify(manifest, null, 2));
+  await npmInstall(project, [packed.tarball]);
+
+  const toml = await Deno.readTextFile(`${project}/wrangler.toml`);
+  assert.doesNotMatch(toml.replace(/#.*$/gm, ""), /nodejs_compat|compatibility_flags/);
+  const wranglerEnv = { WRANGLER_SEND_METRICS: "false", CI: "1", HOME: project };
+  // The runtime's own declarations (WorkflowEntrypoint, WorkflowStep, Workflow): the library's
+  // structural types must accept what Cloudflare hands `run`, without a cast.
+  await runOk(toolBin("wrangler"), ["types"], { cwd: project, env: wranglerEnv });
+  await Deno.writeTextFile(
+    `${project}/tsconfig.json`,
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: "ES2022",
+        module: "ESNext",
+        moduleResolution: "Bundler",
+        lib: ["ES2022"],
+        types: [],
+        skipLibCheck: true,
+      },
+      files: ["worker-configuration.d.ts", "src/index.ts"],
+    }),
+  );
+  await runOk(toolBin("tsc"), ["-p", "tsconfig.json", "--pretty", "false"], { cwd: project });
+  await runOk(toolBin("wrangler"), ["deploy", "--dry-run", "--outdir", "out"], {
+    cwd: project,
+    env: wranglerEnv,
+    timeoutMs: 120_000,
+  });
+  return { project, out: `${project}/out`, toml };
+}
+
+/** Miniflare running the bundle with the Workflow persisted in `persist`. */
+function miniflare(out: string, toml: string, persist: string, emulator: Emulator): Miniflare {
+  const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)![1];
+  return new Miniflare({
+    modules: true,
+    scriptPath: `${out}/index.js`,
+    modulesRoot: out,
+    compatibilityDate,
+    compatibilityFlags: [],
+    workflows: { VAULT_COPY: { name: "vault-copy", className: "VaultCopy" } },
+    workflowsPersist: persist,
+    bindings: {
+      AWS_REGION: DEMO_REGION,
+      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+      STATUS_TOKEN,
+      SOURCE_VAULT,
+      DESTINATION_VAULT_ARN: DR_VAULT_WEST_ARN,
+      IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
+      BACKUP_ENDPOINT: emulator.url,
+      BATCH_SIZE: "4",
+      CONCURRENCY: "2",
+      PARALLEL_BATCHES: "2",
+      POLL_INTERVAL_MS: "200",
+      MAX_POLL_INTERVAL_MS: "400",
+    },
+  });
+}
+
+interface WorkflowHandle {
+  status(): Promise<{ status: string }>;
+  sendEvent(event: { type: string; payload: unknown }): Promise<void>;
+}
+
+/**
+ * What the platform does after a restart and Miniflare's local engine does not: wake every
+ * instance that had not ended. The local engine keeps its sleep and retry timers in memory
+ * (`scheduler.wait`; its `handleNextAlarm` sets no Durable Object alarm), so a new runtime leaves
+ * a persisted `running` instance alone until something calls `Engine.init`: `create` with the
+ * same id (what the Cron Trigger sends again) or `sendEvent`, which replays `run` from the
+ * persisted steps with the instance's own params. Workflows in production resumes instances
+ * itself.
+ */
+async function wake(mf: Miniflare, ids: readonly string[]): Promise<string[]> {
+  const env = await mf.getBindings<{ VAULT_COPY: { get(id: string): Promise<WorkflowHandle> } }>();
+  const woken: string[] = [];
+  for (const id of ids) {
+    const instance = await env.VAULT_COPY.get(id).catch(() => undefined);
+    if (!instance) continue;
+    const { status } = await instance.status();
+    if (status === "complete" || status === "errored" || status === "terminated") continue;
+    await instance.sendEvent({ type: "wake-after-restart", payload: null });
+    woken.push(id);
+  }
+  return woken;
+}
+
+/** Fires the Worker's Cron Trigger for the night of {@linkcode NIGHT}. */
+async function nightlyTrigger(mf: Miniflare): Promise<void> {
+  // Miniflare's Fetcher typings do not resolve under Deno; it has `scheduled`.
+  const worker = await mf.getWorker() as unknown as {
+    scheduled(options: { cron: string; scheduledTime: Date }): Promise<{ outcome: string }>;
+  };
+  const { outcome } = await worker.scheduled({ cron: "0 3 * * *", scheduledTime: NIGHT });
+  assert.equal(outcome, "ok");
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test("vault-workflow example: torn down mid-run and started again, one copy job per point", async () => {
+  const { out, toml } = await builtExample();
+  const code = await Deno.readTextFile(`${out}/index.js`);
+  assert.doesNotMatch(code, /\bfrom\s*["']node:|\brequire\(/, "no Node APIs");
+  assert.ok(code.includes(WORKFLOW_MARKER), "control: the example bundles the Workflow part");
+
+  const points = 12;
+  await using emulator = await startEmulator({
+    ...vaultSeed(points, (f, i) => {
+      if (i === 6) f.status = "EXPIRED";
+    }),
+    jobDurationMs: 1_500,
+  });
+  const persist = await tempDir("backup-edge-workflows-persist-");
+  const batchIds = [0, 1, 2].flatMap((b) => [`${RUN_ID}-b${b}`, `${RUN_ID}-b${b}-1`]);
+
+  let mf = miniflare(out, toml, persist, emulator);
+  try {
+    await nightlyTrigger(mf);
+    // Mid-run: some copy jobs exist, not all.
+    await until("the first copy jobs", () => {
+      const n = emulator.jobs().length;
+      return Promise.resolve(n >= 3 ? n : undefined);
+    });
+  } finally {
+    await mf.dispose();
+  }
+  const before = emulator.jobs().length;
+  assert.ok(before < points - 1, `torn down mid-run, with ${before} of ${points - 1} jobs`);
+
+  mf = miniflare(out, toml, persist, emulator);
+  try {
+    const get = (path: string, token?: string) =>
+      mf.dispatchFetch(`http://vault.test${path}`, {
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      });
+    // The status route wants the token; nothing of it, or of the AWS keys, in any answer.
+    for (const token of [undefined, "wrong", `${STATUS_TOKEN}x`]) {
+      const response = await get(`/runs/${RUN_ID}`, token);
+      const body = await response.text();
+      assert.equal(response.status, 401, body);
+      assert.ok(!body.includes(STATUS_TOKEN) && !body.includes(DEMO_CREDENTIALS.secretAccessKey));
+    }
+    assert.equal((await get("/runs/../../x", STATUS_TOKEN)).status, 404);
+    assert.equal((await get("/runs/nightly-1999-01-01", STATUS_TOKEN)).status, 404);
+
+    // The same night's trigger again: the run exists, so nothing new starts (in Miniflare, create
+    // with an existing id replays that instance from its persisted steps: the restart).
+    await nightlyTrigger(mf);
+    const woken = await wake(mf, batchIds);
+    assert.ok(woken.length >= 1, `batch instances woken: ${woken.join()}`);
+
+    const status = await until("the run to complete", async () => {
+      const response = await get(`/runs/${RUN_ID}/report`, STATUS_TOKEN);
+      const text = await response.text();
+      assert.equal(response.status, 200, text);
+      assert.ok(!text.includes(STATUS_TOKEN) && !text.includes(DEMO_CREDENTIALS.secretAccessKey));
+      const answer = JSON.parse(text) as WorkflowCopyStatus;
+      assert.notEqual(answer.status, "errored", JSON.stringify(answer.error));
+      return answer.status === "complete" ? answer : undefined;
+    }, 120_000);
+
+    const jobs = emulator.jobs().filter((j) => !j.ParentJobId);
+    assert.equal(jobs.length, points - 1, "exactly one copy job per selected point");
+    assert.ok(jobs.length > before, "the restarted runtime went on copying");
+    assert.equal(new Set(jobs.map((j) => j.SourceRecoveryPointArn)).size, points - 1);
+    assert.ok(emulator.requests.every((r) => r.signatureValid), "signed in workerd");
+    assert.ok(emulator.requests.some((r) => r.headers["user-agent"]?.includes("backup-edge")));
+
+    const report = status.report as unknown as CopyReport & { entries: { startedAt?: string }[] };
+    assert.equal(report.entries.length, points, "one entry per recovery point");
+    assert.equal(report.totals.completed, points - 1, JSON.stringify(report.totals));
+    assert.equal(report.totals.skipped, 1);
+    assert.equal(report.ok, true);
+    const byArn = new Map(report.entries.map((e) => [e.recoveryPointArn, e]));
+    assert.equal(byArn.get(pointArn(6))?.skipReason?.code, "STATUS");
+    for (const job of jobs) {
+      assert.equal(byArn.get(job.SourceRecoveryPointArn!)?.copyJobId, job.CopyJobId);
+    }
+    assert.deepEqual(
+      status.run!.batches.map((b) => b.status),
+      ["complete", "complete", "complete"],
+    );
+
+    // Without /report: the status and summary only.
+    const summary = await (await get(`/runs/${RUN_ID}`, STATUS_TOKEN)).json() as WorkflowCopyStatus;
+    assert.equal(summary.status, "complete");
+    assert.equal(summary.report, undefined);
+    assert.equal(summary.run?.totals.completed, points - 1);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+Deno.test("vault-workflow: the StartCopyJob-only Worker bundles none of the Workflow part", async () => {
+  // Control: a Worker calling the Workflow function, bundled the same way.
+  const entry = new URL("./.out/vault_workflow_worker.ts", import.meta.url);
+  await Deno.mkdir(new URL("./.out/", import.meta.url), { recursive: true });
+  await Deno.writeTextFile(
+    entry,
+    `import { copyRecoveryPointsInWorkflow } from ${JSON.stringify(repoPath("mod.ts"))};\n` +
+      `export default { fetch: () => Response.json(typeof copyRecoveryPointsInWorkflow) };\n`,
+  );
+  const [startOnly, withWorkflow] = await Promise.all(
+    [new URL("../testing/workers/start_copy_job_worker.ts", import.meta.url), entry].map(
+      async (url) => await Deno.readTextFile(await bundle(url)),
+    ),
+  );
+  // One marker per module of jobs/workflow/ (a constant left at module level survives
+  // tree-shaking unless it is a plain literal: stepsPerInstance once did).
+  const markers = [
+    WORKFLOW_MARKER, // wire.ts
+    "stepsPerInstance", // engine.ts
+    "NonRetryableError", // engine.ts
+    "maxSubrequestsPerInstance", // options.ts
+    "existing copies", // batch.ts
+    "StepBudgetExhausted", // run.ts
+    "repeated its continuation token", // aws_steps.ts
+  ];
+  for (const marker of markers) {
+    assert.ok(withWorkflow.includes(marker), `control: ${marker} is in the Workflow part`);
+    assert.ok(!startOnly.includes(marker), `the StartCopyJob-only Worker has ${marker}`);
+  }
+});
+
+Deno.test("README shows the vault-workflow example as it is", async () => {
+  const readme = await Deno.readTextFile(repoPath("README.md"));
+  const toml = await Deno.readTextFile(repoPath(`${EXAMPLE}/wrangler.toml`));
+  assert.ok(readme.includes("```toml\n" + toml + "```"), "README shows wrangler.toml verbatim");
+  const source = await Deno.readTextFile(repoPath(`${EXAMPLE}/src/index.ts`));
+  const excerpts = [
+    ...readme.matchAll(/```ts\n\/\/ examples\/vault-workflow\/src\/index\.ts\n([\s\S]*?)```/g),
+  ];
+  assert.ok(excerpts.length > 0, "README shows src/index.ts");
+  for (const [, excerpt] of excerpts) {
+    assert.ok(source.includes(excerpt), `README's excerpt is in src/index.ts:\n${excerpt}`);
+  }
+});
