@@ -70,6 +70,8 @@ export interface CopyJobStoreOptions {
   now: () => number;
   /** Answer a repeated idempotency token without the job's id (see `EmulatorOptions`). */
   terseIdempotentReplies?: boolean;
+  /** Called once per new top-level job (not for a repeated token), e.g. to emit its events. */
+  onStart?: (copyJobId: string) => void;
 }
 
 /** How long an idempotency token is remembered, as on AWS. */
@@ -172,6 +174,7 @@ export class CopyJobStore {
     const job = newJob(recoveryPoint);
     for (const child of catalog.children(recoveryPoint.arn)) job.children.push(newJob(child, job));
     if (token !== undefined) this.#idempotency.set(token, { fingerprint, job });
+    this.#options.onStart?.(job.id);
     return startOutput(job);
   }
 

@@ -284,7 +284,8 @@ export function parseDateTime(member: string, value: string): number {
   return ms;
 }
 
-function parseJsonObject(text: string): Record<string, unknown> {
+/** The body as a JSON object (empty: `{}`). @throws {ApiError} */
+export function parseJsonObject(text: string): Record<string, unknown> {
   if (text.trim() === "") return {};
   let value: unknown;
   try {
@@ -302,7 +303,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function requiredString(body: Record<string, unknown>, member: string): string {
+/** A required string member. @throws {ApiError} `MissingParameterValueException` */
+export function requiredString(body: Record<string, unknown>, member: string): string {
   const value = optionalString(body, member);
   if (value === undefined) {
     throw new ApiError(
@@ -314,7 +316,8 @@ function requiredString(body: Record<string, unknown>, member: string): string {
   return value;
 }
 
-function optionalString(body: Record<string, unknown>, member: string): string | undefined {
+/** An optional string member. @throws {ApiError} when it is not a string */
+export function optionalString(body: Record<string, unknown>, member: string): string | undefined {
   const value = body[member];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") {
@@ -376,6 +379,7 @@ function optionalLifecycle(body: Record<string, unknown>): Lifecycle | undefined
   return lifecycle;
 }
 
-function invalid(member: string, message: string): ApiError {
+/** An `InvalidParameterValueException` about `member`. */
+export function invalid(member: string, message: string): ApiError {
   return new ApiError("InvalidParameterValueException", message, { context: member });
 }

@@ -34,7 +34,9 @@ export class WrongRegionError extends Error {
  * @throws {WrongRegionError} a single client whose Region is not `place.region`.
  */
 export async function clientFor(clients: BackupClients, place: Place): Promise<BackupClient> {
-  if (typeof clients === "function") return await clients(place);
+  if (typeof clients === "function") {
+    return await clients({ region: place.region, accountId: place.accountId });
+  }
   if (clients.region !== place.region) {
     throw new WrongRegionError(
       `The recovery point is in ${place.region} (account ${place.accountId}) but the client ` +
