@@ -124,7 +124,7 @@ export class BackupJobStore {
     }
     const vaultArn = this.#options.catalog.sourceVaultArn(input.BackupVaultName);
     const { region, accountId } = this.#options;
-    const store = this;
+    const completed = () => this.#stateAt(job, this.#options.now()) === "COMPLETED";
     const job: BackupJobRecord = {
       id: crypto.randomUUID().toUpperCase(),
       createdMs: now,
