@@ -140,9 +140,7 @@ export class BackupJobStore {
         creationDateMs: now,
         // Read by the catalog and StartCopyJob each time: CREATING until the job completes.
         get status(): RecoveryPointStatus {
-          return store.#stateAt(job, store.#options.now()) === "COMPLETED"
-            ? "COMPLETED"
-            : "CREATING";
+          return completed() ? "COMPLETED" : "CREATING";
         },
       },
     };
