@@ -168,7 +168,7 @@ export {
   RECOVERY_POINT_STATE_CHANGE,
   type RuleMissCode,
 } from "./jobs/events/event.ts";
-export { checkCopyRules, type CopyRule } from "./jobs/events/rules.ts";
+export { checkCopyRules, type CopyRule, parseCopyRules } from "./jobs/events/rules.ts";
 export {
   type BackupClientFor,
   type BackupClients,

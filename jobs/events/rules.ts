@@ -124,6 +124,38 @@ export function checkCopyRules(rules: unknown, path = "rules"): readonly CopyRul
   return rules as readonly CopyRule[];
 }
 
+/**
+ * Reads copy rules from JSON text (e.g. an environment variable) and checks them.
+ *
+ * @param name what the text is called in issues, e.g. `COPY_RULES`.
+ * @throws {ValidationError} the text is not JSON, or the rules are not valid (see
+ *   {@linkcode checkCopyRules}), naming `name` and the path.
+ *
+ * @example
+ * ```ts
+ * import { parseCopyRules } from "./rules.ts";
+ * const rules = parseCopyRules(`[{
+ *   "sourceBackupVaults": ["Default"],
+ *   "destinationBackupVaultArn": "arn:aws:backup:us-west-2:111122223333:backup-vault:dr",
+ *   "iamRoleArn": "arn:aws:iam::111122223333:role/service-role/AWSBackupDefaultServiceRole"
+ * }]`);
+ * if (rules.length !== 1) throw new Error("one rule");
+ * ```
+ */
+export function parseCopyRules(json: unknown, name = "COPY_RULES"): readonly CopyRule[] {
+  let value: unknown;
+  try {
+    if (typeof json !== "string") throw new TypeError(`not text but ${typeof json}`);
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new ValidationError("copy rules", [{
+      path: name,
+      message: `must be a JSON array of copy rules (${(error as Error).message})`,
+    }]);
+  }
+  return checkCopyRules(value, name);
+}
+
 /** The problems {@linkcode checkCopyRules} would throw, as a list. */
 export function copyRuleIssues(rules: unknown, path = "rules"): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
