@@ -333,7 +333,8 @@ export class EmulatorEvents {
             signal: AbortSignal.any([timeout.signal, this.#closing.signal]),
           }),
         );
-        await response.body?.cancel().catch(() => {});
+        // Read to the end, as EventBridge does, rather than cut the server off mid-answer.
+        await response.arrayBuffer();
         record.status = response.status;
         record.retryable = eventBridgeRetries(response.status);
       } catch (error) {

@@ -195,9 +195,9 @@ packageTest(
       assert.ok(lost.length > 0 && lost.length < 6, `${lost.length} lost`);
       assert.equal(emulator.jobs().length, points.length + 6 - lost.length);
       // Miniflare's Fetcher typings do not resolve under Deno; it has workerd's scheduled().
-    const worker = await mf.getWorker() as unknown as {
-      scheduled(options: { cron: string }): Promise<{ outcome: string }>;
-    };
+      const worker = await mf.getWorker() as unknown as {
+        scheduled(options: { cron: string }): Promise<{ outcome: string }>;
+      };
       const swept = await worker.scheduled({ cron });
       assert.equal(swept.outcome, "ok");
       assertExactlyOnce(emulator, [...points, ...lostRound]);
@@ -263,14 +263,17 @@ async function serverProcess(
   let output = "";
   const stderr = new Response(child.stderr).text();
   let port: number | undefined;
-  const deadline = Date.now() + 30_000;
-  while (port === undefined && Date.now() < deadline) {
-    const { done, value } = await lines.read();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<{ done: true; value: undefined }>((resolve) => {
+    timer = setTimeout(() => resolve({ done: true, value: undefined }), 30_000);
+  });
+  while (port === undefined) {
+    const { done, value } = await Promise.race([lines.read(), timeout]);
     if (done) break;
     output += value;
-    port = Number(/(?:listening on|Listening on http:\/\/[^:]+:)\s*(\d+)/i.exec(output)?.[1]) ||
-      undefined;
+    port = Number(/listening on (\d+)/.exec(output)?.[1]) || undefined;
   }
+  clearTimeout(timer);
   if (port === undefined) {
     child.kill();
     await child.status;

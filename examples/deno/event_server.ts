@@ -24,7 +24,10 @@ const handler = eventBridgeHandler({
   },
 });
 
-Deno.serve({ port: Number(Deno.env.get("PORT") ?? 8080) }, handler);
+Deno.serve({
+  port: Number(Deno.env.get("PORT") ?? 8080),
+  onListen: ({ port }) => console.log(`listening on ${port}`),
+}, handler);
 Deno.cron("sweep AWS Backup copies", "17 * * * *", async () => {
   const report = await sweepCopyRules(client, { rules });
   console.log(JSON.stringify({ sweep: report.totals, ok: report.ok }));
