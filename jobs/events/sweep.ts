@@ -101,8 +101,9 @@ export interface SweepListingFailure {
 export interface SweepReport {
   /** Recovery points created after this instant were swept. */
   windowStart: Date;
-  /** When the sweep began and ended. */
+  /** When the sweep began. */
   startedAt: Date;
+  /** When it ended. */
   finishedAt: Date;
   /** Whether nothing was started. */
   dryRun: boolean;
