@@ -30,6 +30,7 @@ import {
   RECOVERY_POINT_OK_ARN,
   startEmulator,
 } from "../emulator/mod.ts";
+import { bundle } from "../testing/bundle.ts";
 import {
   backupJobCompleted,
   clientOf,
@@ -453,4 +454,28 @@ Deno.test("a client for every place is called with the recovery point's Region a
   );
   assert.deepEqual(places, [{ region: DEMO_REGION, accountId: DEMO_ACCOUNT_ID }]);
   assert.equal(emulator.jobs().length, 1);
+});
+
+Deno.test("tree-shaking: the StartCopyJob-only Worker holds none of the event code", async () => {
+  const code = await Deno.readTextFile(
+    await bundle(new URL("../testing/workers/start_copy_job_worker.ts", import.meta.url), {
+      outFile: new URL("./.out/bundles/start_copy_job_worker.events-check.js", import.meta.url),
+    }),
+  );
+  assert.ok(code.includes("StartCopyJob"));
+  const markers = [
+    "Backup Job State Change",
+    "TimeBudgetExceeded",
+    "WrongRegionError",
+    "did you mean",
+    // The event module's number constants, as products or as a minifier writes literals.
+    "256*1024",
+    "24*60*60",
+    "2592e5",
+    "262144",
+    "/backup-jobs",
+  ];
+  for (const marker of markers) {
+    assert.ok(!code.includes(marker), `the StartCopyJob-only bundle contains ${marker}`);
+  }
 });

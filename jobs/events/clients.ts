@@ -33,7 +33,7 @@ export class WrongRegionError extends Error {
  *
  * @throws {WrongRegionError} a single client whose Region is not `place.region`.
  */
-export async function clientFor(clients: BackupClients, place: Place): Promise<BackupClient> {
+export async function clientAt(clients: BackupClients, place: Place): Promise<BackupClient> {
   if (typeof clients === "function") {
     return await clients({ region: place.region, accountId: place.accountId });
   }

@@ -9,7 +9,7 @@
 import type { BackupClient } from "../../generated/client.ts";
 import { describeBackupJob, describeRecoveryPoint } from "../../generated/operations.ts";
 import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
-import { type BackupClients, clientFor } from "./clients.ts";
+import { type BackupClients, clientAt } from "./clients.ts";
 import { copyFailure, ensureCopy, type RuleCopy } from "./ensure_copy.ts";
 import {
   type IgnoreCode,
@@ -163,7 +163,7 @@ export async function copyOnBackupEvent(
   const signal = options.signal;
   let client: BackupClient;
   try {
-    client = await clientFor(clients, ready);
+    client = await clientAt(clients, ready);
     await lookUp(client, ready, taking.map((t) => t.rule), signal);
   } catch (error) {
     signal?.throwIfAborted();

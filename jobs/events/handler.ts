@@ -90,7 +90,7 @@ export interface HandlerLogRecord {
 /** Default of {@linkcode EventBridgeHandlerOptions.timeoutMs}. */
 export const DEFAULT_HANDLER_TIMEOUT_MS = 4000;
 /** Default of {@linkcode EventBridgeHandlerOptions.maxBodyBytes}: 256 KiB. */
-export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 262_144;
 
 const OPTION_KEYS = [
   "client",

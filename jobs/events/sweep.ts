@@ -18,7 +18,7 @@ import type { CopyJob, RecoveryPointByBackupVault } from "../../generated/types.
 import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
 import { copiesByRecoveryPoint, type CopiesOfRecoveryPoint } from "../existing_copies.ts";
 import { type CopySelection, listInput, type SkipCode, skipReason } from "../selection.ts";
-import { type BackupClients, clientFor } from "./clients.ts";
+import { type BackupClients, clientAt } from "./clients.ts";
 import { DEFAULT_MAX_FAILED_COPIES, eventCopyIssues } from "./copy_on_event.ts";
 import {
   type CopyFailure,
@@ -118,9 +118,10 @@ export interface SweepReport {
 }
 
 /** Default of {@linkcode SweepCopyRulesOptions.windowMs}: 3 days. */
-export const DEFAULT_SWEEP_WINDOW_MS = 3 * 24 * 60 * 60 * 1000;
+// Literals, not products: a bundler keeps a top-level product it cannot prove unused.
+export const DEFAULT_SWEEP_WINDOW_MS = 259_200_000;
 /** Longest {@linkcode SweepCopyRulesOptions.windowMs}: 14 days (ListCopyJobs shows 30). */
-export const MAX_SWEEP_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+export const MAX_SWEEP_WINDOW_MS = 1_209_600_000;
 
 const OPTION_KEYS = [
   "rules",
@@ -362,7 +363,7 @@ async function vaultsToSweep(
     const arn = parseBackupVaultArn(vault);
     if (!arn) continue;
     try {
-      vaults.push({ rule, name: arn.name, arn: vault, client: await clientFor(clients, arn) });
+      vaults.push({ rule, name: arn.name, arn: vault, client: await clientAt(clients, arn) });
     } catch (error) {
       failed(vault, arn.region, error);
     }
@@ -371,7 +372,7 @@ async function vaultsToSweep(
   for (const place of places) {
     let client: BackupClient;
     try {
-      client = await clientFor(clients, place);
+      client = await clientAt(clients, place);
     } catch (error) {
       failed(named?.join(", ") ?? "*", place.region, error);
       continue;
