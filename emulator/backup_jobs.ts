@@ -11,8 +11,8 @@
 import { parseArn } from "./arn.ts";
 import type { RecoveryPointFixture, RecoveryPointStatus } from "./model.ts";
 import {
-  ACCOUNT_ID_PATTERN,
   BACKUP_VAULT_NAME_PATTERN,
+  checkIamRoleArn,
   invalid,
   optionalString,
   parseJsonObject,
@@ -226,13 +226,7 @@ export function parseStartBackupJobInput(bodyText: string): StartBackupJobInput 
     throw invalid("BackupVaultName", `Invalid backup vault name: ${vault}`);
   }
   if (!parseArn(resourceArn)) throw invalid("ResourceArn", `Invalid ARN: ${resourceArn}`);
-  const role = parseArn(iamRoleArn);
-  if (
-    !role || role.service !== "iam" || !ACCOUNT_ID_PATTERN.test(role.accountId) ||
-    !role.resource.startsWith("role/")
-  ) {
-    throw invalid("IamRoleArn", `Invalid IAM role ARN: ${iamRoleArn}`);
-  }
+  checkIamRoleArn(iamRoleArn);
   return {
     BackupVaultName: vault,
     ResourceArn: resourceArn,

@@ -85,13 +85,7 @@ export function parseStartCopyJobInput(bodyText: string): StartCopyJobInput {
   if (!destination || destination.service !== "backup") {
     throw invalid("DestinationBackupVaultArn", `Invalid ARN: ${destinationVaultArn}`);
   }
-  const role = parseArn(iamRoleArn);
-  if (
-    !role || role.service !== "iam" || !ACCOUNT_ID_PATTERN.test(role.accountId) ||
-    !role.resource.startsWith("role/")
-  ) {
-    throw invalid("IamRoleArn", `Invalid IAM role ARN: ${iamRoleArn}`);
-  }
+  checkIamRoleArn(iamRoleArn);
 
   return {
     RecoveryPointArn: recoveryPointArn,
@@ -101,6 +95,17 @@ export function parseStartCopyJobInput(bodyText: string): StartCopyJobInput {
     ...(idempotencyToken === undefined ? {} : { IdempotencyToken: idempotencyToken }),
     ...(lifecycle === undefined ? {} : { Lifecycle: lifecycle }),
   };
+}
+
+/** `IamRoleArn` must be an IAM role ARN. @throws {ApiError} `InvalidParameterValueException` */
+export function checkIamRoleArn(iamRoleArn: string): void {
+  const role = parseArn(iamRoleArn);
+  if (
+    !role || role.service !== "iam" || !ACCOUNT_ID_PATTERN.test(role.accountId) ||
+    !role.resource.startsWith("role/")
+  ) {
+    throw invalid("IamRoleArn", `Invalid IAM role ARN: ${iamRoleArn}`);
+  }
 }
 
 /** Parses and validates the query string of ListCopyJobs. */

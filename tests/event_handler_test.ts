@@ -14,25 +14,28 @@ import {
   eventBridgeHandler,
   type EventBridgeHandlerOptions,
   type HandlerLogRecord,
-  startBackupJob,
   toNodeListener,
   ValidationError,
 } from "../mod.ts";
 import {
   DEFAULT_VAULT_NAME,
-  DEMO_ACCOUNT_ID,
   DEMO_IAM_ROLE_ARN,
-  DEMO_REGION,
   DR_VAULT_WEST_ARN,
   type Emulator,
-  type EventDeliveryOptions,
   RECOVERY_POINT_OK_ARN,
   startEmulator,
 } from "../emulator/mod.ts";
-import { backupJobCompleted, clientOf, jobCounts } from "./support/backup_events.ts";
+import {
+  assertOneCopyEach,
+  backUp,
+  backupJobCompleted,
+  clientOf,
+  completedBackupsTo,
+} from "./support/backup_events.ts";
 
 const SECRET = "s3cr3t-api-key-0123456789abcdef";
 const KEY_HEADER = "x-backup-edge-key";
+const KEY = { name: KEY_HEADER, value: SECRET };
 const RULES: CopyRule[] = [{
   name: "to-west",
   sourceBackupVaults: [DEFAULT_VAULT_NAME],
@@ -61,42 +64,10 @@ function serve(emulator: Emulator, options: Partial<EventBridgeHandlerOptions> =
   };
 }
 
-function delivery(url: string, more: Partial<EventDeliveryOptions> = {}): EventDeliveryOptions {
-  return {
-    url,
-    authorization: { apiKey: { name: KEY_HEADER, value: SECRET } },
-    // What an EventBridge rule on completed backups would pass on.
-    filter: (e) => e["detail-type"] === "Backup Job State Change" && e.detail.state === "COMPLETED",
-    ...more,
-  };
-}
-
-async function backUp(emulator: Emulator, count: number): Promise<string[]> {
-  const client = clientOf(emulator);
-  const points: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const { RecoveryPointArn } = await startBackupJob(client, {
-      BackupVaultName: DEFAULT_VAULT_NAME,
-      ResourceArn: `arn:aws:dynamodb:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:table/orders-${i}`,
-      IamRoleArn: DEMO_IAM_ROLE_ARN,
-    });
-    points.push(RecoveryPointArn!);
-  }
-  return points;
-}
-
-function assertOneCopyEach(emulator: Emulator, points: string[]): void {
-  const counts = jobCounts(emulator);
-  for (const point of points) {
-    assert.equal(counts.get(`${point} → ${DR_VAULT_WEST_ARN}`), 1, `one copy of ${point}`);
-  }
-  assert.equal(emulator.jobs().length, points.length);
-}
-
 Deno.test("backups complete, each event arrives twice: one copy each", async () => {
   await using emulator = await startEmulator({ jobDurationMs: 300, events: true });
   await using served = serve(emulator);
-  emulator.setEventDelivery(delivery(served.url, { times: 2 }));
+  emulator.setEventDelivery(completedBackupsTo(served.url, KEY, { times: 2 }));
   const points = await backUp(emulator, 3);
   await emulator.settled();
   assertOneCopyEach(emulator, points);
@@ -124,7 +95,7 @@ function assertOutcomes(logs: HandlerLogRecord[], points: string[], times: numbe
 Deno.test("10 deliveries at once, then one after the copy finished: one copy", async () => {
   await using emulator = await startEmulator({ jobDurationMs: 300, events: true });
   await using served = serve(emulator);
-  emulator.setEventDelivery(delivery(served.url, { times: 10, concurrent: true }));
+  emulator.setEventDelivery(completedBackupsTo(served.url, KEY, { times: 10, concurrent: true }));
   const [point] = await backUp(emulator, 1);
   await emulator.settled();
   assertOneCopyEach(emulator, [point]);
@@ -148,7 +119,7 @@ Deno.test("10 deliveries at once, then one after the copy finished: one copy", a
 Deno.test("deliveries one after another, the last one late: one copy", async () => {
   await using emulator = await startEmulator({ jobDurationMs: 200, events: true });
   await using served = serve(emulator);
-  emulator.setEventDelivery(delivery(served.url, { times: 3, lateMs: 150 }));
+  emulator.setEventDelivery(completedBackupsTo(served.url, KEY, { times: 3, lateMs: 150 }));
   const points = await backUp(emulator, 2);
   await emulator.settled();
   assertOneCopyEach(emulator, points);
@@ -201,7 +172,7 @@ Deno.test("no or a wrong secret: 401, nothing sent to AWS, the secret in no answ
   const calls = emulator.requests.length;
 
   // EventBridge retries a 401: every attempt is refused the same way, nothing started.
-  emulator.setEventDelivery(delivery(served.url, {
+  emulator.setEventDelivery(completedBackupsTo(served.url, KEY, {
     authorization: { apiKey: { name: KEY_HEADER, value: "not-the-right-key-012345" } },
     maxAttempts: 3,
     retryDelayMs: 10,
@@ -303,7 +274,7 @@ Deno.test("answers EventBridge does not retry: 400 bad event or JSON, 405, 413, 
   assert.equal(denied.json.copies[0].error.retryable, false);
 
   // Through the emulator's delivery, a broken event: its 400 is attempted once, not retried.
-  emulator.setEventDelivery(delivery(served.url, {
+  emulator.setEventDelivery(completedBackupsTo(served.url, KEY, {
     fetch: (request) =>
       fetch(request.url, { method: "POST", headers: request.headers, body: '{"version":"0"}' }),
   }));
@@ -320,7 +291,9 @@ Deno.test("passing failures: throttling 429, 5xx and a lost answer 503; EventBri
   await using emulator = await startEmulator({ jobDurationMs: 300, events: true });
   // No client retries: every AWS failure reaches the handler's answer.
   await using served = serve(emulator, { client: clientOf(emulator, 1) });
-  emulator.setEventDelivery(delivery(served.url, { maxAttempts: 5, retryDelayMs: 20 }));
+  emulator.setEventDelivery(
+    completedBackupsTo(served.url, KEY, { maxAttempts: 5, retryDelayMs: 20 }),
+  );
   const [point] = await backUp(emulator, 1);
   // The backup completes after 300 ms; then: ListCopyJobs throttled, ListCopyJobs 503, and
   // StartCopyJob's answer lost after the job was made.

@@ -12,7 +12,6 @@ import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
 import {
   DEFAULT_VAULT_NAME,
-  DEMO_ACCOUNT_ID,
   DEMO_CREDENTIALS,
   DEMO_IAM_ROLE_ARN,
   DEMO_REGION,
@@ -21,7 +20,7 @@ import {
   type EventDeliveryOptions,
   startEmulator,
 } from "../emulator/mod.ts";
-import { parseCopyRules, startBackupJob } from "../mod.ts";
+import { parseCopyRules } from "../mod.ts";
 import {
   copyDir,
   ensureTools,
@@ -35,7 +34,7 @@ import {
   tempDir,
   toolBin,
 } from "../testing/npm_package.ts";
-import { clientOf, jobCounts } from "./support/backup_events.ts";
+import { assertOneCopyEach, backUp, completedBackupsTo } from "./support/backup_events.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 const unavailable = await npmRegistryUnavailable();
@@ -66,41 +65,6 @@ const JOB_MS = 300;
 function eventEmulator(): Promise<Emulator> {
   return startEmulator({ jobDurationMs: JOB_MS, events: true, recoveryPoints: [] });
 }
-
-function deliverTo(url: string, more: Partial<EventDeliveryOptions> = {}): EventDeliveryOptions {
-  return {
-    url,
-    authorization: { apiKey: { name: KEY_HEADER, value: API_KEY } },
-    // The EventBridge rule's pattern: completed backups.
-    filter: (e) => e["detail-type"] === "Backup Job State Change" && e.detail.state === "COMPLETED",
-    ...more,
-  };
-}
-
-async function backUp(emulator: Emulator, count: number): Promise<string[]> {
-  const client = clientOf(emulator);
-  const points: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const { RecoveryPointArn } = await startBackupJob(client, {
-      BackupVaultName: DEFAULT_VAULT_NAME,
-      ResourceArn:
-        `arn:aws:dynamodb:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:table/t-${crypto.randomUUID()}`,
-      IamRoleArn: DEMO_IAM_ROLE_ARN,
-    });
-    points.push(RecoveryPointArn!);
-  }
-  return points;
-}
-
-/** Every recovery point backed up has exactly one copy job to the DR vault. */
-function assertExactlyOnce(emulator: Emulator, points: string[]): void {
-  const counts = jobCounts(emulator);
-  for (const point of points) {
-    assert.equal(counts.get(`${point} → ${DR_VAULT_WEST_ARN}`), 1, `one copy of ${point}`);
-  }
-  assert.equal(emulator.jobs().length, points.length, "no other copy job");
-}
-
 /** Delivers the events of `count` new backups as `more` says, and waits for all of it. */
 async function round(
   emulator: Emulator,
@@ -108,7 +72,7 @@ async function round(
   count: number,
   more: Partial<EventDeliveryOptions> = {},
 ): Promise<string[]> {
-  emulator.setEventDelivery(deliverTo(url, more));
+  emulator.setEventDelivery(completedBackupsTo(url, { name: KEY_HEADER, value: API_KEY }, more));
   const points = await backUp(emulator, count);
   await emulator.settled();
   return points;
@@ -182,7 +146,7 @@ packageTest(
       points.push(...await round(emulator, url, 1, { times: 10, concurrent: true }));
       // Again after the copy job finished.
       points.push(...await round(emulator, url, 1, { times: 2, lateMs: JOB_MS + 300 }));
-      assertExactlyOnce(emulator, points);
+      assertOneCopyEach(emulator, points);
       assert.ok(emulator.deliveries.length >= 16);
       assert.ok(
         emulator.deliveries.every((d) => d.status === 200),
@@ -200,9 +164,9 @@ packageTest(
       };
       const swept = await worker.scheduled({ cron });
       assert.equal(swept.outcome, "ok");
-      assertExactlyOnce(emulator, [...points, ...lostRound]);
+      assertOneCopyEach(emulator, [...points, ...lostRound]);
       await worker.scheduled({ cron });
-      assertExactlyOnce(emulator, [...points, ...lostRound]);
+      assertOneCopyEach(emulator, [...points, ...lostRound]);
 
       // Without the key: 401, EventBridge retries, nothing is started.
       const jobs = emulator.jobs().length;
@@ -222,7 +186,7 @@ packageTest(
       assert.equal(emulator.jobs().length, jobs);
       // The sweep copies the backup whose event was refused.
       await worker.scheduled({ cron });
-      assertExactlyOnce(emulator, [...points, ...lostRound, ...denied]);
+      assertOneCopyEach(emulator, [...points, ...lostRound, ...denied]);
     } finally {
       await mf.dispose();
     }
@@ -298,7 +262,7 @@ async function runServerExample(emulator: Emulator, url: string): Promise<void> 
     ...await round(emulator, url, 2, { times: 2 }),
     ...await round(emulator, url, 1, { times: 10, concurrent: true }),
   ];
-  assertExactlyOnce(emulator, points);
+  assertOneCopyEach(emulator, points);
   assert.ok(
     emulator.deliveries.every((d) => d.status === 200),
     JSON.stringify(emulator.deliveries),

@@ -6,27 +6,18 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  type CopyRule,
-  eventBridgeHandler,
-  startBackupJob,
-  sweepCopyRules,
-  ValidationError,
-} from "../mod.ts";
+import { type CopyRule, eventBridgeHandler, sweepCopyRules, ValidationError } from "../mod.ts";
 import {
   CROSS_ACCOUNT_VAULT_ARN,
   DEFAULT_VAULT_NAME,
-  DEMO_ACCOUNT_ID,
   DEMO_IAM_ROLE_ARN,
-  DEMO_REGION,
   DEMO_VAULT_ARNS,
   DR_VAULT_ARN,
   DR_VAULT_NAME,
   DR_VAULT_WEST_ARN,
-  type Emulator,
   startEmulator,
 } from "../emulator/mod.ts";
-import { clientOf, jobCounts } from "./support/backup_events.ts";
+import { backUp, clientOf, isCompletedBackup, jobCounts } from "./support/backup_events.ts";
 
 const KEY = { name: "x-api-key", value: "sweep-test-key-0123456789" };
 const TO_WEST: CopyRule = {
@@ -35,20 +26,6 @@ const TO_WEST: CopyRule = {
   destinationBackupVaultArn: DR_VAULT_WEST_ARN,
   iamRoleArn: DEMO_IAM_ROLE_ARN,
 };
-
-async function backUp(emulator: Emulator, vault: string, count: number): Promise<string[]> {
-  const client = clientOf(emulator);
-  const points: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const { RecoveryPointArn } = await startBackupJob(client, {
-      BackupVaultName: vault,
-      ResourceArn: `arn:aws:ec2:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:volume/vol-${vault}-${i}`,
-      IamRoleArn: DEMO_IAM_ROLE_ARN,
-    });
-    points.push(RecoveryPointArn!);
-  }
-  return points;
-}
 
 Deno.test("a third of the events lost: the sweep makes exactly the missing copies", async () => {
   // No seeded recovery points: only the backups below.
@@ -68,13 +45,12 @@ Deno.test("a third of the events lost: the sweep makes exactly the missing copie
     emulator.setEventDelivery({
       url: `http://127.0.0.1:${server.addr.port}/`,
       authorization: { apiKey: KEY },
-      filter: (e) =>
-        e["detail-type"] === "Backup Job State Change" && e.detail.state === "COMPLETED",
+      filter: isCompletedBackup,
       dropRate: 1 / 3,
       seed: 7,
       times: 2,
     });
-    const points = await backUp(emulator, DEFAULT_VAULT_NAME, 9);
+    const points = await backUp(emulator, 9);
     await emulator.settled();
     const lost = emulator.droppedEvents.map((e) => e.resources[0]);
     assert.ok(lost.length >= 2 && lost.length <= 5, `${lost.length} of 9 events lost`);
@@ -103,8 +79,8 @@ Deno.test("a third of the events lost: the sweep makes exactly the missing copie
 Deno.test("sweep: dry run, skips with reasons, other vaults by ListBackupVaults, two rules", async () => {
   await using emulator = await startEmulator({ jobDurationMs: 100, recoveryPoints: [] });
   const client = clientOf(emulator);
-  const inDefault = await backUp(emulator, DEFAULT_VAULT_NAME, 2);
-  const inDr = await backUp(emulator, DR_VAULT_NAME, 1);
+  const inDefault = await backUp(emulator, 2);
+  const inDr = await backUp(emulator, 1, DR_VAULT_NAME);
   // Still CREATING: skipped with STATUS.
   const early = await sweepCopyRules(client, { rules: [TO_WEST], dryRun: true });
   assert.deepEqual(early.entries.map((e) => e.skipReason?.code), ["STATUS", "STATUS"]);

@@ -136,7 +136,7 @@ export async function copyOnBackupEvent(
   event: unknown,
   options: CopyOnBackupEventOptions,
 ): Promise<CopyOnBackupEventResult> {
-  checkEventCopyOptions(clients, options);
+  checkEventCopyOptions("copyOnBackupEvent", clients, options, OPTION_KEYS);
   options.signal?.throwIfAborted();
   const parsed = parseEvent(event);
   const reading = readEvent(parsed);
@@ -261,53 +261,43 @@ function ignoredByRules(result: CopyOnBackupEventResult): CopyOnBackupEventResul
 }
 
 /**
- * Checks what `copyOnBackupEvent`, the handler and the sweep share: the clients, the rules,
- * `copyKey`, `maxFailedCopies`, `signal`.
+ * Checks the options of `copyOnBackupEvent`, the handler or the sweep (`fn`): an object with only
+ * the `keys` it knows; the clients, `rules`, `copyKey`, `maxFailedCopies` and `signal` they share;
+ * and what `more` finds in the options only `fn` has.
+ *
+ * @throws {ValidationError} naming the path of every problem.
  */
-export function eventCopyIssues(
+export function checkEventCopyOptions(
+  fn: string,
   clients: unknown,
-  options: Partial<CopyOnBackupEventOptions>,
-): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
+  options: unknown,
+  keys: readonly string[],
+  more: (options: Record<string, unknown>) => ValidationIssue[] = () => [],
+): void {
+  if (typeof options !== "object" || options === null) {
+    throw new ValidationError(`${fn} options`, [{ path: "options", message: "must be an object" }]);
+  }
+  const o = options as Record<string, unknown> & Partial<CopyOnBackupEventOptions>;
+  const issues = unknownKeyIssues(o, keys, "options", `an option of ${fn}`);
   if (typeof clients !== "function" && !isBackupClient(clients)) {
     issues.push({
       path: "client",
       message: "must be a BackupClient or a function ({ region, accountId }) => BackupClient",
     });
   }
-  issues.push(...copyRuleIssues(options.rules, "rules"));
-  if (
-    options.copyKey !== undefined && (typeof options.copyKey !== "string" || options.copyKey === "")
-  ) {
+  issues.push(...copyRuleIssues(o.rules, "rules"));
+  if (o.copyKey !== undefined && (typeof o.copyKey !== "string" || o.copyKey === "")) {
     issues.push({ path: "copyKey", message: "must be a non-empty string" });
   }
-  const max = options.maxFailedCopies;
+  const max = o.maxFailedCopies;
   if (max !== undefined && !(Number.isSafeInteger(max) && max >= 1)) {
     issues.push({ path: "maxFailedCopies", message: "must be an integer of at least 1" });
   }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     issues.push({ path: "signal", message: "must be an AbortSignal" });
   }
-  return issues;
-}
-
-function checkEventCopyOptions(clients: unknown, options: CopyOnBackupEventOptions): void {
-  if (typeof options !== "object" || options === null) {
-    throw new ValidationError("copyOnBackupEvent options", [{
-      path: "options",
-      message: "must be an object with rules",
-    }]);
-  }
-  const issues = [
-    ...unknownKeyIssues(
-      options as unknown as Record<string, unknown>,
-      OPTION_KEYS,
-      "options",
-      "an option of copyOnBackupEvent",
-    ),
-    ...eventCopyIssues(clients, options),
-  ];
-  if (issues.length) throw new ValidationError("copyOnBackupEvent options", issues);
+  issues.push(...more(o));
+  if (issues.length) throw new ValidationError(`${fn} options`, issues);
 }
 
 function isBackupClient(value: unknown): value is BackupClient {

@@ -24,7 +24,7 @@
  * @module
  */
 
-import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
+import { ValidationError } from "../../runtime/errors.ts";
 import {
   authorizationIssues,
   type ConnectionAuthorization,
@@ -32,14 +32,13 @@ import {
 } from "./authorization.ts";
 import type { BackupClients } from "./clients.ts";
 import {
+  checkEventCopyOptions,
   copyOnBackupEvent,
   type CopyOnBackupEventResult,
-  eventCopyIssues,
 } from "./copy_on_event.ts";
 import type { RuleCopyOutcome } from "./ensure_copy.ts";
 import type { IgnoreCode } from "./event.ts";
 import type { CopyRule } from "./rules.ts";
-import { unknownKeyIssues } from "./unknown_keys.ts";
 
 /** Options of {@linkcode eventBridgeHandler}. */
 export interface EventBridgeHandlerOptions {
@@ -267,32 +266,19 @@ async function readText(request: Request, limit: number): Promise<string | undef
 }
 
 function checkHandlerOptions(options: EventBridgeHandlerOptions): void {
-  if (typeof options !== "object" || options === null) {
-    throw new ValidationError("eventBridgeHandler options", [{
-      path: "options",
-      message: "must be an object with client, rules and authorization",
-    }]);
-  }
-  const issues: ValidationIssue[] = [
-    ...unknownKeyIssues(
-      options as unknown as Record<string, unknown>,
-      OPTION_KEYS,
-      "options",
-      "an option of eventBridgeHandler",
-    ),
-    ...eventCopyIssues(options.client, options),
-    ...authorizationIssues(options.authorization),
-  ];
-  const number = (key: "timeoutMs" | "maxBodyBytes", min: number, max: number) => {
-    const v = options[key];
-    if (v !== undefined && !(Number.isSafeInteger(v) && v >= min && v <= max)) {
-      issues.push({ path: key, message: `must be an integer from ${min} to ${max}` });
+  checkEventCopyOptions("eventBridgeHandler", options?.client, options, OPTION_KEYS, () => {
+    const issues = authorizationIssues(options.authorization);
+    const number = (key: "timeoutMs" | "maxBodyBytes", min: number, max: number) => {
+      const v = options[key];
+      if (v !== undefined && !(Number.isSafeInteger(v) && v >= min && v <= max)) {
+        issues.push({ path: key, message: `must be an integer from ${min} to ${max}` });
+      }
+    };
+    number("timeoutMs", 1, 300_000);
+    number("maxBodyBytes", 1, 64 * 1024 * 1024);
+    if (options.log !== undefined && options.log !== false && typeof options.log !== "function") {
+      issues.push({ path: "log", message: "must be a function or false" });
     }
-  };
-  number("timeoutMs", 1, 300_000);
-  number("maxBodyBytes", 1, 64 * 1024 * 1024);
-  if (options.log !== undefined && options.log !== false && typeof options.log !== "function") {
-    issues.push({ path: "log", message: "must be a function or false" });
-  }
-  if (issues.length) throw new ValidationError("eventBridgeHandler options", issues);
+    return issues;
+  });
 }

@@ -15,11 +15,11 @@ import {
   paginateListRecoveryPointsByBackupVault,
 } from "../../generated/paginators.ts";
 import type { CopyJob, RecoveryPointByBackupVault } from "../../generated/types.ts";
-import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
+import type { ValidationIssue } from "../../runtime/errors.ts";
 import { copiesByRecoveryPoint, type CopiesOfRecoveryPoint } from "../existing_copies.ts";
 import { type CopySelection, listInput, type SkipCode, skipReason } from "../selection.ts";
 import { type BackupClients, clientAt } from "./clients.ts";
-import { DEFAULT_MAX_FAILED_COPIES, eventCopyIssues } from "./copy_on_event.ts";
+import { checkEventCopyOptions, DEFAULT_MAX_FAILED_COPIES } from "./copy_on_event.ts";
 import {
   type CopyFailure,
   copyFailure,
@@ -37,7 +37,6 @@ import {
   type RuleMissCode,
 } from "./event.ts";
 import { type CopyRule, ruleMiss, ruleName } from "./rules.ts";
-import { unknownKeyIssues } from "./unknown_keys.ts";
 
 /** Options of {@linkcode sweepCopyRules}. */
 export interface SweepCopyRulesOptions {
@@ -410,50 +409,38 @@ async function pool(work: (() => Promise<void>)[], concurrency: number): Promise
 }
 
 function checkSweepOptions(clients: BackupClients, options: SweepCopyRulesOptions): void {
-  if (typeof options !== "object" || options === null) {
-    throw new ValidationError("sweepCopyRules options", [{
-      path: "options",
-      message: "must be an object with rules",
-    }]);
-  }
-  const issues: ValidationIssue[] = [
-    ...unknownKeyIssues(
-      options as unknown as Record<string, unknown>,
-      OPTION_KEYS,
-      "options",
-      "an option of sweepCopyRules",
-    ),
-    ...eventCopyIssues(clients, options),
-  ];
-  const window = options.windowMs;
-  if (
-    window !== undefined &&
-    !(typeof window === "number" && window >= 1 && window <= MAX_SWEEP_WINDOW_MS)
-  ) {
-    issues.push({
-      path: "windowMs",
-      message: `must be a number of milliseconds from 1 to ${MAX_SWEEP_WINDOW_MS} (14 days: ` +
-        "ListCopyJobs shows 30 days of jobs)",
-    });
-  }
-  const concurrency = options.concurrency;
-  if (concurrency !== undefined && !(Number.isSafeInteger(concurrency) && concurrency >= 1)) {
-    issues.push({ path: "concurrency", message: "must be an integer of at least 1" });
-  }
-  if (options.dryRun !== undefined && typeof options.dryRun !== "boolean") {
-    issues.push({ path: "dryRun", message: "must be a boolean" });
-  }
-  if (typeof clients === "function" && Array.isArray(options.rules)) {
-    options.rules.forEach((rule, i) => {
-      const names = rule?.sourceBackupVaults?.filter((v: string) => !parseBackupVaultArn(v));
-      if ((names === undefined || names.length) && !(rule?.regions && rule?.accounts)) {
-        issues.push({
-          path: `rules[${i}]`,
-          message: "with clients as a function, a sweep needs regions and accounts to find " +
-            "vaults by name (or every vault); or give sourceBackupVaults as ARNs",
-        });
-      }
-    });
-  }
-  if (issues.length) throw new ValidationError("sweepCopyRules options", issues);
+  checkEventCopyOptions("sweepCopyRules", clients, options, OPTION_KEYS, () => {
+    const issues: ValidationIssue[] = [];
+    const window = options.windowMs;
+    if (
+      window !== undefined &&
+      !(typeof window === "number" && window >= 1 && window <= MAX_SWEEP_WINDOW_MS)
+    ) {
+      issues.push({
+        path: "windowMs",
+        message: `must be a number of milliseconds from 1 to ${MAX_SWEEP_WINDOW_MS} (14 days: ` +
+          "ListCopyJobs shows 30 days of jobs)",
+      });
+    }
+    const concurrency = options.concurrency;
+    if (concurrency !== undefined && !(Number.isSafeInteger(concurrency) && concurrency >= 1)) {
+      issues.push({ path: "concurrency", message: "must be an integer of at least 1" });
+    }
+    if (options.dryRun !== undefined && typeof options.dryRun !== "boolean") {
+      issues.push({ path: "dryRun", message: "must be a boolean" });
+    }
+    if (typeof clients === "function" && Array.isArray(options.rules)) {
+      options.rules.forEach((rule, i) => {
+        const names = rule?.sourceBackupVaults?.filter((v: string) => !parseBackupVaultArn(v));
+        if ((names === undefined || names.length) && !(rule?.regions && rule?.accounts)) {
+          issues.push({
+            path: `rules[${i}]`,
+            message: "with clients as a function, a sweep needs regions and accounts to find " +
+              "vaults by name (or every vault); or give sourceBackupVaults as ARNs",
+          });
+        }
+      });
+    }
+    return issues;
+  });
 }

@@ -4,7 +4,8 @@
  * account, Region, vaults and recovery points.
  */
 
-import { BackupClient } from "../../mod.ts";
+import assert from "node:assert/strict";
+import { BackupClient, startBackupJob } from "../../mod.ts";
 import {
   DEFAULT_VAULT_ARN,
   DEFAULT_VAULT_NAME,
@@ -12,7 +13,10 @@ import {
   DEMO_CREDENTIALS,
   DEMO_IAM_ROLE_ARN,
   DEMO_REGION,
+  DR_VAULT_WEST_ARN,
   type Emulator,
+  type EmulatorEvent,
+  type EventDeliveryOptions,
 } from "../../emulator/mod.ts";
 
 /** A "Backup Job State Change" of a job that made `recoveryPointArn` in `Default`. */
@@ -99,4 +103,51 @@ export function jobCounts(emulator: Emulator): Map<string, number> {
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Starts `count` backup jobs of new EBS volumes into `vault`; returns their recovery points. */
+export async function backUp(
+  emulator: Emulator,
+  count: number,
+  vault = DEFAULT_VAULT_NAME,
+): Promise<string[]> {
+  const client = clientOf(emulator);
+  const points: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const volume = crypto.randomUUID().replaceAll("-", "").slice(0, 17);
+    const { RecoveryPointArn } = await startBackupJob(client, {
+      BackupVaultName: vault,
+      ResourceArn: `arn:aws:ec2:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:volume/vol-${volume}`,
+      IamRoleArn: DEMO_IAM_ROLE_ARN,
+    });
+    points.push(RecoveryPointArn!);
+  }
+  return points;
+}
+
+/** The event pattern of an EventBridge rule on completed backups. */
+export function isCompletedBackup(event: EmulatorEvent): boolean {
+  return event["detail-type"] === "Backup Job State Change" && event.detail.state === "COMPLETED";
+}
+
+/** Delivery to `url` of what an EventBridge rule on completed backups passes on, with an API key. */
+export function completedBackupsTo(
+  url: string,
+  apiKey: { name: string; value: string },
+  more: Partial<EventDeliveryOptions> = {},
+): EventDeliveryOptions {
+  return { url, authorization: { apiKey }, filter: isCompletedBackup, ...more };
+}
+
+/** Each recovery point has exactly one copy job to `destination`, and there is no other job. */
+export function assertOneCopyEach(
+  emulator: Emulator,
+  points: string[],
+  destination = DR_VAULT_WEST_ARN,
+): void {
+  const counts = jobCounts(emulator);
+  for (const point of points) {
+    assert.equal(counts.get(`${point} → ${destination}`), 1, `one copy of ${point}`);
+  }
+  assert.equal(emulator.jobs().length, points.length, "no other copy job");
 }
