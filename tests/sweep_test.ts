@@ -123,6 +123,15 @@ Deno.test("sweep: dry run, skips with reasons, other vaults by ListBackupVaults,
   assert.equal(skipped.ok, false);
   assert.equal(skipped.listingFailures[0].rule, "gone");
   assert.equal(skipped.listingFailures[0].error.name, "ResourceNotFoundException");
+  // A vault of another account named by ARN is listed there, not as the client's own namesake.
+  const foreign = await sweepCopyRules(client, {
+    rules: [{
+      ...TO_WEST,
+      sourceBackupVaults: ["arn:aws:backup:us-east-1:444455556666:backup-vault:Default"],
+    }],
+  });
+  assert.deepEqual(foreign.entries, []);
+  assert.equal(foreign.listingFailures[0].error.name, "ResourceNotFoundException");
   const eventTypes = await sweepCopyRules(client, {
     rules: [{ ...TO_WEST, eventTypes: ["Copy Job State Change"] }],
   });

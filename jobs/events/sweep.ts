@@ -210,7 +210,14 @@ export async function sweepCopyRules(
       try {
         const pages = paginateListRecoveryPointsByBackupVault(
           target.client,
-          listInput(target.name, selection),
+          {
+            ...listInput(target.name, selection),
+            // A vault named by ARN is listed in its account, whatever the client's (AWS refuses
+            // when the client may not).
+            ...(target.arn
+              ? { BackupVaultAccountId: parseBackupVaultArn(target.arn)!.accountId }
+              : {}),
+          },
           { signal },
         );
         for await (const point of pages.items()) {
