@@ -77,8 +77,7 @@ emulator.setEventDelivery({
   times: 2,
 });
 
-const resourceArn =
-  `arn:aws:dynamodb:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:table/orders`;
+const resourceArn = `arn:aws:dynamodb:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:table/orders`;
 const backup = await startBackupJob(client, {
   BackupVaultName: DEFAULT_VAULT_NAME,
   ResourceArn: resourceArn,

@@ -59,9 +59,7 @@ const job = await waitForCopyJob(client, { CopyJobId: started.CopyJobId! }, {
   maxDelayMs: 500,
   maxWaitMs: 60_000,
   onProgress: ({ state, elapsedMs, poll }) => {
-    const line = `  poll ${poll}: ${state?.padEnd(9)} after ${
-      (elapsedMs / 1000).toFixed(1)
-    } s`;
+    const line = `  poll ${poll}: ${state?.padEnd(9)} after ${(elapsedMs / 1000).toFixed(1)} s`;
     // One line rewritten in place on a terminal; a line per poll when piped.
     Deno.stdout.writeSync(
       encoder.encode(Deno.stdout.isTerminal() ? `\r${line}` : `${line}\n`),
