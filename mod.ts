@@ -5,7 +5,8 @@
  * Every operation is its own function, so a bundle holds only the operations it calls.
  * `copyRecoveryPoints` copies a whole vault (resumable, each recovery point copied once);
  * `copyRecoveryPointsInWorkflow` does it on Cloudflare Workflows, for copies that outlive one
- * invocation.
+ * invocation. `copyOnBackupEvent`, `eventBridgeHandler` and `sweepCopyRules` copy on AWS Backup's
+ * EventBridge events: one copy per recovery point and destination, however often they arrive.
  *
  * @example Against the bundled local emulator (runs as a test: `deno test --doc mod.ts`)
  * ```ts
@@ -225,3 +226,52 @@ export {
   type WorkflowStepConfigLike,
   type WorkflowStepLike,
 } from "./jobs/workflow/engine.ts";
+export {
+  BACKUP_EVENT_TYPES,
+  BACKUP_JOB_STATE_CHANGE,
+  type BackupEventType,
+  COPY_JOB_STATE_CHANGE,
+  type EventBridgeEvent,
+  type IgnoreCode,
+  type Place,
+  type ReadyRecoveryPoint,
+  type Reason,
+  RECOVERY_POINT_STATE_CHANGE,
+  type RuleMissCode,
+} from "./jobs/events/event.ts";
+export { checkCopyRules, type CopyRule, parseCopyRules } from "./jobs/events/rules.ts";
+export {
+  type BackupClientFor,
+  type BackupClients,
+  WrongRegionError,
+} from "./jobs/events/clients.ts";
+export type { CopyFailure, RuleCopy, RuleCopyOutcome } from "./jobs/events/ensure_copy.ts";
+export {
+  copyOnBackupEvent,
+  type CopyOnBackupEventOptions,
+  type CopyOnBackupEventResult,
+  type SkippedRule,
+} from "./jobs/events/copy_on_event.ts";
+export {
+  DEFAULT_SWEEP_WINDOW_MS,
+  MAX_SWEEP_WINDOW_MS,
+  sweepCopyRules,
+  type SweepCopyRulesOptions,
+  type SweepEntry,
+  type SweepListingFailure,
+  type SweepReport,
+  type SweepSkipCode,
+} from "./jobs/events/sweep.ts";
+export { type ConnectionAuthorization, MIN_SECRET_LENGTH } from "./jobs/events/authorization.ts";
+export {
+  DEFAULT_HANDLER_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  eventBridgeHandler,
+  type EventBridgeHandlerOptions,
+  type HandlerLogRecord,
+} from "./jobs/events/handler.ts";
+export {
+  type NodeIncomingMessage,
+  type NodeServerResponse,
+  toNodeListener,
+} from "./jobs/events/node.ts";

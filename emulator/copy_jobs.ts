@@ -97,6 +97,8 @@ export interface CopyJobStoreOptions {
   now: () => number;
   /** Answer a repeated idempotency token without the job's id (see `EmulatorOptions`). */
   terseIdempotentReplies?: boolean;
+  /** Called once per new top-level job (not for a repeated token), e.g. to emit its events. */
+  onStart?: (copyJobId: string) => void;
 }
 
 /** How long an idempotency token is remembered, as on AWS. */
@@ -194,6 +196,7 @@ export class CopyJobStore {
     }
     const job = this.#newJob(input, sourceVaultArn, recoveryPoint, now, runFromMs);
     if (token !== undefined) this.#idempotency.set(token, { fingerprint, job });
+    this.#options.onStart?.(job.id);
     return startOutput(job);
   }
 

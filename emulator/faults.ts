@@ -165,7 +165,7 @@ export function delay(ms: number, signal: AbortSignal): Promise<boolean> {
 }
 
 /** A small seeded pseudo-random generator (mulberry32), uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

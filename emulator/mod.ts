@@ -1,7 +1,9 @@
 /**
  * A local AWS Backup emulator for tests and demos: StartCopyJob, DescribeCopyJob, ListCopyJobs,
- * ListBackupVaults, DescribeBackupVault, ListRecoveryPointsByBackupVault, DescribeRecoveryPoint
- * and DeleteRecoveryPoint over restJson1, seeded with vaults and recovery points (composite ones
+ * ListBackupVaults, DescribeBackupVault, ListRecoveryPointsByBackupVault, DescribeRecoveryPoint,
+ * DeleteRecoveryPoint, StartBackupJob and DescribeBackupJob over restJson1, AWS Backup's
+ * EventBridge events delivered to an API destination (duplicated, late, concurrent, dropped),
+ * seeded with vaults and recovery points (composite ones
  * too), with SigV4 verification on every request, AWS-style errors,
  * idempotency, clock-driven job states and fault injection. It shares no code with the
  * client it checks.
@@ -28,6 +30,17 @@ export {
 export type { DelayFault, ErrorFault, Fault, RandomFaults, ResetFault } from "./faults.ts";
 export { RESET_FAULT_MESSAGE } from "./faults.ts";
 export { type CopyJob, IDEMPOTENCY_WINDOW_MS } from "./copy_jobs.ts";
+export { type BackupJob, type BackupJobState, resourceTypeOf } from "./backup_jobs.ts";
+export {
+  backupJobEvent,
+  copyJobEvent,
+  type EmulatorEvent,
+  eventBridgeRetries,
+  type EventConnectionAuthorization,
+  type EventDelivery,
+  type EventDeliveryOptions,
+  recoveryPointEvent,
+} from "./events.ts";
 export {
   type AutomaticCopyFixture,
   COPY_JOB_STATES,

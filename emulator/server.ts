@@ -1,12 +1,19 @@
 /**
  * The emulator's HTTP server: logs each request, takes the next injected fault, verifies the
- * SigV4 signature, routes restJson1 requests to the copy job operations and answers the way
- * AWS Backup does.
+ * SigV4 signature, routes restJson1 requests to the copy and backup job operations and answers
+ * the way AWS Backup does; with `events`, sends AWS Backup's EventBridge events (events.ts).
  *
  * @module
  */
 
+import { type BackupJob, BackupJobStore, parseStartBackupJobInput } from "./backup_jobs.ts";
 import { type CopyJob, CopyJobStore } from "./copy_jobs.ts";
+import {
+  type EmulatorEvent,
+  EmulatorEvents,
+  type EventDelivery,
+  type EventDeliveryOptions,
+} from "./events.ts";
 import {
   delay,
   errorFaultResponse,
@@ -77,6 +84,11 @@ export interface EmulatorOptions {
   /** Called once each request has been answered (its log entry is complete). */
   onRequest?: (entry: RequestLogEntry) => void;
   /**
+   * Emit AWS Backup's EventBridge events when jobs change state (`true`), and deliver them to an
+   * API destination (delivery options). Off by default (no timers).
+   */
+  events?: boolean | EventDeliveryOptions;
+  /**
    * Let browsers on any origin call the emulator: answer CORS preflights (unsigned, so they skip
    * authentication, faults and the request log) and add `Access-Control-Allow-Origin: *` to
    * every response. Off by default.
@@ -93,7 +105,9 @@ export type OperationName =
   | "DescribeBackupVault"
   | "ListRecoveryPointsByBackupVault"
   | "DescribeRecoveryPoint"
-  | "DeleteRecoveryPoint";
+  | "DeleteRecoveryPoint"
+  | "StartBackupJob"
+  | "DescribeBackupJob";
 
 /** One received request, as logged. */
 export interface RequestLogEntry {
@@ -140,6 +154,24 @@ export interface Emulator extends AsyncDisposable {
   readonly pendingFaults: number;
   /** Every copy job as DescribeCopyJob would show it now, oldest first. */
   jobs(): CopyJob[];
+  /** Every backup job as DescribeBackupJob would show it now, oldest first. */
+  backupJobs(): BackupJob[];
+  /** With `events`: every event emitted so far, oldest first (delivered or not). */
+  readonly events: readonly EmulatorEvent[];
+  /** With `events`: every delivery attempt so far, in the order they ended. */
+  readonly deliveries: readonly EventDelivery[];
+  /** With `events`: the events `dropRate` did not deliver. */
+  readonly droppedEvents: readonly EmulatorEvent[];
+  /**
+   * With `events`: delivers events emitted from now on as `delivery` says (`undefined`: records
+   * them only). @throws {Error} when the emulator was started without `events`
+   */
+  setEventDelivery(delivery: EventDeliveryOptions | undefined): void;
+  /**
+   * With `events`: resolves once every job has reached its final state and every delivery has
+   * ended (immediately without `events`).
+   */
+  settled(): Promise<void>;
   /** Queues faults; each incoming request consumes the next one, before authentication. */
   injectFaults(...faults: Fault[]): void;
   /** Injects faults into a share of requests at random from now on; `undefined` stops it. */
@@ -193,6 +225,8 @@ class EmulatorServer implements Emulator {
   readonly #cors: boolean;
   readonly #catalog: VaultCatalog;
   readonly #store: CopyJobStore;
+  readonly #backups: BackupJobStore;
+  readonly #events?: EmulatorEvents;
   readonly #faults = new FaultQueue();
   readonly #log: MutableEntry[] = [];
   readonly #closing = new AbortController();
@@ -207,20 +241,47 @@ class EmulatorServer implements Emulator {
     this.#maxSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
     this.#onRequest = options.onRequest;
     this.#cors = options.cors ?? false;
+    // One list the catalog reads and backup jobs (and, with events, completed copies into own
+    // vaults) add to: the catalog sees new recovery points at once.
+    const recoveryPoints = [...(options.recoveryPoints ?? DEMO_RECOVERY_POINTS)];
+    const jobDurationMs = options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS;
     this.#catalog = new VaultCatalog({
       region: this.region,
       accountId: this.accountId,
       vaults: options.vaults ?? DEMO_VAULT_ARNS,
-      recoveryPoints: options.recoveryPoints ?? DEMO_RECOVERY_POINTS,
+      recoveryPoints,
       now: this.#now,
     });
+    if (options.events) {
+      this.#events = new EmulatorEvents({
+        region: this.region,
+        accountId: this.accountId,
+        now: this.#now,
+        jobDurationMs,
+        catalog: this.#catalog,
+        recoveryPoints,
+        copies: () => this.#store,
+        backups: () => this.#backups,
+        ...(options.events === true ? {} : { delivery: options.events }),
+      });
+    }
     this.#store = new CopyJobStore({
       accountId: this.accountId,
-      jobDurationMs: options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS,
+      jobDurationMs,
       catalog: this.#catalog,
       maxConcurrentJobs: options.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS,
       now: this.#now,
       terseIdempotentReplies: options.terseIdempotentReplies,
+      onStart: (id) => this.#events?.copyJobStarted(id),
+    });
+    this.#backups = new BackupJobStore({
+      accountId: this.accountId,
+      region: this.region,
+      jobDurationMs,
+      catalog: this.#catalog,
+      recoveryPoints,
+      now: this.#now,
+      onStart: (id) => this.#events?.backupJobStarted(id),
     });
     this.#faults.setRandom(options.randomFaults);
     this.#server = Deno.serve({
@@ -246,6 +307,31 @@ class EmulatorServer implements Emulator {
     return this.#store.snapshot();
   }
 
+  backupJobs(): BackupJob[] {
+    return this.#backups.snapshot();
+  }
+
+  get events(): readonly EmulatorEvent[] {
+    return this.#events?.events ?? [];
+  }
+
+  get deliveries(): readonly EventDelivery[] {
+    return this.#events?.deliveries ?? [];
+  }
+
+  get droppedEvents(): readonly EmulatorEvent[] {
+    return this.#events?.dropped ?? [];
+  }
+
+  setEventDelivery(delivery: EventDeliveryOptions | undefined): void {
+    if (!this.#events) throw new Error("start the emulator with `events` to deliver events");
+    this.#events.setDelivery(delivery);
+  }
+
+  settled(): Promise<void> {
+    return this.#events?.settled() ?? Promise.resolve();
+  }
+
   injectFaults(...faults: Fault[]): void {
     this.#faults.push(...faults);
   }
@@ -261,7 +347,7 @@ class EmulatorServer implements Emulator {
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closing.abort();
-      this.#closed = this.#server.shutdown();
+      this.#closed = Promise.all([this.#server.shutdown(), this.#events?.close()]).then(() => {});
     }
     return this.#closed;
   }
@@ -403,6 +489,20 @@ class EmulatorServer implements Emulator {
           decodeLabel(segments[2], "BackupVaultName"),
           decodeLabel(segments[4], "RecoveryPointArn"),
         ));
+    }
+    if (segments[0] === "" && segments[1] === "backup-jobs") {
+      if (segments.length === 2 && method === "PUT") {
+        return operation(
+          "StartBackupJob",
+          () => this.#backups.start(parseStartBackupJobInput(entry.body)),
+        );
+      }
+      if (segments.length === 3 && segments[2] !== "" && method === "GET") {
+        return operation(
+          "DescribeBackupJob",
+          () => this.#backups.describe(decodeLabel(segments[2], "BackupJobId")),
+        );
+      }
     }
     if (segments[0] === "" && segments[1] === "backup-vaults" && method === "GET") {
       // Older models spell some of these URIs with a trailing slash.

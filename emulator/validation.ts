@@ -85,13 +85,7 @@ export function parseStartCopyJobInput(bodyText: string): StartCopyJobInput {
   if (!destination || destination.service !== "backup") {
     throw invalid("DestinationBackupVaultArn", `Invalid ARN: ${destinationVaultArn}`);
   }
-  const role = parseArn(iamRoleArn);
-  if (
-    !role || role.service !== "iam" || !ACCOUNT_ID_PATTERN.test(role.accountId) ||
-    !role.resource.startsWith("role/")
-  ) {
-    throw invalid("IamRoleArn", `Invalid IAM role ARN: ${iamRoleArn}`);
-  }
+  checkIamRoleArn(iamRoleArn);
 
   return {
     RecoveryPointArn: recoveryPointArn,
@@ -101,6 +95,17 @@ export function parseStartCopyJobInput(bodyText: string): StartCopyJobInput {
     ...(idempotencyToken === undefined ? {} : { IdempotencyToken: idempotencyToken }),
     ...(lifecycle === undefined ? {} : { Lifecycle: lifecycle }),
   };
+}
+
+/** `IamRoleArn` must be an IAM role ARN. @throws {ApiError} `InvalidParameterValueException` */
+export function checkIamRoleArn(iamRoleArn: string): void {
+  const role = parseArn(iamRoleArn);
+  if (
+    !role || role.service !== "iam" || !ACCOUNT_ID_PATTERN.test(role.accountId) ||
+    !role.resource.startsWith("role/")
+  ) {
+    throw invalid("IamRoleArn", `Invalid IAM role ARN: ${iamRoleArn}`);
+  }
 }
 
 /** Parses and validates the query string of ListCopyJobs. */
@@ -284,7 +289,8 @@ export function parseDateTime(member: string, value: string): number {
   return ms;
 }
 
-function parseJsonObject(text: string): Record<string, unknown> {
+/** The body as a JSON object (empty: `{}`). @throws {ApiError} */
+export function parseJsonObject(text: string): Record<string, unknown> {
   if (text.trim() === "") return {};
   let value: unknown;
   try {
@@ -302,7 +308,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function requiredString(body: Record<string, unknown>, member: string): string {
+/** A required string member. @throws {ApiError} `MissingParameterValueException` */
+export function requiredString(body: Record<string, unknown>, member: string): string {
   const value = optionalString(body, member);
   if (value === undefined) {
     throw new ApiError(
@@ -314,7 +321,8 @@ function requiredString(body: Record<string, unknown>, member: string): string {
   return value;
 }
 
-function optionalString(body: Record<string, unknown>, member: string): string | undefined {
+/** An optional string member. @throws {ApiError} when it is not a string */
+export function optionalString(body: Record<string, unknown>, member: string): string | undefined {
   const value = body[member];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") {
@@ -376,6 +384,7 @@ function optionalLifecycle(body: Record<string, unknown>): Lifecycle | undefined
   return lifecycle;
 }
 
-function invalid(member: string, message: string): ApiError {
+/** An `InvalidParameterValueException` about `member`. */
+export function invalid(member: string, message: string): ApiError {
   return new ApiError("InvalidParameterValueException", message, { context: member });
 }

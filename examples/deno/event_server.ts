@@ -1,0 +1,34 @@
+// An EventBridge API destination on Deno (or Deno Deploy): copies AWS Backup recovery points by
+// the rules in COPY_RULES, and sweeps for lost events every hour with Deno.cron. Environment as
+// for examples/node/event_server.mjs. Run from a checkout:
+//   deno run --allow-net --allow-env --unstable-cron examples/deno/event_server.ts
+import {
+  BackupClient,
+  credentialsFromEnv,
+  eventBridgeHandler,
+  parseCopyRules,
+  sweepCopyRules,
+} from "../../mod.ts";
+
+const client = new BackupClient({
+  region: Deno.env.get("AWS_REGION") ?? "",
+  credentials: credentialsFromEnv(Deno.env),
+  endpoint: Deno.env.get("BACKUP_ENDPOINT") || undefined,
+});
+const rules = parseCopyRules(Deno.env.get("COPY_RULES"));
+const handler = eventBridgeHandler({
+  client,
+  rules,
+  authorization: {
+    apiKey: { name: "x-backup-edge-key", value: Deno.env.get("EVENTBRIDGE_API_KEY") ?? "" },
+  },
+});
+
+Deno.serve({
+  port: Number(Deno.env.get("PORT") ?? 8080),
+  onListen: ({ port }) => console.log(`listening on ${port}`),
+}, handler);
+Deno.cron("sweep AWS Backup copies", "17 * * * *", async () => {
+  const report = await sweepCopyRules(client, { rules });
+  console.log(JSON.stringify({ sweep: report.totals, ok: report.ok }));
+});

@@ -1,0 +1,43 @@
+// An EventBridge API destination on Node ≥ 20 (or Bun): copies AWS Backup recovery points by the
+// rules in COPY_RULES, and sweeps for lost events every hour. Environment: AWS_REGION,
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, COPY_RULES (JSON), EVENTBRIDGE_API_KEY (the
+// connection's API key), PORT (8080), BACKUP_ENDPOINT (optional, e.g. the local emulator).
+import { createServer } from "node:http";
+import {
+  BackupClient,
+  credentialsFromEnv,
+  eventBridgeHandler,
+  parseCopyRules,
+  sweepCopyRules,
+  toNodeListener,
+} from "backup-edge";
+
+const env = process.env;
+let client, rules, handler;
+try {
+  client = new BackupClient({
+    region: env.AWS_REGION,
+    credentials: credentialsFromEnv(env),
+    endpoint: env.BACKUP_ENDPOINT || undefined,
+  });
+  rules = parseCopyRules(env.COPY_RULES);
+  handler = eventBridgeHandler({
+    client,
+    rules,
+    authorization: { apiKey: { name: "x-backup-edge-key", value: env.EVENTBRIDGE_API_KEY } },
+  });
+} catch (error) {
+  // A ValidationError names the variable or field at fault, never a secret.
+  console.error(`${error.name}: ${error.message}`);
+  process.exit(1);
+}
+
+const server = createServer(toNodeListener(handler));
+server.listen(Number(env.PORT ?? 8080), () => console.log(`listening on ${server.address().port}`));
+
+const sweep = () =>
+  sweepCopyRules(client, { rules }).then(
+    (report) => console.log(JSON.stringify({ sweep: report.totals, ok: report.ok })),
+    (error) => console.error(String(error)),
+  );
+setInterval(sweep, 60 * 60 * 1000).unref();

@@ -1,0 +1,327 @@
+/**
+ * The event examples as users run them, against the emulator sending AWS Backup events:
+ * `examples/event-worker/` from the packed tarball, bundled by wrangler 4.85.0 and run in workerd
+ * (Miniflare) — events delivered twice, ten at once, late, a third of them lost and made up by
+ * the Cron Trigger's sweep: exactly one copy job per (recovery point, destination) in the
+ * emulator's records; 401 without the connection's key. `examples/node/event_server.mjs` under
+ * Node from the tarball, and `examples/deno/event_server.ts` under Deno, the same way. The README
+ * shows the example files verbatim.
+ */
+
+import assert from "node:assert/strict";
+import { Miniflare } from "miniflare";
+import {
+  DEFAULT_VAULT_NAME,
+  DEMO_CREDENTIALS,
+  DEMO_IAM_ROLE_ARN,
+  DEMO_REGION,
+  DR_VAULT_WEST_ARN,
+  type Emulator,
+  type EventDeliveryOptions,
+  startEmulator,
+} from "../emulator/mod.ts";
+import { parseCopyRules } from "../mod.ts";
+import {
+  copyDir,
+  ensureTools,
+  freshProject,
+  npmInstall,
+  npmRegistryUnavailable,
+  type PackedPackage,
+  packedPackage,
+  repoPath,
+  runOk,
+  tempDir,
+  toolBin,
+} from "../testing/npm_package.ts";
+import { assertOneCopyEach, backUp, completedBackupsTo } from "./support/backup_events.ts";
+import denoJson from "../deno.json" with { type: "json" };
+
+const unavailable = await npmRegistryUnavailable();
+if (unavailable) console.log(`SKIP event worker package tests: ${unavailable}`);
+const packageTest = (name: string, fn: () => Promise<void>) =>
+  Deno.test({
+    name: unavailable ? `${name} (SKIP: ${unavailable})` : name,
+    ignore: unavailable !== undefined,
+    fn,
+  });
+
+let ready: Promise<PackedPackage> | undefined;
+function prepared(): Promise<PackedPackage> {
+  return ready ??= Promise.all([packedPackage(), ensureTools()]).then(([packed]) => packed);
+}
+
+const API_KEY = "event-worker-test-key-0123456789";
+const KEY_HEADER = "x-backup-edge-key";
+const RULES = JSON.stringify([{
+  name: "default-to-west",
+  sourceBackupVaults: [DEFAULT_VAULT_NAME],
+  destinationBackupVaultArn: DR_VAULT_WEST_ARN,
+  iamRoleArn: DEMO_IAM_ROLE_ARN,
+}]);
+const JOB_MS = 300;
+
+/** An emulator with no seeded recovery points, emitting events. */
+function eventEmulator(): Promise<Emulator> {
+  return startEmulator({ jobDurationMs: JOB_MS, events: true, recoveryPoints: [] });
+}
+/** Delivers the events of `count` new backups as `more` says, and waits for all of it. */
+async function round(
+  emulator: Emulator,
+  url: string,
+  count: number,
+  more: Partial<EventDeliveryOptions> = {},
+): Promise<string[]> {
+  emulator.setEventDelivery(completedBackupsTo(url, { name: KEY_HEADER, value: API_KEY }, more));
+  const points = await backUp(emulator, count);
+  await emulator.settled();
+  return points;
+}
+
+packageTest(
+  "examples/event-worker: wrangler bundle in workerd, duplicated, concurrent, late and lost events, cron sweep",
+  async () => {
+    const packed = await prepared();
+    const project = await tempDir("backup-edge-event-worker-");
+    await copyDir(repoPath("examples/event-worker"), project);
+    const manifest = JSON.parse(await Deno.readTextFile(`${project}/package.json`));
+    assert.equal(manifest.devDependencies.wrangler, "4.85.0");
+    assert.equal(
+      manifest.dependencies["backup-edge"],
+      `file:../../dist/backup-edge-${denoJson.version}.tgz`,
+    );
+    // The tarball of this checkout stands in for dist/; wrangler comes from the shared tools.
+    delete manifest.dependencies["backup-edge"];
+    delete manifest.devDependencies;
+    await Deno.writeTextFile(`${project}/package.json`, JSON.stringify(manifest, null, 2));
+    await npmInstall(project, [packed.tarball]);
+
+    const toml = await Deno.readTextFile(`${project}/wrangler.toml`);
+    assert.doesNotMatch(toml.replace(/#.*$/gm, ""), /nodejs_compat|compatibility_flags/);
+    const cron = /^crons\s*=\s*\["([^"]+)"\]/m.exec(toml)![1];
+    const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)![1];
+    // The rules shipped in wrangler.toml are valid as they stand.
+    parseCopyRules(/COPY_RULES = '''([\s\S]*?)'''/.exec(toml)![1]);
+    await runOk(toolBin("wrangler"), ["deploy", "--dry-run", "--outdir", "out"], {
+      cwd: project,
+      env: { WRANGLER_SEND_METRICS: "false", CI: "1", HOME: project },
+      timeoutMs: 180_000,
+    });
+    const scriptPath = `${project}/out/index.js`;
+    const code = await Deno.readTextFile(scriptPath);
+    assert.doesNotMatch(code, /\bfrom\s*["']node:|\brequire\(/, "no Node APIs");
+    const gzip = await new Response(
+      new Blob([code]).stream().pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer();
+    console.log(`event worker bundle: ${code.length} B minified, ${gzip.byteLength} B gzip`);
+
+    await using emulator = await eventEmulator();
+    const bindings = {
+      AWS_REGION: DEMO_REGION,
+      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+      EVENTBRIDGE_API_KEY: API_KEY,
+      EVENTBRIDGE_API_KEY_HEADER: KEY_HEADER,
+      COPY_RULES: RULES,
+      BACKUP_ENDPOINT: emulator.url,
+    };
+    const workerd = (overrides: Record<string, string> = {}) =>
+      new Miniflare({
+        modules: true,
+        scriptPath,
+        modulesRoot: `${project}/out`,
+        compatibilityDate,
+        compatibilityFlags: [],
+        bindings: { ...bindings, ...overrides },
+        host: "127.0.0.1",
+        port: 0,
+      });
+    const mf = workerd();
+    try {
+      const url = (await mf.ready).href;
+      const points: string[] = [];
+      // Each event twice, one delivery after the other.
+      points.push(...await round(emulator, url, 2, { times: 2 }));
+      // Ten deliveries at once.
+      points.push(...await round(emulator, url, 1, { times: 10, concurrent: true }));
+      // Again after the copy job finished.
+      points.push(...await round(emulator, url, 1, { times: 2, lateMs: JOB_MS + 300 }));
+      assertOneCopyEach(emulator, points);
+      assert.ok(emulator.deliveries.length >= 16);
+      assert.ok(
+        emulator.deliveries.every((d) => d.status === 200),
+        JSON.stringify(emulator.deliveries),
+      );
+
+      // A third of the events lost; the Cron Trigger's sweep makes up for them.
+      const lostRound = await round(emulator, url, 6, { dropRate: 1 / 3, seed: 5 });
+      const lost = emulator.droppedEvents.map((e) => e.resources[0]);
+      assert.ok(lost.length > 0 && lost.length < 6, `${lost.length} lost`);
+      assert.equal(emulator.jobs().length, points.length + 6 - lost.length);
+      // Miniflare's Fetcher typings do not resolve under Deno; it has workerd's scheduled().
+      const worker = await mf.getWorker() as unknown as {
+        scheduled(options: { cron: string }): Promise<{ outcome: string }>;
+      };
+      const swept = await worker.scheduled({ cron });
+      assert.equal(swept.outcome, "ok");
+      assertOneCopyEach(emulator, [...points, ...lostRound]);
+      await worker.scheduled({ cron });
+      assertOneCopyEach(emulator, [...points, ...lostRound]);
+
+      // Without the key: 401, EventBridge retries, nothing is started.
+      const jobs = emulator.jobs().length;
+      const denied = await round(emulator, url, 1, {
+        authorization: { apiKey: { name: KEY_HEADER, value: "wrong-key-0123456789abcdef" } },
+        maxAttempts: 2,
+        retryDelayMs: 10,
+      });
+      assert.deepEqual(emulator.deliveries.slice(-2).map((d) => d.status), [401, 401]);
+      assert.equal(emulator.jobs().length, jobs);
+      const bare = await fetch(url, {
+        method: "POST",
+        body: JSON.stringify(emulator.events.at(-1)),
+      });
+      assert.equal(bare.status, 401);
+      assert.ok(!(await bare.text()).includes(API_KEY));
+      assert.equal(emulator.jobs().length, jobs);
+      // The sweep copies the backup whose event was refused.
+      await worker.scheduled({ cron });
+      assertOneCopyEach(emulator, [...points, ...lostRound, ...denied]);
+    } finally {
+      await mf.dispose();
+    }
+
+    // Bad configuration: 500 (EventBridge retries while it is fixed), naming nothing secret.
+    const misconfigured = workerd({ EVENTBRIDGE_API_KEY: "short", COPY_RULES: "[{" });
+    try {
+      const url = (await misconfigured.ready).href;
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { [KEY_HEADER]: "short" },
+        body: "{}",
+      });
+      assert.equal(response.status, 500);
+      assert.deepEqual(await response.json(), { error: "Misconfigured" });
+    } finally {
+      await misconfigured.dispose();
+    }
+  },
+);
+
+/** Starts a server process, returns its port once it printed it, and stops it on dispose. */
+async function serverProcess(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+) {
+  const child = new Deno.Command(command, {
+    args,
+    cwd,
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let output = "";
+  const stderr = new Response(child.stderr).text();
+  let port: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<{ done: true; value: undefined }>((resolve) => {
+    timer = setTimeout(() => resolve({ done: true, value: undefined }), 30_000);
+  });
+  while (port === undefined) {
+    const { done, value } = await Promise.race([lines.read(), timeout]);
+    if (done) break;
+    output += value;
+    port = Number(/listening on (\d+)/.exec(output)?.[1]) || undefined;
+  }
+  clearTimeout(timer);
+  if (port === undefined) {
+    child.kill();
+    await child.status;
+    throw new Error(`${command} printed no port:\n${output}\n${await stderr}`);
+  }
+  // Keep reading its log (one line per request), so that a full pipe never blocks it.
+  const drained = (async () => {
+    while (!(await lines.read()).done) { /* discard */ }
+  })();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    async [Symbol.asyncDispose]() {
+      child.kill("SIGTERM");
+      await child.status;
+      await Promise.all([drained, stderr]);
+    },
+  };
+}
+
+async function runServerExample(emulator: Emulator, url: string): Promise<void> {
+  const points = [
+    ...await round(emulator, url, 2, { times: 2 }),
+    ...await round(emulator, url, 1, { times: 10, concurrent: true }),
+  ];
+  assertOneCopyEach(emulator, points);
+  assert.ok(
+    emulator.deliveries.every((d) => d.status === 200),
+    JSON.stringify(emulator.deliveries),
+  );
+  const bare = await fetch(url, { method: "POST", body: JSON.stringify(emulator.events.at(-1)) });
+  assert.equal(bare.status, 401);
+  await bare.body?.cancel();
+  assert.equal(emulator.jobs().length, points.length);
+}
+
+function serverEnv(emulator: Emulator): Record<string, string> {
+  return {
+    AWS_REGION: DEMO_REGION,
+    AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+    BACKUP_ENDPOINT: emulator.url,
+    COPY_RULES: RULES,
+    EVENTBRIDGE_API_KEY: API_KEY,
+    PORT: "0",
+  };
+}
+
+packageTest(
+  "examples/node/event_server.mjs: the handler under Node, from the tarball",
+  async () => {
+    const project = await freshProject(await prepared());
+    await Deno.copyFile(repoPath("examples/node/event_server.mjs"), `${project}/event_server.mjs`);
+    await using emulator = await eventEmulator();
+    await using server = await serverProcess(
+      "node",
+      ["event_server.mjs"],
+      project,
+      serverEnv(emulator),
+    );
+    await runServerExample(emulator, server.url);
+  },
+);
+
+Deno.test("examples/deno/event_server.ts: the handler on Deno.serve", async () => {
+  await using emulator = await eventEmulator();
+  await using server = await serverProcess(
+    Deno.execPath(),
+    ["run", "--allow-net", "--allow-env", "--unstable-cron", "examples/deno/event_server.ts"],
+    repoPath("."),
+    serverEnv(emulator),
+  );
+  await runServerExample(emulator, server.url);
+});
+
+Deno.test("README shows the event examples verbatim", async () => {
+  const readme = await Deno.readTextFile(repoPath("README.md"));
+  const examples = {
+    "examples/event-worker/src/index.ts": "ts",
+    "examples/event-worker/wrangler.toml": "toml",
+    "examples/node/event_server.mjs": "js",
+    "examples/deno/event_server.ts": "ts",
+  };
+  for (const [path, lang] of Object.entries(examples)) {
+    const content = await Deno.readTextFile(repoPath(path));
+    assert.ok(readme.includes("```" + lang + "\n" + content + "```"), `README shows ${path}`);
+  }
+});
