@@ -67,10 +67,8 @@ export interface BackupJobStoreOptions {
   region: string;
   /** Time from CREATED to COMPLETED. */
   jobDurationMs: number;
-  /** The vaults; StartBackupJob backs up into one of the emulator's own. */
+  /** The vaults; StartBackupJob backs up into one of the emulator's own, and adds its point. */
   catalog: VaultCatalog;
-  /** The recovery points the catalog lists: each job's recovery point is added here. */
-  recoveryPoints: RecoveryPointFixture[];
   /** The clock, in epoch milliseconds. */
   now: () => number;
   /** Called once per new job (not for a repeated idempotency token). */
@@ -146,7 +144,7 @@ export class BackupJobStore {
     };
     this.#jobs.push(job);
     this.#byId.set(job.id, job);
-    this.#options.recoveryPoints.push(job.recoveryPoint);
+    this.#options.catalog.addRecoveryPoint(job.recoveryPoint);
     if (token !== undefined) this.#idempotency.set(token, job);
     this.#options.onStart?.(job.id);
     return startOutput(job);

@@ -21,7 +21,6 @@ import { parseArn } from "./arn.ts";
 import type { BackupJob, BackupJobStore } from "./backup_jobs.ts";
 import type { CopyJob, CopyJobStore } from "./copy_jobs.ts";
 import { mulberry32 } from "./faults.ts";
-import type { RecoveryPointFixture } from "./model.ts";
 import type { VaultCatalog } from "./vaults.ts";
 
 /** An EventBridge event as delivered to a target. */
@@ -109,8 +108,6 @@ export interface EmulatorEventsOptions {
   now: () => number;
   jobDurationMs: number;
   catalog: VaultCatalog;
-  /** The recovery points the catalog lists: completed copies into own vaults are added. */
-  recoveryPoints: RecoveryPointFixture[];
   copies: () => CopyJobStore;
   backups: () => BackupJobStore;
   delivery?: EventDeliveryOptions;
@@ -250,7 +247,7 @@ export class EmulatorEvents {
     this.#timers.set(timer, cancelled);
   }
 
-  /** A completed copy into an own vault: its recovery point exists there now. */
+  /** A completed copy into an own vault: announce its recovery point (Recovery Point State Change). */
   #landed(job: CopyJob): void {
     const destination = parseArn(job.DestinationBackupVaultArn);
     const arn = job.DestinationRecoveryPointArn;
@@ -260,19 +257,8 @@ export class EmulatorEvents {
     ) {
       return;
     }
-    const source = this.#o.recoveryPoints.find((r) => r.arn === job.SourceRecoveryPointArn);
-    const vaultName = destination.resource.replace(/^backup-vault:/, "");
-    this.#o.recoveryPoints.push({
-      arn,
-      backupVaultName: vaultName,
-      resourceArn: job.ResourceArn,
-      resourceType: job.ResourceType,
-      ...(job.ResourceName === undefined ? {} : { resourceName: job.ResourceName }),
-      backupSizeInBytes: job.BackupSizeInBytes,
-      status: job.State === "COMPLETED" ? "COMPLETED" : "PARTIAL",
-      // A copy keeps its source's creation date (AWS Backup Developer Guide, "Backup and tag copy").
-      ...(source?.creationDateMs === undefined ? {} : { creationDateMs: source.creationDateMs }),
-    });
+    // The catalog lists the copy already (the copy job recorded it when it started).
+    const source = this.#o.catalog.findRecoveryPoint(job.SourceRecoveryPointArn);
     if (job.State !== "COMPLETED") return;
     this.emit(recoveryPointEvent({
       arn,

@@ -241,15 +241,12 @@ class EmulatorServer implements Emulator {
     this.#maxSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
     this.#onRequest = options.onRequest;
     this.#cors = options.cors ?? false;
-    // One list the catalog reads and backup jobs (and, with events, completed copies into own
-    // vaults) add to: the catalog sees new recovery points at once.
-    const recoveryPoints = [...(options.recoveryPoints ?? DEMO_RECOVERY_POINTS)];
     const jobDurationMs = options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS;
     this.#catalog = new VaultCatalog({
       region: this.region,
       accountId: this.accountId,
       vaults: options.vaults ?? DEMO_VAULT_ARNS,
-      recoveryPoints,
+      recoveryPoints: options.recoveryPoints ?? DEMO_RECOVERY_POINTS,
       now: this.#now,
     });
     if (options.events) {
@@ -259,7 +256,6 @@ class EmulatorServer implements Emulator {
         now: this.#now,
         jobDurationMs,
         catalog: this.#catalog,
-        recoveryPoints,
         copies: () => this.#store,
         backups: () => this.#backups,
         ...(options.events === true ? {} : { delivery: options.events }),
@@ -279,7 +275,6 @@ class EmulatorServer implements Emulator {
       region: this.region,
       jobDurationMs,
       catalog: this.#catalog,
-      recoveryPoints,
       now: this.#now,
       onStart: (id) => this.#events?.backupJobStarted(id),
     });

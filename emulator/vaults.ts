@@ -140,6 +140,12 @@ export class VaultCatalog {
     return this.#options.recoveryPoints;
   }
 
+  /** The recovery point with this ARN, in any own vault (deleted ones too), if there is one. */
+  findRecoveryPoint(arn: string): RecoveryPointFixture | undefined {
+    this.#sync();
+    return this.#byArn.get(arn)?.fixture;
+  }
+
   /**
    * Adds a recovery point to one of the emulator's own vaults (e.g. one a backup job made).
    * @throws {Error} its ARN is taken.
