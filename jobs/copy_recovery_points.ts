@@ -46,46 +46,46 @@ export interface CopyRecoveryPointsOptions extends CopySelection {
   /** IAM role AWS Backup copies with (StartCopyJob `IamRoleArn`). */
   iamRoleArn: string;
   /** Lifecycle of the copies (StartCopyJob `Lifecycle`). */
-  lifecycle?: Lifecycle;
+  lifecycle?: Lifecycle | undefined;
   /**
    * Names the run. Idempotency tokens and checkpoint records derive from it: run again with the
    * same `runId` (and checkpoint) to resume. @default a random UUID (see `report.runId`)
    */
-  runId?: string;
+  runId?: string | undefined;
   /** Copy jobs being started or waited for at once. @default 4 */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Where progress is kept for resuming. @default a new `MemoryCheckpointStore` */
-  checkpoint?: CheckpointStore;
+  checkpoint?: CheckpointStore | undefined;
   /** Aborts the run at once: it rejects with the signal's reason; the checkpoint stays valid. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Stop starting and waiting after this many milliseconds; copies not ended by then are
    * reported `UNFINISHED` (their jobs keep running; a rerun with the same `runId` waits for
    * them). @default no limit
    */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
   /** Called with every {@linkcode CopyProgressEvent}; an exception from it stops the run. */
-  onProgress?: (event: CopyProgressEvent) => void;
+  onProgress?: ((event: CopyProgressEvent) => void) | undefined;
   /** List what would be copied and what skipped; start nothing, write no checkpoint. */
-  dryRun?: boolean;
+  dryRun?: boolean | undefined;
   /** First delay between DescribeCopyJob polls of a job, doubling (with jitter). @default 5000 */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /** Longest delay between polls of a job. @default 60000 */
-  maxPollIntervalMs?: number;
+  maxPollIntervalMs?: number | undefined;
   /**
    * First delay before StartCopyJob is tried again after `LimitExceededException`, throttling,
    * a 5xx or a network failure (after the client's own retries), doubling (with jitter).
    * @default 2000
    */
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
   /** Longest such delay. @default 60000 */
-  maxRetryDelayMs?: number;
+  maxRetryDelayMs?: number | undefined;
   /**
    * StartCopyJob calls for one recovery point before a passing failure (throttling, 5xx,
    * network) fails it. `LimitExceededException` is waited out until `maxWaitMs` instead.
    * @default 10
    */
-  maxStartAttempts?: number;
+  maxStartAttempts?: number | undefined;
 }
 
 /** Default of {@linkcode CopyRecoveryPointsOptions.concurrency}. */

@@ -15,15 +15,15 @@ import type {
 /** What to copy. Every filter given must hold. */
 export interface CopySelection {
   /** Only recovery points created after this instant. */
-  createdAfter?: Date;
+  createdAfter?: Date | undefined;
   /** Only recovery points created before this instant. */
-  createdBefore?: Date;
+  createdBefore?: Date | undefined;
   /** Only these resource types (`EBS`, `DynamoDB`, `S3`, …, as AWS Backup spells them). */
-  resourceTypes?: readonly string[];
+  resourceTypes?: readonly string[] | undefined;
   /** Only recovery points of these resources. */
-  resourceArns?: readonly string[];
+  resourceArns?: readonly string[] | undefined;
   /** Anything else: return false to skip a recovery point (reported as `FILTER`). */
-  filter?: (recoveryPoint: RecoveryPointByBackupVault) => boolean | Promise<boolean>;
+  filter?: ((recoveryPoint: RecoveryPointByBackupVault) => boolean | Promise<boolean>) | undefined;
 }
 
 /** Recovery point statuses that are copied; others are skipped with `STATUS`. */
