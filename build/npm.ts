@@ -13,9 +13,10 @@
  * web and ES2022 types only, so a Deno or Node API in the runtime is a build error (Node's types
  * are added only for an export that imports `node:` built-ins; `mod.ts` may reach none).
  *
- * Both tasks run with `build/deno.json` (its own lock and `build/node_modules/`), which names only
- * TypeScript and aws4fetch, so a checkout with nothing but Node and npm downloads those two, not
- * the test tools.
+ * Both tasks run with `build/deno.json` (its own lock; `deno task install:build` fills
+ * `build/node_modules/`), which names only TypeScript, Node's types (for the `./checkpoint-file`
+ * export) and aws4fetch: a checkout with nothing but Node and npm downloads those, not the test
+ * tools (a test checks it with an empty `DENO_DIR`).
  *
  * Usage: `deno task build:npm [--out DIR]` (default `dist/npm/`) prints the output folder;
  * `deno task pack` (`--pack`) builds into `dist/npm/` and prints the tarball's path.
@@ -161,6 +162,9 @@ function compile(stageDir: string, files: string[], outDir: string, types: strin
     // or Node global in the runtime fails the build.
     lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.dom.iterable.d.ts"],
     types,
+    // `types` are looked up from the stage, like the imports: build/node_modules/@types/ (`deno
+    // task pack`), else node_modules/@types/ (the tests).
+    typeRoots: [`${BUILD_DIR}node_modules/@types`, `${fromFileUrl(REPO)}node_modules/@types`],
     strict: true,
     declaration: true,
     allowImportingTsExtensions: true,
