@@ -223,7 +223,7 @@ function errorResponse(error: unknown): Response {
     const status = error.$metadata.httpStatusCode;
     const code = error instanceof ResourceNotFoundException
       ? 404
-      : error instanceof LimitExceededException || status === 429
+      : error instanceof LimitExceededException || status === 429 || /Throttl/.test(error.name)
       ? 429
       : status === 401 || status === 403 // AWS refused the Worker's own credentials or role
       ? 502
