@@ -390,3 +390,41 @@ Deno.test("README shows the example files the tests run, verbatim", async () => 
     assert.ok(readme.includes("```" + lang + "\n" + content + "```"), `README shows ${path}`);
   }
 });
+
+/** A `deno` command as printed for a user, not through `npx -y deno@2.9.6`. */
+const BARE_DENO =
+  /(?<![\w@./-])deno (?:task|run|add|test|check|fmt|lint|info|publish|doc|bundle|install|compile|serve|cache|eval|x)\b/;
+
+Deno.test("commands for users need only Node and npm: no bare `deno …` in the README's commands, its install sections, the demo's output or the examples", async () => {
+  const readme = await Deno.readTextFile(repoPath("README.md"));
+  const found: string[] = [];
+  const check = (where: string, text: string) => {
+    text.split("\n").forEach((line, i) => {
+      if (BARE_DENO.test(line)) found.push(`${where}:${i + 1}: ${line.trim()}`);
+    });
+  };
+  for (const match of readme.matchAll(/^```(?:sh|bash|shell)\n([\s\S]*?)^```$/gm)) {
+    check(
+      `README.md sh block at line ${readme.slice(0, match.index).split("\n").length}`,
+      match[1],
+    );
+  }
+  const install = readme.slice(readme.indexOf("## Try it"), readme.indexOf("\n## API\n"));
+  assert.ok(install.includes("## Use it"), "the install sections");
+  check("README.md, Try it / Use it", install);
+  assert.doesNotMatch(install, /example\.com/, "no stand-in host");
+  for await (const entry of Deno.readDir(repoPath("demo"))) {
+    if (!entry.name.endsWith(".ts")) continue;
+    // What the demo prints: its code, without comments.
+    const code = (await Deno.readTextFile(repoPath(`demo/${entry.name}`)))
+      .replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, "");
+    check(`demo/${entry.name}`, code);
+  }
+  const listed = await runOk("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
+    cwd: repoPath("examples"),
+  });
+  for (const path of listed.split("\n").filter(Boolean)) {
+    check(`examples/${path}`, await Deno.readTextFile(repoPath(`examples/${path}`)));
+  }
+  assert.deepEqual(found, []);
+});
