@@ -47,8 +47,8 @@ const CONTEXT: Record<string, { line: string; types?: string[]; needs?: string[]
   },
 };
 
-/** `name` used as a name: not a member (`.name`), not a key (`name:`). */
-const word = (name: string) => new RegExp(`(?<![.\\w$])${name}(?![\\w$]|\\s*:)`);
+/** `name` used as a name: not a member (`a.name`, but `...name` is), not a key (`name:`). */
+const word = (name: string) => new RegExp(`(?<![\\w$]|[^.]\\.)${name}(?![\\w$]|\\s*:)`);
 /** The code of a block, its comments left out. */
 const code = (source: string) => source.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
 

@@ -366,7 +366,8 @@ test("npm package types: the README's TypeScript, the examples and a consumer co
         const errors = result.stdout.split("\n").filter((l) => /error TS\d+/.test(l));
         const report = `${mode}:\n${errors.map(readmeLine).join("\n")}\n${result.stderr}`;
         assert.equal(errors.length, 1, `exactly the deliberate error\n${report}`);
-        assert.equal(result.code, 2, report);
+        // tsc 5 exits 2 here, tsc 7 exits 1: either way, not 0.
+        assert.notEqual(result.code, 0, report);
         assert.match(
           errors[0],
           /^type_error\.ts\(5,3\): error TS2322: Type 'number' is not assignable to type 'string'/,
