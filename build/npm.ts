@@ -1,5 +1,8 @@
 /**
- * `deno task build:npm`: writes the npm package `backup-edge` into `dist/npm/`.
+ * `deno task build:npm`: writes the npm package `backup-edge` into `dist/npm/`; `deno task pack`
+ * also packs it with `npm pack` into `dist/backup-edge-<version>.tgz`, the tarball the examples
+ * install (`"backup-edge": "file:../../dist/backup-edge-<version>.tgz"`) until the package is on
+ * the npm registry.
  *
  * The sources are the files `deno.json`'s `exports` reach (asked of `deno info`, so a module
  * added tomorrow is packaged without touching this file); each export becomes a `package.json`
@@ -10,7 +13,13 @@
  * web and ES2022 types only, so a Deno or Node API in the runtime is a build error (Node's types
  * are added only for an export that imports `node:` built-ins; `mod.ts` may reach none).
  *
- * Usage: `deno task build:npm [--out DIR]` (default `dist/npm/`); prints the output folder.
+ * Both tasks run with `build/deno.json` (its own lock; `deno task install:build` fills
+ * `build/node_modules/`), which names only TypeScript, Node's types (for the `./checkpoint-file`
+ * export) and aws4fetch: a checkout with nothing but Node and npm downloads those, not the test
+ * tools (a test checks it with an empty `DENO_DIR`).
+ *
+ * Usage: `deno task build:npm [--out DIR]` (default `dist/npm/`) prints the output folder;
+ * `deno task pack` (`--pack`) builds into `dist/npm/` and prints the tarball's path.
  *
  * @module
  */
@@ -19,6 +28,7 @@ import ts from "typescript";
 import { parseArgs } from "node:util";
 
 const REPO = new URL("../", import.meta.url);
+const BUILD_DIR = fromFileUrl(new URL(".", import.meta.url));
 /** Package metadata that `deno.json` has no field for. */
 const PACKAGE = {
   name: "backup-edge",
@@ -152,6 +162,9 @@ function compile(stageDir: string, files: string[], outDir: string, types: strin
     // or Node global in the runtime fails the build.
     lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.dom.iterable.d.ts"],
     types,
+    // `types` are looked up from the stage, like the imports: build/node_modules/@types/ (`deno
+    // task pack`), else node_modules/@types/ (the tests).
+    typeRoots: [`${BUILD_DIR}node_modules/@types`, `${fromFileUrl(REPO)}node_modules/@types`],
     strict: true,
     declaration: true,
     allowImportingTsExtensions: true,
@@ -269,9 +282,9 @@ export async function buildNpm(
     throw new Error(`${exported[0][1]} reaches node: imports in ${graphs[0].nodeImporters}`);
   }
   const npm = graphs.flatMap((g) => g.npm);
-  // The stage sits inside the repository so that aws4fetch resolves from node_modules/.
-  const stageDir = fromFileUrl(new URL("dist/.stage", REPO));
-  await Deno.remove(stageDir, { recursive: true }).catch(() => {});
+  // The stage sits in build/, so that aws4fetch resolves from build/node_modules/ (`deno task
+  // pack`) or node_modules/ (the tests); one per build, so that two builds never share one.
+  const stageDir = await Deno.makeTempDir({ dir: BUILD_DIR, prefix: ".stage-" });
   await Deno.remove(outDir, { recursive: true }).catch(() => {});
   try {
     for (const file of new Set(graphs.flatMap((g) => g.files))) {
@@ -295,6 +308,32 @@ export async function buildNpm(
 }
 
 /**
+ * Builds the package into `buildDir` and packs it with `npm pack` into `destination`.
+ *
+ * @returns the tarball's path, `<destination>/backup-edge-<version>.tgz`.
+ * @throws {Error} with npm's output when `npm pack` fails.
+ */
+export async function packNpm(
+  destination: string = fromFileUrl(new URL("dist", REPO)),
+  buildDir: string = `${destination}/npm`,
+): Promise<string> {
+  await buildNpm(buildDir);
+  await Deno.mkdir(destination, { recursive: true });
+  const output = await new Deno.Command("npm", {
+    args: ["pack", "--pack-destination", destination, "--silent"],
+    cwd: buildDir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  if (!output.success) {
+    throw new Error(`npm pack failed:\n${text}${new TextDecoder().decode(output.stderr)}`);
+  }
+  return `${destination}/${text.trim().split("\n").pop()}`;
+}
+
+/**
  * Every input of the build, concatenated with its path: a change to any of them changes this
  * (the packaging tests key their cached tarball on its hash).
  */
@@ -302,7 +341,7 @@ export async function packageSources(): Promise<Uint8Array> {
   const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", REPO)));
   const graphs = await Promise.all(entries(denoJson).map(([, file]) => moduleGraph(file)));
   const files = [...new Set(graphs.flatMap((g) => g.files))].sort();
-  const inputs = [...files, "deno.json", "build/npm.ts", ...DOCS];
+  const inputs = [...files, "deno.json", "build/npm.ts", "build/deno.json", ...DOCS];
   const parts: BlobPart[] = [];
   for (const path of inputs) {
     parts.push(`\0${path}\0`, await Deno.readFile(new URL(path, REPO)) as Uint8Array<ArrayBuffer>);
@@ -315,6 +354,14 @@ function fromFileUrl(url: URL): string {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ args: Deno.args, options: { out: { type: "string" } } });
-  console.log(await buildNpm(values.out));
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { out: { type: "string" }, pack: { type: "boolean" } },
+  });
+  if (values.pack) {
+    const tarball = await packNpm();
+    console.log(`${tarball.slice(fromFileUrl(REPO).length)}\nInstall it: npm install ${tarball}`);
+  } else {
+    console.log(await buildNpm(values.out));
+  }
 }

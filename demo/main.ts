@@ -89,7 +89,7 @@ const args = [
   "--poll-interval-ms",
   "250",
 ];
-console.log(`$ deno task copy-vault -- ${args.join(" ")}`);
+console.log(`$ npx -y deno@2.9.6 task copy-vault -- ${args.join(" ")}`);
 const code = await copyVault(args, {
   AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,

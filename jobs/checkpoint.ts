@@ -27,15 +27,15 @@ export interface CheckpointRecord {
   /** How far the copy got. */
   state: CheckpointState;
   /** The copy job, once StartCopyJob answered. */
-  copyJobId?: string;
+  copyJobId?: string | undefined;
   /** StartCopyJob calls made so far (each with the same token). */
   attempts: number;
   /** `StatusMessage` of the ended job, or the error that failed the copy. */
-  statusMessage?: string;
+  statusMessage?: string | undefined;
   /** When the copy job was created, ISO 8601. */
-  startedAt?: string;
+  startedAt?: string | undefined;
   /** When the copy job ended, ISO 8601. */
-  finishedAt?: string;
+  finishedAt?: string | undefined;
 }
 
 /**

@@ -35,7 +35,7 @@ export interface KvNamespaceLike {
 /** Options of {@linkcode KvCheckpointStore}. */
 export interface KvCheckpointStoreOptions {
   /** Prefix of every key. @default "backup-edge/copy/" */
-  prefix?: string;
+  prefix?: string | undefined;
 }
 
 /**

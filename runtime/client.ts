@@ -56,38 +56,38 @@ export interface ClientConfig {
    */
   credentials: Credentials | CredentialProvider;
   /** Custom endpoint URL, e.g. `http://127.0.0.1:8080` for a local emulator. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Use the FIPS endpoint of the Region. @default false */
-  useFipsEndpoint?: boolean;
+  useFipsEndpoint?: boolean | undefined;
   /** Use the dual-stack (IPv4 and IPv6) endpoint of the Region. @default false */
-  useDualstackEndpoint?: boolean;
+  useDualstackEndpoint?: boolean | undefined;
   /**
    * Called as `fetch(url, init)`, see {@linkcode FetchFunction}.
    * @default globalThis.fetch, looked up per call
    */
-  fetch?: FetchFunction;
+  fetch?: FetchFunction | undefined;
   /** Attempts per call, the first included; `1` disables retries. @default 3 */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /**
    * `standard`: the AWS SDKs' standard retry mode with its 2026 defaults; `pre-2026`: the
    * numbers used before. Ignored when `retryStrategy` is given.
    * @default "standard"
    */
-  retryMode?: RetryMode;
+  retryMode?: RetryMode | undefined;
   /** Decides retries and delays instead of `retryMode` (only safe, retryable failures reach it). */
-  retryStrategy?: RetryStrategy;
+  retryStrategy?: RetryStrategy | undefined;
   /**
    * Abort an attempt that takes longer than this many milliseconds (1 … 2^31 − 1), and retry it
    * if the operation is safe to repeat.
    * @default no limit
    */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** Makes idempotency tokens. @default a random UUID v4 */
-  idempotencyToken?: () => string;
+  idempotencyToken?: (() => string) | undefined;
   /** Never gzip request bodies of `@requestCompression` operations. @default false */
-  disableRequestCompression?: boolean;
+  disableRequestCompression?: boolean | undefined;
   /** Smallest body (bytes) that `@requestCompression` operations gzip. @default 10240 */
-  requestMinCompressionSizeBytes?: number;
+  requestMinCompressionSizeBytes?: number | undefined;
 }
 
 /** Every key of {@linkcode ClientConfig}: any other is refused, named. */

@@ -11,9 +11,9 @@ import type { CallOptions } from "./send.ts";
 /** Options of a generated `paginate…` function. */
 export interface PaginatorOptions extends CallOptions {
   /** Items per page, sent as the operation's page-size member (e.g. `MaxResults`). */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** Time budget of each page's call in milliseconds (see `CallOptions.timeoutMs`). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** Pages as an async iterable, and `items()` for the items of every page in order. */

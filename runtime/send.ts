@@ -53,14 +53,14 @@ export interface CallOptions {
    * Aborts the call at once, whatever it is waiting for (credentials, signing, fetch, the body,
    * a retry's sleep); the call rejects with the signal's reason and never resolves after it.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Time budget of the whole call in milliseconds (1 … 2^31 − 1), retries and their delays
    * included; then the call rejects with {@linkcode RequestTimeoutError}. A retry whose delay
    * would end after the budget is not attempted: the last failure is raised at once.
    * @default no limit
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(["signal", "timeoutMs"]);

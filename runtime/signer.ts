@@ -19,9 +19,9 @@ export interface Credentials {
   /** Secret access key: used to derive the signing key, never sent. */
   secretAccessKey: string;
   /** Session token of temporary credentials (STS), sent as `X-Amz-Security-Token`. */
-  sessionToken?: string;
+  sessionToken?: string | undefined;
   /** When temporary credentials stop working; the client refreshes them 5 minutes before. */
-  expiration?: Date;
+  expiration?: Date | undefined;
 }
 
 /** What to sign and for which service and region; the region is never guessed from the host. */

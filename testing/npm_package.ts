@@ -1,16 +1,17 @@
 /**
- * The npm package as the packaging tests use it: built by `build/npm.ts`, packed with `npm pack`,
- * and installed from the tarball into fresh temporary projects, the way a user installs it from a
- * registry. The test tools (TypeScript 5, publint, attw, wrangler, esbuild) come from the npm
- * registry into `.cache/npm-tools/`, and every npm download goes through `.cache/npm-cache/`, so
- * a rerun downloads nothing. A tarball is reused while the sources it is built from are unchanged.
+ * The npm package as the packaging tests use it: built and packed by `build/npm.ts` (as `deno task
+ * pack` does), and installed from the tarball into fresh temporary projects, the way a user
+ * installs it. The test tools (TypeScript 5 and 7, publint, attw, wrangler, esbuild) come from the
+ * npm registry into `.cache/npm-tools/`, and every npm download goes through `.cache/npm-cache/`,
+ * so a rerun downloads nothing. A tarball is reused while the sources it is built from are
+ * unchanged.
  *
  * @module
  */
 
 import { fileURLToPath } from "node:url";
 import { sha256Hex } from "../codegen/model_source.ts";
-import { buildNpm, packageSources } from "../build/npm.ts";
+import { packageSources, packNpm } from "../build/npm.ts";
 
 const REPO = new URL("../", import.meta.url);
 const CACHE = fileURLToPath(new URL(".cache/", REPO));
@@ -19,9 +20,14 @@ export const NPM_CACHE: string = `${CACHE}npm-cache`;
 /** Where the pinned test tools are installed (git-ignored). */
 export const TOOLS_DIR: string = `${CACHE}npm-tools`;
 
-/** The test tools, pinned. wrangler 4.85.0 is the newest that runs on Node 20. */
+/**
+ * The test tools, pinned (an `npm:` alias installs a second version under another name).
+ * wrangler 4.85.0 is the newest that runs on Node 20; TypeScript 5.9.3 is the last 5.x and 7.0.2
+ * (the native port) what `npm install typescript` gives today.
+ */
 export const TOOLS: Readonly<Record<string, string>> = {
   "typescript": "5.9.3",
+  "typescript7": "npm:typescript@7.0.2",
   "publint": "0.3.25",
   "@arethetypeswrong/cli": "0.18.5",
   "wrangler": "4.85.0",
@@ -106,6 +112,15 @@ export function toolBin(name: string): string {
   return `${TOOLS_DIR}/node_modules/.bin/${name}`;
 }
 
+/** The TypeScript compilers the consumer tests use: version → path of its `tsc`. */
+export function typescriptCompilers(): Record<string, string> {
+  const compilers: Record<string, string> = {};
+  for (const name of ["typescript", "typescript7"]) {
+    compilers[TOOLS[name].replace(/^npm:.+@/, "")] = `${TOOLS_DIR}/node_modules/${name}/bin/tsc`;
+  }
+  return compilers;
+}
+
 /**
  * Holds a lock (a directory under `.cache/`) while `fn` runs, so test files running in parallel
  * build and install once. A lock older than 10 minutes is taken as abandoned.
@@ -141,7 +156,9 @@ export function ensureTools(): Promise<void> {
         const manifest = JSON.parse(
           await Deno.readTextFile(`${TOOLS_DIR}/node_modules/${name}/package.json`),
         );
-        if (manifest.version !== version) missing.push(`${name}@${version}`);
+        if (manifest.version !== version.replace(/^npm:.+@/, "")) {
+          missing.push(`${name}@${version}`);
+        }
       } catch {
         missing.push(`${name}@${version}`);
       }
@@ -168,11 +185,7 @@ export function packedPackage(): Promise<PackedPackage> {
     if (existing) return { tarball: existing, dir };
     // Tarballs of older sources are never used again.
     await Deno.remove(`${CACHE}npm-pack`, { recursive: true }).catch(() => {});
-    await buildNpm(dir);
-    const name = (await runOk("npm", ["pack", "--pack-destination", root, "--silent"], {
-      cwd: dir,
-    })).trim().split("\n").pop()!;
-    const tarball = `${root}/${name}`;
+    const tarball = await packNpm(root, dir);
     await Deno.writeTextFile(done, tarball);
     return { tarball, dir };
   });
@@ -212,6 +225,52 @@ export async function copyDir(from: string, to: string): Promise<void> {
     if (entry.isDirectory) await copyDir(`${from}/${entry.name}`, `${to}/${entry.name}`);
     else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
   }
+}
+
+/**
+ * Copies what git tracks or would track (nothing it ignores) under `from` (repository-relative)
+ * into `to`, but the paths `skip` names.
+ */
+async function copyTracked(from: string, to: string, skip = (_path: string) => false) {
+  const listed = await runOk("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
+    cwd: repoPath(from),
+  });
+  for (const path of listed.split("\n").filter(Boolean)) {
+    if (skip(path)) continue;
+    const target = `${to}/${path}`;
+    await Deno.mkdir(target.replace(/\/[^/]+$/, ""), { recursive: true });
+    await Deno.copyFile(repoPath(`${from}${path}`), target).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error; // deleted, not yet committed
+    });
+  }
+}
+
+/**
+ * A copy of the checkout as a new user has it: no `node_modules/`, `.cache/`, `dist/` or anything
+ * else git ignores, and without `tests/` and `bench/`.
+ */
+export async function checkoutCopy(prefix: string): Promise<string> {
+  const checkout = await tempDir(prefix);
+  await copyTracked("", checkout, (path) => path.startsWith("tests/") || path.startsWith("bench/"));
+  return checkout;
+}
+
+/**
+ * `examples/<name>` installed as the README says, in a temporary folder laid out like the
+ * checkout: the example's files in `examples/<name>/`, the tarball where `deno task pack` writes
+ * it (`dist/backup-edge-<version>.tgz`), then `npm install` in the example, which installs the
+ * package through the example's own `package.json`.
+ *
+ * @returns the example's folder.
+ */
+export async function installExample(packed: PackedPackage, name: string): Promise<string> {
+  const root = await tempDir(`backup-edge-example-${name}-`);
+  const dir = `${root}/examples/${name}`;
+  await copyTracked(`examples/${name}/`, dir);
+  await Deno.mkdir(`${root}/dist`);
+  await Deno.copyFile(packed.tarball, `${root}/dist/${packed.tarball.split("/").pop()}`);
+  await npmInstall(dir, []);
+  return dir;
 }
 
 /** Absolute path of a repository-relative path. */

@@ -1,11 +1,19 @@
 /**
  * The Deno side of publishing: every exported symbol is documented (`deno doc --lint mod.ts`
  * reports nothing), `deno publish --dry-run` ships exactly the module and its docs without a
- * warning, and `deno task demo` on a fresh machine downloads only what the demo imports.
+ * warning; on a fresh machine `deno task demo` downloads only what the demo imports and `deno task
+ * pack` only what the npm build needs.
  */
 
 import assert from "node:assert/strict";
-import { npmRegistryUnavailable, repoPath, run, tempDir } from "../testing/npm_package.ts";
+import {
+  checkoutCopy,
+  npmRegistryUnavailable,
+  repoPath,
+  run,
+  tempDir,
+} from "../testing/npm_package.ts";
+import denoJson from "../deno.json" with { type: "json" };
 
 const REPO = repoPath("");
 
@@ -62,18 +70,7 @@ Deno.test({
   ignore: unavailable !== undefined,
   fn: async () => {
     // A checkout without node_modules/, and an empty DENO_DIR: a fresh machine.
-    const checkout = await tempDir("backup-edge-checkout-");
-    const listed = await run("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
-      cwd: REPO,
-    });
-    for (const path of listed.stdout.split("\n").filter(Boolean)) {
-      if (path.startsWith("tests/") || path.startsWith("bench/")) continue;
-      const target = `${checkout}/${path}`;
-      await Deno.mkdir(target.replace(/\/[^/]+$/, ""), { recursive: true });
-      await Deno.copyFile(repoPath(path), target).catch((error) => {
-        if (!(error instanceof Deno.errors.NotFound)) throw error; // deleted, not yet committed
-      });
-    }
+    const checkout = await checkoutCopy("backup-edge-checkout-");
     const denoDir = await tempDir("backup-edge-deno-dir-");
     const result = await run(Deno.execPath(), ["task", "demo"], {
       cwd: checkout,
@@ -95,5 +92,38 @@ Deno.test({
     assert.match(downloaded, /\/aws4fetch\/1\.0\.20\//);
     const size = (await run("du", ["-sh", denoDir], { cwd: denoDir })).stdout.split("\t")[0];
     console.log(`fresh DENO_DIR after deno task demo: ${size}`);
+  },
+});
+
+Deno.test({
+  name: "deno task pack on a fresh machine writes dist/backup-edge-<version>.tgz, downloading " +
+    "only TypeScript, Node's types and aws4fetch" + (unavailable ? ` (SKIP: ${unavailable})` : ""),
+  ignore: unavailable !== undefined,
+  fn: async () => {
+    const checkout = await checkoutCopy("backup-edge-checkout-");
+    const denoDir = await tempDir("backup-edge-deno-dir-");
+    const result = await run(Deno.execPath(), ["task", "pack"], {
+      cwd: checkout,
+      env: { DENO_DIR: denoDir },
+      timeoutMs: 300_000,
+    });
+    const output = result.stdout + result.stderr;
+    assert.equal(result.code, 0, output);
+    const tarball = `dist/backup-edge-${denoJson.version}.tgz`;
+    assert.match(result.stdout, new RegExp(`^${tarball.replaceAll(".", "\\.")}$`, "m"));
+    const listed = await run("tar", ["-tzf", tarball], { cwd: checkout });
+    assert.match(listed.stdout, /^package\/package\.json$/m);
+    assert.match(listed.stdout, /^package\/mod\.js$/m);
+    // The test tools stay out: no node_modules/ at the root, only build/'s packages.
+    await assert.rejects(Deno.stat(`${checkout}/node_modules`), Deno.errors.NotFound);
+    const downloaded = (await run("find", [denoDir, "-name", "package.json", "-path", "*/npm/*"], {
+      cwd: denoDir,
+    })).stdout;
+    const names = new Set(
+      [...downloaded.matchAll(/\/npm\/[^/]+\/((?:@[^/]+\/)?[^/]+)\/\d[^/]*\/package\.json$/gm)]
+        .map((m) => m[1]),
+    );
+    // @types/node (and its undici-types) for the `./checkpoint-file` export, which uses node:fs.
+    assert.deepEqual([...names].sort(), ["@types/node", "aws4fetch", "typescript", "undici-types"]);
   },
 });

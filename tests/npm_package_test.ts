@@ -1,13 +1,16 @@
 /**
- * The npm package, installed from its `npm pack` tarball into fresh projects the way a user
- * installs it: validated by publint and attw; `examples/node/copy.mjs` under Node and Bun;
- * TypeScript consumers under `bundler` and `node16` resolution; `examples/worker/` built by
- * wrangler and run in workerd. Everything runs against the local emulator, whose SigV4 check must
- * pass. Needs the npm registry (for the tools and aws4fetch); skipped, saying why, without it.
+ * The npm package, installed from its `npm pack` tarball the way the README says: validated by
+ * publint and attw; `examples/node/` and `examples/browser/` installed through their own
+ * `package.json` (which names `dist/backup-edge-<version>.tgz`), the Node example run under Node
+ * and Bun against the local emulator (whose SigV4 check must pass), the browser example built;
+ * the README's TypeScript, the examples' and a strict consumer compiled by TypeScript 5.9 and 7
+ * with `--strict --exactOptionalPropertyTypes` (as `tsc --init` writes it, and under `bundler`
+ * resolution with the package's declarations checked). `examples/worker/` has its own test
+ * (worker_example_test.ts). Needs the npm registry (for the tools and aws4fetch); skipped, saying
+ * why, without it.
  */
 
 import assert from "node:assert/strict";
-import { Miniflare } from "miniflare";
 import {
   DEFAULT_VAULT_NAME,
   DEMO_CREDENTIALS,
@@ -21,19 +24,19 @@ import {
 } from "../emulator/mod.ts";
 import { findBun } from "../testing/bun.ts";
 import {
-  copyDir,
   ensureTools,
   freshProject,
-  npmInstall,
+  installExample,
   npmRegistryUnavailable,
   type PackedPackage,
   packedPackage,
   repoPath,
   run,
   runOk,
-  tempDir,
   toolBin,
+  typescriptCompilers,
 } from "../testing/npm_package.ts";
+import { readmeSnippets } from "../testing/readme_snippets.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 const unavailable = await npmRegistryUnavailable();
@@ -48,9 +51,15 @@ function prepared(): Promise<PackedPackage> {
 }
 
 let consumer: Promise<string> | undefined;
-/** One fresh project with the tarball installed, for Node, Bun and the TypeScript checks. */
+/** One fresh project with the tarball installed, for the TypeScript checks. */
 function consumerProject(): Promise<string> {
   return consumer ??= prepared().then((packed) => freshProject(packed));
+}
+
+let nodeExample: Promise<string> | undefined;
+/** `examples/node/` after `npm install`, for Node and Bun. */
+function nodeExampleProject(): Promise<string> {
+  return nodeExample ??= prepared().then((packed) => installExample(packed, "node"));
 }
 
 const test = (name: string, fn: () => Promise<void>, skip = unavailable) =>
@@ -135,10 +144,32 @@ test("npm package: manifest, one .js and .d.ts per module, publint and attw clea
   assert.ok(row.includes("🟢 (ESM)") && row.split("🟢").length - 1 >= 2, attw);
 });
 
-/** Runs examples/node/copy.mjs with `runtime` in the consumer project against an emulator. */
+test("the examples install the tarball deno task pack writes, through their own package.json", async () => {
+  const packed = await prepared();
+  const tarball = `dist/backup-edge-${denoJson.version}.tgz`;
+  assert.equal(packed.tarball.split("/").pop(), tarball.split("/").pop());
+  for (const name of ["worker", "node", "browser"]) {
+    const manifest = JSON.parse(await Deno.readTextFile(repoPath(`examples/${name}/package.json`)));
+    assert.equal(manifest.dependencies["backup-edge"], `file:../../${tarball}`, name);
+  }
+  const installed = JSON.parse(
+    await Deno.readTextFile(`${await nodeExampleProject()}/node_modules/backup-edge/package.json`),
+  );
+  assert.equal(installed.version, denoJson.version);
+});
+
+test("examples/browser/: npm install, then npm run build bundles copy_jobs.js", async () => {
+  const dir = await installExample(await prepared(), "browser");
+  await runOk("npm", ["run", "build", "--silent"], { cwd: dir });
+  const code = await Deno.readTextFile(`${dir}/dist/copy_jobs.js`);
+  assert.ok(code.includes("ListCopyJobs"), "the bundle calls ListCopyJobs");
+  assert.ok(!code.includes("StartCopyJob"), "and holds no other operation");
+  assert.doesNotMatch(code, /\bfrom\s*["']node:|\brequire\(/, "no Node APIs");
+});
+
+/** Runs examples/node/copy.mjs with `runtime` in the installed example against an emulator. */
 async function runNodeExample(runtime: string): Promise<void> {
-  const project = await consumerProject();
-  await Deno.copyFile(repoPath("examples/node/copy.mjs"), `${project}/copy.mjs`);
+  const project = await nodeExampleProject();
   await using emulator = await startEmulator({ jobDurationMs: 0 });
   await using failing = await startEmulator({ jobDurationMs: 0 });
   const env = (recoveryPointArn: string, endpoint = emulator.url) => ({
@@ -188,7 +219,7 @@ test("npm package under Node: examples/node/copy.mjs completes a copy job", asyn
   await runNodeExample("node");
 
   // Without an access key id the example reports the typed error, naming the variable only.
-  const project = await consumerProject();
+  const project = await nodeExampleProject();
   const secret = "a-secret-that-must-not-be-printed";
   const failed = await run("node", ["copy.mjs"], {
     cwd: project,
@@ -259,149 +290,91 @@ await startCopyJob(client, {
 });
 `;
 
-test("npm package types: tsc --strict under bundler and node16 resolution, type errors reported", async () => {
-  const project = await consumerProject();
-  await Deno.writeTextFile(`${project}/consumer.ts`, CONSUMER_TS);
-  await Deno.writeTextFile(`${project}/type_error.ts`, TYPE_ERROR_TS);
-  await Deno.copyFile(repoPath("examples/worker/src/index.ts"), `${project}/worker.ts`);
-  const modes = { bundler: ["ESNext", "Bundler"], node16: ["Node16", "Node16"] };
-  await Promise.all(
-    Object.entries(modes).map(async ([mode, [module, moduleResolution]]) => {
-      const config = `tsconfig.${mode}.json`;
-      await Deno.writeTextFile(
-        `${project}/${config}`,
-        JSON.stringify({
-          compilerOptions: {
-            strict: true,
-            noEmit: true,
-            target: "ES2022",
-            lib: ["ES2022", "DOM", "DOM.Iterable"],
-            module,
-            moduleResolution,
-            types: [],
-            // Our declarations are checked too, not only their use.
-            skipLibCheck: false,
-            skipDefaultLibCheck: true,
-          },
-          files: ["consumer.ts", "worker.ts", "type_error.ts"],
-        }),
-      );
-      const result = await run(toolBin("tsc"), [
-        "--noEmit",
-        "--strict",
-        "-p",
-        config,
-        "--pretty",
-        "false",
-      ], {
-        cwd: project,
-      });
-      const errors = result.stdout.split("\n").filter((l) => /error TS\d+/.test(l));
-      assert.equal(result.code, 2, `${mode}: tsc must fail on type_error.ts\n${result.stdout}`);
-      assert.equal(errors.length, 1, `${mode}: exactly the deliberate error\n${result.stdout}`);
-      assert.match(
-        errors[0],
-        /^type_error\.ts\(5,3\): error TS2322: Type 'number' is not assignable to type 'string'/,
-      );
-      console.log(`${mode}: consumer.ts and worker.ts clean; ${errors[0]}`);
-    }),
-  );
-});
-
-/** Other operations' names and one of their URIs: none may be in a startCopyJob-only bundle. */
-const OTHER_OPERATIONS = [
-  "ListCopyJobs",
-  "DescribeCopyJob",
-  "DeleteBackupVault",
-  "CreateBackupPlan",
-  "ListRecoveryPointsByBackupVault",
-  "/backup/plans",
-];
-
-test("npm package in a wrangler project: examples/worker/ bundles startCopyJob only and runs in workerd", async () => {
-  const packed = await prepared();
-  const project = await tempDir("backup-edge-worker-");
-  await copyDir(repoPath("examples/worker"), project);
-  // The example names the published package and wrangler; here the tarball stands in for the
-  // registry's backup-edge, and wrangler 4.85.0 comes from the shared tools folder.
-  const manifest = JSON.parse(await Deno.readTextFile(`${project}/package.json`));
-  assert.equal(manifest.devDependencies.wrangler, "4.85.0");
-  delete manifest.dependencies["backup-edge"];
-  delete manifest.devDependencies;
-  await Deno.writeTextFile(`${project}/package.json`, JSON.stringify(manifest, null, 2));
-  await npmInstall(project, [packed.tarball]);
-
-  const toml = await Deno.readTextFile(`${project}/wrangler.toml`);
-  assert.doesNotMatch(toml.replace(/#.*$/gm, ""), /nodejs_compat|compatibility_flags/);
-  const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)![1];
-  await runOk(toolBin("wrangler"), ["deploy", "--dry-run", "--outdir", "out"], {
-    cwd: project,
-    env: { WRANGLER_SEND_METRICS: "false", CI: "1", HOME: project },
-    timeoutMs: 120_000,
-  });
-  const scriptPath = `${project}/out/index.js`;
-  const code = await Deno.readTextFile(scriptPath);
-  assert.doesNotMatch(code, /\bfrom\s*["']node:|\brequire\(/, "no Node APIs");
-  assert.ok(code.includes("StartCopyJob") && code.includes("/copy-jobs"));
-  for (const marker of OTHER_OPERATIONS) {
-    assert.ok(!code.includes(marker), `the startCopyJob-only bundle contains ${marker}`);
-  }
-  const gzip = await new Response(
-    new Blob([code]).stream().pipeThrough(new CompressionStream("gzip")),
-  ).arrayBuffer();
-  console.log(`wrangler bundle: ${code.length} B minified, ${gzip.byteLength} B gzip`);
-
-  await using emulator = await startEmulator();
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    // Module names are taken relative to this folder (the bundle is outside the repository).
-    modulesRoot: `${project}/out`,
-    compatibilityDate,
-    compatibilityFlags: [],
-    bindings: {
-      AWS_REGION: DEMO_REGION,
-      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
-      BACKUP_ENDPOINT: emulator.url,
+/**
+ * Compiler configurations of a consumer: what `tsc --init` of that version writes (TypeScript 5.9
+ * and 7 both turn on `strict`, `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess` and
+ * `verbatimModuleSyntax`, with `nodenext` resolution), and `bundler` resolution with the
+ * package's own declarations checked too (`skipLibCheck: false`).
+ */
+async function tsconfigs(
+  project: string,
+  tsc: string,
+  version: string,
+  files: string[],
+): Promise<Record<string, string>> {
+  const initDir = `${project}/init-${version}`;
+  await Deno.mkdir(initDir, { recursive: true });
+  await runOk(tsc, ["--init"], { cwd: initDir });
+  const written = await Deno.readTextFile(`${initDir}/tsconfig.json`);
+  assert.match(written, /^\s*"exactOptionalPropertyTypes": true,/m, `tsc ${version} --init`);
+  const configs = {
+    [`init-${version}`]: { extends: `./init-${version}/tsconfig.json`, files },
+    [`bundler-${version}`]: {
+      compilerOptions: {
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        target: "ES2022",
+        lib: ["ES2022", "DOM", "DOM.Iterable"],
+        module: "ESNext",
+        moduleResolution: "Bundler",
+        types: [],
+        // Our declarations are checked too, not only their use.
+        skipLibCheck: false,
+      },
+      files,
     },
-  });
-  try {
-    const post = async (body: unknown) => {
-      const response = await mf.dispatchFetch("http://worker.test/", {
-        method: "POST",
-        body: JSON.stringify(body),
-      });
-      return { status: response.status, json: await response.json() as Record<string, unknown> };
-    };
-    const input = {
-      RecoveryPointArn: RECOVERY_POINT_OK_ARN,
-      SourceBackupVaultName: DEFAULT_VAULT_NAME,
-      DestinationBackupVaultArn: DR_VAULT_WEST_ARN,
-      IamRoleArn: DEMO_IAM_ROLE_ARN,
-    };
-    const created = await post(input);
-    assert.equal(created.status, 201, JSON.stringify(created.json));
-    assert.equal(created.json.CopyJobId, emulator.jobs()[0].CopyJobId);
-    assert.equal(created.json.requestId, emulator.requests[0].requestId);
-    assertSigned(emulator);
+  };
+  for (const [name, config] of Object.entries(configs)) {
+    await Deno.writeTextFile(`${project}/tsconfig.${name}.json`, JSON.stringify(config, null, 2));
+  }
+  return Object.fromEntries(Object.keys(configs).map((name) => [name, `tsconfig.${name}.json`]));
+}
 
-    const missing = await post({ ...input, SourceBackupVaultName: "no-such-vault" });
-    assert.equal(missing.status, 404, JSON.stringify(missing.json));
-    assert.equal(missing.json.error, "ResourceNotFoundException");
-
-    const requests = emulator.requests.length;
-    const invalid = await post({ SourceBackupVaultName: "Default" });
-    assert.equal(invalid.status, 400);
-    assert.equal(invalid.json.error, "ValidationError");
-    assert.ok((invalid.json.issues as unknown[]).length >= 3, "every missing member named");
-    assert.equal(emulator.requests.length, requests, "nothing sent for invalid input");
-
-    const get = await mf.dispatchFetch("http://worker.test/");
-    assert.equal(get.status, 405);
-    await get.body?.cancel();
-  } finally {
-    await mf.dispose();
+test("npm package types: the README's TypeScript, the examples and a consumer compile with TypeScript 5.9 and 7, --strict --exactOptionalPropertyTypes; type errors reported", async () => {
+  const project = await consumerProject();
+  const readme = await Deno.readTextFile(repoPath("README.md"));
+  const snippets = readmeSnippets(readme, Object.keys(await import("../mod.ts")));
+  assert.ok(snippets.length >= 8, `the README's ts blocks: ${snippets.length}`);
+  const files: Record<string, string> = {
+    "consumer.ts": CONSUMER_TS,
+    "type_error.ts": TYPE_ERROR_TS,
+    "worker.ts": await Deno.readTextFile(repoPath("examples/worker/src/index.ts")),
+    ...Object.fromEntries(snippets.map((snippet) => [snippet.name, snippet.source])),
+  };
+  for (const [name, source] of Object.entries(files)) {
+    await Deno.writeTextFile(`${project}/${name}`, source);
+  }
+  // An error in a README block, told by the README line it is on.
+  const readmeLine = (line: string) =>
+    line.replace(
+      /^readme-L(\d+)\.ts\((\d+),/,
+      (_, fence, row) => `README.md line ${Number(fence) + Number(row)} (${_}`,
+    );
+  for (const [version, tsc] of Object.entries(typescriptCompilers())) {
+    const configs = await tsconfigs(project, tsc, version, Object.keys(files));
+    await Promise.all(
+      Object.entries(configs).map(async ([mode, config]) => {
+        const result = await run(tsc, [
+          "--noEmit",
+          "--strict",
+          "--exactOptionalPropertyTypes",
+          "-p",
+          config,
+          "--pretty",
+          "false",
+        ], { cwd: project });
+        const errors = result.stdout.split("\n").filter((l) => /error TS\d+/.test(l));
+        const report = `${mode}:\n${errors.map(readmeLine).join("\n")}\n${result.stderr}`;
+        assert.equal(errors.length, 1, `exactly the deliberate error\n${report}`);
+        // tsc 5 exits 2 here, tsc 7 exits 1: either way, not 0.
+        assert.notEqual(result.code, 0, report);
+        assert.match(
+          errors[0],
+          /^type_error\.ts\(5,3\): error TS2322: Type 'number' is not assignable to type 'string'/,
+        );
+        console.log(`TypeScript ${version}, ${mode}: ${Object.keys(files).length - 1} files clean`);
+      }),
+    );
   }
 });
 
@@ -417,4 +390,42 @@ Deno.test("README shows the example files the tests run, verbatim", async () => 
     const content = await Deno.readTextFile(repoPath(path));
     assert.ok(readme.includes("```" + lang + "\n" + content + "```"), `README shows ${path}`);
   }
+});
+
+/** A `deno` command as printed for a user, not through `npx -y deno@2.9.6`. */
+const BARE_DENO =
+  /(?<![\w@./-])deno (?:task|run|add|test|check|fmt|lint|info|publish|doc|bundle|install|compile|serve|cache|eval|x)\b/;
+
+Deno.test("commands for users need only Node and npm: no bare `deno …` in the README's commands, its install sections, the demo's output or the examples", async () => {
+  const readme = await Deno.readTextFile(repoPath("README.md"));
+  const found: string[] = [];
+  const check = (where: string, text: string) => {
+    text.split("\n").forEach((line, i) => {
+      if (BARE_DENO.test(line)) found.push(`${where}:${i + 1}: ${line.trim()}`);
+    });
+  };
+  for (const match of readme.matchAll(/^```(?:sh|bash|shell)\n([\s\S]*?)^```$/gm)) {
+    check(
+      `README.md sh block at line ${readme.slice(0, match.index).split("\n").length}`,
+      match[1],
+    );
+  }
+  const install = readme.slice(readme.indexOf("## Try it"), readme.indexOf("\n## API\n"));
+  assert.ok(install.includes("## Use it"), "the install sections");
+  check("README.md, Try it / Use it", install);
+  assert.doesNotMatch(install, /example\.com/, "no stand-in host");
+  for await (const entry of Deno.readDir(repoPath("demo"))) {
+    if (!entry.name.endsWith(".ts")) continue;
+    // What the demo prints: its code, without comments.
+    const code = (await Deno.readTextFile(repoPath(`demo/${entry.name}`)))
+      .replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, "");
+    check(`demo/${entry.name}`, code);
+  }
+  const listed = await runOk("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
+    cwd: repoPath("examples"),
+  });
+  for (const path of listed.split("\n").filter(Boolean)) {
+    check(`examples/${path}`, await Deno.readTextFile(repoPath(`examples/${path}`)));
+  }
+  assert.deepEqual(found, []);
 });

@@ -1,11 +1,15 @@
 /**
- * Deno, importing the module by URL: the repository is served over HTTP and a child
+ * Deno, importing the module by URL: the repository is served over HTTP with the `Content-Type`
+ * the README tells a host to send for `.ts` files (`application/typescript`), and a child
  * `deno run --no-config` (outside the repository, so no deno.json import map, no node_modules)
  * imports `http://127.0.0.1:PORT/…/mod.ts` (the runtime has no dependencies to resolve). The
- * child starts and describes a copy job on the emulator.
+ * child starts and describes a copy job on the emulator. Served as `text/javascript`, the same
+ * files fail to load. And the README's command for a checkout: a program at its root importing
+ * `./mod.ts`, run with `--no-config`.
  */
 
 import assert from "node:assert/strict";
+import { checkoutCopy } from "../testing/npm_package.ts";
 import {
   DEFAULT_VAULT_NAME,
   DEMO_CREDENTIALS,
@@ -19,8 +23,11 @@ import {
 const REPO_ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname).replace(/\/$/, "");
 const TIMEOUT_MS = 45_000;
 
+/** What the README tells a host to send for `.ts` files. */
+const TYPESCRIPT = "application/typescript";
+
 const CONTENT_TYPES: Record<string, string> = {
-  ".ts": "application/typescript; charset=utf-8",
+  ".ts": `${TYPESCRIPT}; charset=utf-8`,
   ".js": "text/javascript; charset=utf-8",
   ".mjs": "text/javascript; charset=utf-8",
   ".json": "application/json; charset=utf-8",
@@ -32,7 +39,7 @@ const CONTENT_TYPES: Record<string, string> = {
  * slashes and symlinks pointing out are refused). The random prefix keeps Deno's remote module
  * cache from answering for a previous run that had the same port.
  */
-function serveRepository() {
+function serveRepository(typescriptContentType = CONTENT_TYPES[".ts"]) {
   const prefix = `/repo-${crypto.randomUUID()}/`;
   const served: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
@@ -65,7 +72,8 @@ function serveRepository() {
     }
     served.push(relative);
     const body = req.method === "HEAD" ? null : await Deno.readFile(file);
-    return new Response(body, { headers: { "content-type": CONTENT_TYPES[extension] } });
+    const type = extension === ".ts" ? typescriptContentType : CONTENT_TYPES[extension];
+    return new Response(body, { headers: { "content-type": type } });
   });
   const base = `http://127.0.0.1:${server.addr.port}${prefix}`;
   return { base, port: server.addr.port, served, shutdown: () => server.shutdown() };
@@ -103,6 +111,25 @@ console.log(JSON.stringify({
 `;
 }
 
+/** Runs `deno run --no-config --no-lock FLAGS --allow-net=127.0.0.1 SCRIPT ENDPOINT` in `cwd`. */
+async function runChild(cwd: string, script: string, endpoint: string, flags: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-config", "--no-lock", ...flags, "--allow-net=127.0.0.1", script, endpoint],
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
 /** Removes what the child cached from this one-off origin (it would never be used again). */
 async function forgetOrigin(port: number): Promise<void> {
   const info = await new Deno.Command(Deno.execPath(), {
@@ -131,33 +158,19 @@ Deno.test("a Deno program outside the repository imports mod.ts by URL and calls
     }
     const head = await fetch(repo.base + "mod.ts", { method: "HEAD" });
     assert.equal(head.status, 200);
-    assert.match(head.headers.get("content-type") ?? "", /^application\/typescript/);
+    assert.equal(head.headers.get("content-type"), `${TYPESCRIPT}; charset=utf-8`);
+    const readme = await Deno.readTextFile(`${REPO_ROOT}/README.md`);
+    assert.ok(readme.includes(`\`Content-Type: ${TYPESCRIPT}\``), "the README states the type");
     repo.served.length = 0;
 
     const script = `${workDir}/consumer.ts`;
     await Deno.writeTextFile(script, consumerScript(`${repo.base}mod.ts`));
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-config",
-        "--no-lock",
-        "--check", // type-check the consumer against the URL-imported declarations too
-        `--allow-import=127.0.0.1:${repo.port}`,
-        "--allow-net=127.0.0.1",
-        script,
-        emulator.url,
-      ],
-      cwd: workDir,
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    }).output();
-    const decoder = new TextDecoder();
-    const stdout = decoder.decode(output.stdout);
-    const stderr = decoder.decode(output.stderr);
-    assert.equal(output.code, 0, `child deno exited ${output.code}:\n${stdout}\n${stderr}`);
+    // --check: type-check the consumer against the URL-imported declarations too.
+    const { code, stdout, stderr } = await runChild(workDir, script, emulator.url, [
+      "--check",
+      `--allow-import=127.0.0.1:${repo.port}`,
+    ]);
+    assert.equal(code, 0, `child deno exited ${code}:\n${stdout}\n${stderr}`);
 
     const lines = stdout.trim().split("\n");
     const result = JSON.parse(lines[lines.length - 1]);
@@ -184,4 +197,37 @@ Deno.test("a Deno program outside the repository imports mod.ts by URL and calls
     await Deno.remove(workDir, { recursive: true });
     await forgetOrigin(repo.port);
   }
+});
+
+Deno.test("served as text/javascript, the .ts files fail to load: nothing is called", async () => {
+  await using emulator = await startEmulator();
+  const repo = serveRepository("text/javascript; charset=utf-8");
+  const workDir = await Deno.makeTempDir({ prefix: "backup-edge-url-import-" });
+  try {
+    const script = `${workDir}/consumer.ts`;
+    await Deno.writeTextFile(script, consumerScript(`${repo.base}mod.ts`));
+    const { code, stderr } = await runChild(workDir, script, emulator.url, [
+      `--allow-import=127.0.0.1:${repo.port}`,
+    ]);
+    assert.notEqual(code, 0, "JavaScript cannot hold TypeScript's annotations");
+    // Parsed as JavaScript: a syntax error at the first TypeScript-only construct of mod.ts.
+    assert.match(stderr, /SyntaxError/, stderr);
+    assert.match(stderr, new RegExp(repo.base.replaceAll(".", "\\.") + "mod\\.ts:\\d+"), stderr);
+    assert.equal(emulator.requests.length, 0);
+  } finally {
+    await repo.shutdown();
+    await Deno.remove(workDir, { recursive: true });
+    await forgetOrigin(repo.port);
+  }
+});
+
+Deno.test("from a checkout: a program at its root imports ./mod.ts and runs with --no-config", async () => {
+  await using emulator = await startEmulator();
+  const checkout = await checkoutCopy("backup-edge-checkout-");
+  await Deno.writeTextFile(`${checkout}/copy.ts`, consumerScript("./mod.ts"));
+  const { code, stdout, stderr } = await runChild(checkout, "copy.ts", emulator.url, []);
+  assert.equal(code, 0, `${stdout}\n${stderr}`);
+  const result = JSON.parse(stdout.trim().split("\n").pop()!);
+  assert.equal(result.CopyJobId, emulator.jobs()[0].CopyJobId);
+  assert.equal(result.describedState !== undefined, true);
 });

@@ -32,17 +32,17 @@ export interface WaitForCopyJobOptions extends Pick<CallOptions, "signal"> {
    * wait, a poll in flight included (it is abandoned when the time is up).
    * @default 10800000 (3 hours)
    */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
   /**
    * Shortest delay between polls, ms; the n-th delay is random between this and
    * `min(maxDelayMs, minDelayMs × 2^(n−1))` (Smithy waiters' backoff).
    * @default 5000
    */
-  minDelayMs?: number;
+  minDelayMs?: number | undefined;
   /** Longest delay between polls, ms. @default 60000 */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Called after every poll. */
-  onProgress?: (progress: CopyJobProgress) => void;
+  onProgress?: ((progress: CopyJobProgress) => void) | undefined;
 }
 
 /** The copy job ended in the FAILED state. */

@@ -1,7 +1,8 @@
-// A dashboard's view of AWS Backup copy jobs, for a web page (bundle it with any bundler).
-// No long-lived keys in the page: your backend hands out short-lived, narrowly scoped
-// credentials (STS, a Cognito identity pool) at /api/backup-credentials; the client asks again
-// before every attempt, so they can rotate.
+// A dashboard's view of AWS Backup copy jobs, for a web page (`npm run build` bundles it).
+// No long-lived keys in the page: your backend hands out short-lived credentials (STS, a Cognito
+// identity pool) at /api/backup-credentials, only to a signed-in user of the page (its own
+// session cookie, sent same-origin) and only for a role that can list copy jobs and nothing else
+// (backup:ListCopyJobs). The client asks again before every attempt, so they can rotate.
 import { BackupClient, paginateListCopyJobs } from "backup-edge";
 
 async function backupCredentials() {

@@ -1,7 +1,7 @@
 // Start an AWS Backup copy job and wait for it: `node copy.mjs` or `bun copy.mjs`.
 // Credentials and Region come from the usual AWS_* environment variables; the job from
 // RECOVERY_POINT_ARN, SOURCE_VAULT, DESTINATION_VAULT_ARN and IAM_ROLE_ARN. BACKUP_ENDPOINT
-// (optional) points the client elsewhere, e.g. at `deno task emulator`.
+// (optional) points the client elsewhere, e.g. at `npx -y deno@2.9.6 task emulator`.
 import {
   BackupClient,
   CallError,

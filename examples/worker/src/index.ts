@@ -1,81 +1,262 @@
 /**
- * A Cloudflare Worker that starts an AWS Backup copy job: `POST /` with a StartCopyJob input as
- * JSON answers `201 { CopyJobId, CreationDate, requestId }`. Typed errors become HTTP answers:
- * invalid input 400 (with every issue), unknown vault or recovery point 404, too many jobs 429,
- * other client faults 400, AWS-side faults 502, a timed-out attempt 504.
+ * A Cloudflare Worker that copies an AWS Backup recovery point to a disaster-recovery vault:
+ *
+ *   POST /  with  Authorization: Bearer <COPY_API_TOKEN>
+ *   { "RecoveryPointArn": "arn:aws:backup:us-east-1:111122223333:recovery-point:…",
+ *     "SourceBackupVaultName": "Default" }
+ *
+ * answers `201 { CopyJobId, CreationDate, requestId }`. The caller names only what to copy: the
+ * destination vault, the IAM role and the lifecycle are the Worker's configuration, and the source
+ * vault must be on its allow-list. The same request sent twice (EventBridge delivers at least once
+ * and retries) starts one job: the IdempotencyToken is derived from the recovery point and the
+ * destination, unless the caller sends its own `IdempotencyToken`.
+ *
+ * Answers: 400 bad request (every issue named), 401 no or wrong token, 403 source vault not
+ * allowed, 404 unknown vault or recovery point, 405 not POST, 413 body over 16 KiB, 429 too many
+ * copy jobs, 500 configuration missing or refused (names the setting, never a value), 502 AWS
+ * failed or refused the Worker's credentials, 503 AWS unavailable or unreachable, 504 no answer
+ * within AWS_CALL_TIMEOUT_MS. Nothing is sent to AWS for a 400, 401, 403, 405 or 413.
  */
 
 import {
   BackupClient,
+  CallError,
+  credentialsFromEnv,
+  deriveIdempotencyToken,
   LimitExceededException,
+  NetworkError,
   RequestTimeoutError,
   ResourceNotFoundException,
   ServiceException,
+  SigningError,
   startCopyJob,
-  type StartCopyJobInput,
   ValidationError,
 } from "backup-edge";
 
-/** Bindings: `AWS_REGION` from wrangler.toml, the keys from `wrangler secret put`. */
-export interface Env {
-  AWS_REGION: string;
-  AWS_ACCESS_KEY_ID: string;
-  AWS_SECRET_ACCESS_KEY: string;
-  /** Optional endpoint override, e.g. a local emulator; unset means the Region's AWS endpoint. */
+/** Secrets (`npx wrangler secret put NAME`) and vars (wrangler.toml). Unset or "" is missing. */
+export type Env = {
+  /** Secret, 32 characters or more: callers send `Authorization: Bearer <COPY_API_TOKEN>`. */
+  COPY_API_TOKEN?: string;
+  /** Secrets: the key pair the Worker signs with (and AWS_SESSION_TOKEN for temporary keys). */
+  AWS_ACCESS_KEY_ID?: string;
+  AWS_SECRET_ACCESS_KEY?: string;
+  AWS_SESSION_TOKEN?: string;
+  /** Region of the source vaults, e.g. `us-east-1`. */
+  AWS_REGION?: string;
+  /** Where every copy goes, e.g. `arn:aws:backup:us-west-2:111122223333:backup-vault:dr`. */
+  DESTINATION_VAULT_ARN?: string;
+  /** The role AWS Backup copies with. */
+  IAM_ROLE_ARN?: string;
+  /** Comma-separated names of the vaults callers may copy from, e.g. `Default,prod`. */
+  SOURCE_VAULTS?: string;
+  /** Optional: the copies are deleted after this many days. */
+  DELETE_AFTER_DAYS?: string;
+  /** Optional: time budget of the AWS call, retries included, in ms. @default 4000 */
+  AWS_CALL_TIMEOUT_MS?: string;
+  /** Optional endpoint, e.g. a local emulator; unset means the Region's AWS endpoint. */
   BACKUP_ENDPOINT?: string;
-}
+};
+
+const MAX_BODY_BYTES = 16 * 1024;
+/** All a caller may send; the rest of StartCopyJob's input is configuration. */
+const CALLER_FIELDS = ["RecoveryPointArn", "SourceBackupVaultName", "IdempotencyToken"];
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
+    // Without the secret nobody is let in: never "allow all".
+    if (!env.COPY_API_TOKEN) return configurationError(["COPY_API_TOKEN is not set"]);
+    if (env.COPY_API_TOKEN.length < 32) {
+      return configurationError(["COPY_API_TOKEN must be 32 characters or more"]);
+    }
+    const token = /^Bearer +(\S+) *$/i.exec(request.headers.get("Authorization") ?? "")?.[1];
+    if (token === undefined || !(await sameSecret(token, env.COPY_API_TOKEN))) {
+      return problem(401, "Unauthorized", "Send Authorization: Bearer <COPY_API_TOKEN>", {}, {
+        "WWW-Authenticate": 'Bearer realm="backup-edge-copy"',
+      });
+    }
     if (request.method !== "POST") {
-      return problem(405, "MethodNotAllowed", "POST a StartCopyJob input as JSON");
+      return problem(405, "MethodNotAllowed", "POST a copy request as JSON", {}, { Allow: "POST" });
     }
-    let input: StartCopyJobInput;
-    try {
-      input = await request.json();
-    } catch {
-      return problem(400, "InvalidJson", "The body is not JSON");
+    const config = configuration(env);
+    if ("problems" in config) return configurationError(config.problems);
+
+    const body = await readJson(request);
+    if (body instanceof Response) return body;
+    const issues = callerIssues(body, config.region);
+    if (issues.length) {
+      const message = issues.map((issue) => `${issue.path} ${issue.message}`).join("; ");
+      return problem(400, "InvalidRequest", message, { issues });
     }
+    const { RecoveryPointArn, SourceBackupVaultName, IdempotencyToken } = body as {
+      RecoveryPointArn: string;
+      SourceBackupVaultName: string;
+      IdempotencyToken?: string;
+    };
+    if (!config.sourceVaults.includes(SourceBackupVaultName)) {
+      return problem(
+        403,
+        "SourceVaultNotAllowed",
+        `Copies from ${SourceBackupVaultName} are not allowed`,
+      );
+    }
+
+    let client: BackupClient;
     try {
-      const client = new BackupClient({
-        region: env.AWS_REGION,
-        credentials: {
-          accessKeyId: env.AWS_ACCESS_KEY_ID,
-          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-        },
+      client = new BackupClient({
+        region: config.region,
+        credentials: credentialsFromEnv(env),
         endpoint: env.BACKUP_ENDPOINT || undefined,
-        requestTimeoutMs: 10_000,
       });
-      const { CopyJobId, CreationDate, $metadata } = await startCopyJob(client, input);
-      return Response.json({ CopyJobId, CreationDate, requestId: $metadata.requestId }, {
-        status: 201,
-      });
+    } catch (error) {
+      // Names the setting (e.g. AWS_SECRET_ACCESS_KEY), never its value.
+      if (error instanceof ValidationError) return configurationError([error.message]);
+      throw error;
+    }
+    try {
+      const { CopyJobId, CreationDate, $metadata } = await startCopyJob(client, {
+        RecoveryPointArn,
+        SourceBackupVaultName,
+        DestinationBackupVaultArn: config.destinationVaultArn,
+        IamRoleArn: config.iamRoleArn,
+        ...(config.lifecycle ? { Lifecycle: config.lifecycle } : {}),
+        IdempotencyToken: IdempotencyToken ??
+          await deriveIdempotencyToken("worker", RecoveryPointArn, config.destinationVaultArn),
+      }, { timeoutMs: config.callTimeoutMs });
+      const created = { CopyJobId, CreationDate, requestId: $metadata.requestId };
+      return Response.json(created, { status: 201 });
     } catch (error) {
       return errorResponse(error);
     }
   },
 };
 
-/** Maps backup-edge's typed errors to HTTP answers; never echoes credentials. */
+/** The configuration, or what is wrong with it (names and rules, never values). */
+function configuration(env: Env) {
+  const problems: string[] = [];
+  const required = ["AWS_REGION", "DESTINATION_VAULT_ARN", "IAM_ROLE_ARN", "SOURCE_VAULTS"];
+  for (const name of required) {
+    if (!env[name as keyof Env]) problems.push(`${name} is not set`);
+  }
+  const positive = (name: "DELETE_AFTER_DAYS" | "AWS_CALL_TIMEOUT_MS", fallback?: number) => {
+    const value = env[name] ? Number(env[name]) : fallback;
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      problems.push(`${name} must be a positive integer`);
+    }
+    return value;
+  };
+  const deleteAfterDays = positive("DELETE_AFTER_DAYS");
+  const callTimeoutMs = positive("AWS_CALL_TIMEOUT_MS", 4000);
+  if (problems.length) return { problems };
+  return {
+    region: env.AWS_REGION!,
+    destinationVaultArn: env.DESTINATION_VAULT_ARN!,
+    iamRoleArn: env.IAM_ROLE_ARN!,
+    sourceVaults: env.SOURCE_VAULTS!.split(",").map((name) => name.trim()),
+    lifecycle: deleteAfterDays ? { DeleteAfterDays: deleteAfterDays } : undefined,
+    callTimeoutMs,
+  };
+}
+
+/** The body as JSON, or the answer that refuses it. */
+async function readJson(request: Request): Promise<unknown> {
+  const tooLarge = () =>
+    problem(413, "PayloadTooLarge", `The body is over ${MAX_BODY_BYTES} bytes`);
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_BODY_BYTES) return tooLarge();
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) return tooLarge();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return problem(400, "InvalidJson", "The body is not JSON");
+  }
+}
+
+/** What is wrong with the caller's part of the request. */
+function callerIssues(body: unknown, region: string): { path: string; message: string }[] {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return [{ path: "(body)", message: "must be a JSON object" }];
+  }
+  const fields = body as Record<string, unknown>;
+  const issues = Object.keys(fields).filter((key) => !CALLER_FIELDS.includes(key)).map((key) => ({
+    path: key,
+    message: "is not accepted: the destination, role and lifecycle are the Worker's configuration",
+  }));
+  for (const name of ["RecoveryPointArn", "SourceBackupVaultName"]) {
+    if (typeof fields[name] !== "string" || fields[name] === "") {
+      issues.push({ path: name, message: "is required (a string)" });
+    }
+  }
+  if (fields.IdempotencyToken !== undefined && typeof fields.IdempotencyToken !== "string") {
+    issues.push({ path: "IdempotencyToken", message: "must be a string" });
+  }
+  const arn = typeof fields.RecoveryPointArn === "string" ? fields.RecoveryPointArn.split(":") : [];
+  if (arn[0] && (arn.length < 6 || arn[0] !== "arn" || arn[3] !== region)) {
+    issues.push({ path: "RecoveryPointArn", message: `must be an ARN in ${region}` });
+  }
+  return issues;
+}
+
+/**
+ * Compares a token with the secret in constant time: both are hashed (SHA-256) and every byte of
+ * the digests is compared, so neither where they first differ nor the secret's length shows in the
+ * time taken.
+ */
+async function sameSecret(given: string, secret: string): Promise<boolean> {
+  const digest = async (text: string) =>
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  const [a, b] = await Promise.all([digest(given), digest(secret)]);
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
+}
+
+/** Maps backup-edge's typed errors to HTTP answers; none of them holds a credential. */
 function errorResponse(error: unknown): Response {
   if (error instanceof ValidationError) {
-    return problem(400, error.name, error.message, { issues: error.issues });
+    // The caller's fields were checked above: what is left comes from the configuration.
+    const callers = error.issues.every((issue) => CALLER_FIELDS.includes(issue.path));
+    return callers
+      ? problem(400, error.name, error.message, { issues: error.issues })
+      : configurationError([error.message]);
   }
   if (error instanceof ServiceException) {
-    const status = error instanceof ResourceNotFoundException
+    const status = error.$metadata.httpStatusCode;
+    const code = error instanceof ResourceNotFoundException
       ? 404
-      : error instanceof LimitExceededException
+      : error instanceof LimitExceededException || status === 429 || /Throttl/.test(error.name)
       ? 429
+      : status === 401 || status === 403 // AWS refused the Worker's own credentials or role
+      ? 502
       : error.$fault === "client"
       ? 400
+      : status === 503
+      ? 503
       : 502;
-    return problem(status, error.name, error.message, { requestId: error.$metadata.requestId });
+    return problem(code, error.name, error.message, { requestId: error.$metadata.requestId });
   }
+  if (error instanceof SigningError) return configurationError([error.message]);
+  if (error instanceof NetworkError) return problem(503, error.name, "AWS could not be reached");
   if (error instanceof RequestTimeoutError) return problem(504, error.name, error.message);
+  // OutcomeUnknownError, DeserializationError: AWS's answer is missing or unreadable. Sending the
+  // same request again is safe: it carries the same IdempotencyToken.
+  if (error instanceof CallError) return problem(502, error.name, error.message);
   console.error(error);
   return problem(500, "InternalError", "The copy job could not be started");
 }
 
-function problem(status: number, code: string, message: string, extra: object = {}): Response {
-  return Response.json({ error: code, message, ...extra }, { status });
+/** A 500 that says what to set or fix (names, never values), also in the Worker's log. */
+function configurationError(problems: string[]): Response {
+  const message = `Configuration: ${problems.join("; ")}`;
+  console.error(message);
+  return problem(500, "ConfigurationError", message);
+}
+
+function problem(
+  status: number,
+  code: string,
+  message: string,
+  extra: object = {},
+  headers: Record<string, string> = {},
+): Response {
+  return Response.json({ error: code, message, ...extra }, { status, headers });
 }
