@@ -317,7 +317,7 @@ const method = `Per call: ${int(WARMUP)} warm-up calls, then ${int(CALLS)} timed
   }. Heap: after forced collections, relative to before the import. Ratios divide ` +
   `backup-edge by aws4fetch: for calls/s higher is better, for ms and bytes lower is better.`;
 const report = [
-  `Measured by \`deno task bench\` on ${results.machine}; ${seconds.toFixed(0)} s.`,
+  `Measured by \`npx -y deno@2.9.6 task bench\` on ${results.machine}; ${seconds.toFixed(0)} s.`,
   "",
   perCallTable,
   "",

@@ -5,8 +5,9 @@
 // Configuration (environment variables of the app): AWS_REGION, AWS_ACCESS_KEY_ID,
 // AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), SOURCE_VAULT,
 // DESTINATION_VAULT_ARN, IAM_ROLE_ARN; BACKUP_ENDPOINT (optional) points the client elsewhere,
-// e.g. at `deno task emulator`. Nothing is served over HTTP: the app has no public surface.
-// Locally: `deno run --unstable-kv --unstable-cron --allow-net --allow-env main.ts`.
+// e.g. at `npx -y deno@2.9.6 task emulator`. Nothing is served over HTTP: the app has no
+// public surface. Locally:
+//   npx -y deno@2.9.6 run --unstable-kv --unstable-cron --allow-net --allow-env main.ts
 import {
   BackupClient,
   copyRecoveryPoints,
