@@ -24,8 +24,9 @@ import {
   type WorkflowEventLike,
   type WorkflowStepLike,
 } from "./engine.ts";
-import { checkRunId, resolveOptions, StepRunner, type WorkflowCopyOptions } from "./options.ts";
+import { checkRunId, resolveOptions, type WorkflowCopyOptions } from "./options.ts";
 import { runVaultCopy, type WorkflowRunOutput } from "./run.ts";
+import { StepRunner } from "./steps.ts";
 import {
   BATCH_PARAMS_VERSION,
   type CopyReportEntryJson,
@@ -239,7 +240,8 @@ export async function workflowCopyReport(
     finishedAt: new Date(run.finishedAt),
     entries: [...entries.values()].map(reviveEntry),
     totals,
-    ok: totals.selected === totals.completed,
+    ok: !run.failure && totals.selected === totals.completed,
+    ...(run.failure ? { failure: run.failure } : {}),
   };
   return answer;
 }
