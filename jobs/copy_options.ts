@@ -10,11 +10,12 @@ import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
 import type { CheckpointStore } from "./checkpoint.ts";
 import {
   booleanIssue,
+  COPY_TARGET_KEYS,
   copyTargetIssues,
   integerIssue,
+  optionKeyIssues,
   SELECTION_KEYS,
   selectionIssues,
-  unknownKeyIssues,
 } from "./option_checks.ts";
 import type { CopyProgressEvent } from "./progress.ts";
 import type { CopySelection } from "./selection.ts";
@@ -105,10 +106,7 @@ const copyOptionKeys = () =>
   Object.keys(
     {
       ...SELECTION_KEYS,
-      sourceBackupVaultName: true,
-      destinationBackupVaultArn: true,
-      iamRoleArn: true,
-      lifecycle: true,
+      ...COPY_TARGET_KEYS,
       runId: true,
       concurrency: true,
       maxFailedCopies: true,
@@ -134,13 +132,8 @@ const copyOptionKeys = () =>
  * role ARNs, the selection, numbers and callbacks.
  */
 export function checkCopyOptions(o: CopyRecoveryPointsOptions): void {
-  if (typeof o !== "object" || o === null) {
-    throw new ValidationError("copyRecoveryPoints options", [
-      { path: "", message: "must be an object" },
-    ]);
-  }
   const issues: ValidationIssue[] = [
-    ...unknownKeyIssues(o, copyOptionKeys(), "copyRecoveryPoints"),
+    ...optionKeyIssues(o, copyOptionKeys(), "copyRecoveryPoints"),
     ...copyTargetIssues(o),
     ...selectionIssues(o),
     ...integerIssue("concurrency", o.concurrency, 1),

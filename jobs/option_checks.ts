@@ -8,7 +8,7 @@
 
 import type { Lifecycle } from "../generated/types.ts";
 import { validateStartCopyJobInput } from "../generated/validators.ts";
-import type { ValidationIssue } from "../runtime/errors.ts";
+import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
 import { closestKey } from "../runtime/unknown_keys.ts";
 import { BACKUP_RESOURCE_TYPES, type CopySelection } from "./selection.ts";
 
@@ -47,6 +47,24 @@ export function unknownKeyIssues(
     });
   }
   return issues;
+}
+
+/**
+ * The first check of a vault job's options: they must be an object (else it throws at once), and
+ * every key must be one of `known` ({@linkcode unknownKeyIssues}).
+ *
+ * @param subject the job, e.g. `copyRecoveryPoints`: the error says `<subject> options`.
+ * @throws {ValidationError} when `options` is not an object.
+ */
+export function optionKeyIssues(
+  options: unknown,
+  known: readonly string[],
+  subject: string,
+): ValidationIssue[] {
+  if (typeof options !== "object" || options === null) {
+    throw new ValidationError(`${subject} options`, [{ path: "", message: "must be an object" }]);
+  }
+  return unknownKeyIssues(options, known, subject);
 }
 
 /** Issues of the selection options: dates and their order, resource types, ARNs, the filter. */
@@ -158,6 +176,14 @@ export interface CopyTargetOptions {
   /** StartCopyJob `Lifecycle`. */
   lifecycle?: Lifecycle | undefined;
 }
+
+/** The keys of {@linkcode CopyTargetOptions}. */
+export const COPY_TARGET_KEYS = {
+  sourceBackupVaultName: true,
+  destinationBackupVaultArn: true,
+  iamRoleArn: true,
+  lifecycle: true,
+} as const satisfies Record<keyof CopyTargetOptions, true>;
 
 /**
  * Issues of the options that become StartCopyJob members, checked against the model (which also

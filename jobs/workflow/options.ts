@@ -12,11 +12,12 @@ import { DEFAULT_COPY_CONCURRENCY } from "../copy_options.ts";
 import { DEFAULT_MAX_FAILED_COPIES } from "../existing_copies.ts";
 import {
   booleanIssue,
+  COPY_TARGET_KEYS,
   copyTargetIssues,
   integerIssue,
+  optionKeyIssues,
   SELECTION_KEYS,
   selectionIssues,
-  unknownKeyIssues,
 } from "../option_checks.ts";
 import type { CopySelection } from "../selection.ts";
 import type { WorkflowCopyParams } from "./wire.ts";
@@ -153,12 +154,9 @@ const workflowOptionKeys = () =>
   Object.keys(
     {
       ...SELECTION_KEYS,
+      ...COPY_TARGET_KEYS,
       client: true,
       workflow: true,
-      sourceBackupVaultName: true,
-      destinationBackupVaultArn: true,
-      iamRoleArn: true,
-      lifecycle: true,
       batchSize: true,
       concurrency: true,
       maxFailedCopies: true,
@@ -180,13 +178,8 @@ const workflowOptionKeys = () =>
  * @throws {ValidationError} naming the option.
  */
 export function resolveOptions(o: WorkflowCopyOptions): ResolvedOptions {
-  if (typeof o !== "object" || o === null) {
-    throw new ValidationError("copyRecoveryPointsInWorkflow options", [
-      { path: "", message: "must be an object" },
-    ]);
-  }
   const issues: ValidationIssue[] = [
-    ...unknownKeyIssues(o, workflowOptionKeys(), "copyRecoveryPointsInWorkflow"),
+    ...optionKeyIssues(o, workflowOptionKeys(), "copyRecoveryPointsInWorkflow"),
     ...copyTargetIssues(o),
   ];
   if (typeof o.client !== "object" || o.client === null) {
