@@ -146,13 +146,18 @@ function checkBatchParams(
   if (p.destinationBackupVaultArn !== o.destinationBackupVaultArn) {
     issues.push({ path: "destinationBackupVaultArn", message: "differs from the options" });
   }
+  // Each point is its report entry so far: SKIPPED, or UNFINISHED until its copy ends.
   if (
     !Array.isArray(p.points) ||
     !p.points.every((x) =>
-      typeof x === "object" && x !== null && typeof x.recoveryPointArn === "string"
+      typeof x === "object" && x !== null && typeof x.recoveryPointArn === "string" &&
+      (x.outcome === "SKIPPED" || x.outcome === "UNFINISHED") && Number.isSafeInteger(x.attempts)
     )
   ) {
-    issues.push({ path: "points", message: "must be an array of recovery points" });
+    issues.push({
+      path: "points",
+      message: "must be an array of recovery points (report entries, SKIPPED or UNFINISHED)",
+    });
   }
   if (issues.length) throw new ValidationError("copyRecoveryPointsInWorkflow batch params", issues);
   return p;

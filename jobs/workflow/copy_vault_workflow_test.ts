@@ -454,6 +454,19 @@ Deno.test("workflow: bad options, params and ids are refused before anything is 
       points: [],
     },
   });
+  // A point is its report entry so far (an outcome and attempts), not just an ARN.
+  await refused({}, ["points"], {
+    ...event,
+    payload: {
+      backupEdgeBatch: 1,
+      runId: RUN_ID,
+      batch: 0,
+      attempt: 0,
+      sourceBackupVaultName: SOURCE_VAULT,
+      destinationBackupVaultArn: DR_VAULT_WEST_ARN,
+      points: [{ recoveryPointArn: pointArn(0) }],
+    },
+  });
   assert.equal(s.emulator.requests.length, 0, "nothing sent");
   assert.equal(step.executed.length, 0, "no step run");
 });
@@ -875,4 +888,24 @@ Deno.test("workflow: composite copies are reported with their child jobs, as cop
     );
   }
   assertOneJobPerPoint(s.emulator, 2);
+});
+
+Deno.test("workflow: a batch whose budget cannot read the storage classes copies none of those points", async () => {
+  // 12 points past their cold-storage date (WARM: copyable once read); 10 subrequests a batch.
+  await using s = await setup(12, {
+    tweak: (f) => void (f.moveToColdStorageAtMs = FIRST_CREATED_MS + DAY),
+    workflow: { batchSize: 12, maxSubrequestsPerInstance: 10 },
+  });
+  const run = await s.run();
+  assert.equal(run.status, "complete", JSON.stringify(run.error));
+  const output = run.output as WorkflowRunOutput;
+  assert.deepEqual(output.batches.map((b) => [b.status, b.instances.length]), [["unfinished", 3]]);
+  assert.equal(s.emulator.requests.filter((r) => r.operation === "StartCopyJob").length, 0);
+  assert.equal(
+    s.emulator.requests.filter((r) => r.operation === "DescribeRecoveryPoint").length,
+    0,
+  );
+  const report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
+  assert.ok(report.entries.every((e) => e.outcome === "UNFINISHED"));
+  assert.equal(report.ok, false);
 });
