@@ -442,20 +442,7 @@ Deno.test("workflow: bad options, params and ids are refused before anything is 
   ]);
   await refused({}, ["event.payload"], { ...event, payload: { sourceBackupVaultName: "x" } });
   await refused({}, ["event.instanceId"], { ...event, instanceId: "x".repeat(81) });
-  await refused({}, ["destinationBackupVaultArn"], {
-    ...event,
-    payload: {
-      backupEdgeBatch: 1,
-      runId: RUN_ID,
-      batch: 0,
-      attempt: 0,
-      sourceBackupVaultName: SOURCE_VAULT,
-      destinationBackupVaultArn: "arn:aws:backup:us-west-2:999999999999:backup-vault:elsewhere",
-      points: [],
-    },
-  });
-  // A point is its report entry so far (an outcome and attempts), not just an ARN.
-  await refused({}, ["points"], {
+  const batch = (params: Record<string, unknown>) => ({
     ...event,
     payload: {
       backupEdgeBatch: 1,
@@ -464,9 +451,19 @@ Deno.test("workflow: bad options, params and ids are refused before anything is 
       attempt: 0,
       sourceBackupVaultName: SOURCE_VAULT,
       destinationBackupVaultArn: DR_VAULT_WEST_ARN,
-      points: [{ recoveryPointArn: pointArn(0) }],
+      points: [],
+      ...params,
     },
   });
+  await refused(
+    {},
+    ["destinationBackupVaultArn"],
+    batch({
+      destinationBackupVaultArn: "arn:aws:backup:us-west-2:999999999999:backup-vault:elsewhere",
+    }),
+  );
+  // A point is its report entry so far (an outcome and attempts), not just an ARN.
+  await refused({}, ["points"], batch({ points: [{ recoveryPointArn: pointArn(0) }] }));
   assert.equal(s.emulator.requests.length, 0, "nothing sent");
   assert.equal(step.executed.length, 0, "no step run");
 });
