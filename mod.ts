@@ -117,28 +117,6 @@ export {
   DEFAULT_MAX_FAILED_COPIES,
 } from "./jobs/copy_recovery_points.ts";
 export { CopyRunRefusedError, MaxWaitExceededError, type ReportedError } from "./jobs/errors.ts";
-export { Deadline } from "./jobs/deadline.ts";
-export {
-  type StartCopyInput,
-  type StartCopyOutcome,
-  type StartCopyRetryOptions,
-  startCopyWithRetries,
-} from "./jobs/start_copy.ts";
-export {
-  followCopyJob,
-  type FollowCopyJobOptions,
-  type FollowCopyJobOutcome,
-  type PollProgress,
-  pollProgress,
-} from "./jobs/follow_copy_job.ts";
-export {
-  applyCheckpointRecord,
-  applyCopyJob,
-  checkpointRecordOf,
-  childCopyJobs,
-  newReportEntry,
-} from "./jobs/report_entries.ts";
-export { type ListedRecoveryPoint, listSelection } from "./jobs/list_selection.ts";
 export { verifyCopies, type VerifyCopiesOptions } from "./jobs/verify_copies.ts";
 export {
   type CopyEvidence,
@@ -173,7 +151,6 @@ export {
   type CopyDecision,
   decideCopy,
   findCopiesOf,
-  findCopiesOfMany,
 } from "./jobs/existing_copies.ts";
 export {
   BACKUP_RESOURCE_TYPES,
@@ -211,7 +188,6 @@ export type { WorkflowBatchOutput } from "./jobs/workflow/batch.ts";
 export type {
   BatchPoint,
   CopyReportEntryJson,
-  JobView,
   WorkflowBatchParams,
   WorkflowCopyParams,
 } from "./jobs/workflow/wire.ts";

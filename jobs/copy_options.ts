@@ -6,15 +6,16 @@
  */
 
 import type { Lifecycle } from "../generated/types.ts";
-import { validateStartCopyJobInput } from "../generated/validators.ts";
 import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
 import type { CheckpointStore } from "./checkpoint.ts";
 import {
-  roleArnIssue,
+  booleanIssue,
+  COPY_TARGET_KEYS,
+  copyTargetIssues,
+  integerIssue,
+  optionKeyIssues,
   SELECTION_KEYS,
   selectionIssues,
-  unknownKeyIssues,
-  vaultArnIssue,
 } from "./option_checks.ts";
 import type { CopyProgressEvent } from "./progress.ts";
 import type { CopySelection } from "./selection.ts";
@@ -105,10 +106,7 @@ const copyOptionKeys = () =>
   Object.keys(
     {
       ...SELECTION_KEYS,
-      sourceBackupVaultName: true,
-      destinationBackupVaultArn: true,
-      iamRoleArn: true,
-      lifecycle: true,
+      ...COPY_TARGET_KEYS,
       runId: true,
       concurrency: true,
       maxFailedCopies: true,
@@ -134,46 +132,14 @@ const copyOptionKeys = () =>
  * role ARNs, the selection, numbers and callbacks.
  */
 export function checkCopyOptions(o: CopyRecoveryPointsOptions): void {
-  if (typeof o !== "object" || o === null) {
-    throw new ValidationError("copyRecoveryPoints options", [
-      { path: "", message: "must be an object" },
-    ]);
-  }
-  const issues: ValidationIssue[] = unknownKeyIssues(o, copyOptionKeys(), "copyRecoveryPoints");
-  // The StartCopyJob members the options become, checked against the model (which also refuses
-  // a key `Lifecycle` does not have).
-  const names: Record<string, string> = {
-    SourceBackupVaultName: "sourceBackupVaultName",
-    DestinationBackupVaultArn: "destinationBackupVaultArn",
-    IamRoleArn: "iamRoleArn",
-    Lifecycle: "lifecycle",
-  };
-  for (
-    const issue of validateStartCopyJobInput({
-      RecoveryPointArn: "arn:aws:backup:us-east-1:000000000000:recovery-point:x",
-      SourceBackupVaultName: o.sourceBackupVaultName,
-      DestinationBackupVaultArn: o.destinationBackupVaultArn,
-      IamRoleArn: o.iamRoleArn,
-      ...(o.lifecycle === undefined ? {} : { Lifecycle: o.lifecycle }),
-    })
-  ) {
-    const [head, ...rest] = issue.path.split(".");
-    issues.push({ path: [names[head] ?? head, ...rest].join("."), message: issue.message });
-  }
-  issues.push(
-    ...vaultArnIssue("destinationBackupVaultArn", o.destinationBackupVaultArn),
-    ...roleArnIssue("iamRoleArn", o.iamRoleArn),
+  const issues: ValidationIssue[] = [
+    ...optionKeyIssues(o, copyOptionKeys(), "copyRecoveryPoints"),
+    ...copyTargetIssues(o),
     ...selectionIssues(o),
-  );
-  const integer = (name: keyof CopyRecoveryPointsOptions, min: number) => {
-    const value = o[name];
-    if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= min)) {
-      issues.push({ path: name, message: `must be an integer of at least ${min}` });
-    }
-  };
-  integer("concurrency", 1);
-  integer("maxStartAttempts", 1);
-  integer("maxFailedCopies", 1);
+    ...integerIssue("concurrency", o.concurrency, 1),
+    ...integerIssue("maxStartAttempts", o.maxStartAttempts, 1),
+    ...integerIssue("maxFailedCopies", o.maxFailedCopies, 1),
+  ];
   // Delays that double must start above 0, or polls and retries would run back to back.
   for (
     const [name, min] of [
@@ -192,11 +158,7 @@ export function checkCopyOptions(o: CopyRecoveryPointsOptions): void {
   if (o.runId !== undefined && (typeof o.runId !== "string" || o.runId === "")) {
     issues.push({ path: "runId", message: "must be a non-empty string" });
   }
-  for (const name of ["dryRun", "allowEmpty"] as const) {
-    if (o[name] !== undefined && typeof o[name] !== "boolean") {
-      issues.push({ path: name, message: "must be a boolean" });
-    }
-  }
+  issues.push(...booleanIssue("dryRun", o.dryRun), ...booleanIssue("allowEmpty", o.allowEmpty));
   const store = o.checkpoint as unknown as Record<string, unknown> | undefined;
   if (
     store !== undefined &&

@@ -41,6 +41,7 @@ import {
 import {
   applyCheckpointRecord,
   applyCopyJob,
+  applyGiveUp,
   checkpointRecordOf,
   childCopyJobs,
   newReportEntry,
@@ -317,15 +318,7 @@ class CopyRun {
 
   /** `maxFailedCopies` jobs failed already: FAILED with the newest one's message, no new job. */
   #giveUp(entry: CopyReportEntry, newest: CopyJob, inFlight = true): void {
-    entry.origin = "existing";
-    applyCopyJob(entry, newest);
-    const limit = this.#o.maxFailedCopies ?? DEFAULT_MAX_FAILED_COPIES;
-    entry.error = {
-      name: "MaxFailedCopies",
-      message: `${limit} or more copy jobs of this recovery point to the destination failed ` +
-        `(newest ${newest.CopyJobId}: ${newest.StatusMessage ?? "no status message"}); ` +
-        `no new one started (maxFailedCopies ${limit})`,
-    };
+    applyGiveUp(entry, newest, this.#o.maxFailedCopies ?? DEFAULT_MAX_FAILED_COPIES);
     this.#finish(entry, "FAILED", inFlight);
   }
 

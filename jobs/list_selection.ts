@@ -37,19 +37,8 @@ export async function* listSelection(
   options: { signal?: AbortSignal | undefined } = {},
 ): AsyncGenerator<ListedRecoveryPoint> {
   const call = options.signal ? { signal: options.signal } : {};
-  const storageClass = async (rp: RecoveryPointByBackupVault) => {
-    try {
-      const described = await describeRecoveryPoint(client, {
-        BackupVaultName: backupVaultName,
-        RecoveryPointArn: rp.RecoveryPointArn!,
-      }, call);
-      return described.StorageClass;
-    } catch (e) {
-      options.signal?.throwIfAborted();
-      if (e instanceof Error && e.name === "ValidationError") throw e;
-      return undefined;
-    }
-  };
+  const storageClass = (rp: RecoveryPointByBackupVault) =>
+    storageClassOf(client, backupVaultName, rp.RecoveryPointArn!, options);
   const pages = paginateListRecoveryPointsByBackupVault(
     client,
     listInput(backupVaultName, selection),
@@ -58,6 +47,32 @@ export async function* listSelection(
   for await (const recoveryPoint of pages.items()) {
     const skip = await skipReason(recoveryPoint, selection, { storageClass });
     yield skip ? { recoveryPoint, skip } : { recoveryPoint };
+  }
+}
+
+/**
+ * The `StorageClass` of a recovery point (DescribeRecoveryPoint), or `undefined` when it cannot be
+ * read: the point is then selected and StartCopyJob decides.
+ *
+ * @throws {ValidationError} the ARN or vault name is not one the model accepts.
+ * @throws the signal's reason when aborted.
+ */
+export async function storageClassOf(
+  client: BackupClient,
+  backupVaultName: string,
+  recoveryPointArn: string,
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<string | undefined> {
+  try {
+    const described = await describeRecoveryPoint(client, {
+      BackupVaultName: backupVaultName,
+      RecoveryPointArn: recoveryPointArn,
+    }, options.signal ? { signal: options.signal } : {});
+    return described.StorageClass;
+  } catch (e) {
+    options.signal?.throwIfAborted();
+    if (e instanceof Error && e.name === "ValidationError") throw e;
+    return undefined;
   }
 }
 

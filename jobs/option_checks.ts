@@ -1,12 +1,14 @@
 /**
- * Checks shared by the options of the vault jobs (`copyRecoveryPoints`, `verifyCopies`): keys
- * they do not know, the selection, and the shape of the ARNs they are given — all before anything
- * is sent.
+ * Checks shared by the options of the vault jobs (`copyRecoveryPoints`,
+ * `copyRecoveryPointsInWorkflow`, `verifyCopies`): keys they do not know, the selection, the copy
+ * they start, the shape of the ARNs they are given and numbers — all before anything is sent.
  *
  * @module
  */
 
-import type { ValidationIssue } from "../runtime/errors.ts";
+import type { Lifecycle } from "../generated/types.ts";
+import { validateStartCopyJobInput } from "../generated/validators.ts";
+import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
 import { closestKey } from "../runtime/unknown_keys.ts";
 import { BACKUP_RESOURCE_TYPES, type CopySelection } from "./selection.ts";
 
@@ -45,6 +47,24 @@ export function unknownKeyIssues(
     });
   }
   return issues;
+}
+
+/**
+ * The first check of a vault job's options: they must be an object (else it throws at once), and
+ * every key must be one of `known` ({@linkcode unknownKeyIssues}).
+ *
+ * @param subject the job, e.g. `copyRecoveryPoints`: the error says `<subject> options`.
+ * @throws {ValidationError} when `options` is not an object.
+ */
+export function optionKeyIssues(
+  options: unknown,
+  known: readonly string[],
+  subject: string,
+): ValidationIssue[] {
+  if (typeof options !== "object" || options === null) {
+    throw new ValidationError(`${subject} options`, [{ path: "", message: "must be an object" }]);
+  }
+  return unknownKeyIssues(options, known, subject);
 }
 
 /** Issues of the selection options: dates and their order, resource types, ARNs, the filter. */
@@ -143,4 +163,80 @@ export function vaultNameIssue(path: string, value: unknown): ValidationIssue[] 
     path,
     message: `must be a backup vault name matching ${BACKUP_VAULT_NAME_PATTERN.source}`,
   }];
+}
+
+/** The options of a vault job that become a StartCopyJob input. */
+export interface CopyTargetOptions {
+  /** StartCopyJob `SourceBackupVaultName`. */
+  sourceBackupVaultName: string;
+  /** StartCopyJob `DestinationBackupVaultArn`. */
+  destinationBackupVaultArn: string;
+  /** StartCopyJob `IamRoleArn`. */
+  iamRoleArn: string;
+  /** StartCopyJob `Lifecycle`. */
+  lifecycle?: Lifecycle | undefined;
+}
+
+/** The keys of {@linkcode CopyTargetOptions}. */
+export const COPY_TARGET_KEYS = {
+  sourceBackupVaultName: true,
+  destinationBackupVaultArn: true,
+  iamRoleArn: true,
+  lifecycle: true,
+} as const satisfies Record<keyof CopyTargetOptions, true>;
+
+/**
+ * Issues of the options that become StartCopyJob members, checked against the model (which also
+ * refuses a key `Lifecycle` does not have) and named by option, then the shapes of the
+ * destination vault's and the role's ARNs.
+ */
+export function copyTargetIssues(o: CopyTargetOptions): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const names: Record<string, string> = {
+    SourceBackupVaultName: "sourceBackupVaultName",
+    DestinationBackupVaultArn: "destinationBackupVaultArn",
+    IamRoleArn: "iamRoleArn",
+    Lifecycle: "lifecycle",
+  };
+  for (
+    const issue of validateStartCopyJobInput({
+      RecoveryPointArn: "arn:aws:backup:us-east-1:000000000000:recovery-point:x",
+      SourceBackupVaultName: o.sourceBackupVaultName,
+      DestinationBackupVaultArn: o.destinationBackupVaultArn,
+      IamRoleArn: o.iamRoleArn,
+      ...(o.lifecycle === undefined ? {} : { Lifecycle: o.lifecycle }),
+    })
+  ) {
+    const [head, ...rest] = issue.path.split(".");
+    issues.push({ path: [names[head] ?? head, ...rest].join("."), message: issue.message });
+  }
+  issues.push(
+    ...vaultArnIssue("destinationBackupVaultArn", o.destinationBackupVaultArn),
+    ...roleArnIssue("iamRoleArn", o.iamRoleArn),
+  );
+  return issues;
+}
+
+/** An issue when `value` is given and is not an integer from `min` to `max`. */
+export function integerIssue(
+  path: string,
+  value: unknown,
+  min: number,
+  max = Infinity,
+): ValidationIssue[] {
+  const n = value as number;
+  if (value === undefined || (Number.isSafeInteger(n) && n >= min && n <= max)) return [];
+  return [{
+    path,
+    message: max === Infinity
+      ? `must be an integer of at least ${min}`
+      : `must be an integer from ${min} to ${max}`,
+  }];
+}
+
+/** An issue when `value` is given and is not a boolean. */
+export function booleanIssue(path: string, value: unknown): ValidationIssue[] {
+  return value === undefined || typeof value === "boolean"
+    ? []
+    : [{ path, message: "must be a boolean" }];
 }

@@ -176,7 +176,10 @@ export function emptyTotals(): CopyTotals {
 }
 
 /** Counts an entry's final outcome into totals. */
-export function countOutcome(totals: CopyTotals, entry: CopyReportEntry): void {
+export function countOutcome(
+  totals: CopyTotals,
+  entry: Pick<CopyReportEntry, "outcome" | "origin">,
+): void {
   const key = ({
     COMPLETED: "completed",
     PARTIAL: "partial",

@@ -43,6 +43,26 @@ export function applyCopyJob(entry: CopyReportEntry, job: CopyJob): void {
   setDuration(entry);
 }
 
+/**
+ * Reads a copy given up on into an entry: `maxFailedCopies` copy jobs of it failed already
+ * (`decideCopy`'s `give-up`), `newest` the newest of them. Its `error` (`MaxFailedCopies`) quotes
+ * that job's status message; the outcome, `FAILED`, is left to the caller.
+ */
+export function applyGiveUp(
+  entry: CopyReportEntry,
+  newest: CopyJob,
+  maxFailedCopies: number,
+): void {
+  entry.origin = "existing";
+  applyCopyJob(entry, newest);
+  entry.error = {
+    name: "MaxFailedCopies",
+    message: `${maxFailedCopies} or more copy jobs of this recovery point to the destination ` +
+      `failed (newest ${newest.CopyJobId}: ${newest.StatusMessage ?? "no status message"}); ` +
+      `no new one started (maxFailedCopies ${maxFailedCopies})`,
+  };
+}
+
 /** Reads a checkpoint record into an entry (a resumed copy). */
 export function applyCheckpointRecord(entry: CopyReportEntry, record: CheckpointRecord): void {
   entry.idempotencyToken = record.idempotencyToken;

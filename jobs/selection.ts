@@ -169,17 +169,29 @@ export async function skipReason(
   }
   const cold = rp.CalculatedLifecycle?.MoveToColdStorageAt;
   if (cold && cold.getTime() <= Date.now() && context.storageClass) {
-    const storageClass = await context.storageClass(rp);
-    if (storageClass === "COLD" || storageClass === "DELETED") {
-      return {
-        code: "STORAGE_CLASS",
-        message: `storage class ${storageClass} (moved to cold storage ${cold.toISOString()}): ` +
-          "AWS Backup cannot copy backups in cold storage or archive tiers",
-      };
-    }
+    const skip = storageClassSkip(await context.storageClass(rp), cold);
+    if (skip) return skip;
   }
   if (selection.filter && !(await selection.filter(rp))) {
     return { code: "FILTER", message: "the filter function returned false" };
   }
   return undefined;
+}
+
+/**
+ * The skip of a recovery point in storage class `storageClass` (DescribeRecoveryPoint), which its
+ * lifecycle moved to cold storage at `movedAt`: `STORAGE_CLASS` for COLD and DELETED, else none.
+ * For a driver that reads the storage class later than it lists (a Workflow's batch): the rule
+ * {@linkcode skipReason} applies.
+ */
+export function storageClassSkip(
+  storageClass: string | undefined,
+  movedAt: Date,
+): SkipReason | undefined {
+  if (storageClass !== "COLD" && storageClass !== "DELETED") return undefined;
+  return {
+    code: "STORAGE_CLASS",
+    message: `storage class ${storageClass} (moved to cold storage ${movedAt.toISOString()}): ` +
+      "AWS Backup cannot copy backups in cold storage or archive tiers",
+  };
 }

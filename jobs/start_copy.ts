@@ -8,7 +8,7 @@
 
 import type { BackupClient } from "../generated/client.ts";
 import { startCopyJob } from "../generated/operations.ts";
-import type { Lifecycle } from "../generated/types.ts";
+import type { CopyJob, Lifecycle } from "../generated/types.ts";
 import { sleep } from "../runtime/retry.ts";
 import type { Deadline } from "./deadline.ts";
 import {
@@ -72,12 +72,64 @@ export type StartCopyOutcome =
   | { status: "unfinished"; error: ReportedError; attempts: number };
 
 /**
+ * What one StartCopyJob answered: the copy job (with `CreationDate` and `IsParent` when known), or
+ * an answer that names none.
+ */
+export type StartCopyAnswer =
+  | { job: CopyJob & { CopyJobId: string } }
+  | { error: ReportedError };
+
+/**
+ * One StartCopyJob (after the client's own retries). AWS documents a repeated token as "a success
+ * message with no action taken"; should that answer not name the job, ListCopyJobs
+ * (`BySourceRecoveryPointArn`) does. For a driver that does its own retrying (a Workflow step).
+ *
+ * @throws {ServiceException} and the client's other errors: classify them with `passingFailure`.
+ * @throws the signal's reason when aborted.
+ */
+export async function startCopyOnce(
+  client: BackupClient,
+  input: StartCopyInput,
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<StartCopyAnswer> {
+  const call = options.signal ? { signal: options.signal } : {};
+  const output = await startCopyJob(client, {
+    RecoveryPointArn: input.recoveryPointArn,
+    SourceBackupVaultName: input.sourceBackupVaultName,
+    DestinationBackupVaultArn: input.destinationBackupVaultArn,
+    IamRoleArn: input.iamRoleArn,
+    IdempotencyToken: input.idempotencyToken,
+    ...(input.lifecycle ? { Lifecycle: input.lifecycle } : {}),
+  }, call);
+  if (output.CopyJobId) {
+    const job: CopyJob & { CopyJobId: string } = {
+      CopyJobId: output.CopyJobId,
+      IsParent: output.IsParent,
+    };
+    if (output.CreationDate) job.CreationDate = output.CreationDate;
+    return { job };
+  }
+  const copies = await findCopiesOf(
+    client,
+    input.recoveryPointArn,
+    input.destinationBackupVaultArn,
+    call,
+  );
+  const found = copies.done ?? copies.inProgress;
+  if (found?.CopyJobId) return { job: { ...found, CopyJobId: found.CopyJobId } };
+  return {
+    error: {
+      name: "InvalidResponse",
+      message: "StartCopyJob answered no CopyJobId and ListCopyJobs shows no copy job",
+    },
+  };
+}
+
+/**
  * StartCopyJob until it answers, trying again with backoff after `LimitExceededException` (until
  * the deadline), throttling, 5xx and network failures (up to `maxStartAttempts` calls) — the
- * client's own retries come first. Every attempt sends the same `IdempotencyToken`, so AWS
- * answers a repeat with the job it already made. AWS documents a repeated token as "a success
- * message with no action taken"; should that answer not name the job, ListCopyJobs
- * (`BySourceRecoveryPointArn`) does.
+ * client's own retries come first. Every attempt ({@linkcode startCopyOnce}) sends the same
+ * `IdempotencyToken`, so AWS answers a repeat with the job it already made.
  *
  * @throws the signal's reason when aborted, or what `beforeAttempt` rejected with.
  */
@@ -104,26 +156,9 @@ export async function startCopyWithRetries(
     let error: ReportedError;
     let cause: unknown;
     try {
-      const output = await startCopyJob(client, {
-        RecoveryPointArn: input.recoveryPointArn,
-        SourceBackupVaultName: input.sourceBackupVaultName,
-        DestinationBackupVaultArn: input.destinationBackupVaultArn,
-        IamRoleArn: input.iamRoleArn,
-        IdempotencyToken: input.idempotencyToken,
-        ...(input.lifecycle ? { Lifecycle: input.lifecycle } : {}),
-      }, callSignal ? { signal: callSignal } : {});
-      const copies = output.CopyJobId ? undefined : await findCopiesOf(
-        client,
-        input.recoveryPointArn,
-        input.destinationBackupVaultArn,
-        callSignal ? { signal: callSignal } : {},
-      );
-      const copyJobId = output.CopyJobId ?? (copies?.done ?? copies?.inProgress)?.CopyJobId;
-      if (copyJobId) return { status: "started", copyJobId, attempts };
-      error = {
-        name: "InvalidResponse",
-        message: "StartCopyJob answered no CopyJobId and ListCopyJobs shows no copy job",
-      };
+      const answer = await startCopyOnce(client, input, { signal: callSignal });
+      if ("job" in answer) return { status: "started", copyJobId: answer.job.CopyJobId, attempts };
+      error = answer.error;
       cause = undefined;
     } catch (e) {
       signal?.throwIfAborted();

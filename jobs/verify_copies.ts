@@ -13,9 +13,9 @@ import { ValidationError } from "../runtime/errors.ts";
 import { type CopiesOfRecoveryPoint, findCopiesOfMany } from "./existing_copies.ts";
 import { emptySelection, listSelection } from "./list_selection.ts";
 import {
+  optionKeyIssues,
   SELECTION_KEYS,
   selectionIssues,
-  unknownKeyIssues,
   vaultArnIssue,
   vaultNameIssue,
 } from "./option_checks.ts";
@@ -365,11 +365,8 @@ function count(totals: VerifyTotals, status: CopyStatus): void {
 
 /** @throws {ValidationError} naming every bad option. */
 function checkVerifyOptions(o: VerifyCopiesOptions): void {
-  if (typeof o !== "object" || o === null) {
-    throw new ValidationError("verifyCopies options", [{ path: "", message: "must be an object" }]);
-  }
   const issues = [
-    ...unknownKeyIssues(o, verifyOptionKeys(), "verifyCopies"),
+    ...optionKeyIssues(o, verifyOptionKeys(), "verifyCopies"),
     ...vaultNameIssue("sourceBackupVaultName", o.sourceBackupVaultName),
     ...(o.destinationBackupVaultArn === undefined
       ? [{ path: "destinationBackupVaultArn", message: "is required" }]

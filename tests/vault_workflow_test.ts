@@ -298,7 +298,8 @@ Deno.test("vault-workflow: the StartCopyJob-only Worker bundles none of the Work
     "maxSubrequestsPerInstance", // options.ts
     "existing copies", // batch.ts
     "StepBudgetExhausted", // run.ts
-    "repeated its continuation token", // aws_steps.ts
+    "DescribeCopyJob answered no CopyJob", // aws_steps.ts
+    "new Proxy", // steps.ts
   ];
   for (const marker of markers) {
     assert.ok(withWorkflow.includes(marker), `control: ${marker} is in the Workflow part`);

@@ -1,52 +1,38 @@
 /**
- * The work inside the steps of a vault copy on Workflows: each function makes the AWS Backup
+ * The work inside the steps of a vault copy on Workflows, done by the copier's own pieces
+ * (selection, existing copies, StartCopyJob, child jobs): each function makes the AWS Backup
  * calls of one step and answers a small JSON-plain result. A function throws only for a failure
- * the engine should retry (throttling, 5xx, network, after the client's own retries) or, as
- * `NonRetryableError`, for one no retry can fix; every other failure is part of the result.
+ * the engine should retry (throttling, 5xx, network, after the client's own retries: a passing
+ * failure, as `passingFailure` tells) or, as `NonRetryableError`, for one no retry can fix;
+ * every other failure is part of the result.
  *
  * @module
  */
 
 import type { BackupClient } from "../../generated/client.ts";
-import { LimitExceededException, ResourceNotFoundException } from "../../generated/errors.ts";
-import {
-  describeCopyJob,
-  listCopyJobs,
-  listRecoveryPointsByBackupVault,
-  startCopyJob,
-} from "../../generated/operations.ts";
-import type { CopyJob, ListCopyJobsInput } from "../../generated/types.ts";
-import { retryKind } from "../../runtime/retry.ts";
-import { copiesByRecoveryPoint, decideCopy, findCopiesOf } from "../existing_copies.ts";
-import { copyIdempotencyToken } from "../idempotency_token.ts";
-import type { ChildCopyJob, ReportedError } from "../report.ts";
-import { listInput, skipReason } from "../selection.ts";
+import { describeCopyJob, listRecoveryPointsByBackupVault } from "../../generated/operations.ts";
+import { paginateListCopyJobs } from "../../generated/paginators.ts";
+import { passingFailure, type ReportedError, reportedError } from "../errors.ts";
+import { decideCopy, findCopiesOfMany } from "../existing_copies.ts";
+import { FINAL_COPY_JOB_STATES } from "../follow_copy_job.ts";
+import { storageClassOf } from "../list_selection.ts";
+import type { ChildCopyJob } from "../report.ts";
+import { childCopyJobs } from "../report_entries.ts";
+import { listInput, type SkipReason, skipReason, storageClassSkip } from "../selection.ts";
+import { type StartCopyAnswer, startCopyOnce } from "../start_copy.ts";
 import { NonRetryableError } from "./engine.ts";
-import type { Counted, ResolvedOptions } from "./options.ts";
-import {
-  type BatchPoint,
-  FINAL_STATES,
-  type JobView,
-  jobViewOf,
-  pointOf,
-  reportedError,
-} from "./wire.ts";
-
-/** Whether the engine should try a failed call's step again. */
-function retryable(e: unknown): boolean {
-  // Every call here is repeatable: reads, and StartCopyJob with its idempotency token.
-  return retryKind(e, true) !== undefined;
-}
+import type { ResolvedOptions } from "./options.ts";
+import { type BatchPoint, type JobView, jobViewOf, pointOf } from "./wire.ts";
 
 /** `error` as a NonRetryableError naming the operation, unless a retry may help. */
 function stepFailure(operation: string, e: unknown): unknown {
-  if (retryable(e)) return e;
+  if (passingFailure(e)) return e;
   const { name, message } = reportedError(e);
   return new NonRetryableError(`${operation} failed: ${name}: ${message}`, { cause: e });
 }
 
 /** One page of the source vault, each point with its skip reason if it is not selected. */
-export interface ListPageResult extends Counted {
+export interface ListPageResult {
   /** The page's recovery points, in the order AWS listed them. */
   points: BatchPoint[];
   /** The token of the next page, if any. */
@@ -54,16 +40,20 @@ export interface ListPageResult extends Counted {
 }
 
 /**
- * Lists one page (`batchSize` recovery points) of the source vault and applies the selection.
+ * Lists one page (`batchSize` recovery points) of the source vault and applies the selection as
+ * `copyRecoveryPoints` does (`skipReason`), but for the storage class: a point whose lifecycle has
+ * moved it to cold storage carries `moveToColdStorageAt`, and its batch reads the storage class —
+ * one DescribeRecoveryPoint each would otherwise all fall on the run instance's budget.
  * @throws {NonRetryableError} when AWS refuses the listing (e.g. `ResourceNotFoundException`).
  */
 export async function listPage(
+  client: BackupClient,
   o: ResolvedOptions,
   nextToken: string | undefined,
 ): Promise<ListPageResult> {
   let page;
   try {
-    page = await listRecoveryPointsByBackupVault(o.client, {
+    page = await listRecoveryPointsByBackupVault(client, {
       ...listInput(o.sourceBackupVaultName, o),
       MaxResults: o.batchSize,
       ...(nextToken === undefined ? {} : { NextToken: nextToken }),
@@ -72,229 +62,198 @@ export async function listPage(
     throw stepFailure("ListRecoveryPointsByBackupVault", e);
   }
   const points: BatchPoint[] = [];
-  for (const rp of page.RecoveryPoints ?? []) points.push(pointOf(rp, await skipReason(rp, o)));
-  return { points, ...(page.NextToken ? { nextToken: page.NextToken } : {}), calls: 1 };
-}
-
-/** What to do about the copy of one selected point, from the copy jobs that exist. */
-export type PointDecision =
-  /** A COMPLETED or PARTIAL copy exists. */
-  | { action: "exists"; job: JobView }
-  /** A copy job is CREATED or RUNNING: wait for it. */
-  | { action: "in-progress"; job: JobView }
-  /** Start a copy (`retryOf`: the newest FAILED job, for the token). */
-  | { action: "start"; retryOf?: string };
-
-/** The decisions for a batch's points, by recovery point ARN. */
-export interface ExistingCopiesResult extends Counted {
-  /** One per point asked about. */
-  decisions: Record<string, PointDecision>;
+  for (const rp of page.RecoveryPoints ?? []) {
+    // Called only when the rules reach the storage class: read later, taken as not COLD here.
+    let coldSince: Date | undefined;
+    const skip = await skipReason(rp, o, {
+      storageClass: (listed) => {
+        coldSince = listed.CalculatedLifecycle?.MoveToColdStorageAt;
+        return Promise.resolve(undefined);
+      },
+    });
+    points.push(pointOf(rp, skip, coldSince));
+  }
+  return { points, ...(page.NextToken ? { nextToken: page.NextToken } : {}) };
 }
 
 /**
- * Lists the copy jobs to the destination vault created after the oldest of `points` (every page
- * of ListCopyJobs `ByDestinationVaultArn`, `ByCreatedAfter`) and decides, for each point, what
- * `decideCopy` decides: a copy made by anyone (another run, an event, the console, AWS itself)
- * counts.
- * @throws {NonRetryableError} when AWS refuses the listing.
+ * The storage class rule for points whose lifecycle moved them to cold storage: DescribeRecoveryPoint
+ * each (`storageClassOf`: a point whose storage class cannot be read is copied, and StartCopyJob
+ * decides), and the `STORAGE_CLASS` skip of those in COLD or DELETED storage, by recovery point ARN.
  */
-export async function existingCopies(
+export async function storageClassSkips(
+  client: BackupClient,
   o: ResolvedOptions,
   points: readonly BatchPoint[],
-): Promise<ExistingCopiesResult> {
-  const wanted = new Set(points.map((p) => p.recoveryPointArn));
-  const times = points.map((p) => p.creationDate && Date.parse(p.creationDate));
-  const oldest = times.every((t) => typeof t === "number")
-    ? Math.min(...times as number[])
-    : undefined;
-  const jobs: CopyJob[] = [];
-  const calls = await eachCopyJob(o.client, {
-    ByDestinationVaultArn: o.destinationBackupVaultArn,
-    ...(oldest === undefined ? {} : { ByCreatedAfter: new Date(oldest - 1000) }),
-  }, (job) => {
-    if (job.SourceRecoveryPointArn && wanted.has(job.SourceRecoveryPointArn)) jobs.push(job);
-    return true;
-  });
-  const copies = copiesByRecoveryPoint(jobs, o.destinationBackupVaultArn);
-  const decisions: Record<string, PointDecision> = {};
-  for (const arn of wanted) {
-    const decision = decideCopy(copies.get(arn) ?? { failed: [] }, Infinity);
-    decisions[arn] = decision.action === "exists" || decision.action === "in-progress"
-      ? { action: decision.action, job: jobViewOf(decision.job) }
-      : decision.action === "start" && decision.retryOf
-      ? { action: "start", retryOf: decision.retryOf }
-      : { action: "start" };
+): Promise<Record<string, SkipReason>> {
+  const skips: Record<string, SkipReason> = {};
+  for (const point of points) {
+    if (!point.moveToColdStorageAt) continue;
+    const arn = point.recoveryPointArn;
+    const storageClass = await storageClassOf(client, o.sourceBackupVaultName, arn);
+    const skip = storageClassSkip(storageClass, new Date(point.moveToColdStorageAt));
+    if (skip) skips[arn] = skip;
   }
-  return { decisions, calls };
+  return skips;
+}
+
+/** What to do about the copy of one selected point: `decideCopy`'s decision, as a step carries it. */
+export type PointDecision =
+  /** A COMPLETED or PARTIAL copy exists (of a composite: with its child jobs). */
+  | { action: "exists"; job: JobView; childJobs?: ChildCopyJob[] }
+  /** A copy job is CREATED or RUNNING: wait for it. */
+  | { action: "in-progress"; job: JobView }
+  /** Start a copy (`retryOf`: the newest FAILED job, for the token). */
+  | { action: "start"; retryOf?: string }
+  /** `maxFailedCopies` jobs failed: start none; `job` is the newest. */
+  | { action: "give-up"; job: JobView };
+
+/**
+ * The copies of `points` that exist (`findCopiesOfMany`: ListCopyJobs by source recovery point
+ * for a few points, else one listing by destination) and, for each, what `decideCopy` decides
+ * with `maxFailedCopies`: a copy made by anyone (another run, an event, the console, AWS itself)
+ * counts. The child jobs of a composite copy that exists are listed (`childCopyJobs`).
+ * @throws {NonRetryableError} when AWS refuses a listing.
+ */
+export async function existingCopies(
+  client: BackupClient,
+  o: ResolvedOptions,
+  points: readonly BatchPoint[],
+): Promise<Record<string, PointDecision>> {
+  try {
+    const copies = await findCopiesOfMany(
+      client,
+      points.map((p) => ({
+        recoveryPointArn: p.recoveryPointArn,
+        ...(p.recoveryPointCreationDate
+          ? { creationDate: new Date(p.recoveryPointCreationDate) }
+          : {}),
+      })),
+      o.destinationBackupVaultArn,
+    );
+    const decisions: Record<string, PointDecision> = {};
+    for (const { recoveryPointArn: arn } of points) {
+      const decision = decideCopy(copies.get(arn) ?? { failed: [] }, o.maxFailedCopies);
+      if (decision.action === "start") {
+        decisions[arn] = decision.retryOf
+          ? { action: "start", retryOf: decision.retryOf }
+          : { action: "start" };
+        continue;
+      }
+      const id = decision.job.CopyJobId ?? "";
+      const job = jobViewOf({ ...decision.job, CopyJobId: id });
+      decisions[arn] = decision.action === "exists" && job.IsParent && id
+        ? { action: "exists", job, childJobs: await childCopyJobs(client, id) }
+        : { action: decision.action, job };
+    }
+    return decisions;
+  } catch (e) {
+    throw stepFailure("ListCopyJobs", e);
+  }
 }
 
 /** How one StartCopyJob step ended. */
 export type StartResult =
-  & Counted
-  & { idempotencyToken: string }
-  & (
-    /** The copy job exists (created now, or earlier with the same token). */
-    | { kind: "started"; job: JobView }
-    /** AWS refused the start for good (the point ends `FAILED`). */
-    | { kind: "failed"; error: ReportedError }
-    /** `LimitExceededException`: try again once jobs have ended. */
-    | { kind: "deferred"; error: ReportedError }
-  );
+  /** The copy job exists (created now, or earlier with the same token). */
+  | { kind: "started"; job: JobView }
+  /** AWS refused the start for good (the point ends `FAILED`). */
+  | { kind: "failed"; error: ReportedError }
+  /** `LimitExceededException`: try again once jobs have ended. */
+  | { kind: "deferred"; error: ReportedError };
 
 /**
- * StartCopyJob for one point, with the copy's run-independent idempotency token
- * (`copyIdempotencyToken`: the same token `copyRecoveryPoints` and `copyOnBackupEvent` send),
- * so a step the engine runs again gets the job the first attempt created.
+ * StartCopyJob for one point (`startCopyOnce`) with the token the batch derived for it
+ * (`copyIdempotencyToken`), so a step the engine runs again gets the job the first attempt
+ * created.
  * @throws the client's error when a retry may help (throttling, 5xx, network).
  */
 export async function startCopy(
+  client: BackupClient,
   o: ResolvedOptions,
-  point: BatchPoint,
-  retryOf: string | undefined,
+  recoveryPointArn: string,
+  idempotencyToken: string,
 ): Promise<StartResult> {
-  const arn = point.recoveryPointArn;
-  const idempotencyToken = await copyIdempotencyToken(arn, o.destinationBackupVaultArn, {
-    retryOf,
-  });
-  let calls = 1;
+  let answer: StartCopyAnswer;
   try {
-    const output = await startCopyJob(o.client, {
-      RecoveryPointArn: arn,
-      SourceBackupVaultName: o.sourceBackupVaultName,
-      DestinationBackupVaultArn: o.destinationBackupVaultArn,
-      IamRoleArn: o.iamRoleArn,
-      IdempotencyToken: idempotencyToken,
-      ...(o.lifecycle ? { Lifecycle: o.lifecycle } : {}),
-    });
-    let job: JobView | undefined = output.CopyJobId
-      ? {
-        copyJobId: output.CopyJobId,
-        ...(output.CreationDate ? { creationDate: output.CreationDate.toISOString() } : {}),
-        ...(output.IsParent ? { isParent: true } : {}),
-      }
-      : undefined;
-    if (!job) {
-      // AWS documents a repeated token as "a success message with no action taken"; should that
-      // answer not name the job, ListCopyJobs does.
-      calls++;
-      const copies = await findCopiesOf(o.client, arn, o.destinationBackupVaultArn);
-      const found = copies.inProgress ?? copies.done;
-      if (found?.CopyJobId) job = jobViewOf(found);
-    }
-    if (job) return { kind: "started", job, idempotencyToken, calls };
-    return {
-      kind: "failed",
-      error: {
-        name: "InvalidResponse",
-        message: "StartCopyJob answered no CopyJobId and ListCopyJobs shows no copy job",
-      },
+    answer = await startCopyOnce(client, {
+      recoveryPointArn,
+      sourceBackupVaultName: o.sourceBackupVaultName,
+      destinationBackupVaultArn: o.destinationBackupVaultArn,
+      iamRoleArn: o.iamRoleArn,
+      lifecycle: o.lifecycle,
       idempotencyToken,
-      calls,
-    };
+    });
   } catch (e) {
-    if (e instanceof LimitExceededException) {
-      return { kind: "deferred", error: reportedError(e), idempotencyToken, calls };
-    }
-    if (retryable(e)) throw e;
-    return { kind: "failed", error: reportedError(e), idempotencyToken, calls };
+    const kind = passingFailure(e);
+    if (kind === "limit") return { kind: "deferred", error: reportedError(e) };
+    if (kind) throw e;
+    return { kind: "failed", error: reportedError(e) };
   }
+  return "job" in answer
+    ? { kind: "started", job: jobViewOf(answer.job) }
+    : { kind: "failed", error: answer.error };
 }
 
-/** The states of the jobs a batch waits for. */
-export interface CheckResult extends Counted {
-  /** By `CopyJobId`: what AWS says of each job asked about. */
-  jobs: Record<string, JobView>;
-}
+/** What a `check` step learned of one job. */
+export type JobCheck =
+  /** What AWS says of it now; of a composite job that ended, its child jobs too. */
+  | { job: JobView; childJobs?: ChildCopyJob[] }
+  /** DescribeCopyJob refused (e.g. `ResourceNotFoundException`) or answered no job. */
+  | { error: ReportedError };
 
 /**
  * The state of every job a batch waits for: one ListCopyJobs `ByDestinationVaultArn`,
  * `ByCreatedAfter` the oldest of them (pages until all are found), DescribeCopyJob for any it
- * does not show (ListCopyJobs may lag), and ListCopyJobs `ByParentJobId` for a composite job that
- * ended. A job AWS no longer knows is reported FAILED.
- * @throws {NonRetryableError} when AWS refuses a call no retry can fix.
+ * does not show (ListCopyJobs may lag), and the child jobs of a composite job that ended
+ * (`childCopyJobs`). A job DescribeCopyJob refuses for good is an `error`, as `followCopyJob`
+ * reports it.
+ * @throws {NonRetryableError} when AWS refuses a listing no retry can fix.
  */
 export async function checkJobs(
+  client: BackupClient,
   o: ResolvedOptions,
   waiting: readonly JobView[],
-): Promise<CheckResult> {
-  const wanted = new Map(waiting.map((j) => [j.copyJobId, j]));
-  const found: Record<string, JobView> = {};
-  let calls = 0;
-  const times = waiting.map((j) => j.creationDate && Date.parse(j.creationDate));
+): Promise<Record<string, JobCheck>> {
+  const found: Record<string, JobCheck> = {};
+  const times = waiting.map((j) => j.CreationDate && Date.parse(j.CreationDate));
   if (waiting.length > 1 && times.every((t) => typeof t === "number")) {
-    const missing = new Set(wanted.keys());
-    calls += await eachCopyJob(o.client, {
-      ByDestinationVaultArn: o.destinationBackupVaultArn,
-      ByCreatedAfter: new Date(Math.min(...times as number[]) - 1000),
-    }, (job) => {
-      if (job.CopyJobId && missing.delete(job.CopyJobId)) found[job.CopyJobId] = jobViewOf(job);
-      return missing.size > 0;
-    });
-  }
-  for (const id of wanted.keys()) {
-    if (found[id]) continue;
-    calls++;
+    const missing = new Set(waiting.map((j) => j.CopyJobId));
     try {
-      const { CopyJob: job } = await describeCopyJob(o.client, { CopyJobId: id });
-      found[id] = job
-        ? jobViewOf(job)
-        : { copyJobId: id, state: "FAILED", statusMessage: "DescribeCopyJob answered no CopyJob" };
-    } catch (e) {
-      if (!(e instanceof ResourceNotFoundException)) throw stepFailure("DescribeCopyJob", e);
-      found[id] = { copyJobId: id, state: "FAILED", statusMessage: reportedError(e).message };
-    }
-  }
-  for (const job of Object.values(found)) {
-    if (!job.isParent || !FINAL_STATES.includes(job.state ?? "")) continue;
-    const children: ChildCopyJob[] = [];
-    calls += await eachCopyJob(o.client, { ByParentJobId: job.copyJobId }, (child) => {
-      children.push({
-        ...(child.CopyJobId ? { copyJobId: child.CopyJobId } : {}),
-        ...(child.SourceRecoveryPointArn ? { recoveryPointArn: child.SourceRecoveryPointArn } : {}),
-        ...(child.ResourceArn ? { resourceArn: child.ResourceArn } : {}),
-        ...(child.ResourceType ? { resourceType: child.ResourceType } : {}),
-        ...(child.State ? { state: child.State } : {}),
-        ...(child.StatusMessage ? { statusMessage: child.StatusMessage } : {}),
-      });
-      return true;
-    });
-    job.childJobs = children;
-  }
-  return { jobs: found, calls };
-}
-
-/**
- * Calls `visit` with each copy job ListCopyJobs answers for `input`, page by page, until the
- * pages end or `visit` answers false; returns the pages fetched.
- * @throws {NonRetryableError} when AWS refuses the listing; the client's error when a retry may
- * help.
- */
-async function eachCopyJob(
-  client: BackupClient,
-  input: ListCopyJobsInput,
-  visit: (job: CopyJob) => boolean,
-): Promise<number> {
-  let pages = 0;
-  let token: string | undefined;
-  const seen = new Set<string>();
-  for (;;) {
-    let page;
-    try {
-      page = await listCopyJobs(client, {
-        ...input,
-        MaxResults: 1000,
-        ...(token === undefined ? {} : { NextToken: token }),
-      });
+      const pages = paginateListCopyJobs(client, {
+        ByDestinationVaultArn: o.destinationBackupVaultArn,
+        ByCreatedAfter: new Date(Math.min(...times as number[]) - 1000),
+      }, { pageSize: 1000 });
+      for await (const page of pages) {
+        for (const job of page.CopyJobs ?? []) {
+          const id = job.CopyJobId;
+          if (id && missing.delete(id)) found[id] = { job: jobViewOf({ ...job, CopyJobId: id }) };
+        }
+        if (!missing.size) break;
+      }
     } catch (e) {
       throw stepFailure("ListCopyJobs", e);
     }
-    pages++;
-    for (const job of page.CopyJobs ?? []) if (!visit(job)) return pages;
-    token = page.NextToken;
-    if (!token) return pages;
-    if (seen.has(token)) {
-      throw new NonRetryableError(`ListCopyJobs repeated its continuation token ${token}`);
-    }
-    seen.add(token);
   }
+  for (const { CopyJobId: id } of waiting) {
+    if (found[id]) continue;
+    try {
+      const { CopyJob: job } = await describeCopyJob(client, { CopyJobId: id });
+      found[id] = job
+        ? { job: jobViewOf({ ...job, CopyJobId: id }) }
+        : { error: { name: "InvalidResponse", message: "DescribeCopyJob answered no CopyJob" } };
+    } catch (e) {
+      if (passingFailure(e)) throw e;
+      found[id] = { error: reportedError(e) };
+    }
+  }
+  for (const [id, check] of Object.entries(found)) {
+    if (!("job" in check) || !check.job.IsParent) continue;
+    if (!FINAL_COPY_JOB_STATES.includes(check.job.State)) continue;
+    try {
+      check.childJobs = await childCopyJobs(client, id);
+    } catch (e) {
+      throw stepFailure("ListCopyJobs", e);
+    }
+  }
+  return found;
 }

@@ -1,8 +1,10 @@
 /**
  * A batch instance of a vault copy on Workflows: copies the selected recovery points of one
- * page of the source vault, `concurrency` copy jobs at a time, and reports every point.
+ * page of the source vault by `copyRecoveryPoints`' rules — `concurrency` copy jobs at a time and
+ * never two of one resource, existing copies adopted, `maxFailedCopies` — and reports every point.
  *
- * Steps, in order: `existing copies` (ListCopyJobs by destination), one `copy <i>` per point to
+ * Steps, in order: `storage classes` (DescribeRecoveryPoint of the points whose lifecycle moved
+ * them to cold storage, if any), `existing copies` (ListCopyJobs), one `copy <i>` per point to
  * start (StartCopyJob; `copy <i> again <n>` after `LimitExceededException`), and rounds of
  * `wait <r>` (a `step.sleep`) and `check <r>` (the states of the jobs in flight). State lives in
  * step results only, so a replay after hibernation or a restart rebuilds it and calls AWS for
@@ -11,23 +13,28 @@
  * @module
  */
 
-import type { CopyTotals } from "../report.ts";
+import type { ReportedError } from "../errors.ts";
+import { PER_POINT_LOOKUP_MAX } from "../existing_copies.ts";
+import { FINAL_COPY_JOB_STATES } from "../follow_copy_job.ts";
+import { copyIdempotencyToken } from "../idempotency_token.ts";
+import type { CopyOutcome, CopyReportEntry, CopyTotals } from "../report.ts";
+import { applyCopyJob, applyGiveUp } from "../report_entries.ts";
 import {
   checkJobs,
   existingCopies,
   type PointDecision,
   startCopy,
-  type StartResult,
+  storageClassSkips,
 } from "./aws_steps.ts";
-import type { ResolvedOptions, StepRunner } from "./options.ts";
+import type { ResolvedOptions } from "./options.ts";
+import type { StepRunner } from "./steps.ts";
 import {
-  applyJob,
   type BatchPoint,
+  copyJobOf,
   type CopyReportEntryJson,
   entryOf,
-  FINAL_STATES,
+  entryToJson,
   type JobView,
-  pointToContinue,
   totalsOf,
   type WorkflowBatchParams,
 } from "./wire.ts";
@@ -50,7 +57,7 @@ export interface WorkflowBatchOutput {
   unfinished: BatchPoint[];
   /** `step.do` calls this instance made. */
   steps: number;
-  /** AWS calls its steps reported. */
+  /** Subrequests its steps made. */
   subrequests: number;
 }
 
@@ -66,111 +73,162 @@ export async function runBatch(
 ): Promise<WorkflowBatchOutput> {
   const { points } = params;
   const entries = points.map(entryOf);
-  const selected = points.map((_, i) => i).filter((i) => !points[i].skipReason);
+  const indices = points.map((_, i) => i);
+  const destination = o.destinationBackupVaultArn;
+
+  // The storage class rule, for the points that reached it when the run listed them.
+  const cold = indices.filter((i) => points[i].moveToColdStorageAt);
+  const coldRead = cold.length > 0 && steps.fits(cold.length);
+  if (coldRead) {
+    const skips = await steps.do(
+      "storage classes",
+      ({ client }) => storageClassSkips(client, o, cold.map((i) => points[i])),
+    );
+    for (const i of cold) {
+      const skip = skips[points[i].recoveryPointArn];
+      if (!skip) continue;
+      entries[i].outcome = "SKIPPED";
+      entries[i].skipReason = skip;
+    }
+  }
+  // Without the storage class read (the budget), a point waits for the next instance.
+  const unread = (i: number) => !coldRead && points[i].moveToColdStorageAt !== undefined;
+  const selected = indices.filter((i) => entries[i].outcome !== "SKIPPED" && !unread(i));
+
+  const toDecide = selected.filter((i) => !entries[i].copyJobId);
+  let decisions: Record<string, PointDecision> = {};
+  if (toDecide.length && steps.fits(Math.min(toDecide.length, PER_POINT_LOOKUP_MAX) + 1)) {
+    decisions = await steps.do(
+      "existing copies",
+      ({ client }) => existingCopies(client, o, toDecide.map((i) => points[i])),
+    );
+  }
   const inFlight = new Map<number, JobView>();
   const toStart: number[] = [];
-  const retryOf = new Map<number, string | undefined>();
-
-  const toDecide = selected.filter((i) => !points[i].copyJobId);
-  let decisions: Record<string, PointDecision> = {};
-  if (toDecide.length && steps.fits(2)) {
-    ({ decisions } = await steps.do(
-      "existing copies",
-      () => existingCopies(o, toDecide.map((i) => points[i])),
-    ));
-  }
   for (const i of selected) {
-    const point = points[i];
     const entry = entries[i];
-    if (point.copyJobId) {
+    const arn = entry.recoveryPointArn;
+    if (entry.copyJobId) {
+      // An earlier instance of the batch had this job: wait for it.
       inFlight.set(i, {
-        copyJobId: point.copyJobId,
-        ...(point.jobCreationDate ? { creationDate: point.jobCreationDate } : {}),
+        CopyJobId: entry.copyJobId,
+        ...(entry.startedAt ? { CreationDate: entry.startedAt.toISOString() } : {}),
       });
       continue;
     }
-    const decision = decisions[point.recoveryPointArn];
+    const decision = decisions[arn];
     if (!decision) continue; // the budget did not allow the check: left UNFINISHED
+    // The copy's own token, the same in every run and for every event (copyRecoveryPoints').
+    entry.idempotencyToken = await copyIdempotencyToken(arn, destination, {
+      retryOf: decision.action === "start" ? decision.retryOf : undefined,
+    });
     if (decision.action === "start") {
       toStart.push(i);
-      retryOf.set(i, decision.retryOf);
-      continue;
+    } else if (decision.action === "give-up") {
+      applyGiveUp(entry, copyJobOf(decision.job), o.maxFailedCopies);
+      entry.outcome = "FAILED";
+    } else {
+      entry.origin = "existing";
+      applyCopyJob(entry, copyJobOf(decision.job));
+      if (decision.action === "in-progress") {
+        inFlight.set(i, decision.job);
+      } else {
+        entry.outcome = decision.job.State as CopyOutcome;
+        if (decision.childJobs) entry.childJobs = decision.childJobs;
+      }
     }
-    entry.origin = "existing";
-    applyJob(entry, decision.job);
-    if (decision.action === "in-progress") inFlight.set(i, decision.job);
   }
 
   const deferrals = new Map<number, number>();
   let delay = o.pollIntervalMs;
   for (let round = 0;; round++) {
     let changed = false;
-    // Start copies while there is room, in the vault's order; stop at the account's job limit.
-    while (toStart.length && inFlight.size < o.concurrency && steps.fits(2)) {
-      const i = toStart[0];
-      const point = points[i];
-      const again = deferrals.get(i) ?? 0;
-      const result: StartResult = await steps.do(
-        `copy ${i}${again ? ` again ${again}` : ""}: ${point.recoveryPointArn}`,
-        () => startCopy(o, point, retryOf.get(i)),
-      );
+    // Start copies while there is room, in the vault's order but for points whose resource has a
+    // job in flight (AWS runs one copy job per resource at a time); stop at the account's limit.
+    while (inFlight.size < o.concurrency && steps.fits(2)) {
+      const busy = new Set([...inFlight.keys()].map((i) => entries[i].resourceArn));
+      const next = toStart.findIndex((i) => {
+        const resource = entries[i].resourceArn;
+        return resource === undefined || !busy.has(resource);
+      });
+      if (next < 0) break;
+      const i = toStart[next];
       const entry = entries[i];
+      const again = deferrals.get(i) ?? 0;
+      const result = await steps.do(
+        `copy ${i}${again ? ` again ${again}` : ""}: ${entry.recoveryPointArn}`,
+        ({ client }) => startCopy(client, o, entry.recoveryPointArn, entry.idempotencyToken!),
+      );
       entry.attempts++;
-      entry.idempotencyToken = result.idempotencyToken;
       if (result.kind === "deferred") {
         deferrals.set(i, again + 1);
         entry.error = result.error;
         break;
       }
-      toStart.shift();
+      toStart.splice(next, 1);
       changed = true;
       if (result.kind === "failed") {
-        entry.error = result.error;
-        entry.statusMessage = result.error.message;
-        entry.outcome = "FAILED";
+        fail(entry, result.error);
         continue;
       }
       delete entry.error;
       entry.origin = "started";
-      applyJob(entry, result.job);
+      applyCopyJob(entry, copyJobOf(result.job));
       inFlight.set(i, result.job);
     }
     if (!inFlight.size && !toStart.length) break;
-    const checkCalls = inFlight.size + 2;
-    if (!steps.fits(checkCalls)) break;
+    if (!steps.fits(inFlight.size + 2)) break;
     await steps.sleep(`wait ${round}`, delay);
     if (inFlight.size) {
-      const { jobs } = await steps.do(`check ${round}`, () => checkJobs(o, [...inFlight.values()]));
+      const checks = await steps.do(
+        `check ${round}`,
+        ({ client }) => checkJobs(client, o, [...inFlight.values()]),
+      );
       for (const [i, waiting] of inFlight) {
-        const job = jobs[waiting.copyJobId];
-        if (!job) continue;
-        applyJob(entries[i], job);
-        if (FINAL_STATES.includes(job.state ?? "")) {
-          inFlight.delete(i);
-          changed = true;
+        const check = checks[waiting.CopyJobId];
+        if (!check) continue;
+        const entry = entries[i];
+        if ("error" in check) {
+          fail(entry, check.error);
         } else {
-          inFlight.set(i, { ...waiting, ...job });
+          applyCopyJob(entry, copyJobOf(check.job));
+          if (check.childJobs) entry.childJobs = check.childJobs;
+          if (!FINAL_COPY_JOB_STATES.includes(check.job.State)) {
+            inFlight.set(i, { ...waiting, ...check.job });
+            continue;
+          }
+          entry.outcome = check.job.State as CopyOutcome;
         }
+        inFlight.delete(i);
+        changed = true;
       }
     }
     delay = changed ? o.pollIntervalMs : Math.min(o.maxPollIntervalMs, delay * 2);
   }
 
   const unfinished: BatchPoint[] = [];
-  for (const i of selected) {
-    if (entries[i].outcome === "UNFINISHED") {
-      unfinished.push(pointToContinue(points[i], entries[i]));
-    }
+  for (const i of indices) {
+    if (entries[i].outcome !== "UNFINISHED") continue;
+    const point: BatchPoint = entryToJson(entries[i]);
+    if (unread(i)) point.moveToColdStorageAt = points[i].moveToColdStorageAt;
+    unfinished.push(point);
   }
   return {
     kind: "batch",
     runId: params.runId,
     batch: params.batch,
     attempt: params.attempt,
-    entries,
+    entries: entries.map(entryToJson),
     totals: totalsOf(entries),
     unfinished,
     steps: steps.steps,
     subrequests: steps.subrequests,
   };
+}
+
+/** Ends an entry FAILED without a job saying so (start refused, job not described). */
+function fail(entry: CopyReportEntry, error: ReportedError): void {
+  entry.error = error;
+  entry.statusMessage = error.message;
+  entry.outcome = "FAILED";
 }

@@ -6,12 +6,13 @@
  *
  * How it divides the work: the instance the user creates (the run) lists the source vault, one
  * page of `batchSize` recovery points per step, and creates one instance of the same Workflow
- * per page (a batch), `parallelBatches` at a time. A batch decides with one ListCopyJobs what
- * is copied already, starts each copy in a step of its own (StartCopyJob with the copy's
- * run-independent idempotency token), and waits with `step.sleep` and one status step per
- * round for all its jobs. No instance comes near the Workflows limits on steps, subrequests or
- * step result size, whatever the size of the vault (see the README, "Long copies on Cloudflare
- * Workflows").
+ * per page (a batch), `parallelBatches` at a time. A batch reads the storage class of points past
+ * their cold-storage date, finds what is copied already (ListCopyJobs), starts each copy in a step
+ * of its own (StartCopyJob with the copy's run-independent idempotency token), and waits with
+ * `step.sleep` and one status step per round for all its jobs. Every rule of `copyRecoveryPoints`
+ * is its own code, run inside the steps. No instance comes near the Workflows limits on steps,
+ * subrequests or step result size, whatever the size of the vault (see the README, "Long copies on
+ * Cloudflare Workflows").
  *
  * @module
  */
@@ -24,8 +25,9 @@ import {
   type WorkflowEventLike,
   type WorkflowStepLike,
 } from "./engine.ts";
-import { checkRunId, resolveOptions, StepRunner, type WorkflowCopyOptions } from "./options.ts";
+import { checkRunId, resolveOptions, type WorkflowCopyOptions } from "./options.ts";
 import { runVaultCopy, type WorkflowRunOutput } from "./run.ts";
+import { StepRunner } from "./steps.ts";
 import {
   BATCH_PARAMS_VERSION,
   type CopyReportEntryJson,
@@ -49,10 +51,12 @@ export type WorkflowCopyOutput = WorkflowRunOutput | WorkflowBatchOutput;
  * creates (`<runId>-b<n>`) run through the same function.
  *
  * Exactly once, as `copyRecoveryPoints`: every step is idempotent (StartCopyJob carries
- * `copyIdempotencyToken(recoveryPoint, destination)`, the token `copyRecoveryPoints` and
- * `copyOnBackupEvent` send for the same copy; copies that already exist are found by
+ * `copyIdempotencyToken(recoveryPoint, destination, { retryOf })`, the token `copyRecoveryPoints`
+ * and `copyOnBackupEvent` send for the same copy; copies that already exist are found by
  * ListCopyJobs and not started again), and the engine persists each step's result, so a restart
- * replays instead of calling AWS again.
+ * replays instead of calling AWS again. The rules of `copyRecoveryPoints` hold too: the same
+ * selection and skip reasons, `maxFailedCopies`, one copy job per resource at a time within a
+ * batch, the same option checks, and a run that selects nothing is not `ok` unless `allowEmpty`.
  *
  * @param event the `event` of `run`: its `payload` says run or batch.
  * @param step the `step` of `run`.
@@ -142,13 +146,18 @@ function checkBatchParams(
   if (p.destinationBackupVaultArn !== o.destinationBackupVaultArn) {
     issues.push({ path: "destinationBackupVaultArn", message: "differs from the options" });
   }
+  // Each point is its report entry so far: SKIPPED, or UNFINISHED until its copy ends.
   if (
     !Array.isArray(p.points) ||
     !p.points.every((x) =>
-      typeof x === "object" && x !== null && typeof x.recoveryPointArn === "string"
+      typeof x === "object" && x !== null && typeof x.recoveryPointArn === "string" &&
+      (x.outcome === "SKIPPED" || x.outcome === "UNFINISHED") && Number.isSafeInteger(x.attempts)
     )
   ) {
-    issues.push({ path: "points", message: "must be an array of recovery points" });
+    issues.push({
+      path: "points",
+      message: "must be an array of recovery points (report entries, SKIPPED or UNFINISHED)",
+    });
   }
   if (issues.length) throw new ValidationError("copyRecoveryPointsInWorkflow batch params", issues);
   return p;
@@ -239,7 +248,8 @@ export async function workflowCopyReport(
     finishedAt: new Date(run.finishedAt),
     entries: [...entries.values()].map(reviveEntry),
     totals,
-    ok: totals.selected === totals.completed,
+    ok: !run.failure && totals.selected === totals.completed,
+    ...(run.failure ? { failure: run.failure } : {}),
   };
   return answer;
 }

@@ -20,11 +20,20 @@ import {
 import {
   BackupClient,
   copyRecoveryPoints,
+  type CopyRecoveryPointsOptions,
   type CopyReport,
   type CopyReportEntry,
+  DEFAULT_COPY_CONCURRENCY,
+  DEFAULT_MAX_FAILED_COPIES,
   ValidationError,
+  WORKFLOW_COPY_DEFAULTS,
 } from "../../mod.ts";
-import { pointArn, SOURCE_VAULT, vaultSeed } from "../../tests/support/copy_vault_fixtures.ts";
+import {
+  FIRST_CREATED_MS,
+  pointArn,
+  SOURCE_VAULT,
+  vaultSeed,
+} from "../../tests/support/copy_vault_fixtures.ts";
 import {
   type CrashPhase,
   type FakeInstance,
@@ -45,6 +54,7 @@ import type { WorkflowRunOutput } from "./run.ts";
 
 const RUN_ID = "nightly-2026-12-07";
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600_000;
+const DAY = 86_400_000;
 
 interface Setup {
   clock: VirtualClock;
@@ -54,6 +64,8 @@ interface Setup {
   run(id?: string): Promise<FakeInstance>;
   /** Called with each request before it is sent: `[operation, JSON body or query]`. */
   beforeRequest?: (operation: string, body: string) => void;
+  /** Options of the instances created from now on, beside the setup's. */
+  options: Partial<WorkflowCopyOptions>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -81,6 +93,7 @@ async function setup(
     clock,
     emulator,
     workflows,
+    options: { ...options.workflow },
     async run(id = RUN_ID) {
       await workflows.create({ id, params: {} });
       return workflows.instances.get(id)!;
@@ -104,7 +117,7 @@ async function setup(
       sourceBackupVaultName: SOURCE_VAULT,
       destinationBackupVaultArn: DR_VAULT_WEST_ARN,
       iamRoleArn: DEMO_IAM_ROLE_ARN,
-      ...options.workflow,
+      ...s.options,
     });
   return s;
 }
@@ -429,7 +442,7 @@ Deno.test("workflow: bad options, params and ids are refused before anything is 
   ]);
   await refused({}, ["event.payload"], { ...event, payload: { sourceBackupVaultName: "x" } });
   await refused({}, ["event.instanceId"], { ...event, instanceId: "x".repeat(81) });
-  await refused({}, ["destinationBackupVaultArn"], {
+  const batch = (params: Record<string, unknown>) => ({
     ...event,
     payload: {
       backupEdgeBatch: 1,
@@ -437,10 +450,20 @@ Deno.test("workflow: bad options, params and ids are refused before anything is 
       batch: 0,
       attempt: 0,
       sourceBackupVaultName: SOURCE_VAULT,
-      destinationBackupVaultArn: "arn:aws:backup:us-west-2:999999999999:backup-vault:elsewhere",
+      destinationBackupVaultArn: DR_VAULT_WEST_ARN,
       points: [],
+      ...params,
     },
   });
+  await refused(
+    {},
+    ["destinationBackupVaultArn"],
+    batch({
+      destinationBackupVaultArn: "arn:aws:backup:us-west-2:999999999999:backup-vault:elsewhere",
+    }),
+  );
+  // A point is its report entry so far (an outcome and attempts), not just an ARN.
+  await refused({}, ["points"], batch({ points: [{ recoveryPointArn: pointArn(0) }] }));
   assert.equal(s.emulator.requests.length, 0, "nothing sent");
   assert.equal(step.executed.length, 0, "no step run");
 });
@@ -450,6 +473,10 @@ Deno.test("workflow: 10,000 recovery points stay within the limits of Workflows"
   await using s = await setup(10_000, {
     tweak: (f, i) => {
       if (i % 10 === 9) f.status = "EXPIRED";
+      // Past their cold-storage date: each is described (DescribeRecoveryPoint) by its batch;
+      // one in two is in cold storage and skipped, the other (a type without cold storage) copied.
+      if (i % 10 === 8) f.storageClass = "COLD";
+      if (i % 10 >= 7 && i % 10 <= 8) f.moveToColdStorageAtMs = FIRST_CREATED_MS + DAY;
     },
     workflow: { batchSize: 100, concurrency: 25 },
   });
@@ -460,11 +487,14 @@ Deno.test("workflow: 10,000 recovery points stay within the limits of Workflows"
   const output = run.output as WorkflowRunOutput;
   assert.equal(output.batches.length, 100);
   assert.ok(output.batches.every((b) => b.status === "complete" && b.instances.length === 1));
-  assertOneJobPerPoint(s.emulator, 9_000);
+  assertOneJobPerPoint(s.emulator, 8_000);
   const report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
   assert.equal(report.entries.length, 10_000);
-  assert.equal(report.totals.completed, 9_000);
-  assert.equal(report.totals.skipped, 1_000);
+  assert.equal(report.totals.completed, 8_000);
+  assert.equal(report.totals.skipped, 2_000);
+  assert.equal(report.entries.filter((e) => e.skipReason?.code === "STORAGE_CLASS").length, 1_000);
+  const described = s.emulator.requests.filter((r) => r.operation === "DescribeRecoveryPoint");
+  assert.equal(described.length, 2_000, "the points past their cold-storage date, once each");
 
   const instances = [...s.workflows.instances.values()];
   const batches = instances.filter((i) => i.id !== RUN_ID);
@@ -557,4 +587,322 @@ Deno.test("workflow: a run past its budget ends; its batches report when they en
   assert.ok(report.entries.every((e) => e.outcome === "COMPLETED"), JSON.stringify(report.totals));
   assert.equal(report.ok, true);
   assertOneJobPerPoint(s.emulator, 6);
+});
+
+/** Entries by recovery point ARN. */
+function byArnOf(report: CopyReport): Map<string, CopyReportEntry> {
+  return new Map(report.entries.map((e) => [e.recoveryPointArn, e]));
+}
+
+/** A client of the setup's emulator, for copyRecoveryPoints beside the Workflow. */
+function clientOf(s: Setup): BackupClient {
+  return new BackupClient({
+    region: DEMO_REGION,
+    endpoint: s.emulator.url,
+    credentials: { ...DEMO_CREDENTIALS },
+  });
+}
+
+/** copyRecoveryPoints on the setup's vault; the virtual clock moves past each job it starts. */
+function sweep(s: Setup, options: Partial<CopyRecoveryPointsOptions> = {}): Promise<CopyReport> {
+  return copyRecoveryPoints(clientOf(s), {
+    sourceBackupVaultName: SOURCE_VAULT,
+    destinationBackupVaultArn: DR_VAULT_WEST_ARN,
+    iamRoleArn: DEMO_IAM_ROLE_ARN,
+    pollIntervalMs: 1,
+    onProgress: (event) => {
+      if (event.type === "started") s.clock.now += 100_000;
+    },
+    ...options,
+  });
+}
+
+Deno.test("workflow: AWS's copy rules select as copyRecoveryPoints does, with the same skip reasons", async () => {
+  const continuous = pointArn(0).replace("recovery-point:", "recovery-point:continuous:");
+  const past = FIRST_CREATED_MS + DAY;
+  await using s = await setup(9, {
+    tweak: (f, i) => {
+      if (i === 0) f.arn = continuous;
+      if (i === 1) f.storageClass = "COLD";
+      if (i === 2) f.moveToColdStorageAtMs = past; // past its cold-storage date, but WARM
+      if (i === 3) f.status = "EXPIRED";
+      if (i === 4) f.storageClass = "DELETED";
+      // Cold, and refused by the filter: the storage class is the reason, as copyRecoveryPoints
+      // checks it first.
+      if (i === 6) Object.assign(f, { storageClass: "COLD", moveToColdStorageAtMs: past });
+    },
+    workflow: { filter: (rp) => ![pointArn(6), pointArn(7)].includes(rp.RecoveryPointArn!) },
+  });
+  const run = await s.run();
+  assert.equal(run.status, "complete", JSON.stringify(run.error));
+  const report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
+  const codes = Object.fromEntries(
+    report.entries.map((e) => [e.recoveryPointArn, e.skipReason?.code ?? e.outcome]),
+  );
+  assert.deepEqual(codes, {
+    [continuous]: "CONTINUOUS",
+    [pointArn(1)]: "STORAGE_CLASS",
+    [pointArn(2)]: "COMPLETED",
+    [pointArn(3)]: "STATUS",
+    [pointArn(4)]: "STORAGE_CLASS",
+    [pointArn(5)]: "COMPLETED",
+    [pointArn(6)]: "STORAGE_CLASS",
+    [pointArn(7)]: "FILTER",
+    [pointArn(8)]: "COMPLETED",
+  });
+  // The run described nothing: the batch read the storage classes, in a step of its own.
+  const batch = s.workflows.instances.get(`${RUN_ID}-b0`)!;
+  assert.equal(batch.step.executed[0].name, "storage classes");
+  const described = s.emulator.requests.filter((r) => r.operation === "DescribeRecoveryPoint");
+  assert.deepEqual(
+    described.map((r) => decodeURIComponent(r.path.split("/").pop()!)).sort(),
+    [1, 2, 4, 6].map(pointArn).sort(),
+  );
+  const starts = s.emulator.requests.filter((r) => r.operation === "StartCopyJob");
+  assert.deepEqual(
+    starts.map((r) => JSON.parse(r.body).RecoveryPointArn).sort(),
+    [2, 5, 8].map(pointArn).sort(),
+  );
+  // copyRecoveryPoints, on the same vault: the same reasons, word for word.
+  const swept = await sweep(s, {
+    dryRun: true,
+    filter: (rp) => ![pointArn(6), pointArn(7)].includes(rp.RecoveryPointArn!),
+  });
+  const skips = (r: CopyReport) => r.entries.filter((e) => e.skipReason).map((e) => e.skipReason);
+  assert.deepEqual(skips(report), skips(swept));
+});
+
+Deno.test("workflow: maxFailedCopies — a failed copy is tried again by a new run, until 3 jobs failed", async () => {
+  await using s = await setup(1, {
+    tweak: (f) => Object.assign(f, { outcome: "FAILED", statusMessage: "Access denied" }),
+  });
+  const tokens = () =>
+    s.emulator.requests.filter((r) => r.operation === "StartCopyJob").map((r) =>
+      JSON.parse(r.body).IdempotencyToken
+    );
+  for (const [n, night] of ["nightly-1", "nightly-2", "nightly-3"].entries()) {
+    const before = s.emulator.jobs().map((j) => j.CopyJobId);
+    await s.run(night);
+    const entry = (await workflowCopyReport(s.workflows, night)).report!.entries[0];
+    assert.deepEqual([entry.outcome, entry.origin, entry.statusMessage], [
+      "FAILED",
+      "started",
+      "Access denied",
+    ]);
+    assert.equal(s.emulator.jobs().length, n + 1);
+    // A retry's token names the failure it retries: the token copyRecoveryPoints sends.
+    assert.equal(
+      tokens().at(-1),
+      await copyIdempotencyToken(pointArn(0), DR_VAULT_WEST_ARN, {
+        ...(n ? { retryOf: before.at(-1) } : {}),
+      }),
+    );
+  }
+  const started = tokens().length;
+  await s.run("nightly-4");
+  assert.equal(tokens().length, started, "no fourth job");
+  const entry = (await workflowCopyReport(s.workflows, "nightly-4")).report!.entries[0];
+  assert.deepEqual([entry.outcome, entry.origin, entry.error?.name], [
+    "FAILED",
+    "existing",
+    "MaxFailedCopies",
+  ]);
+  assert.equal(entry.copyJobId, s.emulator.jobs().at(-1)!.CopyJobId);
+  // copyRecoveryPoints says the same, word for word.
+  const swept = await sweep(s, { dryRun: true });
+  assert.deepEqual(entry.error, swept.entries[0].error);
+  // A higher limit starts a fourth.
+  s.options.maxFailedCopies = 4;
+  await s.run("nightly-5");
+  assert.equal(tokens().length, started + 1);
+  assert.equal(s.emulator.jobs().length, 4);
+});
+
+Deno.test("workflow: one copy job per resource at a time in a batch, others copied beside them", async () => {
+  // Points 0..4 belong to one volume, 5..9 to five others.
+  await using s = await setup(10, {
+    tweak: (f, i) => {
+      if (i < 5) f.resourceArn = "arn:aws:ec2:us-east-1:111122223333:volume/vol-0shared";
+    },
+    workflow: { concurrency: 4 },
+  });
+  const run = await s.run();
+  assert.equal(run.status, "complete", JSON.stringify(run.error));
+  assertOneJobPerPoint(s.emulator, 10);
+  const jobs = topLevelJobs(s.emulator);
+  const shared = jobs.filter((j) => j.ResourceArn.endsWith("vol-0shared"))
+    .sort((a, b) => a.CreationDate - b.CreationDate);
+  assert.equal(shared.length, 5);
+  for (let i = 1; i < shared.length; i++) {
+    assert.ok(shared[i].CreationDate >= shared[i - 1].CompletionDate!, `job ${i} overlaps`);
+  }
+  const overlaps = jobs.some((a) =>
+    jobs.some((b) =>
+      a !== b && a.CreationDate < b.CompletionDate! && b.CreationDate < a.CompletionDate!
+    )
+  );
+  assert.ok(overlaps, "concurrency was used");
+  const report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
+  assert.ok(report.entries.every((e) => e.outcome === "COMPLETED"), JSON.stringify(report.totals));
+});
+
+Deno.test("workflow: options are checked as copyRecoveryPoints checks them, with the same defaults", async () => {
+  assert.equal(WORKFLOW_COPY_DEFAULTS.concurrency, DEFAULT_COPY_CONCURRENCY);
+  assert.equal(WORKFLOW_COPY_DEFAULTS.maxFailedCopies, DEFAULT_MAX_FAILED_COPIES);
+  await using s = await setup(1);
+  const shared = {
+    sourceBackupVaultName: SOURCE_VAULT,
+    destinationBackupVaultArn: "dr", // a vault name where its ARN belongs
+    iamRoleArn: "AWSBackupDefaultServiceRole",
+    concurency: 2,
+    resourceTypes: ["ebs"],
+    createdAfter: new Date("2026-03-02T00:00:00Z"),
+    createdBefore: new Date("2026-03-01T00:00:00Z"),
+    maxFailedCopies: 0,
+    allowEmpty: "yes",
+  };
+  const issuesOf = async (call: Promise<unknown>, subject: string) => {
+    const error = await call.then(() => undefined, (e) => e);
+    assert.ok(error instanceof ValidationError, String(error));
+    return error.issues.map((i) => ({ ...i, message: i.message.replace(subject, "JOB") }));
+  };
+  const workflow = await issuesOf(
+    copyRecoveryPointsInWorkflow(
+      { payload: {}, timestamp: new Date(), instanceId: RUN_ID },
+      new FakeStep(s.clock),
+      { ...shared, client: clientOf(s), workflow: s.workflows } as never,
+    ),
+    "copyRecoveryPointsInWorkflow",
+  );
+  const copy = await issuesOf(
+    copyRecoveryPoints(clientOf(s), shared as never),
+    "copyRecoveryPoints",
+  );
+  const byPath = (issues: { path: string }[]) =>
+    [...issues].sort((a, b) => a.path.localeCompare(b.path));
+  assert.deepEqual(byPath(workflow), byPath(copy));
+  assert.deepEqual(workflow.map((i) => i.path).sort(), [
+    "allowEmpty",
+    "concurency",
+    "createdAfter",
+    "destinationBackupVaultArn",
+    "iamRoleArn",
+    "maxFailedCopies",
+    "resourceTypes[0]",
+  ]);
+  const message = (path: string) => workflow.find((i) => i.path === path)!.message;
+  assert.match(message("concurency"), /did you mean concurrency\?/);
+  assert.match(message("resourceTypes[0]"), /did you mean EBS\?/);
+  assert.match(message("destinationBackupVaultArn"), /a vault name: pass the vault's ARN/);
+  assert.match(message("createdAfter"), /must be before createdBefore/);
+  assert.equal(s.emulator.requests.length, 0, "nothing sent");
+});
+
+Deno.test("workflow: a run that selects nothing is not ok (as copyRecoveryPoints says), unless allowEmpty", async () => {
+  await using s = await setup(3, { tweak: (f) => void (f.status = "EXPIRED") });
+  await s.run();
+  const status = await workflowCopyReport(s.workflows, RUN_ID);
+  const swept = await sweep(s);
+  assert.equal(status.run?.ok, false);
+  assert.equal(status.report?.ok, false);
+  assert.equal(status.run?.failure?.code, "NOTHING_SELECTED");
+  assert.deepEqual(status.report?.failure, swept.failure);
+  assert.deepEqual(status.run?.failure, swept.failure);
+  // Filters AWS applies matched nothing: DescribeBackupVault says the vault is not empty.
+  s.options.resourceArns = ["arn:aws:ec2:us-east-1:111122223333:volume/vol-0none"];
+  await s.run("nightly-filtered");
+  const filtered = await workflowCopyReport(s.workflows, "nightly-filtered");
+  const sweptFiltered = await sweep(s, { resourceArns: s.options.resourceArns });
+  assert.deepEqual(filtered.report?.failure, sweptFiltered.failure);
+  assert.match(filtered.report!.failure!.message, /matched the filters AWS applied/);
+  s.options.allowEmpty = true;
+  await s.run("nightly-allowed");
+  const allowed = await workflowCopyReport(s.workflows, "nightly-allowed");
+  assert.equal(allowed.report?.ok, true);
+  assert.equal(allowed.report?.failure, undefined);
+  // An empty vault.
+  await using empty = await setup(0);
+  await empty.run();
+  const none = await workflowCopyReport(empty.workflows, RUN_ID);
+  assert.equal(none.run?.failure?.code, "EMPTY_VAULT");
+  assert.equal(none.report?.ok, false);
+});
+
+Deno.test("workflow: a job DescribeCopyJob refuses ends FAILED with the error; the batch goes on", async () => {
+  await using s = await setup(2, { maxAttempts: 1 });
+  let refused = 0;
+  s.beforeRequest = (operation) => {
+    if (operation.startsWith("GET /copy-jobs/") && !refused++) {
+      s.emulator.injectFaults({
+        status: 403,
+        errorType: "AccessDeniedException",
+        message: "not allowed to describe this job",
+      });
+    }
+  };
+  // One job at a time, so each check describes its job (a listing shows more than one).
+  s.options.concurrency = 1;
+  const run = await s.run();
+  assert.equal(run.status, "complete", JSON.stringify(run.error));
+  const report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
+  const [completed, failed] = [...report.entries].sort((a, b) =>
+    a.outcome.localeCompare(b.outcome)
+  );
+  assert.deepEqual([completed.outcome, failed.outcome], ["COMPLETED", "FAILED"]);
+  assert.deepEqual(failed.error, {
+    name: "AccessDeniedException",
+    message: "not allowed to describe this job",
+  });
+  assert.equal(failed.statusMessage, "not allowed to describe this job");
+  assert.ok(failed.copyJobId);
+});
+
+Deno.test("workflow: composite copies are reported with their child jobs, as copyRecoveryPoints reports them", async () => {
+  const parent = pointArn(0);
+  await using s = await setup(5, {
+    tweak: (f, i) => {
+      if (i >= 1 && i <= 3) f.parentRecoveryPointArn = parent;
+      if (i === 2) Object.assign(f, { outcome: "FAILED", statusMessage: "child not copied" });
+    },
+  });
+  await s.run();
+  const copied = byArnOf((await workflowCopyReport(s.workflows, RUN_ID)).report!).get(parent)!;
+  assert.deepEqual([copied.isParent, copied.outcome, copied.origin], [true, "PARTIAL", "started"]);
+  assert.deepEqual(
+    copied.childJobs!.map((c) => [c.recoveryPointArn, c.state]).sort(),
+    [[pointArn(1), "COMPLETED"], [pointArn(2), "FAILED"], [pointArn(3), "COMPLETED"]],
+  );
+  // Found again: by a sweep and by a new run, the same entry but for its origin.
+  const swept = byArnOf(await sweep(s)).get(parent)!;
+  await s.run("nightly-again");
+  const again = byArnOf((await workflowCopyReport(s.workflows, "nightly-again")).report!)
+    .get(parent)!;
+  for (const entry of [swept, again]) {
+    assert.equal(entry.origin, "existing");
+    assert.deepEqual(
+      { ...entry, origin: "started", attempts: 1 },
+      { ...copied, bytesTransferred: entry.bytesTransferred },
+    );
+  }
+  assertOneJobPerPoint(s.emulator, 2);
+});
+
+Deno.test("workflow: a batch whose budget cannot read the storage classes copies none of those points", async () => {
+  // 12 points past their cold-storage date (WARM: copyable once read); 10 subrequests a batch.
+  await using s = await setup(12, {
+    tweak: (f) => void (f.moveToColdStorageAtMs = FIRST_CREATED_MS + DAY),
+    workflow: { batchSize: 12, maxSubrequestsPerInstance: 10 },
+  });
+  const run = await s.run();
+  assert.equal(run.status, "complete", JSON.stringify(run.error));
+  const output = run.output as WorkflowRunOutput;
+  assert.deepEqual(output.batches.map((b) => [b.status, b.instances.length]), [["unfinished", 3]]);
+  assert.equal(s.emulator.requests.filter((r) => r.operation === "StartCopyJob").length, 0);
+  assert.equal(
+    s.emulator.requests.filter((r) => r.operation === "DescribeRecoveryPoint").length,
+    0,
+  );
+  const report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
+  assert.ok(report.entries.every((e) => e.outcome === "UNFINISHED"));
+  assert.equal(report.ok, false);
 });

@@ -1,14 +1,24 @@
 /**
- * Options of a vault copy on Cloudflare Workflows, their defaults and their validation, and the
- * step runner that keeps an instance within its step and subrequest budgets.
+ * Options of a vault copy on Cloudflare Workflows, their defaults and their checks — those of
+ * `copyRecoveryPoints` (`option_checks.ts`) for what they share.
  *
  * @module
  */
 
 import type { BackupClient } from "../../generated/client.ts";
 import type { Lifecycle } from "../../generated/types.ts";
-import { validateStartCopyJobInput } from "../../generated/validators.ts";
 import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
+import { DEFAULT_COPY_CONCURRENCY } from "../copy_options.ts";
+import { DEFAULT_MAX_FAILED_COPIES } from "../existing_copies.ts";
+import {
+  booleanIssue,
+  COPY_TARGET_KEYS,
+  copyTargetIssues,
+  integerIssue,
+  optionKeyIssues,
+  SELECTION_KEYS,
+  selectionIssues,
+} from "../option_checks.ts";
 import type { CopySelection } from "../selection.ts";
 import type { WorkflowCopyParams } from "./wire.ts";
 import {
@@ -16,7 +26,6 @@ import {
   type WorkflowBindingLike,
   WORKFLOWS_LIMITS,
   type WorkflowStepConfigLike,
-  type WorkflowStepLike,
 } from "./engine.ts";
 
 /**
@@ -42,8 +51,22 @@ export interface WorkflowCopyOptions extends CopySelection {
    * page, 1 to 1,000 (the model's range). @default 100
    */
   batchSize?: number | undefined;
-  /** Copy jobs in flight in one batch instance. @default 4 */
+  /**
+   * Copy jobs in flight in one batch instance; never two of the same resource in a batch (see
+   * `copyRecoveryPoints`' `concurrency` for AWS's quotas). @default 4
+   */
   concurrency?: number | undefined;
+  /**
+   * FAILED copy jobs of a recovery point to the destination (ListCopyJobs, any run or tool)
+   * after which no new one is started, as `copyRecoveryPoints`' `maxFailedCopies`: it is reported
+   * FAILED (`error.name` `MaxFailedCopies`). @default 3 (`DEFAULT_MAX_FAILED_COPIES`)
+   */
+  maxFailedCopies?: number | undefined;
+  /**
+   * A selection that takes nothing is fine (`ok`), instead of a `failure` (`NOTHING_SELECTED`,
+   * `EMPTY_VAULT`), as for `copyRecoveryPoints`. @default false
+   */
+  allowEmpty?: boolean | undefined;
   /** Batch instances running at once; copy jobs in flight ≤ `concurrency × parallelBatches`. @default 1 */
   parallelBatches?: number | undefined;
   /**
@@ -83,6 +106,8 @@ export interface WorkflowCopyDefaults {
   batchSize: number;
   /** See {@linkcode WorkflowCopyOptions.concurrency}. */
   concurrency: number;
+  /** See {@linkcode WorkflowCopyOptions.maxFailedCopies}. */
+  maxFailedCopies: number;
   /** See {@linkcode WorkflowCopyOptions.parallelBatches}. */
   parallelBatches: number;
   /** See {@linkcode WorkflowCopyOptions.maxInstancesPerBatch}. */
@@ -102,7 +127,8 @@ export interface WorkflowCopyDefaults {
 /** The defaults of {@linkcode WorkflowCopyOptions}. */
 export const WORKFLOW_COPY_DEFAULTS: Readonly<WorkflowCopyDefaults> = {
   batchSize: 100,
-  concurrency: 4,
+  concurrency: DEFAULT_COPY_CONCURRENCY,
+  maxFailedCopies: DEFAULT_MAX_FAILED_COPIES,
   parallelBatches: 1,
   maxInstancesPerBatch: 3,
   pollIntervalMs: 60_000,
@@ -123,35 +149,39 @@ export type ResolvedOptions = WorkflowCopyOptions & WorkflowCopyDefaults;
 /** Longest run instance id: batch instance ids add up to 20 characters and must fit in 100. */
 export const MAX_RUN_ID_LENGTH = 80; // WORKFLOWS_LIMITS.instanceIdLength - 20, as a literal
 
+// A function, not a module constant: a bundle that never checks options keeps none of this.
+const workflowOptionKeys = () =>
+  Object.keys(
+    {
+      ...SELECTION_KEYS,
+      ...COPY_TARGET_KEYS,
+      client: true,
+      workflow: true,
+      batchSize: true,
+      concurrency: true,
+      maxFailedCopies: true,
+      allowEmpty: true,
+      parallelBatches: true,
+      maxInstancesPerBatch: true,
+      pollIntervalMs: true,
+      maxPollIntervalMs: true,
+      stepConfig: true,
+      maxStepsPerInstance: true,
+      maxSubrequestsPerInstance: true,
+    } as const satisfies Record<keyof WorkflowCopyOptions, true>,
+  );
+
 /**
- * Checks the options, naming each bad one, and fills in the defaults.
+ * Checks the options, naming each bad one, and fills in the defaults: the checks of
+ * `copyRecoveryPoints` for what they share (unknown keys with the closest known one, the
+ * StartCopyJob members, the vault and role ARNs, the selection), then the Workflow's own.
  * @throws {ValidationError} naming the option.
  */
 export function resolveOptions(o: WorkflowCopyOptions): ResolvedOptions {
-  const issues: ValidationIssue[] = [];
-  if (typeof o !== "object" || o === null) {
-    throw new ValidationError("copyRecoveryPointsInWorkflow options", [
-      { path: "", message: "must be an object" },
-    ]);
-  }
-  const names: Record<string, string> = {
-    SourceBackupVaultName: "sourceBackupVaultName",
-    DestinationBackupVaultArn: "destinationBackupVaultArn",
-    IamRoleArn: "iamRoleArn",
-    Lifecycle: "lifecycle",
-  };
-  for (
-    const issue of validateStartCopyJobInput({
-      RecoveryPointArn: "arn:aws:backup:us-east-1:000000000000:recovery-point:x",
-      SourceBackupVaultName: o.sourceBackupVaultName,
-      DestinationBackupVaultArn: o.destinationBackupVaultArn,
-      IamRoleArn: o.iamRoleArn,
-      ...(o.lifecycle === undefined ? {} : { Lifecycle: o.lifecycle }),
-    })
-  ) {
-    const [head, ...rest] = issue.path.split(".");
-    issues.push({ path: [names[head] ?? head, ...rest].join("."), message: issue.message });
-  }
+  const issues: ValidationIssue[] = [
+    ...optionKeyIssues(o, workflowOptionKeys(), "copyRecoveryPointsInWorkflow"),
+    ...copyTargetIssues(o),
+  ];
   if (typeof o.client !== "object" || o.client === null) {
     issues.push({ path: "client", message: "must be a BackupClient" });
   }
@@ -159,45 +189,24 @@ export function resolveOptions(o: WorkflowCopyOptions): ResolvedOptions {
   if (typeof binding?.create !== "function" || typeof binding?.get !== "function") {
     issues.push({ path: "workflow", message: "must be a Workflow binding (create, get)" });
   }
-  const integer = (name: keyof WorkflowCopyOptions, min: number, max = Infinity) => {
-    const value = o[name];
-    if (
-      value !== undefined &&
-      !(Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max)
-    ) {
-      issues.push({
-        path: name,
-        message: max === Infinity
-          ? `must be an integer of at least ${min}`
-          : `must be an integer from ${min} to ${max}`,
-      });
-    }
-  };
-  integer("batchSize", 1, 1000);
-  integer("concurrency", 1);
-  integer("parallelBatches", 1);
-  integer("maxInstancesPerBatch", 1);
-  integer("maxStepsPerInstance", 10, WORKFLOWS_LIMITS.stepsPerInstance * 2.5);
-  integer("maxSubrequestsPerInstance", 10);
-  integer("pollIntervalMs", 1, WORKFLOWS_LIMITS.sleepMs);
-  integer("maxPollIntervalMs", 1, WORKFLOWS_LIMITS.sleepMs);
-  for (const name of ["createdAfter", "createdBefore"] as const) {
-    const value = o[name];
-    if (value !== undefined && !(value instanceof Date && !Number.isNaN(value.getTime()))) {
-      issues.push({ path: name, message: "must be a valid Date" });
-    }
-  }
-  for (const name of ["resourceTypes", "resourceArns"] as const) {
-    const value = o[name];
-    if (
-      value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === "string"))
-    ) {
-      issues.push({ path: name, message: "must be an array of strings" });
-    }
-  }
-  if (o.filter !== undefined && typeof o.filter !== "function") {
-    issues.push({ path: "filter", message: "must be a function" });
-  }
+  issues.push(
+    ...integerIssue("batchSize", o.batchSize, 1, 1000),
+    ...integerIssue("concurrency", o.concurrency, 1),
+    ...integerIssue("maxFailedCopies", o.maxFailedCopies, 1),
+    ...integerIssue("parallelBatches", o.parallelBatches, 1),
+    ...integerIssue("maxInstancesPerBatch", o.maxInstancesPerBatch, 1),
+    ...integerIssue(
+      "maxStepsPerInstance",
+      o.maxStepsPerInstance,
+      10,
+      WORKFLOWS_LIMITS.stepsPerInstance * 2.5,
+    ),
+    ...integerIssue("maxSubrequestsPerInstance", o.maxSubrequestsPerInstance, 10),
+    ...integerIssue("pollIntervalMs", o.pollIntervalMs, 1, WORKFLOWS_LIMITS.sleepMs),
+    ...integerIssue("maxPollIntervalMs", o.maxPollIntervalMs, 1, WORKFLOWS_LIMITS.sleepMs),
+    ...booleanIssue("allowEmpty", o.allowEmpty),
+    ...selectionIssues(o),
+  );
   if (o.stepConfig !== undefined && (typeof o.stepConfig !== "object" || o.stepConfig === null)) {
     issues.push({ path: "stepConfig", message: "must be a step config object" });
   }
@@ -226,56 +235,5 @@ export function checkRunId(instanceId: string): void {
       message: `must match ${INSTANCE_ID_PATTERN.source} and have at most ${MAX_RUN_ID_LENGTH} ` +
         `characters (batch instance ids are built from it), not ${JSON.stringify(instanceId)}`,
     }]);
-  }
-}
-
-/** What a step that calls out reports besides its result: the calls it made. */
-export interface Counted {
-  /** AWS Backup or Workflow binding calls the step made (pages count one each). */
-  calls: number;
-}
-
-/**
- * Runs an instance's steps through `step.do` with the configured retries, counting steps and
- * the calls they report, so the instance can stop before a limit of Workflows. Every count
- * comes from step results, which the engine replays: the counts are the same on every replay.
- */
-export class StepRunner {
-  /** `step.do` calls made so far (replayed ones included: the engine counts those too). */
-  steps = 0;
-  /** Calls the steps reported. */
-  subrequests = 0;
-  readonly #step: WorkflowStepLike;
-  readonly #config: WorkflowStepConfigLike;
-  readonly #maxSteps: number;
-  readonly #maxSubrequests: number;
-
-  constructor(step: WorkflowStepLike, options: ResolvedOptions) {
-    this.#step = step;
-    this.#config = options.stepConfig;
-    this.#maxSteps = options.maxStepsPerInstance;
-    this.#maxSubrequests = options.maxSubrequestsPerInstance;
-  }
-
-  /** Whether one more step making up to `calls` calls stays within both budgets. */
-  fits(calls: number): boolean {
-    return this.steps + 1 <= this.#maxSteps && this.subrequests + calls <= this.#maxSubrequests;
-  }
-
-  /** Runs `callback` as the step `name` (cut to the engine's 256 characters). */
-  async do<T extends Counted>(name: string, callback: () => Promise<T>): Promise<T> {
-    this.steps++;
-    const result = await this.#step.do(
-      name.slice(0, WORKFLOWS_LIMITS.stepNameLength),
-      this.#config,
-      callback,
-    );
-    this.subrequests += result.calls;
-    return result;
-  }
-
-  /** A durable sleep (not a step: sleeps do not count against the step limit). */
-  sleep(name: string, ms: number): Promise<void> {
-    return this.#step.sleep(name.slice(0, WORKFLOWS_LIMITS.stepNameLength), ms);
   }
 }

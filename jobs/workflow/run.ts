@@ -11,7 +11,9 @@
  * @module
  */
 
-import { type CopyTotals, emptyTotals, type ReportedError } from "../report.ts";
+import { reportedError } from "../errors.ts";
+import { emptySelection } from "../list_selection.ts";
+import { type CopyTotals, emptyTotals, type ReportedError, type RunFailure } from "../report.ts";
 import { listPage } from "./aws_steps.ts";
 import type { WorkflowBatchOutput } from "./batch.ts";
 import {
@@ -21,14 +23,15 @@ import {
   type WorkflowEventLike,
   WORKFLOWS_LIMITS,
 } from "./engine.ts";
-import type { Counted, ResolvedOptions, StepRunner } from "./options.ts";
+import type { ResolvedOptions } from "./options.ts";
+import type { StepRunner } from "./steps.ts";
 import {
   BATCH_PARAMS_VERSION,
   type BatchPoint,
   type CopyReportEntryJson,
   entryOf,
+  entryToJson,
   mergeEntries,
-  reportedError,
   statusError,
   totalsOf,
   type WorkflowBatchParams,
@@ -73,11 +76,16 @@ export interface WorkflowRunOutput {
   batches: WorkflowBatchSummary[];
   /** Counts over every point. */
   totals: CopyTotals;
-  /** True when every selected recovery point ended COMPLETED. */
+  /**
+   * True when every selected recovery point ended COMPLETED and the run selected something (or
+   * `allowEmpty`), as `CopyReport.ok`.
+   */
   ok: boolean;
+  /** Why the run is not ok although no entry says so: it selected nothing. */
+  failure?: RunFailure;
   /** `step.do` calls this instance made. */
   steps: number;
-  /** AWS and binding calls its steps reported. */
+  /** Subrequests its steps made: AWS requests and binding calls. */
   subrequests: number;
 }
 
@@ -99,7 +107,10 @@ interface BatchState {
 interface InstanceCheck {
   status: string;
   error?: ReportedError;
-  /** Of a complete instance: each point's outcome and origin (no more, to stay small). */
+  /**
+   * Of a complete instance: each point's outcome, origin and skip reason (no more, to stay
+   * small).
+   */
   outcomes?: CopyReportEntryJson[];
   /** Of a complete instance: the points it left. */
   unfinished?: BatchPoint[];
@@ -130,7 +141,7 @@ export async function runVaultCopy(
           `maxStepsPerInstance`,
       );
     }
-    const listed = await steps.do(`list ${page}`, () => listPage(o, token));
+    const listed = await steps.do(`list ${page}`, ({ client }) => listPage(client, o, token));
     if (listed.points.length) {
       batches.push({
         index: batches.length,
@@ -169,7 +180,7 @@ export async function runVaultCopy(
       };
       await steps.do(
         `start batch ${batch.index}${attempt ? ` again ${attempt}` : ""}`,
-        () => createInstance(o.workflow, id, params),
+        ({ count }) => createInstance(o.workflow, id, params, count),
       );
       batch.instances.push(id);
       running.push(batch);
@@ -179,7 +190,7 @@ export async function runVaultCopy(
     await steps.sleep(`wait ${round}`, delay);
     const checked = await steps.do(
       `check ${round}`,
-      () => checkInstances(o.workflow, running.map((b) => b.instances.at(-1)!)),
+      ({ count }) => checkInstances(o.workflow, running.map((b) => b.instances.at(-1)!), count),
     );
     finishedAt = checked.at;
     for (const batch of [...running]) {
@@ -208,6 +219,21 @@ export async function runVaultCopy(
 
   const summaries = batches.map(summarize);
   const totals = sumTotals(summaries.map((s) => s.totals));
+  let failure: RunFailure | undefined;
+  if (!totals.selected && !o.allowEmpty) {
+    // A run that copied nothing is not a success: the vault is empty, or the selection wrong.
+    const skipped = new Map<string, number>();
+    for (const batch of batches) {
+      for (const entry of batchEntries(batch).values()) {
+        const code = entry.skipReason?.code;
+        if (code) skipped.set(code, (skipped.get(code) ?? 0) + 1);
+      }
+    }
+    failure = await steps.do(
+      "empty selection",
+      ({ client }) => emptySelection(client, o.sourceBackupVaultName, o, skipped),
+    );
+  }
   return {
     kind: "run",
     runId,
@@ -217,7 +243,8 @@ export async function runVaultCopy(
     finishedAt,
     batches: summaries,
     totals,
-    ok: totals.selected === totals.completed,
+    ok: !failure && totals.selected === totals.completed,
+    ...(failure ? { failure } : {}),
     steps: steps.steps,
     subrequests: steps.subrequests,
   };
@@ -241,21 +268,29 @@ function summarize(batch: BatchState): WorkflowBatchSummary {
     : batch.next.map((point) => {
       const entry = entryOf(point);
       if (!point.skipReason && error) entry.error = error;
-      return entry;
+      return entryToJson(entry);
     });
-  const entries = new Map<string, CopyReportEntryJson>();
-  mergeEntries(entries, batch.points.map(entryOf));
-  mergeEntries(entries, batch.reported.values());
-  mergeEntries(entries, missing);
   const summary: WorkflowBatchSummary = {
     batch: batch.index,
     instances: batch.instances,
     status,
-    totals: totalsOf(entries.values()),
+    totals: totalsOf(batchEntries(batch, missing).values()),
   };
   if (error) summary.error = error;
   if (missing.length) summary.missing = missing;
   return summary;
+}
+
+/** A batch's points as listed, then as its instances reported them, then `missing` ones. */
+function batchEntries(
+  batch: BatchState,
+  missing: readonly CopyReportEntryJson[] = [],
+): Map<string, CopyReportEntryJson> {
+  const entries = new Map<string, CopyReportEntryJson>();
+  mergeEntries(entries, batch.points.map((point) => entryToJson(entryOf(point))));
+  mergeEntries(entries, batch.reported.values());
+  mergeEntries(entries, missing);
+  return entries;
 }
 
 /**
@@ -267,7 +302,8 @@ async function createInstance(
   workflow: WorkflowBindingLike<WorkflowCopyParams>,
   id: string,
   params: WorkflowBatchParams,
-): Promise<Counted & { id: string }> {
+  count: (calls: number) => void,
+): Promise<{ id: string }> {
   const bytes = new TextEncoder().encode(JSON.stringify(params)).byteLength;
   if (bytes > WORKFLOWS_LIMITS.eventPayloadBytes) {
     throw new NonRetryableError(
@@ -276,22 +312,25 @@ async function createInstance(
     );
   }
   try {
+    count(1);
     await workflow.create({ id, params });
   } catch (e) {
     if (!isAlreadyExists(e)) throw e;
   }
-  return { id, calls: 1 };
+  return { id };
 }
 
 /** The status of each batch instance, and of a complete one what the run needs of its output. */
 async function checkInstances(
   workflow: WorkflowBindingLike,
   ids: readonly string[],
-): Promise<Counted & { at: string; instances: Record<string, InstanceCheck> }> {
+  count: (calls: number) => void,
+): Promise<{ at: string; instances: Record<string, InstanceCheck> }> {
   const instances: Record<string, InstanceCheck> = {};
   for (const id of ids) {
     let status;
     try {
+      count(2);
       status = await (await workflow.get(id)).status();
     } catch (e) {
       if (!String((e as Error)?.message).includes("not_found")) throw e;
@@ -314,6 +353,7 @@ async function checkInstances(
         outcome: e.outcome,
         attempts: e.attempts,
         ...(e.origin ? { origin: e.origin } : {}),
+        ...(e.skipReason ? { skipReason: e.skipReason } : {}),
       }));
       check.unfinished = output.unfinished ?? [];
     } else {
@@ -322,7 +362,7 @@ async function checkInstances(
     }
     instances[id] = check;
   }
-  return { at: new Date().toISOString(), instances, calls: 2 * ids.length };
+  return { at: new Date().toISOString(), instances };
 }
 
 /** The sum of several batches' totals. */

@@ -1,52 +1,47 @@
 /**
- * What a vault copy on Workflows passes between steps and instances: recovery points, copy jobs
- * and report entries reduced to small JSON-plain objects (dates as ISO 8601 strings), since every
- * step result is persisted by the engine (at most 1 MiB each) and every batch travels as an
- * instance's `params`.
+ * What a vault copy on Workflows passes between steps and instances, as small JSON-plain objects
+ * (dates as ISO 8601 strings), since every step result is persisted by the engine (at most 1 MiB
+ * each) and every batch travels as an instance's `params`: a recovery point travels as its report
+ * entry so far, a copy job as the members of `CopyJob` a batch reads. Entries are built and filled
+ * in by the copier's own pieces (`report_entries.ts`); this module only converts.
  *
  * @module
  */
 
-import type { CopyJob, RecoveryPointByBackupVault } from "../../generated/types.ts";
+import type { CopyJob, CopyJobState, RecoveryPointByBackupVault } from "../../generated/types.ts";
 import {
-  type ChildCopyJob,
-  type CopyOrigin,
-  type CopyOutcome,
   type CopyReportEntry,
   type CopyTotals,
   countOutcome,
   emptyTotals,
   type ReportedError,
 } from "../report.ts";
+import { newReportEntry } from "../report_entries.ts";
 import type { SkipReason } from "../selection.ts";
 
-/** One recovery point of a batch: what its copy and its report entry need. */
-export interface BatchPoint {
-  /** The source recovery point. */
-  recoveryPointArn: string;
-  /** The backed-up resource. */
-  resourceArn?: string;
-  /** Its resource type, e.g. `EBS`. */
-  resourceType?: string;
-  /** Its name. */
-  resourceName?: string;
-  /** When the recovery point was created, ISO 8601. */
-  creationDate?: string;
-  /** Whether it is composite. */
-  isParent?: boolean;
-  /** Why it is not copied; absent when it is selected. */
-  skipReason?: SkipReason;
-  /** A batch taking over from an earlier one: the copy job that one had. */
-  copyJobId?: string;
-  /** Where that job came from. */
-  origin?: CopyOrigin;
-  /** The idempotency token it was started with. */
-  idempotencyToken?: string;
-  /** StartCopyJob calls made for it so far. */
-  attempts?: number;
-  /** When that job was created, ISO 8601. */
-  jobCreationDate?: string;
-}
+/** A {@linkcode CopyReportEntry} in JSON form (as `reportToJson` writes it): dates as ISO 8601. */
+export type CopyReportEntryJson =
+  & Omit<CopyReportEntry, "recoveryPointCreationDate" | "startedAt" | "finishedAt">
+  & {
+    /** Creation date of the recovery point, ISO 8601. */
+    recoveryPointCreationDate?: string;
+    /** When the copy job was created, ISO 8601. */
+    startedAt?: string;
+    /** When the copy job ended, ISO 8601. */
+    finishedAt?: string;
+  };
+
+/**
+ * One recovery point of a batch: its report entry so far — `SKIPPED` with its reason, or
+ * `UNFINISHED` with the copy job, token and attempts an earlier instance of the batch had.
+ */
+export type BatchPoint = CopyReportEntryJson & {
+  /**
+   * `CalculatedLifecycle.MoveToColdStorageAt` (ISO 8601) of a point whose lifecycle has moved it
+   * to cold storage: the batch reads its storage class (DescribeRecoveryPoint) before copying it.
+   */
+  moveToColdStorageAt?: string;
+};
 
 /** Marks the `params` of a batch instance. */
 export const BATCH_PARAMS_VERSION: WorkflowBatchParams["backupEdgeBatch"] = 1;
@@ -75,115 +70,76 @@ export interface WorkflowBatchParams {
  */
 export type WorkflowCopyParams = Record<string, never> | WorkflowBatchParams;
 
-/** A copy job as step results carry it. */
+/** The members of a `CopyJob` a batch reads, as step results carry them (dates ISO 8601). */
 export interface JobView {
   /** `CopyJobId`. */
-  copyJobId: string;
-  /** `State`: CREATED, RUNNING, COMPLETED, PARTIAL, FAILED. */
-  state?: string;
+  CopyJobId: string;
+  /** `State`. */
+  State?: CopyJobState;
   /** `StatusMessage`. */
-  statusMessage?: string;
+  StatusMessage?: string;
   /** `DestinationRecoveryPointArn`. */
-  destinationRecoveryPointArn?: string;
+  DestinationRecoveryPointArn?: string;
   /** `BackupSizeInBytes`. */
-  bytes?: number;
+  BackupSizeInBytes?: number;
   /** `CreationDate`, ISO 8601. */
-  creationDate?: string;
+  CreationDate?: string;
   /** `CompletionDate`, ISO 8601. */
-  completionDate?: string;
+  CompletionDate?: string;
   /** `IsParent`. */
-  isParent?: boolean;
-  /** Of a composite job that ended: its child jobs. */
-  childJobs?: ChildCopyJob[];
-}
-
-/** A {@linkcode CopyReportEntry} in JSON form: its dates as ISO 8601 strings. */
-export type CopyReportEntryJson =
-  & Omit<CopyReportEntry, "recoveryPointCreationDate" | "startedAt" | "finishedAt">
-  & {
-    /** Creation date of the recovery point, ISO 8601. */
-    recoveryPointCreationDate?: string;
-    /** When the copy job was created, ISO 8601. */
-    startedAt?: string;
-    /** When the copy job ended, ISO 8601. */
-    finishedAt?: string;
-  };
-
-/** Job states after which a copy job changes no more. */
-export const FINAL_STATES: readonly string[] = ["COMPLETED", "PARTIAL", "FAILED"];
-
-/** A listed recovery point as a batch carries it. */
-export function pointOf(rp: RecoveryPointByBackupVault, skip: SkipReason | undefined): BatchPoint {
-  const point: BatchPoint = { recoveryPointArn: rp.RecoveryPointArn ?? "" };
-  if (rp.ResourceArn) point.resourceArn = rp.ResourceArn;
-  if (rp.ResourceType) point.resourceType = rp.ResourceType;
-  if (rp.ResourceName) point.resourceName = rp.ResourceName;
-  if (rp.CreationDate) point.creationDate = rp.CreationDate.toISOString();
-  if (rp.IsParent) point.isParent = true;
-  if (skip) point.skipReason = skip;
-  return point;
+  IsParent?: boolean;
 }
 
 /** A copy job as step results carry it. */
-export function jobViewOf(job: CopyJob): JobView {
-  const view: JobView = { copyJobId: job.CopyJobId ?? "" };
-  if (job.State) view.state = job.State;
-  if (job.StatusMessage) view.statusMessage = job.StatusMessage;
+export function jobViewOf(job: CopyJob & { CopyJobId: string }): JobView {
+  const view: JobView = { CopyJobId: job.CopyJobId };
+  if (job.State) view.State = job.State;
+  if (job.StatusMessage) view.StatusMessage = job.StatusMessage;
   if (job.DestinationRecoveryPointArn) {
-    view.destinationRecoveryPointArn = job.DestinationRecoveryPointArn;
+    view.DestinationRecoveryPointArn = job.DestinationRecoveryPointArn;
   }
-  if (job.BackupSizeInBytes !== undefined) view.bytes = job.BackupSizeInBytes;
-  if (job.CreationDate) view.creationDate = job.CreationDate.toISOString();
-  if (job.CompletionDate) view.completionDate = job.CompletionDate.toISOString();
-  if (job.IsParent) view.isParent = true;
+  if (job.BackupSizeInBytes !== undefined) view.BackupSizeInBytes = job.BackupSizeInBytes;
+  if (job.CreationDate) view.CreationDate = job.CreationDate.toISOString();
+  if (job.CompletionDate) view.CompletionDate = job.CompletionDate.toISOString();
+  if (job.IsParent) view.IsParent = true;
   return view;
 }
 
-/** A new report entry for a point: `SKIPPED` with its reason, else `UNFINISHED` until it ends. */
-export function entryOf(point: BatchPoint): CopyReportEntryJson {
-  const entry: CopyReportEntryJson = {
-    recoveryPointArn: point.recoveryPointArn,
-    isParent: !!point.isParent,
-    outcome: point.skipReason ? "SKIPPED" : "UNFINISHED",
-    attempts: point.attempts ?? 0,
-  };
-  if (point.resourceArn) entry.resourceArn = point.resourceArn;
-  if (point.resourceType) entry.resourceType = point.resourceType;
-  if (point.resourceName) entry.resourceName = point.resourceName;
-  if (point.creationDate) entry.recoveryPointCreationDate = point.creationDate;
-  if (point.skipReason) entry.skipReason = point.skipReason;
-  if (point.copyJobId) entry.copyJobId = point.copyJobId;
-  if (point.origin) entry.origin = point.origin;
-  if (point.idempotencyToken) entry.idempotencyToken = point.idempotencyToken;
-  if (point.jobCreationDate) entry.startedAt = point.jobCreationDate;
-  return entry;
+/** The copy job a step result carries, its dates as `Date`s again. */
+export function copyJobOf(view: JobView): CopyJob & { CopyJobId: string } {
+  const { CreationDate, CompletionDate, IsParent, ...rest } = view;
+  const job: CopyJob & { CopyJobId: string } = { ...rest, IsParent: !!IsParent };
+  if (CreationDate) job.CreationDate = new Date(CreationDate);
+  if (CompletionDate) job.CompletionDate = new Date(CompletionDate);
+  return job;
 }
 
-/** Copies what a job says into its entry; the outcome too once the job ended. */
-export function applyJob(entry: CopyReportEntryJson, job: JobView): void {
-  entry.copyJobId = job.copyJobId;
-  if (job.destinationRecoveryPointArn) {
-    entry.destinationRecoveryPointArn = job.destinationRecoveryPointArn;
-  }
-  if (job.statusMessage) entry.statusMessage = job.statusMessage;
-  if (job.bytes !== undefined) entry.bytesTransferred = job.bytes;
-  if (job.creationDate) entry.startedAt = job.creationDate;
-  if (job.completionDate) entry.finishedAt = job.completionDate;
-  if (entry.startedAt && entry.finishedAt) {
-    entry.durationMs = Date.parse(entry.finishedAt) - Date.parse(entry.startedAt);
-  }
-  if (job.childJobs) entry.childJobs = job.childJobs;
-  if (job.state && FINAL_STATES.includes(job.state)) entry.outcome = job.state as CopyOutcome;
+/**
+ * A listed recovery point as a batch carries it: `SKIPPED` with `skip`, else `UNFINISHED` until
+ * its copy ends; `coldSince` when its storage class is still to be read.
+ */
+export function pointOf(
+  rp: RecoveryPointByBackupVault,
+  skip: SkipReason | undefined,
+  coldSince: Date | undefined,
+): BatchPoint {
+  const entry = newReportEntry(rp);
+  entry.outcome = skip ? "SKIPPED" : "UNFINISHED";
+  if (skip) entry.skipReason = skip;
+  const point: BatchPoint = entryToJson(entry);
+  if (coldSince) point.moveToColdStorageAt = coldSince.toISOString();
+  return point;
 }
 
-/** The point a later batch takes over, with the job this entry has. */
-export function pointToContinue(point: BatchPoint, entry: CopyReportEntryJson): BatchPoint {
-  const next: BatchPoint = { ...point, attempts: entry.attempts };
-  if (entry.copyJobId) next.copyJobId = entry.copyJobId;
-  if (entry.origin) next.origin = entry.origin;
-  if (entry.idempotencyToken) next.idempotencyToken = entry.idempotencyToken;
-  if (entry.startedAt) next.jobCreationDate = entry.startedAt;
-  return next;
+/** The report entry of a point, as the batch reported it last (dates as `Date`s). */
+export function entryOf(point: BatchPoint): CopyReportEntry {
+  const { moveToColdStorageAt: _, ...json } = point;
+  return reviveEntry(json);
+}
+
+/** An entry in JSON form. */
+export function entryToJson(entry: CopyReportEntry): CopyReportEntryJson {
+  return JSON.parse(JSON.stringify(entry));
 }
 
 /** A report entry with its dates as `Date`s. */
@@ -215,23 +171,17 @@ export function mergeEntries(
 }
 
 /** Counts over entries, as `copyRecoveryPoints` counts its report (nothing is in flight). */
-export function totalsOf(entries: Iterable<CopyReportEntryJson>): CopyTotals {
+export function totalsOf(
+  entries: Iterable<Pick<CopyReportEntry, "outcome" | "origin">>,
+): CopyTotals {
   const totals = emptyTotals();
-  for (const json of entries) {
-    const entry = reviveEntry(json);
+  for (const entry of entries) {
     totals.discovered++;
     if (entry.outcome !== "SKIPPED") totals.selected++;
     if (entry.origin === "started") totals.started++;
     countOutcome(totals, entry);
   }
   return totals;
-}
-
-/** An error as `{ name, message }`. */
-export function reportedError(e: unknown): ReportedError {
-  return e instanceof Error
-    ? { name: e.name, message: e.message }
-    : { name: "Error", message: String(e) };
 }
 
 /** The `error` of an instance's status (`{ name, message }`, or a string) as `{ name, message }`. */
