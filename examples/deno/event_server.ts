@@ -1,7 +1,7 @@
 // An EventBridge API destination on Deno (or Deno Deploy): copies AWS Backup recovery points by
 // the rules in COPY_RULES, and sweeps for lost events every hour with Deno.cron. Environment as
 // for examples/node/event_server.mjs. Run from a checkout:
-//   deno run --allow-net --allow-env --unstable-cron examples/deno/event_server.ts
+//   npx -y deno@2.9.6 run --allow-net --allow-env --unstable-cron examples/deno/event_server.ts
 import {
   BackupClient,
   credentialsFromEnv,
