@@ -5,6 +5,9 @@
  * `backup-edge/checkpoint-file`). A block that is a fragment — it uses `client` or `env` without
  * making them — gets the few declarations in {@linkcode CONTEXT}, and imports of the package's
  * exports it names, appended after its own lines, so a compiler's line numbers are the block's.
+ * A block that shows an example file — all of it, or a part under a first line `// <path>` — is
+ * an excerpt: not compiled here, out of its file's context, but checked through the file, which
+ * a test type-checks ({@linkcode TYPE_CHECKED_EXAMPLES}).
  *
  * @module
  */
@@ -17,7 +20,75 @@ export interface Snippet {
   name: string;
   /** Line of README.md the file's line 1 is on, minus one. */
   offset: number;
+  /** What to compile: the block, then its context. */
   source: string;
+  /**
+   * Set when the block is an excerpt of an example file (a key of
+   * {@linkcode TYPE_CHECKED_EXAMPLES}): then it is checked through that file, not compiled.
+   */
+  excerptOf?: string;
+}
+
+/** How a test type-checks an example file the README shows. */
+export interface ExampleCheck {
+  /** The test file that type-checks it. */
+  test: string;
+  /** Text of that test that does the check (the check's own test asserts it is there). */
+  check: string;
+  /** The compiler and its settings, for a reader. */
+  how: string;
+}
+
+const TSC_STRICT = "tsc 5.9 and 7, --strict --exactOptionalPropertyTypes (tsc --init and bundler)";
+
+/**
+ * The example files the README shows, whole or in part, and the test that type-checks each under
+ * strict settings. tests/npm_package_test.ts compiles those it names itself.
+ */
+export const TYPE_CHECKED_EXAMPLES: Readonly<Record<string, ExampleCheck>> = {
+  "examples/worker/src/index.ts": {
+    test: "tests/npm_package_test.ts",
+    check: "TSC_EXAMPLES",
+    how: TSC_STRICT,
+  },
+  "examples/event-worker/src/index.ts": {
+    test: "tests/npm_package_test.ts",
+    check: "TSC_EXAMPLES",
+    how: TSC_STRICT,
+  },
+  "examples/deno/event_server.ts": {
+    test: "tests/npm_package_test.ts",
+    check: "DENO_CHECKED_EXAMPLES",
+    how: "deno check (strict)",
+  },
+  "examples/vault-workflow/src/index.ts": {
+    test: "tests/vault_workflow_test.ts",
+    check: 'runOk(toolBin("tsc"), ["-p", "tsconfig.json"',
+    how: "tsc 5.9 --strict, with the Workers types `wrangler types` writes",
+  },
+  "examples/deno-deploy/main.ts": {
+    test: "tests/checkpoint_deno_kv_test.ts",
+    check: 'exampleChild(["--check", "main.ts"])',
+    how: "deno run --check (strict), its imports mapped to the checkout",
+  },
+};
+
+/**
+ * The example file `block` shows, if it is an excerpt: it is the whole file, or its first line
+ * is `// <path>` naming the file and the rest occurs in it verbatim.
+ *
+ * @param examples the files of {@linkcode TYPE_CHECKED_EXAMPLES}: path → content.
+ */
+export function excerptOf(
+  block: string,
+  examples: Readonly<Record<string, string>>,
+): string | undefined {
+  const header = /^\/\/ (examples\/\S+)\n/.exec(block);
+  if (header) {
+    const content = examples[header[1]];
+    return content?.includes(block.slice(header[0].length)) ? header[1] : undefined;
+  }
+  return Object.keys(examples).find((path) => examples[path] === block);
 }
 
 /**
@@ -25,8 +96,19 @@ export interface Snippet {
  * package types it needs (the real ones) and the context entries it builds on.
  */
 const CONTEXT: Record<string, { line: string; types?: string[]; needs?: string[] }> = {
-  Deno: { line: "declare const Deno: { env: { get(name: string): string | undefined } };" },
+  // The part of Deno's namespace the blocks use, with Deno's signatures.
+  Deno: {
+    line: "declare const Deno: { env: { get(name: string): string | undefined }; " +
+      "serve(handler: (request: Request) => Response | Promise<Response>): unknown };",
+  },
   client: { line: "declare const client: BackupClient;", types: ["BackupClient"] },
+  // A client in another Region or account (the copies' destination).
+  westClient: { line: "declare const westClient: BackupClient;", types: ["BackupClient"] },
+  // The reader's own client maker, for a place (an account and a Region).
+  backupClientFor: {
+    line: "declare function backupClientFor(region: string, accountId: string): BackupClient;",
+    types: ["BackupClient"],
+  },
   credentials: { line: "declare const credentials: Credentials;", types: ["Credentials"] },
   // A Worker's bindings: a service binding (Cloudflare's `Fetcher.fetch` signature) and a KV
   // namespace (only the part the checkpoint store uses).
@@ -45,6 +127,13 @@ const CONTEXT: Record<string, { line: string; types?: string[]; needs?: string[]
     line: "declare const options: CopyRecoveryPointsOptions;",
     types: ["CopyRecoveryPointsOptions"],
   },
+  // An operation's input, as the AWS SDK's examples name it.
+  input: { line: "declare const input: StartCopyJobInput;", types: ["StartCopyJobInput"] },
+  // An event as EventBridge delivers it, parsed from JSON: what the event functions take.
+  event: { line: "declare const event: unknown;" },
+  rules: { line: "declare const rules: CopyRule[];", types: ["CopyRule"] },
+  // A secret from the environment (e.g. the EventBridge connection's API key).
+  secret: { line: "declare const secret: string;" },
 };
 
 /** `name` used as a name: not a member (`a.name`, but `...name` is), not a key (`name:`). */
@@ -95,14 +184,26 @@ function shorthandOptions(source: string): string[] {
 }
 
 /**
- * Every ```ts block of `readme`, with what it needs appended.
+ * Every ```ts block of `readme`, with what it needs appended; an excerpt of an example file as
+ * it is, with `excerptOf` set.
  *
  * @param exportedValues the names of the package's value exports (`Object.keys` of `mod.ts`).
+ * @param examples the files of {@linkcode TYPE_CHECKED_EXAMPLES}: path → content.
  */
-export function readmeSnippets(readme: string, exportedValues: readonly string[]): Snippet[] {
+export function readmeSnippets(
+  readme: string,
+  exportedValues: readonly string[],
+  examples: Readonly<Record<string, string>>,
+): Snippet[] {
   const snippets: Snippet[] = [];
   for (const match of readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
     const offset = readme.slice(0, match.index).split("\n").length;
+    const name = `readme-L${offset}.ts`;
+    const excerpt = excerptOf(match[1], examples);
+    if (excerpt) {
+      snippets.push({ name, offset, source: match[1], excerptOf: excerpt });
+      continue;
+    }
     const source = packageSpecifiers(match[1]);
     const declared = declaredIn(source);
     const lines: string[] = [];
@@ -132,7 +233,7 @@ export function readmeSnippets(readme: string, exportedValues: readonly string[]
     if (values.length) lines.push(`import { ${values.join(", ")} } from "backup-edge";`);
     if (types.size) lines.push(`import type { ${[...types].join(", ")} } from "backup-edge";`);
     snippets.push({
-      name: `readme-L${offset}.ts`,
+      name,
       offset,
       // `export {}`: a module, like every file that imports the package.
       source: `${source}\n// Context (testing/readme_snippets.ts):\n${

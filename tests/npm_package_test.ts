@@ -3,9 +3,11 @@
  * publint and attw; `examples/node/` and `examples/browser/` installed through their own
  * `package.json` (which names `dist/backup-edge-<version>.tgz`), the Node example run under Node
  * and Bun against the local emulator (whose SigV4 check must pass), the browser example built;
- * the README's TypeScript, the examples' and a strict consumer compiled by TypeScript 5.9 and 7
- * with `--strict --exactOptionalPropertyTypes` (as `tsc --init` writes it, and under `bundler`
- * resolution with the package's declarations checked). `examples/worker/` has its own test
+ * the README's TypeScript, the Worker examples' and a strict consumer compiled by TypeScript 5.9
+ * and 7 with `--strict --exactOptionalPropertyTypes` (as `tsc --init` writes it, and under
+ * `bundler` resolution with the package's declarations checked) — the README's excerpts of
+ * example files checked through those files, each type-checked by a test, and the Deno example
+ * by `deno check`. `examples/worker/` has its own test
  * (worker_example_test.ts). Needs the npm registry (for the tools and aws4fetch); skipped, saying
  * why, without it.
  */
@@ -36,7 +38,7 @@ import {
   toolBin,
   typescriptCompilers,
 } from "../testing/npm_package.ts";
-import { readmeSnippets } from "../testing/readme_snippets.ts";
+import { readmeSnippets, type Snippet, TYPE_CHECKED_EXAMPLES } from "../testing/readme_snippets.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 const unavailable = await npmRegistryUnavailable();
@@ -330,15 +332,50 @@ async function tsconfigs(
   return Object.fromEntries(Object.keys(configs).map((name) => [name, `tsconfig.${name}.json`]));
 }
 
+/** The example files this test's compile includes, by their name in TYPE_CHECKED_EXAMPLES. */
+const TSC_EXAMPLES = examplesCheckedHere("TSC_EXAMPLES");
+/** The Deno example files `deno check` type-checks here (they import the checkout). */
+const DENO_CHECKED_EXAMPLES = examplesCheckedHere("DENO_CHECKED_EXAMPLES");
+
+function examplesCheckedHere(check: string): string[] {
+  return Object.entries(TYPE_CHECKED_EXAMPLES)
+    .filter(([, by]) => by.test === "tests/npm_package_test.ts" && by.check === check)
+    .map(([path]) => path);
+}
+
+/** The README's ts blocks, the excerpts of example files marked (`excerptOf`). */
+async function readmeBlocks(): Promise<Snippet[]> {
+  const examples: Record<string, string> = {};
+  for (const path of Object.keys(TYPE_CHECKED_EXAMPLES)) {
+    examples[path] = await Deno.readTextFile(repoPath(path));
+  }
+  return readmeSnippets(
+    await Deno.readTextFile(repoPath("README.md")),
+    Object.keys(await import("../mod.ts")),
+    examples,
+  );
+}
+
 test("npm package types: the README's TypeScript, the examples and a consumer compile with TypeScript 5.9 and 7, --strict --exactOptionalPropertyTypes; type errors reported", async () => {
   const project = await consumerProject();
-  const readme = await Deno.readTextFile(repoPath("README.md"));
-  const snippets = readmeSnippets(readme, Object.keys(await import("../mod.ts")));
+  const blocks = await readmeBlocks();
+  const snippets = blocks.filter((block) => !block.excerptOf);
   assert.ok(snippets.length >= 8, `the README's ts blocks: ${snippets.length}`);
+  for (const { name, excerptOf } of blocks.filter((block) => block.excerptOf)) {
+    const { test, how } = TYPE_CHECKED_EXAMPLES[excerptOf!];
+    console.log(`${name}: excerpt of ${excerptOf}, type-checked by ${test} (${how})`);
+  }
   const files: Record<string, string> = {
     "consumer.ts": CONSUMER_TS,
     "type_error.ts": TYPE_ERROR_TS,
-    "worker.ts": await Deno.readTextFile(repoPath("examples/worker/src/index.ts")),
+    ...Object.fromEntries(
+      await Promise.all(
+        TSC_EXAMPLES.map(async (path) => [
+          path.replace(/^examples\//, "").replaceAll("/", "-"),
+          await Deno.readTextFile(repoPath(path)),
+        ]),
+      ),
+    ),
     ...Object.fromEntries(snippets.map((snippet) => [snippet.name, snippet.source])),
   };
   for (const [name, source] of Object.entries(files)) {
@@ -350,6 +387,7 @@ test("npm package types: the README's TypeScript, the examples and a consumer co
       /^readme-L(\d+)\.ts\((\d+),/,
       (_, fence, row) => `README.md line ${Number(fence) + Number(row)} (${_}`,
     );
+  const failures: string[] = [];
   for (const [version, tsc] of Object.entries(typescriptCompilers())) {
     const configs = await tsconfigs(project, tsc, version, Object.keys(files));
     await Promise.all(
@@ -364,17 +402,52 @@ test("npm package types: the README's TypeScript, the examples and a consumer co
           "false",
         ], { cwd: project });
         const errors = result.stdout.split("\n").filter((l) => /error TS\d+/.test(l));
-        const report = `${mode}:\n${errors.map(readmeLine).join("\n")}\n${result.stderr}`;
-        assert.equal(errors.length, 1, `exactly the deliberate error\n${report}`);
-        // tsc 5 exits 2 here, tsc 7 exits 1: either way, not 0.
-        assert.notEqual(result.code, 0, report);
-        assert.match(
-          errors[0],
-          /^type_error\.ts\(5,3\): error TS2322: Type 'number' is not assignable to type 'string'/,
-        );
+        // Exactly the deliberate error; tsc 5 exits 2 then, tsc 7 exits 1: either way, not 0.
+        if (
+          errors.length !== 1 || result.code === 0 ||
+          !/^type_error\.ts\(5,3\): error TS2322: Type 'number' is not assignable to type 'string'/
+            .test(errors[0])
+        ) {
+          failures.push(
+            `${mode} (exit ${result.code}), ${errors.length} errors for the 1 deliberate one:\n` +
+              `${errors.map(readmeLine).join("\n")}\n${result.stderr}`,
+          );
+          return;
+        }
         console.log(`TypeScript ${version}, ${mode}: ${Object.keys(files).length - 1} files clean`);
       }),
     );
+  }
+  // Every compiler and configuration reports, before the test fails.
+  assert.deepEqual(failures, []);
+});
+
+Deno.test("README's excerpts of example files: each occurs verbatim in its file, which a test type-checks", async () => {
+  const excerpts = (await readmeBlocks()).filter((block) => block.excerptOf);
+  const shown = new Set(excerpts.map((block) => block.excerptOf));
+  // Each checked file is shown (the list has no stale entry) — and so is skipped in the compile.
+  assert.deepEqual([...shown].sort(), Object.keys(TYPE_CHECKED_EXAMPLES).sort());
+  for (const { name, source, excerptOf } of excerpts) {
+    const file = await Deno.readTextFile(repoPath(excerptOf!));
+    // A part, under a first line naming the file; or the whole file.
+    const header = `// ${excerptOf}\n`;
+    if (source.startsWith(header)) assert.ok(file.includes(source.slice(header.length)), name);
+    else assert.equal(source, file, name);
+    const { test, check } = TYPE_CHECKED_EXAMPLES[excerptOf!];
+    const testSource = await Deno.readTextFile(repoPath(test));
+    assert.ok(testSource.includes(check), `${test} type-checks ${excerptOf} (${check})`);
+  }
+});
+
+Deno.test("the Deno examples the README shows type-check: deno check, strict", async () => {
+  assert.ok(DENO_CHECKED_EXAMPLES.length > 0);
+  for (const path of DENO_CHECKED_EXAMPLES) {
+    // As users run it: from the checkout, with its deno.json (Deno's default: strict).
+    const result = await run(Deno.execPath(), ["check", "--unstable-cron", path], {
+      cwd: repoPath("."),
+      timeoutMs: 180_000,
+    });
+    assert.equal(result.code, 0, `deno check ${path}:\n${result.stdout}${result.stderr}`);
   }
 });
 
