@@ -22,7 +22,7 @@ import {
   usageError,
   wantsJson,
 } from "./args.ts";
-import { EXIT_FAILED, EXIT_OK, reportFailure, secretsOf } from "./failure.ts";
+import { EXIT_FAILED, EXIT_OK, redactingIo, reportFailure, secretsOf } from "./failure.ts";
 import { type CliIo, STANDARD_IO } from "./io.ts";
 
 const USAGE = `Usage: ${TASK} copy -- --recovery-point-arn ARN --source-vault NAME \\
@@ -51,8 +51,10 @@ const NOT_SHOWN = ["authorization", "x-amz-security-token"];
 export async function main(
   args: string[],
   env: Record<string, string> = Deno.env.toObject(),
-  io: CliIo = STANDARD_IO,
+  output: CliIo = STANDARD_IO,
 ): Promise<number> {
+  // Nothing printed holds the secret key or the session token, whatever an error quotes.
+  const io = redactingIo(output, secretsOf(env));
   const json = wantsJson(args);
   try {
     const values = parseFlags(args, {
@@ -118,7 +120,7 @@ export async function main(
     if (!ok) io.err(`Copy job ${job!.CopyJobId} ended PARTIAL: ${job!.StatusMessage ?? ""}\n`);
     return ok ? EXIT_OK : EXIT_FAILED;
   } catch (e) {
-    return reportFailure(e, io, { json, usage: USAGE, secrets: secretsOf(env) });
+    return reportFailure(e, io, { json, usage: USAGE });
   }
 }
 

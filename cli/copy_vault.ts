@@ -37,7 +37,14 @@ import {
   type ResumeAdvice,
   resumeText,
 } from "./copy_report.ts";
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, reportFailure, secretsOf } from "./failure.ts";
+import {
+  EXIT_FAILED,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  redactingIo,
+  reportFailure,
+  secretsOf,
+} from "./failure.ts";
 import { type CliIo, STANDARD_IO } from "./io.ts";
 
 const USAGE = `Usage: ${TASK} copy-vault -- --source-vault NAME --destination-vault-arn ARN \\
@@ -107,8 +114,10 @@ class Interrupted extends Error {
 export async function main(
   args: string[],
   env: Record<string, string> = Deno.env.toObject(),
-  io: CliIo = STANDARD_IO,
+  output: CliIo = STANDARD_IO,
 ): Promise<number> {
+  // Nothing printed holds the secret key or the session token, whatever an error quotes.
+  const io = redactingIo(output, secretsOf(env));
   const json = wantsJson(args);
   const interrupt = new AbortController();
   let stopListening = () => {};
@@ -182,7 +191,7 @@ export async function main(
       return EXIT_INTERRUPTED;
     }
     display?.clear();
-    return reportFailure(e, io, { json, usage: USAGE, secrets: secretsOf(env) });
+    return reportFailure(e, io, { json, usage: USAGE });
   } finally {
     stopListening();
   }

@@ -1,8 +1,10 @@
 /**
  * How the CLIs end in failure: the exit code, a message for people on stderr and, with `--json`,
  * `{ "ok": false, "error": { "name", "message", … } }` on stdout — built from a fixed list of
- * fields known to hold no secret (never `cause`, never an error's other properties), with the
- * secret access key and the session token cut out of every message.
+ * fields known to hold no secret (never `cause`, never an error's other properties). And what
+ * keeps secrets out of everything a CLI prints: {@linkcode redactingIo} cuts the secret access
+ * key and the session token out of every write (a service's message may quote a request, as
+ * AWS's signature errors quote the canonical request with its `x-amz-security-token`).
  *
  * @module
  */
@@ -45,19 +47,26 @@ export function redact(text: string, secrets: readonly string[]): string {
   return secrets.reduce((t, secret) => t.split(secret).join("[hidden]"), text);
 }
 
+/** `io` with `secrets` cut out of everything written to stdout and stderr. */
+export function redactingIo(io: CliIo, secrets: readonly string[]): CliIo {
+  if (!secrets.length) return io;
+  return {
+    ...io,
+    out: (text) => io.out(redact(text, secrets)),
+    err: (text) => io.err(redact(text, secrets)),
+  };
+}
+
 /**
  * An error as JSON: `name` and `message`, and what each kind of error says for itself —
  * `issues` (validation), `operation` and `$metadata` (a call: HTTP status, request id,
  * attempts), `$fault` (the service's answer), `job` (a copy job that failed or did not end).
  */
-export function errorJson(e: unknown, secrets: readonly string[]): Record<string, unknown> {
+export function errorJson(e: unknown): Record<string, unknown> {
   const error = e instanceof Error ? e : new Error(String(e));
-  const json: Record<string, unknown> = {
-    name: error.name,
-    message: redact(error.message, secrets),
-  };
+  const json: Record<string, unknown> = { name: error.name, message: error.message };
   if (error instanceof ValidationError) {
-    json.issues = error.issues.map((i) => ({ path: i.path, message: redact(i.message, secrets) }));
+    json.issues = error.issues.map((i) => ({ path: i.path, message: i.message }));
   }
   if (error instanceof CallError) json.operation = error.operation;
   if (error instanceof ServiceException) json.$fault = error.$fault;
@@ -76,17 +85,15 @@ export interface FailureContext {
   json: boolean;
   /** The command's usage, printed after a usage error. */
   usage: string;
-  /** Values never to print. */
-  secrets: readonly string[];
 }
 
 /**
  * Prints a failure — a {@linkcode UsageError} with the usage, anything else as `Name: message` —
  * on stderr (and as JSON on stdout with `--json`), and returns the exit code: 2 for bad usage,
- * else 1.
+ * else 1. Pass an `io` from {@linkcode redactingIo}.
  */
 export function reportFailure(e: unknown, io: CliIo, context: FailureContext): number {
-  const json = errorJson(e, context.secrets);
+  const json = errorJson(e);
   if (e instanceof UsageError) {
     io.err(`${json.message}\n${context.usage}\n`);
   } else {

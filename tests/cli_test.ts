@@ -490,7 +490,7 @@ Deno.test("copy --json: the job as JSON; PARTIAL exits 1; every failure is JSON 
   );
 });
 
-Deno.test("copy-vault --json: a run that cannot start is JSON on stdout, exit 1", async () => {
+Deno.test("copy-vault --json: a run that cannot start is JSON on stdout, exit 1, no secret", async () => {
   await using emulator = await startEmulator();
   const { io, text } = capture();
   const args = copyVaultArgs(emulator, "--json");
@@ -505,6 +505,30 @@ Deno.test("copy-vault --json: a run that cannot start is JSON on stdout, exit 1"
     text.err,
     /^Run [0-9a-f-]{36} \(no --checkpoint: not resumable\)\nResourceNotFoundException: /,
   );
+  // A message quoting the session token: cut out of everything printed.
+  const token = DEMO_SESSION_CREDENTIALS.sessionToken!;
+  emulator.injectFaults({
+    status: 400,
+    errorType: "IncompleteSignatureException",
+    message: `Canonical request: x-amz-security-token:${token}`,
+  });
+  const leaked = capture();
+  const sessionEnv = {
+    ...ENV,
+    AWS_ACCESS_KEY_ID: DEMO_SESSION_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_SESSION_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: token,
+  };
+  assert.equal(await copyVault(copyVaultArgs(emulator, "--json"), sessionEnv, leaked.io), 1);
+  assert.equal(
+    JSON.parse(leaked.text.out).error.message,
+    "Canonical request: x-amz-security-token:[hidden]",
+  );
+  assert.match(
+    leaked.text.err,
+    /IncompleteSignatureException: Canonical request: x-amz-security-token:\[hidden\]/,
+  );
+  assertNoSecret(leaked.text.out, leaked.text.err);
   const usage = capture();
   assert.equal(await copyVault(["--json", "--source-vault"], ENV, usage.io), 2);
   assert.equal(JSON.parse(usage.text.out).error.name, "UsageError");
