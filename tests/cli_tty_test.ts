@@ -155,10 +155,14 @@ const PROMPT = "PROMPT> ";
 
 /** A terminal of its own (a private tmux server) running bash, as a person at a prompt. */
 class Terminal implements AsyncDisposable {
-  readonly #socket = `backup-edge-test-${crypto.randomUUID()}`;
+  readonly #dir: string;
+
+  private constructor(dir: string) {
+    this.#dir = dir;
+  }
 
   static async open(columns: number, rows: number): Promise<Terminal> {
-    const terminal = new Terminal();
+    const terminal = new Terminal(await Deno.makeTempDir());
     await terminal.tmux(
       "new-session",
       "-d",
@@ -178,7 +182,7 @@ class Terminal implements AsyncDisposable {
 
   async tmux(...args: string[]): Promise<string> {
     const output = await new Deno.Command("tmux", {
-      args: ["-u", "-L", this.#socket, "-f", "/dev/null", ...args],
+      args: ["-u", "-S", `${this.#dir}/socket`, "-f", "/dev/null", ...args],
       env: { ...ENV, LC_ALL: "C.UTF-8", NO_COLOR: "1" },
       stdin: "null",
       stdout: "piped",
@@ -216,6 +220,7 @@ class Terminal implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.tmux("kill-server").catch(() => {});
+    await Deno.remove(this.#dir, { recursive: true });
   }
 }
 
