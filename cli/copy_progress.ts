@@ -199,10 +199,15 @@ export class CopyProgressDisplay {
     }
   }
 
-  /** Draws the final state of the live line and leaves it on screen. */
+  /** The run ended: draws its final state (listing done) and leaves it on screen. */
+  finish(): void {
+    this.progress.listing = false;
+    this.end();
+  }
+
+  /** Draws the live line as it stands (also after an interruption) and leaves it on screen. */
   end(): void {
     this.#stopResize();
-    this.progress.listing = false;
     if (!this.#line) return;
     this.#line.draw(liveText(this.progress, this.#vault, this.dryRun));
     this.#line.end();

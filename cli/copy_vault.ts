@@ -178,7 +178,7 @@ export async function main(
     }).catch((e) => {
       throw usageError(e, FLAG_OF);
     });
-    display.end();
+    display.finish();
     io.out(json ? reportJson(report) : reportTable(report));
     return report.ok ? EXIT_OK : EXIT_FAILED;
   } catch (e) {

@@ -663,6 +663,26 @@ Deno.test("copy-vault interrupted without a checkpoint: says it cannot resume an
   );
   assert.match(text.err, /same --run-id .* and a checkpoint file, which makes it resumable/s);
 
+  // Interrupted while the vault is still listed: said so, nothing started.
+  const listing = capture({
+    onInterrupt: (listener) => {
+      interrupt = listener;
+      return () => interrupt = () => {};
+    },
+  });
+  const listingErr = listing.io.err;
+  listing.io.err = (t) => {
+    listingErr(t);
+    if (t.startsWith("discovered")) interrupt();
+  };
+  const jobs = emulator.jobs().length;
+  assert.equal(await copyVault(copyVaultArgs(emulator), ENV, listing.io), 130);
+  assert.match(
+    listing.text.out,
+    /^Run [0-9a-f-]{36} interrupted while listing the vault: \d+ found/m,
+  );
+  assert.equal(emulator.jobs().length, jobs);
+
   // What the advice says: the same run id again starts no second copy of anything.
   const started = emulator.jobs().length;
   const again = capture();
