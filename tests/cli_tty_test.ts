@@ -149,10 +149,20 @@ Deno.test("copy-vault on a terminal (in process): every draw fits the width it w
 
 // ---- under a real terminal: tmux ----
 
-const TMUX = await new Deno.Command("tmux", { args: ["-V"], stdout: "piped", stderr: "null" })
-  .output().then((o) => o.success, () => false);
+/** Whether tmux runs here (spawning a missing program throws at once, not in the promise). */
+async function hasTmux(): Promise<boolean> {
+  try {
+    const command = new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" });
+    return (await command.output()).success;
+  } catch {
+    return false;
+  }
+}
+const TMUX = await hasTmux();
 const NO_TMUX = "tmux is not on PATH (apt-get install tmux; .ci/run installs it)";
 if (!TMUX) console.warn(`cli_tty_test.ts: the tmux tests are skipped: ${NO_TMUX}`);
+/** Appended to the name of a test that needs tmux, when it is skipped. */
+const SKIP = TMUX ? "" : ` (SKIP: ${NO_TMUX})`;
 
 const PROMPT = "PROMPT> ";
 
@@ -240,7 +250,7 @@ for (
 ) {
   Deno.test({
     name:
-      `copy-vault under a real terminal (tmux, ${columns} columns, ${ids} ids): one progress line redrawn in place, no stale rows, the report`,
+      `copy-vault under a real terminal (tmux, ${columns} columns, ${ids} ids): one progress line redrawn in place, no stale rows, the report${SKIP}`,
     ignore: !TMUX,
     async fn() {
       // At 130 columns the ids show in the live line: measured in UTF-16 units instead of cells,
@@ -269,7 +279,7 @@ for (
 
 Deno.test({
   name:
-    "copy-vault under a real terminal: resized from 60 to 100 columns, then Ctrl-C: what was done, how to resume, exit 130",
+    `copy-vault under a real terminal: resized from 60 to 100 columns, then Ctrl-C: what was done, how to resume, exit 130${SKIP}`,
   ignore: !TMUX,
   async fn() {
     const seed = vaultSeed(10);
