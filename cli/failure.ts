@@ -3,8 +3,9 @@
  * `{ "ok": false, "error": { "name", "message", … } }` on stdout — built from a fixed list of
  * fields known to hold no secret (never `cause`, never an error's other properties). And what
  * keeps secrets out of everything a CLI prints: {@linkcode redactingIo} cuts the secret access
- * key and the session token out of every write (a service's message may quote a request, as
- * AWS's signature errors quote the canonical request with its `x-amz-security-token`).
+ * key and the session token out of every write (a service's message may quote a request: AWS's
+ * `InvalidSignatureException` says "The Canonical String for this request should have been …",
+ * `x-amz-security-token:…` included, as in amzn/selling-partner-api-models#1900).
  *
  * @module
  */
