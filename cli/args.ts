@@ -9,6 +9,12 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { BackupClient, type ClientConfig, ValidationError } from "../mod.ts";
 
+/**
+ * How the README and every usage text run a task: with Deno from npm, so only Node and npm are
+ * needed (no `deno` on PATH).
+ */
+export const TASK = "npx -y deno@2.9.6 task";
+
 /** Bad command-line usage: the CLI prints the message and its usage, and exits 2. */
 export class UsageError extends Error {
   override name = "UsageError";
@@ -28,6 +34,40 @@ export function parseFlags<T extends Options>(args: string[], options: T) {
     // node:util's messages name the flag, e.g. "Unknown option '--foo'".
     throw new UsageError((e as Error).message);
   }
+}
+
+/**
+ * Whether `--json` is among the arguments: known before parsing, so that even a usage error is
+ * JSON on stdout.
+ */
+export function wantsJson(args: readonly string[]): boolean {
+  return args.includes("--json");
+}
+
+/**
+ * The flags of `args` as given (order kept), without those named in `drop`: the start of a
+ * command line to run again. `args` must parse (call after {@linkcode parseFlags}).
+ */
+export function flagsWithout<T extends Options>(
+  args: string[],
+  options: T,
+  drop: readonly string[],
+): string[] {
+  const rest = args[0] === "--" ? args.slice(1) : args;
+  const { tokens } = parseArgs({ args: rest, options, strict: true, tokens: true });
+  return tokens.flatMap((t) =>
+    t.kind !== "option" || drop.includes(t.name)
+      ? []
+      : t.value === undefined
+      ? [`--${t.name}`]
+      : [`--${t.name}`, t.value]
+  );
+}
+
+/** `words` as one POSIX shell command line: each word quoted when it needs to be. */
+export function shellCommand(words: readonly string[]): string {
+  return words.map((w) => /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`)
+    .join(" ");
 }
 
 /** @throws {UsageError} naming every missing flag. */
@@ -55,18 +95,18 @@ export function integerFlag(
 /**
  * Client configuration from `--region`/`--endpoint` and AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION (or AWS_DEFAULT_REGION).
- * @throws {UsageError} when the Region or the keys are missing.
+ * @throws {UsageError} naming only what is missing: the Region, either key, or several.
  */
 export function clientConfig(
   flags: { region?: string; endpoint?: string },
   env: Record<string, string>,
 ): ClientConfig {
-  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (!region || !env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
-    throw new UsageError(
-      "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_REGION or --region).",
-    );
-  }
+  const region = flags.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION);
+  const missing = [
+    ...["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].filter((name) => !env[name]),
+    ...(region ? [] : ["a Region (--region R, or AWS_REGION or AWS_DEFAULT_REGION)"]),
+  ];
+  if (missing.length) throw new UsageError(`Missing ${missing.join(", ")}`);
   return {
     region,
     endpoint: flags.endpoint,

@@ -1,29 +1,38 @@
 /**
- * `deno task copy -- --recovery-point-arn ARN --source-vault NAME --destination-vault-arn ARN
- * --iam-role-arn ARN [--wait] [--endpoint URL] [--region R] [--delete-after-days N]
- * [--idempotency-token T]`
+ * `npx -y deno@2.9.6 task copy -- --recovery-point-arn ARN --source-vault NAME
+ * --destination-vault-arn ARN --iam-role-arn ARN [--wait] [--dry-run] [--json] …`
  *
  * Starts a copy job against AWS (or any endpoint) with credentials from the standard
  * environment variables: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
- * AWS_REGION (or AWS_DEFAULT_REGION). Exit 0 on success, 1 when AWS refused or the job failed,
- * 2 on bad usage.
+ * AWS_REGION (or AWS_DEFAULT_REGION). `--dry-run` checks everything and prints the request it
+ * would send (without its signature or session token) and sends nothing. Exit 0 on success, 1
+ * when AWS refused or the job (with `--wait`) ended FAILED or PARTIAL, 2 on bad usage; with
+ * `--json`, stdout holds one JSON document either way (`"ok": false` and the error on failure).
  *
  * @module
  */
 
-import { startCopyJob, waitForCopyJob } from "../mod.ts";
+import { buildSignedRequest, type CopyJob, startCopyJob, waitForCopyJob } from "../mod.ts";
 import {
   clientFromFlags,
   integerFlag,
   parseFlags,
   requireFlags,
-  UsageError,
+  TASK,
   usageError,
+  wantsJson,
 } from "./args.ts";
+import { EXIT_FAILED, EXIT_OK, redactingIo, reportFailure, secretsOf } from "./failure.ts";
+import { type CliIo, STANDARD_IO } from "./io.ts";
 
-const USAGE = `Usage: deno task copy -- --recovery-point-arn ARN --source-vault NAME \\
-  --destination-vault-arn ARN --iam-role-arn ARN [--wait] [--endpoint URL] [--region R] \\
-  [--delete-after-days N] [--idempotency-token T]`;
+const USAGE = `Usage: ${TASK} copy -- --recovery-point-arn ARN --source-vault NAME \\
+  --destination-vault-arn ARN --iam-role-arn ARN [--wait] [--dry-run] [--json] \\
+  [--endpoint URL] [--region R] [--delete-after-days N] [--idempotency-token T]
+
+  --wait                  wait for the job to end; exit 1 if it ends FAILED or PARTIAL
+  --dry-run               check everything, print the request (unsigned), send nothing
+  --json                  print the result, or the error, as JSON on stdout
+Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION.`;
 
 /** StartCopyJob members by the flag that sets them, to name the flag in messages. */
 const FLAG_OF: Record<string, string> = {
@@ -35,8 +44,18 @@ const FLAG_OF: Record<string, string> = {
   "Lifecycle.DeleteAfterDays": "--delete-after-days",
 };
 
+/** Headers a dry run does not print: they carry the signature and the session token. */
+const NOT_SHOWN = ["authorization", "x-amz-security-token"];
+
 /** Runs the CLI; returns the exit code. */
-export async function main(args: string[], env = Deno.env.toObject()): Promise<number> {
+export async function main(
+  args: string[],
+  env: Record<string, string> = Deno.env.toObject(),
+  output: CliIo = STANDARD_IO,
+): Promise<number> {
+  // Nothing printed holds the secret key or the session token, whatever an error quotes.
+  const io = redactingIo(output, secretsOf(env));
+  const json = wantsJson(args);
   try {
     const values = parseFlags(args, {
       "recovery-point-arn": { type: "string" },
@@ -48,11 +67,13 @@ export async function main(args: string[], env = Deno.env.toObject()): Promise<n
       endpoint: { type: "string" },
       region: { type: "string" },
       wait: { type: "boolean", default: false },
+      "dry-run": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     });
     if (values.help) {
-      console.log(USAGE);
-      return 0;
+      io.out(`${USAGE}\n`);
+      return EXIT_OK;
     }
     requireFlags(values, [
       "recovery-point-arn",
@@ -62,33 +83,88 @@ export async function main(args: string[], env = Deno.env.toObject()): Promise<n
     ]);
     const days = integerFlag("delete-after-days", values["delete-after-days"], 1);
     const client = clientFromFlags(values, env);
-    const started = await startCopyJob(client, {
+    const input = {
       RecoveryPointArn: values["recovery-point-arn"]!,
       SourceBackupVaultName: values["source-vault"]!,
       DestinationBackupVaultArn: values["destination-vault-arn"]!,
       IamRoleArn: values["iam-role-arn"]!,
       IdempotencyToken: values["idempotency-token"],
       Lifecycle: days === undefined ? undefined : { DeleteAfterDays: days },
-    }).catch((e) => {
+    };
+    const asUsage = (e: unknown) => {
       throw usageError(e, FLAG_OF);
-    });
-    console.log(`CopyJobId ${started.CopyJobId}`);
+    };
+    if (values["dry-run"]) {
+      const request = await buildSignedRequest(client, startCopyJob, input).catch(asUsage);
+      const shown = await requestJson(request, !values["idempotency-token"]);
+      io.out(json ? `${JSON.stringify({ ok: true, ...shown }, null, 2)}\n` : requestText(shown));
+      return EXIT_OK;
+    }
+    const started = await startCopyJob(client, input).catch(asUsage);
+    if (!json) io.out(`CopyJobId ${started.CopyJobId}\n`);
+    let job: CopyJob | undefined;
     if (values.wait) {
-      const job = await waitForCopyJob(client, { CopyJobId: started.CopyJobId! }, {
+      job = await waitForCopyJob(client, { CopyJobId: started.CopyJobId! }, {
         onProgress: ({ state, elapsedMs }) =>
-          console.error(`${state} after ${Math.round(elapsedMs / 1000)} s`),
+          io.err(`${state} after ${Math.round(elapsedMs / 1000)} s\n`),
       });
-      console.log(JSON.stringify(job, null, 2));
+      if (!json) io.out(`${JSON.stringify(job, null, 2)}\n`);
     }
-    return 0;
+    // A PARTIAL copy is not a copy of everything: it is reported, and it is not success.
+    const ok = job?.State !== "PARTIAL";
+    if (json) {
+      const { $metadata, ...output } = started;
+      const result = { ok, ...output, requestId: $metadata.requestId, ...(job ? { job } : {}) };
+      io.out(`${JSON.stringify(result, null, 2)}\n`);
+    }
+    if (!ok) io.err(`Copy job ${job!.CopyJobId} ended PARTIAL: ${job!.StatusMessage ?? ""}\n`);
+    return ok ? EXIT_OK : EXIT_FAILED;
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`${e.message}\n${USAGE}`);
-      return 2;
-    }
-    console.error(`${(e as Error).name}: ${(e as Error).message}`);
-    return 1;
+    return reportFailure(e, io, { json, usage: USAGE });
   }
+}
+
+/** What a dry run shows of the request: everything but the signature and the session token. */
+interface ShownRequest {
+  dryRun: true;
+  operation: "StartCopyJob";
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+  /** Why the token differs from run to run, when it was not given. */
+  note?: string;
+}
+
+async function requestJson(request: Request, tokenGenerated: boolean): Promise<ShownRequest> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of request.headers) {
+    headers[name] = NOT_SHOWN.includes(name) ? "(not shown)" : value;
+  }
+  const text = await request.text();
+  return {
+    dryRun: true,
+    operation: "StartCopyJob",
+    method: request.method,
+    url: request.url,
+    headers,
+    body: text ? JSON.parse(text) : undefined,
+    ...(tokenGenerated
+      ? { note: "IdempotencyToken was generated for this dry run; a real run generates another" }
+      : {}),
+  };
+}
+
+function requestText(shown: ShownRequest): string {
+  return [
+    `Dry run: nothing was sent. StartCopyJob would send (signature not shown):`,
+    `${shown.method} ${shown.url}`,
+    ...Object.entries(shown.headers).map(([name, value]) => `${name}: ${value}`),
+    "",
+    JSON.stringify(shown.body, null, 2),
+    ...(shown.note ? [`(${shown.note}.)`] : []),
+    "",
+  ].join("\n");
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

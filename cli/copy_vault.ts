@@ -1,36 +1,53 @@
 /**
- * `deno task copy-vault -- --source-vault NAME --destination-vault-arn ARN --iam-role-arn ARN …`:
- * copies the recovery points of a vault to another vault with `copyRecoveryPoints` — resumable
- * with `--run-id` and `--checkpoint`, with live progress, a report, and an exit code: 0 when
- * everything selected was copied (or, with `--dry-run`, listed), 1 when some copies failed or did
- * not end, 2 on bad usage.
+ * `npx -y deno@2.9.6 task copy-vault -- --source-vault NAME --destination-vault-arn ARN
+ * --iam-role-arn ARN …`: copies the recovery points of a vault to another vault with
+ * `copyRecoveryPoints` — resumable with `--run-id` and `--checkpoint`, with live progress, a
+ * report, and an exit code: 0 when everything selected was copied (or, with `--dry-run`, listed),
+ * 1 when some copies failed or did not end or the run could not start, 2 on bad usage, 130 when
+ * interrupted with Ctrl-C (it prints what was done and the command that resumes the run).
  *
  * Progress goes to stderr (a live display on a terminal, one line per event otherwise); the
- * report goes to stdout (a table, or JSON with `--json`).
+ * report goes to stdout (a table, or JSON with `--json`, failures included). The progress display
+ * and the report live in their own modules (`copy_progress.ts`, `copy_report.ts`,
+ * `progress_line.ts`), so another mode of the command can reuse them.
  *
  * @module
  */
 
-import {
-  type CheckpointStore,
-  type CopyProgressEvent,
-  copyRecoveryPoints,
-  type CopyReport,
-  type CopyReportEntry,
-  type CopyTotals,
-  reportToJson,
-} from "../mod.ts";
+import { type CheckpointStore, copyRecoveryPoints } from "../mod.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
 import {
   clientFromFlags,
+  flagsWithout,
   integerFlag,
   parseFlags,
   requireFlags,
+  shellCommand,
+  TASK,
   UsageError,
   usageError,
+  wantsJson,
 } from "./args.ts";
+import { CopyProgressDisplay } from "./copy_progress.ts";
+import {
+  interruptedJson,
+  interruptedTable,
+  reportJson,
+  reportTable,
+  type ResumeAdvice,
+  resumeText,
+} from "./copy_report.ts";
+import {
+  EXIT_FAILED,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  redactingIo,
+  reportFailure,
+  secretsOf,
+} from "./failure.ts";
+import { type CliIo, STANDARD_IO } from "./io.ts";
 
-const USAGE = `Usage: deno task copy-vault -- --source-vault NAME --destination-vault-arn ARN \\
+const USAGE = `Usage: ${TASK} copy-vault -- --source-vault NAME --destination-vault-arn ARN \\
   --iam-role-arn ARN [--created-after DATE] [--created-before DATE] [--resource-type T]... \\
   [--resource-arn ARN]... [--concurrency N] [--run-id ID] [--checkpoint FILE] [--dry-run] \\
   [--json] [--endpoint URL] [--region R] [--delete-after-days N] [--max-wait-ms N] \\
@@ -45,13 +62,36 @@ const USAGE = `Usage: deno task copy-vault -- --source-vault NAME --destination-
   --resource-arn ARN           only recovery points of this resource; repeatable
   --concurrency N              copy jobs in flight at once (default 4)
   --run-id ID                  name of the run; the same ID (and checkpoint) resumes it
-  --checkpoint FILE            JSON file recording progress, for resuming after a crash
+  --checkpoint FILE            JSON file recording progress, for resuming after a crash or Ctrl-C
   --dry-run                    list what would be copied and why the rest is skipped
-  --json                       print the report as JSON
+  --json                       print the report (or the error) as JSON on stdout
   --delete-after-days N        lifecycle of the copies
   --max-wait-ms N              stop waiting after N ms; unfinished copies resume on a rerun
   --poll-interval-ms N         first delay between polls of a job (default 5000)
-Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION.`;
+Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION.
+Exit status: 0 all copied (or listed), 1 some not copied or the run failed, 2 bad usage,
+130 interrupted (Ctrl-C; it prints how to resume).`;
+
+const FLAGS = {
+  "source-vault": { type: "string" },
+  "destination-vault-arn": { type: "string" },
+  "iam-role-arn": { type: "string" },
+  "created-after": { type: "string" },
+  "created-before": { type: "string" },
+  "resource-type": { type: "string", multiple: true },
+  "resource-arn": { type: "string", multiple: true },
+  concurrency: { type: "string" },
+  "run-id": { type: "string" },
+  checkpoint: { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  endpoint: { type: "string" },
+  region: { type: "string" },
+  "delete-after-days": { type: "string" },
+  "max-wait-ms": { type: "string" },
+  "poll-interval-ms": { type: "string" },
+  help: { type: "boolean", default: false },
+} as const;
 
 /** copyRecoveryPoints options by the flag that sets them, to name the flag in messages. */
 const FLAG_OF: Record<string, string> = {
@@ -62,52 +102,32 @@ const FLAG_OF: Record<string, string> = {
   runId: "--run-id",
 };
 
-/** Where the CLI writes; tests may capture it. */
-export interface Output {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** Whether stderr is a terminal (live display) or not (one line per event). */
-  errIsTerminal: boolean;
+/** The reason the run is aborted with on SIGINT. */
+class Interrupted extends Error {
+  override name = "Interrupted";
 }
 
-const encoder = new TextEncoder();
-const STANDARD_OUTPUT: Output = {
-  out: (text) => Deno.stdout.writeSync(encoder.encode(text)),
-  err: (text) => Deno.stderr.writeSync(encoder.encode(text)),
-  errIsTerminal: Deno.stderr.isTerminal(),
-};
-
-/** Runs the CLI; returns the exit code. */
+/**
+ * Runs the CLI; returns the exit code. On SIGINT (`io.onInterrupt`) the run stops at once, and
+ * the CLI prints what was done and the command that resumes it, and returns 130.
+ */
 export async function main(
   args: string[],
   env: Record<string, string> = Deno.env.toObject(),
-  output: Output = STANDARD_OUTPUT,
+  output: CliIo = STANDARD_IO,
 ): Promise<number> {
-  let display: Display | undefined;
+  // Nothing printed holds the secret key or the session token, whatever an error quotes.
+  const io = redactingIo(output, secretsOf(env));
+  const json = wantsJson(args);
+  const interrupt = new AbortController();
+  let stopListening = () => {};
+  let display: CopyProgressDisplay | undefined;
+  let runId = "";
   try {
-    const values = parseFlags(args, {
-      "source-vault": { type: "string" },
-      "destination-vault-arn": { type: "string" },
-      "iam-role-arn": { type: "string" },
-      "created-after": { type: "string" },
-      "created-before": { type: "string" },
-      "resource-type": { type: "string", multiple: true },
-      "resource-arn": { type: "string", multiple: true },
-      concurrency: { type: "string" },
-      "run-id": { type: "string" },
-      checkpoint: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      endpoint: { type: "string" },
-      region: { type: "string" },
-      "delete-after-days": { type: "string" },
-      "max-wait-ms": { type: "string" },
-      "poll-interval-ms": { type: "string" },
-      help: { type: "boolean", default: false },
-    });
+    const values = parseFlags(args, FLAGS);
     if (values.help) {
-      output.out(`${USAGE}\n`);
-      return 0;
+      io.out(`${USAGE}\n`);
+      return EXIT_OK;
     }
     requireFlags(values, ["source-vault", "destination-vault-arn", "iam-role-arn"]);
     // Every flag's value is checked before the credentials and before anything is printed.
@@ -120,12 +140,19 @@ export async function main(
     const checkpoint: CheckpointStore | undefined = values.checkpoint
       ? new FileCheckpointStore(values.checkpoint)
       : undefined;
-    const runId = values["run-id"] ?? crypto.randomUUID();
+    runId = values["run-id"] ?? crypto.randomUUID();
     const client = clientFromFlags(values, env);
-    display = new Display(output, values["dry-run"]);
-    output.err(
+    const dryRun = values["dry-run"];
+    display = new CopyProgressDisplay(io, values["source-vault"]!, dryRun);
+    stopListening = io.onInterrupt?.(() => interrupt.abort(new Interrupted("SIGINT"))) ??
+      stopListening;
+    io.err(
       `Run ${runId}${
-        checkpoint ? ` (resume with --run-id ${runId} --checkpoint ${values.checkpoint})` : ""
+        dryRun
+          ? " (dry run)"
+          : checkpoint
+          ? ` (resumable: --run-id ${runId} --checkpoint ${values.checkpoint})`
+          : " (no --checkpoint: not resumable)"
       }\n`,
     );
     const report = await copyRecoveryPoints(client, {
@@ -145,23 +172,55 @@ export async function main(
       ...(days === undefined ? {} : { lifecycle: { DeleteAfterDays: days } }),
       runId,
       checkpoint,
-      dryRun: values["dry-run"],
+      dryRun,
+      signal: interrupt.signal,
       onProgress: (event) => display!.show(event),
     }).catch((e) => {
       throw usageError(e, FLAG_OF);
     });
-    display.end();
-    output.out(values.json ? `${JSON.stringify(reportToJson(report), null, 2)}\n` : table(report));
-    return report.ok ? 0 : 1;
+    display.finish();
+    io.out(json ? reportJson(report) : reportTable(report));
+    return report.ok ? EXIT_OK : EXIT_FAILED;
   } catch (e) {
-    display?.end();
-    if (e instanceof UsageError) {
-      output.err(`${e.message}\n${USAGE}\n`);
-      return 2;
+    if (interrupt.signal.aborted && display) {
+      display.end();
+      const run = { runId, dryRun: display.dryRun, progress: display.progress };
+      const advice = resumeAdvice(args, runId, display.dryRun);
+      io.out(json ? interruptedJson(run, advice) : interruptedTable(run));
+      io.err(resumeText(run, advice));
+      return EXIT_INTERRUPTED;
     }
-    output.err(`${(e as Error).name}: ${(e as Error).message}\n`);
-    return 1;
+    display?.clear();
+    return reportFailure(e, io, { json, usage: USAGE });
+  } finally {
+    stopListening();
   }
+}
+
+/**
+ * The command that goes on after an interruption: the same flags with the run's `--run-id` and
+ * a `--checkpoint` (the run's own, or a new file named after the run when it had none).
+ */
+function resumeAdvice(args: string[], runId: string, dryRun: boolean): ResumeAdvice {
+  const values = parseFlags(args, FLAGS);
+  if (dryRun) {
+    return {
+      resumable: false,
+      command: `${TASK} copy-vault -- ${shellCommand(flagsWithout(args, FLAGS, []))}`,
+    };
+  }
+  const file = values.checkpoint ?? `copy-vault-${runId.replace(/[^\w.-]/g, "_")}.checkpoint.json`;
+  const flags = [
+    ...flagsWithout(args, FLAGS, ["run-id", "checkpoint"]),
+    "--run-id",
+    runId,
+    "--checkpoint",
+    file,
+  ];
+  return {
+    resumable: values.checkpoint !== undefined,
+    command: `${TASK} copy-vault -- ${shellCommand(flags)}`,
+  };
 }
 
 /** `YYYY-MM-DD` (midnight UTC) or an ISO 8601 date-time. @throws {UsageError} */
@@ -177,125 +236,6 @@ function dateFlag(name: string, value: string | undefined): Date | undefined {
     );
   }
   return date;
-}
-
-/** Short name of a recovery point ARN for display: what follows `recovery-point:`, or the ARN. */
-function short(arn: string): string {
-  return arn.replace(/^arn:[^:]*:[^:]*:[^:]*:[^:]*:(recovery-point:)?/, "");
-}
-
-/** The progress display: a live line on a terminal, one line per event otherwise. */
-class Display {
-  readonly #output: Output;
-  readonly #dryRun: boolean;
-  readonly #inFlight = new Map<string, string>();
-  #totals?: CopyTotals;
-  #lastDraw = 0;
-
-  constructor(output: Output, dryRun: boolean) {
-    this.#output = output;
-    this.#dryRun = dryRun;
-  }
-
-  show(event: CopyProgressEvent): void {
-    this.#totals = event.totals;
-    if (event.type === "started") this.#inFlight.set(event.recoveryPointArn, "started");
-    if (event.type === "running") {
-      const pct = event.percentDone === undefined ? "" : ` ${Math.floor(event.percentDone)}%`;
-      this.#inFlight.set(event.recoveryPointArn, `${event.state}${pct}`);
-    }
-    if (event.type === "completed" || event.type === "failed") {
-      this.#inFlight.delete(event.entry.recoveryPointArn);
-    }
-    if (!this.#output.errIsTerminal) {
-      this.#output.err(`${line(event)}\n`);
-      return;
-    }
-    // On a terminal: finished copies scroll above the live line.
-    const final = event.type === "completed" || event.type === "failed" || event.type === "skipped";
-    if (final) this.#output.err(`\r\x1b[2K${line(event)}\n`);
-    const now = Date.now();
-    if (final || now - this.#lastDraw > 100) {
-      this.#lastDraw = now;
-      this.#output.err(`\r\x1b[2K${this.#bar()}`);
-    }
-  }
-
-  end(): void {
-    if (this.#output.errIsTerminal && this.#totals) this.#output.err(`\r\x1b[2K${this.#bar()}\n`);
-  }
-
-  #bar(): string {
-    const t = this.#totals!;
-    const done = t.completed + t.partial + t.failed + t.unfinished + t.planned;
-    const selected = Math.max(t.selected, 1);
-    const width = 24;
-    const filled = Math.round(width * Math.min(1, done / selected));
-    const flight = [...this.#inFlight].slice(0, 3).map(([arn, s]) => `${short(arn)} ${s}`);
-    const more = this.#inFlight.size > 3 ? ` +${this.#inFlight.size - 3}` : "";
-    return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${t.selected} ` +
-      `${this.#dryRun ? "planned" : "done"} · ok ${t.completed} · partial ${t.partial} · ` +
-      `failed ${t.failed} · skipped ${t.skipped} · in flight ${t.inFlight}` +
-      (flight.length ? `: ${flight.join(", ")}${more}` : "");
-  }
-}
-
-/** One line per event, for logs and pipes. */
-function line(event: CopyProgressEvent): string {
-  const t = event.totals;
-  const head = `${event.type.padEnd(10)} [${
-    t.completed + t.partial + t.failed + t.unfinished
-  }/${t.selected}]`;
-  switch (event.type) {
-    case "discovered":
-      return `${head} ${event.recoveryPoint.RecoveryPointArn} ${
-        event.recoveryPoint.ResourceType ?? ""
-      } ${event.recoveryPoint.Status ?? ""}`;
-    case "skipped":
-      return `${head} ${event.entry.recoveryPointArn} ${event.entry.skipReason?.code}: ${event.entry.skipReason?.message}`;
-    case "planned":
-      return `${head} ${event.entry.recoveryPointArn} would be copied`;
-    case "started":
-      return `${head} ${event.recoveryPointArn} job ${event.copyJobId} (${event.origin})`;
-    case "running":
-      return `${head} ${event.recoveryPointArn} job ${event.copyJobId} ${event.state}${
-        event.percentDone === undefined ? "" : ` ${event.percentDone.toFixed(0)}%`
-      }`;
-    case "retrying":
-      return `${head} ${event.recoveryPointArn} ${event.error.name}; again in ${
-        (event.delayMs / 1000).toFixed(1)
-      } s (attempt ${event.attempts})`;
-    case "completed":
-    case "failed":
-      return `${head} ${event.entry.recoveryPointArn} ${event.entry.outcome}${
-        event.entry.copyJobId ? ` job ${event.entry.copyJobId}` : ""
-      }${event.entry.statusMessage ? `: ${event.entry.statusMessage}` : ""}`;
-  }
-}
-
-/** The report as a table for people. */
-function table(report: CopyReport): string {
-  const rows = report.entries.map((e: CopyReportEntry) => [
-    e.outcome,
-    short(e.recoveryPointArn),
-    e.resourceType ?? "",
-    e.copyJobId ?? "",
-    e.skipReason ? `${e.skipReason.code}: ${e.skipReason.message}` : e.statusMessage ?? "",
-  ]);
-  const header = ["OUTCOME", "RECOVERY POINT", "TYPE", "COPY JOB", "MESSAGE"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const format = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
-  const t = report.totals;
-  return [
-    format(header),
-    ...rows.map(format),
-    "",
-    `Run ${report.runId}${report.dryRun ? " (dry run)" : ""}: ${t.discovered} found, ` +
-    `${t.selected} selected, ${t.skipped} skipped; ${t.completed} completed ` +
-    `(${t.alreadyCopied} already copied), ${t.partial} partial, ${t.failed} failed, ` +
-    `${t.unfinished} unfinished${report.dryRun ? `, ${t.planned} to copy` : ""}.`,
-    "",
-  ].join("\n");
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -2,9 +2,15 @@
  * Runs the AWS Backup emulator standalone until SIGINT (Ctrl-C):
  *
  * ```sh
- * deno run --allow-net=127.0.0.1 --allow-read emulator/main.ts [--port N] [--job-duration-ms N] \
+ * npx -y deno@2.9.6 task emulator -- [--port N] [--cors] [--job-duration-ms N] \
  *   [--max-concurrent-jobs N] [--seed FILE]
  * ```
+ *
+ * It needs no deno.json (its one npm dependency is named in full in `sigv4.ts`), so it also runs
+ * from anywhere, by path or by URL:
+ * `npx -y deno@2.9.6 run --no-config --allow-net=127.0.0.1 --allow-read --allow-env
+ * path/to/emulator/main.ts`. A port already in use, or a missing permission, is one line naming
+ * the flag to change, and exit status 2.
  *
  * @module
  */
@@ -30,10 +36,11 @@ import {
   startEmulator,
 } from "./mod.ts";
 
-const USAGE = `Usage: emulator/main.ts [--port N] [--job-duration-ms N] [--max-concurrent-jobs N]
-  [--seed FILE]
+const USAGE = `Usage: npx -y deno@2.9.6 task emulator -- [--port N] [--cors] [--job-duration-ms N]
+  [--max-concurrent-jobs N] [--seed FILE]
 
   --port N                 port on 127.0.0.1 to listen on (default: a free one)
+  --cors                   let web pages of any origin call it (answers CORS preflights)
   --job-duration-ms N      time for a copy job to finish (default: ${DEFAULT_JOB_DURATION_MS})
   --max-concurrent-jobs N  copy jobs in progress before LimitExceededException (default: ${DEFAULT_MAX_CONCURRENT_JOBS})
   --seed FILE              more vaults and recovery points from a JSON file (emulator/seed.ts)`;
@@ -41,6 +48,7 @@ const USAGE = `Usage: emulator/main.ts [--port N] [--job-duration-ms N] [--max-c
 /** Command-line options. */
 interface CliOptions {
   port: number;
+  cors: boolean;
   jobDurationMs: number;
   maxConcurrentJobs: number;
   seed?: string;
@@ -49,12 +57,18 @@ interface CliOptions {
 function parseArgs(args: string[]): CliOptions | string {
   const options: CliOptions = {
     port: 0,
+    cors: false,
     jobDurationMs: DEFAULT_JOB_DURATION_MS,
     maxConcurrentJobs: DEFAULT_MAX_CONCURRENT_JOBS,
   };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split("=", 2);
     if (flag === "--help" || flag === "-h") return USAGE;
+    if (flag === "--cors") {
+      if (inline !== undefined) return `--cors takes no value, got ${args[i]}\n${USAGE}`;
+      options.cors = true;
+      continue;
+    }
     if (!["--port", "--job-duration-ms", "--max-concurrent-jobs", "--seed"].includes(flag)) {
       return `Unknown option ${flag}\n${USAGE}`;
     }
@@ -91,7 +105,7 @@ function describe(entry: RequestLogEntry): string {
   return `${entry.method} ${entry.path}${query} -> ${entry.status} (${notes.join("; ")})`;
 }
 
-function banner(emulator: Emulator, seed?: EmulatorSeed): string {
+function banner(emulator: Emulator, cors: boolean, seed?: EmulatorSeed): string {
   return [
     `AWS Backup emulator listening on ${emulator.url}`,
     `  region ${emulator.region}, account ${emulator.accountId}`,
@@ -107,8 +121,28 @@ function banner(emulator: Emulator, seed?: EmulatorSeed): string {
         `  seeded: ${seed.vaults.length} vaults, ${seed.recoveryPoints.length} recovery points more`,
       ]
       : []),
+    ...(cors
+      ? [`  CORS on: web pages of any origin may call it (preflights answered unsigned)`]
+      : []),
     `Press Ctrl-C to stop.`,
   ].join("\n");
+}
+
+function isPermissionError(e: unknown): boolean {
+  return e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
+}
+
+/** Why the emulator could not listen, in one line that names the flag to change. */
+function listenFailure(e: unknown, port: number): string {
+  if (e instanceof Deno.errors.AddrInUse) {
+    return `Port ${port} on 127.0.0.1 is already in use: stop what listens there, or choose ` +
+      `another port with --port N (--port 0 takes a free one).`;
+  }
+  if (isPermissionError(e)) {
+    return `The emulator needs to listen on 127.0.0.1: run it with --allow-net=127.0.0.1 ` +
+      `(${(e as Error).message}).`;
+  }
+  return `Cannot start the emulator: ${(e as Error).name}: ${(e as Error).message}`;
 }
 
 if (import.meta.main) {
@@ -129,16 +163,23 @@ if (import.meta.main) {
     console.error(`--seed: ${(e as Error).message}`);
     Deno.exit(2);
   }
-  const emulator = await startEmulator({
-    port: options.port,
-    jobDurationMs: options.jobDurationMs,
-    maxConcurrentJobs: options.maxConcurrentJobs,
-    // Seeded vaults and recovery points come in addition to the demo ones.
-    vaults: [...DEMO_VAULT_ARNS, ...seed?.vaults ?? []],
-    recoveryPoints: [...DEMO_RECOVERY_POINTS, ...seed?.recoveryPoints ?? []],
-    onRequest: (entry) => console.log(describe(entry)),
-  });
-  console.log(banner(emulator, seed));
+  let emulator: Emulator;
+  try {
+    emulator = await startEmulator({
+      port: options.port,
+      cors: options.cors,
+      jobDurationMs: options.jobDurationMs,
+      maxConcurrentJobs: options.maxConcurrentJobs,
+      // Seeded vaults and recovery points come in addition to the demo ones.
+      vaults: [...DEMO_VAULT_ARNS, ...seed?.vaults ?? []],
+      recoveryPoints: [...DEMO_RECOVERY_POINTS, ...seed?.recoveryPoints ?? []],
+      onRequest: (entry) => console.log(describe(entry)),
+    });
+  } catch (e) {
+    console.error(listenFailure(e, options.port));
+    Deno.exit(e instanceof Deno.errors.AddrInUse || isPermissionError(e) ? 2 : 1);
+  }
+  console.log(banner(emulator, options.cors, seed));
   const stop = () => {
     Deno.removeSignalListener("SIGINT", stop);
     console.log("Stopping.");

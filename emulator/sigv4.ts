@@ -9,7 +9,10 @@
  * @module
  */
 
-import { SignatureV4 } from "@smithy/signature-v4";
+// Named in full (not through deno.json's import map), so emulator/main.ts also runs with
+// --no-config, from another directory or by URL.
+// deno-lint-ignore no-import-prefix
+import { SignatureV4 } from "npm:@smithy/signature-v4@5.7.5";
 import { ApiError, CORAL_ERROR_TYPE_SUFFIX } from "./wire.ts";
 
 /** A key pair the emulator accepts. */

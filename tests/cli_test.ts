@@ -1,7 +1,9 @@
 /**
  * The CLIs as users run them: subprocesses through `npx -y deno@2.9.6 task <name> -- …`, exactly
- * the README's syntax, against the emulator; and `copy-vault` killed with SIGKILL mid-run, then
- * run again with the same run id and checkpoint file.
+ * the README's syntax, against the emulator; `copy-vault` killed with SIGKILL mid-run and
+ * interrupted with SIGINT, then run again as it says; `--json` and `--dry-run`; the emulator's
+ * own command line (a port in use, `--cors`, no deno.json). The terminal display is tested under
+ * a real terminal in `cli_tty_test.ts`.
  */
 
 import assert from "node:assert/strict";
@@ -10,14 +12,19 @@ import {
   DEMO_CREDENTIALS,
   DEMO_IAM_ROLE_ARN,
   DEMO_REGION,
+  DEMO_SESSION_CREDENTIALS,
+  DR_VAULT_NAME,
   DR_VAULT_WEST_ARN,
   type Emulator,
   RECOVERY_POINT_OK_ARN,
+  RECOVERY_POINT_PARTIAL_ARN,
   startEmulator,
 } from "../emulator/mod.ts";
+import { BackupClient, listBackupVaults } from "../mod.ts";
 import { pointArn, SOURCE_VAULT, vaultSeed } from "./support/copy_vault_fixtures.ts";
 import { main as copy } from "../cli/copy.ts";
 import { main as copyVault } from "../cli/copy_vault.ts";
+import type { CliIo } from "../cli/io.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const ENV = {
@@ -52,6 +59,52 @@ async function task(name: string, args: string[]): Promise<Run> {
   };
 }
 
+/** An in-process CLI's outputs, captured; `err` may also react to what is written. */
+function capture(options: Partial<CliIo> = {}) {
+  const text = { out: "", err: "" };
+  const io: CliIo = {
+    out: (t) => text.out += t,
+    err: (t) => text.err += t,
+    errIsTerminal: false,
+    ...options,
+  };
+  return { io, text };
+}
+
+/** A word `deno` that is not `deno@2.9.6` (nor `deno.json`, `deno.lock`): a bare command. */
+const BARE_DENO = /(?<![\w./-])deno(?![@.\w-])/;
+
+/** The secrets the tests' environments hold; no output may contain them. */
+const SECRETS = [
+  DEMO_CREDENTIALS.secretAccessKey,
+  DEMO_SESSION_CREDENTIALS.secretAccessKey,
+  DEMO_SESSION_CREDENTIALS.sessionToken!,
+];
+
+function assertNoSecret(...texts: string[]): void {
+  for (const text of texts) {
+    for (const secret of SECRETS) {
+      assert.ok(!text.includes(secret), `a secret was printed: ${text}`);
+    }
+  }
+}
+
+function copyArgs(emulator: Emulator, ...more: string[]): string[] {
+  return [
+    "--recovery-point-arn",
+    RECOVERY_POINT_OK_ARN,
+    "--source-vault",
+    DEFAULT_VAULT_NAME,
+    "--destination-vault-arn",
+    DR_VAULT_WEST_ARN,
+    "--iam-role-arn",
+    DEMO_IAM_ROLE_ARN,
+    "--endpoint",
+    emulator.url,
+    ...more,
+  ];
+}
+
 function copyVaultArgs(emulator: Emulator, ...more: string[]): string[] {
   return [
     "--source-vault",
@@ -71,19 +124,7 @@ function copyVaultArgs(emulator: Emulator, ...more: string[]): string[] {
 Deno.test("deno task copy -- …: starts and waits for a job; --help", async () => {
   await using emulator = await startEmulator({ jobDurationMs: 200 });
   const [copied, help] = await Promise.all([
-    task("copy", [
-      "--recovery-point-arn",
-      RECOVERY_POINT_OK_ARN,
-      "--source-vault",
-      DEFAULT_VAULT_NAME,
-      "--destination-vault-arn",
-      DR_VAULT_WEST_ARN,
-      "--iam-role-arn",
-      DEMO_IAM_ROLE_ARN,
-      "--wait",
-      "--endpoint",
-      emulator.url,
-    ]),
+    task("copy", copyArgs(emulator, "--wait")),
     task("copy", ["--help"]),
   ]);
   assert.equal(copied.code, 0, copied.stderr);
@@ -92,7 +133,8 @@ Deno.test("deno task copy -- …: starts and waits for a job; --help", async () 
   assert.match(copied.stdout, new RegExp(`CopyJobId ${job.CopyJobId}`));
   assert.equal(JSON.parse(copied.stdout.slice(copied.stdout.indexOf("{"))).State, "COMPLETED");
   assert.equal(help.code, 0, help.stderr);
-  assert.match(help.stdout, /^Usage: deno task copy -- --recovery-point-arn ARN/);
+  assert.match(help.stdout, /^Usage: npx -y deno@2\.9\.6 task copy -- --recovery-point-arn ARN/);
+  assert.doesNotMatch(help.stdout, BARE_DENO);
 });
 
 Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () => {
@@ -133,46 +175,28 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
     2,
   );
   assert.match(errors.join(""), /^--concurrency must be an integer of at least 1, got 'zero'/);
-  const copyErrors: string[] = [];
-  const originalError = console.error;
-  console.error = (text: string) => copyErrors.push(text);
-  try {
-    assert.equal(await copy(["--", "--recovery-pont-arn", "x"], ENV), 2);
-    assert.equal(
-      await copy(["--", "--recovery-point-arn", "x", "--delete-after-days", "soon"], ENV),
-      2,
-    );
-    assert.equal(
-      await copy([
-        "--recovery-point-arn",
-        RECOVERY_POINT_OK_ARN,
-        "--source-vault",
-        "no spaces",
-        "--destination-vault-arn",
-        DR_VAULT_WEST_ARN,
-        "--iam-role-arn",
-        DEMO_IAM_ROLE_ARN,
-        "--endpoint",
-        emulator.url,
-      ], ENV),
-      2,
-    );
-  } finally {
-    console.error = originalError;
-  }
-  assert.match(copyErrors[0], /Unknown option '--recovery-pont-arn'/);
-  assert.match(copyErrors[1], /Missing --source-vault, --destination-vault-arn, --iam-role-arn/);
-  assert.match(copyErrors[2], /^--source-vault must match /);
-  copyErrors.length = 0;
-  console.error = (text: string) => copyErrors.push(text);
-  try {
-    const args = ["--recovery-point-arn", RECOVERY_POINT_OK_ARN, "--source-vault", "Default"];
-    args.push("--destination-vault-arn", DR_VAULT_WEST_ARN, "--iam-role-arn", DEMO_IAM_ROLE_ARN);
-    assert.equal(await copy([...args, "--endpoint", "notaurl"], ENV), 2);
-  } finally {
-    console.error = originalError;
-  }
-  assert.match(copyErrors[0], /^--endpoint must be an absolute http/);
+  const copyRun = async (args: string[]) => {
+    const { io, text } = capture();
+    return { code: await copy(args, ENV, io), ...text };
+  };
+  const unknown = await copyRun(["--", "--recovery-pont-arn", "x"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /Unknown option '--recovery-pont-arn'/);
+  assert.match(unknown.err, /Usage: npx -y deno@2\.9\.6 task copy -- /);
+  const missing = await copyRun(["--", "--recovery-point-arn", "x", "--delete-after-days", "soon"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /Missing --source-vault, --destination-vault-arn, --iam-role-arn/);
+  const badVault = await copyRun([
+    ...copyArgs(emulator).slice(0, 2),
+    "--source-vault",
+    "no spaces",
+    ...copyArgs(emulator).slice(4),
+  ]);
+  assert.equal(badVault.code, 2);
+  assert.match(badVault.err, /^--source-vault must match /);
+  const badEndpoint = await copyRun([...copyArgs(emulator).slice(0, 8), "--endpoint", "notaurl"]);
+  assert.equal(badEndpoint.code, 2);
+  assert.match(badEndpoint.err, /^--endpoint must be an absolute http/);
   assert.equal(emulator.requests.length, 0);
 });
 
@@ -197,7 +221,8 @@ Deno.test("deno task copy-vault -- …: copies, reports, exits 0/1/2; --dry-run;
     assert.equal(emulator.jobs().length, 0, "a dry run starts nothing");
     assert.equal(bad.code, 2, bad.stderr);
     assert.match(bad.stderr, /--concurrency must be an integer of at least 1, got '0'/);
-    assert.match(bad.stderr, /Usage: deno task copy-vault --/);
+    assert.match(bad.stderr, /Usage: npx -y deno@2\.9\.6 task copy-vault --/);
+    assert.doesNotMatch(bad.stderr.replace(/^.*Task copy-vault .*$/m, ""), BARE_DENO);
     assert.equal(emulator.requests.filter((r) => r.operation === "StartCopyJob").length, 0);
 
     const checkpoint = `${dir}/copy.json`;
@@ -214,8 +239,12 @@ Deno.test("deno task copy-vault -- …: copies, reports, exits 0/1/2; --dry-run;
       "newest first",
     );
     assert.equal(report.entries[1].statusMessage, "Access denied");
-    // Piped: one line per event.
+    // Piped: one line per event; while the vault is listed the counter counts what was found.
     const lines = run.stderr.split("\n");
+    assert.match(run.stderr, /^discovered \[1 found\] .*rp-0005 /m);
+    assert.match(run.stderr, /^discovered \[6 found\] .*rp-0000 /m);
+    assert.match(run.stderr, /^started +\[0\/5\] /m);
+    assert.doesNotMatch(run.stderr, /\[0\/0\]/);
     assert.equal(lines.filter((l) => l.startsWith("discovered")).length, 6);
     assert.equal(lines.filter((l) => l.startsWith("completed")).length, 4);
     assert.equal(lines.filter((l) => l.startsWith("failed")).length, 1);
@@ -302,28 +331,438 @@ Deno.test("copy-vault killed with SIGKILL mid-run, rerun with the same run id an
   }
 });
 
-Deno.test("copy-vault on a terminal: one live progress line with a bar, counts and jobs in flight", async () => {
-  const seed = vaultSeed(5, (f, i) => {
-    if (i === 0) f.status = "EXPIRED";
-  });
-  await using emulator = await startEmulator({ ...seed, jobDurationMs: 150 });
-  let err = "";
-  let out = "";
-  const output = {
-    out: (t: string) => out += t,
-    err: (t: string) => err += t,
-    errIsTerminal: true,
-  };
-  assert.equal(await copyVault(copyVaultArgs(emulator, "--run-id", "tty"), ENV, output), 0, err);
-  // The live line is redrawn in place (carriage return, erase line), never one line per poll.
-  const redraws = err.split("\r\x1b[2K");
-  assert.ok(redraws.length > 5, `${redraws.length} redraws`);
-  assert.match(
-    err,
-    /\[#{0,24}\.{0,24}\] \d\/4 done · ok \d · partial 0 · failed 0 · skipped 1 · in flight \d/,
+Deno.test("the missing-settings message names only what is missing", async () => {
+  const full = { ...ENV, AWS_DEFAULT_REGION: "" };
+  const cases: [Record<string, string>, RegExp, RegExp][] = [
+    [{ ...full, AWS_REGION: "" }, /^Missing a Region \(--region R, or AWS_REGION/, /AWS_.*KEY/],
+    [
+      { ...full, AWS_SECRET_ACCESS_KEY: "" },
+      /^Missing AWS_SECRET_ACCESS_KEY\n/,
+      /Region|ACCESS_KEY_ID/,
+    ],
+    [{ ...full, AWS_ACCESS_KEY_ID: "" }, /^Missing AWS_ACCESS_KEY_ID\n/, /Region|SECRET/],
+    [{}, /^Missing AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a Region/, /^$/],
+  ];
+  await using emulator = await startEmulator();
+  for (const [env, message, notAsked] of cases) {
+    for (const run of [copyVault, copy] as const) {
+      const args = run === copy ? copyArgs(emulator) : copyVaultArgs(emulator);
+      const { io, text } = capture();
+      assert.equal(await run(args, env, io), 2);
+      assert.match(text.err, message);
+      assert.doesNotMatch(text.err.split("\n")[0], notAsked);
+    }
+  }
+  // AWS_DEFAULT_REGION stands in for AWS_REGION; --region for both.
+  const { io } = capture();
+  assert.equal(
+    await copy(copyArgs(emulator), { ...ENV, AWS_REGION: "", AWS_DEFAULT_REGION: DEMO_REGION }, io),
+    0,
   );
-  assert.match(err, /in flight [1-4]: rp-000\d (started|CREATED|RUNNING)/);
-  assert.match(redraws.at(-1)!, /^\[#{24}\] 4\/4 done · ok 4 .* in flight 0\n$/);
-  assert.doesNotMatch(err, /^running /m, "no per-poll lines on a terminal");
-  assert.match(out, /Run tty: 5 found, 4 selected, 1 skipped; 4 completed/);
+  assert.equal(
+    await copy(copyArgs(emulator, "--region", DEMO_REGION), { ...ENV, AWS_REGION: "" }, io),
+    0,
+  );
+  assert.equal(emulator.jobs().length, 2);
+});
+
+Deno.test("deno task copy -- --dry-run: prints the request without signature or token, sends nothing", async () => {
+  await using emulator = await startEmulator();
+  const sessionEnv = {
+    ...ENV,
+    AWS_ACCESS_KEY_ID: DEMO_SESSION_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_SESSION_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: DEMO_SESSION_CREDENTIALS.sessionToken!,
+  };
+  const dry = await new Deno.Command("npx", {
+    args: ["-y", "deno@2.9.6", "task", "copy", "--", ...copyArgs(emulator, "--dry-run")],
+    cwd: ROOT,
+    env: sessionEnv,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(dry.stdout);
+  const stderr = new TextDecoder().decode(dry.stderr);
+  assert.equal(dry.code, 0, stderr);
+  assert.match(stdout, /^Dry run: nothing was sent\. StartCopyJob would send/);
+  assert.match(stdout, new RegExp(`^PUT ${emulator.url}/copy-jobs$`, "m"));
+  assert.match(stdout, /^authorization: \(not shown\)$/m);
+  assert.match(stdout, /^x-amz-security-token: \(not shown\)$/m);
+  assert.match(stdout, /^x-amz-date: \d{8}T\d{6}Z$/m);
+  assert.match(stdout, new RegExp(`"RecoveryPointArn": "${RECOVERY_POINT_OK_ARN}"`));
+  assert.match(stdout, /IdempotencyToken was generated for this dry run/);
+  assert.doesNotMatch(stdout, /Signature=|Credential=/);
+  assertNoSecret(stdout, stderr);
+  assert.equal(emulator.requests.length, 0, "a dry run sends nothing");
+
+  // --json: the same as one JSON document; a bad input is still a usage error naming the flag.
+  const { io, text } = capture();
+  const args = copyArgs(emulator, "--dry-run", "--json", "--idempotency-token", "t-1");
+  assert.equal(await copy([...args, "--delete-after-days", "7"], sessionEnv, io), 0, text.err);
+  const shown = JSON.parse(text.out);
+  assert.equal(shown.ok, true);
+  assert.equal(shown.dryRun, true);
+  assert.equal(shown.method, "PUT");
+  assert.equal(shown.headers.authorization, "(not shown)");
+  assert.equal(shown.headers["x-amz-security-token"], "(not shown)");
+  assert.deepEqual(shown.body.Lifecycle, { DeleteAfterDays: 7 });
+  assert.equal(shown.body.IdempotencyToken, "t-1");
+  assert.equal(shown.note, undefined);
+  assertNoSecret(text.out, text.err);
+  const bad = capture();
+  assert.equal(await copy([...args, "--delete-after-days", "0"], sessionEnv, bad.io), 2);
+  assert.match(bad.text.err, /^--delete-after-days must be an integer of at least 1/);
+  assert.equal(JSON.parse(bad.text.out).error.name, "UsageError");
+  assert.equal(emulator.requests.length, 0);
+});
+
+Deno.test("copy --json: the job as JSON; PARTIAL exits 1; every failure is JSON on stdout, no secret", async () => {
+  await using emulator = await startEmulator({ jobDurationMs: 50 });
+  const run = async (args: string[], env: Record<string, string> = ENV) => {
+    const { io, text } = capture();
+    const code = await copy(args, env, io);
+    assertNoSecret(text.out, text.err);
+    return { code, ...text, json: text.out ? JSON.parse(text.out) : undefined };
+  };
+  const done = await run(copyArgs(emulator, "--wait", "--json"));
+  assert.equal(done.code, 0, done.err);
+  assert.equal(done.json.ok, true);
+  assert.equal(done.json.CopyJobId, emulator.jobs()[0].CopyJobId);
+  assert.equal(done.json.job.State, "COMPLETED");
+  assert.match(done.json.requestId, /\S/);
+
+  const partialArgs = copyArgs(emulator, "--wait", "--json");
+  partialArgs.splice(
+    0,
+    4,
+    "--recovery-point-arn",
+    RECOVERY_POINT_PARTIAL_ARN,
+    "--source-vault",
+    DR_VAULT_NAME,
+  );
+  const partial = await run(partialArgs);
+  assert.equal(partial.code, 1, "a PARTIAL copy is not success");
+  assert.equal(partial.json.ok, false);
+  assert.equal(partial.json.job.State, "PARTIAL");
+  assert.match(partial.err, /ended PARTIAL: Copy partially completed/);
+
+  // The service refuses: its error, typed, with what the exchange said.
+  const unknownArgs = copyArgs(emulator, "--json");
+  unknownArgs[1] = `${RECOVERY_POINT_OK_ARN}-missing`;
+  const refused = await run(unknownArgs);
+  assert.equal(refused.code, 1);
+  assert.equal(refused.json.ok, false);
+  assert.equal(refused.json.error.name, "ResourceNotFoundException");
+  assert.equal(refused.json.error.$fault, "client");
+  assert.equal(refused.json.error.$metadata.httpStatusCode, 400);
+  assert.match(refused.err, /^ResourceNotFoundException: /);
+
+  // Bad usage, even an unknown flag: JSON too, exit 2.
+  const usage = await run(["--bogus", "--json"]);
+  assert.equal(usage.code, 2);
+  assert.deepEqual(Object.keys(usage.json), ["ok", "error"]);
+  assert.equal(usage.json.error.name, "UsageError");
+  assert.match(usage.json.error.message, /Unknown option '--bogus'/);
+  const validation = await run(copyArgs(emulator, "--json", "--region", "US_EAST"));
+  assert.equal(validation.code, 2);
+  assert.match(validation.json.error.message, /^--region \(or AWS_REGION\) must be a Region/);
+
+  // An error message that quotes the session token (as AWS's signature errors quote the
+  // canonical request) is printed with the token cut out.
+  const token = DEMO_SESSION_CREDENTIALS.sessionToken!;
+  emulator.injectFaults({
+    status: 400,
+    errorType: "IncompleteSignatureException",
+    message:
+      `Canonical request: x-amz-security-token:${token}; secret ${DEMO_SESSION_CREDENTIALS.secretAccessKey}`,
+  });
+  const leaked = await run(copyArgs(emulator, "--json"), {
+    ...ENV,
+    AWS_ACCESS_KEY_ID: DEMO_SESSION_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_SESSION_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: token,
+  });
+  assert.equal(leaked.code, 1);
+  assert.equal(
+    leaked.json.error.message,
+    "Canonical request: x-amz-security-token:[hidden]; secret [hidden]",
+  );
+});
+
+Deno.test("copy-vault --json: a run that cannot start is JSON on stdout, exit 1, no secret", async () => {
+  await using emulator = await startEmulator();
+  const { io, text } = capture();
+  const args = copyVaultArgs(emulator, "--json");
+  args[1] = "no-such-vault";
+  assert.equal(await copyVault(args, ENV, io), 1);
+  const json = JSON.parse(text.out);
+  assert.equal(json.ok, false);
+  assert.equal(json.error.name, "ResourceNotFoundException");
+  assert.equal(json.error.operation, undefined);
+  assert.equal(json.error.$metadata.httpStatusCode, 400);
+  assert.match(
+    text.err,
+    /^Run [0-9a-f-]{36} \(no --checkpoint: not resumable\)\nResourceNotFoundException: /,
+  );
+  // A message quoting the session token: cut out of everything printed.
+  const token = DEMO_SESSION_CREDENTIALS.sessionToken!;
+  emulator.injectFaults({
+    status: 400,
+    errorType: "IncompleteSignatureException",
+    message: `Canonical request: x-amz-security-token:${token}`,
+  });
+  const leaked = capture();
+  const sessionEnv = {
+    ...ENV,
+    AWS_ACCESS_KEY_ID: DEMO_SESSION_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_SESSION_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: token,
+  };
+  assert.equal(await copyVault(copyVaultArgs(emulator, "--json"), sessionEnv, leaked.io), 1);
+  assert.equal(
+    JSON.parse(leaked.text.out).error.message,
+    "Canonical request: x-amz-security-token:[hidden]",
+  );
+  assert.match(
+    leaked.text.err,
+    /IncompleteSignatureException: Canonical request: x-amz-security-token:\[hidden\]/,
+  );
+  assertNoSecret(leaked.text.out, leaked.text.err);
+  const usage = capture();
+  assert.equal(await copyVault(["--json", "--source-vault"], ENV, usage.io), 2);
+  assert.equal(JSON.parse(usage.text.out).error.name, "UsageError");
+  assert.match(usage.text.err, /Usage: npx -y deno@2\.9\.6 task copy-vault -- /);
+});
+
+/** The copy-vault process itself (not npx in front of it), so a signal reaches the run. */
+function spawnCopyVault(args: string[]) {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "cli/copy_vault.ts",
+      "--",
+      ...args,
+    ],
+    cwd: ROOT,
+    env: ENV,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+Deno.test("copy-vault interrupted with SIGINT: prints what was done and the command that resumes it; that command finishes the run, exactly once", async () => {
+  const seed = vaultSeed(12);
+  await using emulator = await startEmulator({ ...seed, jobDurationMs: 1500 });
+  const dir = await Deno.makeTempDir();
+  try {
+    const checkpoint = `${dir}/nightly copy.json`; // a space: the printed command must quote it
+    const child = spawnCopyVault(
+      copyVaultArgs(
+        emulator,
+        "--run-id",
+        "sigint",
+        "--checkpoint",
+        checkpoint,
+        "--concurrency",
+        "3",
+      ),
+    );
+    const stdout = new Response(child.stdout).text();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    let stderr = "";
+    while (!/^completed /m.test(stderr)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stderr += value;
+    }
+    child.kill("SIGINT");
+    for (let r = await reader.read(); !r.done; r = await reader.read()) stderr += r.value;
+    const status = await child.status;
+    const report = await stdout;
+    assert.equal(status.code, 130, stderr);
+    assert.match(report, /^COMPLETED +rp-\d{4} /m);
+    assert.match(report, /^IN_FLIGHT +rp-\d{4} +\w+ +[0-9A-F-]{36} +job \w+/m);
+    assert.match(report, /^NOT_STARTED +rp-\d{4} /m);
+    assert.match(
+      report,
+      /^Run sigint interrupted: 12 found, 12 selected, 0 skipped; [1-9]\d* completed/m,
+    );
+    assert.match(
+      stderr,
+      /Interrupted\. \d+ copy jobs? keeps? running in AWS Backup\. To resume where it stopped/,
+    );
+    const command = stderr.match(/^ {2}(npx -y deno@2\.9\.6 task copy-vault -- .*)$/m)?.[1];
+    assert.ok(command, stderr);
+    assert.match(command, /--run-id sigint --checkpoint '[^']*nightly copy\.json'$/);
+    assert.doesNotMatch(stderr.replace(command, ""), BARE_DENO);
+    const before = emulator.jobs().length;
+    assert.ok(before < 12, `${before} jobs when interrupted`);
+
+    // The command exactly as printed, through a shell.
+    const resumed = await new Deno.Command("sh", {
+      args: ["-c", `${command} --json`],
+      cwd: ROOT,
+      env: ENV,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(resumed.stdout);
+    assert.equal(resumed.code, 0, new TextDecoder().decode(resumed.stderr));
+    const final = JSON.parse(text);
+    assert.equal(final.totals.completed, 12);
+    assert.ok(final.entries.some((e: { origin: string }) => e.origin === "resumed"));
+    assert.equal(emulator.jobs().length, 12);
+    const sources = emulator.jobs().map((j) => j.SourceRecoveryPointArn).sort();
+    assert.deepEqual(sources, Array.from({ length: 12 }, (_, i) => pointArn(i)).sort());
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("copy-vault interrupted without a checkpoint: says it cannot resume and how to make it resumable; --json", async () => {
+  const seed = vaultSeed(8);
+  await using emulator = await startEmulator({ ...seed, jobDurationMs: 400 });
+  let interrupt = () => {};
+  const { io, text } = capture({
+    onInterrupt: (listener) => {
+      interrupt = listener;
+      return () => interrupt = () => {};
+    },
+  });
+  const err = io.err;
+  io.err = (t) => {
+    err(t);
+    if (t.startsWith("started")) interrupt();
+  };
+  const args = copyVaultArgs(emulator, "--json", "--concurrency", "2");
+  assert.equal(await copyVault(args, ENV, io), 130, text.err);
+  const json = JSON.parse(text.out);
+  assert.equal(json.ok, false);
+  assert.equal(json.interrupted, true);
+  assert.equal(json.error.name, "Interrupted");
+  assert.equal(json.resume.resumable, false);
+  const runId = json.runId;
+  assert.equal(
+    json.resume.command,
+    `npx -y deno@2.9.6 task copy-vault -- ${args.join(" ")} --run-id ${runId} ` +
+      `--checkpoint copy-vault-${runId}.checkpoint.json`,
+  );
+  assert.equal(json.entries.length, 8);
+  assert.ok(json.entries.some((e: { outcome: string }) => e.outcome === "IN_FLIGHT"));
+  assert.ok(json.entries.some((e: { outcome: string }) => e.outcome === "NOT_STARTED"));
+  assert.match(
+    text.err,
+    /This run kept no checkpoint \(no --checkpoint FILE\), so it cannot resume/,
+  );
+  assert.match(text.err, /same --run-id .* and a checkpoint file, which makes it resumable/s);
+
+  // Interrupted while the vault is still listed: said so, nothing started.
+  const listing = capture({
+    onInterrupt: (listener) => {
+      interrupt = listener;
+      return () => interrupt = () => {};
+    },
+  });
+  const listingErr = listing.io.err;
+  listing.io.err = (t) => {
+    listingErr(t);
+    if (t.startsWith("discovered")) interrupt();
+  };
+  const jobs = emulator.jobs().length;
+  assert.equal(await copyVault(copyVaultArgs(emulator), ENV, listing.io), 130);
+  assert.match(
+    listing.text.out,
+    /^Run [0-9a-f-]{36} interrupted while listing the vault: \d+ found/m,
+  );
+  assert.equal(emulator.jobs().length, jobs);
+
+  // What the advice says: the same run id again starts no second copy of anything.
+  const started = emulator.jobs().length;
+  const again = capture();
+  assert.equal(await copyVault([...args, "--run-id", runId], ENV, again.io), 0, again.text.err);
+  assert.equal(emulator.jobs().length, 8);
+  assert.ok(started >= 1);
+  assert.equal(new Set(emulator.jobs().map((j) => j.SourceRecoveryPointArn)).size, 8);
+});
+
+Deno.test("emulator: a port in use is one line naming --port (exit 2); --cors; runs with --no-config from another directory", async () => {
+  await using busy = await startEmulator();
+  const inUse = await task("emulator", ["--port", String(busy.port)]);
+  assert.equal(inUse.code, 2, inUse.stderr);
+  const lines = inUse.stderr.split("\n").filter((l) => l && !/\bTask\b.*emulator/.test(l));
+  assert.deepEqual(lines, [
+    `Port ${busy.port} on 127.0.0.1 is already in use: stop what listens there, or choose ` +
+    `another port with --port N (--port 0 takes a free one).`,
+  ]);
+  const help = await task("emulator", ["--help"]);
+  assert.match(help.stdout, /^Usage: npx -y deno@2\.9\.6 task emulator -- \[--port N\] \[--cors\]/);
+
+  // Outside the repository, without its deno.json: as a user would run a copied file.
+  const dir = await Deno.makeTempDir();
+  // The deno binary itself (npx does not pass SIGINT on), from a directory without deno.json.
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-config",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-env",
+      `${ROOT}emulator/main.ts`,
+      "--cors",
+    ],
+    cwd: dir,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let banner = "";
+  while (!banner.includes("Press Ctrl-C")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    banner += value;
+  }
+  try {
+    const url = banner.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+    assert.ok(url, banner);
+    assert.match(banner, /CORS on/);
+    const preflight = await fetch(`${url}/backup-vaults/`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://page.example",
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "authorization, x-amz-date",
+      },
+    });
+    await preflight.body?.cancel();
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get("access-control-allow-origin"), "*");
+    const client = new BackupClient({
+      region: DEMO_REGION,
+      endpoint: url,
+      credentials: { ...DEMO_CREDENTIALS },
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        assert.equal(response.headers.get("access-control-allow-origin"), "*");
+        return response;
+      },
+    });
+    const vaults = await listBackupVaults(client, {});
+    assert.ok(vaults.BackupVaultList?.some((v) => v.BackupVaultName === DEFAULT_VAULT_NAME));
+  } finally {
+    child.kill("SIGINT");
+    await reader.cancel();
+    await child.status;
+    await stderr;
+    await Deno.remove(dir, { recursive: true });
+  }
 });

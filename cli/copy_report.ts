@@ -1,0 +1,147 @@
+/**
+ * `copy-vault`'s report on stdout — a table for people or JSON — for a run that ended and for one
+ * interrupted with Ctrl-C (what ended, what is still running in AWS Backup, what did not start),
+ * and the words that tell how to resume an interrupted run.
+ *
+ * @module
+ */
+
+import { type CopyReport, type CopyReportEntry, type CopyTotals, reportToJson } from "../mod.ts";
+import { type CopyRunProgress, ended, type PointProgress, shortArn } from "./copy_progress.ts";
+
+const HEADER = ["OUTCOME", "RECOVERY POINT", "TYPE", "COPY JOB", "MESSAGE"];
+
+/** Columns padded to their widest cell. */
+function table(rows: string[][]): string[] {
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const format = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [format(HEADER), ...rows.map(format)];
+}
+
+function entryRow(e: CopyReportEntry): string[] {
+  return [
+    e.outcome,
+    shortArn(e.recoveryPointArn),
+    e.resourceType ?? "",
+    e.copyJobId ?? "",
+    e.skipReason ? `${e.skipReason.code}: ${e.skipReason.message}` : e.statusMessage ?? "",
+  ];
+}
+
+/** The counts of a run in one sentence's middle. */
+function counts(t: CopyTotals, dryRun: boolean): string {
+  return `${t.discovered} found, ${t.selected} selected, ${t.skipped} skipped; ` +
+    `${t.completed} completed (${t.alreadyCopied} already copied), ${t.partial} partial, ` +
+    `${t.failed} failed, ${t.unfinished} unfinished${dryRun ? `, ${t.planned} to copy` : ""}`;
+}
+
+/** The report of an ended run as a table for people. */
+export function reportTable(report: CopyReport): string {
+  return [
+    ...table(report.entries.map(entryRow)),
+    "",
+    `Run ${report.runId}${report.dryRun ? " (dry run)" : ""}: ${
+      counts(report.totals, report.dryRun)
+    }.`,
+    "",
+  ].join("\n");
+}
+
+/** The report of an ended run as JSON. */
+export function reportJson(report: CopyReport): string {
+  return `${JSON.stringify(reportToJson(report), null, 2)}\n`;
+}
+
+/** Outcome shown for a copy whose job was started and had not ended when the run stopped. */
+export const IN_FLIGHT = "IN_FLIGHT";
+/** Outcome shown for a selected recovery point the run had not started when it stopped. */
+export const NOT_STARTED = "NOT_STARTED";
+
+/** How far an interrupted run got: the final entries, and the rest as in flight or not started. */
+export interface InterruptedRun {
+  /** The run's id. */
+  runId: string;
+  /** Whether it was a dry run. */
+  dryRun: boolean;
+  /** The progress its events told. */
+  progress: CopyRunProgress;
+}
+
+function interruptedRow(p: PointProgress): string[] {
+  if (p.entry) return entryRow(p.entry);
+  const type = p.resourceType ?? "";
+  return p.copyJobId
+    ? [IN_FLIGHT, shortArn(p.recoveryPointArn), type, p.copyJobId, `job ${p.state ?? ""}`]
+    : [NOT_STARTED, shortArn(p.recoveryPointArn), type, "", ""];
+}
+
+/** Copies started that had not ended: their jobs go on in AWS Backup. */
+export function inFlightCount(run: InterruptedRun): number {
+  return run.progress.points().filter((p) => !p.entry && p.copyJobId).length;
+}
+
+/** The report of an interrupted run as a table for people. */
+export function interruptedTable(run: InterruptedRun): string {
+  const t = run.progress.totals;
+  const notStarted = t.selected - ended(t) - inFlightCount(run);
+  return [
+    ...table(run.progress.points().map(interruptedRow)),
+    "",
+    `Run ${run.runId}${run.dryRun ? " (dry run)" : ""} interrupted${
+      run.progress.listing ? " while listing the vault" : ""
+    }: ${counts(t, run.dryRun)}; ${inFlightCount(run)} in flight, ${notStarted} not started.`,
+    "",
+  ].join("\n");
+}
+
+/** The report of an interrupted run as JSON (`resume` says how to go on). */
+export function interruptedJson(run: InterruptedRun, resume: ResumeAdvice): string {
+  const entries = run.progress.points().map((p) =>
+    p.entry ? JSON.parse(JSON.stringify(p.entry)) : {
+      recoveryPointArn: p.recoveryPointArn,
+      resourceType: p.resourceType,
+      outcome: p.copyJobId ? IN_FLIGHT : NOT_STARTED,
+      copyJobId: p.copyJobId,
+      state: p.copyJobId ? p.state : undefined,
+    }
+  );
+  const json = {
+    ok: false,
+    interrupted: true,
+    error: { name: "Interrupted", message: "Interrupted by SIGINT (Ctrl-C)" },
+    runId: run.runId,
+    dryRun: run.dryRun,
+    listing: run.progress.listing,
+    totals: run.progress.totals,
+    entries,
+    resume,
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+/** How to go on after an interruption. */
+export interface ResumeAdvice {
+  /** Whether the run kept a checkpoint file, so that the command resumes it where it stopped. */
+  resumable: boolean;
+  /** The command to run: the same one, with `--run-id` and `--checkpoint`. */
+  command: string;
+}
+
+/** For people: what an interruption left behind, and the command to run next. */
+export function resumeText(run: InterruptedRun, advice: ResumeAdvice): string {
+  const flying = inFlightCount(run);
+  const jobs = flying === 1 ? "1 copy job keeps" : `${flying} copy jobs keep`;
+  if (run.dryRun) {
+    return `Interrupted: a dry run starts nothing; run it again with:\n  ${advice.command}\n`;
+  }
+  const lead = `Interrupted. ${flying ? `${jobs} running in AWS Backup. ` : ""}`;
+  if (advice.resumable) {
+    return `${lead}To resume where it stopped (nothing is copied twice), run:\n` +
+      `  ${advice.command}\n`;
+  }
+  return `${lead}This run kept no checkpoint (no --checkpoint FILE), so it cannot resume where ` +
+    `it stopped. To go on without copying anything twice, run it again with the same --run-id ` +
+    `(copies already made or under way are found by ListCopyJobs and the same idempotency ` +
+    `tokens) and a checkpoint file, which makes it resumable from then on:\n` +
+    `  ${advice.command}\n`;
+}
