@@ -675,6 +675,8 @@ Deno.test("copy-vault interrupted without a checkpoint: says it cannot resume an
     listingErr(t);
     if (t.startsWith("discovered")) interrupt();
   };
+  // The first run's last StartCopyJob may still be on its way when it was interrupted.
+  await requestsSettled(emulator);
   const jobs = emulator.jobs().length;
   assert.equal(await copyVault(copyVaultArgs(emulator), ENV, listing.io), 130);
   assert.match(
@@ -766,3 +768,11 @@ Deno.test("emulator: a port in use is one line naming --port (exit 2); --cors; r
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Resolves once the emulator has received no request for 300 ms (requests in flight landed). */
+async function requestsSettled(emulator: { requests: readonly unknown[] }): Promise<void> {
+  for (let seen = -1; seen !== emulator.requests.length;) {
+    seen = emulator.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
