@@ -87,7 +87,7 @@ function sendOptions(options: SdkSendOptions): CallOptions {
  * The SDK's client configuration, as far as it maps onto backup-edge's: `region` and
  * `maxAttempts` as values (no providers), `credentials` as an object or an async function (as
  * in the SDK), `endpoint` as a URL string or `{ url }`, and backup-edge's own `fetch`,
- * `requestTimeoutMs` and `idempotencyToken`.
+ * `requestTimeoutMs`, `idempotencyToken` and `observe` (instead of the SDK's `logger`).
  */
 export interface SdkClientConfig {
   /** AWS Region, e.g. `us-east-1`; a string, not a provider function. */
@@ -110,6 +110,8 @@ export interface SdkClientConfig {
   requestTimeoutMs?: number | undefined;
   /** backup-edge's idempotency token maker. */
   idempotencyToken?: (() => string) | undefined;
+  /** backup-edge's call observer (the SDK's `logger` has no equivalent): events per attempt and call. */
+  observe?: ClientConfig["observe"] | undefined;
 }
 
 /**
@@ -118,7 +120,7 @@ export interface SdkClientConfig {
  */
 const UNSUPPORTED: Record<string, string> = {
   requestHandler: "fetch",
-  logger: "",
+  logger: "observe",
   customUserAgent: "",
   retryStrategy: "retryStrategy of mod.ts's BackupClient",
   defaultsMode: "",
@@ -141,6 +143,7 @@ const KNOWN = new Set([
   "fetch",
   "requestTimeoutMs",
   "idempotencyToken",
+  "observe",
   ...Object.keys(UNSUPPORTED),
 ]);
 

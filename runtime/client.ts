@@ -18,6 +18,7 @@ import {
   type ValidationIssue,
 } from "./errors.ts";
 import type { SerializeContext } from "./http.ts";
+import { type CallObserver, type CallObserverEvent, safeObserver } from "./observe.ts";
 import { RETRY_MODES, type RetryMode, type RetryStrategy, StandardRetryStrategy } from "./retry.ts";
 import { uuidV4 } from "./serde.ts";
 import { SigningKeyCache } from "./signer.ts";
@@ -88,6 +89,14 @@ export interface ClientConfig {
   disableRequestCompression?: boolean;
   /** Smallest body (bytes) that `@requestCompression` operations gzip. @default 10240 */
   requestMinCompressionSizeBytes?: number;
+  /**
+   * Receives an event per attempt and per call (operation, attempt, status, request id,
+   * duration, the delay before a retry and why): for logs, traces and counters. It never sees a
+   * secret, and cannot break a call: what it throws is caught (the first error reported with
+   * `console.error`). See {@linkcode CallObserver}.
+   * @default none (an unobserved call does no work for it)
+   */
+  observe?: CallObserver;
 }
 
 /** Every key of {@linkcode ClientConfig}: any other is refused, named. */
@@ -106,6 +115,7 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set(
     "idempotencyToken",
     "disableRequestCompression",
     "requestMinCompressionSizeBytes",
+    "observe",
   ] satisfies (keyof ClientConfig)[],
 );
 
@@ -121,7 +131,7 @@ const USER_AGENT = `${SDK}; the user agent is backup-edge/VERSION (a custom fetc
 const CONFIG_HINTS: Readonly<Record<string, string>> = {
   maxRetries: ATTEMPTS,
   retries: ATTEMPTS,
-  logger: "backup-edge has no logger: errors carry $metadata (attempts, status, request id)",
+  logger: "log with observe: (event) => console.log(event) (an event per attempt and per call)",
   requestHandler: `${SDK}; pass fetch: (url, init) => … to send requests your way`,
   httpOptions: `${SDK}; see fetch and requestTimeoutMs`,
   requestTimeout: "the per-attempt timeout is requestTimeoutMs here",
@@ -199,6 +209,8 @@ export class Client implements SerializeContext {
   readonly signingKeys: SigningKeyCache = new SigningKeyCache();
   /** Whether requests go through the caller's `fetch` (`ClientConfig.fetch`). */
   readonly customFetch: boolean;
+  /** {@linkcode ClientConfig.observe}, made safe to call: it never throws. */
+  readonly observe?: (event: CallObserverEvent) => void;
   readonly #credentials: CredentialCache;
   readonly #fetch?: FetchFunction;
   readonly #token?: () => string;
@@ -254,8 +266,10 @@ export class Client implements SerializeContext {
           "must have retryDelay and recordSuccess (an AWS SDK v3 RetryStrategy does not fit)",
       });
     }
-    if (config.fetch !== undefined && typeof config.fetch !== "function") {
-      issues.push({ path: "fetch", message: "must be a function" });
+    for (const key of ["fetch", "observe"] as const) {
+      if (config[key] !== undefined && typeof config[key] !== "function") {
+        issues.push({ path: key, message: "must be a function" });
+      }
     }
     if (issues.length) throw new ValidationError("client config", issues);
     this.region = region;
@@ -270,6 +284,7 @@ export class Client implements SerializeContext {
     this.#fetch = config.fetch;
     this.customFetch = config.fetch !== undefined;
     this.#token = config.idempotencyToken;
+    if (config.observe) this.observe = safeObserver(config.observe);
     this.endpoint = service.resolveEndpoint({
       region,
       useFipsEndpoint: config.useFipsEndpoint ?? false,

@@ -28,6 +28,7 @@ import {
   parseJsonBody,
   type SerializeContext,
 } from "./http.ts";
+import { errorName, type RetryReason } from "./observe.ts";
 import { Redactor } from "./redact.ts";
 import {
   abortable,
@@ -164,13 +165,40 @@ export async function send<I, O>(
   options?: CallOptions,
 ): Promise<WithMetadata<O>> {
   const metadata: ResponseMetadata = { attempts: 0, totalRetryDelay: 0 };
-  const deadline = callDeadline(operation.name, options, metadata);
+  const invocationId = uuidV4();
+  // Read once per call; an unobserved call does nothing more for observers than this.
+  const observe = client.observe;
+  const started = observe && performance.now();
+  let failure: { error: unknown } | undefined;
   try {
-    return await run(client, operation, input, options, deadline, metadata);
+    const deadline = callDeadline(operation.name, options, metadata);
+    try {
+      return await run(client, operation, input, options, deadline, metadata, invocationId);
+    } finally {
+      deadline.dispose();
+    }
+  } catch (error) {
+    failure = { error };
+    throw error;
   } finally {
-    deadline.dispose();
+    if (observe && !isDryRun(options)) {
+      observe({
+        type: "call",
+        operation: operation.name,
+        invocationId,
+        attempts: metadata.attempts,
+        totalRetryDelay: metadata.totalRetryDelay,
+        httpStatusCode: metadata.httpStatusCode,
+        requestId: metadata.requestId,
+        error: failure && errorName(failure.error),
+        durationMs: performance.now() - started!,
+      });
+    }
   }
 }
+
+const isDryRun = (options: CallOptions | undefined) =>
+  (options as { [DRY_RUN]?: boolean } | undefined)?.[DRY_RUN];
 
 /** The call's signal: the caller's, combined with `timeoutMs`; and when the budget ends. */
 interface Deadline {
@@ -275,6 +303,7 @@ async function run<I, O>(
   options: CallOptions | undefined,
   deadline: Deadline,
   metadata: ResponseMetadata,
+  invocationId: string,
 ): Promise<WithMetadata<O>> {
   const { signal } = deadline;
   signal?.throwIfAborted();
@@ -289,12 +318,12 @@ async function run<I, O>(
     operation,
     request,
     url: requestUrl(client.endpoint, request),
-    invocationId: uuidV4(),
+    invocationId,
     metadata,
     signedOffsetMs: 0,
     refreshed: false,
   };
-  if ((options as { [DRY_RUN]?: boolean } | undefined)?.[DRY_RUN]) {
+  if (isDryRun(options)) {
     metadata.attempts = 1;
     const credentials = call.credentials = await client.credentials(signal);
     try {
@@ -307,6 +336,7 @@ async function run<I, O>(
       throw secure(call, e instanceof SigningError ? e : signingError(call, e));
     }
   }
+  const observe = client.observe;
   let lastRetry: RetryFailure | undefined;
   for (;;) {
     metadata.attempts++;
@@ -315,56 +345,90 @@ async function run<I, O>(
       delete metadata.httpStatusCode;
       delete metadata.requestId;
     }
-    let error: CallError | ServiceException;
-    let hint: number | undefined;
-    let fixed = false;
+    const started = observe && performance.now();
+    let error: CallError | ServiceException | undefined;
+    let failure: { error: unknown } | undefined;
+    let delay = 0;
+    let reason: RetryReason | undefined;
     try {
-      const credentials = call.credentials = await client.credentials(signal);
-      const response = await attempt(call, credentials, signal);
-      if (response.status >= 200 && response.status < 300) {
-        const output = readOutput(call, response);
-        signal?.throwIfAborted();
-        client.retryStrategy.recordSuccess(lastRetry);
-        return { ...output, $metadata: { ...metadata } };
+      let hint: number | undefined;
+      let fixed: RetryReason | undefined;
+      try {
+        const credentials = call.credentials = await client.credentials(signal);
+        const response = await attempt(call, credentials, signal);
+        if (response.status >= 200 && response.status < 300) {
+          const output = readOutput(call, response);
+          signal?.throwIfAborted();
+          client.retryStrategy.recordSuccess(lastRetry);
+          return { ...output, $metadata: { ...metadata } };
+        }
+        const failed = serviceError(call, response);
+        hint = retryAfterMs(response.headers);
+        // Fixed by the client itself: a corrected clock, or fresh credentials from the provider.
+        fixed = correctClock(call, response, failed)
+          ? "clock-skew"
+          : refreshCredentials(call, failed)
+          ? "expired-credentials"
+          : undefined;
+        error = failed;
+      } catch (e) {
+        if (signal?.aborted) throw signal.reason;
+        // The provider's own errors reach the caller unchanged; ours lose their secrets.
+        if (!(e instanceof CallError)) throw e;
+        if (
+          !(e instanceof NetworkError || e instanceof RequestTimeoutError ||
+            e instanceof DeserializationError)
+        ) throw secure(call, e);
+        error = e;
       }
-      const failure = serviceError(call, response);
-      hint = retryAfterMs(response.headers);
-      // Fixed by the client itself: a corrected clock, or fresh credentials from the provider.
-      fixed = correctClock(call, response, failure) || refreshCredentials(call, failure);
-      error = failure;
-    } catch (e) {
-      if (signal?.aborted) throw signal.reason;
-      // The provider's own errors reach the caller unchanged; ours lose their secrets.
-      if (!(e instanceof CallError)) throw e;
-      if (
-        !(e instanceof NetworkError || e instanceof RequestTimeoutError ||
-          e instanceof DeserializationError)
-      ) throw secure(call, e);
-      error = e;
-    }
-    secure(call, error);
-    if (fixed) {
-      // Retried at once, outside the retry policy: the client removed the cause, and does not
-      // fix the same thing twice (see correctClock and refreshCredentials); within maxAttempts.
+      secure(call, error);
+      if (fixed) {
+        // Retried at once, outside the retry policy: the client removed the cause, and does not
+        // fix the same thing twice (see correctClock and refreshCredentials); within maxAttempts.
+        if (metadata.attempts >= client.maxAttempts) throw error;
+        reason = fixed;
+        continue;
+      }
+      const kind = retryKind(error, operation.retrySafe ?? false);
+      if (!kind) throw notRetried(operation.name, error);
       if (metadata.attempts >= client.maxAttempts) throw error;
-      continue;
+      const retry: RetryFailure = {
+        error,
+        kind,
+        attempts: metadata.attempts,
+        maxAttempts: client.maxAttempts,
+        retryAfterMs: hint,
+        remainingMs: deadline.at - Date.now(),
+      };
+      delay = client.retryStrategy.retryDelay(retry)!;
+      if (delay === undefined || !(delay >= 0) || delay > retry.remainingMs) throw error;
+      lastRetry = retry;
+      reason = kind === "throttling" || !(error instanceof CallError)
+        ? kind
+        : error instanceof RequestTimeoutError
+        ? "timeout"
+        : "network";
+    } catch (e) {
+      failure = { error: error ?? e };
+      throw e;
+    } finally {
+      if (observe) {
+        observe({
+          type: "attempt",
+          operation: operation.name,
+          invocationId,
+          attempt: metadata.attempts,
+          maxAttempts: client.maxAttempts,
+          httpStatusCode: metadata.httpStatusCode,
+          requestId: metadata.requestId,
+          error: failure ? errorName(failure.error) : error && error.name,
+          durationMs: performance.now() - started!,
+          ...(reason && { retry: { delayMs: delay, reason } }),
+        });
+      }
     }
-    const kind = retryKind(error, operation.retrySafe ?? false);
-    if (!kind) throw notRetried(operation.name, error);
-    if (metadata.attempts >= client.maxAttempts) throw error;
-    const failure: RetryFailure = {
-      error,
-      kind,
-      attempts: metadata.attempts,
-      maxAttempts: client.maxAttempts,
-      retryAfterMs: hint,
-      remainingMs: deadline.at - Date.now(),
-    };
-    const delay = client.retryStrategy.retryDelay(failure);
-    if (delay === undefined || !(delay >= 0) || delay > failure.remainingMs) throw error;
     await sleep(delay, signal);
     metadata.totalRetryDelay += delay;
-    lastRetry = failure;
   }
 }
 
