@@ -197,8 +197,11 @@ function wait(refresh: Refresh, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** An environment: a record (`process.env`, a Worker's `env`) or `Deno.env`. */
-export type EnvLike = Record<string, unknown> | { get(name: string): string | undefined };
+/**
+ * An environment: an object whose properties are the variables (`process.env`, a Worker's `env`,
+ * also when its type is an `interface`, which has no index signature) or `Deno.env`.
+ */
+export type EnvLike = object | { get(name: string): string | undefined };
 
 /**
  * Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (optional)
@@ -217,7 +220,7 @@ export type EnvLike = Record<string, unknown> | { get(name: string): string | un
  */
 export function credentialsFromEnv(env: EnvLike): Credentials {
   const read = (name: string): string | undefined => {
-    const value = typeof env.get === "function"
+    const value = typeof (env as { get?: unknown }).get === "function"
       ? (env as { get(name: string): string | undefined }).get(name)
       : (env as Record<string, unknown>)[name];
     return typeof value === "string" && value !== "" ? value : undefined;

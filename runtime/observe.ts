@@ -74,6 +74,8 @@ export interface CallEvent extends EventBase {
   attempts: number;
   /** Milliseconds slept between attempts. */
   totalRetryDelay: number;
+  /** Never set: lets `event.retry?.reason` be read before narrowing on `type`. */
+  retry?: undefined;
 }
 
 /** What `observe` receives: an {@linkcode AttemptEvent} or a {@linkcode CallEvent}. */
