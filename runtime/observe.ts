@@ -12,6 +12,8 @@
  * @module
  */
 
+import type { ResponseMetadata } from "./errors.ts";
+
 /**
  * Why another attempt follows:
  * - `throttling`: the service said to slow down (HTTP 429, a throttling error code);
@@ -30,7 +32,7 @@ export type RetryReason =
   | "expired-credentials";
 
 /** What every event says about its call. */
-interface EventBase {
+export interface EventBase {
   /** The operation, e.g. `StartCopyJob`. */
   operation: string;
   /** One random UUID per call, the same on its retries (the `amz-sdk-invocation-id` header). */
@@ -116,8 +118,27 @@ export function safeObserver(observer: CallObserver): (event: CallObserverEvent)
   };
 }
 
-/** An error's name for an event: a string, never the error (whose message could quote input). */
-export function errorName(error: unknown): string {
-  const name = (error as { name?: unknown } | null | undefined)?.name;
-  return typeof name === "string" ? name : typeof error;
+/**
+ * What every event says about a call so far (see {@linkcode EventBase}): the failure by its name
+ * only, never the error itself, whose message could quote the input.
+ *
+ * @param started when the attempt or call started, by `performance.now()`
+ * @param failure what the attempt or call failed with; absent on success
+ */
+export function observation(
+  operation: string,
+  invocationId: string,
+  metadata: ResponseMetadata,
+  started: number,
+  failure: { error: unknown } | undefined,
+): EventBase {
+  const name = (failure?.error as { name?: unknown } | null | undefined)?.name;
+  return {
+    operation,
+    invocationId,
+    httpStatusCode: metadata.httpStatusCode,
+    requestId: metadata.requestId,
+    error: failure && (typeof name === "string" ? name : typeof failure.error),
+    durationMs: performance.now() - started,
+  };
 }

@@ -28,7 +28,7 @@ import {
   parseJsonBody,
   type SerializeContext,
 } from "./http.ts";
-import { errorName, type RetryReason } from "./observe.ts";
+import { observation, type RetryReason } from "./observe.ts";
 import { Redactor } from "./redact.ts";
 import {
   abortable,
@@ -118,7 +118,20 @@ export const USER_AGENT = `backup-edge/${VERSION}`;
 // after a CORS preflight that would have to allow it.
 const SET_USER_AGENT = !("document" in globalThis) && !("importScripts" in globalThis);
 
+/**
+ * The call option `buildSignedRequest` passes through an operation function: what to do instead
+ * of sending. A function, so that its code is in a bundle only with `buildSignedRequest`.
+ */
 const DRY_RUN = Symbol("dryRun");
+
+type DryRun = (
+  call: Call<unknown, unknown>,
+  signal: AbortSignal | undefined,
+  options: CallOptions,
+) => Promise<Request>;
+
+const dryRunOf = (options: CallOptions | undefined) =>
+  (options as { [DRY_RUN]?: DryRun } | undefined)?.[DRY_RUN];
 
 /**
  * Validates, serializes and signs a call as `operation` would send it on its first attempt,
@@ -139,9 +152,29 @@ export function buildSignedRequest<C extends Client, I>(
   input: I,
   options: CallOptions = {},
 ): Promise<Request> {
-  return operation(client, input, { ...options, [DRY_RUN]: true } as CallOptions) as Promise<
+  const dryRun: DryRun = signFirstAttempt;
+  return operation(client, input, { ...options, [DRY_RUN]: dryRun } as CallOptions) as Promise<
     never
   >;
+}
+
+/** The first attempt's `Request`, signed and not sent (see {@linkcode buildSignedRequest}). */
+async function signFirstAttempt(
+  call: Call<unknown, unknown>,
+  signal: AbortSignal | undefined,
+  options: CallOptions,
+): Promise<Request> {
+  call.metadata.attempts = 1;
+  const credentials = call.credentials = await call.client.credentials(signal);
+  try {
+    const { url, init } = await abortable(sign(call, credentials), signal);
+    // The Request outlives this call: it carries the caller's signal, not the call's own
+    // (disposed when the call returns).
+    return new Request(url, { ...init, signal: options.signal });
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    throw secure(call, e instanceof SigningError ? e : signingError(call, e));
+  }
 }
 
 /**
@@ -181,24 +214,16 @@ export async function send<I, O>(
     failure = { error };
     throw error;
   } finally {
-    if (observe && !isDryRun(options)) {
+    if (observe && !dryRunOf(options)) {
       observe({
+        ...observation(operation.name, invocationId, metadata, started!, failure),
         type: "call",
-        operation: operation.name,
-        invocationId,
         attempts: metadata.attempts,
         totalRetryDelay: metadata.totalRetryDelay,
-        httpStatusCode: metadata.httpStatusCode,
-        requestId: metadata.requestId,
-        error: failure && errorName(failure.error),
-        durationMs: performance.now() - started!,
       });
     }
   }
 }
-
-const isDryRun = (options: CallOptions | undefined) =>
-  (options as { [DRY_RUN]?: boolean } | undefined)?.[DRY_RUN];
 
 /** The call's signal: the caller's, combined with `timeoutMs`; and when the budget ends. */
 interface Deadline {
@@ -323,19 +348,9 @@ async function run<I, O>(
     signedOffsetMs: 0,
     refreshed: false,
   };
-  if (isDryRun(options)) {
-    metadata.attempts = 1;
-    const credentials = call.credentials = await client.credentials(signal);
-    try {
-      const { url, init } = await abortable(sign(call, credentials), signal);
-      // The Request outlives this call: it carries the caller's signal, not the call's own
-      // (disposed when the call returns).
-      return new Request(url, { ...init, signal: options!.signal }) as never;
-    } catch (e) {
-      if (signal?.aborted) throw signal.reason;
-      throw secure(call, e instanceof SigningError ? e : signingError(call, e));
-    }
-  }
+  const dryRun = dryRunOf(options);
+  if (dryRun) return dryRun(call as Call<unknown, unknown>, signal, options!) as never;
+
   const observe = client.observe;
   let lastRetry: RetryFailure | undefined;
   for (;;) {
@@ -346,11 +361,11 @@ async function run<I, O>(
       delete metadata.requestId;
     }
     const started = observe && performance.now();
-    let error: CallError | ServiceException | undefined;
     let failure: { error: unknown } | undefined;
     let delay = 0;
     let reason: RetryReason | undefined;
     try {
+      let error: CallError | ServiceException;
       let hint: number | undefined;
       let fixed: RetryReason | undefined;
       try {
@@ -381,7 +396,7 @@ async function run<I, O>(
         ) throw secure(call, e);
         error = e;
       }
-      secure(call, error);
+      failure = { error: secure(call, error) };
       if (fixed) {
         // Retried at once, outside the retry policy: the client removed the cause, and does not
         // fix the same thing twice (see correctClock and refreshCredentials); within maxAttempts.
@@ -409,20 +424,16 @@ async function run<I, O>(
         ? "timeout"
         : "network";
     } catch (e) {
-      failure = { error: error ?? e };
+      // The attempt's own failure, not what the call makes of it (OutcomeUnknownError).
+      failure ??= { error: e };
       throw e;
     } finally {
       if (observe) {
         observe({
+          ...observation(operation.name, invocationId, metadata, started!, failure),
           type: "attempt",
-          operation: operation.name,
-          invocationId,
           attempt: metadata.attempts,
           maxAttempts: client.maxAttempts,
-          httpStatusCode: metadata.httpStatusCode,
-          requestId: metadata.requestId,
-          error: failure ? errorName(failure.error) : error && error.name,
-          durationMs: performance.now() - started!,
           ...(reason && { retry: { delayMs: delay, reason } }),
         });
       }
