@@ -82,50 +82,40 @@ export class Redactor {
    * error's members, a kept body) — and replaces its cause by a safe copy when it holds one.
    */
   scrub<E extends Error>(error: E): E {
-    const target = error as unknown as Record<string, unknown>;
-    for (const key of ["message", "stack"] as const) {
-      const text = read(error, key);
-      if (typeof text === "string") {
-        const clean = this.text(text);
-        if (clean !== text) define(error, key, clean);
-      }
-    }
-    for (const [key, item] of Object.entries(error)) {
-      const clean = this.value(item, 1);
-      if (clean !== item) target[key] = clean;
-    }
-    if (Object.hasOwn(error, "cause")) {
-      const cause = read(error, "cause");
-      const clean = this.value(cause, 1);
-      if (clean !== cause) define(error, "cause", clean);
-    }
+    for (const [key, clean] of this.#changes(error, 0)) define(error, key, clean);
     return error;
   }
 
+  /**
+   * The parts of `error` that hold a secret — message, stack, cause and own enumerable
+   * properties — each without it; empty when it holds none.
+   */
+  #changes(error: Error, depth: number): Map<string, unknown> {
+    const changes = new Map<string, unknown>();
+    for (const key of [...ERROR_PARTS, ...Object.keys(error)]) {
+      const item = read(error, key);
+      const clean = this.value(item, depth + 1);
+      if (clean !== item) changes.set(key, clean);
+    }
+    return changes;
+  }
+
   #errorCopy(error: Error, depth: number): Error {
-    const message = read(error, "message");
-    const stack = read(error, "stack");
-    const cause = read(error, "cause");
-    const clean = {
-      message: typeof message === "string" ? this.text(message) : "",
-      stack: typeof stack === "string" ? this.text(stack) : stack,
-      cause: this.value(cause, depth + 1),
-      own: this.value({ ...error }, depth + 1) as Record<string, unknown>,
-    };
-    if (
-      clean.message === message && clean.stack === stack && clean.cause === cause &&
-      Object.entries(clean.own).every(([key, item]) => item === read(error, key))
-    ) return error;
+    const changes = this.#changes(error, depth);
+    if (!changes.size) return error;
+    const clean = (key: string) => changes.has(key) ? changes.get(key) : read(error, key);
     // A copy of the built-in class it is (a TypeError stays a TypeError), not of a host class
     // whose getters would refuse an object they did not make (DOMException).
     const Builtin = BUILTIN_ERRORS.find((E) => Object.getPrototypeOf(error) === E.prototype) ??
       Error;
-    const copy = new Builtin(clean.message);
-    const name = read(error, "name");
-    if (typeof name === "string" && name !== copy.name) define(copy, "name", name);
-    Object.assign(copy, clean.own);
-    if (clean.stack !== undefined) define(copy, "stack", clean.stack);
-    if (cause !== undefined) define(copy, "cause", clean.cause);
+    const copy = new Builtin();
+    for (const key of [...ERROR_PARTS, "name"]) {
+      const value = clean(key);
+      if (value !== undefined && value !== read(copy, key)) define(copy, key, value);
+    }
+    for (const key of Object.keys(error)) {
+      (copy as unknown as Record<string, unknown>)[key] = clean(key);
+    }
     return copy;
   }
 
@@ -151,6 +141,9 @@ export class Redactor {
 }
 
 const BUILTIN_ERRORS = [TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError];
+
+/** What an error holds besides its own enumerable properties (own, non-enumerable). */
+const ERROR_PARTS = ["message", "stack", "cause"];
 
 /** A property read that survives throwing getters. */
 function read(object: object, key: string): unknown {
