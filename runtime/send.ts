@@ -10,6 +10,7 @@ import { type Client, timeoutIssues } from "./client.ts";
 import type { Credentials } from "./credentials.ts";
 import {
   CallError,
+  type CallErrorOptions,
   DeserializationError,
   errorCode,
   NetworkError,
@@ -246,10 +247,7 @@ function callDeadline(
   if (timeoutMs === undefined) return { signal, at: Infinity, dispose() {} };
   const at = Date.now() + timeoutMs;
   const timeout = () =>
-    new RequestTimeoutError(`${name}: not done within timeoutMs ${timeoutMs}`, {
-      operation: name,
-      $metadata: { ...metadata },
-    });
+    callError(RequestTimeoutError, name, metadata, `not done within timeoutMs ${timeoutMs}`);
   return { ...withTimeout(signal, timeoutMs, timeout), at };
 }
 
@@ -462,9 +460,12 @@ function redactorOf<I, O>(call: Call<I, O>): Redactor {
 /** A network failure or timeout of an operation that must not be repeated. */
 function notRetried(operation: string, error: Error): Error {
   if (!(error instanceof NetworkError || error instanceof RequestTimeoutError)) return error;
-  return new OutcomeUnknownError(
-    `${operation}: outcome unknown: no answer (${error.message}), and it is not safe to repeat`,
-    { operation, $metadata: error.$metadata, cause: error },
+  return callError(
+    OutcomeUnknownError,
+    operation,
+    error.$metadata,
+    `outcome unknown: no answer (${error.message}), and it is not safe to repeat`,
+    { cause: error },
   );
 }
 
@@ -478,12 +479,13 @@ async function attempt<I, O>(
   credentials: Credentials,
   signal?: AbortSignal,
 ): Promise<Answer> {
-  const { client, operation, metadata } = call;
-  const about = () => ({ operation: operation.name, $metadata: { ...metadata } });
+  const { client, operation: { name }, metadata } = call;
   const timeout = () =>
-    new RequestTimeoutError(
-      `${operation.name}: no response within ${client.requestTimeoutMs} ms`,
-      about(),
+    callError(
+      RequestTimeoutError,
+      name,
+      metadata,
+      `no response within ${client.requestTimeoutMs} ms`,
     );
   const { signal: attemptSignal, dispose } = withTimeout(signal, client.requestTimeoutMs, timeout);
   let response: Response | undefined;
@@ -497,20 +499,24 @@ async function attempt<I, O>(
       // Node and Bun say "fetch failed" themselves (the cause says why): not twice.
       const detail = messageOf(e);
       const what = detail.startsWith("fetch failed") ? detail : `fetch failed: ${detail}`;
-      throw new NetworkError(`${operation.name}: ${what}`, { ...about(), cause: e });
+      throw callError(NetworkError, name, metadata, what, { cause: e });
     }
     if (!isResponse(response)) {
-      throw new DeserializationError(
-        `${operation.name}: fetch resolved with ${describe(response)}, not a Response`,
-        about(),
+      throw callError(
+        DeserializationError,
+        name,
+        metadata,
+        `fetch resolved with ${describe(response)}, not a Response`,
       );
     }
     // A custom fetch may resolve with `Response.error()` (status 0) instead of rejecting: no
     // answer came. (A browser's opaque redirect has status 0 too, and is an answer.)
     if (response.status === 0 && response.type !== "opaqueredirect") {
-      throw new NetworkError(
-        `${operation.name}: fetch resolved with a network error (status 0)`,
-        about(),
+      throw callError(
+        NetworkError,
+        name,
+        metadata,
+        "fetch resolved with a network error (status 0)",
       );
     }
     metadata.httpStatusCode = response.status;
@@ -524,9 +530,12 @@ async function attempt<I, O>(
       if (status < 200 || status >= 300) {
         return { status, headers, body: NO_BODY, broken: messageOf(e) };
       }
-      throw new DeserializationError(
-        `${operation.name}: HTTP ${status} body unreadable: ${messageOf(e)}`,
-        { ...about(), cause: e, incomplete: true },
+      throw callError(
+        DeserializationError,
+        name,
+        metadata,
+        `HTTP ${status} body unreadable: ${messageOf(e)}`,
+        { cause: e, incomplete: true },
       );
     }
   } finally {
@@ -583,11 +592,15 @@ async function sign<I, O>(call: Call<I, O>, credentials: Credentials): Promise<S
 }
 
 function signingError<I, O>(call: Call<I, O>, e: unknown): SigningError {
-  return new SigningError(`${call.operation.name}: cannot sign: ${messageOf(e)}`, {
-    operation: call.operation.name,
-    $metadata: { ...call.metadata },
-    cause: e,
-  });
+  return callError(
+    SigningError,
+    call.operation.name,
+    call.metadata,
+    `cannot sign: ${messageOf(e)}`,
+    {
+      cause: e,
+    },
+  );
 }
 
 /** The output of a 2xx response; any failure to parse it is a {@linkcode DeserializationError}. */
@@ -608,14 +621,12 @@ function parseFailure<I, O>(
 ): DeserializationError {
   // Not JSON, or not an object: unparseable; JSON whose members have the wrong types: a misfit.
   const problem = cause instanceof WireValueError ? "does not fit the model" : "unparseable";
-  return new DeserializationError(
-    `${call.operation.name}: HTTP ${response.status} body ${problem}: ${messageOf(cause)}`,
-    {
-      operation: call.operation.name,
-      $metadata: { ...call.metadata },
-      cause,
-      incomplete: cause instanceof SyntaxError,
-    },
+  return callError(
+    DeserializationError,
+    call.operation.name,
+    call.metadata,
+    `HTTP ${response.status} body ${problem}: ${messageOf(cause)}`,
+    { cause, incomplete: cause instanceof SyntaxError },
   );
 }
 
@@ -809,6 +820,24 @@ function refreshCredentials<I, O>(call: Call<I, O>, error: Error): boolean {
   if (!EXPIRED_TOKEN_ERROR_CODES.has(error.name) || call.refreshed) return false;
   call.refreshed = true;
   return call.client.invalidateCredentials(call.credentials);
+}
+
+/**
+ * A runtime error about a call, `operation: detail`, with a copy of what is known about the
+ * exchange so far.
+ */
+function callError<E extends CallError>(
+  ErrorClass: new (message: string, options: CallErrorOptions & { incomplete?: boolean }) => E,
+  operation: string,
+  metadata: ResponseMetadata,
+  detail: string,
+  options?: { cause: unknown; incomplete?: boolean },
+): E {
+  return new ErrorClass(`${operation}: ${detail}`, {
+    operation,
+    $metadata: { ...metadata },
+    ...options,
+  });
 }
 
 /**
