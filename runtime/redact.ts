@@ -51,7 +51,26 @@ export class Redactor {
   /** `text` with every secret (see the module's rules) replaced by `[hidden]`. */
   text(text: string): string {
     const named = text.replace(NAMED, (_, name, separator) => name + separator + HIDDEN);
-    return this.#forms.length ? hideRanges(named, this.#ranges(named)) : named;
+    if (!this.#forms.length) return named;
+    // Marks every run of MIN_SECRET_LENGTH or more characters of a secret (in any of its forms):
+    // a block of it found, then extended both ways as far as the text follows the secret.
+    const secret = new Uint8Array(named.length);
+    for (const form of this.#forms) {
+      for (let b = 0; b + BLOCK <= form.length; b += BLOCK) {
+        const block = form.slice(b, b + BLOCK);
+        for (let at = named.indexOf(block); at >= 0; at = named.indexOf(block, at + 1)) {
+          let start = at;
+          let end = at + BLOCK;
+          let i = b;
+          let j = b + BLOCK;
+          while (i > 0 && start > 0 && named[start - 1] === form[i - 1]) start--, i--;
+          while (j < form.length && end < named.length && named[end] === form[j]) end++, j++;
+          if (end - start >= MIN_SECRET_LENGTH) secret.fill(1, start, end);
+        }
+      }
+    }
+    // Each run of marked characters (overlapping finds included) becomes one [hidden].
+    return named.replace(/[^]/g, (c, i) => secret[i] ? secret[i - 1] ? "" : HIDDEN : c);
   }
 
   /**
@@ -118,26 +137,6 @@ export class Redactor {
     }
     return copy;
   }
-
-  /** Where the secrets (in every encoding) stand in `text`, as `[start, end)` pairs. */
-  #ranges(text: string): [number, number][] {
-    const ranges: [number, number][] = [];
-    for (const form of this.#forms) {
-      for (let b = 0; b + BLOCK <= form.length; b += BLOCK) {
-        const block = form.slice(b, b + BLOCK);
-        for (let at = text.indexOf(block); at >= 0; at = text.indexOf(block, at + 1)) {
-          let start = at;
-          let end = at + BLOCK;
-          let i = b;
-          let j = b + BLOCK;
-          while (i > 0 && start > 0 && text[start - 1] === form[i - 1]) start--, i--;
-          while (j < form.length && end < text.length && text[end] === form[j]) end++, j++;
-          if (end - start >= MIN_SECRET_LENGTH) ranges.push([start, end]);
-        }
-      }
-    }
-    return ranges;
-  }
 }
 
 const BUILTIN_ERRORS = [TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError];
@@ -157,20 +156,6 @@ function read(object: object, key: string): unknown {
 /** Sets an own, non-enumerable property (as `message`, `stack` and `cause` are). */
 function define(object: object, key: string, value: unknown): void {
   Object.defineProperty(object, key, { value, writable: true, configurable: true });
-}
-
-/** `text` with the (possibly overlapping) ranges replaced by one `[hidden]` each. */
-function hideRanges(text: string, ranges: [number, number][]): string {
-  if (!ranges.length) return text;
-  ranges.sort((a, b) => a[0] - b[0]);
-  let out = "";
-  let from = 0;
-  for (const [start, end] of ranges) {
-    if (end <= from) continue;
-    if (start >= from) out += text.slice(from, start) + HIDDEN;
-    from = end;
-  }
-  return out + text.slice(from);
 }
 
 /**
