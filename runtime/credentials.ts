@@ -133,20 +133,15 @@ export class CredentialCache {
   }
 
   async #fresh(signal?: AbortSignal): Promise<Credentials> {
-    for (;;) {
-      signal?.throwIfAborted();
-      const refresh = this.#refresh;
-      if (!refresh || Date.now() - refresh.started >= PROVIDER_WAIT_MS) return this.#ask(signal);
-      await wait(refresh, signal);
-      const { outcome } = refresh;
-      if (outcome && "error" in outcome) throw outcome.error;
-      if (outcome) return outcome.credentials;
-      // Abandoned or overdue: look again (the cache, another call's provider call, or our own).
-      const cached = this.#cached;
-      if (cached && cached.expiration!.getTime() - Date.now() > CREDENTIAL_REFRESH_WINDOW_MS) {
-        return cached;
-      }
-    }
+    signal?.throwIfAborted();
+    const refresh = this.#refresh;
+    if (!refresh || Date.now() - refresh.started >= PROVIDER_WAIT_MS) return this.#ask(signal);
+    await wait(refresh, signal);
+    const { outcome } = refresh;
+    // Abandoned or overdue: look again (the cache, another call's provider call, or our own).
+    if (!outcome) return this.get(signal);
+    if ("error" in outcome) throw outcome.error;
+    return outcome.credentials;
   }
 
   /** Calls the provider; the calls that come meanwhile wait for its answer. */
@@ -180,21 +175,17 @@ export class CredentialCache {
  * Waits on a promise of the caller's own until `refresh` settles or is abandoned, it has run
  * {@linkcode PROVIDER_WAIT_MS}, or the signal aborts.
  */
-function wait(refresh: Refresh, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (error?: unknown) => {
-      clearTimeout(timer);
-      refresh.waiters.delete(wake);
-      signal?.removeEventListener("abort", onAbort);
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const wake = () => done();
-    const onAbort = () => done(signal!.reason ?? new Error("aborted"));
-    const timer = setTimeout(wake, refresh.started + PROVIDER_WAIT_MS - Date.now());
-    refresh.waiters.add(wake);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+async function wait(refresh: Refresh, signal?: AbortSignal): Promise<void> {
+  let wake!: () => void;
+  const woken = new Promise<void>((resolve) => wake = resolve);
+  const timer = setTimeout(wake, refresh.started + PROVIDER_WAIT_MS - Date.now());
+  refresh.waiters.add(wake);
+  try {
+    await abortable(woken, signal);
+  } finally {
+    clearTimeout(timer);
+    refresh.waiters.delete(wake);
+  }
 }
 
 /**
