@@ -119,6 +119,15 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set(
   ] satisfies (keyof ClientConfig)[],
 );
 
+/**
+ * Options that need only a type check: a function that is none would fail as a raw `TypeError`
+ * when called, and a string `"false"` would turn a flag on.
+ */
+const TYPED_KEYS: [string, (keyof ClientConfig)[]][] = [
+  ["function", ["fetch", "idempotencyToken", "observe"]],
+  ["boolean", ["useFipsEndpoint", "useDualstackEndpoint", "disableRequestCompression"]],
+];
+
 const SDK = "an AWS SDK v3 option";
 const CREDENTIALS = "pass credentials: { accessKeyId, secretAccessKey, sessionToken }";
 const PER_CALL = "signals are per call here: startCopyJob(client, input, { signal })";
@@ -266,9 +275,11 @@ export class Client implements SerializeContext {
           "must have retryDelay and recordSuccess (an AWS SDK v3 RetryStrategy does not fit)",
       });
     }
-    for (const key of ["fetch", "observe"] as const) {
-      if (config[key] !== undefined && typeof config[key] !== "function") {
-        issues.push({ path: key, message: "must be a function" });
+    for (const [type, keys] of TYPED_KEYS) {
+      for (const key of keys) {
+        if (config[key] !== undefined && typeof config[key] !== type) {
+          issues.push({ path: key, message: `must be a ${type}` });
+        }
       }
     }
     if (issues.length) throw new ValidationError("client config", issues);
