@@ -140,7 +140,7 @@ const USER_AGENT = `${SDK}; the user agent is backup-edge/VERSION (a custom fetc
 const CONFIG_HINTS: Readonly<Record<string, string>> = {
   maxRetries: ATTEMPTS,
   retries: ATTEMPTS,
-  logger: "log with observe: (event) => console.log(event) (an event per attempt and per call)",
+  logger: "log with observe: (event) => console.log(event)",
   requestHandler: `${SDK}; pass fetch: (url, init) => … to send requests your way`,
   httpOptions: `${SDK}; see fetch and requestTimeoutMs`,
   requestTimeout: "the per-attempt timeout is requestTimeoutMs here",

@@ -386,12 +386,10 @@ async function run<I, O>(
         error = failed;
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
-        // The provider's own errors reach the caller unchanged; ours lose their secrets.
+        // The provider's own errors reach the caller unchanged; ours lose their secrets (below),
+        // and those retryKind does not retry (a SigningError, a 2xx body of the wrong shape) end
+        // the call.
         if (!(e instanceof CallError)) throw e;
-        if (
-          !(e instanceof NetworkError || e instanceof RequestTimeoutError ||
-            e instanceof DeserializationError)
-        ) throw secure(call, e);
         error = e;
       }
       failure = { error: secure(call, error) };
@@ -402,7 +400,7 @@ async function run<I, O>(
         reason = fixed;
         continue;
       }
-      const kind = retryKind(error, operation.retrySafe ?? false);
+      const kind = retryKind(error, !!operation.retrySafe);
       if (!kind) throw notRetried(operation.name, error);
       if (metadata.attempts >= client.maxAttempts) throw error;
       const retry: RetryFailure = {
