@@ -100,7 +100,7 @@ export interface ClientConfig {
 }
 
 /** Every key of {@linkcode ClientConfig}: any other is refused, named. */
-const CONFIG_KEYS: ReadonlySet<string> = new Set(
+export const CONFIG_KEYS: ReadonlySet<string> = new Set(
   [
     "region",
     "credentials",
@@ -137,7 +137,7 @@ const USER_AGENT = `${SDK}; the user agent is backup-edge/VERSION (a custom fetc
  * Client options of the AWS SDK for JavaScript v3 (and v2, and aws4fetch's `AwsClient`) and
  * what to use here instead; other unknown keys get a "did you mean" when one is close.
  */
-const CONFIG_HINTS: Readonly<Record<string, string>> = {
+export const CONFIG_HINTS: Readonly<Record<string, string>> = {
   maxRetries: ATTEMPTS,
   retries: ATTEMPTS,
   logger: "log with observe: (event) => console.log(event)",
