@@ -82,16 +82,13 @@ export class Redactor {
     if (typeof value === "string") return this.text(value);
     if (typeof value !== "object" || value === null || depth > 20) return value;
     if (value instanceof Error) return this.#errorCopy(value, depth);
-    if (Array.isArray(value)) {
-      const items = value.map((item) => this.value(item, depth + 1));
-      return items.some((item, i) => item !== value[i]) ? items : value;
-    }
+    const array = Array.isArray(value);
     const proto = Object.getPrototypeOf(value);
-    if (proto !== null && proto !== Object.prototype) return value;
+    if (!array && proto !== null && proto !== Object.prototype) return value;
     let copy: Record<string, unknown> | undefined;
     for (const [key, item] of Object.entries(value)) {
       const clean = this.value(item, depth + 1);
-      if (clean !== item) (copy ??= { ...value })[key] = clean;
+      if (clean !== item) (copy ??= array ? [...value] as never : { ...value })[key] = clean;
     }
     return copy ?? value;
   }
