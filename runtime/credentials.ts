@@ -71,10 +71,13 @@ export const PROVIDER_WAIT_MS = 5000;
 /** One provider call, and the calls waiting for it. */
 interface Refresh {
   started: number;
-  /** Set when the provider answered: its credentials, or its error. */
+  /**
+   * Settled: the provider answered, or the call that started it gave up first (abandoned: what
+   * the provider answers later is dropped).
+   */
+  done?: true;
+  /** The provider's answer, its credentials or its error; absent when abandoned. */
   outcome?: { credentials: Credentials } | { error: unknown };
-  /** The call that started it gave up before the provider answered: its result is dropped. */
-  abandoned: boolean;
   /** Wakes the waiting calls (each wakes in its own Worker request). */
   waiters: Set<() => void>;
 }
@@ -146,19 +149,19 @@ export class CredentialCache {
 
   /** Calls the provider; the calls that come meanwhile wait for its answer. */
   async #ask(signal?: AbortSignal): Promise<Credentials> {
-    const refresh: Refresh = { started: Date.now(), abandoned: false, waiters: new Set() };
+    const refresh: Refresh = { started: Date.now(), waiters: new Set() };
     this.#refresh = refresh;
     const settle = (outcome?: Refresh["outcome"]) => {
-      if (refresh.outcome || refresh.abandoned) return;
-      if (outcome) refresh.outcome = outcome;
-      else refresh.abandoned = true;
+      if (refresh.done) return;
+      refresh.done = true;
+      refresh.outcome = outcome;
       if (this.#refresh === refresh) this.#refresh = undefined;
       for (const wake of refresh.waiters) wake();
     };
     // An async function, so a provider that throws at once rejects like one that rejects.
     const answer = (async () => checked(await this.#provider!()))();
     answer.then((credentials) => {
-      if (refresh.abandoned) return;
+      if (refresh.done) return;
       if (credentials.expiration) this.#cached = credentials;
       settle({ credentials });
     }, (error) => settle({ error }));
