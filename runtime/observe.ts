@@ -110,8 +110,8 @@ export function safeObserver(observer: CallObserver): (event: CallObserverEvent)
   };
   return (event) => {
     try {
-      const result = observer(event) as PromiseLike<unknown> | undefined;
-      if (typeof result?.then === "function") result.then(undefined, report);
+      // A promise it returns (any thenable) is followed only to catch its rejection.
+      Promise.resolve(observer(event)).catch(report);
     } catch (error) {
       report(error);
     }
