@@ -144,8 +144,10 @@ export type ListFields = Pick<ListSchema, "minLength" | "maxLength" | "sparse">;
 /** What a map schema says. */
 export type MapFields = Omit<MapSchema, "type" | "walks">;
 
-type Resolved = Exclude<Schema, () => Schema>;
-const resolve = (schema: Schema): Resolved =>
+/** A schema that is not a function standing for one. */
+export type Resolved = Exclude<Schema, () => Schema>;
+/** The schema a function stands for (recursive shapes), or the schema itself. */
+export const resolve = (schema: Schema): Resolved =>
   typeof schema === "function" ? resolve(schema()) : schema;
 const at = (path: string, name: string) => path ? `${path}.${name}` : name;
 const issue = (issues: ValidationIssue[], path: string, message: string) =>

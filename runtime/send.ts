@@ -37,10 +37,11 @@ import {
   EXPIRED_TOKEN_ERROR_CODES,
   retryAfterMs,
   type RetryFailure,
+  type RetryKind,
   retryKind,
   sleep,
 } from "./retry.ts";
-import { describe, fromJson, inputIssues, type Schema, WireValueError } from "./schema.ts";
+import { describe, fromJson, inputIssues, resolve, type Schema, WireValueError } from "./schema.ts";
 import { encodeQuery, fromHttpDate, uuidV4 } from "./serde.ts";
 import { type SignedRequest, signRequest } from "./signer.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
@@ -393,19 +394,18 @@ async function run<I, O>(
         error = e;
       }
       failure = { error: secure(call, error) };
+      // Fixed by the client: retried at once, outside the retry policy (see correctClock and
+      // refreshCredentials, which do not fix the same thing twice).
+      const kind = fixed || retryKind(error, !!operation.retrySafe);
+      if (!kind) throw notRetried(operation.name, error);
+      if (metadata.attempts >= client.maxAttempts) throw error;
       if (fixed) {
-        // Retried at once, outside the retry policy: the client removed the cause, and does not
-        // fix the same thing twice (see correctClock and refreshCredentials); within maxAttempts.
-        if (metadata.attempts >= client.maxAttempts) throw error;
         reason = fixed;
         continue;
       }
-      const kind = retryKind(error, !!operation.retrySafe);
-      if (!kind) throw notRetried(operation.name, error);
-      if (metadata.attempts >= client.maxAttempts) throw error;
       const retry: RetryFailure = {
         error,
-        kind,
+        kind: kind as RetryKind, // not fixed, so retryKind's
         attempts: metadata.attempts,
         maxAttempts: client.maxAttempts,
         retryAfterMs: hint,
@@ -746,8 +746,7 @@ function fittingMembers(
 
 /** The JSON key of a structure member (`@jsonName` renames it). */
 function jsonKeyOf(schema: Schema, name: string): string | undefined {
-  let s = schema;
-  while (typeof s === "function") s = s();
+  const s = resolve(schema);
   return "bodyMembers" in s ? s.bodyMembers.find(([n]) => n === name)?.[2] : undefined;
 }
 
