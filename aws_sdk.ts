@@ -59,6 +59,7 @@ export type {
   CallEvent,
   CallObserver,
   CallObserverEvent,
+  CallObserverEventBase,
   RetryReason,
 } from "./runtime/observe.ts";
 export type { SigningKeyCache } from "./runtime/signer.ts";

@@ -89,6 +89,7 @@ export type {
   CallEvent,
   CallObserver,
   CallObserverEvent,
+  CallObserverEventBase,
   RetryReason,
 } from "./runtime/observe.ts";
 export {

@@ -190,22 +190,24 @@ export function timeoutIssues(path: string, value: unknown): ValidationIssue[] {
 
 /** A configured client; pass it to operation functions such as `startCopyJob`. */
 export class Client implements SerializeContext {
+  // Fields the constructor assigns are declared, not defined: a defined field is one more write
+  // per field and client (a Worker may build a client per request), and code in every bundle.
   /** AWS Region used for signing. */
-  readonly region: string;
+  declare readonly region: string;
   /** The resolved endpoint URL every request goes to. */
-  readonly endpoint: string;
+  declare readonly endpoint: string;
   /** Attempts per call. */
-  readonly maxAttempts: number;
+  declare readonly maxAttempts: number;
   /** Per-attempt timeout in milliseconds, if any. */
-  readonly requestTimeoutMs?: number;
+  declare readonly requestTimeoutMs?: number;
   /** Decides retries; shared by every call of this client (the retry quota is per client). */
-  readonly retryStrategy: RetryStrategy;
+  declare readonly retryStrategy: RetryStrategy;
   /** The service this client talks to. */
-  readonly service: ServiceInfo;
+  declare readonly service: ServiceInfo;
   /** See {@linkcode ClientConfig.disableRequestCompression}. */
-  readonly disableRequestCompression: boolean;
+  declare readonly disableRequestCompression: boolean;
   /** See {@linkcode ClientConfig.requestMinCompressionSizeBytes}. */
-  readonly requestMinCompressionSizeBytes: number;
+  declare readonly requestMinCompressionSizeBytes: number;
   /**
    * Milliseconds to add to the local clock when signing; set from the service's `Date` header
    * when a request fails because the local clock is off.
@@ -217,9 +219,9 @@ export class Client implements SerializeContext {
    */
   readonly signingKeys: SigningKeyCache = new SigningKeyCache();
   /** Whether requests go through the caller's `fetch` (`ClientConfig.fetch`). */
-  readonly customFetch: boolean;
+  declare readonly customFetch: boolean;
   /** {@linkcode ClientConfig.observe}, made safe to call: it never throws. */
-  readonly observe?: (event: CallObserverEvent) => void;
+  declare readonly observe?: (event: CallObserverEvent) => void;
   readonly #credentials: CredentialCache;
   readonly #fetch?: FetchFunction;
   readonly #token?: () => string;

@@ -32,7 +32,7 @@ export type RetryReason =
   | "expired-credentials";
 
 /** What every event says about its call. */
-export interface EventBase {
+export interface CallObserverEventBase {
   /** The operation, e.g. `StartCopyJob`. */
   operation: string;
   /** One random UUID per call, the same on its retries (the `amz-sdk-invocation-id` header). */
@@ -56,7 +56,8 @@ export interface EventBase {
 }
 
 /** One attempt: sent and answered, or failed; emitted when it ends, before any retry delay. */
-export interface AttemptEvent extends EventBase {
+export interface AttemptEvent extends CallObserverEventBase {
+  /** Always `"attempt"`. */
   type: "attempt";
   /** This attempt's number, 1 for the first. */
   attempt: number;
@@ -70,7 +71,8 @@ export interface AttemptEvent extends EventBase {
 }
 
 /** A call ended (after its last attempt, or before any when its input or options were invalid). */
-export interface CallEvent extends EventBase {
+export interface CallEvent extends CallObserverEventBase {
+  /** Always `"call"`. */
   type: "call";
   /** Attempts made; 0 when nothing was sent. */
   attempts: number;
@@ -119,7 +121,7 @@ export function safeObserver(observer: CallObserver): (event: CallObserverEvent)
 }
 
 /**
- * What every event says about a call so far (see {@linkcode EventBase}): the failure by its name
+ * What every event says about a call so far (see {@linkcode CallObserverEventBase}): the failure by its name
  * only, never the error itself, whose message could quote the input.
  *
  * @param started when the attempt or call started, by `performance.now()`
@@ -131,7 +133,7 @@ export function observation(
   metadata: ResponseMetadata,
   started: number,
   failure: { error: unknown } | undefined,
-): EventBase {
+): CallObserverEventBase {
   const name = (failure?.error as { name?: unknown } | null | undefined)?.name;
   return {
     operation,
