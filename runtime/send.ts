@@ -37,8 +37,7 @@ import {
   EXPIRED_TOKEN_ERROR_CODES,
   retryAfterMs,
   type RetryFailure,
-  type RetryKind,
-  retryKind,
+  retryReason,
   sleep,
 } from "./retry.ts";
 import { describe, fromJson, inputIssues, resolve, type Schema, WireValueError } from "./schema.ts";
@@ -388,7 +387,7 @@ async function run<I, O>(
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
         // The provider's own errors reach the caller unchanged; ours lose their secrets (below),
-        // and those retryKind does not retry (a SigningError, a 2xx body of the wrong shape) end
+        // and those retryReason does not retry (a SigningError, a 2xx body of the wrong shape) end
         // the call.
         if (!(e instanceof CallError)) throw e;
         error = e;
@@ -396,8 +395,8 @@ async function run<I, O>(
       failure = { error: secure(call, error) };
       // Fixed by the client: retried at once, outside the retry policy (see correctClock and
       // refreshCredentials, which do not fix the same thing twice).
-      const kind = fixed || retryKind(error, !!operation.retrySafe);
-      if (!kind) throw notRetried(operation.name, error);
+      const why = fixed || retryReason(error, !!operation.retrySafe);
+      if (!why) throw notRetried(operation.name, error);
       if (metadata.attempts >= client.maxAttempts) throw error;
       if (fixed) {
         reason = fixed;
@@ -405,7 +404,7 @@ async function run<I, O>(
       }
       const retry: RetryFailure = {
         error,
-        kind: kind as RetryKind, // not fixed, so retryKind's
+        kind: why === "throttling" ? why : "transient",
         attempts: metadata.attempts,
         maxAttempts: client.maxAttempts,
         retryAfterMs: hint,
@@ -414,11 +413,7 @@ async function run<I, O>(
       delay = client.retryStrategy.retryDelay(retry)!;
       if (delay === undefined || !(delay >= 0) || delay > retry.remainingMs) throw error;
       lastRetry = retry;
-      reason = kind === "throttling" || !(error instanceof CallError)
-        ? kind
-        : error instanceof RequestTimeoutError
-        ? "timeout"
-        : "network";
+      reason = why;
     } catch (e) {
       // The attempt's own failure, not what the call makes of it (OutcomeUnknownError).
       failure ??= { error: e };
