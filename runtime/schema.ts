@@ -464,13 +464,19 @@ export function fromJson(schema: Schema, json: unknown): unknown {
 export class WireValueError extends TypeError {
   /** Always `WireValueError`. */
   override name = "WireValueError";
+  /** What is wrong, e.g. `expected a string, got a number`. */
+  declare readonly problem: string;
+  /** Where, e.g. `CopyJob.BackupSizeInBytes`; `""` at the top. */
+  declare readonly path: string;
 
   /**
-   * @param problem what is wrong, e.g. `expected a string, got a number`
-   * @param path where, e.g. `CopyJob.BackupSizeInBytes`; `""` at the top
+   * @param problem what is wrong
+   * @param path where
    */
-  constructor(readonly problem: string, readonly path = "") {
+  constructor(problem: string, path = "") {
     super(path ? `${path}: ${problem}` : problem);
+    this.problem = problem;
+    this.path = path;
   }
 }
 
