@@ -213,25 +213,22 @@ export type EnvLike = object | { get(name: string): string | undefined };
  * never its value
  */
 export function credentialsFromEnv(env: EnvLike): Credentials {
-  const read = (name: string): string | undefined => {
-    const value = typeof (env as { get?: unknown }).get === "function"
-      ? (env as { get(name: string): string | undefined }).get(name)
-      : (env as Record<string, unknown>)[name];
-    return typeof value === "string" && value !== "" ? value : undefined;
-  };
   const names = {
     accessKeyId: "AWS_ACCESS_KEY_ID",
     secretAccessKey: "AWS_SECRET_ACCESS_KEY",
     sessionToken: "AWS_SESSION_TOKEN",
     expiration: "AWS_CREDENTIAL_EXPIRATION",
   } as const;
-  const expiration = read(names.expiration);
-  const credentials: Credentials = {
-    accessKeyId: read(names.accessKeyId)!,
-    secretAccessKey: read(names.secretAccessKey)!,
-    ...(read(names.sessionToken) ? { sessionToken: read(names.sessionToken) } : {}),
-    ...(expiration ? { expiration: new Date(expiration) } : {}),
-  };
+  const credentials: Record<string, string | Date> = {};
+  for (const [field, name] of Object.entries(names)) {
+    const value = typeof (env as { get?: unknown }).get === "function"
+      ? (env as { get(name: string): unknown }).get(name)
+      : (env as Record<string, unknown>)[name];
+    // An empty variable is unset.
+    if (typeof value === "string" && value) {
+      credentials[field] = field === "expiration" ? new Date(value) : value;
+    }
+  }
   const issues = credentialIssues(credentials).map((issue) => {
     const field = issue.path.split(".")[1] as keyof typeof names;
     return {
@@ -240,5 +237,5 @@ export function credentialsFromEnv(env: EnvLike): Credentials {
     };
   });
   if (issues.length) throw new ValidationError("environment", issues);
-  return credentials;
+  return credentials as unknown as Credentials;
 }
