@@ -275,7 +275,7 @@ function callOptionIssues(options: unknown): ValidationIssue[] {
  * `dispose` stops the timer and the link. Without either there is nothing to abort: no
  * signal, no controller, no listener.
  */
-function withTimeout(
+export function withTimeout(
   parent: AbortSignal | undefined,
   ms: number | undefined,
   timeout: () => Error,

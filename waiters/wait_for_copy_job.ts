@@ -10,7 +10,7 @@ import type { CopyJob, CopyJobState } from "../generated/types.ts";
 import { MAX_TIMEOUT_MS, timeoutIssues } from "../runtime/client.ts";
 import { DeserializationError, ValidationError, type ValidationIssue } from "../runtime/errors.ts";
 import { backoffDelay, sleep } from "../runtime/retry.ts";
-import type { CallOptions } from "../runtime/send.ts";
+import { type CallOptions, withTimeout } from "../runtime/send.ts";
 import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
 
 /** One poll's view of the job, given to `onProgress`. */
@@ -121,15 +121,12 @@ export async function waitForCopyJob(
   let last: CopyJob | undefined;
   // One signal for the whole wait: the caller's, or the deadline, whichever comes first. Polls
   // and sleeps give way to it at once, whatever they are waiting for.
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(options.signal!.reason);
-  if (options.signal?.aborted) onAbort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(
-    () => controller.abort(new WaiterTimeoutError(last, maxWaitMs)),
+  const deadline = withTimeout(
+    options.signal,
     maxWaitMs,
+    () => new WaiterTimeoutError(last, maxWaitMs),
   );
-  const { signal } = controller;
+  const signal = deadline.signal!;
   try {
     for (let poll = 1;; poll++) {
       const { CopyJob: job, $metadata } = await describeCopyJob(client, input, { signal });
@@ -148,8 +145,7 @@ export async function waitForCopyJob(
       await sleep(backoffDelay(minDelayMs, poll - 1, maxDelayMs, minDelayMs), signal);
     }
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
+    deadline.dispose();
   }
 }
 
