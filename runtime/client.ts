@@ -180,12 +180,15 @@ export interface ServiceInfo {
   exception: new (options: ServiceExceptionOptions) => ServiceException;
 }
 
-/** Issues with a timeout in milliseconds (`undefined` is fine). */
-export function timeoutIssues(path: string, value: unknown): ValidationIssue[] {
+/**
+ * Issues with a timeout or delay in milliseconds, from `min` (1 by default) to 2^31 − 1
+ * (`undefined` is fine).
+ */
+export function timeoutIssues(path: string, value: unknown, min = 1): ValidationIssue[] {
   if (value === undefined) return [];
-  return typeof value === "number" && value >= 1 && value <= MAX_TIMEOUT_MS
+  return typeof value === "number" && value >= min && value <= MAX_TIMEOUT_MS
     ? []
-    : [{ path, message: `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}` }];
+    : [{ path, message: `must be a number of milliseconds from ${min} to ${MAX_TIMEOUT_MS}` }];
 }
 
 /** A configured client; pass it to operation functions such as `startCopyJob`. */

@@ -7,8 +7,8 @@
 import type { BackupClient } from "../generated/client.ts";
 import { describeCopyJob } from "../generated/operations.ts";
 import type { CopyJob, CopyJobState } from "../generated/types.ts";
-import { MAX_TIMEOUT_MS, timeoutIssues } from "../runtime/client.ts";
-import { DeserializationError, ValidationError, type ValidationIssue } from "../runtime/errors.ts";
+import { timeoutIssues } from "../runtime/client.ts";
+import { DeserializationError, ValidationError } from "../runtime/errors.ts";
 import { backoffDelay, sleep } from "../runtime/retry.ts";
 import { type CallOptions, withTimeout } from "../runtime/send.ts";
 import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
@@ -113,8 +113,8 @@ export async function waitForCopyJob(
   const issues = [
     ...unknownKeyIssues(options, OPTION_KEYS),
     ...timeoutIssues("maxWaitMs", maxWaitMs),
-    ...delayIssues("minDelayMs", minDelayMs),
-    ...delayIssues("maxDelayMs", maxDelayMs),
+    ...timeoutIssues("minDelayMs", minDelayMs, 0),
+    ...timeoutIssues("maxDelayMs", maxDelayMs, 0),
   ];
   if (issues.length) throw new ValidationError("waitForCopyJob options", issues);
   const started = Date.now();
@@ -147,11 +147,4 @@ export async function waitForCopyJob(
   } finally {
     deadline.dispose();
   }
-}
-
-/** Issues with a delay in milliseconds: 0 … 2^31 − 1. */
-function delayIssues(path: string, value: unknown): ValidationIssue[] {
-  return typeof value === "number" && value >= 0 && value <= MAX_TIMEOUT_MS
-    ? []
-    : [{ path, message: `must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}` }];
 }
