@@ -54,6 +54,14 @@ export {
   type ServiceInfo,
 } from "./runtime/client.ts";
 export type { SerializeContext } from "./runtime/http.ts";
+export type {
+  AttemptEvent,
+  CallEvent,
+  CallObserver,
+  CallObserverEvent,
+  CallObserverEventBase,
+  RetryReason,
+} from "./runtime/observe.ts";
 export type { SigningKeyCache } from "./runtime/signer.ts";
 export type { CallOptions } from "./runtime/send.ts";
 export {

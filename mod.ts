@@ -87,6 +87,14 @@ export {
   type ValidationIssue,
 } from "./runtime/errors.ts";
 export type { ClientConfig, FetchFunction, FetchInit } from "./runtime/client.ts";
+export type {
+  AttemptEvent,
+  CallEvent,
+  CallObserver,
+  CallObserverEvent,
+  CallObserverEventBase,
+  RetryReason,
+} from "./runtime/observe.ts";
 export {
   CREDENTIAL_REFRESH_WINDOW_MS,
   type CredentialProvider,

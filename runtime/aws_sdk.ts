@@ -7,7 +7,14 @@
  * @module
  */
 
-import type { Client, ClientConfig, CredentialProvider, Credentials } from "./client.ts";
+import {
+  type Client,
+  type ClientConfig,
+  CONFIG_HINTS,
+  CONFIG_KEYS,
+  type CredentialProvider,
+  type Credentials,
+} from "./client.ts";
 import { ValidationError, type ValidationIssue } from "./errors.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
 import type { CallOptions, WithMetadata } from "./send.ts";
@@ -86,8 +93,9 @@ function sendOptions(options: SdkSendOptions): CallOptions {
 /**
  * The SDK's client configuration, as far as it maps onto backup-edge's: `region` and
  * `maxAttempts` as values (no providers), `credentials` as an object or an async function (as
- * in the SDK), `endpoint` as a URL string or `{ url }`, and backup-edge's own `fetch`,
- * `requestTimeoutMs` and `idempotencyToken`.
+ * in the SDK), `endpoint` as a URL string or `{ url }`, and backup-edge's own options (`fetch`,
+ * `requestTimeoutMs`, `idempotencyToken`, `observe` instead of the SDK's `logger`, …); an
+ * unknown key is refused with the key it probably meant, as `ClientConfig`'s are.
  */
 export interface SdkClientConfig {
   /** AWS Region, e.g. `us-east-1`; a string, not a provider function. */
@@ -110,6 +118,12 @@ export interface SdkClientConfig {
   requestTimeoutMs?: number | undefined;
   /** backup-edge's idempotency token maker. */
   idempotencyToken?: (() => string) | undefined;
+  /** backup-edge's call observer (the SDK's `logger` has no equivalent): events per attempt and call. */
+  observe?: ClientConfig["observe"] | undefined;
+  /** backup-edge's switch for `@requestCompression` operations. @default false */
+  disableRequestCompression?: boolean | undefined;
+  /** backup-edge's smallest body (bytes) that `@requestCompression` operations gzip. @default 10240 */
+  requestMinCompressionSizeBytes?: number | undefined;
 }
 
 /**
@@ -118,7 +132,7 @@ export interface SdkClientConfig {
  */
 const UNSUPPORTED: Record<string, string> = {
   requestHandler: "fetch",
-  logger: "",
+  logger: "observe",
   customUserAgent: "",
   retryStrategy: "retryStrategy of mod.ts's BackupClient",
   defaultsMode: "",
@@ -130,19 +144,8 @@ const UNSUPPORTED: Record<string, string> = {
   profile: "credentials",
 };
 
-const KNOWN = new Set([
-  "region",
-  "credentials",
-  "endpoint",
-  "maxAttempts",
-  "retryMode",
-  "useFipsEndpoint",
-  "useDualstackEndpoint",
-  "fetch",
-  "requestTimeoutMs",
-  "idempotencyToken",
-  ...Object.keys(UNSUPPORTED),
-]);
+/** What this face takes: the SDK's options that map onto ours, and ours. */
+const KNOWN = new Set([...CONFIG_KEYS, ...Object.keys(UNSUPPORTED)]);
 
 /**
  * Maps SDK v3 configuration onto {@linkcode ClientConfig}.
@@ -164,9 +167,7 @@ export function fromSdkConfig(config: SdkClientConfig): ClientConfig {
       });
     }
   }
-  issues.push(
-    ...unknownKeyIssues(config, KNOWN),
-  );
+  issues.push(...unknownKeyIssues(config, KNOWN, "", CONFIG_HINTS));
   for (const key of ["region", "maxAttempts", "useFipsEndpoint", "useDualstackEndpoint"] as const) {
     if (typeof config[key] === "function") {
       issues.push({ path: key, message: "must be a value, not a provider function" });

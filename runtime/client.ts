@@ -18,6 +18,7 @@ import {
   type ValidationIssue,
 } from "./errors.ts";
 import type { SerializeContext } from "./http.ts";
+import { type CallObserver, type CallObserverEvent, safeObserver } from "./observe.ts";
 import { RETRY_MODES, type RetryMode, type RetryStrategy, StandardRetryStrategy } from "./retry.ts";
 import { uuidV4 } from "./serde.ts";
 import { SigningKeyCache } from "./signer.ts";
@@ -88,10 +89,18 @@ export interface ClientConfig {
   disableRequestCompression?: boolean | undefined;
   /** Smallest body (bytes) that `@requestCompression` operations gzip. @default 10240 */
   requestMinCompressionSizeBytes?: number | undefined;
+  /**
+   * Receives an event per attempt and per call (operation, attempt, status, request id,
+   * duration, the delay before a retry and why): for logs, traces and counters. It never sees a
+   * secret, and cannot break a call: what it throws is caught (the first error reported with
+   * `console.error`). See {@linkcode CallObserver}.
+   * @default none (an unobserved call does no work for it)
+   */
+  observe?: CallObserver | undefined;
 }
 
 /** Every key of {@linkcode ClientConfig}: any other is refused, named. */
-const CONFIG_KEYS: ReadonlySet<string> = new Set(
+export const CONFIG_KEYS: ReadonlySet<string> = new Set(
   [
     "region",
     "credentials",
@@ -106,8 +115,18 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set(
     "idempotencyToken",
     "disableRequestCompression",
     "requestMinCompressionSizeBytes",
+    "observe",
   ] satisfies (keyof ClientConfig)[],
 );
+
+/**
+ * Options that need only a type check: a function that is none would fail as a raw `TypeError`
+ * when called, and a string `"false"` would turn a flag on.
+ */
+const TYPED_KEYS: [string, (keyof ClientConfig)[]][] = [
+  ["function", ["fetch", "idempotencyToken", "observe"]],
+  ["boolean", ["useFipsEndpoint", "useDualstackEndpoint", "disableRequestCompression"]],
+];
 
 const SDK = "an AWS SDK v3 option";
 const CREDENTIALS = "pass credentials: { accessKeyId, secretAccessKey, sessionToken }";
@@ -118,10 +137,10 @@ const USER_AGENT = `${SDK}; the user agent is backup-edge/VERSION (a custom fetc
  * Client options of the AWS SDK for JavaScript v3 (and v2, and aws4fetch's `AwsClient`) and
  * what to use here instead; other unknown keys get a "did you mean" when one is close.
  */
-const CONFIG_HINTS: Readonly<Record<string, string>> = {
+export const CONFIG_HINTS: Readonly<Record<string, string>> = {
   maxRetries: ATTEMPTS,
   retries: ATTEMPTS,
-  logger: "backup-edge has no logger: errors carry $metadata (attempts, status, request id)",
+  logger: "log with observe: (event) => console.log(event)",
   requestHandler: `${SDK}; pass fetch: (url, init) => … to send requests your way`,
   httpOptions: `${SDK}; see fetch and requestTimeoutMs`,
   requestTimeout: "the per-attempt timeout is requestTimeoutMs here",
@@ -161,32 +180,37 @@ export interface ServiceInfo {
   exception: new (options: ServiceExceptionOptions) => ServiceException;
 }
 
-/** Issues with a timeout in milliseconds (`undefined` is fine). */
-export function timeoutIssues(path: string, value: unknown): ValidationIssue[] {
+/**
+ * Issues with a timeout or delay in milliseconds, from `min` (1 by default) to 2^31 − 1
+ * (`undefined` is fine).
+ */
+export function timeoutIssues(path: string, value: unknown, min = 1): ValidationIssue[] {
   if (value === undefined) return [];
-  return typeof value === "number" && value >= 1 && value <= MAX_TIMEOUT_MS
+  return typeof value === "number" && value >= min && value <= MAX_TIMEOUT_MS
     ? []
-    : [{ path, message: `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}` }];
+    : [{ path, message: `must be a number of milliseconds from ${min} to ${MAX_TIMEOUT_MS}` }];
 }
 
 /** A configured client; pass it to operation functions such as `startCopyJob`. */
 export class Client implements SerializeContext {
+  // Fields the constructor assigns are declared, not defined: a defined field is one more write
+  // per field and client (a Worker may build a client per request), and code in every bundle.
   /** AWS Region used for signing. */
-  readonly region: string;
+  declare readonly region: string;
   /** The resolved endpoint URL every request goes to. */
-  readonly endpoint: string;
+  declare readonly endpoint: string;
   /** Attempts per call. */
-  readonly maxAttempts: number;
+  declare readonly maxAttempts: number;
   /** Per-attempt timeout in milliseconds, if any. */
-  readonly requestTimeoutMs?: number;
+  declare readonly requestTimeoutMs?: number;
   /** Decides retries; shared by every call of this client (the retry quota is per client). */
-  readonly retryStrategy: RetryStrategy;
+  declare readonly retryStrategy: RetryStrategy;
   /** The service this client talks to. */
-  readonly service: ServiceInfo;
+  declare readonly service: ServiceInfo;
   /** See {@linkcode ClientConfig.disableRequestCompression}. */
-  readonly disableRequestCompression: boolean;
+  declare readonly disableRequestCompression: boolean;
   /** See {@linkcode ClientConfig.requestMinCompressionSizeBytes}. */
-  readonly requestMinCompressionSizeBytes: number;
+  declare readonly requestMinCompressionSizeBytes: number;
   /**
    * Milliseconds to add to the local clock when signing; set from the service's `Date` header
    * when a request fails because the local clock is off.
@@ -198,7 +222,9 @@ export class Client implements SerializeContext {
    */
   readonly signingKeys: SigningKeyCache = new SigningKeyCache();
   /** Whether requests go through the caller's `fetch` (`ClientConfig.fetch`). */
-  readonly customFetch: boolean;
+  declare readonly customFetch: boolean;
+  /** {@linkcode ClientConfig.observe}, made safe to call: it never throws. */
+  declare readonly observe?: (event: CallObserverEvent) => void;
   readonly #credentials: CredentialCache;
   readonly #fetch?: FetchFunction;
   readonly #token?: () => string;
@@ -254,8 +280,12 @@ export class Client implements SerializeContext {
           "must have retryDelay and recordSuccess (an AWS SDK v3 RetryStrategy does not fit)",
       });
     }
-    if (config.fetch !== undefined && typeof config.fetch !== "function") {
-      issues.push({ path: "fetch", message: "must be a function" });
+    for (const [type, keys] of TYPED_KEYS) {
+      for (const key of keys) {
+        if (config[key] !== undefined && typeof config[key] !== type) {
+          issues.push({ path: key, message: `must be a ${type}` });
+        }
+      }
     }
     if (issues.length) throw new ValidationError("client config", issues);
     this.region = region;
@@ -270,6 +300,7 @@ export class Client implements SerializeContext {
     this.#fetch = config.fetch;
     this.customFetch = config.fetch !== undefined;
     this.#token = config.idempotencyToken;
+    if (config.observe) this.observe = safeObserver(config.observe);
     this.endpoint = service.resolveEndpoint({
       region,
       useFipsEndpoint: config.useFipsEndpoint ?? false,

@@ -71,10 +71,13 @@ export const PROVIDER_WAIT_MS = 5000;
 /** One provider call, and the calls waiting for it. */
 interface Refresh {
   started: number;
-  /** Set when the provider answered: its credentials, or its error. */
+  /**
+   * Settled: the provider answered, or the call that started it gave up first (abandoned: what
+   * the provider answers later is dropped).
+   */
+  done?: true;
+  /** The provider's answer, its credentials or its error; absent when abandoned. */
   outcome?: { credentials: Credentials } | { error: unknown };
-  /** The call that started it gave up before the provider answered: its result is dropped. */
-  abandoned: boolean;
   /** Wakes the waiting calls (each wakes in its own Worker request). */
   waiters: Set<() => void>;
 }
@@ -133,37 +136,32 @@ export class CredentialCache {
   }
 
   async #fresh(signal?: AbortSignal): Promise<Credentials> {
-    for (;;) {
-      signal?.throwIfAborted();
-      const refresh = this.#refresh;
-      if (!refresh || Date.now() - refresh.started >= PROVIDER_WAIT_MS) return this.#ask(signal);
-      await wait(refresh, signal);
-      const { outcome } = refresh;
-      if (outcome && "error" in outcome) throw outcome.error;
-      if (outcome) return outcome.credentials;
-      // Abandoned or overdue: look again (the cache, another call's provider call, or our own).
-      const cached = this.#cached;
-      if (cached && cached.expiration!.getTime() - Date.now() > CREDENTIAL_REFRESH_WINDOW_MS) {
-        return cached;
-      }
-    }
+    signal?.throwIfAborted();
+    const refresh = this.#refresh;
+    if (!refresh || Date.now() - refresh.started >= PROVIDER_WAIT_MS) return this.#ask(signal);
+    await wait(refresh, signal);
+    const { outcome } = refresh;
+    // Abandoned or overdue: look again (the cache, another call's provider call, or our own).
+    if (!outcome) return this.get(signal);
+    if ("error" in outcome) throw outcome.error;
+    return outcome.credentials;
   }
 
   /** Calls the provider; the calls that come meanwhile wait for its answer. */
   async #ask(signal?: AbortSignal): Promise<Credentials> {
-    const refresh: Refresh = { started: Date.now(), abandoned: false, waiters: new Set() };
+    const refresh: Refresh = { started: Date.now(), waiters: new Set() };
     this.#refresh = refresh;
     const settle = (outcome?: Refresh["outcome"]) => {
-      if (refresh.outcome || refresh.abandoned) return;
-      if (outcome) refresh.outcome = outcome;
-      else refresh.abandoned = true;
+      if (refresh.done) return;
+      refresh.done = true;
+      refresh.outcome = outcome;
       if (this.#refresh === refresh) this.#refresh = undefined;
       for (const wake of refresh.waiters) wake();
     };
     // An async function, so a provider that throws at once rejects like one that rejects.
     const answer = (async () => checked(await this.#provider!()))();
     answer.then((credentials) => {
-      if (refresh.abandoned) return;
+      if (refresh.done) return;
       if (credentials.expiration) this.#cached = credentials;
       settle({ credentials });
     }, (error) => settle({ error }));
@@ -180,25 +178,24 @@ export class CredentialCache {
  * Waits on a promise of the caller's own until `refresh` settles or is abandoned, it has run
  * {@linkcode PROVIDER_WAIT_MS}, or the signal aborts.
  */
-function wait(refresh: Refresh, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (error?: unknown) => {
-      clearTimeout(timer);
-      refresh.waiters.delete(wake);
-      signal?.removeEventListener("abort", onAbort);
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const wake = () => done();
-    const onAbort = () => done(signal!.reason ?? new Error("aborted"));
-    const timer = setTimeout(wake, refresh.started + PROVIDER_WAIT_MS - Date.now());
-    refresh.waiters.add(wake);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+async function wait(refresh: Refresh, signal?: AbortSignal): Promise<void> {
+  let wake!: () => void;
+  const woken = new Promise<void>((resolve) => wake = resolve);
+  const timer = setTimeout(wake, refresh.started + PROVIDER_WAIT_MS - Date.now());
+  refresh.waiters.add(wake);
+  try {
+    await abortable(woken, signal);
+  } finally {
+    clearTimeout(timer);
+    refresh.waiters.delete(wake);
+  }
 }
 
-/** An environment: a record (`process.env`, a Worker's `env`) or `Deno.env`. */
-export type EnvLike = Record<string, unknown> | { get(name: string): string | undefined };
+/**
+ * An environment: an object whose properties are the variables (`process.env`, a Worker's `env`,
+ * also when its type is an `interface`, which has no index signature) or `Deno.env`.
+ */
+export type EnvLike = object | { get(name: string): string | undefined };
 
 /**
  * Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (optional)
@@ -216,25 +213,22 @@ export type EnvLike = Record<string, unknown> | { get(name: string): string | un
  * never its value
  */
 export function credentialsFromEnv(env: EnvLike): Credentials {
-  const read = (name: string): string | undefined => {
-    const value = typeof env.get === "function"
-      ? (env as { get(name: string): string | undefined }).get(name)
-      : (env as Record<string, unknown>)[name];
-    return typeof value === "string" && value !== "" ? value : undefined;
-  };
   const names = {
     accessKeyId: "AWS_ACCESS_KEY_ID",
     secretAccessKey: "AWS_SECRET_ACCESS_KEY",
     sessionToken: "AWS_SESSION_TOKEN",
     expiration: "AWS_CREDENTIAL_EXPIRATION",
   } as const;
-  const expiration = read(names.expiration);
-  const credentials: Credentials = {
-    accessKeyId: read(names.accessKeyId)!,
-    secretAccessKey: read(names.secretAccessKey)!,
-    ...(read(names.sessionToken) ? { sessionToken: read(names.sessionToken) } : {}),
-    ...(expiration ? { expiration: new Date(expiration) } : {}),
-  };
+  const credentials: Record<string, string | Date> = {};
+  for (const [field, name] of Object.entries(names)) {
+    const value = typeof (env as { get?: unknown }).get === "function"
+      ? (env as { get(name: string): unknown }).get(name)
+      : (env as Record<string, unknown>)[name];
+    // An empty variable is unset.
+    if (typeof value === "string" && value) {
+      credentials[field] = field === "expiration" ? new Date(value) : value;
+    }
+  }
   const issues = credentialIssues(credentials).map((issue) => {
     const field = issue.path.split(".")[1] as keyof typeof names;
     return {
@@ -243,5 +237,5 @@ export function credentialsFromEnv(env: EnvLike): Credentials {
     };
   });
   if (issues.length) throw new ValidationError("environment", issues);
-  return credentials;
+  return credentials as unknown as Credentials;
 }

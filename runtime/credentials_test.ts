@@ -25,6 +25,13 @@ Deno.test("credentialsFromEnv reads the AWS_* names from a record or a get() env
     credentialsFromEnv({ AWS_ACCESS_KEY_ID: "AKID", AWS_SECRET_ACCESS_KEY: "secret" }),
     { accessKeyId: "AKID", secretAccessKey: "secret" },
   );
+  // A Worker's Env is usually an interface, which has no index signature: it type-checks too.
+  interface WorkerEnv {
+    AWS_ACCESS_KEY_ID: string;
+    AWS_SECRET_ACCESS_KEY: string;
+  }
+  const workerEnv: WorkerEnv = { AWS_ACCESS_KEY_ID: "AKID", AWS_SECRET_ACCESS_KEY: "secret" };
+  assert.equal(credentialsFromEnv(workerEnv).accessKeyId, "AKID");
 });
 
 Deno.test("credentialsFromEnv names the missing or bad variable, never a value", () => {

@@ -2,6 +2,9 @@
  * The errors the runtime raises itself. Service errors have generated subclasses of
  * {@linkcode ServiceException}, one per modeled error shape.
  *
+ * Members their constructors assign are declared (`declare`), not defined as class fields: a
+ * defined field is code in every bundle and one more write per error.
+ *
  * @module
  */
 
@@ -49,9 +52,9 @@ export class ServiceException extends Error {
    * Whether the caller ("client") or the service ("server") is at fault: the model's word for
    * a modeled error, else the status (5xx: "server").
    */
-  $fault: "client" | "server";
+  declare $fault: "client" | "server";
   /** HTTP status, request id, attempts and retry delay of the failed call. */
-  $metadata: ResponseMetadata;
+  declare $metadata: ResponseMetadata;
   /** Present when the model marks the error `@retryable`. */
   declare $retryable?: { throttling: boolean };
   /**
@@ -95,7 +98,7 @@ export class ValidationError extends Error {
   /** Always `ValidationError`. */
   override name = "ValidationError";
   /** Every problem found, in input order. */
-  issues: ValidationIssue[];
+  declare issues: ValidationIssue[];
 
   /**
    * Lists every issue in the message.
@@ -130,9 +133,9 @@ export interface CallErrorOptions {
 /** Base of the runtime's errors about one call: they name the operation and carry metadata. */
 export class CallError extends Error {
   /** The operation, e.g. `StartCopyJob`. */
-  readonly operation: string;
+  declare readonly operation: string;
   /** Attempts, retry delay and, when a response arrived, its status and request id. */
-  readonly $metadata: ResponseMetadata;
+  declare readonly $metadata: ResponseMetadata;
 
   /**
    * Builds the error.
@@ -178,7 +181,7 @@ export class DeserializationError extends CallError {
    * The body broke off or is not complete JSON (a retry may get it whole), as opposed to
    * JSON of the wrong shape (a retry would get the same).
    */
-  readonly incomplete: boolean;
+  declare readonly incomplete: boolean;
 
   /**
    * Builds the error.

@@ -6,6 +6,7 @@
  */
 
 import {
+  describe,
   fromJson,
   rethrowWithin,
   type ScalarSchema,
@@ -175,8 +176,7 @@ export function parseJsonBody(response: HttpResponse): Record<string, unknown> {
   const text = UTF8.decode(response.body);
   const value: unknown = text.trim() ? JSON.parse(text) : {};
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    const kind = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
-    throw new TypeError(`Expected a JSON object, got ${kind}`);
+    throw new TypeError(`Expected a JSON object, got ${describe(value)}`);
   }
   return value as Record<string, unknown>;
 }

@@ -51,7 +51,26 @@ export class Redactor {
   /** `text` with every secret (see the module's rules) replaced by `[hidden]`. */
   text(text: string): string {
     const named = text.replace(NAMED, (_, name, separator) => name + separator + HIDDEN);
-    return this.#forms.length ? hideRanges(named, this.#ranges(named)) : named;
+    if (!this.#forms.length) return named;
+    // Marks every run of MIN_SECRET_LENGTH or more characters of a secret (in any of its forms):
+    // a block of it found, then extended both ways as far as the text follows the secret.
+    const secret = new Uint8Array(named.length);
+    for (const form of this.#forms) {
+      for (let b = 0; b + BLOCK <= form.length; b += BLOCK) {
+        const block = form.slice(b, b + BLOCK);
+        for (let at = named.indexOf(block); at >= 0; at = named.indexOf(block, at + 1)) {
+          let start = at;
+          let end = at + BLOCK;
+          let i = b;
+          let j = b + BLOCK;
+          while (i > 0 && start > 0 && named[start - 1] === form[i - 1]) start--, i--;
+          while (j < form.length && end < named.length && named[end] === form[j]) end++, j++;
+          if (end - start >= MIN_SECRET_LENGTH) secret.fill(1, start, end);
+        }
+      }
+    }
+    // Each run of marked characters (overlapping finds included) becomes one [hidden].
+    return named.replace(/[^]/g, (c, i) => secret[i] ? secret[i - 1] ? "" : HIDDEN : c);
   }
 
   /**
@@ -63,16 +82,13 @@ export class Redactor {
     if (typeof value === "string") return this.text(value);
     if (typeof value !== "object" || value === null || depth > 20) return value;
     if (value instanceof Error) return this.#errorCopy(value, depth);
-    if (Array.isArray(value)) {
-      const items = value.map((item) => this.value(item, depth + 1));
-      return items.some((item, i) => item !== value[i]) ? items : value;
-    }
+    const array = Array.isArray(value);
     const proto = Object.getPrototypeOf(value);
-    if (proto !== null && proto !== Object.prototype) return value;
+    if (!array && proto !== null && proto !== Object.prototype) return value;
     let copy: Record<string, unknown> | undefined;
     for (const [key, item] of Object.entries(value)) {
       const clean = this.value(item, depth + 1);
-      if (clean !== item) (copy ??= { ...value })[key] = clean;
+      if (clean !== item) (copy ??= array ? [...value] as never : { ...value })[key] = clean;
     }
     return copy ?? value;
   }
@@ -82,75 +98,48 @@ export class Redactor {
    * error's members, a kept body) — and replaces its cause by a safe copy when it holds one.
    */
   scrub<E extends Error>(error: E): E {
-    const target = error as unknown as Record<string, unknown>;
-    for (const key of ["message", "stack"] as const) {
-      const text = read(error, key);
-      if (typeof text === "string") {
-        const clean = this.text(text);
-        if (clean !== text) define(error, key, clean);
-      }
-    }
-    for (const [key, item] of Object.entries(error)) {
-      const clean = this.value(item, 1);
-      if (clean !== item) target[key] = clean;
-    }
-    if (Object.hasOwn(error, "cause")) {
-      const cause = read(error, "cause");
-      const clean = this.value(cause, 1);
-      if (clean !== cause) define(error, "cause", clean);
-    }
+    for (const [key, clean] of this.#changes(error, 0)) define(error, key, clean);
     return error;
   }
 
+  /**
+   * The parts of `error` that hold a secret — message, stack, cause and own enumerable
+   * properties — each without it; empty when it holds none.
+   */
+  #changes(error: Error, depth: number): Map<string, unknown> {
+    const changes = new Map<string, unknown>();
+    for (const key of [...ERROR_PARTS, ...Object.keys(error)]) {
+      const item = read(error, key);
+      const clean = this.value(item, depth + 1);
+      if (clean !== item) changes.set(key, clean);
+    }
+    return changes;
+  }
+
   #errorCopy(error: Error, depth: number): Error {
-    const message = read(error, "message");
-    const stack = read(error, "stack");
-    const cause = read(error, "cause");
-    const clean = {
-      message: typeof message === "string" ? this.text(message) : "",
-      stack: typeof stack === "string" ? this.text(stack) : stack,
-      cause: this.value(cause, depth + 1),
-      own: this.value({ ...error }, depth + 1) as Record<string, unknown>,
-    };
-    if (
-      clean.message === message && clean.stack === stack && clean.cause === cause &&
-      Object.entries(clean.own).every(([key, item]) => item === read(error, key))
-    ) return error;
+    const changes = this.#changes(error, depth);
+    if (!changes.size) return error;
+    const clean = (key: string) => changes.has(key) ? changes.get(key) : read(error, key);
     // A copy of the built-in class it is (a TypeError stays a TypeError), not of a host class
     // whose getters would refuse an object they did not make (DOMException).
     const Builtin = BUILTIN_ERRORS.find((E) => Object.getPrototypeOf(error) === E.prototype) ??
       Error;
-    const copy = new Builtin(clean.message);
-    const name = read(error, "name");
-    if (typeof name === "string" && name !== copy.name) define(copy, "name", name);
-    Object.assign(copy, clean.own);
-    if (clean.stack !== undefined) define(copy, "stack", clean.stack);
-    if (cause !== undefined) define(copy, "cause", clean.cause);
-    return copy;
-  }
-
-  /** Where the secrets (in every encoding) stand in `text`, as `[start, end)` pairs. */
-  #ranges(text: string): [number, number][] {
-    const ranges: [number, number][] = [];
-    for (const form of this.#forms) {
-      for (let b = 0; b + BLOCK <= form.length; b += BLOCK) {
-        const block = form.slice(b, b + BLOCK);
-        for (let at = text.indexOf(block); at >= 0; at = text.indexOf(block, at + 1)) {
-          let start = at;
-          let end = at + BLOCK;
-          let i = b;
-          let j = b + BLOCK;
-          while (i > 0 && start > 0 && text[start - 1] === form[i - 1]) start--, i--;
-          while (j < form.length && end < text.length && text[end] === form[j]) end++, j++;
-          if (end - start >= MIN_SECRET_LENGTH) ranges.push([start, end]);
-        }
-      }
+    const copy = new Builtin();
+    for (const key of [...ERROR_PARTS, "name"]) {
+      const value = clean(key);
+      if (value !== undefined && value !== read(copy, key)) define(copy, key, value);
     }
-    return ranges;
+    for (const key of Object.keys(error)) {
+      (copy as unknown as Record<string, unknown>)[key] = clean(key);
+    }
+    return copy;
   }
 }
 
 const BUILTIN_ERRORS = [TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError];
+
+/** What an error holds besides its own enumerable properties (own, non-enumerable). */
+const ERROR_PARTS = ["message", "stack", "cause"];
 
 /** A property read that survives throwing getters. */
 function read(object: object, key: string): unknown {
@@ -164,20 +153,6 @@ function read(object: object, key: string): unknown {
 /** Sets an own, non-enumerable property (as `message`, `stack` and `cause` are). */
 function define(object: object, key: string, value: unknown): void {
   Object.defineProperty(object, key, { value, writable: true, configurable: true });
-}
-
-/** `text` with the (possibly overlapping) ranges replaced by one `[hidden]` each. */
-function hideRanges(text: string, ranges: [number, number][]): string {
-  if (!ranges.length) return text;
-  ranges.sort((a, b) => a[0] - b[0]);
-  let out = "";
-  let from = 0;
-  for (const [start, end] of ranges) {
-    if (end <= from) continue;
-    if (start >= from) out += text.slice(from, start) + HIDDEN;
-    from = end;
-  }
-  return out + text.slice(from);
 }
 
 /**

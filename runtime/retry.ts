@@ -18,6 +18,7 @@ import {
   RequestTimeoutError,
   type ResponseMetadata,
 } from "./errors.ts";
+import type { RetryReason } from "./observe.ts";
 import { fromHttpDate } from "./serde.ts";
 
 /**
@@ -236,25 +237,30 @@ export function retryAfterMs(headers: Headers, now: number = Date.now()): number
 }
 
 /**
- * How a failure may be retried, or `undefined` when it may not. A service error is judged by
+ * Why a failure may be retried, or `undefined` when it may not. A service error is judged by
  * its name — the error code as `errorCode` sanitizes it (so a type sent in a header that
- * came with an unreadable body counts) — its status and its `$retryable`. Network failures, timeouts
- * and 2xx responses whose body broke off happen after the request may have reached the
- * service: they are retried only when `repeatable` (the operation is safe to send again). A
- * body of the wrong shape is never retried: the service would answer the same.
+ * came with an unreadable body counts) — its status and its `$retryable`: `throttling` or
+ * `transient`. Network failures (`network`: `fetch` failed or a 2xx body broke off) and
+ * timeouts (`timeout`) happen after the request may have reached the service: they are
+ * retried, as transient failures, only when `repeatable` (the operation is safe to send
+ * again). A body of the wrong shape is never retried: the service would answer the same.
  */
-export function retryKind(error: unknown, repeatable: boolean): RetryKind | undefined {
+export function retryReason(
+  error: unknown,
+  repeatable: boolean,
+): Exclude<RetryReason, "clock-skew" | "expired-credentials"> | undefined {
   const e = error as {
     name?: string;
     $metadata?: ResponseMetadata;
     $retryable?: { throttling?: boolean };
   };
   const status = e?.$metadata?.httpStatusCode ?? 0;
+  if (error instanceof RequestTimeoutError) return repeatable ? "timeout" : undefined;
   if (
-    error instanceof NetworkError || error instanceof RequestTimeoutError ||
+    error instanceof NetworkError ||
     (error instanceof DeserializationError && error.incomplete && status < 300)
   ) {
-    return repeatable ? "transient" : undefined;
+    return repeatable ? "network" : undefined;
   }
   if (typeof e?.name !== "string") return undefined;
   if (status === 429 || THROTTLING_ERROR_CODES.has(e.name) || e.$retryable?.throttling) {
@@ -266,23 +272,23 @@ export function retryKind(error: unknown, repeatable: boolean): RetryKind | unde
   return undefined;
 }
 
+/** How a failure may be retried: {@linkcode retryReason}'s answer, timeouts and network failures as transient. */
+export function retryKind(error: unknown, repeatable: boolean): RetryKind | undefined {
+  const reason = retryReason(error, repeatable);
+  return reason && (reason === "throttling" ? reason : "transient");
+}
+
 /**
  * Waits `ms`, or rejects with the signal's reason as soon as it aborts — at once when it
  * already has.
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await abortable(new Promise((resolve) => timer = setTimeout(resolve, ms)), signal);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   retryAfterMs,
   type RetryFailure,
   retryKind,
+  retryReason,
   sleep,
   StandardRetryStrategy,
 } from "./retry.ts";
@@ -99,22 +100,34 @@ Deno.test("retry-after hints: x-amz-retry-after ms, Retry-After seconds or HTTP 
   assert.equal(at({}), undefined);
 });
 
-Deno.test("retryKind: throttling and transient lists; unsafe failures are not retried", () => {
+Deno.test("retryReason: throttling and transient lists, network and timeout; unsafe failures are not retried", () => {
   const $metadata = { attempts: 1, totalRetryDelay: 0 };
   const service = (name: string, httpStatusCode: number) => ({
     name,
     $metadata: { ...$metadata, httpStatusCode },
   });
-  assert.equal(retryKind(service("LimitExceededException", 400), false), "throttling");
-  assert.equal(retryKind(service("Anything", 429), false), "throttling");
-  assert.equal(retryKind(service("Anything", 503), false), "transient");
-  assert.equal(retryKind(service("RequestTimeoutException", 400), false), "transient");
-  assert.equal(retryKind(service("Anything", 501), false), undefined);
-  assert.equal(retryKind(service("InvalidParameterValueException", 400), true), undefined);
+  assert.equal(retryReason(service("LimitExceededException", 400), false), "throttling");
+  assert.equal(retryReason(service("Anything", 429), false), "throttling");
+  assert.equal(retryReason(service("Anything", 503), false), "transient");
+  assert.equal(retryReason(service("RequestTimeoutException", 400), false), "transient");
+  assert.equal(retryReason(service("Anything", 501), false), undefined);
+  assert.equal(retryReason(service("InvalidParameterValueException", 400), true), undefined);
   const network = new errors.NetworkError("x", { operation: "Op", $metadata });
-  assert.equal(retryKind(network, true), "transient");
-  assert.equal(retryKind(network, false), undefined);
-  assert.equal(retryKind(new TypeError("ours"), true), undefined, "our own TypeErrors");
+  assert.equal(retryReason(network, true), "network");
+  assert.equal(retryReason(network, false), undefined);
+  const timeout = new errors.RequestTimeoutError("x", { operation: "Op", $metadata });
+  assert.equal(retryReason(timeout, true), "timeout");
+  assert.equal(retryReason(timeout, false), undefined);
+  const cut = new errors.DeserializationError("x", {
+    operation: "Op",
+    $metadata: { ...$metadata, httpStatusCode: 200 },
+    incomplete: true,
+  });
+  assert.equal(retryReason(cut, true), "network");
+  assert.equal(retryKind(timeout, true), "transient");
+  assert.equal(retryKind(service("Anything", 429), false), "throttling");
+  assert.equal(retryKind(timeout, false), undefined);
+  assert.equal(retryReason(new TypeError("ours"), true), undefined, "our own TypeErrors");
 });
 
 Deno.test("backoffDelay: one formula, full jitter for retries, a floor for waiters", () => {

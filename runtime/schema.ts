@@ -144,8 +144,10 @@ export type ListFields = Pick<ListSchema, "minLength" | "maxLength" | "sparse">;
 /** What a map schema says. */
 export type MapFields = Omit<MapSchema, "type" | "walks">;
 
-type Resolved = Exclude<Schema, () => Schema>;
-const resolve = (schema: Schema): Resolved =>
+/** A schema that is not a function standing for one. */
+export type Resolved = Exclude<Schema, () => Schema>;
+/** The schema a function stands for (recursive shapes), or the schema itself. */
+export const resolve = (schema: Schema): Resolved =>
   typeof schema === "function" ? resolve(schema()) : schema;
 const at = (path: string, name: string) => path ? `${path}.${name}` : name;
 const issue = (issues: ValidationIssue[], path: string, message: string) =>
@@ -462,13 +464,19 @@ export function fromJson(schema: Schema, json: unknown): unknown {
 export class WireValueError extends TypeError {
   /** Always `WireValueError`. */
   override name = "WireValueError";
+  /** What is wrong, e.g. `expected a string, got a number`. */
+  declare readonly problem: string;
+  /** Where, e.g. `CopyJob.BackupSizeInBytes`; `""` at the top. */
+  declare readonly path: string;
 
   /**
-   * @param problem what is wrong, e.g. `expected a string, got a number`
-   * @param path where, e.g. `CopyJob.BackupSizeInBytes`; `""` at the top
+   * @param problem what is wrong
+   * @param path where
    */
-  constructor(readonly problem: string, readonly path = "") {
+  constructor(problem: string, path = "") {
     super(path ? `${path}: ${problem}` : problem);
+    this.problem = problem;
+    this.path = path;
   }
 }
 

@@ -10,6 +10,7 @@ import { type Client, timeoutIssues } from "./client.ts";
 import type { Credentials } from "./credentials.ts";
 import {
   CallError,
+  type CallErrorOptions,
   DeserializationError,
   errorCode,
   NetworkError,
@@ -28,6 +29,7 @@ import {
   parseJsonBody,
   type SerializeContext,
 } from "./http.ts";
+import { observation, type RetryReason } from "./observe.ts";
 import { Redactor } from "./redact.ts";
 import {
   abortable,
@@ -35,10 +37,10 @@ import {
   EXPIRED_TOKEN_ERROR_CODES,
   retryAfterMs,
   type RetryFailure,
-  retryKind,
+  retryReason,
   sleep,
 } from "./retry.ts";
-import { describe, fromJson, inputIssues, type Schema, WireValueError } from "./schema.ts";
+import { describe, fromJson, inputIssues, resolve, type Schema, WireValueError } from "./schema.ts";
 import { encodeQuery, fromHttpDate, uuidV4 } from "./serde.ts";
 import { type SignedRequest, signRequest } from "./signer.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
@@ -117,7 +119,20 @@ export const USER_AGENT = `backup-edge/${VERSION}`;
 // after a CORS preflight that would have to allow it.
 const SET_USER_AGENT = !("document" in globalThis) && !("importScripts" in globalThis);
 
+/**
+ * The call option `buildSignedRequest` passes through an operation function: what to do instead
+ * of sending. A function, so that its code is in a bundle only with `buildSignedRequest`.
+ */
 const DRY_RUN = Symbol("dryRun");
+
+type DryRun = (
+  call: Call<unknown, unknown>,
+  signal: AbortSignal | undefined,
+  options: CallOptions,
+) => Promise<Request>;
+
+const dryRunOf = (options: CallOptions | undefined) =>
+  (options as { [DRY_RUN]?: DryRun } | undefined)?.[DRY_RUN];
 
 /**
  * Validates, serializes and signs a call as `operation` would send it on its first attempt,
@@ -138,9 +153,29 @@ export function buildSignedRequest<C extends Client, I>(
   input: I,
   options: CallOptions = {},
 ): Promise<Request> {
-  return operation(client, input, { ...options, [DRY_RUN]: true } as CallOptions) as Promise<
+  const dryRun: DryRun = signFirstAttempt;
+  return operation(client, input, { ...options, [DRY_RUN]: dryRun } as CallOptions) as Promise<
     never
   >;
+}
+
+/** The first attempt's `Request`, signed and not sent (see {@linkcode buildSignedRequest}). */
+async function signFirstAttempt(
+  call: Call<unknown, unknown>,
+  signal: AbortSignal | undefined,
+  options: CallOptions,
+): Promise<Request> {
+  call.metadata.attempts = 1;
+  const credentials = call.credentials = await call.client.credentials(signal);
+  try {
+    const { url, init } = await abortable(sign(call, credentials), signal);
+    // The Request outlives this call: it carries the caller's signal, not the call's own
+    // (disposed when the call returns).
+    return new Request(url, { ...init, signal: options.signal });
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    throw secure(call, e instanceof SigningError ? e : signingError(call, e));
+  }
 }
 
 /**
@@ -164,11 +199,30 @@ export async function send<I, O>(
   options?: CallOptions,
 ): Promise<WithMetadata<O>> {
   const metadata: ResponseMetadata = { attempts: 0, totalRetryDelay: 0 };
-  const deadline = callDeadline(operation.name, options, metadata);
+  const invocationId = uuidV4();
+  // Read once per call; an unobserved call does nothing more for observers than this.
+  const observe = client.observe;
+  const started = observe && performance.now();
+  let failure: { error: unknown } | undefined;
   try {
-    return await run(client, operation, input, options, deadline, metadata);
+    const deadline = callDeadline(operation.name, options, metadata);
+    try {
+      return await run(client, operation, input, options, deadline, metadata, invocationId);
+    } finally {
+      deadline.dispose();
+    }
+  } catch (error) {
+    failure = { error };
+    throw error;
   } finally {
-    deadline.dispose();
+    if (observe && !dryRunOf(options)) {
+      observe({
+        ...observation(operation.name, invocationId, metadata, started!, failure),
+        type: "call",
+        attempts: metadata.attempts,
+        totalRetryDelay: metadata.totalRetryDelay,
+      });
+    }
   }
 }
 
@@ -193,10 +247,7 @@ function callDeadline(
   if (timeoutMs === undefined) return { signal, at: Infinity, dispose() {} };
   const at = Date.now() + timeoutMs;
   const timeout = () =>
-    new RequestTimeoutError(`${name}: not done within timeoutMs ${timeoutMs}`, {
-      operation: name,
-      $metadata: { ...metadata },
-    });
+    callError(RequestTimeoutError, name, metadata, `not done within timeoutMs ${timeoutMs}`);
   return { ...withTimeout(signal, timeoutMs, timeout), at };
 }
 
@@ -224,7 +275,7 @@ function callOptionIssues(options: unknown): ValidationIssue[] {
  * `dispose` stops the timer and the link. Without either there is nothing to abort: no
  * signal, no controller, no listener.
  */
-function withTimeout(
+export function withTimeout(
   parent: AbortSignal | undefined,
   ms: number | undefined,
   timeout: () => Error,
@@ -275,6 +326,7 @@ async function run<I, O>(
   options: CallOptions | undefined,
   deadline: Deadline,
   metadata: ResponseMetadata,
+  invocationId: string,
 ): Promise<WithMetadata<O>> {
   const { signal } = deadline;
   signal?.throwIfAborted();
@@ -289,24 +341,15 @@ async function run<I, O>(
     operation,
     request,
     url: requestUrl(client.endpoint, request),
-    invocationId: uuidV4(),
+    invocationId,
     metadata,
     signedOffsetMs: 0,
     refreshed: false,
   };
-  if ((options as { [DRY_RUN]?: boolean } | undefined)?.[DRY_RUN]) {
-    metadata.attempts = 1;
-    const credentials = call.credentials = await client.credentials(signal);
-    try {
-      const { url, init } = await abortable(sign(call, credentials), signal);
-      // The Request outlives this call: it carries the caller's signal, not the call's own
-      // (disposed when the call returns).
-      return new Request(url, { ...init, signal: options!.signal }) as never;
-    } catch (e) {
-      if (signal?.aborted) throw signal.reason;
-      throw secure(call, e instanceof SigningError ? e : signingError(call, e));
-    }
-  }
+  const dryRun = dryRunOf(options);
+  if (dryRun) return dryRun(call as Call<unknown, unknown>, signal, options!) as never;
+
+  const observe = client.observe;
   let lastRetry: RetryFailure | undefined;
   for (;;) {
     metadata.attempts++;
@@ -315,56 +358,79 @@ async function run<I, O>(
       delete metadata.httpStatusCode;
       delete metadata.requestId;
     }
-    let error: CallError | ServiceException;
-    let hint: number | undefined;
-    let fixed = false;
+    const started = observe && performance.now();
+    let failure: { error: unknown } | undefined;
+    let delay = 0;
+    let reason: RetryReason | undefined;
     try {
-      const credentials = call.credentials = await client.credentials(signal);
-      const response = await attempt(call, credentials, signal);
-      if (response.status >= 200 && response.status < 300) {
-        const output = readOutput(call, response);
-        signal?.throwIfAborted();
-        client.retryStrategy.recordSuccess(lastRetry);
-        return { ...output, $metadata: { ...metadata } };
+      let error: CallError | ServiceException;
+      let hint: number | undefined;
+      let fixed: RetryReason | undefined;
+      try {
+        const credentials = call.credentials = await client.credentials(signal);
+        const response = await attempt(call, credentials, signal);
+        if (response.status >= 200 && response.status < 300) {
+          const output = readOutput(call, response);
+          signal?.throwIfAborted();
+          client.retryStrategy.recordSuccess(lastRetry);
+          return { ...output, $metadata: { ...metadata } };
+        }
+        const failed = serviceError(call, response);
+        hint = retryAfterMs(response.headers);
+        // Fixed by the client itself: a corrected clock, or fresh credentials from the provider.
+        fixed = correctClock(call, response, failed)
+          ? "clock-skew"
+          : refreshCredentials(call, failed)
+          ? "expired-credentials"
+          : undefined;
+        error = failed;
+      } catch (e) {
+        if (signal?.aborted) throw signal.reason;
+        // The provider's own errors reach the caller unchanged; ours lose their secrets (below),
+        // and those retryReason does not retry (a SigningError, a 2xx body of the wrong shape) end
+        // the call.
+        if (!(e instanceof CallError)) throw e;
+        error = e;
       }
-      const failure = serviceError(call, response);
-      hint = retryAfterMs(response.headers);
-      // Fixed by the client itself: a corrected clock, or fresh credentials from the provider.
-      fixed = correctClock(call, response, failure) || refreshCredentials(call, failure);
-      error = failure;
-    } catch (e) {
-      if (signal?.aborted) throw signal.reason;
-      // The provider's own errors reach the caller unchanged; ours lose their secrets.
-      if (!(e instanceof CallError)) throw e;
-      if (
-        !(e instanceof NetworkError || e instanceof RequestTimeoutError ||
-          e instanceof DeserializationError)
-      ) throw secure(call, e);
-      error = e;
-    }
-    secure(call, error);
-    if (fixed) {
-      // Retried at once, outside the retry policy: the client removed the cause, and does not
-      // fix the same thing twice (see correctClock and refreshCredentials); within maxAttempts.
+      failure = { error: secure(call, error) };
+      // Fixed by the client: retried at once, outside the retry policy (see correctClock and
+      // refreshCredentials, which do not fix the same thing twice).
+      const why = fixed || retryReason(error, !!operation.retrySafe);
+      if (!why) throw notRetried(operation.name, error);
       if (metadata.attempts >= client.maxAttempts) throw error;
-      continue;
+      if (fixed) {
+        reason = fixed;
+        continue;
+      }
+      const retry: RetryFailure = {
+        error,
+        kind: why === "throttling" ? why : "transient",
+        attempts: metadata.attempts,
+        maxAttempts: client.maxAttempts,
+        retryAfterMs: hint,
+        remainingMs: deadline.at - Date.now(),
+      };
+      delay = client.retryStrategy.retryDelay(retry)!;
+      if (delay === undefined || !(delay >= 0) || delay > retry.remainingMs) throw error;
+      lastRetry = retry;
+      reason = why;
+    } catch (e) {
+      // The attempt's own failure, not what the call makes of it (OutcomeUnknownError).
+      failure ??= { error: e };
+      throw e;
+    } finally {
+      if (observe) {
+        observe({
+          ...observation(operation.name, invocationId, metadata, started!, failure),
+          type: "attempt",
+          attempt: metadata.attempts,
+          maxAttempts: client.maxAttempts,
+          ...(reason && { retry: { delayMs: delay, reason } }),
+        });
+      }
     }
-    const kind = retryKind(error, operation.retrySafe ?? false);
-    if (!kind) throw notRetried(operation.name, error);
-    if (metadata.attempts >= client.maxAttempts) throw error;
-    const failure: RetryFailure = {
-      error,
-      kind,
-      attempts: metadata.attempts,
-      maxAttempts: client.maxAttempts,
-      retryAfterMs: hint,
-      remainingMs: deadline.at - Date.now(),
-    };
-    const delay = client.retryStrategy.retryDelay(failure);
-    if (delay === undefined || !(delay >= 0) || delay > failure.remainingMs) throw error;
     await sleep(delay, signal);
     metadata.totalRetryDelay += delay;
-    lastRetry = failure;
   }
 }
 
@@ -387,9 +453,12 @@ function redactorOf<I, O>(call: Call<I, O>): Redactor {
 /** A network failure or timeout of an operation that must not be repeated. */
 function notRetried(operation: string, error: Error): Error {
   if (!(error instanceof NetworkError || error instanceof RequestTimeoutError)) return error;
-  return new OutcomeUnknownError(
-    `${operation}: outcome unknown: no answer (${error.message}), and it is not safe to repeat`,
-    { operation, $metadata: error.$metadata, cause: error },
+  return callError(
+    OutcomeUnknownError,
+    operation,
+    error.$metadata,
+    `outcome unknown: no answer (${error.message}), and it is not safe to repeat`,
+    { cause: error },
   );
 }
 
@@ -403,12 +472,13 @@ async function attempt<I, O>(
   credentials: Credentials,
   signal?: AbortSignal,
 ): Promise<Answer> {
-  const { client, operation, metadata } = call;
-  const about = () => ({ operation: operation.name, $metadata: { ...metadata } });
+  const { client, operation: { name }, metadata } = call;
   const timeout = () =>
-    new RequestTimeoutError(
-      `${operation.name}: no response within ${client.requestTimeoutMs} ms`,
-      about(),
+    callError(
+      RequestTimeoutError,
+      name,
+      metadata,
+      `no response within ${client.requestTimeoutMs} ms`,
     );
   const { signal: attemptSignal, dispose } = withTimeout(signal, client.requestTimeoutMs, timeout);
   let response: Response | undefined;
@@ -422,20 +492,24 @@ async function attempt<I, O>(
       // Node and Bun say "fetch failed" themselves (the cause says why): not twice.
       const detail = messageOf(e);
       const what = detail.startsWith("fetch failed") ? detail : `fetch failed: ${detail}`;
-      throw new NetworkError(`${operation.name}: ${what}`, { ...about(), cause: e });
+      throw callError(NetworkError, name, metadata, what, { cause: e });
     }
     if (!isResponse(response)) {
-      throw new DeserializationError(
-        `${operation.name}: fetch resolved with ${describe(response)}, not a Response`,
-        about(),
+      throw callError(
+        DeserializationError,
+        name,
+        metadata,
+        `fetch resolved with ${describe(response)}, not a Response`,
       );
     }
     // A custom fetch may resolve with `Response.error()` (status 0) instead of rejecting: no
     // answer came. (A browser's opaque redirect has status 0 too, and is an answer.)
     if (response.status === 0 && response.type !== "opaqueredirect") {
-      throw new NetworkError(
-        `${operation.name}: fetch resolved with a network error (status 0)`,
-        about(),
+      throw callError(
+        NetworkError,
+        name,
+        metadata,
+        "fetch resolved with a network error (status 0)",
       );
     }
     metadata.httpStatusCode = response.status;
@@ -449,9 +523,12 @@ async function attempt<I, O>(
       if (status < 200 || status >= 300) {
         return { status, headers, body: NO_BODY, broken: messageOf(e) };
       }
-      throw new DeserializationError(
-        `${operation.name}: HTTP ${status} body unreadable: ${messageOf(e)}`,
-        { ...about(), cause: e, incomplete: true },
+      throw callError(
+        DeserializationError,
+        name,
+        metadata,
+        `HTTP ${status} body unreadable: ${messageOf(e)}`,
+        { cause: e, incomplete: true },
       );
     }
   } finally {
@@ -508,11 +585,15 @@ async function sign<I, O>(call: Call<I, O>, credentials: Credentials): Promise<S
 }
 
 function signingError<I, O>(call: Call<I, O>, e: unknown): SigningError {
-  return new SigningError(`${call.operation.name}: cannot sign: ${messageOf(e)}`, {
-    operation: call.operation.name,
-    $metadata: { ...call.metadata },
-    cause: e,
-  });
+  return callError(
+    SigningError,
+    call.operation.name,
+    call.metadata,
+    `cannot sign: ${messageOf(e)}`,
+    {
+      cause: e,
+    },
+  );
 }
 
 /** The output of a 2xx response; any failure to parse it is a {@linkcode DeserializationError}. */
@@ -533,14 +614,12 @@ function parseFailure<I, O>(
 ): DeserializationError {
   // Not JSON, or not an object: unparseable; JSON whose members have the wrong types: a misfit.
   const problem = cause instanceof WireValueError ? "does not fit the model" : "unparseable";
-  return new DeserializationError(
-    `${call.operation.name}: HTTP ${response.status} body ${problem}: ${messageOf(cause)}`,
-    {
-      operation: call.operation.name,
-      $metadata: { ...call.metadata },
-      cause,
-      incomplete: cause instanceof SyntaxError,
-    },
+  return callError(
+    DeserializationError,
+    call.operation.name,
+    call.metadata,
+    `HTTP ${response.status} body ${problem}: ${messageOf(cause)}`,
+    { cause, incomplete: cause instanceof SyntaxError },
   );
 }
 
@@ -662,8 +741,7 @@ function fittingMembers(
 
 /** The JSON key of a structure member (`@jsonName` renames it). */
 function jsonKeyOf(schema: Schema, name: string): string | undefined {
-  let s = schema;
-  while (typeof s === "function") s = s();
+  const s = resolve(schema);
   return "bodyMembers" in s ? s.bodyMembers.find(([n]) => n === name)?.[2] : undefined;
 }
 
@@ -734,6 +812,24 @@ function refreshCredentials<I, O>(call: Call<I, O>, error: Error): boolean {
   if (!EXPIRED_TOKEN_ERROR_CODES.has(error.name) || call.refreshed) return false;
   call.refreshed = true;
   return call.client.invalidateCredentials(call.credentials);
+}
+
+/**
+ * A runtime error about a call, `operation: detail`, with a copy of what is known about the
+ * exchange so far.
+ */
+function callError<E extends CallError>(
+  ErrorClass: new (message: string, options: CallErrorOptions & { incomplete?: boolean }) => E,
+  operation: string,
+  metadata: ResponseMetadata,
+  detail: string,
+  options?: { cause: unknown; incomplete?: boolean },
+): E {
+  return new ErrorClass(`${operation}: ${detail}`, {
+    operation,
+    $metadata: { ...metadata },
+    ...options,
+  });
 }
 
 /**

@@ -349,7 +349,12 @@ Deno.test("unknown per-call options are refused, named, with ours for SDK names;
 Deno.test("unknown client config keys are refused, named, with the key meant or ours for an SDK option", () => {
   const cases: [Record<string, unknown>, string, RegExp][] = [
     [{ maxRetries: 3 }, "maxRetries", /maxAttempts/],
-    [{ logger: console }, "logger", /no logger/],
+    [{ logger: console }, "logger", /log with observe: /],
+    [{ observe: console }, "observe", /^must be a function$/],
+    [{ idempotencyToken: "token" }, "idempotencyToken", /^must be a function$/],
+    [{ useFipsEndpoint: "false" }, "useFipsEndpoint", /^must be a boolean$/],
+    [{ useDualstackEndpoint: 1 }, "useDualstackEndpoint", /^must be a boolean$/],
+    [{ disableRequestCompression: "yes" }, "disableRequestCompression", /^must be a boolean$/],
     [{ requestTimeout: 5 }, "requestTimeout", /requestTimeoutMs/],
     [{ requestHandler: {} }, "requestHandler", /fetch/],
     [{ abortSignal: AbortSignal.abort() }, "abortSignal", /per call/],

@@ -46,7 +46,7 @@ export function fromDateTime(s: string): Date {
   if (!m || +m[9] > 23 || +m[10] > 59) bad(s);
   const d = utc(+m[1], +m[2], +m[3], m[4], m[5], m[6], m[7], s);
   if (m[8]) d.setTime(d.getTime() - +(m[8] + 1) * (+m[9] * 60 + +m[10]) * 6e4);
-  return valid(d);
+  return d;
 }
 
 /** A Date as an IMF-fixdate (`Tue, 02 Jan 2024 03:04:05 GMT`), Smithy's `http-date`. */
@@ -65,21 +65,14 @@ export function fromHttpDate(s: string): Date {
     /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? GMT$/
       .exec(s);
   if (!m) bad(s);
-  return valid(
-    utc(
-      +m[3],
-      "JanFebMarAprMayJunJulAugSepOctNovDec".indexOf(m[2]) / 3 + 1,
-      +m[1],
-      m[4],
-      m[5],
-      m[6],
-      m[7],
-      s,
-    ),
-  );
+  const month = "JanFebMarAprMayJunJulAugSepOctNovDec".indexOf(m[2]) / 3 + 1;
+  return utc(+m[3], month, +m[1], m[4], m[5], m[6], m[7], s);
 }
 
-/** Builds a UTC Date from validated calendar fields; years 0–99 stay literal. */
+/**
+ * Builds a UTC Date from validated calendar fields; years 0–99 stay literal. Always a valid
+ * Date: four-digit years and bounded fields (an offset moves it by less than a day).
+ */
 function utc(
   y: number,
   mo: number,
@@ -94,12 +87,6 @@ function utc(
   d.setUTCFullYear(y, mo - 1, day);
   if (mo < 1 || mo > 12 || d.getUTCDate() != day || +h > 23 || +mi > 59 || +sec > 60) bad(s);
   d.setUTCHours(+h, +mi, +sec, frac ? Math.round(+("0." + frac) * 1000) : 0);
-  return d;
-}
-
-/** Returns the Date, or throws a TypeError when it is invalid. */
-function valid(d: Date): Date {
-  if (d.getTime() != d.getTime()) bad(d);
   return d;
 }
 

@@ -7,10 +7,10 @@
 import type { BackupClient } from "../generated/client.ts";
 import { describeCopyJob } from "../generated/operations.ts";
 import type { CopyJob, CopyJobState } from "../generated/types.ts";
-import { MAX_TIMEOUT_MS, timeoutIssues } from "../runtime/client.ts";
-import { DeserializationError, ValidationError, type ValidationIssue } from "../runtime/errors.ts";
+import { timeoutIssues } from "../runtime/client.ts";
+import { DeserializationError, ValidationError } from "../runtime/errors.ts";
 import { backoffDelay, sleep } from "../runtime/retry.ts";
-import type { CallOptions } from "../runtime/send.ts";
+import { type CallOptions, withTimeout } from "../runtime/send.ts";
 import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
 
 /** One poll's view of the job, given to `onProgress`. */
@@ -113,23 +113,20 @@ export async function waitForCopyJob(
   const issues = [
     ...unknownKeyIssues(options, OPTION_KEYS),
     ...timeoutIssues("maxWaitMs", maxWaitMs),
-    ...delayIssues("minDelayMs", minDelayMs),
-    ...delayIssues("maxDelayMs", maxDelayMs),
+    ...timeoutIssues("minDelayMs", minDelayMs, 0),
+    ...timeoutIssues("maxDelayMs", maxDelayMs, 0),
   ];
   if (issues.length) throw new ValidationError("waitForCopyJob options", issues);
   const started = Date.now();
   let last: CopyJob | undefined;
   // One signal for the whole wait: the caller's, or the deadline, whichever comes first. Polls
   // and sleeps give way to it at once, whatever they are waiting for.
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(options.signal!.reason);
-  if (options.signal?.aborted) onAbort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(
-    () => controller.abort(new WaiterTimeoutError(last, maxWaitMs)),
+  const deadline = withTimeout(
+    options.signal,
     maxWaitMs,
+    () => new WaiterTimeoutError(last, maxWaitMs),
   );
-  const { signal } = controller;
+  const signal = deadline.signal!;
   try {
     for (let poll = 1;; poll++) {
       const { CopyJob: job, $metadata } = await describeCopyJob(client, input, { signal });
@@ -148,14 +145,6 @@ export async function waitForCopyJob(
       await sleep(backoffDelay(minDelayMs, poll - 1, maxDelayMs, minDelayMs), signal);
     }
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
+    deadline.dispose();
   }
-}
-
-/** Issues with a delay in milliseconds: 0 … 2^31 − 1. */
-function delayIssues(path: string, value: unknown): ValidationIssue[] {
-  return typeof value === "number" && value >= 0 && value <= MAX_TIMEOUT_MS
-    ? []
-    : [{ path, message: `must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}` }];
 }
