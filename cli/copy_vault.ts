@@ -21,7 +21,12 @@
  * @module
  */
 
-import { type CheckpointStore, copyRecoveryPoints } from "../mod.ts";
+import {
+  type CheckpointStore,
+  copyRecoveryPoints,
+  type CopyRecoveryPointsOptions,
+} from "../mod.ts";
+import { checkCopyOptions } from "../jobs/copy_options.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
 import {
   clientFromFlags,
@@ -215,19 +220,7 @@ export async function main(
     }
     runId = values["run-id"] ?? crypto.randomUUID();
     const dryRun = values["dry-run"];
-    display = new CopyProgressDisplay(io, values["source-vault"]!, dryRun);
-    stopListening = io.onInterrupt?.(() => interrupt.abort(new Interrupted("SIGINT"))) ??
-      stopListening;
-    io.err(
-      `Run ${runId}${
-        dryRun
-          ? " (dry run)"
-          : checkpoint
-          ? ` (resumable: --run-id ${runId} --checkpoint ${values.checkpoint})`
-          : " (no --checkpoint: not resumable)"
-      }\n`,
-    );
-    const report = await copyRecoveryPoints(client, {
+    const options: CopyRecoveryPointsOptions = {
       ...selection,
       iamRoleArn: values["iam-role-arn"]!,
       concurrency,
@@ -241,9 +234,29 @@ export async function main(
       checkpoint,
       dryRun,
       signal: interrupt.signal,
-      onProgress: (event) => display!.show(event),
-    }).catch((e) => {
+    };
+    // The library's checks of the options too, named by flag, before anything is printed.
+    try {
+      checkCopyOptions(options);
+    } catch (e) {
       throw asUsage(e);
+    }
+    const shown = new CopyProgressDisplay(io, values["source-vault"]!, dryRun);
+    display = shown;
+    stopListening = io.onInterrupt?.(() => interrupt.abort(new Interrupted("SIGINT"))) ??
+      stopListening;
+    io.err(
+      `Run ${runId}${
+        dryRun
+          ? " (dry run)"
+          : checkpoint
+          ? ` (resumable: --run-id ${runId} --checkpoint ${values.checkpoint})`
+          : " (no --checkpoint: not resumable)"
+      }\n`,
+    );
+    const report = await copyRecoveryPoints(client, {
+      ...options,
+      onProgress: (event) => shown.show(event),
     });
     display.finish();
     io.out(json ? reportJson(report) : reportTable(report));
