@@ -1,7 +1,7 @@
 /**
  * What the CLIs share: flags parsed strictly (unknown flags and bad values are usage errors that
- * name the flag), the `--` that `deno task name -- …` passes through, and credentials from the
- * standard AWS environment variables.
+ * name the flag), the `--` that `npx -y deno@2.9.6 task name -- …` passes through, and
+ * credentials from the standard AWS environment variables.
  *
  * @module
  */
@@ -23,7 +23,8 @@ export class UsageError extends Error {
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /**
- * Parses flags strictly. A leading `--` is dropped: `deno task copy -- --flag …` passes it on.
+ * Parses flags strictly. A leading `--` is dropped: `npx -y deno@2.9.6 task copy -- --flag …`
+ * passes it on.
  * @throws {UsageError} naming the unknown flag, the flag missing its value, or a stray argument.
  */
 export function parseFlags<T extends Options>(args: string[], options: T) {
