@@ -1,7 +1,7 @@
 /**
  * What the CLIs share: flags parsed strictly (unknown flags and bad values are usage errors that
- * name the flag), the `--` that `deno task name -- …` passes through, and credentials from the
- * standard AWS environment variables.
+ * name the flag), the `--` that `npx -y deno@2.9.6 task name -- …` passes through, and
+ * credentials from the standard AWS environment variables.
  *
  * @module
  */
@@ -23,7 +23,8 @@ export class UsageError extends Error {
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /**
- * Parses flags strictly. A leading `--` is dropped: `deno task copy -- --flag …` passes it on.
+ * Parses flags strictly. A leading `--` is dropped: `npx -y deno@2.9.6 task copy -- --flag …`
+ * passes it on.
  * @throws {UsageError} naming the unknown flag, the flag missing its value, or a stray argument.
  */
 export function parseFlags<T extends Options>(args: string[], options: T) {
@@ -119,7 +120,7 @@ export function clientConfig(
 }
 
 /** Where each client setting comes from on the command line, for usage errors. */
-const CONFIG_SOURCE: Record<string, string> = {
+export const CONFIG_SOURCE: Readonly<Record<string, string>> = {
   region: "--region (or AWS_REGION)",
   endpoint: "--endpoint",
   credentials: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN",
@@ -127,25 +128,38 @@ const CONFIG_SOURCE: Record<string, string> = {
 
 /**
  * The client {@linkcode clientConfig} describes.
+ * @param sources where each setting came from, named in a usage error ({@linkcode CONFIG_SOURCE}
+ * for the command's own `--region` and `--endpoint`).
  * @throws {UsageError} naming the flag or variable of a setting the client refuses.
  */
 export function clientFromFlags(
   flags: { region?: string; endpoint?: string },
   env: Record<string, string>,
+  sources: Readonly<Record<string, string>> = CONFIG_SOURCE,
 ): BackupClient {
   try {
     return new BackupClient(clientConfig(flags, env));
   } catch (e) {
-    throw usageError(e, CONFIG_SOURCE);
+    throw usageError(e, sources);
   }
 }
 
 /**
- * A {@linkcode ValidationError} as a {@linkcode UsageError} whose issues name the flags they came
- * from (`flagOf` maps an issue's path, or its first segment, to a flag); anything else as it is.
+ * A {@linkcode ValidationError} as a {@linkcode UsageError} that speaks in flags: each issue is
+ * named by the flag it came from (`flagOf` maps an issue's path — `createdAfter`,
+ * `lifecycle.DeleteAfterDays` — to a flag; an index is dropped, so `resourceTypes[1]` is the flag
+ * of `resourceTypes`; else the path's first segment), and an option named in a message
+ * (`must be before createdBefore`) becomes its flag too. Anything else is returned as it is.
  */
-export function usageError(e: unknown, flagOf: Record<string, string>): unknown {
+export function usageError(e: unknown, flagOf: Readonly<Record<string, string>>): unknown {
   if (!(e instanceof ValidationError)) return e;
-  const flag = (path: string) => flagOf[path] ?? flagOf[path.split(".")[0]] ?? path;
-  return new UsageError(e.issues.map((i) => `${flag(i.path)} ${i.message}`).join("; "));
+  const flag = (path: string) => {
+    const plain = path.replace(/\[\d+\]/g, "");
+    return flagOf[path] ?? flagOf[plain] ?? flagOf[plain.split(".")[0]] ?? path;
+  };
+  // Only camelCase option names: a word like `region` in a message stays a word.
+  const options = Object.keys(flagOf).filter((k) => /^[a-z]+[A-Z]\w*$/.test(k));
+  const words = options.length ? new RegExp(`\\b(${options.join("|")})\\b`, "g") : undefined;
+  const message = (text: string) => words ? text.replace(words, (o) => flagOf[o]) : text;
+  return new UsageError(e.issues.map((i) => `${flag(i.path)} ${message(i.message)}`).join("; "));
 }

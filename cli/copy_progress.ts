@@ -6,10 +6,16 @@
  * @module
  */
 
-import type { CopyProgressEvent, CopyReportEntry, CopyTotals } from "../mod.ts";
+import type {
+  CopyProgressEvent,
+  CopyReportEntry,
+  CopyTotals,
+  RecoveryPointByBackupVault,
+  SkipReason,
+} from "../mod.ts";
 import { emptyTotals } from "../jobs/report.ts";
 import type { CliIo } from "./io.ts";
-import { DEFAULT_COLUMNS, LiveLine } from "./progress_line.ts";
+import { ProgressDisplay } from "./progress_display.ts";
 
 /** Short name of a recovery point ARN for display: what follows `recovery-point:`, or the ARN. */
 export function shortArn(arn: string): string {
@@ -99,16 +105,29 @@ function counter(progress: CopyRunProgress): string {
   return progress.listing ? `${t.discovered} found` : `${ended(t)}/${t.selected}`;
 }
 
+/** The start of an event's line: its kind, padded, and the counter, e.g. `started    [3/35]`. */
+export function lineHead(kind: string, counter: string): string {
+  return `${kind.padEnd(10)} [${counter}]`;
+}
+
+/** A listed recovery point on an event's line: ARN, resource type, status. */
+export function listedPoint(rp: RecoveryPointByBackupVault): string {
+  return `${rp.RecoveryPointArn} ${rp.ResourceType ?? ""} ${rp.Status ?? ""}`;
+}
+
+/** A skipped recovery point on an event's line: ARN, then why (`STATUS: status EXPIRED …`). */
+export function skippedPoint(arn: string, reason: SkipReason | undefined): string {
+  return `${arn} ${reason?.code}: ${reason?.message}`;
+}
+
 /** One line per event, for logs and pipes. */
 export function eventLine(event: CopyProgressEvent, progress: CopyRunProgress): string {
-  const head = `${event.type.padEnd(10)} [${counter(progress)}]`;
+  const head = lineHead(event.type, counter(progress));
   switch (event.type) {
     case "discovered":
-      return `${head} ${event.recoveryPoint.RecoveryPointArn} ${
-        event.recoveryPoint.ResourceType ?? ""
-      } ${event.recoveryPoint.Status ?? ""}`;
+      return `${head} ${listedPoint(event.recoveryPoint)}`;
     case "skipped":
-      return `${head} ${event.entry.recoveryPointArn} ${event.entry.skipReason?.code}: ${event.entry.skipReason?.message}`;
+      return `${head} ${skippedPoint(event.entry.recoveryPointArn, event.entry.skipReason)}`;
     case "planned":
       return `${head} ${event.entry.recoveryPointArn} would be copied`;
     case "started":
@@ -146,76 +165,33 @@ export function liveText(progress: CopyRunProgress, vault: string, dryRun: boole
     (flight.length ? `: ${flight.join(", ")}${more}` : "");
 }
 
-/** Redraws of the live line at most this often (final events are always drawn). */
-const REDRAW_MS = 100;
-
 /**
- * The progress display on stderr: on a terminal, ended copies scroll above one live line; else
- * one line per event.
+ * `copy-vault`'s progress display on stderr (see {@linkcode ProgressDisplay}): on a terminal,
+ * ended copies scroll above one live line; else one line per event.
  */
-export class CopyProgressDisplay {
+export class CopyProgressDisplay extends ProgressDisplay<CopyProgressEvent> {
   /** The run so far. */
-  readonly progress = new CopyRunProgress();
-  readonly #io: CliIo;
-  readonly #vault: string;
+  readonly progress: CopyRunProgress;
   /** Whether the run is a dry run (counts say "planned"). */
   readonly dryRun: boolean;
-  readonly #line?: LiveLine;
-  readonly #stopResize: () => void;
-  #lastDraw = 0;
 
   /** Starts listening for terminal resizes; call `end` or `clear` to stop. */
   constructor(io: CliIo, vault: string, dryRun: boolean) {
-    this.#io = io;
-    this.#vault = vault;
+    const progress = new CopyRunProgress();
+    super(io, {
+      apply: (event) => progress.apply(event),
+      eventLine: (event) => eventLine(event, progress),
+      isFinal: (event) =>
+        event.type === "completed" || event.type === "failed" || event.type === "skipped",
+      liveText: () => liveText(progress, vault, dryRun),
+    });
+    this.progress = progress;
     this.dryRun = dryRun;
-    if (io.errIsTerminal) {
-      this.#line = new LiveLine(io.err, io.columns ?? (() => DEFAULT_COLUMNS));
-    }
-    this.#stopResize = this.#line && io.onResize
-      ? io.onResize(() => this.#line!.redraw())
-      : () => {};
-  }
-
-  /** Shows one event. */
-  show(event: CopyProgressEvent): void {
-    this.progress.apply(event);
-    if (!this.#line) {
-      this.#io.err(`${eventLine(event, this.progress)}\n`);
-      return;
-    }
-    const final = event.type === "completed" || event.type === "failed" ||
-      event.type === "skipped";
-    const text = liveText(this.progress, this.#vault, this.dryRun);
-    if (final) {
-      this.#line.printAbove(eventLine(event, this.progress), text);
-      this.#lastDraw = Date.now();
-      return;
-    }
-    const now = Date.now();
-    if (now - this.#lastDraw > REDRAW_MS) {
-      this.#lastDraw = now;
-      this.#line.draw(text);
-    }
   }
 
   /** The run ended: draws its final state (listing done) and leaves it on screen. */
   finish(): void {
     this.progress.listing = false;
     this.end();
-  }
-
-  /** Draws the live line as it stands (also after an interruption) and leaves it on screen. */
-  end(): void {
-    this.#stopResize();
-    if (!this.#line) return;
-    this.#line.draw(liveText(this.progress, this.#vault, this.dryRun));
-    this.#line.end();
-  }
-
-  /** Erases the live line (before an error message). */
-  clear(): void {
-    this.#stopResize();
-    this.#line?.clear();
   }
 }

@@ -6,16 +6,23 @@
  * @module
  */
 
-import { type CopyReport, type CopyReportEntry, type CopyTotals, reportToJson } from "../mod.ts";
+import {
+  type CopyReport,
+  type CopyReportEntry,
+  type CopyTotals,
+  reportToJson,
+  type RunFailure,
+} from "../mod.ts";
 import { type CopyRunProgress, ended, type PointProgress, shortArn } from "./copy_progress.ts";
 
 const HEADER = ["OUTCOME", "RECOVERY POINT", "TYPE", "COPY JOB", "MESSAGE"];
 
-/** Columns padded to their widest cell. */
-function table(rows: string[][]): string[] {
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const format = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
-  return [format(HEADER), ...rows.map(format)];
+/** `header` and `rows` as lines, columns padded to their widest cell. */
+export function table(header: readonly string[], rows: readonly string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const format = (r: readonly string[]) =>
+    r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [format(header), ...rows.map(format)];
 }
 
 function entryRow(e: CopyReportEntry): string[] {
@@ -35,21 +42,50 @@ function counts(t: CopyTotals, dryRun: boolean): string {
     `${t.failed} failed, ${t.unfinished} unfinished${dryRun ? `, ${t.planned} to copy` : ""}`;
 }
 
+/** What the library's messages advise in option words, and the flag that does it here. */
+const ADVICE_IN_FLAGS: readonly [string, string][] = [
+  ["pass allowEmpty: true", "pass --allow-empty"],
+  ["give a destinationClient", "add --read-destination"],
+];
+
+/** A library message as the command line says it: advice names the flag, not the option. */
+export function inFlagWords(message: string): string {
+  return ADVICE_IN_FLAGS.reduce((text, [option, flag]) => text.replaceAll(option, flag), message);
+}
+
+/** A run's `failure` (an empty selection) as the command line says it. */
+export function cliFailure(failure: RunFailure): RunFailure {
+  return { ...failure, message: inFlagWords(failure.message) };
+}
+
+/** The line that says why a run is not ok although no entry says so. */
+export function failureLine(failure: RunFailure): string {
+  return `Not ok: ${failure.code}: ${cliFailure(failure).message}.`;
+}
+
 /** The report of an ended run as a table for people. */
 export function reportTable(report: CopyReport): string {
   return [
-    ...table(report.entries.map(entryRow)),
+    ...table(HEADER, report.entries.map(entryRow)),
     "",
     `Run ${report.runId}${report.dryRun ? " (dry run)" : ""}: ${
       counts(report.totals, report.dryRun)
     }.`,
+    ...(report.failure ? [failureLine(report.failure)] : []),
     "",
   ].join("\n");
 }
 
+/** A report's plain JSON, printed, with its `failure` (if any) in the command line's words. */
+export function reportJsonText(json: unknown): string {
+  const report = json as { failure?: RunFailure };
+  if (report.failure) report.failure = cliFailure(report.failure);
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
 /** The report of an ended run as JSON. */
 export function reportJson(report: CopyReport): string {
-  return `${JSON.stringify(reportToJson(report), null, 2)}\n`;
+  return reportJsonText(reportToJson(report));
 }
 
 /** Outcome shown for a copy whose job was started and had not ended when the run stopped. */
@@ -85,7 +121,7 @@ export function interruptedTable(run: InterruptedRun): string {
   const t = run.progress.totals;
   const notStarted = t.selected - ended(t) - inFlightCount(run);
   return [
-    ...table(run.progress.points().map(interruptedRow)),
+    ...table(HEADER, run.progress.points().map(interruptedRow)),
     "",
     `Run ${run.runId}${run.dryRun ? " (dry run)" : ""} interrupted${
       run.progress.listing ? " while listing the vault" : ""

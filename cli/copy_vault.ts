@@ -3,18 +3,30 @@
  * --iam-role-arn ARN …`: copies the recovery points of a vault to another vault with
  * `copyRecoveryPoints` — resumable with `--run-id` and `--checkpoint`, with live progress, a
  * report, and an exit code: 0 when everything selected was copied (or, with `--dry-run`, listed),
- * 1 when some copies failed or did not end or the run could not start, 2 on bad usage, 130 when
- * interrupted with Ctrl-C (it prints what was done and the command that resumes the run).
+ * 1 when some copies failed or did not end, the selection took nothing (without `--allow-empty`)
+ * or the run could not start, 2 on bad usage, 130 when interrupted with Ctrl-C (it prints what
+ * was done and the command that resumes it).
+ *
+ * `… copy-vault -- --verify --source-vault NAME --destination-vault-arn ARN …` starts nothing: it
+ * runs `verifyCopies` with the same selection and says of every selected recovery point whether
+ * a completed copy is in the destination vault (`verify_vault.ts`); exit 0 only when every one
+ * has one.
  *
  * Progress goes to stderr (a live display on a terminal, one line per event otherwise); the
- * report goes to stdout (a table, or JSON with `--json`, failures included). The progress display
- * and the report live in their own modules (`copy_progress.ts`, `copy_report.ts`,
- * `progress_line.ts`), so another mode of the command can reuse them.
+ * report goes to stdout (a table, or JSON with `--json`, failures included). This file is the
+ * flags and the wiring; the progress displays and the reports live in their own modules
+ * (`progress_display.ts`, `copy_progress.ts`, `copy_report.ts`, `verify_progress.ts`,
+ * `verify_report.ts`).
  *
  * @module
  */
 
-import { type CheckpointStore, copyRecoveryPoints } from "../mod.ts";
+import {
+  type CheckpointStore,
+  copyRecoveryPoints,
+  type CopyRecoveryPointsOptions,
+} from "../mod.ts";
+import { checkCopyOptions } from "../jobs/copy_options.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
 import {
   clientFromFlags,
@@ -41,17 +53,23 @@ import {
   EXIT_FAILED,
   EXIT_INTERRUPTED,
   EXIT_OK,
+  Interrupted,
   redactingIo,
   reportFailure,
   secretsOf,
 } from "./failure.ts";
 import { type CliIo, STANDARD_IO } from "./io.ts";
+import { destinationClientFromFlags, verifyVault } from "./verify_vault.ts";
 
 const USAGE = `Usage: ${TASK} copy-vault -- --source-vault NAME --destination-vault-arn ARN \\
   --iam-role-arn ARN [--created-after DATE] [--created-before DATE] [--resource-type T]... \\
   [--resource-arn ARN]... [--concurrency N] [--run-id ID] [--checkpoint FILE] [--dry-run] \\
-  [--json] [--endpoint URL] [--region R] [--delete-after-days N] [--max-wait-ms N] \\
-  [--poll-interval-ms N]
+  [--allow-empty] [--json] [--endpoint URL] [--region R] [--delete-after-days N] \\
+  [--max-wait-ms N] [--poll-interval-ms N]
+       ${TASK} copy-vault -- --verify --source-vault NAME --destination-vault-arn ARN \\
+  [--created-after DATE] [--created-before DATE] [--resource-type T]... [--resource-arn ARN]... \\
+  [--read-destination] [--destination-endpoint URL] [--allow-empty] [--json] [--endpoint URL] \\
+  [--region R]
 
   --source-vault NAME          vault to copy from (in --region and the credentials' account)
   --destination-vault-arn ARN  vault to copy to (another Region or account)
@@ -64,13 +82,21 @@ const USAGE = `Usage: ${TASK} copy-vault -- --source-vault NAME --destination-va
   --run-id ID                  name of the run; the same ID (and checkpoint) resumes it
   --checkpoint FILE            JSON file recording progress, for resuming after a crash or Ctrl-C
   --dry-run                    list what would be copied and why the rest is skipped
+  --allow-empty                a selection that takes nothing is not a failure
   --json                       print the report (or the error) as JSON on stdout
   --delete-after-days N        lifecycle of the copies
   --max-wait-ms N              stop waiting after N ms; unfinished copies resume on a rerun
   --poll-interval-ms N         first delay between polls of a job (default 5000)
+  --verify                     start nothing: say of every selected recovery point whether a
+                               completed copy of it is in the destination vault
+  --read-destination           with --verify: read the destination vault too (same account, its
+                               Region from the ARN): finds copies deleted there, and old ones
+  --destination-endpoint URL   with --verify: endpoint of the destination's Region (implies
+                               --read-destination)
 Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION.
-Exit status: 0 all copied (or listed), 1 some not copied or the run failed, 2 bad usage,
-130 interrupted (Ctrl-C; it prints how to resume).`;
+Exit status: 0 all copied (or listed; with --verify: all have a completed copy), 1 some not
+copied (with --verify: some without a completed copy), nothing selected, or the run failed,
+2 bad usage, 130 interrupted (Ctrl-C; it prints how to resume).`;
 
 const FLAGS = {
   "source-vault": { type: "string" },
@@ -84,28 +110,50 @@ const FLAGS = {
   "run-id": { type: "string" },
   checkpoint: { type: "string" },
   "dry-run": { type: "boolean", default: false },
+  "allow-empty": { type: "boolean", default: false },
   json: { type: "boolean", default: false },
   endpoint: { type: "string" },
   region: { type: "string" },
   "delete-after-days": { type: "string" },
   "max-wait-ms": { type: "string" },
   "poll-interval-ms": { type: "string" },
+  verify: { type: "boolean", default: false },
+  "read-destination": { type: "boolean", default: false },
+  "destination-endpoint": { type: "string" },
   help: { type: "boolean", default: false },
 } as const;
 
-/** copyRecoveryPoints options by the flag that sets them, to name the flag in messages. */
+/** Flags of a copy that verifying has no use for: given with `--verify`, they are bad usage. */
+const COPY_ONLY_FLAGS = [
+  "iam-role-arn",
+  "concurrency",
+  "run-id",
+  "checkpoint",
+  "dry-run",
+  "delete-after-days",
+  "max-wait-ms",
+  "poll-interval-ms",
+] as const;
+/** Flags only `--verify` uses. */
+const VERIFY_ONLY_FLAGS = ["read-destination", "destination-endpoint"] as const;
+
+/** Options of copyRecoveryPoints and verifyCopies by the flag that sets them, to name the flag. */
 const FLAG_OF: Record<string, string> = {
   sourceBackupVaultName: "--source-vault",
   destinationBackupVaultArn: "--destination-vault-arn",
   iamRoleArn: "--iam-role-arn",
   "lifecycle.DeleteAfterDays": "--delete-after-days",
   runId: "--run-id",
+  createdAfter: "--created-after",
+  createdBefore: "--created-before",
+  resourceTypes: "--resource-type",
+  resourceArns: "--resource-arn",
+  concurrency: "--concurrency",
+  maxWaitMs: "--max-wait-ms",
+  pollIntervalMs: "--poll-interval-ms",
 };
 
-/** The reason the run is aborted with on SIGINT. */
-class Interrupted extends Error {
-  override name = "Interrupted";
-}
+type Values = ReturnType<typeof parseFlags<typeof FLAGS>>;
 
 /**
  * Runs the CLI; returns the exit code. On SIGINT (`io.onInterrupt`) the run stops at once, and
@@ -123,27 +171,78 @@ export async function main(
   let stopListening = () => {};
   let display: CopyProgressDisplay | undefined;
   let runId = "";
+  const asUsage = (e: unknown) => usageError(e, FLAG_OF);
   try {
     const values = parseFlags(args, FLAGS);
     if (values.help) {
       io.out(`${USAGE}\n`);
       return EXIT_OK;
     }
-    requireFlags(values, ["source-vault", "destination-vault-arn", "iam-role-arn"]);
+    checkModeFlags(values);
+    requireFlags(
+      values,
+      values.verify
+        ? ["source-vault", "destination-vault-arn"]
+        : ["source-vault", "destination-vault-arn", "iam-role-arn"],
+    );
     // Every flag's value is checked before the credentials and before anything is printed.
     const days = integerFlag("delete-after-days", values["delete-after-days"], 1);
     const pollIntervalMs = integerFlag("poll-interval-ms", values["poll-interval-ms"], 1);
-    const createdAfter = dateFlag("created-after", values["created-after"]);
-    const createdBefore = dateFlag("created-before", values["created-before"]);
     const concurrency = integerFlag("concurrency", values.concurrency, 1);
     const maxWaitMs = integerFlag("max-wait-ms", values["max-wait-ms"], 0);
+    const selection = {
+      sourceBackupVaultName: values["source-vault"]!,
+      destinationBackupVaultArn: values["destination-vault-arn"]!,
+      createdAfter: dateFlag("created-after", values["created-after"]),
+      createdBefore: dateFlag("created-before", values["created-before"]),
+      resourceTypes: values["resource-type"],
+      resourceArns: values["resource-arn"],
+      allowEmpty: values["allow-empty"],
+    };
     const checkpoint: CheckpointStore | undefined = values.checkpoint
       ? new FileCheckpointStore(values.checkpoint)
       : undefined;
-    runId = values["run-id"] ?? crypto.randomUUID();
     const client = clientFromFlags(values, env);
+    if (values.verify) {
+      const destinationClient = destinationClientFromFlags(
+        values,
+        env,
+        selection.destinationBackupVaultArn,
+        client.region,
+      );
+      return await verifyVault({
+        client,
+        options: { ...selection, destinationClient },
+        json,
+        io,
+        asUsage,
+      });
+    }
+    runId = values["run-id"] ?? crypto.randomUUID();
     const dryRun = values["dry-run"];
-    display = new CopyProgressDisplay(io, values["source-vault"]!, dryRun);
+    const options: CopyRecoveryPointsOptions = {
+      ...selection,
+      iamRoleArn: values["iam-role-arn"]!,
+      concurrency,
+      maxWaitMs,
+      ...(pollIntervalMs === undefined ? {} : {
+        pollIntervalMs,
+        maxPollIntervalMs: Math.max(pollIntervalMs, 60_000),
+      }),
+      ...(days === undefined ? {} : { lifecycle: { DeleteAfterDays: days } }),
+      runId,
+      checkpoint,
+      dryRun,
+      signal: interrupt.signal,
+    };
+    // The library's checks of the options too, named by flag, before anything is printed.
+    try {
+      checkCopyOptions(options);
+    } catch (e) {
+      throw asUsage(e);
+    }
+    const shown = new CopyProgressDisplay(io, values["source-vault"]!, dryRun);
+    display = shown;
     stopListening = io.onInterrupt?.(() => interrupt.abort(new Interrupted("SIGINT"))) ??
       stopListening;
     io.err(
@@ -156,27 +255,8 @@ export async function main(
       }\n`,
     );
     const report = await copyRecoveryPoints(client, {
-      sourceBackupVaultName: values["source-vault"]!,
-      destinationBackupVaultArn: values["destination-vault-arn"]!,
-      iamRoleArn: values["iam-role-arn"]!,
-      createdAfter,
-      createdBefore,
-      resourceTypes: values["resource-type"],
-      resourceArns: values["resource-arn"],
-      concurrency,
-      maxWaitMs,
-      ...(pollIntervalMs === undefined ? {} : {
-        pollIntervalMs,
-        maxPollIntervalMs: Math.max(pollIntervalMs, 60_000),
-      }),
-      ...(days === undefined ? {} : { lifecycle: { DeleteAfterDays: days } }),
-      runId,
-      checkpoint,
-      dryRun,
-      signal: interrupt.signal,
-      onProgress: (event) => display!.show(event),
-    }).catch((e) => {
-      throw usageError(e, FLAG_OF);
+      ...options,
+      onProgress: (event) => shown.show(event),
     });
     display.finish();
     io.out(json ? reportJson(report) : reportTable(report));
@@ -194,6 +274,29 @@ export async function main(
     return reportFailure(e, io, { json, usage: USAGE });
   } finally {
     stopListening();
+  }
+}
+
+/**
+ * Every flag given is used: the flags of a copy with `--verify`, and those of `--verify` without
+ * it, are bad usage naming them.
+ * @throws {UsageError}
+ */
+function checkModeFlags(values: Values): void {
+  const given = (flags: readonly (keyof Values)[]) =>
+    flags.filter((f) => values[f] !== undefined && values[f] !== false).map((f) => `--${f}`);
+  const copyOnly = values.verify ? given(COPY_ONLY_FLAGS) : [];
+  if (copyOnly.length) {
+    throw new UsageError(
+      `${copyOnly.join(", ")} ${copyOnly.length > 1 ? "are" : "is"} not used with --verify ` +
+        `(verifying starts no copy job): leave ${copyOnly.length > 1 ? "them" : "it"} out`,
+    );
+  }
+  const verifyOnly = values.verify ? [] : given(VERIFY_ONLY_FLAGS);
+  if (verifyOnly.length) {
+    throw new UsageError(
+      `${verifyOnly.join(", ")} only go${verifyOnly.length > 1 ? "" : "es"} with --verify`,
+    );
   }
 }
 

@@ -13,6 +13,7 @@
 import {
   CallError,
   CopyJobFailedError,
+  CopyRunRefusedError,
   ServiceException,
   ValidationError,
   WaiterTimeoutError,
@@ -28,6 +29,11 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 /** Exit status after SIGINT (Ctrl-C): 128 + 2, as shells report it. */
 export const EXIT_INTERRUPTED = 130;
+
+/** The reason a run is aborted with on SIGINT (Ctrl-C). */
+export class Interrupted extends Error {
+  override name = "Interrupted";
+}
 
 /**
  * Secrets below this length are not cut out of messages: replacing every occurrence of a
@@ -77,6 +83,10 @@ export function errorJson(e: unknown): Record<string, unknown> {
   if (error instanceof CopyJobFailedError || error instanceof WaiterTimeoutError) {
     if (error.job) json.job = JSON.parse(JSON.stringify(error.job));
   }
+  if (error instanceof CopyRunRefusedError) {
+    json.reason = { name: error.reason.name, message: error.reason.message };
+    json.recoveryPointArns = [...error.recoveryPointArns];
+  }
   return json;
 }
 
@@ -89,17 +99,34 @@ export interface FailureContext {
 }
 
 /**
- * Prints a failure — a {@linkcode UsageError} with the usage, anything else as `Name: message` —
- * on stderr (and as JSON on stdout with `--json`), and returns the exit code: 2 for bad usage,
+ * Prints a failure — a {@linkcode UsageError} with the usage, a {@linkcode CopyRunRefusedError}
+ * with its one reason and the refused recovery points, anything else as `Name: message` — on
+ * stderr (and as JSON on stdout with `--json`), and returns the exit code: 2 for bad usage,
  * else 1. Pass an `io` from {@linkcode redactingIo}.
  */
 export function reportFailure(e: unknown, io: CliIo, context: FailureContext): number {
   const json = errorJson(e);
   if (e instanceof UsageError) {
     io.err(`${json.message}\n${context.usage}\n`);
+  } else if (e instanceof CopyRunRefusedError) {
+    io.err(refusedText(e));
   } else {
     io.err(`${json.name}: ${json.message}\n`);
   }
   if (context.json) io.out(`${JSON.stringify({ ok: false, error: json }, null, 2)}\n`);
   return e instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
+}
+
+/**
+ * A {@linkcode CopyRunRefusedError} for people: the one reason, the recovery points it was given
+ * for, and that nothing was copied.
+ */
+function refusedText(e: CopyRunRefusedError): string {
+  const n = e.recoveryPointArns.length;
+  return `${e.name}: StartCopyJob refused the first ${n} copies of the run for the same reason, ` +
+    `so the run stopped; nothing was copied. The reason:\n` +
+    `  ${e.reason.name}: ${e.reason.message}\n` +
+    `Refused: ${e.recoveryPointArns.join(", ")}\n` +
+    `Fix the cause (e.g. the IAM role, the destination vault or its access policy) and run ` +
+    `again.\n`;
 }

@@ -1,9 +1,9 @@
 /**
- * `deno task demo:events`: copy on AWS Backup events, offline. The local emulator plays AWS
- * Backup and EventBridge: a backup job completes, its "Backup Job State Change" event is delivered
- * twice (EventBridge delivers at least once) to `eventBridgeHandler` behind `Deno.serve`, and one
- * copy job is made. Then a request without the connection's key (401), and the scheduled sweep
- * that finds nothing missing.
+ * `npx -y deno@2.9.6 task demo:events`: copy on AWS Backup events, offline. The local emulator
+ * plays AWS Backup and EventBridge: a backup job completes, its "Backup Job State Change" event is
+ * delivered twice (EventBridge delivers at least once) to `eventBridgeHandler` behind
+ * `Deno.serve`, and one copy job is made. Then a request without the connection's key (401), and
+ * the scheduled sweep that finds nothing missing.
  *
  * @module
  */

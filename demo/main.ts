@@ -1,8 +1,9 @@
 /**
- * `deno task demo`: the whole flow with no AWS account. Starts the local AWS Backup emulator,
- * starts a copy job with the module, waits for it with a progress line, prints the final job;
- * then copies a whole seeded vault (demo/vault_seed.json: a handful of recovery points, one whose
- * copy fails, one expired) with `deno task copy-vault`'s progress display and prints the report.
+ * `npx -y deno@2.9.6 task demo`: the whole flow with no AWS account. Starts the local AWS Backup
+ * emulator, starts a copy job with the module, waits for it with a progress line, prints the final
+ * job; then copies a whole seeded vault (demo/vault_seed.json: a handful of recovery points, one
+ * whose copy fails, one expired) with `npx -y deno@2.9.6 task copy-vault`'s progress display and
+ * prints the report.
  *
  * @module
  */
@@ -70,8 +71,8 @@ if (Deno.stdout.isTerminal()) console.log();
 console.log("Final job:");
 console.log(JSON.stringify(job, null, 2));
 
-// The product's main job: a whole vault to the DR vault in us-west-2, as `deno task copy-vault`
-// does it (progress on stderr, the report on stdout).
+// The product's main job: a whole vault to the DR vault in us-west-2, as
+// `npx -y deno@2.9.6 task copy-vault` does it (progress on stderr, the report on stdout).
 console.log(
   `\nCopying vault prod (${seed.recoveryPoints.length} recovery points) to ${DR_VAULT_WEST_ARN}:`,
 );

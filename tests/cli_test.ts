@@ -1,8 +1,9 @@
 /**
  * The CLIs as users run them: subprocesses through `npx -y deno@2.9.6 task <name> -- …`, exactly
  * the README's syntax, against the emulator; `copy-vault` killed with SIGKILL mid-run and
- * interrupted with SIGINT, then run again as it says; `--json` and `--dry-run`; the emulator's
- * own command line (a port in use, `--cors`, no deno.json). The terminal display is tested under
+ * interrupted with SIGINT, then run again as it says; `--json` and `--dry-run`; an empty
+ * selection and `--allow-empty`; starts refused alike; the emulator's own command line (a port in
+ * use, `--cors`, no deno.json). `--verify` is in `cli_verify_test.ts`; the terminal display under
  * a real terminal in `cli_tty_test.ts`.
  */
 
@@ -24,70 +25,17 @@ import { BackupClient, listBackupVaults } from "../mod.ts";
 import { pointArn, SOURCE_VAULT, vaultSeed } from "./support/copy_vault_fixtures.ts";
 import { main as copy } from "../cli/copy.ts";
 import { main as copyVault } from "../cli/copy_vault.ts";
-import type { CliIo } from "../cli/io.ts";
-
-const ROOT = new URL("../", import.meta.url).pathname;
-const ENV = {
-  AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
-  AWS_REGION: DEMO_REGION,
-  AWS_SESSION_TOKEN: "",
-  NO_COLOR: "1",
-};
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npx -y deno@2.9.6 task <name> -- <args>` in the repository, as the README shows. */
-async function task(name: string, args: string[]): Promise<Run> {
-  const output = await new Deno.Command("npx", {
-    args: ["-y", "deno@2.9.6", "task", name, "--", ...args],
-    cwd: ROOT,
-    env: ENV,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
-
-/** An in-process CLI's outputs, captured; `err` may also react to what is written. */
-function capture(options: Partial<CliIo> = {}) {
-  const text = { out: "", err: "" };
-  const io: CliIo = {
-    out: (t) => text.out += t,
-    err: (t) => text.err += t,
-    errIsTerminal: false,
-    ...options,
-  };
-  return { io, text };
-}
-
-/** A word `deno` that is not `deno@2.9.6` (nor `deno.json`, `deno.lock`): a bare command. */
-const BARE_DENO = /(?<![\w./-])deno(?![@.\w-])/;
-
-/** The secrets the tests' environments hold; no output may contain them. */
-const SECRETS = [
-  DEMO_CREDENTIALS.secretAccessKey,
-  DEMO_SESSION_CREDENTIALS.secretAccessKey,
-  DEMO_SESSION_CREDENTIALS.sessionToken!,
-];
-
-function assertNoSecret(...texts: string[]): void {
-  for (const text of texts) {
-    for (const secret of SECRETS) {
-      assert.ok(!text.includes(secret), `a secret was printed: ${text}`);
-    }
-  }
-}
+import {
+  assertNoSecret,
+  assertNothingSelected,
+  BARE_DENO,
+  capture,
+  ENV,
+  interruptedWhen,
+  ROOT,
+  SESSION_ENV,
+  task,
+} from "./support/cli.ts";
 
 function copyArgs(emulator: Emulator, ...more: string[]): string[] {
   return [
@@ -162,6 +110,20 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
       copyVaultArgs(emulator, "--region", "US_EAST"),
       /^--region \(or AWS_REGION\) must be a Region/,
     ],
+    // The library's option issues, named by the flag (an index dropped), options in a message too.
+    [
+      copyVaultArgs(emulator, "--resource-type", "EBS", "--resource-type", "dynamodb"),
+      /^--resource-type 'dynamodb' is not a resource type of AWS Backup; did you mean DynamoDB\?\n/,
+    ],
+    [
+      copyVaultArgs(emulator, "--created-after", "2026-03-02", "--created-before", "2026-03-02"),
+      /^--created-after must be before --created-before \(2026-03-02T00:00:00\.000Z is not before/,
+    ],
+    [
+      copyVaultArgs(emulator, "--resource-arn", "i-0abc"),
+      /^--resource-arn must be an ARN, got 'i-0abc'\n/,
+    ],
+    [copyVaultArgs(emulator, "--read-destination"), /^--read-destination only goes with --verify/],
   ];
   for (const [args, message] of cases) {
     errors.length = 0;
@@ -368,23 +330,8 @@ Deno.test("the missing-settings message names only what is missing", async () =>
 
 Deno.test("deno task copy -- --dry-run: prints the request without signature or token, sends nothing", async () => {
   await using emulator = await startEmulator();
-  const sessionEnv = {
-    ...ENV,
-    AWS_ACCESS_KEY_ID: DEMO_SESSION_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: DEMO_SESSION_CREDENTIALS.secretAccessKey,
-    AWS_SESSION_TOKEN: DEMO_SESSION_CREDENTIALS.sessionToken!,
-  };
-  const dry = await new Deno.Command("npx", {
-    args: ["-y", "deno@2.9.6", "task", "copy", "--", ...copyArgs(emulator, "--dry-run")],
-    cwd: ROOT,
-    env: sessionEnv,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stdout = new TextDecoder().decode(dry.stdout);
-  const stderr = new TextDecoder().decode(dry.stderr);
-  assert.equal(dry.code, 0, stderr);
+  const { code, stdout, stderr } = await task("copy", copyArgs(emulator, "--dry-run"), SESSION_ENV);
+  assert.equal(code, 0, stderr);
   assert.match(stdout, /^Dry run: nothing was sent\. StartCopyJob would send/);
   assert.match(stdout, new RegExp(`^PUT ${emulator.url}/copy-jobs$`, "m"));
   assert.match(stdout, /^authorization: \(not shown\)$/m);
@@ -399,7 +346,7 @@ Deno.test("deno task copy -- --dry-run: prints the request without signature or 
   // --json: the same as one JSON document; a bad input is still a usage error naming the flag.
   const { io, text } = capture();
   const args = copyArgs(emulator, "--dry-run", "--json", "--idempotency-token", "t-1");
-  assert.equal(await copy([...args, "--delete-after-days", "7"], sessionEnv, io), 0, text.err);
+  assert.equal(await copy([...args, "--delete-after-days", "7"], SESSION_ENV, io), 0, text.err);
   const shown = JSON.parse(text.out);
   assert.equal(shown.ok, true);
   assert.equal(shown.dryRun, true);
@@ -411,7 +358,7 @@ Deno.test("deno task copy -- --dry-run: prints the request without signature or 
   assert.equal(shown.note, undefined);
   assertNoSecret(text.out, text.err);
   const bad = capture();
-  assert.equal(await copy([...args, "--delete-after-days", "0"], sessionEnv, bad.io), 2);
+  assert.equal(await copy([...args, "--delete-after-days", "0"], SESSION_ENV, bad.io), 2);
   assert.match(bad.text.err, /^--delete-after-days must be an integer of at least 1/);
   assert.equal(JSON.parse(bad.text.out).error.name, "UsageError");
   assert.equal(emulator.requests.length, 0);
@@ -477,12 +424,7 @@ Deno.test("copy --json: the job as JSON; PARTIAL exits 1; every failure is JSON 
     message:
       `Canonical request: x-amz-security-token:${token}; secret ${DEMO_SESSION_CREDENTIALS.secretAccessKey}`,
   });
-  const leaked = await run(copyArgs(emulator, "--json"), {
-    ...ENV,
-    AWS_ACCESS_KEY_ID: DEMO_SESSION_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: DEMO_SESSION_CREDENTIALS.secretAccessKey,
-    AWS_SESSION_TOKEN: token,
-  });
+  const leaked = await run(copyArgs(emulator, "--json"), SESSION_ENV);
   assert.equal(leaked.code, 1);
   assert.equal(
     leaked.json.error.message,
@@ -513,13 +455,7 @@ Deno.test("copy-vault --json: a run that cannot start is JSON on stdout, exit 1,
     message: `Canonical request: x-amz-security-token:${token}`,
   });
   const leaked = capture();
-  const sessionEnv = {
-    ...ENV,
-    AWS_ACCESS_KEY_ID: DEMO_SESSION_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: DEMO_SESSION_CREDENTIALS.secretAccessKey,
-    AWS_SESSION_TOKEN: token,
-  };
-  assert.equal(await copyVault(copyVaultArgs(emulator, "--json"), sessionEnv, leaked.io), 1);
+  assert.equal(await copyVault(copyVaultArgs(emulator, "--json"), SESSION_ENV, leaked.io), 1);
   assert.equal(
     JSON.parse(leaked.text.out).error.message,
     "Canonical request: x-amz-security-token:[hidden]",
@@ -533,6 +469,46 @@ Deno.test("copy-vault --json: a run that cannot start is JSON on stdout, exit 1,
   assert.equal(await copyVault(["--json", "--source-vault"], ENV, usage.io), 2);
   assert.equal(JSON.parse(usage.text.out).error.name, "UsageError");
   assert.match(usage.text.err, /Usage: npx -y deno@2\.9\.6 task copy-vault -- /);
+});
+
+Deno.test("copy-vault: a selection that takes nothing is not ok (exit 1, the reason; --allow-empty); starts refused alike are one error (exit 1)", async () => {
+  await using emulator = await startEmulator({ ...vaultSeed(4), jobDurationMs: 30 });
+  const nowhere = "arn:aws:backup:us-west-2:111122223333:backup-vault:nowhere";
+  const refusedArgs = copyVaultArgs(emulator, "--concurrency", "1", "--json");
+  refusedArgs[3] = nowhere;
+  const [empty, allowed, refused] = await Promise.all([
+    task("copy-vault", copyVaultArgs(emulator, "--resource-type", "S3")),
+    task("copy-vault", copyVaultArgs(emulator, "--resource-type", "S3", "--allow-empty", "--json")),
+    task("copy-vault", refusedArgs),
+  ]);
+  assertNothingSelected(empty, allowed, 4);
+  // The same run in JSON, not allowed: the failure in the command line's words.
+  const { io, text } = capture();
+  assert.equal(
+    await copyVault(copyVaultArgs(emulator, "--resource-type", "S3", "--json"), ENV, io),
+    1,
+  );
+  const failure = JSON.parse(text.out).failure;
+  assert.equal(failure.code, "NOTHING_SELECTED");
+  assert.match(failure.message, /\(pass --allow-empty if an empty run is expected\)$/);
+
+  // The destination vault does not exist: the first three starts are refused alike.
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(
+    refused.stderr,
+    /^CopyRunRefusedError: StartCopyJob refused the first 3 copies of the run for the same reason, so the run stopped; nothing was copied\. The reason:\n {2}ResourceNotFoundException: .*nowhere.*\nRefused: arn:aws:backup:\S+:recovery-point:rp-000\d, \S+, \S+\nFix the cause \(e\.g\. the IAM role, the destination vault or its access policy\) and run again\.$/m,
+  );
+  const error = JSON.parse(refused.stdout);
+  assert.equal(error.ok, false);
+  assert.equal(error.error.name, "CopyRunRefusedError");
+  assert.equal(error.error.reason.name, "ResourceNotFoundException");
+  assert.match(error.error.reason.message, /nowhere/);
+  assert.deepEqual(
+    [...error.error.recoveryPointArns].sort(),
+    [pointArn(1), pointArn(2), pointArn(3)],
+    "the first three listed (newest first)",
+  );
+  assert.equal(emulator.jobs().length, 0);
 });
 
 /** The copy-vault process itself (not npx in front of it), so a signal reaches the run. */
@@ -629,18 +605,7 @@ Deno.test("copy-vault interrupted with SIGINT: prints what was done and the comm
 Deno.test("copy-vault interrupted without a checkpoint: says it cannot resume and how to make it resumable; --json", async () => {
   const seed = vaultSeed(8);
   await using emulator = await startEmulator({ ...seed, jobDurationMs: 400 });
-  let interrupt = () => {};
-  const { io, text } = capture({
-    onInterrupt: (listener) => {
-      interrupt = listener;
-      return () => interrupt = () => {};
-    },
-  });
-  const err = io.err;
-  io.err = (t) => {
-    err(t);
-    if (t.startsWith("started")) interrupt();
-  };
+  const { io, text } = interruptedWhen((t) => t.startsWith("started"));
   const args = copyVaultArgs(emulator, "--json", "--concurrency", "2");
   assert.equal(await copyVault(args, ENV, io), 130, text.err);
   const json = JSON.parse(text.out);
@@ -664,17 +629,7 @@ Deno.test("copy-vault interrupted without a checkpoint: says it cannot resume an
   assert.match(text.err, /same --run-id .* and a checkpoint file, which makes it resumable/s);
 
   // Interrupted while the vault is still listed: said so, nothing started.
-  const listing = capture({
-    onInterrupt: (listener) => {
-      interrupt = listener;
-      return () => interrupt = () => {};
-    },
-  });
-  const listingErr = listing.io.err;
-  listing.io.err = (t) => {
-    listingErr(t);
-    if (t.startsWith("discovered")) interrupt();
-  };
+  const listing = interruptedWhen((t) => t.startsWith("discovered"));
   // The first run's last StartCopyJob may still be on its way when it was interrupted.
   await requestsSettled(emulator);
   const jobs = emulator.jobs().length;

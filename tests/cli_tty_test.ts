@@ -4,7 +4,7 @@
  * the vault's listing has its own counter. Under a real terminal: the README's command typed at a
  * bash prompt inside tmux (a pseudo-terminal and a terminal emulator), its screen read back with
  * `capture-pane` — one progress line, no stale rows, the report; then resized and interrupted with
- * Ctrl-C. Without tmux on PATH (`apt-get install tmux`; `.ci/run` installs it) those two are
+ * Ctrl-C; and `--verify`'s live line. Without tmux on PATH (`apt-get install tmux`; `.ci/run` installs it) those two are
  * skipped with the reason printed.
  */
 
@@ -19,7 +19,14 @@ import {
   type EmulatorSeed,
   startEmulator,
 } from "../emulator/mod.ts";
-import { SOURCE_VAULT, vaultSeed } from "./support/copy_vault_fixtures.ts";
+import {
+  clientOf,
+  FAST,
+  LOCAL_DR_VAULT_ARN,
+  SOURCE_VAULT,
+  vaultSeed,
+} from "./support/copy_vault_fixtures.ts";
+import { copyRecoveryPoints } from "../mod.ts";
 import { main as copyVault } from "../cli/copy_vault.ts";
 import { displayWidth, fitWidth } from "../cli/progress_line.ts";
 
@@ -315,5 +322,50 @@ Deno.test({
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
+  },
+});
+
+Deno.test({
+  name:
+    `copy-vault --verify under a real terminal (tmux, 130 columns): one live line, each verified point above it, the report, exit 1 for a missing copy${SKIP}`,
+  ignore: !TMUX,
+  async fn() {
+    const seed = vaultSeed(5);
+    await using emulator = await startEmulator({ ...seed, jobDurationMs: 30 });
+    // Every point but rp-0004 (the newest) copied to a vault of the same Region and account.
+    await copyRecoveryPoints(clientOf(emulator), {
+      ...FAST,
+      destinationBackupVaultArn: LOCAL_DR_VAULT_ARN,
+      createdBefore: new Date(seed.recoveryPoints[4].creationDateMs!),
+    });
+    await using terminal = await Terminal.open(130, 40);
+    await terminal.type(
+      [
+        "npx -y deno@2.9.6 task copy-vault -- --verify --source-vault",
+        SOURCE_VAULT,
+        "--destination-vault-arn",
+        LOCAL_DR_VAULT_ARN,
+        "--endpoint",
+        emulator.url,
+      ].join(" "),
+    );
+    await terminal.waitFor((rows) => rows.at(-1) === PROMPT.trimEnd() && rows.length > 2);
+    await terminal.type("echo EXIT=$?");
+    const rows = await terminal.waitFor((rows) => rows.some((r) => r.startsWith("EXIT=")));
+    const screen = rows.join("\n");
+    const joined = await terminal.tmux("capture-pane", "-p", "-J", "-t", "t", "-S", "-");
+    assert.ok(rows.includes("EXIT=1"), screen);
+    const isVerifyBar = (row: string) => / verified · completed \d+ · partial /.test(row);
+    assert.equal(rows.filter(isVerifyBar).length, 1, `one progress line:\n${screen}`);
+    assert.equal(
+      rows.find(isVerifyBar),
+      "[########################] 5/5 verified · completed 4 · partial 0 · running 0 · " +
+        "failed 0 · expired 0 · missing 1 · skipped 0",
+    );
+    assert.ok(!rows.some((r) => r.startsWith("Verifying ")), `no stale listing line:\n${screen}`);
+    assert.equal(joined.split("\n").filter((r) => /^verified +\[\d\/5\] /.test(r)).length, 5);
+    assert.match(joined, /^verified +\[1\/5\] \S+rp-0004 MISSING: no copy job of it/m);
+    assert.match(screen, /^MISSING +rp-0004 /m);
+    assert.match(screen, /^Not ok: 1 of 5 selected recovery points have no completed copy\.$/m);
   },
 });
