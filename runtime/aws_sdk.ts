@@ -104,6 +104,8 @@ export interface SdkClientConfig {
   credentials: Credentials | CredentialProvider;
   /** Custom endpoint: a URL string, or the SDK's `{ url }` endpoint object. */
   endpoint?: string | { url: string | URL } | undefined;
+  /** backup-edge's opt-in to a plain `http:` endpoint that is not loopback. @default false */
+  allowInsecureEndpoint?: boolean | undefined;
   /** Attempts per call, the first included. @default 3 */
   maxAttempts?: number | undefined;
   /** `"standard"` (the SDK's default). `"adaptive"` is refused: there is no client-side rate limiter. */
