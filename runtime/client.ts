@@ -190,7 +190,7 @@ export interface EndpointConfig {
   /** {@linkcode ClientConfig.useDualstackEndpoint}, `false` when unset. */
   useDualstackEndpoint: boolean;
   /** {@linkcode ClientConfig.endpoint}. */
-  endpoint?: string;
+  endpoint?: string | undefined;
 }
 
 /** What a generated client tells the runtime about its service. */
@@ -225,7 +225,7 @@ export class Client implements SerializeContext {
   /** Attempts per call. */
   declare readonly maxAttempts: number;
   /** Per-attempt timeout in milliseconds, if any. */
-  declare readonly requestTimeoutMs?: number;
+  declare readonly requestTimeoutMs?: number | undefined;
   /** Decides retries; shared by every call of this client (the retry quota is per client). */
   declare readonly retryStrategy: RetryStrategy;
   /** The service this client talks to. */
@@ -249,8 +249,8 @@ export class Client implements SerializeContext {
   /** {@linkcode ClientConfig.observe}, made safe to call: it never throws. */
   declare readonly observe?: (event: CallObserverEvent) => void;
   readonly #credentials: CredentialCache;
-  readonly #fetch?: FetchFunction;
-  readonly #token?: () => string;
+  readonly #fetch: FetchFunction | undefined;
+  readonly #token: (() => string) | undefined;
 
   /**
    * Checks the configuration and resolves the endpoint once. Service clients such as

@@ -171,7 +171,7 @@ async function signFirstAttempt(
     const { url, init } = await abortable(sign(call, credentials), signal);
     // The Request outlives this call: it carries the caller's signal, not the call's own
     // (disposed when the call returns).
-    return new Request(url, { ...init, signal: options.signal });
+    return new Request(url, { ...init, signal: options.signal ?? null });
   } catch (e) {
     if (signal?.aborted) throw signal.reason;
     throw secure(call, e instanceof SigningError ? e : signingError(call, e));
@@ -228,7 +228,7 @@ export async function send<I, O>(
 
 /** The call's signal: the caller's, combined with `timeoutMs`; and when the budget ends. */
 interface Deadline {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Epoch ms, `Infinity` without `timeoutMs`. */
   at: number;
   dispose(): void;
@@ -279,7 +279,7 @@ export function withTimeout(
   parent: AbortSignal | undefined,
   ms: number | undefined,
   timeout: () => Error,
-): { signal?: AbortSignal; dispose(): void } {
+): { signal?: AbortSignal | undefined; dispose(): void } {
   if (!parent && ms === undefined) return NO_SIGNAL;
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent!.reason);
