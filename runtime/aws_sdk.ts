@@ -17,7 +17,8 @@ import {
 } from "./client.ts";
 import { ValidationError, type ValidationIssue } from "./errors.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
-import type { CallOptions, WithMetadata } from "./send.ts";
+import type { CallOptions } from "./call_options.ts";
+import type { WithMetadata } from "./send.ts";
 
 /** An operation function of the generated client, e.g. `startCopyJob`. */
 export type OperationFunction<C extends Client, I, O> = (

@@ -21,17 +21,10 @@ import type { SerializeContext } from "./http.ts";
 import { type CallObserver, type CallObserverEvent, safeObserver } from "./observe.ts";
 import { RETRY_MODES, type RetryMode, type RetryStrategy, StandardRetryStrategy } from "./retry.ts";
 import { uuidV4 } from "./serde.ts";
-import { SigningKeyCache } from "./signer.ts";
+import { type FetchInit, SigningKeyCache } from "./signer.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
 
-export type { CredentialProvider, Credentials };
-
-/**
- * What the client passes its `fetch`: `method`, the `headers` with the signature (a plain
- * object, lower-case names), `body` (absent, a string or bytes) and, when the call can be
- * aborted, `signal`.
- */
-export type FetchInit = RequestInit & { method: string; headers: Record<string, string> };
+export type { CredentialProvider, Credentials, FetchInit };
 
 /**
  * The `fetch` the client calls, always as `fetch(url, init)` with the absolute URL, and as a plain

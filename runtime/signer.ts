@@ -10,7 +10,6 @@
 // package in full; every other file imports aws4fetch through here.
 // deno-lint-ignore no-import-prefix
 import { AwsV4Signer } from "npm:aws4fetch@1.0.20";
-import type { FetchInit } from "./client.ts";
 
 /** What aws4fetch's `AwsV4Signer` is built from. */
 type AwsV4SignerInit = ConstructorParameters<typeof AwsV4Signer>[0];
@@ -67,6 +66,13 @@ export class SigningKeyCache {
     return this;
   }
 }
+
+/**
+ * What the client passes its `fetch`: `method`, the `headers` with the signature (a plain
+ * object, lower-case names), `body` (absent, a string or bytes) and, when the call can be
+ * aborted, `signal`.
+ */
+export type FetchInit = RequestInit & { method: string; headers: Record<string, string> };
 
 /** A signed request as `fetch(url, init)` takes it. */
 export interface SignedRequest {
