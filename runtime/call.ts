@@ -40,6 +40,7 @@ export function secure<I, O, E extends Error>(call: Call<I, O>, error: E): E {
   return redactorOf(call).scrub(error);
 }
 
+/** Hides the secret access key and session token the call used (see `redact.ts`). */
 export function redactorOf<I, O>(call: Call<I, O>): Redactor {
   return new Redactor([call.credentials?.secretAccessKey, call.credentials?.sessionToken]);
 }

@@ -53,6 +53,11 @@ export interface Deadline {
   dispose(): void;
 }
 
+/**
+ * The call's deadline from its options (checked when given).
+ *
+ * @throws {ValidationError} an option is unknown or invalid; nothing is sent
+ */
 export function callDeadline(
   name: string,
   options: CallOptions | undefined,

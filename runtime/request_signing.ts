@@ -75,6 +75,7 @@ export async function sign<I, O>(
   return signed;
 }
 
+/** A failure to sign (or build) the request, as the call's {@linkcode SigningError}. */
 export function signingError<I, O>(call: Call<I, O>, e: unknown): SigningError {
   return callError(
     SigningError,

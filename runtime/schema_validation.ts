@@ -111,6 +111,7 @@ export function wellFormed(s: string, fail: (message: string) => void): boolean 
   return false;
 }
 
+/** Validates a list item or map value one level deeper; `null` only where `sparse`. */
 export function child(
   schema: Schema,
   v: unknown,
