@@ -63,7 +63,7 @@ export type {
   RetryReason,
 } from "./runtime/observe.ts";
 export type { SigningKeyCache } from "./runtime/signer.ts";
-export type { CallOptions } from "./runtime/send.ts";
+export type { CallOptions } from "./runtime/call_options.ts";
 export {
   RETRY_MODES,
   type RetryFailure,

@@ -102,12 +102,10 @@ export {
   credentialsFromEnv,
   type EnvLike,
 } from "./runtime/credentials.ts";
-export {
-  buildSignedRequest,
-  type CallOptions,
-  USER_AGENT,
-  type WithMetadata,
-} from "./runtime/send.ts";
+export type { CallOptions } from "./runtime/call_options.ts";
+export { buildSignedRequest } from "./runtime/dry_run.ts";
+export { USER_AGENT } from "./runtime/request_signing.ts";
+export type { WithMetadata } from "./runtime/send.ts";
 export {
   RETRY_MODES,
   type RetryFailure,

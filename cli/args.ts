@@ -93,9 +93,13 @@ export function integerFlag(
   return n;
 }
 
+/** Set to `1`, lets `--endpoint` be plain `http:` to a host that is not loopback. */
+const ALLOW_INSECURE_ENDPOINT = "BACKUP_EDGE_ALLOW_INSECURE_ENDPOINT";
+
 /**
  * Client configuration from `--region`/`--endpoint` and AWS_ACCESS_KEY_ID,
- * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION (or AWS_DEFAULT_REGION).
+ * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION (or AWS_DEFAULT_REGION), and
+ * BACKUP_EDGE_ALLOW_INSECURE_ENDPOINT=1 (the client's `allowInsecureEndpoint`).
  * @throws {UsageError} naming only what is missing: the Region, either key, or several.
  */
 export function clientConfig(
@@ -111,6 +115,7 @@ export function clientConfig(
   return {
     region,
     endpoint: flags.endpoint,
+    allowInsecureEndpoint: env[ALLOW_INSECURE_ENDPOINT] === "1",
     credentials: {
       accessKeyId: env.AWS_ACCESS_KEY_ID,
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
@@ -140,7 +145,15 @@ export function clientFromFlags(
   try {
     return new BackupClient(clientConfig(flags, env));
   } catch (e) {
-    throw usageError(e, sources);
+    const error = usageError(e, sources);
+    // The client names its option; on the command line the opt-in is the variable.
+    if (error instanceof UsageError) {
+      error.message = error.message.replace(
+        "allowInsecureEndpoint: true",
+        `${ALLOW_INSECURE_ENDPOINT}=1`,
+      );
+    }
+    throw error;
   }
 }
 

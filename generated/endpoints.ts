@@ -23,27 +23,27 @@ export interface EndpointParams {
    *
    * Built-in `AWS::Region`.
    */
-  Region?: string;
+  Region?: string | undefined;
   /**
    * When true, use the dual-stack endpoint. If the configured endpoint does not support dual-stack,
    * dispatching the request MAY return an error.
    *
    * Built-in `AWS::UseDualStack`. Defaults to `false`.
    */
-  UseDualStack?: boolean;
+  UseDualStack?: boolean | undefined;
   /**
    * When true, send this request to the FIPS-compliant regional endpoint. If the configured
    * endpoint does not have a FIPS compliant endpoint, dispatching the request will return an error.
    *
    * Built-in `AWS::UseFIPS`. Defaults to `false`.
    */
-  UseFIPS?: boolean;
+  UseFIPS?: boolean | undefined;
   /**
    * Override the endpoint used to send this request
    *
    * Built-in `SDK::Endpoint`.
    */
-  Endpoint?: string;
+  Endpoint?: string | undefined;
 }
 
 /**

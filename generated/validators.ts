@@ -3,7 +3,7 @@
 // sha256 7a37a24b229764a0a8502b422635c578d3875192634d82abb94f4982ae054f95. Do not edit: run `deno task codegen`.
 
 import type { ValidationIssue } from "../runtime/errors.ts";
-import { inputIssues } from "../runtime/schema.ts";
+import { inputIssues } from "../runtime/schema_validation.ts";
 import {
   AssociateBackupVaultMpaApprovalTeamInputSchema,
   CancelLegalHoldInputSchema,

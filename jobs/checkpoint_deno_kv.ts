@@ -119,7 +119,9 @@ export class DenoKvCheckpointStore implements CheckpointStore {
     for (;;) {
       const limit = DENO_KV_LIMITS.listBatchSize;
       const page = await this.#call("list", prefix, async () => {
-        const entries = this.#kv.list({ prefix }, { limit, batchSize: limit, cursor });
+        // No cursor on the first page: undefined, which Deno KV reads as absent.
+        const options = { limit, batchSize: limit, cursor: cursor as string };
+        const entries = this.#kv.list({ prefix }, options);
         const values: { key: DenoKvKey; value: unknown }[] = [];
         for await (const entry of entries) values.push(entry);
         return { values, cursor: values.length ? entries.cursor : undefined };

@@ -127,7 +127,13 @@ export class KvCheckpointStore implements CheckpointStore {
     for (;;) {
       const page = await this.#call(
         `list ${prefix}`,
-        () => this.#kv.list({ prefix, cursor, limit: WORKERS_KV_LIMITS.listPageKeys }),
+        // No cursor on the first page: undefined, which KV reads as absent.
+        () =>
+          this.#kv.list({
+            prefix,
+            cursor: cursor as string,
+            limit: WORKERS_KV_LIMITS.listPageKeys,
+          }),
       );
       for (const { name, metadata } of page.keys) {
         const record = fromMetadata(metadata, name.slice(prefix.length));

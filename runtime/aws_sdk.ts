@@ -17,7 +17,8 @@ import {
 } from "./client.ts";
 import { ValidationError, type ValidationIssue } from "./errors.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
-import type { CallOptions, WithMetadata } from "./send.ts";
+import type { CallOptions } from "./call_options.ts";
+import type { WithMetadata } from "./send.ts";
 
 /** An operation function of the generated client, e.g. `startCopyJob`. */
 export type OperationFunction<C extends Client, I, O> = (
@@ -104,6 +105,8 @@ export interface SdkClientConfig {
   credentials: Credentials | CredentialProvider;
   /** Custom endpoint: a URL string, or the SDK's `{ url }` endpoint object. */
   endpoint?: string | { url: string | URL } | undefined;
+  /** backup-edge's opt-in to a plain `http:` endpoint that is not loopback. @default false */
+  allowInsecureEndpoint?: boolean | undefined;
   /** Attempts per call, the first included. @default 3 */
   maxAttempts?: number | undefined;
   /** `"standard"` (the SDK's default). `"adaptive"` is refused: there is no client-side rate limiter. */

@@ -21,17 +21,10 @@ import type { SerializeContext } from "./http.ts";
 import { type CallObserver, type CallObserverEvent, safeObserver } from "./observe.ts";
 import { RETRY_MODES, type RetryMode, type RetryStrategy, StandardRetryStrategy } from "./retry.ts";
 import { uuidV4 } from "./serde.ts";
-import { SigningKeyCache } from "./signer.ts";
+import { type FetchInit, SigningKeyCache } from "./signer.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
 
-export type { CredentialProvider, Credentials };
-
-/**
- * What the client passes its `fetch`: `method`, the `headers` with the signature (a plain
- * object, lower-case names), `body` (absent, a string or bytes) and, when the call can be
- * aborted, `signal`.
- */
-export type FetchInit = RequestInit & { method: string; headers: Record<string, string> };
+export type { CredentialProvider, Credentials, FetchInit };
 
 /**
  * The `fetch` the client calls, always as `fetch(url, init)` with the absolute URL, and as a plain
@@ -56,8 +49,22 @@ export interface ClientConfig {
    * minutes before its `expiration`, and used for one attempt when it has none.
    */
   credentials: Credentials | CredentialProvider;
-  /** Custom endpoint URL, e.g. `http://127.0.0.1:8080` for a local emulator. */
+  /**
+   * Custom endpoint URL: `https:`, or `http:` to a loopback host (`127.0.0.0/8`, `::1`,
+   * `localhost`, `*.localhost`), e.g. `http://127.0.0.1:8080` for a local emulator. Any other
+   * `http:` endpoint needs {@linkcode ClientConfig.allowInsecureEndpoint}.
+   */
   endpoint?: string | undefined;
+  /**
+   * Accept a plain `http:` endpoint whose host is not loopback, e.g. LocalStack in
+   * docker-compose at `http://localstack:4566`. Over `http:` every request crosses the network
+   * unencrypted: anyone on the path reads the session token (`x-amz-security-token`), and can
+   * send a signed request again — AWS accepts it for up to five minutes after its time stamp
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html). Set it only
+   * where that network is yours, with credentials that are worth nothing elsewhere.
+   * @default false (such an endpoint is a {@linkcode ValidationError} naming `endpoint`)
+   */
+  allowInsecureEndpoint?: boolean | undefined;
   /** Use the FIPS endpoint of the Region. @default false */
   useFipsEndpoint?: boolean | undefined;
   /** Use the dual-stack (IPv4 and IPv6) endpoint of the Region. @default false */
@@ -105,6 +112,7 @@ export const CONFIG_KEYS: ReadonlySet<string> = new Set(
     "region",
     "credentials",
     "endpoint",
+    "allowInsecureEndpoint",
     "useFipsEndpoint",
     "useDualstackEndpoint",
     "fetch",
@@ -125,7 +133,15 @@ export const CONFIG_KEYS: ReadonlySet<string> = new Set(
  */
 const TYPED_KEYS: [string, (keyof ClientConfig)[]][] = [
   ["function", ["fetch", "idempotencyToken", "observe"]],
-  ["boolean", ["useFipsEndpoint", "useDualstackEndpoint", "disableRequestCompression"]],
+  [
+    "boolean",
+    [
+      "allowInsecureEndpoint",
+      "useFipsEndpoint",
+      "useDualstackEndpoint",
+      "disableRequestCompression",
+    ],
+  ],
 ];
 
 const SDK = "an AWS SDK v3 option";
@@ -167,7 +183,7 @@ export interface EndpointConfig {
   /** {@linkcode ClientConfig.useDualstackEndpoint}, `false` when unset. */
   useDualstackEndpoint: boolean;
   /** {@linkcode ClientConfig.endpoint}. */
-  endpoint?: string;
+  endpoint?: string | undefined;
 }
 
 /** What a generated client tells the runtime about its service. */
@@ -202,7 +218,7 @@ export class Client implements SerializeContext {
   /** Attempts per call. */
   declare readonly maxAttempts: number;
   /** Per-attempt timeout in milliseconds, if any. */
-  declare readonly requestTimeoutMs?: number;
+  declare readonly requestTimeoutMs?: number | undefined;
   /** Decides retries; shared by every call of this client (the retry quota is per client). */
   declare readonly retryStrategy: RetryStrategy;
   /** The service this client talks to. */
@@ -226,8 +242,8 @@ export class Client implements SerializeContext {
   /** {@linkcode ClientConfig.observe}, made safe to call: it never throws. */
   declare readonly observe?: (event: CallObserverEvent) => void;
   readonly #credentials: CredentialCache;
-  readonly #fetch?: FetchFunction;
-  readonly #token?: () => string;
+  readonly #fetch: FetchFunction | undefined;
+  readonly #token: (() => string) | undefined;
 
   /**
    * Checks the configuration and resolves the endpoint once. Service clients such as
@@ -253,12 +269,22 @@ export class Client implements SerializeContext {
     if (typeof region !== "string" || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(region)) {
       issues.push({ path: "region", message: "must be a Region name such as us-east-1" });
     }
-    if (config.endpoint !== undefined && !isHttpUrl(config.endpoint)) {
+    const endpointUrl = httpUrl(config.endpoint);
+    if (config.endpoint !== undefined && !endpointUrl) {
       issues.push({
         path: "endpoint",
         message: "must be an absolute http: or https: URL such as http://127.0.0.1:8080" +
           (typeof config.endpoint === "string" ? "" : " (a string: not an AWS SDK v3 Endpoint " +
             "object or provider)"),
+      });
+    } else if (
+      endpointUrl?.protocol === "http:" && !LOOPBACK_HOST.test(endpointUrl.hostname) &&
+      config.allowInsecureEndpoint !== true
+    ) {
+      issues.push({
+        path: "endpoint",
+        message: "must be https: unless its host is loopback: over http: the session token and " +
+          "signed requests travel unencrypted (allowInsecureEndpoint: true accepts that)",
       });
     }
     if (typeof credentials !== "function") issues.push(...credentialIssues(credentials));
@@ -359,12 +385,21 @@ export class Client implements SerializeContext {
   }
 }
 
-/** Whether `value` is an absolute `http:` or `https:` URL (the only endpoints fetch can call). */
-function isHttpUrl(value: unknown): boolean {
-  if (typeof value !== "string") return false;
+/** `value` as a URL if it is an absolute `http:` or `https:` one (all fetch can call). */
+function httpUrl(value: unknown): URL | undefined {
+  if (typeof value !== "string") return undefined;
   try {
-    return /^https?:$/.test(new URL(value).protocol);
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) ? url : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+/**
+ * A loopback host as `URL.hostname` spells it (lower case; IPv6 compressed and bracketed; a host
+ * whose last label is a number parsed as IPv4 and written as four decimal parts, so `127.` and
+ * digits is always an address): `localhost` and names under it (RFC 6761 § 6.3), 127.0.0.0/8
+ * (RFC 1122 § 3.2.1.3) and `::1` (RFC 4291 § 2.5.3). Plain `http:` to it stays on the machine.
+ */
+const LOOPBACK_HOST = /^((.+\.)?localhost\.?|127\.[\d.]+|\[::1\])$/;

@@ -77,7 +77,7 @@ interface Refresh {
    */
   done?: true;
   /** The provider's answer, its credentials or its error; absent when abandoned. */
-  outcome?: { credentials: Credentials } | { error: unknown };
+  outcome?: { credentials: Credentials } | { error: unknown } | undefined;
   /** Wakes the waiting calls (each wakes in its own Worker request). */
   waiters: Set<() => void>;
 }
@@ -95,8 +95,8 @@ interface Refresh {
  */
 export class CredentialCache {
   readonly #provider?: CredentialProvider;
-  #cached?: Credentials;
-  #refresh?: Refresh;
+  #cached: Credentials | undefined;
+  #refresh: Refresh | undefined;
 
   /** @throws {ValidationError} static credentials that are not usable */
   constructor(source: Credentials | CredentialProvider) {

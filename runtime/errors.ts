@@ -11,9 +11,9 @@
 /** What is known about the HTTP exchange that produced a result or an error. */
 export interface ResponseMetadata {
   /** HTTP status of the last attempt; absent when no response arrived. */
-  httpStatusCode?: number;
+  httpStatusCode?: number | undefined;
   /** `x-amzn-RequestId` of the last response. */
-  requestId?: string;
+  requestId?: string | undefined;
   /** How many attempts were made, the first one included. */
   attempts: number;
   /** Milliseconds spent sleeping between attempts. */

@@ -5,15 +5,9 @@
  * @module
  */
 
-import {
-  describe,
-  fromJson,
-  rethrowWithin,
-  type ScalarSchema,
-  type StructureSchema,
-  toJson,
-  WireValueError,
-} from "./schema.ts";
+import { describe } from "./plain_objects.ts";
+import type { ScalarSchema, StructureSchema } from "./schema.ts";
+import { fromJson, rethrowWithin, toJson, WireValueError } from "./schema_json.ts";
 import { encodeLabel, fromBase64, toBase64, toDateTime, toHttpDate } from "./serde.ts";
 
 /** UTF-8 decoding without `stream` keeps no state between calls: one decoder serves all. */
@@ -69,7 +63,8 @@ export function ownMembers<T extends object>(input: T): T {
  * @example
  * ```ts
  * import { restJsonRequest } from "./http.ts";
- * import { STRING, structure } from "./schema.ts";
+ * import { STRING } from "./schema_scalars.ts";
+ * import { structure } from "./schema_structures.ts";
  * const serialize = restJsonRequest("GET", "/vaults/{Name}", structure({
  *   Name: { schema: STRING, http: "label" },
  *   Max: { schema: STRING, http: "query", httpName: "max" },

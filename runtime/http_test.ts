@@ -14,18 +14,10 @@ import {
   setHeader,
   toBase64Text,
 } from "./http.ts";
-import {
-  BYTE,
-  DOUBLE,
-  FLOAT,
-  INTEGER,
-  list,
-  LONG,
-  STRING,
-  structure,
-  timestamp,
-  WireValueError,
-} from "./schema.ts";
+import { list } from "./schema_collections.ts";
+import { WireValueError } from "./schema_json.ts";
+import { BYTE, DOUBLE, FLOAT, INTEGER, LONG, STRING, timestamp } from "./schema_scalars.ts";
+import { structure } from "./schema_structures.ts";
 
 /** Writes `items` as one header through `Headers` (which trims values) and reads them back. */
 function roundTrip(items: string[]): string[] | undefined {

@@ -38,16 +38,16 @@ export interface CallObserverEventBase {
   /** One random UUID per call, the same on its retries (the `amz-sdk-invocation-id` header). */
   invocationId: string;
   /** HTTP status of the (last) response; absent when none arrived. */
-  httpStatusCode?: number;
+  httpStatusCode?: number | undefined;
   /** `x-amzn-RequestId` of the (last) response, for AWS Support and CloudTrail. */
-  requestId?: string;
+  requestId?: string | undefined;
   /**
    * The failure's name: a service error's code (`ThrottlingException`, `"503"` when the
    * service named none), `NetworkError`, `RequestTimeoutError`, `DeserializationError`,
    * `ValidationError`, the abort reason's name (`AbortError`) or a credential provider's error
    * name. Absent on success.
    */
-  error?: string;
+  error?: string | undefined;
   /**
    * Milliseconds it took (`performance.now()`; Workers advance it only while waiting on I/O,
    * which is what an attempt does).

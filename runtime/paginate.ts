@@ -6,7 +6,7 @@
  */
 
 import { PaginationError } from "./errors.ts";
-import type { CallOptions } from "./send.ts";
+import type { CallOptions } from "./call_options.ts";
 
 /** Options of a generated `paginate…` function. */
 export interface PaginatorOptions extends CallOptions {

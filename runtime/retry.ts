@@ -90,7 +90,7 @@ export interface RetryFailure {
   /** The client's `maxAttempts`; the runtime never exceeds it, whatever the strategy says. */
   maxAttempts: number;
   /** The server's hint, in milliseconds from now (`x-amz-retry-after` or `Retry-After`). */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /**
    * Milliseconds left before the call's `timeoutMs` deadline; `Infinity` without one. A delay
    * longer than this is not slept: the failure is raised at once.

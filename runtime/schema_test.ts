@@ -6,39 +6,36 @@
 import assert from "node:assert/strict";
 import type { ValidationIssue } from "./errors.ts";
 import {
-  BLOB,
-  blob,
-  BOOLEAN,
-  BYTE,
   checkAll,
   checkGreedyLabel,
   checkHeader,
   checkHostLabel,
   checkLabel,
   checkPrefixHeaders,
+} from "./http_binding_checks.ts";
+import { isPlainObject } from "./plain_objects.ts";
+import type { Schema, StructureSchema } from "./schema.ts";
+import { list, map } from "./schema_collections.ts";
+import { fromJson, toJson, WireValueError } from "./schema_json.ts";
+import {
+  BLOB,
+  blob,
+  BOOLEAN,
+  BYTE,
   DOCUMENT,
   DOUBLE,
   FLOAT,
-  fromJson,
-  inputIssues,
   INTEGER,
   integer,
-  isPlainObject,
-  list,
   LONG,
-  map,
-  type Schema,
   SHORT,
   STRING,
   string,
-  structure,
-  type StructureSchema,
   TIMESTAMP,
   timestamp,
-  toJson,
-  validate,
-  WireValueError,
-} from "./schema.ts";
+} from "./schema_scalars.ts";
+import { structure } from "./schema_structures.ts";
+import { inputIssues, validate } from "./schema_validation.ts";
 import { fromDateTime } from "./serde.ts";
 import { withProtoAccessor } from "../testing/proto_accessor.ts";
 

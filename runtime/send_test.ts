@@ -23,7 +23,8 @@ import {
   USER_AGENT,
   ValidationError,
 } from "../mod.ts";
-import { type OperationSpec, send } from "./send.ts";
+import type { OperationSpec } from "./operation_spec.ts";
+import { send } from "./send.ts";
 import {
   type Answer,
   credentials,

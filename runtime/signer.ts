@@ -10,7 +10,9 @@
 // package in full; every other file imports aws4fetch through here.
 // deno-lint-ignore no-import-prefix
 import { AwsV4Signer } from "npm:aws4fetch@1.0.20";
-import type { FetchInit } from "./client.ts";
+
+/** What aws4fetch's `AwsV4Signer` is built from. */
+type AwsV4SignerInit = ConstructorParameters<typeof AwsV4Signer>[0];
 
 /** AWS credentials; the secret never leaves this process except as a signature. */
 export interface Credentials {
@@ -31,7 +33,7 @@ export interface SigningParams {
   url: string;
   /** Header names in lower case. */
   headers: Record<string, string>;
-  body?: string | Uint8Array;
+  body?: string | Uint8Array | undefined;
   credentials: Credentials;
   /** The client's signing-key cache. */
   keys: SigningKeyCache;
@@ -65,6 +67,13 @@ export class SigningKeyCache {
   }
 }
 
+/**
+ * What the client passes its `fetch`: `method`, the `headers` with the signature (a plain
+ * object, lower-case names), `body` (absent, a string or bytes) and, when the call can be
+ * aborted, `signal`.
+ */
+export type FetchInit = RequestInit & { method: string; headers: Record<string, string> };
+
 /** A signed request as `fetch(url, init)` takes it. */
 export interface SignedRequest {
   /** Absolute URL, as signed. */
@@ -85,6 +94,8 @@ export interface SignedRequest {
  */
 export async function signRequest(params: SigningParams): Promise<SignedRequest> {
   const { credentials, keys, body, ...rest } = params;
+  // aws4fetch types its options without `| undefined` (exactOptionalPropertyTypes refuses an
+  // undefined sessionToken or body), but reads an undefined one as absent.
   const signed = await new AwsV4Signer({
     ...rest,
     accessKeyId: credentials.accessKeyId,
@@ -93,12 +104,14 @@ export async function signRequest(params: SigningParams): Promise<SignedRequest>
     // aws4fetch's `cache` is typed as a Map, but it only calls get and set.
     cache: keys as unknown as Map<string, ArrayBuffer>,
     body: body as BodyInit | undefined,
-  }).sign();
+  } as AwsV4SignerInit).sign();
   // A plain object, not aws4fetch's `Headers`: Deno's `Request` takes a record in half the time.
   const headers: Record<string, string> = {};
   signed.headers.forEach((value, name) => headers[name] = value);
   return {
     url: signed.url.toString(),
-    init: { method: signed.method, headers, body: body as BodyInit | undefined },
+    // Undefined for a request without one: fetch reads it as absent (RequestInit has no
+    // `| undefined` for exactOptionalPropertyTypes).
+    init: { method: signed.method, headers, body: body as BodyInit },
   };
 }

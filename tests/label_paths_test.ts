@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { BackupClient, deleteBackupSelection } from "../mod.ts";
 import type { ValidationIssue } from "../runtime/errors.ts";
-import { checkGreedyLabel, checkLabel } from "../runtime/schema.ts";
+import { checkGreedyLabel, checkLabel } from "../runtime/http_binding_checks.ts";
 import { encodeLabel } from "../runtime/serde.ts";
 import { testWithRestJson1Client } from "./support/protocol_client.ts";
 import { Random } from "./support/schema_values.ts";

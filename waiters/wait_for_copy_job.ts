@@ -10,7 +10,7 @@ import type { CopyJob, CopyJobState } from "../generated/types.ts";
 import { timeoutIssues } from "../runtime/client.ts";
 import { DeserializationError, ValidationError } from "../runtime/errors.ts";
 import { backoffDelay, sleep } from "../runtime/retry.ts";
-import { type CallOptions, withTimeout } from "../runtime/send.ts";
+import { type CallOptions, withTimeout } from "../runtime/call_options.ts";
 import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
 
 /** One poll's view of the job, given to `onProgress`. */

@@ -18,7 +18,7 @@ import {
   valueShape,
 } from "../shape_index.ts";
 import { errorHeadersReader, MODULES, operationNames, schemaName } from "./names.ts";
-import { schemaReference, TIMESTAMP_CODECS, typeReference } from "./references.ts";
+import { SCHEMA_MODULES, schemaReference, TIMESTAMP_CODECS, typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
 /**
@@ -47,7 +47,7 @@ export function emitDeserializers(service: Service): string {
     w.write(`export function ${names.deserialize}(response: ${response}): ${type}`).block(() => {
       const members = output.members;
       const payload = members.find((m) => m.http.payload);
-      const fromJson = file.use(MODULES.runtime("schema"), "fromJson");
+      const fromJson = file.use(SCHEMA_MODULES.json, "fromJson");
       const parse = () => file.use(http, "parseJsonBody");
       if (payload) {
         w.writeLine("const output: Record<string, unknown> = {};");
@@ -121,7 +121,7 @@ function payloadValue(file: SourceFile, service: Service, member: Member): strin
     case "enum":
       return `${file.use(http, "bodyText")}(response)`;
     default: {
-      const fromJson = file.use(MODULES.runtime("schema"), "fromJson");
+      const fromJson = file.use(SCHEMA_MODULES.json, "fromJson");
       const text = `${file.use(http, "bodyText")}(response)`;
       const schema = schemaReference(file, service, member.target);
       return `${fromJson}(${schema}, JSON.parse(${text} ?? "null"))`;

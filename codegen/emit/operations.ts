@@ -16,7 +16,7 @@ import {
   operationNames,
   schemaName,
 } from "./names.ts";
-import { pure, typeReference } from "./references.ts";
+import { pure, SCHEMA_MODULES, typeReference } from "./references.ts";
 import { isSchemaRequest, schemaRequestFactory } from "./serializers.ts";
 import { SourceFile } from "./source_file.ts";
 
@@ -25,9 +25,10 @@ export function emitOperations(service: Service): string {
   const file = new SourceFile();
   const w = file.writer;
   const send = MODULES.runtime("send");
+  const operationSpec = MODULES.runtime("operation_spec");
   const client = file.useType(MODULES.client, clientClassName(service));
   // One description per modeled error, shared by every operation that names it.
-  const errorSpec = file.useType(send, "ErrorSpec");
+  const errorSpec = file.useType(operationSpec, "ErrorSpec");
   const named = new Set(service.operations.flatMap((op) => [...op.errors, ...service.errors]));
   for (const shape of ShapeIndex.of(service).errorShapes.filter((s) => named.has(s.id))) {
     const entry = [
@@ -47,13 +48,13 @@ export function emitOperations(service: Service): string {
     const output = op.output ? service.shapes.get(op.output) as StructureShape : undefined;
     const inputType = typeReference(file, service, op.input);
     const outputType = typeReference(file, service, op.output);
-    const spec = file.useType(send, "OperationSpec");
+    const spec = file.useType(operationSpec, "OperationSpec");
     w.write(`const ${names.spec}: ${spec}<${inputType}, ${outputType}> =`).block(() => {
       w.writeLine(`name: "${op.name}",`);
       // Without input, an empty structure: a key passed is refused, not ignored.
       const inputSchema = input
         ? file.use(MODULES.schemas, schemaName(input))
-        : file.use(MODULES.runtime("schema"), "NO_INPUT");
+        : file.use(SCHEMA_MODULES.structures, "NO_INPUT");
       w.writeLine(`input: ${inputSchema},`);
       if (isSchemaRequest(service, op)) {
         const args = [JSON.stringify(op.http.method), JSON.stringify(op.http.uri)];
@@ -98,7 +99,7 @@ export function emitOperations(service: Service): string {
     file.doc(op.doc, op.deprecated ? [...extra, "@deprecated"] : extra);
     const required = input?.members.some(isRequiredForClient);
     const inputParam = required ? `input: ${inputType}` : `input: ${inputType} = {}`;
-    const callOptions = file.useType(send, "CallOptions");
+    const callOptions = file.useType(MODULES.runtime("call_options"), "CallOptions");
     const withMetadata = file.useType(send, "WithMetadata");
     w.write(
       `export function ${names.fn}(client: ${client}, ${inputParam}, options?: ${callOptions}): `,

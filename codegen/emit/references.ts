@@ -17,8 +17,27 @@ import {
 import { MODULES, schemaName } from "./names.ts";
 import type { SourceFile } from "./source_file.ts";
 
-/** The runtime module that defines schemas and the shared scalar schemas. */
-export const SCHEMA_MODULE: string = MODULES.runtime("schema");
+/** The runtime modules of the schema language, by what generated code takes from each. */
+export const SCHEMA_MODULES = {
+  /** The schema types: `ScalarSchema`, `ListSchema`, `MapSchema`, `StructureSchema`. */
+  types: MODULES.runtime("schema"),
+  /** The shared scalar schemas (`STRING`, `INTEGER`, …) and their makers (`string`, …). */
+  scalars: MODULES.runtime("schema_scalars"),
+  /** `list` and `map`. */
+  collections: MODULES.runtime("schema_collections"),
+  /** `structure`, `union` and `NO_INPUT`. */
+  structures: MODULES.runtime("schema_structures"),
+  /** The rules of HTTP bindings: `checkLabel`, `checkHeader`, … and `checkAll`. */
+  bindingChecks: MODULES.runtime("http_binding_checks"),
+  /** `inputIssues`. */
+  validation: MODULES.runtime("schema_validation"),
+  /** `toJson` and `fromJson`. */
+  json: MODULES.runtime("schema_json"),
+};
+
+/** The runtime module of the maker of a list, map, structure or union schema. */
+export const kindModule = (kind: "list" | "map" | "structure" | "union"): string =>
+  kind === "list" || kind === "map" ? SCHEMA_MODULES.collections : SCHEMA_MODULES.structures;
 
 /** The TypeScript type of each scalar family. */
 const TYPESCRIPT_TYPES: Record<ScalarFamily, string> = {
@@ -96,8 +115,8 @@ export function schemaReference(
   module = MODULES.schemas,
 ): string {
   const shape = service.shapes.get(target);
-  if (!shape) return file.use(SCHEMA_MODULE, "STRING"); // smithy.api#Unit
-  if (!needsOwnSchema(shape)) return file.use(SCHEMA_MODULE, sharedScalarSchema(shape));
+  if (!shape) return file.use(SCHEMA_MODULES.scalars, "STRING"); // smithy.api#Unit
+  if (!needsOwnSchema(shape)) return file.use(SCHEMA_MODULES.scalars, sharedScalarSchema(shape));
   return module ? file.use(module, schemaName(shape)) : schemaName(shape);
 }
 

@@ -20,10 +20,11 @@ import {
 } from "../shape_index.ts";
 import { MODULES, propertyName, schemaName } from "./names.ts";
 import {
+  kindModule,
   needsOwnSchema,
   pure,
   scalarSchemaType,
-  SCHEMA_MODULE,
+  SCHEMA_MODULES,
   schemaReference,
   TIMESTAMP_CODECS,
 } from "./references.ts";
@@ -74,7 +75,7 @@ function scalarSchema(
     const [write, read] = TIMESTAMP_CODECS[format];
     fields.push(`write: ${file.use(serde, write)}`, `read: ${file.use(serde, read)}`);
   }
-  const factory = file.use(SCHEMA_MODULE, scalarSchemaType(shape));
+  const factory = file.use(SCHEMA_MODULES.scalars, scalarSchemaType(shape));
   return pure(`${factory}(${objectLiteral(fields)})`);
 }
 
@@ -131,10 +132,14 @@ export function emitSchemas(service: Service): string {
     }
     if (member.idempotencyToken) fields.push("idempotencyToken: true");
     const checks = bindingChecks(service, member, greedy.has(member))
-      .map((name) => file.use(SCHEMA_MODULE, name));
+      .map((name) => file.use(SCHEMA_MODULES.bindingChecks, name));
     if (checks.length === 1) fields.push(`check: ${checks[0]}`);
     if (checks.length > 1) {
-      fields.push(`check: ${pure(`${file.use(SCHEMA_MODULE, "checkAll")}(${checks.join(", ")})`)}`);
+      fields.push(
+        `check: ${
+          pure(`${file.use(SCHEMA_MODULES.bindingChecks, "checkAll")}(${checks.join(", ")})`)
+        }`,
+      );
     }
     return `{ ${fields.join(", ")} }`;
   };
@@ -161,7 +166,9 @@ export function emitSchemas(service: Service): string {
       byBody.set(body, shape);
       file.doc(`Schema of \`${shape.name}\`.`);
       w.writeLine(
-        `export const ${schemaName(shape)}: ${file.useType(SCHEMA_MODULE, typeName)} = ${body};`,
+        `export const ${schemaName(shape)}: ${
+          file.useType(SCHEMA_MODULES.types, typeName)
+        } = ${body};`,
       );
     }
     w.blankLine();
@@ -185,7 +192,7 @@ export function emitSchemas(service: Service): string {
           fields.push(`maxLength: ${shape.constraints.length.max}`);
         }
         if (shape.sparse) fields.push("sparse: true");
-        const factory = file.use(SCHEMA_MODULE, shape.kind);
+        const factory = file.use(kindModule(shape.kind), shape.kind);
         const args = shape.kind === "list"
           ? [memberSchema(shape.member), objectLiteral(fields)].filter(Boolean).join(", ")
           : objectLiteral(fields);
@@ -194,7 +201,7 @@ export function emitSchemas(service: Service): string {
       case "structure":
       case "union": {
         const members = shape.members.map((m) => `  ${propertyName(m.name)}: ${memberEntry(m)},\n`);
-        const factory = file.use(SCHEMA_MODULE, shape.kind);
+        const factory = file.use(kindModule(shape.kind), shape.kind);
         return pure(`${factory}({${members.length ? "\n" : ""}${members.join("")}})`);
       }
       default:

@@ -18,7 +18,7 @@ import {
   type WireLocation,
 } from "../shape_index.ts";
 import { MODULES, operationNames, schemaName } from "./names.ts";
-import { schemaReference, TIMESTAMP_CODECS, typeReference } from "./references.ts";
+import { SCHEMA_MODULES, schemaReference, TIMESTAMP_CODECS, typeReference } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
 /**
@@ -171,7 +171,7 @@ function bodyExpression(
   payload: Member | undefined,
   bodyMembers: Member[],
 ): string | undefined {
-  const toJson = () => file.use(MODULES.runtime("schema"), "toJson");
+  const toJson = () => file.use(SCHEMA_MODULES.json, "toJson");
   if (!payload) {
     if (!bodyMembers.length) return undefined;
     return `JSON.stringify(${toJson()}(${file.use(MODULES.schemas, schemaName(input!))}, input))`;

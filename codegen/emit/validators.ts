@@ -9,6 +9,7 @@
 
 import type { Service } from "../ir.ts";
 import { MODULES, operationNames, schemaName } from "./names.ts";
+import { SCHEMA_MODULES } from "./references.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Emits `validators.ts`. */
@@ -28,7 +29,7 @@ export function emitValidators(service: Service): string {
     w.write(`export function ${names.validate}(input: ${type}): ${issue}[]`).block(() => {
       const schema = file.use(MODULES.schemas, schemaName(input));
       w.writeLine(
-        `return ${file.use(MODULES.runtime("schema"), "inputIssues")}(${schema}, input);`,
+        `return ${file.use(SCHEMA_MODULES.validation, "inputIssues")}(${schema}, input);`,
       );
     });
     w.blankLine();

@@ -164,8 +164,11 @@ class Compiler {
           extra.push(`@deprecated ${text || "Deprecated."}`);
         }
         file.doc(p.documentation, extra);
-        const optional = p.required && p.default === undefined ? "" : "?";
-        w.writeLine(`${propertyName(p.name)}${optional}: ${tsType(p.type)};`);
+        // Optional members take an explicit undefined (read as absent: defaults still apply), so
+        // `Endpoint: config.endpoint` type-checks under exactOptionalPropertyTypes too.
+        const optional = !p.required || p.default !== undefined;
+        const type = tsType(p.type) + (optional ? " | undefined" : "");
+        w.writeLine(`${propertyName(p.name)}${optional ? "?" : ""}: ${type};`);
       }
     });
   }

@@ -92,9 +92,9 @@ export interface ReadyRecoveryPoint extends Place {
   /** The event type that said so. */
   eventType: BackupEventType;
   /** The backed-up resource, when the event says. */
-  resourceArn?: string;
+  resourceArn?: string | undefined;
   /** Its resource type, e.g. `EBS`, when the event says. */
-  resourceType?: string;
+  resourceType?: string | undefined;
   /** Of a Backup Job event: the job that made the recovery point. */
   backupJobId?: string;
   /** Of a Copy Job event: the copy job that made it. */

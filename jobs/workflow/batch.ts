@@ -210,7 +210,7 @@ export async function runBatch(
   for (const i of indices) {
     if (entries[i].outcome !== "UNFINISHED") continue;
     const point: BatchPoint = entryToJson(entries[i]);
-    if (unread(i)) point.moveToColdStorageAt = points[i].moveToColdStorageAt;
+    if (unread(i)) point.moveToColdStorageAt = points[i].moveToColdStorageAt!; // unread: set
     unfinished.push(point);
   }
   return {

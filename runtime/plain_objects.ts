@@ -1,0 +1,53 @@
+/**
+ * Plain objects, as the schemas and serializers take them: what counts as one, reading and
+ * setting own members (never inherited ones, and `__proto__` as a plain key), and what any
+ * other value is, for a message.
+ *
+ * @module
+ */
+
+/**
+ * Is `v` a plain object: made by a literal, `JSON.parse`, `Object.create(null)` or
+ * `structuredClone` (of any realm)? Arrays, `Map`s, `Date`s, class instances and objects that
+ * inherit from another object are not.
+ */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+const enumerable = Object.prototype.propertyIsEnumerable;
+
+/**
+ * The value of an own enumerable property, else undefined: what validation and serialization
+ * both read, so inherited and non-enumerable properties count as absent in both.
+ */
+export function ownMember(object: object, key: string): unknown {
+  return enumerable.call(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+}
+
+/** Sets `key` as an own property, also when it is `__proto__` (which `=` would not create). */
+export function putMember(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(object, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else object[key] = value;
+}
+
+/** What `v` is, for a message: "an array", "a Map", "an instance of Foo", "a number". */
+export function describe(v: unknown): string {
+  if (v == null) return String(v);
+  if (Array.isArray(v)) return "an array";
+  if (typeof v !== "object") return `a ${typeof v}`;
+  if (isPlainObject(v)) return "a plain object";
+  const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof name === "string" && name && name !== "Object") {
+    return /^(Map|Set|Date|Uint8Array)$/.test(name) ? `a ${name}` : `an instance of ${name}`;
+  }
+  return "an object inheriting from another object";
+}

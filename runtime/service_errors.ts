@@ -1,0 +1,173 @@
+/**
+ * The error of a non-2xx response, whatever its body: the modeled class its error type names,
+ * else the service's base exception; members that do not fit left out (`$droppedMembers`), a
+ * body that is not a JSON object kept as a bounded excerpt without secrets (`$bodyExcerpt`),
+ * a note on a redirect not followed or a signature the service did not see.
+ *
+ * @module
+ */
+
+import { type Answer, type Call, messageOf, redactorOf } from "./call.ts";
+import {
+  errorCode,
+  type ServiceException,
+  type ServiceExceptionOptions,
+  type ValidationIssue,
+} from "./errors.ts";
+import { type HttpResponse, parseJsonBody } from "./http.ts";
+import type { Redactor } from "./redact.ts";
+import { resolve, type Schema } from "./schema.ts";
+import { fromJson, WireValueError } from "./schema_json.ts";
+
+/** Error codes that say the request arrived without (all of) its signature. */
+const UNSIGNED_CODES: ReadonlySet<string> = new Set([
+  "MissingAuthenticationToken",
+  "MissingAuthenticationTokenException",
+  "IncompleteSignatureException",
+]);
+
+/** How much of an unreadable body is decoded, and how much of it an error keeps. */
+const EXCERPT_BYTES = 4096;
+
+const EXCERPT_CHARS = 512;
+
+const UTF8 = new TextDecoder();
+
+/**
+ * The error of a non-2xx response, always a {@linkcode ServiceException}, whatever its body:
+ * the modeled class when the error type (restJson1: `X-Amzn-Errortype`, else the body's `code`,
+ * else `__type`) names one of the operation's errors, else the service's base exception named
+ * by the type, or by the status when there is none (as the AWS SDK v3 does). A modeled member
+ * that does not fit is left out and listed in `$droppedMembers`; a body that is not a JSON
+ * object is kept, bounded and without secrets, in `$bodyExcerpt`.
+ */
+export function serviceError<I, O>(call: Call<I, O>, response: Answer): ServiceException {
+  const { client, operation, metadata } = call;
+  const { status, headers } = response;
+  let body: Record<string, unknown> = {};
+  let problem = response.broken === undefined ? undefined : `broke off (${response.broken})`;
+  if (!problem) {
+    try {
+      body = parseJsonBody(response);
+    } catch (e) {
+      problem = e instanceof SyntaxError ? "is not JSON" : "is not a JSON object";
+    }
+  }
+  const type = headers.get("x-amzn-errortype") || textOf(body.code) || textOf(body.__type);
+  const code = type ? errorCode(type) : "";
+  const $bodyExcerpt = problem && response.body.length
+    ? excerptOf(response.body, redactorOf(call))
+    : undefined;
+  let message = textOf(body.message) ?? textOf(body.Message) ?? textOf(body.errorMessage) ??
+    `${operation.name}: HTTP ${status}${code ? "" : " with no error type"}${
+      redirectNote(call, response)
+    }${problem ? `; the body ${problem}${$bodyExcerpt ? `: ${shorten($bodyExcerpt)}` : ""}` : ""}`;
+  if (client.customFetch && UNSIGNED_CODES.has(code)) {
+    message += " (the service saw no complete signature: the client's custom fetch is called " +
+      "as fetch(url, init) and must send init's method, headers and body, e.g. " +
+      "(url, init) => fetch(url, init))";
+  }
+  const common = { message, $metadata: { ...metadata }, ...($bodyExcerpt ? { $bodyExcerpt } : {}) };
+  const modeled = code ? operation.errors.find(([name]) => name === code) : undefined;
+  if (!modeled) {
+    return new client.service.exception({
+      ...common,
+      name: code || String(status),
+      $fault: status >= 500 ? "server" : "client",
+    });
+  }
+  const [, ErrorClass, schema, readHeaders] = modeled;
+  const dropped: ValidationIssue[] = [];
+  let fromHeaders: Record<string, unknown> | undefined;
+  try {
+    fromHeaders = readHeaders?.(response);
+  } catch (e) {
+    dropped.push({ path: "(headers)", message: messageOf(e) });
+  }
+  const members = fittingMembers(schema, body, dropped);
+  return new ErrorClass(
+    {
+      ...members,
+      ...fromHeaders,
+      ...common,
+      ...(dropped.length ? { $droppedMembers: dropped } : {}),
+    } as ServiceExceptionOptions & Record<string, unknown>,
+  );
+}
+
+/**
+ * The members of a modeled error's body that fit its schema: a member that does not is left
+ * out (also its `@default`) and listed in `dropped`, so the error keeps its class.
+ */
+function fittingMembers(
+  schema: Schema,
+  body: Record<string, unknown>,
+  dropped: ValidationIssue[],
+): Record<string, unknown> {
+  let json = body;
+  const left: string[] = [];
+  for (;;) {
+    try {
+      const members = fromJson(schema, json) as Record<string, unknown>;
+      for (const name of left) delete members[name];
+      return members;
+    } catch (e) {
+      // The first path segment names the member (fromJson reports member names).
+      const name = e instanceof WireValueError ? /^[^.[]+/.exec(e.path)?.[0] : undefined;
+      const key = name && jsonKeyOf(schema, name);
+      dropped.push({
+        path: e instanceof WireValueError && e.path ? e.path : "(body)",
+        message: e instanceof WireValueError ? e.problem : messageOf(e),
+      });
+      if (!key || !Object.hasOwn(json, key)) return {};
+      json = { ...json };
+      delete json[key];
+      left.push(name);
+    }
+  }
+}
+
+/** The JSON key of a structure member (`@jsonName` renames it). */
+
+function jsonKeyOf(schema: Schema, name: string): string | undefined {
+  const s = resolve(schema);
+  return "bodyMembers" in s ? s.bodyMembers.find(([n]) => n === name)?.[2] : undefined;
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * The start of a body for a person to read: secrets hidden before it is cut (so no part of one
+ * is left at the cut), at most {@linkcode EXCERPT_CHARS} characters, control and bidirectional
+ * formatting characters replaced so it cannot drive a terminal.
+ */
+function excerptOf(body: Uint8Array, redactor: Redactor): string {
+  return redactor.text(UTF8.decode(body.subarray(0, EXCERPT_BYTES))).slice(0, EXCERPT_CHARS)
+    .replace(UNPRINTABLE, "\ufffd");
+}
+
+// deno-lint-ignore no-control-regex -- control characters are what it finds
+const UNPRINTABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** An excerpt on one line, for a message. */
+function shorten(excerpt: string): string {
+  const line = excerpt.replace(/\s+/g, " ").trim();
+  return line.length > 100 ? `${line.slice(0, 100)}…` : line;
+}
+
+/** Says that a redirect (3xx, or a browser's opaque one: status 0) was not followed, and where to. */
+function redirectNote<I, O>(call: Call<I, O>, response: HttpResponse): string {
+  const { status, headers } = response;
+  if (status === 0) return "; an opaque answer (a redirect the platform hides) was not followed";
+  if (status < 300 || status >= 400) return "";
+  let where = "";
+  try {
+    const location = headers.get("location");
+    if (location) where = ` to ${new URL(location, call.url).origin}`;
+  } catch {
+    // A Location that is not a URL: say nothing about where.
+  }
+  return `; redirect${where} not followed (AWS does not redirect its APIs: check the endpoint)`;
+}
