@@ -135,7 +135,7 @@ Deno.test("sweep: dry run, skips with reasons, other vaults by ListBackupVaults,
   const eventTypes = await sweepCopyRules(client, {
     rules: [{ ...TO_WEST, eventTypes: ["Copy Job State Change"] }],
   });
-  assert.deepEqual(eventTypes.entries.map((e) => e.skipReason?.code), ["event-type", "event-type"]);
+  assert.deepEqual(eventTypes.entries.map((e) => e.skipReason?.code), ["EVENT_TYPE", "EVENT_TYPE"]);
 });
 
 Deno.test("sweep options are checked before anything is sent", async () => {
