@@ -16,6 +16,7 @@ import {
   type HandlerLogRecord,
   toNodeListener,
   ValidationError,
+  WrongRegionError,
 } from "../mod.ts";
 import {
   DEFAULT_VAULT_NAME,
@@ -359,6 +360,58 @@ Deno.test("the time budget: AWS slower than timeoutMs gives a 503 before AWS ans
   });
   assert.equal(retry.status, 200);
   assert.equal((await retry.json()).copies[0].outcome, "in-progress");
+  assert.equal(emulator.jobs().length, 1);
+});
+
+Deno.test("a client function that throws: retried (503, or 429 throttled) unless a mistake (422); nothing sent", async () => {
+  await using emulator = await startEmulator({ jobDurationMs: 200 });
+  const event = JSON.stringify(backupJobCompleted(RECOVERY_POINT_OK_ARN));
+  const answer = async (client: EventBridgeHandlerOptions["client"]) => {
+    const handler = eventBridgeHandler({
+      client,
+      rules: RULES,
+      authorization: { apiKey: KEY },
+      log: false,
+    });
+    const response = await handler(
+      new Request("http://handler.test/", {
+        method: "POST",
+        headers: { [KEY_HEADER]: SECRET },
+        body: event,
+      }),
+    );
+    const body = await response.json();
+    return [response.status, body.copies?.[0]?.error?.name, body.copies?.[0]?.error?.retryable];
+  };
+  const throwing = (error: unknown) => () => {
+    throw error;
+  };
+  // STS throttled while assuming the account's role (the AWS SDK's error name).
+  const throttled = Object.assign(new Error("Rate exceeded"), { name: "Throttling" });
+  assert.deepEqual(await answer(throwing(throttled)), [429, "Throttling", true]);
+  // STS or a secret store unreachable, or anything else that may pass.
+  assert.deepEqual(await answer(throwing(new TypeError("fetch failed"))), [503, "TypeError", true]);
+  assert.deepEqual(
+    await answer(() => Promise.reject(new Error("connect ECONNREFUSED"))),
+    [503, "Error", true],
+  );
+  // Mistakes no retry fixes: 422, to the dead-letter queue at once.
+  const invalid = new ValidationError("client function", [{ path: "region", message: "x" }]);
+  assert.deepEqual(await answer(throwing(invalid)), [422, "ValidationError", false]);
+  assert.deepEqual(
+    await answer(throwing(new WrongRegionError("no client for eu-west-1"))),
+    [422, "WrongRegionError", false],
+  );
+  assert.deepEqual(await answer(() => undefined as never), [422, "ValidationError", false]);
+  assert.equal(emulator.requests.length, 0, "nothing sent");
+  // Once the function gives a client again, EventBridge's retry copies.
+  let calls = 0;
+  const flaky = () => {
+    if (calls++ === 0) throw new Error("STS unreachable");
+    return clientOf(emulator);
+  };
+  assert.deepEqual(await answer(flaky), [503, "Error", true]);
+  assert.deepEqual(await answer(flaky), [200, undefined, undefined]);
   assert.equal(emulator.jobs().length, 1);
 });
 
