@@ -13,7 +13,9 @@ import type { Place } from "./event.ts";
 
 /**
  * A client per account and Region, e.g. with credentials of a role assumed in that account.
- * Called once per recovery point and rule; cache clients yourself if building one is costly.
+ * Called once per event that a rule takes (and per vault a sweep lists); cache clients yourself
+ * if building one is costly. What it throws makes the copies `failed` with nothing sent:
+ * retryable (EventBridge tries again) unless it is a `ValidationError` or `WrongRegionError`.
  */
 export type BackupClientFor = (place: Place) => BackupClient | Promise<BackupClient>;
 
