@@ -70,6 +70,8 @@ export interface EventDeliveryOptions {
   timeoutMs?: number;
   /** Sends a request; `fetch` by default. */
   fetch?: (request: Request) => Promise<Response>;
+  /** Called with each attempt once it ended (what `deliveries` records), e.g. to log it. */
+  onDelivery?: (delivery: EventDelivery) => void;
 }
 
 /** One attempt to deliver one event. */
@@ -331,6 +333,7 @@ export class EmulatorEvents {
       }
       record.durationMs = Date.now() - startedAt;
       this.#deliveries.push(record);
+      d.onDelivery?.(record);
       if (!record.retryable) return;
       if (attempt < maxAttempts) await this.#sleep(delay);
       delay *= 2;

@@ -3,8 +3,11 @@
  *
  * ```sh
  * npx -y deno@2.9.6 task emulator -- [--port N] [--cors] [--job-duration-ms N] \
- *   [--max-concurrent-jobs N] [--seed FILE]
+ *   [--max-concurrent-jobs N] [--seed FILE] [--events-to URL --events-api-key-env VAR …]
  * ```
+ *
+ * With `--events-to`, it delivers AWS Backup's EventBridge events to an API destination such as
+ * `wrangler dev` or the Deno and Node event servers (flags in `events_cli.ts`).
  *
  * It needs no deno.json (its one npm dependency is named in full in `sigv4.ts`), so it also runs
  * from anywhere, by path or by URL:
@@ -35,15 +38,23 @@ import {
   type RequestLogEntry,
   startEmulator,
 } from "./mod.ts";
+import {
+  EVENT_USAGE,
+  eventBanner,
+  eventDelivery,
+  startBackups,
+  takeEventFlags,
+} from "./events_cli.ts";
 
 const USAGE = `Usage: npx -y deno@2.9.6 task emulator -- [--port N] [--cors] [--job-duration-ms N]
-  [--max-concurrent-jobs N] [--seed FILE]
+  [--max-concurrent-jobs N] [--seed FILE] [--events-to URL --events-api-key-env VAR …]
 
   --port N                 port on 127.0.0.1 to listen on (default: a free one)
   --cors                   let web pages of any origin call it (answers CORS preflights)
   --job-duration-ms N      time for a copy job to finish (default: ${DEFAULT_JOB_DURATION_MS})
   --max-concurrent-jobs N  copy jobs in progress before LimitExceededException (default: ${DEFAULT_MAX_CONCURRENT_JOBS})
-  --seed FILE              more vaults and recovery points from a JSON file (emulator/seed.ts)`;
+  --seed FILE              more vaults and recovery points from a JSON file (emulator/seed.ts)
+${EVENT_USAGE}`;
 
 /** Command-line options. */
 interface CliOptions {
@@ -105,7 +116,12 @@ function describe(entry: RequestLogEntry): string {
   return `${entry.method} ${entry.path}${query} -> ${entry.status} (${notes.join("; ")})`;
 }
 
-function banner(emulator: Emulator, cors: boolean, seed?: EmulatorSeed): string {
+function banner(
+  emulator: Emulator,
+  cors: boolean,
+  seed: EmulatorSeed | undefined,
+  events: string[],
+): string {
   return [
     `AWS Backup emulator listening on ${emulator.url}`,
     `  region ${emulator.region}, account ${emulator.accountId}`,
@@ -124,6 +140,7 @@ function banner(emulator: Emulator, cors: boolean, seed?: EmulatorSeed): string 
     ...(cors
       ? [`  CORS on: web pages of any origin may call it (preflights answered unsigned)`]
       : []),
+    ...events,
     `Press Ctrl-C to stop.`,
   ].join("\n");
 }
@@ -147,7 +164,12 @@ function listenFailure(e: unknown, port: number): string {
 
 if (import.meta.main) {
   // `deno task emulator -- --port 8080` passes the `--` on.
-  const options = parseArgs(Deno.args[0] === "--" ? Deno.args.slice(1) : Deno.args);
+  const events = takeEventFlags(Deno.args[0] === "--" ? Deno.args.slice(1) : Deno.args);
+  if (typeof events === "string") {
+    console.error(`${events}\n${USAGE}`);
+    Deno.exit(2);
+  }
+  const options = parseArgs(events.rest);
   if (options === USAGE) {
     console.log(USAGE);
     Deno.exit(0);
@@ -163,6 +185,11 @@ if (import.meta.main) {
     console.error(`--seed: ${(e as Error).message}`);
     Deno.exit(2);
   }
+  const delivery = await eventDelivery(events.flags, (name) => Deno.env.get(name), console.log);
+  if (typeof delivery === "string") {
+    console.error(delivery);
+    Deno.exit(2);
+  }
   let emulator: Emulator;
   try {
     emulator = await startEmulator({
@@ -174,14 +201,19 @@ if (import.meta.main) {
       vaults: [...DEMO_VAULT_ARNS, ...seed?.vaults ?? []],
       recoveryPoints: [...DEMO_RECOVERY_POINTS, ...seed?.recoveryPoints ?? []],
       onRequest: (entry) => console.log(describe(entry)),
+      ...(delivery || events.flags.backupEveryMs ? { events: delivery ?? true } : {}),
     });
   } catch (e) {
     console.error(listenFailure(e, options.port));
     Deno.exit(e instanceof Deno.errors.AddrInUse || isPermissionError(e) ? 2 : 1);
   }
-  console.log(banner(emulator, options.cors, seed));
+  console.log(banner(emulator, options.cors, seed, eventBanner(events.flags)));
+  const stopBackups = events.flags.backupEveryMs
+    ? startBackups(emulator, events.flags.backupEveryMs, console.log)
+    : () => {};
   const stop = () => {
     Deno.removeSignalListener("SIGINT", stop);
+    stopBackups();
     console.log("Stopping.");
     emulator.close();
   };

@@ -6,7 +6,13 @@
  * @module
  */
 
-import { type BackupJob, BackupJobStore, parseStartBackupJobInput } from "./backup_jobs.ts";
+import {
+  type BackupJob,
+  BackupJobStore,
+  parseStartBackupJobInput,
+  type StartBackupJobInput,
+  type StartBackupJobOutput,
+} from "./backup_jobs.ts";
 import { type CopyJob, CopyJobStore } from "./copy_jobs.ts";
 import {
   type EmulatorEvent,
@@ -156,6 +162,11 @@ export interface Emulator extends AsyncDisposable {
   jobs(): CopyJob[];
   /** Every backup job as DescribeBackupJob would show it now, oldest first. */
   backupJobs(): BackupJob[];
+  /**
+   * Starts a backup job as StartBackupJob would, without a request (as a backup plan does on
+   * its schedule). @throws {ApiError} what StartBackupJob would answer (e.g. an unknown vault)
+   */
+  startBackupJob(input: StartBackupJobInput): StartBackupJobOutput;
   /** With `events`: every event emitted so far, oldest first (delivered or not). */
   readonly events: readonly EmulatorEvent[];
   /** With `events`: every delivery attempt so far, in the order they ended. */
@@ -304,6 +315,11 @@ class EmulatorServer implements Emulator {
 
   backupJobs(): BackupJob[] {
     return this.#backups.snapshot();
+  }
+
+  startBackupJob(input: StartBackupJobInput): StartBackupJobOutput {
+    // Checked as the request's body would be.
+    return this.#backups.start(parseStartBackupJobInput(JSON.stringify(input)));
   }
 
   get events(): readonly EmulatorEvent[] {

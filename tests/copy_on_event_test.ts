@@ -134,7 +134,7 @@ Deno.test("a Backup Job event without the recovery point: DescribeBackupJob name
   });
   // Too early: the job is still running, so there is nothing to copy yet.
   const early = await copyOnBackupEvent(client, event, { rules: [TO_WEST] });
-  assert.equal(early.ignored?.code, "state");
+  assert.equal(early.ignored?.code, "STATE");
   assert.match(early.ignored!.message, /is (CREATED|RUNNING)/);
   await new Promise((resolve) => setTimeout(resolve, 250));
   const ebsOnly = { ...TO_WEST, resourceTypes: ["EBS"] };
@@ -155,7 +155,7 @@ Deno.test("a rule on resource types: DescribeRecoveryPoint when the event does n
   const result = await copyOnBackupEvent(client, event, {
     rules: [{ ...TO_WEST, resourceTypes: ["EBS"] }],
   });
-  assert.equal(result.ignored?.code, "resource-type");
+  assert.equal(result.ignored?.code, "RESOURCE_TYPE");
   assert.ok(emulator.requests.some((r) => r.operation === "DescribeRecoveryPoint"));
   assert.equal(emulator.jobs().length, 0);
 });
@@ -184,7 +184,7 @@ Deno.test("second hop in one account: the Copy Job event of the first copy start
   const firstCopy = emulator.jobs()[0];
   assert.equal(completed.detail.destinationRecoveryPointArn, firstCopy.DestinationRecoveryPointArn);
   const second = await copyOnBackupEvent(client, completed, { rules });
-  assert.deepEqual(second.skippedRules.map((s) => [s.rule, s.code]), [["hop-1", "same-vault"]]);
+  assert.deepEqual(second.skippedRules.map((s) => [s.rule, s.code]), [["hop-1", "SAME_VAULT"]]);
   assert.equal(second.copies[0].outcome, "started");
   const hop2 = emulator.jobs()[1];
   assert.equal(hop2.SourceRecoveryPointArn, firstCopy.DestinationRecoveryPointArn);
@@ -252,30 +252,30 @@ Deno.test("ignored events say why, and the ones decided from the event alone sen
   const client = clientOf(emulator);
   const base = backupJobCompleted(RECOVERY_POINT_OK_ARN);
   const cases: [string, unknown, CopyRule[], string][] = [
-    ["source", { ...base, source: "aws.ec2" }, [TO_WEST], "source"],
+    ["source", { ...base, source: "aws.ec2" }, [TO_WEST], "SOURCE"],
     [
       "vault event",
       { ...base, "detail-type": "Backup Vault State Change" },
       [TO_WEST],
-      "detail-type",
+      "DETAIL_TYPE",
     ],
     [
       "running",
       backupJobCompleted("", { resources: [], detail: { state: "RUNNING" } }),
       [TO_WEST],
-      "state",
+      "STATE",
     ],
     [
       "composite member",
       backupJobCompleted(RECOVERY_POINT_OK_ARN, { detail: { parentJobId: "PARENT-1" } }),
       [TO_WEST],
-      "composite-member",
+      "COMPOSITE_MEMBER",
     ],
-    ["other account", base, [{ ...TO_WEST, accounts: ["444455556666"] }], "account"],
-    ["other Region", base, [{ ...TO_WEST, regions: ["eu-west-1"] }], "region"],
-    ["other vault", base, [{ ...TO_WEST, sourceBackupVaults: [DR_VAULT_NAME] }], "source-vault"],
-    ["resource type", base, [{ ...TO_WEST, resourceTypes: ["EBS"] }], "resource-type"],
-    ["event type", base, [{ ...TO_WEST, eventTypes: ["Copy Job State Change"] }], "event-type"],
+    ["other account", base, [{ ...TO_WEST, accounts: ["444455556666"] }], "ACCOUNT"],
+    ["other Region", base, [{ ...TO_WEST, regions: ["eu-west-1"] }], "REGION"],
+    ["other vault", base, [{ ...TO_WEST, sourceBackupVaults: [DR_VAULT_NAME] }], "SOURCE_VAULT"],
+    ["resource type", base, [{ ...TO_WEST, resourceTypes: ["EBS"] }], "RESOURCE_TYPE"],
+    ["event type", base, [{ ...TO_WEST, eventTypes: ["Copy Job State Change"] }], "EVENT_TYPE"],
     [
       "no rule",
       base,
@@ -284,7 +284,7 @@ Deno.test("ignored events say why, and the ones decided from the event alone sen
         name: "other",
         accounts: ["444455556666"],
       }],
-      "no-rule",
+      "NO_RULE",
     ],
   ];
   for (const [label, event, rules, code] of cases) {
@@ -295,7 +295,7 @@ Deno.test("ignored events say why, and the ones decided from the event alone sen
   }
   assert.equal(emulator.requests.length, 0, "no call for an event the rules decide alone");
   const noRule = await copyOnBackupEvent(client, base, { rules: cases[9][2] });
-  assert.deepEqual(noRule.skippedRules.map((s) => s.code), ["region", "account"]);
+  assert.deepEqual(noRule.skippedRules.map((s) => s.code), ["REGION", "ACCOUNT"]);
 });
 
 Deno.test("malformed events and bad options: ValidationError naming the path, nothing sent", async () => {
@@ -372,9 +372,10 @@ Deno.test("faults: 5xx, throttling and a reset after commit still give one job; 
   await using emulator = await startEmulator({ jobDurationMs: 1000 });
   const event = backupJobCompleted(RECOVERY_POINT_OK_ARN);
   const rules = [TO_WEST];
-  // The client's own retries absorb them: ListCopyJobs 503, StartCopyJob throttled, then reset
-  // after the job was created.
+  // The client's own retries absorb them: DescribeRecoveryPoint answered (a zero delay), then
+  // ListCopyJobs 503, StartCopyJob throttled, then reset after the job was created.
   emulator.injectFaults(
+    { delayMs: 0 },
     { status: 503, errorType: "ServiceUnavailableException" },
     { status: 400, errorType: "ThrottlingException" },
     { reset: true, afterCommit: true },
@@ -386,15 +387,16 @@ Deno.test("faults: 5xx, throttling and a reset after commit still give one job; 
   // Without client retries, the failure comes back, marked retryable; EventBridge would retry.
   await using other = await startEmulator({ jobDurationMs: 1000 });
   const once = clientOf(other, 1);
-  other.injectFaults({ status: 400, errorType: "ThrottlingException" });
+  other.injectFaults({ delayMs: 0 }, { status: 400, errorType: "ThrottlingException" });
   const throttled = await copyOnBackupEvent(once, event, { rules });
   assert.equal(throttled.copies[0].outcome, "failed");
   assert.deepEqual(
     { ...throttled.copies[0].error, message: undefined },
     { name: "ThrottlingException", message: undefined, retryable: true, throttling: true },
   );
-  // ListCopyJobs answered (a zero delay), then StartCopyJob's answer lost after the job was made.
-  other.injectFaults({ delayMs: 0 }, { reset: true, afterCommit: true });
+  // DescribeRecoveryPoint and ListCopyJobs answered (zero delays), then StartCopyJob's answer
+  // lost after the job was made.
+  other.injectFaults({ delayMs: 0 }, { delayMs: 0 }, { reset: true, afterCommit: true });
   const lost = await copyOnBackupEvent(once, event, { rules });
   assert.equal(lost.copies[0].outcome, "failed");
   assert.equal(lost.copies[0].error?.retryable, true, JSON.stringify(lost.copies[0].error));
@@ -402,7 +404,7 @@ Deno.test("faults: 5xx, throttling and a reset after commit still give one job; 
   assert.equal(again.copies[0].outcome, "in-progress", JSON.stringify(again));
   assert.equal(other.jobs().length, 1, "the retry found the job the lost answer had made");
   await using third = await startEmulator();
-  third.injectFaults({ status: 403, errorType: "AccessDeniedException" });
+  third.injectFaults({ delayMs: 0 }, { status: 403, errorType: "AccessDeniedException" });
   const denied = await copyOnBackupEvent(clientOf(third, 1), event, { rules });
   assert.equal(denied.copies[0].error?.retryable, false);
   assert.equal(denied.retryable, false);

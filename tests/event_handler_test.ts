@@ -16,6 +16,7 @@ import {
   type HandlerLogRecord,
   toNodeListener,
   ValidationError,
+  WrongRegionError,
 } from "../mod.ts";
 import {
   DEFAULT_VAULT_NAME,
@@ -295,12 +296,14 @@ Deno.test("passing failures: throttling 429, 5xx and a lost answer 503; EventBri
     completedBackupsTo(served.url, KEY, { maxAttempts: 5, retryDelayMs: 20 }),
   );
   const [point] = await backUp(emulator, 1);
-  // The backup completes after 300 ms; then: ListCopyJobs throttled, ListCopyJobs 503, and
-  // StartCopyJob's answer lost after the job was made.
+  // The backup completes after 300 ms; then: DescribeRecoveryPoint throttled, then 503, and
+  // (DescribeRecoveryPoint and ListCopyJobs answered) StartCopyJob's answer lost after the job
+  // was made.
   await new Promise((resolve) => setTimeout(resolve, 150));
   emulator.injectFaults(
     { status: 400, errorType: "ThrottlingException" },
     { status: 503, errorType: "ServiceUnavailableException" },
+    { delayMs: 0 },
     { delayMs: 0 },
     { reset: true, afterCommit: true },
   );
@@ -312,7 +315,10 @@ Deno.test("passing failures: throttling 429, 5xx and a lost answer 503; EventBri
   assertOneCopyEach(emulator, [point]);
 
   // LimitExceededException (the account's concurrent copy jobs) is throttling: 429 + Retry-After.
-  emulator.injectFaults({ status: 400, errorType: "LimitExceededException" });
+  emulator.injectFaults({ delayMs: 0 }, { delayMs: 0 }, {
+    status: 400,
+    errorType: "LimitExceededException",
+  });
   const limited = await fetch(served.url, {
     method: "POST",
     headers: { [KEY_HEADER]: SECRET },
@@ -323,24 +329,30 @@ Deno.test("passing failures: throttling 429, 5xx and a lost answer 503; EventBri
   assert.equal(limited.headers.get("retry-after"), "10");
 });
 
-Deno.test("the time budget: AWS slower than timeoutMs gives a 503 in time, and the retry one job", async () => {
+Deno.test("the time budget: AWS slower than timeoutMs gives a 503 before AWS answers, and the retry one job", async () => {
   await using emulator = await startEmulator({ jobDurationMs: 500 });
   await using served = serve(emulator, { timeoutMs: 300 });
-  emulator.injectFaults({ delayMs: 0 }, { delayMs: 2000 }); // StartCopyJob takes 2 s
+  // DescribeRecoveryPoint and ListCopyJobs answer at once; StartCopyJob takes 2 s.
+  emulator.injectFaults({ delayMs: 0 }, { delayMs: 0 }, { delayMs: 2000 });
   const event = JSON.stringify(backupJobCompleted(RECOVERY_POINT_OK_ARN));
-  const started = Date.now();
   const slow = await fetch(served.url, {
     method: "POST",
     headers: { [KEY_HEADER]: SECRET },
     body: event,
   });
-  const elapsed = Date.now() - started;
   const body = await slow.json();
+  // (Routed only once the delay ends: found by its path, PUT /copy-jobs.)
+  const start = () => emulator.requests.find((r) => r.method === "PUT" && r.path === "/copy-jobs");
+  // Not a clock reading: the answer came while the emulator was still holding StartCopyJob back
+  // (its log entry has no status until it answers), so the budget cut the call short.
   assert.equal(slow.status, 503);
   assert.equal(body.error, "TimeBudgetExceeded");
-  assert.ok(elapsed < 1500, `answered after ${elapsed} ms`);
-  // The job was made after all (the answer came too late): the retry finds it.
-  await new Promise((resolve) => setTimeout(resolve, 1900));
+  assert.equal(body.message, "no answer within 300 ms");
+  assert.ok(start(), "StartCopyJob was sent");
+  assert.equal(start()!.status, undefined, "answered before AWS did");
+  // The job was made after all (the answer came too late): once AWS has answered, the retry
+  // finds it.
+  while (start()!.status === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
   const retry = await fetch(served.url, {
     method: "POST",
     headers: { [KEY_HEADER]: SECRET },
@@ -348,6 +360,58 @@ Deno.test("the time budget: AWS slower than timeoutMs gives a 503 in time, and t
   });
   assert.equal(retry.status, 200);
   assert.equal((await retry.json()).copies[0].outcome, "in-progress");
+  assert.equal(emulator.jobs().length, 1);
+});
+
+Deno.test("a client function that throws: retried (503, or 429 throttled) unless a mistake (422); nothing sent", async () => {
+  await using emulator = await startEmulator({ jobDurationMs: 200 });
+  const event = JSON.stringify(backupJobCompleted(RECOVERY_POINT_OK_ARN));
+  const answer = async (client: EventBridgeHandlerOptions["client"]) => {
+    const handler = eventBridgeHandler({
+      client,
+      rules: RULES,
+      authorization: { apiKey: KEY },
+      log: false,
+    });
+    const response = await handler(
+      new Request("http://handler.test/", {
+        method: "POST",
+        headers: { [KEY_HEADER]: SECRET },
+        body: event,
+      }),
+    );
+    const body = await response.json();
+    return [response.status, body.copies?.[0]?.error?.name, body.copies?.[0]?.error?.retryable];
+  };
+  const throwing = (error: unknown) => () => {
+    throw error;
+  };
+  // STS throttled while assuming the account's role (the AWS SDK's error name).
+  const throttled = Object.assign(new Error("Rate exceeded"), { name: "Throttling" });
+  assert.deepEqual(await answer(throwing(throttled)), [429, "Throttling", true]);
+  // STS or a secret store unreachable, or anything else that may pass.
+  assert.deepEqual(await answer(throwing(new TypeError("fetch failed"))), [503, "TypeError", true]);
+  assert.deepEqual(
+    await answer(() => Promise.reject(new Error("connect ECONNREFUSED"))),
+    [503, "Error", true],
+  );
+  // Mistakes no retry fixes: 422, to the dead-letter queue at once.
+  const invalid = new ValidationError("client function", [{ path: "region", message: "x" }]);
+  assert.deepEqual(await answer(throwing(invalid)), [422, "ValidationError", false]);
+  assert.deepEqual(
+    await answer(throwing(new WrongRegionError("no client for eu-west-1"))),
+    [422, "WrongRegionError", false],
+  );
+  assert.deepEqual(await answer(() => undefined as never), [422, "ValidationError", false]);
+  assert.equal(emulator.requests.length, 0, "nothing sent");
+  // Once the function gives a client again, EventBridge's retry copies.
+  let calls = 0;
+  const flaky = () => {
+    if (calls++ === 0) throw new Error("STS unreachable");
+    return clientOf(emulator);
+  };
+  assert.deepEqual(await answer(flaky), [503, "Error", true]);
+  assert.deepEqual(await answer(flaky), [200, undefined, undefined]);
   assert.equal(emulator.jobs().length, 1);
 });
 

@@ -20,7 +20,7 @@ import {
   type EventDeliveryOptions,
   startEmulator,
 } from "../emulator/mod.ts";
-import { parseCopyRules } from "../mod.ts";
+import { BackupClient, listCopyJobs, parseCopyRules } from "../mod.ts";
 import {
   copyDir,
   ensureTools,
@@ -78,9 +78,10 @@ async function round(
   return points;
 }
 
-packageTest(
-  "examples/event-worker: wrangler bundle in workerd, duplicated, concurrent, late and lost events, cron sweep",
-  async () => {
+let installed: Promise<string> | undefined;
+/** examples/event-worker/ copied and installed from this checkout's tarball (once per file). */
+function eventWorkerProject(): Promise<string> {
+  return installed ??= (async () => {
     const packed = await prepared();
     const project = await tempDir("backup-edge-event-worker-");
     await copyDir(repoPath("examples/event-worker"), project);
@@ -95,6 +96,14 @@ packageTest(
     delete manifest.devDependencies;
     await Deno.writeTextFile(`${project}/package.json`, JSON.stringify(manifest, null, 2));
     await npmInstall(project, [packed.tarball]);
+    return project;
+  })();
+}
+
+packageTest(
+  "examples/event-worker: wrangler bundle in workerd, duplicated, concurrent, late and lost events, cron sweep",
+  async () => {
+    const project = await eventWorkerProject();
 
     const toml = await Deno.readTextFile(`${project}/wrangler.toml`);
     assert.doesNotMatch(toml.replace(/#.*$/gm, ""), /nodejs_compat|compatibility_flags/);
@@ -187,6 +196,11 @@ packageTest(
       // The sweep copies the backup whose event was refused.
       await worker.scheduled({ cron });
       assertOneCopyEach(emulator, [...points, ...lostRound, ...denied]);
+      // A sweep that cannot list the vault (AccessDenied: not retried) is a failed Cron run.
+      emulator.injectFaults({ status: 403, errorType: "AccessDeniedException" });
+      const failing = await worker.scheduled({ cron });
+      assert.equal(failing.outcome, "exception");
+      assert.equal(emulator.pendingFaults, 0, "the sweep met the fault");
     } finally {
       await mf.dispose();
     }
@@ -205,6 +219,118 @@ packageTest(
     } finally {
       await misconfigured.dispose();
     }
+  },
+);
+
+/** A free port on 127.0.0.1 (closed again: the process under test opens it). */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** A process whose output (stdout and stderr) is collected; stopped with SIGINT on dispose. */
+function collected(command: string, args: string[], options: Deno.CommandOptions) {
+  const child = new Deno.Command(command, {
+    ...options,
+    args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const chunks: string[] = [];
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) chunks.push(chunk);
+  };
+  const reading = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  return {
+    text: () => chunks.join(""),
+    /** Waits (a bound, not a measurement) until the output matches `done`. */
+    async until(done: (text: string) => boolean, what: string) {
+      const deadline = Date.now() + 90_000;
+      while (!done(chunks.join(""))) {
+        if (Date.now() > deadline) throw new Error(`${what}: not within 90 s\n${chunks.join("")}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async [Symbol.asyncDispose]() {
+      child.kill("SIGINT");
+      const stopped = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await child.status;
+      clearTimeout(stopped);
+      await reading;
+    },
+  };
+}
+
+packageTest(
+  "the README's local recipe: wrangler dev with .dev.vars, the emulator's --events-to delivering twice, one copy",
+  async () => {
+    const project = await eventWorkerProject();
+    const readme = await Deno.readTextFile(repoPath("README.md"));
+    const recipe = readme.slice(readme.indexOf("### Try it locally"));
+    assert.match(recipe, /^cp \.dev\.vars\.example \.dev\.vars$/m);
+    assert.match(recipe, /^npx wrangler dev --ip 127\.0\.0\.1 --port 8787 /m);
+    const key = /^export EVENTBRIDGE_API_KEY=(\S+)$/m.exec(recipe)![1];
+    // The emulator's command as printed (continuation lines joined), on free ports.
+    const printed = /^npx -y deno@2\.9\.6 task emulator -- ((?:.*\\\n)*.*)$/m.exec(recipe)![1];
+    const [devPort, emulatorPort] = [freePort(), freePort()];
+    const args = printed.replaceAll("\\\n", " ").trim().split(/\s+/).map((arg) =>
+      arg.replace("8787", String(devPort)).replace(/^8080$/, String(emulatorPort))
+    );
+    assert.ok(args.includes("--events-api-key-env") && args.includes("EVENTBRIDGE_API_KEY"));
+
+    // `cp .dev.vars.example .dev.vars`: the key the README exports, the emulator on its port.
+    const example = await Deno.readTextFile(`${project}/.dev.vars.example`);
+    assert.match(example, new RegExp(`^EVENTBRIDGE_API_KEY="${key}"$`, "m"));
+    assert.match(example, /^BACKUP_ENDPOINT="http:\/\/127\.0\.0\.1:8080"$/m);
+    await Deno.writeTextFile(
+      `${project}/.dev.vars`,
+      example.replace("127.0.0.1:8080", `127.0.0.1:${emulatorPort}`),
+    );
+    parseCopyRules(/^COPY_RULES='(.*)'$/m.exec(example)![1]);
+
+    await using dev = collected(
+      toolBin("wrangler"),
+      ["dev", "--ip", "127.0.0.1", "--port", String(devPort)],
+      {
+        cwd: project,
+        env: { WRANGLER_SEND_METRICS: "false", CI: "1", HOME: project, NO_COLOR: "1" },
+      },
+    );
+    await dev.until((text) => /Ready on http/.test(text), "wrangler dev");
+    await using emulator = collected(Deno.execPath(), ["task", "emulator", "--", ...args], {
+      cwd: repoPath("."),
+      env: { EVENTBRIDGE_API_KEY: key, NO_COLOR: "1" },
+    });
+    // The first backup's COMPLETED events, each delivered twice and answered, and its copy job
+    // COMPLETED and delivered twice too.
+    const answered = (type: string) =>
+      new RegExp(`event ${type} COMPLETED \\S+ to \\S+ -> 200 \\(delivery 2`);
+    await emulator.until(
+      (text) =>
+        ["Backup Job State Change", "Recovery Point State Change", "Copy Job State Change"]
+          .every((type) => answered(type).test(text)),
+      "the emulator's deliveries",
+    );
+    const log = emulator.text();
+    // Counted in the emulator's own records: one copy of the first backup, none twice (a second
+    // backup may have begun by now: --backup-every).
+    const points = [...log.matchAll(/recovery point (arn:\S+)/g)].map((m) => m[1]);
+    const { CopyJobs } = await listCopyJobs(
+      new BackupClient({
+        region: DEMO_REGION,
+        endpoint: `http://127.0.0.1:${emulatorPort}`,
+        credentials: { ...DEMO_CREDENTIALS },
+      }),
+      {},
+    );
+    const sources = CopyJobs!.map((j) => j.SourceRecoveryPointArn);
+    assert.equal(sources.filter((s) => s === points[0]).length, 1, log);
+    assert.equal(new Set(sources).size, sources.length, log);
+    assert.doesNotMatch(log, /-> (4|5)\d\d \(delivery/, "no delivery was refused");
+    assert.ok(!log.includes(key) && !dev.text().includes(key), "the key is never printed");
   },
 );
 

@@ -6,15 +6,25 @@
  */
 
 import assert from "node:assert/strict";
-import { type CopyRule, eventBridgeHandler, sweepCopyRules, ValidationError } from "../mod.ts";
+import {
+  copyOnBackupEvent,
+  type CopyRule,
+  eventBridgeHandler,
+  sweepCopyRules,
+  ValidationError,
+} from "../mod.ts";
 import {
   CROSS_ACCOUNT_VAULT_ARN,
+  DEFAULT_VAULT_ARN,
   DEFAULT_VAULT_NAME,
+  DEMO_ACCOUNT_ID,
   DEMO_IAM_ROLE_ARN,
+  DEMO_REGION,
   DEMO_VAULT_ARNS,
   DR_VAULT_ARN,
   DR_VAULT_NAME,
   DR_VAULT_WEST_ARN,
+  type RecoveryPointFixture,
   startEmulator,
 } from "../emulator/mod.ts";
 import { backUp, clientOf, isCompletedBackup, jobCounts } from "./support/backup_events.ts";
@@ -135,7 +145,7 @@ Deno.test("sweep: dry run, skips with reasons, other vaults by ListBackupVaults,
   const eventTypes = await sweepCopyRules(client, {
     rules: [{ ...TO_WEST, eventTypes: ["Copy Job State Change"] }],
   });
-  assert.deepEqual(eventTypes.entries.map((e) => e.skipReason?.code), ["event-type", "event-type"]);
+  assert.deepEqual(eventTypes.entries.map((e) => e.skipReason?.code), ["EVENT_TYPE", "EVENT_TYPE"]);
 });
 
 Deno.test("sweep options are checked before anything is sent", async () => {
@@ -159,3 +169,92 @@ Deno.test("sweep options are checked before anything is sent", async () => {
   });
   assert.equal(byArn.ok, true);
 });
+
+Deno.test("events and the sweep agree on what AWS can copy: continuous, cold, expired, composite members", async () => {
+  const now = Date.now();
+  const point = (id: string, more: Partial<RecoveryPointFixture> = {}): RecoveryPointFixture => ({
+    arn: `arn:aws:backup:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:recovery-point:${id}`,
+    backupVaultName: DEFAULT_VAULT_NAME,
+    resourceArn: `arn:aws:dynamodb:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:table/${id}`,
+    resourceType: "DynamoDB",
+    backupSizeInBytes: 1024,
+    creationDateMs: now - 3_600_000,
+    ...more,
+  });
+  const points = {
+    copyable: point("copyable"),
+    continuous: point("continuous:orders-0123456789"),
+    cold: point("cold", { storageClass: "COLD", moveToColdStorageAtMs: now - 60_000 }),
+    expired: point("expired", { status: "EXPIRED" }),
+    parent: point("parent"),
+    member: point("member", {
+      parentRecoveryPointArn: point("parent").arn,
+      resourceType: "S3",
+      resourceArn: "arn:aws:s3:::member-bucket",
+    }),
+  };
+  await using emulator = await startEmulator({
+    jobDurationMs: 100,
+    recoveryPoints: Object.values(points),
+  });
+  const client = clientOf(emulator);
+  // What the sweep would do, before anything is copied.
+  const dry = await sweepCopyRules(client, { rules: [TO_WEST], dryRun: true });
+  const bySweep = new Map(
+    dry.entries.map((e) => [e.recoveryPointArn, e.skipReason?.code ?? e.outcome]),
+  );
+  // What each recovery point's own COMPLETED event does: Recovery Point State Change as AWS
+  // sends it (the event does not say that a point is continuous, cold, expired or a member).
+  const byEvent = new Map<string, string>();
+  for (const p of Object.values(points)) {
+    const result = await copyOnBackupEvent(client, recoveryPointCompleted(p.arn), {
+      rules: [TO_WEST],
+    });
+    byEvent.set(p.arn, result.ignored?.code ?? result.copies[0].outcome);
+  }
+  assert.deepEqual(Object.fromEntries(bySweep), {
+    [points.copyable.arn]: "planned",
+    [points.continuous.arn]: "CONTINUOUS",
+    [points.cold.arn]: "STORAGE_CLASS",
+    [points.expired.arn]: "STATUS",
+    [points.parent.arn]: "planned",
+    [points.member.arn]: "COMPOSITE_MEMBER",
+  });
+  assert.deepEqual(
+    Object.fromEntries(byEvent),
+    Object.fromEntries(
+      [...bySweep].map(([arn, code]) => [arn, code === "planned" ? "started" : code]),
+    ),
+  );
+  // Only the copyable ones reached StartCopyJob (the parent with its member as a child job), and
+  // the sweep now finds both copies made.
+  const starts = emulator.requests.filter((r) => r.operation === "StartCopyJob");
+  assert.deepEqual(
+    starts.map((r) => JSON.parse(r.body).RecoveryPointArn).sort(),
+    [points.copyable.arn, points.parent.arn].sort(),
+  );
+  const after = await sweepCopyRules(client, { rules: [TO_WEST] });
+  assert.equal(after.totals.started, 0);
+  assert.equal(after.totals.existing + after.totals["in-progress"], 2);
+  assert.equal(after.totals.failed, 0);
+});
+
+/** "Recovery Point State Change" COMPLETED of a recovery point in `Default`. */
+function recoveryPointCompleted(recoveryPointArn: string) {
+  return {
+    version: "0",
+    id: crypto.randomUUID(),
+    "detail-type": "Recovery Point State Change",
+    source: "aws.backup",
+    account: DEMO_ACCOUNT_ID,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    region: DEMO_REGION,
+    resources: [recoveryPointArn],
+    detail: {
+      backupVaultName: DEFAULT_VAULT_NAME,
+      backupVaultArn: DEFAULT_VAULT_ARN,
+      status: "COMPLETED",
+      storageClass: "WARM",
+    },
+  };
+}

@@ -31,4 +31,6 @@ Deno.serve({
 Deno.cron("sweep AWS Backup copies", "17 * * * *", async () => {
   const report = await sweepCopyRules(client, { rules });
   console.log(JSON.stringify({ sweep: report.totals, ok: report.ok }));
+  // An incomplete sweep is a failed cron run, which Deno logs; the next run tries again.
+  if (!report.ok) throw new Error(`sweep incomplete: ${JSON.stringify(report.listingFailures)}`);
 });

@@ -37,7 +37,11 @@ server.listen(Number(env.PORT ?? 8080), () => console.log(`listening on ${server
 
 const sweep = () =>
   sweepCopyRules(client, { rules }).then(
-    (report) => console.log(JSON.stringify({ sweep: report.totals, ok: report.ok })),
+    (report) => {
+      console.log(JSON.stringify({ sweep: report.totals, ok: report.ok }));
+      // Incomplete: the next run tries again; say so where errors go.
+      if (!report.ok) console.error(`sweep incomplete: ${JSON.stringify(report.listingFailures)}`);
+    },
     (error) => console.error(String(error)),
   );
 setInterval(sweep, 60 * 60 * 1000).unref();

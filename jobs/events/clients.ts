@@ -8,11 +8,14 @@
  */
 
 import type { BackupClient } from "../../generated/client.ts";
+import { ValidationError } from "../../runtime/errors.ts";
 import type { Place } from "./event.ts";
 
 /**
  * A client per account and Region, e.g. with credentials of a role assumed in that account.
- * Called once per recovery point and rule; cache clients yourself if building one is costly.
+ * Called once per event that a rule takes (and per vault a sweep lists); cache clients yourself
+ * if building one is costly. What it throws makes the copies `failed` with nothing sent:
+ * retryable (EventBridge tries again) unless it is a `ValidationError` or `WrongRegionError`.
  */
 export type BackupClientFor = (place: Place) => BackupClient | Promise<BackupClient>;
 
@@ -32,10 +35,20 @@ export class WrongRegionError extends Error {
  * The client for `place`.
  *
  * @throws {WrongRegionError} a single client whose Region is not `place.region`.
+ * @throws {ValidationError} the function gave something else than a `BackupClient` (path `client`).
+ * @throws whatever the function throws (e.g. STS throttled while it assumes a role).
  */
 export async function clientAt(clients: BackupClients, place: Place): Promise<BackupClient> {
   if (typeof clients === "function") {
-    return await clients({ region: place.region, accountId: place.accountId });
+    const client: unknown = await clients({ region: place.region, accountId: place.accountId });
+    if (!isBackupClient(client)) {
+      throw new ValidationError("client function", [{
+        path: "client",
+        message: `returned ${client === null ? "null" : typeof client}, not a BackupClient, ` +
+          `for { region: "${place.region}", accountId: "${place.accountId}" }`,
+      }]);
+    }
+    return client;
   }
   if (clients.region !== place.region) {
     throw new WrongRegionError(
@@ -45,4 +58,11 @@ export async function clientAt(clients: BackupClients, place: Place): Promise<Ba
     );
   }
   return clients;
+}
+
+/** Whether `value` looks like a `BackupClient` (a Region and an endpoint). */
+export function isBackupClient(value: unknown): value is BackupClient {
+  return typeof value === "object" && value !== null &&
+    typeof (value as { region?: unknown }).region === "string" &&
+    typeof (value as { endpoint?: unknown }).endpoint === "string";
 }

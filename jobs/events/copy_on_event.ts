@@ -9,9 +9,20 @@
 import type { BackupClient } from "../../generated/client.ts";
 import { describeBackupJob, describeRecoveryPoint } from "../../generated/operations.ts";
 import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
+import type {
+  DescribeRecoveryPointOutput,
+  RecoveryPointByBackupVault,
+} from "../../generated/types.ts";
 import { DEFAULT_MAX_FAILED_COPIES } from "../existing_copies.ts";
-import { type BackupClients, clientAt } from "./clients.ts";
-import { copyFailure, ensureCopy, type RuleCopy } from "./ensure_copy.ts";
+import { skipReason } from "../selection.ts";
+import { type BackupClients, clientAt, isBackupClient } from "./clients.ts";
+import {
+  clientFailure,
+  type CopyFailure,
+  copyFailure,
+  ensureCopy,
+  type RuleCopy,
+} from "./ensure_copy.ts";
 import {
   type IgnoreCode,
   parseEvent,
@@ -86,9 +97,17 @@ const OPTION_KEYS = ["rules", "copyKey", "maxFailedCopies", "signal"] as const;
  *
  * @param clients a client (recovery points in its Region), or a function giving one per place.
  * @param event the event exactly as EventBridge delivers it (the envelope, not a transformed input).
- * @returns what was done per rule, or why the event was ignored (`ignored.code`: `source`,
- *   `detail-type`, `state`, `composite-member`, `no-rule`, or the reason every rule gave, e.g.
- *   `account`, `region`, `source-vault`).
+ * Before starting anything it applies AWS's copy rules exactly as `sweepCopyRules` and
+ * `copyRecoveryPoints` do (`skipReason` of `jobs/selection.ts`), on the recovery point as
+ * DescribeRecoveryPoint shows it: a continuous backup, a status other than COMPLETED (a late
+ * delivery may find it EXPIRED) or a copy in cold storage is ignored with the sweep's code, not
+ * sent to StartCopyJob to be refused.
+ *
+ * @returns what was done per rule, or why the event was ignored (`ignored.code`: `SOURCE`,
+ *   `DETAIL_TYPE`, `STATE`, `NO_RULE`; AWS's copy rules `STATUS`, `CONTINUOUS`, `STORAGE_CLASS`,
+ *   `COMPOSITE_MEMBER`; or the reason every rule gave, e.g. `ACCOUNT`, `REGION`, `SOURCE_VAULT`).
+ *   A `clients` function that throws gives `failed` copies: retryable unless the error is a
+ *   `ValidationError` or `WrongRegionError` (e.g. STS throttled while assuming a role passes).
  * @throws {ValidationError} bad options or a malformed event, naming the path; nothing is sent.
  * @throws the signal's reason when aborted.
  *
@@ -153,25 +172,28 @@ export async function copyOnBackupEvent(
   result.recoveryPoint = ready;
   const candidate = { ...ready, eventTypes: [ready.eventType] };
   const rules = options.rules.map((rule, i) => ({ rule, name: ruleName(rule, i) }));
-  // Place, vault and event type first: they need no call, and most events stop here.
+  // What the event lets judge, before any call (most events stop here): AWS's copy rules as the
+  // sweep applies them (jobs/selection.ts) — a continuous backup —, then each rule's place,
+  // vault and event type, and its resource conditions when the event names the resource.
+  const early = ready.recoveryPointArn === undefined
+    ? undefined
+    : await awsCopyRules(asListed(ready));
+  if (early) return { ...result, ignored: early };
   let taking = rules.filter(({ rule, name }) => {
-    const miss = ruleMiss(rule, candidate, { anyResource: true });
+    const known = (!rule.resourceTypes || ready.resourceType !== undefined) &&
+      (!rule.resourceArns || ready.resourceArn !== undefined);
+    const miss = ruleMiss(rule, candidate, { anyResource: !known });
     if (miss) result.skippedRules.push({ rule: name, ...miss });
     return !miss;
   });
   if (!taking.length) return ignoredByRules(result);
 
   const signal = options.signal;
-  let client: BackupClient;
-  try {
-    client = await clientAt(clients, ready);
-    await lookUp(client, ready, taking.map((t) => t.rule), signal);
-  } catch (error) {
+  const failed = (error: unknown, failure: CopyFailure) => {
     signal?.throwIfAborted();
     if (error instanceof NotReady) {
-      return { ...result, ignored: { code: "state", message: error.message } };
+      return { ...result, ignored: { code: "STATE" as const, message: error.message } };
     }
-    const failure = copyFailure(error);
     result.copies = taking.map(({ name, rule }) => ({
       rule: name,
       recoveryPointArn: ready.recoveryPointArn ?? "",
@@ -181,7 +203,22 @@ export async function copyOnBackupEvent(
     }));
     result.retryable = failure.retryable;
     return result;
+  };
+  let client: BackupClient;
+  try {
+    client = await clientAt(clients, ready);
+  } catch (error) {
+    return failed(error, clientFailure(error));
   }
+  let described: DescribeRecoveryPointOutput;
+  try {
+    described = await lookUp(client, ready, signal);
+  } catch (error) {
+    return failed(error, copyFailure(error));
+  }
+  // Then AWS's copy rules on the recovery point as AWS shows it now, and the resource conditions.
+  const skip = await awsCopyRules(described, described.StorageClass);
+  if (skip) return { ...result, ignored: skip };
   taking = taking.filter(({ rule, name }) => {
     const miss = ruleMiss(rule, { ...candidate, ...ready });
     if (miss) result.skippedRules.push({ rule: name, ...miss });
@@ -209,16 +246,42 @@ export async function copyOnBackupEvent(
 class NotReady extends Error {}
 
 /**
- * Completes `ready` with what the event did not say and a rule needs: the recovery point of a
- * Backup Job event without one in `resources` (DescribeBackupJob), and the resource of the
- * recovery point when a rule filters on it (DescribeRecoveryPoint).
+ * AWS's copy rules, as `skipReason` applies them for the sweep and `copyRecoveryPoints`; with no
+ * selection only `STATUS`, `CONTINUOUS`, `STORAGE_CLASS` and `COMPOSITE_MEMBER` can come back.
+ */
+async function awsCopyRules(
+  point: RecoveryPointByBackupVault,
+  storageClass?: string,
+): Promise<Reason<IgnoreCode> | undefined> {
+  const skip = await skipReason(point, {}, { storageClass: () => Promise.resolve(storageClass) });
+  return skip as Reason<IgnoreCode> | undefined;
+}
+
+/** A recovery point as the event tells it (COMPLETED), for the rules of `skipReason`. */
+function asListed(ready: ReadyRecoveryPoint): RecoveryPointByBackupVault {
+  return {
+    RecoveryPointArn: ready.recoveryPointArn,
+    BackupVaultArn: ready.backupVaultArn,
+    BackupVaultName: ready.backupVaultName,
+    ResourceArn: ready.resourceArn,
+    ResourceType: ready.resourceType,
+    Status: "COMPLETED",
+    IsEncrypted: false,
+    IsParent: false,
+  };
+}
+
+/**
+ * Completes `ready` with what the event did not say — the recovery point of a Backup Job event
+ * without one in `resources` (DescribeBackupJob), its resource — and returns the recovery point
+ * as AWS shows it now (DescribeRecoveryPoint: status, storage class, lifecycle, parent), for
+ * AWS's copy rules. A late delivery may find it EXPIRED, or a copy landed in cold storage.
  */
 async function lookUp(
   client: BackupClient,
   ready: ReadyRecoveryPoint,
-  rules: readonly CopyRule[],
   signal: AbortSignal | undefined,
-): Promise<void> {
+): Promise<DescribeRecoveryPointOutput> {
   if (ready.recoveryPointArn === undefined) {
     const job = await describeBackupJob(client, { BackupJobId: ready.backupJobId! }, { signal });
     if (job.State !== "COMPLETED" || !job.RecoveryPointArn) {
@@ -231,21 +294,16 @@ async function lookUp(
     ready.resourceArn ??= job.ResourceArn;
     ready.resourceType ??= job.ResourceType;
   }
-  const needs = rules.some((r) =>
-    (r.resourceTypes && ready.resourceType === undefined) ||
-    (r.resourceArns && ready.resourceArn === undefined)
-  );
-  if (needs) {
-    const point = await describeRecoveryPoint(client, {
-      BackupVaultName: ready.backupVaultName,
-      RecoveryPointArn: ready.recoveryPointArn,
-      BackupVaultAccountId: ready.accountId,
-    }, { signal });
-    ready.resourceArn ??= point.ResourceArn;
-    ready.resourceType ??= point.ResourceType;
-  }
+  const point = await describeRecoveryPoint(client, {
+    BackupVaultName: ready.backupVaultName,
+    RecoveryPointArn: ready.recoveryPointArn,
+    BackupVaultAccountId: ready.accountId,
+  }, { signal });
+  ready.resourceArn ??= point.ResourceArn;
+  ready.resourceType ??= point.ResourceType;
   if (ready.resourceArn === undefined) delete ready.resourceArn;
   if (ready.resourceType === undefined) delete ready.resourceType;
+  return point;
 }
 
 /** Ignored because no rule took it: under the rules' common reason, or `no-rule`. */
@@ -253,7 +311,7 @@ function ignoredByRules(result: CopyOnBackupEventResult): CopyOnBackupEventResul
   const codes = new Set(result.skippedRules.map((s) => s.code));
   const [only] = codes;
   const ignored = codes.size === 1 ? { code: only, message: result.skippedRules[0].message } : {
-    code: "no-rule" as const,
+    code: "NO_RULE" as const,
     message: `no rule takes it: ${
       result.skippedRules.map((s) => `${s.rule}: ${s.message}`).join("; ")
     }`,
@@ -299,10 +357,4 @@ export function checkEventCopyOptions(
   }
   issues.push(...more(o));
   if (issues.length) throw new ValidationError(`${fn} options`, issues);
-}
-
-function isBackupClient(value: unknown): value is BackupClient {
-  return typeof value === "object" && value !== null &&
-    typeof (value as { region?: unknown }).region === "string" &&
-    typeof (value as { endpoint?: unknown }).endpoint === "string";
 }

@@ -18,6 +18,7 @@ import {
 import { retryKind } from "../../runtime/retry.ts";
 import { type CopiesOfRecoveryPoint, decideCopy, findCopiesOf } from "../existing_copies.ts";
 import { copyIdempotencyToken } from "../idempotency_token.ts";
+import { WrongRegionError } from "./clients.ts";
 import type { CopyRule } from "./rules.ts";
 
 /**
@@ -175,4 +176,17 @@ export function copyFailure(error: unknown): CopyFailure {
     error instanceof NetworkError || error instanceof RequestTimeoutError ||
     error instanceof DeserializationError;
   return { name, message, retryable, throttling: kind === "throttling" };
+}
+
+/**
+ * A failure to get a client (the `clients` function threw) as a {@linkcode CopyFailure}: nothing
+ * was sent to AWS Backup. A mistake that trying again cannot fix — a `ValidationError`, a
+ * `WrongRegionError` — is permanent; an AWS Backup error is judged as {@linkcode copyFailure}
+ * judges it; anything else (STS throttled or unreachable while assuming a role, a secret store
+ * timing out) may pass, so it is retryable.
+ */
+export function clientFailure(error: unknown): CopyFailure {
+  const failure = copyFailure(error);
+  if (error instanceof ServiceException || error instanceof WrongRegionError) return failure;
+  return { ...failure, retryable: failure.name !== "ValidationError" };
 }

@@ -27,6 +27,7 @@
  */
 
 import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
+import type { SkipCode } from "../selection.ts";
 
 /** `detail-type` of a backup job's state change. */
 export const BACKUP_JOB_STATE_CHANGE = "Backup Job State Change";
@@ -101,30 +102,37 @@ export interface ReadyRecoveryPoint extends Place {
   copyJobId?: string;
 }
 
-/** Why an event was ignored; the codes of rules that did not take it are {@linkcode RuleMissCode}. */
+/**
+ * Why an event was ignored. The codes are those of the copy report and the sweep (upper case):
+ * AWS's copy rules from `jobs/selection.ts` (`STATUS`, `CONTINUOUS`, `STORAGE_CLASS`,
+ * `COMPOSITE_MEMBER`), the rules' reasons ({@linkcode RuleMissCode}), and what only an event has.
+ */
 export type IgnoreCode =
   /** Not from `aws.backup`. */
-  | "source"
+  | "SOURCE"
   /** An AWS Backup event that never means a recovery point is ready (vault, plan, restore …). */
-  | "detail-type"
-  /** A job or recovery point not (yet) COMPLETED. */
-  | "state"
-  /** A child of a composite job or recovery point: it is copied with its parent. */
-  | "composite-member"
+  | "DETAIL_TYPE"
+  /** A backup or copy job not (yet) COMPLETED. */
+  | "STATE"
   /** No rule takes it (each rule's reason is in `skippedRules`). */
-  | "no-rule"
+  | "NO_RULE"
+  /** AWS's copy rules, as the sweep and `copyRecoveryPoints` apply them. */
+  | Extract<SkipCode, "STATUS" | "CONTINUOUS" | "STORAGE_CLASS" | "COMPOSITE_MEMBER">
   /** Every rule missed it for the same reason. */
   | RuleMissCode;
 
-/** Why one rule did not take a recovery point. */
+/**
+ * Why one rule did not take a recovery point. `SOURCE_VAULT` also marks a vault AWS manages
+ * itself (`aws/efs/automatic-backup-vault`), which no rule can copy from.
+ */
 export type RuleMissCode =
-  | "event-type"
-  | "account"
-  | "region"
-  | "source-vault"
-  | "resource-type"
-  | "resource-arn"
-  | "same-vault";
+  | "EVENT_TYPE"
+  | "ACCOUNT"
+  | "REGION"
+  | "SOURCE_VAULT"
+  | "RESOURCE_TYPE"
+  | "RESOURCE_ARN"
+  | "SAME_VAULT";
 
 /** A reason, as a code and a sentence for people. */
 export interface Reason<Code extends string> {
@@ -140,13 +148,27 @@ export type EventReading =
   | { ready?: undefined; ignored: Reason<IgnoreCode> };
 
 const ARN = /^arn:[a-z][a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:.+$/;
-/** `arn:<partition>:backup:<region>:<account>:backup-vault:<name>`. */
+/** Pattern of `BackupVaultName` in the model: what StartCopyJob and the vault calls accept. */
+const VAULT_NAME = /^[a-zA-Z0-9\-\_]{2,50}$/;
+/** `arn:<partition>:backup:<region>:<account>:backup-vault:<name>`, the name as the model allows. */
 const BACKUP_VAULT_ARN =
-  /^arn:([a-z][a-z0-9-]*):backup:([a-z0-9-]+):([0-9]{12}):backup-vault:([^:/]+)$/;
+  /^arn:([a-z][a-z0-9-]*):backup:([a-z0-9-]+):([0-9]{12}):backup-vault:([a-zA-Z0-9\-\_]{2,50})$/;
+/**
+ * A vault AWS manages itself, named `aws/…`: `aws/efs/automatic-backup-vault` holds EFS automatic
+ * backups (Amazon EFS User Guide, "Managing automatic backups of EFS file systems"). AWS Backup
+ * sends events for it, but its name is no `BackupVaultName` (the model's pattern has no `/`), so
+ * StartCopyJob cannot take it as a source: its events are ignored, not refused.
+ */
+const AWS_MANAGED_VAULT_NAME = /^aws\/[a-zA-Z0-9\-\_\/]{1,200}$/;
+const AWS_MANAGED_VAULT_ARN =
+  /^arn:[a-z][a-z0-9-]*:backup:[a-z0-9-]+:[0-9]{12}:backup-vault:(aws\/[a-zA-Z0-9\-\_\/]{1,200})$/;
 const ACCOUNT = /^[0-9]{12}$/;
 const REGION = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** The parts of a backup vault ARN, or `undefined` when it is not one. */
+/**
+ * The parts of a backup vault ARN, or `undefined` when it is not one — or its name is not one the
+ * model accepts (`^[a-zA-Z0-9\-\_]{2,50}$`).
+ */
 export function parseBackupVaultArn(
   arn: string,
 ): (Place & { partition: string; name: string }) | undefined {
@@ -154,6 +176,11 @@ export function parseBackupVaultArn(
   return match
     ? { partition: match[1], region: match[2], accountId: match[3], name: match[4] }
     : undefined;
+}
+
+/** Whether `value` is a backup vault name the model accepts: 2 to 50 letters, digits, `-`, `_`. */
+export function isBackupVaultName(value: unknown): value is string {
+  return typeof value === "string" && VAULT_NAME.test(value);
 }
 
 /** Whether `value` has the shape of an ARN (`arn:partition:service:region:account:resource`). */
@@ -173,8 +200,9 @@ export function isRegion(value: unknown): value is string {
 
 /**
  * Checks that `value` is an EventBridge event envelope with members of the right types, and, for
- * the AWS Backup events that can mean a recovery point is ready, that the `detail` members used
- * have the right types.
+ * the AWS Backup events that can mean a recovery point is ready, that every `detail` member and
+ * `resources` entry read has the right type and shape (vault names and ARNs as the model allows
+ * them), so that nothing read later can fail on it.
  *
  * @param path how the value is named in issues, e.g. `event`.
  * @throws {ValidationError} naming the path of each problem (`event.detail.backupVaultArn`).
@@ -228,7 +256,10 @@ export function parseEvent(value: unknown, path = "event"): EventBridgeEvent {
   return value as unknown as EventBridgeEvent;
 }
 
-/** The members of the three event types this module reads, checked for their types. */
+const VAULT_ARN_SHAPE = "must be a backup vault ARN (arn:aws:backup:<region>:<account>:" +
+  "backup-vault:<name>, the name 2 to 50 letters, digits, - or _)";
+
+/** The members of the three event types this module reads, checked for type and shape. */
 function detailIssues(event: EventBridgeEvent, path: string, issues: ValidationIssue[]): void {
   const detail = event.detail;
   const at = (key: string) => `${path}.detail.${key}`;
@@ -239,51 +270,64 @@ function detailIssues(event: EventBridgeEvent, path: string, issues: ValidationI
       issues.push({ path: at(key), message: "must be a non-empty string" });
     }
   };
-  const vaultArn = (key: string, required: boolean) => {
+  // A vault AWS manages (`aws/…`) is allowed where AWS Backup can name one: readEvent ignores it.
+  const vaultArn = (key: string, required: boolean, awsManaged: boolean) => {
     const v = detail[key];
     if (v === undefined && !required) return;
-    if (typeof v !== "string" || !parseBackupVaultArn(v)) {
-      issues.push({ path: at(key), message: "must be a backup vault ARN" });
+    if (
+      typeof v !== "string" ||
+      !(parseBackupVaultArn(v) || (awsManaged && AWS_MANAGED_VAULT_ARN.test(v)))
+    ) {
+      issues.push({ path: at(key), message: VAULT_ARN_SHAPE });
     }
   };
-  for (const key of ["resourceArn", "resourceType", "parentJobId", "parentRecoveryPointArn"]) {
+  const vaultName = (key: string, required: boolean) => {
+    const v = detail[key];
+    if (v === undefined && !required) return;
+    if (!isBackupVaultName(v) && !(typeof v === "string" && AWS_MANAGED_VAULT_NAME.test(v))) {
+      issues.push({
+        path: at(key),
+        message: "must be a backup vault name (2 to 50 letters, digits, - or _)",
+      });
+    }
+  };
+  const resourceArn = (at: string, value: unknown, required: boolean, what = "an ARN") => {
+    if (value === undefined && !required) return;
+    if (!isArn(value)) issues.push({ path: at, message: `must be ${what}` });
+  };
+  for (const key of ["resourceType", "parentJobId", "parentRecoveryPointArn"]) {
     if (detail[key] !== undefined && typeof detail[key] !== "string") {
       issues.push({ path: at(key), message: "must be a string" });
     }
   }
+  // Rules compare it with `resourceArns`; AWS names the backed-up resource by its ARN.
+  if (detail.resourceArn !== "") resourceArn(at("resourceArn"), detail.resourceArn, false);
+  const first = `${path}.resources[0]`;
   switch (event["detail-type"]) {
     case BACKUP_JOB_STATE_CHANGE:
       string("state", true);
       if (detail.state !== "COMPLETED") return;
       string("backupJobId", true);
-      string("backupVaultName", true);
-      vaultArn("backupVaultArn", false);
+      vaultName("backupVaultName", true);
+      vaultArn("backupVaultArn", false, true);
+      resourceArn(first, event.resources[0], false);
       break;
     case COPY_JOB_STATE_CHANGE:
       string("state", true);
       if (detail.state !== "COMPLETED") return;
-      vaultArn("destinationBackupVaultArn", true);
-      vaultArn("sourceBackupVaultArn", false);
-      if (!isArn(detail.destinationRecoveryPointArn)) {
-        issues.push({ path: at("destinationRecoveryPointArn"), message: "must be an ARN" });
-      }
+      vaultArn("destinationBackupVaultArn", true, false);
+      vaultArn("sourceBackupVaultArn", false, true);
+      resourceArn(at("destinationRecoveryPointArn"), detail.destinationRecoveryPointArn, true);
       string("copyJobId", false);
+      resourceArn(first, event.resources[0], false);
       break;
     case RECOVERY_POINT_STATE_CHANGE:
       string("status", true);
       if (detail.status !== "COMPLETED") return;
-      vaultArn("backupVaultArn", true);
-      string("backupVaultName", false);
-      if (!isArn(event.resources[0])) {
-        issues.push({ path: `${path}.resources[0]`, message: "must be the recovery point's ARN" });
-      }
-      return;
-    default:
-      return;
-  }
-  const [first] = event.resources;
-  if (first !== undefined && !isArn(first)) {
-    issues.push({ path: `${path}.resources[0]`, message: "must be an ARN" });
+      vaultArn("backupVaultArn", true, true);
+      vaultName("backupVaultName", false);
+      resourceArn(first, event.resources[0], true, "the recovery point's ARN");
+      break;
   }
 }
 
@@ -293,60 +337,79 @@ function detailIssues(event: EventBridgeEvent, path: string, issues: ValidationI
  * point gives a {@linkcode ReadyRecoveryPoint} without `recoveryPointArn`, for DescribeBackupJob.
  *
  * @param event a checked event (see {@linkcode parseEvent}).
+ * @throws {ValidationError} an event {@linkcode parseEvent} did not check.
  */
 export function readEvent(event: EventBridgeEvent): EventReading {
   if (event.source !== "aws.backup") {
-    return ignore("source", `source ${event.source} is not aws.backup`);
+    return ignore("SOURCE", `source ${event.source} is not aws.backup`);
   }
   const type = event["detail-type"];
   const detail = event.detail as Record<string, string | undefined>;
   const resource = event.resources[0];
-  const common = (vaultArn: string, eventType: BackupEventType): ReadyRecoveryPoint => {
-    const vault = parseBackupVaultArn(vaultArn)!;
-    const ready: ReadyRecoveryPoint = {
+  const ready = (vaultArn: string, eventType: BackupEventType): EventReading => {
+    const managed = AWS_MANAGED_VAULT_ARN.exec(vaultArn);
+    if (managed) {
+      return ignore(
+        "SOURCE_VAULT",
+        `vault ${managed[1]} is managed by AWS: StartCopyJob cannot copy from it`,
+      );
+    }
+    const vault = parseBackupVaultArn(vaultArn);
+    if (!vault) {
+      throw new ValidationError("EventBridge event", [{
+        path: "event.detail",
+        message: VAULT_ARN_SHAPE,
+      }]);
+    }
+    const point: ReadyRecoveryPoint = {
       backupVaultArn: vaultArn,
       backupVaultName: vault.name,
       region: vault.region,
       accountId: vault.accountId,
       eventType,
     };
-    if (detail.resourceArn) ready.resourceArn = detail.resourceArn;
-    if (detail.resourceType) ready.resourceType = detail.resourceType;
-    return ready;
+    if (detail.resourceArn) point.resourceArn = detail.resourceArn;
+    if (detail.resourceType) point.resourceType = detail.resourceType;
+    return { ready: point };
   };
   switch (type) {
     case BACKUP_JOB_STATE_CHANGE: {
-      if (detail.state !== "COMPLETED") return notCompleted("state", detail.state);
+      if (detail.state !== "COMPLETED") return notCompleted("STATE", "state", detail.state);
       if (detail.parentJobId) return compositeMember(`backup job ${detail.parentJobId}`);
       // The vault's ARN when the event has it, else from the envelope (same account, Region).
       const vaultArn = detail.backupVaultArn ??
         `arn:${
           partitionOf(resource)
         }:backup:${event.region}:${event.account}:backup-vault:${detail.backupVaultName}`;
-      const ready = common(vaultArn, BACKUP_JOB_STATE_CHANGE);
-      ready.backupJobId = detail.backupJobId!;
-      if (resource !== undefined) ready.recoveryPointArn = resource;
-      return { ready };
+      const reading = ready(vaultArn, BACKUP_JOB_STATE_CHANGE);
+      if (reading.ready) {
+        reading.ready.backupJobId = detail.backupJobId!;
+        if (resource !== undefined) reading.ready.recoveryPointArn = resource;
+      }
+      return reading;
     }
     case COPY_JOB_STATE_CHANGE: {
-      if (detail.state !== "COMPLETED") return notCompleted("state", detail.state);
+      if (detail.state !== "COMPLETED") return notCompleted("STATE", "state", detail.state);
       if (detail.parentJobId) return compositeMember(`copy job ${detail.parentJobId}`);
-      const ready = common(detail.destinationBackupVaultArn!, COPY_JOB_STATE_CHANGE);
-      ready.recoveryPointArn = detail.destinationRecoveryPointArn!;
-      if (detail.copyJobId) ready.copyJobId = detail.copyJobId;
-      return { ready };
+      const reading = ready(detail.destinationBackupVaultArn!, COPY_JOB_STATE_CHANGE);
+      if (reading.ready) {
+        reading.ready.recoveryPointArn = detail.destinationRecoveryPointArn!;
+        if (detail.copyJobId) reading.ready.copyJobId = detail.copyJobId;
+      }
+      return reading;
     }
     case RECOVERY_POINT_STATE_CHANGE: {
-      if (detail.status !== "COMPLETED") return notCompleted("status", detail.status);
+      // The recovery point's own status: the sweep's STATUS.
+      if (detail.status !== "COMPLETED") return notCompleted("STATUS", "status", detail.status);
       if (detail.parentRecoveryPointArn) {
         return compositeMember(`recovery point ${detail.parentRecoveryPointArn}`);
       }
-      const ready = common(detail.backupVaultArn!, RECOVERY_POINT_STATE_CHANGE);
-      ready.recoveryPointArn = resource!;
-      return { ready };
+      const reading = ready(detail.backupVaultArn!, RECOVERY_POINT_STATE_CHANGE);
+      if (reading.ready) reading.ready.recoveryPointArn = resource!;
+      return reading;
     }
     default:
-      return ignore("detail-type", `${type} never means a recovery point is ready to copy`);
+      return ignore("DETAIL_TYPE", `${type} never means a recovery point is ready to copy`);
   }
 }
 
@@ -354,12 +417,16 @@ function ignore(code: IgnoreCode, message: string): EventReading {
   return { ignored: { code, message } };
 }
 
-function notCompleted(member: string, value: string | undefined): EventReading {
-  return ignore("state", `${member} ${value} is not COMPLETED`);
+function notCompleted(
+  code: "STATE" | "STATUS",
+  member: string,
+  value: string | undefined,
+): EventReading {
+  return ignore(code, `${member} ${value} is not COMPLETED`);
 }
 
 function compositeMember(parent: string): EventReading {
-  return ignore("composite-member", `part of composite ${parent}: copied with it`);
+  return ignore("COMPOSITE_MEMBER", `part of composite ${parent}: copied with it`);
 }
 
 function partitionOf(arn: string | undefined): string {

@@ -14,9 +14,9 @@
  * | 400 | not JSON, or not an EventBridge event (`ValidationError`) | not retried |
  * | 401 | no valid authorization (nothing else is read) | retried |
  * | 405, 413 | not POST; a body over `maxBodyBytes` | not retried |
- * | 422 | a copy was refused for good (access denied, not copyable, no client for the Region) | not retried |
- * | 429 | throttling or `LimitExceededException` (with `Retry-After`) | retried |
- * | 503 | a 5xx, network failure or timeout of AWS, or the time budget ran out | retried |
+ * | 422 | a copy was refused for good (access denied, `WrongRegionError`, a client function's `ValidationError`) | not retried |
+ * | 429 | throttling or `LimitExceededException`, of AWS Backup or of the client function (with `Retry-After`) | retried |
+ * | 503 | a 5xx, network failure or timeout of AWS, a client function that failed, or the time budget ran out | retried |
  * | 500 | anything unexpected | retried |
  *
  * A retry is safe: it derives the same token and finds the copy the first attempt made.

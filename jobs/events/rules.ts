@@ -17,6 +17,7 @@ import {
   COPY_JOB_STATE_CHANGE,
   isAccountId,
   isArn,
+  isBackupVaultName,
   isRegion,
   parseBackupVaultArn,
   type Place,
@@ -99,8 +100,6 @@ const LIFECYCLE_KEYS = [
   "OptInToArchiveForSupportedResources",
   "DeleteAfterEvent",
 ] as const;
-/** Pattern of `BackupVaultName` in the model. */
-const VAULT_NAME = /^[a-zA-Z0-9\-\_]{2,50}$/;
 /** Pattern of `ResourceType` in the model. */
 const RESOURCE_TYPE = /^[a-zA-Z0-9\-\_\.]{1,50}$/;
 const ROLE_ARN = /^arn:[a-z][a-z0-9-]*:iam::[0-9]{12}:role\/.+$/;
@@ -203,7 +202,7 @@ function ruleIssues(rule: Record<string, unknown>, at: string, issues: Validatio
   }
   list(
     "sourceBackupVaults",
-    (v) => VAULT_NAME.test(v) || parseBackupVaultArn(v) !== undefined,
+    (v) => isBackupVaultName(v) || parseBackupVaultArn(v) !== undefined,
     "a backup vault name or a backup vault ARN",
   );
   list("resourceTypes", (v) => RESOURCE_TYPE.test(v), "a resource type such as EBS");
@@ -350,19 +349,19 @@ export function ruleMiss(
 ): Reason<RuleMissCode> | undefined {
   const miss = (code: RuleMissCode, message: string) => ({ code, message });
   if (candidate.backupVaultArn === rule.destinationBackupVaultArn) {
-    return miss("same-vault", `already in the destination vault ${rule.destinationBackupVaultArn}`);
+    return miss("SAME_VAULT", `already in the destination vault ${rule.destinationBackupVaultArn}`);
   }
   if (rule.eventTypes && !candidate.eventTypes.some((t) => rule.eventTypes!.includes(t))) {
     return miss(
-      "event-type",
+      "EVENT_TYPE",
       `announced by ${candidate.eventTypes.join(" or ")}, not one of eventTypes`,
     );
   }
   if (rule.accounts && !rule.accounts.includes(candidate.accountId)) {
-    return miss("account", `account ${candidate.accountId} is not one of accounts`);
+    return miss("ACCOUNT", `account ${candidate.accountId} is not one of accounts`);
   }
   if (rule.regions && !rule.regions.includes(candidate.region)) {
-    return miss("region", `Region ${candidate.region} is not one of regions`);
+    return miss("REGION", `Region ${candidate.region} is not one of regions`);
   }
   if (
     rule.sourceBackupVaults &&
@@ -371,19 +370,19 @@ export function ruleMiss(
     )
   ) {
     return miss(
-      "source-vault",
+      "SOURCE_VAULT",
       `vault ${candidate.backupVaultArn} is not one of sourceBackupVaults`,
     );
   }
   if (options.anyResource) return undefined;
   if (rule.resourceTypes && !rule.resourceTypes.includes(candidate.resourceType ?? "")) {
     return miss(
-      "resource-type",
+      "RESOURCE_TYPE",
       `resource type ${candidate.resourceType} is not one of resourceTypes`,
     );
   }
   if (rule.resourceArns && !rule.resourceArns.includes(candidate.resourceArn ?? "")) {
-    return miss("resource-arn", `resource ${candidate.resourceArn} is not one of resourceArns`);
+    return miss("RESOURCE_ARN", `resource ${candidate.resourceArn} is not one of resourceArns`);
   }
   return undefined;
 }

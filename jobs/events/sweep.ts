@@ -17,10 +17,12 @@ import {
 import type { CopyJob, RecoveryPointByBackupVault } from "../../generated/types.ts";
 import type { ValidationIssue } from "../../runtime/errors.ts";
 import { copiesByRecoveryPoint, type CopiesOfRecoveryPoint } from "../existing_copies.ts";
+import { storageClassOf } from "../list_selection.ts";
 import { type CopySelection, listInput, type SkipCode, skipReason } from "../selection.ts";
 import { type BackupClients, clientAt } from "./clients.ts";
 import { checkEventCopyOptions, DEFAULT_MAX_FAILED_COPIES } from "./copy_on_event.ts";
 import {
+  clientFailure,
   type CopyFailure,
   copyFailure,
   ensureCopy,
@@ -30,6 +32,7 @@ import {
 import {
   BACKUP_JOB_STATE_CHANGE,
   COPY_JOB_STATE_CHANGE,
+  isBackupVaultName,
   parseBackupVaultArn,
   type Place,
   type Reason,
@@ -61,7 +64,12 @@ export interface SweepCopyRulesOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Why a recovery point found was not copied by a rule. */
+/**
+ * Why a recovery point found was not copied by a rule: AWS's copy rules and the selection, as in
+ * the copy report (`STATUS`, `CONTINUOUS`, `STORAGE_CLASS`, `COMPOSITE_MEMBER`, `CREATED_RANGE`,
+ * `RESOURCE_TYPE`, `RESOURCE_ARN`), or the rule's conditions (`SAME_VAULT`, `SOURCE_VAULT`,
+ * `EVENT_TYPE`, `ACCOUNT`, `REGION`) — the codes `copyOnBackupEvent` ignores an event with.
+ */
 export type SweepSkipCode = SkipCode | RuleMissCode;
 
 /** One recovery point found by one rule. */
@@ -148,8 +156,9 @@ interface SweptVault {
  * Where it looks, per rule: each vault of `sourceBackupVaults` — an ARN in its own account and
  * Region, a name in the Region of a single client (or, with clients as a function, in every
  * Region × account of the rule's `regions` and `accounts`) — or, without `sourceBackupVaults`,
- * every vault ListBackupVaults shows there. Only COMPLETED recovery points are copied (members of
- * composite ones go with their parent); the rule's conditions apply as for an event, a copy
+ * every vault ListBackupVaults shows there. AWS's copy rules apply as in `copyRecoveryPoints` and
+ * `copyOnBackupEvent` (only COMPLETED recovery points, no continuous backups, none in cold
+ * storage; members of composite ones go with their parent); the rule's conditions apply as for an event, a copy
  * (one with `SourceBackupVaultArn`) counting as announced by a Copy Job event.
  *
  * @param clients as for `copyOnBackupEvent`.
@@ -199,9 +208,14 @@ export async function sweepCopyRules(
   const copies = new Map<BackupClient, Map<string, Promise<Map<string, CopiesOfRecoveryPoint>>>>();
   for (const [index, rule] of options.rules.entries()) {
     const name = ruleName(rule, index);
-    const failed = (vault: string, region: string, error: unknown) => {
+    const failed = (
+      vault: string,
+      region: string,
+      error: unknown,
+      failure = copyFailure(error),
+    ) => {
       signal?.throwIfAborted();
-      report.listingFailures.push({ rule: name, vault, region, error: copyFailure(error) });
+      report.listingFailures.push({ rule: name, vault, region, error: failure });
     };
     for (const target of await vaultsToSweep(clients, rule, signal, failed)) {
       const selection: CopySelection = { createdAfter: windowStart };
@@ -221,7 +235,7 @@ export async function sweepCopyRules(
           { signal },
         );
         for await (const point of pages.items()) {
-          const entry = await judge(point, target, name, selection);
+          const entry = await judge(point, target, name, selection, signal);
           report.entries.push(entry);
           if (entry.outcome === "skipped") continue;
           const byDestination = copies.get(target.client) ?? new Map();
@@ -263,6 +277,7 @@ async function judge(
   target: SweptVault,
   name: string,
   selection: CopySelection,
+  signal: AbortSignal | undefined,
 ): Promise<SweepEntry> {
   const vaultArn = point.BackupVaultArn ?? target.arn ?? "";
   const entry: SweepEntry = {
@@ -274,13 +289,18 @@ async function judge(
   };
   if (point.CreationDate) entry.createdAt = point.CreationDate;
   if (point.ResourceType) entry.resourceType = point.ResourceType;
-  const skip = await skipReason(point, selection);
+  // AWS's copy rules as copyRecoveryPoints applies them: a point its lifecycle has moved to cold
+  // storage by now is described for its StorageClass.
+  const skip = await skipReason(point, selection, {
+    storageClass: (rp) =>
+      storageClassOf(target.client, target.name, rp.RecoveryPointArn!, { signal }),
+  });
   if (skip) return { ...entry, skipReason: skip };
   const vault = parseBackupVaultArn(vaultArn);
   if (!vault) {
     return {
       ...entry,
-      skipReason: { code: "source-vault", message: `vault ARN ${vaultArn} is not understood` },
+      skipReason: { code: "SOURCE_VAULT", message: `vault ARN ${vaultArn} is not understood` },
     };
   }
   const miss = ruleMiss(target.rule, {
@@ -354,7 +374,7 @@ async function vaultsToSweep(
   clients: BackupClients,
   rule: CopyRule,
   signal: AbortSignal | undefined,
-  failed: (vault: string, region: string, error: unknown) => void,
+  failed: (vault: string, region: string, error: unknown, failure?: CopyFailure) => void,
 ): Promise<SweptVault[]> {
   const vaults: SweptVault[] = [];
   // Places for vault names and for "every vault": the single client's Region, or the rule's
@@ -371,7 +391,7 @@ async function vaultsToSweep(
     try {
       vaults.push({ rule, name: arn.name, arn: vault, client: await clientAt(clients, arn) });
     } catch (error) {
-      failed(vault, arn.region, error);
+      failed(vault, arn.region, error, clientFailure(error));
     }
   }
   if (named && !named.length) return vaults;
@@ -380,7 +400,7 @@ async function vaultsToSweep(
     try {
       client = await clientAt(clients, place);
     } catch (error) {
-      failed(named?.join(", ") ?? "*", place.region, error);
+      failed(named?.join(", ") ?? "*", place.region, error, clientFailure(error));
       continue;
     }
     if (named) {
@@ -389,7 +409,12 @@ async function vaultsToSweep(
     }
     try {
       for await (const vault of paginateListBackupVaults(client, {}, { signal }).items()) {
-        if (vault.BackupVaultName && vault.BackupVaultArn !== rule.destinationBackupVaultArn) {
+        // A vault AWS manages (`aws/efs/automatic-backup-vault`) has no name the API takes: its
+        // recovery points cannot be listed by name nor copied (see event.ts).
+        if (
+          isBackupVaultName(vault.BackupVaultName) &&
+          vault.BackupVaultArn !== rule.destinationBackupVaultArn
+        ) {
           vaults.push({
             rule,
             name: vault.BackupVaultName,

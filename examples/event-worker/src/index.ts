@@ -80,5 +80,16 @@ export default {
     const report = await sweepCopyRules(client, { rules });
     console.log(JSON.stringify({ sweep: report.totals, ok: report.ok }));
     for (const failure of report.listingFailures) console.error(JSON.stringify(failure));
+    for (const { rule, recoveryPointArn, outcome, error } of report.entries) {
+      if (outcome === "failed") console.error(JSON.stringify({ rule, recoveryPointArn, error }));
+    }
+    // A sweep that left copies or vaults undone is a failed Cron run (Cron Events show it), not a
+    // success; the next run tries again. The messages name rules, vaults and AWS errors only.
+    if (!report.ok) {
+      throw new Error(
+        `sweep incomplete: ${report.totals.failed} copies failed, ` +
+          `${report.listingFailures.length} vaults not listed`,
+      );
+    }
   },
 };
