@@ -339,6 +339,13 @@ Deno.test("malformed events and bad options: ValidationError naming the path, no
     "rules[0].sourceBackupVault",
   ]);
   assert.match(typo.message, /did you mean sourceBackupVaults\?/);
+  // A resource type AWS Backup never sends would match no event, silently.
+  const ebs = await refused(event, { rules: [{ ...TO_WEST, resourceTypes: ["ebs", "Dynamo"] }] }, [
+    "rules[0].resourceTypes[0]",
+    "rules[0].resourceTypes[1]",
+  ]);
+  assert.match(ebs.message, /'ebs' is not a resource type of AWS Backup \(did you mean EBS\?\)/);
+  assert.match(ebs.message, /'Dynamo' .*did you mean DynamoDB\?/);
   await refused(event, {
     rules: [{ ...TO_WEST, destinationBackupVaultArn: "dr", iamRoleArn: "role" }],
   }, ["rules[0].destinationBackupVaultArn", "rules[0].iamRoleArn"]);

@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
 import type { Readable } from "node:stream";
-import { deriveIdempotencyToken } from "../mod.ts";
+import { copyIdempotencyToken } from "../mod.ts";
 import {
   CROSS_ACCOUNT_VAULT_ARN,
   DEFAULT_VAULT_NAME,
@@ -230,7 +230,7 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
         assert.deepEqual(body.Lifecycle, { DeleteAfterDays: 35 });
         assert.equal(
           body.IdempotencyToken,
-          await deriveIdempotencyToken("worker", RECOVERY_POINT_OK_ARN, DR_VAULT_WEST_ARN),
+          await copyIdempotencyToken(RECOVERY_POINT_OK_ARN, DR_VAULT_WEST_ARN),
         );
         for (const request of emulator.requests) {
           assert.equal(request.signatureValid, true, `${request.operation}: ${request.authError}`);

@@ -19,7 +19,7 @@ const env = process.env;
 
 try {
   const client = new BackupClient({
-    region: env.AWS_REGION ?? "us-east-1",
+    region: env.AWS_REGION, // never guessed: a missing Region is a ValidationError naming it
     // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and (optional) AWS_SESSION_TOKEN
     credentials: credentialsFromEnv(env),
     endpoint: env.BACKUP_ENDPOINT,

@@ -10,6 +10,8 @@
 import type { Lifecycle } from "../../generated/types.ts";
 import { validateStartCopyJobInput } from "../../generated/validators.ts";
 import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
+import { closestKey } from "../../runtime/unknown_keys.ts";
+import { BACKUP_RESOURCE_TYPES } from "../selection.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
 import {
   BACKUP_EVENT_TYPES,
@@ -100,8 +102,6 @@ const LIFECYCLE_KEYS = [
   "OptInToArchiveForSupportedResources",
   "DeleteAfterEvent",
 ] as const;
-/** Pattern of `ResourceType` in the model. */
-const RESOURCE_TYPE = /^[a-zA-Z0-9\-\_\.]{1,50}$/;
 const ROLE_ARN = /^arn:[a-z][a-z0-9-]*:iam::[0-9]{12}:role\/.+$/;
 
 /** The name of a rule in results: its `name`, or `rules[<index>]`. */
@@ -205,7 +205,20 @@ function ruleIssues(rule: Record<string, unknown>, at: string, issues: Validatio
     (v) => isBackupVaultName(v) || parseBackupVaultArn(v) !== undefined,
     "a backup vault name or a backup vault ARN",
   );
-  list("resourceTypes", (v) => RESOURCE_TYPE.test(v), "a resource type such as EBS");
+  if (Array.isArray(rule.resourceTypes)) {
+    rule.resourceTypes.forEach((v: unknown, j: number) => {
+      if (typeof v !== "string" || BACKUP_RESOURCE_TYPES.includes(v)) return;
+      // A type AWS Backup never sends would match no event, silently, every night.
+      const near = closestKey(v, BACKUP_RESOURCE_TYPES);
+      issues.push({
+        path: `${at}.resourceTypes[${j}]`,
+        message: `'${v}' is not a resource type of AWS Backup${
+          near ? ` (did you mean ${near}?)` : ` (one of ${BACKUP_RESOURCE_TYPES.join(", ")})`
+        }`,
+      });
+    });
+  }
+  list("resourceTypes", (v) => typeof v === "string", "a resource type such as EBS");
   list("resourceArns", isArn, "an ARN");
   list("accounts", isAccountId, "a 12-digit account id");
   list("regions", isRegion, "a Region name such as us-east-1");

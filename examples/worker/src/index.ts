@@ -21,8 +21,8 @@
 import {
   BackupClient,
   CallError,
+  copyIdempotencyToken,
   credentialsFromEnv,
-  deriveIdempotencyToken,
   LimitExceededException,
   NetworkError,
   RequestTimeoutError,
@@ -120,7 +120,7 @@ export default {
         IamRoleArn: config.iamRoleArn,
         ...(config.lifecycle ? { Lifecycle: config.lifecycle } : {}),
         IdempotencyToken: IdempotencyToken ??
-          await deriveIdempotencyToken("worker", RecoveryPointArn, config.destinationVaultArn),
+          await copyIdempotencyToken(RecoveryPointArn, config.destinationVaultArn),
       }, { timeoutMs: config.callTimeoutMs });
       const created = { CopyJobId, CreationDate, requestId: $metadata.requestId };
       return Response.json(created, { status: 201 });
