@@ -176,14 +176,24 @@ export {
   type CopyReport,
   type CopyReportEntry,
   type CopyTotals,
+  type OptionHint,
   reportToJson,
   type RunFailure,
 } from "./jobs/report.ts";
 export {
+  DestinationVaultMismatchError,
+  findExistingCopies,
+  JOB_LIST_DAYS,
+} from "./jobs/destination_copies.ts";
+export {
   copyRecoveryPointsInWorkflow,
+  type StartedWorkflowCopy,
   startWorkflowCopy,
+  type StartWorkflowCopyOptions,
+  type UnreadBatch,
   type WorkflowCopyOutput,
   workflowCopyReport,
+  type WorkflowCopyReportOptions,
   type WorkflowCopyStatus,
 } from "./jobs/workflow/copy_vault_workflow.ts";
 export {
@@ -205,6 +215,7 @@ export {
   type WorkflowDurationLike,
   type WorkflowEventLike,
   type WorkflowInstanceLike,
+  WorkflowInstanceNotFoundError,
   type WorkflowInstanceStatusLike,
   WORKFLOWS_LIMITS,
   type WorkflowStepConfigLike,
