@@ -11,8 +11,10 @@ import {
   type CopyProgressEvent,
   copyRecoveryPoints,
   DEFAULT_COPY_CONCURRENCY,
+  describeCopyJob,
   InvalidRequestException,
   LimitExceededException,
+  listCopyJobs,
   MaxWaitExceededError,
   MemoryCheckpointStore,
   startCopyJob,
@@ -413,4 +415,57 @@ Deno.test("emulator: recovery points pushed onto the seed array later are listed
     [pointArn(0), "COMPLETED"],
     [pointArn(1), "COMPLETED"],
   ]);
+});
+
+Deno.test("ListCopyJobs lists a job for 30 days: an older copy is found in the destination vault when it can be read, made again when it cannot — unless the selection is recent", async () => {
+  let shift = 0;
+  await using emulator = await startEmulator({
+    ...vaultSeed(2),
+    jobDurationMs: 30,
+    now: () => Date.now() + shift,
+    maxClockSkewMs: 400 * DAY,
+  });
+  const client = clientOf(emulator);
+  for (const destinationBackupVaultArn of [LOCAL_DR_VAULT_ARN, DR_VAULT_WEST_ARN]) {
+    const first = await copyRecoveryPoints(client, { ...FAST, destinationBackupVaultArn });
+    assert.equal(first.totals.started, 2);
+  }
+  const [job] = emulator.jobs();
+  // A month later, the emulator (as AWS documents its job lists) no longer lists them.
+  shift = 31 * DAY;
+  assert.deepEqual((await listCopyJobs(client, {})).CopyJobs, []);
+  assert.equal(
+    (await describeCopyJob(client, { CopyJobId: job.CopyJobId })).CopyJob?.State,
+    "COMPLETED",
+  );
+  // In the client's Region and account the destination vault is read: no second copy.
+  const local = await copyRecoveryPoints(client, {
+    ...FAST,
+    destinationBackupVaultArn: LOCAL_DR_VAULT_ARN,
+  });
+  assert.deepEqual([local.ok, local.totals.started, local.totals.alreadyCopied], [true, 0, 2]);
+  const copies = new Set(
+    emulator.jobs().filter((j) => j.DestinationBackupVaultArn === LOCAL_DR_VAULT_ARN)
+      .map((j) => j.DestinationRecoveryPointArn),
+  );
+  for (const entry of local.entries) {
+    assert.deepEqual([entry.outcome, entry.origin, entry.copyJobId], [
+      "COMPLETED",
+      "existing",
+      undefined,
+    ]);
+    assert.ok(copies.has(entry.destinationRecoveryPointArn), entry.destinationRecoveryPointArn);
+  }
+  // In another Region the copies cannot be seen, and are made again (README: the limits)…
+  const west = await copyRecoveryPoints(client, { ...FAST, runId: "west-2" });
+  assert.equal(west.totals.started, 2);
+  // … which a recurring run avoids by selecting recent points only, well inside the 30 days.
+  const recent = await copyRecoveryPoints(client, {
+    ...FAST,
+    runId: "west-3",
+    createdAfter: new Date(Date.now() + shift - 7 * DAY),
+    allowEmpty: true,
+  });
+  assert.deepEqual([recent.totals.selected, recent.totals.started], [0, 0]);
+  assert.equal(emulator.jobs().filter((j) => !j.ParentJobId).length, 6);
 });

@@ -132,6 +132,14 @@ function operationOf(method: string, url: string): string {
   return method === "PUT" && path === "/copy-jobs" ? "StartCopyJob" : `${method} ${path}`;
 }
 
+/** The settings the README gives for Workers Free. */
+const WORKERS_FREE_SETTINGS: Partial<WorkflowCopyOptions> = {
+  maxSubrequestsPerInstance: 45,
+  maxStepsPerInstance: 1_000,
+  batchSize: 20,
+  maxInstancesPerBatch: 10,
+};
+
 /** Top-level copy jobs of the emulator, and the recovery points they copy. */
 function topLevelJobs(emulator: Emulator) {
   return emulator.jobs().filter((j) => !j.ParentJobId);
@@ -538,6 +546,56 @@ Deno.test("workflow: 10,000 recovery points stay within the limits of Workflows"
   for (const batch of batches) {
     assert.equal((batch.output as WorkflowBatchOutput).subrequests, batch.fetches, batch.id);
   }
+  // Not within Workers Free's 50 subrequests per instance (see the next test for Free).
+  assert.ok(runSubrequests > 50 && batchSubrequests > 50);
+
+  // The report: 2 binding calls for the run and 2 per batch instance, in one invocation of the
+  // status route — within Workers Paid's 10,000 subrequests, not Free's 50; a page of 20 batches
+  // is (42 calls).
+  let calls = s.workflows.calls;
+  await workflowCopyReport(s.workflows, RUN_ID);
+  const whole = s.workflows.calls - calls;
+  const pageCalls: number[] = [];
+  const paged: CopyReportEntry[] = [];
+  for (let from: number | undefined = 0; from !== undefined;) {
+    calls = s.workflows.calls;
+    const page = await workflowCopyReport(s.workflows, RUN_ID, { batches: { from, count: 20 } });
+    pageCalls.push(s.workflows.calls - calls);
+    paged.push(...page.report!.entries);
+    from = page.page!.next;
+  }
+  console.log(
+    `the report of 10,000 points: ${whole} binding calls; in pages of 20 batches: ` +
+      `${pageCalls.join(", ")}`,
+  );
+  assert.equal(whole, 202);
+  assert.ok(whole <= WORKFLOWS_LIMITS.subrequestsPerInstance);
+  assert.deepEqual(pageCalls, [42, 42, 42, 42, 42]);
+  assert.deepEqual(
+    paged.map((e) => e.recoveryPointArn),
+    report.entries.map((e) => e.recoveryPointArn),
+  );
+});
+
+Deno.test("workflow: on Workers Free's limits (50 subrequests, 1,024 steps per instance) a small vault copies, each instance within them", async () => {
+  await using s = await setup(100, { workflow: WORKERS_FREE_SETTINGS });
+  const run = await s.run();
+  const bindingCalls = s.workflows.calls - 1;
+  assert.equal(run.status, "complete", JSON.stringify(run.error));
+  const output = run.output as WorkflowRunOutput;
+  assert.ok(output.batches.every((b) => b.status === "complete"), JSON.stringify(output.batches));
+  assertOneJobPerPoint(s.emulator, 100);
+  const batches = [...s.workflows.instances.values()].filter((i) => i.id !== RUN_ID);
+  const most = Math.max(run.fetches + bindingCalls, ...batches.map((i) => i.fetches));
+  const steps = Math.max(...[run, ...batches].map((i) => i.step.maxLifetimeSteps));
+  console.log(
+    `Workers Free settings, 100 points: ${batches.length} batch instances; at most ${most} ` +
+      `subrequests and ${steps} steps in an instance`,
+  );
+  assert.ok(most <= 50, `${most} subrequests`);
+  assert.ok(steps <= 1_024);
+  const report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
+  assert.equal(report.ok, true);
 });
 
 Deno.test("workflow: startWorkflowCopy starts a run once per id; the report reads it", async () => {
