@@ -183,7 +183,9 @@ export {
 export {
   DestinationVaultMismatchError,
   findExistingCopies,
+  type FindExistingCopiesOptions,
   JOB_LIST_DAYS,
+  type PointOfOrigin,
 } from "./jobs/destination_copies.ts";
 export {
   copyRecoveryPointsInWorkflow,
