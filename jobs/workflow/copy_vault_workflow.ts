@@ -5,13 +5,15 @@
  * `workflowCopyReport` reads a run's status and, once it is complete, its report.
  *
  * How it divides the work: the instance the user creates (the run) lists the source vault, one
- * page of `batchSize` recovery points per step, and creates one instance of the same Workflow
- * per page (a batch), `parallelBatches` at a time. A batch reads the storage class of points past
- * their cold-storage date, finds what is copied already (ListCopyJobs), starts each copy in a step
- * of its own (StartCopyJob with the copy's run-independent idempotency token), and waits with
+ * page of `batchSize` recovery points per step, creates one instance of the same Workflow per
+ * page (a batch), `parallelBatches` at a time, and follows them with one status step per round
+ * and one read step per batch instance that completed. A batch reads the storage class of points
+ * past their cold-storage date, finds what is copied already (ListCopyJobs), starts each copy in a
+ * step of its own (StartCopyJob with the copy's run-independent idempotency token), and waits with
  * `step.sleep` and one status step per round for all its jobs. Every rule of `copyRecoveryPoints`
- * is its own code, run inside the steps. No instance comes near the Workflows limits on steps,
- * subrequests or step result size, whatever the size of the vault (see the README, "Long copies on
+ * is its own code, run inside the steps. On Workers Paid no instance comes near the Workflows
+ * limits on steps, subrequests or step result size, whatever the size of the vault; Workers
+ * Free's 50 subrequests per instance fit small vaults only (see the README, "Long copies on
  * Cloudflare Workflows").
  *
  * @module
