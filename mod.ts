@@ -174,14 +174,26 @@ export {
   type CopyReport,
   type CopyReportEntry,
   type CopyTotals,
+  type OptionHint,
   reportToJson,
   type RunFailure,
 } from "./jobs/report.ts";
 export {
+  DestinationVaultMismatchError,
+  findExistingCopies,
+  type FindExistingCopiesOptions,
+  JOB_LIST_DAYS,
+  type PointOfOrigin,
+} from "./jobs/destination_copies.ts";
+export {
   copyRecoveryPointsInWorkflow,
+  type StartedWorkflowCopy,
   startWorkflowCopy,
+  type StartWorkflowCopyOptions,
+  type UnreadBatch,
   type WorkflowCopyOutput,
   workflowCopyReport,
+  type WorkflowCopyReportOptions,
   type WorkflowCopyStatus,
 } from "./jobs/workflow/copy_vault_workflow.ts";
 export {
@@ -203,6 +215,7 @@ export {
   type WorkflowDurationLike,
   type WorkflowEventLike,
   type WorkflowInstanceLike,
+  WorkflowInstanceNotFoundError,
   type WorkflowInstanceStatusLike,
   WORKFLOWS_LIMITS,
   type WorkflowStepConfigLike,

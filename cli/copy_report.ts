@@ -10,6 +10,7 @@ import {
   type CopyReport,
   type CopyReportEntry,
   type CopyTotals,
+  type OptionHint,
   reportToJson,
   type RunFailure,
 } from "../mod.ts";
@@ -42,20 +43,23 @@ function counts(t: CopyTotals, dryRun: boolean): string {
     `${t.failed} failed, ${t.unfinished} unfinished${dryRun ? `, ${t.planned} to copy` : ""}`;
 }
 
-/** What the library's messages advise in option words, and the flag that does it here. */
-const ADVICE_IN_FLAGS: readonly [string, string][] = [
-  ["pass allowEmpty: true", "pass --allow-empty"],
-  ["give a destinationClient", "add --read-destination"],
-];
+/** The flag that does what each option of the library's advice does (`OptionHint.option`). */
+const FLAG_ADVICE: Readonly<Record<OptionHint["option"], string>> = {
+  allowEmpty: "pass --allow-empty if an empty run is expected",
+  destinationClient: "add --read-destination to look for older copies in the destination vault",
+};
 
-/** A library message as the command line says it: advice names the flag, not the option. */
-export function inFlagWords(message: string): string {
-  return ADVICE_IN_FLAGS.reduce((text, [option, flag]) => text.replaceAll(option, flag), message);
+/**
+ * A library message as the command line says it: the advice its `hint` names (given word for
+ * word in `hint.advice`) becomes the flag's. A message without a hint is left as it is.
+ */
+export function inFlagWords(message: string, hint?: OptionHint): string {
+  return hint ? message.replace(hint.advice, FLAG_ADVICE[hint.option]) : message;
 }
 
 /** A run's `failure` (an empty selection) as the command line says it. */
 export function cliFailure(failure: RunFailure): RunFailure {
-  return { ...failure, message: inFlagWords(failure.message) };
+  return { ...failure, message: inFlagWords(failure.message, failure.hint) };
 }
 
 /** The line that says why a run is not ok although no entry says so. */
@@ -76,10 +80,19 @@ export function reportTable(report: CopyReport): string {
   ].join("\n");
 }
 
-/** A report's plain JSON, printed, with its `failure` (if any) in the command line's words. */
+/**
+ * A report's plain JSON, printed, with its `failure` and its entries' messages (those with a
+ * `hint`) in the command line's words.
+ */
 export function reportJsonText(json: unknown): string {
-  const report = json as { failure?: RunFailure };
+  const report = json as {
+    failure?: RunFailure;
+    entries?: { message?: unknown; hint?: OptionHint }[];
+  };
   if (report.failure) report.failure = cliFailure(report.failure);
+  for (const entry of report.entries ?? []) {
+    if (typeof entry.message === "string") entry.message = inFlagWords(entry.message, entry.hint);
+  }
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 

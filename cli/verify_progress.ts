@@ -22,16 +22,15 @@ export class VerifyProgress {
   /** The totals of the last event. */
   totals: VerifyTotals = emptyVerifyTotals();
   /**
-   * Whether the source vault is still being listed (or its copy jobs read): until the first
-   * selected recovery point is judged, `selected` may still grow. (A skipped point is judged while
-   * the vault is listed.)
+   * Whether the source vault is still being listed: until the `listed` event, `selected` may still
+   * grow. (A skipped point is judged while the vault is listed.)
    */
   listing = true;
 
   /** Takes in one event. */
   apply(event: VerifyProgressEvent): void {
     this.totals = event.totals;
-    if (event.type === "verified" && event.entry.status !== "SKIPPED") this.listing = false;
+    if (event.type === "listed") this.listing = false;
   }
 
   /** The counter of a line: `37 found` while listing, then `verified/selected`. */
@@ -45,6 +44,11 @@ export class VerifyProgress {
 export function verifyEventLine(event: VerifyProgressEvent, progress: VerifyProgress): string {
   if (event.type === "discovered") {
     return `${lineHead("discovered", progress.counter())} ${listedPoint(event.recoveryPoint)}`;
+  }
+  if (event.type === "listed") {
+    return `${lineHead("listed", progress.counter())} looking up the copies of ` +
+      `${event.totals.selected} selected recovery points` +
+      (event.readsDestination ? " (copy jobs and the destination vault)" : " (copy jobs)");
   }
   const e = event.entry;
   if (e.status === "SKIPPED") {

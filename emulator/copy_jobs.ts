@@ -13,10 +13,24 @@
  * AWS's copy rules StartCopyJob enforces (AWS Backup developer guide, "Backup and tag copy",
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/recov-point-create-a-copy.html):
  * recovery points in cold storage (or deleted from storage) and continuous backups cannot be
- * copied (`InvalidRequestException`); more copy jobs in progress to one destination Region than
- * the account's quota answer `LimitExceededException` ("Concurrent backup copies per account
- * outbound to a destination Region", AWS Backup quotas,
- * https://docs.aws.amazon.com/aws-backup/latest/devguide/aws-backup-limits.html).
+ * copied (`InvalidRequestException`).
+ *
+ * The concurrency quotas of copy jobs (AWS Backup quotas,
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/aws-backup-limits.html): "Concurrent
+ * backup copies per account outbound to a destination Region: 100" and "Concurrent copies per
+ * destination backup vault in account after the limit (entry above) has been reached: 5". AWS
+ * says no more than that; the emulator reads it as: a StartCopyJob is refused with
+ * `LimitExceededException` (one of StartCopyJob's documented errors) when the account's copy jobs
+ * in progress to the destination's Region have reached the Region quota and those to the
+ * destination vault have reached the vault quota.
+ *
+ * ListCopyJobs lists a job while it runs and for 30 days after it was created or last ran: AWS
+ * documents its job lists for 30 days ("Returns a list of existing backup jobs for an
+ * authenticated account for the last 30 days", ListBackupJobs,
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListBackupJobs.html; "copy jobs
+ * created or running within the most recent 30 days", ListCopyJobSummaries,
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListCopyJobSummaries.html) and says
+ * nothing more of ListCopyJobs. DescribeCopyJob still answers an older job (AWS does not say).
  *
  * @module
  */
@@ -88,11 +102,17 @@ export interface CopyJobStoreOptions {
   jobDurationMs: number;
   /** The vaults and recovery points jobs copy between. */
   catalog: VaultCatalog;
+  /** AWS's quota of copy jobs in progress outbound to one destination Region (see the module). */
+  maxConcurrentCopiesPerRegion: number;
+  /** AWS's quota of copy jobs in progress to one destination vault once the Region's is reached. */
+  maxConcurrentCopiesPerVault: number;
   /**
-   * Most top-level jobs CREATED or RUNNING at once to one destination Region; more raise
-   * `LimitExceededException`.
+   * A cap of the emulator's own, not AWS's: at most this many top-level jobs in progress to one
+   * destination Region, whatever their vaults. None when absent.
    */
-  maxConcurrentJobs: number;
+  maxConcurrentJobs?: number | undefined;
+  /** How long ListCopyJobs lists a job after it was created or last ran, in ms (AWS: 30 days). */
+  jobListRetentionMs: number;
   /** The clock, in epoch milliseconds. */
   now: () => number;
   /** Answer a repeated idempotency token without the job's id (see `EmulatorOptions`). */
@@ -173,20 +193,7 @@ export class CopyJobStore {
     );
     refuseUncopyable(recoveryPoint, catalog.expired(recoveryPoint.arn));
     const destination = this.#destinationVault(input.DestinationBackupVaultArn);
-    for (const job of this.#active) {
-      if (isFinished(this.#stateAt(job, now))) this.#active.delete(job);
-    }
-    const toRegion =
-      [...this.#active].filter((j) =>
-        parseArn(j.input.DestinationBackupVaultArn)?.region === destination.region
-      ).length;
-    if (toRegion >= this.#options.maxConcurrentJobs) {
-      throw new ApiError(
-        "LimitExceededException",
-        `Too many copy jobs in progress to ${destination.region}: at most ${this.#options.maxConcurrentJobs} may run at once.`,
-        { context: "CopyJob" },
-      );
-    }
+    this.#refuseOverQuota(input.DestinationBackupVaultArn, destination.region, now);
     // One copy job per resource at a time: a second one waits, CREATED, for the first to end.
     let runFromMs = now + (recoveryPoint.retryingForMs ?? 0);
     for (const other of this.#active) {
@@ -198,6 +205,39 @@ export class CopyJobStore {
     if (token !== undefined) this.#idempotency.set(token, { fingerprint, job });
     this.#options.onStart?.(job.id);
     return startOutput(job);
+  }
+
+  /**
+   * Refuses a job past the concurrency quotas (see the module): the Region's reached and the
+   * vault's too, or the emulator's own `maxConcurrentJobs`.
+   * @throws {ApiError} `LimitExceededException`
+   */
+  #refuseOverQuota(vaultArn: string, region: string, now: number): void {
+    for (const job of this.#active) {
+      if (isFinished(this.#stateAt(job, now))) this.#active.delete(job);
+    }
+    const toRegion = [...this.#active].filter((j) =>
+      parseArn(j.input.DestinationBackupVaultArn)?.region === region
+    );
+    const toVault = toRegion.filter((j) => j.input.DestinationBackupVaultArn === vaultArn).length;
+    const o = this.#options;
+    const refuse = (message: string) => {
+      throw new ApiError("LimitExceededException", message, { context: "CopyJob" });
+    };
+    if (o.maxConcurrentJobs !== undefined && toRegion.length >= o.maxConcurrentJobs) {
+      refuse(
+        `Too many copy jobs in progress to ${region}: at most ${o.maxConcurrentJobs} may run at once.`,
+      );
+    }
+    if (
+      toRegion.length >= o.maxConcurrentCopiesPerRegion && toVault >= o.maxConcurrentCopiesPerVault
+    ) {
+      refuse(
+        `Too many copy jobs in progress: ${toRegion.length} to ${region} (quota ` +
+          `${o.maxConcurrentCopiesPerRegion}) and ${toVault} to ${vaultArn} (quota ` +
+          `${o.maxConcurrentCopiesPerVault} once the Region's is reached).`,
+      );
+    }
   }
 
   /** DescribeCopyJob. */
@@ -213,11 +253,18 @@ export class CopyJobStore {
     return this.#view(job, this.#options.now());
   }
 
-  /** ListCopyJobs: newest first, with opaque cursor tokens bound to the filters. */
+  /**
+   * ListCopyJobs: newest first, with opaque cursor tokens bound to the filters; a job that ended
+   * more than `jobListRetentionMs` ago is no longer listed.
+   */
   list(query: ListCopyJobsQuery): ListCopyJobsOutput {
     const now = this.#options.now();
     const { nextToken, maxResults, ...filters } = query;
-    const keyed = this.#jobs.map((j) => ({
+    const since = now - this.#options.jobListRetentionMs;
+    const listed = this.#jobs.filter((j) =>
+      !isFinished(this.#stateAt(j, now)) || this.#endMs(j) > since
+    );
+    const keyed = listed.map((j) => ({
       createdMs: j.createdMs,
       seq: j.seq,
       item: this.#view(j, now),

@@ -70,11 +70,32 @@ export interface EmulatorOptions {
   /** Recovery points; the demo recovery points by default. See `loadSeedFile`. */
   recoveryPoints?: readonly RecoveryPointFixture[];
   /**
-   * Most top-level copy jobs CREATED or RUNNING at once to one destination Region (the account's
-   * quota of concurrent copies outbound to a destination Region); one more StartCopyJob answers
-   * `LimitExceededException`. 25 by default.
+   * AWS's quota "Concurrent backup copies per account outbound to a destination Region": top-level
+   * copy jobs CREATED or RUNNING at once to one destination Region before the per-vault quota
+   * applies (AWS Backup quotas,
+   * https://docs.aws.amazon.com/aws-backup/latest/devguide/aws-backup-limits.html).
+   * @default 100 ({@linkcode DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION})
+   */
+  maxConcurrentCopiesPerRegion?: number;
+  /**
+   * AWS's quota "Concurrent copies per destination backup vault in account after the limit
+   * (entry above) has been reached": once the Region's quota is reached, a StartCopyJob to a
+   * vault with this many copy jobs in progress answers `LimitExceededException`.
+   * @default 5 ({@linkcode DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT})
+   */
+  maxConcurrentCopiesPerVault?: number;
+  /**
+   * A cap of the emulator's own, below AWS's quotas (for tests that want
+   * `LimitExceededException` early): at most this many top-level copy jobs CREATED or RUNNING at
+   * once to one destination Region, whatever their vaults. None by default: AWS's quotas alone.
    */
   maxConcurrentJobs?: number;
+  /**
+   * How long ListCopyJobs lists a copy job after it was created or last ran, in ms; older jobs
+   * are left out (DescribeCopyJob still answers them). AWS documents 30 days for its job lists.
+   * @default 30 days ({@linkcode DEFAULT_COPY_JOB_LIST_RETENTION_MS})
+   */
+  copyJobListRetentionMs?: number;
   /** Faults for a share of all requests, drawn at random (after any queued ones). */
   randomFaults?: RandomFaults;
   /**
@@ -195,8 +216,17 @@ export interface Emulator extends AsyncDisposable {
 
 /** Default of {@linkcode EmulatorOptions.jobDurationMs}. */
 export const DEFAULT_JOB_DURATION_MS = 1500;
-/** Default of {@linkcode EmulatorOptions.maxConcurrentJobs}. */
-export const DEFAULT_MAX_CONCURRENT_JOBS = 25;
+/** Default of {@linkcode EmulatorOptions.maxConcurrentCopiesPerRegion}: AWS's quota. */
+export const DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION = 100;
+/** Default of {@linkcode EmulatorOptions.maxConcurrentCopiesPerVault}: AWS's quota. */
+export const DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT = 5;
+/**
+ * The `--max-concurrent-jobs` default of the emulator's command line (`main.ts`): AWS's Region
+ * quota. Through the API, {@linkcode EmulatorOptions.maxConcurrentJobs} is unset by default.
+ */
+export const DEFAULT_MAX_CONCURRENT_JOBS = DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION;
+/** Default of {@linkcode EmulatorOptions.copyJobListRetentionMs}: 30 days, as AWS documents. */
+export const DEFAULT_COPY_JOB_LIST_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Default of {@linkcode EmulatorOptions.maxClockSkewMs}: AWS allows 15 minutes. */
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
@@ -276,7 +306,12 @@ class EmulatorServer implements Emulator {
       accountId: this.accountId,
       jobDurationMs,
       catalog: this.#catalog,
-      maxConcurrentJobs: options.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS,
+      maxConcurrentCopiesPerRegion: options.maxConcurrentCopiesPerRegion ??
+        DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION,
+      maxConcurrentCopiesPerVault: options.maxConcurrentCopiesPerVault ??
+        DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT,
+      maxConcurrentJobs: options.maxConcurrentJobs,
+      jobListRetentionMs: options.copyJobListRetentionMs ?? DEFAULT_COPY_JOB_LIST_RETENTION_MS,
       now: this.#now,
       terseIdempotentReplies: options.terseIdempotentReplies,
       onStart: (id) => this.#events?.copyJobStarted(id),

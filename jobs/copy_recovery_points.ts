@@ -4,7 +4,8 @@
  * idempotency tokens, a ListCopyJobs check, a checkpoint), waited for, and reported.
  *
  * The pieces live beside it, one job each: `copy_options.ts` (options, defaults, checks),
- * `list_selection.ts` and `selection.ts` (what is copied), `existing_copies.ts` (what exists),
+ * `list_selection.ts` and `selection.ts` (what is copied), `existing_copies.ts` and
+ * `destination_copies.ts` (what exists),
  * `start_copy.ts` (one StartCopyJob with retries), `follow_copy_job.ts` (waiting for a job),
  * `report_entries.ts` (report entries), `resource_pool.ts` (scheduling), `copy_run.ts` (the run).
  *
@@ -31,8 +32,11 @@ export {
  * ARN, destination vault ARN) — see `copyIdempotencyToken`, the same in every run and for
  * `copyOnBackupEvent`; copy jobs to the destination that already exist (ListCopyJobs, whoever
  * started them, AWS included) are reported instead of started again; the checkpoint records
- * each job as it starts, so a rerun with the same `runId` waits for it. See the README for the
- * limits.
+ * each job as it starts, so a rerun with the same `runId` waits for it. ListCopyJobs lists about
+ * 30 days of jobs (`JOB_LIST_DAYS`): for an older point without a listed job the destination vault
+ * is read, when it is in the client's Region and the source vault's account, and a copy found
+ * there is reported (`origin: "existing"`, no `copyJobId`); elsewhere such a copy is made again —
+ * a recurring run should select recent points (`createdAfter`). See the README for the limits.
  *
  * AWS's copy rules (AWS Backup developer guide, "Backup and tag copy" and quotas): recovery
  * points AWS cannot copy on demand — status other than COMPLETED, continuous backups, cold

@@ -17,12 +17,12 @@ import {
 import { type CopyRecoveryPointsOptions, DEFAULT_COPY_CONCURRENCY } from "./copy_options.ts";
 import { Deadline } from "./deadline.ts";
 import { CopyRunRefusedError, MaxWaitExceededError, type ReportedError } from "./errors.ts";
+import { findExistingCopies } from "./destination_copies.ts";
 import {
   type CopiesOfRecoveryPoint,
   type CopyDecision,
   decideCopy,
   DEFAULT_MAX_FAILED_COPIES,
-  findCopiesOfMany,
 } from "./existing_copies.ts";
 import { FINAL_COPY_JOB_STATES, followCopyJob, pollProgress } from "./follow_copy_job.ts";
 import { copyIdempotencyToken } from "./idempotency_token.ts";
@@ -115,6 +115,7 @@ class CopyRun {
     const entries: CopyReportEntry[] = [];
     const work: Work[] = [];
     const skipped = new Map<string, number>();
+    let sourceVaultArn: string | undefined;
     await this.#beforeDeadline("listing the source vault", async () => {
       for await (
         const { recoveryPoint, skip } of listSelection(
@@ -125,6 +126,7 @@ class CopyRun {
         )
       ) {
         this.#totals.discovered++;
+        sourceVaultArn ??= recoveryPoint.BackupVaultArn;
         this.#emit({ type: "discovered", recoveryPoint });
         const entry = newReportEntry(recoveryPoint);
         entries.push(entry);
@@ -150,14 +152,15 @@ class CopyRun {
       this.#existing = await this.#beforeDeadline(
         "looking up the existing copies",
         () =>
-          findCopiesOfMany(
+          findExistingCopies(
             this.#client,
             work.map(({ entry }) => ({
               recoveryPointArn: entry.recoveryPointArn,
+              resourceArn: entry.resourceArn,
               creationDate: entry.recoveryPointCreationDate,
             })),
             o.destinationBackupVaultArn,
-            { signal: this.#callSignal },
+            { sourceVaultArn, signal: this.#callSignal },
           ),
       );
       this.#records = new Map(
@@ -303,16 +306,22 @@ class CopyRun {
     await this.#follow(entry, copyJobId, sizeBytes);
   }
 
-  /** A copy that exists already (COMPLETED or PARTIAL): reported as it is, no call for it. */
+  /**
+   * A copy that exists already (COMPLETED or PARTIAL): reported as it is, no call for it. One found
+   * in the destination vault (its job older than ListCopyJobs shows) has no job id, and no
+   * `started` event.
+   */
   async #adoptEnded(entry: CopyReportEntry, job: CopyJob): Promise<void> {
     entry.origin = "existing";
     applyCopyJob(entry, job);
-    this.#emit({
-      type: "started",
-      recoveryPointArn: entry.recoveryPointArn,
-      copyJobId: job.CopyJobId!,
-      origin: "existing",
-    });
+    if (job.CopyJobId) {
+      this.#emit({
+        type: "started",
+        recoveryPointArn: entry.recoveryPointArn,
+        copyJobId: job.CopyJobId,
+        origin: "existing",
+      });
+    }
     await this.#ended(entry, job);
   }
 

@@ -10,7 +10,7 @@ import type { BackupClient } from "../generated/client.ts";
 import { describeBackupVault, describeRecoveryPoint } from "../generated/operations.ts";
 import { paginateListRecoveryPointsByBackupVault } from "../generated/paginators.ts";
 import type { RecoveryPointByBackupVault } from "../generated/types.ts";
-import type { RunFailure } from "./report.ts";
+import type { OptionHint, RunFailure } from "./report.ts";
 import { type CopySelection, listInput, type SkipReason, skipReason } from "./selection.ts";
 
 /** A recovery point as listed, and why it is skipped (absent when selected). */
@@ -91,14 +91,18 @@ export async function emptySelection(
   skipped: ReadonlyMap<string, number>,
   options: { signal?: AbortSignal | undefined } = {},
 ): Promise<RunFailure> {
-  const hint = "(pass allowEmpty: true if an empty run is expected)";
+  const hint: OptionHint = {
+    option: "allowEmpty",
+    advice: "pass allowEmpty: true if an empty run is expected",
+  };
   const listed = [...skipped.values()].reduce((a, b) => a + b, 0);
   if (listed) {
     const why = [...skipped].map(([code, n]) => `${n} ${code}`).join(", ");
     return {
       code: "NOTHING_SELECTED",
       message: `the selection took none of the ${listed} recovery points listed in vault ` +
-        `${backupVaultName} (skipped: ${why}) ${hint}`,
+        `${backupVaultName} (skipped: ${why}) (${hint.advice})`,
+      hint,
     };
   }
   const input = listInput(backupVaultName, selection);
@@ -119,7 +123,8 @@ export async function emptySelection(
   if (held === 0) {
     return {
       code: "EMPTY_VAULT",
-      message: `vault ${backupVaultName} holds no recovery points ${hint}`,
+      message: `vault ${backupVaultName} holds no recovery points (${hint.advice})`,
+      hint,
     };
   }
   const filters = Object.keys(input).filter((k) => k !== "BackupVaultName").join(", ");
@@ -127,6 +132,7 @@ export async function emptySelection(
     code: "NOTHING_SELECTED",
     message: `no recovery point of vault ${backupVaultName}${
       held === undefined ? "" : ` (it holds ${held})`
-    } matched the filters AWS applied (${filters}) ${hint}`,
+    } matched the filters AWS applied (${filters}) (${hint.advice})`,
+    hint,
   };
 }

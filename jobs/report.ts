@@ -52,10 +52,25 @@ export interface RunFailure {
    * `NOTHING_SELECTED`: the vault holds recovery points and the selection took none;
    * `EMPTY_VAULT`: the vault holds none. (A nightly run that copies nothing usually means a
    * wrong vault name or filter, or backups that stopped; `allowEmpty: true` accepts it.)
+   * `REPORT_INCOMPLETE` (a run on Workflows, `workflowCopyReport`): some points are not in the
+   * report's entries, because a batch instance's output could not be read.
    */
-  code: "NOTHING_SELECTED" | "EMPTY_VAULT";
-  /** A sentence for people. */
+  code: "NOTHING_SELECTED" | "EMPTY_VAULT" | "REPORT_INCOMPLETE";
+  /** A sentence for people; when it advises an option, it ends with `hint.advice` in parentheses. */
   message: string;
+  /** The option `message` advises (`allowEmpty`), for a tool that names it otherwise. */
+  hint?: OptionHint;
+}
+
+/**
+ * Advice a message gives in terms of an option, as data: a command line or UI maps `option` to
+ * its own flag or control and replaces `advice` (a part of the message, word for word).
+ */
+export interface OptionHint {
+  /** The option the advice is about. */
+  option: "allowEmpty" | "destinationClient";
+  /** The advice as the message words it, e.g. `pass allowEmpty: true if an empty run is expected`. */
+  advice: string;
 }
 
 /** One recovery point of the run. */
@@ -173,6 +188,11 @@ export function emptyTotals(): CopyTotals {
     alreadyCopied: 0,
     inFlight: 0,
   };
+}
+
+/** Adds the counts of `from` to those of `into`. */
+export function addTotals(into: CopyTotals, from: CopyTotals): void {
+  for (const key of Object.keys(into) as (keyof CopyTotals)[]) into[key] += from[key];
 }
 
 /** Counts an entry's final outcome into totals. */

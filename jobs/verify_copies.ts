@@ -7,9 +7,15 @@
  */
 
 import type { BackupClient } from "../generated/client.ts";
-import { paginateListRecoveryPointsByBackupVault } from "../generated/paginators.ts";
 import type { CopyJob, RecoveryPointByBackupVault } from "../generated/types.ts";
 import { ValidationError } from "../runtime/errors.ts";
+import {
+  destinationReader,
+  type DestinationView,
+  JOB_LIST_DAYS,
+  originKey,
+  readDestinationVault,
+} from "./destination_copies.ts";
 import { type CopiesOfRecoveryPoint, findCopiesOfMany } from "./existing_copies.ts";
 import { emptySelection, listSelection } from "./list_selection.ts";
 import {
@@ -64,9 +70,6 @@ const verifyOptionKeys = () =>
     } as const satisfies Record<keyof VerifyCopiesOptions, true>,
   );
 
-/** ListCopyJobs shows about this much history (AWS documents 30 days for its job lists). */
-const JOB_HISTORY_DAYS = 30;
-
 /**
  * Answers, for every recovery point of `sourceBackupVaultName` that the selection takes, whether
  * a completed copy of it exists in `destinationBackupVaultArn`: `COMPLETED`, `PARTIAL`,
@@ -82,6 +85,8 @@ const JOB_HISTORY_DAYS = 30;
  * known name), before anything is sent.
  * @throws {ServiceException} a listing failed (e.g. the source vault does not exist, or the
  * destination vault cannot be read).
+ * @throws {DestinationVaultMismatchError} the destination vault, listed by name, answered
+ * recovery points of another vault (`destinationClient` has credentials of another account).
  * @throws the signal's reason when aborted.
  *
  * @example Against the bundled emulator (runs as a test: `deno test --doc jobs/`)
@@ -152,14 +157,26 @@ export async function verifyCopies(
   if (!selected.length && !o.allowEmpty) {
     failure = await emptySelection(client, o.sourceBackupVaultName, o, skipped, signal);
   }
-  const reader = destinationReader(client, o, sourceVaultArn);
+  const reader = destinationReader(
+    client,
+    o.destinationBackupVaultArn,
+    sourceVaultArn,
+    o.destinationClient,
+  );
   if (selected.length) {
+    emit({ type: "listed", readsDestination: reader !== undefined });
     const points = selected.map((e) => ({
       recoveryPointArn: e.recoveryPointArn,
       creationDate: e.recoveryPointCreationDate,
     }));
     const jobs = await findCopiesOfMany(client, points, o.destinationBackupVaultArn, signal);
-    const destination = reader && await readDestination(reader, o, points, o.signal);
+    const times = points.map((p) => p.creationDate?.getTime());
+    const oldest = times.every((t) => t !== undefined)
+      ? new Date(Math.min(...times as number[]) - 1000)
+      : undefined;
+    // Copies keep their source's creation date: none is older than the oldest point.
+    const destination = reader &&
+      await readDestinationVault(reader, o.destinationBackupVaultArn, oldest, o.signal);
     const now = Date.now();
     for (const entry of selected) {
       judge(entry, jobs.get(entry.recoveryPointArn), destination, sourceVaultArn, now);
@@ -182,58 +199,6 @@ export async function verifyCopies(
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** What the destination vault holds: status by copy ARN, and copies by where they came from. */
-interface DestinationView {
-  statusOf: Map<string, string | undefined>;
-  byOrigin: Map<string, RecoveryPointByBackupVault>;
-}
-
-/** The client that can read the destination vault, if any. */
-function destinationReader(
-  client: BackupClient,
-  o: VerifyCopiesOptions,
-  sourceVaultArn: string | undefined,
-): BackupClient | undefined {
-  if (o.destinationClient) return o.destinationClient;
-  const [, , , region, account] = o.destinationBackupVaultArn.split(":");
-  const sourceAccount = sourceVaultArn?.split(":")[4];
-  return region === client.region && account === sourceAccount ? client : undefined;
-}
-
-/** The destination vault's recovery points created since the oldest selected source point. */
-async function readDestination(
-  reader: BackupClient,
-  o: VerifyCopiesOptions,
-  points: { creationDate?: Date | undefined }[],
-  signal: AbortSignal | undefined,
-): Promise<DestinationView> {
-  const view: DestinationView = { statusOf: new Map(), byOrigin: new Map() };
-  const times = points.map((p) => p.creationDate?.getTime());
-  const oldest = times.every((t) => t !== undefined) ? Math.min(...times as number[]) : undefined;
-  const pages = paginateListRecoveryPointsByBackupVault(reader, {
-    BackupVaultName: o.destinationBackupVaultArn.split(":backup-vault:")[1],
-    // Copies keep their source's creation date (developer guide, "Backup and tag copy").
-    ...(oldest === undefined ? {} : { ByCreatedAfter: new Date(oldest - 1000) }),
-  }, signal ? { signal } : {});
-  for await (const rp of pages.items()) {
-    if (!rp.RecoveryPointArn) continue;
-    view.statusOf.set(rp.RecoveryPointArn, rp.Status);
-    if (rp.Status === "COMPLETED") {
-      view.byOrigin.set(originKey(rp.ResourceArn, rp.CreationDate, rp.SourceBackupVaultArn), rp);
-    }
-  }
-  return view;
-}
-
-/** A copy's origin: resource, creation date (kept by copies) and source vault. */
-function originKey(
-  resourceArn: string | undefined,
-  creationDate: Date | undefined,
-  sourceVaultArn: string | undefined,
-): string {
-  return `${resourceArn}|${creationDate?.getTime()}|${sourceVaultArn}`;
-}
 
 function newVerifyEntry(rp: RecoveryPointByBackupVault): VerifyEntry {
   const entry: VerifyEntry = {
@@ -312,13 +277,14 @@ function judge(
     );
   }
   entry.status = "MISSING";
+  entry.message = "no copy job of it to the destination";
   const old = (entry.recoveryPointCreationDate?.getTime() ?? now) <
-    now - JOB_HISTORY_DAYS * 86_400_000;
-  entry.message = "no copy job of it to the destination" +
-    (old && !destination
-      ? " (ListCopyJobs shows about 30 days of jobs: give a destinationClient to look for " +
-        "older copies in the destination vault)"
-      : "");
+    now - JOB_LIST_DAYS * 86_400_000;
+  if (old && !destination) {
+    const advice = "give a destinationClient to look for older copies in the destination vault";
+    entry.message += ` (ListCopyJobs shows about ${JOB_LIST_DAYS} days of jobs: ${advice})`;
+    entry.hint = { option: "destinationClient", advice };
+  }
 }
 
 /** Why a completed copy is gone, or `undefined` when it is (as far as can be told) there. */

@@ -6,7 +6,7 @@
  */
 
 import type { RecoveryPointByBackupVault } from "../generated/types.ts";
-import type { RunFailure } from "./report.ts";
+import type { OptionHint, RunFailure } from "./report.ts";
 import type { SkipReason } from "./selection.ts";
 
 /**
@@ -70,6 +70,11 @@ export interface VerifyEntry {
   skipReason?: SkipReason;
   /** One sentence for people, e.g. for a table. */
   message: string;
+  /**
+   * The option `message` advises (`destinationClient`, for an old point whose copy may be older
+   * than ListCopyJobs shows), for a tool that names it otherwise.
+   */
+  hint?: OptionHint;
 }
 
 /** Counts over a verification; `selected` = the sum of the statuses but `SKIPPED`. */
@@ -128,6 +133,12 @@ export interface VerifyReport {
 export type VerifyProgressEvent =
   /** A recovery point was found in the source vault. */
   | { type: "discovered"; recoveryPoint: RecoveryPointByBackupVault; totals: VerifyTotals }
+  /**
+   * The source vault is listed; the copies of the `totals.selected` points are being looked up
+   * (ListCopyJobs and, when `readsDestination`, the destination vault). Sent once, when anything
+   * was selected, before their `verified` events.
+   */
+  | { type: "listed"; readsDestination: boolean; totals: VerifyTotals }
   /** A recovery point's status is known (final). */
   | { type: "verified"; entry: VerifyEntry; totals: VerifyTotals };
 

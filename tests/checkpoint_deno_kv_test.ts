@@ -253,4 +253,27 @@ Deno.test("Deno Deploy example: the nightly handler copies, and resumes from Den
   assert.equal(nextNight.runId, "nightly-2026-03-03");
   assert.ok(nextNight.entries.every((e: { origin: string }) => e.origin === "existing"));
   assert.equal(emulator.jobs().length, points);
+
+  // A setting left out: a MissingSettingError naming it, no secret in the output, nothing sent.
+  emulator.clearRequests();
+  const unset = await exampleChild([
+    fileURLToPath(new URL("./runtimes/deno_deploy_night.ts", import.meta.url)),
+    kvPath,
+    "2026-03-04T01:00:00Z",
+  ], {
+    AWS_REGION: DEMO_REGION,
+    AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+    SOURCE_VAULT,
+    IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
+    BACKUP_ENDPOINT: emulator.url,
+  }).output();
+  const stderr = decoder.decode(unset.stderr);
+  assert.equal(unset.success, false);
+  assert.match(
+    stderr,
+    /MissingSettingError: The environment variable DESTINATION_VAULT_ARN is not set/,
+  );
+  assert.ok(!stderr.includes(DEMO_CREDENTIALS.secretAccessKey));
+  assert.equal(emulator.requests.length, 0);
 });

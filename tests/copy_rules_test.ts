@@ -11,17 +11,28 @@ import {
   type CopyProgressEvent,
   copyRecoveryPoints,
   DEFAULT_COPY_CONCURRENCY,
+  describeCopyJob,
   InvalidRequestException,
+  LimitExceededException,
+  listCopyJobs,
   MaxWaitExceededError,
   MemoryCheckpointStore,
   startCopyJob,
 } from "../mod.ts";
-import { DEMO_IAM_ROLE_ARN, DR_VAULT_WEST_ARN, parseSeed, startEmulator } from "../emulator/mod.ts";
+import {
+  DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION,
+  DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT,
+  DEMO_IAM_ROLE_ARN,
+  DR_VAULT_WEST_ARN,
+  parseSeed,
+  startEmulator,
+} from "../emulator/mod.ts";
 import {
   AIR_GAPPED_VAULT_ARN,
   clientOf,
   FAST,
   FIRST_CREATED_MS,
+  LOCAL_DR_VAULT_ARN,
   pointArn,
   SOURCE_VAULT,
   SOURCE_VAULT_ARN,
@@ -112,26 +123,78 @@ Deno.test("one copy job per resource at a time: points of one resource are copie
   for (const job of jobs) assert.ok(job.CompletionDate! - job.CreationDate < 0.2, job.CopyJobId);
 });
 
-Deno.test("the default concurrency stays within AWS's quota of 5 copies per destination: no LimitExceededException", async () => {
-  assert.ok(DEFAULT_COPY_CONCURRENCY <= 5);
-  const seed = vaultSeed(12);
-  await using emulator = await startEmulator({ ...seed, jobDurationMs: 60, maxConcurrentJobs: 5 });
-  const { pollIntervalMs: _p, ...options } = FAST;
-  const report = await copyRecoveryPoints(clientOf(emulator, { maxAttempts: 1 }), {
-    ...options,
-    pollIntervalMs: 10,
+Deno.test("AWS's copy quotas: 100 outbound to a Region, then 5 per destination vault; the default concurrency stays within them", async () => {
+  assert.ok(DEFAULT_COPY_CONCURRENCY <= DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT);
+  assert.equal(DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION, 100);
+  assert.equal(DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT, 5);
+  // Points 0..99 stay CREATED for a minute (AWS retrying them): 100 copies in progress to
+  // us-east-1, all to the air-gapped vault. Points 100..123 are then copied to another vault of
+  // that Region, 12 at a time.
+  const seed = vaultSeed(124, (f, i) => {
+    if (i < 100) f.retryingForMs = 60_000;
   });
-  assert.equal(report.totals.completed, 12);
-  assert.ok(!emulator.requests.some((r) => r.errorType === "LimitExceededException"));
-  // Above the quota, the account's limit is waited out, not failed.
-  emulator.clearRequests();
-  const more = await copyRecoveryPoints(clientOf(emulator, { maxAttempts: 1 }), {
+  await using emulator = await startEmulator({ ...seed, jobDurationMs: 60 });
+  const client = clientOf(emulator, { maxAttempts: 1 });
+  const start = (i: number, destination: string) =>
+    startCopyJob(client, {
+      RecoveryPointArn: pointArn(i),
+      SourceBackupVaultName: SOURCE_VAULT,
+      DestinationBackupVaultArn: destination,
+      IamRoleArn: DEMO_IAM_ROLE_ARN,
+    });
+  // Below the Region's quota, one vault takes more than 5.
+  for (let i = 0; i < 100; i++) await start(i, AIR_GAPPED_VAULT_ARN);
+  // The Region's quota is reached: the vault holding 100 takes no more …
+  await assert.rejects(start(100, AIR_GAPPED_VAULT_ARN), LimitExceededException);
+  // … while another vault of the Region takes up to 5 (and other Regions are not counted).
+  const hours = (n: number) => new Date(FIRST_CREATED_MS + n * 3600_000);
+  const twelve = (from: number) => ({
     ...FAST,
-    destinationBackupVaultArn: AIR_GAPPED_VAULT_ARN,
-    concurrency: 8,
+    destinationBackupVaultArn: LOCAL_DR_VAULT_ARN,
+    createdAfter: hours(from - 0.5),
+    createdBefore: hours(from + 11.5),
   });
+  emulator.clearRequests();
+  const report = await copyRecoveryPoints(client, twelve(100));
+  assert.equal(report.totals.completed, 12);
+  assert.ok(
+    !emulator.requests.some((r) => r.errorType === "LimitExceededException"),
+    "the default concurrency (4) fits in a destination vault's 5",
+  );
+  // Above the vault's quota, the limit is waited out, not failed.
+  emulator.clearRequests();
+  const more = await copyRecoveryPoints(client, { ...twelve(112), concurrency: 8 });
   assert.equal(more.totals.completed, 12);
   assert.ok(emulator.requests.some((r) => r.errorType === "LimitExceededException"));
+  assert.ok(
+    emulator.jobs().filter((j) => j.DestinationBackupVaultArn === AIR_GAPPED_VAULT_ARN)
+      .every((j) => j.State === "CREATED"),
+    "control: the Region stayed at its quota",
+  );
+});
+
+Deno.test("AWS's copy quotas are configurable in the emulator; over the vault's quota, the copier waits", async () => {
+  const seed = vaultSeed(8);
+  await using emulator = await startEmulator({
+    ...seed,
+    jobDurationMs: 80,
+    maxConcurrentCopiesPerRegion: 2,
+    maxConcurrentCopiesPerVault: 3,
+  });
+  const report = await copyRecoveryPoints(clientOf(emulator, { maxAttempts: 1 }), {
+    ...FAST,
+    concurrency: 6,
+  });
+  assert.equal(report.totals.completed, 8);
+  const refused = emulator.requests.filter((r) => r.errorType === "LimitExceededException");
+  assert.ok(refused.length > 0, "the fourth copy to one vault is refused once 2 are in progress");
+  // Never more than 3 in progress to the vault at once.
+  const jobs = emulator.jobs();
+  for (const job of jobs) {
+    const at = job.CreationDate;
+    const running = jobs.filter((j) => j.CreationDate <= at && at < j.CompletionDate!).length;
+    assert.ok(running <= 3, `${running} copies in progress at ${at}`);
+  }
 });
 
 Deno.test("a job that stays CREATED while AWS retries it is waited for, not failed; progress says how long", async () => {
@@ -158,7 +221,9 @@ Deno.test("a job that stays CREATED while AWS retries it is waited for, not fail
 });
 
 Deno.test("copies AWS made by itself (a logically air-gapped vault, CreatedByBackupJobId) count as existing copies", async () => {
+  // Backed up in the last days: ListCopyJobs lists jobs of the last 30 days.
   const seed = vaultSeed(4, (f, i) => {
+    f.creationDateMs = Date.now() - 3 * DAY + i * 3600_000;
     if (i < 3) f.automaticCopies = [{ destinationBackupVaultArn: AIR_GAPPED_VAULT_ARN }];
   });
   await using emulator = await startEmulator({ ...seed, jobDurationMs: 30 });
@@ -350,4 +415,57 @@ Deno.test("emulator: recovery points pushed onto the seed array later are listed
     [pointArn(0), "COMPLETED"],
     [pointArn(1), "COMPLETED"],
   ]);
+});
+
+Deno.test("ListCopyJobs lists a job for 30 days: an older copy is found in the destination vault when it can be read, made again when it cannot — unless the selection is recent", async () => {
+  let shift = 0;
+  await using emulator = await startEmulator({
+    ...vaultSeed(2),
+    jobDurationMs: 30,
+    now: () => Date.now() + shift,
+    maxClockSkewMs: 400 * DAY,
+  });
+  const client = clientOf(emulator);
+  for (const destinationBackupVaultArn of [LOCAL_DR_VAULT_ARN, DR_VAULT_WEST_ARN]) {
+    const first = await copyRecoveryPoints(client, { ...FAST, destinationBackupVaultArn });
+    assert.equal(first.totals.started, 2);
+  }
+  const [job] = emulator.jobs();
+  // A month later, the emulator (as AWS documents its job lists) no longer lists them.
+  shift = 31 * DAY;
+  assert.deepEqual((await listCopyJobs(client, {})).CopyJobs, []);
+  assert.equal(
+    (await describeCopyJob(client, { CopyJobId: job.CopyJobId })).CopyJob?.State,
+    "COMPLETED",
+  );
+  // In the client's Region and account the destination vault is read: no second copy.
+  const local = await copyRecoveryPoints(client, {
+    ...FAST,
+    destinationBackupVaultArn: LOCAL_DR_VAULT_ARN,
+  });
+  assert.deepEqual([local.ok, local.totals.started, local.totals.alreadyCopied], [true, 0, 2]);
+  const copies = new Set(
+    emulator.jobs().filter((j) => j.DestinationBackupVaultArn === LOCAL_DR_VAULT_ARN)
+      .map((j) => j.DestinationRecoveryPointArn),
+  );
+  for (const entry of local.entries) {
+    assert.deepEqual([entry.outcome, entry.origin, entry.copyJobId], [
+      "COMPLETED",
+      "existing",
+      undefined,
+    ]);
+    assert.ok(copies.has(entry.destinationRecoveryPointArn), entry.destinationRecoveryPointArn);
+  }
+  // In another Region the copies cannot be seen, and are made again (README: the limits)…
+  const west = await copyRecoveryPoints(client, { ...FAST, runId: "west-2" });
+  assert.equal(west.totals.started, 2);
+  // … which a recurring run avoids by selecting recent points only, well inside the 30 days.
+  const recent = await copyRecoveryPoints(client, {
+    ...FAST,
+    runId: "west-3",
+    createdAfter: new Date(Date.now() + shift - 7 * DAY),
+    allowEmpty: true,
+  });
+  assert.deepEqual([recent.totals.selected, recent.totals.started], [0, 0]);
+  assert.equal(emulator.jobs().filter((j) => !j.ParentJobId).length, 6);
 });

@@ -3,8 +3,11 @@
  * tarball, type-checked against the runtime's own types (`wrangler types`), bundled by wrangler
  * — run in workerd by Miniflare with Workflows persisted to a directory: the Cron Trigger starts
  * the nightly run against the emulator, the Worker runtime is torn down mid-run and started
- * again on the same directory, and the run finishes with exactly one copy job per selected
- * recovery point and a complete report, read through the authenticated status route. The
+ * again on the same directory, and the run resumes — no page listed again, no StartCopyJob sent
+ * again but for steps in flight at the teardown — and finishes with exactly one copy job per
+ * selected recovery point (none for a point older than the run's lookback, whose copy job is
+ * older than ListCopyJobs lists) and a complete report, read page by page through the
+ * authenticated status route; the next night's trigger starts nothing while the run goes on. The
  * StartCopyJob-only Worker holds none of it. Needs the npm registry (for the tools and
  * aws4fetch); skipped, saying why, without it.
  */
@@ -129,6 +132,8 @@ function miniflare(out: string, toml: string, persist: string, emulator: Emulato
       PARALLEL_BATCHES: "2",
       POLL_INTERVAL_MS: "200",
       MAX_POLL_INTERVAL_MS: "400",
+      LOOKBACK_DAYS: "7",
+      REPORT_PAGE_BATCHES: "2",
     },
   });
 }
@@ -161,14 +166,21 @@ async function wake(mf: Miniflare, ids: readonly string[]): Promise<string[]> {
   return woken;
 }
 
-/** Fires the Worker's Cron Trigger for the night of {@linkcode NIGHT}. */
-async function nightlyTrigger(mf: Miniflare): Promise<void> {
+/** Fires the Worker's Cron Trigger for the night of {@linkcode NIGHT} (or `night`). */
+async function nightlyTrigger(mf: Miniflare, night = NIGHT): Promise<void> {
   // Miniflare's Fetcher typings do not resolve under Deno; it has `scheduled`.
   const worker = await mf.getWorker() as unknown as {
     scheduled(options: { cron: string; scheduledTime: Date }): Promise<{ outcome: string }>;
   };
-  const { outcome } = await worker.scheduled({ cron: "0 3 * * *", scheduledTime: NIGHT });
+  const { outcome } = await worker.scheduled({ cron: "0 3 * * *", scheduledTime: night });
   assert.equal(outcome, "ok");
+}
+
+/** The status of an instance, or `undefined` when the Workflow has none with that id. */
+async function instanceStatus(mf: Miniflare, id: string): Promise<string | undefined> {
+  const env = await mf.getBindings<{ VAULT_COPY: { get(id: string): Promise<WorkflowHandle> } }>();
+  const instance = await env.VAULT_COPY.get(id).catch(() => undefined);
+  return instance && (await instance.status()).status;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000) {
@@ -188,12 +200,26 @@ test("vault-workflow example: torn down mid-run and started again, one copy job 
   assert.ok(code.includes(WORKFLOW_MARKER), "control: the example bundles the Workflow part");
 
   const points = 12;
+  const DAY = 86_400_000;
+  // Points 0..11 were backed up in the last two days (the run's lookback is 7); point 12 sixty
+  // days ago, and copied then: its copy job is older than ListCopyJobs lists (30 days), so a run
+  // selecting it would copy it again — every night.
+  const recent = Date.now() - 2 * DAY;
   await using emulator = await startEmulator({
-    ...vaultSeed(points, (f, i) => {
+    ...vaultSeed(points + 1, (f, i) => {
+      f.creationDateMs = i < points ? recent + i * 3600_000 : Date.now() - 60 * DAY;
       if (i === 6) f.status = "EXPIRED";
+      if (i === points) {
+        f.automaticCopies = [{
+          destinationBackupVaultArn: DR_VAULT_WEST_ARN,
+          destinationVaultType: "BACKUP_VAULT",
+        }];
+      }
     }),
     jobDurationMs: 1_500,
   });
+  const old = pointArn(points);
+  assert.equal(emulator.jobs().length, 1, "control: the old copy job");
   const persist = await tempDir("backup-edge-workflows-persist-");
   const batchIds = [0, 1, 2].flatMap((b) => [`${RUN_ID}-b${b}`, `${RUN_ID}-b${b}-1`]);
 
@@ -202,14 +228,24 @@ test("vault-workflow example: torn down mid-run and started again, one copy job 
     await nightlyTrigger(mf);
     // Mid-run: some copy jobs exist, not all.
     await until("the first copy jobs", () => {
-      const n = emulator.jobs().length;
+      const n = emulator.jobs().length - 1;
       return Promise.resolve(n >= 3 ? n : undefined);
     });
   } finally {
     await mf.dispose();
   }
-  const before = emulator.jobs().length;
+  const before = emulator.jobs().length - 1;
   assert.ok(before < points - 1, `torn down mid-run, with ${before} of ${points - 1} jobs`);
+  const atTeardown = emulator.requests.length;
+  const listings = (from = 0) =>
+    emulator.requests.slice(from).filter((r) =>
+      r.operation === "ListRecoveryPointsByBackupVault" &&
+      decodeURIComponent(r.path).includes(`/backup-vaults/${SOURCE_VAULT}/`)
+    );
+  // The run listed its three pages before the teardown, with the lookback as AWS's filter.
+  assert.equal(listings().length, 3);
+  const createdAfter = Date.parse(listings()[0].query.createdAfter?.[0] ?? "");
+  assert.ok(Math.abs(createdAfter - (Date.now() - 7 * DAY)) < 3_600_000, `${createdAfter}`);
 
   mf = miniflare(out, toml, persist, emulator);
   try {
@@ -232,31 +268,69 @@ test("vault-workflow example: torn down mid-run and started again, one copy job 
     await nightlyTrigger(mf);
     const woken = await wake(mf, batchIds);
     assert.ok(woken.length >= 1, `batch instances woken: ${woken.join()}`);
+    // The next night's trigger while this run goes on starts nothing beside it.
+    const nextNight = new Date(NIGHT.getTime() + DAY);
+    await nightlyTrigger(mf, nextNight);
+    assert.equal(await instanceStatus(mf, "nightly-2026-12-08"), undefined, "no second run");
 
-    const status = await until("the run to complete", async () => {
-      const response = await get(`/runs/${RUN_ID}/report`, STATUS_TOKEN);
+    const report = async (from?: number) => {
+      const response = await get(
+        `/runs/${RUN_ID}/report${from === undefined ? "" : `?from=${from}`}`,
+        STATUS_TOKEN,
+      );
       const text = await response.text();
       assert.equal(response.status, 200, text);
       assert.ok(!text.includes(STATUS_TOKEN) && !text.includes(DEMO_CREDENTIALS.secretAccessKey));
-      const answer = JSON.parse(text) as WorkflowCopyStatus;
+      return JSON.parse(text) as WorkflowCopyStatus & { nextPage?: string };
+    };
+    const status = await until("the run to complete", async () => {
+      const answer = await report();
       assert.notEqual(answer.status, "errored", JSON.stringify(answer.error));
       return answer.status === "complete" ? answer : undefined;
     }, 120_000);
 
-    const jobs = emulator.jobs().filter((j) => !j.ParentJobId);
+    const jobs = emulator.jobs().filter((j) => !j.ParentJobId && j.SourceRecoveryPointArn !== old);
     assert.equal(jobs.length, points - 1, "exactly one copy job per selected point");
     assert.ok(jobs.length > before, "the restarted runtime went on copying");
     assert.equal(new Set(jobs.map((j) => j.SourceRecoveryPointArn)).size, points - 1);
     assert.ok(emulator.requests.every((r) => r.signatureValid), "signed in workerd");
     assert.ok(emulator.requests.some((r) => r.headers["user-agent"]?.includes("backup-edge")));
+    // Outside the lookback, the old point is neither listed nor copied again.
+    assert.equal(emulator.jobs().filter((j) => j.SourceRecoveryPointArn === old).length, 1);
 
-    const report = status.report as unknown as CopyReport & { entries: { startedAt?: string }[] };
-    assert.equal(report.entries.length, points, "one entry per recovery point");
-    assert.equal(report.totals.completed, points - 1, JSON.stringify(report.totals));
-    assert.equal(report.totals.skipped, 1);
-    assert.equal(report.ok, true);
-    const byArn = new Map(report.entries.map((e) => [e.recoveryPointArn, e]));
+    // A resume, not a re-run: no page listed again; each point's StartCopyJob sent once, but for
+    // a step in flight at the teardown (one per running batch instance, PARALLEL_BATCHES 2),
+    // whose result was lost and which the engine ran again (same token: the same job).
+    assert.equal(listings(atTeardown).length, 0, "no page listed again after the restart");
+    const starts = new Map<string, number>();
+    for (const r of emulator.requests.filter((r) => r.operation === "StartCopyJob")) {
+      const arn = JSON.parse(r.body).RecoveryPointArn;
+      starts.set(arn, (starts.get(arn) ?? 0) + 1);
+    }
+    assert.equal(starts.size, points - 1);
+    const repeated = [...starts].filter(([, n]) => n > 1);
+    assert.ok(repeated.every(([, n]) => n === 2) && repeated.length <= 2, JSON.stringify(repeated));
+
+    // The report in pages of REPORT_PAGE_BATCHES (2) batches.
+    assert.deepEqual(status.page, { from: 0, to: 2, of: 3, next: 2 });
+    assert.equal(status.nextPage, `/runs/${RUN_ID}/report?from=2`);
+    const last = await report(2);
+    assert.deepEqual(last.page, { from: 2, to: 3, of: 3 });
+    assert.equal(last.nextPage, undefined);
+    assert.equal((await get(`/runs/${RUN_ID}/report?from=x`, STATUS_TOKEN)).status, 400);
+    const entries = [
+      ...status.report!.entries,
+      ...last.report!.entries,
+    ] as unknown as (CopyReport["entries"][number] & { startedAt?: string })[];
+    assert.equal(entries.length, points, "one entry per recovery point");
+    const totals = status.run!.totals;
+    assert.equal(totals.completed, points - 1, JSON.stringify(totals));
+    assert.equal(totals.skipped, 1);
+    assert.equal(status.run!.ok, true);
+    assert.ok(status.report!.ok && last.report!.ok);
+    const byArn = new Map(entries.map((e) => [e.recoveryPointArn, e]));
     assert.equal(byArn.get(pointArn(6))?.skipReason?.code, "STATUS");
+    assert.ok(!byArn.has(old));
     for (const job of jobs) {
       assert.equal(byArn.get(job.SourceRecoveryPointArn!)?.copyJobId, job.CopyJobId);
     }
@@ -265,11 +339,21 @@ test("vault-workflow example: torn down mid-run and started again, one copy job 
       ["complete", "complete", "complete"],
     );
 
+    // Once it ended, the next night's run starts: its copies exist already, none is made again.
+    await nightlyTrigger(mf, nextNight);
+    await until("the next night's run", async () => {
+      const s = await instanceStatus(mf, "nightly-2026-12-08");
+      assert.notEqual(s, "errored");
+      return s === "complete" ? s : undefined;
+    }, 120_000);
+    assert.equal(emulator.jobs().filter((j) => !j.ParentJobId).length, points, "no new copy");
+
     // Without /report: the status and summary only.
     const summary = await (await get(`/runs/${RUN_ID}`, STATUS_TOKEN)).json() as WorkflowCopyStatus;
     assert.equal(summary.status, "complete");
     assert.equal(summary.report, undefined);
     assert.equal(summary.run?.totals.completed, points - 1);
+    assert.equal(summary.page, undefined);
   } finally {
     await mf.dispose();
   }

@@ -10,6 +10,7 @@ import {
   BackupClient,
   copyRecoveryPoints,
   deleteRecoveryPoint,
+  DestinationVaultMismatchError,
   startCopyJob,
   ValidationError,
   verifyCopies,
@@ -139,6 +140,18 @@ Deno.test("verifyCopies: completed, partial, running, failed, expired, deleted a
   });
   // One event of each kind per point, the last totals those of the report.
   assert.equal(events.filter((e) => e.type === "discovered").length, 9);
+  // Between the listing and the first judged point, one `listed` event says what comes next.
+  const listedAt = events.findIndex((e) => e.type === "listed");
+  const listed = events[listedAt];
+  assert.deepEqual(
+    listed.type === "listed" && [listed.readsDestination, listed.totals.selected],
+    [true, 8],
+  );
+  assert.equal(events.findLastIndex((e) => e.type === "discovered"), listedAt - 1);
+  assert.ok(
+    events.slice(listedAt + 1).every((e) => e.type === "verified" && e.entry.status !== "SKIPPED"),
+  );
+  assert.equal(events.filter((e) => e.type === "listed").length, 1);
   const verified = events.filter((e) => e.type === "verified");
   assert.deepEqual(
     verified.map((e) => e.type === "verified" && e.entry.recoveryPointArn).sort(),
@@ -192,6 +205,14 @@ Deno.test("verifyCopies in another Region: expiry from the lifecycle, or a desti
   ]);
   assert.match(report.entries[2].message, /expired on 2026-04-05.*DeleteAfterDays 35/);
   assert.match(report.entries[0].message, /ListCopyJobs shows about 30 days.*destinationClient/);
+  // The advice as data, for a tool that names the option otherwise (a CLI flag).
+  const hint = report.entries[0].hint!;
+  assert.deepEqual(hint, {
+    option: "destinationClient",
+    advice: "give a destinationClient to look for older copies in the destination vault",
+  });
+  assert.ok(report.entries[0].message.includes(hint.advice));
+  assert.equal(report.entries[1].hint, undefined);
 
   // A client in us-west-2 reads the destination vault: there, the copies are not to be found.
   await using west = await startEmulator({
@@ -241,6 +262,36 @@ Deno.test("verifyCopies: mistakes are ValidationErrors naming the option; an emp
   };
   const empty = await verifyCopies(client, options);
   assert.deepEqual([empty.ok, empty.failure?.code], [false, "NOTHING_SELECTED"]);
+  assert.deepEqual(empty.failure?.hint, {
+    option: "allowEmpty",
+    advice: "pass allowEmpty: true if an empty run is expected",
+  });
+  assert.ok(empty.failure!.message.endsWith(`(${empty.failure!.hint!.advice})`));
   const allowed = await verifyCopies(client, { ...options, allowEmpty: true });
   assert.deepEqual([allowed.ok, allowed.failure], [true, undefined]);
+});
+
+Deno.test("verifyCopies: a destinationClient whose credentials are another account's is refused, not read as the vault", async () => {
+  const seed = vaultSeed(2);
+  await using emulator = await startEmulator({ ...seed, jobDurationMs: 30 });
+  const client = clientOf(emulator);
+  await copyRecoveryPoints(client, { ...FAST, destinationBackupVaultArn: LOCAL_DR_VAULT_ARN });
+  // A vault named local-dr in account 444455556666; the client lists its own account's local-dr.
+  const elsewhere = LOCAL_DR_VAULT_ARN.replace("111122223333", "444455556666");
+  const error = await verifyCopies(client, {
+    sourceBackupVaultName: SOURCE_VAULT,
+    destinationBackupVaultArn: elsewhere,
+    destinationClient: clientOf(emulator),
+  }).catch((e) => e);
+  assert.ok(error instanceof DestinationVaultMismatchError, String(error));
+  assert.equal(error.expected, elsewhere);
+  assert.equal(error.listed, LOCAL_DR_VAULT_ARN);
+  assert.match(error.message, /belongs to another account or Region than the vault/);
+  // Control: the client's own vault of that name reads.
+  const own = await verifyCopies(client, {
+    sourceBackupVaultName: SOURCE_VAULT,
+    destinationBackupVaultArn: LOCAL_DR_VAULT_ARN,
+    destinationClient: clientOf(emulator),
+  });
+  assert.equal(own.ok, true);
 });

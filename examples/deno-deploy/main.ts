@@ -19,19 +19,42 @@ import { DenoKvCheckpointStore } from "@backup-edge/backup-edge/checkpoint-deno-
 /** Every 10 minutes from 01:00 to 05:50 UTC: 30 invocations a night resume one run. */
 export const SCHEDULE = "*/10 1-5 * * *";
 /**
- * How long one invocation waits for copy jobs: below the 10 minutes between invocations (Deno
- * Deploy skips an invocation while the previous one still runs). Jobs still running then keep
- * running in AWS; the next invocation waits for them instead of starting them again.
+ * How long one invocation waits for copy jobs: below the 10 minutes between invocations. Deno.cron
+ * never runs two invocations of a cron at once: "If the next scheduled execution time occurs
+ * while the same cron job is still executing, the scheduled execution is skipped"
+ * (github.com/denoland/deno/pull/21019; docs.deno.com/examples/cron: "no overlapping cron
+ * executions"). Jobs still running then keep running in AWS; the next invocation waits for them
+ * instead of starting them again.
  */
 export const MAX_WAIT_MS = 8 * 60_000;
-/** Recovery points created in the two days before the night are copied. */
+/**
+ * Recovery points created in the two days before the night are copied: well inside the 30 days of
+ * jobs ListCopyJobs lists, so every copy made already is found and none is made twice.
+ */
 const LOOKBACK_MS = 2 * 24 * 3600_000;
 
-/** One invocation: resumes (or starts) the run of the night of `now`, in UTC. */
+/** An environment variable the app needs is not set; it names the variable, never a value. */
+export class MissingSettingError extends Error {
+  /** Always `MissingSettingError`. */
+  override name = "MissingSettingError";
+  /** The variable. */
+  readonly variable: string;
+
+  /** @param variable the variable that is not set. */
+  constructor(variable: string) {
+    super(`The environment variable ${variable} is not set: set it in the app's settings`);
+    this.variable = variable;
+  }
+}
+
+/**
+ * One invocation: resumes (or starts) the run of the night of `now`, in UTC.
+ * @throws {MissingSettingError} a variable named at the top is not set.
+ */
 export async function copyTonight(kv: Deno.Kv, now = new Date()): Promise<CopyReport> {
   const setting = (name: string): string => {
     const value = Deno.env.get(name);
-    if (!value) throw new Error(`the environment variable ${name} is not set`);
+    if (!value) throw new MissingSettingError(name);
     return value;
   };
   const night = now.toISOString().slice(0, 10);

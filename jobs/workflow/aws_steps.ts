@@ -13,7 +13,8 @@ import type { BackupClient } from "../../generated/client.ts";
 import { describeCopyJob, listRecoveryPointsByBackupVault } from "../../generated/operations.ts";
 import { paginateListCopyJobs } from "../../generated/paginators.ts";
 import { passingFailure, type ReportedError, reportedError } from "../errors.ts";
-import { decideCopy, findCopiesOfMany } from "../existing_copies.ts";
+import { findExistingCopies } from "../destination_copies.ts";
+import { decideCopy } from "../existing_copies.ts";
 import { FINAL_COPY_JOB_STATES } from "../follow_copy_job.ts";
 import { storageClassOf } from "../list_selection.ts";
 import type { ChildCopyJob } from "../report.ts";
@@ -37,6 +38,8 @@ export interface ListPageResult {
   points: BatchPoint[];
   /** The token of the next page, if any. */
   nextToken?: string;
+  /** The source vault's ARN, as the page lists it (absent for an empty page). */
+  sourceVaultArn?: string;
 }
 
 /**
@@ -62,7 +65,9 @@ export async function listPage(
     throw stepFailure("ListRecoveryPointsByBackupVault", e);
   }
   const points: BatchPoint[] = [];
+  let sourceVaultArn: string | undefined;
   for (const rp of page.RecoveryPoints ?? []) {
+    sourceVaultArn ??= rp.BackupVaultArn;
     // Called only when the rules reach the storage class: read later, taken as not COLD here.
     let coldSince: Date | undefined;
     const skip = await skipReason(rp, o, {
@@ -73,7 +78,11 @@ export async function listPage(
     });
     points.push(pointOf(rp, skip, coldSince));
   }
-  return { points, ...(page.NextToken ? { nextToken: page.NextToken } : {}) };
+  return {
+    points,
+    ...(page.NextToken ? { nextToken: page.NextToken } : {}),
+    ...(sourceVaultArn ? { sourceVaultArn } : {}),
+  };
 }
 
 /**
@@ -109,27 +118,34 @@ export type PointDecision =
   | { action: "give-up"; job: JobView };
 
 /**
- * The copies of `points` that exist (`findCopiesOfMany`: ListCopyJobs by source recovery point
- * for a few points, else one listing by destination) and, for each, what `decideCopy` decides
- * with `maxFailedCopies`: a copy made by anyone (another run, an event, the console, AWS itself)
- * counts. The child jobs of a composite copy that exists are listed (`childCopyJobs`).
- * @throws {NonRetryableError} when AWS refuses a listing.
+ * The copies of `points` that exist (`findExistingCopies`: ListCopyJobs by source recovery point
+ * for a few points, else one listing by destination; for points older than ListCopyJobs shows,
+ * the destination vault when it is in the client's Region and the source vault's account) and,
+ * for each, what `decideCopy` decides with `maxFailedCopies`: a copy made by anyone (another
+ * run, an event, the console, AWS itself) counts. The child jobs of a composite copy that exists
+ * are listed (`childCopyJobs`).
+ * @throws {NonRetryableError} when AWS refuses a listing (or the destination vault listed is
+ * another's).
  */
 export async function existingCopies(
   client: BackupClient,
   o: ResolvedOptions,
   points: readonly BatchPoint[],
+  sourceVaultArn: string | undefined,
+  now: number,
 ): Promise<Record<string, PointDecision>> {
   try {
-    const copies = await findCopiesOfMany(
+    const copies = await findExistingCopies(
       client,
       points.map((p) => ({
         recoveryPointArn: p.recoveryPointArn,
+        resourceArn: p.resourceArn,
         ...(p.recoveryPointCreationDate
           ? { creationDate: new Date(p.recoveryPointCreationDate) }
           : {}),
       })),
       o.destinationBackupVaultArn,
+      { sourceVaultArn, now },
     );
     const decisions: Record<string, PointDecision> = {};
     for (const { recoveryPointArn: arn } of points) {

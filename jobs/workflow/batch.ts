@@ -34,6 +34,7 @@ import {
   type CopyReportEntryJson,
   entryOf,
   entryToJson,
+  handoffPoint,
   type JobView,
   totalsOf,
   type WorkflowBatchParams,
@@ -100,7 +101,14 @@ export async function runBatch(
   if (toDecide.length && steps.fits(Math.min(toDecide.length, PER_POINT_LOOKUP_MAX) + 1)) {
     decisions = await steps.do(
       "existing copies",
-      ({ client }) => existingCopies(client, o, toDecide.map((i) => points[i])),
+      ({ client }) =>
+        existingCopies(
+          client,
+          o,
+          toDecide.map((i) => points[i]),
+          params.sourceBackupVaultArn,
+          Date.now(),
+        ),
     );
   }
   const inFlight = new Map<number, JobView>();
@@ -209,9 +217,8 @@ export async function runBatch(
   const unfinished: BatchPoint[] = [];
   for (const i of indices) {
     if (entries[i].outcome !== "UNFINISHED") continue;
-    const point: BatchPoint = entryToJson(entries[i]);
-    if (unread(i)) point.moveToColdStorageAt = points[i].moveToColdStorageAt!; // unread: set
-    unfinished.push(point);
+    const cold = unread(i) ? points[i].moveToColdStorageAt : undefined;
+    unfinished.push(handoffPoint(entryToJson(entries[i]), cold));
   }
   return {
     kind: "batch",

@@ -5,24 +5,29 @@
  * `workflowCopyReport` reads a run's status and, once it is complete, its report.
  *
  * How it divides the work: the instance the user creates (the run) lists the source vault, one
- * page of `batchSize` recovery points per step, and creates one instance of the same Workflow
- * per page (a batch), `parallelBatches` at a time. A batch reads the storage class of points past
- * their cold-storage date, finds what is copied already (ListCopyJobs), starts each copy in a step
- * of its own (StartCopyJob with the copy's run-independent idempotency token), and waits with
+ * page of `batchSize` recovery points per step, creates one instance of the same Workflow per
+ * page (a batch), `parallelBatches` at a time, and follows them with one status step per round
+ * and one read step per batch instance that completed. A batch reads the storage class of points
+ * past their cold-storage date, finds what is copied already (ListCopyJobs), starts each copy in a
+ * step of its own (StartCopyJob with the copy's run-independent idempotency token), and waits with
  * `step.sleep` and one status step per round for all its jobs. Every rule of `copyRecoveryPoints`
- * is its own code, run inside the steps. No instance comes near the Workflows limits on steps,
- * subrequests or step result size, whatever the size of the vault (see the README, "Long copies on
+ * is its own code, run inside the steps. On Workers Paid no instance comes near the Workflows
+ * limits on steps, subrequests or step result size, whatever the size of the vault; Workers
+ * Free's 50 subrequests per instance fit small vaults only (see the README, "Long copies on
  * Cloudflare Workflows").
  *
  * @module
  */
 
-import type { CopyReport, ReportedError } from "../report.ts";
+import { reportedError } from "../errors.ts";
+import { addTotals, type CopyReport, emptyTotals, type ReportedError } from "../report.ts";
 import { runBatch, type WorkflowBatchOutput } from "./batch.ts";
 import {
   isAlreadyExists,
+  isNotFound,
   type WorkflowBindingLike,
   type WorkflowEventLike,
+  WorkflowInstanceNotFoundError,
   type WorkflowStepLike,
 } from "./engine.ts";
 import { checkRunId, resolveOptions, type WorkflowCopyOptions } from "./options.ts";
@@ -124,6 +129,7 @@ function checkBatchParams(
     "batch",
     "attempt",
     "sourceBackupVaultName",
+    "sourceBackupVaultArn",
     "destinationBackupVaultArn",
     "points",
   ];
@@ -142,6 +148,13 @@ function checkBatchParams(
   // A batch copies between the vaults of the configuration, never between ones its params name.
   if (p.sourceBackupVaultName !== o.sourceBackupVaultName) {
     issues.push({ path: "sourceBackupVaultName", message: "differs from the options" });
+  }
+  if (
+    p.sourceBackupVaultArn !== undefined &&
+    !(typeof p.sourceBackupVaultArn === "string" &&
+      p.sourceBackupVaultArn.endsWith(`:backup-vault:${o.sourceBackupVaultName}`))
+  ) {
+    issues.push({ path: "sourceBackupVaultArn", message: "is not the source vault's ARN" });
   }
   if (p.destinationBackupVaultArn !== o.destinationBackupVaultArn) {
     issues.push({ path: "destinationBackupVaultArn", message: "differs from the options" });
@@ -163,24 +176,62 @@ function checkBatchParams(
   return p;
 }
 
+/** Options of {@linkcode startWorkflowCopy}. */
+export interface StartWorkflowCopyOptions {
+  /**
+   * Earlier runs (e.g. those of the nights before) that must have ended first: while one of them
+   * is `queued`, `running`, `waiting` or `paused`, nothing is created and the answer names it. Two
+   * runs at once add their copy jobs together (`concurrency × parallelBatches` each) and copy the
+   * same recent points side by side. An id the Workflow does not know (never created, or its state
+   * expired) has ended. 2 binding calls each.
+   */
+  afterRuns?: readonly string[] | undefined;
+}
+
+/** What {@linkcode startWorkflowCopy} did. */
+export interface StartedWorkflowCopy {
+  /** The run's id. */
+  id: string;
+  /** Whether the instance was created now. */
+  created: boolean;
+  /** When nothing was created because an earlier run had not ended: that run's id. */
+  waitingFor?: string;
+}
+
+/** Statuses of an instance that has not ended (a paused one may be resumed). */
+const NOT_ENDED = ["queued", "running", "waiting", "paused", "waitingForPause"];
+
 /**
- * Creates the run instance `instanceId` (with empty params) unless one with that id exists:
+ * Creates the run instance `instanceId` (with empty params) unless one with that id exists —
  * Workflows refuses a second `create` with the same id (`(instance.already_exists)`), so a
- * deterministic id — e.g. `nightly-2026-12-07` from a Cron Trigger's `scheduledTime` — makes a
- * repeated trigger start nothing.
+ * deterministic id, e.g. `nightly-2026-12-07` from a Cron Trigger's `scheduledTime`, makes a
+ * repeated trigger start nothing — or one of `options.afterRuns` has not ended.
  *
  * @param workflow the Workflow's binding.
  * @param instanceId the run's id: `^[a-zA-Z0-9_][a-zA-Z0-9-_]*$`, at most 80 characters (its
  * batch instances add to it).
- * @returns `created: false` when the instance existed already.
+ * @returns `created: false` when the instance existed already, or (with `waitingFor`) when an
+ * earlier run is still going.
  * @throws {ValidationError} the id does not fit, before anything is sent.
  * @throws the binding's error otherwise.
  */
 export async function startWorkflowCopy(
   workflow: WorkflowBindingLike<WorkflowCopyParams>,
   instanceId: string,
-): Promise<{ id: string; created: boolean }> {
+  options: StartWorkflowCopyOptions = {},
+): Promise<StartedWorkflowCopy> {
   checkRunId(instanceId);
+  for (const earlier of options.afterRuns ?? []) {
+    if (earlier === instanceId) continue;
+    let status: string;
+    try {
+      status = (await (await workflow.get(earlier)).status()).status;
+    } catch (e) {
+      if (isNotFound(e)) continue;
+      throw e;
+    }
+    if (NOT_ENDED.includes(status)) return { id: instanceId, created: false, waitingFor: earlier };
+  }
   try {
     await workflow.create({ id: instanceId, params: {} });
     return { id: instanceId, created: true };
@@ -188,6 +239,20 @@ export async function startWorkflowCopy(
     if (isAlreadyExists(e)) return { id: instanceId, created: false };
     throw e;
   }
+}
+
+/** A batch whose points the report cannot give one by one. */
+export interface UnreadBatch {
+  /** The batch's number. */
+  batch: number;
+  /** Its instances. */
+  instances: string[];
+  /** Its points, as the run counted them. */
+  points: number;
+  /** Of them, in the report's entries. */
+  reported: number;
+  /** Why the rest are not: the instance whose output could not be read, and why. */
+  error: ReportedError;
 }
 
 /** What {@linkcode workflowCopyReport} answers. */
@@ -200,26 +265,71 @@ export interface WorkflowCopyStatus {
   error?: ReportedError;
   /** Once complete: its summary. */
   run?: WorkflowRunOutput;
-  /** Once complete: the report of every recovery point, read from the batch instances. */
+  /**
+   * Once complete: the report of every recovery point (of the batches asked for), read from the
+   * batch instances' outputs; `ok` false and `failure` `REPORT_INCOMPLETE` when some could not be
+   * read (see `unreadBatches`).
+   */
   report?: CopyReport;
+  /**
+   * Batches whose points are not all in `report.entries`: an instance's output could not be read
+   * (its state expired: 3 days after it ended on Workers Free, 7 on Paid) or holds fewer points
+   * than the run counted. Their counts are in `report.totals` (from the run's summary).
+   */
+  unreadBatches?: UnreadBatch[];
+  /** With `batches`: which batches the report covers, of how many, and where the next page starts. */
+  page?: { from: number; to: number; of: number; next?: number };
+}
+
+/** Options of {@linkcode workflowCopyReport}. */
+export interface WorkflowCopyReportOptions {
+  /** `false`: the status and summary only (2 binding calls). @default true */
+  entries?: boolean | undefined;
+  /**
+   * The batches to report, `count` from `from` (a page): 2 binding calls for the run and 2 per
+   * batch instance in them, so that a page fits the subrequests of one invocation (50 on Workers
+   * Free: 20 batches). All batches when absent.
+   */
+  batches?: { from: number; count: number } | undefined;
 }
 
 /**
  * The status of a vault copy run and, once it is complete, its report: one entry per recovery
  * point of the source vault, read from the outputs of its batch instances (2 binding calls for
- * the run and 2 per batch instance: 10,000 points in batches of 100 take about 200).
+ * the run and 2 per batch instance: 10,000 points in batches of 100 take about 202, over the 50
+ * subrequests of a Workers Free invocation — ask for `batches` a page at a time there).
  *
  * @param workflow the Workflow's binding.
  * @param instanceId the run instance's id.
- * @param options `entries: false`: the status and summary only (2 binding calls).
- * @throws the binding's error, e.g. when there is no instance with this id.
+ * @param options `entries: false` for the status and summary only; `batches` for a page.
+ * @throws {WorkflowInstanceNotFoundError} there is no run instance with this id (never created,
+ * or its state expired).
+ * @throws {ValidationError} `batches` is not a range of batch numbers.
+ * @throws the binding's error otherwise.
  */
 export async function workflowCopyReport(
   workflow: Pick<WorkflowBindingLike, "get">,
   instanceId: string,
-  options: { entries?: boolean } = {},
+  options: WorkflowCopyReportOptions = {},
 ): Promise<WorkflowCopyStatus> {
-  const status = await (await workflow.get(instanceId)).status();
+  const range = options.batches;
+  if (
+    range !== undefined &&
+    !(Number.isSafeInteger(range.from) && range.from >= 0 && Number.isSafeInteger(range.count) &&
+      range.count >= 1)
+  ) {
+    throw new ValidationError("workflowCopyReport options", [{
+      path: "batches",
+      message: "must be { from: an integer of at least 0, count: an integer of at least 1 }",
+    }]);
+  }
+  let status;
+  try {
+    status = await (await workflow.get(instanceId)).status();
+  } catch (e) {
+    if (isNotFound(e)) throw new WorkflowInstanceNotFoundError(instanceId, { cause: e });
+    throw e;
+  }
   const answer: WorkflowCopyStatus = { instanceId, status: status.status };
   const error = statusError(status.error);
   if (error) answer.error = error;
@@ -227,18 +337,60 @@ export async function workflowCopyReport(
   if (status.status !== "complete" || run?.kind !== "run") return answer;
   answer.run = run;
   if (options.entries === false) return answer;
-  const entries = new Map<string, CopyReportEntryJson>();
-  for (const batch of run.batches) {
-    for (const id of batch.instances) {
-      const instance = await (await workflow.get(id)).status().catch(() => undefined);
-      const output = instance?.output as WorkflowBatchOutput | undefined;
-      if (instance?.status === "complete" && output?.kind === "batch") {
-        mergeEntries(entries, output.entries);
-      }
-    }
-    mergeEntries(entries, batch.missing ?? []);
+  const from = range?.from ?? 0;
+  const to = Math.min(run.batches.length, range ? from + range.count : run.batches.length);
+  const batches = run.batches.slice(from, to);
+  if (range) {
+    answer.page = {
+      from,
+      to,
+      of: run.batches.length,
+      ...(to < run.batches.length ? { next: to } : {}),
+    };
   }
-  const totals = totalsOf(entries.values());
+  const entries = new Map<string, CopyReportEntryJson>();
+  const totals = emptyTotals();
+  const unread: UnreadBatch[] = [];
+  for (const batch of batches) {
+    const own = new Map<string, CopyReportEntryJson>();
+    let failed: ReportedError | undefined;
+    for (const id of batch.instances) {
+      const read = await readBatchOutput(workflow, id);
+      if ("error" in read) failed ??= read.error;
+      else if (read.output) mergeEntries(own, read.output.entries);
+    }
+    mergeEntries(own, batch.missing ?? []);
+    mergeEntries(entries, own.values());
+    const counted = batch.totals.discovered;
+    if (own.size === counted) {
+      addTotals(totals, totalsOf(own.values()));
+      continue;
+    }
+    // The run's own counts stand for the batch; its entries are what could be read.
+    addTotals(totals, batch.totals);
+    unread.push({
+      batch: batch.batch,
+      instances: batch.instances,
+      points: counted,
+      reported: own.size,
+      error: failed ?? {
+        name: "IncompleteOutput",
+        message: `the outputs of its instances hold ${own.size} of its ${counted} points`,
+      },
+    });
+  }
+  let failure = run.failure;
+  if (unread.length) {
+    answer.unreadBatches = unread;
+    const missing = unread.reduce((n, b) => n + b.points - b.reported, 0);
+    failure ??= {
+      code: "REPORT_INCOMPLETE",
+      message: `${missing} recovery point(s) of batch(es) ${
+        unread.map((b) => b.batch).join(", ")
+      } are not in the report: ${unread[0].error.name}: ${unread[0].error.message}`,
+    };
+  }
+  const complete = totals.selected === totals.completed;
   answer.report = {
     runId: run.runId,
     sourceBackupVaultName: run.sourceBackupVaultName,
@@ -248,8 +400,32 @@ export async function workflowCopyReport(
     finishedAt: new Date(run.finishedAt),
     entries: [...entries.values()].map(reviveEntry),
     totals,
-    ok: !run.failure && totals.selected === totals.completed,
-    ...(run.failure ? { failure: run.failure } : {}),
+    ok: !failure && !unread.length && complete,
+    ...(failure ? { failure } : {}),
   };
   return answer;
+}
+
+/**
+ * The output of one batch instance: `output` when it is complete (absent while it has not
+ * ended, or when it errored), `error` when it cannot be read.
+ */
+async function readBatchOutput(
+  workflow: Pick<WorkflowBindingLike, "get">,
+  id: string,
+): Promise<{ output?: WorkflowBatchOutput } | { error: ReportedError }> {
+  let instance;
+  try {
+    instance = await (await workflow.get(id)).status();
+  } catch (e) {
+    if (!isNotFound(e)) return { error: reportedError(e) };
+    const { name, message } = new WorkflowInstanceNotFoundError(id);
+    return { error: { name, message } };
+  }
+  const output = instance.output as WorkflowBatchOutput | undefined;
+  if (instance.status !== "complete") return {};
+  if (output?.kind !== "batch" || !Array.isArray(output.entries)) {
+    return { error: { name: "InvalidOutput", message: `instance ${id} returned no batch output` } };
+  }
+  return { output };
 }

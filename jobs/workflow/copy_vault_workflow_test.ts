@@ -25,11 +25,14 @@ import {
   type CopyReportEntry,
   DEFAULT_COPY_CONCURRENCY,
   DEFAULT_MAX_FAILED_COPIES,
+  listCopyJobs,
   ValidationError,
   WORKFLOW_COPY_DEFAULTS,
+  WorkflowInstanceNotFoundError,
 } from "../../mod.ts";
 import {
   FIRST_CREATED_MS,
+  LOCAL_DR_VAULT_ARN,
   pointArn,
   SOURCE_VAULT,
   vaultSeed,
@@ -49,6 +52,7 @@ import {
   workflowCopyReport,
 } from "./copy_vault_workflow.ts";
 import { WORKFLOWS_LIMITS } from "./engine.ts";
+import { HANDOFF_GROWTH_BYTES, type WorkflowBatchParams } from "./wire.ts";
 import type { WorkflowCopyOptions } from "./options.ts";
 import type { WorkflowRunOutput } from "./run.ts";
 
@@ -127,6 +131,14 @@ function operationOf(method: string, url: string): string {
   const path = new URL(url).pathname;
   return method === "PUT" && path === "/copy-jobs" ? "StartCopyJob" : `${method} ${path}`;
 }
+
+/** The settings the README gives for Workers Free. */
+const WORKERS_FREE_SETTINGS: Partial<WorkflowCopyOptions> = {
+  maxSubrequestsPerInstance: 45,
+  maxStepsPerInstance: 1_000,
+  batchSize: 20,
+  maxInstancesPerBatch: 10,
+};
 
 /** Top-level copy jobs of the emulator, and the recovery points they copy. */
 function topLevelJobs(emulator: Emulator) {
@@ -331,6 +343,14 @@ Deno.test("workflow: a batch past its budget hands its copies to a new instance"
   const first = s.workflows.instances.get(`${RUN_ID}-b0`)!;
   const firstOutput = first.output as WorkflowBatchOutput;
   assert.ok(firstOutput.unfinished.length > 0 && firstOutput.steps <= 12, `${firstOutput.steps}`);
+  // A point handed over grows by its job (id, token, origin, start) only: the room the run keeps.
+  const given = new Map(
+    (first.params as WorkflowBatchParams).points.map((p) => [p.recoveryPointArn, p]),
+  );
+  const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).byteLength;
+  const growth = firstOutput.unfinished.map((p) => bytes(p) - bytes(given.get(p.recoveryPointArn)));
+  assert.ok(firstOutput.unfinished.some((p) => p.copyJobId), "control: jobs in flight handed over");
+  assert.ok(Math.max(...growth) <= HANDOFF_GROWTH_BYTES, `grew by ${Math.max(...growth)} bytes`);
   for (const instance of s.workflows.instances.values()) {
     assert.ok(
       instance.step.maxLifetimeSteps <= 12,
@@ -526,6 +546,56 @@ Deno.test("workflow: 10,000 recovery points stay within the limits of Workflows"
   for (const batch of batches) {
     assert.equal((batch.output as WorkflowBatchOutput).subrequests, batch.fetches, batch.id);
   }
+  // Not within Workers Free's 50 subrequests per instance (see the next test for Free).
+  assert.ok(runSubrequests > 50 && batchSubrequests > 50);
+
+  // The report: 2 binding calls for the run and 2 per batch instance, in one invocation of the
+  // status route — within Workers Paid's 10,000 subrequests, not Free's 50; a page of 20 batches
+  // is (42 calls).
+  let calls = s.workflows.calls;
+  await workflowCopyReport(s.workflows, RUN_ID);
+  const whole = s.workflows.calls - calls;
+  const pageCalls: number[] = [];
+  const paged: CopyReportEntry[] = [];
+  for (let from: number | undefined = 0; from !== undefined;) {
+    calls = s.workflows.calls;
+    const page = await workflowCopyReport(s.workflows, RUN_ID, { batches: { from, count: 20 } });
+    pageCalls.push(s.workflows.calls - calls);
+    paged.push(...page.report!.entries);
+    from = page.page!.next;
+  }
+  console.log(
+    `the report of 10,000 points: ${whole} binding calls; in pages of 20 batches: ` +
+      `${pageCalls.join(", ")}`,
+  );
+  assert.equal(whole, 202);
+  assert.ok(whole <= WORKFLOWS_LIMITS.subrequestsPerInstance);
+  assert.deepEqual(pageCalls, [42, 42, 42, 42, 42]);
+  assert.deepEqual(
+    paged.map((e) => e.recoveryPointArn),
+    report.entries.map((e) => e.recoveryPointArn),
+  );
+});
+
+Deno.test("workflow: on Workers Free's limits (50 subrequests, 1,024 steps per instance) a small vault copies, each instance within them", async () => {
+  await using s = await setup(100, { workflow: WORKERS_FREE_SETTINGS });
+  const run = await s.run();
+  const bindingCalls = s.workflows.calls - 1;
+  assert.equal(run.status, "complete", JSON.stringify(run.error));
+  const output = run.output as WorkflowRunOutput;
+  assert.ok(output.batches.every((b) => b.status === "complete"), JSON.stringify(output.batches));
+  assertOneJobPerPoint(s.emulator, 100);
+  const batches = [...s.workflows.instances.values()].filter((i) => i.id !== RUN_ID);
+  const most = Math.max(run.fetches + bindingCalls, ...batches.map((i) => i.fetches));
+  const steps = Math.max(...[run, ...batches].map((i) => i.step.maxLifetimeSteps));
+  console.log(
+    `Workers Free settings, 100 points: ${batches.length} batch instances; at most ${most} ` +
+      `subrequests and ${steps} steps in an instance`,
+  );
+  assert.ok(most <= 50, `${most} subrequests`);
+  assert.ok(steps <= 1_024);
+  const report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
+  assert.equal(report.ok, true);
 });
 
 Deno.test("workflow: startWorkflowCopy starts a run once per id; the report reads it", async () => {
@@ -546,7 +616,10 @@ Deno.test("workflow: startWorkflowCopy starts a run once per id; the report read
   const full = await workflowCopyReport(s.workflows, RUN_ID);
   assert.equal(full.report?.entries.length, 2);
   assert.equal(s.workflows.calls - calls, 4, "2 calls for the run, 2 per batch instance");
-  await assert.rejects(workflowCopyReport(s.workflows, "nightly-1999-01-01"), /not_found/);
+  const missing = await workflowCopyReport(s.workflows, "nightly-1999-01-01").catch((e) => e);
+  assert.ok(missing instanceof WorkflowInstanceNotFoundError, String(missing));
+  assert.equal(missing.instanceId, "nightly-1999-01-01");
+  assert.match(missing.message, /never created, or it ended longer ago than Workflows keeps/);
 });
 
 Deno.test("workflow: an errored run reports its error", async () => {
@@ -896,7 +969,8 @@ Deno.test("workflow: a batch whose budget cannot read the storage classes copies
   const run = await s.run();
   assert.equal(run.status, "complete", JSON.stringify(run.error));
   const output = run.output as WorkflowRunOutput;
-  assert.deepEqual(output.batches.map((b) => [b.status, b.instances.length]), [["unfinished", 3]]);
+  // The run's own 10 subrequests follow two instances (create 1, check 2, read 2 each).
+  assert.deepEqual(output.batches.map((b) => [b.status, b.instances.length]), [["unfinished", 2]]);
   assert.equal(s.emulator.requests.filter((r) => r.operation === "StartCopyJob").length, 0);
   assert.equal(
     s.emulator.requests.filter((r) => r.operation === "DescribeRecoveryPoint").length,
@@ -905,4 +979,133 @@ Deno.test("workflow: a batch whose budget cannot read the storage classes copies
   const report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
   assert.ok(report.entries.every((e) => e.outcome === "UNFINISHED"));
   assert.equal(report.ok, false);
+});
+
+Deno.test("workflow: no step result grows with parallelBatches — 8,000 points, batchSize 1000, 8 batches at once", async () => {
+  await using s = await setup(8_000, {
+    workflow: { batchSize: 1000, parallelBatches: 8, concurrency: 25 },
+  });
+  const run = await s.run();
+  assert.equal(run.status, "complete", JSON.stringify(run.error));
+  const output = run.output as WorkflowRunOutput;
+  assert.deepEqual(output.batches.map((b) => b.status), Array(8).fill("complete"));
+  assertOneJobPerPoint(s.emulator, 8_000);
+  // The run's steps: a check answers each running batch's status only; a read, one batch's counts.
+  const largest = (prefix: string) =>
+    Math.max(
+      ...run.step.executed.filter((e) => e.name.startsWith(prefix)).map((e) => e.resultBytes),
+    );
+  const instances = [...s.workflows.instances.values()];
+  const overall = Math.max(...instances.map((i) => i.step.largestResult));
+  console.log(
+    `8,000 points in 8 parallel batches of 1000: largest check ${largest("check ")} B, read ` +
+      `${largest("read batch ")} B, list ${largest("list ")} B; any step ${overall} B`,
+  );
+  assert.ok(largest("check ") < 2_000, `check: ${largest("check ")} B`);
+  assert.ok(largest("read batch ") < 2_000, `read: ${largest("read batch ")} B`);
+  assert.ok(overall <= WORKFLOWS_LIMITS.stepResultBytes);
+  const report = (await workflowCopyReport(s.workflows, RUN_ID)).report!;
+  assert.equal(report.entries.length, 8_000);
+  assert.equal(report.ok, true);
+});
+
+Deno.test("workflow: a batch whose points would not fit a step result once they carry jobs is refused: lower batchSize", async () => {
+  // 1,000 points with long resource names: the params fit in 1 MiB, not with the room their copy
+  // jobs take when the batch hands them over (HANDOFF_GROWTH_BYTES each).
+  await using s = await setup(1_000, {
+    tweak: (f) => void (f.resourceName = "n".repeat(560)),
+    workflow: { batchSize: 1000 },
+  });
+  const run = await s.run();
+  assert.equal(run.status, "errored");
+  assert.equal(run.error?.name, "NonRetryableError");
+  assert.match(run.error!.message, /bytes per point for their copy jobs .* lower batchSize/);
+  assert.equal(s.emulator.requests.filter((r) => r.operation === "StartCopyJob").length, 0);
+  // Half the batch fits.
+  s.options.batchSize = 500;
+  const half = await s.run("nightly-half");
+  assert.equal(half.status, "complete", JSON.stringify(half.error));
+  assertOneJobPerPoint(s.emulator, 1_000);
+});
+
+Deno.test("workflow: a report whose batch outputs cannot be read says which and why — not ok, the run's counts", async () => {
+  await using s = await setup(9, { workflow: { batchSize: 4 } });
+  const run = await s.run();
+  assert.equal(run.status, "complete", JSON.stringify(run.error));
+  // Workflows dropped batch 1's state (3 days after it ended on Workers Free, 7 on Paid); batch
+  // 2's status cannot be read at all.
+  s.workflows.instances.delete(`${RUN_ID}-b1`);
+  const binding = {
+    get: (id: string) =>
+      id === `${RUN_ID}-b2`
+        ? Promise.reject(new Error("internal error reading the instance"))
+        : s.workflows.get(id),
+  };
+  const status = await workflowCopyReport(binding, RUN_ID);
+  const report = status.report!;
+  assert.equal(report.ok, false);
+  assert.equal(report.failure?.code, "REPORT_INCOMPLETE");
+  assert.match(
+    report.failure!.message,
+    /^5 recovery point\(s\) of batch\(es\) 1, 2 are not in the report: WorkflowInstanceNotFoundError/,
+  );
+  assert.equal(report.entries.length, 4, "batch 0's points");
+  assert.deepEqual(
+    status.unreadBatches?.map((b) => [b.batch, b.points, b.reported, b.error.name]),
+    [[1, 4, 0, "WorkflowInstanceNotFoundError"], [2, 1, 0, "Error"]],
+  );
+  assert.deepEqual({ ...report.totals }, { ...(run.output as WorkflowRunOutput).totals });
+  // A page of the batches that can be read is whole: 2 calls for the run, 2 for its instance.
+  const calls = s.workflows.calls;
+  const page = await workflowCopyReport(binding, RUN_ID, { batches: { from: 0, count: 1 } });
+  assert.equal(s.workflows.calls - calls, 4);
+  assert.deepEqual(page.page, { from: 0, to: 1, of: 3, next: 1 });
+  assert.equal(page.report?.ok, true);
+  assert.equal(page.report?.entries.length, 4);
+  assert.equal(page.unreadBatches, undefined);
+  await assert.rejects(
+    workflowCopyReport(binding, RUN_ID, { batches: { from: -1, count: 1 } }),
+    ValidationError,
+  );
+});
+
+Deno.test("workflow: startWorkflowCopy starts nothing while an earlier run has not ended", async () => {
+  await using s = await setup(2);
+  const yesterday = "nightly-2026-12-06";
+  s.workflows.hold = (id) => id === yesterday;
+  assert.equal((await startWorkflowCopy(s.workflows, yesterday)).created, true);
+  const afterRuns = ["nightly-2026-12-05", yesterday];
+  assert.deepEqual(await startWorkflowCopy(s.workflows, RUN_ID, { afterRuns }), {
+    id: RUN_ID,
+    created: false,
+    waitingFor: yesterday,
+  });
+  assert.ok(!s.workflows.instances.has(RUN_ID), "no second run beside the first");
+  s.workflows.hold = undefined;
+  await s.workflows.start(s.workflows.instances.get(yesterday)!);
+  assert.deepEqual(await startWorkflowCopy(s.workflows, RUN_ID, { afterRuns }), {
+    id: RUN_ID,
+    created: true,
+  });
+  assert.equal(s.workflows.instances.get(RUN_ID)?.status, "complete");
+});
+
+Deno.test("workflow: a copy whose job aged out of ListCopyJobs is found in the destination vault, in the client's Region and account", async () => {
+  await using s = await setup(3, { workflow: { destinationBackupVaultArn: LOCAL_DR_VAULT_ARN } });
+  await s.run("nightly-1");
+  assert.equal(topLevelJobs(s.emulator).length, 3);
+  // A month later ListCopyJobs lists none of the jobs (AWS: 30 days).
+  s.clock.now += 31 * DAY;
+  const listed = await listCopyJobs(clientOf(s), { ByDestinationVaultArn: LOCAL_DR_VAULT_ARN });
+  assert.equal(listed.CopyJobs?.length, 0);
+  await s.run("nightly-2");
+  assert.equal(topLevelJobs(s.emulator).length, 3, "no second copy");
+  const report = (await workflowCopyReport(s.workflows, "nightly-2")).report!;
+  assert.ok(
+    report.entries.every((e) =>
+      e.outcome === "COMPLETED" && e.origin === "existing" && !e.copyJobId &&
+      e.destinationRecoveryPointArn
+    ),
+  );
+  assert.equal(report.ok, true);
 });

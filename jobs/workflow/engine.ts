@@ -113,8 +113,9 @@ export class NonRetryableError extends Error {
  * configurable up to 10 million, Workers Free 50; a non-stream step result and an event payload
  * at most 1 MiB; an instance id at most 100 characters of `^[a-zA-Z0-9_][a-zA-Z0-9-_]*$`;
  * `step.sleep` at most 365 days; instances created at most 100 per second per Workflow, 300 per
- * account). Step names longer than 256 characters are refused (the engine's validator in
- * `@cloudflare/workflows-shared`).
+ * account; the state of a completed instance is kept 3 days on Workers Free, 7 days by default on
+ * Workers Paid, configurable up to 30). Step names longer than 256 characters are refused (the
+ * engine's validator in `@cloudflare/workflows-shared`).
  */
 export const WORKFLOWS_LIMITS = {
   /** `step.do` calls per instance (Workers Paid default). */
@@ -133,6 +134,8 @@ export const WORKFLOWS_LIMITS = {
   sleepMs: 31_536_000_000,
   /** Instances created per second and Workflow. */
   instanceCreationsPerSecond: 100,
+  /** Days a completed instance's state is kept (Workers Paid default; Free: 3; up to 30). */
+  completedStateDays: 7,
 } as const;
 
 /** The pattern instance ids must match (Workflows limits, footnote 4). */
@@ -143,4 +146,37 @@ export function isAlreadyExists(error: unknown): boolean {
   const e = error as { message?: unknown; code?: unknown };
   return String(e?.message ?? "").includes("instance.already_exists") ||
     e?.code === "instance.already_exists";
+}
+
+/** Whether a rejection of `get` says there is no instance with the id (`(instance.not_found) …`). */
+export function isNotFound(error: unknown): boolean {
+  const e = error as { message?: unknown; code?: unknown };
+  return String(e?.message ?? "").includes("not_found") || e?.code === "instance.not_found";
+}
+
+/**
+ * The Workflow has no instance with this id: it was never created, or it ended longer ago than
+ * Workflows keeps a completed instance's state (3 days on Workers Free, 7 by default on Workers
+ * Paid, configurable up to 30: https://developers.cloudflare.com/workflows/reference/limits/).
+ */
+export class WorkflowInstanceNotFoundError extends Error {
+  /** Always `WorkflowInstanceNotFoundError`. */
+  override name = "WorkflowInstanceNotFoundError";
+  /** The instance asked for. */
+  readonly instanceId: string;
+
+  /**
+   * Names the instance.
+   * @param instanceId the instance asked for.
+   * @param options `cause`: the binding's rejection.
+   */
+  constructor(instanceId: string, options?: ErrorOptions) {
+    super(
+      `The Workflow has no instance ${instanceId}: it was never created, or it ended longer ago ` +
+        `than Workflows keeps a completed instance's state (3 days on Workers Free, 7 by default ` +
+        `on Workers Paid, up to 30)`,
+      options,
+    );
+    this.instanceId = instanceId;
+  }
 }

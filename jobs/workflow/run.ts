@@ -6,18 +6,29 @@
  * `workflowCopyReport`.
  *
  * Steps: `list <p>` per page, `start batch <b>` (`start batch <b> again <k>`) per batch
- * instance, and rounds of `wait <r>` (a sleep) and `check <r>` (the running batches' status).
+ * instance, rounds of `wait <r>` (a sleep) and `check <r>` (the running batches' status only),
+ * and `read batch <b>` (`read batch <b> again <k>`) per batch instance that completed: the counts
+ * of its points and those it left. Every step result stays small whatever `batchSize` and
+ * `parallelBatches` are: a check answers a few dozen bytes per running batch, a read one batch's
+ * leftover points at most (see `checkParamsSize`).
  *
  * @module
  */
 
 import { reportedError } from "../errors.ts";
 import { emptySelection } from "../list_selection.ts";
-import { type CopyTotals, emptyTotals, type ReportedError, type RunFailure } from "../report.ts";
+import {
+  addTotals,
+  type CopyTotals,
+  emptyTotals,
+  type ReportedError,
+  type RunFailure,
+} from "../report.ts";
 import { listPage } from "./aws_steps.ts";
 import type { WorkflowBatchOutput } from "./batch.ts";
 import {
   isAlreadyExists,
+  isNotFound,
   NonRetryableError,
   type WorkflowBindingLike,
   type WorkflowEventLike,
@@ -31,7 +42,7 @@ import {
   type CopyReportEntryJson,
   entryOf,
   entryToJson,
-  mergeEntries,
+  HANDOFF_GROWTH_BYTES,
   statusError,
   totalsOf,
   type WorkflowBatchParams,
@@ -94,27 +105,29 @@ interface BatchState {
   index: number;
   /** The page's points. */
   points: BatchPoint[];
-  /** What its next instance gets. */
+  /** What its next instance gets; once it ended, what its last instance was given or left. */
   next: BatchPoint[];
   instances: string[];
-  /** Outcome and origin of each point, as its instances reported them (merged). */
-  reported: Map<string, CopyReportEntryJson>;
+  /** Counts of the points its complete instances ended (each point ends in one instance). */
+  ended: CopyTotals;
+  /** Skip codes of those, with their counts. */
+  skips: Record<string, number>;
   status?: WorkflowBatchSummary["status"];
   error?: ReportedError;
 }
 
-/** What a `check` step learns of one batch instance. */
+/** What a `check` step learns of one batch instance: its status, never its output. */
 interface InstanceCheck {
   status: string;
   error?: ReportedError;
-  /**
-   * Of a complete instance: each point's outcome, origin and skip reason (no more, to stay
-   * small).
-   */
-  outcomes?: CopyReportEntryJson[];
-  /** Of a complete instance: the points it left. */
-  unfinished?: BatchPoint[];
 }
+
+/** What a `read` step learns of a complete batch instance. */
+type InstanceRead =
+  /** Counts of the points it ended, their skip codes, and the points it left. */
+  | { totals: CopyTotals; skips: Record<string, number>; unfinished: BatchPoint[] }
+  /** Its output cannot be read (gone, or not a batch's). */
+  | { error: ReportedError };
 
 /** The id of a batch's `attempt`-th instance: `<runId>-b<batch>` and `-<attempt>` after the first. */
 export function batchInstanceId(runId: string, batch: number, attempt: number): string {
@@ -134,6 +147,7 @@ export async function runVaultCopy(
   const batches: BatchState[] = [];
   const tokens = new Set<string>();
   let token: string | undefined;
+  let sourceVaultArn: string | undefined;
   for (let page = 0;; page++) {
     if (!steps.fits(1)) {
       throw new NonRetryableError(
@@ -142,13 +156,15 @@ export async function runVaultCopy(
       );
     }
     const listed = await steps.do(`list ${page}`, ({ client }) => listPage(client, o, token));
+    sourceVaultArn ??= listed.sourceVaultArn;
     if (listed.points.length) {
       batches.push({
         index: batches.length,
         points: listed.points,
         next: listed.points,
         instances: [],
-        reported: new Map(),
+        ended: emptyTotals(),
+        skips: {},
       });
     }
     token = listed.nextToken;
@@ -175,6 +191,7 @@ export async function runVaultCopy(
         batch: batch.index,
         attempt,
         sourceBackupVaultName: o.sourceBackupVaultName,
+        ...(sourceVaultArn ? { sourceBackupVaultArn: sourceVaultArn } : {}),
         destinationBackupVaultArn: o.destinationBackupVaultArn,
         points: batch.next,
       };
@@ -193,40 +210,56 @@ export async function runVaultCopy(
       ({ count }) => checkInstances(o.workflow, running.map((b) => b.instances.at(-1)!), count),
     );
     finishedAt = checked.at;
+    let spent = false;
     for (const batch of [...running]) {
-      const check = checked.instances[batch.instances.at(-1)!];
+      const id = batch.instances.at(-1)!;
+      const check = checked.instances[id];
       if (!ended(check.status)) continue;
+      if (check.status === "complete" && !steps.fits(2)) {
+        // Its output stays unread: the batch is summarised as the budget left it.
+        spent = true;
+        continue;
+      }
       running.splice(running.indexOf(batch), 1);
       changed = true;
       const retry = batch.instances.length < o.maxInstancesPerBatch;
+      let error = check.error;
       if (check.status === "complete") {
-        mergeEntries(batch.reported, check.outcomes ?? []);
-        const left = check.unfinished ?? [];
-        if (left.length && retry) {
-          batch.next = left;
-          queue.unshift(batch);
-        } else {
-          batch.status = left.length ? "unfinished" : "complete";
+        const attempt = batch.instances.length - 1;
+        const read = await steps.do(
+          `read batch ${batch.index}${attempt ? ` again ${attempt}` : ""}`,
+          ({ count }) => readInstance(o.workflow, id, count),
+        );
+        if (!("error" in read)) {
+          addTotals(batch.ended, read.totals);
+          for (const [code, n] of Object.entries(read.skips)) {
+            batch.skips[code] = (batch.skips[code] ?? 0) + n;
+          }
+          batch.next = read.unfinished;
+          if (read.unfinished.length && retry) queue.unshift(batch);
+          else batch.status = read.unfinished.length ? "unfinished" : "complete";
+          continue;
         }
-        continue;
+        error = read.error;
       }
-      batch.error = check.error ?? { name: "WorkflowError", message: `instance ${check.status}` };
+      batch.error = error ?? { name: "WorkflowError", message: `instance ${check.status}` };
       if (check.status !== "terminated" && retry) queue.unshift(batch);
       else batch.status = "failed";
     }
+    if (spent) break;
     delay = changed ? o.pollIntervalMs : Math.min(o.maxPollIntervalMs, delay * 2);
   }
 
   const summaries = batches.map(summarize);
-  const totals = sumTotals(summaries.map((s) => s.totals));
+  const totals = emptyTotals();
+  for (const summary of summaries) addTotals(totals, summary.totals);
   let failure: RunFailure | undefined;
   if (!totals.selected && !o.allowEmpty) {
     // A run that copied nothing is not a success: the vault is empty, or the selection wrong.
     const skipped = new Map<string, number>();
-    for (const batch of batches) {
-      for (const entry of batchEntries(batch).values()) {
-        const code = entry.skipReason?.code;
-        if (code) skipped.set(code, (skipped.get(code) ?? 0) + 1);
+    for (const summary of summaries) {
+      for (const [code, n] of Object.entries(summary.skips)) {
+        skipped.set(code, (skipped.get(code) ?? 0) + n);
       }
     }
     failure = await steps.do(
@@ -241,7 +274,7 @@ export async function runVaultCopy(
     destinationBackupVaultArn: o.destinationBackupVaultArn,
     startedAt: event.timestamp.toISOString(),
     finishedAt,
-    batches: summaries,
+    batches: summaries.map(({ skips: _, ...summary }) => summary),
     totals,
     ok: !failure && totals.selected === totals.completed,
     ...(failure ? { failure } : {}),
@@ -254,43 +287,41 @@ function ended(status: string): boolean {
   return status === "complete" || status === "errored" || status === "terminated";
 }
 
-/** A batch's summary: points no complete instance reported become `missing` (`UNFINISHED`). */
-function summarize(batch: BatchState): WorkflowBatchSummary {
+/**
+ * A batch's summary: the counts of the points its complete instances ended, and of the rest — the
+ * points its last instance left (`unfinished`), or, when no complete instance reported them
+ * (its last instance errored, or did not end before the run stopped), `missing` (`UNFINISHED`,
+ * with `error`). Its skip codes too, for the run's `failure`.
+ */
+function summarize(batch: BatchState): WorkflowBatchSummary & { skips: Record<string, number> } {
   const status = batch.status ?? "unfinished";
   const error: ReportedError | undefined = batch.error ?? (batch.status ? undefined : {
     name: "StepBudgetExhausted",
     message: "the run instance's step or subrequest budget ran out before this batch ended",
   });
-  // What the batch's last instance was given, when that instance reported nothing: it errored,
-  // or never ran (or had not ended) before the run stopped.
-  const missing = status === "complete" || batch.status === "unfinished"
-    ? []
-    : batch.next.map((point) => {
-      const entry = entryOf(point);
-      if (!point.skipReason && error) entry.error = error;
-      return entryToJson(entry);
-    });
-  const summary: WorkflowBatchSummary = {
+  const left = status === "complete" ? [] : batch.next.map((point) => {
+    const entry = entryOf(point);
+    if (!point.skipReason && error && batch.status !== "unfinished") entry.error = error;
+    return entryToJson(entry);
+  });
+  const totals = { ...batch.ended };
+  addTotals(totals, totalsOf(left));
+  const skips = { ...batch.skips };
+  for (const entry of left) {
+    const code = entry.skipReason?.code;
+    if (code) skips[code] = (skips[code] ?? 0) + 1;
+  }
+  const summary: WorkflowBatchSummary & { skips: Record<string, number> } = {
     batch: batch.index,
     instances: batch.instances,
     status,
-    totals: totalsOf(batchEntries(batch, missing).values()),
+    totals,
+    skips,
   };
   if (error) summary.error = error;
-  if (missing.length) summary.missing = missing;
+  // What its last instance left is in that instance's output; what no instance reported is here.
+  if (batch.status !== "unfinished" && left.length) summary.missing = left;
   return summary;
-}
-
-/** A batch's points as listed, then as its instances reported them, then `missing` ones. */
-function batchEntries(
-  batch: BatchState,
-  missing: readonly CopyReportEntryJson[] = [],
-): Map<string, CopyReportEntryJson> {
-  const entries = new Map<string, CopyReportEntryJson>();
-  mergeEntries(entries, batch.points.map((point) => entryToJson(entryOf(point))));
-  mergeEntries(entries, batch.reported.values());
-  mergeEntries(entries, missing);
-  return entries;
 }
 
 /**
@@ -305,10 +336,14 @@ async function createInstance(
   count: (calls: number) => void,
 ): Promise<{ id: string }> {
   const bytes = new TextEncoder().encode(JSON.stringify(params)).byteLength;
-  if (bytes > WORKFLOWS_LIMITS.eventPayloadBytes) {
+  // Room for the run's `read` of what the instance leaves: its points, grown by their jobs.
+  const room = bytes + params.points.length * HANDOFF_GROWTH_BYTES;
+  if (room > WORKFLOWS_LIMITS.eventPayloadBytes) {
     throw new NonRetryableError(
-      `The params of batch instance ${id} are ${bytes} bytes, over the ` +
-        `${WORKFLOWS_LIMITS.eventPayloadBytes}-byte limit of Workflows: lower batchSize`,
+      `The params of batch instance ${id} are ${bytes} bytes; with ${HANDOFF_GROWTH_BYTES} ` +
+        `bytes per point for their copy jobs that is ${room}, over the ` +
+        `${WORKFLOWS_LIMITS.eventPayloadBytes}-byte limit of a Workflows step result and ` +
+        `params: lower batchSize`,
     );
   }
   try {
@@ -320,7 +355,7 @@ async function createInstance(
   return { id };
 }
 
-/** The status of each batch instance, and of a complete one what the run needs of its output. */
+/** The status of each batch instance (a few dozen bytes each: never its output). */
 async function checkInstances(
   workflow: WorkflowBindingLike,
   ids: readonly string[],
@@ -333,43 +368,44 @@ async function checkInstances(
       count(2);
       status = await (await workflow.get(id)).status();
     } catch (e) {
-      if (!String((e as Error)?.message).includes("not_found")) throw e;
+      if (!isNotFound(e)) throw e;
       instances[id] = { status: "errored", error: reportedError(e) };
       continue;
     }
     const check: InstanceCheck = { status: status.status };
-    if (status.status === "complete") {
-      const output = status.output as WorkflowBatchOutput | undefined;
-      if (output?.kind !== "batch" || !Array.isArray(output.entries)) {
-        instances[id] = {
-          status: "errored",
-          error: { name: "InvalidOutput", message: `instance ${id} returned no batch output` },
-        };
-        continue;
-      }
-      check.outcomes = output.entries.map((e) => ({
-        recoveryPointArn: e.recoveryPointArn,
-        isParent: e.isParent,
-        outcome: e.outcome,
-        attempts: e.attempts,
-        ...(e.origin ? { origin: e.origin } : {}),
-        ...(e.skipReason ? { skipReason: e.skipReason } : {}),
-      }));
-      check.unfinished = output.unfinished ?? [];
-    } else {
-      const error = statusError(status.error);
-      if (error) check.error = error;
-    }
+    const error = statusError(status.error);
+    if (error && status.status !== "complete") check.error = error;
     instances[id] = check;
   }
   return { at: new Date().toISOString(), instances };
 }
 
-/** The sum of several batches' totals. */
-function sumTotals(all: readonly CopyTotals[]): CopyTotals {
-  const sum = emptyTotals();
-  for (const totals of all) {
-    for (const key of Object.keys(sum) as (keyof CopyTotals)[]) sum[key] += totals[key];
+/**
+ * What the run needs of a complete batch instance's output: the counts of the points it ended
+ * (and their skip codes) and the points it left — one batch's points at most.
+ */
+async function readInstance(
+  workflow: WorkflowBindingLike,
+  id: string,
+  count: (calls: number) => void,
+): Promise<InstanceRead> {
+  let status;
+  try {
+    count(2);
+    status = await (await workflow.get(id)).status();
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    return { error: reportedError(e) };
   }
-  return sum;
+  const output = status.output as WorkflowBatchOutput | undefined;
+  if (output?.kind !== "batch" || !Array.isArray(output.entries)) {
+    return { error: { name: "InvalidOutput", message: `instance ${id} returned no batch output` } };
+  }
+  const ended = output.entries.filter((e) => e.outcome !== "UNFINISHED");
+  const skips: Record<string, number> = {};
+  for (const entry of ended) {
+    const code = entry.skipReason?.code;
+    if (code) skips[code] = (skips[code] ?? 0) + 1;
+  }
+  return { totals: totalsOf(ended), skips, unfinished: output.unfinished ?? [] };
 }

@@ -58,6 +58,11 @@ export interface WorkflowBatchParams {
   attempt: number;
   /** The vault copied from: must be the options' (a batch never copies elsewhere). */
   sourceBackupVaultName: string;
+  /**
+   * Its ARN, as the run listed it: copies in the destination vault name it (see
+   * `findExistingCopies`). Absent in the params of older runs.
+   */
+  sourceBackupVaultArn?: string;
   /** The vault copied to: must be the options'. */
   destinationBackupVaultArn: string;
   /** The batch's recovery points, in the order the vault listed them. */
@@ -129,6 +134,35 @@ export function pointOf(
   const point: BatchPoint = entryToJson(entry);
   if (coldSince) point.moveToColdStorageAt = coldSince.toISOString();
   return point;
+}
+
+/**
+ * Bytes a point may grow by between the params that give it to a batch instance and the handoff
+ * of it, unfinished, to the next ({@linkcode handoffPoint}): its copy job's id, token, origin,
+ * start date and attempts (measured: under 200 bytes with AWS's 36-character job ids and tokens).
+ * A batch's params are refused unless they fit in a step result with this much room per point,
+ * so that the run's `read` step of the batch's leftover points fits too.
+ */
+export const HANDOFF_GROWTH_BYTES = 256;
+
+/**
+ * A point a batch instance left, as the next instance needs it: what identifies it and its copy
+ * job (id, token, attempts, origin, start), and what the report shows of the recovery point; no
+ * status message or error (the instance's own output keeps those, and the next instance finds
+ * its own), so that the handoff grows by a bounded amount ({@linkcode HANDOFF_GROWTH_BYTES}).
+ */
+export function handoffPoint(entry: CopyReportEntryJson, moveToColdStorageAt?: string): BatchPoint {
+  const {
+    statusMessage: _s,
+    error: _e,
+    bytesTransferred: _b,
+    finishedAt: _f,
+    durationMs: _d,
+    childJobs: _c,
+    destinationRecoveryPointArn: _r,
+    ...point
+  } = entry;
+  return moveToColdStorageAt ? { ...point, moveToColdStorageAt } : point;
 }
 
 /** The report entry of a point, as the batch reported it last (dates as `Date`s). */

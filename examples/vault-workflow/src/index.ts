@@ -2,11 +2,16 @@
  * A nightly copy of a backup vault to a disaster-recovery vault on Cloudflare Workflows.
  *
  * - `VaultCopy` is the Workflow: each instance runs `copyRecoveryPointsInWorkflow`, which lists
- *   the vault, copies it in batch instances of this same Workflow and reports every point.
+ *   the vault, copies it in batch instances of this same Workflow and reports every point. A run
+ *   copies the recovery points of the last LOOKBACK_DAYS days (7): ListCopyJobs, which finds the
+ *   copies made already, lists about 30 days of jobs, so a run reaching further back would copy
+ *   every older point again each night.
  * - The Cron Trigger starts the run `nightly-YYYY-MM-DD` of its scheduled date; a second trigger
- *   that night starts nothing (the id exists).
+ *   that night starts nothing (the id exists), nor does one while a run of the nights before has
+ *   not ended (two runs at once add their copy jobs together).
  * - `GET /runs/nightly-YYYY-MM-DD` answers the run's status and summary, `…/report` its report,
- *   to a caller sending `Authorization: Bearer <STATUS_TOKEN>`; anyone else gets 401.
+ *   REPORT_PAGE_BATCHES batches at a time (`?from=N` for the next page), to a caller sending
+ *   `Authorization: Bearer <STATUS_TOKEN>`; anyone else gets 401.
  *
  * What is copied, from where, to where and with which role comes from wrangler.toml, never from
  * a request; the AWS keys and the status token are secrets and never appear in an answer.
@@ -17,9 +22,11 @@ import {
   BackupClient,
   copyRecoveryPointsInWorkflow,
   startWorkflowCopy,
+  ValidationError,
   type WorkflowCopyOptions,
   type WorkflowCopyParams,
   workflowCopyReport,
+  WorkflowInstanceNotFoundError,
 } from "backup-edge";
 
 /** Bindings: vars from wrangler.toml, secrets from `wrangler secret put`. */
@@ -38,6 +45,10 @@ export interface Env {
   /** Milliseconds between status checks (first, longest); defaults 60 s and 15 min. */
   POLL_INTERVAL_MS?: string;
   MAX_POLL_INTERVAL_MS?: string;
+  /** Days back from the run's start whose recovery points are copied: 1 to 25; default 7. */
+  LOOKBACK_DAYS?: string;
+  /** Batches per page of `/report` (2 binding calls each); default 20, for Workers Free's 50. */
+  REPORT_PAGE_BATCHES?: string;
   /** Optional endpoint override, e.g. a local emulator; unset means the Region's AWS endpoint. */
   BACKUP_ENDPOINT?: string;
 }
@@ -47,13 +58,19 @@ export class VaultCopy extends WorkflowEntrypoint<Env, WorkflowCopyParams> {
     return await copyRecoveryPointsInWorkflow(
       event,
       step,
-      copyOptions(this.env),
+      copyOptions(this.env, event.timestamp),
     );
   }
 }
 
-/** The copy, entirely from configuration. An unusable value fails the run, naming the option. */
-function copyOptions(env: Env): WorkflowCopyOptions {
+const DAY_MS = 86_400_000;
+
+/**
+ * The copy, entirely from configuration: the recovery points created in the LOOKBACK_DAYS before
+ * the instance was created (`event.timestamp`, the same on every replay). An unusable value
+ * fails the run, naming the option or variable.
+ */
+function copyOptions(env: Env, startedAt: Date): WorkflowCopyOptions {
   return {
     client: new BackupClient({
       region: env.AWS_REGION,
@@ -68,6 +85,7 @@ function copyOptions(env: Env): WorkflowCopyOptions {
     sourceBackupVaultName: env.SOURCE_VAULT,
     destinationBackupVaultArn: env.DESTINATION_VAULT_ARN,
     iamRoleArn: env.IAM_ROLE_ARN,
+    createdAfter: new Date(startedAt.getTime() - lookbackDays(env) * DAY_MS),
     batchSize: numberVar(env.BATCH_SIZE),
     concurrency: numberVar(env.CONCURRENCY),
     parallelBatches: numberVar(env.PARALLEL_BATCHES),
@@ -80,14 +98,54 @@ function numberVar(value: string | undefined): number | undefined {
   return value === undefined || value === "" ? undefined : Number(value);
 }
 
+/**
+ * LOOKBACK_DAYS, well inside the ~30 days of jobs ListCopyJobs lists.
+ * @throws {ValidationError} naming the variable (never its value).
+ */
+function lookbackDays(env: Env): number {
+  return wholeVar(env, "LOOKBACK_DAYS", 7, 1, 25);
+}
+
+/** A whole-number var in `[min, max]`, or its default. @throws {ValidationError} naming it. */
+function wholeVar(
+  env: Env,
+  name: "LOOKBACK_DAYS" | "REPORT_PAGE_BATCHES",
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = numberVar(env[name]) ?? fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError("vault-workflow configuration", [
+      { path: name, message: `must be a whole number from ${min} to ${max}` },
+    ]);
+  }
+  return value;
+}
+
+/** The run of a night: `nightly-YYYY-MM-DD` of `time`, in UTC. */
+function nightly(time: number): string {
+  return `nightly-${new Date(time).toISOString().slice(0, 10)}`;
+}
+
 const RUN_ROUTE = /^\/runs\/(nightly-\d{4}-\d{2}-\d{2})(\/report)?$/;
 
 export default {
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
-    const id = `nightly-${new Date(controller.scheduledTime).toISOString().slice(0, 10)}`;
-    const { created } = await startWorkflowCopy(env.VAULT_COPY, id);
+    const id = nightly(controller.scheduledTime);
+    // The runs of the nights before that could still be going: one running means wait a night
+    // (the next run's LOOKBACK_DAYS covers tonight's points).
+    const afterRuns = Array.from(
+      { length: lookbackDays(env) },
+      (_, i) => nightly(controller.scheduledTime - (i + 1) * DAY_MS),
+    );
+    const { created, waitingFor } = await startWorkflowCopy(env.VAULT_COPY, id, { afterRuns });
     console.log(
-      created ? `started ${id}` : `${id} exists already: nothing started`,
+      created
+        ? `started ${id}`
+        : waitingFor
+        ? `${waitingFor} has not ended: ${id} not started`
+        : `${id} exists already: nothing started`,
     );
   },
 
@@ -117,13 +175,25 @@ export default {
       return problem(405, "MethodNotAllowed", "GET only");
     }
     const [, id, report] = route;
+    const from = Number(new URL(request.url).searchParams.get("from") ?? "0");
+    if (!Number.isSafeInteger(from) || from < 0) {
+      return problem(400, "BadRequest", "from must be a batch number (0, 1, …)");
+    }
     try {
-      return Response.json(
-        await workflowCopyReport(env.VAULT_COPY, id, { entries: !!report }),
-      );
+      const count = wholeVar(env, "REPORT_PAGE_BATCHES", 20, 1, 1000);
+      const answer = await workflowCopyReport(env.VAULT_COPY, id, {
+        entries: !!report,
+        batches: { from, count },
+      });
+      const next = answer.page?.next;
+      return Response.json({
+        ...answer,
+        ...(next === undefined ? {} : { nextPage: `/runs/${id}/report?from=${next}` }),
+      });
     } catch (error) {
-      if (String((error as Error)?.message).includes("not_found")) {
-        return problem(404, "NoSuchRun", `There is no run ${id}`);
+      if (error instanceof WorkflowInstanceNotFoundError) {
+        // Never created, or ended longer ago than Workflows keeps an instance's state.
+        return problem(404, "NoSuchRun", error.message);
       }
       console.error(error);
       return problem(
