@@ -8,6 +8,7 @@
 import { ValidationError, type ValidationIssue } from "./errors.ts";
 import { abortable } from "./retry.ts";
 import type { Credentials } from "./signer.ts";
+import { unknownKeyIssues } from "./unknown_keys.ts";
 
 export type { Credentials };
 
@@ -25,8 +26,44 @@ export const CREDENTIAL_REFRESH_WINDOW_MS = 5 * 60_000;
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
 /**
+ * The keys of a credentials object: ours, and the other members of the AWS SDK v3's
+ * `AwsCredentialIdentity` (`@smithy/types`, `@aws-sdk/types`) that a provider written for the
+ * SDK returns. They change nothing here, as in the SDK for this service: `accountId` and
+ * `credentialScope` feed the endpoint built-ins `AWS::Auth::AccountId` and
+ * `AWS::Auth::CredentialScope`, which AWS Backup's endpoint rules do not declare (they use
+ * Region, UseFIPS, UseDualStack and Endpoint), and `$source` is the SDK's user-agent attribution.
+ */
+const CREDENTIAL_KEYS: ReadonlySet<string> = new Set([
+  "accessKeyId",
+  "secretAccessKey",
+  "sessionToken",
+  "expiration",
+  "accountId",
+  "credentialScope",
+  "$source",
+]);
+
+/**
+ * STS's spelling (the `Credentials` of AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken:
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html) and ours: passed as
+ * they are, the session token would be dropped and every request refused.
+ */
+const STS_NAMES: Readonly<Record<string, string>> = {
+  AccessKeyId: "accessKeyId",
+  SecretAccessKey: "secretAccessKey",
+  SessionToken: "sessionToken",
+  Expiration: "expiration",
+};
+
+const STS_MAPPING = "map the AssumeRole Credentials: { accessKeyId: c.AccessKeyId, " +
+  "secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration }";
+
+/**
  * Checks a credentials object; the issues name the field (`credentials.sessionToken`), never
- * its value.
+ * its value. A key it does not know is an issue too (`credentials.sessionTokn is unknown; did
+ * you mean "sessionToken"?`), with the mapping for STS's spelling (`SessionToken`): a token that
+ * is not read is a request AWS refuses, or, without one, long-term keys used where temporary
+ * ones were meant.
  */
 export function credentialIssues(value: unknown, path = "credentials"): ValidationIssue[] {
   const c = value as Partial<Credentials> | null | undefined;
@@ -51,6 +88,14 @@ export function credentialIssues(value: unknown, path = "credentials"): Validati
   ) {
     issues.push({ path: `${path}.expiration`, message: "must be a valid Date" });
   }
+  const hints: Record<string, string> = {};
+  let mapping = `; ${STS_MAPPING}`;
+  for (const key of Object.keys(c)) {
+    if (!Object.hasOwn(STS_NAMES, key)) continue;
+    hints[key] = `STS's ${key} is ${STS_NAMES[key]} here${mapping}`;
+    mapping = ""; // once, with the first STS name
+  }
+  issues.push(...unknownKeyIssues(c, CREDENTIAL_KEYS, path, hints));
   return issues;
 }
 
