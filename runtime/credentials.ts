@@ -25,6 +25,9 @@ export const CREDENTIAL_REFRESH_WINDOW_MS = 5 * 60_000;
 // quotes the value; a space or a character above 0x7E would be mangled or rejected too.
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
+/** The members of {@linkcode Credentials}; STS spells them with an upper-case first letter. */
+const FIELDS = ["accessKeyId", "secretAccessKey", "sessionToken", "expiration"] as const;
+
 /**
  * The keys of a credentials object: ours, and the other members of the AWS SDK v3's
  * `AwsCredentialIdentity` (`@smithy/types`, `@aws-sdk/types`) that a provider written for the
@@ -34,29 +37,19 @@ const HEADER_SAFE = /^[\x21-\x7e]+$/;
  * Region, UseFIPS, UseDualStack and Endpoint), and `$source` is the SDK's user-agent attribution.
  */
 const CREDENTIAL_KEYS: ReadonlySet<string> = new Set([
-  "accessKeyId",
-  "secretAccessKey",
-  "sessionToken",
-  "expiration",
+  ...FIELDS,
   "accountId",
   "credentialScope",
   "$source",
 ]);
 
 /**
- * STS's spelling (the `Credentials` of AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken:
- * https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html) and ours: passed as
- * they are, the session token would be dropped and every request refused.
+ * The mapping told for STS's spelling (`AccessKeyId`, `SecretAccessKey`, `SessionToken`,
+ * `Expiration`: the `Credentials` of AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken,
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html): passed as they are,
+ * the session token would be dropped and every request refused.
  */
-const STS_NAMES: Readonly<Record<string, string>> = {
-  AccessKeyId: "accessKeyId",
-  SecretAccessKey: "secretAccessKey",
-  SessionToken: "sessionToken",
-  Expiration: "expiration",
-};
-
-const STS_MAPPING = "map the AssumeRole Credentials: { accessKeyId: c.AccessKeyId, " +
-  "secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration }";
+const STS_MAPPING = "map the AssumeRole Credentials: { accessKeyId: c.AccessKeyId, … }";
 
 /**
  * Checks a credentials object; the issues name the field (`credentials.sessionToken`), never
@@ -71,7 +64,8 @@ export function credentialIssues(value: unknown, path = "credentials"): Validati
     return [{ path, message: "must hold accessKeyId and secretAccessKey" }];
   }
   const issues: ValidationIssue[] = [];
-  for (const field of ["accessKeyId", "secretAccessKey", "sessionToken"] as const) {
+  for (const field of FIELDS) {
+    if (field === "expiration") continue;
     const v = c[field];
     if (v === undefined && field === "sessionToken") continue;
     if (typeof v !== "string" || v === "") {
@@ -91,8 +85,9 @@ export function credentialIssues(value: unknown, path = "credentials"): Validati
   const hints: Record<string, string> = {};
   let mapping = `; ${STS_MAPPING}`;
   for (const key of Object.keys(c)) {
-    if (!Object.hasOwn(STS_NAMES, key)) continue;
-    hints[key] = `STS's ${key} is ${STS_NAMES[key]} here${mapping}`;
+    const ours = key[0].toLowerCase() + key.slice(1);
+    if (ours === key || !(FIELDS as readonly string[]).includes(ours)) continue;
+    hints[key] = `STS's ${key} is ${ours} here${mapping}`;
     mapping = ""; // once, with the first STS name
   }
   issues.push(...unknownKeyIssues(c, CREDENTIAL_KEYS, path, hints));
