@@ -10,7 +10,13 @@
  *   round counts;
  * - cold start on Node and Deno: a fresh process's import + client + first call, median of COLD;
  * - heap on Node and Deno, a process per target (warm client): after WARMUP + CALLS calls,
- *   relative to before the import, after forced collections; and its growth per call.
+ *   relative to before the import, after forced collections; and its growth per call;
+ * - observing calls, per runtime as per call: backup-edge's client with a no-op `observe`
+ *   (bench/targets/backup_edge_observed.ts) against the same client without it, and a second
+ *   copy of the unobserved bundle against the first: the cost of observing when used, and the
+ *   noise a ratio of two identical targets shows. An unobserved call does strictly less for
+ *   `observe` than an observed one (it reads `client.observe` per attempt, nothing else), so the
+ *   first ratio bounds what the hooks cost when unused.
  *
  * The targets (bench/targets/*.ts) are the public functions, bundled and minified like a Worker;
  * the reference is testing/workers/aws4fetch_worker.ts's StartCopyJob. Calls go to an
@@ -57,8 +63,10 @@ const RUNTIMES = flags.runtimes.split(",") as Runtime[];
 
 type Runtime = "node" | "deno" | "workerd";
 type Client = "warm" | "fresh";
-type Target = "backup-edge" | "aws4fetch";
+type Target = "backup-edge" | "aws4fetch" | "backup-edge-copy" | "backup-edge-observed";
 const TARGETS: Target[] = ["backup-edge", "aws4fetch"];
+/** The targets of the observing rows: unobserved, the same bundle again, observed. */
+const OBSERVE_TARGETS: Target[] = ["backup-edge", "backup-edge-copy", "backup-edge-observed"];
 const CLIENTS: Client[] = ["warm", "fresh"];
 
 const decoder = new TextDecoder();
@@ -70,11 +78,13 @@ const elapsed = () => ((performance.now() - started) / 1000).toFixed(0);
 const MINIFLARE_VERSION = JSON.parse(await text(new URL("../deno.json", import.meta.url)))
   .imports.miniflare.replace(/^npm:miniflare@/, "");
 
-// 1. Bundle both targets (bench/targets/*.ts, minified like a Worker) and the two drivers.
+// 1. Bundle the targets (bench/targets/*.ts, minified like a Worker) and the two drivers; the
+// copy is backup-edge's entry bundled again to another file (imported as another module).
 const bundled = {} as Record<Target, string>;
-for (const target of TARGETS) {
-  const file = target.replace("-", "_");
-  bundled[target] = await bundle(new URL(`./targets/${file}.ts`, import.meta.url), {
+for (const target of [...TARGETS, ...OBSERVE_TARGETS.slice(1)]) {
+  const file = target.replaceAll("-", "_");
+  const entry = target === "backup-edge-copy" ? "backup_edge" : file;
+  bundled[target] = await bundle(new URL(`./targets/${entry}.ts`, import.meta.url), {
     outFile: new URL(`target_${file}.min.js`, OUT_DIR),
   });
 }
@@ -108,10 +118,10 @@ type RoundSamples = Record<string, number[]>;
 const runName = (target: Target, client: Client) => `${bundled[target]} ${client}`;
 
 /** workerd: each target a Worker (an isolate) in one Miniflare; warm-up, then timed rounds. */
-async function workerdSpeed(): Promise<RoundSamples> {
+async function workerdSpeed(targets: Target[]): Promise<RoundSamples> {
   const driver = await Deno.readTextFile(workerdDriver);
   const mf = new Miniflare({
-    workers: await Promise.all(TARGETS.map(async (target) => ({
+    workers: await Promise.all(targets.map(async (target) => ({
       name: target,
       routes: [`${target}.bench/*`],
       compatibilityDate: "2025-01-01",
@@ -126,7 +136,7 @@ async function workerdSpeed(): Promise<RoundSamples> {
     }))),
   });
   try {
-    const runs = TARGETS.flatMap((target) => CLIENTS.map((client) => ({ target, client })));
+    const runs = targets.flatMap((target) => CLIENTS.map((client) => ({ target, client })));
     const call = async ({ target, client }: (typeof runs)[number], calls: number) => {
       const started = performance.now();
       const response = await mf.dispatchFetch(
@@ -163,27 +173,32 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-// 2. Per call: both targets, warm and fresh, in one process (or Miniflare) per runtime.
-const callsPerSecond = new Map<string, number>();
-for (const runtime of RUNTIMES) {
+/** Median calls/s of each target, warm and fresh, in one process (or Miniflare) on `runtime`. */
+async function speed(runtime: Runtime, targets: Target[], into: Map<string, number>) {
   const samples = runtime === "workerd"
-    ? await workerdSpeed()
+    ? await workerdSpeed(targets)
     : (await child<{ callsPerSecond: RoundSamples }>(runtime, [
       "speed",
       String(WARMUP),
       String(CALLS),
       String(ROUNDS),
-      ...TARGETS.map((t) => bundled[t]),
+      ...targets.map((t) => bundled[t]),
     ])).callsPerSecond;
-  for (const target of TARGETS) {
+  for (const target of targets) {
     for (const client of CLIENTS) {
-      callsPerSecond.set(
-        `${runtime} ${target} ${client}`,
-        median(samples[runName(target, client)]),
-      );
+      into.set(`${runtime} ${target} ${client}`, median(samples[runName(target, client)]));
     }
   }
-  console.error(`per call on ${runtime}: done after ${elapsed()} s`);
+}
+
+// 2. Per call: both targets, warm and fresh, in one process (or Miniflare) per runtime; then
+// the observing rows' three targets the same way, in a process of their own.
+const callsPerSecond = new Map<string, number>();
+const observedPerSecond = new Map<string, number>();
+for (const runtime of RUNTIMES) {
+  await speed(runtime, TARGETS, callsPerSecond);
+  await speed(runtime, OBSERVE_TARGETS, observedPerSecond);
+  console.error(`per call and observing on ${runtime}: done after ${elapsed()} s`);
 }
 
 // 3. Heap (warm clients, a process per target) and cold start (fresh processes, alternating).
@@ -238,6 +253,20 @@ const results = {
       return { runtime, client, backupEdge: edge, aws4fetch: ref, ratio: edge / ref };
     })
   ),
+  observe: RUNTIMES.flatMap((runtime) =>
+    CLIENTS.map((client) => {
+      const of = (target: Target) => observedPerSecond.get(`${runtime} ${target} ${client}`)!;
+      const none = of("backup-edge");
+      return {
+        runtime,
+        client,
+        unobserved: none,
+        noOpObserve: of("backup-edge-observed"),
+        ratio: of("backup-edge-observed") / none,
+        sameBundleRatio: of("backup-edge-copy") / none,
+      };
+    })
+  ),
   coldStart: processRuntimes.map((runtime) => {
     const edge = median(coldSamples.get(`${runtime} backup-edge`)!);
     const ref = median(coldSamples.get(`${runtime} aws4fetch`)!);
@@ -279,6 +308,22 @@ const perCallTable = table([
     ratio(r.ratio),
   ]),
 ]);
+const observeTable = table([
+  [
+    "Observing calls (calls/s)",
+    "no observe",
+    "no-op observe",
+    "ratio",
+    "same bundle twice",
+  ],
+  ...results.observe.map((r) => [
+    `${RUNTIME_NAMES[r.runtime]}, ${r.client} client`,
+    int(r.unobserved),
+    int(r.noOpObserve),
+    ratio(r.ratio),
+    ratio(r.sameBundleRatio),
+  ]),
+]);
 const coldTable = table([
   ["Cold start (import + client + first call)", "backup-edge", "aws4fetch by hand", "ratio"],
   ...results.coldStart.map((r) => [
@@ -315,11 +360,17 @@ const method = `Per call: ${int(WARMUP)} warm-up calls, then ${int(CALLS)} timed
   `process${
     COLD === 1 ? "" : "es"
   }. Heap: after forced collections, relative to before the import. Ratios divide ` +
-  `backup-edge by aws4fetch: for calls/s higher is better, for ms and bytes lower is better.`;
+  `backup-edge by aws4fetch: for calls/s higher is better, for ms and bytes lower is better. ` +
+  `Observing calls: the same per-call runs, backup-edge's client with \`observe: () => {}\` ` +
+  `divided by the same client without it (the cost of observing when used, an upper bound of ` +
+  `what the unused hooks cost), and a second copy of the unobserved bundle divided by the ` +
+  `first (the noise of the measurement).`;
 const report = [
   `Measured by \`npx -y deno@2.9.6 task bench\` on ${results.machine}; ${seconds.toFixed(0)} s.`,
   "",
   perCallTable,
+  "",
+  observeTable,
   "",
   coldTable,
   "",

@@ -36,8 +36,22 @@ export interface ResetFault {
   afterCommit?: boolean;
 }
 
+/**
+ * Answer with exactly this status, headers and body, as something between the client and the
+ * service would: a proxy's or load balancer's HTML error page has no `x-amzn-RequestId`, no
+ * `X-Amzn-Errortype` and no JSON.
+ */
+export interface RawFault {
+  /** HTTP status, e.g. 502. */
+  status: number;
+  /** The body as sent, e.g. `<html><body><h1>502 Bad Gateway</h1></body></html>`. */
+  body: string;
+  /** Response headers, e.g. `{ "content-type": "text/html" }`; none by default. */
+  headers?: Record<string, string>;
+}
+
 /** One injected fault. */
-export type Fault = ErrorFault | DelayFault | ResetFault;
+export type Fault = ErrorFault | DelayFault | ResetFault | RawFault;
 
 const DEFAULT_MESSAGES: Record<string, string> = {
   ServiceUnavailableException: "The service is temporarily unavailable. Please try again later.",
@@ -107,6 +121,10 @@ function validateFault(fault: Fault): Fault {
   } else if ("reset" in fault) {
     if (fault.reset !== true) {
       throw new TypeError("reset fault must be { reset: true, afterCommit?: boolean }");
+    }
+  } else if ("body" in fault) {
+    if (!(fault.status >= 200 && fault.status <= 599) || typeof fault.body !== "string") {
+      throw new TypeError(`raw fault needs a status and a string body: status ${fault.status}`);
     }
   } else if (!(fault.status >= 100 && fault.status <= 599) || !fault.errorType) {
     throw new TypeError(`error fault needs a status and an errorType: ${JSON.stringify(fault)}`);

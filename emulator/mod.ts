@@ -30,7 +30,14 @@ export {
   type RequestLogEntry,
   startEmulator,
 } from "./server.ts";
-export type { DelayFault, ErrorFault, Fault, RandomFaults, ResetFault } from "./faults.ts";
+export type {
+  DelayFault,
+  ErrorFault,
+  Fault,
+  RandomFaults,
+  RawFault,
+  ResetFault,
+} from "./faults.ts";
 export { RESET_FAULT_MESSAGE } from "./faults.ts";
 export { type CopyJob, IDEMPOTENCY_WINDOW_MS } from "./copy_jobs.ts";
 export { type BackupJob, type BackupJobState, resourceTypeOf } from "./backup_jobs.ts";

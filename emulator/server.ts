@@ -487,6 +487,9 @@ class EmulatorServer implements Emulator {
         if (fault.afterCommit && auth.valid) this.#route(request.method, url, entry);
         return resetFaultResponse(entry.requestId);
       }
+      if ("body" in fault) {
+        return new Response(fault.body, { status: fault.status, headers: fault.headers });
+      }
       if ("status" in fault) return errorFaultResponse(entry.requestId, fault);
       // Only close() cuts a delay short: a client that gave up does not (reading
       // request.signal makes Deno warn about its legacy abort semantics).

@@ -20,6 +20,8 @@ import {
   type CheckpointStore,
   checkRecord,
 } from "./checkpoint.ts";
+import { ValidationError } from "../runtime/errors.ts";
+import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
 
 /** A part of a Deno KV key (`Deno.KvKeyPart`). */
 export type DenoKvKeyPart = Uint8Array | string | number | bigint | boolean | symbol;
@@ -91,8 +93,18 @@ export class DenoKvCheckpointStore implements CheckpointStore {
    * A store in a Deno KV database.
    * @param kv the database, e.g. `await Deno.openKv()` (Deno Deploy: the app's database;
    *   locally: `Deno.openKv("./copy.kv")`, a SQLite file).
+   * @throws {ValidationError} an option is unknown (`prefx`: the records would go under the
+   *   default prefix, and a run using the intended one would not see them) or `prefix` is not an
+   *   array of key parts.
    */
   constructor(kv: DenoKvLike, options: DenoKvCheckpointStoreOptions = {}) {
+    const issues = typeof options === "object" && options !== null
+      ? unknownKeyIssues(options, ["prefix"])
+      : [{ path: "options", message: "must be an object such as { prefix }" }];
+    if (options?.prefix !== undefined && !Array.isArray(options.prefix)) {
+      issues.push({ path: "prefix", message: "must be an array of key parts (a Deno KV key)" });
+    }
+    if (issues.length) throw new ValidationError("DenoKvCheckpointStore options", issues);
     this.#kv = kv;
     this.#prefix = [...options.prefix ?? ["backup-edge", "copy"]];
   }

@@ -12,6 +12,8 @@ import {
   checkRecord,
   isCheckpointRecord,
 } from "./checkpoint.ts";
+import { ValidationError } from "../runtime/errors.ts";
+import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
 
 /**
  * The part of a Workers KV namespace binding (`KVNamespace`) the store uses: a real binding is
@@ -91,8 +93,17 @@ export class KvCheckpointStore implements CheckpointStore {
   /**
    * A store in a KV namespace.
    * @param namespace a KV namespace binding, e.g. `env.COPY_STATE`.
+   * @throws {ValidationError} an option is unknown (`prefx`: the records would go under the
+   *   default prefix, and a run using the intended one would not see them) or not a string.
    */
   constructor(namespace: KvNamespaceLike, options: KvCheckpointStoreOptions = {}) {
+    const issues = typeof options === "object" && options !== null
+      ? unknownKeyIssues(options, ["prefix"])
+      : [{ path: "options", message: "must be an object such as { prefix }" }];
+    if (options?.prefix !== undefined && typeof options.prefix !== "string") {
+      issues.push({ path: "prefix", message: "must be a string" });
+    }
+    if (issues.length) throw new ValidationError("KvCheckpointStore options", issues);
     this.#kv = namespace;
     this.#prefix = options.prefix ?? "backup-edge/copy/";
   }

@@ -6,6 +6,9 @@
  * @module
  */
 
+import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
+import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
+
 /** Options of {@linkcode copyIdempotencyToken}. */
 export interface CopyTokenOptions {
   /**
@@ -35,6 +38,8 @@ export interface CopyTokenOptions {
  * @param recoveryPointArn the source recovery point.
  * @param destinationBackupVaultArn the destination vault.
  * @returns e.g. `"3f2b7c1e-9a4d-8e21-b3c5-0d6e7f809a1b"`: lower case, version 8, RFC variant.
+ * @throws {ValidationError} (the promise rejects) an option is unknown (`retryof` would give the
+ *   first copy's token, and AWS would answer the retry with the failed job) or not a string.
  *
  * @example
  * ```ts
@@ -54,11 +59,30 @@ export function copyIdempotencyToken(
   destinationBackupVaultArn: string,
   options: CopyTokenOptions = {},
 ): Promise<string> {
+  const issues = tokenOptionIssues(options);
+  if (issues.length) {
+    return Promise.reject(new ValidationError("copyIdempotencyToken options", issues));
+  }
   const parts = ["backup-edge/copy/v2", recoveryPointArn, destinationBackupVaultArn];
   // Appended only when set, so "the" copy's token never depends on how options were spelled.
   if (options.retryOf !== undefined) parts.push(`retryOf:${options.retryOf}`);
   if (options.copyKey !== undefined) parts.push(`copyKey:${options.copyKey}`);
   return uuidV8(parts);
+}
+
+const TOKEN_OPTION_KEYS = ["retryOf", "copyKey"];
+
+function tokenOptionIssues(options: CopyTokenOptions): ValidationIssue[] {
+  if (typeof options !== "object" || options === null) {
+    return [{ path: "options", message: "must be an object such as { retryOf, copyKey }" }];
+  }
+  const issues = unknownKeyIssues(options, TOKEN_OPTION_KEYS);
+  for (const key of TOKEN_OPTION_KEYS as (keyof CopyTokenOptions)[]) {
+    if (options[key] !== undefined && typeof options[key] !== "string") {
+      issues.push({ path: key, message: "must be a string" });
+    }
+  }
+  return issues;
 }
 
 /**

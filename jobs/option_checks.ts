@@ -9,7 +9,7 @@
 import type { Lifecycle } from "../generated/types.ts";
 import { validateStartCopyJobInput } from "../generated/validators.ts";
 import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
-import { closestKey } from "../runtime/unknown_keys.ts";
+import { closestKey, unknownKeyIssues } from "../runtime/unknown_keys.ts";
 import { BACKUP_RESOURCE_TYPES, type CopySelection } from "./selection.ts";
 
 /** The keys of the selection options. */
@@ -21,37 +21,11 @@ export const SELECTION_KEYS = {
   filter: true,
 } as const satisfies Record<keyof CopySelection, true>;
 
-/** Options of the AWS SDK for JavaScript v3 that have another name here. */
-const SDK_NAMES: Readonly<Record<string, string>> = { abortSignal: "signal" };
-
-/**
- * An issue per key of `options` that is not in `known`, naming the closest known key when one is
- * near (`concurency` → "did you mean concurrency?"; the rule of `runtime/unknown_keys.ts`) or our
- * name for an AWS SDK v3 option. A key set to `undefined` counts: a misspelled option is a
- * mistake whatever its value.
- */
-export function unknownKeyIssues(
-  options: object,
-  known: readonly string[],
-  subject: string,
-  prefix = "",
-): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const ours = SDK_NAMES[key];
-    const near = ours && known.includes(ours) ? ours : closestKey(key, known);
-    issues.push({
-      path: prefix + key,
-      message: `is not an option of ${subject}${near ? `; did you mean ${near}?` : ""}`,
-    });
-  }
-  return issues;
-}
-
 /**
  * The first check of a vault job's options: they must be an object (else it throws at once), and
- * every key must be one of `known` ({@linkcode unknownKeyIssues}).
+ * every key must be one of `known`: an issue per other key, with the closest known key when one
+ * is near (`concurency` → `did you mean "concurrency"?`) or our name for an AWS SDK v3 option
+ * (`abortSignal` → `signal`), the rule of `runtime/unknown_keys.ts`.
  *
  * @param subject the job, e.g. `copyRecoveryPoints`: the error says `<subject> options`.
  * @throws {ValidationError} when `options` is not an object.
@@ -64,7 +38,7 @@ export function optionKeyIssues(
   if (typeof options !== "object" || options === null) {
     throw new ValidationError(`${subject} options`, [{ path: "", message: "must be an object" }]);
   }
-  return unknownKeyIssues(options, known, subject);
+  return unknownKeyIssues(options, known);
 }
 
 /** Issues of the selection options: dates and their order, resource types, ARNs, the filter. */

@@ -39,7 +39,6 @@ const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(["signal", "timeoutMs"]);
 
 /** Names other libraries use for per-call options, and ours. */
 const CALL_OPTION_HINTS: Readonly<Record<string, string>> = {
-  abortSignal: 'AWS SDK v3\'s abortSignal is "signal" here',
   requestTimeout: '"timeoutMs" bounds the whole call, the client\'s requestTimeoutMs each attempt',
   maxAttempts: "attempts are the client's maxAttempts",
   maxRetries: "attempts are the client's maxAttempts",

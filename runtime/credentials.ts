@@ -8,6 +8,7 @@
 import { ValidationError, type ValidationIssue } from "./errors.ts";
 import { abortable } from "./retry.ts";
 import type { Credentials } from "./signer.ts";
+import { unknownKeyIssues } from "./unknown_keys.ts";
 
 export type { Credentials };
 
@@ -24,9 +25,38 @@ export const CREDENTIAL_REFRESH_WINDOW_MS = 5 * 60_000;
 // quotes the value; a space or a character above 0x7E would be mangled or rejected too.
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
+/** The members of {@linkcode Credentials}; STS spells them with an upper-case first letter. */
+const FIELDS = ["accessKeyId", "secretAccessKey", "sessionToken", "expiration"] as const;
+
+/**
+ * The keys of a credentials object: ours, and the other members of the AWS SDK v3's
+ * `AwsCredentialIdentity` (`@smithy/types`, `@aws-sdk/types`) that a provider written for the
+ * SDK returns. They change nothing here, as in the SDK for this service: `accountId` and
+ * `credentialScope` feed the endpoint built-ins `AWS::Auth::AccountId` and
+ * `AWS::Auth::CredentialScope`, which AWS Backup's endpoint rules do not declare (they use
+ * Region, UseFIPS, UseDualStack and Endpoint), and `$source` is the SDK's user-agent attribution.
+ */
+const CREDENTIAL_KEYS: ReadonlySet<string> = new Set([
+  ...FIELDS,
+  "accountId",
+  "credentialScope",
+  "$source",
+]);
+
+/**
+ * The mapping told for STS's spelling (`AccessKeyId`, `SecretAccessKey`, `SessionToken`,
+ * `Expiration`: the `Credentials` of AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken,
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html): passed as they are,
+ * the session token would be dropped and every request refused.
+ */
+const STS_MAPPING = "map the AssumeRole Credentials: { accessKeyId: c.AccessKeyId, … }";
+
 /**
  * Checks a credentials object; the issues name the field (`credentials.sessionToken`), never
- * its value.
+ * its value. A key it does not know is an issue too (`credentials.sessionTokn is unknown; did
+ * you mean "sessionToken"?`), with the mapping for STS's spelling (`SessionToken`): a token that
+ * is not read is a request AWS refuses, or, without one, long-term keys used where temporary
+ * ones were meant.
  */
 export function credentialIssues(value: unknown, path = "credentials"): ValidationIssue[] {
   const c = value as Partial<Credentials> | null | undefined;
@@ -34,7 +64,8 @@ export function credentialIssues(value: unknown, path = "credentials"): Validati
     return [{ path, message: "must hold accessKeyId and secretAccessKey" }];
   }
   const issues: ValidationIssue[] = [];
-  for (const field of ["accessKeyId", "secretAccessKey", "sessionToken"] as const) {
+  for (const field of FIELDS) {
+    if (field === "expiration") continue;
     const v = c[field];
     if (v === undefined && field === "sessionToken") continue;
     if (typeof v !== "string" || v === "") {
@@ -51,6 +82,15 @@ export function credentialIssues(value: unknown, path = "credentials"): Validati
   ) {
     issues.push({ path: `${path}.expiration`, message: "must be a valid Date" });
   }
+  const hints: Record<string, string> = {};
+  let mapping = `; ${STS_MAPPING}`;
+  for (const key of Object.keys(c)) {
+    const ours = key[0].toLowerCase() + key.slice(1);
+    if (ours === key || !(FIELDS as readonly string[]).includes(ours)) continue;
+    hints[key] = `STS's ${key} is ${ours} here${mapping}`;
+    mapping = ""; // once, with the first STS name
+  }
+  issues.push(...unknownKeyIssues(c, CREDENTIAL_KEYS, path, hints));
   return issues;
 }
 

@@ -5,10 +5,16 @@
  * @module
  */
 
-import { PaginationError } from "./errors.ts";
+import { PaginationError, ValidationError, type ValidationIssue } from "./errors.ts";
 import type { CallOptions } from "./call_options.ts";
+import { describe } from "./plain_objects.ts";
+import { unknownKeyIssues } from "./unknown_keys.ts";
 
-/** Options of a generated `paginate…` function. */
+/**
+ * Options of a generated `paginate…` function. Any other key is a {@linkcode ValidationError}
+ * naming it (with ours for an AWS SDK v3 name: `startingToken` is the input's token member), and
+ * nothing is sent.
+ */
 export interface PaginatorOptions extends CallOptions {
   /** Items per page, sent as the operation's page-size member (e.g. `MaxResults`). */
   pageSize?: number | undefined;
@@ -33,9 +39,39 @@ export interface Pagination {
 const at = (value: unknown, path: string): unknown =>
   path.split(".").reduce((v, key) => (v as Record<string, unknown> | undefined)?.[key], value);
 
+const PAGINATOR_OPTION_KEYS: ReadonlySet<string> = new Set(["signal", "timeoutMs", "pageSize"]);
+
+/**
+ * Issues with paginator options: not an object, a key it does not know, a page size the
+ * operation has no member for. `signal` and `timeoutMs` are checked by each page's call.
+ */
+function paginatorOptionIssues(options: unknown, pagination: Pagination): ValidationIssue[] {
+  if (typeof options !== "object" || options === null) {
+    return [{ path: "options", message: `must be an object, not ${describe(options)}` }];
+  }
+  const keys = Object.keys(options);
+  const token = pagination.inputToken;
+  // The hints are made only for a key to report: pages of a valid call build nothing.
+  const issues = keys.every((key) => PAGINATOR_OPTION_KEYS.has(key))
+    ? []
+    : unknownKeyIssues(options, PAGINATOR_OPTION_KEYS, "", {
+      startingToken: `AWS SDK v3's startingToken is the input's ${token} here: ` +
+        `paginate…(client, { ...input, ${token}: token })`,
+      stopOnSameToken: "AWS SDK v3's stopOnSameToken is always on here: a repeated " +
+        "continuation token ends the pages with PaginationError",
+    });
+  if ((options as PaginatorOptions).pageSize !== undefined && !pagination.pageSize) {
+    issues.push({ path: "pageSize", message: "is not supported: the operation has no page size" });
+  }
+  return issues;
+}
+
 /**
  * Pages through `call` starting from `input`. Ends when a page has no continuation token;
  * a token seen before raises {@linkcode PaginationError}.
+ *
+ * @throws {ValidationError} at once, an option is unknown (`pagesize`, the AWS SDK v3's
+ *   `startingToken`); nothing is sent
  */
 export function paginate<I, O, Item>(
   call: (input: I, options?: CallOptions) => Promise<O>,
@@ -43,6 +79,8 @@ export function paginate<I, O, Item>(
   pagination: Pagination,
   options: PaginatorOptions = {},
 ): Paginator<O, Item> {
+  const issues = paginatorOptionIssues(options, pagination);
+  if (issues.length) throw new ValidationError("paginator options", issues);
   async function* pages(): AsyncGenerator<O> {
     const seen = new Set<unknown>();
     let token = at(input, pagination.inputToken);

@@ -10,7 +10,7 @@ import { describe, isPlainObject, ownMember, putMember } from "./plain_objects.t
 import type { MemberSchema, StructureSchema, Walks } from "./schema.ts";
 import { expectJson, fromJson, rethrowWithin, toJson } from "./schema_json.ts";
 import { at, issue, notData, validate } from "./schema_validation.ts";
-import { closestKey } from "./unknown_keys.ts";
+import { unknownKeyIssues } from "./unknown_keys.ts";
 
 /**
  * Validates the members of a structure or union; returns how many are set. Members are own
@@ -68,15 +68,7 @@ function unknownMembers(
   path: string,
   issues: ValidationIssue[],
 ) {
-  for (const key of Object.keys(value)) {
-    if (Object.hasOwn(s.members, key)) continue;
-    const near = closestKey(key, s.memberList.map(([name]) => name));
-    issue(
-      issues,
-      at(path, key),
-      `is not a member the model defines${near ? ` (did you mean ${near}?)` : ""}`,
-    );
-  }
+  issues.push(...unknownKeyIssues(value, s.memberList.map(([name]) => name), path));
 }
 
 function membersToJson(s: StructureSchema, value: unknown): unknown {

@@ -260,6 +260,72 @@ Deno.test("CR, LF or NUL in credentials: ValidationError naming the field, never
   }
 });
 
+Deno.test("unknown keys in credentials, static or provided: ValidationError naming the path, never a value", async () => {
+  const token = "SESSION-TOKEN-VALUE";
+  const refused = (credentials: unknown) => {
+    try {
+      client(scripted().fetch, { credentials: credentials as never });
+    } catch (e) {
+      assert.ok(e instanceof ValidationError, String(e));
+      assert.ok(!e.message.includes(token) && !e.message.includes("SECRET"), e.message);
+      return e.issues;
+    }
+    throw new Error("accepted");
+  };
+  // A misspelt session token would be dropped: the request goes out with the keys alone.
+  assert.deepEqual(refused({ ...credentials, sessionTokn: token }), [
+    { path: "credentials.sessionTokn", message: 'is unknown; did you mean "sessionToken"?' },
+  ]);
+  // STS's Credentials as AssumeRole returns them: the mapping, once.
+  const sts = {
+    AccessKeyId: "ASIAEXAMPLE",
+    SecretAccessKey: "SECRET",
+    SessionToken: token,
+    Expiration: new Date(Date.now() + 3600_000),
+  };
+  const issues = refused(sts);
+  assert.deepEqual(issues.map((i) => i.path), [
+    "credentials.accessKeyId",
+    "credentials.secretAccessKey",
+    "credentials.AccessKeyId",
+    "credentials.SecretAccessKey",
+    "credentials.SessionToken",
+    "credentials.Expiration",
+  ]);
+  assert.equal(
+    issues[2].message,
+    "is unknown: STS's AccessKeyId is accessKeyId here; map the AssumeRole Credentials: " +
+      "{ accessKeyId: c.AccessKeyId, … }",
+  );
+  assert.equal(issues[4].message, "is unknown: STS's SessionToken is sessionToken here");
+  // With our keys right, a stray STS key alone is still refused.
+  assert.deepEqual(refused({ ...credentials, SessionToken: token }).map((i) => i.path), [
+    "credentials.SessionToken",
+  ]);
+  // The other members of the SDK's AwsCredentialIdentity change nothing here and are accepted.
+  client(scripted().fetch, {
+    credentials: { ...credentials, accountId: "111122223333", credentialScope: "s", $source: {} },
+  } as never);
+
+  // What a provider returns: the same check, a ValidationError, not retried, nothing sent.
+  let calls = 0;
+  const { fetch, requests } = scripted(okJob, okJob, okJob);
+  const provided = client(fetch, {
+    credentials: () => {
+      calls++;
+      return Promise.resolve({ ...credentials, sessionTokn: token } as never);
+    },
+  });
+  const e = await startCopyJob(provided, input).catch((e) => e);
+  assert.ok(e instanceof ValidationError, String(e));
+  assert.equal(
+    e.message,
+    'Invalid credentials: credentials.sessionTokn is unknown; did you mean "sessionToken"?',
+  );
+  assert.equal(calls, 1, "not retried");
+  assert.equal(requests.length, 0);
+});
+
 Deno.test("a platform error that mentions a credential is sanitised", async () => {
   const token = "SESSION-TOKEN-SECRET";
   const leaky = scripted(fail(new TypeError(`invalid header x-amz-security-token: ${token}`)));

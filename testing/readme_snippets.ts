@@ -118,6 +118,13 @@ const CONTEXT: Record<string, { line: string; types?: string[]; needs?: string[]
     types: ["KvNamespaceLike"],
   },
   env: { line: "declare const env: Env;", needs: ["Env"] },
+  // A Workers Analytics Engine binding, as @cloudflare/workers-types declares it (a Worker's
+  // project has those types; the consumer compiling the README does not).
+  AnalyticsEngineDataset: {
+    line: "interface AnalyticsEngineDataPoint { indexes?: ((ArrayBuffer | string) | null)[]; " +
+      "doubles?: number[]; blobs?: ((ArrayBuffer | string) | null)[] } " +
+      "interface AnalyticsEngineDataset { writeDataPoint(event?: AnalyticsEngineDataPoint): void }",
+  },
   clientFrom: {
     line: "declare function clientFrom(env: Env): BackupClient;",
     types: ["BackupClient"],

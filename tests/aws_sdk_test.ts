@@ -138,6 +138,145 @@ Deno.test("the same calls through @aws-sdk/client-backup and backup-edge/aws-sdk
   assert.equal(aborted[1].name, aborted[0].name);
 });
 
+/** A proxy's error page: no request id, no error type, not JSON. */
+const PROXY_502: emulator.Fault = {
+  status: 502,
+  body:
+    "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>",
+  headers: { "content-type": "text/html" },
+};
+
+/**
+ * ListBackupVaults through both clients (`maxAttempts` each), each after the same faults were
+ * queued at the emulator: the outcome (output or error), its `$metadata` without the random
+ * retry delay, and how many requests reached the emulator.
+ */
+async function throughBoth(
+  local: emulator.Emulator,
+  faults: emulator.Fault[],
+  maxAttempts = 3,
+) {
+  const config = {
+    region: emulator.DEMO_REGION,
+    endpoint: local.url,
+    credentials: { ...emulator.DEMO_CREDENTIALS },
+    maxAttempts,
+  };
+  const sends = [
+    () => new sdk.BackupClient(config).send(new sdk.ListBackupVaultsCommand({})),
+    () => new edge.BackupClient(config).send(new edge.ListBackupVaultsCommand({})),
+  ];
+  const results = [];
+  for (const send of sends) {
+    local.injectFaults(...faults);
+    const before = local.requests.length;
+    let output: Record<string, unknown> | undefined;
+    let error: Record<string, unknown> | undefined;
+    try {
+      output = await send() as never;
+    } catch (e) {
+      error = e as Record<string, unknown>;
+    }
+    const { requestId, totalRetryDelay, ...metadata } = (output ?? error)!.$metadata as Record<
+      string,
+      unknown
+    >;
+    assert.equal(typeof totalRetryDelay, "number");
+    results.push({
+      output,
+      error,
+      metadata: { ...metadata, requestId: typeof requestId },
+      totalRetryDelay: totalRetryDelay as number,
+      requests: local.requests.length - before,
+    });
+    assert.equal(local.pendingFaults, 0, "every fault taken");
+  }
+  return { theirs: results[0], ours: results[1] };
+}
+
+Deno.test("faults through both: an unmodeled error type, a proxy's HTML 502, throttling retried", async () => {
+  await using local = await emulator.startEmulator();
+  const clean = ({ extendedRequestId: _e, cfId: _c, ...m }: Record<string, unknown>) => m;
+
+  // An error type the model does not name: the base exception, named by the type, not retried
+  // when 4xx; retried as a transient 5xx, to the same last attempt.
+  for (const [status, attempts, fault] of [[400, 1, "client"], [500, 3, "server"]] as const) {
+    const { theirs, ours } = await throughBoth(
+      local,
+      Array(attempts).fill({ status, errorType: "EmulatorFaultException", message: "injected" }),
+    );
+    for (const { error } of [theirs, ours]) {
+      assert.ok(error, `HTTP ${status}: an error`);
+      assert.equal(error.name, "EmulatorFaultException");
+      assert.equal(error.$fault, fault);
+      assert.equal(error.message, "injected");
+    }
+    assert.ok(theirs.error instanceof sdk.BackupServiceException);
+    assert.ok(ours.error instanceof edge.BackupServiceException);
+    assert.ok(!(ours.error instanceof edge.ResourceNotFoundException));
+    assert.deepEqual(clean(ours.metadata), clean(theirs.metadata));
+    assert.deepEqual(ours.metadata, { httpStatusCode: status, requestId: "string", attempts });
+    assert.equal(ours.requests, theirs.requests);
+    assert.equal(ours.requests, attempts);
+  }
+
+  // A proxy's HTML 502 once: both retry it and succeed on the second attempt.
+  {
+    const { theirs, ours } = await throughBoth(local, [PROXY_502]);
+    assert.ok(theirs.output && ours.output);
+    assert.deepEqual(clean(ours.metadata), clean(theirs.metadata));
+    assert.deepEqual(ours.metadata, { httpStatusCode: 200, requestId: "string", attempts: 2 });
+    assert.equal(ours.requests, 2);
+    assert.equal(theirs.requests, 2);
+  }
+  // ... on every attempt: the same attempts, then different errors by design. The SDK cannot
+  // parse the page and throws a bare SyntaxError (its $response hidden on it); ours is the
+  // service's base exception named by the status (as the SDK names a JSON error without a type),
+  // $fault "server", the page in $bodyExcerpt.
+  {
+    const { theirs, ours } = await throughBoth(local, [PROXY_502, PROXY_502, PROXY_502]);
+    assert.deepEqual(clean(ours.metadata), clean(theirs.metadata));
+    assert.deepEqual(ours.metadata, { httpStatusCode: 502, requestId: "undefined", attempts: 3 });
+    assert.equal(theirs.error?.name, "SyntaxError");
+    assert.ok(!(theirs.error instanceof sdk.BackupServiceException));
+    assert.ok(ours.error instanceof edge.BackupServiceException);
+    assert.equal(ours.error.name, "502");
+    assert.equal(ours.error.$fault, "server");
+    assert.match(
+      ours.error.message,
+      /^ListBackupVaults: HTTP 502 with no error type; the body is not JSON: <html>/,
+    );
+    assert.match(String(ours.error.$bodyExcerpt), /502 Bad Gateway/);
+    assert.equal(ours.requests, theirs.requests);
+  }
+
+  // Throttling: retried with the same backoff rule (a random delay up to 1 s × 2^retry, the
+  // 2026 standard mode both use), so only the attempts compare; then the same error at the last.
+  {
+    const throttled: emulator.Fault = { status: 400, errorType: "ThrottlingException" };
+    const once = await throughBoth(local, [throttled]);
+    assert.deepEqual(clean(once.ours.metadata), clean(once.theirs.metadata));
+    assert.deepEqual(once.ours.metadata, { httpStatusCode: 200, requestId: "string", attempts: 2 });
+    for (const { totalRetryDelay } of [once.theirs, once.ours]) {
+      assert.ok(totalRetryDelay >= 0 && totalRetryDelay <= 1000, String(totalRetryDelay));
+    }
+    const always = await throughBoth(local, [throttled, throttled], 2);
+    for (const { error } of [always.theirs, always.ours]) {
+      assert.equal(error?.name, "ThrottlingException");
+      assert.equal(error?.$fault, "client");
+      assert.equal(error?.message, "Rate exceeded");
+    }
+    assert.deepEqual(clean(always.ours.metadata), clean(always.theirs.metadata));
+    assert.deepEqual(always.ours.metadata, {
+      httpStatusCode: 400,
+      requestId: "string",
+      attempts: 2,
+    });
+    assert.equal(always.ours.requests, 2);
+    assert.equal(always.theirs.requests, 2);
+  }
+});
+
 Deno.test("paginateListCopyJobs({ client, pageSize }, input): the same pages as the SDK's", async () => {
   await using local = await emulator.startEmulator({ jobDurationMs: 60_000 });
   const { theirs, ours } = clients(local.url);

@@ -338,7 +338,7 @@ Deno.test("malformed events and bad options: ValidationError naming the path, no
   const typo = await refused(event, { rules: [{ ...TO_WEST, sourceBackupVault: ["x"] }] }, [
     "rules[0].sourceBackupVault",
   ]);
-  assert.match(typo.message, /did you mean sourceBackupVaults\?/);
+  assert.match(typo.message, /sourceBackupVault is unknown; did you mean "sourceBackupVaults"\?/);
   // A resource type AWS Backup never sends would match no event, silently.
   const ebs = await refused(event, { rules: [{ ...TO_WEST, resourceTypes: ["ebs", "Dynamo"] }] }, [
     "rules[0].resourceTypes[0]",
@@ -356,7 +356,19 @@ Deno.test("malformed events and bad options: ValidationError naming the path, no
   await refused(event, { rules, maxFailedCopies: 0, copyKey: "", retries: 3 }, [
     "maxFailedCopies",
     "copyKey",
-    "options.retries",
+    "retries",
+  ]);
+  // The AWS SDK v3's name for the signal, and a Lifecycle member misspelt in a rule.
+  const sdk = await refused(event, {
+    rules: [{ ...TO_WEST, lifecycle: { DeleteAfterDay: 35 } }],
+    abortSignal: AbortSignal.timeout(1000),
+  }, ["abortSignal"]);
+  assert.deepEqual(sdk.issues, [
+    { path: "abortSignal", message: 'is unknown: AWS SDK v3\'s abortSignal is "signal" here' },
+    {
+      path: "rules[0].lifecycle.DeleteAfterDay",
+      message: 'is unknown; did you mean "DeleteAfterDays"?',
+    },
   ]);
   // Two rules that take each other's copies would copy forever.
   const circle = await refused(event, {

@@ -43,11 +43,11 @@ Deno.test("unknown option keys are errors naming the key meant; nothing is sent"
     checkpoint: { get: () => {}, put: () => {} },
   } as unknown as CopyRecoveryPointsOptions));
   assert.deepEqual(issues, {
-    concurency: "is not an option of copyRecoveryPoints; did you mean concurrency?",
-    abortSignal: "is not an option of copyRecoveryPoints; did you mean signal?",
-    colour: "is not an option of copyRecoveryPoints",
-    dryrun: "is not an option of copyRecoveryPoints; did you mean dryRun?",
-    "lifecycle.DeleteAfterDay": "is not a member the model defines (did you mean DeleteAfterDays?)",
+    concurency: 'is unknown; did you mean "concurrency"?',
+    abortSignal: 'is unknown: AWS SDK v3\'s abortSignal is "signal" here',
+    colour: "is unknown",
+    dryrun: 'is unknown; did you mean "dryRun"?',
+    "lifecycle.DeleteAfterDay": 'is unknown; did you mean "DeleteAfterDays"?',
     checkpoint: "must be a CheckpointStore (get, put and list methods)",
   });
   assert.equal(emulator.requests.length, 0);

@@ -451,7 +451,28 @@ Deno.test("bad handler options: ValidationError naming the option, never the sec
     { rules: [{ ...RULES[0], destinationBackupVaultArn: "nope" }] },
     "rules[0].destinationBackupVaultArn",
   );
-  check({ timeout: 5 } as never, "options.timeout");
+  check({ timeout: 5 } as never, "timeout");
+  // The AWS SDK v3's logger is the handler's log; members a kind of authorization does not have
+  // would be ignored (only the key is named, never a value).
+  assert.throws(make({ logger: console } as never), (e: Error) =>
+    e.message ===
+      'Invalid eventBridgeHandler options: logger is unknown: AWS SDK v3\'s logger is "log" here');
+  check(
+    { authorization: { apiKey: { name: KEY_HEADER, value: SECRET, in: "header" } } as never },
+    "authorization.apiKey.in",
+  );
+  check(
+    {
+      authorization: {
+        basic: { username: "eb", password: SECRET, realm: "short-secret" },
+      } as never,
+    },
+    "authorization.basic.realm",
+  );
+  assert.throws(make({ authorization: { apikey: { name: KEY_HEADER, value: SECRET } } } as never), {
+    message:
+      'Invalid eventBridgeHandler options: authorization.apikey is unknown; did you mean "apiKey"?',
+  });
   check({ client: "client" as never }, "client");
 });
 

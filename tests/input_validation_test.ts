@@ -194,8 +194,7 @@ Deno.test("validation and serialization agree: members are own enumerable data p
 
 Deno.test("a key the model does not name is an issue, at any depth, with the member meant", async () => {
   const { client, sent } = recordingClient();
-  const unknown = (near?: string) =>
-    `is not a member the model defines${near ? ` (did you mean ${near}?)` : ""}`;
+  const unknown = (near?: string) => `is unknown${near ? `; did you mean "${near}"?` : ""}`;
   // The misspelling that once started a copy kept forever.
   assert.deepEqual(
     await issuesOf(
@@ -265,7 +264,7 @@ Deno.test("`__proto__` keys: a map keeps them, a structure refuses them", () =>
       await issuesOf(
         startCopyJob(client, { ...JSON.parse('{"__proto__": {"a": 1}}'), ...minimal }),
       ),
-      [{ path: "__proto__", message: "is not a member the model defines" }],
+      [{ path: "__proto__", message: "is unknown" }],
     );
     assert.equal(sent.length, 1);
   }));

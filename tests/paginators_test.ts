@@ -110,3 +110,39 @@ Deno.test("an absent or empty token ends the pages", async () => {
     assert.equal(pages, 2);
   }
 });
+
+Deno.test("paginator options: an unknown key is a ValidationError at once, naming ours for the SDK's; nothing sent", async () => {
+  await using emulator = await startEmulator();
+  const client = new BackupClient({ region: DEMO_REGION, endpoint: emulator.url, credentials });
+  const refused = (options: unknown) => {
+    try {
+      paginateListCopyJobs(client, {}, options as never);
+    } catch (e) {
+      assert.ok(e instanceof backup.ValidationError, String(e));
+      return e.message;
+    }
+    throw new Error("accepted");
+  };
+  // Each would have listed from the first page, with the service's page size.
+  assert.equal(
+    refused({ pagesize: 5 }),
+    'Invalid paginator options: pagesize is unknown; did you mean "pageSize"?',
+  );
+  assert.equal(
+    refused({ startingToken: "x" }),
+    "Invalid paginator options: startingToken is unknown: AWS SDK v3's startingToken is the " +
+      "input's NextToken here: paginate…(client, { ...input, NextToken: token })",
+  );
+  assert.match(
+    refused({ stopOnSameToken: true }),
+    /stopOnSameToken is unknown: AWS SDK v3's stopOnSameToken is always on here: a repeated continuation token ends the pages with PaginationError$/,
+  );
+  assert.match(refused({ abortSignal: AbortSignal.abort() }), /abortSignal is "signal" here/);
+  assert.equal(refused(null), "Invalid paginator options: options must be an object, not null");
+  assert.equal(emulator.requests.length, 0);
+  // The token passed as the input's member is where the pages start.
+  const pages = paginateListCopyJobs(client, { NextToken: "t" }, { pageSize: 1, timeoutMs: 5000 });
+  const error = await pages[Symbol.asyncIterator]().next().catch((e) => e);
+  assert.equal(emulator.requests[0].query.nextToken?.[0], "t");
+  assert.ok(error instanceof backup.ServiceException, String(error));
+});

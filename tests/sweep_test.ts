@@ -158,7 +158,16 @@ Deno.test("sweep options are checked before anything is sent", async () => {
   };
   await refused({ rules: [TO_WEST], windowMs: 30 * 24 * 3600 * 1000 }, "windowMs");
   await refused({ rules: [TO_WEST], concurrency: 0 }, "concurrency");
-  await refused({ rules: [TO_WEST], dryrun: true }, "options.dryrun");
+  await refused({ rules: [TO_WEST], dryrun: true }, "dryrun");
+  const sdk = await sweepCopyRules(
+    client,
+    { rules: [TO_WEST], abortSignal: AbortSignal.abort() } as never,
+  )
+    .catch((e) => e);
+  assert.equal(
+    sdk.message,
+    'Invalid sweepCopyRules options: abortSignal is unknown: AWS SDK v3\'s abortSignal is "signal" here',
+  );
   await refused({ rules: [{ ...TO_WEST, regions: [] }] }, "rules[0].regions");
   // With a client per place, vault names need the places to look in.
   await refused({ rules: [TO_WEST] }, "rules[0]", () => client);

@@ -248,8 +248,8 @@ Deno.test("verifyCopies: mistakes are ValidationErrors naming the option; an emp
   } as unknown as VerifyCopiesOptions).catch((e) => e);
   assert.ok(error instanceof ValidationError);
   assert.deepEqual(Object.fromEntries(error.issues.map((i) => [i.path, i.message])), {
-    resourceType: "is not an option of verifyCopies; did you mean resourceTypes?",
-    iamRoleArn: "is not an option of verifyCopies",
+    resourceType: 'is unknown; did you mean "resourceTypes"?',
+    iamRoleArn: "is unknown",
     destinationBackupVaultArn:
       "must be a backup vault ARN, arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME, got 'dr' (a vault name: pass the vault's ARN)",
     "resourceTypes[0]": "'ebs' is not a resource type of AWS Backup; did you mean EBS?",

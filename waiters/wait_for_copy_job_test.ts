@@ -76,16 +76,21 @@ Deno.test("waitForCopyJob: unknown or out-of-range options are refused before an
     fetch: () => (polls++, Promise.reject(new Error("no"))),
   });
   for (
-    const [options, path] of [
-      [{ maxWait: 5 }, "maxWait"],
+    const [options, path, message] of [
+      [{ maxWait: 5 }, "maxWait", 'is unknown; did you mean "maxWaitMs"?'],
       [{ maxWaitMs: 0 }, "maxWaitMs"],
       [{ minDelayMs: -1 }, "minDelayMs"],
-      [{ abortSignal: AbortSignal.abort() }, "abortSignal"],
+      [
+        { abortSignal: AbortSignal.abort() },
+        "abortSignal",
+        'is unknown: AWS SDK v3\'s abortSignal is "signal" here',
+      ],
     ] as const
   ) {
     const e = await waitForCopyJob(client, { CopyJobId: "j" }, options as never).catch((e) => e);
     assert.ok(e instanceof ValidationError, String(e));
     assert.equal(e.issues[0].path, path);
+    if (message) assert.equal(e.issues[0].message, message);
   }
   assert.equal(polls, 0);
 });

@@ -14,6 +14,7 @@
  */
 
 import type { ValidationIssue } from "../../runtime/errors.ts";
+import { unknownKeyIssues } from "../../runtime/unknown_keys.ts";
 
 /** What the EventBridge connection sends, as the handler checks it. */
 export type ConnectionAuthorization =
@@ -32,8 +33,12 @@ export const MIN_SECRET_LENGTH = 16;
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** The kinds of {@linkcode ConnectionAuthorization}. */
+const KINDS = ["apiKey", "basic", "bearerToken", "verifyBearerToken"];
+
 /**
- * Problems with the authorizations; never quotes a secret.
+ * Problems with the authorizations; never quotes a secret. A key none of them has
+ * (`apiKey: { name, value, in: "header" }`, `{ apikey }`) is one: it would be ignored.
  *
  * @param path how the authorization is named, e.g. `authorization`.
  */
@@ -64,12 +69,20 @@ function oneAuthorizationIssues(auth: unknown, at: string): ValidationIssue[] {
     }];
   }
   const a = auth as Record<string, Record<string, unknown>>;
+  // Members of the kind's object that would be ignored: only the keys are named, never a value.
+  const members = (kind: string, known: string[]) => {
+    const value = a[kind];
+    if (typeof value === "object" && value !== null) {
+      issues.push(...unknownKeyIssues(value, known, `${at}.${kind}`));
+    }
+  };
   switch (kinds[0]) {
     case "apiKey":
       if (typeof a.apiKey?.name !== "string" || !HEADER_NAME.test(a.apiKey.name)) {
         issues.push({ path: `${at}.apiKey.name`, message: "must be an HTTP header name" });
       }
       secret(a.apiKey?.value, `${at}.apiKey.value`);
+      members("apiKey", ["name", "value"]);
       break;
     case "basic":
       if (
@@ -81,6 +94,7 @@ function oneAuthorizationIssues(auth: unknown, at: string): ValidationIssue[] {
         });
       }
       secret(a.basic?.password, `${at}.basic.password`);
+      members("basic", ["username", "password"]);
       break;
     case "bearerToken":
       secret(a.bearerToken, `${at}.bearerToken`);
@@ -91,10 +105,15 @@ function oneAuthorizationIssues(auth: unknown, at: string): ValidationIssue[] {
       }
       break;
     default:
-      issues.push({
-        path: `${at}.${kinds[0]}`,
-        message: "is not a kind of authorization (apiKey, basic, bearerToken, verifyBearerToken)",
-      });
+      // A slip gets its "did you mean"; any other key the list of kinds.
+      issues.push(
+        ...unknownKeyIssues(a, KINDS, at).map(({ path, message }) => ({
+          path,
+          message: message === "is unknown"
+            ? `is unknown: the kinds of authorization are ${KINDS.join(", ")}`
+            : message,
+        })),
+      );
   }
   return issues;
 }

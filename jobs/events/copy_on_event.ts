@@ -9,6 +9,7 @@
 import type { BackupClient } from "../../generated/client.ts";
 import { describeBackupJob, describeRecoveryPoint } from "../../generated/operations.ts";
 import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
+import { unknownKeyIssues } from "../../runtime/unknown_keys.ts";
 import type {
   DescribeRecoveryPointOutput,
   RecoveryPointByBackupVault,
@@ -32,7 +33,6 @@ import {
   type RuleMissCode,
 } from "./event.ts";
 import { type CopyRule, copyRuleIssues, ruleMiss, ruleName } from "./rules.ts";
-import { unknownKeyIssues } from "./unknown_keys.ts";
 
 /** Options of {@linkcode copyOnBackupEvent}. */
 export interface CopyOnBackupEventOptions {
@@ -337,7 +337,7 @@ export function checkEventCopyOptions(
     throw new ValidationError(`${fn} options`, [{ path: "options", message: "must be an object" }]);
   }
   const o = options as Record<string, unknown> & Partial<CopyOnBackupEventOptions>;
-  const issues = unknownKeyIssues(o, keys, "options", `an option of ${fn}`);
+  const issues = unknownKeyIssues(o, keys);
   if (typeof clients !== "function" && !isBackupClient(clients)) {
     issues.push({
       path: "client",

@@ -10,9 +10,8 @@
 import type { Lifecycle } from "../../generated/types.ts";
 import { validateStartCopyJobInput } from "../../generated/validators.ts";
 import { ValidationError, type ValidationIssue } from "../../runtime/errors.ts";
-import { closestKey } from "../../runtime/unknown_keys.ts";
+import { closestKey, unknownKeyIssues } from "../../runtime/unknown_keys.ts";
 import { BACKUP_RESOURCE_TYPES } from "../selection.ts";
-import { unknownKeyIssues } from "./unknown_keys.ts";
 import {
   BACKUP_EVENT_TYPES,
   type BackupEventType,
@@ -180,7 +179,7 @@ export function copyRuleIssues(rules: unknown, path = "rules"): ValidationIssue[
 }
 
 function ruleIssues(rule: Record<string, unknown>, at: string, issues: ValidationIssue[]): void {
-  issues.push(...unknownKeyIssues(rule, RULE_KEYS, at, "a copy rule option"));
+  issues.push(...unknownKeyIssues(rule, RULE_KEYS, at));
   const list = (key: string, check: (v: string) => boolean, what: string) => {
     const value = rule[key];
     if (value === undefined) return;
@@ -281,7 +280,7 @@ function lifecycleIssues(
   at: string,
   issues: ValidationIssue[],
 ) {
-  issues.push(...unknownKeyIssues(lifecycle, LIFECYCLE_KEYS, at, "a Lifecycle member"));
+  issues.push(...unknownKeyIssues(lifecycle, LIFECYCLE_KEYS, at));
   for (const key of ["MoveToColdStorageAfterDays", "DeleteAfterDays"]) {
     const v = lifecycle[key];
     if (v !== undefined && !(Number.isSafeInteger(v) && ((v as number) >= 1 || v === -1))) {

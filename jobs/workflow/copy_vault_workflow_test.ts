@@ -864,7 +864,7 @@ Deno.test("workflow: options are checked as copyRecoveryPoints checks them, with
     "resourceTypes[0]",
   ]);
   const message = (path: string) => workflow.find((i) => i.path === path)!.message;
-  assert.match(message("concurency"), /did you mean concurrency\?/);
+  assert.match(message("concurency"), /did you mean "concurrency"\?/);
   assert.match(message("resourceTypes[0]"), /did you mean EBS\?/);
   assert.match(message("destinationBackupVaultArn"), /a vault name: pass the vault's ARN/);
   assert.match(message("createdAfter"), /must be before createdBefore/);

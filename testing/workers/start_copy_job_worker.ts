@@ -7,7 +7,12 @@
  * @module
  */
 
-import { BackupClient, startCopyJob, type StartCopyJobInput } from "../../mod.ts";
+import {
+  BackupClient,
+  type ClientConfig,
+  startCopyJob,
+  type StartCopyJobInput,
+} from "../../mod.ts";
 
 /** The Worker's bindings. */
 export interface Env {
@@ -18,16 +23,21 @@ export interface Env {
   BACKUP_ENDPOINT?: string;
 }
 
-/** The client this Worker builds from its bindings (`deno task bench` builds it the same way). */
-export function clientFor(env: Env): BackupClient {
-  return new BackupClient({
+/** The configuration of this Worker's client, from its bindings. */
+export function clientConfig(env: Env): ClientConfig {
+  return {
     region: env.AWS_REGION,
     endpoint: env.BACKUP_ENDPOINT,
     credentials: {
       accessKeyId: env.AWS_ACCESS_KEY_ID,
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
     },
-  });
+  };
+}
+
+/** The client this Worker builds from its bindings (`deno task bench` builds it the same way). */
+export function clientFor(env: Env): BackupClient {
+  return new BackupClient(clientConfig(env));
 }
 
 export default {

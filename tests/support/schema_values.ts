@@ -435,7 +435,13 @@ export function mutationsOf(random: Random, site: Site): Mutation[] {
         put(copy, key, random.chance(0.2) ? undefined : 1);
         return copy;
       };
-      const at = (key: string) => path ? `${path}.${key}` : key;
+      // As issues name keys (runtime/unknown_keys.ts's keyPath): `a.b`, or `a["x y"]`.
+      const at = (key: string) =>
+        !/^[A-Za-z_$][\w$]*$/.test(key)
+          ? `${path}[${JSON.stringify(key)}]`
+          : path
+          ? `${path}.${key}`
+          : key;
       const name = names.length ? random.pick(names) : "";
       const cut = random.int(0, Math.max(0, name.length - 1));
       const misspelled = name.slice(0, cut) + name.slice(cut + 1);
