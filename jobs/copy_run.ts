@@ -51,6 +51,7 @@ import {
   childCopyJobs,
   newReportEntry,
 } from "./report_entries.ts";
+import { isFinal, routeOf } from "./copy_route.ts";
 import { runPerResource } from "./resource_pool.ts";
 import { abortable } from "../runtime/retry.ts";
 import { startCopyWithRetries } from "./start_copy.ts";
@@ -546,34 +547,4 @@ class StoreGaveWay extends Error {
     super(reported.message, options);
     this.reported = reported;
   }
-}
-
-/** Where a recovery point's copy goes from what the checkpoint and ListCopyJobs show. */
-type Route =
-  /** The checkpoint records the ended copy: reported from it, no call. */
-  | { to: "ended"; record: CheckpointRecord }
-  /** `maxFailedCopies` jobs failed: FAILED, no new job. */
-  | { to: "give-up"; job: CopyJob }
-  /** A COMPLETED or PARTIAL copy exists: reported as it is. */
-  | { to: "adopt"; job: CopyJob }
-  /** A job exists, from the checkpoint (`resumed`) or ListCopyJobs (`existing`): waited for. */
-  | { to: "follow"; copyJobId: string; origin: CopyOrigin }
-  /** StartCopyJob. */
-  | { to: "start" };
-
-function routeOf(record: CheckpointRecord | undefined, decision: CopyDecision): Route {
-  if (record && isFinal(record)) return { to: "ended", record };
-  if (record?.copyJobId) return { to: "follow", copyJobId: record.copyJobId, origin: "resumed" };
-  if (decision.action === "give-up") return { to: "give-up", job: decision.job };
-  if (decision.action === "exists") return { to: "adopt", job: decision.job };
-  if (decision.action === "in-progress" && decision.job.CopyJobId) {
-    return { to: "follow", copyJobId: decision.job.CopyJobId, origin: "existing" };
-  }
-  return { to: "start" };
-}
-
-/** A record nothing more can change: a job that ended (a start that failed is tried again). */
-function isFinal(record: CheckpointRecord): boolean {
-  return record.state === "COMPLETED" || record.state === "PARTIAL" ||
-    (record.state === "FAILED" && record.copyJobId !== undefined);
 }
