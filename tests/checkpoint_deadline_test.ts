@@ -170,3 +170,35 @@ Deno.test("a checkpoint put that never answers, no maxWaitMs: the caller's signa
   assert.ok(store.unanswered.length >= 1);
   assert.equal(emulator.jobs().length, 0);
 });
+
+Deno.test("after maxWaitMs no record is written: an existing copy the run reaches only then is UNFINISHED, its record left to the rerun", async () => {
+  // Listed newest first: point 1, whose copy job stays CREATED (AWS retrying it) past the run's
+  // time, holds the one worker; point 0's copy exists already (AWS made it).
+  const seed = vaultSeed(2, (f, i) => {
+    if (i === 1) {
+      f.creationDateMs = Date.now() - 60_000;
+      f.retryingForMs = 600_000;
+    } else {
+      // Recent: ListCopyJobs lists its copy job (about 30 days of jobs).
+      f.creationDateMs = Date.now() - 3_600_000;
+      f.automaticCopies = [{ destinationBackupVaultArn: FAST.destinationBackupVaultArn }];
+    }
+  });
+  await using emulator = await startEmulator({ ...seed, jobDurationMs: 30 });
+  const checkpoint = new MemoryCheckpointStore();
+  const report = await copyRecoveryPoints(clientOf(emulator), {
+    ...FAST,
+    concurrency: 1,
+    runId: "late",
+    checkpoint,
+    maxWaitMs: 300,
+  });
+  assert.deepEqual(report.entries.map((e) => [e.recoveryPointArn, e.outcome]), [
+    [pointArn(1), "UNFINISHED"],
+    [pointArn(0), "UNFINISHED"],
+  ]);
+  assert.equal(report.entries[1].origin, "existing");
+  assert.equal(report.entries[1].error?.name, "MaxWaitExceeded");
+  const records = await checkpoint.list("late");
+  assert.deepEqual(records.map((r) => [r.recoveryPointArn, r.state]), [[pointArn(1), "STARTED"]]);
+});
