@@ -18,6 +18,7 @@ import {
   ValidationError,
   WaiterTimeoutError,
 } from "../mod.ts";
+import { refusedCopies } from "../jobs/errors.ts";
 import { UsageError } from "./args.ts";
 import type { CliIo } from "./io.ts";
 
@@ -122,8 +123,7 @@ export function reportFailure(e: unknown, io: CliIo, context: FailureContext): n
  * for, and that nothing was copied.
  */
 function refusedText(e: CopyRunRefusedError): string {
-  const n = e.recoveryPointArns.length;
-  return `${e.name}: StartCopyJob refused the first ${n} copies of the run for the same reason, ` +
+  return `${e.name}: StartCopyJob refused ${refusedCopies(e.recoveryPointArns.length)}, ` +
     `so the run stopped; nothing was copied. The reason:\n` +
     `  ${e.reason.name}: ${e.reason.message}\n` +
     `Refused: ${e.recoveryPointArns.join(", ")}\n` +

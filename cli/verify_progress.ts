@@ -9,6 +9,7 @@
 import type { VerifyProgressEvent, VerifyTotals } from "../mod.ts";
 import { emptyVerifyTotals } from "../jobs/verify_report.ts";
 import { lineHead, listedPoint, skippedPoint } from "./copy_progress.ts";
+import { inFlagWords } from "./copy_report.ts";
 import type { CliIo } from "./io.ts";
 import { ProgressDisplay } from "./progress_display.ts";
 
@@ -40,7 +41,7 @@ export class VerifyProgress {
   }
 }
 
-/** One line per event, for logs and pipes. */
+/** One line per event, for logs and pipes (an entry's advice about an option as the flag's). */
 export function verifyEventLine(event: VerifyProgressEvent, progress: VerifyProgress): string {
   if (event.type === "discovered") {
     return `${lineHead("discovered", progress.counter())} ${listedPoint(event.recoveryPoint)}`;
@@ -56,9 +57,8 @@ export function verifyEventLine(event: VerifyProgressEvent, progress: VerifyProg
       skippedPoint(e.recoveryPointArn, e.skipReason)
     }`;
   }
-  return `${
-    lineHead("verified", progress.counter())
-  } ${e.recoveryPointArn} ${e.status}: ${e.message}`;
+  return `${lineHead("verified", progress.counter())} ${e.recoveryPointArn} ${e.status}: ` +
+    inFlagWords(e.message, e.hint);
 }
 
 /** The totals of the statuses a selected recovery point can have, in the order shown. */

@@ -1,6 +1,7 @@
 /**
  * `copy-vault --verify`'s report on stdout: a table for people — one row per recovery point with
- * its status and why, the counts, the verdict — or `verifyReportToJson`'s JSON.
+ * its status and why (advice about an option given as the flag's), the counts, the verdict — or
+ * `verifyReportToJson`'s JSON.
  *
  * @module
  */
@@ -18,7 +19,7 @@ function entryRow(e: VerifyEntry): string[] {
     shortArn(e.recoveryPointArn),
     e.resourceType ?? "",
     e.copyJobId ?? "",
-    e.message,
+    inFlagWords(e.message, e.hint),
   ];
 }
 
@@ -61,10 +62,8 @@ export function verifyTable(report: VerifyReport): string {
 
 /**
  * The report as JSON: `verifyReportToJson`'s, with the `failure` and each entry's `message` in the
- * command line's words.
+ * command line's words (by their `hint`).
  */
 export function verifyJson(report: VerifyReport): string {
-  const json = verifyReportToJson(report) as { entries: { message: string }[] };
-  for (const entry of json.entries) entry.message = inFlagWords(entry.message);
-  return reportJsonText(json);
+  return reportJsonText(verifyReportToJson(report));
 }

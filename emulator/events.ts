@@ -5,7 +5,11 @@
  * the AWS Backup Developer Guide ("Monitoring AWS Backup events using Amazon EventBridge") — and
  * delivered like an EventBridge API destination: POSTed as JSON to a URL with the connection's
  * authorization, retried on 401, 407, 409, 429, 5xx, network failures and after 5 seconds
- * without an answer (EventBridge User Guide, "API destination error codes").
+ * without an answer (EventBridge User Guide, "API destination error codes"; other statuses, 3xx
+ * among them, are not retried). A redirect is never followed: it is a failed delivery, and the
+ * connection's secret goes to the configured URL only (the guide documents no redirect following
+ * for API destinations; `fetch`'s default would resend the secret header to wherever a 307
+ * points, another origin included).
  *
  * EventBridge delivers at least once and AWS Backup sends best effort, so a delivery can be asked
  * to come twice (or more), late, all at once, or not at all.
@@ -88,7 +92,7 @@ export interface EventDelivery {
   attempt: number;
   /** The status answered, when an answer came. */
   status?: number;
-  /** Why no answer came (network failure, timeout). */
+  /** Why no answer came (network failure, timeout), or why a redirect was not followed. */
   error?: string;
   /** Whether EventBridge would try again after this attempt. */
   retryable: boolean;
@@ -318,6 +322,8 @@ export class EmulatorEvents {
             method: "POST",
             headers: { ...connectionHeaders(d.authorization), ...EVENT_HEADERS },
             body: JSON.stringify(event),
+            // Never to another URL: the connection's secret is for this one.
+            redirect: "manual",
             signal: AbortSignal.any([timeout.signal, this.#closing.signal]),
           }),
         );
@@ -325,6 +331,10 @@ export class EmulatorEvents {
         await response.arrayBuffer();
         record.status = response.status;
         record.retryable = eventBridgeRetries(response.status);
+        if (isRedirect(response)) {
+          const to = response.headers.get("location");
+          record.error = `redirect${to ? ` to ${to}` : ""} not followed: a failed delivery`;
+        }
       } catch (error) {
         record.error = error instanceof Error ? error.message : String(error);
         record.retryable = !this.#closing.signal.aborted;
@@ -356,6 +366,14 @@ export class EmulatorEvents {
   #wake(): void {
     for (const waiter of this.#waiters.splice(0)) waiter();
   }
+}
+
+/**
+ * A 3xx answer (or, from a browser's `fetch`, the opaque one `redirect: "manual"` gives): the
+ * event was not taken, and going where it points would send the connection's secret there.
+ */
+function isRedirect(response: Response): boolean {
+  return response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400);
 }
 
 /** Headers EventBridge sends to an API destination, besides the connection's. */

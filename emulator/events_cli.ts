@@ -194,9 +194,14 @@ function isCompleted(event: EmulatorEvent): boolean {
     : detail.state === "COMPLETED";
 }
 
-/** One line per delivery attempt, e.g. `event Backup Job State Change COMPLETED … -> 200`. */
+/**
+ * One line per delivery attempt, e.g. `event Backup Job State Change COMPLETED … -> 200`, or
+ * `-> 307 (redirect to … not followed: a failed delivery)`.
+ */
 export function describeDelivery(d: EventDelivery, url: URL): string {
-  const outcome = d.status === undefined ? `failed: ${d.error}` : `${d.status}`;
+  const outcome = d.status === undefined
+    ? `failed: ${d.error}`
+    : `${d.status}${d.error ? ` (${d.error})` : ""}`;
   const again = d.retryable ? ", EventBridge would retry" : "";
   return `event ${d.detailType} ${d.state ?? ""} ${d.eventId} to ${url.href} -> ${outcome} ` +
     `(delivery ${d.copy}, attempt ${d.attempt}, ${d.durationMs} ms${again})`;

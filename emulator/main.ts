@@ -3,8 +3,14 @@
  *
  * ```sh
  * npx -y deno@2.9.6 task emulator -- [--port N] [--cors] [--job-duration-ms N] \
+ *   [--max-concurrent-copies-per-region N] [--max-concurrent-copies-per-vault N] \
  *   [--max-concurrent-jobs N] [--seed FILE] [--events-to URL --events-api-key-env VAR …]
  * ```
+ *
+ * Copy jobs meet AWS's quotas by default — 100 in progress to a destination Region, then 5 per
+ * destination vault — which the two `--max-concurrent-copies-*` flags change;
+ * `--max-concurrent-jobs N` adds a cap of the emulator's own per destination Region (none unless
+ * given).
  *
  * With `--events-to`, it delivers AWS Backup's EventBridge events to an API destination such as
  * `wrangler dev` or the Deno and Node event servers (flags in `events_cli.ts`).
@@ -20,7 +26,8 @@
 
 import {
   DEFAULT_JOB_DURATION_MS,
-  DEFAULT_MAX_CONCURRENT_JOBS,
+  DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION,
+  DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT,
   DEFAULT_VAULT_NAME,
   DEMO_ACCESS_KEY_ID,
   DEMO_IAM_ROLE_ARN,
@@ -47,12 +54,21 @@ import {
 } from "./events_cli.ts";
 
 const USAGE = `Usage: npx -y deno@2.9.6 task emulator -- [--port N] [--cors] [--job-duration-ms N]
+  [--max-concurrent-copies-per-region N] [--max-concurrent-copies-per-vault N]
   [--max-concurrent-jobs N] [--seed FILE] [--events-to URL --events-api-key-env VAR …]
 
   --port N                 port on 127.0.0.1 to listen on (default: a free one)
   --cors                   let web pages of any origin call it (answers CORS preflights)
   --job-duration-ms N      time for a copy job to finish (default: ${DEFAULT_JOB_DURATION_MS})
-  --max-concurrent-jobs N  copy jobs in progress before LimitExceededException (default: ${DEFAULT_MAX_CONCURRENT_JOBS})
+  --max-concurrent-copies-per-region N
+                           AWS's quota: copy jobs in progress to one destination Region before
+                           the per-vault quota applies (default: ${DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION})
+  --max-concurrent-copies-per-vault N
+                           AWS's quota once the Region's is reached: copy jobs in progress to one
+                           destination vault before LimitExceededException (default: ${DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT})
+  --max-concurrent-jobs N  a cap of the emulator's own: copy jobs in progress to one destination
+                           Region before LimitExceededException, whatever their vaults (default:
+                           none, AWS's quotas alone)
   --seed FILE              more vaults and recovery points from a JSON file (emulator/seed.ts)
 ${EVENT_USAGE}`;
 
@@ -61,16 +77,27 @@ interface CliOptions {
   port: number;
   cors: boolean;
   jobDurationMs: number;
-  maxConcurrentJobs: number;
+  /** Given only with its flag: `startEmulator` then leaves AWS's quota (or the cap) unchanged. */
+  maxConcurrentCopiesPerRegion?: number;
+  maxConcurrentCopiesPerVault?: number;
+  maxConcurrentJobs?: number;
   seed?: string;
 }
+
+/** The flags that take a count, and the option each sets. */
+const COUNT_FLAGS = {
+  "--port": "port",
+  "--job-duration-ms": "jobDurationMs",
+  "--max-concurrent-copies-per-region": "maxConcurrentCopiesPerRegion",
+  "--max-concurrent-copies-per-vault": "maxConcurrentCopiesPerVault",
+  "--max-concurrent-jobs": "maxConcurrentJobs",
+} as const satisfies Record<string, keyof CliOptions>;
 
 function parseArgs(args: string[]): CliOptions | string {
   const options: CliOptions = {
     port: 0,
     cors: false,
     jobDurationMs: DEFAULT_JOB_DURATION_MS,
-    maxConcurrentJobs: DEFAULT_MAX_CONCURRENT_JOBS,
   };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split("=", 2);
@@ -80,9 +107,7 @@ function parseArgs(args: string[]): CliOptions | string {
       options.cors = true;
       continue;
     }
-    if (!["--port", "--job-duration-ms", "--max-concurrent-jobs", "--seed"].includes(flag)) {
-      return `Unknown option ${flag}\n${USAGE}`;
-    }
+    if (flag !== "--seed" && !(flag in COUNT_FLAGS)) return `Unknown option ${flag}\n${USAGE}`;
     const raw = inline ?? args[++i];
     if (flag === "--seed") {
       if (!raw) return `--seed needs a file name\n${USAGE}`;
@@ -93,16 +118,21 @@ function parseArgs(args: string[]): CliOptions | string {
     if (raw === undefined || !Number.isInteger(value) || value < 0) {
       return `${flag} needs a non-negative integer, got ${raw}\n${USAGE}`;
     }
-    if (flag === "--port") {
-      if (value > 65535) return `--port must be at most 65535, got ${value}`;
-      options.port = value;
-    } else if (flag === "--max-concurrent-jobs") {
-      options.maxConcurrentJobs = value;
-    } else {
-      options.jobDurationMs = value;
-    }
+    if (flag === "--port" && value > 65535) return `--port must be at most 65535, got ${value}`;
+    options[COUNT_FLAGS[flag as keyof typeof COUNT_FLAGS]] = value;
   }
   return options;
+}
+
+/** The banner's line about copy job quotas: AWS's, as set, and the emulator's own cap if any. */
+function quotaLine(options: CliOptions): string {
+  const region = options.maxConcurrentCopiesPerRegion ?? DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION;
+  const vault = options.maxConcurrentCopiesPerVault ?? DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT;
+  return `  copy jobs in progress: ${region} to a destination Region, then ${vault} per ` +
+    `destination vault (LimitExceededException)` +
+    (options.maxConcurrentJobs === undefined
+      ? ""
+      : `; at most ${options.maxConcurrentJobs} to a Region (--max-concurrent-jobs)`);
 }
 
 function describe(entry: RequestLogEntry): string {
@@ -118,7 +148,7 @@ function describe(entry: RequestLogEntry): string {
 
 function banner(
   emulator: Emulator,
-  cors: boolean,
+  options: CliOptions,
   seed: EmulatorSeed | undefined,
   events: string[],
 ): string {
@@ -129,6 +159,7 @@ function banner(
     `AWS_SECRET_ACCESS_KEY=${DEMO_SECRET_ACCESS_KEY}`,
     `  source vaults: ${DEFAULT_VAULT_NAME}, ${DR_VAULT_NAME}; destination: ${DR_VAULT_WEST_ARN}`,
     `  IAM role: ${DEMO_IAM_ROLE_ARN}`,
+    quotaLine(options),
     `  recovery points: ${RECOVERY_POINT_OK_ARN} (completes)`,
     `                   ${RECOVERY_POINT_FAILING_ARN} (fails)`,
     `                   ${RECOVERY_POINT_PARTIAL_ARN} (partial, in ${DR_VAULT_NAME})`,
@@ -137,7 +168,7 @@ function banner(
         `  seeded: ${seed.vaults.length} vaults, ${seed.recoveryPoints.length} recovery points more`,
       ]
       : []),
-    ...(cors
+    ...(options.cors
       ? [`  CORS on: web pages of any origin may call it (preflights answered unsigned)`]
       : []),
     ...events,
@@ -196,6 +227,9 @@ if (import.meta.main) {
       port: options.port,
       cors: options.cors,
       jobDurationMs: options.jobDurationMs,
+      // Each unset unless given: AWS's quotas by default, and no cap of the emulator's own.
+      maxConcurrentCopiesPerRegion: options.maxConcurrentCopiesPerRegion,
+      maxConcurrentCopiesPerVault: options.maxConcurrentCopiesPerVault,
       maxConcurrentJobs: options.maxConcurrentJobs,
       // Seeded vaults and recovery points come in addition to the demo ones.
       vaults: [...DEMO_VAULT_ARNS, ...seed?.vaults ?? []],
@@ -207,7 +241,7 @@ if (import.meta.main) {
     console.error(listenFailure(e, options.port));
     Deno.exit(e instanceof Deno.errors.AddrInUse || isPermissionError(e) ? 2 : 1);
   }
-  console.log(banner(emulator, options.cors, seed, eventBanner(events.flags)));
+  console.log(banner(emulator, options, seed, eventBanner(events.flags)));
   const stopBackups = events.flags.backupEveryMs
     ? startBackups(emulator, events.flags.backupEveryMs, console.log)
     : () => {};

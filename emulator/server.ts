@@ -220,11 +220,6 @@ export const DEFAULT_JOB_DURATION_MS = 1500;
 export const DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION = 100;
 /** Default of {@linkcode EmulatorOptions.maxConcurrentCopiesPerVault}: AWS's quota. */
 export const DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT = 5;
-/**
- * The `--max-concurrent-jobs` default of the emulator's command line (`main.ts`): AWS's Region
- * quota. Through the API, {@linkcode EmulatorOptions.maxConcurrentJobs} is unset by default.
- */
-export const DEFAULT_MAX_CONCURRENT_JOBS = DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION;
 /** Default of {@linkcode EmulatorOptions.copyJobListRetentionMs}: 30 days, as AWS documents. */
 export const DEFAULT_COPY_JOB_LIST_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Default of {@linkcode EmulatorOptions.maxClockSkewMs}: AWS allows 15 minutes. */

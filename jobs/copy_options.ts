@@ -58,9 +58,10 @@ export interface CopyRecoveryPointsOptions extends CopySelection {
   /** Aborts the run at once: it rejects with the signal's reason; the checkpoint stays valid. */
   signal?: AbortSignal | undefined;
   /**
-   * Stop starting and waiting after this many milliseconds — also a request in flight that does
-   * not answer; copies not ended by then are reported `UNFINISHED` (their jobs keep running; a
-   * rerun waits for them). @default no limit
+   * Stop starting and waiting after this many milliseconds — also a request in flight, or a
+   * `checkpoint` call, that does not answer; copies not ended by then are reported `UNFINISHED`
+   * (their jobs keep running; a rerun waits for them). A checkpoint write that did not answer
+   * may or may not have been made; a rerun copies nothing twice either way. @default no limit
    */
   maxWaitMs?: number | undefined;
   /** Called with every {@linkcode CopyProgressEvent}; an exception from it stops the run. */

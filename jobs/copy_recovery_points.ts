@@ -49,9 +49,11 @@ export {
  * @throws {ValidationError} bad options (naming the option; an unknown one with the closest
  * known name), before anything is sent.
  * @throws {ServiceException} listing the source vault failed (e.g. `ResourceNotFoundException`).
- * @throws {CopyRunRefusedError} the first StartCopyJob calls were all refused for the same
- * reason (e.g. the role cannot be assumed): nothing was copied.
- * @throws {MaxWaitExceededError} `maxWaitMs` passed before the listings finished.
+ * @throws {CopyRunRefusedError} the first StartCopyJob calls (3, or all of a run with fewer
+ * points to start) were all refused for the same reason (e.g. the role cannot be assumed):
+ * nothing was copied.
+ * @throws {MaxWaitExceededError} `maxWaitMs` passed before the listings finished or the
+ * checkpoint was read.
  * @throws {CheckpointError} the checkpoint could not be read or written.
  * @throws the signal's reason when aborted.
  *

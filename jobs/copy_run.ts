@@ -16,7 +16,12 @@ import {
 } from "./checkpoint.ts";
 import { type CopyRecoveryPointsOptions, DEFAULT_COPY_CONCURRENCY } from "./copy_options.ts";
 import { Deadline } from "./deadline.ts";
-import { CopyRunRefusedError, MaxWaitExceededError, type ReportedError } from "./errors.ts";
+import {
+  CopyRunRefusedError,
+  maxWaitError,
+  MaxWaitExceededError,
+  type ReportedError,
+} from "./errors.ts";
 import { findExistingCopies } from "./destination_copies.ts";
 import {
   type CopiesOfRecoveryPoint,
@@ -46,12 +51,16 @@ import {
   childCopyJobs,
   newReportEntry,
 } from "./report_entries.ts";
+import { isFinal, routeOf } from "./copy_route.ts";
 import { runPerResource } from "./resource_pool.ts";
+import { abortable } from "../runtime/retry.ts";
 import { startCopyWithRetries } from "./start_copy.ts";
 
 /**
  * StartCopyJob refusals, all for the same reason and before any start succeeded, after which a
- * run stops with `CopyRunRefusedError` instead of failing every recovery point.
+ * run stops with `CopyRunRefusedError` instead of failing every recovery point — or every start
+ * of a run with fewer points to start (one or two points to a vault that does not exist stop the
+ * run too).
  */
 export const SAME_REFUSALS_TO_STOP = 3;
 
@@ -90,6 +99,8 @@ class CopyRun {
   #records = new Map<string, CheckpointRecord>();
   /** The first StartCopyJob refusals while no start has succeeded; `undefined` once settled. */
   #refusals: { arn: string; error: ReportedError; cause: unknown }[] | undefined = [];
+  /** Refusals alike that stop the run: `SAME_REFUSALS_TO_STOP`, or fewer with fewer starts. */
+  #refusalsToStop = SAME_REFUSALS_TO_STOP;
 
   constructor(client: BackupClient, options: CopyRecoveryPointsOptions) {
     this.#client = client;
@@ -163,9 +174,11 @@ class CopyRun {
             { sourceVaultArn, signal: this.#callSignal },
           ),
       );
-      this.#records = new Map(
-        (await this.#store.list(this.#runId)).map((r) => [r.recoveryPointArn, r]),
+      const records = await this.#beforeDeadline(
+        "reading the checkpoint",
+        () => this.#storeCall(() => this.#store.list(this.#runId)),
       );
+      this.#records = new Map(records.map((r) => [r.recoveryPointArn, r]));
       if (o.dryRun) {
         for (const w of work) this.#plan(w.entry);
       } else {
@@ -207,11 +220,17 @@ class CopyRun {
     this.#o.onProgress?.({ ...event, totals: { ...this.#totals } } as CopyProgressEvent);
   }
 
-  /** What to do about a recovery point, from the copies ListCopyJobs showed (read once). */
-  #decide(arn: string): CopyDecision {
+  /** What to do about a recovery point, from the copies ListCopyJobs showed. */
+  #decision(arn: string): CopyDecision {
     const copies = this.#existing.get(arn) ?? { failed: [] };
-    this.#existing.delete(arn);
     return decideCopy(copies, this.#o.maxFailedCopies ?? DEFAULT_MAX_FAILED_COPIES);
+  }
+
+  /** {@linkcode CopyRun.#decision}, read once: the point's copies are dropped. */
+  #decide(arn: string): CopyDecision {
+    const decision = this.#decision(arn);
+    this.#existing.delete(arn);
+    return decision;
   }
 
   /** The checkpoint record of a recovery point (every record was listed once, no read each). */
@@ -248,6 +267,7 @@ class CopyRun {
 
   /** Copies the work, `concurrency` at a time, one per resource; stops all on an exception. */
   async #pool(work: Work[]): Promise<void> {
+    this.#refusalsToStop = this.#startsAhead(work, SAME_REFUSALS_TO_STOP);
     try {
       await runPerResource(work, {
         concurrency: this.#o.concurrency ?? DEFAULT_COPY_CONCURRENCY,
@@ -258,6 +278,17 @@ class CopyRun {
       this.#o.signal?.throwIfAborted();
       throw e;
     }
+  }
+
+  /** The points of `work` the pool will send StartCopyJob for, counted up to `limit`. */
+  #startsAhead(work: readonly Work[], limit: number): number {
+    let starts = 0;
+    for (const { entry } of work) {
+      const arn = entry.recoveryPointArn;
+      if (routeOf(this.#records.get(arn), this.#decision(arn)).to !== "start") continue;
+      if (++starts === limit) break;
+    }
+    return starts;
   }
 
   /** One recovery point: resume, adopt an existing job, or start one; then wait for it. */
@@ -274,22 +305,22 @@ class CopyRun {
         retryOf: decision.action === "start" ? decision.retryOf : undefined,
       });
     entry.attempts = record?.attempts ?? 0;
-    if (record && isFinal(record)) {
-      entry.origin = "resumed";
-      applyCheckpointRecord(entry, record);
-      return this.#finish(entry, record.state as CopyOutcome);
+    const route = routeOf(record, decision);
+    switch (route.to) {
+      case "ended":
+        entry.origin = "resumed";
+        applyCheckpointRecord(entry, route.record);
+        return this.#finish(entry, route.record.state as CopyOutcome);
+      case "give-up":
+        return this.#giveUp(entry, route.job);
+      case "adopt":
+        return await this.#adoptEnded(entry, route.job);
     }
-    let copyJobId = record?.copyJobId;
-    let origin: CopyOrigin = "resumed";
-    if (!copyJobId) {
-      if (decision.action === "give-up") return this.#giveUp(entry, decision.job);
-      if (decision.action === "exists") return await this.#adoptEnded(entry, decision.job);
-      if (decision.action === "in-progress" && decision.job.CopyJobId) {
-        copyJobId = decision.job.CopyJobId;
-        origin = "existing";
-      }
-    }
-    if (!copyJobId) {
+    let copyJobId: string | undefined;
+    let origin: CopyOrigin;
+    if (route.to === "follow") {
+      ({ copyJobId, origin } = route);
+    } else {
       // Started by this run's StartCopyJob — which, with a token sent before, answers the job
       // that call created.
       origin = "started";
@@ -299,9 +330,8 @@ class CopyRun {
     entry.origin = origin;
     entry.copyJobId = copyJobId;
     // A resumed point whose record already says so needs no second write.
-    if (!(record?.state === "STARTED" && record.copyJobId === copyJobId)) {
-      await this.#checkpoint(entry, "STARTED");
-    }
+    const recorded = record?.state === "STARTED" && record.copyJobId === copyJobId;
+    if (!recorded && !await this.#checkpoint(entry, "STARTED")) return;
     this.#emit({ type: "started", recoveryPointArn: arn, copyJobId, origin });
     await this.#follow(entry, copyJobId, sizeBytes);
   }
@@ -336,6 +366,10 @@ class CopyRun {
     const o = this.#o;
     const arn = entry.recoveryPointArn;
     const before = entry.attempts;
+    // Recorded before the first attempt only: waiting out the account's job limit must not
+    // rewrite the checkpoint on every try (STARTED or FAILED records the final count).
+    entry.attempts = before + 1;
+    if (!await this.#checkpoint(entry, "STARTING")) return undefined;
     const outcome = await startCopyWithRetries(this.#client, {
       recoveryPointArn: arn,
       sourceBackupVaultName: o.sourceBackupVaultName,
@@ -349,11 +383,8 @@ class CopyRun {
       maxStartAttempts: o.maxStartAttempts,
       retryDelayMs: o.retryDelayMs,
       maxRetryDelayMs: o.maxRetryDelayMs,
-      beforeAttempt: async (attempt) => {
+      beforeAttempt: (attempt) => {
         entry.attempts = before + attempt;
-        // Recorded before the first attempt only: waiting out the account's job limit must not
-        // rewrite the checkpoint on every try (STARTED or FAILED records the final count).
-        if (attempt === 1) await this.#checkpoint(entry, "STARTING");
       },
       onRetry: ({ delayMs, error }) =>
         this.#emit({
@@ -375,7 +406,7 @@ class CopyRun {
       return undefined;
     }
     entry.statusMessage = outcome.error.message;
-    await this.#checkpoint(entry, "FAILED");
+    if (!await this.#checkpoint(entry, "FAILED")) return undefined;
     this.#finish(entry, "FAILED");
     this.#noteRefusal(arn, outcome.error, outcome.cause);
     return undefined;
@@ -390,7 +421,7 @@ class CopyRun {
     const refusals = this.#refusals;
     if (!refusals) return;
     refusals.push({ arn, error, cause });
-    if (refusals.length < SAME_REFUSALS_TO_STOP) return;
+    if (refusals.length < this.#refusalsToStop) return;
     this.#refusals = undefined;
     const same = (r: { error: ReportedError }) =>
       r.error.name === error.name && r.error.message === error.message;
@@ -425,8 +456,7 @@ class CopyRun {
     entry.error = outcome.error;
     if (outcome.status === "unfinished") return this.#finish(entry, "UNFINISHED");
     entry.statusMessage = outcome.error.message;
-    await this.#checkpoint(entry, "FAILED");
-    this.#finish(entry, "FAILED");
+    if (await this.#checkpoint(entry, "FAILED")) this.#finish(entry, "FAILED");
   }
 
   /** A job that ended: its child jobs (of a composite), its checkpoint record, its outcome. */
@@ -442,12 +472,57 @@ class CopyRun {
         if (!this.#deadline.passed) throw e;
       }
     }
-    await this.#checkpoint(entry, job.State as CheckpointState);
-    this.#finish(entry, job.State as CopyOutcome);
+    if (await this.#checkpoint(entry, job.State as CheckpointState)) {
+      this.#finish(entry, job.State as CopyOutcome);
+    }
   }
 
-  async #checkpoint(entry: CopyReportEntry, state: CheckpointState): Promise<void> {
-    await this.#store.put(this.#runId, checkpointRecordOf(entry, state));
+  /**
+   * Writes the entry's checkpoint record. When `maxWaitMs` passes first, ends the entry
+   * UNFINISHED (`MaxWaitExceeded`) and answers `false`: the run goes on without waiting.
+   *
+   * Exactly once still holds without the answer. A put that never answered may or may not have
+   * been written, and a rerun copes with either: a STARTING record holds the token the copy's
+   * own token derivation gives anyway, and StartCopyJob was not sent after it; a STARTED or
+   * final record left unwritten leaves the one before it (or none), so the rerun sends
+   * StartCopyJob with the same token — answered with the same job — or finds the job with
+   * ListCopyJobs, and a final state is read again with DescribeCopyJob. A store that answers
+   * late only saves the rerun those calls.
+   */
+  async #checkpoint(entry: CopyReportEntry, state: CheckpointState): Promise<boolean> {
+    const record = checkpointRecordOf(entry, state);
+    try {
+      await this.#storeCall(() => this.#store.put(this.#runId, record));
+      return true;
+    } catch (e) {
+      if (!(e instanceof StoreGaveWay)) throw e;
+      entry.error = e.reported;
+      this.#finish(entry, "UNFINISHED");
+      return false;
+    }
+  }
+
+  /**
+   * A call of the checkpoint store, given way to the run: the caller's signal (rejects with its
+   * reason) and `maxWaitMs` (rejects with {@linkcode StoreGaveWay}) end the wait, also for a
+   * store that never answers. None is made once `maxWaitMs` has passed. The store's own call
+   * is not stopped (its interface takes no signal); its late answer is dropped.
+   */
+  async #storeCall<T>(call: () => Promise<T>): Promise<T> {
+    const deadline = this.#deadline;
+    if (deadline.passed) throw new StoreGaveWay(maxWaitError(deadline.ms!));
+    try {
+      return await abortable(call(), this.#callSignal);
+    } catch (e) {
+      this.#signal.throwIfAborted();
+      // The store's own failure (a CheckpointError) stays one, also near the deadline.
+      if (!deadline.signal.aborted || e !== deadline.signal.reason) throw e;
+      throw new StoreGaveWay({
+        name: "MaxWaitExceeded",
+        message: `the checkpoint store did not answer within maxWaitMs (${deadline.ms} ms), so ` +
+          `the record may or may not be written; run again to resume`,
+      }, { cause: e });
+    }
   }
 
   /** Ends an entry: counts it and emits its final event. */
@@ -462,8 +537,14 @@ class CopyRun {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A record nothing more can change: a job that ended (a start that failed is tried again). */
-function isFinal(record: CheckpointRecord): boolean {
-  return record.state === "COMPLETED" || record.state === "PARTIAL" ||
-    (record.state === "FAILED" && record.copyJobId !== undefined);
+/** A checkpoint store call the run stopped waiting for: `maxWaitMs` passed first. */
+class StoreGaveWay extends Error {
+  override name = "StoreGaveWay";
+  /** The entry's error. */
+  readonly reported: ReportedError;
+
+  constructor(reported: ReportedError, options?: ErrorOptions) {
+    super(reported.message, options);
+    this.reported = reported;
+  }
 }

@@ -17,10 +17,11 @@ export interface ReportedError {
 }
 
 /**
- * The first StartCopyJob calls of a copy run were all refused for the same reason (e.g. the IAM
- * role cannot be assumed, the destination vault does not exist or its access policy refuses the
- * copy), so the run stopped instead of failing every recovery point with the same error.
- * Nothing was copied; fix the cause and run again.
+ * The first StartCopyJob calls of a copy run (three, or every one of a run with fewer points to
+ * start) were all refused for the same reason (e.g. the IAM role cannot be assumed, the
+ * destination vault does not exist or its access policy refuses the copy), so the run stopped
+ * instead of failing every recovery point with the same error. Nothing was copied; fix the cause
+ * and run again.
  */
 export class CopyRunRefusedError extends Error {
   /** Always `CopyRunRefusedError`. */
@@ -39,9 +40,8 @@ export class CopyRunRefusedError extends Error {
    */
   constructor(reason: ReportedError, recoveryPointArns: string[], options?: ErrorOptions) {
     super(
-      `StartCopyJob refused the first ${recoveryPointArns.length} copies of the run for the ` +
-        `same reason, so the run stopped instead of failing every recovery point: ` +
-        `${reason.name}: ${reason.message}`,
+      `StartCopyJob refused ${refusedCopies(recoveryPointArns.length)}, so the run stopped ` +
+        `instead of failing every recovery point: ${reason.name}: ${reason.message}`,
       options,
     );
     this.reason = reason;
@@ -50,9 +50,19 @@ export class CopyRunRefusedError extends Error {
 }
 
 /**
+ * Which copies a {@linkcode CopyRunRefusedError} was refused, in a sentence's middle: `the first
+ * 3 copies of the run for the same reason`, or `the run's only copy to start`.
+ */
+export function refusedCopies(count: number): string {
+  return count === 1
+    ? "the run's only copy to start"
+    : `the first ${count} copies of the run for the same reason`;
+}
+
+/**
  * `maxWaitMs` passed before the run could start anything: listing the source vault or the
- * existing copies did not finish in time (e.g. a request that never answers). Nothing was
- * started.
+ * existing copies, or reading the checkpoint, did not finish in time (e.g. a request or a
+ * checkpoint store that never answers). Nothing was started.
  */
 export class MaxWaitExceededError extends Error {
   /** Always `MaxWaitExceededError`. */

@@ -63,8 +63,9 @@ export const TYPE_CHECKED_EXAMPLES: Readonly<Record<string, ExampleCheck>> = {
   },
   "examples/vault-workflow/src/index.ts": {
     test: "tests/vault_workflow_test.ts",
-    check: 'runOk(toolBin("tsc"), ["-p", "tsconfig.json"',
-    how: "tsc 5.9 --strict, with the Workers types `wrangler types` writes",
+    check: 'runOk(tsc, ["-p", "tsconfig.json", "--exactOptionalPropertyTypes"',
+    how: "tsc 5.9 and 7, --strict --exactOptionalPropertyTypes, with the Workers types " +
+      "`wrangler types` writes",
   },
   "examples/deno-deploy/main.ts": {
     test: "tests/checkpoint_deno_kv_test.ts",

@@ -282,6 +282,19 @@ Deno.test("copy-vault --verify: the destination in another Region, read with --r
     notRead.text.out,
     /^The destination vault was not read \(another Region or account\): .* --read-destination reads it \(same account\)\.$/m,
   );
+  // The old point's advice names the flag, in the table and in the piped progress alike — never
+  // the library's option.
+  assert.match(
+    notRead.text.out,
+    /^MISSING +rp-0002 .*ListCopyJobs shows about 30 days of jobs: add --read-destination to look for older copies in the destination vault\)$/m,
+  );
+  assert.match(
+    notRead.text.err,
+    /^verified .* arn:\S+:recovery-point:rp-0002 MISSING: .*: add --read-destination to look for older copies/m,
+  );
+  for (const text of [notRead.text.out, notRead.text.err]) {
+    assert.doesNotMatch(text, /destinationClient/);
+  }
   const other = capture();
   const code = await copyVault(
     verifyArgs(emulator, CROSS_ACCOUNT_VAULT_ARN, "--read-destination"),

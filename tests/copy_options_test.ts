@@ -11,6 +11,7 @@ import {
   copyRecoveryPoints,
   type CopyRecoveryPointsOptions,
   CopyRunRefusedError,
+  MemoryCheckpointStore,
   ValidationError,
 } from "../mod.ts";
 import { startEmulator } from "../emulator/mod.ts";
@@ -173,7 +174,7 @@ Deno.test("a selection that takes nothing is not a success, unless allowEmpty", 
   assert.equal(emulator.jobs().length, 0);
 });
 
-Deno.test("refusals for different reasons fail their points and the run goes on; two alike do not stop it", async () => {
+Deno.test("refusals for different reasons fail their points and the run goes on; a run with one or two points to start stops when they are refused alike", async () => {
   // Points 2..4 (listed first: newest) look WARM in the listing but are COLD: StartCopyJob
   // refuses each, naming it.
   const seed = vaultSeed(5, (f, i) => {
@@ -194,14 +195,49 @@ Deno.test("refusals for different reasons fail their points and the run goes on;
   assert.ok(report.entries.slice(0, 3).every((e) => e.error?.name === "InvalidRequestException"));
   assert.equal(emulator.jobs().length, 2);
 
-  // Two points refused alike: fewer than three, the points fail, no throw.
-  await using other = await startEmulator({ ...vaultSeed(2), jobDurationMs: 30 });
-  const two = await copyRecoveryPoints(clientOf(other), {
+  // A run with one or two points to start, to a vault that does not exist: every start refused
+  // alike stops it with the one error too (three would never come).
+  const nowhere = "arn:aws:backup:us-west-2:111122223333:backup-vault:nowhere";
+  for (const points of [1, 2]) {
+    await using small = await startEmulator({ ...vaultSeed(points), jobDurationMs: 30 });
+    const error = await copyRecoveryPoints(clientOf(small), {
+      ...FAST,
+      destinationBackupVaultArn: nowhere,
+    }).catch((e) => e);
+    assert.ok(error instanceof CopyRunRefusedError, `${points} point(s): ${JSON.stringify(error)}`);
+    assert.equal(error.reason.name, "ResourceNotFoundException");
+    assert.deepEqual(
+      [...error.recoveryPointArns].sort(),
+      Array.from({ length: points }, (_, i) => pointArn(i)).sort(),
+    );
+    assert.match(
+      error.message,
+      points === 1 ? /refused the run's only copy to start, so/ : /refused the first 2 copies/,
+    );
+    assert.equal(small.jobs().length, 0);
+  }
+
+  // Counted are the points to start, not the points: two of four ended in an earlier run of the
+  // same runId (the checkpoint says so), and the other two, refused alike, stop the run.
+  await using resumed = await startEmulator({ ...vaultSeed(4), jobDurationMs: 30 });
+  const checkpoint = new MemoryCheckpointStore();
+  for (const i of [0, 1]) {
+    await checkpoint.put("r", {
+      recoveryPointArn: pointArn(i),
+      idempotencyToken: `token-${i}`,
+      state: "COMPLETED",
+      copyJobId: `job-${i}`,
+      attempts: 1,
+    });
+  }
+  const error = await copyRecoveryPoints(clientOf(resumed), {
     ...FAST,
-    destinationBackupVaultArn: "arn:aws:backup:us-west-2:111122223333:backup-vault:nowhere",
-  });
-  assert.equal(two.totals.failed, 2);
-  assert.ok(two.entries.every((e) => e.error?.name === "ResourceNotFoundException"));
+    runId: "r",
+    checkpoint,
+    destinationBackupVaultArn: nowhere,
+  }).catch((e) => e);
+  assert.ok(error instanceof CopyRunRefusedError, String(error));
+  assert.deepEqual([...error.recoveryPointArns].sort(), [pointArn(2), pointArn(3)]);
 });
 
 Deno.test("the first three starts refused alike (e.g. the role cannot be assumed): one typed error, no job made", async () => {

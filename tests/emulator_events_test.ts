@@ -2,7 +2,8 @@
  * The emulator's StartBackupJob, DescribeBackupJob and EventBridge events: job states from the
  * clock, event shapes as in the AWS Backup Developer Guide's examples, copies landing in own
  * vaults, and delivery as an API destination (connection headers, duplicates, concurrency,
- * lateness, drops, filters, EventBridge's retries, timeouts); close() stops every timer.
+ * lateness, drops, filters, EventBridge's retries, timeouts, redirects never followed); close()
+ * stops every timer.
  */
 
 import assert from "node:assert/strict";
@@ -25,6 +26,7 @@ import {
   RECOVERY_POINT_FAILING_ARN,
   startEmulator,
 } from "../emulator/mod.ts";
+import { describeDelivery } from "../emulator/events_cli.ts";
 import { clientOf } from "./support/backup_events.ts";
 
 const VOLUME = `arn:aws:ec2:${DEMO_REGION}:${DEMO_ACCOUNT_ID}:volume/vol-0123456789abcdef0`;
@@ -291,4 +293,70 @@ Deno.test("delivery: no answer within timeoutMs is a failure EventBridge retries
   await emulator.close();
   assert.equal(emulator.events.length, 1);
   await emulator.settled();
+});
+
+Deno.test("delivery: a redirect is a failed delivery, never followed — the connection's key stays with its URL", async () => {
+  // Another origin (its own port) that would receive whatever a followed redirect sends.
+  const elsewhere: Headers[] = [];
+  const other = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    elsewhere.push(request.headers);
+    return new Response("taken");
+  });
+  const target = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () =>
+      new Response(null, {
+        status: 307,
+        headers: { location: `http://127.0.0.1:${other.addr.port}/collect` },
+      }),
+  );
+  try {
+    const key = "connection-key-never-sent-elsewhere";
+    await using emulator = await startEmulator({
+      jobDurationMs: 30,
+      events: {
+        url: `http://127.0.0.1:${target.addr.port}/`,
+        authorization: { apiKey: { name: "x-backup-edge-key", value: key } },
+        retryDelayMs: 10,
+        filter: (e) =>
+          e["detail-type"] === "Backup Job State Change" && e.detail.state === "COMPLETED",
+      },
+    });
+    await startBackupJob(clientOf(emulator), {
+      BackupVaultName: DEFAULT_VAULT_NAME,
+      ResourceArn: VOLUME,
+      IamRoleArn: DEMO_IAM_ROLE_ARN,
+    });
+    await emulator.settled();
+    assert.equal(elsewhere.length, 0, "nothing reached the redirect's target");
+    // One attempt: EventBridge retries no 3xx.
+    assert.deepEqual(emulator.deliveries.map((d) => [d.status, d.retryable]), [[307, false]]);
+    assert.match(
+      emulator.deliveries[0].error!,
+      new RegExp(`^redirect to http://127\\.0\\.0\\.1:${other.addr.port}/collect not followed`),
+    );
+    assert.ok(!emulator.deliveries[0].error!.includes(key));
+  } finally {
+    await Promise.all([target.shutdown(), other.shutdown()]);
+  }
+});
+
+Deno.test("the emulator's delivery log line says a redirect was not followed", () => {
+  const line = describeDelivery({
+    eventId: "e-1",
+    detailType: "Backup Job State Change",
+    state: "COMPLETED",
+    copy: 1,
+    attempt: 1,
+    status: 307,
+    error: "redirect to http://127.0.0.1:9/collect not followed: a failed delivery",
+    retryable: false,
+    startedAt: 0,
+    durationMs: 3,
+  }, new URL("http://127.0.0.1:8787/"));
+  assert.equal(
+    line,
+    "event Backup Job State Change COMPLETED e-1 to http://127.0.0.1:8787/ -> 307 (redirect to " +
+      "http://127.0.0.1:9/collect not followed: a failed delivery) (delivery 1, attempt 1, 3 ms)",
+  );
 });

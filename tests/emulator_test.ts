@@ -17,6 +17,7 @@ import {
   DEMO_IAM_ROLE_ARN,
   DEMO_REGION,
   DEMO_SESSION_CREDENTIALS,
+  DR_VAULT_ARN,
   DR_VAULT_NAME,
   DR_VAULT_WEST_ARN,
   type Emulator,
@@ -1127,6 +1128,79 @@ Deno.test("main.ts -- --seed FILE --max-concurrent-jobs N serves the seeded vaul
       });
       await assertModeledError(second, "LimitExceededException");
     },
+  );
+});
+
+/** StartCopyJob of the demo point that completes, to `vault`, on the emulator at `url`. */
+async function startCopyTo(url: string, vault: string): Promise<Response> {
+  return await send({ url }, {
+    method: "PUT",
+    path: "/copy-jobs",
+    body: JSON.stringify(startBody({ DestinationBackupVaultArn: vault })),
+  });
+}
+
+Deno.test("main.ts without --max-concurrent-jobs: AWS's quotas alone — past the Region's 100, a vault with fewer than 5 still takes a copy", async () => {
+  await runMain(["--allow-net=127.0.0.1"], ["--job-duration-ms", "600000"], async (url, banner) => {
+    assert.match(
+      banner,
+      /^ {2}copy jobs in progress: 100 to a destination Region, then 5 per destination vault \(LimitExceededException\)$/m,
+    );
+    // Both vaults are in us-east-1: 100 copy jobs to the first reach the Region's quota.
+    for (let i = 0; i < 100; i++) {
+      const res = await startCopyTo(url, DR_VAULT_ARN);
+      const body = await res.text();
+      assert.equal(res.status, 200, `job ${i + 1}: ${body}`);
+    }
+    await assertModeledError(await startCopyTo(url, DR_VAULT_ARN), "LimitExceededException");
+    // The other vault has none of them: the per-vault rule lets it take one.
+    const other = await startCopyTo(url, CROSS_ACCOUNT_VAULT_ARN);
+    assert.equal(other.status, 200, await other.text());
+  });
+});
+
+Deno.test("main.ts --max-concurrent-copies-per-region N --max-concurrent-copies-per-vault M: AWS's two quotas, set", async () => {
+  const args = [
+    "--job-duration-ms=600000",
+    "--max-concurrent-copies-per-region",
+    "2",
+    "--max-concurrent-copies-per-vault=1",
+  ];
+  await runMain(["--allow-net=127.0.0.1"], args, async (url, banner) => {
+    assert.match(
+      banner,
+      /copy jobs in progress: 2 to a destination Region, then 1 per destination/,
+    );
+    for (const vault of [DR_VAULT_ARN, DR_VAULT_ARN]) {
+      const res = await startCopyTo(url, vault);
+      assert.equal(res.status, 200, await res.text());
+    }
+    await assertModeledError(await startCopyTo(url, DR_VAULT_ARN), "LimitExceededException");
+    const other = await startCopyTo(url, CROSS_ACCOUNT_VAULT_ARN);
+    assert.equal(other.status, 200, await other.text());
+    // The other vault at its 1 now too.
+    await assertModeledError(
+      await startCopyTo(url, CROSS_ACCOUNT_VAULT_ARN),
+      "LimitExceededException",
+    );
+  });
+  // A bad value names the flag, exit 2.
+  const bad = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-lock",
+      "--allow-net=127.0.0.1",
+      new URL("../emulator/main.ts", import.meta.url).pathname,
+      "--max-concurrent-copies-per-vault",
+      "many",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(bad.code, 2);
+  assert.match(
+    new TextDecoder().decode(bad.stderr),
+    /^--max-concurrent-copies-per-vault needs a non-negative integer, got many$/m,
   );
 });
 

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_MAX_CONCURRENT_JOBS, startEmulator } from "../emulator/mod.ts";
+import { DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION, startEmulator } from "../emulator/mod.ts";
 import { DENO_KV_LIMITS } from "../jobs/checkpoint_deno_kv.ts";
 import { FAST, pointArn, vaultSeed } from "./support/copy_vault_fixtures.ts";
 
@@ -17,7 +17,7 @@ const POINTS = 10_000;
 const CONCURRENCY = 20;
 
 Deno.test(`scale: ${POINTS} recovery points, one copy job each, resumed from Deno KV`, async () => {
-  assert.ok(CONCURRENCY < DEFAULT_MAX_CONCURRENT_JOBS);
+  assert.ok(CONCURRENCY < DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION);
   // Jobs end at once, so each point costs one StartCopyJob and one DescribeCopyJob.
   await using emulator = await startEmulator({ ...vaultSeed(POINTS), jobDurationMs: 2 });
   const config = {

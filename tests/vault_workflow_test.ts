@@ -8,8 +8,9 @@
  * selected recovery point (none for a point older than the run's lookback, whose copy job is
  * older than ListCopyJobs lists) and a complete report, read page by page through the
  * authenticated status route; the next night's trigger starts nothing while the run goes on. The
- * StartCopyJob-only Worker holds none of it. Needs the npm registry (for the tools and
- * aws4fetch); skipped, saying why, without it.
+ * example type-checks with TypeScript 5.9 and 7, strict and `--exactOptionalPropertyTypes`; a
+ * STATUS_TOKEN shorter than 32 characters lets nobody in. The StartCopyJob-only Worker holds none
+ * of it. Needs the npm registry (for the tools and aws4fetch); skipped, saying why, without it.
  */
 
 import assert from "node:assert/strict";
@@ -33,6 +34,7 @@ import {
   runOk,
   tempDir,
   toolBin,
+  typescriptCompilers,
 } from "../testing/npm_package.ts";
 import { pointArn, SOURCE_VAULT, vaultSeed } from "./support/copy_vault_fixtures.ts";
 import type { CopyReport, WorkflowCopyStatus } from "../mod.ts";
@@ -55,8 +57,15 @@ const RUN_ID = "nightly-2026-12-07";
 /** A marker only the Workflow part of the module contains (the batch params' tag). */
 const WORKFLOW_MARKER = "backupEdgeBatch";
 
+/** The example, built once for the tests of this file. */
+let built: Promise<{ project: string; out: string; toml: string }> | undefined;
+
 /** The example, installed from the tarball, type-checked and bundled; answers the bundle's dir. */
-async function builtExample(): Promise<{ project: string; out: string; toml: string }> {
+function builtExample(): Promise<{ project: string; out: string; toml: string }> {
+  return built ??= buildExample();
+}
+
+async function buildExample(): Promise<{ project: string; out: string; toml: string }> {
   const [packed] = await Promise.all([packedPackage(), ensureTools()]);
   const project = await tempDir("backup-edge-vault-workflow-");
   await copyDir(repoPath(EXAMPLE), project);
@@ -98,7 +107,13 @@ async function builtExample(): Promise<{ project: string; out: string; toml: str
       files: ["worker-configuration.d.ts", "src/index.ts"],
     }),
   );
-  await runOk(toolBin("tsc"), ["-p", "tsconfig.json", "--pretty", "false"], { cwd: project });
+  // TypeScript 5.9 and 7 (the native port, what `npm install typescript` gives), with
+  // `exactOptionalPropertyTypes` as `tsc --init` writes it: what a user copying the example has.
+  for (const tsc of Object.values(typescriptCompilers())) {
+    await runOk(tsc, ["-p", "tsconfig.json", "--exactOptionalPropertyTypes", "--pretty", "false"], {
+      cwd: project,
+    });
+  }
   await runOk(toolBin("wrangler"), ["deploy", "--dry-run", "--outdir", "out"], {
     cwd: project,
     env: wranglerEnv,
@@ -107,8 +122,17 @@ async function builtExample(): Promise<{ project: string; out: string; toml: str
   return { project, out: `${project}/out`, toml };
 }
 
-/** Miniflare running the bundle with the Workflow persisted in `persist`. */
-function miniflare(out: string, toml: string, persist: string, emulator: Emulator): Miniflare {
+/**
+ * Miniflare running the bundle with the Workflow persisted in `persist`; `bindings` replace the
+ * test's own.
+ */
+function miniflare(
+  out: string,
+  toml: string,
+  persist: string,
+  emulator: Emulator,
+  bindings: Record<string, string> = {},
+): Miniflare {
   const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)![1];
   return new Miniflare({
     modules: true,
@@ -134,6 +158,7 @@ function miniflare(out: string, toml: string, persist: string, emulator: Emulato
       MAX_POLL_INTERVAL_MS: "400",
       LOOKBACK_DAYS: "7",
       REPORT_PAGE_BATCHES: "2",
+      ...bindings,
     },
   });
 }
@@ -354,6 +379,48 @@ test("vault-workflow example: torn down mid-run and started again, one copy job 
     assert.equal(summary.report, undefined);
     assert.equal(summary.run?.totals.completed, points - 1);
     assert.equal(summary.page, undefined);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("vault-workflow example: a STATUS_TOKEN shorter than 32 characters is a configuration error naming it, never its value", async () => {
+  const { out, toml } = await builtExample();
+  await using emulator = await startEmulator({ ...vaultSeed(1), jobDurationMs: 30 });
+  const persist = await tempDir("backup-edge-workflows-persist-");
+  const get = (mf: Miniflare, token: string) =>
+    mf.dispatchFetch(`http://vault.test/runs/${RUN_ID}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+  for (const token of ["", "s3cret-but-short", "x".repeat(31)]) {
+    const mf = miniflare(out, toml, persist, emulator, { STATUS_TOKEN: token });
+    try {
+      // The right token of a short STATUS_TOKEN opens nothing: a guessable token is no lock.
+      const response = await get(mf, token);
+      const body = await response.json() as { error: string; message: string };
+      assert.equal(response.status, 503, JSON.stringify(body));
+      assert.equal(body.error, "NotConfigured");
+      assert.match(
+        body.message,
+        token
+          ? /^STATUS_TOKEN is too short: make it 32 characters or more \(npx wrangler secret put STATUS_TOKEN\)$/
+          : /^STATUS_TOKEN is not set: set it, 32 characters or more/,
+      );
+      if (token) assert.ok(!JSON.stringify(body).includes(token), "the value is never shown");
+    } finally {
+      await mf.dispose();
+    }
+  }
+  // Control: 32 characters are enough — the route goes on to the bearer check.
+  const long = "y".repeat(32);
+  const mf = miniflare(out, toml, persist, emulator, { STATUS_TOKEN: long });
+  try {
+    const wrong = await get(mf, "z".repeat(32));
+    assert.equal(wrong.status, 401, await wrong.text());
+    const right = await get(mf, long);
+    const text = await right.text();
+    assert.equal(right.status, 404, text);
+    assert.equal(JSON.parse(text).error, "NoSuchRun");
   } finally {
     await mf.dispose();
   }

@@ -11,7 +11,8 @@
  *   not ended (two runs at once add their copy jobs together).
  * - `GET /runs/nightly-YYYY-MM-DD` answers the run's status and summary, `…/report` its report,
  *   REPORT_PAGE_BATCHES batches at a time (`?from=N` for the next page), to a caller sending
- *   `Authorization: Bearer <STATUS_TOKEN>`; anyone else gets 401.
+ *   `Authorization: Bearer <STATUS_TOKEN>`; anyone else gets 401. A STATUS_TOKEN unset or
+ *   shorter than 32 characters lets nobody in (503 NotConfigured).
  *
  * What is copied, from where, to where and with which role comes from wrangler.toml, never from
  * a request; the AWS keys and the status token are secrets and never appear in an answer.
@@ -38,6 +39,7 @@ export interface Env {
   SOURCE_VAULT: string;
   DESTINATION_VAULT_ARN: string;
   IAM_ROLE_ARN: string;
+  /** Secret, 32 characters or more: callers send `Authorization: Bearer <STATUS_TOKEN>`. */
   STATUS_TOKEN?: string;
   BATCH_SIZE?: string;
   CONCURRENCY?: string;
@@ -130,6 +132,9 @@ function nightly(time: number): string {
 
 const RUN_ROUTE = /^\/runs\/(nightly-\d{4}-\d{2}-\d{2})(\/report)?$/;
 
+/** Shortest STATUS_TOKEN accepted, as the StartCopyJob Worker's COPY_API_TOKEN. */
+const MIN_STATUS_TOKEN_LENGTH = 32;
+
 export default {
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     const id = nightly(controller.scheduledTime);
@@ -150,11 +155,14 @@ export default {
   },
 
   async fetch(request: Request, env: Env): Promise<Response> {
-    if (!env.STATUS_TOKEN) {
+    // Without a token long enough to resist guessing, nobody is let in: never "allow all".
+    if (!env.STATUS_TOKEN || env.STATUS_TOKEN.length < MIN_STATUS_TOKEN_LENGTH) {
+      const what = env.STATUS_TOKEN ? "is too short: make it" : "is not set: set it,";
       return problem(
         503,
         "NotConfigured",
-        "Set STATUS_TOKEN: npx wrangler secret put STATUS_TOKEN",
+        `STATUS_TOKEN ${what} ${MIN_STATUS_TOKEN_LENGTH} characters or more ` +
+          "(npx wrangler secret put STATUS_TOKEN)",
       );
     }
     if (!await sameSecret(bearerToken(request), env.STATUS_TOKEN)) {
