@@ -21,8 +21,8 @@
  * The targets (bench/targets/*.ts) are the public functions, bundled and minified like a Worker;
  * the reference is testing/workers/aws4fetch_worker.ts's StartCopyJob. Calls go to an
  * in-process `fetch` stub (bench/harness.ts). Prints the tables, writes bench/.out/bench.json;
- * `--readme` also rewrites README.md's performance section between its `bench:begin` and
- * `bench:end` markers.
+ * `--readme` also rewrites the performance section between the `bench:begin` and `bench:end`
+ * markers, in whichever of README.md and docs/*.md holds them (docs/development.md).
  *
  * Flags: `--rounds N` (default 5), `--calls N` (20000), `--warmup N` (2000), `--cold N` (15),
  * `--runtimes node,deno,workerd`, `--quick` (3 rounds, 3,000 calls, 500 warm-up, 5 cold
@@ -35,9 +35,9 @@ import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
 import { bundle } from "../testing/bundle.ts";
+import { DOCS_ROOT, readDocs, withBenchReport } from "../testing/docs.ts";
 
 const OUT_DIR = new URL("./.out/", import.meta.url);
-const README = new URL("../README.md", import.meta.url);
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -385,15 +385,15 @@ await Deno.writeTextFile(
   JSON.stringify(results, null, 2) + "\n",
 );
 if (flags.readme) {
-  const readme = await text(README);
-  const pattern = /(<!-- bench:begin[^>]*-->\n)[\s\S]*?(<!-- bench:end -->)/;
-  if (!pattern.test(readme)) throw new Error("README.md has no bench:begin / bench:end markers");
-  await Deno.writeTextFile(README, readme.replace(pattern, (_, a, b) => `${a}${report}\n${b}`));
+  const doc = withBenchReport(await readDocs(), report);
+  const file = new URL(doc.path, DOCS_ROOT);
+  await Deno.writeTextFile(file, doc.text);
   // deno fmt wraps the prose and aligns the tables, so `deno fmt --check` passes afterwards.
-  const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", README.pathname] })
-    .output();
-  if (!fmt.success) throw new Error(`deno fmt README.md: ${decoder.decode(fmt.stderr)}`);
-  console.error("README.md performance section rewritten");
+  const fmt = await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "-q", decodeURIComponent(file.pathname)],
+  }).output();
+  if (!fmt.success) throw new Error(`deno fmt ${doc.path}: ${decoder.decode(fmt.stderr)}`);
+  console.error(`${doc.path}: performance section rewritten`);
 }
 
 async function nodeVersion(): Promise<string> {

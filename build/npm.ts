@@ -48,8 +48,14 @@ const PACKAGE = {
   repository: { type: "git", url: "git+https://github.com/backup-edge/backup-edge.git" },
   engines: { node: ">=20" },
 };
-/** Documents shipped beside the code. */
-const DOCS = ["README.md", "LICENSE", "CHANGELOG.md"];
+/** Documents shipped beside the code: the README and the docs/*.md it links, license, changelog. */
+async function docFiles(): Promise<string[]> {
+  const guides: string[] = [];
+  for await (const entry of Deno.readDir(new URL("docs/", REPO))) {
+    if (entry.isFile && entry.name.endsWith(".md")) guides.push(`docs/${entry.name}`);
+  }
+  return ["README.md", ...guides.sort(), "LICENSE", "CHANGELOG.md"];
+}
 
 /** One npm dependency found in the sources: `npm:name@version/sub` → `name/sub`. */
 interface NpmSpecifier {
@@ -303,7 +309,8 @@ export async function buildNpm(
   }
   const manifest = packageJson(denoJson.version, denoJson.license, dependencies(npm), exported);
   await Deno.writeTextFile(`${outDir}/package.json`, JSON.stringify(manifest, null, 2) + "\n");
-  for (const doc of DOCS) await Deno.copyFile(new URL(doc, REPO), `${outDir}/${doc}`);
+  await Deno.mkdir(`${outDir}/docs`, { recursive: true });
+  for (const doc of await docFiles()) await Deno.copyFile(new URL(doc, REPO), `${outDir}/${doc}`);
   return outDir;
 }
 
@@ -341,7 +348,7 @@ export async function packageSources(): Promise<Uint8Array> {
   const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", REPO)));
   const graphs = await Promise.all(entries(denoJson).map(([, file]) => moduleGraph(file)));
   const files = [...new Set(graphs.flatMap((g) => g.files))].sort();
-  const inputs = [...files, "deno.json", "build/npm.ts", "build/deno.json", ...DOCS];
+  const inputs = [...files, "deno.json", "build/npm.ts", "build/deno.json", ...await docFiles()];
   const parts: BlobPart[] = [];
   for (const path of inputs) {
     parts.push(`\0${path}\0`, await Deno.readFile(new URL(path, REPO)) as Uint8Array<ArrayBuffer>);

@@ -1,6 +1,6 @@
 /**
- * The README's TypeScript, as files a consumer of the npm package would compile: every ```ts
- * block of README.md, its imports of the checkout (`./mod.ts`, a URL ending in `/mod.ts`,
+ * The documentation's TypeScript, as files a consumer of the npm package would compile: every
+ * ```ts block of README.md and docs/*.md, its imports of the checkout (`./mod.ts`, a URL ending in `/mod.ts`,
  * `./jobs/checkpoint_file.ts`) turned into the package's exports (`backup-edge`,
  * `backup-edge/checkpoint-file`). A block that is a fragment — it uses `client` or `env` without
  * making them — gets the few declarations in {@linkcode CONTEXT}, and imports of the package's
@@ -13,12 +13,18 @@
  */
 
 import denoJson from "../deno.json" with { type: "json" };
+import type { Doc } from "./docs.ts";
 
 /** One block, ready to compile. */
 export interface Snippet {
-  /** File name that says where the block is: `readme-L123.ts` (line of its opening fence). */
+  /**
+   * File name that says where the block is: `readme-L123.ts`, `docs-api-L45.ts` (its doc, the
+   * line of its opening fence).
+   */
   name: string;
-  /** Line of README.md the file's line 1 is on, minus one. */
+  /** The doc it is in: `README.md`, `docs/api.md`. */
+  doc: string;
+  /** Line of `doc` the file's line 1 is on, minus one. */
   offset: number;
   /** What to compile: the block, then its context. */
   source: string;
@@ -29,7 +35,7 @@ export interface Snippet {
   excerptOf?: string;
 }
 
-/** How a test type-checks an example file the README shows. */
+/** How a test type-checks an example file the docs show. */
 export interface ExampleCheck {
   /** The test file that type-checks it. */
   test: string;
@@ -42,7 +48,7 @@ export interface ExampleCheck {
 const TSC_STRICT = "tsc 5.9 and 7, --strict --exactOptionalPropertyTypes (tsc --init and bundler)";
 
 /**
- * The example files the README shows, whole or in part, and the test that type-checks each under
+ * The example files the docs show, whole or in part, and the test that type-checks each under
  * strict settings. tests/npm_package_test.ts compiles those it names itself.
  */
 export const TYPE_CHECKED_EXAMPLES: Readonly<Record<string, ExampleCheck>> = {
@@ -120,7 +126,7 @@ const CONTEXT: Record<string, { line: string; types?: string[]; needs?: string[]
   },
   env: { line: "declare const env: Env;", needs: ["Env"] },
   // A Workers Analytics Engine binding, as @cloudflare/workers-types declares it (a Worker's
-  // project has those types; the consumer compiling the README does not).
+  // project has those types; the consumer compiling the docs does not).
   AnalyticsEngineDataset: {
     line: "interface AnalyticsEngineDataPoint { indexes?: ((ArrayBuffer | string) | null)[]; " +
       "doubles?: number[]; blobs?: ((ArrayBuffer | string) | null)[] } " +
@@ -192,24 +198,35 @@ function shorthandOptions(source: string): string[] {
 }
 
 /**
- * Every ```ts block of `readme`, with what it needs appended; an excerpt of an example file as
+ * Every ```ts block of the docs, with what it needs appended; an excerpt of an example file as
  * it is, with `excerptOf` set.
  *
+ * @param docs README.md and docs/*.md (testing/docs.ts's `readDocs`).
  * @param exportedValues the names of the package's value exports (`Object.keys` of `mod.ts`).
  * @param examples the files of {@linkcode TYPE_CHECKED_EXAMPLES}: path → content.
  */
-export function readmeSnippets(
-  readme: string,
+export function docsSnippets(
+  docs: readonly Doc[],
+  exportedValues: readonly string[],
+  examples: Readonly<Record<string, string>>,
+): Snippet[] {
+  return docs.flatMap((doc) => snippetsOf(doc, exportedValues, examples));
+}
+
+/** The ```ts blocks of one doc, as {@linkcode docsSnippets} makes them. */
+function snippetsOf(
+  { path: doc, text }: Doc,
   exportedValues: readonly string[],
   examples: Readonly<Record<string, string>>,
 ): Snippet[] {
   const snippets: Snippet[] = [];
-  for (const match of readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
-    const offset = readme.slice(0, match.index).split("\n").length;
-    const name = `readme-L${offset}.ts`;
+  const prefix = doc.replace(/\.md$/, "").replaceAll("/", "-").toLowerCase();
+  for (const match of text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
+    const offset = text.slice(0, match.index).split("\n").length;
+    const name = `${prefix}-L${offset}.ts`;
     const excerpt = excerptOf(match[1], examples);
     if (excerpt) {
-      snippets.push({ name, offset, source: match[1], excerptOf: excerpt });
+      snippets.push({ name, doc, offset, source: match[1], excerptOf: excerpt });
       continue;
     }
     const source = packageSpecifiers(match[1]);
@@ -242,6 +259,7 @@ export function readmeSnippets(
     if (types.size) lines.push(`import type { ${[...types].join(", ")} } from "backup-edge";`);
     snippets.push({
       name,
+      doc,
       offset,
       // `export {}`: a module, like every file that imports the package.
       source: `${source}\n// Context (testing/readme_snippets.ts):\n${

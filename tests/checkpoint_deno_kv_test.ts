@@ -16,6 +16,7 @@ import {
   startEmulator,
 } from "../emulator/mod.ts";
 import { FAST, SOURCE_VAULT, vaultSeed } from "./support/copy_vault_fixtures.ts";
+import { docsShowing, readDocs } from "../testing/docs.ts";
 
 const REPO = new URL("../", import.meta.url);
 const CHILD = fileURLToPath(new URL("./runtimes/deno_kv_copy.ts", import.meta.url));
@@ -189,14 +190,14 @@ function exampleChild(args: string[], env: Record<string, string> = {}): Deno.Co
 }
 
 Deno.test("Deno Deploy example: registers its cron at the top level without error", async () => {
-  // The README shows the example as it is.
-  const [readme, source] = await Promise.all([
-    Deno.readTextFile(new URL("README.md", REPO)),
+  // The docs show the example as it is.
+  const [docs, source] = await Promise.all([
+    readDocs(),
     Deno.readTextFile(`${EXAMPLE_DIR}main.ts`),
   ]);
   assert.ok(
-    readme.includes("```ts\n" + source + "```"),
-    "README shows examples/deno-deploy/main.ts",
+    docsShowing(docs, "```ts\n" + source + "```").length > 0,
+    "README.md or docs/*.md shows examples/deno-deploy/main.ts",
   );
   // Type-checked too (`--check`), against this checkout's types.
   const example = exampleChild(["--check", "main.ts"]).spawn();

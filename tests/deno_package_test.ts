@@ -53,6 +53,7 @@ Deno.test("deno publish --dry-run ships mod.ts, aws_sdk.ts, runtime/, generated/
     "README.md",
     "LICENSE",
     "CHANGELOG.md",
+    ...await filesUnder("docs/"),
     ...await filesUnder("runtime/"),
     ...await filesUnder("generated/"),
     ...await filesUnder("waiters/"),

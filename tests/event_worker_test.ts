@@ -4,8 +4,8 @@
  * (Miniflare) — events delivered twice, ten at once, late, a third of them lost and made up by
  * the Cron Trigger's sweep: exactly one copy job per (recovery point, destination) in the
  * emulator's records; 401 without the connection's key. `examples/node/event_server.mjs` under
- * Node from the tarball, and `examples/deno/event_server.ts` under Deno, the same way. The README
- * shows the example files verbatim.
+ * Node from the tarball, and `examples/deno/event_server.ts` under Deno, the same way. The docs
+ * show the example files verbatim.
  */
 
 import assert from "node:assert/strict";
@@ -36,6 +36,7 @@ import {
 } from "../testing/npm_package.ts";
 import { assertOneCopyEach, backUp, completedBackupsTo } from "./support/backup_events.ts";
 import denoJson from "../deno.json" with { type: "json" };
+import { docsShowing, readDocs, section } from "../testing/docs.ts";
 
 const unavailable = await npmRegistryUnavailable();
 if (unavailable) console.log(`SKIP event worker package tests: ${unavailable}`);
@@ -265,11 +266,14 @@ function collected(command: string, args: string[], options: Deno.CommandOptions
 }
 
 packageTest(
-  "the README's local recipe: wrangler dev with .dev.vars, the emulator's --events-to delivering twice, one copy",
+  "the docs' local recipe: wrangler dev with .dev.vars, the emulator's --events-to delivering twice, one copy",
   async () => {
     const project = await eventWorkerProject();
-    const readme = await Deno.readTextFile(repoPath("README.md"));
-    const recipe = readme.slice(readme.indexOf("### Try it locally"));
+    // The section, in whichever of README.md and docs/*.md holds it.
+    const recipe = section(
+      await readDocs(),
+      "Try it locally: the emulator as AWS Backup and EventBridge",
+    ).text;
     assert.match(recipe, /^cp \.dev\.vars\.example \.dev\.vars$/m);
     assert.match(recipe, /^npx wrangler dev --ip 127\.0\.0\.1 --port 8787 /m);
     const key = /^export EVENTBRIDGE_API_KEY=(\S+)$/m.exec(recipe)![1];
@@ -281,7 +285,7 @@ packageTest(
     );
     assert.ok(args.includes("--events-api-key-env") && args.includes("EVENTBRIDGE_API_KEY"));
 
-    // `cp .dev.vars.example .dev.vars`: the key the README exports, the emulator on its port.
+    // `cp .dev.vars.example .dev.vars`: the key the recipe exports, the emulator on its port.
     const example = await Deno.readTextFile(`${project}/.dev.vars.example`);
     assert.match(example, new RegExp(`^EVENTBRIDGE_API_KEY="${key}"$`, "m"));
     assert.match(example, /^BACKUP_ENDPOINT="http:\/\/127\.0\.0\.1:8080"$/m);
@@ -438,8 +442,8 @@ Deno.test("examples/deno/event_server.ts: the handler on Deno.serve", async () =
   await runServerExample(emulator, server.url);
 });
 
-Deno.test("README shows the event examples verbatim", async () => {
-  const readme = await Deno.readTextFile(repoPath("README.md"));
+Deno.test("the docs show the event examples verbatim", async () => {
+  const docs = await readDocs();
   const examples = {
     "examples/event-worker/src/index.ts": "ts",
     "examples/event-worker/wrangler.toml": "toml",
@@ -448,6 +452,7 @@ Deno.test("README shows the event examples verbatim", async () => {
   };
   for (const [path, lang] of Object.entries(examples)) {
     const content = await Deno.readTextFile(repoPath(path));
-    assert.ok(readme.includes("```" + lang + "\n" + content + "```"), `README shows ${path}`);
+    const shownIn = docsShowing(docs, "```" + lang + "\n" + content + "```");
+    assert.ok(shownIn.length > 0, `README.md or docs/*.md shows ${path}`);
   }
 });

@@ -38,7 +38,8 @@ import {
   toolBin,
   typescriptCompilers,
 } from "../testing/npm_package.ts";
-import { readmeSnippets, type Snippet, TYPE_CHECKED_EXAMPLES } from "../testing/readme_snippets.ts";
+import { docsSnippets, type Snippet, TYPE_CHECKED_EXAMPLES } from "../testing/readme_snippets.ts";
+import { docsShowing, readDocs } from "../testing/docs.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 const unavailable = await npmRegistryUnavailable();
@@ -99,7 +100,9 @@ test("npm package: manifest, one .js and .d.ts per module, publint and attw clea
 
   const files = await packedFiles(packed.dir);
   const paths = files.map((f) => f.path);
-  for (const doc of ["README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
+  const guides = (await readDocs()).map((doc) => doc.path).filter((p) => p.startsWith("docs/"));
+  assert.ok(guides.length > 0);
+  for (const doc of ["README.md", ...guides, "LICENSE", "CHANGELOG.md", "package.json"]) {
     assert.ok(paths.includes(doc), `the tarball has ${doc}`);
   }
   const modules = paths.filter((p) => p.endsWith(".js"));
@@ -343,24 +346,23 @@ function examplesCheckedHere(check: string): string[] {
     .map(([path]) => path);
 }
 
-/** The README's ts blocks, the excerpts of example files marked (`excerptOf`). */
+/** The ts blocks of README.md and docs/*.md, the excerpts of example files marked (`excerptOf`). */
 async function readmeBlocks(): Promise<Snippet[]> {
   const examples: Record<string, string> = {};
   for (const path of Object.keys(TYPE_CHECKED_EXAMPLES)) {
     examples[path] = await Deno.readTextFile(repoPath(path));
   }
-  return readmeSnippets(
-    await Deno.readTextFile(repoPath("README.md")),
-    Object.keys(await import("../mod.ts")),
-    examples,
-  );
+  return docsSnippets(await readDocs(), Object.keys(await import("../mod.ts")), examples);
 }
 
-test("npm package types: the README's TypeScript, the examples and a consumer compile with TypeScript 5.9 and 7, --strict --exactOptionalPropertyTypes; type errors reported", async () => {
+test("npm package types: the TypeScript of README.md and docs/*.md, the examples and a consumer compile with TypeScript 5.9 and 7, --strict --exactOptionalPropertyTypes; type errors reported", async () => {
   const project = await consumerProject();
   const blocks = await readmeBlocks();
   const snippets = blocks.filter((block) => !block.excerptOf);
-  assert.ok(snippets.length >= 8, `the README's ts blocks: ${snippets.length}`);
+  assert.ok(snippets.length >= 8, `the docs' ts blocks: ${snippets.length}`);
+  for (const doc of ["README.md", "docs/api.md", "docs/vault-copy.md", "docs/events.md"]) {
+    assert.ok(snippets.some((snippet) => snippet.doc === doc), `${doc}'s ts blocks compile`);
+  }
   for (const { name, excerptOf } of blocks.filter((block) => block.excerptOf)) {
     const { test, how } = TYPE_CHECKED_EXAMPLES[excerptOf!];
     console.log(`${name}: excerpt of ${excerptOf}, type-checked by ${test} (${how})`);
@@ -381,11 +383,12 @@ test("npm package types: the README's TypeScript, the examples and a consumer co
   for (const [name, source] of Object.entries(files)) {
     await Deno.writeTextFile(`${project}/${name}`, source);
   }
-  // An error in a README block, told by the README line it is on.
+  // An error in a block of the docs, told by the doc and the line it is on.
+  const docOf = new Map(snippets.map((snippet) => [snippet.name, snippet.doc]));
   const readmeLine = (line: string) =>
     line.replace(
-      /^readme-L(\d+)\.ts\((\d+),/,
-      (_, fence, row) => `README.md line ${Number(fence) + Number(row)} (${_}`,
+      /^(\S+-L(\d+)\.ts)\((\d+),/,
+      (_, name, fence, row) => `${docOf.get(name)} line ${Number(fence) + Number(row)} (${_}`,
     );
   const failures: string[] = [];
   for (const [version, tsc] of Object.entries(typescriptCompilers())) {
@@ -422,7 +425,7 @@ test("npm package types: the README's TypeScript, the examples and a consumer co
   assert.deepEqual(failures, []);
 });
 
-Deno.test("README's excerpts of example files: each occurs verbatim in its file, which a test type-checks", async () => {
+Deno.test("the docs' excerpts of example files: each occurs verbatim in its file, which a test type-checks", async () => {
   const excerpts = (await readmeBlocks()).filter((block) => block.excerptOf);
   const shown = new Set(excerpts.map((block) => block.excerptOf));
   // Each checked file is shown (the list has no stale entry) — and so is skipped in the compile.
@@ -439,7 +442,7 @@ Deno.test("README's excerpts of example files: each occurs verbatim in its file,
   }
 });
 
-Deno.test("the Deno examples the README shows type-check: deno check, strict", async () => {
+Deno.test("the Deno examples the docs show type-check: deno check, strict", async () => {
   assert.ok(DENO_CHECKED_EXAMPLES.length > 0);
   for (const path of DENO_CHECKED_EXAMPLES) {
     // As users run it: from the checkout, with its deno.json (Deno's default: strict).
@@ -451,8 +454,8 @@ Deno.test("the Deno examples the README shows type-check: deno check, strict", a
   }
 });
 
-Deno.test("README shows the example files the tests run, verbatim", async () => {
-  const readme = await Deno.readTextFile(repoPath("README.md"));
+Deno.test("the docs show the example files the tests run, verbatim", async () => {
+  const docs = await readDocs();
   const examples = {
     "examples/node/copy.mjs": "js",
     "examples/worker/src/index.ts": "ts",
@@ -461,7 +464,8 @@ Deno.test("README shows the example files the tests run, verbatim", async () => 
   };
   for (const [path, lang] of Object.entries(examples)) {
     const content = await Deno.readTextFile(repoPath(path));
-    assert.ok(readme.includes("```" + lang + "\n" + content + "```"), `README shows ${path}`);
+    const shownIn = docsShowing(docs, "```" + lang + "\n" + content + "```");
+    assert.ok(shownIn.length > 0, `README.md or docs/*.md shows ${path}`);
   }
 });
 
@@ -469,24 +473,30 @@ Deno.test("README shows the example files the tests run, verbatim", async () => 
 const BARE_DENO =
   /(?<![\w@./-])deno (?:task|run|add|test|check|fmt|lint|info|publish|doc|bundle|install|compile|serve|cache|eval|x)\b/;
 
-Deno.test("commands for users need only Node and npm: no bare `deno …` in the README's commands, its install sections, the demo's output or the examples", async () => {
-  const readme = await Deno.readTextFile(repoPath("README.md"));
+Deno.test("commands for users need only Node and npm: no bare `deno …` in the commands of README.md and docs/*.md, their prose for users, the demo's output or the examples", async () => {
+  const docs = await readDocs();
   const found: string[] = [];
   const check = (where: string, text: string) => {
     text.split("\n").forEach((line, i) => {
       if (BARE_DENO.test(line)) found.push(`${where}:${i + 1}: ${line.trim()}`);
     });
   };
-  for (const match of readme.matchAll(/^```(?:sh|bash|shell)\n([\s\S]*?)^```$/gm)) {
-    check(
-      `README.md sh block at line ${readme.slice(0, match.index).split("\n").length}`,
-      match[1],
-    );
+  for (const { path, text } of docs) {
+    for (const match of text.matchAll(/^```(?:sh|bash|shell)\n([\s\S]*?)^```$/gm)) {
+      check(`${path} sh block at line ${text.slice(0, match.index).split("\n").length}`, match[1]);
+    }
   }
-  const install = readme.slice(readme.indexOf("## Try it"), readme.indexOf("\n## API\n"));
-  assert.ok(install.includes("## Use it"), "the install sections");
-  check("README.md, Try it / Use it", install);
-  assert.doesNotMatch(install, /example\.com/, "no stand-in host");
+  // Every line of the docs for users — the README (Try it, Install, Use it) and the guides —
+  // but docs/development.md, which names the tools the build runs (`deno info`, `deno fmt`).
+  const forUsers = docs.filter(({ path }) => path !== "docs/development.md");
+  assert.ok(forUsers[0].text.includes("## Try it") && forUsers[0].text.includes("## Use it"));
+  for (const guide of ["docs/deno.md", "docs/npm.md", "docs/workers.md", "docs/browsers.md"]) {
+    assert.ok(forUsers.some(({ path }) => path === guide), `the install guide ${guide}`);
+  }
+  for (const { path, text } of forUsers) {
+    check(path, text);
+    assert.doesNotMatch(text, /example\.com/, `no stand-in host in ${path}`);
+  }
   for await (const entry of Deno.readDir(repoPath("demo"))) {
     if (!entry.name.endsWith(".ts")) continue;
     // What the demo prints: its code, without comments.

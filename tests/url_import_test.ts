@@ -1,6 +1,6 @@
 /**
  * Deno, importing the module by URL: the repository is served over HTTP with the `Content-Type`
- * the README tells a host to send for `.ts` files (`application/typescript`), and a child
+ * docs/deno.md tells a host to send for `.ts` files (`application/typescript`), and a child
  * `deno run --no-config` (outside the repository, so no deno.json import map, no node_modules)
  * imports `http://127.0.0.1:PORT/…/mod.ts` (the runtime has no dependencies to resolve). The
  * child starts and describes a copy job on the emulator. Served as `text/javascript`, the same
@@ -10,6 +10,7 @@
 
 import assert from "node:assert/strict";
 import { checkoutCopy } from "../testing/npm_package.ts";
+import { docsShowing, readDocs } from "../testing/docs.ts";
 import {
   DEFAULT_VAULT_NAME,
   DEMO_CREDENTIALS,
@@ -23,7 +24,7 @@ import {
 const REPO_ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname).replace(/\/$/, "");
 const TIMEOUT_MS = 45_000;
 
-/** What the README tells a host to send for `.ts` files. */
+/** What docs/deno.md tells a host to send for `.ts` files. */
 const TYPESCRIPT = "application/typescript";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -159,8 +160,10 @@ Deno.test("a Deno program outside the repository imports mod.ts by URL and calls
     const head = await fetch(repo.base + "mod.ts", { method: "HEAD" });
     assert.equal(head.status, 200);
     assert.equal(head.headers.get("content-type"), `${TYPESCRIPT}; charset=utf-8`);
-    const readme = await Deno.readTextFile(`${REPO_ROOT}/README.md`);
-    assert.ok(readme.includes(`\`Content-Type: ${TYPESCRIPT}\``), "the README states the type");
+    assert.ok(
+      docsShowing(await readDocs(), `\`Content-Type: ${TYPESCRIPT}\``).length > 0,
+      "README.md or docs/*.md states the type",
+    );
     repo.served.length = 0;
 
     const script = `${workDir}/consumer.ts`;

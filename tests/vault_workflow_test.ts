@@ -39,6 +39,7 @@ import {
 import { pointArn, SOURCE_VAULT, vaultSeed } from "./support/copy_vault_fixtures.ts";
 import type { CopyReport, WorkflowCopyStatus } from "../mod.ts";
 import denoJson from "../deno.json" with { type: "json" };
+import { docsShowing, readDocs } from "../testing/docs.ts";
 
 const unavailable = await npmRegistryUnavailable();
 if (unavailable) console.log(`SKIP vault-workflow example tests: ${unavailable}`);
@@ -458,16 +459,20 @@ Deno.test("vault-workflow: the StartCopyJob-only Worker bundles none of the Work
   }
 });
 
-Deno.test("README shows the vault-workflow example as it is", async () => {
-  const readme = await Deno.readTextFile(repoPath("README.md"));
+Deno.test("the docs show the vault-workflow example as it is", async () => {
+  const docs = await readDocs();
   const toml = await Deno.readTextFile(repoPath(`${EXAMPLE}/wrangler.toml`));
-  assert.ok(readme.includes("```toml\n" + toml + "```"), "README shows wrangler.toml verbatim");
+  assert.ok(
+    docsShowing(docs, "```toml\n" + toml + "```").length > 0,
+    "README.md or docs/*.md shows wrangler.toml verbatim",
+  );
   const source = await Deno.readTextFile(repoPath(`${EXAMPLE}/src/index.ts`));
-  const excerpts = [
-    ...readme.matchAll(/```ts\n\/\/ examples\/vault-workflow\/src\/index\.ts\n([\s\S]*?)```/g),
-  ];
-  assert.ok(excerpts.length > 0, "README shows src/index.ts");
-  for (const [, excerpt] of excerpts) {
-    assert.ok(source.includes(excerpt), `README's excerpt is in src/index.ts:\n${excerpt}`);
+  const excerpts = docs.flatMap(({ path, text }) =>
+    [...text.matchAll(/```ts\n\/\/ examples\/vault-workflow\/src\/index\.ts\n([\s\S]*?)```/g)]
+      .map(([, excerpt]) => ({ path, excerpt }))
+  );
+  assert.ok(excerpts.length > 0, "README.md or docs/*.md shows src/index.ts");
+  for (const { path, excerpt } of excerpts) {
+    assert.ok(source.includes(excerpt), `${path}'s excerpt is in src/index.ts:\n${excerpt}`);
   }
 });
