@@ -17,9 +17,10 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "./errors.ts";
-import type { SerializeContext } from "./http.ts";
+import type { HttpResponse, SerializeContext } from "./http.ts";
 import { type CallObserver, type CallObserverEvent, safeObserver } from "./observe.ts";
 import { RETRY_MODES, type RetryMode, type RetryStrategy, StandardRetryStrategy } from "./retry.ts";
+import type { Schema } from "./schema.ts";
 import { uuidV4 } from "./serde.ts";
 import { type FetchInit, SigningKeyCache } from "./signer.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
@@ -186,6 +187,18 @@ export interface EndpointConfig {
   endpoint?: string | undefined;
 }
 
+/**
+ * A modeled error: its wire name (the shape's name), its class, the schema of its members, and
+ * a reader of header-bound members. One per error shape, shared by the operations naming it and
+ * the service's table ({@linkcode ServiceInfo.errors}).
+ */
+export type ErrorSpec = [
+  string,
+  new (options: ServiceExceptionOptions & Record<string, unknown>) => ServiceException,
+  Schema,
+  ((response: HttpResponse) => Record<string, unknown>)?,
+];
+
 /** What a generated client tells the runtime about its service. */
 export interface ServiceInfo {
   /** SigV4 signing name, e.g. `backup`. */
@@ -194,6 +207,12 @@ export interface ServiceInfo {
   resolveEndpoint(config: EndpointConfig): { url: string };
   /** Base class for errors the model does not name. */
   exception: new (options: ServiceExceptionOptions) => ServiceException;
+  /**
+   * Every error the service defines, looked up after the operation's own (an operation may
+   * answer an error its model does not list, e.g. StartCopyJob a `ConflictException`). Absent:
+   * only the operation's errors get their classes.
+   */
+  errors?: readonly ErrorSpec[];
 }
 
 /**

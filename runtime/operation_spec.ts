@@ -6,21 +6,11 @@
  * @module
  */
 
-import type { Client } from "./client.ts";
-import type { ServiceException, ServiceExceptionOptions } from "./errors.ts";
+import type { Client, ErrorSpec } from "./client.ts";
 import type { HttpRequest, HttpResponse, SerializeContext } from "./http.ts";
 import type { Schema } from "./schema.ts";
 
-/**
- * A modeled error: its wire name (the shape's name), its class, the schema of its members, and
- * a reader of header-bound members. One per error shape, shared by the operations naming it.
- */
-export type ErrorSpec = [
-  string,
-  new (options: ServiceExceptionOptions & Record<string, unknown>) => ServiceException,
-  Schema,
-  ((response: HttpResponse) => Record<string, unknown>)?,
-];
+export type { ErrorSpec };
 
 /** Everything the runtime needs to know about one operation; emitted by the generator. */
 export interface OperationSpec<I, O> {
@@ -34,7 +24,7 @@ export interface OperationSpec<I, O> {
    */
   output?: Schema;
   deserialize?(response: HttpResponse): O;
-  /** Modeled errors. */
+  /** The errors the operation's model lists (the service's others: `ServiceInfo.errors`). */
   errors: ErrorSpec[];
   /**
    * Safe to send again after it may have reached the service: `@readonly`, `@idempotent`, a
