@@ -358,10 +358,12 @@ export class Client implements SerializeContext {
    * Current credentials (cached, or fresh from the provider); rejects with the signal's reason
    * as soon as it aborts.
    *
+   * @param deadline when the call's budget ends (epoch ms; default none): another call's provider
+   *   call is waited for at most half of what is left before the provider is asked again
    * @throws {ValidationError} the provider returned unusable credentials
    */
-  credentials(signal?: AbortSignal): Promise<Credentials> {
-    return this.#credentials.get(signal);
+  credentials(signal?: AbortSignal, deadline?: number): Promise<Credentials> {
+    return this.#credentials.get(signal, deadline);
   }
 
   /**
