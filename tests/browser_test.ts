@@ -19,6 +19,7 @@ import {
   runOk,
   toolBin,
 } from "../testing/npm_package.ts";
+import type { RedirectResult } from "./runtimes/browser.ts";
 import type { SmokeResult } from "./runtimes/smoke.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
@@ -115,6 +116,41 @@ async function browserBundles(): Promise<Bundles> {
   };
 }
 
+/**
+ * An endpoint on its own origin that answers every call with `302` to another origin (with the
+ * CORS headers a cross-origin page needs to see the answer at all), and that other origin,
+ * which records whatever reaches it.
+ */
+function redirectingEndpoint() {
+  const reached: string[] = [];
+  const redirected: string[] = [];
+  const serve = (handler: (request: Request) => Response) =>
+    Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+  const target = serve((request) => {
+    reached.push(`${request.method} ${new URL(request.url).pathname}`);
+    return new Response("followed", { headers: { "access-control-allow-origin": "*" } });
+  });
+  const targetUrl = `http://127.0.0.1:${target.addr.port}/elsewhere`;
+  const redirector = serve((request) => {
+    const cors = {
+      "access-control-allow-origin": "*",
+      "access-control-allow-methods": "GET, POST, PUT, DELETE",
+      "access-control-allow-headers": request.headers.get("access-control-request-headers") ?? "",
+    };
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
+    redirected.push(`${request.method} ${new URL(request.url).pathname}`);
+    return new Response(null, { status: 302, headers: { ...cors, location: targetUrl } });
+  });
+  return {
+    url: `http://127.0.0.1:${redirector.addr.port}`,
+    reached,
+    redirected,
+    async [Symbol.asyncDispose]() {
+      await Promise.all([target.shutdown(), redirector.shutdown()]);
+    },
+  };
+}
+
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>backup-edge smoke</title>
@@ -200,6 +236,32 @@ Deno.test({
         assert.equal(request.headers.origin, origin, "a cross-origin request from the page");
       }
       assert.deepEqual(pageErrors, []);
+
+      // An endpoint that redirects to another origin: under `redirect: "manual"` Chromium hides
+      // the redirect (an opaque redirect, status 0); the call says so, and nothing follows it.
+      {
+        await using redirecting = redirectingEndpoint();
+        const redirect: RedirectResult = await page.evaluate(
+          (endpoint) =>
+            (globalThis as unknown as { runRedirect(e: string): Promise<RedirectResult> })
+              .runRedirect(endpoint),
+          redirecting.url,
+        );
+        assert.deepEqual(
+          { ...redirect, message: undefined },
+          {
+            isServiceException: true,
+            name: "OpaqueRedirect",
+            fault: "client",
+            httpStatusCode: 0,
+            message: undefined,
+          },
+        );
+        assert.match(redirect.message, /^DescribeCopyJob: an opaque redirect .* not followed/);
+        assert.deepEqual(redirecting.redirected, ["GET /copy-jobs/job"], "the call reached it");
+        assert.deepEqual(redirecting.reached, [], "nothing reached the redirect's target");
+        assert.deepEqual(pageErrors, []);
+      }
 
       // The README's browser example: short-lived credentials from the page's own backend.
       if (bundles.example) {
