@@ -19,7 +19,7 @@ import {
   runOk,
   toolBin,
 } from "../testing/npm_package.ts";
-import type { RedirectResult } from "./runtimes/browser.ts";
+import type { RedirectOutcome } from "./runtimes/safety_probe.ts";
 import type { SmokeResult } from "./runtimes/smoke.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
@@ -52,6 +52,9 @@ if (skipReason) console.log(`SKIP browser: ${skipReason}`);
 const ENTRY = new URL("./runtimes/browser.ts", import.meta.url);
 const SMOKE = new URL("./runtimes/smoke.ts", import.meta.url);
 
+/** The redirect probe the browser entry exposes (shared with the other runtimes' tests). */
+const SAFETY_PROBE = new URL("./runtimes/safety_probe.ts", import.meta.url);
+
 /** The browser example of the README, bundled from the package like the smoke run. */
 const EXAMPLE = new URL("../examples/browser/copy_jobs.js", import.meta.url);
 
@@ -78,7 +81,7 @@ async function browserBundles(): Promise<Bundles> {
   const project = await freshProject(packed);
   // The same entry files, importing the package by name as an application would.
   await Deno.mkdir(`${project}/src`);
-  for (const file of [ENTRY, SMOKE, EXAMPLE]) {
+  for (const file of [ENTRY, SMOKE, SAFETY_PROBE, EXAMPLE]) {
     const source = (await Deno.readTextFile(file)).replace(`"../../mod.ts"`, `"backup-edge"`);
     await Deno.writeTextFile(`${project}/src/${file.pathname.split("/").pop()}`, source);
   }
@@ -241,24 +244,24 @@ Deno.test({
       // the redirect (an opaque redirect, status 0); the call says so, and nothing follows it.
       {
         await using redirecting = redirectingEndpoint();
-        const redirect: RedirectResult = await page.evaluate(
+        const [redirect]: RedirectOutcome[] = await page.evaluate(
           (endpoint) =>
-            (globalThis as unknown as { runRedirect(e: string): Promise<RedirectResult> })
-              .runRedirect(endpoint),
+            (globalThis as unknown as { probeRedirects(e: string[]): Promise<RedirectOutcome[]> })
+              .probeRedirects([endpoint]),
           redirecting.url,
         );
         assert.deepEqual(
           { ...redirect, message: undefined },
           {
-            isServiceException: true,
+            endpoint: redirecting.url,
+            serviceException: true,
             name: "OpaqueRedirect",
-            fault: "client",
             httpStatusCode: 0,
             message: undefined,
           },
         );
-        assert.match(redirect.message, /^DescribeCopyJob: an opaque redirect .* not followed/);
-        assert.deepEqual(redirecting.redirected, ["GET /copy-jobs/job"], "the call reached it");
+        assert.match(redirect.message, /^StartCopyJob: an opaque redirect .* not followed/);
+        assert.deepEqual(redirecting.redirected, ["PUT /copy-jobs"], "the call reached it");
         assert.deepEqual(redirecting.reached, [], "nothing reached the redirect's target");
         assert.deepEqual(pageErrors, []);
       }
