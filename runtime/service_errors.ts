@@ -183,7 +183,8 @@ function shorten(excerpt: string): string {
 
 /**
  * What a browser's fetch answers for a redirect when told not to follow it (Fetch Standard,
- * "opaque-redirect filtered response": type `opaqueredirect`, status 0, no headers, no body).
+ * "opaque-redirect filtered response": type `opaqueredirect`, status 0, no headers, no body;
+ * web-platform-tests fetch/api/redirect/redirect-mode.any.js checks status 0 and the type).
  */
 const OPAQUE_REDIRECT = "an opaque redirect (the browser hides its status and Location)";
 
