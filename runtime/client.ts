@@ -17,10 +17,9 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "./errors.ts";
-import type { HttpResponse, SerializeContext } from "./http.ts";
+import type { SerializeContext } from "./http.ts";
 import { type CallObserver, type CallObserverEvent, safeObserver } from "./observe.ts";
 import { RETRY_MODES, type RetryMode, type RetryStrategy, StandardRetryStrategy } from "./retry.ts";
-import type { Schema } from "./schema.ts";
 import { uuidV4 } from "./serde.ts";
 import { type FetchInit, SigningKeyCache } from "./signer.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
@@ -188,16 +187,11 @@ export interface EndpointConfig {
 }
 
 /**
- * A modeled error: its wire name (the shape's name), its class, the schema of its members, and
- * a reader of header-bound members. One per error shape, shared by the operations naming it and
- * the service's table ({@linkcode ServiceInfo.errors}).
+ * An error the service defines, as the generator describes it (`generated/error_specs.ts`): its
+ * wire name (the shape's name) first, then what the runtime reads it with (its class, the schema
+ * of its members, a reader of header-bound members).
  */
-export type ErrorSpec = [
-  string,
-  new (options: ServiceExceptionOptions & Record<string, unknown>) => ServiceException,
-  Schema,
-  ((response: HttpResponse) => Record<string, unknown>)?,
-];
+export type ServiceErrorEntry = readonly [name: string, ...described: unknown[]];
 
 /** What a generated client tells the runtime about its service. */
 export interface ServiceInfo {
@@ -212,7 +206,7 @@ export interface ServiceInfo {
    * answer an error its model does not list, e.g. StartCopyJob a `ConflictException`). Absent:
    * only the operation's errors get their classes.
    */
-  errors?: readonly ErrorSpec[];
+  errors?: readonly ServiceErrorEntry[];
 }
 
 /**

@@ -6,11 +6,22 @@
  * @module
  */
 
-import type { Client, ErrorSpec } from "./client.ts";
+import type { Client } from "./client.ts";
+import type { ServiceException, ServiceExceptionOptions } from "./errors.ts";
 import type { HttpRequest, HttpResponse, SerializeContext } from "./http.ts";
 import type { Schema } from "./schema.ts";
 
-export type { ErrorSpec };
+/**
+ * A modeled error: its wire name (the shape's name), its class, the schema of its members, and
+ * a reader of header-bound members. One per error shape (`generated/error_specs.ts`), shared by
+ * the operations naming it and the service's table (`ServiceInfo.errors`).
+ */
+export type ErrorSpec = [
+  string,
+  new (options: ServiceExceptionOptions & Record<string, unknown>) => ServiceException,
+  Schema,
+  ((response: HttpResponse) => Record<string, unknown>)?,
+];
 
 /** Everything the runtime needs to know about one operation; emitted by the generator. */
 export interface OperationSpec<I, O> {

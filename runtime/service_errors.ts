@@ -16,7 +16,7 @@ import {
 } from "./errors.ts";
 import { type HttpResponse, parseJsonBody } from "./http.ts";
 import type { Redactor } from "./redact.ts";
-import type { ErrorSpec } from "./client.ts";
+import type { ErrorSpec } from "./operation_spec.ts";
 import { resolve, type Schema } from "./schema.ts";
 import { fromJson, WireValueError } from "./schema_json.ts";
 
@@ -73,9 +73,11 @@ export function serviceError<I, O>(call: Call<I, O>, response: Answer): ServiceE
       "(url, init) => fetch(url, init))";
   }
   const common = { message, $metadata: { ...metadata }, ...($bodyExcerpt ? { $bodyExcerpt } : {}) };
-  const named = ([name]: ErrorSpec) => name === code;
+  const named = ([name]: readonly unknown[]) => name === code;
+  // The service's entries are ErrorSpecs (ServiceInfo types them loosely, keeping its public
+  // type free of the runtime's schema types).
   const modeled = code
-    ? operation.errors.find(named) ?? client.service.errors?.find(named)
+    ? operation.errors.find(named) ?? client.service.errors?.find(named) as ErrorSpec | undefined
     : undefined;
   if (!modeled) {
     const error = new client.service.exception({

@@ -18,7 +18,7 @@ export const SERVICE_ERRORS = "SERVICE_ERRORS";
 export function emitErrorSpecs(service: Service): string {
   const file = new SourceFile();
   const w = file.writer;
-  const errorSpec = file.useType(MODULES.runtime("client"), "ErrorSpec");
+  const errorSpec = file.useType(MODULES.runtime("operation_spec"), "ErrorSpec");
   const shapes = ShapeIndex.of(service).errorShapes;
   for (const shape of shapes) {
     const entry = [
