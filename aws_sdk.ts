@@ -51,6 +51,7 @@ export {
   type EndpointConfig,
   type FetchFunction,
   type FetchInit,
+  type ServiceErrorEntry,
   type ServiceInfo,
 } from "./runtime/client.ts";
 export type { SerializeContext } from "./runtime/http.ts";

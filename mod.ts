@@ -52,7 +52,12 @@
  */
 
 export { BackupClient } from "./generated/client.ts";
-export { Client, type EndpointConfig, type ServiceInfo } from "./runtime/client.ts";
+export {
+  Client,
+  type EndpointConfig,
+  type ServiceErrorEntry,
+  type ServiceInfo,
+} from "./runtime/client.ts";
 export type { SerializeContext } from "./runtime/http.ts";
 export type { SigningKeyCache } from "./runtime/signer.ts";
 export { VERSION } from "./runtime/version.ts";

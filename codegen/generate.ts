@@ -15,6 +15,7 @@ import { emitDeserializers } from "./emit/deserializers.ts";
 import { emitEndpoints } from "./emit/endpoints.ts";
 import { loadPartitionsData } from "./endpoints/partitions_data.ts";
 import { emitErrors } from "./emit/errors.ts";
+import { emitErrorSpecs } from "./emit/error_specs.ts";
 import { emitOperations } from "./emit/operations.ts";
 import { emitPaginators } from "./emit/paginators.ts";
 import { emitSchemas } from "./emit/schemas.ts";
@@ -57,6 +58,7 @@ export async function generate(options: GenerateOptions): Promise<GeneratedFiles
     ["serializers.ts", "Request serializers", emitSerializers(service)],
     ["deserializers.ts", "Response deserializers", emitDeserializers(service)],
     ["errors.ts", "Errors", emitErrors(service)],
+    ["error_specs.ts", "Error specs", emitErrorSpecs(service)],
     ["operations.ts", "Operations", emitOperations(service)],
     ["paginators.ts", "Paginators", emitPaginators(service)],
     ["client.ts", "Client", emitClient(service)],

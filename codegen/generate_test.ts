@@ -394,6 +394,15 @@ Deno.test("generated 2.0 client type-checks and serializes every binding as rest
   assert.ok(e instanceof errors.BadInput);
   assert.equal(e.Reason, "r");
   assert.equal(e.message, "m");
+  // An error of the service that the operation does not list keeps its class and members too
+  // (the client's table of every error).
+  answers.push(Response.json({ Reason: "r2" }, {
+    status: 422,
+    headers: { "x-amzn-errortype": "BadInput" },
+  }));
+  const unlisted = await ops.getNothing(client).catch((e: Error) => e);
+  assert.ok(unlisted instanceof errors.BadInput, String(unlisted));
+  assert.equal(unlisted.Reason, "r2");
   answers.push(
     Response.json({}, { status: 400, headers: { "x-amzn-errortype": "Busy" } }),
     Response.json({ Id: "again" }, { status: 201 }),
@@ -545,11 +554,18 @@ Deno.test("operation specs stay small: outputs read by schema, shared error spec
   assert.doesNotMatch(files.get("deserializers.ts")!, /export function/);
   assert.doesNotMatch(operations, /validate:|deserialize:/);
   assert.match(operations, /input: PutReportInputSchema,/);
-  // One spec per error shape, named by every operation that can raise it.
+  // One spec per error shape, named by every operation that can raise it; the service's table
+  // lists them all, and the client hands it to the runtime.
+  const specs = files.get("error_specs.ts")!;
   assert.equal(
-    operations.match(/const BusyErrorSpec: ErrorSpec = \["Busy", Busy, BusySchema\];/g)?.length,
+    specs.match(/export const BusyErrorSpec: ErrorSpec = \["Busy", Busy, BusySchema\];/g)?.length,
     1,
   );
+  assert.match(
+    specs,
+    /SERVICE_ERRORS: readonly ErrorSpec\[\] = \[BadInputErrorSpec, BusyErrorSpec\];/,
+  );
+  assert.match(files.get("client.ts")!, /errors: SERVICE_ERRORS,/);
   assert.match(operations, /errors: \[BadInputErrorSpec, BusyErrorSpec\],/);
   assert.match(operations, /errors: \[BusyErrorSpec\],/);
   // Identical schemas are one constant.

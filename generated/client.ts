@@ -4,6 +4,7 @@
 
 import { Client, type ClientConfig } from "../runtime/client.ts";
 import { resolveEndpoint } from "./endpoints.ts";
+import { SERVICE_ERRORS } from "./error_specs.ts";
 import { BackupServiceException } from "./errors.ts";
 
 /**
@@ -35,6 +36,7 @@ export class BackupClient extends Client {
           Endpoint: config.endpoint,
         }),
       exception: BackupServiceException,
+      errors: SERVICE_ERRORS,
     });
   }
 }

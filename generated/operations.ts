@@ -4,27 +4,25 @@
 
 import type { CallOptions } from "../runtime/call_options.ts";
 import { jsonBodyRequest, restJsonRequest } from "../runtime/http.ts";
-import type { ErrorSpec, OperationSpec } from "../runtime/operation_spec.ts";
+import type { OperationSpec } from "../runtime/operation_spec.ts";
 import { NO_INPUT } from "../runtime/schema_structures.ts";
 import { send, type WithMetadata } from "../runtime/send.ts";
 import type { BackupClient } from "./client.ts";
 import {
-  AlreadyExistsException,
-  ConflictException,
-  DependencyFailureException,
-  InvalidParameterValueException,
-  InvalidRequestException,
-  InvalidResourceStateException,
-  LimitExceededException,
-  MissingParameterValueException,
-  ResourceNotFoundException,
-  ServiceUnavailableException,
-} from "./errors.ts";
+  AlreadyExistsExceptionErrorSpec,
+  ConflictExceptionErrorSpec,
+  DependencyFailureExceptionErrorSpec,
+  InvalidParameterValueExceptionErrorSpec,
+  InvalidRequestExceptionErrorSpec,
+  InvalidResourceStateExceptionErrorSpec,
+  LimitExceededExceptionErrorSpec,
+  MissingParameterValueExceptionErrorSpec,
+  ResourceNotFoundExceptionErrorSpec,
+  ServiceUnavailableExceptionErrorSpec,
+} from "./error_specs.ts";
 import {
-  AlreadyExistsExceptionSchema,
   AssociateBackupVaultMpaApprovalTeamInputSchema,
   CancelLegalHoldInputSchema,
-  ConflictExceptionSchema,
   CreateBackupPlanInputSchema,
   CreateBackupPlanOutputSchema,
   CreateBackupSelectionInputSchema,
@@ -60,7 +58,6 @@ import {
   DeleteRestoreTestingPlanInputSchema,
   DeleteRestoreTestingSelectionInputSchema,
   DeleteTieringConfigurationInputSchema,
-  DependencyFailureExceptionSchema,
   DescribeBackupJobInputSchema,
   DescribeBackupJobOutputSchema,
   DescribeBackupVaultInputSchema,
@@ -119,10 +116,6 @@ import {
   GetSupportedResourceTypesOutputSchema,
   GetTieringConfigurationInputSchema,
   GetTieringConfigurationOutputSchema,
-  InvalidParameterValueExceptionSchema,
-  InvalidRequestExceptionSchema,
-  InvalidResourceStateExceptionSchema,
-  LimitExceededExceptionSchema,
   ListBackupJobsInputSchema,
   ListBackupJobsOutputSchema,
   ListBackupJobSummariesInputSchema,
@@ -181,14 +174,11 @@ import {
   ListTagsOutputSchema,
   ListTieringConfigurationsInputSchema,
   ListTieringConfigurationsOutputSchema,
-  MissingParameterValueExceptionSchema,
   PutBackupVaultAccessPolicyInputSchema,
   PutBackupVaultLockConfigurationInputSchema,
   PutBackupVaultNotificationsInputSchema,
   PutRestoreValidationResultInputSchema,
-  ResourceNotFoundExceptionSchema,
   RevokeRestoreAccessBackupVaultInputSchema,
-  ServiceUnavailableExceptionSchema,
   StartBackupJobInputSchema,
   StartBackupJobOutputSchema,
   StartCopyJobInputSchema,
@@ -414,76 +404,6 @@ import type {
   UpdateTieringConfigurationInput,
   UpdateTieringConfigurationOutput,
 } from "./types.ts";
-
-/** How a `AlreadyExistsException` response becomes its error: wire name, class, schema. */
-const AlreadyExistsExceptionErrorSpec: ErrorSpec = [
-  "AlreadyExistsException",
-  AlreadyExistsException,
-  AlreadyExistsExceptionSchema,
-];
-
-/** How a `ConflictException` response becomes its error: wire name, class, schema. */
-const ConflictExceptionErrorSpec: ErrorSpec = [
-  "ConflictException",
-  ConflictException,
-  ConflictExceptionSchema,
-];
-
-/** How a `DependencyFailureException` response becomes its error: wire name, class, schema. */
-const DependencyFailureExceptionErrorSpec: ErrorSpec = [
-  "DependencyFailureException",
-  DependencyFailureException,
-  DependencyFailureExceptionSchema,
-];
-
-/** How a `InvalidParameterValueException` response becomes its error: wire name, class, schema. */
-const InvalidParameterValueExceptionErrorSpec: ErrorSpec = [
-  "InvalidParameterValueException",
-  InvalidParameterValueException,
-  InvalidParameterValueExceptionSchema,
-];
-
-/** How a `InvalidRequestException` response becomes its error: wire name, class, schema. */
-const InvalidRequestExceptionErrorSpec: ErrorSpec = [
-  "InvalidRequestException",
-  InvalidRequestException,
-  InvalidRequestExceptionSchema,
-];
-
-/** How a `InvalidResourceStateException` response becomes its error: wire name, class, schema. */
-const InvalidResourceStateExceptionErrorSpec: ErrorSpec = [
-  "InvalidResourceStateException",
-  InvalidResourceStateException,
-  InvalidResourceStateExceptionSchema,
-];
-
-/** How a `LimitExceededException` response becomes its error: wire name, class, schema. */
-const LimitExceededExceptionErrorSpec: ErrorSpec = [
-  "LimitExceededException",
-  LimitExceededException,
-  LimitExceededExceptionSchema,
-];
-
-/** How a `MissingParameterValueException` response becomes its error: wire name, class, schema. */
-const MissingParameterValueExceptionErrorSpec: ErrorSpec = [
-  "MissingParameterValueException",
-  MissingParameterValueException,
-  MissingParameterValueExceptionSchema,
-];
-
-/** How a `ResourceNotFoundException` response becomes its error: wire name, class, schema. */
-const ResourceNotFoundExceptionErrorSpec: ErrorSpec = [
-  "ResourceNotFoundException",
-  ResourceNotFoundException,
-  ResourceNotFoundExceptionSchema,
-];
-
-/** How a `ServiceUnavailableException` response becomes its error: wire name, class, schema. */
-const ServiceUnavailableExceptionErrorSpec: ErrorSpec = [
-  "ServiceUnavailableException",
-  ServiceUnavailableException,
-  ServiceUnavailableExceptionSchema,
-];
 
 const AssociateBackupVaultMpaApprovalTeamOperation: OperationSpec<
   AssociateBackupVaultMpaApprovalTeamInput,

@@ -186,6 +186,13 @@ export interface EndpointConfig {
   endpoint?: string | undefined;
 }
 
+/**
+ * An error the service defines, as the generator describes it (`generated/error_specs.ts`): its
+ * wire name (the shape's name) first, then what the runtime reads it with (its class, the schema
+ * of its members, a reader of header-bound members).
+ */
+export type ServiceErrorEntry = readonly [name: string, ...described: unknown[]];
+
 /** What a generated client tells the runtime about its service. */
 export interface ServiceInfo {
   /** SigV4 signing name, e.g. `backup`. */
@@ -194,6 +201,12 @@ export interface ServiceInfo {
   resolveEndpoint(config: EndpointConfig): { url: string };
   /** Base class for errors the model does not name. */
   exception: new (options: ServiceExceptionOptions) => ServiceException;
+  /**
+   * Every error the service defines, looked up after the operation's own (an operation may
+   * answer an error its model does not list, e.g. StartCopyJob a `ConflictException`). Absent:
+   * only the operation's errors get their classes.
+   */
+  errors?: readonly ServiceErrorEntry[];
 }
 
 /**
@@ -339,10 +352,12 @@ export class Client implements SerializeContext {
    * Current credentials (cached, or fresh from the provider); rejects with the signal's reason
    * as soon as it aborts.
    *
+   * @param deadline when the call's budget ends (epoch ms; default none): another call's provider
+   *   call is waited for at most half of what is left before the provider is asked again
    * @throws {ValidationError} the provider returned unusable credentials
    */
-  credentials(signal?: AbortSignal): Promise<Credentials> {
-    return this.#credentials.get(signal);
+  credentials(signal?: AbortSignal, deadline?: number): Promise<Credentials> {
+    return this.#credentials.get(signal, deadline);
   }
 
   /**

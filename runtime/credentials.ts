@@ -130,8 +130,9 @@ interface Refresh {
  * Concurrent calls share one provider call, safely to abandon: calls that join it never await
  * the promise of the call that started it (in workerd a promise of one request that ended
  * never settles in another). Each waits on a promise of its own, woken when the provider
- * answers; when the starting call gives up (its signal), or after {@linkcode PROVIDER_WAIT_MS},
- * a waiting call asks the provider itself.
+ * answers; when the starting call gives up (its signal), after {@linkcode PROVIDER_WAIT_MS}, or
+ * once half of the waiting call's remaining budget is gone, a waiting call asks the provider
+ * itself.
  */
 export class CredentialCache {
   readonly #provider?: CredentialProvider;
@@ -152,9 +153,12 @@ export class CredentialCache {
   /**
    * Current credentials. Rejects with the signal's reason as soon as it aborts.
    *
+   * @param deadline when the caller's budget ends (epoch ms; `Infinity`: none): a provider call
+   *   another call started is waited for at most half of what is left, then the provider is
+   *   asked again, so a call started by a request that died cannot use up the budget
    * @throws {ValidationError} the provider returned unusable credentials (not retried)
    */
-  get(signal?: AbortSignal): Promise<Credentials> {
+  get(signal?: AbortSignal, deadline = Infinity): Promise<Credentials> {
     const cached = this.#cached;
     if (
       cached && (!this.#provider ||
@@ -162,7 +166,7 @@ export class CredentialCache {
     ) {
       return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(cached);
     }
-    return this.#fresh(signal);
+    return this.#fresh(signal, deadline);
   }
 
   /**
@@ -175,14 +179,19 @@ export class CredentialCache {
     if (this.#provider && (used === undefined || this.#cached === used)) this.#cached = undefined;
   }
 
-  async #fresh(signal?: AbortSignal): Promise<Credentials> {
+  async #fresh(signal: AbortSignal | undefined, deadline: number): Promise<Credentials> {
     signal?.throwIfAborted();
     const refresh = this.#refresh;
-    if (!refresh || Date.now() - refresh.started >= PROVIDER_WAIT_MS) return this.#ask(signal);
-    await wait(refresh, signal);
+    const now = Date.now();
+    // Waited for until PROVIDER_WAIT_MS after it started, but never past half of the caller's
+    // remaining budget: the other half is for a provider call of its own.
+    const until = Math.min(refresh ? refresh.started + PROVIDER_WAIT_MS : 0, (now + deadline) / 2);
+    if (!refresh || until <= now) return this.#ask(signal);
+    await wait(refresh, until, signal);
     const { outcome } = refresh;
-    // Abandoned or overdue: look again (the cache, another call's provider call, or our own).
-    if (!outcome) return this.get(signal);
+    // Abandoned: look again (the cache, another call's provider call, or our own); overdue for
+    // this caller: its own provider call.
+    if (!outcome) return refresh.done ? this.get(signal, deadline) : this.#ask(signal);
     if ("error" in outcome) throw outcome.error;
     return outcome.credentials;
   }
@@ -215,13 +224,13 @@ export class CredentialCache {
 }
 
 /**
- * Waits on a promise of the caller's own until `refresh` settles or is abandoned, it has run
- * {@linkcode PROVIDER_WAIT_MS}, or the signal aborts.
+ * Waits on a promise of the caller's own until `refresh` settles or is abandoned, the time is
+ * `until` (epoch ms), or the signal aborts.
  */
-async function wait(refresh: Refresh, signal?: AbortSignal): Promise<void> {
+async function wait(refresh: Refresh, until: number, signal?: AbortSignal): Promise<void> {
   let wake!: () => void;
   const woken = new Promise<void>((resolve) => wake = resolve);
-  const timer = setTimeout(wake, refresh.started + PROVIDER_WAIT_MS - Date.now());
+  const timer = setTimeout(wake, until - Date.now());
   refresh.waiters.add(wake);
   try {
     await abortable(woken, signal);

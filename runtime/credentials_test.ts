@@ -2,6 +2,8 @@
 // cache of a client's credentials: shared provider calls that are safe to abandon.
 
 import assert from "node:assert/strict";
+import * as emulator from "../emulator/mod.ts";
+import { BackupClient, startCopyJob } from "../mod.ts";
 import { CredentialCache, credentialsFromEnv } from "./credentials.ts";
 import { ValidationError } from "./errors.ts";
 
@@ -117,4 +119,51 @@ Deno.test("invalidate(used) keeps credentials another call refreshed meanwhile",
   cache.invalidate(old); // a late expired-token error about the old credentials
   assert.equal((await cache.get()).accessKeyId, fresh.accessKeyId);
   assert.equal(calls, 2);
+});
+
+Deno.test("a provider call left behind without an abort holds a waiting call at most half of its budget", async () => {
+  let calls = 0;
+  // The first provider call never answers and its caller never aborts (a Worker request that
+  // died): only PROVIDER_WAIT_MS (5 s) would free the calls that wait for it.
+  const cache = new CredentialCache(() => {
+    calls++;
+    return calls === 1 ? new Promise(() => {}) : Promise.resolve(expiringKeys());
+  });
+  void cache.get();
+  const started = Date.now();
+  const budget = 1000;
+  const fresh = await cache.get(AbortSignal.timeout(budget), started + budget);
+  const waited = Date.now() - started;
+  assert.equal(fresh.accessKeyId, "AKID");
+  assert.equal(calls, 2, "a provider call of its own");
+  assert.ok(waited >= budget / 2 - 20 && waited < budget, `${waited} ms`);
+  // Without a budget, a call joins the provider call the last one started (which answered).
+  assert.equal(await cache.get(), fresh);
+});
+
+Deno.test("over real HTTP: a call with timeoutMs 1000 after a provider call left behind is signed with fresh credentials", async () => {
+  await using local = await emulator.startEmulator();
+  let calls = 0;
+  const client = new BackupClient({
+    region: emulator.DEMO_REGION,
+    endpoint: local.url,
+    credentials: () =>
+      ++calls === 1 ? new Promise(() => {}) : Promise.resolve({
+        ...emulator.DEMO_CREDENTIALS,
+        expiration: new Date(Date.now() + 3600_000),
+      }),
+  });
+  const input = {
+    RecoveryPointArn: emulator.RECOVERY_POINT_OK_ARN,
+    SourceBackupVaultName: emulator.DEFAULT_VAULT_NAME,
+    DestinationBackupVaultArn: emulator.DR_VAULT_WEST_ARN,
+    IamRoleArn: emulator.DEMO_IAM_ROLE_ARN,
+  };
+  // Left behind, never aborted: the call of a Worker request that died.
+  void startCopyJob(client, input);
+  const output = await startCopyJob(client, input, { timeoutMs: 1000 });
+  assert.equal(typeof output.CopyJobId, "string");
+  assert.equal(calls, 2, "the provider asked again");
+  assert.equal(local.requests.length, 1);
+  assert.equal(local.requests[0].signatureValid, true, local.requests[0].authError);
 });

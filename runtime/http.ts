@@ -156,7 +156,10 @@ export function addQuery(
   timestamp: (date: Date) => string | number = toDateTime,
 ): void {
   if (value == null) return;
-  for (const item of Array.isArray(value) ? value : [value]) {
+  // By index, as validation read the items (not the array's iterator, which may be its own).
+  const items = Array.isArray(value) ? value : [value];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
     query.push([key, String(item instanceof Date ? timestamp(item) : item)]);
   }
 }
@@ -192,14 +195,22 @@ export function setHeader(
 ): void {
   if (value == null) return;
   const text = (item: HeaderValue) => String(item instanceof Date ? timestamp(item) : item);
-  headers[name] = Array.isArray(value)
-    ? value.map((item) => {
-      const s = text(item);
-      return typeof item === "string" && (s === "" || /[",]/.test(s))
+  if (!Array.isArray(value)) {
+    headers[name] = text(value);
+    return;
+  }
+  // By index, as validation read the items (not the array's own `map`, if it has one).
+  const items: string[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    const s = text(item);
+    items.push(
+      typeof item === "string" && (s === "" || /[",]/.test(s))
         ? `"${s.replace(/["\\]/g, "\\$&")}"`
-        : s;
-    }).join(", ")
-    : text(value);
+        : s,
+    );
+  }
+  headers[name] = items.join(", ");
 }
 
 /** Sets every entry of a `@httpPrefixHeaders` map as `prefix + key`. */

@@ -73,7 +73,10 @@ export const checkAll = (...checks: MemberCheck[]): MemberCheck => (v, path, iss
  * surrounding white space; `Headers` would reject or trim anything else.
  */
 export function checkHeader(v: unknown, path: string, issues: ValidationIssue[]): void {
-  for (const item of Array.isArray(v) ? v : [v]) {
+  // By index, as the serializer reads the items.
+  const items = Array.isArray(v) ? v : [v];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
     if (typeof item === "string" && !HEADER_VALUE.test(item)) {
       return void issues.push({
         path,

@@ -13,7 +13,8 @@ import type { Schema } from "./schema.ts";
 
 /**
  * A modeled error: its wire name (the shape's name), its class, the schema of its members, and
- * a reader of header-bound members. One per error shape, shared by the operations naming it.
+ * a reader of header-bound members. One per error shape (`generated/error_specs.ts`), shared by
+ * the operations naming it and the service's table (`ServiceInfo.errors`).
  */
 export type ErrorSpec = [
   string,
@@ -34,7 +35,7 @@ export interface OperationSpec<I, O> {
    */
   output?: Schema;
   deserialize?(response: HttpResponse): O;
-  /** Modeled errors. */
+  /** The errors the operation's model lists (the service's others: `ServiceInfo.errors`). */
   errors: ErrorSpec[];
   /**
    * Safe to send again after it may have reached the service: `@readonly`, `@idempotent`, a

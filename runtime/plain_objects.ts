@@ -17,6 +17,18 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
+/**
+ * Is `v` a plain array: made by a literal, `Array.from`, `JSON.parse`, `structuredClone` (of any
+ * realm), not an instance of an `Array` subclass (whose methods could answer something else
+ * than its items) nor an array inheriting from another array? (`Array.prototype` is itself an
+ * array, and inherits from an object that inherits from nothing.)
+ */
+export function isPlainArray(v: unknown): v is unknown[] {
+  if (!Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return Array.isArray(proto) && Object.getPrototypeOf(Object.getPrototypeOf(proto)) === null;
+}
+
 const enumerable = Object.prototype.propertyIsEnumerable;
 
 /**
@@ -39,15 +51,29 @@ export function putMember(object: Record<string, unknown>, key: string, value: u
   } else object[key] = value;
 }
 
-/** What `v` is, for a message: "an array", "a Map", "an instance of Foo", "a number". */
+/**
+ * What `v` is, for a message: "an array", "a Map", "an instance of Foo", "an array of class
+ * Foo" (an `Array` subclass), "a number".
+ */
 export function describe(v: unknown): string {
   if (v == null) return String(v);
-  if (Array.isArray(v)) return "an array";
+  if (isPlainArray(v)) return "an array";
+  if (Array.isArray(v)) {
+    const name = className(v);
+    return Array.isArray(Object.getPrototypeOf(v)) || !name
+      ? "an array inheriting from another object"
+      : `an array of class ${name}`;
+  }
   if (typeof v !== "object") return `a ${typeof v}`;
   if (isPlainObject(v)) return "a plain object";
-  const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
-  if (typeof name === "string" && name && name !== "Object") {
+  const name = className(v);
+  if (name && name !== "Object") {
     return /^(Map|Set|Date|Uint8Array)$/.test(name) ? `a ${name}` : `an instance of ${name}`;
   }
   return "an object inheriting from another object";
+}
+
+function className(v: object): string | undefined {
+  const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name ? name : undefined;
 }

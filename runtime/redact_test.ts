@@ -127,3 +127,46 @@ Deno.test("a host error (DOMException) holding a secret is copied as a plain Err
   assert.equal(copy.name, "SyntaxError");
   assert.equal(copy.message, `bad ${HIDDEN}`);
 });
+
+Deno.test("a secret in the encodings that hid its pieces: wrapped lines, \\u escapes, HTML references, double percent, another case", () => {
+  const r = new Redactor([SECRET, TOKEN]);
+  const lines = (s: string, join: string) => s.match(/.{1,10}/g)!.join(join);
+  const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, "0");
+  const probes = [
+    lines(TOKEN, "\n"),
+    lines(TOKEN, "\r\n  "),
+    lines(SECRET, "\\n"), // a wrapped value inside quoted JSON text
+    SECRET.replace(/[/+]/g, (c) => `\\u00${hex(c)}`),
+    TOKEN.replace(/[/+=]/g, (c) => `\\u00${hex(c).toUpperCase()}`),
+    SECRET.replace(/[/+]/g, (c) => `&#x${hex(c)};`),
+    TOKEN.replace(/[/+=]/g, (c) => `&#${c.charCodeAt(0)};`),
+    SECRET.replace(/\//g, "&sol;").replace(/\+/g, "&plus;"),
+    SECRET.replace(/\//g, "&amp;#47;"), // escaped for HTML twice
+    encodeURIComponent(encodeURIComponent(TOKEN)),
+    encodeURIComponent(encodeURIComponent(encodeURIComponent(SECRET))).toLowerCase(),
+    SECRET.toLowerCase(),
+    TOKEN.toUpperCase(),
+    lines(encodeURIComponent(SECRET).toLowerCase(), "\n"),
+  ];
+  for (const probe of probes) {
+    // Exact: the characters that spelled the secret become one [hidden], the rest stays.
+    const text = `<p>Token: ${probe}</p>\n<p>Tom &amp; Jerry, 50%2F50, a\\u0020b</p>`;
+    assert.equal(
+      r.text(text),
+      `<p>Token: ${HIDDEN}</p>\n<p>Tom &amp; Jerry, 50%2F50, a\\u0020b</p>`,
+      probe,
+    );
+  }
+  // URL-safe base64, at any alignment: no 16 characters of it left.
+  for (const prefix of ["", "x", "xy"]) {
+    const encoded = btoa(prefix + SECRET + "tail").replace(/\+/g, "-").replace(/\//g, "_");
+    const clean = r.text(`b64url ${encoded} end`);
+    assert.ok(clean.includes(HIDDEN) && clean.endsWith(" end"), clean);
+    assert.ok(!clean.includes(encoded.slice(prefix ? 4 : 0, (prefix ? 4 : 0) + 16)), clean);
+  }
+  // Encoded text that holds no secret is left exactly as it is.
+  const plain = "a%2Fb &#x2F; &sol; \\u002f\nline  two\r\n&amp;amp; %252F";
+  assert.equal(r.text(plain), plain);
+  // An astral character from a reference keeps the map aligned.
+  assert.equal(r.text(`&#128512;${SECRET.toLowerCase()}!`), `&#128512;${HIDDEN}!`);
+});

@@ -4,23 +4,40 @@
  * @module
  */
 
-import { describe, isPlainObject, putMember } from "./plain_objects.ts";
+import { describe, isPlainArray, isPlainObject, putMember } from "./plain_objects.ts";
 import type { ListFields, ListSchema, MapFields, MapSchema, Schema, Walks } from "./schema.ts";
 import { expectJson, fromJson, rethrowWithin, toJson, WireValueError } from "./schema_json.ts";
-import { checkKey, checkLength, child, issue, notData } from "./schema_validation.ts";
+import {
+  checkKey,
+  checkLength,
+  child,
+  issue,
+  itemAt,
+  NOT_DATA,
+  notData,
+} from "./schema_validation.ts";
 
 const LIST_WALKS: Walks<ListSchema> = {
+  // What is validated is what is sent: a plain array (no subclass whose methods could answer
+  // other items), read by index (a hole is a missing item), items that are data, not getters.
   validate(s, value, path, issues, depth) {
-    if (!Array.isArray(value)) {
-      return issue(issues, path, `must be an array, not ${describe(value)}`);
+    if (!isPlainArray(value)) {
+      return issue(issues, path, `must be a plain array, not ${describe(value)}`);
     }
     checkLength(s, value.length, path, issues);
-    // An index loop, not forEach: a hole is a missing item, not a skipped one.
     for (let i = 0; i < value.length; i++) {
-      child(s.member, value[i], `${path}[${i}]`, s.sparse, issues, depth);
+      const itemPath = `${path}[${i}]`;
+      const item = itemAt(value, i, itemPath, issues);
+      if (item !== NOT_DATA) child(s.member, item, itemPath, s.sparse, issues, depth);
     }
   },
-  toJson: (s, value) => (value as unknown[]).map((item) => toJson(s.member, item)),
+  // By index, as validated: no method of the caller's array (an own `map`) is called.
+  toJson(s, value) {
+    const list = value as unknown[];
+    const out: unknown[] = [];
+    for (let i = 0; i < list.length; i++) out.push(toJson(s.member, list[i]));
+    return out;
+  },
   fromJson(s, json) {
     if (!Array.isArray(json)) throw new WireValueError(`expected an array, got ${describe(json)}`);
     const out: unknown[] = [];

@@ -6,10 +6,19 @@
  * @module
  */
 
-import { describe, isPlainObject } from "./plain_objects.ts";
+import { describe, isPlainArray, isPlainObject } from "./plain_objects.ts";
 import type { ScalarFields, ScalarSchema, Walks } from "./schema.ts";
 import { expectJson, WireValueError } from "./schema_json.ts";
-import { checkKey, checkLength, issue, MAX_DEPTH, wellFormed } from "./schema_validation.ts";
+import {
+  accessor,
+  checkKey,
+  checkLength,
+  issue,
+  itemAt,
+  MAX_DEPTH,
+  NOT_DATA,
+  wellFormed,
+} from "./schema_validation.ts";
 import {
   fromBase64,
   fromEpochSeconds,
@@ -35,6 +44,9 @@ function range(s: ScalarSchema, value: number, path: string, issues: ValidationI
   if (value > s.max!) issue(issues, path, `must be <= ${s.max}`);
 }
 
+/** An own key of an array that is one of its items. */
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
 /** A document must be JSON data: null, booleans, finite numbers, strings, arrays, plain objects. */
 function validateDocument(value: unknown, path: string, issues: ValidationIssue[], depth: number) {
   const fail = (message: string) => void issues.push({ path, message });
@@ -47,9 +59,20 @@ function validateDocument(value: unknown, path: string, issues: ValidationIssue[
   if (depth > MAX_DEPTH) {
     return fail(`is nested more than ${MAX_DEPTH} levels deep (is it cyclic?)`);
   }
+  // JSON.stringify sends a document as it is: it reads arrays by index and objects by their own
+  // enumerable keys, and calls a `toJSON` it finds, so what it would read again (a getter) or
+  // call (an array's own `toJSON`, a subclass's) is refused.
   if (Array.isArray(value)) {
+    if (!isPlainArray(value)) return fail(`must be a plain array, not ${describe(value)}`);
+    for (const key of Object.keys(value)) {
+      if (!ARRAY_INDEX.test(key)) {
+        issues.push({ path: `${path}[${JSON.stringify(key)}]`, message: "is not an array item" });
+      }
+    }
     for (let i = 0; i < value.length; i++) {
-      validateDocument(value[i] ?? null, `${path}[${i}]`, issues, depth + 1);
+      const itemPath = `${path}[${i}]`;
+      const item = itemAt(value, i, itemPath, issues);
+      if (item !== NOT_DATA) validateDocument(item ?? null, itemPath, issues, depth + 1);
     }
     return;
   }
@@ -61,11 +84,17 @@ function validateDocument(value: unknown, path: string, issues: ValidationIssue[
     );
   }
   for (const key of Object.keys(value)) {
-    // As in JSON.stringify, an undefined member is absent.
-    if (value[key] === undefined) continue;
     const itemPath = `${path}[${JSON.stringify(key)}]`;
+    const property = Object.getOwnPropertyDescriptor(value, key);
+    const problem = accessor(property);
+    if (problem) {
+      issues.push({ path: itemPath, message: problem });
+      continue;
+    }
+    // As in JSON.stringify, an undefined member is absent.
+    if (property!.value === undefined) continue;
     checkKey(undefined, key, itemPath, issues);
-    validateDocument(value[key], itemPath, issues, depth + 1);
+    validateDocument(property!.value, itemPath, issues, depth + 1);
   }
 }
 

@@ -374,3 +374,53 @@ Deno.test("output strings, booleans and blobs: exactly their JSON type", () => {
   assert.equal(wireProblem(s, { B: 1 }), "B: expected a boolean, got a number");
   assert.equal(wireProblem(s, { X: ["AAAA"] }), "X: Invalid base64");
 });
+
+Deno.test("lists: what is validated is what is sent — plain arrays, items that are data, read by index", () => {
+  const schema = list(structure({ Name: { schema: STRING } }));
+  const getter = "must be a data property, not a getter (it would be read twice)";
+  // A getter item: validation and the serializer would each read it.
+  const items = [{ Name: "a" }, { Name: "b" }];
+  Object.defineProperty(items, 1, { get: () => ({ Name: "b" }), enumerable: true });
+  assert.deepEqual(issuesOf(schema, items), [{ path: "V[1]", message: getter }]);
+  // An Array subclass, whatever it overrides; an array inheriting from another array.
+  class Items extends Array {}
+  const subclass = Object.setPrototypeOf([{ Name: "a" }], Items.prototype);
+  assert.deepEqual(messages(schema, subclass), [
+    "must be a plain array, not an array of class Items",
+  ]);
+  assert.deepEqual(messages(schema, Object.setPrototypeOf([{ Name: "a" }], [])), [
+    "must be a plain array, not an array inheriting from another object",
+  ]);
+  // A plain array with methods of its own: valid, and sent by index, as validated.
+  const own = Object.assign([{ Name: "a" }], {
+    map: () => [{ Injected: 1 }],
+    [Symbol.iterator]: function* () {
+      yield { Injected: 1 };
+    },
+  });
+  assert.deepEqual(messages(schema, own), []);
+  assert.deepEqual(toJson(schema, own), [{ Name: "a" }]);
+  // A hole is a missing item (not skipped); other realms' arrays are plain.
+  assert.deepEqual(issuesOf(schema, [, { Name: "a" }]), [
+    { path: "V[0]", message: "must not be null" },
+  ]);
+  assert.deepEqual(messages(schema, structuredClone([{ Name: "a" }])), []);
+});
+
+Deno.test("documents: nothing JSON.stringify would call or read again — own toJSON, getters, subclasses", () => {
+  const getter = "must be a data property, not a getter (it would be read twice)";
+  assert.deepEqual(issuesOf(DOCUMENT, { a: Object.assign([1], { toJSON: () => 2 }) }), [
+    { path: 'V["a"]["toJSON"]', message: "is not an array item" },
+  ]);
+  assert.deepEqual(
+    issuesOf(DOCUMENT, [Object.defineProperty({}, "b", { get: () => 1, enumerable: true })]),
+    [{ path: 'V[0]["b"]', message: getter }],
+  );
+  const items = [1];
+  Object.defineProperty(items, 0, { get: () => 1, enumerable: true });
+  assert.deepEqual(issuesOf(DOCUMENT, items), [{ path: "V[0]", message: getter }]);
+  class Items extends Array {}
+  assert.deepEqual(messages(DOCUMENT, Object.setPrototypeOf([1], Items.prototype)), [
+    "must be a plain array, not an array of class Items",
+  ]);
+});

@@ -133,7 +133,35 @@ export function notData(property: PropertyDescriptor): string | undefined {
   if (!property.enumerable) {
     return "must be enumerable (a non-enumerable property is not sent)";
   }
-  if (property.get || property.set) {
+  return accessor(property);
+}
+
+/**
+ * Why a property that is read again to be sent cannot be: it is a getter (or setter), which
+ * could answer something else the second time, else undefined.
+ */
+export function accessor(property: PropertyDescriptor | undefined): string | undefined {
+  if (property?.get || property?.set) {
     return "must be a data property, not a getter (it would be read twice)";
   }
 }
+
+/**
+ * The item of a list or document array at `i` (undefined for a hole) when it is data; else the
+ * issue is reported and `NOT_DATA` returned. Serializers read items by index, as this does.
+ */
+export function itemAt(
+  array: unknown[],
+  i: number,
+  path: string,
+  issues: ValidationIssue[],
+): unknown {
+  const property = Object.getOwnPropertyDescriptor(array, i);
+  const problem = accessor(property);
+  if (!problem) return property?.value;
+  issue(issues, path, problem);
+  return NOT_DATA;
+}
+
+/** What {@linkcode itemAt} answers for an item that is not data (already reported). */
+export const NOT_DATA: unique symbol = Symbol("not data");

@@ -132,7 +132,7 @@ async function run<I, O>(
       let hint: number | undefined;
       let fixed: RetryReason | undefined;
       try {
-        const credentials = call.credentials = await client.credentials(signal);
+        const credentials = call.credentials = await client.credentials(signal, deadline.at);
         const response = await attempt(call, credentials, signal);
         if (response.status >= 200 && response.status < 300) {
           const output = readOutput(call, response);

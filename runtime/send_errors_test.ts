@@ -394,3 +394,32 @@ Deno.test("a fetch resolving with Response.error() is a network failure: retried
   assert.ok(e instanceof NetworkError, String(e));
   assert.match(e.message, /network error \(status 0\)/);
 });
+
+/**
+ * What a browser's fetch resolves with for a redirect under `redirect: "manual"` (Fetch
+ * Standard: an opaque-redirect filtered response, type "opaqueredirect", status 0, no headers,
+ * no body). Outside a browser no fetch makes one, so a `Response` is given that type.
+ */
+const opaqueRedirect = () =>
+  Object.defineProperty(Response.error(), "type", { value: "opaqueredirect" });
+
+Deno.test("a browser's opaque redirect is a ServiceException that says so: OpaqueRedirect, client, not retried", async () => {
+  const calls = [
+    (c: BackupClient) => startCopyJob(c, input),
+    (c: BackupClient) => describeCopyJob(c, { CopyJobId: "job" }),
+  ];
+  for (const call of calls) {
+    const { fetch, requests } = scripted(opaqueRedirect);
+    const e = await call(client(fetch)).catch((e) => e);
+    const label = String(e);
+    assert.ok(e instanceof BackupServiceException, label);
+    assert.equal(e.name, "OpaqueRedirect");
+    assert.equal(e.$fault, "client");
+    assert.equal(e.$metadata.httpStatusCode, 0, "the status the platform gave");
+    assert.match(
+      e.message,
+      /^(StartCopyJob|DescribeCopyJob): an opaque redirect \(the browser hides its status and Location\); redirect not followed \(AWS does not redirect its APIs: check the endpoint\)$/,
+    );
+    assert.equal(requests.length, 1, "not retried: the endpoint is wrong, not busy");
+  }
+});

@@ -16,6 +16,7 @@ import {
 } from "./errors.ts";
 import { type HttpResponse, parseJsonBody } from "./http.ts";
 import type { Redactor } from "./redact.ts";
+import type { ErrorSpec } from "./operation_spec.ts";
 import { resolve, type Schema } from "./schema.ts";
 import { fromJson, WireValueError } from "./schema_json.ts";
 
@@ -36,10 +37,12 @@ const UTF8 = new TextDecoder();
 /**
  * The error of a non-2xx response, always a {@linkcode ServiceException}, whatever its body:
  * the modeled class when the error type (restJson1: `X-Amzn-Errortype`, else the body's `code`,
- * else `__type`) names one of the operation's errors, else the service's base exception named
- * by the type, or by the status when there is none (as the AWS SDK v3 does). A modeled member
- * that does not fit is left out and listed in `$droppedMembers`; a body that is not a JSON
- * object is kept, bounded and without secrets, in `$bodyExcerpt`.
+ * else `__type`) names one of the operation's errors or, after them, one the service defines
+ * (`ServiceInfo.errors`, as the AWS SDK v3 registers every error of the service); else the
+ * service's base exception named by the type, or by the status when there is none (as the AWS
+ * SDK v3 does), holding the body's members. A modeled member that does not fit is left out and
+ * listed in `$droppedMembers`; a body that is not a JSON object is kept, bounded and without
+ * secrets, in `$bodyExcerpt`. A browser's opaque redirect (status 0) is named `OpaqueRedirect`.
  */
 export function serviceError<I, O>(call: Call<I, O>, response: Answer): ServiceException {
   const { client, operation, metadata } = call;
@@ -58,23 +61,32 @@ export function serviceError<I, O>(call: Call<I, O>, response: Answer): ServiceE
   const $bodyExcerpt = problem && response.body.length
     ? excerptOf(response.body, redactorOf(call))
     : undefined;
+  // A browser's answer to a redirect with `redirect: "manual"`: status 0, no headers, no body.
+  const what = status ? `HTTP ${status}${code ? "" : " with no error type"}` : OPAQUE_REDIRECT;
   let message = textOf(body.message) ?? textOf(body.Message) ?? textOf(body.errorMessage) ??
-    `${operation.name}: HTTP ${status}${code ? "" : " with no error type"}${
-      redirectNote(call, response)
-    }${problem ? `; the body ${problem}${$bodyExcerpt ? `: ${shorten($bodyExcerpt)}` : ""}` : ""}`;
+    `${operation.name}: ${what}${redirectNote(call, response)}${
+      problem ? `; the body ${problem}${$bodyExcerpt ? `: ${shorten($bodyExcerpt)}` : ""}` : ""
+    }`;
   if (client.customFetch && UNSIGNED_CODES.has(code)) {
     message += " (the service saw no complete signature: the client's custom fetch is called " +
       "as fetch(url, init) and must send init's method, headers and body, e.g. " +
       "(url, init) => fetch(url, init))";
   }
   const common = { message, $metadata: { ...metadata }, ...($bodyExcerpt ? { $bodyExcerpt } : {}) };
-  const modeled = code ? operation.errors.find(([name]) => name === code) : undefined;
+  const named = ([name]: readonly unknown[]) => name === code;
+  // The service's entries are ErrorSpecs (ServiceInfo types them loosely, keeping its public
+  // type free of the runtime's schema types).
+  const modeled = code
+    ? operation.errors.find(named) ?? client.service.errors?.find(named) as ErrorSpec | undefined
+    : undefined;
   if (!modeled) {
-    return new client.service.exception({
+    const error = new client.service.exception({
       ...common,
-      name: code || String(status),
+      name: code || (status ? String(status) : "OpaqueRedirect"),
+      // A redirect (3xx or opaque) is the client's: its endpoint is not the API.
       $fault: status >= 500 ? "server" : "client",
     });
+    return withBodyMembers(error, body);
   }
   const [, ErrorClass, schema, readHeaders] = modeled;
   const dropped: ValidationIssue[] = [];
@@ -93,6 +105,20 @@ export function serviceError<I, O>(call: Call<I, O>, response: Answer): ServiceE
       ...(dropped.length ? { $droppedMembers: dropped } : {}),
     } as ServiceExceptionOptions & Record<string, unknown>,
   );
+}
+
+/**
+ * An error the model does not define keeps the members of its body, as the AWS SDK v3's does
+ * (`decorateServiceException`): each key that is not already a property of the error (`name`,
+ * `message`, `toString`, `__proto__`, …) and does not start with `$` (the runtime's fields).
+ */
+function withBodyMembers(error: ServiceException, body: Record<string, unknown>): ServiceException {
+  for (const key of Object.keys(body)) {
+    if (key[0] !== "$" && !(key in error)) {
+      (error as unknown as Record<string, unknown>)[key] = body[key];
+    }
+  }
+  return error;
 }
 
 /**
@@ -157,11 +183,17 @@ function shorten(excerpt: string): string {
   return line.length > 100 ? `${line.slice(0, 100)}…` : line;
 }
 
+/**
+ * What a browser's fetch answers for a redirect when told not to follow it (Fetch Standard,
+ * "opaque-redirect filtered response": type `opaqueredirect`, status 0, no headers, no body;
+ * web-platform-tests fetch/api/redirect/redirect-mode.any.js checks status 0 and the type).
+ */
+const OPAQUE_REDIRECT = "an opaque redirect (the browser hides its status and Location)";
+
 /** Says that a redirect (3xx, or a browser's opaque one: status 0) was not followed, and where to. */
 function redirectNote<I, O>(call: Call<I, O>, response: HttpResponse): string {
   const { status, headers } = response;
-  if (status === 0) return "; an opaque answer (a redirect the platform hides) was not followed";
-  if (status < 300 || status >= 400) return "";
+  if (status > 0 && (status < 300 || status >= 400)) return "";
   let where = "";
   try {
     const location = headers.get("location");

@@ -138,6 +138,84 @@ Deno.test("the same calls through @aws-sdk/client-backup and backup-edge/aws-sdk
   assert.equal(aborted[1].name, aborted[0].name);
 });
 
+Deno.test("an error the operation does not list, or the model does not know: the same class and members as the SDK's", async () => {
+  await using local = await emulator.startEmulator();
+  const { theirs, ours } = clients(local.url);
+  /** An answer as AWS Backup gives it: the type in the header, the members in the body. */
+  const answer = (status: number, type: string, body: Record<string, unknown>): emulator.Fault => ({
+    status,
+    headers: {
+      "x-amzn-errortype": type,
+      "x-amzn-requestid": `req-${type}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify(body),
+  });
+  // StartCopyJob's model lists neither ConflictException nor AlreadyExistsException; the service
+  // defines both, and the SDK registers every error of the service.
+  const cases = [
+    {
+      fault: answer(409, "ConflictException", {
+        Code: "Conflict",
+        Message: "A copy of this recovery point is in progress",
+        Type: "Copy",
+        Context: "copy-job-1",
+      }),
+      theirs: sdk.ConflictException,
+      ours: edge.ConflictException,
+      members: ["Code", "Type", "Context"],
+    },
+    {
+      fault: answer(400, "AlreadyExistsException", {
+        Message: "exists",
+        Arn: "arn:aws:backup:us-east-1:111122223333:backup-vault:dr",
+        CreatorRequestId: "req-1",
+        Context: "ctx",
+      }),
+      theirs: sdk.AlreadyExistsException,
+      ours: edge.AlreadyExistsException,
+      members: ["Arn", "CreatorRequestId", "Context"],
+    },
+    // A type the model does not define at all: the base class named by it, the body's members
+    // kept (the SDK's decorateServiceException).
+    {
+      fault: answer(400, "SomethingNewException", { Message: "new", Context: "ctx", Reason: 7 }),
+      theirs: sdk.BackupServiceException,
+      ours: edge.BackupServiceException,
+      members: ["Context", "Reason"],
+    },
+  ];
+  for (const c of cases) {
+    const errors = [];
+    for (
+      const send of [
+        () => theirs.send(new sdk.StartCopyJobCommand(COPY)),
+        () => ours.send(new edge.StartCopyJobCommand(COPY)),
+      ]
+    ) {
+      local.injectFaults(c.fault);
+      errors.push(await caught(send()));
+    }
+    const [a, b] = errors;
+    const label = String(b.name);
+    assert.ok(a instanceof c.theirs, `SDK: ${a}`);
+    assert.ok(b instanceof c.ours, `ours: ${b}`);
+    assert.equal(b.constructor, c.ours, label);
+    assert.equal(a.name, b.name);
+    assert.ok(!("$droppedMembers" in b), label);
+    for (const key of ["$fault", "message", ...c.members]) {
+      assert.deepEqual(b[key], a[key], `${label}.${key}`);
+      assert.notEqual(b[key], undefined, `${label}.${key}`);
+    }
+    assert.deepEqual(
+      comparable(b as never).$metadata,
+      comparable(a as never).$metadata,
+      label,
+    );
+  }
+  assert.equal(local.pendingFaults, 0);
+});
+
 /** A proxy's error page: no request id, no error type, not JSON. */
 const PROXY_502: emulator.Fault = {
   status: 502,

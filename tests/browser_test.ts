@@ -19,6 +19,7 @@ import {
   runOk,
   toolBin,
 } from "../testing/npm_package.ts";
+import type { RedirectOutcome } from "./runtimes/safety_probe.ts";
 import type { SmokeResult } from "./runtimes/smoke.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
@@ -51,6 +52,9 @@ if (skipReason) console.log(`SKIP browser: ${skipReason}`);
 const ENTRY = new URL("./runtimes/browser.ts", import.meta.url);
 const SMOKE = new URL("./runtimes/smoke.ts", import.meta.url);
 
+/** The redirect probe the browser entry exposes (shared with the other runtimes' tests). */
+const SAFETY_PROBE = new URL("./runtimes/safety_probe.ts", import.meta.url);
+
 /** The browser example of the README, bundled from the package like the smoke run. */
 const EXAMPLE = new URL("../examples/browser/copy_jobs.js", import.meta.url);
 
@@ -77,7 +81,7 @@ async function browserBundles(): Promise<Bundles> {
   const project = await freshProject(packed);
   // The same entry files, importing the package by name as an application would.
   await Deno.mkdir(`${project}/src`);
-  for (const file of [ENTRY, SMOKE, EXAMPLE]) {
+  for (const file of [ENTRY, SMOKE, SAFETY_PROBE, EXAMPLE]) {
     const source = (await Deno.readTextFile(file)).replace(`"../../mod.ts"`, `"backup-edge"`);
     await Deno.writeTextFile(`${project}/src/${file.pathname.split("/").pop()}`, source);
   }
@@ -112,6 +116,41 @@ async function browserBundles(): Promise<Bundles> {
   return {
     smoke: await Deno.readFile(`${project}/out/smoke.js`),
     example: await Deno.readFile(`${project}/out/copy_jobs.js`),
+  };
+}
+
+/**
+ * An endpoint on its own origin that answers every call with `302` to another origin (with the
+ * CORS headers a cross-origin page needs to see the answer at all), and that other origin,
+ * which records whatever reaches it.
+ */
+function redirectingEndpoint() {
+  const reached: string[] = [];
+  const redirected: string[] = [];
+  const serve = (handler: (request: Request) => Response) =>
+    Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+  const target = serve((request) => {
+    reached.push(`${request.method} ${new URL(request.url).pathname}`);
+    return new Response("followed", { headers: { "access-control-allow-origin": "*" } });
+  });
+  const targetUrl = `http://127.0.0.1:${target.addr.port}/elsewhere`;
+  const redirector = serve((request) => {
+    const cors = {
+      "access-control-allow-origin": "*",
+      "access-control-allow-methods": "GET, POST, PUT, DELETE",
+      "access-control-allow-headers": request.headers.get("access-control-request-headers") ?? "",
+    };
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
+    redirected.push(`${request.method} ${new URL(request.url).pathname}`);
+    return new Response(null, { status: 302, headers: { ...cors, location: targetUrl } });
+  });
+  return {
+    url: `http://127.0.0.1:${redirector.addr.port}`,
+    reached,
+    redirected,
+    async [Symbol.asyncDispose]() {
+      await Promise.all([target.shutdown(), redirector.shutdown()]);
+    },
   };
 }
 
@@ -200,6 +239,32 @@ Deno.test({
         assert.equal(request.headers.origin, origin, "a cross-origin request from the page");
       }
       assert.deepEqual(pageErrors, []);
+
+      // An endpoint that redirects to another origin: under `redirect: "manual"` Chromium hides
+      // the redirect (an opaque redirect, status 0); the call says so, and nothing follows it.
+      {
+        await using redirecting = redirectingEndpoint();
+        const [redirect]: RedirectOutcome[] = await page.evaluate(
+          (endpoint) =>
+            (globalThis as unknown as { probeRedirects(e: string[]): Promise<RedirectOutcome[]> })
+              .probeRedirects([endpoint]),
+          redirecting.url,
+        );
+        assert.deepEqual(
+          { ...redirect, message: undefined },
+          {
+            endpoint: redirecting.url,
+            serviceException: true,
+            name: "OpaqueRedirect",
+            httpStatusCode: 0,
+            message: undefined,
+          },
+        );
+        assert.match(redirect.message, /^StartCopyJob: an opaque redirect .* not followed/);
+        assert.deepEqual(redirecting.redirected, ["PUT /copy-jobs"], "the call reached it");
+        assert.deepEqual(redirecting.reached, [], "nothing reached the redirect's target");
+        assert.deepEqual(pageErrors, []);
+      }
 
       // The README's browser example: short-lived credentials from the page's own backend.
       if (bundles.example) {

@@ -6,11 +6,14 @@
 // credentials in every encoding. For each, with an in-process fetch that answers the same on
 // every attempt:
 // - the call rejects with a ServiceException: the modeled class when the sanitized type names one
-//   of the operation's errors, else the base class named by the type or the status; `$fault`
-//   and `$metadata` as the rules say;
+//   of the service's errors (the operation's own or not), else the base class named by the type
+//   or the status, holding the members of a JSON object body; `$fault` and `$metadata` as the
+//   rules say;
 // - it is retried exactly when the type or the status is retryable (3 attempts), else sent once;
-// - no secret (16 characters of the secret key or the token, or `x-amz-security-token:<token>`
-//   for LocalStack-style keys) is in its message, String(), stack, inspection or members.
+// - no secret (16 characters of the secret key or the token, also once wrapped lines, escapes,
+//   HTML references and percent-encoding are undone and the letter case ignored, or
+//   `x-amz-security-token:<token>` for LocalStack-style keys) is in its message, String(),
+//   stack, inspection or members.
 
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
@@ -109,8 +112,15 @@ const LOCALSTACK: Credentials = {
 const THROTTLING = ["ThrottlingException", "TooManyRequestsException", "LimitExceededException"];
 const TRANSIENT = ["RequestTimeout", "RequestTimeoutException", "TimeoutError"];
 const TRANSIENT_STATUS = [500, 502, 503, 504];
-const TYPES = [
+/** Every error AWS Backup defines, also those none of the operations above lists. */
+const SERVICE_ERRORS = [
   ...new Set(OPERATIONS.flatMap((o) => o.errors)),
+  "ConflictException",
+  "DependencyFailureException",
+  "InvalidResourceStateException",
+];
+const TYPES = [
+  ...SERVICE_ERRORS,
   ...THROTTLING,
   ...TRANSIENT,
   "AccessDeniedException",
@@ -136,6 +146,8 @@ interface Case {
   bodyType?: string;
   /** The body echoes the credentials. */
   echoes: boolean;
+  /** The members of a body that is a JSON object. */
+  members?: Record<string, unknown>;
 }
 
 function typeVariant(rng: Random, name: string): string {
@@ -162,7 +174,33 @@ function echo(rng: Random, c: Credentials): string {
     `json ${c.secretAccessKey.replaceAll("/", "\\/")}`,
     `cut ${token.slice(0, 24)}`,
     `lower ${encodeURIComponent(c.secretAccessKey).toLowerCase()}`,
+    // Encodings that leave pieces shorter than 16 characters: wrapped lines, \u escapes, HTML
+    // references, percent-encoding twice, another letter case.
+    `wrapped ${token.match(/.{1,10}/g)!.join("\n")}`,
+    `u ${c.secretAccessKey.replace(/[/+]/g, (ch) => `\\u00${ch.charCodeAt(0).toString(16)}`)}`,
+    `html ${token.replace(/[/+=]/g, (ch) => `&#${ch.charCodeAt(0)};`)}`,
+    `twice ${encodeURIComponent(encodeURIComponent(token))}`,
+    `case ${c.secretAccessKey.toLowerCase()}`,
   ]);
+}
+
+/**
+ * `text` with the encodings a secret could hide in undone, written out again (the runtime's
+ * redact.ts has its own): HTML references, JSON \u and \/ escapes, percent-encoding, three
+ * times over; then without white space, in lower case.
+ */
+function undone(text: string): string {
+  let t = text;
+  for (let layer = 0; layer < 3; layer++) {
+    t = t.replace(/&amp;/gi, "&")
+      .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+      .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+      .replace(/&sol;/gi, "/").replace(/&plus;/gi, "+").replace(/&equals;/gi, "=")
+      .replace(/\\u([0-9a-f]{4})/gi, (_, h) => String.fromCharCode(parseInt(h, 16)))
+      .replace(/\\\//g, "/")
+      .replace(/%([0-7][0-9a-f])/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  }
+  return t.replace(/\s+|\\[nrt]/g, "").toLowerCase();
 }
 
 function generate(rng: Random, credentials: Credentials): Case {
@@ -173,6 +211,7 @@ function generate(rng: Random, credentials: Credentials): Case {
   if (rng.chance(0.1)) headers["retry-after"] = rng.pick(["1", "0", "soon", "0.5"]);
   const secret = rng.chance(0.3) ? echo(rng, credentials) : "";
   let bodyType: string | undefined;
+  let members: Record<string, unknown> | undefined;
   const text = rng.pick<() => string>([
     () => "",
     () => "null",
@@ -201,21 +240,30 @@ function generate(rng: Random, credentials: Credentials): Case {
       for (const member of ["Code", "Context", "Type", "Arn", "CreatorRequestId"]) {
         if (rng.chance(0.3)) body[member] = rng.pick(["x", 1, null, [secret], { a: secret }]);
       }
+      // Keys an error must not take from a body: its own fields and the runtime's.
+      if (rng.chance(0.1)) body[rng.pick(["name", "$fault", "$metadata", "toString"])] = "x";
+      members = body;
       return JSON.stringify(body);
     },
   ])();
   let body = new TextEncoder().encode(text);
   if (rng.chance(0.05)) {
-    bodyType = undefined;
+    bodyType = members = undefined;
     body = rng.chance(0.6)
       ? Uint8Array.from({ length: rng.int(1, 600) }, () => rng.int(0, 255))
       : new TextEncoder().encode(`<pre>${"x".repeat(20_000)}${secret}</pre>`);
   }
-  return { status, headers, body, breaks: rng.chance(0.04), bodyType, echoes: secret !== "" };
+  const breaks = rng.chance(0.04);
+  // A body that breaks off, or that respond() leaves out (no body with these statuses), has none.
+  if (breaks || NO_BODY_STATUSES.includes(status)) members = undefined;
+  return { status, headers, body, breaks, bodyType, echoes: secret !== "", members };
 }
 
+/** Statuses whose Response has no body. */
+const NO_BODY_STATUSES = [204, 205, 304];
+
 function respond(c: Case): Response {
-  const body = [204, 205, 304].includes(c.status)
+  const body = NO_BODY_STATUSES.includes(c.status)
     ? null
     : c.breaks
     ? new ReadableStream<Uint8Array>({
@@ -232,7 +280,7 @@ function respond(c: Case): Response {
 
 Deno.test("response fuzz: every status >= 300 is a ServiceException, retried by the rules, no secret", async () => {
   const rng = new Random(SEED);
-  const tally = { modeled: 0, generic: 0, retried: 0, echoes: 0 };
+  const tally = { modeled: 0, unlisted: 0, generic: 0, retried: 0, echoes: 0 };
   for (let i = 0; i < CASES; i++) {
     const credentials = rng.chance(0.8) ? AWS_LIKE : LOCALSTACK;
     const operation = rng.pick(OPERATIONS);
@@ -256,15 +304,27 @@ Deno.test("response fuzz: every status >= 300 is a ServiceException, retried by 
     // The class and name the type (header first, then the body) or the status give.
     const wire = c.headers["x-amzn-errortype"] || (c.breaks ? undefined : c.bodyType) || "";
     const code = expectedCode(wire);
-    const modeled = code && operation.errors.includes(code);
+    const modeled = code && SERVICE_ERRORS.includes(code);
     if (modeled) {
       tally.modeled++;
+      if (!operation.errors.includes(code)) tally.unlisted++;
       const ErrorClass = (mod as unknown as Record<string, new () => Error>)[code];
       assert.ok(e instanceof ErrorClass, `${label}: ${e.constructor.name}`);
     } else {
       tally.generic++;
       assert.equal(e.constructor, BackupServiceException, label);
       assert.equal(e.$fault, c.status >= 500 ? "server" : "client", label);
+      // The body's members are kept, as the SDK keeps them, but never over the error's own.
+      const own = e as unknown as Record<string, unknown>;
+      for (const [key, value] of Object.entries(c.members ?? {})) {
+        if (key.startsWith("$") || key in Error.prototype || /^(name|message|stack)$/.test(key)) {
+          continue;
+        }
+        if (!c.echoes) assert.deepEqual(own[key], value, `${label}: ${key}`);
+        else assert.ok(key in own, `${label}: ${key}`);
+      }
+      assert.equal(typeof e.toString, "function", label);
+      assert.equal(typeof e.$metadata, "object", label);
     }
     assert.equal(e.name, code || String(c.status), label);
     assert.deepEqual(
@@ -290,9 +350,12 @@ Deno.test("response fuzz: every status >= 300 is a ServiceException, retried by 
       JSON.stringify({ ...e }),
     ].join("\n");
     if (credentials === AWS_LIKE) {
+      const decoded = undone(seen);
       for (const secret of [credentials.secretAccessKey, credentials.sessionToken!]) {
         for (let at = 0; at + 16 <= secret.length; at += 4) {
-          assert.ok(!seen.includes(secret.slice(at, at + 16)), `${label}: leaks ${secret}`);
+          const piece = secret.slice(at, at + 16);
+          assert.ok(!seen.includes(piece), `${label}: leaks ${secret}`);
+          assert.ok(!decoded.includes(piece.toLowerCase()), `${label}: leaks ${secret}, encoded`);
         }
       }
     } else {
@@ -302,5 +365,6 @@ Deno.test("response fuzz: every status >= 300 is a ServiceException, retried by 
   }
   console.log(`response fuzz: ${JSON.stringify(tally)}`);
   assert.ok(tally.modeled > CASES / 20 && tally.generic > CASES / 4, JSON.stringify(tally));
+  assert.ok(tally.unlisted > CASES / 100, JSON.stringify(tally));
   assert.ok(tally.retried > CASES / 10 && tally.echoes > CASES / 10, JSON.stringify(tally));
 });

@@ -1,6 +1,6 @@
 /**
  * Emits `client.ts`: the service's client class, which ties the runtime client to the
- * service's signing name, endpoint rules and base exception.
+ * service's signing name, endpoint rules, base exception and errors.
  *
  * @module
  */
@@ -8,6 +8,7 @@
 import type { Service } from "../ir.ts";
 import { endpointRuleSet } from "../endpoints/rule_set.ts";
 import { clientClassName, MODULES, serviceExceptionName } from "./names.ts";
+import { SERVICE_ERRORS } from "./error_specs.ts";
 import { SourceFile } from "./source_file.ts";
 
 /** Client configuration fields that feed AWS endpoint built-ins. */
@@ -45,6 +46,8 @@ export function emitClient(service: Service): string {
         const resolve = file.use(MODULES.endpoints, "resolveEndpoint");
         w.writeLine(`resolveEndpoint: (config) => ${resolve}({ ${params.join(", ")} }),`);
         w.writeLine(`exception: ${file.use(MODULES.errors, serviceExceptionName(service))},`);
+        // Every error of the service, so an error an operation does not list keeps its class.
+        w.writeLine(`errors: ${file.use(MODULES.errorSpecs, SERVICE_ERRORS)},`);
       });
       w.write(");");
     });

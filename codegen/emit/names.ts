@@ -67,6 +67,7 @@ export const MODULES = {
   serializers: "./serializers.ts",
   deserializers: "./deserializers.ts",
   errors: "./errors.ts",
+  errorSpecs: "./error_specs.ts",
   client: "./client.ts",
   operations: "./operations.ts",
   endpoints: "./endpoints.ts",

@@ -6,16 +6,9 @@
  */
 
 import type { Service, StructureShape } from "../ir.ts";
-import { isRequiredForClient, ShapeIndex } from "../shape_index.ts";
+import { isRequiredForClient } from "../shape_index.ts";
 import { isJsonBodyOutput } from "./deserializers.ts";
-import {
-  clientClassName,
-  errorHeadersReader,
-  errorSpecName,
-  MODULES,
-  operationNames,
-  schemaName,
-} from "./names.ts";
+import { clientClassName, errorSpecName, MODULES, operationNames, schemaName } from "./names.ts";
 import { pure, SCHEMA_MODULES, typeReference } from "./references.ts";
 import { isSchemaRequest, schemaRequestFactory } from "./serializers.ts";
 import { SourceFile } from "./source_file.ts";
@@ -27,21 +20,6 @@ export function emitOperations(service: Service): string {
   const send = MODULES.runtime("send");
   const operationSpec = MODULES.runtime("operation_spec");
   const client = file.useType(MODULES.client, clientClassName(service));
-  // One description per modeled error, shared by every operation that names it.
-  const errorSpec = file.useType(operationSpec, "ErrorSpec");
-  const named = new Set(service.operations.flatMap((op) => [...op.errors, ...service.errors]));
-  for (const shape of ShapeIndex.of(service).errorShapes.filter((s) => named.has(s.id))) {
-    const entry = [
-      JSON.stringify(shape.name),
-      file.use(MODULES.errors, shape.name),
-      file.use(MODULES.schemas, schemaName(shape)),
-    ];
-    const reader = errorHeadersReader(shape);
-    if (reader) entry.push(file.use(MODULES.deserializers, reader));
-    file.doc(`How a \`${shape.name}\` response becomes its error: wire name, class, schema.`);
-    w.writeLine(`const ${errorSpecName(shape)}: ${errorSpec} = [${entry.join(", ")}];`);
-    w.blankLine();
-  }
   for (const op of service.operations) {
     const names = operationNames(op.name);
     const input = op.input ? service.shapes.get(op.input) as StructureShape : undefined;
@@ -75,8 +53,9 @@ export function emitOperations(service: Service): string {
       const retrySafe = op.readonly || op.idempotent || ["GET", "HEAD"].includes(op.http.method) ||
         !!input?.members.some((m) => m.idempotencyToken);
       w.writeLine(`retrySafe: ${retrySafe},`);
+      // One description per modeled error (error_specs.ts), shared by every operation naming it.
       const errors = [...op.errors, ...service.errors]
-        .map((id) => errorSpecName(service.shapes.get(id)!));
+        .map((id) => file.use(MODULES.errorSpecs, errorSpecName(service.shapes.get(id)!)));
       w.writeLine(`errors: [${errors.join(", ")}],`);
       if (op.requestCompression?.includes("gzip")) {
         w.writeLine(`compress: ${file.use(MODULES.runtime("compress"), "gzipBody")},`);

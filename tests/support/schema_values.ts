@@ -333,13 +333,39 @@ class NotPlain {
   Member = 1;
 }
 
+/**
+ * An array whose `map` answers items of its own: validated by index, it would send what its
+ * `map` says (an unknown member injected) if the serializer called it.
+ */
+class SneakyArray extends Array {
+  override map<U>(): U[] {
+    return [{ Injected: "not validated" }] as U[];
+  }
+}
+
+/**
+ * `items` with the first item a getter that answers it the first time and something else the
+ * next (what validation saw would not be what is sent).
+ */
+function withGetterItem(items: unknown[]): unknown[] {
+  const copy = [...items];
+  let reads = 0;
+  Object.defineProperty(copy, 0, {
+    get: () => reads++ ? { Injected: "after validation" } : items[0],
+    enumerable: true,
+    configurable: true,
+  });
+  return copy;
+}
+
 /** Every mutation of a site that validation must reject, with the path it must name. */
 export function mutationsOf(random: Random, site: Site): Mutation[] {
   const { schema: s, member, keys, path, value } = site;
   const out: Mutation[] = [];
   const add = (kind: string, v: unknown, at = path) =>
     out.push({ kind, keys, make: () => v, path: at });
-  const addLazy = (kind: string, make: () => unknown) => out.push({ kind, keys, make, path });
+  const addLazy = (kind: string, make: () => unknown, at = path) =>
+    out.push({ kind, keys, make, path: at });
   if (member?.required) add("required member removed", DELETE);
   if (member?.required) add("required member null", null);
   // A wrong type for each kind.
@@ -350,7 +376,18 @@ export function mutationsOf(random: Random, site: Site): Mutation[] {
     boolean: () => ["true", 0, 1],
     timestamp: () => [new Date(NaN), new Date("+010000-01-01T00:00:00Z"), 1700000000, "2024-01-01"],
     blob: () => [42, [1, 2], new ArrayBuffer(2)],
-    document: () => [10n, () => 1, Symbol("s"), NaN, new Map(), { a: [new Date()] }],
+    document: () => [
+      10n,
+      () => 1,
+      Symbol("s"),
+      NaN,
+      new Map(),
+      { a: [new Date()] },
+      // What JSON.stringify would call or read again: an array's own toJSON, a getter.
+      Object.assign([1], { toJSON: () => "not validated" }),
+      Object.defineProperty({}, "a", { get: () => 1, enumerable: true }),
+      Object.setPrototypeOf([1], SneakyArray.prototype),
+    ],
     list: () => ["a", new Set([1]), { 0: "a", length: 1 }],
     map: () => [new Map([["a", "b"]]), ["a"], "a", new NotPlain()],
     structure: () => [
@@ -408,6 +445,8 @@ export function mutationsOf(random: Random, site: Site): Mutation[] {
     case "list": {
       const items = value as unknown[];
       if (!s.sparse) add("null item", [...items, null], `${path}[${items.length}]`);
+      if (items.length) addLazy("getter item", () => withGetterItem(items), `${path}[0]`);
+      addLazy("Array subclass", () => Object.setPrototypeOf([...items], SneakyArray.prototype));
       if (s.maxLength !== undefined) {
         add("too many items", Array(s.maxLength + 1).fill(items[0] ?? null), path);
       }
