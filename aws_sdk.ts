@@ -3,8 +3,7 @@
  * moving from it: `new BackupClient(config).send(new StartCopyJobCommand(input), { abortSignal })`,
  * `paginateListCopyJobs({ client }, input)`, the same error classes, `$fault` and `$metadata`.
  * A thin layer over the same operation functions as `mod.ts`, as tree-shakable: a bundle holds
- * the commands it imports. What maps to what, and what differs, is in the README ("Coming from
- * the AWS SDK for JavaScript v3").
+ * the commands it imports. What maps to what, and what differs, is in docs/aws-sdk.md.
  *
  * @example
  * ```ts ignore

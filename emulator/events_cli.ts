@@ -22,7 +22,7 @@ export const EVENT_USAGE = `
                                  with --events-to; never given as an argument)
   --events-api-key-header NAME   the header it is sent in (default: x-backup-edge-key)
   --events-completed-only        only COMPLETED backup and copy jobs and recovery points (the
-                                 README's EventBridge rule); default: every event
+                                 EventBridge rule of docs/events.md); default: every event
   --events-times N               deliver each event N times (default: 1; EventBridge: at least once)
   --events-concurrent            deliver an event's N times all at once
   --events-late-ms MS            each delivery after the first MS later
@@ -186,7 +186,7 @@ export async function eventDelivery(
   return delivery;
 }
 
-/** What the README's EventBridge rule passes on: COMPLETED jobs and recovery points. */
+/** What the EventBridge rule of docs/events.md passes on: COMPLETED jobs and recovery points. */
 function isCompleted(event: EmulatorEvent): boolean {
   const detail = event.detail;
   return event["detail-type"] === "Recovery Point State Change"

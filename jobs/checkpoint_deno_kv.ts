@@ -76,7 +76,7 @@ const VALUE_MARGIN_BYTES = 1024;
  * A key over 2048 bytes (a `runId` or prefix of that size) is refused by Deno KV: the `put`
  * rejects with {@linkcode CheckpointError} and the run stops before starting that copy.
  *
- * @example Resume a nightly run on Deno Deploy (see the README's "Deno Deploy")
+ * @example Resume a nightly run on Deno Deploy (see docs/vault-copy.md, "Deno Deploy")
  * ```ts ignore
  * const kv = await Deno.openKv();
  * await copyRecoveryPoints(client, {

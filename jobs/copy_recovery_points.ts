@@ -36,7 +36,7 @@ export {
  * 30 days of jobs (`JOB_LIST_DAYS`): for an older point without a listed job the destination vault
  * is read, when it is in the client's Region and the source vault's account, and a copy found
  * there is reported (`origin: "existing"`, no `copyJobId`); elsewhere such a copy is made again —
- * a recurring run should select recent points (`createdAfter`). See the README for the limits.
+ * a recurring run should select recent points (`createdAfter`). See docs/vault-copy.md for the limits.
  *
  * AWS's copy rules (AWS Backup developer guide, "Backup and tag copy" and quotas): recovery
  * points AWS cannot copy on demand — status other than COMPLETED, continuous backups, cold

@@ -23,7 +23,7 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 /**
  * Checks `value` against `schema`, appending one issue per problem to `issues` (never throws).
  *
- * What is checked (README, "Validation"): types (structures and maps are plain objects whose
+ * What is checked (docs/api.md, "Validation"): types (structures and maps are plain objects whose
  * own enumerable data properties are the members or entries, as in serialization: a key the
  * model does not name is an issue, with the member it probably meant; so is a member that is
  * non-enumerable or a getter; inherited properties and symbol keys count as absent), required

@@ -13,8 +13,8 @@
  * `step.sleep` and one status step per round for all its jobs. Every rule of `copyRecoveryPoints`
  * is its own code, run inside the steps. On Workers Paid no instance comes near the Workflows
  * limits on steps, subrequests or step result size, whatever the size of the vault; Workers
- * Free's 50 subrequests per instance fit small vaults only (see the README, "Long copies on
- * Cloudflare Workflows").
+ * Free's 50 subrequests per instance fit small vaults only (see docs/workflows.md on
+ * Workers Free).
  *
  * @module
  */
