@@ -11,7 +11,7 @@ async function backupCredentials() {
   return await response.json(); // { accessKeyId, secretAccessKey, sessionToken }
 }
 
-/** Every copy job (optionally only those in `state`), newest first. */
+/** Every copy job (optionally only those in `state`), in the order ListCopyJobs gives them. */
 export async function listCopyJobs({ region, endpoint, state }) {
   const client = new BackupClient({ region, endpoint, credentials: backupCredentials });
   const jobs = [];
