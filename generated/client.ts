@@ -6,6 +6,7 @@ import { Client, type ClientConfig } from "../runtime/client.ts";
 import { resolveEndpoint } from "./endpoints.ts";
 import { SERVICE_ERRORS } from "./error_specs.ts";
 import { BackupServiceException } from "./errors.ts";
+import { PARTITIONS } from "./partitions.ts";
 
 /**
  * Backup
@@ -35,6 +36,7 @@ export class BackupClient extends Client {
           UseFIPS: config.useFipsEndpoint,
           Endpoint: config.endpoint,
         }),
+      partitions: PARTITIONS,
       exception: BackupServiceException,
       errors: SERVICE_ERRORS,
     });

@@ -6,7 +6,9 @@
  * AWS partitions for `aws.partition`, from the AWS partitions table (partitions version 1.1).
  *
  * Regions are matched by pattern; only regions the patterns would place in another partition
- * (such as `aws-cn-global`) are listed, which gives the same answer for every region.
+ * (such as `aws-cn-global`) get an entry of their own, which gives the same answer for every
+ * region. Each partition's listed regions are kept as names: a client refuses a Region that
+ * no partition lists or matches, and suggests the closest listed one.
  *
  * @module
  */
@@ -15,7 +17,8 @@ import type { PartitionData } from "../runtime/endpoint_functions.ts";
 
 /**
  * The partitions in lookup order. Each entry: name, DNS suffix, dual-stack DNS suffix, FIPS
- * support, dual-stack support, implicit global region, region pattern, explicit regions.
+ * support, dual-stack support, implicit global region, region pattern, listed regions
+ * (space-separated), explicit region entries.
  */
 export const PARTITIONS: readonly PartitionData[] = [
   [
@@ -26,6 +29,7 @@ export const PARTITIONS: readonly PartitionData[] = [
     true,
     "us-east-1",
     /^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$/,
+    "af-south-1 ap-east-1 ap-east-2 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-south-1 ap-south-2 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 ap-southeast-6 ap-southeast-7 aws-global ca-central-1 ca-west-1 eu-central-1 eu-central-2 eu-north-1 eu-south-1 eu-south-2 eu-west-1 eu-west-2 eu-west-3 il-central-1 me-central-1 me-south-1 me-west-1 mx-central-1 sa-east-1 sa-west-1 us-east-1 us-east-2 us-west-1 us-west-2",
   ],
   [
     "aws-cn",
@@ -35,6 +39,7 @@ export const PARTITIONS: readonly PartitionData[] = [
     true,
     "cn-northwest-1",
     /^cn\-\w+\-\d+$/,
+    "aws-cn-global cn-north-1 cn-northwest-1",
     { "aws-cn-global": {} },
   ],
   [
@@ -45,10 +50,19 @@ export const PARTITIONS: readonly PartitionData[] = [
     true,
     "eusc-de-east-1",
     /^eusc\-(de)\-\w+\-\d+$/,
+    "eusc-de-east-1",
   ],
-  ["aws-iso", "c2s.ic.gov", "api.aws.ic.gov", true, true, "us-iso-east-1", /^us\-iso\-\w+\-\d+$/, {
-    "aws-iso-global": {},
-  }],
+  [
+    "aws-iso",
+    "c2s.ic.gov",
+    "api.aws.ic.gov",
+    true,
+    true,
+    "us-iso-east-1",
+    /^us\-iso\-\w+\-\d+$/,
+    "aws-iso-global us-iso-east-1 us-iso-west-1",
+    { "aws-iso-global": {} },
+  ],
   [
     "aws-iso-b",
     "sc2s.sgov.gov",
@@ -57,6 +71,7 @@ export const PARTITIONS: readonly PartitionData[] = [
     true,
     "us-isob-east-1",
     /^us\-isob\-\w+\-\d+$/,
+    "aws-iso-b-global us-isob-east-1 us-isob-west-1",
     { "aws-iso-b-global": {} },
   ],
   [
@@ -67,6 +82,7 @@ export const PARTITIONS: readonly PartitionData[] = [
     true,
     "eu-isoe-west-1",
     /^eu\-isoe\-\w+\-\d+$/,
+    "aws-iso-e-global eu-isoe-west-1",
     { "aws-iso-e-global": {} },
   ],
   [
@@ -77,9 +93,18 @@ export const PARTITIONS: readonly PartitionData[] = [
     true,
     "us-isof-south-1",
     /^us\-isof\-\w+\-\d+$/,
+    "aws-iso-f-global us-isof-east-1 us-isof-south-1",
     { "aws-iso-f-global": {} },
   ],
-  ["aws-us-gov", "amazonaws.com", "api.aws", true, true, "us-gov-west-1", /^us\-gov\-\w+\-\d+$/, {
-    "aws-us-gov-global": {},
-  }],
+  [
+    "aws-us-gov",
+    "amazonaws.com",
+    "api.aws",
+    true,
+    true,
+    "us-gov-west-1",
+    /^us\-gov\-\w+\-\d+$/,
+    "aws-us-gov-global us-gov-east-1 us-gov-west-1",
+    { "aws-us-gov-global": {} },
+  ],
 ];

@@ -18,11 +18,12 @@ import {
   type ValidationIssue,
 } from "./errors.ts";
 import type { SerializeContext } from "./http.ts";
+import type { PartitionData } from "./endpoint_functions.ts";
 import { type CallObserver, type CallObserverEvent, safeObserver } from "./observe.ts";
 import { RETRY_MODES, type RetryMode, type RetryStrategy, StandardRetryStrategy } from "./retry.ts";
 import { uuidV4 } from "./serde.ts";
 import { type FetchInit, SigningKeyCache } from "./signer.ts";
-import { unknownKeyIssues } from "./unknown_keys.ts";
+import { closestKey, unknownKeyIssues } from "./unknown_keys.ts";
 
 export type { CredentialProvider, Credentials, FetchInit };
 
@@ -202,6 +203,11 @@ export interface ServiceInfo {
   /** Base class for errors the model does not name. */
   exception: new (options: ServiceExceptionOptions) => ServiceException;
   /**
+   * The AWS partitions (`generated/partitions.ts`). Without a custom endpoint, a Region none of
+   * them lists or matches is refused (with the closest one listed). Absent: any host label.
+   */
+  partitions?: readonly PartitionData[];
+  /**
    * Every error the service defines, looked up after the operation's own (an operation may
    * answer an error its model does not list, e.g. StartCopyJob a `ConflictException`). Absent:
    * only the operation's errors get their classes.
@@ -277,11 +283,8 @@ export class Client implements SerializeContext {
     const issues = unknownKeyIssues(config, CONFIG_KEYS, "", CONFIG_HINTS);
     const { region, credentials, maxAttempts = 3, requestTimeoutMs, retryMode = "standard" } =
       config;
-    // A Region is part of the endpoint's host name and of the signing scope: one lower-case
-    // host label (RFC 1123), as the endpoint rules' isValidHostLabel expects.
-    if (typeof region !== "string" || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(region)) {
-      issues.push({ path: "region", message: "must be a Region name such as us-east-1" });
-    }
+    const regionIssue = regionIssues(region, service.partitions, config.endpoint === undefined);
+    if (regionIssue) issues.push({ path: "region", message: regionIssue });
     const endpointUrl = httpUrl(config.endpoint);
     if (config.endpoint !== undefined && !endpointUrl) {
       issues.push({
@@ -398,6 +401,31 @@ export class Client implements SerializeContext {
       credentials: "[hidden]",
     };
   }
+}
+
+/**
+ * What is wrong with a Region, if anything. It is part of the endpoint's host name and of the
+ * signing scope: one lower-case host label (RFC 1123), as the endpoint rules' isValidHostLabel
+ * expects — all a custom endpoint needs (LocalStack and proxies take any name). Without one, the
+ * endpoint rules place the Region in its AWS partition and fall back to `aws` for a name no
+ * partition accepts (`us-east1` would become `backup.us-east1.amazonaws.com`, a DNS failure
+ * later): so it must be a Region a partition lists or whose pattern (`regionRegex`) it matches,
+ * as `aws.partition` reads them (https://smithy.io/2.0/aws/rules-engine/library-functions.html).
+ * New Regions match their partition's pattern before they are listed.
+ */
+function regionIssues(
+  region: unknown,
+  partitions: readonly PartitionData[] | undefined,
+  fromRules: boolean,
+): string | undefined {
+  const name = typeof region === "string" && /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(region);
+  if (name && !(fromRules && partitions?.every((p) => !p[6].test(region)))) return;
+  const listed = partitions?.flatMap((p) => p[7].split(" ")) ?? [];
+  if (name && listed.includes(region)) return;
+  const close = closestKey(String(region), listed);
+  return `must be a Region ${name ? "an AWS partition knows," : "name"} such as us-east-1${
+    close ? `; did you mean "${close}"?` : ""
+  }`;
 }
 
 /** `value` as a URL if it is an absolute `http:` or `https:` one (all fetch can call). */

@@ -38,7 +38,8 @@ export interface Partition {
 
 /**
  * One partition in the compact form `generated/partitions.ts` uses: its outputs, the pattern of
- * its region names, and the regions that need an explicit entry (with any per-region overrides).
+ * its region names, the regions it lists (space-separated), and the regions that need an
+ * explicit entry (with any per-region overrides).
  */
 export type PartitionData = readonly [
   name: string,
@@ -48,6 +49,7 @@ export type PartitionData = readonly [
   supportsDualStack: boolean,
   implicitGlobalRegion: string,
   regionRegex: RegExp,
+  listedRegions: string,
   regions?: Readonly<Record<string, Partial<Partition>>>,
 ];
 
@@ -57,7 +59,7 @@ export type PartitionData = readonly [
  */
 export function partition(data: readonly PartitionData[], region: string): Partition {
   for (const p of data) {
-    if (p[7] && Object.hasOwn(p[7], region)) return partitionOf(p, p[7][region]);
+    if (p[8] && Object.hasOwn(p[8], region)) return partitionOf(p, p[8][region]);
   }
   return partitionOf(
     data.find((p) => p[6].test(region)) ?? data.find((p) => p[0] === "aws") ?? data[0],

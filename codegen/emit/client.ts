@@ -45,6 +45,8 @@ export function emitClient(service: Service): string {
         w.writeLine(`signingName: "${service.signingName}",`);
         const resolve = file.use(MODULES.endpoints, "resolveEndpoint");
         w.writeLine(`resolveEndpoint: (config) => ${resolve}({ ${params.join(", ")} }),`);
+        // What a Region is checked against when the endpoint comes from the rules.
+        w.writeLine(`partitions: ${file.use(MODULES.partitions, "PARTITIONS")},`);
         w.writeLine(`exception: ${file.use(MODULES.errors, serviceExceptionName(service))},`);
         // Every error of the service, so an error an operation does not list keeps its class.
         w.writeLine(`errors: ${file.use(MODULES.errorSpecs, SERVICE_ERRORS)},`);

@@ -71,5 +71,6 @@ export const MODULES = {
   client: "./client.ts",
   operations: "./operations.ts",
   endpoints: "./endpoints.ts",
+  partitions: "./partitions.ts",
   runtime: (file: string) => `../runtime/${file}.ts`,
 };

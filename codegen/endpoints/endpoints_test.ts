@@ -547,6 +547,8 @@ Deno.test("runtime: aws.partition", async () => {
   // Same answers as @aws-sdk/util-endpoints for every region it lists, and some it does not.
   const table = (await partitions()).data as { partitions: { regions: Params }[] };
   const regions = table.partitions.flatMap((p) => Object.keys(p.regions));
+  // Every region the table lists is kept by name (a client checks a Region and suggests from them).
+  assert.deepEqual(data.flatMap((p) => p[7].split(" ")).sort(), [...new Set(regions)].sort());
   regions.push("us-fake-9", "eu-isoe-north-7", "eusc-de-west-3", "", "constructor", "moon-base");
   for (const region of regions) {
     const { description: _, ...expected } = sdkPartition(region) as unknown as Params;
@@ -555,7 +557,9 @@ Deno.test("runtime: aws.partition", async () => {
 
   // Per-region overrides replace partition outputs.
   const custom: PartitionData[] = [
-    ["aws", "a.test", "b.test", true, true, "r-1", /^r-\d$/, { special: { supportsFIPS: false } }],
+    ["aws", "a.test", "b.test", true, true, "r-1", /^r-\d$/, "special", {
+      special: { supportsFIPS: false },
+    }],
   ];
   assert.equal(partition(custom, "special").supportsFIPS, false);
   assert.equal(partition(custom, "r-2").supportsFIPS, true);

@@ -67,11 +67,15 @@ export function emitPartitions(input: unknown, runtime: string): string {
   // An explicit region entry is only kept when the region pattern lookup would give another
   // partition, or when it overrides outputs: the lookup result is the same for every input.
   const seen = new Set<string>();
-  const explicit = partitions.map((p) => {
+  // Every region each partition lists (the first time it is listed): what a client checks a
+  // Region against, with the pattern, and suggests from.
+  const listed = partitions.map(() => [] as string[]);
+  const explicit = partitions.map((p, i) => {
     const kept: [string, Record<string, string | boolean>][] = [];
     for (const [region, values] of p.regions) {
       if (seen.has(region)) continue; // a later entry for the same region is never reached
       seen.add(region);
+      listed[i].push(region);
       const overrides: Record<string, string | boolean> = {};
       for (const field of PARTITION_FIELDS) {
         const v = values[field];
@@ -88,6 +92,8 @@ export function emitPartitions(input: unknown, runtime: string): string {
   const rows = partitions.map((p, i) => {
     const items = PARTITION_FIELDS.map((f) => JSON.stringify(p.outputs[f]));
     items.push(`/${p.regionRegex.replace(/\\?\//g, "\\/")}/`);
+    // One string, not an array: the fewest bytes in a bundle (split when a Region is refused).
+    items.push(JSON.stringify(listed[i].join(" ")));
     if (explicit[i].length) {
       const entries = explicit[i].map(([r, o]) =>
         `${JSON.stringify(r)}: {${
@@ -104,12 +110,15 @@ export function emitPartitions(input: unknown, runtime: string): string {
     `AWS partitions for \`aws.partition\`, from ${source ?? "the AWS partitions table"}${version}.`,
     "",
     "Regions are matched by pattern; only regions the patterns would place in another partition",
-    "(such as `aws-cn-global`) are listed, which gives the same answer for every region.",
+    "(such as `aws-cn-global`) get an entry of their own, which gives the same answer for every",
+    "region. Each partition's listed regions are kept as names: a client refuses a Region that",
+    "no partition lists or matches, and suggests the closest listed one.",
   ].join("\n"));
   const partitionData = file.useType(`${runtime}endpoint_functions.ts`, "PartitionData");
   file.doc([
     "The partitions in lookup order. Each entry: name, DNS suffix, dual-stack DNS suffix, FIPS",
-    "support, dual-stack support, implicit global region, region pattern, explicit regions.",
+    "support, dual-stack support, implicit global region, region pattern, listed regions",
+    "(space-separated), explicit region entries.",
   ].join("\n"));
   file.writer.writeLine(`export const PARTITIONS: readonly ${partitionData}[] = [`);
   for (const row of rows) file.writer.writeLine(row);
