@@ -9,6 +9,7 @@ import {
   sdkPaginate,
   type SdkPaginationConfiguration,
   type SdkSendOptions,
+  sendCommand,
 } from "../runtime/aws_sdk.ts";
 import type { WithMetadata } from "../runtime/send.ts";
 import { BackupClient as BackupClientBase } from "./client.ts";
@@ -338,7 +339,7 @@ export class BackupClient extends BackupClientBase {
     command: SdkCommand<BackupClient, I, O>,
     options?: SdkSendOptions,
   ): Promise<WithMetadata<O>> {
-    return command.send(this, options);
+    return sendCommand(this, command, options);
   }
 
   /** Nothing to release: the client holds no sockets or timers (the SDK's API). */

@@ -128,7 +128,7 @@ export function paginateListBackupJobs(
   input: ListBackupJobsInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListBackupJobsOutput>, BackupJob> {
-  return paginate((i, o) => listBackupJobs(client, i, o), input, {
+  return paginate(listBackupJobs, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "BackupJobs",
@@ -146,7 +146,7 @@ export function paginateListBackupJobSummaries(
   input: ListBackupJobSummariesInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListBackupJobSummariesOutput>, never> {
-  return paginate((i, o) => listBackupJobSummaries(client, i, o), input, {
+  return paginate(listBackupJobSummaries, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     pageSize: "MaxResults",
@@ -165,7 +165,7 @@ export function paginateListBackupPlans(
   input: ListBackupPlansInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListBackupPlansOutput>, BackupPlansListMember> {
-  return paginate((i, o) => listBackupPlans(client, i, o), input, {
+  return paginate(listBackupPlans, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "BackupPlansList",
@@ -185,7 +185,7 @@ export function paginateListBackupPlanTemplates(
   input: ListBackupPlanTemplatesInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListBackupPlanTemplatesOutput>, BackupPlanTemplatesListMember> {
-  return paginate((i, o) => listBackupPlanTemplates(client, i, o), input, {
+  return paginate(listBackupPlanTemplates, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "BackupPlanTemplatesList",
@@ -205,7 +205,7 @@ export function paginateListBackupPlanVersions(
   input: ListBackupPlanVersionsInput,
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListBackupPlanVersionsOutput>, BackupPlansListMember> {
-  return paginate((i, o) => listBackupPlanVersions(client, i, o), input, {
+  return paginate(listBackupPlanVersions, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "BackupPlanVersionsList",
@@ -225,7 +225,7 @@ export function paginateListBackupSelections(
   input: ListBackupSelectionsInput,
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListBackupSelectionsOutput>, BackupSelectionsListMember> {
-  return paginate((i, o) => listBackupSelections(client, i, o), input, {
+  return paginate(listBackupSelections, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "BackupSelectionsList",
@@ -245,7 +245,7 @@ export function paginateListBackupVaults(
   input: ListBackupVaultsInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListBackupVaultsOutput>, BackupVaultListMember> {
-  return paginate((i, o) => listBackupVaults(client, i, o), input, {
+  return paginate(listBackupVaults, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "BackupVaultList",
@@ -265,7 +265,7 @@ export function paginateListCopyJobs(
   input: ListCopyJobsInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListCopyJobsOutput>, CopyJob> {
-  return paginate((i, o) => listCopyJobs(client, i, o), input, {
+  return paginate(listCopyJobs, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "CopyJobs",
@@ -283,7 +283,7 @@ export function paginateListCopyJobSummaries(
   input: ListCopyJobSummariesInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListCopyJobSummariesOutput>, never> {
-  return paginate((i, o) => listCopyJobSummaries(client, i, o), input, {
+  return paginate(listCopyJobSummaries, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     pageSize: "MaxResults",
@@ -300,7 +300,7 @@ export function paginateListFrameworks(
   input: ListFrameworksInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListFrameworksOutput>, never> {
-  return paginate((i, o) => listFrameworks(client, i, o), input, {
+  return paginate(listFrameworks, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     pageSize: "MaxResults",
@@ -319,7 +319,7 @@ export function paginateListIndexedRecoveryPoints(
   input: ListIndexedRecoveryPointsInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListIndexedRecoveryPointsOutput>, IndexedRecoveryPoint> {
-  return paginate((i, o) => listIndexedRecoveryPoints(client, i, o), input, {
+  return paginate(listIndexedRecoveryPoints, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "IndexedRecoveryPoints",
@@ -339,7 +339,7 @@ export function paginateListLegalHolds(
   input: ListLegalHoldsInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListLegalHoldsOutput>, LegalHold> {
-  return paginate((i, o) => listLegalHolds(client, i, o), input, {
+  return paginate(listLegalHolds, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "LegalHolds",
@@ -359,7 +359,7 @@ export function paginateListProtectedResources(
   input: ListProtectedResourcesInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListProtectedResourcesOutput>, ProtectedResource> {
-  return paginate((i, o) => listProtectedResources(client, i, o), input, {
+  return paginate(listProtectedResources, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "Results",
@@ -379,7 +379,7 @@ export function paginateListProtectedResourcesByBackupVault(
   input: ListProtectedResourcesByBackupVaultInput,
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListProtectedResourcesByBackupVaultOutput>, ProtectedResource> {
-  return paginate((i, o) => listProtectedResourcesByBackupVault(client, i, o), input, {
+  return paginate(listProtectedResourcesByBackupVault, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "Results",
@@ -399,7 +399,7 @@ export function paginateListRecoveryPointsByBackupVault(
   input: ListRecoveryPointsByBackupVaultInput,
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListRecoveryPointsByBackupVaultOutput>, RecoveryPointByBackupVault> {
-  return paginate((i, o) => listRecoveryPointsByBackupVault(client, i, o), input, {
+  return paginate(listRecoveryPointsByBackupVault, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "RecoveryPoints",
@@ -419,7 +419,7 @@ export function paginateListRecoveryPointsByLegalHold(
   input: ListRecoveryPointsByLegalHoldInput,
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListRecoveryPointsByLegalHoldOutput>, RecoveryPointMember> {
-  return paginate((i, o) => listRecoveryPointsByLegalHold(client, i, o), input, {
+  return paginate(listRecoveryPointsByLegalHold, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "RecoveryPoints",
@@ -439,7 +439,7 @@ export function paginateListRecoveryPointsByResource(
   input: ListRecoveryPointsByResourceInput,
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListRecoveryPointsByResourceOutput>, RecoveryPointByResource> {
-  return paginate((i, o) => listRecoveryPointsByResource(client, i, o), input, {
+  return paginate(listRecoveryPointsByResource, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "RecoveryPoints",
@@ -457,7 +457,7 @@ export function paginateListReportJobs(
   input: ListReportJobsInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListReportJobsOutput>, never> {
-  return paginate((i, o) => listReportJobs(client, i, o), input, {
+  return paginate(listReportJobs, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     pageSize: "MaxResults",
@@ -474,7 +474,7 @@ export function paginateListReportPlans(
   input: ListReportPlansInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListReportPlansOutput>, never> {
-  return paginate((i, o) => listReportPlans(client, i, o), input, {
+  return paginate(listReportPlans, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     pageSize: "MaxResults",
@@ -496,7 +496,7 @@ export function paginateListRestoreAccessBackupVaults(
   WithMetadata<ListRestoreAccessBackupVaultsOutput>,
   RestoreAccessBackupVaultListMember
 > {
-  return paginate((i, o) => listRestoreAccessBackupVaults(client, i, o), input, {
+  return paginate(listRestoreAccessBackupVaults, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "RestoreAccessBackupVaults",
@@ -516,7 +516,7 @@ export function paginateListRestoreJobs(
   input: ListRestoreJobsInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListRestoreJobsOutput>, RestoreJobsListMember> {
-  return paginate((i, o) => listRestoreJobs(client, i, o), input, {
+  return paginate(listRestoreJobs, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "RestoreJobs",
@@ -536,7 +536,7 @@ export function paginateListRestoreJobsByProtectedResource(
   input: ListRestoreJobsByProtectedResourceInput,
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListRestoreJobsByProtectedResourceOutput>, RestoreJobsListMember> {
-  return paginate((i, o) => listRestoreJobsByProtectedResource(client, i, o), input, {
+  return paginate(listRestoreJobsByProtectedResource, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "RestoreJobs",
@@ -554,7 +554,7 @@ export function paginateListRestoreJobSummaries(
   input: ListRestoreJobSummariesInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListRestoreJobSummariesOutput>, never> {
-  return paginate((i, o) => listRestoreJobSummaries(client, i, o), input, {
+  return paginate(listRestoreJobSummaries, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     pageSize: "MaxResults",
@@ -573,7 +573,7 @@ export function paginateListRestoreTestingPlans(
   input: ListRestoreTestingPlansInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListRestoreTestingPlansOutput>, RestoreTestingPlanForList> {
-  return paginate((i, o) => listRestoreTestingPlans(client, i, o), input, {
+  return paginate(listRestoreTestingPlans, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "RestoreTestingPlans",
@@ -593,7 +593,7 @@ export function paginateListRestoreTestingSelections(
   input: ListRestoreTestingSelectionsInput,
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListRestoreTestingSelectionsOutput>, RestoreTestingSelectionForList> {
-  return paginate((i, o) => listRestoreTestingSelections(client, i, o), input, {
+  return paginate(listRestoreTestingSelections, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "RestoreTestingSelections",
@@ -613,7 +613,7 @@ export function paginateListScanJobs(
   input: ListScanJobsInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListScanJobsOutput>, ScanJob> {
-  return paginate((i, o) => listScanJobs(client, i, o), input, {
+  return paginate(listScanJobs, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "ScanJobs",
@@ -633,7 +633,7 @@ export function paginateListScanJobSummaries(
   input: ListScanJobSummariesInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListScanJobSummariesOutput>, ScanJobSummary> {
-  return paginate((i, o) => listScanJobSummaries(client, i, o), input, {
+  return paginate(listScanJobSummaries, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "ScanJobSummaries",
@@ -651,7 +651,7 @@ export function paginateListTags(
   input: ListTagsInput,
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListTagsOutput>, never> {
-  return paginate((i, o) => listTags(client, i, o), input, {
+  return paginate(listTags, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     pageSize: "MaxResults",
@@ -670,7 +670,7 @@ export function paginateListTieringConfigurations(
   input: ListTieringConfigurationsInput = {},
   options?: PaginatorOptions,
 ): Paginator<WithMetadata<ListTieringConfigurationsOutput>, TieringConfigurationsListMember> {
-  return paginate((i, o) => listTieringConfigurations(client, i, o), input, {
+  return paginate(listTieringConfigurations, client, input, {
     inputToken: "NextToken",
     outputToken: "NextToken",
     items: "TieringConfigurations",

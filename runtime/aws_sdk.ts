@@ -8,7 +8,8 @@
  */
 
 import {
-  type Client,
+  checkClient,
+  Client,
   type ClientConfig,
   CONFIG_HINTS,
   CONFIG_KEYS,
@@ -18,6 +19,7 @@ import {
 import { ValidationError, type ValidationIssue } from "./errors.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
 import type { CallOptions } from "./call_options.ts";
+import { describe } from "./plain_objects.ts";
 import type { WithMetadata } from "./send.ts";
 
 /** An operation function of the generated client, e.g. `startCopyJob`. */
@@ -57,6 +59,25 @@ export class SdkCommand<C extends Client, I, O> {
     }
     return this.#operation(client, this.input, call);
   }
+}
+
+/**
+ * `client.send(command, options)`: the command's operation on `client`.
+ *
+ * @throws {ValidationError} (as a rejection) `command` is not a command — e.g. its input, or a
+ *   mod.ts call — naming `command`; nothing is sent
+ */
+export function sendCommand<C extends Client, I, O>(
+  client: C,
+  command: SdkCommand<C, I, O>,
+  options?: SdkSendOptions,
+): Promise<WithMetadata<O>> {
+  return command instanceof SdkCommand ? command.send(client, options) : Promise.reject(
+    new ValidationError("send call", [{
+      path: "command",
+      message: `must be a command such as new StartCopyJobCommand(input), not ${describe(command)}`,
+    }]),
+  );
 }
 
 /** The SDK's per-call options (`HttpHandlerOptions`) that mean something here. */
@@ -220,8 +241,17 @@ export async function* sdkPaginate<C extends Client, I, O>(
   command: new (input: I) => SdkCommand<C, I, O>,
   tokens: { input: string; output: string; pageSize?: string },
 ): AsyncGenerator<WithMetadata<O>, undefined, unknown> {
+  const subject = "pagination configuration";
+  if (config instanceof Client) {
+    throw new ValidationError(subject, [{
+      path: "",
+      message: "must be { client }: the SDK's paginate…({ client }, input) here; " +
+        "paginate…(client, input, options) is in backup-edge's mod.ts",
+    }]);
+  }
   const issues = unknownKeyIssues(config ?? {}, PAGINATION_KEYS);
-  if (issues.length) throw new ValidationError("pagination configuration", issues);
+  if (issues.length) throw new ValidationError(subject, issues);
+  checkClient(config?.client, subject);
   let token: unknown = config.startingToken || undefined;
   for (;;) {
     const request = { ...input, [tokens.input]: token } as I;

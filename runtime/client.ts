@@ -20,6 +20,7 @@ import {
 import type { SerializeContext } from "./http.ts";
 import type { PartitionData } from "./endpoint_functions.ts";
 import { type CallObserver, type CallObserverEvent, safeObserver } from "./observe.ts";
+import { describe } from "./plain_objects.ts";
 import { RETRY_MODES, type RetryMode, type RetryStrategy, StandardRetryStrategy } from "./retry.ts";
 import { uuidV4 } from "./serde.ts";
 import { type FetchInit, SigningKeyCache } from "./signer.ts";
@@ -426,6 +427,24 @@ function regionIssues(
   return `must be a Region ${name ? "an AWS partition knows," : "name"} such as us-east-1${
     close ? `; did you mean "${close}"?` : ""
   }`;
+}
+
+/**
+ * Refuses what is not a {@linkcode Client} — `undefined`, the configuration instead of a client,
+ * another library's client — before anything of it is read, so the mistake is named instead of
+ * surfacing as a `TypeError`.
+ *
+ * @param subject what was called, e.g. `StartCopyJob call`
+ * @param hint appended to the issue's message
+ * @throws {ValidationError} naming `client`
+ */
+export function checkClient(client: unknown, subject: string, hint = ""): void {
+  if (!(client instanceof Client)) {
+    throw new ValidationError(subject, [{
+      path: "client",
+      message: `must be a client (new BackupClient(config)), not ${describe(client)}${hint}`,
+    }]);
+  }
 }
 
 /** `value` as a URL if it is an absolute `http:` or `https:` one (all fetch can call). */

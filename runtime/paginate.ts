@@ -7,6 +7,7 @@
 
 import { PaginationError, ValidationError, type ValidationIssue } from "./errors.ts";
 import type { CallOptions } from "./call_options.ts";
+import { checkClient, Client } from "./client.ts";
 import { describe } from "./plain_objects.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
 
@@ -70,15 +71,26 @@ function paginatorOptionIssues(options: unknown, pagination: Pagination): Valida
  * Pages through `call` starting from `input`. Ends when a page has no continuation token;
  * a token seen before raises {@linkcode PaginationError}.
  *
- * @throws {ValidationError} at once, an option is unknown (`pagesize`, the AWS SDK v3's
- *   `startingToken`); nothing is sent
+ * @param call the operation function, e.g. `listCopyJobs`
+ * @throws {ValidationError} at once, `client` is not a client (the AWS SDK v3's
+ *   `paginateX({ client }, input)` gets a hint) or an option is unknown (`pagesize`, the AWS
+ *   SDK v3's `startingToken`); nothing is sent
  */
-export function paginate<I, O, Item>(
-  call: (input: I, options?: CallOptions) => Promise<O>,
+export function paginate<C extends Client, I, O, Item>(
+  call: (client: C, input: I, options?: CallOptions) => Promise<O>,
+  client: C,
   input: I,
   pagination: Pagination,
   options: PaginatorOptions = {},
 ): Paginator<O, Item> {
+  checkClient(
+    client,
+    "paginator call",
+    (client as { client?: unknown } | undefined)?.client instanceof Client
+      ? "; paginate…(client, input, options) here: the SDK's paginate…({ client }, input) is " +
+        "in backup-edge/aws-sdk"
+      : "",
+  );
   const issues = paginatorOptionIssues(options, pagination);
   if (issues.length) throw new ValidationError("paginator options", issues);
   async function* pages(): AsyncGenerator<O> {
@@ -89,7 +101,10 @@ export function paginate<I, O, Item>(
       if (pagination.pageSize && options.pageSize !== undefined) {
         (request as Record<string, unknown>)[pagination.pageSize] = options.pageSize;
       }
-      const page = await call(request, { signal: options.signal, timeoutMs: options.timeoutMs });
+      const page = await call(client, request, {
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+      });
       yield page;
       if (token !== undefined) seen.add(token);
       token = at(page, pagination.outputToken);

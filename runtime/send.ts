@@ -8,7 +8,7 @@
 
 import { type Answer, type Call, callError, messageOf, secure } from "./call.ts";
 import { callDeadline, type CallOptions, type Deadline, withTimeout } from "./call_options.ts";
-import type { Client } from "./client.ts";
+import { checkClient, type Client } from "./client.ts";
 import { correctClock } from "./clock_correction.ts";
 import { refreshCredentials } from "./credential_refresh.ts";
 import type { Credentials } from "./credentials.ts";
@@ -39,8 +39,8 @@ export type WithMetadata<O> = O & { $metadata: ResponseMetadata };
 /**
  * Runs one operation call to completion.
  *
- * @throws {ValidationError} the input, the credentials or the options are invalid, or an
- *   option is unknown (nothing sent)
+ * @throws {ValidationError} the client is not a `Client`, the input, the credentials or the
+ *   options are invalid, or an option is unknown (nothing sent)
  * @throws {ServiceException} any status other than 2xx, 3xx included (a generated subclass when
  *   the error type names a modeled error)
  * @throws {NetworkError} `fetch` failed and retries were exhausted or not allowed
@@ -56,6 +56,7 @@ export async function send<I, O>(
   input: I,
   options?: CallOptions,
 ): Promise<WithMetadata<O>> {
+  checkClient(client, `${operation.name} call`);
   const metadata: ResponseMetadata = { attempts: 0, totalRetryDelay: 0 };
   const invocationId = uuidV4();
   // Read once per call; an unobserved call does nothing more for observers than this.

@@ -10,6 +10,7 @@ import {
   InvalidRequestException,
   LimitExceededException,
   NetworkError,
+  paginateListCopyJobs,
   ResourceNotFoundException,
   ServiceException,
   startCopyJob,
@@ -422,4 +423,44 @@ Deno.test("a browser's opaque redirect is a ServiceException that says so: Opaqu
     );
     assert.equal(requests.length, 1, "not retried: the endpoint is wrong, not busy");
   }
+});
+
+Deno.test("a client that is not a Client: ValidationError naming client, nothing sent", async () => {
+  const { fetch, requests } = scripted();
+  const config = { region: "us-east-1", credentials, fetch };
+  for (
+    const [value, what] of [
+      [undefined, "undefined"], // was: Cannot read properties of undefined (reading 'observe')
+      [config, "a plain object"], // was: client.credentials is not a function
+      [null, "null"],
+      ["us-east-1", "a string"],
+      [new Map(), "a Map"],
+    ] as const
+  ) {
+    await assert.rejects(
+      describeCopyJob(value as never, { CopyJobId: "j" }),
+      (e) =>
+        e instanceof ValidationError && e.issues[0].path === "client" &&
+        e.message === "Invalid DescribeCopyJob call: client must be a client " +
+            `(new BackupClient(config)), not ${what}`,
+      what,
+    );
+    // A paginator refuses it at once, as it does its options.
+    assert.throws(
+      () => paginateListCopyJobs(value as never),
+      (e) => e instanceof ValidationError && e.issues[0].path === "client",
+    );
+  }
+  // The AWS SDK v3's call, paginateX({ client }, input), gets where that one is: was Invalid URL.
+  const client = new BackupClient(config);
+  assert.throws(
+    () => paginateListCopyJobs({ client, pageSize: 10 } as never, {}),
+    (e) =>
+      e instanceof ValidationError && e.issues[0].path === "client" &&
+      e.message.endsWith(
+        "not a plain object; paginate…(client, input, options) here: the SDK's " +
+          "paginate…({ client }, input) is in backup-edge/aws-sdk",
+      ),
+  );
+  assert.equal(requests.length, 0);
 });

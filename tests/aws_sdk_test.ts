@@ -417,3 +417,39 @@ Deno.test("SDK options with no equivalent, unknown keys, providers: ValidationEr
       /signal is unknown: this face takes the SDK's abortSignal/.test(e.message),
   );
 });
+
+Deno.test("a command that is not one, a client where { client } goes: ValidationError naming them", async () => {
+  let calls = 0;
+  const client = new edge.BackupClient({
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
+    fetch: () => (calls++, Promise.reject(new TypeError("fetch failed"))),
+  });
+  // Was: TypeError: command.send is not a function.
+  for (const [command, what] of [[{ input: {} }, "a plain object"], [undefined, "undefined"]]) {
+    await assert.rejects(
+      client.send(command as never),
+      (e) =>
+        e instanceof edge.ValidationError && e.issues[0].path === "command" &&
+        e.message === "Invalid send call: command must be a command such as " +
+            `new StartCopyJobCommand(input), not ${what}`,
+    );
+  }
+  // mod.ts's paginateX(client, input) on this face: where that one is.
+  await assert.rejects(
+    edge.paginateListCopyJobs(client as never, {}).next(),
+    (e) =>
+      e instanceof edge.ValidationError &&
+      /must be \{ client \}: .*paginate…\(client, input, options\) is in backup-edge's mod\.ts/
+        .test(e.message),
+  );
+  await assert.rejects(
+    edge.paginateListCopyJobs({ client: undefined } as never, {}).next(),
+    (e) => e instanceof edge.ValidationError && e.issues[0].path === "client",
+  );
+  await assert.rejects(
+    new edge.ListCopyJobsCommand({}).send(undefined as never),
+    (e) => e instanceof edge.ValidationError && e.issues[0].path === "client",
+  );
+  assert.equal(calls, 0, "nothing sent");
+});

@@ -39,7 +39,9 @@ export function emitAwsSdk(service: Service): string {
     file.doc("Sends a command: its operation, with `abortSignal` and `requestTimeout`.");
     w.write(`send<I, O>(command: ${command}<${name}, I, O>, options?: `)
       .write(`${file.useType(runtime, "SdkSendOptions")}): Promise<${withMetadata}<O>>`)
-      .block(() => w.writeLine("return command.send(this, options);"));
+      .block(() =>
+        w.writeLine(`return ${file.use(runtime, "sendCommand")}(this, command, options);`)
+      );
     w.blankLine();
     file.doc("Nothing to release: the client holds no sockets or timers (the SDK's API).");
     w.writeLine("destroy(): void {}");

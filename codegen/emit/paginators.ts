@@ -74,11 +74,9 @@ export function emitPaginators(service: Service): string {
         const fields = [`inputToken: "${p.inputToken}"`, `outputToken: "${p.outputToken}"`];
         if (p.items) fields.push(`items: "${p.items}"`);
         if (p.pageSize) fields.push(`pageSize: "${p.pageSize}"`);
-        const call = `(i, o) => ${file.use(MODULES.operations, fn)}(client, i, o)`;
         w.writeLine(
-          `return ${file.use(runtime, "paginate")}(${call}, input, { ${
-            fields.join(", ")
-          } }, options);`,
+          `return ${file.use(runtime, "paginate")}(${file.use(MODULES.operations, fn)}, client, ` +
+            `input, { ${fields.join(", ")} }, options);`,
         );
       });
     w.blankLine();
