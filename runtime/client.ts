@@ -72,7 +72,12 @@ export interface ClientConfig {
   /** Use the dual-stack (IPv4 and IPv6) endpoint of the Region. @default false */
   useDualstackEndpoint?: boolean | undefined;
   /**
-   * Called as `fetch(url, init)`, see {@linkcode FetchFunction}.
+   * Called as `fetch(url, init)`, see {@linkcode FetchFunction}. What it throws or rejects with
+   * is a `NetworkError` (retried when safe), unless it is its own code's mistake — a TypeError
+   * about `undefined` or `null`, "is not a function", "Illegal invocation" (a method passed
+   * without its object), or a ReferenceError: then a {@linkcode ValidationError} naming `fetch`,
+   * not retried (if that code fails after its own request went out, the request may have
+   * reached AWS).
    * @default globalThis.fetch, looked up per call
    */
   fetch?: FetchFunction | undefined;

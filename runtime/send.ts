@@ -40,7 +40,8 @@ export type WithMetadata<O> = O & { $metadata: ResponseMetadata };
  * Runs one operation call to completion.
  *
  * @throws {ValidationError} the client is not a `Client`, the input, the credentials or the
- *   options are invalid, or an option is unknown (nothing sent)
+ *   options are invalid, or an option is unknown (nothing sent); or a custom `fetch` failed in
+ *   its own code (see `ClientConfig.fetch`), not retried
  * @throws {ServiceException} any status other than 2xx, 3xx included (a generated subclass when
  *   the error type names a modeled error)
  * @throws {NetworkError} `fetch` failed and retries were exhausted or not allowed
@@ -246,6 +247,21 @@ async function attempt<I, O>(
       response = await abortable(client.fetch(url, init), attemptSignal);
     } catch (e) {
       if (attemptSignal?.aborted) throw attemptSignal.reason;
+      // The caller's fetch failing in its own code (see CODE_ERROR) is a mistake to fix, not a
+      // network failure to retry: typically a method passed without its object.
+      if (
+        client.customFetch &&
+        (e instanceof TypeError ? CODE_ERROR.test(e.message) : e instanceof ReferenceError)
+      ) {
+        throw secure(
+          call,
+          new ValidationError(`${name} call`, [{
+            path: "fetch",
+            message: `threw ${e}; it is called as fetch(url, init), unbound: ` +
+              "pass (url, init) => obj.fetch(url, init)",
+          }]),
+        );
+      }
       // Node and Bun say "fetch failed" themselves (the cause says why): not twice.
       const detail = messageOf(e);
       const what = detail.startsWith("fetch failed") ? detail : `fetch failed: ${detail}`;
@@ -298,3 +314,14 @@ async function attempt<I, O>(
 }
 
 const NO_BODY = new Uint8Array(0);
+
+/**
+ * A TypeError of a JavaScript engine about code, not the network: a property of `undefined` or
+ * `null`, a call of what is not a function, a method called on the wrong object (V8: "Cannot
+ * read properties of undefined", "Illegal invocation"; JavaScriptCore: "undefined is not an
+ * object"; SpiderMonkey: "this is undefined"). A platform's network failure never reads so: a
+ * TypeError "fetch failed" (Node, Deno), "Failed to fetch", "Load failed", "NetworkError when
+ * attempting to fetch resource." (browsers), or an Error "Network connection lost." (workerd),
+ * "Unable to connect. Is the computer able to access the url?" (Bun).
+ */
+const CODE_ERROR = /\b(undefined|null)\b|is not a function|Illegal invocation/;

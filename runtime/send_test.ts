@@ -234,6 +234,87 @@ Deno.test("fetch is called unbound: a platform fetch that checks `this` works", 
   assert.equal(requests.length, 1);
 });
 
+Deno.test("a custom fetch failing in its own code (an unbound method): ValidationError naming fetch, not retried", async () => {
+  const hint =
+    "; it is called as fetch(url, init), unbound: pass (url, init) => obj.fetch(url, init)";
+  let calls = 0;
+  class Proxy {
+    inner = scripted(okJob);
+    // An async method: the TypeError is a rejection.
+    async fetch(url: string, init: RequestInit): Promise<Response> {
+      calls++;
+      return await this.inner.fetch(url, init);
+    }
+    // A plain method: the TypeError is thrown as it is called.
+    fetchNow(url: string, init: RequestInit): Promise<Response> {
+      calls++;
+      return this.inner.fetch(url, init);
+    }
+  }
+  const proxy = new Proxy();
+  for (const method of [proxy.fetch, proxy.fetchNow]) {
+    calls = 0;
+    // Was: NetworkError "StartCopyJob: fetch failed: Cannot read properties of undefined…", retried.
+    const e = await startCopyJob(client(method), input).catch((e) => e);
+    assert.ok(e instanceof ValidationError, String(e));
+    assert.equal(e.issues[0].path, "fetch");
+    assert.equal(
+      e.message,
+      "Invalid StartCopyJob call: fetch threw TypeError: Cannot read properties of undefined " +
+        `(reading 'inner')${hint}`,
+    );
+    assert.equal(calls, 1, "not retried");
+  }
+  // Bound as the message says, it works.
+  const output = await startCopyJob(client((url, init) => proxy.fetch(url, init)), input);
+  assert.equal(output.CopyJobId, "job-1");
+  // Other mistakes of the caller's code: a call of what is not a function, an undefined name.
+  const notAFunction = { send: undefined as unknown as () => Promise<Response> };
+  for (
+    const [fetch, error] of [
+      [() => notAFunction.send(), /^TypeError: notAFunction\.send is not a function$/],
+      // @ts-expect-error: the name is not defined, as in a typo.
+      [async () => await undefinedFetch(), /^ReferenceError: undefinedFetch is not defined$/],
+    ] as const
+  ) {
+    const e = await listBackupVaults(client(fetch as never), {}).catch((e) => e);
+    assert.ok(e instanceof ValidationError, String(e));
+    assert.match(e.issues[0].message.replace(/^threw /, "").replace(hint, ""), error);
+  }
+});
+
+Deno.test("through a custom fetch, the platforms' network failures stay NetworkErrors and are retried", async () => {
+  for (
+    const error of [
+      new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:1") }),
+      new TypeError("Fetch failed: Requests to port 1 are blocked"), // Deno
+      new TypeError("Failed to fetch"), // Chromium
+      new TypeError("NetworkError when attempting to fetch resource."), // Firefox
+      new TypeError("Load failed"), // Safari
+      new Error("Network connection lost."), // workerd
+      new Error("Unable to connect. Is the computer able to access the url?"), // Bun
+    ]
+  ) {
+    const { fetch, requests } = scripted(fail(error), fail(error), okJob);
+    const output = await startCopyJob(client(fetch), input);
+    assert.equal(output.$metadata.attempts, 3, error.message);
+    assert.equal(requests.length, 3);
+  }
+  // A real refused connection through a wrapper: retried, then a NetworkError.
+  let calls = 0;
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  const wrapper = (_url: string, init: RequestInit) => {
+    calls++;
+    return fetch(`http://127.0.0.1:${port}/`, init);
+  };
+  const e = await listBackupVaults(client(wrapper), {}).catch((e) => e);
+  assert.ok(e instanceof NetworkError, String(e));
+  assert.equal(e.$metadata.attempts, 3);
+  assert.equal(calls, 3);
+});
+
 Deno.test("CR, LF or NUL in credentials: ValidationError naming the field, never the value", async () => {
   const secret = "SECRET-TOKEN-VALUE";
   for (const bad of ["\r", "\n", "\0"]) {
