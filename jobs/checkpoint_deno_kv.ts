@@ -21,6 +21,7 @@ import {
   checkRecord,
 } from "./checkpoint.ts";
 import { ValidationError } from "../runtime/errors.ts";
+import { methodIssues } from "../runtime/plain_objects.ts";
 import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
 
 /** A part of a Deno KV key (`Deno.KvKeyPart`). */
@@ -93,11 +94,14 @@ export class DenoKvCheckpointStore implements CheckpointStore {
    * A store in a Deno KV database.
    * @param kv the database, e.g. `await Deno.openKv()` (Deno Deploy: the app's database;
    *   locally: `Deno.openKv("./copy.kv")`, a SQLite file).
-   * @throws {ValidationError} an option is unknown (`prefx`: the records would go under the
-   *   default prefix, and a run using the intended one would not see them) or `prefix` is not an
-   *   array of key parts.
+   * @throws {ValidationError} `kv` has no `get`, `set` or `list` method (a `Deno.openKv()` not
+   *   awaited is a Promise), naming it and what it lacks; an option is unknown (`prefx`: the
+   *   records would go under the default prefix, and a run using the intended one would not see
+   *   them) or `prefix` is not an array of key parts.
    */
   constructor(kv: DenoKvLike, options: DenoKvCheckpointStoreOptions = {}) {
+    const wrong = methodIssues("kv", kv, "a Deno.Kv (await Deno.openKv())", ["get", "set", "list"]);
+    if (wrong.length) throw new ValidationError("DenoKvCheckpointStore arguments", wrong);
     const issues = typeof options === "object" && options !== null
       ? unknownKeyIssues(options, ["prefix"])
       : [{ path: "options", message: "must be an object such as { prefix }" }];

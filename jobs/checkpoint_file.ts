@@ -17,6 +17,8 @@ import {
   type CheckpointStore,
   checkRecord,
 } from "./checkpoint.ts";
+import { ValidationError } from "../runtime/errors.ts";
+import { describe } from "../runtime/plain_objects.ts";
 
 /** `format` of the file. */
 export const CHECKPOINT_FILE_FORMAT = "backup-edge-checkpoint/1";
@@ -38,8 +40,18 @@ export class FileCheckpointStore implements CheckpointStore {
   /**
    * A store in one file.
    * @param path the file; created on the first `put`, its directory must exist.
+   * @throws {ValidationError} `path` is not a non-empty string (a `URL` included: the file is
+   *   written beside it as `<path>.tmp`).
    */
   constructor(path: string) {
+    if (typeof path !== "string" || !path) {
+      throw new ValidationError("FileCheckpointStore arguments", [{
+        path: "path",
+        message: `must be a file path, a non-empty string, not ${
+          path === "" ? "an empty string" : describe(path)
+        }`,
+      }]);
+    }
     this.path = path;
   }
 

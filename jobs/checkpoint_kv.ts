@@ -13,6 +13,7 @@ import {
   isCheckpointRecord,
 } from "./checkpoint.ts";
 import { ValidationError } from "../runtime/errors.ts";
+import { methodIssues } from "../runtime/plain_objects.ts";
 import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
 
 /**
@@ -93,10 +94,20 @@ export class KvCheckpointStore implements CheckpointStore {
   /**
    * A store in a KV namespace.
    * @param namespace a KV namespace binding, e.g. `env.COPY_STATE`.
-   * @throws {ValidationError} an option is unknown (`prefx`: the records would go under the
-   *   default prefix, and a run using the intended one would not see them) or not a string.
+   * @throws {ValidationError} `namespace` has no `get`, `put` or `list` method (`undefined`: the
+   *   binding is not declared), naming it and what it lacks; an option is unknown (`prefx`: the
+   *   records would go under the default prefix, and a run using the intended one would not see
+   *   them) or not a string.
    */
   constructor(namespace: KvNamespaceLike, options: KvCheckpointStoreOptions = {}) {
+    const wrong = methodIssues(
+      "namespace",
+      namespace,
+      "a Workers KV namespace binding such as " +
+        "env.COPY_STATE",
+      ["get", "put", "list"],
+    );
+    if (wrong.length) throw new ValidationError("KvCheckpointStore arguments", wrong);
     const issues = typeof options === "object" && options !== null
       ? unknownKeyIssues(options, ["prefix"])
       : [{ path: "options", message: "must be an object such as { prefix }" }];

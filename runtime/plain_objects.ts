@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { ValidationIssue } from "./errors.ts";
+
 /**
  * Is `v` a plain object: made by a literal, `JSON.parse`, `Object.create(null)` or
  * `structuredClone` (of any realm)? Arrays, `Map`s, `Date`s, class instances and objects that
@@ -76,4 +78,32 @@ export function describe(v: unknown): string {
 function className(v: object): string | undefined {
   const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
   return typeof name === "string" && name ? name : undefined;
+}
+
+/**
+ * An issue when `value` is not an object with the methods `names` (own or inherited, as a
+ * binding's are): what a store checks of the database it is given, when it is made rather than
+ * mid-run, e.g. `namespace must be a Workers KV namespace such as env.COPY_STATE, not a plain
+ * object without the methods get, put, list`.
+ *
+ * @param path the argument's name, e.g. `namespace`
+ * @param what what it must be, e.g. `a Workers KV namespace such as env.COPY_STATE`
+ */
+export function methodIssues(
+  path: string,
+  value: unknown,
+  what: string,
+  names: readonly string[],
+): ValidationIssue[] {
+  const missing = names.filter((name) =>
+    typeof (value as Record<string, unknown>)?.[name] !== "function"
+  );
+  if (!missing.length) return [];
+  const object = typeof value === "object" && value !== null || typeof value === "function";
+  return [{
+    path,
+    message: `must be ${what}, not ${describe(value)}${
+      object ? ` without the method${missing.length > 1 ? "s" : ""} ${missing.join(", ")}` : ""
+    }`,
+  }];
 }

@@ -97,6 +97,11 @@ Deno.test("Deno KV store: records by run, 10,000 listed in 21 round trips, limit
   assert.equal(found.prefixed?.copyJobId, "job-3", "the prefix option places the keys");
   assert.match(found.keyTooLong, /^CheckpointError: Deno KV: cannot write .*2048/);
   assert.match(found.malformed, /^CheckpointError: Malformed checkpoint record at \["backup-edge"/);
+  assert.equal(
+    found.notAwaited,
+    "ValidationError: Invalid DenoKvCheckpointStore arguments: kv must be a Deno.Kv " +
+      "(await Deno.openKv()), not an instance of Promise without the methods get, set, list",
+  );
 });
 
 Deno.test("Deno KV: a copy run killed with SIGKILL resumes from KV, one copy job per point", async () => {

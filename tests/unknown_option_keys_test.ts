@@ -37,7 +37,7 @@ Deno.test("copyIdempotencyToken: an unknown or mistyped option rejects; a retry 
 });
 
 Deno.test("checkpoint stores: an unknown option is a ValidationError when the store is made", () => {
-  const kv = {} as KvNamespaceLike;
+  const kv = { get() {}, put() {}, list() {} } as unknown as KvNamespaceLike;
   assert.throws(
     () => new KvCheckpointStore(kv, { prefx: "nightly/" } as never),
     (e: unknown) =>
@@ -50,7 +50,7 @@ Deno.test("checkpoint stores: an unknown option is a ValidationError when the st
   );
   new KvCheckpointStore(kv, { prefix: "nightly/" });
   new KvCheckpointStore(kv, { prefix: undefined });
-  const denoKv = {} as DenoKvLike;
+  const denoKv = { get() {}, set() {}, list() {} } as unknown as DenoKvLike;
   assert.throws(
     () => new DenoKvCheckpointStore(denoKv, { prefx: ["nightly"] } as never),
     (e: unknown) =>

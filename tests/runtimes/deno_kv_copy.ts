@@ -121,6 +121,16 @@ async function storeFindings(path: string) {
   const malformed = await rejection(() => store.list("run-bad"));
   kv.close();
 
+  // Deno.openKv() not awaited: refused when the store is made, not mid-run.
+  const pending = Deno.openKv(path);
+  let notAwaited = "accepted";
+  try {
+    new DenoKvCheckpointStore(pending as never);
+  } catch (e) {
+    notAwaited = `${(e as Error).name}: ${(e as Error).message}`;
+  }
+  (await pending).close();
+
   return {
     absent: absent === undefined,
     roundTrip,
@@ -136,6 +146,7 @@ async function storeFindings(path: string) {
     prefixed: prefixedEntry.value,
     keyTooLong,
     malformed,
+    notAwaited,
   };
 }
 
