@@ -163,7 +163,9 @@ interface RawMember {
 }
 
 withModels.test("2022-07-14 (Smithy 1.0) → 2022-10-13 (2.0): the version switch alone changes nothing", async () => {
-  const [a, b] = await Promise.all(["2022-07-14", "2022-10-13"].map(loadModelSource));
+  const [a, b] = await Promise.all(
+    ["2022-07-14", "2022-10-13"].map((date) => loadModelSource(date)),
+  );
   const [rawA, rawB] = [JSON.parse(a.text) as RawModel, JSON.parse(b.text) as RawModel];
   assert.deepEqual([rawA.smithy, rawB.smithy], ["1.0", "2.0"]);
   // What really differs: 1.0's @box goes, 2.0's @default arrives; same 307 shapes, same docs,

@@ -4,8 +4,8 @@
  * Pinned revisions (`codegen/model_pins.json`) are read from the folder named by the
  * `BACKUP_EDGE_SHARED` setting when it is set and holds them (CI points it at `../shared`),
  * otherwise from `.cache/models/`, downloading the pinned upstream URL on first use (never when
- * `BACKUP_EDGE_OFFLINE=1`). Their sha256 is always checked: a model that does not match its pin
- * is never used.
+ * `BACKUP_EDGE_OFFLINE=1`, which the tests set: nothing at test time downloads). Their sha256 is
+ * always checked: a model that does not match its pin is never used.
  *
  * @module
  */
@@ -33,7 +33,11 @@ export interface ModelSource {
 /** Environment variable naming the folder that holds `models/backup/…` (CI: `../shared`). */
 export const SHARED_SETTING = "BACKUP_EDGE_SHARED";
 
-/** Environment variable that, set to `1`, forbids downloading models (offline work, tests). */
+/**
+ * Environment variable that, set to `1`, forbids downloading models from another machine
+ * (offline work; every test process, see testing/third_party.ts). A loopback URL stays
+ * allowed: it is this machine (a scheduled job's test serves a model on 127.0.0.1).
+ */
 export const OFFLINE_SETTING = "BACKUP_EDGE_OFFLINE";
 
 /** A model that could not be found or downloaded; the message says why, in one line. */
@@ -71,9 +75,15 @@ export function findPin(date: string): ModelPin {
  *
  * @param ref a pinned revision date (`2025-08-21`), a file path, an `http(s)://` URL, or
  *   nothing for the newest pinned revision.
+ * @param options `download: false`: a pinned revision only from this machine (the shared
+ *   folder or `.cache/models/`), never its URL
+ * @throws {ModelUnavailableError} the model cannot be found (or downloaded); the message says why
  */
-export async function loadModelSource(ref: string = LATEST_MODEL_DATE): Promise<ModelSource> {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(ref)) return await loadPinned(findPin(ref));
+export async function loadModelSource(
+  ref: string = LATEST_MODEL_DATE,
+  options: { download?: boolean } = {},
+): Promise<ModelSource> {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(ref)) return await loadPinned(findPin(ref), options.download);
   if (/^https?:\/\//.test(ref)) {
     const bytes = await download(ref);
     return { text: decode(bytes), sha256: await sha256Hex(bytes), origin: ref };
@@ -89,7 +99,7 @@ function sharedPath(date: string): string | undefined {
   return shared ? `${shared.replace(/\/$/, "")}/models/backup/backup-${date}.json` : undefined;
 }
 
-async function loadPinned(pin: ModelPin): Promise<ModelSource> {
+async function loadPinned(pin: ModelPin, mayDownload = true): Promise<ModelSource> {
   const shared = sharedPath(pin.date);
   const cached = new URL(`backup-${pin.date}.json`, CACHE_DIR);
   let origin = shared ?? cached.pathname;
@@ -97,6 +107,14 @@ async function loadPinned(pin: ModelPin): Promise<ModelSource> {
   if (!bytes) {
     origin = cached.pathname;
     bytes = await readIfExists(cached);
+  }
+  if (!bytes && !mayDownload) {
+    const where = shared
+      ? `${SHARED_SETTING}'s models/backup/ (${
+        shared.replace(/[^/]*$/, "")
+      }) and .cache/models/ have`
+      : `${SHARED_SETTING} is not set, and .cache/models/ has`;
+    throw new ModelUnavailableError(`${where} no backup-${pin.date}.json`);
   }
   if (!bytes) {
     bytes = await download(pin.url);
@@ -138,11 +156,12 @@ async function verify(bytes: Uint8Array, pin: ModelPin, origin: string): Promise
 /**
  * Downloads a model.
  *
- * @throws {ModelUnavailableError} offline (`BACKUP_EDGE_OFFLINE=1`), unreachable, or not HTTP 200.
+ * @throws {ModelUnavailableError} offline (`BACKUP_EDGE_OFFLINE=1`) and not a loopback URL,
+ *   unreachable, or not HTTP 200; nothing is fetched when offline.
  */
 export async function download(url: string): Promise<Uint8Array> {
   const hint = `set ${SHARED_SETTING} to a folder holding models/backup/ to work offline`;
-  if (Deno.env.get(OFFLINE_SETTING) === "1") {
+  if (Deno.env.get(OFFLINE_SETTING) === "1" && !isLoopback(url)) {
     throw new ModelUnavailableError(`Not downloading ${url}: ${OFFLINE_SETTING}=1 (${hint})`);
   }
   try {
@@ -155,6 +174,15 @@ export async function download(url: string): Promise<Uint8Array> {
   } catch (e) {
     const reason = (e as Error).message.split("\n")[0];
     throw new ModelUnavailableError(`Could not download ${url} (${reason}); ${hint}`);
+  }
+}
+
+/** Whether a URL's host is this machine: `localhost`, 127.0.0.0/8 or `::1`. */
+function isLoopback(url: string): boolean {
+  try {
+    return /^(localhost|127(\.\d+){3}|\[::1\])$/.test(new URL(url).hostname);
+  } catch {
+    return false;
   }
 }
 

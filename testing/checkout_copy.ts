@@ -21,7 +21,11 @@ export async function copyCheckout(prefix: string): Promise<URL> {
   return root;
 }
 
-/** Runs `deno task -q ARGS` in `cwd` with extra environment variables. */
+/**
+ * Runs `deno task -q ARGS` in `cwd` with extra environment variables; nothing downloaded but
+ * npm packages: no model (BACKUP_EDGE_OFFLINE: "1" unless `env` says otherwise; a loopback URL
+ * is still fetched), no Deno update check (DENO_NO_UPDATE_CHECK, which asks dl.deno.land).
+ */
 export async function denoTask(
   cwd: URL,
   args: string[],
@@ -30,7 +34,7 @@ export async function denoTask(
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["task", "-q", ...args],
     cwd: cwd.pathname,
-    env,
+    env: { BACKUP_EDGE_OFFLINE: "1", DENO_NO_UPDATE_CHECK: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();
