@@ -67,6 +67,7 @@ export * from "./generated/errors.ts";
 export * from "./generated/validators.ts";
 export type * from "./generated/types.ts";
 export type { EndpointParams } from "./generated/endpoints.ts";
+export type { Partition, PartitionData } from "./runtime/endpoint_functions.ts";
 export {
   CopyJobFailedError,
   type CopyJobProgress,

@@ -100,7 +100,11 @@ export class DenoKvCheckpointStore implements CheckpointStore {
    *   them) or `prefix` is not an array of key parts.
    */
   constructor(kv: DenoKvLike, options: DenoKvCheckpointStoreOptions = {}) {
-    const wrong = methodIssues("kv", kv, "a Deno.Kv (await Deno.openKv())", ["get", "set", "list"]);
+    const wrong = methodIssues("kv", kv, "a Deno KV database (the awaited result of openKv())", [
+      "get",
+      "set",
+      "list",
+    ]);
     if (wrong.length) throw new ValidationError("DenoKvCheckpointStore arguments", wrong);
     const issues = typeof options === "object" && options !== null
       ? unknownKeyIssues(options, ["prefix"])

@@ -49,8 +49,8 @@ Deno.test("KvCheckpointStore: a namespace without get, put and list is refused, 
 });
 
 Deno.test("DenoKvCheckpointStore: a database without get, set and list is refused, named", () => {
-  const what = "Invalid DenoKvCheckpointStore arguments: kv must be a Deno.Kv " +
-    "(await Deno.openKv()), not";
+  const what = "Invalid DenoKvCheckpointStore arguments: kv must be a Deno KV database " +
+    "(the awaited result of openKv()), not";
   assert.equal(
     refusal(() => new DenoKvCheckpointStore({} as DenoKvLike), "kv"),
     `${what} a plain object without the methods get, set, list`,

@@ -99,8 +99,9 @@ Deno.test("Deno KV store: records by run, 10,000 listed in 21 round trips, limit
   assert.match(found.malformed, /^CheckpointError: Malformed checkpoint record at \["backup-edge"/);
   assert.equal(
     found.notAwaited,
-    "ValidationError: Invalid DenoKvCheckpointStore arguments: kv must be a Deno.Kv " +
-      "(await Deno.openKv()), not an instance of Promise without the methods get, set, list",
+    "ValidationError: Invalid DenoKvCheckpointStore arguments: kv must be a Deno KV database " +
+      "(the awaited result of openKv()), not an instance of Promise without the methods get, " +
+      "set, list",
   );
 });
 
