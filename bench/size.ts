@@ -10,7 +10,8 @@
  *
  * Bundles and `size.json` go to bench/.out/. The 5.6 KB gzip budget of the one-operation Worker
  * is reported, not enforced. `--breakdown` also prints where the bytes of the one-operation and
- * the all-operations Worker go: for each source module, what the minified gzip bundle loses without it (leave-one-out).
+ * the aws-sdk face's Worker go: for each source module, what the minified and the minified gzip
+ * bundle lose without it (leave-one-out).
  *
  * @module
  */
@@ -117,10 +118,11 @@ async function measure(name: string, entry: string): Promise<Measured> {
 }
 
 /**
- * Minified gzip bytes of JavaScript text: esbuild's transform (installed with the SDK row),
- * which minifies without dropping unused code, so a missing module cannot take others along.
+ * Minified and minified-gzip bytes of JavaScript text: esbuild's transform (installed with the
+ * SDK row), which minifies without dropping unused code, so a missing module cannot take others
+ * along.
  */
-async function minifiedGzip(code: string): Promise<number> {
+async function minifiedSize(code: string): Promise<{ minified: number; gzip: number }> {
   const esbuild = new URL("sdk/node_modules/.bin/esbuild", OUT_DIR).pathname;
   const child = new Deno.Command(esbuild, {
     args: ["--minify", "--format=esm", "--loader=js", "--log-level=error"],
@@ -132,25 +134,32 @@ async function minifiedGzip(code: string): Promise<number> {
   await writer.close();
   const { success, stdout } = await child.output();
   if (!success) throw new Error("esbuild could not minify a part of the bundle");
-  return gzipSync(stdout, { level: 9 }).byteLength;
+  return { minified: stdout.byteLength, gzip: gzipSync(stdout, { level: 9 }).byteLength };
 }
 
 /**
  * Leave-one-out: the unminified bundle's modules (its `// path` section markers), each left out
- * in turn; what the minified gzip bundle loses is that module's share. The shares add up to
- * about the whole: gzip finds less to reuse once a module is gone.
+ * in turn; what the minified (and minified gzip) bundle loses is that module's share. The
+ * minified shares add up to the whole; the gzip ones about: gzip finds less to reuse once a
+ * module is gone.
  */
-async function breakdown(entry: string): Promise<{ module: string; gzip: number }[]> {
+async function breakdown(
+  entry: string,
+): Promise<{ module: string; minified: number; gzip: number }[]> {
   const file = await bundle(new URL(`../testing/workers/${entry}.ts`, import.meta.url), {
     minify: false,
     outFile: new URL(`${entry}.js`, OUT_DIR),
   });
   const parts = (await Deno.readTextFile(file)).split(/^(\/\/ \S+)$/m);
-  const whole = await minifiedGzip(parts.join(""));
+  const whole = await minifiedSize(parts.join(""));
   const shares = [];
   for (let i = 1; i < parts.length; i += 2) {
-    const without = [...parts.slice(0, i), ...parts.slice(i + 2)].join("");
-    shares.push({ module: parts[i].slice(3), gzip: whole - await minifiedGzip(without) });
+    const without = await minifiedSize([...parts.slice(0, i), ...parts.slice(i + 2)].join(""));
+    shares.push({
+      module: parts[i].slice(3),
+      minified: whole.minified - without.minified,
+      gzip: whole.gzip - without.gzip,
+    });
   }
   return shares.sort((a, b) => b.gzip - a.gzip);
 }
@@ -225,9 +234,10 @@ await Deno.writeTextFile(
 
 if (Deno.args.includes("--breakdown") && sdk) {
   for (const { name, entry } of targets.slice(0, 2)) {
-    console.log(`\nWhere the ${name} Worker's gzip bytes go (leave-one-out, per module):`);
-    for (const { module, gzip } of await breakdown(entry)) {
-      console.log(`${String(gzip).padStart(6)} B  ${module}`);
+    console.log(`\nWhere the ${name} Worker's bytes go (leave-one-out, per module):`);
+    console.log(`${"minified B".padStart(10)}  ${"gzip B".padStart(6)}  module`);
+    for (const { module, minified, gzip } of await breakdown(entry)) {
+      console.log(`${bytes(minified).padStart(10)}  ${bytes(gzip).padStart(6)}  ${module}`);
     }
   }
 }
