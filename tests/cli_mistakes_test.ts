@@ -75,6 +75,15 @@ Deno.test("copy and copy-vault: a vault or role ARN of the wrong shape, or the s
       "copy-vault",
       replace(copyVaultArgs(emulator), "--destination-vault-arn", SOURCE_VAULT_ARN),
     ),
+    task("copy-vault", [
+      "--verify",
+      "--source-vault",
+      "prod",
+      "--destination-vault-arn",
+      SOURCE_VAULT_ARN,
+      "--endpoint",
+      emulator.url,
+    ]),
   ]);
   const expected = [
     /^--destination-vault-arn must be a backup vault ARN, .*got 'dr-vault-west' \(a vault name: pass the vault's ARN\)$/,
@@ -82,6 +91,7 @@ Deno.test("copy and copy-vault: a vault or role ARN of the wrong shape, or the s
     /^--iam-role-arn must be an IAM role ARN/,
     /^--destination-vault-arn must be a backup vault ARN, .*\(a vault name: pass the vault's ARN\)$/,
     /^--iam-role-arn must be an IAM role ARN/,
+    /^--destination-vault-arn is the source vault itself \(arn:aws:backup:us-east-1:111122223333:backup-vault:prod\): /,
     /^--destination-vault-arn is the source vault itself \(arn:aws:backup:us-east-1:111122223333:backup-vault:prod\): /,
   ];
   runs.forEach((run, i) => {

@@ -18,7 +18,7 @@ import {
   RECOVERY_POINT_PARTIAL_ARN,
   startEmulator,
 } from "../emulator/mod.ts";
-import { BackupClient, listBackupVaults } from "../mod.ts";
+import { BackupClient, listBackupVaults, RUN_TARGET_RECORD } from "../mod.ts";
 import { pointArn, vaultSeed } from "./support/copy_vault_fixtures.ts";
 import { main as copy } from "../cli/copy.ts";
 import { main as copyVault } from "../cli/copy_vault.ts";
@@ -192,7 +192,14 @@ Deno.test("deno task copy-vault -- …: copies, reports, exits 0/1/2; --dry-run;
     assert.match(again.stdout, /4 completed \(0 already copied\), 0 partial, 1 failed/);
     assert.equal(emulator.jobs().length, 5);
     const file = JSON.parse(await Deno.readTextFile(checkpoint));
-    assert.equal(Object.keys(file.runs.cli).length, 5);
+    // A record per recovery point, and the run's target.
+    assert.deepEqual(
+      Object.keys(file.runs.cli).sort(),
+      [
+        RUN_TARGET_RECORD,
+        ...[0, 1, 2, 3, 4].map(pointArn),
+      ].sort(),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
