@@ -128,7 +128,12 @@ export {
   DEFAULT_COPY_CONCURRENCY,
   DEFAULT_MAX_FAILED_COPIES,
 } from "./jobs/copy_recovery_points.ts";
-export { CopyRunRefusedError, MaxWaitExceededError, type ReportedError } from "./jobs/errors.ts";
+export {
+  CopyRunRefusedError,
+  MaxWaitExceededError,
+  type ReportedError,
+  RunTargetMismatchError,
+} from "./jobs/errors.ts";
 export { verifyCopies, type VerifyCopiesOptions } from "./jobs/verify_copies.ts";
 export {
   type CopyEvidence,
@@ -145,6 +150,8 @@ export {
   type CheckpointState,
   type CheckpointStore,
   MemoryCheckpointStore,
+  RUN_TARGET_RECORD,
+  type RunTarget,
 } from "./jobs/checkpoint.ts";
 export {
   KvCheckpointStore,

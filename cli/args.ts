@@ -25,16 +25,35 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 /**
  * Parses flags strictly. A leading `--` is dropped: `npx -y deno@2.9.6 task copy -- --flag …`
  * passes it on.
- * @throws {UsageError} naming the unknown flag, the flag missing its value, or a stray argument.
+ * @throws {UsageError} naming the unknown flag, the flag missing its value, a stray argument, or
+ *   a flag given twice that takes one value (node:util keeps the last one silently; only flags
+ *   declared `multiple`, "repeatable" in the usage texts, may repeat).
  */
 export function parseFlags<T extends Options>(args: string[], options: T) {
   const rest = args[0] === "--" ? args.slice(1) : args;
+  let parsed;
   try {
-    return parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values;
+    parsed = parseArgs({
+      args: rest,
+      options,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
   } catch (e) {
     // node:util's messages name the flag, e.g. "Unknown option '--foo'".
     throw new UsageError((e as Error).message);
   }
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option" || options[token.name]?.multiple) continue;
+    if (seen.has(token.name)) {
+      const what = options[token.name].type === "string" ? " (it takes one value)" : "";
+      throw new UsageError(`--${token.name} is given more than once${what}: give it once`);
+    }
+    seen.add(token.name);
+  }
+  return parsed.values;
 }
 
 /**

@@ -12,7 +12,14 @@
  * @module
  */
 
-import { buildSignedRequest, type CopyJob, startCopyJob, waitForCopyJob } from "../mod.ts";
+import {
+  buildSignedRequest,
+  type CopyJob,
+  startCopyJob,
+  ValidationError,
+  waitForCopyJob,
+} from "../mod.ts";
+import { roleArnIssue, vaultArnIssue } from "../jobs/option_checks.ts";
 import {
   clientFromFlags,
   integerFlag,
@@ -82,6 +89,14 @@ export async function main(
       "iam-role-arn",
     ]);
     const days = integerFlag("delete-after-days", values["delete-after-days"], 1);
+    // The shapes the model leaves open (any string is an ARN to it), before the credentials.
+    const arnIssues = [
+      ...vaultArnIssue("DestinationBackupVaultArn", values["destination-vault-arn"]),
+      ...roleArnIssue("IamRoleArn", values["iam-role-arn"]),
+    ];
+    if (arnIssues.length) {
+      throw usageError(new ValidationError("copy flags", arnIssues), FLAG_OF);
+    }
     const client = clientFromFlags(values, env);
     const input = {
       RecoveryPointArn: values["recovery-point-arn"]!,

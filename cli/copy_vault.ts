@@ -25,8 +25,10 @@ import {
   type CheckpointStore,
   copyRecoveryPoints,
   type CopyRecoveryPointsOptions,
+  RunTargetMismatchError,
 } from "../mod.ts";
 import { checkCopyOptions } from "../jobs/copy_options.ts";
+import { targetDifference } from "../jobs/errors.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
 import {
   clientFromFlags,
@@ -271,7 +273,10 @@ export async function main(
       return EXIT_INTERRUPTED;
     }
     display?.clear();
-    return reportFailure(e, io, { json, usage: USAGE });
+    // A mistake found once the run had begun (the destination is the source vault, the run id
+    // is another run's) is bad usage too, named by its flag.
+    const usage = e instanceof RunTargetMismatchError ? runTargetUsage(e) : asUsage(e);
+    return reportFailure(usage, io, { json, usage: USAGE });
   } finally {
     stopListening();
   }
@@ -298,6 +303,19 @@ function checkModeFlags(values: Values): void {
       `${verifyOnly.join(", ")} only go${verifyOnly.length > 1 ? "" : "es"} with --verify`,
     );
   }
+}
+
+/**
+ * A run id resumed with other flags than its run's, in one line: the flags that differ, and to
+ * use another `--run-id` for a new copy.
+ */
+function runTargetUsage(e: RunTargetMismatchError): UsageError {
+  const flag = (o: string) => FLAG_OF[o === "lifecycle" ? "lifecycle.DeleteAfterDays" : o];
+  return new UsageError(
+    `--run-id ${e.runId} is a run started with another ${e.options.map(flag).join(", ")} (` +
+      `${targetDifference(e.options, e.stored, e.given, flag)}): give this copy another ` +
+      `--run-id, or resume that run with its own flags`,
+  );
 }
 
 /**

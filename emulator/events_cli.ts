@@ -67,6 +67,11 @@ const VALUED = [
   "--backup-every",
 ];
 
+/** The message of a flag given twice: each of the emulator's flags takes one value. */
+export function repeatedFlag(flag: string): string {
+  return `${flag} is given more than once: give it once`;
+}
+
 /**
  * Takes the event flags out of `args`: the other arguments, and the event flags, or a message
  * naming the flag at fault.
@@ -83,6 +88,7 @@ export function takeEventFlags(
   const given = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    if (given.has(flag)) return repeatedFlag(flag);
     if (SWITCHES.includes(flag)) {
       if (inline !== undefined) return `${flag} takes no value, got ${args[i]}`;
       given.add(flag);

@@ -49,6 +49,7 @@ import {
   EVENT_USAGE,
   eventBanner,
   eventDelivery,
+  repeatedFlag,
   startBackups,
   takeEventFlags,
 } from "./events_cli.ts";
@@ -99,9 +100,13 @@ function parseArgs(args: string[]): CliOptions | string {
     cors: false,
     jobDurationMs: DEFAULT_JOB_DURATION_MS,
   };
+  const seen = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split("=", 2);
     if (flag === "--help" || flag === "-h") return USAGE;
+    const known = flag === "--cors" || flag === "--seed" || flag in COUNT_FLAGS;
+    if (known && seen.has(flag)) return `${repeatedFlag(flag)}\n${USAGE}`;
+    seen.add(flag);
     if (flag === "--cors") {
       if (inline !== undefined) return `--cors takes no value, got ${args[i]}\n${USAGE}`;
       options.cors = true;

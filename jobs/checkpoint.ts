@@ -10,6 +10,8 @@
  * @module
  */
 
+import type { Lifecycle } from "../generated/types.ts";
+
 /**
  * How far one recovery point's copy got:
  * - `STARTING`: the idempotency token is chosen and StartCopyJob may have been sent;
@@ -36,7 +38,35 @@ export interface CheckpointRecord {
   startedAt?: string | undefined;
   /** When the copy job ended, ISO 8601. */
   finishedAt?: string | undefined;
+  /**
+   * Only in the run's {@linkcode RUN_TARGET_RECORD}: what the run copies. Absent in every
+   * recovery point's record, and in the runs of 0.1.0.
+   */
+  runTarget?: RunTarget | undefined;
 }
+
+/**
+ * What a run copies: the options its StartCopyJob calls are made of. A run resumed with the same
+ * `runId` must have the same, or its records (taken as done) would belong to another copy.
+ */
+export interface RunTarget {
+  /** `sourceBackupVaultName`. */
+  sourceBackupVaultName: string;
+  /** `destinationBackupVaultArn`. */
+  destinationBackupVaultArn: string;
+  /** `iamRoleArn`. */
+  iamRoleArn: string;
+  /** `lifecycle`, when the run has one. */
+  lifecycle?: Lifecycle | undefined;
+}
+
+/**
+ * The key, in place of a recovery point ARN, of the record that holds a run's
+ * {@linkcode RunTarget} (`runTarget`): written once by the run's first copy, read on every
+ * resume. A store keeps it as any other record, so every `CheckpointStore` holds it unchanged;
+ * it is no ARN, so no recovery point ever matches it (nor did one in 0.1.0, which ignores it).
+ */
+export const RUN_TARGET_RECORD = "backup-edge:run-target";
 
 /**
  * Where a run keeps its {@linkcode CheckpointRecord}s, keyed by run id and recovery point ARN.
@@ -96,7 +126,15 @@ export function isCheckpointRecord(value: unknown): value is CheckpointRecord {
   return typeof r === "object" && r !== null && typeof r.recoveryPointArn === "string" &&
     typeof r.idempotencyToken === "string" && states.includes(r.state) &&
     typeof r.attempts === "number" &&
-    (r.copyJobId === undefined || typeof r.copyJobId === "string");
+    (r.copyJobId === undefined || typeof r.copyJobId === "string") &&
+    (r.runTarget === undefined || isRunTarget(r.runTarget));
+}
+
+function isRunTarget(value: unknown): value is RunTarget {
+  const t = value as RunTarget;
+  return typeof t === "object" && t !== null && typeof t.sourceBackupVaultName === "string" &&
+    typeof t.destinationBackupVaultArn === "string" && typeof t.iamRoleArn === "string" &&
+    (t.lifecycle === undefined || (typeof t.lifecycle === "object" && t.lifecycle !== null));
 }
 
 /** Checks the shape of a record read back from storage. @throws {CheckpointError} */

@@ -13,6 +13,7 @@ import {
   type CheckpointState,
   type CheckpointStore,
   MemoryCheckpointStore,
+  RUN_TARGET_RECORD,
 } from "./checkpoint.ts";
 import { type CopyRecoveryPointsOptions, DEFAULT_COPY_CONCURRENCY } from "./copy_options.ts";
 import { Deadline } from "./deadline.ts";
@@ -52,7 +53,9 @@ import {
   newReportEntry,
 } from "./report_entries.ts";
 import { isFinal, routeOf } from "./copy_route.ts";
+import { refuseSameVault } from "./option_checks.ts";
 import { runPerResource } from "./resource_pool.ts";
+import { checkRunTarget, runTargetOf, runTargetRecord } from "./run_target.ts";
 import { abortable } from "../runtime/retry.ts";
 import { startCopyWithRetries } from "./start_copy.ts";
 
@@ -137,7 +140,10 @@ class CopyRun {
         )
       ) {
         this.#totals.discovered++;
-        sourceVaultArn ??= recoveryPoint.BackupVaultArn;
+        if (sourceVaultArn === undefined) {
+          sourceVaultArn = recoveryPoint.BackupVaultArn;
+          refuseSameVault("copyRecoveryPoints", sourceVaultArn, o.destinationBackupVaultArn);
+        }
         this.#emit({ type: "discovered", recoveryPoint });
         const entry = newReportEntry(recoveryPoint);
         entries.push(entry);
@@ -178,10 +184,22 @@ class CopyRun {
         "reading the checkpoint",
         () => this.#storeCall(() => this.#store.list(this.#runId)),
       );
-      this.#records = new Map(records.map((r) => [r.recoveryPointArn, r]));
+      // A resumed run copies what it started copying, or its records are not about its copies.
+      const target = runTargetOf(o);
+      const recorded = checkRunTarget(this.#runId, records, target);
+      this.#records = new Map(
+        records.filter((r) => r.recoveryPointArn !== RUN_TARGET_RECORD)
+          .map((r) => [r.recoveryPointArn, r]),
+      );
       if (o.dryRun) {
         for (const w of work) this.#plan(w.entry);
       } else {
+        if (!recorded) {
+          await this.#beforeDeadline(
+            "writing the checkpoint",
+            () => this.#storeCall(() => this.#store.put(this.#runId, runTargetRecord(target))),
+          );
+        }
         await this.#pool(work);
       }
     }

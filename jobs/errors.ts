@@ -6,6 +6,7 @@
  */
 
 import { LimitExceededException } from "../generated/errors.ts";
+import type { RunTarget } from "./checkpoint.ts";
 import { backoffDelay, retryKind } from "../runtime/retry.ts";
 
 /** A failure, by its error class name (`LimitExceededException`, `CopyJobFailedError`, …). */
@@ -57,6 +58,69 @@ export function refusedCopies(count: number): string {
   return count === 1
     ? "the run's only copy to start"
     : `the first ${count} copies of the run for the same reason`;
+}
+
+/**
+ * A run was resumed (the same `runId` and checkpoint) with another target than the one it was
+ * started with: another source vault, destination vault, IAM role or lifecycle. Its records would
+ * be taken as done for copies they are not about, so nothing was started: resume with the
+ * run's own options, or give the new copy another `runId`.
+ */
+export class RunTargetMismatchError extends Error {
+  /** Always `RunTargetMismatchError`. */
+  override name = "RunTargetMismatchError";
+  /** The run's id. */
+  readonly runId: string;
+  /** The options that differ from the run's, e.g. `["destinationBackupVaultArn"]`. */
+  readonly options: readonly (keyof RunTarget)[];
+  /** What the run was started with (its checkpoint's). */
+  readonly stored: RunTarget;
+  /** What it was resumed with. */
+  readonly given: RunTarget;
+
+  /**
+   * Names the run and every option that differs, with the run's value and the new one (vault
+   * names, ARNs and a lifecycle: no secret).
+   *
+   * @param runId the run's id.
+   * @param stored what the run was started with, from its checkpoint.
+   * @param given what it was resumed with.
+   * @param options the keys of the two that differ.
+   */
+  constructor(
+    runId: string,
+    stored: RunTarget,
+    given: RunTarget,
+    options: readonly (keyof RunTarget)[],
+  ) {
+    super(
+      `Run ${JSON.stringify(runId)} was started with another ${options.join(", ")} (` +
+        targetDifference(options, stored, given) +
+        `): resuming it would take its records for another copy's; nothing was started. Resume ` +
+        `it with its own options, or start the new copy with another runId`,
+    );
+    this.runId = runId;
+    this.options = options;
+    this.stored = stored;
+    this.given = given;
+  }
+}
+
+/**
+ * How two targets differ, named as `name(option)` gives: `iamRoleArn: "arn:…a" in the
+ * checkpoint, "arn:…b" now; …`.
+ */
+export function targetDifference(
+  options: readonly (keyof RunTarget)[],
+  stored: RunTarget,
+  given: RunTarget,
+  name: (option: keyof RunTarget) => string = (o) => o,
+): string {
+  const show = (v: unknown) => v === undefined ? "none" : JSON.stringify(v);
+  return options.map((o) =>
+    `${name(o)}: ${show(stored[o])} in the checkpoint, ${show(given[o])} now`
+  )
+    .join("; ");
 }
 
 /**

@@ -116,6 +116,43 @@ export function vaultArnIssue(path: string, value: unknown): ValidationIssue[] {
   }];
 }
 
+/**
+ * The issue of a copy into the vault its recovery points are in: `sourceVaultArn` (the source
+ * vault's ARN as AWS Backup lists it, naming the caller's account and Region) is the destination.
+ *
+ * ARNs are compared exactly, as AWS Backup does: a vault is identified by its name, "unique to the
+ * account used to create them and the AWS Region where they are created", and names match
+ * `^[a-zA-Z0-9\-\_]{2,50}$` with nothing said to fold case (CreateBackupVault,
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html), so `dr`
+ * and `DR` are two vaults; the partition, Region and account parts are lowercase and digits by
+ * the ARN's own pattern ({@linkcode BACKUP_VAULT_ARN_PATTERN}).
+ */
+export function sameVaultIssues(
+  sourceVaultArn: string | undefined,
+  destinationBackupVaultArn: string,
+): ValidationIssue[] {
+  if (sourceVaultArn === undefined || sourceVaultArn !== destinationBackupVaultArn) return [];
+  return [{
+    path: "destinationBackupVaultArn",
+    message: `is the source vault itself (${sourceVaultArn}): a recovery point is never copied ` +
+      `into the vault it is in; name another vault (another Region or account)`,
+  }];
+}
+
+/**
+ * Throws when a vault job would copy into (or verify copies in) its own source vault, found
+ * from the first recovery point listed: before any copy is looked up or started.
+ * @throws {ValidationError} naming `destinationBackupVaultArn`.
+ */
+export function refuseSameVault(
+  subject: string,
+  sourceVaultArn: string | undefined,
+  destinationBackupVaultArn: string,
+): void {
+  const issues = sameVaultIssues(sourceVaultArn, destinationBackupVaultArn);
+  if (issues.length) throw new ValidationError(`${subject} options`, issues);
+}
+
 /** An issue when `value` is a string that is not an IAM role ARN. */
 export function roleArnIssue(path: string, value: unknown): ValidationIssue[] {
   if (typeof value !== "string" || IAM_ROLE_ARN_PATTERN.test(value)) return [];

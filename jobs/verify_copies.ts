@@ -20,6 +20,7 @@ import { type CopiesOfRecoveryPoint, findCopiesOfMany } from "./existing_copies.
 import { emptySelection, listSelection } from "./list_selection.ts";
 import {
   optionKeyIssues,
+  refuseSameVault,
   SELECTION_KEYS,
   selectionIssues,
   vaultArnIssue,
@@ -137,7 +138,10 @@ export async function verifyCopies(
     const { recoveryPoint, skip } of listSelection(client, o.sourceBackupVaultName, o, signal)
   ) {
     totals.discovered++;
-    sourceVaultArn ??= recoveryPoint.BackupVaultArn;
+    if (sourceVaultArn === undefined) {
+      sourceVaultArn = recoveryPoint.BackupVaultArn;
+      refuseSameVault("verifyCopies", sourceVaultArn, o.destinationBackupVaultArn);
+    }
     emit({ type: "discovered", recoveryPoint });
     const entry = newVerifyEntry(recoveryPoint);
     entries.push(entry);

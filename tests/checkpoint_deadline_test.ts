@@ -14,6 +14,7 @@ import {
   type CopyReport,
   MaxWaitExceededError,
   MemoryCheckpointStore,
+  RUN_TARGET_RECORD,
 } from "../mod.ts";
 import { type Emulator, startEmulator } from "../emulator/mod.ts";
 import { clientOf, FAST, pointArn, vaultSeed } from "./support/copy_vault_fixtures.ts";
@@ -35,7 +36,10 @@ function stuckPuts(
     get: (runId, arn) => inner.get(runId, arn),
     list: (runId) => inner.list(runId),
     async put(runId, record) {
-      if (record.state !== stuck) return await inner.put(runId, record);
+      // The run's target (written once, before any copy) answers: the points' records stick.
+      if (record.state !== stuck || record.recoveryPointArn === RUN_TARGET_RECORD) {
+        return await inner.put(runId, record);
+      }
       if (writes) await inner.put(runId, record);
       unanswered.push(record);
       return await new Promise<void>(() => {});
@@ -199,6 +203,10 @@ Deno.test("after maxWaitMs no record is written: an existing copy the run reache
   ]);
   assert.equal(report.entries[1].origin, "existing");
   assert.equal(report.entries[1].error?.name, "MaxWaitExceeded");
+  // The run's target, written before any copy, and the one point's record.
   const records = await checkpoint.list("late");
-  assert.deepEqual(records.map((r) => [r.recoveryPointArn, r.state]), [[pointArn(1), "STARTED"]]);
+  assert.deepEqual(records.map((r) => [r.recoveryPointArn, r.state]), [
+    [RUN_TARGET_RECORD, "STARTED"],
+    [pointArn(1), "STARTED"],
+  ]);
 });

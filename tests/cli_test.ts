@@ -11,18 +11,15 @@ import assert from "node:assert/strict";
 import {
   DEFAULT_VAULT_NAME,
   DEMO_CREDENTIALS,
-  DEMO_IAM_ROLE_ARN,
   DEMO_REGION,
   DEMO_SESSION_CREDENTIALS,
   DR_VAULT_NAME,
-  DR_VAULT_WEST_ARN,
-  type Emulator,
   RECOVERY_POINT_OK_ARN,
   RECOVERY_POINT_PARTIAL_ARN,
   startEmulator,
 } from "../emulator/mod.ts";
-import { BackupClient, listBackupVaults } from "../mod.ts";
-import { pointArn, SOURCE_VAULT, vaultSeed } from "./support/copy_vault_fixtures.ts";
+import { BackupClient, listBackupVaults, RUN_TARGET_RECORD } from "../mod.ts";
+import { pointArn, vaultSeed } from "./support/copy_vault_fixtures.ts";
 import { main as copy } from "../cli/copy.ts";
 import { main as copyVault } from "../cli/copy_vault.ts";
 import {
@@ -30,44 +27,14 @@ import {
   assertNothingSelected,
   BARE_DENO,
   capture,
+  copyArgs,
+  copyVaultArgs,
   ENV,
   interruptedWhen,
   ROOT,
   SESSION_ENV,
   task,
 } from "./support/cli.ts";
-
-function copyArgs(emulator: Emulator, ...more: string[]): string[] {
-  return [
-    "--recovery-point-arn",
-    RECOVERY_POINT_OK_ARN,
-    "--source-vault",
-    DEFAULT_VAULT_NAME,
-    "--destination-vault-arn",
-    DR_VAULT_WEST_ARN,
-    "--iam-role-arn",
-    DEMO_IAM_ROLE_ARN,
-    "--endpoint",
-    emulator.url,
-    ...more,
-  ];
-}
-
-function copyVaultArgs(emulator: Emulator, ...more: string[]): string[] {
-  return [
-    "--source-vault",
-    SOURCE_VAULT,
-    "--destination-vault-arn",
-    DR_VAULT_WEST_ARN,
-    "--iam-role-arn",
-    DEMO_IAM_ROLE_ARN,
-    "--endpoint",
-    emulator.url,
-    "--poll-interval-ms",
-    "20",
-    ...more,
-  ];
-}
 
 Deno.test("deno task copy -- …: starts and waits for a job; --help", async () => {
   await using emulator = await startEmulator({ jobDurationMs: 200 });
@@ -105,7 +72,10 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
       copyVaultArgs(emulator, "--delete-after-days", "1.5"),
       /--delete-after-days must be an integer/,
     ],
-    [copyVaultArgs(emulator, "--endpoint", "notaurl"), /^--endpoint must be an absolute http/],
+    [
+      copyVaultArgs(emulator).map((a) => a === emulator.url ? "notaurl" : a),
+      /^--endpoint must be an absolute http/,
+    ],
     [
       copyVaultArgs(emulator, "--region", "US_EAST"),
       /^--region \(or AWS_REGION\) must be a Region/,
@@ -222,7 +192,14 @@ Deno.test("deno task copy-vault -- …: copies, reports, exits 0/1/2; --dry-run;
     assert.match(again.stdout, /4 completed \(0 already copied\), 0 partial, 1 failed/);
     assert.equal(emulator.jobs().length, 5);
     const file = JSON.parse(await Deno.readTextFile(checkpoint));
-    assert.equal(Object.keys(file.runs.cli).length, 5);
+    // A record per recovery point, and the run's target.
+    assert.deepEqual(
+      Object.keys(file.runs.cli).sort(),
+      [
+        RUN_TARGET_RECORD,
+        ...[0, 1, 2, 3, 4].map(pointArn),
+      ].sort(),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -254,6 +254,7 @@ function ruleIssues(rule: Record<string, unknown>, at: string, issues: Validatio
     }
   }
   if (!issues.some((i) => i.path.startsWith(`${at}.`))) {
+    issues.push(...ownVaultIssues(rule as unknown as CopyRule, at));
     // The StartCopyJob members the rule becomes, against the model as well.
     for (
       const issue of validateStartCopyJobInput({
@@ -273,6 +274,31 @@ function ruleIssues(rule: Record<string, unknown>, at: string, issues: Validatio
       issues.push({ path: [`${at}.${key}`, ...rest].join("."), message: issue.message });
     }
   }
+}
+
+/**
+ * A rule whose conditions take only recovery points already in its destination vault: every
+ * `sourceBackupVaults` entry is the destination — its ARN, or its name with `accounts` and
+ * `regions` holding only the destination's. It would never copy anything (a point is never
+ * copied into the vault it is in, see `ruleMiss`'s `SAME_VAULT`), silently, every night. ARNs
+ * and names compare exactly, as AWS Backup's do (see `sameVaultIssues` in option_checks.ts).
+ */
+function ownVaultIssues(rule: CopyRule, at: string): ValidationIssue[] {
+  const destination = parseBackupVaultArn(rule.destinationBackupVaultArn);
+  if (!destination || !rule.sourceBackupVaults) return [];
+  const only = (values: readonly string[] | undefined, value: string) =>
+    values !== undefined && values.every((v) => v === value);
+  const isDestination = (v: string) =>
+    v === rule.destinationBackupVaultArn ||
+    (v === destination.name && only(rule.accounts, destination.accountId) &&
+      only(rule.regions, destination.region));
+  if (!rule.sourceBackupVaults.every(isDestination)) return [];
+  return [{
+    path: `${at}.destinationBackupVaultArn`,
+    message: `is the only vault sourceBackupVaults takes (${rule.destinationBackupVaultArn}): a ` +
+      `recovery point is never copied into the vault it is in, so the rule would copy nothing; ` +
+      `name another destination vault, or other sourceBackupVaults`,
+  }];
 }
 
 function lifecycleIssues(

@@ -35,6 +35,7 @@ import {
   LOCAL_DR_VAULT_ARN,
   pointArn,
   SOURCE_VAULT,
+  SOURCE_VAULT_ARN,
   vaultSeed,
 } from "../../tests/support/copy_vault_fixtures.ts";
 import {
@@ -1108,4 +1109,17 @@ Deno.test("workflow: a copy whose job aged out of ListCopyJobs is found in the d
     ),
   );
   assert.equal(report.ok, true);
+});
+
+Deno.test("workflow: a destination that is the source vault itself ends the run before any batch", async () => {
+  await using s = await setup(3, { workflow: { destinationBackupVaultArn: SOURCE_VAULT_ARN } });
+  const run = await s.run();
+  assert.equal(run.status, "errored");
+  assert.equal(run.error?.name, "NonRetryableError");
+  assert.match(run.error!.message, /destinationBackupVaultArn is the source vault itself/);
+  assert.equal(s.workflows.instances.size, 1, "no batch instance");
+  assert.deepEqual(
+    [...new Set(s.emulator.requests.map((r) => r.operation))],
+    ["ListRecoveryPointsByBackupVault"],
+  );
 });

@@ -17,6 +17,7 @@
 
 import { reportedError } from "../errors.ts";
 import { emptySelection } from "../list_selection.ts";
+import { refuseSameVault } from "../option_checks.ts";
 import {
   addTotals,
   type CopyTotals,
@@ -156,7 +157,19 @@ export async function runVaultCopy(
       );
     }
     const listed = await steps.do(`list ${page}`, ({ client }) => listPage(client, o, token));
-    sourceVaultArn ??= listed.sourceVaultArn;
+    if (sourceVaultArn === undefined && listed.sourceVaultArn !== undefined) {
+      sourceVaultArn = listed.sourceVaultArn;
+      try {
+        refuseSameVault(
+          "copyRecoveryPointsInWorkflow",
+          sourceVaultArn,
+          o.destinationBackupVaultArn,
+        );
+      } catch (e) {
+        // No retry fixes the configuration: the run ends, before any batch is created.
+        throw new NonRetryableError((e as Error).message, { cause: e });
+      }
+    }
     if (listed.points.length) {
       batches.push({
         index: batches.length,

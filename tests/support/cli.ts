@@ -5,7 +5,17 @@
  */
 
 import assert from "node:assert/strict";
-import { DEMO_CREDENTIALS, DEMO_REGION, DEMO_SESSION_CREDENTIALS } from "../../emulator/mod.ts";
+import {
+  DEFAULT_VAULT_NAME,
+  DEMO_CREDENTIALS,
+  DEMO_IAM_ROLE_ARN,
+  DEMO_REGION,
+  DEMO_SESSION_CREDENTIALS,
+  DR_VAULT_WEST_ARN,
+  type Emulator,
+  RECOVERY_POINT_OK_ARN,
+} from "../../emulator/mod.ts";
+import { SOURCE_VAULT } from "./copy_vault_fixtures.ts";
 import type { CliIo } from "../../cli/io.ts";
 
 /** The repository's root, where `deno task` runs. */
@@ -122,4 +132,38 @@ export function assertNothingSelected(empty: Run, allowed: Run, held: number): v
   assert.equal(allowed.code, 0, allowed.stderr);
   const none = JSON.parse(allowed.stdout);
   assert.deepEqual([none.ok, none.failure, none.entries], [true, undefined, []]);
+}
+
+/** `copy`'s flags for the emulator's demo recovery point to its us-west-2 vault, then `more`. */
+export function copyArgs(emulator: Emulator, ...more: string[]): string[] {
+  return [
+    "--recovery-point-arn",
+    RECOVERY_POINT_OK_ARN,
+    "--source-vault",
+    DEFAULT_VAULT_NAME,
+    "--destination-vault-arn",
+    DR_VAULT_WEST_ARN,
+    "--iam-role-arn",
+    DEMO_IAM_ROLE_ARN,
+    "--endpoint",
+    emulator.url,
+    ...more,
+  ];
+}
+
+/** `copy-vault`'s flags for the seeded vault (`vaultSeed`) to the us-west-2 vault, then `more`. */
+export function copyVaultArgs(emulator: Emulator, ...more: string[]): string[] {
+  return [
+    "--source-vault",
+    SOURCE_VAULT,
+    "--destination-vault-arn",
+    DR_VAULT_WEST_ARN,
+    "--iam-role-arn",
+    DEMO_IAM_ROLE_ARN,
+    "--endpoint",
+    emulator.url,
+    "--poll-interval-ms",
+    "20",
+    ...more,
+  ];
 }
