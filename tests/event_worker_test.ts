@@ -590,6 +590,23 @@ packageTest(
   },
 );
 
+Deno.test("examples/deno/event_server.ts: unconfigured, it names what to set and stops", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-env", "--unstable-cron", "examples/deno/event_server.ts"],
+    cwd: repoPath("."),
+    clearEnv: true,
+    env: { HOME: Deno.env.get("HOME") ?? "", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 1);
+  assert.equal(
+    new TextDecoder().decode(output.stderr).trim().split("\n").pop(),
+    "NotConfigured: set AWS_REGION, AWS_SECRET_ACCESS_KEY, COPY_RULES, EVENTBRIDGE_API_KEY " +
+      "(environment variables)",
+  );
+});
+
 Deno.test("examples/deno/event_server.ts: the handler on Deno.serve", async () => {
   await using emulator = await eventEmulator();
   await using server = await serverProcess(

@@ -118,7 +118,7 @@ function setup(env: Env): Setup | Unconfigured {
   if (!client || !rules || !handler) {
     // Each issue names its setting (COPY_RULES' own paths start with COPY_RULES).
     const problems = issues.map(({ path, message }) => {
-      const setting = SETTING_OF[path] ?? path.split(/[.[]/)[0];
+      const setting = SETTING_OF[path] ?? path.split(/[.[]/)[0] ?? path;
       return {
         setting,
         text: `${setting}${setting === path ? "" : ` (${path})`} ${message}`,

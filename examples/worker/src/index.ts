@@ -164,8 +164,20 @@ type Unconfigured = {
   problems: string[];
 };
 
+/** The configuration, with its client. */
+type Configured = {
+  client: BackupClient;
+  apiToken: string;
+  region: string;
+  destinationVaultArn: string;
+  iamRoleArn: string;
+  sourceVaults: string[];
+  lifecycle: { DeleteAfterDays: number } | undefined;
+  callTimeoutMs: number | undefined;
+};
+
 /** The configuration and its client, or what is missing or malformed in it. */
-function configuration(env: Env) {
+function configuration(env: Env): Configured | Unconfigured {
   const missing: string[] = REQUIRED.filter((name) => !env[name]);
   const invalid: string[] = [];
   const problems = missing.map((name) => `${name} is not set`);
