@@ -75,8 +75,9 @@ export const TYPE_CHECKED_EXAMPLES: Readonly<Record<string, ExampleCheck>> = {
   },
   "examples/deno-deploy/main.ts": {
     test: "tests/checkpoint_deno_kv_test.ts",
-    check: 'exampleChild(["--check", "main.ts"])',
-    how: "deno run --check (strict), its imports mapped to the checkout",
+    check: 'args: ["check", "main.ts"]',
+    how:
+      "deno check (strict), from the example folder, whose deno.json maps the package to the checkout",
   },
 };
 

@@ -16,15 +16,12 @@ import {
   startEmulator,
 } from "../emulator/mod.ts";
 import { FAST, SOURCE_VAULT, vaultSeed } from "./support/copy_vault_fixtures.ts";
-import { docsShowing, readDocs } from "../testing/docs.ts";
+import { BackupClient, listRecoveryPointsByBackupVault } from "../mod.ts";
+import { docsShowing, readDocs, section } from "../testing/docs.ts";
 
 const REPO = new URL("../", import.meta.url);
 const CHILD = fileURLToPath(new URL("./runtimes/deno_kv_copy.ts", import.meta.url));
 const EXAMPLE_DIR = fileURLToPath(new URL("../examples/deno-deploy/", import.meta.url));
-/** Maps the example's JSR imports to this checkout. */
-const IMPORT_MAP = fileURLToPath(
-  new URL("./runtimes/deno_deploy_import_map.json", import.meta.url),
-);
 const decoder = new TextDecoder();
 
 /** A fresh directory under tests/.out for one test's KV files. */
@@ -173,8 +170,8 @@ async function runToReport(config: string) {
 }
 
 /**
- * A child Deno with the example's deno.json (it enables KV and cron), its JSR imports mapped to
- * this checkout.
+ * A child Deno with the example's deno.json: it enables KV and cron, and maps the package to this
+ * checkout.
  */
 function exampleChild(args: string[], env: Record<string, string> = {}): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
@@ -182,8 +179,6 @@ function exampleChild(args: string[], env: Record<string, string> = {}): Deno.Co
       "run",
       "--config",
       `${EXAMPLE_DIR}deno.json`,
-      "--import-map",
-      IMPORT_MAP,
       "--allow-all",
       ...args,
     ],
@@ -195,8 +190,37 @@ function exampleChild(args: string[], env: Record<string, string> = {}): Deno.Co
   });
 }
 
-Deno.test("Deno Deploy example: registers its cron at the top level without error", async () => {
-  // The docs show the example as it is.
+/** A free port on 127.0.0.1 (closed again: the process under test opens it). */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** What a child Deno needs from this environment to find its cache, and nothing else. */
+function denoOwnEnv(): Record<string, string> {
+  const names = ["HOME", "PATH", "DENO_DIR", "DENO_NO_UPDATE_CHECK"];
+  return Object.fromEntries(
+    names.flatMap((name) => Deno.env.has(name) ? [[name, Deno.env.get(name)!]] : []),
+  );
+}
+
+/** The settings of the example against `endpoint`. */
+function deploySettings(endpoint: string): Record<string, string> {
+  return {
+    AWS_REGION: DEMO_REGION,
+    AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+    SOURCE_VAULT,
+    DESTINATION_VAULT_ARN: DR_VAULT_WEST_ARN,
+    IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
+    BACKUP_ENDPOINT: endpoint,
+  };
+}
+
+Deno.test("Deno Deploy example: the docs' command, from a checkout, with only Node and npm", async () => {
+  // The docs show the example as it is, and the command to run it locally.
   const [docs, source] = await Promise.all([
     readDocs(),
     Deno.readTextFile(`${EXAMPLE_DIR}main.ts`),
@@ -205,22 +229,103 @@ Deno.test("Deno Deploy example: registers its cron at the top level without erro
     docsShowing(docs, "```ts\n" + source + "```").length > 0,
     "README.md or docs/*.md shows examples/deno-deploy/main.ts",
   );
-  // Type-checked too (`--check`), against this checkout's types.
-  const example = exampleChild(["--check", "main.ts"]).spawn();
-  // A cron that failed to register ends the process at once; a registered one keeps it alive.
+  const recipe = section(docs, "Deno Deploy").text;
+  assert.match(recipe, /^cd examples\/deno-deploy$/m);
+  const printed = /^npx -y deno@2\.9\.6 (run .*main\.ts --now)$/m.exec(recipe)?.[1];
+  assert.ok(printed, "the docs print the command");
+  const emulatorArgs = /^npx -y deno@2\.9\.6 task emulator -- (.*)$/m.exec(recipe)![1].split(" ");
+  // The settings the recipe exports (continuation lines joined).
+  const exported = /^export ([A-Z_]+=(?:.*\\\n)*.*)$/m.exec(recipe)![1].replaceAll("\\\n", " ");
+  const settings = Object.fromEntries(
+    exported.trim().split(/\s+/).map((pair) => pair.split(/=(.*)/s).slice(0, 2)),
+  );
+  // `npx -y deno@2.9.6` is this very binary (the tests run under it): no download needed here.
+  const args = printed.split(" ");
+  const command = (argv: string[], env: Record<string, string>) =>
+    new Deno.Command(Deno.execPath(), {
+      args: argv,
+      cwd: EXAMPLE_DIR,
+      // Only what Deno needs to find its cache: none of the app's settings leak in from here.
+      clearEnv: true,
+      env: { ...denoOwnEnv(), NO_COLOR: "1", ...env },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    });
+  // Type-checked against this checkout, which its deno.json maps the package to (no JSR).
+  const check = await new Deno.Command(Deno.execPath(), {
+    args: ["check", "main.ts"],
+    cwd: EXAMPLE_DIR,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(check.success, decoder.decode(check.stderr));
+
+  // Unconfigured, without --now: it registers its cron and stays up, and says what to set.
+  const waiting = command(args.filter((arg) => arg !== "--now"), {}).spawn();
   const ended = await Promise.race([
-    example.status.then(() => true),
+    waiting.status.then(() => true),
     new Promise<false>((resolve) => setTimeout(() => resolve(false), 3000)),
   ]);
-  if (!ended) example.kill("SIGTERM");
+  if (!ended) waiting.kill("SIGTERM");
   const [status, stderr] = await Promise.all([
-    example.status,
-    new Response(example.stderr).text(),
-    example.stdout.cancel(),
+    waiting.status,
+    new Response(waiting.stderr).text(),
+    waiting.stdout.cancel(),
   ]);
   assert.equal(ended, false, `the example exited (${status.code}): ${stderr}`);
-  // Nothing on stderr but the type check's own line (none when its result is cached).
-  assert.deepEqual(stderr.split("\n").filter((l) => l && !/^Check /.test(l)), []);
+  const logged = JSON.parse(stderr.split("\n").find((line) => line.startsWith("{"))!);
+  assert.equal(logged.error, "NotConfigured");
+  assert.deepEqual(logged.missing, Object.keys(settings).filter((k) => k !== "BACKUP_ENDPOINT"));
+
+  // The recipe as printed: the emulator backing up, then one run at once, exit 0.
+  const port = String(freePort());
+  const emulator = new Deno.Command(Deno.execPath(), {
+    args: ["task", "emulator", "--", ...emulatorArgs.map((a) => a === "8080" ? port : a)],
+    cwd: fileURLToPath(REPO),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  try {
+    const endpoint = settings.BACKUP_ENDPOINT.replace("8080", port);
+    const client = new BackupClient({
+      region: settings.AWS_REGION,
+      endpoint,
+      credentials: { ...DEMO_CREDENTIALS },
+    });
+    // A bound, not a measurement: until the first backup's recovery point is COMPLETED.
+    for (const deadline = Date.now() + 30_000;;) {
+      const points = await listRecoveryPointsByBackupVault(client, {
+        BackupVaultName: settings.SOURCE_VAULT,
+        ByCreatedAfter: new Date(Date.now() - 3600_000),
+      }).catch(() => undefined);
+      if (points?.RecoveryPoints?.some((p) => p.Status === "COMPLETED")) break;
+      assert.ok(Date.now() < deadline, "the emulator's backup did not complete");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const now = await command(args, { ...settings, BACKUP_ENDPOINT: endpoint }).output();
+    assert.equal(now.code, 0, decoder.decode(now.stdout) + decoder.decode(now.stderr));
+    const report = JSON.parse(decoder.decode(now.stdout).trim().split("\n").pop()!);
+    assert.equal(report.ok, true);
+    assert.ok(report.totals.completed >= 1, JSON.stringify(report));
+    // A malformed setting: the same line naming it, exit 1.
+    const bad = await command(args, {
+      ...settings,
+      BACKUP_ENDPOINT: endpoint,
+      AWS_REGION: "us east 1",
+    })
+      .output();
+    assert.equal(bad.code, 1);
+    assert.match(
+      decoder.decode(bad.stderr),
+      /"error":"NotConfigured","missing":\[\],"invalid":\["AWS_REGION"\]/,
+    );
+  } finally {
+    emulator.kill("SIGTERM");
+    await emulator.status;
+    await emulator.stdout.cancel();
+  }
 });
 
 Deno.test("Deno Deploy example: the nightly handler copies, and resumes from Deno KV", async () => {
@@ -233,16 +338,7 @@ Deno.test("Deno Deploy example: the nightly handler copies, and resumes from Den
       fileURLToPath(new URL("./runtimes/deno_deploy_night.ts", import.meta.url)),
       kvPath,
       now,
-    ], {
-      AWS_REGION: DEMO_REGION,
-      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
-      AWS_SESSION_TOKEN: "",
-      SOURCE_VAULT,
-      DESTINATION_VAULT_ARN: DR_VAULT_WEST_ARN,
-      IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
-      BACKUP_ENDPOINT: emulator.url,
-    }).output().then((output) => {
+    ], { ...deploySettings(emulator.url), AWS_SESSION_TOKEN: "" }).output().then((output) => {
       assert.ok(output.success, decoder.decode(output.stderr));
       return JSON.parse(decoder.decode(output.stdout));
     });
@@ -261,7 +357,7 @@ Deno.test("Deno Deploy example: the nightly handler copies, and resumes from Den
   assert.ok(nextNight.entries.every((e: { origin: string }) => e.origin === "existing"));
   assert.equal(emulator.jobs().length, points);
 
-  // A setting left out: a MissingSettingError naming it, no secret in the output, nothing sent.
+  // A setting left out: a NotConfiguredError naming it, no secret in the output, nothing sent.
   emulator.clearRequests();
   const unset = await exampleChild([
     fileURLToPath(new URL("./runtimes/deno_deploy_night.ts", import.meta.url)),
@@ -277,10 +373,7 @@ Deno.test("Deno Deploy example: the nightly handler copies, and resumes from Den
   }).output();
   const stderr = decoder.decode(unset.stderr);
   assert.equal(unset.success, false);
-  assert.match(
-    stderr,
-    /MissingSettingError: The environment variable DESTINATION_VAULT_ARN is not set/,
-  );
+  assert.match(stderr, /NotConfiguredError: Not configured: set DESTINATION_VAULT_ARN \(/);
   assert.ok(!stderr.includes(DEMO_CREDENTIALS.secretAccessKey));
   assert.equal(emulator.requests.length, 0);
 });

@@ -10,6 +10,7 @@
 
 import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
+import type { Readable } from "node:stream";
 import {
   DEFAULT_VAULT_NAME,
   DEMO_CREDENTIALS,
@@ -49,7 +50,9 @@ const packageTest = (name: string, fn: () => Promise<void>) =>
 
 let ready: Promise<PackedPackage> | undefined;
 function prepared(): Promise<PackedPackage> {
-  return ready ??= Promise.all([packedPackage(), ensureTools()]).then(([packed]) => packed);
+  return ready ??= Promise.all([packedPackage(), ensureTools()]).then((
+    [packed],
+  ) => packed);
 }
 
 const API_KEY = "event-worker-test-key-0123456789";
@@ -64,7 +67,11 @@ const JOB_MS = 300;
 
 /** An emulator with no seeded recovery points, emitting events. */
 function eventEmulator(): Promise<Emulator> {
-  return startEmulator({ jobDurationMs: JOB_MS, events: true, recoveryPoints: [] });
+  return startEmulator({
+    jobDurationMs: JOB_MS,
+    events: true,
+    recoveryPoints: [],
+  });
 }
 /** Delivers the events of `count` new backups as `more` says, and waits for all of it. */
 async function round(
@@ -73,7 +80,9 @@ async function round(
   count: number,
   more: Partial<EventDeliveryOptions> = {},
 ): Promise<string[]> {
-  emulator.setEventDelivery(completedBackupsTo(url, { name: KEY_HEADER, value: API_KEY }, more));
+  emulator.setEventDelivery(
+    completedBackupsTo(url, { name: KEY_HEADER, value: API_KEY }, more),
+  );
   const points = await backUp(emulator, count);
   await emulator.settled();
   return points;
@@ -86,7 +95,9 @@ function eventWorkerProject(): Promise<string> {
     const packed = await prepared();
     const project = await tempDir("backup-edge-event-worker-");
     await copyDir(repoPath("examples/event-worker"), project);
-    const manifest = JSON.parse(await Deno.readTextFile(`${project}/package.json`));
+    const manifest = JSON.parse(
+      await Deno.readTextFile(`${project}/package.json`),
+    );
     assert.equal(manifest.devDependencies.wrangler, "4.85.0");
     assert.equal(
       manifest.dependencies["backup-edge"],
@@ -95,7 +106,10 @@ function eventWorkerProject(): Promise<string> {
     // The tarball of this checkout stands in for dist/; wrangler comes from the shared tools.
     delete manifest.dependencies["backup-edge"];
     delete manifest.devDependencies;
-    await Deno.writeTextFile(`${project}/package.json`, JSON.stringify(manifest, null, 2));
+    await Deno.writeTextFile(
+      `${project}/package.json`,
+      JSON.stringify(manifest, null, 2),
+    );
     await npmInstall(project, [packed.tarball]);
     return project;
   })();
@@ -107,23 +121,44 @@ packageTest(
     const project = await eventWorkerProject();
 
     const toml = await Deno.readTextFile(`${project}/wrangler.toml`);
-    assert.doesNotMatch(toml.replace(/#.*$/gm, ""), /nodejs_compat|compatibility_flags/);
+    assert.doesNotMatch(
+      toml.replace(/#.*$/gm, ""),
+      /nodejs_compat|compatibility_flags/,
+    );
     const cron = /^crons\s*=\s*\["([^"]+)"\]/m.exec(toml)![1];
     const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)![1];
-    // The rules shipped in wrangler.toml are valid as they stand.
-    parseCopyRules(/COPY_RULES = '''([\s\S]*?)'''/.exec(toml)![1]);
-    await runOk(toolBin("wrangler"), ["deploy", "--dry-run", "--outdir", "out"], {
-      cwd: project,
-      env: { WRANGLER_SEND_METRICS: "false", CI: "1", HOME: project },
-      timeoutMs: 180_000,
-    });
+    // Shipped unconfigured (no destination anyone would copy to as written); the rules its
+    // comment shows are valid as they stand.
+    const asWritten = Object.fromEntries(
+      [...toml.split(/^\[vars\]$/m)[1].matchAll(/^(\w+) = "([^"]*)"/gm)].map((
+        [, k, v],
+      ) => [k, v]),
+    );
+    assert.equal(asWritten.COPY_RULES, "");
+    assert.equal(asWritten.AWS_REGION, "");
+    const shownRules = /^# .*E\.g\.:\n((?:# {2}.*\n)+)/m.exec(toml)![1].replace(
+      /^#/gm,
+      "",
+    );
+    assert.equal(parseCopyRules(shownRules).length, 1);
+    await runOk(
+      toolBin("wrangler"),
+      ["deploy", "--dry-run", "--outdir", "out"],
+      {
+        cwd: project,
+        env: { WRANGLER_SEND_METRICS: "false", CI: "1", HOME: project },
+        timeoutMs: 180_000,
+      },
+    );
     const scriptPath = `${project}/out/index.js`;
     const code = await Deno.readTextFile(scriptPath);
     assert.doesNotMatch(code, /\bfrom\s*["']node:|\brequire\(/, "no Node APIs");
     const gzip = await new Response(
       new Blob([code]).stream().pipeThrough(new CompressionStream("gzip")),
     ).arrayBuffer();
-    console.log(`event worker bundle: ${code.length} B minified, ${gzip.byteLength} B gzip`);
+    console.log(
+      `event worker bundle: ${code.length} B minified, ${gzip.byteLength} B gzip`,
+    );
 
     await using emulator = await eventEmulator();
     const bindings = {
@@ -135,16 +170,24 @@ packageTest(
       COPY_RULES: RULES,
       BACKUP_ENDPOINT: emulator.url,
     };
-    const workerd = (overrides: Record<string, string> = {}) =>
+    const log: string[] = [];
+    const workerd = (
+      overrides: Record<string, string> = {},
+      only?: Record<string, string>,
+    ) =>
       new Miniflare({
         modules: true,
         scriptPath,
         modulesRoot: `${project}/out`,
         compatibilityDate,
         compatibilityFlags: [],
-        bindings: { ...bindings, ...overrides },
+        bindings: only ?? { ...bindings, ...overrides },
         host: "127.0.0.1",
         port: 0,
+        handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+          stdout.on("data", (chunk: unknown) => log.push(String(chunk)));
+          stderr.on("data", (chunk: unknown) => log.push(String(chunk)));
+        },
       });
     const mf = workerd();
     try {
@@ -153,9 +196,13 @@ packageTest(
       // Each event twice, one delivery after the other.
       points.push(...await round(emulator, url, 2, { times: 2 }));
       // Ten deliveries at once.
-      points.push(...await round(emulator, url, 1, { times: 10, concurrent: true }));
+      points.push(
+        ...await round(emulator, url, 1, { times: 10, concurrent: true }),
+      );
       // Again after the copy job finished.
-      points.push(...await round(emulator, url, 1, { times: 2, lateMs: JOB_MS + 300 }));
+      points.push(
+        ...await round(emulator, url, 1, { times: 2, lateMs: JOB_MS + 300 }),
+      );
       assertOneCopyEach(emulator, points);
       assert.ok(emulator.deliveries.length >= 16);
       assert.ok(
@@ -164,7 +211,10 @@ packageTest(
       );
 
       // A third of the events lost; the Cron Trigger's sweep makes up for them.
-      const lostRound = await round(emulator, url, 6, { dropRate: 1 / 3, seed: 5 });
+      const lostRound = await round(emulator, url, 6, {
+        dropRate: 1 / 3,
+        seed: 5,
+      });
       const lost = emulator.droppedEvents.map((e) => e.resources[0]);
       assert.ok(lost.length > 0 && lost.length < 6, `${lost.length} lost`);
       assert.equal(emulator.jobs().length, points.length + 6 - lost.length);
@@ -181,11 +231,16 @@ packageTest(
       // Without the key: 401, EventBridge retries, nothing is started.
       const jobs = emulator.jobs().length;
       const denied = await round(emulator, url, 1, {
-        authorization: { apiKey: { name: KEY_HEADER, value: "wrong-key-0123456789abcdef" } },
+        authorization: {
+          apiKey: { name: KEY_HEADER, value: "wrong-key-0123456789abcdef" },
+        },
         maxAttempts: 2,
         retryDelayMs: 10,
       });
-      assert.deepEqual(emulator.deliveries.slice(-2).map((d) => d.status), [401, 401]);
+      assert.deepEqual(emulator.deliveries.slice(-2).map((d) => d.status), [
+        401,
+        401,
+      ]);
       assert.equal(emulator.jobs().length, jobs);
       const bare = await fetch(url, {
         method: "POST",
@@ -198,7 +253,10 @@ packageTest(
       await worker.scheduled({ cron });
       assertOneCopyEach(emulator, [...points, ...lostRound, ...denied]);
       // A sweep that cannot list the vault (AccessDenied: not retried) is a failed Cron run.
-      emulator.injectFaults({ status: 403, errorType: "AccessDeniedException" });
+      emulator.injectFaults({
+        status: 403,
+        errorType: "AccessDeniedException",
+      });
       const failing = await worker.scheduled({ cron });
       assert.equal(failing.outcome, "exception");
       assert.equal(emulator.pendingFaults, 0, "the sweep met the fault");
@@ -206,20 +264,73 @@ packageTest(
       await mf.dispose();
     }
 
-    // Bad configuration: 500 (EventBridge retries while it is fixed), naming nothing secret.
-    const misconfigured = workerd({ EVENTBRIDGE_API_KEY: "short", COPY_RULES: "[{" });
-    try {
-      const url = (await misconfigured.ready).href;
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { [KEY_HEADER]: "short" },
-        body: "{}",
-      });
-      assert.equal(response.status, 500);
-      assert.deepEqual(await response.json(), { error: "Misconfigured" });
-    } finally {
-      await misconfigured.dispose();
-    }
+    // Bad configuration: 503 NotConfigured (EventBridge retries while it is fixed), naming the
+    // settings, never a value; deployed as written: every setting to make, and the Cron Trigger
+    // fails naming them. Nothing reaches AWS.
+    const sent = emulator.requests.length;
+    const notConfigured = async (
+      only: Record<string, string> | undefined,
+      overrides: Record<string, string>,
+      expected: { missing: string[]; invalid: string[] },
+    ) => {
+      const mf = workerd(overrides, only);
+      try {
+        const url = (await mf.ready).href;
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { [KEY_HEADER]: "short" },
+          body: "{}",
+        });
+        const body = await response.json();
+        assert.equal(response.status, 503, JSON.stringify(body));
+        assert.equal(body.error, "NotConfigured");
+        assert.deepEqual(
+          { missing: body.missing, invalid: body.invalid },
+          expected,
+        );
+        const worker = await mf.getWorker() as unknown as {
+          scheduled(options: { cron: string }): Promise<{ outcome: string }>;
+        };
+        assert.equal((await worker.scheduled({ cron })).outcome, "exception");
+        return body.message as string;
+      } finally {
+        await mf.dispose();
+      }
+    };
+    const message = await notConfigured(
+      undefined,
+      {
+        EVENTBRIDGE_API_KEY: "short",
+        COPY_RULES: "[{",
+        AWS_REGION: "us east 1",
+      },
+      {
+        missing: [],
+        invalid: ["AWS_REGION", "COPY_RULES", "EVENTBRIDGE_API_KEY"],
+      },
+    );
+    assert.match(message, /AWS_REGION \(region\) must be a Region name/);
+    assert.match(message, /EVENTBRIDGE_API_KEY must be 16 characters or more/);
+    await notConfigured(asWritten, {}, {
+      missing: [
+        "AWS_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "EVENTBRIDGE_API_KEY",
+        "COPY_RULES",
+      ],
+      invalid: [],
+    });
+    assert.equal(emulator.requests.length, sent, "nothing reached AWS");
+    const logged = log.join("");
+    assert.match(
+      logged,
+      /"error":"NotConfigured","missing":\["AWS_REGION","AWS_ACCESS_KEY_ID"/,
+    );
+    assert.ok(
+      !logged.includes(API_KEY) && !logged.includes('short"'),
+      "no value is logged",
+    );
   },
 );
 
@@ -232,7 +343,11 @@ function freePort(): number {
 }
 
 /** A process whose output (stdout and stderr) is collected; stopped with SIGINT on dispose. */
-function collected(command: string, args: string[], options: Deno.CommandOptions) {
+function collected(
+  command: string,
+  args: string[],
+  options: Deno.CommandOptions,
+) {
   const child = new Deno.Command(command, {
     ...options,
     args,
@@ -242,7 +357,9 @@ function collected(command: string, args: string[], options: Deno.CommandOptions
   }).spawn();
   const chunks: string[] = [];
   const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) chunks.push(chunk);
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      chunks.push(chunk);
+    }
   };
   const reading = Promise.all([collect(child.stdout), collect(child.stderr)]);
   return {
@@ -251,7 +368,9 @@ function collected(command: string, args: string[], options: Deno.CommandOptions
     async until(done: (text: string) => boolean, what: string) {
       const deadline = Date.now() + 90_000;
       while (!done(chunks.join(""))) {
-        if (Date.now() > deadline) throw new Error(`${what}: not within 90 s\n${chunks.join("")}`);
+        if (Date.now() > deadline) {
+          throw new Error(`${what}: not within 90 s\n${chunks.join("")}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
@@ -278,12 +397,22 @@ packageTest(
     assert.match(recipe, /^npx wrangler dev --ip 127\.0\.0\.1 --port 8787 /m);
     const key = /^export EVENTBRIDGE_API_KEY=(\S+)$/m.exec(recipe)![1];
     // The emulator's command as printed (continuation lines joined), on free ports.
-    const printed = /^npx -y deno@2\.9\.6 task emulator -- ((?:.*\\\n)*.*)$/m.exec(recipe)![1];
+    const printed = /^npx -y deno@2\.9\.6 task emulator -- ((?:.*\\\n)*.*)$/m.exec(
+      recipe,
+    )![1];
     const [devPort, emulatorPort] = [freePort(), freePort()];
-    const args = printed.replaceAll("\\\n", " ").trim().split(/\s+/).map((arg) =>
-      arg.replace("8787", String(devPort)).replace(/^8080$/, String(emulatorPort))
+    const args = printed.replaceAll("\\\n", " ").trim().split(/\s+/).map((
+      arg,
+    ) =>
+      arg.replace("8787", String(devPort)).replace(
+        /^8080$/,
+        String(emulatorPort),
+      )
     );
-    assert.ok(args.includes("--events-api-key-env") && args.includes("EVENTBRIDGE_API_KEY"));
+    assert.ok(
+      args.includes("--events-api-key-env") &&
+        args.includes("EVENTBRIDGE_API_KEY"),
+    );
 
     // `cp .dev.vars.example .dev.vars`: the key the recipe exports, the emulator on its port.
     const example = await Deno.readTextFile(`${project}/.dev.vars.example`);
@@ -300,11 +429,21 @@ packageTest(
       ["dev", "--ip", "127.0.0.1", "--port", String(devPort)],
       {
         cwd: project,
-        env: { WRANGLER_SEND_METRICS: "false", CI: "1", HOME: project, NO_COLOR: "1" },
+        env: {
+          WRANGLER_SEND_METRICS: "false",
+          CI: "1",
+          HOME: project,
+          NO_COLOR: "1",
+        },
       },
     );
     await dev.until((text) => /Ready on http/.test(text), "wrangler dev");
-    await using emulator = collected(Deno.execPath(), ["task", "emulator", "--", ...args], {
+    await using emulator = collected(Deno.execPath(), [
+      "task",
+      "emulator",
+      "--",
+      ...args,
+    ], {
       cwd: repoPath("."),
       env: { EVENTBRIDGE_API_KEY: key, NO_COLOR: "1" },
     });
@@ -314,7 +453,11 @@ packageTest(
       new RegExp(`event ${type} COMPLETED \\S+ to \\S+ -> 200 \\(delivery 2`);
     await emulator.until(
       (text) =>
-        ["Backup Job State Change", "Recovery Point State Change", "Copy Job State Change"]
+        [
+          "Backup Job State Change",
+          "Recovery Point State Change",
+          "Copy Job State Change",
+        ]
           .every((type) => answered(type).test(text)),
       "the emulator's deliveries",
     );
@@ -333,8 +476,15 @@ packageTest(
     const sources = CopyJobs!.map((j) => j.SourceRecoveryPointArn);
     assert.equal(sources.filter((s) => s === points[0]).length, 1, log);
     assert.equal(new Set(sources).size, sources.length, log);
-    assert.doesNotMatch(log, /-> (4|5)\d\d \(delivery/, "no delivery was refused");
-    assert.ok(!log.includes(key) && !dev.text().includes(key), "the key is never printed");
+    assert.doesNotMatch(
+      log,
+      /-> (4|5)\d\d \(delivery/,
+      "no delivery was refused",
+    );
+    assert.ok(
+      !log.includes(key) && !dev.text().includes(key),
+      "the key is never printed",
+    );
   },
 );
 
@@ -387,7 +537,10 @@ async function serverProcess(
   };
 }
 
-async function runServerExample(emulator: Emulator, url: string): Promise<void> {
+async function runServerExample(
+  emulator: Emulator,
+  url: string,
+): Promise<void> {
   const points = [
     ...await round(emulator, url, 2, { times: 2 }),
     ...await round(emulator, url, 1, { times: 10, concurrent: true }),
@@ -397,7 +550,10 @@ async function runServerExample(emulator: Emulator, url: string): Promise<void> 
     emulator.deliveries.every((d) => d.status === 200),
     JSON.stringify(emulator.deliveries),
   );
-  const bare = await fetch(url, { method: "POST", body: JSON.stringify(emulator.events.at(-1)) });
+  const bare = await fetch(url, {
+    method: "POST",
+    body: JSON.stringify(emulator.events.at(-1)),
+  });
   assert.equal(bare.status, 401);
   await bare.body?.cancel();
   assert.equal(emulator.jobs().length, points.length);
@@ -419,7 +575,10 @@ packageTest(
   "examples/node/event_server.mjs: the handler under Node, from the tarball",
   async () => {
     const project = await freshProject(await prepared());
-    await Deno.copyFile(repoPath("examples/node/event_server.mjs"), `${project}/event_server.mjs`);
+    await Deno.copyFile(
+      repoPath("examples/node/event_server.mjs"),
+      `${project}/event_server.mjs`,
+    );
     await using emulator = await eventEmulator();
     await using server = await serverProcess(
       "node",
@@ -431,11 +590,34 @@ packageTest(
   },
 );
 
+Deno.test("examples/deno/event_server.ts: unconfigured, it names what to set and stops", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-env", "--unstable-cron", "examples/deno/event_server.ts"],
+    cwd: repoPath("."),
+    clearEnv: true,
+    env: { HOME: Deno.env.get("HOME") ?? "", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 1);
+  assert.equal(
+    new TextDecoder().decode(output.stderr).trim().split("\n").pop(),
+    "NotConfigured: set AWS_REGION, AWS_SECRET_ACCESS_KEY, COPY_RULES, EVENTBRIDGE_API_KEY " +
+      "(environment variables)",
+  );
+});
+
 Deno.test("examples/deno/event_server.ts: the handler on Deno.serve", async () => {
   await using emulator = await eventEmulator();
   await using server = await serverProcess(
     Deno.execPath(),
-    ["run", "--allow-net", "--allow-env", "--unstable-cron", "examples/deno/event_server.ts"],
+    [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--unstable-cron",
+      "examples/deno/event_server.ts",
+    ],
     repoPath("."),
     serverEnv(emulator),
   );

@@ -125,7 +125,7 @@ async function buildExample(): Promise<{ project: string; out: string; toml: str
 
 /**
  * Miniflare running the bundle with the Workflow persisted in `persist`; `bindings` replace the
- * test's own.
+ * test's own, `only` all of them.
  */
 function miniflare(
   out: string,
@@ -133,6 +133,7 @@ function miniflare(
   persist: string,
   emulator: Emulator,
   bindings: Record<string, string> = {},
+  only?: Record<string, string>,
 ): Miniflare {
   const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)![1];
   return new Miniflare({
@@ -143,7 +144,7 @@ function miniflare(
     compatibilityFlags: [],
     workflows: { VAULT_COPY: { name: "vault-copy", className: "VaultCopy" } },
     workflowsPersist: persist,
-    bindings: {
+    bindings: only ?? {
       AWS_REGION: DEMO_REGION,
       AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
@@ -398,14 +399,25 @@ test("vault-workflow example: a STATUS_TOKEN shorter than 32 characters is a con
     try {
       // The right token of a short STATUS_TOKEN opens nothing: a guessable token is no lock.
       const response = await get(mf, token);
-      const body = await response.json() as { error: string; message: string };
+      const body = await response.json() as {
+        error: string;
+        message: string;
+        missing: string[];
+        invalid: string[];
+      };
       assert.equal(response.status, 503, JSON.stringify(body));
       assert.equal(body.error, "NotConfigured");
+      assert.deepEqual(
+        { missing: body.missing, invalid: body.invalid },
+        token
+          ? { missing: [], invalid: ["STATUS_TOKEN"] }
+          : { missing: ["STATUS_TOKEN"], invalid: [] },
+      );
       assert.match(
         body.message,
         token
-          ? /^STATUS_TOKEN is too short: make it 32 characters or more \(npx wrangler secret put STATUS_TOKEN\)$/
-          : /^STATUS_TOKEN is not set: set it, 32 characters or more/,
+          ? /^Configuration: STATUS_TOKEN is too short: make it 32 characters or more \(vars in wrangler\.toml; secrets: npx wrangler secret put NAME\)$/
+          : /^Configuration: STATUS_TOKEN is not set/,
       );
       if (token) assert.ok(!JSON.stringify(body).includes(token), "the value is never shown");
     } finally {
@@ -425,6 +437,69 @@ test("vault-workflow example: a STATUS_TOKEN shorter than 32 characters is a con
   } finally {
     await mf.dispose();
   }
+});
+
+test("vault-workflow example: deployed as written, 503 NotConfigured naming every setting to make; the Cron Trigger starts nothing", async () => {
+  const { out, toml } = await builtExample();
+  await using emulator = await startEmulator({ ...vaultSeed(1), jobDurationMs: 30 });
+  const persist = await tempDir("backup-edge-workflows-persist-");
+  // wrangler.toml's [vars] and nothing else: no secret, no endpoint, no destination.
+  const asWritten = Object.fromEntries(
+    [...toml.split(/^\[vars\]$/m)[1].matchAll(/^(\w+) = "([^"]*)"/gm)].map(([, k, v]) => [k, v]),
+  );
+  assert.equal(asWritten.DESTINATION_VAULT_ARN, "", "control: the vars were read");
+  const log: string[] = [];
+  const setups: [Record<string, string>, { missing: string[]; invalid: string[] }][] = [
+    [asWritten, {
+      missing: [
+        "AWS_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "DESTINATION_VAULT_ARN",
+        "IAM_ROLE_ARN",
+        "STATUS_TOKEN",
+      ],
+      invalid: [],
+    }],
+    [{
+      AWS_REGION: "us east 1",
+      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+      STATUS_TOKEN,
+      SOURCE_VAULT,
+      DESTINATION_VAULT_ARN: "dr",
+      IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
+      LOOKBACK_DAYS: "90",
+      BACKUP_ENDPOINT: emulator.url,
+    }, { missing: [], invalid: ["DESTINATION_VAULT_ARN", "LOOKBACK_DAYS", "AWS_REGION"] }],
+  ];
+  for (const [only, expected] of setups) {
+    const mf = miniflare(out, toml, persist, emulator, {}, only);
+    try {
+      const response = await mf.dispatchFetch(`http://vault.test/runs/${RUN_ID}`, {
+        headers: { authorization: `Bearer ${STATUS_TOKEN}` },
+      });
+      const text = await response.text();
+      assert.equal(response.status, 503, text);
+      const body = JSON.parse(text);
+      assert.equal(body.error, "NotConfigured");
+      assert.deepEqual({ missing: body.missing, invalid: body.invalid }, expected);
+      assert.ok(!text.includes(STATUS_TOKEN) && !text.includes(DEMO_CREDENTIALS.secretAccessKey));
+      log.push(body.message);
+      const worker = await mf.getWorker() as unknown as {
+        scheduled(options: { cron: string; scheduledTime: Date }): Promise<{ outcome: string }>;
+      };
+      const { outcome } = await worker.scheduled({ cron: "0 3 * * *", scheduledTime: NIGHT });
+      assert.equal(outcome, "exception", "an unconfigured nightly run is a failed Cron run");
+      assert.equal(await instanceStatus(mf, RUN_ID), undefined, "no run was started");
+    } finally {
+      await mf.dispose();
+    }
+  }
+  assert.match(log[1], /DESTINATION_VAULT_ARN must be a backup vault ARN/);
+  assert.match(log[1], /LOOKBACK_DAYS must be a whole number from 1 to 25/);
+  assert.match(log[1], /AWS_REGION must be a Region name/);
+  assert.equal(emulator.requests.length, 0, "nothing reached AWS");
 });
 
 Deno.test("vault-workflow: the StartCopyJob-only Worker bundles none of the Workflow part", async () => {

@@ -4,7 +4,9 @@
  * workerd (Miniflare) against the local emulator: callers are authenticated with the
  * `COPY_API_TOKEN` secret (401, nothing sent, otherwise), destinations come from configuration
  * only, every typed failure has its HTTP status (503/504/502 when AWS is unreachable, slow or
- * failing), a missing setting is a 500 naming it, and no secret reaches a response or the log.
+ * failing), a missing or malformed setting is a 503 NotConfigured naming it (deployed with
+ * wrangler.toml's vars as written, it names every setting to make and starts nothing), and no
+ * secret reaches a response or the log.
  * Then `npx wrangler dev` with `.dev.vars` made from `.dev.vars.example`, as the README's recipe
  * says. Needs the npm registry (wrangler, aws4fetch); skipped, saying why, without it.
  */
@@ -67,7 +69,10 @@ const OTHER_OPERATIONS = [
 ];
 
 /** The Worker's configuration against `emulator`, as wrangler.toml and the secrets give it. */
-function bindings(emulator: Emulator, changes: Record<string, string | undefined> = {}) {
+function bindings(
+  emulator: Emulator,
+  changes: Record<string, string | undefined> = {},
+) {
   const all: Record<string, string | undefined> = {
     COPY_API_TOKEN: TOKEN,
     AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
@@ -81,7 +86,9 @@ function bindings(emulator: Emulator, changes: Record<string, string | undefined
     BACKUP_ENDPOINT: emulator.url,
     ...changes,
   };
-  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<
+  return Object.fromEntries(
+    Object.entries(all).filter(([, v]) => v !== undefined),
+  ) as Record<
     string,
     string
   >;
@@ -106,7 +113,9 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
   const project = await workerExample();
   // `npm run build` is `wrangler deploy --dry-run --outdir dist` (README), wrangler from the
   // example's own devDependencies.
-  const manifest = JSON.parse(await Deno.readTextFile(`${project}/package.json`));
+  const manifest = JSON.parse(
+    await Deno.readTextFile(`${project}/package.json`),
+  );
   assert.equal(manifest.devDependencies.wrangler, "4.85.0");
   await runOk("npm", ["run", "build"], {
     cwd: project,
@@ -114,7 +123,10 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
     timeoutMs: 120_000,
   });
   const toml = await Deno.readTextFile(`${project}/wrangler.toml`);
-  assert.doesNotMatch(toml.replace(/#.*$/gm, ""), /nodejs_compat|compatibility_flags/);
+  assert.doesNotMatch(
+    toml.replace(/#.*$/gm, ""),
+    /nodejs_compat|compatibility_flags/,
+  );
   // Deployed as written, the Worker has no destination: it refuses until one is configured.
   assert.match(toml, /^DESTINATION_VAULT_ARN = ""/m);
   assert.match(toml, /^IAM_ROLE_ARN = ""/m);
@@ -124,12 +136,17 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
   assert.doesNotMatch(code, /\bfrom\s*["']node:|\brequire\(/, "no Node APIs");
   assert.ok(code.includes("StartCopyJob") && code.includes("/copy-jobs"));
   for (const marker of OTHER_OPERATIONS) {
-    assert.ok(!code.includes(marker), `the startCopyJob-only bundle contains ${marker}`);
+    assert.ok(
+      !code.includes(marker),
+      `the startCopyJob-only bundle contains ${marker}`,
+    );
   }
   const gzip = await new Response(
     new Blob([code]).stream().pipeThrough(new CompressionStream("gzip")),
   ).arrayBuffer();
-  console.log(`wrangler bundle: ${code.length} B minified, ${gzip.byteLength} B gzip`);
+  console.log(
+    `wrangler bundle: ${code.length} B minified, ${gzip.byteLength} B gzip`,
+  );
 
   await using emulator = await startEmulator();
   const unreachable = `http://127.0.0.1:${closedPort()}`;
@@ -145,7 +162,23 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
       DELETE_AFTER_DAYS: "x",
     },
     "no-secret-key": { AWS_SECRET_ACCESS_KEY: undefined },
+    "bad-values": {
+      AWS_REGION: "us east 1",
+      DESTINATION_VAULT_ARN: "dr-vault",
+      IAM_ROLE_ARN: "AWSBackupDefaultServiceRole",
+    },
   };
+  // Deployed as written: wrangler.toml's [vars], no secret set (no test endpoint either).
+  const asWritten = Object.fromEntries(
+    [...toml.split(/^\[vars\]$/m)[1].matchAll(/^(\w+) = "([^"]*)"/gm)].map((
+      [, k, v],
+    ) => [k, v]),
+  );
+  assert.equal(
+    asWritten.DESTINATION_VAULT_ARN,
+    "",
+    "control: the vars were read",
+  );
   const log: string[] = [];
   const mf = new Miniflare({
     // Each Worker answers its own host name, so dispatchFetch can reach it.
@@ -159,7 +192,16 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
       compatibilityDate,
       compatibilityFlags: [],
       bindings: bindings(emulator, changes),
-    })),
+    })).concat({
+      name: "as-written",
+      routes: ["as-written.test/*"],
+      modules: true,
+      scriptPath,
+      modulesRoot: `${project}/dist`,
+      compatibilityDate,
+      compatibilityFlags: [],
+      bindings: asWritten,
+    }),
     handleRuntimeStdio(stdout: Readable, stderr: Readable) {
       stdout.on("data", (chunk: unknown) => log.push(String(chunk)));
       stderr.on("data", (chunk: unknown) => log.push(String(chunk)));
@@ -171,7 +213,9 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
     body: unknown,
     init: { method?: string; authorization?: string | null } = {},
   ): Promise<Answer> => {
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+    };
     const authorization = init.authorization === undefined ? `Bearer ${TOKEN}` : init.authorization;
     if (authorization !== null) headers.authorization = authorization;
     const method = init.method ?? "POST";
@@ -185,7 +229,12 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
     try {
       json = JSON.parse(text);
     } catch { /* asserted where it matters */ }
-    const answer = { status: response.status, headers: response.headers, json, text };
+    const answer = {
+      status: response.status,
+      headers: response.headers,
+      json,
+      text,
+    };
     answers.push(answer);
     return answer;
   };
@@ -196,25 +245,29 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
   const sent = () => emulator.requests.length;
 
   try {
-    await t.step("no token, a wrong one, another scheme: 401, nothing sent", async () => {
-      const wrong = [
-        null,
-        "",
-        `Bearer ${TOKEN.slice(0, -1)}${TOKEN.endsWith("f") ? "e" : "f"}`, // last character
-        `Bearer ${TOKEN.slice(0, -1)}`, // a prefix
-        `Bearer ${TOKEN}x`,
-        `Basic ${TOKEN}`,
-        TOKEN,
-      ];
-      for (const authorization of wrong) {
-        const answer = await call("main", input, { authorization });
-        assert.equal(answer.status, 401, `${authorization}: ${answer.text}`);
-        assert.match(answer.headers.get("www-authenticate") ?? "", /^Bearer /);
-      }
-      // Unauthenticated callers learn nothing about the configuration either.
-      assert.equal((await call("no-destination", input, { authorization: null })).status, 401);
-      assert.equal(sent(), 0, "nothing reached AWS");
-    });
+    await t.step(
+      "no token, a wrong one, another scheme: 401, nothing sent",
+      async () => {
+        const wrong = [
+          null,
+          "",
+          `Bearer ${TOKEN.slice(0, -1)}${TOKEN.endsWith("f") ? "e" : "f"}`, // last character
+          `Bearer ${TOKEN.slice(0, -1)}`, // a prefix
+          `Bearer ${TOKEN}x`,
+          `Basic ${TOKEN}`,
+          TOKEN,
+        ];
+        for (const authorization of wrong) {
+          const answer = await call("main", input, { authorization });
+          assert.equal(answer.status, 401, `${authorization}: ${answer.text}`);
+          assert.match(
+            answer.headers.get("www-authenticate") ?? "",
+            /^Bearer /,
+          );
+        }
+        assert.equal(sent(), 0, "nothing reached AWS");
+      },
+    );
 
     await t.step(
       "authenticated: 201; destination, role, lifecycle from configuration; once",
@@ -233,10 +286,16 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
           await copyIdempotencyToken(RECOVERY_POINT_OK_ARN, DR_VAULT_WEST_ARN),
         );
         for (const request of emulator.requests) {
-          assert.equal(request.signatureValid, true, `${request.operation}: ${request.authError}`);
+          assert.equal(
+            request.signatureValid,
+            true,
+            `${request.operation}: ${request.authError}`,
+          );
         }
         // The same request again (a retry, a duplicate event), the scheme in lower case: one job.
-        const again = await call("main", input, { authorization: `bearer ${TOKEN}` });
+        const again = await call("main", input, {
+          authorization: `bearer ${TOKEN}`,
+        });
         assert.equal(again.status, 201, again.text);
         assert.equal(again.json.CopyJobId, job.CopyJobId);
         assert.equal(emulator.jobs().length, 1);
@@ -269,7 +328,10 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
             [{ ...input, RecoveryPointArn: "not-an-arn" }, "RecoveryPointArn"],
             [{
               ...input,
-              RecoveryPointArn: RECOVERY_POINT_OK_ARN.replace(DEMO_REGION, "us-west-2"),
+              RecoveryPointArn: RECOVERY_POINT_OK_ARN.replace(
+                DEMO_REGION,
+                "us-west-2",
+              ),
             }, "RecoveryPointArn"],
             [{ ...input, SourceBackupVaultName: 7 }, "SourceBackupVaultName"],
             [{ ...input, IdempotencyToken: 1 }, "IdempotencyToken"],
@@ -277,7 +339,11 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
           ] as const
         ) {
           const answer = await call("main", body);
-          assert.equal(answer.status, 400, `${JSON.stringify(body)}: ${answer.text}`);
+          assert.equal(
+            answer.status,
+            400,
+            `${JSON.stringify(body)}: ${answer.text}`,
+          );
           assert.ok(
             (answer.json.issues as { path: string }[]).some((i) => i.path === path),
             `${JSON.stringify(body)} names ${path}: ${answer.text}`,
@@ -295,7 +361,10 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
     await t.step("AWS's answers: 404, 400, 429, 502, 503", async () => {
       const unknown = await call("main", {
         ...input,
-        RecoveryPointArn: RECOVERY_POINT_OK_ARN.replace(/[0-9a-f-]+$/, "no-such-recovery-point"),
+        RecoveryPointArn: RECOVERY_POINT_OK_ARN.replace(
+          /[0-9a-f-]+$/,
+          "no-such-recovery-point",
+        ),
       });
       assert.equal(unknown.status, 404, unknown.text);
       assert.equal(unknown.json.error, "ResourceNotFoundException");
@@ -316,10 +385,21 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
           "ThrottlingException",
         ],
         // AWS refusing the Worker's own credentials or role is not the caller's fault.
-        [[{ status: 403, errorType: "AccessDeniedException" }], 502, "AccessDeniedException"],
-        [Array(3).fill({ status: 500, errorType: "InternalFailure" }), 502, "InternalFailure"],
         [
-          Array(3).fill({ status: 503, errorType: "ServiceUnavailableException" }),
+          [{ status: 403, errorType: "AccessDeniedException" }],
+          502,
+          "AccessDeniedException",
+        ],
+        [
+          Array(3).fill({ status: 500, errorType: "InternalFailure" }),
+          502,
+          "InternalFailure",
+        ],
+        [
+          Array(3).fill({
+            status: 503,
+            errorType: "ServiceUnavailableException",
+          }),
           503,
           "ServiceUnavailableException",
         ],
@@ -344,20 +424,51 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
     });
 
     await t.step(
-      "missing or bad configuration: 500 naming it, never let in, nothing sent",
+      "missing or bad configuration: 503 NotConfigured naming it, before anything, nothing sent",
       async () => {
         const before = sent();
-        const noToken = await call("no-token", input);
-        assert.equal(noToken.status, 500, noToken.text);
-        assert.match(String(noToken.json.message), /COPY_API_TOKEN is not set/);
-        const shortToken = await call("short-token", input, { authorization: "Bearer too-short" });
-        assert.equal(shortToken.status, 500, shortToken.text);
+        const notConfigured = async (
+          worker: string,
+          authorization?: string | null,
+        ) => {
+          const answer = await call(worker, input, { authorization });
+          assert.equal(answer.status, 503, answer.text);
+          assert.equal(answer.json.error, "NotConfigured");
+          return answer.json as {
+            message: string;
+            missing: string[];
+            invalid: string[];
+          };
+        };
+        // As deployed from the repository: every setting to make, by name, to anyone.
+        const unset = await notConfigured("as-written", null);
+        assert.deepEqual(unset.missing, [
+          "COPY_API_TOKEN",
+          "AWS_ACCESS_KEY_ID",
+          "AWS_SECRET_ACCESS_KEY",
+          "AWS_REGION",
+          "DESTINATION_VAULT_ARN",
+          "IAM_ROLE_ARN",
+        ]);
+        assert.deepEqual(unset.invalid, []);
+        const noToken = await notConfigured("no-token");
+        assert.deepEqual(noToken.missing, ["COPY_API_TOKEN"]);
+        assert.match(noToken.message, /COPY_API_TOKEN is not set/);
+        const shortToken = await notConfigured(
+          "short-token",
+          "Bearer too-short",
+        );
+        assert.deepEqual(shortToken.invalid, ["COPY_API_TOKEN"]);
         assert.match(
-          String(shortToken.json.message),
+          shortToken.message,
           /COPY_API_TOKEN must be 32 characters or more/,
         );
-        const noDestination = await call("no-destination", input);
-        assert.equal(noDestination.status, 500, noDestination.text);
+        const noDestination = await notConfigured("no-destination", null);
+        assert.deepEqual(noDestination.missing, [
+          "DESTINATION_VAULT_ARN",
+          "IAM_ROLE_ARN",
+        ]);
+        assert.deepEqual(noDestination.invalid, ["DELETE_AFTER_DAYS"]);
         for (
           const problem of [
             "DESTINATION_VAULT_ARN is not set",
@@ -365,11 +476,21 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
             "DELETE_AFTER_DAYS must be a positive integer",
           ]
         ) {
-          assert.match(String(noDestination.json.message), new RegExp(problem));
+          assert.match(noDestination.message, new RegExp(problem));
         }
-        const noSecretKey = await call("no-secret-key", input);
-        assert.equal(noSecretKey.status, 500, noSecretKey.text);
-        assert.match(String(noSecretKey.json.message), /AWS_SECRET_ACCESS_KEY/);
+        const noSecretKey = await notConfigured("no-secret-key");
+        assert.deepEqual(noSecretKey.missing, ["AWS_SECRET_ACCESS_KEY"]);
+        const badValues = await notConfigured("bad-values");
+        assert.deepEqual(badValues.invalid.sort(), [
+          "AWS_REGION",
+          "DESTINATION_VAULT_ARN",
+          "IAM_ROLE_ARN",
+        ]);
+        assert.match(
+          badValues.message,
+          /DESTINATION_VAULT_ARN must be a backup vault ARN/,
+        );
+        assert.match(badValues.message, /AWS_REGION must be a Region name/);
         assert.equal(sent(), before, "nothing reached AWS");
       },
     );
@@ -383,21 +504,38 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
       assert.ok(!everything.includes(secret), "a secret was echoed");
     }
     // The log says what to fix.
-    assert.match(log.join(""), /Configuration: COPY_API_TOKEN is not set/);
+    assert.match(
+      log.join(""),
+      /"error":"NotConfigured".*Configuration: COPY_API_TOKEN is not set/,
+    );
   });
 });
 
 test("examples/worker/: the README's wrangler dev recipe with .dev.vars (git-ignored)", async () => {
   const project = await workerExample();
   // .dev.vars never goes into git: the repository's .gitignore and the example's own.
-  const repoIgnores = await run("git", ["check-ignore", "-q", "examples/worker/.dev.vars"], {
+  const repoIgnores = await run("git", [
+    "check-ignore",
+    "-q",
+    "examples/worker/.dev.vars",
+  ], {
     cwd: new URL("../", import.meta.url).pathname,
   });
-  assert.equal(repoIgnores.code, 0, "the repository ignores examples/worker/.dev.vars");
-  await runOk("git", ["init", "-q"], { cwd: project });
-  assert.equal((await run("git", ["check-ignore", "-q", ".dev.vars"], { cwd: project })).code, 0);
   assert.equal(
-    (await run("git", ["check-ignore", "-q", ".dev.vars.example"], { cwd: project })).code,
+    repoIgnores.code,
+    0,
+    "the repository ignores examples/worker/.dev.vars",
+  );
+  await runOk("git", ["init", "-q"], { cwd: project });
+  assert.equal(
+    (await run("git", ["check-ignore", "-q", ".dev.vars"], { cwd: project }))
+      .code,
+    0,
+  );
+  assert.equal(
+    (await run("git", ["check-ignore", "-q", ".dev.vars.example"], {
+      cwd: project,
+    })).code,
     1,
     ".dev.vars.example is committed",
   );
@@ -423,13 +561,17 @@ test("examples/worker/: the README's wrangler dev recipe with .dev.vars (git-ign
   }).spawn();
   const output: string[] = [];
   const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) output.push(chunk);
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      output.push(chunk);
+    }
   };
   const reading = Promise.all([collect(dev.stdout), collect(dev.stderr)]);
   try {
     const deadline = Date.now() + 60_000;
     while (!/Ready on http/.test(output.join(""))) {
-      if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${output.join("")}`);
+      if (Date.now() > deadline) {
+        throw new Error(`wrangler dev did not start:\n${output.join("")}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const response = await fetch(`http://127.0.0.1:${port}/`, {
@@ -443,7 +585,10 @@ test("examples/worker/: the README's wrangler dev recipe with .dev.vars (git-ign
     const text = await response.text();
     assert.equal(response.status, 201, `${text}\n${output.join("")}`);
     // wrangler.toml leaves the destination empty: .dev.vars's values took its place.
-    assert.equal(emulator.jobs()[0].DestinationBackupVaultArn, DR_VAULT_WEST_ARN);
+    assert.equal(
+      emulator.jobs()[0].DestinationBackupVaultArn,
+      DR_VAULT_WEST_ARN,
+    );
     assert.equal(JSON.parse(text).CopyJobId, emulator.jobs()[0].CopyJobId);
   } finally {
     dev.kill("SIGINT");
@@ -452,5 +597,8 @@ test("examples/worker/: the README's wrangler dev recipe with .dev.vars (git-ign
     clearTimeout(stopped);
     await reading;
   }
-  assert.ok(!output.join("").includes(token), "wrangler dev hides the secrets it loads");
+  assert.ok(
+    !output.join("").includes(token),
+    "wrangler dev hides the secrets it loads",
+  );
 });

@@ -5,14 +5,17 @@
 // Configuration (environment variables of the app): AWS_REGION, AWS_ACCESS_KEY_ID,
 // AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), SOURCE_VAULT,
 // DESTINATION_VAULT_ARN, IAM_ROLE_ARN; BACKUP_ENDPOINT (optional) points the client elsewhere,
-// e.g. at `npx -y deno@2.9.6 task emulator`. Nothing is served over HTTP: the app has no
-// public surface. Locally:
-//   npx -y deno@2.9.6 run --unstable-kv --unstable-cron --allow-net --allow-env main.ts
+// e.g. at `npx -y deno@2.9.6 task emulator`. Until they are set, the app logs
+// {"error":"NotConfigured","missing":[…],…} (names, never values) and copies nothing. Nothing is
+// served over HTTP: the app has no public surface. Locally, from this folder of a checkout
+// (deno.json maps the package to it), waiting for the cron, or with --now one run at once:
+//   npx -y deno@2.9.6 run --unstable-kv --unstable-cron --allow-net --allow-env main.ts [--now]
 import {
   BackupClient,
   copyRecoveryPoints,
   type CopyReport,
   credentialsFromEnv,
+  ValidationError,
 } from "@backup-edge/backup-edge";
 import { DenoKvCheckpointStore } from "@backup-edge/backup-edge/checkpoint-deno-kv";
 
@@ -33,40 +36,91 @@ export const MAX_WAIT_MS = 8 * 60_000;
  */
 const LOOKBACK_MS = 2 * 24 * 3600_000;
 
-/** An environment variable the app needs is not set; it names the variable, never a value. */
-export class MissingSettingError extends Error {
-  /** Always `MissingSettingError`. */
-  override name = "MissingSettingError";
-  /** The variable. */
-  readonly variable: string;
+/** The settings the app needs; unset or "" is missing. */
+const REQUIRED = [
+  "AWS_REGION",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "SOURCE_VAULT",
+  "DESTINATION_VAULT_ARN",
+  "IAM_ROLE_ARN",
+] as const;
 
-  /** @param variable the variable that is not set. */
-  constructor(variable: string) {
-    super(`The environment variable ${variable} is not set: set it in the app's settings`);
-    this.variable = variable;
+/** Settings the app needs are not set or not usable; names them, never a value. */
+export class NotConfiguredError extends Error {
+  /** Always `NotConfiguredError`. */
+  override name = "NotConfiguredError";
+  /** The variables to set, and those set to something unusable. */
+  readonly missing: string[];
+  readonly invalid: string[];
+
+  /** @param problems sentences naming the variables. */
+  constructor(missing: string[], invalid: string[], problems: string[]) {
+    const what = problems.join("; ");
+    super(`Not configured: ${what} (the app's environment variables)`);
+    this.missing = missing;
+    this.invalid = invalid;
+  }
+
+  /** The log line: `{"error":"NotConfigured","missing":[…],"invalid":[…],"message":…}`. */
+  toJSON(): object {
+    const { missing, invalid, message } = this;
+    return { error: "NotConfigured", missing, invalid, message };
+  }
+}
+
+/**
+ * The client and the copy's settings from the environment.
+ * @throws {NotConfiguredError} naming every variable unset or unusable, before anything is sent.
+ */
+export function configuration() {
+  const missing = REQUIRED.filter((name) => !Deno.env.get(name));
+  if (missing.length) {
+    throw new NotConfiguredError(
+      missing,
+      [],
+      missing.map((name) => `set ${name}`),
+    );
+  }
+  try {
+    return {
+      client: new BackupClient({
+        region: Deno.env.get("AWS_REGION")!,
+        credentials: credentialsFromEnv(Deno.env),
+        endpoint: Deno.env.get("BACKUP_ENDPOINT") || undefined,
+      }),
+      sourceBackupVaultName: Deno.env.get("SOURCE_VAULT")!,
+      destinationBackupVaultArn: Deno.env.get("DESTINATION_VAULT_ARN")!,
+      iamRoleArn: Deno.env.get("IAM_ROLE_ARN")!,
+    };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    // The client names its option; credentialsFromEnv the variable.
+    const named = error.issues.map(({ path, message }) => ({
+      name: { region: "AWS_REGION", endpoint: "BACKUP_ENDPOINT" }[path] ?? path,
+      message,
+    }));
+    throw new NotConfiguredError(
+      [],
+      named.map(({ name }) => name),
+      named.map(({ name, message }) => `${name} ${message}`),
+    );
   }
 }
 
 /**
  * One invocation: resumes (or starts) the run of the night of `now`, in UTC.
- * @throws {MissingSettingError} a variable named at the top is not set.
+ * @throws {NotConfiguredError} a variable named at the top is unset or unusable.
  */
-export async function copyTonight(kv: Deno.Kv, now = new Date()): Promise<CopyReport> {
-  const setting = (name: string): string => {
-    const value = Deno.env.get(name);
-    if (!value) throw new MissingSettingError(name);
-    return value;
-  };
+export async function copyTonight(
+  kv: Deno.Kv,
+  now = new Date(),
+): Promise<CopyReport> {
+  const { client, ...copy } = configuration();
   const night = now.toISOString().slice(0, 10);
-  const client = new BackupClient({
-    region: setting("AWS_REGION"),
-    credentials: credentialsFromEnv(Deno.env),
-    endpoint: Deno.env.get("BACKUP_ENDPOINT") || undefined,
-  });
+  // The ARNs' shapes are checked before anything is sent (a ValidationError naming the option).
   return await copyRecoveryPoints(client, {
-    sourceBackupVaultName: setting("SOURCE_VAULT"),
-    destinationBackupVaultArn: setting("DESTINATION_VAULT_ARN"),
-    iamRoleArn: setting("IAM_ROLE_ARN"),
+    ...copy,
     // The same selection and runId in every invocation of the night.
     createdAfter: new Date(Date.parse(night) - LOOKBACK_MS),
     runId: `nightly-${night}`,
@@ -75,13 +129,40 @@ export async function copyTonight(kv: Deno.Kv, now = new Date()): Promise<CopyRe
   });
 }
 
-// Registered at the top level, where Deno Deploy finds it when the app is deployed.
-Deno.cron("backup-edge nightly vault copy", SCHEDULE, async () => {
+/** One invocation on the app's Deno KV database; logs its totals, or what to configure. */
+async function invocation(): Promise<boolean> {
   const kv = await Deno.openKv();
   try {
     const report = await copyTonight(kv);
-    console.log(JSON.stringify({ runId: report.runId, ok: report.ok, totals: report.totals }));
+    console.log(
+      JSON.stringify({
+        runId: report.runId,
+        ok: report.ok,
+        totals: report.totals,
+      }),
+    );
+    return report.ok;
+  } catch (error) {
+    if (!(error instanceof NotConfiguredError)) throw error;
+    console.error(JSON.stringify(error));
+    return false;
   } finally {
     kv.close();
   }
+}
+
+// Registered at the top level, where Deno Deploy finds it when the app is deployed. Unconfigured,
+// the app says so when it starts and at each invocation, and copies nothing.
+Deno.cron("backup-edge nightly vault copy", SCHEDULE, async () => {
+  await invocation();
 });
+if (import.meta.main && Deno.args.includes("--now")) {
+  Deno.exit(await invocation() ? 0 : 1);
+} else {
+  try {
+    configuration();
+  } catch (error) {
+    if (!(error instanceof NotConfiguredError)) throw error;
+    console.error(JSON.stringify(error));
+  }
+}

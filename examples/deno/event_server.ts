@@ -10,8 +10,15 @@ import {
   sweepCopyRules,
 } from "../../mod.ts";
 
+// Unset settings are named (never a value) before anything starts.
+const missing = ["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "COPY_RULES"]
+  .concat("EVENTBRIDGE_API_KEY").filter((name) => !Deno.env.get(name));
+if (missing.length) {
+  console.error(`NotConfigured: set ${missing.join(", ")} (environment variables)`);
+  Deno.exit(1);
+}
 const client = new BackupClient({
-  region: Deno.env.get("AWS_REGION") ?? "",
+  region: Deno.env.get("AWS_REGION")!,
   credentials: credentialsFromEnv(Deno.env),
   endpoint: Deno.env.get("BACKUP_ENDPOINT") || undefined,
 });

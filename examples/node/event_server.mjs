@@ -13,6 +13,13 @@ import {
 } from "backup-edge";
 
 const env = process.env;
+// Unset settings are named (never a value) before anything starts.
+const missing = ["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "COPY_RULES"]
+  .concat("EVENTBRIDGE_API_KEY").filter((name) => !env[name]);
+if (missing.length) {
+  console.error(`NotConfigured: set ${missing.join(", ")} (environment variables)`);
+  process.exit(1);
+}
 let client, rules, handler;
 try {
   client = new BackupClient({

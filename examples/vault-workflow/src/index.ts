@@ -11,8 +11,11 @@
  *   not ended (two runs at once add their copy jobs together).
  * - `GET /runs/nightly-YYYY-MM-DD` answers the run's status and summary, `…/report` its report,
  *   REPORT_PAGE_BATCHES batches at a time (`?from=N` for the next page), to a caller sending
- *   `Authorization: Bearer <STATUS_TOKEN>`; anyone else gets 401. A STATUS_TOKEN unset or
- *   shorter than 32 characters lets nobody in (503 NotConfigured).
+ *   `Authorization: Bearer <STATUS_TOKEN>`; anyone else gets 401.
+ * - Until every setting is set and well-formed (STATUS_TOKEN 32 characters or more), every request
+ *   is answered 503 `{ "error": "NotConfigured", "missing": [names], "invalid": [names],
+ *   "message" }`, and the Cron Trigger logs the same, starts nothing and fails: deployed as
+ *   written (wrangler.toml leaves the destination empty), it copies nothing anywhere.
  *
  * What is copied, from where, to where and with which role comes from wrangler.toml, never from
  * a request; the AWS keys and the status token are secrets and never appear in an answer.
@@ -33,12 +36,15 @@ import {
 /** Bindings: vars from wrangler.toml, secrets from `wrangler secret put`. */
 export interface Env {
   VAULT_COPY: Workflow<WorkflowCopyParams>;
-  AWS_REGION: string;
-  AWS_ACCESS_KEY_ID: string;
-  AWS_SECRET_ACCESS_KEY: string;
-  SOURCE_VAULT: string;
-  DESTINATION_VAULT_ARN: string;
-  IAM_ROLE_ARN: string;
+  /** Required, as the next five (unset or "" is missing): the source vault's Region. */
+  AWS_REGION?: string;
+  AWS_ACCESS_KEY_ID?: string;
+  AWS_SECRET_ACCESS_KEY?: string;
+  SOURCE_VAULT?: string;
+  /** Where every copy goes, e.g. `arn:aws:backup:us-west-2:111122223333:backup-vault:dr`. */
+  DESTINATION_VAULT_ARN?: string;
+  /** The role AWS Backup copies with, e.g. `arn:aws:iam::111122223333:role/service-role/…`. */
+  IAM_ROLE_ARN?: string;
   /** Secret, 32 characters or more: callers send `Authorization: Bearer <STATUS_TOKEN>`. */
   STATUS_TOKEN?: string;
   BATCH_SIZE?: string;
@@ -75,18 +81,18 @@ const DAY_MS = 86_400_000;
 function copyOptions(env: Env, startedAt: Date): WorkflowCopyOptions {
   return {
     client: new BackupClient({
-      region: env.AWS_REGION,
+      region: env.AWS_REGION!,
       credentials: {
-        accessKeyId: env.AWS_ACCESS_KEY_ID,
-        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+        accessKeyId: env.AWS_ACCESS_KEY_ID!,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY!,
       },
       endpoint: env.BACKUP_ENDPOINT || undefined,
       requestTimeoutMs: 30_000,
     }),
     workflow: env.VAULT_COPY,
-    sourceBackupVaultName: env.SOURCE_VAULT,
-    destinationBackupVaultArn: env.DESTINATION_VAULT_ARN,
-    iamRoleArn: env.IAM_ROLE_ARN,
+    sourceBackupVaultName: env.SOURCE_VAULT!,
+    destinationBackupVaultArn: env.DESTINATION_VAULT_ARN!,
+    iamRoleArn: env.IAM_ROLE_ARN!,
     createdAfter: new Date(startedAt.getTime() - lookbackDays(env) * DAY_MS),
     batchSize: numberVar(env.BATCH_SIZE),
     concurrency: numberVar(env.CONCURRENCY),
@@ -135,8 +141,101 @@ const RUN_ROUTE = /^\/runs\/(nightly-\d{4}-\d{2}-\d{2})(\/report)?$/;
 /** Shortest STATUS_TOKEN accepted, as the StartCopyJob Worker's COPY_API_TOKEN. */
 const MIN_STATUS_TOKEN_LENGTH = 32;
 
+/** The settings the copy needs (unset or "" is missing); the status route needs STATUS_TOKEN too. */
+const REQUIRED = [
+  "AWS_REGION",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "SOURCE_VAULT",
+  "DESTINATION_VAULT_ARN",
+  "IAM_ROLE_ARN",
+] as const;
+
+/** What to set or fix, by name; `message` names them too, never a value. */
+interface Unconfigured {
+  missing: string[];
+  invalid: string[];
+  message: string;
+}
+
+/**
+ * The settings to make or fix before anything runs, or `undefined` when there are none: every
+ * required one set; the ARNs, the Region and LOOKBACK_DAYS well-formed; with `statusRoute`, a
+ * STATUS_TOKEN of 32 characters or more.
+ */
+function unconfigured(
+  env: Env,
+  statusRoute: boolean,
+): Unconfigured | undefined {
+  const required: string[] = statusRoute ? [...REQUIRED, "STATUS_TOKEN"] : [...REQUIRED];
+  const missing = required.filter((name) => !env[name as keyof Env]);
+  const problems = missing.map((name) => `${name} is not set`);
+  const invalid: string[] = [];
+  const refuse = (name: string, message: string) => {
+    invalid.push(name);
+    problems.push(`${name} ${message}`);
+  };
+  const shape = (name: keyof Env, pattern: RegExp, what: string) => {
+    const value = env[name];
+    if (typeof value === "string" && value && !pattern.test(value)) {
+      refuse(name, `must be ${what}`);
+    }
+  };
+  shape(
+    "DESTINATION_VAULT_ARN",
+    /^arn:aws[\w-]*:backup:[\w-]+:\d{12}:backup-vault:[\w-]+$/,
+    "a backup vault ARN, arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME",
+  );
+  shape(
+    "IAM_ROLE_ARN",
+    /^arn:aws[\w-]*:iam::\d{12}:role\/\S+$/,
+    "an IAM role ARN",
+  );
+  if (
+    statusRoute && env.STATUS_TOKEN &&
+    env.STATUS_TOKEN.length < MIN_STATUS_TOKEN_LENGTH
+  ) {
+    refuse(
+      "STATUS_TOKEN",
+      `is too short: make it ${MIN_STATUS_TOKEN_LENGTH} characters or more`,
+    );
+  }
+  // The client checks AWS_REGION; copyOptions LOOKBACK_DAYS again (a repeat counts once).
+  const checks = [
+    () => lookbackDays(env),
+    () => !missing.length && copyOptions(env, new Date()),
+  ];
+  for (const check of checks) {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      for (const { path, message } of error.issues) {
+        refuse(path === "region" ? "AWS_REGION" : path, message);
+      }
+    }
+  }
+  if (!problems.length) return undefined;
+  const message = `Configuration: ${[...new Set(problems)].join("; ")} ` +
+    "(vars in wrangler.toml; secrets: npx wrangler secret put NAME)";
+  return { missing, invalid: [...new Set(invalid)], message };
+}
+
+/** Logs what to set or fix (names only), as the 503 answer says it. */
+function logUnconfigured({ missing, invalid, message }: Unconfigured): void {
+  console.error(
+    JSON.stringify({ error: "NotConfigured", missing, invalid, message }),
+  );
+}
+
 export default {
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+    const notReady = unconfigured(env, false);
+    if (notReady) {
+      // Nothing is started; a failed Cron run (Cron Events show it) that names what to set.
+      logUnconfigured(notReady);
+      throw new Error(notReady.message);
+    }
     const id = nightly(controller.scheduledTime);
     // The runs of the nights before that could still be going: one running means wait a night
     // (the next run's LOOKBACK_DAYS covers tonight's points).
@@ -144,7 +243,11 @@ export default {
       { length: lookbackDays(env) },
       (_, i) => nightly(controller.scheduledTime - (i + 1) * DAY_MS),
     );
-    const { created, waitingFor } = await startWorkflowCopy(env.VAULT_COPY, id, { afterRuns });
+    const { created, waitingFor } = await startWorkflowCopy(
+      env.VAULT_COPY,
+      id,
+      { afterRuns },
+    );
     console.log(
       created
         ? `started ${id}`
@@ -155,17 +258,16 @@ export default {
   },
 
   async fetch(request: Request, env: Env): Promise<Response> {
-    // Without a token long enough to resist guessing, nobody is let in: never "allow all".
-    if (!env.STATUS_TOKEN || env.STATUS_TOKEN.length < MIN_STATUS_TOKEN_LENGTH) {
-      const what = env.STATUS_TOKEN ? "is too short: make it" : "is not set: set it,";
-      return problem(
-        503,
-        "NotConfigured",
-        `STATUS_TOKEN ${what} ${MIN_STATUS_TOKEN_LENGTH} characters or more ` +
-          "(npx wrangler secret put STATUS_TOKEN)",
-      );
+    // Nothing runs before the Worker is configured; without a token long enough to resist
+    // guessing, nobody is let in: never "allow all".
+    const notReady = unconfigured(env, true);
+    if (notReady) {
+      logUnconfigured(notReady);
+      return Response.json({ error: "NotConfigured", ...notReady }, {
+        status: 503,
+      });
     }
-    if (!await sameSecret(bearerToken(request), env.STATUS_TOKEN)) {
+    if (!await sameSecret(bearerToken(request), env.STATUS_TOKEN!)) {
       return problem(
         401,
         "Unauthorized",
@@ -185,7 +287,11 @@ export default {
     const [, id, report] = route;
     const from = Number(new URL(request.url).searchParams.get("from") ?? "0");
     if (!Number.isSafeInteger(from) || from < 0) {
-      return problem(400, "BadRequest", "from must be a batch number (0, 1, …)");
+      return problem(
+        400,
+        "BadRequest",
+        "from must be a batch number (0, 1, …)",
+      );
     }
     try {
       const count = wholeVar(env, "REPORT_PAGE_BATCHES", 20, 1, 1000);

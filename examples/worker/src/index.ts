@@ -11,11 +11,14 @@
  * and retries) starts one job: the IdempotencyToken is derived from the recovery point and the
  * destination, unless the caller sends its own `IdempotencyToken`.
  *
- * Answers: 400 bad request (every issue named), 401 no or wrong token, 403 source vault not
- * allowed, 404 unknown vault or recovery point, 405 not POST, 413 body over 16 KiB, 429 too many
- * copy jobs, 500 configuration missing or refused (names the setting, never a value), 502 AWS
- * failed or refused the Worker's credentials, 503 AWS unavailable or unreachable, 504 no answer
- * within AWS_CALL_TIMEOUT_MS. Nothing is sent to AWS for a 400, 401, 403, 405 or 413.
+ * Until every setting it needs is set and well-formed, every request is answered 503
+ * `{ "error": "NotConfigured", "missing": [names], "invalid": [names], "message" }` (names, never
+ * values) before anything else: deployed as written (wrangler.toml leaves the destination empty),
+ * it starts nothing. Then: 400 bad request (every issue named), 401 no or wrong token, 403 source
+ * vault not allowed, 404 unknown vault or recovery point, 405 not POST, 413 body over 16 KiB, 429
+ * too many copy jobs, 502 AWS failed or refused the Worker's credentials, 503 AWS unavailable or
+ * unreachable, 504 no answer within AWS_CALL_TIMEOUT_MS. Nothing is sent to AWS for a 400, 401,
+ * 403, 405, 413 or NotConfigured.
  */
 
 import {
@@ -59,32 +62,47 @@ export type Env = {
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** All a caller may send; the rest of StartCopyJob's input is configuration. */
-const CALLER_FIELDS = ["RecoveryPointArn", "SourceBackupVaultName", "IdempotencyToken"];
+const CALLER_FIELDS = [
+  "RecoveryPointArn",
+  "SourceBackupVaultName",
+  "IdempotencyToken",
+];
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
-    // Without the secret nobody is let in: never "allow all".
-    if (!env.COPY_API_TOKEN) return configurationError(["COPY_API_TOKEN is not set"]);
-    if (env.COPY_API_TOKEN.length < 32) {
-      return configurationError(["COPY_API_TOKEN must be 32 characters or more"]);
-    }
-    const token = /^Bearer +(\S+) *$/i.exec(request.headers.get("Authorization") ?? "")?.[1];
-    if (token === undefined || !(await sameSecret(token, env.COPY_API_TOKEN))) {
-      return problem(401, "Unauthorized", "Send Authorization: Bearer <COPY_API_TOKEN>", {}, {
-        "WWW-Authenticate": 'Bearer realm="backup-edge-copy"',
-      });
+    // Nothing runs before the Worker is configured: no token means nobody can be let in.
+    const config = configuration(env);
+    if ("missing" in config) return notConfigured(config);
+    const token = /^Bearer +(\S+) *$/i.exec(
+      request.headers.get("Authorization") ?? "",
+    )?.[1];
+    if (token === undefined || !(await sameSecret(token, config.apiToken))) {
+      return problem(
+        401,
+        "Unauthorized",
+        "Send Authorization: Bearer <COPY_API_TOKEN>",
+        {},
+        {
+          "WWW-Authenticate": 'Bearer realm="backup-edge-copy"',
+        },
+      );
     }
     if (request.method !== "POST") {
-      return problem(405, "MethodNotAllowed", "POST a copy request as JSON", {}, { Allow: "POST" });
+      return problem(
+        405,
+        "MethodNotAllowed",
+        "POST a copy request as JSON",
+        {},
+        { Allow: "POST" },
+      );
     }
-    const config = configuration(env);
-    if ("problems" in config) return configurationError(config.problems);
 
     const body = await readJson(request);
     if (body instanceof Response) return body;
     const issues = callerIssues(body, config.region);
     if (issues.length) {
-      const message = issues.map((issue) => `${issue.path} ${issue.message}`).join("; ");
+      const message = issues.map((issue) => `${issue.path} ${issue.message}`)
+        .join("; ");
       return problem(400, "InvalidRequest", message, { issues });
     }
     const { RecoveryPointArn, SourceBackupVaultName, IdempotencyToken } = body as {
@@ -99,30 +117,28 @@ export default {
         `Copies from ${SourceBackupVaultName} are not allowed`,
       );
     }
-
-    let client: BackupClient;
     try {
-      client = new BackupClient({
-        region: config.region,
-        credentials: credentialsFromEnv(env),
-        endpoint: env.BACKUP_ENDPOINT || undefined,
-      });
-    } catch (error) {
-      // Names the setting (e.g. AWS_SECRET_ACCESS_KEY), never its value.
-      if (error instanceof ValidationError) return configurationError([error.message]);
-      throw error;
-    }
-    try {
-      const { CopyJobId, CreationDate, $metadata } = await startCopyJob(client, {
-        RecoveryPointArn,
-        SourceBackupVaultName,
-        DestinationBackupVaultArn: config.destinationVaultArn,
-        IamRoleArn: config.iamRoleArn,
-        ...(config.lifecycle ? { Lifecycle: config.lifecycle } : {}),
-        IdempotencyToken: IdempotencyToken ??
-          await copyIdempotencyToken(RecoveryPointArn, config.destinationVaultArn),
-      }, { timeoutMs: config.callTimeoutMs });
-      const created = { CopyJobId, CreationDate, requestId: $metadata.requestId };
+      const { CopyJobId, CreationDate, $metadata } = await startCopyJob(
+        config.client,
+        {
+          RecoveryPointArn,
+          SourceBackupVaultName,
+          DestinationBackupVaultArn: config.destinationVaultArn,
+          IamRoleArn: config.iamRoleArn,
+          ...(config.lifecycle ? { Lifecycle: config.lifecycle } : {}),
+          IdempotencyToken: IdempotencyToken ??
+            await copyIdempotencyToken(
+              RecoveryPointArn,
+              config.destinationVaultArn,
+            ),
+        },
+        { timeoutMs: config.callTimeoutMs },
+      );
+      const created = {
+        CopyJobId,
+        CreationDate,
+        requestId: $metadata.requestId,
+      };
       return Response.json(created, { status: 201 });
     } catch (error) {
       return errorResponse(error);
@@ -130,24 +146,100 @@ export default {
   },
 };
 
-/** The configuration, or what is wrong with it (names and rules, never values). */
-function configuration(env: Env) {
-  const problems: string[] = [];
-  const required = ["AWS_REGION", "DESTINATION_VAULT_ARN", "IAM_ROLE_ARN", "SOURCE_VAULTS"];
-  for (const name of required) {
-    if (!env[name as keyof Env]) problems.push(`${name} is not set`);
-  }
-  const positive = (name: "DELETE_AFTER_DAYS" | "AWS_CALL_TIMEOUT_MS", fallback?: number) => {
+/** Settings that must be set (unset or "" is missing): secrets first, then wrangler.toml vars. */
+const REQUIRED = [
+  "COPY_API_TOKEN",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_REGION",
+  "DESTINATION_VAULT_ARN",
+  "IAM_ROLE_ARN",
+  "SOURCE_VAULTS",
+] as const;
+
+/** What is wrong with the settings: names, and sentences naming them (never a value). */
+type Unconfigured = {
+  missing: string[];
+  invalid: string[];
+  problems: string[];
+};
+
+/** The configuration, with its client. */
+type Configured = {
+  client: BackupClient;
+  apiToken: string;
+  region: string;
+  destinationVaultArn: string;
+  iamRoleArn: string;
+  sourceVaults: string[];
+  lifecycle: { DeleteAfterDays: number } | undefined;
+  callTimeoutMs: number | undefined;
+};
+
+/** The configuration and its client, or what is missing or malformed in it. */
+function configuration(env: Env): Configured | Unconfigured {
+  const missing: string[] = REQUIRED.filter((name) => !env[name]);
+  const invalid: string[] = [];
+  const problems = missing.map((name) => `${name} is not set`);
+  const refuse = (name: string, message: string) => {
+    invalid.push(name);
+    problems.push(`${name} ${message}`);
+  };
+  const check = (name: keyof Env, ok: boolean, rule: string) => {
+    if (env[name] && !ok) refuse(name, `must be ${rule}`);
+  };
+  const positive = (
+    name: "DELETE_AFTER_DAYS" | "AWS_CALL_TIMEOUT_MS",
+    fallback?: number,
+  ) => {
     const value = env[name] ? Number(env[name]) : fallback;
-    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-      problems.push(`${name} must be a positive integer`);
-    }
+    check(name, Number.isInteger(value) && value! > 0, "a positive integer");
     return value;
   };
+  check(
+    "COPY_API_TOKEN",
+    (env.COPY_API_TOKEN ?? "").length >= 32,
+    "32 characters or more",
+  );
+  check(
+    "DESTINATION_VAULT_ARN",
+    /^arn:aws[\w-]*:backup:[\w-]+:\d{12}:backup-vault:[\w-]+$/.test(
+      env.DESTINATION_VAULT_ARN ?? "",
+    ),
+    "a backup vault ARN, arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME",
+  );
+  check(
+    "IAM_ROLE_ARN",
+    /^arn:aws[\w-]*:iam::\d{12}:role\/\S+$/.test(env.IAM_ROLE_ARN ?? ""),
+    "an IAM role ARN, arn:aws:iam::ACCOUNT:role/NAME",
+  );
   const deleteAfterDays = positive("DELETE_AFTER_DAYS");
   const callTimeoutMs = positive("AWS_CALL_TIMEOUT_MS", 4000);
-  if (problems.length) return { problems };
+  let client: BackupClient | undefined;
+  if (!missing.length) {
+    try {
+      client = new BackupClient({
+        region: env.AWS_REGION!,
+        credentials: credentialsFromEnv(env),
+        endpoint: env.BACKUP_ENDPOINT || undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      // The client names its option (region, endpoint); credentialsFromEnv the variable.
+      for (const { path, message } of error.issues) {
+        refuse(
+          path === "region" ? "AWS_REGION" : path === "endpoint" ? "BACKUP_ENDPOINT" : path,
+          message,
+        );
+      }
+    }
+  }
+  if (!client || invalid.length) {
+    return { missing, invalid, problems } satisfies Unconfigured;
+  }
   return {
+    client,
+    apiToken: env.COPY_API_TOKEN!,
     region: env.AWS_REGION!,
     destinationVaultArn: env.DESTINATION_VAULT_ARN!,
     iamRoleArn: env.IAM_ROLE_ARN!,
@@ -161,7 +253,9 @@ function configuration(env: Env) {
 async function readJson(request: Request): Promise<unknown> {
   const tooLarge = () =>
     problem(413, "PayloadTooLarge", `The body is over ${MAX_BODY_BYTES} bytes`);
-  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_BODY_BYTES) return tooLarge();
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_BODY_BYTES) {
+    return tooLarge();
+  }
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) return tooLarge();
   try {
@@ -172,7 +266,10 @@ async function readJson(request: Request): Promise<unknown> {
 }
 
 /** What is wrong with the caller's part of the request. */
-function callerIssues(body: unknown, region: string): { path: string; message: string }[] {
+function callerIssues(
+  body: unknown,
+  region: string,
+): { path: string; message: string }[] {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     return [{ path: "(body)", message: "must be a JSON object" }];
   }
@@ -186,12 +283,18 @@ function callerIssues(body: unknown, region: string): { path: string; message: s
       issues.push({ path: name, message: "is required (a string)" });
     }
   }
-  if (fields.IdempotencyToken !== undefined && typeof fields.IdempotencyToken !== "string") {
+  if (
+    fields.IdempotencyToken !== undefined &&
+    typeof fields.IdempotencyToken !== "string"
+  ) {
     issues.push({ path: "IdempotencyToken", message: "must be a string" });
   }
   const arn = typeof fields.RecoveryPointArn === "string" ? fields.RecoveryPointArn.split(":") : [];
   if (arn[0] && (arn.length < 6 || arn[0] !== "arn" || arn[3] !== region)) {
-    issues.push({ path: "RecoveryPointArn", message: `must be an ARN in ${region}` });
+    issues.push({
+      path: "RecoveryPointArn",
+      message: `must be an ARN in ${region}`,
+    });
   }
   return issues;
 }
@@ -203,7 +306,9 @@ function callerIssues(body: unknown, region: string): { path: string; message: s
  */
 async function sameSecret(given: string, secret: string): Promise<boolean> {
   const digest = async (text: string) =>
-    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+    new Uint8Array(
+      await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
+    );
   const [a, b] = await Promise.all([digest(given), digest(secret)]);
   let difference = 0;
   for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
@@ -217,13 +322,14 @@ function errorResponse(error: unknown): Response {
     const callers = error.issues.every((issue) => CALLER_FIELDS.includes(issue.path));
     return callers
       ? problem(400, error.name, error.message, { issues: error.issues })
-      : configurationError([error.message]);
+      : notConfigured({ missing: [], invalid: [], problems: [error.message] });
   }
   if (error instanceof ServiceException) {
     const status = error.$metadata.httpStatusCode;
     const code = error instanceof ResourceNotFoundException
       ? 404
-      : error instanceof LimitExceededException || status === 429 || /Throttl/.test(error.name)
+      : error instanceof LimitExceededException || status === 429 ||
+          /Throttl/.test(error.name)
       ? 429
       : status === 401 || status === 403 // AWS refused the Worker's own credentials or role
       ? 502
@@ -232,23 +338,42 @@ function errorResponse(error: unknown): Response {
       : status === 503
       ? 503
       : 502;
-    return problem(code, error.name, error.message, { requestId: error.$metadata.requestId });
+    return problem(code, error.name, error.message, {
+      requestId: error.$metadata.requestId,
+    });
   }
-  if (error instanceof SigningError) return configurationError([error.message]);
-  if (error instanceof NetworkError) return problem(503, error.name, "AWS could not be reached");
-  if (error instanceof RequestTimeoutError) return problem(504, error.name, error.message);
+  if (error instanceof SigningError) {
+    return notConfigured({
+      missing: [],
+      invalid: [],
+      problems: [error.message],
+    });
+  }
+  if (error instanceof NetworkError) {
+    return problem(503, error.name, "AWS could not be reached");
+  }
+  if (error instanceof RequestTimeoutError) {
+    return problem(504, error.name, error.message);
+  }
   // OutcomeUnknownError, DeserializationError: AWS's answer is missing or unreadable. Sending the
   // same request again is safe: it carries the same IdempotencyToken.
-  if (error instanceof CallError) return problem(502, error.name, error.message);
+  if (error instanceof CallError) {
+    return problem(502, error.name, error.message);
+  }
   console.error(error);
   return problem(500, "InternalError", "The copy job could not be started");
 }
 
-/** A 500 that says what to set or fix (names, never values), also in the Worker's log. */
-function configurationError(problems: string[]): Response {
+/**
+ * 503 NotConfigured: what to set or fix, by name (never a value), also in the Worker's log. Set
+ * vars in wrangler.toml, secrets with `npx wrangler secret put NAME`.
+ */
+function notConfigured({ missing, invalid, problems }: Unconfigured): Response {
   const message = `Configuration: ${problems.join("; ")}`;
-  console.error(message);
-  return problem(500, "ConfigurationError", message);
+  console.error(
+    JSON.stringify({ error: "NotConfigured", missing, invalid, message }),
+  );
+  return problem(503, "NotConfigured", message, { missing, invalid });
 }
 
 function problem(
