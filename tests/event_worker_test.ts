@@ -31,6 +31,7 @@ import {
   type PackedPackage,
   packedPackage,
   repoPath,
+  run,
   runOk,
   tempDir,
   toolBin,
@@ -559,7 +560,7 @@ async function runServerExample(
   assert.equal(emulator.jobs().length, points.length);
 }
 
-function serverEnv(emulator: Emulator): Record<string, string> {
+function serverEnv(emulator: Pick<Emulator, "url">): Record<string, string> {
   return {
     AWS_REGION: DEMO_REGION,
     AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
@@ -580,6 +581,12 @@ packageTest(
       `${project}/event_server.mjs`,
     );
     await using emulator = await eventEmulator();
+    // Malformed settings are named by their variables (not the client's options), never a value.
+    const malformed = await run("node", ["event_server.mjs"], {
+      cwd: project,
+      env: { ...serverEnv(emulator), ...MALFORMED },
+    });
+    assertNamesMalformed(malformed.code, malformed.stderr);
     await using server = await serverProcess(
       "node",
       ["event_server.mjs"],
@@ -589,6 +596,19 @@ packageTest(
     await runServerExample(emulator, server.url);
   },
 );
+
+/** Settings an event server must refuse, naming each variable. */
+const MALFORMED = { AWS_REGION: "us east 1", BACKUP_ENDPOINT: "localhost:8080" };
+
+function assertNamesMalformed(code: number, stderr: string): void {
+  assert.equal(code, 1, stderr);
+  const line = stderr.trim().split("\n").pop()!;
+  assert.match(
+    line,
+    /^NotConfigured: fix AWS_REGION must be a Region name .*; did you mean "us-east-1"\?; BACKUP_ENDPOINT must be an absolute http: or https: URL .*\(environment variables\)$/,
+  );
+  assert.doesNotMatch(line, /\b(region|endpoint)\b|us east 1|localhost:8080/);
+}
 
 Deno.test("examples/deno/event_server.ts: unconfigured, it names what to set and stops", async () => {
   const output = await new Deno.Command(Deno.execPath(), {
@@ -605,6 +625,20 @@ Deno.test("examples/deno/event_server.ts: unconfigured, it names what to set and
     "NotConfigured: set AWS_REGION, AWS_SECRET_ACCESS_KEY, COPY_RULES, EVENTBRIDGE_API_KEY " +
       "(environment variables)",
   );
+  const malformed = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-env", "--unstable-cron", "examples/deno/event_server.ts"],
+    cwd: repoPath("."),
+    clearEnv: true,
+    env: {
+      HOME: Deno.env.get("HOME") ?? "",
+      NO_COLOR: "1",
+      ...serverEnv({ url: "" }),
+      ...MALFORMED,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertNamesMalformed(malformed.code, new TextDecoder().decode(malformed.stderr));
 });
 
 Deno.test("examples/deno/event_server.ts: the handler on Deno.serve", async () => {

@@ -223,16 +223,45 @@ test("npm package under Node: examples/node/copy.mjs completes a copy job", asyn
   console.log(`node ${version.trim()}`);
   await runNodeExample("node");
 
-  // Without an access key id the example reports the typed error, naming the variable only.
+  // Unset or malformed settings are named by their environment variables (not the client's
+  // options or the model's fields), never a value, and nothing is sent.
   const project = await nodeExampleProject();
   const secret = "a-secret-that-must-not-be-printed";
-  const failed = await run("node", ["copy.mjs"], {
-    cwd: project,
-    env: { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: secret },
-  });
-  assert.equal(failed.code, 1, failed.stdout + failed.stderr);
-  assert.match(failed.stderr, /^ValidationError: .*AWS_ACCESS_KEY_ID/m);
-  assert.ok(!(failed.stdout + failed.stderr).includes(secret), "the secret stays out of output");
+  const settings = {
+    AWS_REGION: DEMO_REGION,
+    AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secret,
+    RECOVERY_POINT_ARN: RECOVERY_POINT_OK_ARN,
+    SOURCE_VAULT: DEFAULT_VAULT_NAME,
+    DESTINATION_VAULT_ARN: DR_VAULT_WEST_ARN,
+    IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
+    BACKUP_ENDPOINT: "http://127.0.0.1:9",
+  };
+  for (
+    const [changes, expected] of [
+      [
+        { AWS_ACCESS_KEY_ID: "", RECOVERY_POINT_ARN: "", IAM_ROLE_ARN: "" },
+        "NotConfigured: set AWS_ACCESS_KEY_ID, RECOVERY_POINT_ARN, IAM_ROLE_ARN " +
+        "(environment variables)",
+      ],
+      [
+        { AWS_REGION: "us east 1", BACKUP_ENDPOINT: "localhost:8080" },
+        /^NotConfigured: fix AWS_REGION must be a Region name .*; did you mean "us-east-1"\?; BACKUP_ENDPOINT must be an absolute http: or https: URL/,
+      ],
+    ] as const
+  ) {
+    const failed = await run("node", ["copy.mjs"], {
+      cwd: project,
+      env: { ...settings, ...changes },
+    });
+    const output = failed.stdout + failed.stderr;
+    assert.equal(failed.code, 1, output);
+    const line = failed.stderr.trim();
+    if (typeof expected === "string") assert.equal(line, expected);
+    else assert.match(line, expected);
+    assert.doesNotMatch(line, /\b(region|endpoint|RecoveryPointArn|IamRoleArn)\b/);
+    assert.ok(!output.includes(secret), "the secret stays out of output");
+  }
 });
 
 test(

@@ -8,6 +8,7 @@ import {
   eventBridgeHandler,
   parseCopyRules,
   sweepCopyRules,
+  ValidationError,
 } from "../../mod.ts";
 
 // Unset settings are named (never a value) before anything starts.
@@ -17,19 +18,37 @@ if (missing.length) {
   console.error(`NotConfigured: set ${missing.join(", ")} (environment variables)`);
   Deno.exit(1);
 }
-const client = new BackupClient({
-  region: Deno.env.get("AWS_REGION")!,
-  credentials: credentialsFromEnv(Deno.env),
-  endpoint: Deno.env.get("BACKUP_ENDPOINT") || undefined,
-});
-const rules = parseCopyRules(Deno.env.get("COPY_RULES"));
-const handler = eventBridgeHandler({
-  client,
-  rules,
-  authorization: {
-    apiKey: { name: "x-backup-edge-key", value: Deno.env.get("EVENTBRIDGE_API_KEY") ?? "" },
-  },
-});
+/** The variable behind each option a ValidationError names (COPY_RULES names itself). */
+const SETTING_OF: Record<string, string> = {
+  region: "AWS_REGION",
+  endpoint: "BACKUP_ENDPOINT",
+  "authorization.apiKey.value": "EVENTBRIDGE_API_KEY",
+};
+/** Client, rules and handler; a malformed setting is named (never its value), and it stops. */
+function setup() {
+  try {
+    const client = new BackupClient({
+      region: Deno.env.get("AWS_REGION")!,
+      credentials: credentialsFromEnv(Deno.env),
+      endpoint: Deno.env.get("BACKUP_ENDPOINT") || undefined,
+    });
+    const rules = parseCopyRules(Deno.env.get("COPY_RULES"));
+    const handler = eventBridgeHandler({
+      client,
+      rules,
+      authorization: {
+        apiKey: { name: "x-backup-edge-key", value: Deno.env.get("EVENTBRIDGE_API_KEY")! },
+      },
+    });
+    return { client, rules, handler };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const fix = error.issues.map(({ path, message }) => `${SETTING_OF[path] ?? path} ${message}`);
+    console.error(`NotConfigured: fix ${fix.join("; ")} (environment variables)`);
+    Deno.exit(1);
+  }
+}
+const { client, rules, handler } = setup();
 
 Deno.serve({
   port: Number(Deno.env.get("PORT") ?? 8080),

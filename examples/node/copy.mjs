@@ -16,17 +16,33 @@ import {
 } from "backup-edge";
 
 const env = process.env;
+// Unset settings are named (never a value) before anything is sent.
+const missing = ["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "RECOVERY_POINT_ARN"]
+  .concat("DESTINATION_VAULT_ARN", "IAM_ROLE_ARN").filter((name) => !env[name]);
+if (missing.length) {
+  console.error(`NotConfigured: set ${missing.join(", ")} (environment variables)`);
+  process.exit(1);
+}
+/** The variable behind each option or field a ValidationError names. */
+const SETTING_OF = {
+  region: "AWS_REGION",
+  endpoint: "BACKUP_ENDPOINT",
+  RecoveryPointArn: "RECOVERY_POINT_ARN",
+  SourceBackupVaultName: "SOURCE_VAULT",
+  DestinationBackupVaultArn: "DESTINATION_VAULT_ARN",
+  IamRoleArn: "IAM_ROLE_ARN",
+};
 
 try {
   const client = new BackupClient({
-    region: env.AWS_REGION, // never guessed: a missing Region is a ValidationError naming it
+    region: env.AWS_REGION, // never guessed: one AWS does not know is named
     // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and (optional) AWS_SESSION_TOKEN
     credentials: credentialsFromEnv(env),
-    endpoint: env.BACKUP_ENDPOINT,
+    endpoint: env.BACKUP_ENDPOINT || undefined,
   });
   const { CopyJobId } = await startCopyJob(client, {
     RecoveryPointArn: env.RECOVERY_POINT_ARN,
-    SourceBackupVaultName: env.SOURCE_VAULT ?? "Default",
+    SourceBackupVaultName: env.SOURCE_VAULT || "Default",
     DestinationBackupVaultArn: env.DESTINATION_VAULT_ARN,
     IamRoleArn: env.IAM_ROLE_ARN,
   });
@@ -38,8 +54,13 @@ try {
 } catch (error) {
   // Every failure of the module is one of these: bad input or config, an AWS error, a call that
   // got no usable answer (network, timeout, unreadable body), or a copy job that failed or ran on.
+  // Every input comes from a variable here: a ValidationError names the variables to fix.
+  if (error instanceof ValidationError) {
+    const fix = error.issues.map(({ path, message }) => `${SETTING_OF[path] ?? path} ${message}`);
+    console.error(`NotConfigured: fix ${fix.join("; ")} (environment variables)`);
+    process.exit(1);
+  }
   const typed = [
-    ValidationError,
     ServiceException,
     CallError,
     CopyJobFailedError,

@@ -10,6 +10,7 @@ import {
   parseCopyRules,
   sweepCopyRules,
   toNodeListener,
+  ValidationError,
 } from "backup-edge";
 
 const env = process.env;
@@ -20,6 +21,12 @@ if (missing.length) {
   console.error(`NotConfigured: set ${missing.join(", ")} (environment variables)`);
   process.exit(1);
 }
+/** The variable behind each option a ValidationError names (COPY_RULES names itself). */
+const SETTING_OF = {
+  region: "AWS_REGION",
+  endpoint: "BACKUP_ENDPOINT",
+  "authorization.apiKey.value": "EVENTBRIDGE_API_KEY",
+};
 let client, rules, handler;
 try {
   client = new BackupClient({
@@ -34,8 +41,10 @@ try {
     authorization: { apiKey: { name: "x-backup-edge-key", value: env.EVENTBRIDGE_API_KEY } },
   });
 } catch (error) {
-  // A ValidationError names the variable or field at fault, never a secret.
-  console.error(`${error.name}: ${error.message}`);
+  if (!(error instanceof ValidationError)) throw error;
+  // Named by the variable to fix, never a value.
+  const fix = error.issues.map(({ path, message }) => `${SETTING_OF[path] ?? path} ${message}`);
+  console.error(`NotConfigured: fix ${fix.join("; ")} (environment variables)`);
   process.exit(1);
 }
 
