@@ -316,6 +316,24 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
           (refused.json.issues as { path: string }[]).map((i) => i.path),
           ["DestinationBackupVaultArn", "IamRoleArn"],
         );
+        assert.match(String(refused.json.message), /the Worker's configuration/);
+        // A key that is simply unknown is told so, with the field it probably meant, not as
+        // configuration.
+        const misspelt = await call("main", {
+          RecoveryPointArn: input.RecoveryPointArn,
+          SourceVault: DEFAULT_VAULT_NAME,
+          Colour: "blue",
+        });
+        assert.equal(misspelt.status, 400, misspelt.text);
+        assert.deepEqual(misspelt.json.issues, [
+          { path: "SourceVault", message: 'is unknown; did you mean "SourceBackupVaultName"?' },
+          {
+            path: "Colour",
+            message:
+              "is unknown: send RecoveryPointArn, SourceBackupVaultName, IdempotencyToken (optional)",
+          },
+          { path: "SourceBackupVaultName", message: "is required (a string)" },
+        ]);
         const otherVault = await call("main", {
           RecoveryPointArn: RECOVERY_POINT_PARTIAL_ARN,
           SourceBackupVaultName: DR_VAULT_NAME,

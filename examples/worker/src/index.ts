@@ -67,6 +67,8 @@ const CALLER_FIELDS = [
   "SourceBackupVaultName",
   "IdempotencyToken",
 ];
+/** StartCopyJob's members the Worker takes from its configuration only, never from a caller. */
+const CONFIGURED_FIELDS = ["DestinationBackupVaultArn", "IamRoleArn", "Lifecycle"];
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
@@ -276,7 +278,7 @@ function callerIssues(
   const fields = body as Record<string, unknown>;
   const issues = Object.keys(fields).filter((key) => !CALLER_FIELDS.includes(key)).map((key) => ({
     path: key,
-    message: "is not accepted: the destination, role and lifecycle are the Worker's configuration",
+    message: refusedKey(key),
   }));
   for (const name of ["RecoveryPointArn", "SourceBackupVaultName"]) {
     if (typeof fields[name] !== "string" || fields[name] === "") {
@@ -297,6 +299,20 @@ function callerIssues(
     });
   }
   return issues;
+}
+
+/** Why a key is refused: the Worker's configuration on purpose, or unknown (and what it meant). */
+function refusedKey(key: string): string {
+  if (CONFIGURED_FIELDS.some((field) => field.toLowerCase() === key.toLowerCase())) {
+    return "is not accepted: the destination, role and lifecycle are the Worker's configuration";
+  }
+  // A slip keeps the start of the name: SourceVault, sourceBackupVault → SourceBackupVaultName.
+  const start = key.slice(0, 4).toLowerCase();
+  const meant = key.length >= 4 &&
+    CALLER_FIELDS.find((field) => field.toLowerCase().startsWith(start));
+  return meant
+    ? `is unknown; did you mean "${meant}"?`
+    : `is unknown: send ${CALLER_FIELDS.join(", ")} (optional)`;
 }
 
 /**
