@@ -8,6 +8,7 @@
 
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { denoOwnEnv, freePort } from "../testing/recipes.ts";
 import {
   DEMO_CREDENTIALS,
   DEMO_IAM_ROLE_ARN,
@@ -188,22 +189,6 @@ function exampleChild(args: string[], env: Record<string, string> = {}): Deno.Co
     stdout: "piped",
     stderr: "piped",
   });
-}
-
-/** A free port on 127.0.0.1 (closed again: the process under test opens it). */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-/** What a child Deno needs from this environment to find its cache, and nothing else. */
-function denoOwnEnv(): Record<string, string> {
-  const names = ["HOME", "PATH", "DENO_DIR", "DENO_NO_UPDATE_CHECK"];
-  return Object.fromEntries(
-    names.flatMap((name) => Deno.env.has(name) ? [[name, Deno.env.get(name)!]] : []),
-  );
 }
 
 /** The settings of the example against `endpoint`. */
