@@ -109,6 +109,8 @@ const CONTEXT: Record<string, { line: string; types?: string[]; needs?: string[]
     line: "declare const Deno: { env: { get(name: string): string | undefined }; " +
       "serve(handler: (request: Request) => Response | Promise<Response>): unknown };",
   },
+  // Node's process.env (NodeJS.ProcessEnv: every value string | undefined), without @types/node.
+  process: { line: "declare const process: { env: Record<string, string | undefined> };" },
   client: { line: "declare const client: BackupClient;", types: ["BackupClient"] },
   // A client in another Region or account (the copies' destination).
   westClient: { line: "declare const westClient: BackupClient;", types: ["BackupClient"] },
