@@ -1,13 +1,15 @@
 /**
  * What the CLIs share: flags parsed strictly (unknown flags and bad values are usage errors that
- * name the flag), the `--` that `npx -y deno@2.9.6 task name -- …` passes through, and
- * credentials from the standard AWS environment variables.
+ * name the flag), the `--` that `npx -y deno@2.9.6 task name -- …` passes through, and the
+ * client's settings from flags and the standard AWS environment variables.
  *
  * @module
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { BackupClient, type ClientConfig, ValidationError } from "../mod.ts";
+import { BackupClient, ValidationError } from "../mod.ts";
+import { PARTITIONS } from "../generated/partitions.ts";
+import { closestKey } from "../runtime/unknown_keys.ts";
 
 /**
  * How the README and every usage text run a task: with Deno from npm, so only Node and npm are
@@ -115,56 +117,115 @@ export function integerFlag(
 /** Set to `1`, lets `--endpoint` be plain `http:` to a host that is not loopback. */
 const ALLOW_INSECURE_ENDPOINT = "BACKUP_EDGE_ALLOW_INSECURE_ENDPOINT";
 
-/**
- * Client configuration from `--region`/`--endpoint` and AWS_ACCESS_KEY_ID,
- * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION (or AWS_DEFAULT_REGION), and
- * BACKUP_EDGE_ALLOW_INSECURE_ENDPOINT=1 (the client's `allowInsecureEndpoint`).
- * @throws {UsageError} naming only what is missing: the Region, either key, or several.
- */
-export function clientConfig(
-  flags: { region?: string; endpoint?: string },
+/** A client setting and where it came from (a flag or a variable), named in usage errors. */
+export interface Setting {
+  /** The value; `undefined` when nothing sets it. */
+  value: string | undefined;
+  /** The flag or variable that set it (or would set it), e.g. `--region`, `AWS_REGION`. */
+  source: string;
+}
+
+/** The Region and the endpoint a CLI's client uses, each with where it came from. */
+export interface ClientSettings {
+  /** `--region`, else AWS_REGION, else AWS_DEFAULT_REGION. */
+  region: Setting;
+  /** `--endpoint`, else AWS_ENDPOINT_URL_BACKUP, else AWS_ENDPOINT_URL; else AWS's own. */
+  endpoint: Setting;
+}
+
+/** The flag's value when given, else the first of `variables` that is set, else none. */
+function firstSet(
+  flag: [name: string, value: string | undefined],
   env: Record<string, string>,
-): ClientConfig {
-  const region = flags.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION);
-  const missing = [
-    ...["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].filter((name) => !env[name]),
-    ...(region ? [] : ["a Region (--region R, or AWS_REGION or AWS_DEFAULT_REGION)"]),
-  ];
-  if (missing.length) throw new UsageError(`Missing ${missing.join(", ")}`);
+  variables: readonly string[],
+): Setting {
+  if (flag[1] !== undefined) return { value: flag[1], source: flag[0] };
+  const variable = variables.find((name) => env[name]);
+  return variable
+    ? { value: env[variable], source: variable }
+    : { value: undefined, source: flag[0] };
+}
+
+/**
+ * The command's own client settings, from its flags and the environment, in the AWS CLI's order:
+ * the Region from `--region`, AWS_REGION, AWS_DEFAULT_REGION; the endpoint from `--endpoint`,
+ * then AWS_ENDPOINT_URL_BACKUP (the service-specific variable, from AWS Backup's service id
+ * `Backup`), then AWS_ENDPOINT_URL — unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is `true`, which
+ * makes the AWS CLI ignore both variables (the flag still counts): "Service-specific endpoints",
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html.
+ */
+export function clientSettings(
+  flags: { region?: string | undefined; endpoint?: string | undefined },
+  env: Record<string, string>,
+): ClientSettings {
+  const ignoreEndpoints = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true";
   return {
-    region,
-    endpoint: flags.endpoint,
-    allowInsecureEndpoint: env[ALLOW_INSECURE_ENDPOINT] === "1",
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      sessionToken: env.AWS_SESSION_TOKEN || undefined,
-    },
+    region: firstSet(["--region", flags.region], env, ["AWS_REGION", "AWS_DEFAULT_REGION"]),
+    endpoint: firstSet(
+      ["--endpoint", flags.endpoint],
+      env,
+      ignoreEndpoints ? [] : ["AWS_ENDPOINT_URL_BACKUP", "AWS_ENDPOINT_URL"],
+    ),
   };
 }
 
-/** Where each client setting comes from on the command line, for usage errors. */
-export const CONFIG_SOURCE: Readonly<Record<string, string>> = {
-  region: "--region (or AWS_REGION)",
-  endpoint: "--endpoint",
-  credentials: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN",
-};
+/** Every Region an AWS partition lists (`generated/partitions.ts`). */
+const LISTED_REGIONS: readonly string[] = PARTITIONS.flatMap((p) => p[7].split(" "));
 
 /**
- * The client {@linkcode clientConfig} describes.
- * @param sources where each setting came from, named in a usage error ({@linkcode CONFIG_SOURCE}
- * for the command's own `--region` and `--endpoint`).
- * @throws {UsageError} naming the flag or variable of a setting the client refuses.
+ * What is wrong with a Region given on the command line, if anything: it must be one an AWS
+ * partition lists, with or without an endpoint. The library is looser — any host label with a
+ * custom endpoint (LocalStack takes any name), or a name matching a partition's pattern without
+ * one (Regions newer than its partitions table) — so `us-est-1` or `useast1` would pass there;
+ * typed by a person, such a name is a typo far more often than a Region newer than this release,
+ * and it would sign for a Region nothing answers in. A program (or a newer release) reaches
+ * newer Regions.
+ */
+function regionIssue(region: string): string | undefined {
+  if (LISTED_REGIONS.includes(region)) return undefined;
+  const close = closestKey(region, LISTED_REGIONS);
+  return `must be an AWS Region this release lists, got '${region}'${
+    close ? `; did you mean ${close}?` : ""
+  }`;
+}
+
+/**
+ * The client of `settings` with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
+ * BACKUP_EDGE_ALLOW_INSECURE_ENDPOINT=1 (the client's `allowInsecureEndpoint`): an endpoint from
+ * a variable follows the same rules as `--endpoint` (`https:`, or `http:` to a loopback host).
+ * @throws {UsageError} naming only what is missing (the Region, either key, or several), a Region
+ *   no AWS partition lists (with the closest one), or a setting the client refuses, each by the
+ *   flag or variable it came from.
  */
 export function clientFromFlags(
-  flags: { region?: string; endpoint?: string },
+  settings: ClientSettings,
   env: Record<string, string>,
-  sources: Readonly<Record<string, string>> = CONFIG_SOURCE,
 ): BackupClient {
+  const { region, endpoint } = settings;
+  const missing = [
+    ...["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].filter((name) => !env[name]),
+    ...(region.value ? [] : ["a Region (--region R, or AWS_REGION or AWS_DEFAULT_REGION)"]),
+  ];
+  if (missing.length) throw new UsageError(`Missing ${missing.join(", ")}`);
+  const wrongRegion = regionIssue(region.value!);
+  if (wrongRegion) throw new UsageError(`${region.source} ${wrongRegion}`);
   try {
-    return new BackupClient(clientConfig(flags, env));
+    return new BackupClient({
+      region: region.value!,
+      endpoint: endpoint.value,
+      allowInsecureEndpoint: env[ALLOW_INSECURE_ENDPOINT] === "1",
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+        sessionToken: env.AWS_SESSION_TOKEN || undefined,
+      },
+    });
   } catch (e) {
-    const error = usageError(e, sources);
+    const error = usageError(e, {
+      region: region.source,
+      endpoint: endpoint.source,
+      credentials: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN",
+    });
     // The client names its option; on the command line the opt-in is the variable.
     if (error instanceof UsageError) {
       error.message = error.message.replace(

@@ -4,7 +4,7 @@
  *
  * Starts a copy job against AWS (or any endpoint) with credentials from the standard
  * environment variables: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
- * AWS_REGION (or AWS_DEFAULT_REGION). `--dry-run` checks everything and prints the request it
+ * AWS_REGION (or AWS_DEFAULT_REGION), AWS_ENDPOINT_URL_BACKUP (or AWS_ENDPOINT_URL). `--dry-run` checks everything and prints the request it
  * would send (without its signature or session token) and sends nothing. Exit 0 on success, 1
  * when AWS refused or the job (with `--wait`) ended FAILED or PARTIAL, 2 on bad usage; with
  * `--json`, stdout holds one JSON document either way (`"ok": false` and the error on failure).
@@ -22,10 +22,13 @@ import {
 import { roleArnIssue, vaultArnIssue } from "../jobs/option_checks.ts";
 import {
   clientFromFlags,
+  clientSettings,
   integerFlag,
   parseFlags,
   requireFlags,
+  type Setting,
   TASK,
+  UsageError,
   usageError,
   wantsJson,
 } from "./args.ts";
@@ -39,7 +42,10 @@ const USAGE = `Usage: ${TASK} copy -- --recovery-point-arn ARN --source-vault NA
   --wait                  wait for the job to end; exit 1 if it ends FAILED or PARTIAL
   --dry-run               check everything, print the request (unsigned), send nothing
   --json                  print the result, or the error, as JSON on stdout
-Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION.`;
+Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; Region: --region,
+AWS_REGION or AWS_DEFAULT_REGION (one AWS lists); endpoint: --endpoint, AWS_ENDPOINT_URL_BACKUP
+or AWS_ENDPOINT_URL (https:, or http: to a loopback host), none with
+AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true.`;
 
 /** StartCopyJob members by the flag that sets them, to name the flag in messages. */
 const FLAG_OF: Record<string, string> = {
@@ -97,7 +103,9 @@ export async function main(
     if (arnIssues.length) {
       throw usageError(new ValidationError("copy flags", arnIssues), FLAG_OF);
     }
-    const client = clientFromFlags(values, env);
+    const settings = clientSettings(values, env);
+    const client = clientFromFlags(settings, env);
+    sourceRegionCheck(values["recovery-point-arn"]!, settings.region);
     const input = {
       RecoveryPointArn: values["recovery-point-arn"]!,
       SourceBackupVaultName: values["source-vault"]!,
@@ -111,7 +119,7 @@ export async function main(
     };
     if (values["dry-run"]) {
       const request = await buildSignedRequest(client, startCopyJob, input).catch(asUsage);
-      const shown = await requestJson(request, !values["idempotency-token"]);
+      const shown = await requestJson(request, values["idempotency-token"] === undefined);
       io.out(json ? `${JSON.stringify({ ok: true, ...shown }, null, 2)}\n` : requestText(shown));
       return EXIT_OK;
     }
@@ -137,6 +145,23 @@ export async function main(
   } catch (e) {
     return reportFailure(e, io, { json, usage: USAGE });
   }
+}
+
+/**
+ * StartCopyJob is called in the Region of the source recovery point (it is in the source vault,
+ * "in the AWS Region where they are created"): a recovery point ARN naming another Region than
+ * the client's is refused before anything is sent (AWS would not find it there; a dry run would
+ * show a request that cannot work). An ARN with no Region field is left to AWS.
+ * @throws {UsageError} naming --recovery-point-arn, the Region's flag or variable, both Regions.
+ */
+function sourceRegionCheck(recoveryPointArn: string, region: Setting): void {
+  const [arn, , , arnRegion] = recoveryPointArn.split(":");
+  if (arn !== "arn" || !arnRegion || arnRegion === region.value) return;
+  throw new UsageError(
+    `--recovery-point-arn is in ${arnRegion}, but ${region.source} is ${region.value}: ` +
+      `StartCopyJob is called in the Region of the source recovery point; give --region ` +
+      `${arnRegion}`,
+  );
 }
 
 /** What a dry run shows of the request: everything but the signature and the session token. */

@@ -170,10 +170,19 @@ export function interruptedJson(run: InterruptedRun, resume: ResumeAdvice): stri
 
 /** How to go on after an interruption. */
 export interface ResumeAdvice {
-  /** Whether the run kept a checkpoint file, so that the command resumes it where it stopped. */
+  /**
+   * Whether the command resumes the run where it stopped: the run kept a checkpoint file, or
+   * its records were saved to the one the command names (or it had started nothing).
+   */
   resumable: boolean;
   /** The command to run: the same one, with `--run-id` and `--checkpoint`. */
   command: string;
+  /** The checkpoint file the command names. */
+  checkpoint?: string | undefined;
+  /** The file a run without `--checkpoint` was saved to when interrupted. */
+  saved?: string | undefined;
+  /** Why saving a run without `--checkpoint` failed. */
+  saveError?: string | undefined;
 }
 
 /** For people: what an interruption left behind, and the command to run next. */
@@ -184,13 +193,18 @@ export function resumeText(run: InterruptedRun, advice: ResumeAdvice): string {
     return `Interrupted: a dry run starts nothing; run it again with:\n  ${advice.command}\n`;
   }
   const lead = `Interrupted. ${flying ? `${jobs} running in AWS Backup. ` : ""}`;
+  const saved = advice.saved
+    ? `This run had no --checkpoint; what it started is saved in ${advice.saved}. `
+    : "";
   if (advice.resumable) {
-    return `${lead}To resume where it stopped (nothing is copied twice), run:\n` +
+    return `${lead}${saved}To resume where it stopped (nothing is copied twice), run:\n` +
       `  ${advice.command}\n`;
   }
-  return `${lead}This run kept no checkpoint (no --checkpoint FILE), so it cannot resume where ` +
-    `it stopped. To go on without copying anything twice, run it again with the same --run-id ` +
-    `(copies already made or under way are found by ListCopyJobs and the same idempotency ` +
-    `tokens) and a checkpoint file, which makes it resumable from then on:\n` +
-    `  ${advice.command}\n`;
+  // Not saved: exactly what a run with the same id does without the records. ListCopyJobs and
+  // the same idempotency tokens find the copies made or under way, but a job that ended FAILED
+  // is a failed copy, which a new run starts again.
+  return `${lead}This run kept no checkpoint (no --checkpoint FILE), and saving it failed ` +
+    `(${advice.saveError}). Run it again with the same --run-id: copies completed or under ` +
+    `way are found (ListCopyJobs, the same idempotency tokens) and not started again, but a ` +
+    `copy whose job ended FAILED meanwhile is started again:\n  ${advice.command}\n`;
 }

@@ -25,6 +25,7 @@ import {
   type CheckpointStore,
   copyRecoveryPoints,
   type CopyRecoveryPointsOptions,
+  MemoryCheckpointStore,
   RunTargetMismatchError,
 } from "../mod.ts";
 import { checkCopyOptions } from "../jobs/copy_options.ts";
@@ -32,6 +33,7 @@ import { targetDifference } from "../jobs/errors.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
 import {
   clientFromFlags,
+  clientSettings,
   flagsWithout,
   integerFlag,
   parseFlags,
@@ -95,7 +97,10 @@ const USAGE = `Usage: ${TASK} copy-vault -- --source-vault NAME --destination-va
                                Region from the ARN): finds copies deleted there, and old ones
   --destination-endpoint URL   with --verify: endpoint of the destination's Region (implies
                                --read-destination)
-Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION.
+Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; Region: --region,
+AWS_REGION or AWS_DEFAULT_REGION (one AWS lists); endpoint: --endpoint, AWS_ENDPOINT_URL_BACKUP
+or AWS_ENDPOINT_URL (https:, or http: to a loopback host), none with
+AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true.
 Exit status: 0 all copied (or listed; with --verify: all have a completed copy), 1 some not
 copied (with --verify: some without a completed copy), nothing selected, or the run failed,
 2 bad usage, 130 interrupted (Ctrl-C; it prints how to resume).`;
@@ -173,6 +178,8 @@ export async function main(
   let stopListening = () => {};
   let display: CopyProgressDisplay | undefined;
   let runId = "";
+  /** Without --checkpoint: the run's records, saved to a file if it is interrupted. */
+  let unsaved: MemoryCheckpointStore | undefined;
   const asUsage = (e: unknown) => usageError(e, FLAG_OF);
   try {
     const values = parseFlags(args, FLAGS);
@@ -204,13 +211,14 @@ export async function main(
     const checkpoint: CheckpointStore | undefined = values.checkpoint
       ? new FileCheckpointStore(values.checkpoint)
       : undefined;
-    const client = clientFromFlags(values, env);
+    const settings = clientSettings(values, env);
+    const client = clientFromFlags(settings, env);
     if (values.verify) {
       const destinationClient = destinationClientFromFlags(
         values,
         env,
         selection.destinationBackupVaultArn,
-        client.region,
+        settings,
       );
       return await verifyVault({
         client,
@@ -222,6 +230,8 @@ export async function main(
     }
     runId = values["run-id"] ?? crypto.randomUUID();
     const dryRun = values["dry-run"];
+    // Kept in memory (as copyRecoveryPoints would), so that Ctrl-C can save what was started.
+    if (!checkpoint && !dryRun) unsaved = new MemoryCheckpointStore();
     const options: CopyRecoveryPointsOptions = {
       ...selection,
       iamRoleArn: values["iam-role-arn"]!,
@@ -233,7 +243,7 @@ export async function main(
       }),
       ...(days === undefined ? {} : { lifecycle: { DeleteAfterDays: days } }),
       runId,
-      checkpoint,
+      checkpoint: checkpoint ?? unsaved,
       dryRun,
       signal: interrupt.signal,
     };
@@ -268,6 +278,7 @@ export async function main(
       display.end();
       const run = { runId, dryRun: display.dryRun, progress: display.progress };
       const advice = resumeAdvice(args, runId, display.dryRun);
+      if (unsaved) await saveRun(unsaved, runId, advice);
       io.out(json ? interruptedJson(run, advice) : interruptedTable(run));
       io.err(resumeText(run, advice));
       return EXIT_INTERRUPTED;
@@ -319,8 +330,33 @@ function runTargetUsage(e: RunTargetMismatchError): UsageError {
 }
 
 /**
+ * Saves the records of an interrupted run that had no `--checkpoint` to the file the resume
+ * command names (`copy-vault-<runId>.checkpoint.json` in the working directory), in one atomic
+ * write (`FileCheckpointStore`): the resume then follows the jobs this run started — also one
+ * that ended FAILED meanwhile, which a resume without them would start again. Nothing to save
+ * (interrupted while listing) leaves no file: the resume starts from scratch, as it should. A
+ * failed write leaves `advice` not resumable, with the reason.
+ */
+async function saveRun(
+  records: MemoryCheckpointStore,
+  runId: string,
+  advice: ResumeAdvice,
+): Promise<void> {
+  const file = advice.checkpoint!;
+  try {
+    const run = await records.list(runId);
+    if (run.length) await new FileCheckpointStore(file).putAll(runId, run);
+    advice.resumable = true;
+    if (run.length) advice.saved = file;
+  } catch (e) {
+    advice.saveError = `${(e as Error).name}: ${(e as Error).message}`;
+  }
+}
+
+/**
  * The command that goes on after an interruption: the same flags with the run's `--run-id` and
- * a `--checkpoint` (the run's own, or a new file named after the run when it had none).
+ * a `--checkpoint` (the run's own, or a new file named after the run when it had none, which
+ * {@linkcode saveRun} writes).
  */
 function resumeAdvice(args: string[], runId: string, dryRun: boolean): ResumeAdvice {
   const values = parseFlags(args, FLAGS);
@@ -341,6 +377,7 @@ function resumeAdvice(args: string[], runId: string, dryRun: boolean): ResumeAdv
   return {
     resumable: values.checkpoint !== undefined,
     command: `${TASK} copy-vault -- ${shellCommand(flags)}`,
+    checkpoint: file,
   };
 }
 

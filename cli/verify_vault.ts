@@ -13,7 +13,7 @@ import {
   type VerifyProgressEvent,
 } from "../mod.ts";
 import { BACKUP_VAULT_ARN_PATTERN } from "../jobs/option_checks.ts";
-import { clientFromFlags, CONFIG_SOURCE, UsageError } from "./args.ts";
+import { clientFromFlags, type ClientSettings, type Setting, UsageError } from "./args.ts";
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Interrupted } from "./failure.ts";
 import type { CliIo } from "./io.ts";
 import { VerifyProgressDisplay } from "./verify_progress.ts";
@@ -23,39 +23,42 @@ import { verifyJson, verifyTable } from "./verify_report.ts";
 export interface DestinationFlags {
   "read-destination"?: boolean;
   "destination-endpoint"?: string;
-  endpoint?: string;
 }
 
 /**
  * The client that reads the destination vault, when `--read-destination` (or
  * `--destination-endpoint`) asks for it: the same credentials, in the Region of the destination
- * vault's ARN, at `--destination-endpoint` — or, in the source's own Region, at `--endpoint` —
- * or else AWS's endpoint of that Region. `undefined` when not asked for, or when the ARN is not a
- * vault ARN (`verifyCopies` then names `--destination-vault-arn`).
+ * vault's ARN, at `--destination-endpoint` — or, in the source's own Region, at the source's
+ * endpoint (`--endpoint`, AWS_ENDPOINT_URL_BACKUP or AWS_ENDPOINT_URL) — or else AWS's endpoint
+ * of that Region. `undefined` when not asked for, or when the ARN is not a vault ARN
+ * (`verifyCopies` then names `--destination-vault-arn`).
  *
  * Credentials of another account are not taken: the CLI reads the destination vault only in the
  * credentials' own account (checked once the source vault is listed, see
  * {@linkcode verifyVault}). A program reads another account's vault with `verifyCopies`'
  * `destinationClient`.
  *
+ * @param source the command's own settings (its Region and endpoint).
  * @throws {UsageError} a destination endpoint or Region the client refuses, naming the flag.
  */
 export function destinationClientFromFlags(
   flags: DestinationFlags,
   env: Record<string, string>,
   destinationVaultArn: string,
-  sourceRegion: string,
+  source: ClientSettings,
 ): BackupClient | undefined {
   const asked = flags["read-destination"] || flags["destination-endpoint"] !== undefined;
   if (!asked || !BACKUP_VAULT_ARN_PATTERN.test(destinationVaultArn)) return undefined;
   const region = destinationVaultArn.split(":")[3];
-  const endpoint = flags["destination-endpoint"] ??
-    (region === sourceRegion ? flags.endpoint : undefined);
-  return clientFromFlags({ region, endpoint }, env, {
-    ...CONFIG_SOURCE,
-    region: "--destination-vault-arn (its Region)",
-    endpoint: flags["destination-endpoint"] === undefined ? "--endpoint" : "--destination-endpoint",
-  });
+  const endpoint: Setting = flags["destination-endpoint"] !== undefined
+    ? { value: flags["destination-endpoint"], source: "--destination-endpoint" }
+    : region === source.region.value
+    ? source.endpoint
+    : { value: undefined, source: "--destination-endpoint" };
+  return clientFromFlags({
+    region: { value: region, source: "--destination-vault-arn (its Region)" },
+    endpoint,
+  }, env);
 }
 
 /** What `--verify` runs with: the options of `verifyCopies` but its callbacks, and the command's. */

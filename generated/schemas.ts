@@ -3,6 +3,7 @@
 // sha256 7a37a24b229764a0a8502b422635c578d3875192634d82abb94f4982ae054f95. Do not edit: run `deno task codegen`.
 
 import { checkLabel } from "../runtime/http_binding_checks.ts";
+import { checkIdempotencyToken } from "../runtime/idempotency_token_check.ts";
 import type { ListSchema, MapSchema, ScalarSchema, StructureSchema } from "../runtime/schema.ts";
 import { list, map } from "../runtime/schema_collections.ts";
 import {
@@ -486,7 +487,7 @@ export const CopyJobsListSchema: ListSchema = /* @__PURE__ */ list(CopyJobSchema
 export const CreateBackupPlanInputSchema: StructureSchema = /* @__PURE__ */ structure({
   BackupPlan: { schema: BackupPlanInputSchema, required: true },
   BackupPlanTags: { schema: TagsSchema },
-  CreatorRequestId: { schema: STRING, idempotencyToken: true },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
 });
 
 /** Schema of `CreateBackupPlanOutput`. */
@@ -502,7 +503,7 @@ export const CreateBackupPlanOutputSchema: StructureSchema = /* @__PURE__ */ str
 export const CreateBackupSelectionInputSchema: StructureSchema = /* @__PURE__ */ structure({
   BackupPlanId: { schema: STRING, required: true, http: "label", check: checkLabel },
   BackupSelection: { schema: BackupSelectionSchema, required: true },
-  CreatorRequestId: { schema: STRING, idempotencyToken: true },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
 });
 
 /** Schema of `CreateBackupSelectionOutput`. */
@@ -522,7 +523,7 @@ export const CreateBackupVaultInputSchema: StructureSchema = /* @__PURE__ */ str
   },
   BackupVaultTags: { schema: TagsSchema },
   EncryptionKeyArn: { schema: STRING },
-  CreatorRequestId: { schema: STRING, idempotencyToken: true },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
 });
 
 /** Schema of `CreateBackupVaultOutput`. */
@@ -561,7 +562,7 @@ export const CreateFrameworkInputSchema: StructureSchema = /* @__PURE__ */ struc
   FrameworkName: { schema: FrameworkNameSchema, required: true },
   FrameworkDescription: { schema: FrameworkDescriptionSchema },
   FrameworkControls: { schema: FrameworkControlsSchema, required: true },
-  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
   FrameworkTags: { schema: TagsSchema },
 });
 
@@ -594,7 +595,7 @@ export const RecoveryPointSelectionSchema: StructureSchema = /* @__PURE__ */ str
 export const CreateLegalHoldInputSchema: StructureSchema = /* @__PURE__ */ structure({
   Title: { schema: STRING, required: true },
   Description: { schema: STRING, required: true },
-  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
   RecoveryPointSelection: { schema: RecoveryPointSelectionSchema },
   Tags: { schema: TagsSchema },
 });
@@ -620,7 +621,7 @@ export const CreateLogicallyAirGappedBackupVaultInputSchema: StructureSchema =
       check: checkLabel,
     },
     BackupVaultTags: { schema: TagsSchema },
-    CreatorRequestId: { schema: STRING, idempotencyToken: true },
+    CreatorRequestId: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
     MinRetentionDays: { schema: LONG, required: true },
     MaxRetentionDays: { schema: LONG, required: true },
     EncryptionKeyArn: { schema: STRING },
@@ -671,7 +672,7 @@ export const CreateReportPlanInputSchema: StructureSchema = /* @__PURE__ */ stru
   ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema, required: true },
   ReportSetting: { schema: ReportSettingSchema, required: true },
   ReportPlanTags: { schema: TagsSchema },
-  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
 });
 
 /** Schema of `CreateReportPlanOutput`. */
@@ -687,7 +688,7 @@ export const CreateRestoreAccessBackupVaultInputSchema: StructureSchema = /* @__
     SourceBackupVaultArn: { schema: STRING, required: true },
     BackupVaultName: { schema: BackupVaultNameSchema },
     BackupVaultTags: { schema: TagsSchema },
-    CreatorRequestId: { schema: STRING, idempotencyToken: true },
+    CreatorRequestId: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
     RequesterComment: { schema: STRING },
   },
 );
@@ -816,7 +817,7 @@ export const TieringConfigurationInputForCreateSchema: StructureSchema = /* @__P
 export const CreateTieringConfigurationInputSchema: StructureSchema = /* @__PURE__ */ structure({
   TieringConfiguration: { schema: TieringConfigurationInputForCreateSchema, required: true },
   TieringConfigurationTags: { schema: TagsSchema },
-  CreatorRequestId: { schema: STRING, idempotencyToken: true },
+  CreatorRequestId: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
 });
 
 /** Schema of `CreateTieringConfigurationOutput`. */
@@ -2420,7 +2421,7 @@ export const StartBackupJobInputSchema: StructureSchema = /* @__PURE__ */ struct
   LogicallyAirGappedBackupVaultArn: { schema: STRING },
   ResourceArn: { schema: STRING, required: true },
   IamRoleArn: { schema: STRING, required: true },
-  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
   StartWindowMinutes: { schema: LONG },
   CompleteWindowMinutes: { schema: LONG },
   Lifecycle: { schema: LifecycleSchema },
@@ -2443,7 +2444,7 @@ export const StartCopyJobInputSchema: StructureSchema = /* @__PURE__ */ structur
   SourceBackupVaultName: { schema: BackupVaultNameSchema, required: true },
   DestinationBackupVaultArn: { schema: STRING, required: true },
   IamRoleArn: { schema: STRING, required: true },
-  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
   Lifecycle: { schema: LifecycleSchema },
 });
 
@@ -2457,7 +2458,7 @@ export const StartCopyJobOutputSchema: StructureSchema = /* @__PURE__ */ structu
 /** Schema of `StartReportJobInput`. */
 export const StartReportJobInputSchema: StructureSchema = /* @__PURE__ */ structure({
   ReportPlanName: { schema: FrameworkNameSchema, required: true, http: "label", check: checkLabel },
-  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
 });
 
 /** Schema of `StartReportJobOutput`. */
@@ -2470,7 +2471,7 @@ export const StartRestoreJobInputSchema: StructureSchema = /* @__PURE__ */ struc
   RecoveryPointArn: { schema: STRING, required: true },
   Metadata: { schema: TagsSchema, required: true },
   IamRoleArn: { schema: STRING },
-  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
   ResourceType: { schema: ResourceTypeSchema },
   CopySourceTagsToRestoredResource: { schema: BOOLEAN, default: false },
 });
@@ -2543,7 +2544,7 @@ export const UpdateFrameworkInputSchema: StructureSchema = /* @__PURE__ */ struc
   FrameworkName: { schema: FrameworkNameSchema, required: true, http: "label", check: checkLabel },
   FrameworkDescription: { schema: FrameworkDescriptionSchema },
   FrameworkControls: { schema: FrameworkControlsSchema },
-  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
 });
 
 /** Schema of `UpdateFrameworkOutput`. */
@@ -2610,7 +2611,7 @@ export const UpdateReportPlanInputSchema: StructureSchema = /* @__PURE__ */ stru
   ReportPlanDescription: { schema: FrameworkDescriptionSchema },
   ReportDeliveryChannel: { schema: ReportDeliveryChannelSchema },
   ReportSetting: { schema: ReportSettingSchema },
-  IdempotencyToken: { schema: STRING, idempotencyToken: true },
+  IdempotencyToken: { schema: STRING, idempotencyToken: true, check: checkIdempotencyToken },
 });
 
 /** Schema of `UpdateReportPlanOutput`: the same as `CreateReportPlanOutput`'s. */

@@ -67,9 +67,20 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   /** Stores the record and rewrites the file; resolves once the file is renamed into place. */
-  async put(runId: string, record: CheckpointRecord): Promise<void> {
+  put(runId: string, record: CheckpointRecord): Promise<void> {
+    return this.putAll(runId, [record]);
+  }
+
+  /**
+   * Stores several records of a run with one write of the file (the same write as
+   * {@linkcode put}'s, whatever their number): e.g. a run kept in a `MemoryCheckpointStore`,
+   * saved when it stops.
+   * @throws {CheckpointError} the file could not be read or written.
+   */
+  async putAll(runId: string, records: readonly CheckpointRecord[]): Promise<void> {
     const runs = await this.#load();
-    (runs[runId] ??= {})[record.recoveryPointArn] = { ...record };
+    const run = runs[runId] ??= {};
+    for (const record of records) run[record.recoveryPointArn] = { ...record };
     const text = JSON.stringify({ format: CHECKPOINT_FILE_FORMAT, runs }, null, 1);
     // Writes go one after another, each with everything put so far.
     const write = this.#writing.then(async () => {

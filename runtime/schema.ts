@@ -101,12 +101,16 @@ export interface MemberSchema {
   hostLabel?: true;
   /** The parameter name of an `@httpQuery` member, for serializers that read it from here. */
   httpName?: string;
-  /** `@idempotencyToken`: filled with a fresh token, once per call, when absent. */
+  /**
+   * `@idempotencyToken`: filled with a fresh token, once per call, when absent (an explicit
+   * empty one is refused by its `check`, `checkIdempotencyToken`).
+   */
   idempotencyToken?: true;
   /**
    * Rules the member's HTTP binding adds (http_binding_checks.ts): `checkLabel` (or
    * `checkGreedyLabel`), `checkHeader`, `checkPrefixHeaders` or `checkHostLabel` (both rules of
-   * a member with two: `checkAll`). Like codecs they travel with the schema, so a bundle holds
+   * a member with two: `checkAll`); or `@idempotencyToken`'s, `checkIdempotencyToken`
+   * (idempotency_token_check.ts). Like codecs they travel with the schema, so a bundle holds
    * only the rules its operations use. (A JSON `@mediaType` header travels base64 and has none.)
    */
   check?: MemberCheck;

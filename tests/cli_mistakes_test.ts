@@ -1,14 +1,15 @@
 /**
  * Command-line mistakes that used to pass silently, run as users run the CLIs (subprocesses
  * through `npx -y deno@2.9.6 task <name> -- …`): a flag given twice, a vault or role ARN of the
- * wrong shape, a copy into the source vault, a run id resumed with another target; and the
- * checkpoint file the resume advice names is ignored by git.
+ * wrong shape, a copy into the source vault, a run id resumed with another target, an empty
+ * idempotency token, a Region AWS does not list or not the recovery point's; the checkpoint file
+ * the resume advice names is ignored by git; the endpoint from the AWS CLI's variables.
  */
 
 import assert from "node:assert/strict";
 import { DEMO_IAM_ROLE_ARN, DR_VAULT_WEST_ARN, startEmulator } from "../emulator/mod.ts";
 import { LOCAL_DR_VAULT_ARN, SOURCE_VAULT_ARN, vaultSeed } from "./support/copy_vault_fixtures.ts";
-import { copyArgs, copyVaultArgs, ROOT, task } from "./support/cli.ts";
+import { copyArgs, copyVaultArgs, ENV, ROOT, type Run, task } from "./support/cli.ts";
 
 /** The CLI's own lines of stderr (not `deno task`'s "Task …" line). */
 function lines(stderr: string): string[] {
@@ -158,4 +159,94 @@ Deno.test("copy-vault: a run id resumed with another destination is one usage li
       .output();
     assert.equal(ignored.code, 0, `${file} is ignored by git`);
   }
+});
+
+/** `args` without `--endpoint URL`. */
+function withoutEndpoint(args: string[]): string[] {
+  return args.filter((a, i) => a !== "--endpoint" && args[i - 1] !== "--endpoint");
+}
+
+Deno.test("copy and copy-vault: an empty --idempotency-token, a Region AWS does not list and a recovery point of another Region are usage errors naming the flag, also in a dry run", async () => {
+  await using emulator = await startEmulator({ ...vaultSeed(2), jobDurationMs: 20 });
+  const [emptyToken, blankToken, emptyJson, otherRegion, typo, vaultTypo, envTypo] = await Promise
+    .all([
+      task("copy", copyArgs(emulator, "--idempotency-token", "", "--dry-run")),
+      task("copy", copyArgs(emulator, "--idempotency-token", "  ", "--dry-run")),
+      task("copy", copyArgs(emulator, "--idempotency-token", "", "--json")),
+      task("copy", copyArgs(emulator, "--region", "us-west-2", "--dry-run")),
+      task("copy", copyArgs(emulator, "--region", "us-est-1", "--dry-run")),
+      task("copy-vault", copyVaultArgs(emulator, "--region", "us-est-1", "--dry-run")),
+      task("copy-vault", copyVaultArgs(emulator, "--dry-run"), { ...ENV, AWS_REGION: "useast1" }),
+    ]);
+  const expected: [Run, RegExp][] = [
+    [emptyToken, /^--idempotency-token must not be empty: leave it out for a fresh token/],
+    [blankToken, /^--idempotency-token must not be empty or white space: /],
+    [emptyJson, /^--idempotency-token must not be empty: /],
+    [
+      otherRegion,
+      /^--recovery-point-arn is in us-east-1, but --region is us-west-2: StartCopyJob is called in the Region of the source recovery point; give --region us-east-1$/,
+    ],
+    [
+      typo,
+      /^--region must be an AWS Region this release lists, got 'us-est-1'; did you mean us-east-1\?$/,
+    ],
+    [
+      vaultTypo,
+      /^--region must be an AWS Region this release lists, got 'us-est-1'; did you mean us-east-1\?$/,
+    ],
+    [
+      envTypo,
+      /^AWS_REGION must be an AWS Region this release lists, got 'useast1'; did you mean us-east-1\?$/,
+    ],
+  ];
+  expected.forEach(([run, line], i) => {
+    assert.equal(run.code, 2, `${i}: ${run.stderr}`);
+    assert.match(lines(run.stderr)[0], line, `${i}: ${run.stderr}`);
+  });
+  assert.doesNotMatch(emptyToken.stdout, /generated/, "no dry run printed");
+  const failure = JSON.parse(emptyJson.stdout);
+  assert.equal(failure.error.name, "UsageError");
+  assert.equal(emulator.requests.length, 0, "nothing sent");
+});
+
+Deno.test("copy and copy-vault: AWS_ENDPOINT_URL_BACKUP, then AWS_ENDPOINT_URL, as the AWS CLI reads them; --endpoint wins; the same rules as --endpoint", async () => {
+  await using emulator = await startEmulator({ ...vaultSeed(2), jobDurationMs: 20 });
+  const closed = "http://127.0.0.1:9"; // the discard port: nothing answers there
+  const dryRun = withoutEndpoint(copyArgs(emulator, "--dry-run", "--json"));
+  const [serviceVar, generalVar, flagWins, ignored, insecure, vault] = await Promise.all([
+    task("copy", dryRun, {
+      ...ENV,
+      AWS_ENDPOINT_URL_BACKUP: emulator.url,
+      AWS_ENDPOINT_URL: closed,
+    }),
+    task("copy", dryRun, { ...ENV, AWS_ENDPOINT_URL: emulator.url }),
+    task("copy", [...dryRun, "--endpoint", emulator.url], {
+      ...ENV,
+      AWS_ENDPOINT_URL_BACKUP: closed,
+    }),
+    task("copy", dryRun, {
+      ...ENV,
+      AWS_ENDPOINT_URL_BACKUP: emulator.url,
+      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true",
+    }),
+    task("copy", dryRun, { ...ENV, AWS_ENDPOINT_URL_BACKUP: "http://backup.example" }),
+    // A real run, from the variable alone.
+    task("copy-vault", withoutEndpoint(copyVaultArgs(emulator, "--json")), {
+      ...ENV,
+      AWS_ENDPOINT_URL_BACKUP: emulator.url,
+    }),
+  ]);
+  const url = (run: Run) => new URL(JSON.parse(run.stdout).url).origin;
+  for (const run of [serviceVar, generalVar, flagWins]) {
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(url(run), emulator.url);
+  }
+  assert.equal(ignored.code, 0, ignored.stderr);
+  assert.equal(url(ignored), "https://backup.us-east-1.amazonaws.com");
+  assert.equal(insecure.code, 2, insecure.stderr);
+  assert.match(lines(insecure.stderr)[0], /^AWS_ENDPOINT_URL_BACKUP .*http:/);
+  assert.match(lines(insecure.stderr)[0], /BACKUP_EDGE_ALLOW_INSECURE_ENDPOINT=1/);
+  assert.equal(vault.code, 0, vault.stderr);
+  assert.equal(JSON.parse(vault.stdout).totals.completed, 2);
+  assert.equal(emulator.jobs().filter((j) => !j.ParentJobId).length, 2);
 });

@@ -22,6 +22,7 @@ import { BackupClient, listBackupVaults, RUN_TARGET_RECORD } from "../mod.ts";
 import { pointArn, vaultSeed } from "./support/copy_vault_fixtures.ts";
 import { main as copy } from "../cli/copy.ts";
 import { main as copyVault } from "../cli/copy_vault.ts";
+import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
 import {
   assertNoSecret,
   assertNothingSelected,
@@ -32,6 +33,8 @@ import {
   ENV,
   interruptedWhen,
   ROOT,
+  type Run,
+  run,
   SESSION_ENV,
   task,
 } from "./support/cli.ts";
@@ -78,7 +81,7 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
     ],
     [
       copyVaultArgs(emulator, "--region", "US_EAST"),
-      /^--region \(or AWS_REGION\) must be a Region/,
+      /^--region must be an AWS Region this release lists, got 'US_EAST'/,
     ],
     // The library's option issues, named by the flag (an index dropped), options in a message too.
     [
@@ -390,7 +393,10 @@ Deno.test("copy --json: the job as JSON; PARTIAL exits 1; every failure is JSON 
   assert.match(usage.json.error.message, /Unknown option '--bogus'/);
   const validation = await run(copyArgs(emulator, "--json", "--region", "US_EAST"));
   assert.equal(validation.code, 2);
-  assert.match(validation.json.error.message, /^--region \(or AWS_REGION\) must be a Region/);
+  assert.match(
+    validation.json.error.message,
+    /^--region must be an AWS Region this release lists, got /,
+  );
 
   // An error message that quotes the session token (as AWS's signature errors quote the
   // canonical request) is printed with the token cut out.
@@ -509,13 +515,29 @@ function spawnCopyVault(args: string[]) {
   }).spawn();
 }
 
+/** Runs copy-vault, sends it SIGINT once `when` matches its stderr, and returns what it left. */
+async function interruptCopyVault(args: string[], when: RegExp): Promise<Run> {
+  const child = spawnCopyVault(args);
+  const stdout = new Response(child.stdout).text();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let stderr = "";
+  while (!when.test(stderr)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stderr += value;
+  }
+  child.kill("SIGINT");
+  for (let r = await reader.read(); !r.done; r = await reader.read()) stderr += r.value;
+  return { code: (await child.status).code, stdout: await stdout, stderr };
+}
+
 Deno.test("copy-vault interrupted with SIGINT: prints what was done and the command that resumes it; that command finishes the run, exactly once", async () => {
   const seed = vaultSeed(12);
   await using emulator = await startEmulator({ ...seed, jobDurationMs: 1500 });
   const dir = await Deno.makeTempDir();
   try {
     const checkpoint = `${dir}/nightly copy.json`; // a space: the printed command must quote it
-    const child = spawnCopyVault(
+    const { code, stdout: report, stderr } = await interruptCopyVault(
       copyVaultArgs(
         emulator,
         "--run-id",
@@ -525,20 +547,9 @@ Deno.test("copy-vault interrupted with SIGINT: prints what was done and the comm
         "--concurrency",
         "3",
       ),
+      /^completed /m,
     );
-    const stdout = new Response(child.stdout).text();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    let stderr = "";
-    while (!/^completed /m.test(stderr)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      stderr += value;
-    }
-    child.kill("SIGINT");
-    for (let r = await reader.read(); !r.done; r = await reader.read()) stderr += r.value;
-    const status = await child.status;
-    const report = await stdout;
-    assert.equal(status.code, 130, stderr);
+    assert.equal(code, 130, stderr);
     assert.match(report, /^COMPLETED +rp-\d{4} /m);
     assert.match(report, /^IN_FLIGHT +rp-\d{4} +\w+ +[0-9A-F-]{36} +job \w+/m);
     assert.match(report, /^NOT_STARTED +rp-\d{4} /m);
@@ -558,17 +569,9 @@ Deno.test("copy-vault interrupted with SIGINT: prints what was done and the comm
     assert.ok(before < 12, `${before} jobs when interrupted`);
 
     // The command exactly as printed, through a shell.
-    const resumed = await new Deno.Command("sh", {
-      args: ["-c", `${command} --json`],
-      cwd: ROOT,
-      env: ENV,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(resumed.stdout);
-    assert.equal(resumed.code, 0, new TextDecoder().decode(resumed.stderr));
-    const final = JSON.parse(text);
+    const resumed = await run("sh", ["-c", `${command} --json`]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const final = JSON.parse(resumed.stdout);
     assert.equal(final.totals.completed, 12);
     assert.ok(final.entries.some((e: { origin: string }) => e.origin === "resumed"));
     assert.equal(emulator.jobs().length, 12);
@@ -579,7 +582,48 @@ Deno.test("copy-vault interrupted with SIGINT: prints what was done and the comm
   }
 });
 
-Deno.test("copy-vault interrupted without a checkpoint: says it cannot resume and how to make it resumable; --json", async () => {
+Deno.test("copy-vault without --checkpoint interrupted with SIGINT: the printed command resumes it, and a job that ended FAILED meanwhile is not started again", async () => {
+  // Every copy fails: a job in flight at Ctrl-C ends FAILED while the run is stopped.
+  const seed = vaultSeed(6, (point) => point.outcome = "FAILED");
+  await using emulator = await startEmulator({ ...seed, jobDurationMs: 800 });
+  const { code, stdout, stderr } = await interruptCopyVault(
+    copyVaultArgs(emulator, "--json", "--concurrency", "2"),
+    /^started /m,
+  );
+  assert.equal(code, 130, stderr);
+  const json = JSON.parse(stdout);
+  const file = `${ROOT}copy-vault-${json.runId}.checkpoint.json`;
+  try {
+    assert.equal(json.resume.saved, `copy-vault-${json.runId}.checkpoint.json`);
+    assert.ok((await Deno.stat(file)).isFile, "saved in the working directory");
+    assert.match(stderr, /what it started is saved in .*To resume where it stopped/s);
+    const inFlight: { recoveryPointArn: string; copyJobId: string }[] = json.entries.filter((
+      e: { outcome: string },
+    ) => e.outcome === "IN_FLIGHT");
+    assert.ok(inFlight.length >= 1, stderr);
+    const command = stderr.match(/^ {2}(npx -y deno@2\.9\.6 task copy-vault -- .*)$/m)?.[1];
+    assert.ok(command, stderr);
+    // The jobs in flight end FAILED while nothing runs.
+    await requestsSettled(emulator);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const resumed = await run("sh", ["-c", command]);
+    assert.equal(resumed.code, 1, resumed.stderr);
+    const final = JSON.parse(resumed.stdout);
+    for (const { recoveryPointArn, copyJobId } of inFlight) {
+      const jobs = emulator.jobs().filter((j) => j.SourceRecoveryPointArn === recoveryPointArn);
+      assert.deepEqual(jobs.map((j) => j.CopyJobId), [copyJobId], "one job, not a second");
+      const entry = final.entries.find((e: { recoveryPointArn: string }) =>
+        e.recoveryPointArn === recoveryPointArn
+      );
+      assert.deepEqual([entry.outcome, entry.copyJobId], ["FAILED", copyJobId]);
+    }
+    assert.equal(final.totals.failed, 6);
+  } finally {
+    await Deno.remove(file).catch(() => {});
+  }
+});
+
+Deno.test("copy-vault interrupted without a checkpoint: saves its records to the file the resume command names; --json", async () => {
   const seed = vaultSeed(8);
   await using emulator = await startEmulator({ ...seed, jobDurationMs: 400 });
   const { io, text } = interruptedWhen((t) => t.startsWith("started"));
@@ -589,21 +633,39 @@ Deno.test("copy-vault interrupted without a checkpoint: says it cannot resume an
   assert.equal(json.ok, false);
   assert.equal(json.interrupted, true);
   assert.equal(json.error.name, "Interrupted");
-  assert.equal(json.resume.resumable, false);
   const runId = json.runId;
-  assert.equal(
-    json.resume.command,
-    `npx -y deno@2.9.6 task copy-vault -- ${args.join(" ")} --run-id ${runId} ` +
-      `--checkpoint copy-vault-${runId}.checkpoint.json`,
-  );
+  const file = `copy-vault-${runId}.checkpoint.json`;
+  try {
+    assert.deepEqual(
+      [json.resume.resumable, json.resume.saved, json.resume.checkpoint],
+      [true, file, file],
+    );
+    assert.equal(
+      json.resume.command,
+      `npx -y deno@2.9.6 task copy-vault -- ${args.join(" ")} --run-id ${runId} ` +
+        `--checkpoint ${file}`,
+    );
+    // In the working directory, one run's records: every job started, under its token.
+    const saved = await new FileCheckpointStore(file).list(runId);
+    const started = json.entries.filter((e: { copyJobId?: string }) => e.copyJobId);
+    assert.ok(started.length >= 1);
+    for (const entry of started) {
+      const record = saved.find((r) => r.recoveryPointArn === entry.recoveryPointArn);
+      assert.equal(record?.copyJobId, entry.copyJobId, entry.recoveryPointArn);
+    }
+  } finally {
+    await Deno.remove(file).catch(() => {});
+  }
   assert.equal(json.entries.length, 8);
   assert.ok(json.entries.some((e: { outcome: string }) => e.outcome === "IN_FLIGHT"));
   assert.ok(json.entries.some((e: { outcome: string }) => e.outcome === "NOT_STARTED"));
   assert.match(
     text.err,
-    /This run kept no checkpoint \(no --checkpoint FILE\), so it cannot resume/,
+    new RegExp(
+      `This run had no --checkpoint; what it started is saved in ${file}\\. To resume where ` +
+        `it stopped \\(nothing is copied twice\\), run:`,
+    ),
   );
-  assert.match(text.err, /same --run-id .* and a checkpoint file, which makes it resumable/s);
 
   // Interrupted while the vault is still listed: said so, nothing started.
   const listing = interruptedWhen((t) => t.startsWith("discovered"));
@@ -611,10 +673,12 @@ Deno.test("copy-vault interrupted without a checkpoint: says it cannot resume an
   await requestsSettled(emulator);
   const jobs = emulator.jobs().length;
   assert.equal(await copyVault(copyVaultArgs(emulator), ENV, listing.io), 130);
-  assert.match(
-    listing.text.out,
-    /^Run [0-9a-f-]{36} interrupted while listing the vault: \d+ found/m,
+  const listed = listing.text.out.match(
+    /^Run ([0-9a-f-]{36}) interrupted while listing the vault: \d+ found/m,
   );
+  assert.ok(listed, listing.text.out);
+  // Nothing started, nothing to save: no file (the resume starts from scratch).
+  await assert.rejects(Deno.stat(`copy-vault-${listed[1]}.checkpoint.json`), Deno.errors.NotFound);
   assert.equal(emulator.jobs().length, jobs);
 
   // What the advice says: the same run id again starts no second copy of anything.
@@ -624,6 +688,27 @@ Deno.test("copy-vault interrupted without a checkpoint: says it cannot resume an
   assert.equal(emulator.jobs().length, 8);
   assert.ok(started >= 1);
   assert.equal(new Set(emulator.jobs().map((j) => j.SourceRecoveryPointArn)).size, 8);
+});
+
+Deno.test("copy-vault interrupted without a checkpoint, the file not writable: says so, and exactly what a run with the same --run-id does", async () => {
+  await using emulator = await startEmulator({ ...vaultSeed(4), jobDurationMs: 400 });
+  const file = "copy-vault-unsavable.checkpoint.json";
+  await Deno.mkdir(file); // a directory where the file would go
+  try {
+    const { io, text } = interruptedWhen((t) => t.startsWith("started"));
+    const args = copyVaultArgs(emulator, "--json", "--run-id", "unsavable");
+    assert.equal(await copyVault(args, ENV, io), 130, text.err);
+    const json = JSON.parse(text.out);
+    assert.deepEqual([json.resume.resumable, json.resume.saved], [false, undefined]);
+    assert.match(json.resume.saveError, /^CheckpointError: Cannot read checkpoint file/);
+    assert.match(
+      text.err,
+      /This run kept no checkpoint \(no --checkpoint FILE\), and saving it failed \(CheckpointError: .*\)\. Run it again with the same --run-id: .* but a copy whose job ended FAILED meanwhile is started again:\n {2}npx -y deno@2\.9\.6 task copy-vault -- /s,
+    );
+    await requestsSettled(emulator);
+  } finally {
+    await Deno.remove(file, { recursive: true });
+  }
 });
 
 Deno.test("emulator: a port in use is one line naming --port (exit 2); --cors; runs with --no-config from another directory", async () => {

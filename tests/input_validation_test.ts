@@ -17,6 +17,8 @@ import {
   untagResource,
   ValidationError,
 } from "../mod.ts";
+import type { StructureSchema } from "../runtime/schema.ts";
+import { inputIssues } from "../runtime/schema_validation.ts";
 import { withProtoAccessor } from "../testing/proto_accessor.ts";
 
 const credentials = { accessKeyId: "AKIDTEST", secretAccessKey: "secret" };
@@ -301,4 +303,38 @@ Deno.test("list holes are missing items, not skipped ones", async () => {
     { path: "TagKeyList[1]", message: "must not be null" },
   ]);
   assert.equal(sent.length, 0);
+});
+
+Deno.test("an explicit @idempotencyToken that is empty or white space is refused, in every input that has one", async () => {
+  // Every input schema with a token member, read from the generated schemas (not a list here).
+  const schemas = await import("../generated/schemas.ts");
+  const withTokens = Object.entries(schemas).flatMap(([name, schema]) =>
+    typeof schema === "object" && schema && "memberList" in schema && name.endsWith("InputSchema")
+      ? (schema as StructureSchema).memberList
+        .filter(([, member]) => member.idempotencyToken)
+        .map(([member]) => ({ name, schema: schema as StructureSchema, member }))
+      : []
+  );
+  assert.ok(withTokens.length >= 10, `found ${withTokens.length} token members`);
+  for (const { name, schema, member } of withTokens) {
+    for (const empty of ["", " \t"]) {
+      const issues = inputIssues(schema, { [member]: empty }).filter((i) => i.path === member);
+      assert.equal(issues.length, 1, `${name}.${member} = ${JSON.stringify(empty)}`);
+      assert.match(issues[0].message, /^must not be empty/);
+    }
+    assert.deepEqual(inputIssues(schema, { [member]: "t-1" }).filter((i) => i.path === member), []);
+  }
+  // Through the client: nothing is sent; an absent token is still filled, a given one kept.
+  const { client, sent } = recordingClient();
+  assert.deepEqual(await issuesOf(startCopyJob(client, { ...minimal, IdempotencyToken: "" })), [{
+    path: "IdempotencyToken",
+    message: "must not be empty: leave it out for a fresh token per call, or pass one that " +
+      "names this request (an empty token is the same on every call, so the service may answer " +
+      "with an earlier request's result)",
+  }]);
+  assert.equal(sent.length, 0);
+  await startCopyJob(client, minimal);
+  await startCopyJob(client, { ...minimal, IdempotencyToken: "nightly-2026-03-02" });
+  assert.match(JSON.parse(sent[0].body).IdempotencyToken, /^[0-9a-f-]{36}$/);
+  assert.equal(JSON.parse(sent[1].body).IdempotencyToken, "nightly-2026-03-02");
 });

@@ -29,6 +29,8 @@ export const SCHEMA_MODULES = {
   structures: MODULES.runtime("schema_structures"),
   /** The rules of HTTP bindings: `checkLabel`, `checkHeader`, … and `checkAll`. */
   bindingChecks: MODULES.runtime("http_binding_checks"),
+  /** The rule of `@idempotencyToken` members: `checkIdempotencyToken`. */
+  tokenCheck: MODULES.runtime("idempotency_token_check"),
   /** `inputIssues`. */
   validation: MODULES.runtime("schema_validation"),
   /** `toJson` and `fromJson`. */

@@ -131,8 +131,14 @@ export function emitSchemas(service: Service): string {
       fields.push(`httpName: ${JSON.stringify(member.http.query)}`);
     }
     if (member.idempotencyToken) fields.push("idempotencyToken: true");
-    const checks = bindingChecks(service, member, greedy.has(member))
-      .map((name) => file.use(SCHEMA_MODULES.bindingChecks, name));
+    const checks = [
+      ...bindingChecks(service, member, greedy.has(member))
+        .map((name) => file.use(SCHEMA_MODULES.bindingChecks, name)),
+      // An explicit token that is empty is sent as is (only an absent one is filled): refused.
+      ...(member.idempotencyToken
+        ? [file.use(SCHEMA_MODULES.tokenCheck, "checkIdempotencyToken")]
+        : []),
+    ];
     if (checks.length === 1) fields.push(`check: ${checks[0]}`);
     if (checks.length > 1) {
       fields.push(

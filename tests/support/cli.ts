@@ -46,13 +46,22 @@ export interface Run {
 }
 
 /** `npx -y deno@2.9.6 task <name> -- <args>` in the repository, as the README shows. */
-export async function task(
+export function task(
   name: string,
   args: string[],
   env: Record<string, string> = ENV,
 ): Promise<Run> {
-  const output = await new Deno.Command("npx", {
-    args: ["-y", "deno@2.9.6", "task", name, "--", ...args],
+  return run("npx", ["-y", "deno@2.9.6", "task", name, "--", ...args], env);
+}
+
+/** `command` with `args` in the repository (e.g. `sh -c LINE`, a line as a user pastes it). */
+export async function run(
+  command: string,
+  args: string[],
+  env: Record<string, string> = ENV,
+): Promise<Run> {
+  const output = await new Deno.Command(command, {
+    args,
     cwd: ROOT,
     env,
     stdin: "null",

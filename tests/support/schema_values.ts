@@ -247,6 +247,8 @@ function validString(random: Random, s: ScalarSchema, member?: MemberSchema): st
     if (isGreedyLabel(member) && /(^|\/)\.\.?(\/|$)/.test(text)) continue;
     if (member?.hostLabel && !/^[a-z\d]([a-z\d-]{0,61}[a-z\d])?$/i.test(text)) continue;
     if (/header/i.test(member?.http ?? "") && /^\s|\s$/.test(text)) continue;
+    // An idempotency token given is not empty or white space (checkIdempotencyToken).
+    if (member?.idempotencyToken && text.trim() === "") continue;
     return text;
   }
   return undefined;
