@@ -344,7 +344,13 @@ test("vault-workflow example: torn down mid-run and started again, one copy job 
     const last = await report(2);
     assert.deepEqual(last.page, { from: 2, to: 3, of: 3 });
     assert.equal(last.nextPage, undefined);
-    assert.equal((await get(`/runs/${RUN_ID}/report?from=x`, STATUS_TOKEN)).status, 400);
+    for (const query of ["from=x", "from=", "from=1&from=2", "form=2"]) {
+      const refused = await get(`/runs/${RUN_ID}/report?${query}`, STATUS_TOKEN);
+      assert.equal(refused.status, 400, query);
+      const { error, message } = await refused.json() as { error: string; message: string };
+      assert.equal(error, "BadRequest", query);
+      assert.match(message, query === "form=2" ? /"form"/ : /from must be/, query);
+    }
     const entries = [
       ...status.report!.entries,
       ...last.report!.entries,

@@ -285,14 +285,25 @@ export default {
       return problem(405, "MethodNotAllowed", "GET only");
     }
     const [, id, report] = route;
-    const from = Number(new URL(request.url).searchParams.get("from") ?? "0");
-    if (!Number.isSafeInteger(from) || from < 0) {
+    // A misspelt or repeated parameter is refused, not read as page 0.
+    const query = new URL(request.url).searchParams;
+    const unknown = [...query.keys()].find((key) => key !== "from");
+    if (unknown !== undefined) {
       return problem(
         400,
         "BadRequest",
-        "from must be a batch number (0, 1, …)",
+        `Unknown query parameter ${JSON.stringify(unknown)}: only from is accepted`,
       );
     }
+    const given = query.getAll("from");
+    if (given.length > 1 || !/^\d{1,9}$/.test(given[0] ?? "0")) {
+      return problem(
+        400,
+        "BadRequest",
+        "from must be one batch number (0, 1, …)",
+      );
+    }
+    const from = Number(given[0] ?? "0");
     try {
       const count = wholeVar(env, "REPORT_PAGE_BATCHES", 20, 1, 1000);
       const answer = await workflowCopyReport(env.VAULT_COPY, id, {
