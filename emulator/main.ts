@@ -75,11 +75,12 @@ const USAGE = `Usage: npx -y deno@2.9.6 task emulator -- [--port N] [--cors] [--
                            the per-vault quota applies (default: ${DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION})
   --max-concurrent-copies-per-vault N
                            AWS's quota once the Region's is reached: copy jobs in progress to one
-                           destination vault before LimitExceededException (default: ${DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT})
+                           destination vault before LimitExceededException (default: ${DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT}; at least 1)
   --max-concurrent-jobs N  a cap of the emulator's own: copy jobs in progress to one destination
                            Region before LimitExceededException, whatever their vaults (default:
                            none, AWS's quotas alone)
-  --seed FILE              more vaults and recovery points from a JSON file (emulator/seed.ts)
+  --seed FILE              more vaults and recovery points from a JSON file, checked whole (its
+                           members: docs/development.md#the-emulators-seed-file)
 ${EVENT_USAGE}`;
 
 /** Command-line options. */
