@@ -12,6 +12,16 @@
 
 import type { EmulatorEvent, EventDelivery, EventDeliveryOptions } from "./events.ts";
 import { DEFAULT_VAULT_NAME, DEMO_IAM_ROLE_ARN } from "./fixtures.ts";
+import {
+  describeRange,
+  flagValue,
+  integerFlag,
+  type IntegerRange,
+  MAX_TIMER_MS,
+  missingValue,
+  repeatedFlag,
+  splitFlag,
+} from "./flags.ts";
 import type { Emulator } from "./server.ts";
 
 /** The flags' part of the usage text. */
@@ -55,22 +65,24 @@ const DEFAULT_API_KEY_HEADER = "x-backup-edge-key";
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SWITCHES = ["--events-completed-only", "--events-concurrent"];
-const VALUED = [
-  "--events-to",
-  "--events-api-key-env",
-  "--events-api-key-header",
-  "--events-times",
-  "--events-late-ms",
-  "--events-delay-ms",
-  "--events-drop-rate",
-  "--events-seed",
-  "--backup-every",
-];
 
-/** The message of a flag given twice: each of the emulator's flags takes one value. */
-export function repeatedFlag(flag: string): string {
-  return `${flag} is given more than once: give it once`;
-}
+/** The event flags that take an integer, and its range. */
+const INTEGER_FLAGS: Readonly<Record<string, IntegerRange>> = {
+  "--events-times": { min: 1 },
+  "--events-late-ms": { min: 0, max: MAX_TIMER_MS },
+  "--events-delay-ms": { min: 0, max: MAX_TIMER_MS },
+  // mulberry32 draws from a 32-bit seed: a larger one would repeat a smaller one's draws.
+  "--events-seed": { min: 0, max: 2 ** 32 - 1 },
+  "--backup-every": { min: 1, max: MAX_TIMER_MS },
+};
+
+/** What each event flag that is not an integer takes, for the message when it has no value. */
+const VALUE_OF: Readonly<Record<string, string>> = {
+  "--events-to": "an http or https URL",
+  "--events-api-key-env": "the name of an environment variable",
+  "--events-api-key-header": "a header name",
+  "--events-drop-rate": "a number from 0 to 1",
+};
 
 /**
  * Takes the event flags out of `args`: the other arguments, and the event flags, or a message
@@ -87,7 +99,7 @@ export function takeEventFlags(
   };
   const given = new Set<string>();
   for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    const [flag, inline] = splitFlag(args[i]);
     if (given.has(flag)) return repeatedFlag(flag);
     if (SWITCHES.includes(flag)) {
       if (inline !== undefined) return `${flag} takes no value, got ${args[i]}`;
@@ -96,17 +108,15 @@ export function takeEventFlags(
       else flags.completedOnly = true;
       continue;
     }
-    if (!VALUED.includes(flag)) {
+    if (!Object.hasOwn(INTEGER_FLAGS, flag) && !Object.hasOwn(VALUE_OF, flag)) {
       rest.push(args[i]);
       continue;
     }
     given.add(flag);
-    const raw = inline ?? args[++i];
-    if (raw === undefined || raw === "") return `${flag} needs a value`;
-    const count = (min: number) => {
-      const n = Number(raw);
-      return Number.isSafeInteger(n) && n >= min ? n : undefined;
-    };
+    const range = INTEGER_FLAGS[flag];
+    const { value: raw, last } = flagValue(args, i, inline);
+    i = last;
+    if (raw === undefined) return missingValue(flag, range ? describeRange(range) : VALUE_OF[flag]);
     switch (flag) {
       case "--events-to": {
         const url = URL.canParse(raw) ? new URL(raw) : undefined;
@@ -137,9 +147,8 @@ export function takeEventFlags(
         break;
       }
       default: {
-        const min = flag === "--events-times" || flag === "--backup-every" ? 1 : 0;
-        const n = count(min);
-        if (n === undefined) return `${flag} needs an integer of at least ${min}, got ${raw}`;
+        const n = integerFlag(flag, raw, range);
+        if (typeof n === "string") return n;
         if (flag === "--events-times") flags.times = n;
         else if (flag === "--events-late-ms") flags.lateMs = n;
         else if (flag === "--events-delay-ms") flags.delayMs = n;
@@ -213,12 +222,17 @@ export function describeDelivery(d: EventDelivery, url: URL): string {
     `(delivery ${d.copy}, attempt ${d.attempt}, ${d.durationMs} ms${again})`;
 }
 
+/** `once`, `twice`, `3 times`. */
+function timesOf(n: number): string {
+  return n === 1 ? "once" : n === 2 ? "twice" : `${n} times`;
+}
+
 /** The banner's lines about events (the variable's name, never its value). */
 export function eventBanner(flags: EventFlags): string[] {
   const lines: string[] = [];
   if (flags.url) {
     const how = [
-      `each ${flags.times ?? 1} time(s)${flags.concurrent ? " at once" : ""}`,
+      `each ${timesOf(flags.times ?? 1)}${flags.concurrent ? " at once" : ""}`,
       ...(flags.lateMs ? [`later ones ${flags.lateMs} ms late`] : []),
       ...(flags.delayMs ? [`after ${flags.delayMs} ms`] : []),
       ...(flags.dropRate ? [`${flags.dropRate * 100}% dropped`] : []),

@@ -49,10 +49,19 @@ import {
   EVENT_USAGE,
   eventBanner,
   eventDelivery,
-  repeatedFlag,
   startBackups,
   takeEventFlags,
 } from "./events_cli.ts";
+import {
+  describeRange,
+  flagValue,
+  integerFlag,
+  type IntegerRange,
+  MAX_TIMER_MS,
+  missingValue,
+  repeatedFlag,
+  splitFlag,
+} from "./flags.ts";
 
 const USAGE = `Usage: npx -y deno@2.9.6 task emulator -- [--port N] [--cors] [--job-duration-ms N]
   [--max-concurrent-copies-per-region N] [--max-concurrent-copies-per-vault N]
@@ -66,11 +75,12 @@ const USAGE = `Usage: npx -y deno@2.9.6 task emulator -- [--port N] [--cors] [--
                            the per-vault quota applies (default: ${DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION})
   --max-concurrent-copies-per-vault N
                            AWS's quota once the Region's is reached: copy jobs in progress to one
-                           destination vault before LimitExceededException (default: ${DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT})
+                           destination vault before LimitExceededException (default: ${DEFAULT_MAX_CONCURRENT_COPIES_PER_VAULT}; at least 1)
   --max-concurrent-jobs N  a cap of the emulator's own: copy jobs in progress to one destination
                            Region before LimitExceededException, whatever their vaults (default:
                            none, AWS's quotas alone)
-  --seed FILE              more vaults and recovery points from a JSON file (emulator/seed.ts)
+  --seed FILE              more vaults and recovery points from a JSON file, checked whole (its
+                           members: docs/development.md#the-emulators-seed-file)
 ${EVENT_USAGE}`;
 
 /** Command-line options. */
@@ -85,14 +95,28 @@ interface CliOptions {
   seed?: string;
 }
 
-/** The flags that take a count, and the option each sets. */
-const COUNT_FLAGS = {
-  "--port": "port",
-  "--job-duration-ms": "jobDurationMs",
-  "--max-concurrent-copies-per-region": "maxConcurrentCopiesPerRegion",
-  "--max-concurrent-copies-per-vault": "maxConcurrentCopiesPerVault",
-  "--max-concurrent-jobs": "maxConcurrentJobs",
-} as const satisfies Record<string, keyof CliOptions>;
+/** The options set by a count. */
+type CountOption = {
+  [K in keyof CliOptions]-?: CliOptions[K] extends number | undefined ? K : never;
+}[keyof CliOptions];
+
+/**
+ * The flags that take a count: the option each sets, and the range it has a meaning in. A vault
+ * quota or cap of 0 would refuse every copy job with LimitExceededException, forever; a Region
+ * quota of 0 is AWS's per-vault quota alone. A duration is a timer's (at most `MAX_TIMER_MS`).
+ */
+const COUNT_FLAGS: Readonly<
+  Record<string, { option: CountOption; range: IntegerRange }>
+> = {
+  "--port": { option: "port", range: { min: 0, max: 65535 } },
+  "--job-duration-ms": { option: "jobDurationMs", range: { min: 0, max: MAX_TIMER_MS } },
+  "--max-concurrent-copies-per-region": {
+    option: "maxConcurrentCopiesPerRegion",
+    range: { min: 0 },
+  },
+  "--max-concurrent-copies-per-vault": { option: "maxConcurrentCopiesPerVault", range: { min: 1 } },
+  "--max-concurrent-jobs": { option: "maxConcurrentJobs", range: { min: 1 } },
+};
 
 function parseArgs(args: string[]): CliOptions | string {
   const options: CliOptions = {
@@ -102,29 +126,28 @@ function parseArgs(args: string[]): CliOptions | string {
   };
   const seen = new Set<string>();
   for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].split("=", 2);
+    const [flag, inline] = splitFlag(args[i]);
     if (flag === "--help" || flag === "-h") return USAGE;
-    const known = flag === "--cors" || flag === "--seed" || flag in COUNT_FLAGS;
-    if (known && seen.has(flag)) return `${repeatedFlag(flag)}\n${USAGE}`;
+    const count = Object.hasOwn(COUNT_FLAGS, flag) ? COUNT_FLAGS[flag] : undefined;
+    if (flag !== "--cors" && flag !== "--seed" && !count) return `Unknown option ${flag}\n${USAGE}`;
+    if (seen.has(flag)) return `${repeatedFlag(flag)}\n${USAGE}`;
     seen.add(flag);
     if (flag === "--cors") {
       if (inline !== undefined) return `--cors takes no value, got ${args[i]}\n${USAGE}`;
       options.cors = true;
       continue;
     }
-    if (flag !== "--seed" && !(flag in COUNT_FLAGS)) return `Unknown option ${flag}\n${USAGE}`;
-    const raw = inline ?? args[++i];
-    if (flag === "--seed") {
-      if (!raw) return `--seed needs a file name\n${USAGE}`;
-      options.seed = raw;
+    const { value, last } = flagValue(args, i, inline);
+    i = last;
+    if (!count) {
+      if (value === undefined) return `${missingValue(flag, "a JSON file")}\n${USAGE}`;
+      options.seed = value;
       continue;
     }
-    const value = Number(raw);
-    if (raw === undefined || !Number.isInteger(value) || value < 0) {
-      return `${flag} needs a non-negative integer, got ${raw}\n${USAGE}`;
-    }
-    if (flag === "--port" && value > 65535) return `--port must be at most 65535, got ${value}`;
-    options[COUNT_FLAGS[flag as keyof typeof COUNT_FLAGS]] = value;
+    if (value === undefined) return `${missingValue(flag, describeRange(count.range))}\n${USAGE}`;
+    const n = integerFlag(flag, value, count.range);
+    if (typeof n === "string") return `${n}\n${USAGE}`;
+    options[count.option] = n;
   }
   return options;
 }
@@ -138,6 +161,11 @@ function quotaLine(options: CliOptions): string {
     (options.maxConcurrentJobs === undefined
       ? ""
       : `; at most ${options.maxConcurrentJobs} to a Region (--max-concurrent-jobs)`);
+}
+
+/** `1 vault`, `2 vaults`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function describe(entry: RequestLogEntry): string {
@@ -170,7 +198,8 @@ function banner(
     `                   ${RECOVERY_POINT_PARTIAL_ARN} (partial, in ${DR_VAULT_NAME})`,
     ...(seed
       ? [
-        `  seeded: ${seed.vaults.length} vaults, ${seed.recoveryPoints.length} recovery points more`,
+        `  seeded: ${count(seed.vaults.length, "vault")}, ` +
+        `${count(seed.recoveryPoints.length, "recovery point")} more`,
       ]
       : []),
     ...(options.cors
@@ -218,7 +247,8 @@ if (import.meta.main) {
   try {
     seed = options.seed === undefined ? undefined : await loadSeedFile(options.seed);
   } catch (e) {
-    console.error(`--seed: ${(e as Error).message}`);
+    // One line naming the file and the member: `Invalid emulator seed FILE: PATH is …`.
+    console.error((e as Error).message);
     Deno.exit(2);
   }
   const delivery = await eventDelivery(events.flags, (name) => Deno.env.get(name), console.log);

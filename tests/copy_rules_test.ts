@@ -391,9 +391,9 @@ Deno.test("seed files describe AWS's copy rules: storage class, retrying, automa
     parseSeed(JSON.stringify({
       vaults: [],
       recoveryPoints: [{
-        arn: "a",
-        backupVaultName: "v",
-        resourceArn: "r",
+        arn: pointArn(0),
+        backupVaultName: SOURCE_VAULT,
+        resourceArn: "arn:aws:ec2:us-east-1:111122223333:volume/vol-1",
         resourceType: "EBS",
         ...member,
       }],
@@ -402,7 +402,7 @@ Deno.test("seed files describe AWS's copy rules: storage class, retrying, automa
   assert.throws(bad({ retryingForMs: -1 }), /recoveryPoints\[0\]\.retryingForMs/);
   assert.throws(
     bad({ automaticCopies: [{ destinationBackupVaultArn: "vault" }] }),
-    /automaticCopies\[0\]\.destinationBackupVaultArn: not a backup vault ARN/,
+    /automaticCopies\[0\]\.destinationBackupVaultArn is not a backup vault ARN/,
   );
 });
 

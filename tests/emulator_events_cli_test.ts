@@ -80,7 +80,10 @@ Deno.test("deno task emulator -- --events-to …: backups on a timer, each event
     const url = /listening on (http:\/\/\S+)/.exec(output)![1];
     assert.match(
       output,
-      new RegExp(`events to ${target} with header ${HEADER} \\(the value of \\$${KEY_ENV}\\)`),
+      new RegExp(
+        `events to ${target} with header ${HEADER} \\(the value of \\$${KEY_ENV}\\): ` +
+          `each twice at once,`,
+      ),
     );
     const client = new BackupClient({
       region: DEMO_REGION,

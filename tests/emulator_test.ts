@@ -1102,7 +1102,7 @@ Deno.test("main.ts -- --seed FILE --max-concurrent-jobs N serves the seeded vaul
     ["--allow-net=127.0.0.1", `--allow-read=${seedFile}`],
     ["--", "--seed", seedFile, "--max-concurrent-jobs", "1"],
     async (url, banner) => {
-      assert.match(banner, /seeded: 1 vaults, 6 recovery points more/);
+      assert.match(banner, /seeded: 1 vault, 6 recovery points more/);
       const res = await send({ url }, {
         method: "GET",
         path: "/backup-vaults/prod/recovery-points",
@@ -1200,7 +1200,7 @@ Deno.test("main.ts --max-concurrent-copies-per-region N --max-concurrent-copies-
   assert.equal(bad.code, 2);
   assert.match(
     new TextDecoder().decode(bad.stderr),
-    /^--max-concurrent-copies-per-vault needs a non-negative integer, got many$/m,
+    /^--max-concurrent-copies-per-vault needs an integer of at least 1, got many$/m,
   );
 });
 
@@ -1479,9 +1479,14 @@ Deno.test("Seeds: a JSON seed is checked, errors name the member", () => {
       ["{", "$"],
       ['{"vaults": "x", "recoveryPoints": []}', "vaults"],
       ['{"vaults": ["arn:aws:s3:::b"], "recoveryPoints": []}', "vaults[0]"],
-      ['{"vaults": [], "recoveryPoints": [{"arn": "a"}]}', "recoveryPoints[0].backupVaultName"],
       [
-        '{"vaults": [], "recoveryPoints": [{"arn": "a", "backupVaultName": "v", "resourceArn": "r", "resourceType": "S3", "status": "GONE"}]}',
+        `{"vaults": [], "recoveryPoints": [{"arn": "${rpArn(0)}"}]}`,
+        "recoveryPoints[0].backupVaultName",
+      ],
+      [
+        `{"vaults": [], "recoveryPoints": [{"arn": "${
+          rpArn(0)
+        }", "backupVaultName": "prod", "resourceArn": "arn:aws:s3:::b", "resourceType": "S3", "status": "GONE"}]}`,
         "recoveryPoints[0].status",
       ],
     ]
