@@ -26,11 +26,13 @@ import {
   copyRecoveryPoints,
   type CopyRecoveryPointsOptions,
   MemoryCheckpointStore,
+  RUN_TARGET_RECORD,
   RunTargetMismatchError,
 } from "../mod.ts";
 import { checkCopyOptions } from "../jobs/copy_options.ts";
 import { targetDifference } from "../jobs/errors.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
+import { checkRunTarget } from "../jobs/run_target.ts";
 import {
   clientFromFlags,
   clientSettings,
@@ -321,12 +323,17 @@ function checkModeFlags(values: Values): void {
  * use another `--run-id` for a new copy.
  */
 function runTargetUsage(e: RunTargetMismatchError): UsageError {
-  const flag = (o: string) => FLAG_OF[o === "lifecycle" ? "lifecycle.DeleteAfterDays" : o];
   return new UsageError(
-    `--run-id ${e.runId} is a run started with another ${e.options.map(flag).join(", ")} (` +
-      `${targetDifference(e.options, e.stored, e.given, flag)}): give this copy another ` +
-      `--run-id, or resume that run with its own flags`,
+    `--run-id ${e.runId} is a run started with another ${flagDifference(e)}: give this copy ` +
+      `another --run-id, or resume that run with its own flags`,
   );
+}
+
+/** The flags a run target differs in, and how: `--iam-role-arn (--iam-role-arn: "…" in …)`. */
+function flagDifference(e: RunTargetMismatchError): string {
+  const flag = (o: string) => FLAG_OF[o === "lifecycle" ? "lifecycle.DeleteAfterDays" : o];
+  return `${e.options.map(flag).join(", ")} (` +
+    `${targetDifference(e.options, e.stored, e.given, flag)})`;
 }
 
 /**
@@ -335,7 +342,9 @@ function runTargetUsage(e: RunTargetMismatchError): UsageError {
  * write (`FileCheckpointStore`): the resume then follows the jobs this run started — also one
  * that ended FAILED meanwhile, which a resume without them would start again. Nothing to save
  * (interrupted while listing) leaves no file: the resume starts from scratch, as it should. A
- * failed write leaves `advice` not resumable, with the reason.
+ * file holding the same run id with another target (an earlier run saved there) is not written:
+ * merged, its records would count as this run's copies. A failed or refused write leaves
+ * `advice` not resumable, with the reason.
  */
 async function saveRun(
   records: MemoryCheckpointStore,
@@ -345,11 +354,21 @@ async function saveRun(
   const file = advice.checkpoint!;
   try {
     const run = await records.list(runId);
-    if (run.length) await new FileCheckpointStore(file).putAll(runId, run);
+    if (run.length) {
+      const store = new FileCheckpointStore(file);
+      // The file may hold this run id already (an earlier run saved on Ctrl-C): merged only when
+      // it copies the same, or the resume would take that run's records for this one's copies.
+      const target = run.find((r) => r.recoveryPointArn === RUN_TARGET_RECORD)?.runTarget;
+      if (target) checkRunTarget(runId, await store.list(runId), target);
+      await store.putAll(runId, run);
+    }
     advice.resumable = true;
     if (run.length) advice.saved = file;
   } catch (e) {
-    advice.saveError = `${(e as Error).name}: ${(e as Error).message}`;
+    advice.saveError = e instanceof RunTargetMismatchError
+      ? `${e.name}: ${file} holds run ${runId}, started with another ${flagDifference(e)}; ` +
+        `not overwritten`
+      : `${(e as Error).name}: ${(e as Error).message}`;
   }
 }
 

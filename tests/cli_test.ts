@@ -14,12 +14,13 @@ import {
   DEMO_REGION,
   DEMO_SESSION_CREDENTIALS,
   DR_VAULT_NAME,
+  DR_VAULT_WEST_ARN,
   RECOVERY_POINT_OK_ARN,
   RECOVERY_POINT_PARTIAL_ARN,
   startEmulator,
 } from "../emulator/mod.ts";
 import { BackupClient, listBackupVaults, RUN_TARGET_RECORD } from "../mod.ts";
-import { pointArn, vaultSeed } from "./support/copy_vault_fixtures.ts";
+import { LOCAL_DR_VAULT_ARN, pointArn, vaultSeed } from "./support/copy_vault_fixtures.ts";
 import { main as copy } from "../cli/copy.ts";
 import { main as copyVault } from "../cli/copy_vault.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
@@ -708,6 +709,45 @@ Deno.test("copy-vault interrupted without a checkpoint, the file not writable: s
     await requestsSettled(emulator);
   } finally {
     await Deno.remove(file, { recursive: true });
+  }
+});
+
+Deno.test("copy-vault interrupted without a checkpoint: a file holding an earlier run of the same --run-id with another destination is not merged into", async () => {
+  await using emulator = await startEmulator({ ...vaultSeed(6), jobDurationMs: 400 });
+  const runId = "reused-elsewhere";
+  const file = `copy-vault-${runId}.checkpoint.json`;
+  const interruptAfter = (starts: number) => {
+    let seen = 0;
+    return interruptedWhen((t) => t.startsWith("started") && ++seen === starts);
+  };
+  try {
+    // First to us-west-2: three copies under way at Ctrl-C, saved.
+    const first = interruptAfter(3);
+    const args = copyVaultArgs(emulator, "--json", "--concurrency", "3", "--run-id", runId);
+    assert.equal(await copyVault(args, ENV, first.io), 130, first.text.err);
+    assert.equal(JSON.parse(first.text.out).resume.saved, file);
+    const saved = await Deno.readTextFile(file);
+    await requestsSettled(emulator);
+
+    // The same run id to another vault, interrupted at its first start: its records would make
+    // the first run's (copies to us-west-2) count as its own under its target.
+    const second = interruptAfter(1);
+    const elsewhere = args.map((a) => a === DR_VAULT_WEST_ARN ? LOCAL_DR_VAULT_ARN : a);
+    assert.equal(await copyVault(elsewhere, ENV, second.io), 130, second.text.err);
+    const json = JSON.parse(second.text.out);
+    assert.deepEqual([json.resume.resumable, json.resume.saved], [false, undefined]);
+    assert.match(
+      json.resume.saveError,
+      new RegExp(
+        `^RunTargetMismatchError: ${file} holds run ${runId}, started with another ` +
+          `--destination-vault-arn \\(--destination-vault-arn: "${DR_VAULT_WEST_ARN}" in the ` +
+          `checkpoint, "${LOCAL_DR_VAULT_ARN}" now\\); not overwritten`,
+      ),
+    );
+    assert.equal(await Deno.readTextFile(file), saved, "the first run's file is unchanged");
+    await requestsSettled(emulator);
+  } finally {
+    await Deno.remove(file).catch(() => {});
   }
 });
 
