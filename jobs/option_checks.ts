@@ -38,8 +38,16 @@ export function optionKeyIssues(
   if (typeof options !== "object" || options === null) {
     throw new ValidationError(`${subject} options`, [{ path: "", message: "must be an object" }]);
   }
-  return unknownKeyIssues(options, known);
+  return unknownKeyIssues(options, known, "", known.includes("lifecycle") ? LIFECYCLE_HINTS : {});
 }
+
+/** Lifecycle members given as options of their own, as the CLIs' `--delete-after-days` reads. */
+const LIFECYCLE_HINTS: Readonly<Record<string, string>> = Object.fromEntries(
+  ["DeleteAfterDays", "MoveToColdStorageAfterDays"].flatMap((member) => {
+    const hint = `the copies' lifecycle is lifecycle: { ${member}: n }`;
+    return [[member, hint], [member[0].toLowerCase() + member.slice(1), hint]];
+  }),
+);
 
 /** Issues of the selection options: dates and their order, resource types, ARNs, the filter. */
 export function selectionIssues(o: CopySelection): ValidationIssue[] {

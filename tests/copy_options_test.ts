@@ -40,6 +40,7 @@ Deno.test("unknown option keys are errors naming the key meant; nothing is sent"
     abortSignal: AbortSignal.timeout(1000),
     lifecycle: { DeleteAfterDay: 35 },
     colour: "blue",
+    deleteAfterDays: 35, // the CLIs' --delete-after-days
     dryrun: undefined, // a misspelled option is a mistake whatever its value
     checkpoint: { get: () => {}, put: () => {} },
   } as unknown as CopyRecoveryPointsOptions));
@@ -47,6 +48,7 @@ Deno.test("unknown option keys are errors naming the key meant; nothing is sent"
     concurency: 'is unknown; did you mean "concurrency"?',
     abortSignal: 'is unknown: AWS SDK v3\'s abortSignal is "signal" here',
     colour: "is unknown",
+    deleteAfterDays: "is unknown: the copies' lifecycle is lifecycle: { DeleteAfterDays: n }",
     dryrun: 'is unknown; did you mean "dryRun"?',
     "lifecycle.DeleteAfterDay": 'is unknown; did you mean "DeleteAfterDays"?',
     checkpoint: "must be a CheckpointStore (get, put and list methods)",
