@@ -129,6 +129,18 @@ class CopyRun {
     const entries: CopyReportEntry[] = [];
     const work: Work[] = [];
     const skipped = new Map<string, number>();
+    // The checkpoint first: a run resumed with another target stops before the vault is listed.
+    // A resumed run copies what it started copying, or its records are not about its copies.
+    const records = await this.#beforeDeadline(
+      "reading the checkpoint",
+      () => this.#storeCall(() => this.#store.list(this.#runId)),
+    );
+    const target = runTargetOf(o);
+    const recorded = checkRunTarget(this.#runId, records, target);
+    this.#records = new Map(
+      records.filter((r) => r.recoveryPointArn !== RUN_TARGET_RECORD)
+        .map((r) => [r.recoveryPointArn, r]),
+    );
     let sourceVaultArn: string | undefined;
     await this.#beforeDeadline("listing the source vault", async () => {
       for await (
@@ -179,17 +191,6 @@ class CopyRun {
             o.destinationBackupVaultArn,
             { sourceVaultArn, signal: this.#callSignal },
           ),
-      );
-      const records = await this.#beforeDeadline(
-        "reading the checkpoint",
-        () => this.#storeCall(() => this.#store.list(this.#runId)),
-      );
-      // A resumed run copies what it started copying, or its records are not about its copies.
-      const target = runTargetOf(o);
-      const recorded = checkRunTarget(this.#runId, records, target);
-      this.#records = new Map(
-        records.filter((r) => r.recoveryPointArn !== RUN_TARGET_RECORD)
-          .map((r) => [r.recoveryPointArn, r]),
       );
       if (o.dryRun) {
         for (const w of work) this.#plan(w.entry);

@@ -125,6 +125,7 @@ Deno.test("a run resumed with another source, destination, role or lifecycle is 
     iamRoleArn: DEMO_IAM_ROLE_ARN,
   });
   const jobs = emulator.jobs().length;
+  const requests = emulator.requests.length;
   const changes: [
     {
       sourceBackupVaultName?: string;
@@ -154,6 +155,7 @@ Deno.test("a run resumed with another source, destination, role or lifecycle is 
     }
   }
   assert.equal(emulator.jobs().length, jobs, "no copy job started");
+  assert.equal(emulator.requests.length, requests, "refused before the vault is listed");
   // The same target resumes (everything is done already); another run id is a new run.
   const again = await copyRecoveryPoints(client, { ...FAST, runId: "nightly", checkpoint });
   assert.equal(again.entries.filter((e) => e.origin === "resumed").length, 2);
