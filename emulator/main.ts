@@ -168,6 +168,12 @@ function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
+/** The names of seeded vaults (`prod`, `dr`), the first five, for the banner. */
+function vaultNames(arns: readonly string[]): string {
+  const names = arns.slice(0, 5).map((arn) => arn.slice(arn.lastIndexOf(":") + 1));
+  return names.join(", ") + (arns.length > 5 ? `, … ${arns.length - 5} more` : "");
+}
+
 function describe(entry: RequestLogEntry): string {
   const query = entry.search ? `?${entry.search}` : "";
   const notes = [
@@ -198,7 +204,7 @@ function banner(
     `                   ${RECOVERY_POINT_PARTIAL_ARN} (partial, in ${DR_VAULT_NAME})`,
     ...(seed
       ? [
-        `  seeded: ${count(seed.vaults.length, "vault")}, ` +
+        `  seeded: ${count(seed.vaults.length, "vault")} (${vaultNames(seed.vaults)}), ` +
         `${count(seed.recoveryPoints.length, "recovery point")} more`,
       ]
       : []),

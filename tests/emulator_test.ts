@@ -1102,7 +1102,7 @@ Deno.test("main.ts -- --seed FILE --max-concurrent-jobs N serves the seeded vaul
     ["--allow-net=127.0.0.1", `--allow-read=${seedFile}`],
     ["--", "--seed", seedFile, "--max-concurrent-jobs", "1"],
     async (url, banner) => {
-      assert.match(banner, /seeded: 1 vault, 6 recovery points more/);
+      assert.match(banner, /seeded: 1 vault \(prod\), 6 recovery points more/);
       const res = await send({ url }, {
         method: "GET",
         path: "/backup-vaults/prod/recovery-points",
