@@ -265,7 +265,7 @@ export async function main(
           ? " (dry run)"
           : checkpoint
           ? ` (resumable: --run-id ${runId} --checkpoint ${values.checkpoint})`
-          : " (no --checkpoint: not resumable)"
+          : ` (no --checkpoint: records kept in memory, saved to ${savedRunFile(runId)} on Ctrl-C)`
       }\n`,
     );
     const report = await copyRecoveryPoints(client, {
@@ -280,7 +280,7 @@ export async function main(
       display.end();
       const run = { runId, dryRun: display.dryRun, progress: display.progress };
       const advice = resumeAdvice(args, runId, display.dryRun);
-      if (unsaved) await saveRun(unsaved, runId, advice);
+      if (unsaved) await saveRun(unsaved, runId, advice, args);
       io.out(json ? interruptedJson(run, advice) : interruptedTable(run));
       io.err(resumeText(run, advice));
       return EXIT_INTERRUPTED;
@@ -344,12 +344,15 @@ function flagDifference(e: RunTargetMismatchError): string {
  * (interrupted while listing) leaves no file: the resume starts from scratch, as it should. A
  * file holding the same run id with another target (an earlier run saved there) is not written:
  * merged, its records would count as this run's copies. A failed or refused write leaves
- * `advice` not resumable, with the reason.
+ * `advice` not resumable, with the reason, and its command without `--checkpoint` (with it, the
+ * file refused or unwritable here would refuse the resume too): the same `--run-id`, whose copies
+ * made or under way ListCopyJobs finds under the same idempotency tokens.
  */
 async function saveRun(
   records: MemoryCheckpointStore,
   runId: string,
   advice: ResumeAdvice,
+  args: string[],
 ): Promise<void> {
   const file = advice.checkpoint!;
   try {
@@ -369,7 +372,23 @@ async function saveRun(
       ? `${e.name}: ${file} holds run ${runId}, started with another ${flagDifference(e)}; ` +
         `not overwritten`
       : `${(e as Error).name}: ${(e as Error).message}`;
+    advice.command = copyVaultCommand([
+      ...flagsWithout(args, FLAGS, ["run-id"]),
+      "--run-id",
+      runId,
+    ]);
+    advice.checkpoint = undefined;
   }
+}
+
+/** The file an interrupted run without `--checkpoint` is saved to, in the working directory. */
+function savedRunFile(runId: string): string {
+  return `copy-vault-${runId.replace(/[^\w.-]/g, "_")}.checkpoint.json`;
+}
+
+/** The `copy-vault` command with these flags, quoted for a POSIX shell. */
+function copyVaultCommand(flags: string[]): string {
+  return `${TASK} copy-vault -- ${shellCommand(flags)}`;
 }
 
 /**
@@ -380,12 +399,9 @@ async function saveRun(
 function resumeAdvice(args: string[], runId: string, dryRun: boolean): ResumeAdvice {
   const values = parseFlags(args, FLAGS);
   if (dryRun) {
-    return {
-      resumable: false,
-      command: `${TASK} copy-vault -- ${shellCommand(flagsWithout(args, FLAGS, []))}`,
-    };
+    return { resumable: false, command: copyVaultCommand(flagsWithout(args, FLAGS, [])) };
   }
-  const file = values.checkpoint ?? `copy-vault-${runId.replace(/[^\w.-]/g, "_")}.checkpoint.json`;
+  const file = values.checkpoint ?? savedRunFile(runId);
   const flags = [
     ...flagsWithout(args, FLAGS, ["run-id", "checkpoint"]),
     "--run-id",
@@ -395,7 +411,7 @@ function resumeAdvice(args: string[], runId: string, dryRun: boolean): ResumeAdv
   ];
   return {
     resumable: values.checkpoint !== undefined,
-    command: `${TASK} copy-vault -- ${shellCommand(flags)}`,
+    command: copyVaultCommand(flags),
     checkpoint: file,
   };
 }
