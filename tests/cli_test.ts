@@ -9,7 +9,9 @@
 
 import assert from "node:assert/strict";
 import {
+  DEFAULT_VAULT_ARN,
   DEFAULT_VAULT_NAME,
+  DEMO_ACCOUNT_ID,
   DEMO_CREDENTIALS,
   DEMO_REGION,
   DEMO_SESSION_CREDENTIALS,
@@ -133,6 +135,25 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
   const badEndpoint = await copyRun([...copyArgs(emulator).slice(0, 8), "--endpoint", "notaurl"]);
   assert.equal(badEndpoint.code, 2);
   assert.match(badEndpoint.err, /^--endpoint must be an absolute http/);
+  // Into the vault the recovery point is in (its account and Region, --source-vault's name): bad
+  // usage, also in a dry run, JSON with --json; another account's vault of that name is not.
+  const intoSource = copyArgs(emulator).map((a) => a === DR_VAULT_WEST_ARN ? DEFAULT_VAULT_ARN : a);
+  for (const more of [[], ["--dry-run"]]) {
+    const same = await copyRun([...intoSource, ...more]);
+    assert.equal(same.code, 2, same.err);
+    assert.match(
+      same.err,
+      new RegExp(`^--destination-vault-arn is the source vault itself \\(${DEFAULT_VAULT_ARN}\\)`),
+    );
+  }
+  const sameJson = await copyRun([...intoSource, "--dry-run", "--json"]);
+  assert.equal(sameJson.code, 2);
+  assert.match(JSON.parse(sameJson.out).error.message, /^--destination-vault-arn is the source/);
+  const otherAccount = DEFAULT_VAULT_ARN.replace(DEMO_ACCOUNT_ID, "444455556666");
+  const elsewhere = await copyRun([
+    ...copyArgs(emulator, "--dry-run").map((a) => a === DR_VAULT_WEST_ARN ? otherAccount : a),
+  ]);
+  assert.equal(elsewhere.code, 0, elsewhere.err);
   assert.equal(emulator.requests.length, 0);
 });
 
