@@ -32,6 +32,7 @@ import {
 import { checkCopyOptions } from "../jobs/copy_options.ts";
 import { targetDifference } from "../jobs/errors.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
+import { parseIsoDate } from "../jobs/iso_date.ts";
 import { checkRunTarget } from "../jobs/run_target.ts";
 import {
   clientFromFlags,
@@ -419,16 +420,13 @@ function resumeAdvice(args: string[], runId: string, dryRun: boolean): ResumeAdv
 /** `YYYY-MM-DD` (midnight UTC) or an ISO 8601 date-time. @throws {UsageError} */
 function dateFlag(name: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value);
-  const date = new Date(value);
-  // `new Date` rolls impossible days over (2026-02-30 is March 2): the day must read back.
-  const valid = ok && !Number.isNaN(date.getTime());
-  if (!valid || (value.length === 10 && date.toISOString().slice(0, 10) !== value)) {
+  const ms = parseIsoDate(value);
+  if (ms === undefined) {
     throw new UsageError(
       `--${name} must be a date (2026-03-02) or an ISO 8601 date-time (2026-03-02T18:00:00Z), got '${value}'`,
     );
   }
-  return date;
+  return new Date(ms);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

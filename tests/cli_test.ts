@@ -70,6 +70,10 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
     ],
     [copyVaultArgs(emulator, "--created-after", "yesterday"), /--created-after must be a date/],
     [copyVaultArgs(emulator, "--created-before", "2026-02-30"), /--created-before must be a date/],
+    [
+      copyVaultArgs(emulator, "--created-after", "2026-02-30T18:00:00Z"),
+      /--created-after must be a date/,
+    ],
     [copyVaultArgs(emulator, "--bogus"), /Unknown option '--bogus'/],
     [["--source-vault", "prod"], /Missing --destination-vault-arn, --iam-role-arn/],
     [copyVaultArgs(emulator, "--run-id", ""), /--run-id must be a non-empty string/],
