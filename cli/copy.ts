@@ -19,7 +19,12 @@ import {
   ValidationError,
   waitForCopyJob,
 } from "../mod.ts";
-import { roleArnIssue, vaultArnIssue } from "../jobs/option_checks.ts";
+import {
+  roleArnIssue,
+  sameVaultIssues,
+  sourceVaultArnOf,
+  vaultArnIssue,
+} from "../jobs/option_checks.ts";
 import {
   clientFromFlags,
   clientSettings,
@@ -52,6 +57,7 @@ const FLAG_OF: Record<string, string> = {
   RecoveryPointArn: "--recovery-point-arn",
   SourceBackupVaultName: "--source-vault",
   DestinationBackupVaultArn: "--destination-vault-arn",
+  destinationBackupVaultArn: "--destination-vault-arn",
   IamRoleArn: "--iam-role-arn",
   IdempotencyToken: "--idempotency-token",
   "Lifecycle.DeleteAfterDays": "--delete-after-days",
@@ -99,6 +105,11 @@ export async function main(
     const arnIssues = [
       ...vaultArnIssue("DestinationBackupVaultArn", values["destination-vault-arn"]),
       ...roleArnIssue("IamRoleArn", values["iam-role-arn"]),
+      // Into the vault the recovery point is in: AWS Backup would refuse it (a dry run too).
+      ...sameVaultIssues(
+        sourceVaultArnOf(values["recovery-point-arn"]!, values["source-vault"]!),
+        values["destination-vault-arn"]!,
+      ),
     ];
     if (arnIssues.length) {
       throw usageError(new ValidationError("copy flags", arnIssues), FLAG_OF);

@@ -175,7 +175,10 @@ export interface ResumeAdvice {
    * its records were saved to the one the command names (or it had started nothing).
    */
   resumable: boolean;
-  /** The command to run: the same one, with `--run-id` and `--checkpoint`. */
+  /**
+   * The command to run: the same one, with `--run-id` and `--checkpoint` (without
+   * `--checkpoint` when saving a run that had none failed: that file would refuse it too).
+   */
   command: string;
   /** The checkpoint file the command names. */
   checkpoint?: string | undefined;
@@ -204,7 +207,7 @@ export function resumeText(run: InterruptedRun, advice: ResumeAdvice): string {
   // the same idempotency tokens find the copies made or under way, but a job that ended FAILED
   // is a failed copy, which a new run starts again.
   return `${lead}This run kept no checkpoint (no --checkpoint FILE), and saving it failed ` +
-    `(${advice.saveError}). Run it again with the same --run-id: copies completed or under ` +
+    `(${advice.saveError}). Run it again with the same --run-id and no --checkpoint: copies completed or under ` +
     `way are found (ListCopyJobs, the same idempotency tokens) and not started again, but a ` +
     `copy whose job ended FAILED meanwhile is started again:\n  ${advice.command}\n`;
 }

@@ -32,6 +32,7 @@ import {
 import { checkCopyOptions } from "../jobs/copy_options.ts";
 import { targetDifference } from "../jobs/errors.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
+import { parseIsoDate } from "../jobs/iso_date.ts";
 import { checkRunTarget } from "../jobs/run_target.ts";
 import {
   clientFromFlags,
@@ -265,7 +266,7 @@ export async function main(
           ? " (dry run)"
           : checkpoint
           ? ` (resumable: --run-id ${runId} --checkpoint ${values.checkpoint})`
-          : " (no --checkpoint: not resumable)"
+          : ` (no --checkpoint: records kept in memory, saved to ${savedRunFile(runId)} on Ctrl-C)`
       }\n`,
     );
     const report = await copyRecoveryPoints(client, {
@@ -280,7 +281,7 @@ export async function main(
       display.end();
       const run = { runId, dryRun: display.dryRun, progress: display.progress };
       const advice = resumeAdvice(args, runId, display.dryRun);
-      if (unsaved) await saveRun(unsaved, runId, advice);
+      if (unsaved) await saveRun(unsaved, runId, advice, args);
       io.out(json ? interruptedJson(run, advice) : interruptedTable(run));
       io.err(resumeText(run, advice));
       return EXIT_INTERRUPTED;
@@ -344,12 +345,15 @@ function flagDifference(e: RunTargetMismatchError): string {
  * (interrupted while listing) leaves no file: the resume starts from scratch, as it should. A
  * file holding the same run id with another target (an earlier run saved there) is not written:
  * merged, its records would count as this run's copies. A failed or refused write leaves
- * `advice` not resumable, with the reason.
+ * `advice` not resumable, with the reason, and its command without `--checkpoint` (with it, the
+ * file refused or unwritable here would refuse the resume too): the same `--run-id`, whose copies
+ * made or under way ListCopyJobs finds under the same idempotency tokens.
  */
 async function saveRun(
   records: MemoryCheckpointStore,
   runId: string,
   advice: ResumeAdvice,
+  args: string[],
 ): Promise<void> {
   const file = advice.checkpoint!;
   try {
@@ -369,7 +373,23 @@ async function saveRun(
       ? `${e.name}: ${file} holds run ${runId}, started with another ${flagDifference(e)}; ` +
         `not overwritten`
       : `${(e as Error).name}: ${(e as Error).message}`;
+    advice.command = copyVaultCommand([
+      ...flagsWithout(args, FLAGS, ["run-id"]),
+      "--run-id",
+      runId,
+    ]);
+    advice.checkpoint = undefined;
   }
+}
+
+/** The file an interrupted run without `--checkpoint` is saved to, in the working directory. */
+function savedRunFile(runId: string): string {
+  return `copy-vault-${runId.replace(/[^\w.-]/g, "_")}.checkpoint.json`;
+}
+
+/** The `copy-vault` command with these flags, quoted for a POSIX shell. */
+function copyVaultCommand(flags: string[]): string {
+  return `${TASK} copy-vault -- ${shellCommand(flags)}`;
 }
 
 /**
@@ -380,12 +400,9 @@ async function saveRun(
 function resumeAdvice(args: string[], runId: string, dryRun: boolean): ResumeAdvice {
   const values = parseFlags(args, FLAGS);
   if (dryRun) {
-    return {
-      resumable: false,
-      command: `${TASK} copy-vault -- ${shellCommand(flagsWithout(args, FLAGS, []))}`,
-    };
+    return { resumable: false, command: copyVaultCommand(flagsWithout(args, FLAGS, [])) };
   }
-  const file = values.checkpoint ?? `copy-vault-${runId.replace(/[^\w.-]/g, "_")}.checkpoint.json`;
+  const file = values.checkpoint ?? savedRunFile(runId);
   const flags = [
     ...flagsWithout(args, FLAGS, ["run-id", "checkpoint"]),
     "--run-id",
@@ -395,7 +412,7 @@ function resumeAdvice(args: string[], runId: string, dryRun: boolean): ResumeAdv
   ];
   return {
     resumable: values.checkpoint !== undefined,
-    command: `${TASK} copy-vault -- ${shellCommand(flags)}`,
+    command: copyVaultCommand(flags),
     checkpoint: file,
   };
 }
@@ -403,16 +420,13 @@ function resumeAdvice(args: string[], runId: string, dryRun: boolean): ResumeAdv
 /** `YYYY-MM-DD` (midnight UTC) or an ISO 8601 date-time. @throws {UsageError} */
 function dateFlag(name: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value);
-  const date = new Date(value);
-  // `new Date` rolls impossible days over (2026-02-30 is March 2): the day must read back.
-  const valid = ok && !Number.isNaN(date.getTime());
-  if (!valid || (value.length === 10 && date.toISOString().slice(0, 10) !== value)) {
+  const ms = parseIsoDate(value);
+  if (ms === undefined) {
     throw new UsageError(
       `--${name} must be a date (2026-03-02) or an ISO 8601 date-time (2026-03-02T18:00:00Z), got '${value}'`,
     );
   }
-  return date;
+  return new Date(ms);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -33,6 +33,7 @@
  * @module
  */
 
+import { parseIsoDate } from "../jobs/iso_date.ts";
 import { BACKUP_RESOURCE_TYPES } from "../jobs/selection.ts";
 import { closestKey, unknownKeyIssues } from "../runtime/unknown_keys.ts";
 import { parseArn } from "./arn.ts";
@@ -84,12 +85,6 @@ const MS_MEMBER_HINTS = {
 };
 const OUTCOMES = ["COMPLETED", "FAILED", "PARTIAL"] as const;
 const DESTINATION_VAULT_TYPES = ["BACKUP_VAULT", "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"] as const;
-/**
- * ISO 8601 as `Date.parse` reads it the same on every machine: a date alone (UTC), or a date
- * and time with `Z` or an offset (without one, the time would be the machine's local time).
- */
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
 /**
  * A seed that cannot be read, is not JSON, or is not the expected shape: `path` names the member
  * at fault (`recoveryPoints[0].outcom`; `$` for the whole file), `file` the file when there is one.
@@ -251,8 +246,8 @@ function recoveryPoint(value: unknown, path: string): RecoveryPointFixture {
   const date = (name: string) => {
     const value = opt(name);
     if (value === undefined) return undefined;
-    const ms = ISO_8601.test(value) ? Date.parse(value) : NaN;
-    if (Number.isNaN(ms)) {
+    const ms = parseIsoDate(value);
+    if (ms === undefined) {
       throw new SeedError(
         `${path}.${name}`,
         `is not an ISO 8601 date, or date and time with Z or an offset: ${value}`,

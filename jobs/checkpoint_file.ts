@@ -23,7 +23,11 @@ import { describe } from "../runtime/plain_objects.ts";
 /** `format` of the file. */
 export const CHECKPOINT_FILE_FORMAT = "backup-edge-checkpoint/1";
 
-type Runs = Record<string, Record<string, CheckpointRecord>>;
+/**
+ * Records by run id, then by recovery point ARN: Maps, since a key is any string a caller gives
+ * (a run id `__proto__` or `constructor` would reach a plain object's prototype, and be lost).
+ */
+type Runs = Map<string, Map<string, CheckpointRecord>>;
 
 /**
  * Records every run in one JSON file, `{"format": "backup-edge-checkpoint/1", "runs": {runId:
@@ -57,13 +61,13 @@ export class FileCheckpointStore implements CheckpointStore {
 
   /** The record of one recovery point in a run, if any. */
   async get(runId: string, recoveryPointArn: string): Promise<CheckpointRecord | undefined> {
-    const record = (await this.#load())[runId]?.[recoveryPointArn];
+    const record = (await this.#load()).get(runId)?.get(recoveryPointArn);
     return record && { ...record };
   }
 
   /** Every record of a run. */
   async list(runId: string): Promise<CheckpointRecord[]> {
-    return Object.values((await this.#load())[runId] ?? {}).map((r) => ({ ...r }));
+    return [...(await this.#load()).get(runId)?.values() ?? []].map((r) => ({ ...r }));
   }
 
   /** Stores the record and rewrites the file; resolves once the file is renamed into place. */
@@ -79,9 +83,12 @@ export class FileCheckpointStore implements CheckpointStore {
    */
   async putAll(runId: string, records: readonly CheckpointRecord[]): Promise<void> {
     const runs = await this.#load();
-    const run = runs[runId] ??= {};
-    for (const record of records) run[record.recoveryPointArn] = { ...record };
-    const text = JSON.stringify({ format: CHECKPOINT_FILE_FORMAT, runs }, null, 1);
+    let run = runs.get(runId);
+    if (!run) runs.set(runId, run = new Map());
+    for (const record of records) run.set(record.recoveryPointArn, { ...record });
+    // Object.fromEntries defines own properties: a key `__proto__` is written as a key.
+    const json = Object.fromEntries([...runs].map(([id, r]) => [id, Object.fromEntries(r)]));
+    const text = JSON.stringify({ format: CHECKPOINT_FILE_FORMAT, runs: json }, null, 1);
     // Writes go one after another, each with everything put so far.
     const write = this.#writing.then(async () => {
       const tmp = `${this.path}.tmp`;
@@ -110,7 +117,7 @@ export class FileCheckpointStore implements CheckpointStore {
     try {
       text = await readFile(this.path, "utf8");
     } catch (e) {
-      if ((e as { code?: string }).code === "ENOENT") return {};
+      if ((e as { code?: string }).code === "ENOENT") return new Map();
       throw new CheckpointError(
         `Cannot read checkpoint file ${this.path}: ${(e as Error).message}`,
         {
@@ -129,11 +136,25 @@ export class FileCheckpointStore implements CheckpointStore {
         `Checkpoint file ${this.path} is not a ${CHECKPOINT_FILE_FORMAT} file`,
       );
     }
-    const runs = value.runs as Runs;
-    for (const [runId, records] of Object.entries(runs)) {
-      for (const [arn, record] of Object.entries(records)) {
-        checkRecord(record, `${this.path}: runs[${JSON.stringify(runId)}][${JSON.stringify(arn)}]`);
+    // JSON.parse defines own properties (a key `__proto__` included), read with Object.entries.
+    const runs: Runs = new Map();
+    for (const [runId, records] of Object.entries(value.runs)) {
+      if (typeof records !== "object" || records === null || Array.isArray(records)) {
+        throw new CheckpointError(
+          `Malformed checkpoint run at ${this.path}: runs[${JSON.stringify(runId)}]`,
+        );
       }
+      const run = new Map<string, CheckpointRecord>();
+      for (const [arn, record] of Object.entries(records)) {
+        run.set(
+          arn,
+          checkRecord(
+            record,
+            `${this.path}: runs[${JSON.stringify(runId)}][${JSON.stringify(arn)}]`,
+          ),
+        );
+      }
+      runs.set(runId, run);
     }
     return runs;
   }

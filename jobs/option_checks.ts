@@ -148,6 +148,21 @@ export function sameVaultIssues(
 }
 
 /**
+ * The ARN of the vault a StartCopyJob copies from: the recovery point ARN's partition, Region
+ * and account with the source vault's name (a vault is in the account and Region of its recovery
+ * points). `undefined` when the recovery point ARN names no account (an EBS snapshot's
+ * `arn:aws:ec2:REGION::snapshot/ID`) or is not an ARN: then nothing is known to compare.
+ */
+export function sourceVaultArnOf(
+  recoveryPointArn: string,
+  sourceBackupVaultName: string,
+): string | undefined {
+  const [arn, partition, , region, account] = recoveryPointArn.split(":");
+  if (arn !== "arn" || !partition || !region || !account) return undefined;
+  return `arn:${partition}:backup:${region}:${account}:backup-vault:${sourceBackupVaultName}`;
+}
+
+/**
  * Throws when a vault job would copy into (or verify copies in) its own source vault, found
  * from the first recovery point listed: before any copy is looked up or started.
  * @throws {ValidationError} naming `destinationBackupVaultArn`.

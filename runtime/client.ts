@@ -54,7 +54,9 @@ export interface ClientConfig {
   /**
    * Custom endpoint URL: `https:`, or `http:` to a loopback host (`127.0.0.0/8`, `::1`,
    * `localhost`, `*.localhost`), e.g. `http://127.0.0.1:8080` for a local emulator. Any other
-   * `http:` endpoint needs {@linkcode ClientConfig.allowInsecureEndpoint}.
+   * `http:` endpoint needs {@linkcode ClientConfig.allowInsecureEndpoint}. Scheme, host, port
+   * and a path (requests go below it) only: a query string, a fragment or a `user:password@` is
+   * a {@linkcode ValidationError} naming `endpoint` (the value is not quoted).
    */
   endpoint?: string | undefined;
   /**
@@ -298,6 +300,15 @@ export class Client implements SerializeContext {
         message: "must be an absolute http: or https: URL such as http://127.0.0.1:8080" +
           (typeof config.endpoint === "string" ? "" : " (a string: not an AWS SDK v3 Endpoint " +
             "object or provider)"),
+      });
+    } else if (
+      endpointUrl && (endpointUrl.username || endpointUrl.password || /[?#]/.test(endpointUrl.href))
+    ) {
+      // Requests go to the endpoint's path followed by the operation's: a query or fragment
+      // would be dropped silently, and fetch refuses userinfo (never quoted: it may be a password).
+      issues.push({
+        path: "endpoint",
+        message: "must be scheme, host, port and path only: no user:password@, ?query or #fragment",
       });
     } else if (
       endpointUrl?.protocol === "http:" && !LOOPBACK_HOST.test(endpointUrl.hostname) &&

@@ -176,3 +176,30 @@ Deno.test("with a custom endpoint, any host label is a Region (LocalStack, proxi
   assert.match(regionIssue("US-EAST-1", { endpoint })!, /region must be a Region name such as/);
   assert.match(regionIssue("", { endpoint })!, /region must be a Region name such as us-east-1$/);
 });
+
+Deno.test("an endpoint with a query string, a fragment or userinfo is refused naming endpoint, the userinfo never quoted", () => {
+  for (
+    const endpoint of [
+      "https://h/foo?x=1",
+      "https://h/foo?",
+      "https://h/#top",
+      "http://127.0.0.1:8080/?a",
+    ]
+  ) {
+    const issues = endpointIssues(endpoint);
+    assert.deepEqual(issues.length, 1, `${endpoint}: ${issues}`);
+    assert.match(
+      issues[0],
+      /^endpoint must be scheme, host, port and path only: no user:password@, \?query or #fragment$/,
+      endpoint,
+    );
+  }
+  for (const endpoint of ["https://user:s3cr3t-pass@h/", "http://admin@127.0.0.1:8080"]) {
+    const issues = endpointIssues(endpoint);
+    assert.equal(issues.length, 1, `${endpoint}: ${issues}`);
+    assert.match(issues[0], /^endpoint must be scheme, host, port and path only/);
+    assert.doesNotMatch(issues[0], /s3cr3t|admin/);
+  }
+  // Control: a path is kept, and requests go below it.
+  assert.deepEqual(endpointIssues("https://h/foo/"), []);
+});

@@ -56,3 +56,30 @@ export async function bundle(entry: string | URL, options: BundleOptions = {}): 
   }
   return outPath;
 }
+
+/**
+ * Runs `<runtime> <file> ...args` (a bundle from {@linkcode bundle}) and returns the last line
+ * it printed on stdout, parsed as JSON.
+ * @param timeoutMs the child is killed after this long. @default 30000
+ * @throws {Error} the child did not exit 0 (its stdout and stderr quoted), or the line is not JSON.
+ */
+export async function runBundleJson<T>(
+  runtime: string,
+  file: string,
+  args: string[],
+  timeoutMs = 30_000,
+): Promise<T> {
+  const output = await new Deno.Command(runtime, {
+    args: [file, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(timeoutMs),
+  }).output();
+  const decoder = new TextDecoder();
+  const text = decoder.decode(output.stdout);
+  if (output.code !== 0) {
+    throw new Error(`${runtime} exited ${output.code}:\n${text}${decoder.decode(output.stderr)}`);
+  }
+  return JSON.parse(text.trim().split("\n").at(-1)!);
+}

@@ -22,7 +22,7 @@ import {
   startCopyJob,
   type StartCopyJobInput,
 } from "../mod.ts";
-import { bundle } from "../testing/bundle.ts";
+import { bundle, runBundleJson } from "../testing/bundle.ts";
 import { findBun } from "../testing/bun.ts";
 import type { RedirectOutcome, SharedClientOutcome } from "./runtimes/safety_probe.ts";
 import { probeRedirects } from "./runtimes/safety_probe.ts";
@@ -86,17 +86,12 @@ Deno.test("a redirect is never followed in Node and Bun (bundled, the platform's
   else console.log(`SKIP bun: ${bun.reason}`);
   for (const [name, command] of runtimes) {
     await using servers = redirectingServers();
-    const output = await new Deno.Command(command, {
-      args: [file, ...servers.endpoints],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(30_000),
-    }).output();
-    const text = new TextDecoder().decode(output.stdout);
-    assert.equal(output.code, 0, `${name}: ${text}${new TextDecoder().decode(output.stderr)}`);
-    const lines = text.trim().split("\n");
-    assertNotFollowed(name, JSON.parse(lines[lines.length - 1]), servers.targetUrl);
+    const result = await runBundleJson<RedirectOutcome[]>(
+      command,
+      file,
+      servers.endpoints,
+    );
+    assertNotFollowed(name, result, servers.targetUrl);
     assert.equal(servers.reached.length, 0, `${name}: nothing reached the other origin`);
   }
 });

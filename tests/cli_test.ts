@@ -9,7 +9,9 @@
 
 import assert from "node:assert/strict";
 import {
+  DEFAULT_VAULT_ARN,
   DEFAULT_VAULT_NAME,
+  DEMO_ACCOUNT_ID,
   DEMO_CREDENTIALS,
   DEMO_REGION,
   DEMO_SESSION_CREDENTIALS,
@@ -68,6 +70,10 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
     ],
     [copyVaultArgs(emulator, "--created-after", "yesterday"), /--created-after must be a date/],
     [copyVaultArgs(emulator, "--created-before", "2026-02-30"), /--created-before must be a date/],
+    [
+      copyVaultArgs(emulator, "--created-after", "2026-02-30T18:00:00Z"),
+      /--created-after must be a date/,
+    ],
     [copyVaultArgs(emulator, "--bogus"), /Unknown option '--bogus'/],
     [["--source-vault", "prod"], /Missing --destination-vault-arn, --iam-role-arn/],
     [copyVaultArgs(emulator, "--run-id", ""), /--run-id must be a non-empty string/],
@@ -133,6 +139,25 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
   const badEndpoint = await copyRun([...copyArgs(emulator).slice(0, 8), "--endpoint", "notaurl"]);
   assert.equal(badEndpoint.code, 2);
   assert.match(badEndpoint.err, /^--endpoint must be an absolute http/);
+  // Into the vault the recovery point is in (its account and Region, --source-vault's name): bad
+  // usage, also in a dry run, JSON with --json; another account's vault of that name is not.
+  const intoSource = copyArgs(emulator).map((a) => a === DR_VAULT_WEST_ARN ? DEFAULT_VAULT_ARN : a);
+  for (const more of [[], ["--dry-run"]]) {
+    const same = await copyRun([...intoSource, ...more]);
+    assert.equal(same.code, 2, same.err);
+    assert.match(
+      same.err,
+      new RegExp(`^--destination-vault-arn is the source vault itself \\(${DEFAULT_VAULT_ARN}\\)`),
+    );
+  }
+  const sameJson = await copyRun([...intoSource, "--dry-run", "--json"]);
+  assert.equal(sameJson.code, 2);
+  assert.match(JSON.parse(sameJson.out).error.message, /^--destination-vault-arn is the source/);
+  const otherAccount = DEFAULT_VAULT_ARN.replace(DEMO_ACCOUNT_ID, "444455556666");
+  const elsewhere = await copyRun([
+    ...copyArgs(emulator, "--dry-run").map((a) => a === DR_VAULT_WEST_ARN ? otherAccount : a),
+  ]);
+  assert.equal(elsewhere.code, 0, elsewhere.err);
   assert.equal(emulator.requests.length, 0);
 });
 
@@ -429,7 +454,7 @@ Deno.test("copy-vault --json: a run that cannot start is JSON on stdout, exit 1,
   assert.equal(json.error.$metadata.httpStatusCode, 400);
   assert.match(
     text.err,
-    /^Run [0-9a-f-]{36} \(no --checkpoint: not resumable\)\nResourceNotFoundException: /,
+    /^Run ([0-9a-f-]{36}) \(no --checkpoint: records kept in memory, saved to copy-vault-\1\.checkpoint\.json on Ctrl-C\)\nResourceNotFoundException: /,
   );
   // A message quoting the session token: cut out of everything printed.
   const token = DEMO_SESSION_CREDENTIALS.sessionToken!;
@@ -702,9 +727,10 @@ Deno.test("copy-vault interrupted without a checkpoint, the file not writable: s
     const json = JSON.parse(text.out);
     assert.deepEqual([json.resume.resumable, json.resume.saved], [false, undefined]);
     assert.match(json.resume.saveError, /^CheckpointError: Cannot read checkpoint file/);
+    assert.doesNotMatch(json.resume.command, /--checkpoint/);
     assert.match(
       text.err,
-      /This run kept no checkpoint \(no --checkpoint FILE\), and saving it failed \(CheckpointError: .*\)\. Run it again with the same --run-id: .* but a copy whose job ended FAILED meanwhile is started again:\n {2}npx -y deno@2\.9\.6 task copy-vault -- /s,
+      /This run kept no checkpoint \(no --checkpoint FILE\), and saving it failed \(CheckpointError: .*\)\. Run it again with the same --run-id and no --checkpoint: .* but a copy whose job ended FAILED meanwhile is started again:\n {2}npx -y deno@2\.9\.6 task copy-vault -- /s,
     );
     await requestsSettled(emulator);
   } finally {
@@ -745,7 +771,25 @@ Deno.test("copy-vault interrupted without a checkpoint: a file holding an earlie
       ),
     );
     assert.equal(await Deno.readTextFile(file), saved, "the first run's file is unchanged");
+    // The command printed names no --checkpoint (that file would refuse it: bad usage), and says
+    // what it does; run as printed, it goes on with the same run id and copies the rest.
+    assert.equal(json.resume.checkpoint, undefined);
+    const command = `npx -y deno@2.9.6 task copy-vault -- ` +
+      `${
+        elsewhere.filter((a, i) => a !== "--run-id" && elsewhere[i - 1] !== "--run-id").join(" ")
+      }` +
+      ` --run-id ${runId}`;
+    assert.equal(json.resume.command, command);
+    assert.match(second.text.err, /Run it again with the same --run-id and no --checkpoint: /);
     await requestsSettled(emulator);
+    const resumed = capture();
+    const resumeArgs = command.replace(/^.* copy-vault -- /, "").split(" ");
+    assert.equal(await copyVault(resumeArgs, ENV, resumed.io), 0, resumed.text.err);
+    const toLocal = emulator.jobs().filter((j) =>
+      j.DestinationBackupVaultArn === LOCAL_DR_VAULT_ARN
+    );
+    assert.equal(new Set(toLocal.map((j) => j.SourceRecoveryPointArn)).size, 6);
+    assert.equal(toLocal.length, 6, "nothing copied twice");
   } finally {
     await Deno.remove(file).catch(() => {});
   }

@@ -86,6 +86,13 @@ Deno.test("seed: types and values are checked: resource types as AWS Backup spel
       // Without a zone, Date.parse reads local time: a different instant on each machine.
       [{ creationDate: "2026-03-02T01:00:00" }, "recoveryPoints[0].creationDate", /ISO 8601/],
       [{ creationDate: "March 2, 2026" }, "recoveryPoints[0].creationDate", /ISO 8601/],
+      // A day the calendar has not, which Date.parse would roll over to March 2 or 3.
+      [{ creationDate: "2026-02-30" }, "recoveryPoints[0].creationDate", /ISO 8601/],
+      [
+        { moveToColdStorageAt: "2026-02-31T10:00:00Z" },
+        "recoveryPoints[0].moveToColdStorageAt",
+        /ISO 8601/,
+      ],
       [{ sourceBackupVaultArn: "prod" }, "recoveryPoints[0].sourceBackupVaultArn", /vault ARN/],
     ] as const
   ) {

@@ -21,6 +21,7 @@ import {
   DEMO_CREDENTIALS,
   DEMO_IAM_ROLE_ARN,
   DEMO_REGION,
+  DR_VAULT_ARN,
   DR_VAULT_NAME,
   DR_VAULT_WEST_ARN,
   type Emulator,
@@ -154,6 +155,11 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
     main: {},
     unreachable: { BACKUP_ENDPOINT: unreachable },
     slow: { AWS_CALL_TIMEOUT_MS: "300" },
+    // The destination in the source Region and account, also on the source allow-list.
+    "same-region": {
+      DESTINATION_VAULT_ARN: DR_VAULT_ARN,
+      SOURCE_VAULTS: `${DEFAULT_VAULT_NAME},${DR_VAULT_NAME}`,
+    },
     "no-token": { COPY_API_TOKEN: undefined },
     "short-token": { COPY_API_TOKEN: "too-short" },
     "no-destination": {
@@ -339,6 +345,22 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
           SourceBackupVaultName: DR_VAULT_NAME,
         });
         assert.equal(otherVault.status, 403, otherVault.text);
+        // A source that is the destination vault (configured in the source Region and account,
+        // and on the allow-list by mistake): 400 naming the field.
+        const intoItself = await call("same-region", {
+          ...input,
+          SourceBackupVaultName: DR_VAULT_NAME,
+        });
+        assert.equal(intoItself.status, 400, intoItself.text);
+        assert.deepEqual(intoItself.json.issues, [{
+          path: "SourceBackupVaultName",
+          message: `is the Worker's destination vault (${DR_VAULT_ARN}): a recovery point is ` +
+            `never copied into the vault it is in`,
+        }]);
+        assert.equal(sent(), before, "nothing reached AWS");
+        // Control: the same Worker copies from its other source vault.
+        assert.equal((await call("same-region", input)).status, 201);
+        const copied = sent();
         for (
           const [body, path] of [
             [{}, "RecoveryPointArn"],
@@ -372,7 +394,7 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
         const get = await call("main", undefined, { method: "GET" });
         assert.equal(get.status, 405);
         assert.equal(get.headers.get("allow"), "POST");
-        assert.equal(sent(), before, "nothing reached AWS");
+        assert.equal(sent(), copied, "nothing else reached AWS");
       },
     );
 

@@ -101,7 +101,7 @@ export default {
 
     const body = await readJson(request);
     if (body instanceof Response) return body;
-    const issues = callerIssues(body, config.region);
+    const issues = callerIssues(body, config.region, config.destinationVaultArn);
     if (issues.length) {
       const message = issues.map((issue) => `${issue.path} ${issue.message}`)
         .join("; ");
@@ -271,6 +271,7 @@ async function readJson(request: Request): Promise<unknown> {
 function callerIssues(
   body: unknown,
   region: string,
+  destinationVaultArn: string,
 ): { path: string; message: string }[] {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     return [{ path: "(body)", message: "must be a JSON object" }];
@@ -296,6 +297,20 @@ function callerIssues(
     issues.push({
       path: "RecoveryPointArn",
       message: `must be an ARN in ${region}`,
+    });
+  }
+  // The source vault is in the recovery point's partition, Region and account: when that is the
+  // destination, AWS Backup would refuse the copy (a point is never copied into its own vault).
+  const [, partition, , , account] = arn;
+  if (
+    !issues.length &&
+    `arn:${partition}:backup:${region}:${account}:backup-vault:${fields.SourceBackupVaultName}` ===
+      destinationVaultArn
+  ) {
+    issues.push({
+      path: "SourceBackupVaultName",
+      message: `is the Worker's destination vault (${destinationVaultArn}): a recovery point is ` +
+        `never copied into the vault it is in`,
     });
   }
   return issues;
