@@ -343,6 +343,13 @@ function vaultArn(value: unknown, path: string): string {
   if (parsed?.service !== "backup" || !parsed.resource.startsWith("backup-vault:")) {
     throw new SeedError(path, `is not a backup vault ARN: ${arn}`);
   }
+  const name = parsed.resource.slice("backup-vault:".length);
+  if (!BACKUP_VAULT_NAME_PATTERN.test(name)) {
+    throw new SeedError(
+      path,
+      `names no backup vault AWS Backup allows (${BACKUP_VAULT_NAME_PATTERN.source}): ${arn}`,
+    );
+  }
   return arn;
 }
 

@@ -101,6 +101,12 @@ Deno.test("seed: types and values are checked: resource types as AWS Backup spel
     assert.match(error.message, message);
   }
   assert.equal(seedError(seedWith({}, { vaults: [VAULT, VAULT] })).path, "vaults[1]");
+  // Vault ARNs whose name AWS Backup would not allow (empty, a space, one character).
+  for (const name of ["", "my vault!", "a"]) {
+    const error = seedError(seedWith({}, { vaults: [VAULT, VAULT.replace(/[^:]+$/, name)] }));
+    assert.equal(error.path, "vaults[1]", name);
+    assert.match(error.message, /names no backup vault AWS Backup allows/);
+  }
 });
 
 Deno.test("seed: what a member names exists: its vault (in its Region and account), its parent, a copy's destination", () => {
@@ -124,7 +130,7 @@ Deno.test("seed: what a member names exists: its vault (in its Region and accoun
         /names no vault of "vaults" in us-east-1/,
       ],
       [
-        seedWith({ automaticCopies: [{ destinationBackupVaultArn: VAULT.replace("prod", "x") }] }),
+        seedWith({ automaticCopies: [{ destinationBackupVaultArn: VAULT.replace("prod", "dr") }] }),
         "recoveryPoints[0].automaticCopies[0].destinationBackupVaultArn",
         /is not a vault of "vaults"/,
       ],
