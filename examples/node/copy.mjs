@@ -43,8 +43,10 @@ const [, partition, service, region, account] = env.RECOVERY_POINT_ARN.split(":"
 const sourceVault = env.SOURCE_VAULT || "Default";
 const sourceVaultArn = `arn:${partition}:backup:${region}:${account}:backup-vault:${sourceVault}`;
 if (service === "backup" && account && env.DESTINATION_VAULT_ARN === sourceVaultArn) {
-  fix.push("DESTINATION_VAULT_ARN is the recovery point's own vault (SOURCE_VAULT, in its " +
-    "account and Region): a recovery point is never copied into the vault it is in");
+  fix.push(
+    "DESTINATION_VAULT_ARN is the recovery point's own vault (SOURCE_VAULT, in its " +
+      "account and Region): a recovery point is never copied into the vault it is in",
+  );
 }
 /** Prints what to fix, by variable (never a value), and stops. */
 function notConfigured(problems) {
