@@ -61,6 +61,7 @@ export {
 export type { SerializeContext } from "./runtime/http.ts";
 export type { SigningKeyCache } from "./runtime/signer.ts";
 export { VERSION } from "./runtime/version.ts";
+export { unlistedRegionIssue } from "./runtime/listed_regions.ts";
 export * from "./generated/operations.ts";
 export * from "./generated/paginators.ts";
 export * from "./generated/errors.ts";

@@ -7,9 +7,7 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { BackupClient, ValidationError } from "../mod.ts";
-import { PARTITIONS } from "../generated/partitions.ts";
-import { closestKey } from "../runtime/unknown_keys.ts";
+import { BackupClient, unlistedRegionIssue, ValidationError } from "../mod.ts";
 
 /**
  * How the README and every usage text run a task: with Deno from npm, so only Node and npm are
@@ -169,26 +167,6 @@ export function clientSettings(
   };
 }
 
-/** Every Region an AWS partition lists (`generated/partitions.ts`). */
-const LISTED_REGIONS: readonly string[] = PARTITIONS.flatMap((p) => p[7].split(" "));
-
-/**
- * What is wrong with a Region given on the command line, if anything: it must be one an AWS
- * partition lists, with or without an endpoint. The library is looser — any host label with a
- * custom endpoint (LocalStack takes any name), or a name matching a partition's pattern without
- * one (Regions newer than its partitions table) — so `us-est-1` or `useast1` would pass there;
- * typed by a person, such a name is a typo far more often than a Region newer than this release,
- * and it would sign for a Region nothing answers in. A program (or a newer release) reaches
- * newer Regions.
- */
-function regionIssue(region: string): string | undefined {
-  if (LISTED_REGIONS.includes(region)) return undefined;
-  const close = closestKey(region, LISTED_REGIONS);
-  return `must be an AWS Region this release lists, got '${region}'${
-    close ? `; did you mean ${close}?` : ""
-  }`;
-}
-
 /**
  * The client of `settings` with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
  * BACKUP_EDGE_ALLOW_INSECURE_ENDPOINT=1 (the client's `allowInsecureEndpoint`): an endpoint from
@@ -207,8 +185,10 @@ export function clientFromFlags(
     ...(region.value ? [] : ["a Region (--region R, or AWS_REGION or AWS_DEFAULT_REGION)"]),
   ];
   if (missing.length) throw new UsageError(`Missing ${missing.join(", ")}`);
-  const wrongRegion = regionIssue(region.value!);
-  if (wrongRegion) throw new UsageError(`${region.source} ${wrongRegion}`);
+  // Stricter than the client (see unlistedRegionIssue): typed by a person, an unlisted name is a
+  // typo far more often than a Region newer than this release.
+  const wrongRegion = unlistedRegionIssue(region.value!);
+  if (wrongRegion) throw new UsageError(`${region.source} '${region.value}' ${wrongRegion}`);
   try {
     return new BackupClient({
       region: region.value!,

@@ -294,18 +294,45 @@ Deno.test("Deno Deploy example: the docs' command, from a checkout, with only No
     const report = JSON.parse(decoder.decode(now.stdout).trim().split("\n").pop()!);
     assert.equal(report.ok, true);
     assert.ok(report.totals.completed >= 1, JSON.stringify(report));
-    // A malformed setting: the same line naming it, exit 1.
-    const bad = await command(args, {
-      ...settings,
-      BACKUP_ENDPOINT: endpoint,
-      AWS_REGION: "us east 1",
-    })
-      .output();
-    assert.equal(bad.code, 1);
-    assert.match(
-      decoder.decode(bad.stderr),
-      /"error":"NotConfigured","missing":\[\],"invalid":\["AWS_REGION"\]/,
-    );
+    // A malformed setting: the same line naming its variable (not the library's option), exit 1,
+    // no stack: a Region the client takes (the aws partition's pattern) that no partition
+    // lists, a user's ARN as the role, the source vault itself as the destination.
+    const [, account] = /:(\d{12}):/.exec(settings.DESTINATION_VAULT_ARN)!;
+    const sourceVaultArn =
+      `arn:aws:backup:${settings.AWS_REGION}:${account}:backup-vault:${settings.SOURCE_VAULT}`;
+    const malformed: [Record<string, string>, string, RegExp][] = [
+      [{ AWS_REGION: "us east 1" }, "AWS_REGION", /AWS_REGION must be an AWS Region this release/],
+      [
+        { AWS_REGION: "us-est-1" },
+        "AWS_REGION",
+        /AWS_REGION must be an AWS Region this release lists; did you mean \\"us-east-1\\"\?/,
+      ],
+      [
+        { IAM_ROLE_ARN: "arn:aws:iam::111122223333:user/bob" },
+        "IAM_ROLE_ARN",
+        /IAM_ROLE_ARN must be an IAM role ARN/,
+      ],
+      [
+        { DESTINATION_VAULT_ARN: sourceVaultArn },
+        "DESTINATION_VAULT_ARN",
+        /DESTINATION_VAULT_ARN is the source vault itself/,
+      ],
+    ];
+    for (const [change, name, message] of malformed) {
+      const bad = await command(args, { ...settings, BACKUP_ENDPOINT: endpoint, ...change })
+        .output();
+      const stderr = decoder.decode(bad.stderr);
+      assert.equal(bad.code, 1, stderr);
+      assert.equal(stderr.trim().split("\n").length, 1, stderr);
+      const logged = JSON.parse(stderr);
+      assert.deepEqual([logged.error, logged.missing, logged.invalid], [
+        "NotConfigured",
+        [],
+        [name],
+      ]);
+      assert.match(stderr, message);
+      assert.doesNotMatch(stderr, /\b(region|iamRoleArn|destinationBackupVaultArn)\b/);
+    }
   } finally {
     emulator.kill("SIGTERM");
     await emulator.status;

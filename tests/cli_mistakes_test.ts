@@ -188,15 +188,15 @@ Deno.test("copy and copy-vault: an empty --idempotency-token, a Region AWS does 
     ],
     [
       typo,
-      /^--region must be an AWS Region this release lists, got 'us-est-1'; did you mean us-east-1\?$/,
+      /^--region 'us-est-1' must be an AWS Region this release lists; did you mean "us-east-1"\?$/,
     ],
     [
       vaultTypo,
-      /^--region must be an AWS Region this release lists, got 'us-est-1'; did you mean us-east-1\?$/,
+      /^--region 'us-est-1' must be an AWS Region this release lists; did you mean "us-east-1"\?$/,
     ],
     [
       envTypo,
-      /^AWS_REGION must be an AWS Region this release lists, got 'useast1'; did you mean us-east-1\?$/,
+      /^AWS_REGION 'useast1' must be an AWS Region this release lists; did you mean "us-east-1"\?$/,
     ],
   ];
   expected.forEach(([run, line], i) => {

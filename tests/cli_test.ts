@@ -88,7 +88,7 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
     ],
     [
       copyVaultArgs(emulator, "--region", "US_EAST"),
-      /^--region must be an AWS Region this release lists, got 'US_EAST'/,
+      /^--region 'US_EAST' must be an AWS Region this release lists, such as us-east-1$/m,
     ],
     // The library's option issues, named by the flag (an index dropped), options in a message too.
     [
@@ -421,7 +421,7 @@ Deno.test("copy --json: the job as JSON; PARTIAL exits 1; every failure is JSON 
   assert.equal(validation.code, 2);
   assert.match(
     validation.json.error.message,
-    /^--region must be an AWS Region this release lists, got /,
+    /^--region 'US_EAST' must be an AWS Region this release lists/,
   );
 
   // An error message that quotes the session token (as AWS's signature errors quote the

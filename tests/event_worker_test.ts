@@ -4,8 +4,10 @@
  * (Miniflare) — events delivered twice, ten at once, late, a third of them lost and made up by
  * the Cron Trigger's sweep: exactly one copy job per (recovery point, destination) in the
  * emulator's records; 401 without the connection's key. `examples/node/event_server.mjs` under
- * Node from the tarball, and `examples/deno/event_server.ts` under Deno, the same way. The docs
- * show the example files verbatim.
+ * Node from the tarball, and `examples/deno/event_server.ts` under Deno, the same way: by the
+ * command its header prints, in a copy of the checkout as a fresh clone has it (no node_modules/).
+ * A malformed setting (a Region typo, a bad PORT) and a port in use are one line naming the
+ * variable. The docs show the example files verbatim.
  */
 
 import assert from "node:assert/strict";
@@ -23,6 +25,7 @@ import {
 } from "../emulator/mod.ts";
 import { BackupClient, listCopyJobs, parseCopyRules } from "../mod.ts";
 import {
+  checkoutCopy,
   copyDir,
   ensureTools,
   freshProject,
@@ -587,6 +590,7 @@ packageTest(
       env: { ...serverEnv(emulator), ...MALFORMED },
     });
     assertNamesMalformed(malformed.code, malformed.stderr);
+    await assertPortInUse((env) => run("node", ["event_server.mjs"], { cwd: project, env }));
     await using server = await serverProcess(
       "node",
       ["event_server.mjs"],
@@ -597,64 +601,87 @@ packageTest(
   },
 );
 
-/** Settings an event server must refuse, naming each variable. */
-const MALFORMED = { AWS_REGION: "us east 1", BACKUP_ENDPOINT: "localhost:8080" };
+/**
+ * Settings an event server must refuse, naming each variable: a Region the client would take
+ * (it matches the aws partition's pattern) but no partition lists, a URL without a scheme, a
+ * port that is not a number.
+ */
+const MALFORMED = { AWS_REGION: "us-est-1", BACKUP_ENDPOINT: "localhost:8080", PORT: "80a" };
 
 function assertNamesMalformed(code: number, stderr: string): void {
   assert.equal(code, 1, stderr);
   const line = stderr.trim().split("\n").pop()!;
   assert.match(
     line,
-    /^NotConfigured: fix AWS_REGION must be a Region name .*; did you mean "us-east-1"\?; BACKUP_ENDPOINT must be an absolute http: or https: URL .*\(environment variables\)$/,
+    /^NotConfigured: fix AWS_REGION must be an AWS Region this release lists; did you mean "us-east-1"\?; PORT must be a port number, 0 to 65535 \(0: any free port\); BACKUP_ENDPOINT must be an absolute http: or https: URL .*\(environment variables\)$/,
   );
-  assert.doesNotMatch(line, /\b(region|endpoint)\b|us east 1|localhost:8080/);
+  assert.doesNotMatch(line, /\b(region|endpoint)\b|us-est-1|localhost:8080|80a/);
 }
 
-Deno.test("examples/deno/event_server.ts: unconfigured, it names what to set and stops", async () => {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-env", "--unstable-cron", "examples/deno/event_server.ts"],
-    cwd: repoPath("."),
+/** With PORT out of range, then in use, the server stops with one line naming PORT. */
+async function assertPortInUse(
+  start: (env: Record<string, string>) => Promise<{ code: number; stderr: string }>,
+): Promise<void> {
+  const env = serverEnv({ url: "http://127.0.0.1:1" });
+  const outOfRange = await start({ ...env, PORT: "65536" });
+  assert.equal(outOfRange.code, 1, outOfRange.stderr);
+  assert.equal(
+    outOfRange.stderr.trim(),
+    "NotConfigured: fix PORT must be a port number, 0 to 65535 (0: any free port) " +
+      "(environment variables)",
+  );
+  using busy = Deno.listen({ hostname: "0.0.0.0", port: 0 });
+  const port = (busy.addr as Deno.NetAddr).port;
+  const inUse = await start({ ...env, PORT: String(port) });
+  assert.equal(inUse.code, 1, inUse.stderr);
+  assert.equal(inUse.stderr.trim(), `port ${port} is in use (PORT)`);
+}
+
+let checkout: Promise<string> | undefined;
+/** The command `examples/deno/event_server.ts` prints, run in a checkout as a fresh clone has it. */
+async function printedDenoCommand(env: Record<string, string>) {
+  const header = await Deno.readTextFile(repoPath("examples/deno/event_server.ts"));
+  const printed = /^\/\/ {3}npx -y deno@2\.9\.6 (run .*examples\/deno\/event_server\.ts)$/m.exec(
+    header,
+  )![1];
+  // The tracked files only: no node_modules/, as after `git clone`.
+  const cwd = await (checkout ??= checkoutCopy("backup-edge-event-server-"));
+  assert.equal(await Deno.stat(`${cwd}/node_modules`).catch(() => undefined), undefined);
+  return { command: Deno.execPath(), args: printed.split(" "), cwd, env };
+}
+
+/** Runs the printed command to its end, with only `env` (and HOME) in its environment. */
+async function runPrinted(env: Record<string, string>) {
+  const { command, args, cwd } = await printedDenoCommand(env);
+  const output = await new Deno.Command(command, {
+    args,
+    cwd,
     clearEnv: true,
-    env: { HOME: Deno.env.get("HOME") ?? "", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", NO_COLOR: "1" },
+    env: { HOME: Deno.env.get("HOME") ?? "", NO_COLOR: "1", ...env },
+    stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).output();
-  assert.equal(output.code, 1);
+  return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
+}
+
+Deno.test("examples/deno/event_server.ts, as printed, fresh clone: unconfigured or malformed, it names what to set and stops", async () => {
+  const unset = await runPrinted({ AWS_ACCESS_KEY_ID: "AKIDEXAMPLE" });
+  assert.equal(unset.code, 1, unset.stderr);
   assert.equal(
-    new TextDecoder().decode(output.stderr).trim().split("\n").pop(),
+    unset.stderr.trim().split("\n").pop(),
     "NotConfigured: set AWS_REGION, AWS_SECRET_ACCESS_KEY, COPY_RULES, EVENTBRIDGE_API_KEY " +
       "(environment variables)",
   );
-  const malformed = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-env", "--unstable-cron", "examples/deno/event_server.ts"],
-    cwd: repoPath("."),
-    clearEnv: true,
-    env: {
-      HOME: Deno.env.get("HOME") ?? "",
-      NO_COLOR: "1",
-      ...serverEnv({ url: "" }),
-      ...MALFORMED,
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assertNamesMalformed(malformed.code, new TextDecoder().decode(malformed.stderr));
+  const malformed = await runPrinted({ ...serverEnv({ url: "" }), ...MALFORMED });
+  assertNamesMalformed(malformed.code, malformed.stderr);
+  await assertPortInUse(runPrinted);
 });
 
-Deno.test("examples/deno/event_server.ts: the handler on Deno.serve", async () => {
+Deno.test("examples/deno/event_server.ts, as printed, fresh clone: the handler on Deno.serve", async () => {
   await using emulator = await eventEmulator();
-  await using server = await serverProcess(
-    Deno.execPath(),
-    [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      "--unstable-cron",
-      "examples/deno/event_server.ts",
-    ],
-    repoPath("."),
-    serverEnv(emulator),
-  );
+  const { command, args, cwd, env } = await printedDenoCommand(serverEnv(emulator));
+  await using server = await serverProcess(command, args, cwd, env);
   await runServerExample(emulator, server.url);
 });
 

@@ -14,6 +14,7 @@
 
 import assert from "node:assert/strict";
 import {
+  DEFAULT_VAULT_ARN,
   DEFAULT_VAULT_NAME,
   DEMO_CREDENTIALS,
   DEMO_IAM_ROLE_ARN,
@@ -246,7 +247,19 @@ test("npm package under Node: examples/node/copy.mjs completes a copy job", asyn
       ],
       [
         { AWS_REGION: "us east 1", BACKUP_ENDPOINT: "localhost:8080" },
-        /^NotConfigured: fix AWS_REGION must be a Region name .*; did you mean "us-east-1"\?; BACKUP_ENDPOINT must be an absolute http: or https: URL/,
+        /^NotConfigured: fix AWS_REGION must be an AWS Region this release lists; did you mean "us-east-1"\?; BACKUP_ENDPOINT must be an absolute http: or https: URL/,
+      ],
+      // A Region the client takes (it matches the aws partition's pattern), no partition lists.
+      [
+        { AWS_REGION: "us-est-1" },
+        'NotConfigured: fix AWS_REGION must be an AWS Region this release lists; did you mean "us-east-1"? (environment variables)',
+      ],
+      // The recovery point's own vault as the destination.
+      [
+        { DESTINATION_VAULT_ARN: DEFAULT_VAULT_ARN },
+        "NotConfigured: fix DESTINATION_VAULT_ARN is the recovery point's own vault (SOURCE_VAULT, " +
+        "in its account and Region): a recovery point is never copied into the vault it is in " +
+        "(environment variables)",
       ],
     ] as const
   ) {

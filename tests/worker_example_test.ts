@@ -168,6 +168,9 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
       DELETE_AFTER_DAYS: "x",
     },
     "no-secret-key": { AWS_SECRET_ACCESS_KEY: undefined },
+    // A Region the client takes (it matches the aws partition's pattern) that no partition
+    // lists, and an allow-list of separators only.
+    "typos": { AWS_REGION: "us-est-1", SOURCE_VAULTS: " , " },
     "bad-values": {
       AWS_REGION: "us east 1",
       DESTINATION_VAULT_ARN: "dr-vault",
@@ -322,7 +325,10 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
           (refused.json.issues as { path: string }[]).map((i) => i.path),
           ["DestinationBackupVaultArn", "IamRoleArn"],
         );
-        assert.match(String(refused.json.message), /the Worker's configuration/);
+        assert.match(
+          String(refused.json.message),
+          /the Worker's configuration/,
+        );
         // A key that is simply unknown is told so, with the field it probably meant, not as
         // configuration.
         const misspelt = await call("main", {
@@ -332,7 +338,10 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
         });
         assert.equal(misspelt.status, 400, misspelt.text);
         assert.deepEqual(misspelt.json.issues, [
-          { path: "SourceVault", message: 'is unknown; did you mean "SourceBackupVaultName"?' },
+          {
+            path: "SourceVault",
+            message: 'is unknown; did you mean "SourceBackupVaultName"?',
+          },
           {
             path: "Colour",
             message:
@@ -530,7 +539,17 @@ test("examples/worker/: npm install, npm run build; startCopyJob only, authentic
           badValues.message,
           /DESTINATION_VAULT_ARN must be a backup vault ARN/,
         );
-        assert.match(badValues.message, /AWS_REGION must be a Region name/);
+        assert.match(
+          badValues.message,
+          /AWS_REGION must be an AWS Region this release lists/,
+        );
+        const typos = await notConfigured("typos");
+        assert.deepEqual(typos.invalid, ["AWS_REGION", "SOURCE_VAULTS"]);
+        assert.match(
+          typos.message,
+          /AWS_REGION must be an AWS Region this release lists; did you mean "us-east-1"\?; SOURCE_VAULTS must be one vault name or more/,
+        );
+        assert.doesNotMatch(typos.message, /us-est-1/);
         assert.equal(sent(), before, "nothing reached AWS");
       },
     );
@@ -595,7 +614,12 @@ test("examples/worker/: the README's wrangler dev recipe with .dev.vars (git-ign
     args: ["dev", "--ip", "127.0.0.1", "--port", String(port)],
     cwd: project,
     // As docs/workers.md says: no fetch of workers.cloudflare.com/cf.json, so no ENOTFOUND stack.
-    env: { ...WRANGLER_ENV, HOME: project, NO_COLOR: "1", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    env: {
+      ...WRANGLER_ENV,
+      HOME: project,
+      NO_COLOR: "1",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

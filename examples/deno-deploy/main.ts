@@ -5,16 +5,18 @@
 // Configuration (environment variables of the app): AWS_REGION, AWS_ACCESS_KEY_ID,
 // AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), SOURCE_VAULT,
 // DESTINATION_VAULT_ARN, IAM_ROLE_ARN; BACKUP_ENDPOINT (optional) points the client elsewhere,
-// e.g. at `npx -y deno@2.9.6 task emulator`. Until they are set, the app logs
-// {"error":"NotConfigured","missing":[…],…} (names, never values) and copies nothing. Nothing is
-// served over HTTP: the app has no public surface. Locally, from this folder of a checkout
-// (deno.json maps the package to it), waiting for the cron, or with --now one run at once:
+// e.g. at `npx -y deno@2.9.6 task emulator`. Until they are set and well-formed, the app logs
+// {"error":"NotConfigured","missing":[…],"invalid":[…],…} (variables by name, never a secret) and
+// copies nothing. Nothing is served over HTTP: the app has no public surface. Locally, from this
+// folder of a checkout (deno.json maps the package to it), waiting for the cron, or with --now one
+// run at once:
 //   npx -y deno@2.9.6 run --unstable-kv --unstable-cron --allow-net --allow-env main.ts [--now]
 import {
   BackupClient,
   copyRecoveryPoints,
   type CopyReport,
   credentialsFromEnv,
+  unlistedRegionIssue,
   ValidationError,
 } from "@backup-edge/backup-edge";
 import { DenoKvCheckpointStore } from "@backup-edge/backup-edge/checkpoint-deno-kv";
@@ -46,7 +48,7 @@ const REQUIRED = [
   "IAM_ROLE_ARN",
 ] as const;
 
-/** Settings the app needs are not set or not usable; names them, never a value. */
+/** Settings the app needs are not set or not usable; names them, never a secret. */
 export class NotConfiguredError extends Error {
   /** Always `NotConfiguredError`. */
   override name = "NotConfiguredError";
@@ -82,30 +84,52 @@ export function configuration() {
       missing.map((name) => `set ${name}`),
     );
   }
+  // A Region this release does not list is a typo far more often than a new Region: AWS would
+  // refuse every call's signature.
+  const region = unlistedRegionIssue(Deno.env.get("AWS_REGION")!);
+  const issues = region ? [{ path: "region", message: region }] : [];
+  let client: BackupClient | undefined;
   try {
-    return {
-      client: new BackupClient({
-        region: Deno.env.get("AWS_REGION")!,
-        credentials: credentialsFromEnv(Deno.env),
-        endpoint: Deno.env.get("BACKUP_ENDPOINT") || undefined,
-      }),
-      sourceBackupVaultName: Deno.env.get("SOURCE_VAULT")!,
-      destinationBackupVaultArn: Deno.env.get("DESTINATION_VAULT_ARN")!,
-      iamRoleArn: Deno.env.get("IAM_ROLE_ARN")!,
-    };
+    client = new BackupClient({
+      region: Deno.env.get("AWS_REGION")!,
+      credentials: credentialsFromEnv(Deno.env),
+      endpoint: Deno.env.get("BACKUP_ENDPOINT") || undefined,
+    });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    // The client names its option; credentialsFromEnv the variable.
-    const named = error.issues.map(({ path, message }) => ({
-      name: { region: "AWS_REGION", endpoint: "BACKUP_ENDPOINT" }[path] ?? path,
-      message,
-    }));
-    throw new NotConfiguredError(
-      [],
-      named.map(({ name }) => name),
-      named.map(({ name, message }) => `${name} ${message}`),
-    );
+    issues.push(...error.issues);
   }
+  if (!client || issues.length) throw notConfigured(issues);
+  return {
+    client,
+    sourceBackupVaultName: Deno.env.get("SOURCE_VAULT")!,
+    destinationBackupVaultArn: Deno.env.get("DESTINATION_VAULT_ARN")!,
+    iamRoleArn: Deno.env.get("IAM_ROLE_ARN")!,
+  };
+}
+
+/** The variable behind each option a ValidationError names (client, then copy options). */
+const VARIABLE_OF: Record<string, string> = {
+  region: "AWS_REGION",
+  endpoint: "BACKUP_ENDPOINT",
+  sourceBackupVaultName: "SOURCE_VAULT",
+  destinationBackupVaultArn: "DESTINATION_VAULT_ARN",
+  iamRoleArn: "IAM_ROLE_ARN",
+};
+
+/**
+ * The issues as a NotConfiguredError naming each variable once, by its first issue (the listed
+ * Region's before the client's looser one); credentialsFromEnv names its variables itself.
+ */
+function notConfigured(issues: readonly { path: string; message: string }[]) {
+  const problems = new Map<string, string>();
+  for (const { path, message } of issues) {
+    const name = VARIABLE_OF[path] ?? path;
+    if (!problems.has(name)) problems.set(name, `${name} ${message}`);
+  }
+  return new NotConfiguredError([], [...problems.keys()], [
+    ...problems.values(),
+  ]);
 }
 
 /**
@@ -118,15 +142,25 @@ export async function copyTonight(
 ): Promise<CopyReport> {
   const { client, ...copy } = configuration();
   const night = now.toISOString().slice(0, 10);
-  // The ARNs' shapes are checked before anything is sent (a ValidationError naming the option).
-  return await copyRecoveryPoints(client, {
-    ...copy,
-    // The same selection and runId in every invocation of the night.
-    createdAfter: new Date(Date.parse(night) - LOOKBACK_MS),
-    runId: `nightly-${night}`,
-    checkpoint: new DenoKvCheckpointStore(kv),
-    maxWaitMs: MAX_WAIT_MS,
-  });
+  try {
+    return await copyRecoveryPoints(client, {
+      ...copy,
+      // The same selection and runId in every invocation of the night.
+      createdAfter: new Date(Date.parse(night) - LOOKBACK_MS),
+      runId: `nightly-${night}`,
+      checkpoint: new DenoKvCheckpointStore(kv),
+      maxWaitMs: MAX_WAIT_MS,
+    });
+  } catch (error) {
+    // The ARNs' shapes are checked before anything is sent, and a destination that is the source
+    // vault once its first recovery point is listed: a ValidationError naming the option, here
+    // the variable it came from.
+    const issues = error instanceof ValidationError ? error.issues : [];
+    if (!issues.length || !issues.every(({ path }) => path in VARIABLE_OF)) {
+      throw error;
+    }
+    throw notConfigured(issues);
+  }
 }
 
 /** One invocation on the app's Deno KV database; logs its totals, or what to configure. */

@@ -9,6 +9,7 @@ import {
   credentialsFromEnv,
   ServiceException,
   startCopyJob,
+  unlistedRegionIssue,
   ValidationError,
   VERSION,
   WaiterTimeoutError,
@@ -32,6 +33,26 @@ const SETTING_OF = {
   DestinationBackupVaultArn: "DESTINATION_VAULT_ARN",
   IamRoleArn: "IAM_ROLE_ARN",
 };
+// What the library cannot know, checked before anything is sent. A Region this release does not
+// list is a typo far more often than a new Region.
+const regionIssue = unlistedRegionIssue(env.AWS_REGION);
+const fix = regionIssue ? [`AWS_REGION ${regionIssue}`] : [];
+// The recovery point's own vault, when its ARN names the account (arn:…:backup:REGION:ACCOUNT:…):
+// never the destination.
+const [, partition, service, region, account] = env.RECOVERY_POINT_ARN.split(":");
+const sourceVault = env.SOURCE_VAULT || "Default";
+const sourceVaultArn = `arn:${partition}:backup:${region}:${account}:backup-vault:${sourceVault}`;
+if (service === "backup" && account && env.DESTINATION_VAULT_ARN === sourceVaultArn) {
+  fix.push(
+    "DESTINATION_VAULT_ARN is the recovery point's own vault (SOURCE_VAULT, in its " +
+      "account and Region): a recovery point is never copied into the vault it is in",
+  );
+}
+/** Prints what to fix, by variable (never a value), and stops. */
+function notConfigured(problems) {
+  console.error(`NotConfigured: fix ${problems.join("; ")} (environment variables)`);
+  process.exit(1);
+}
 
 try {
   const client = new BackupClient({
@@ -40,9 +61,10 @@ try {
     credentials: credentialsFromEnv(env),
     endpoint: env.BACKUP_ENDPOINT || undefined,
   });
+  if (fix.length) notConfigured(fix);
   const { CopyJobId } = await startCopyJob(client, {
     RecoveryPointArn: env.RECOVERY_POINT_ARN,
-    SourceBackupVaultName: env.SOURCE_VAULT || "Default",
+    SourceBackupVaultName: sourceVault,
     DestinationBackupVaultArn: env.DESTINATION_VAULT_ARN,
     IamRoleArn: env.IAM_ROLE_ARN,
   });
@@ -56,9 +78,10 @@ try {
   // got no usable answer (network, timeout, unreadable body), or a copy job that failed or ran on.
   // Every input comes from a variable here: a ValidationError names the variables to fix.
   if (error instanceof ValidationError) {
-    const fix = error.issues.map(({ path, message }) => `${SETTING_OF[path] ?? path} ${message}`);
-    console.error(`NotConfigured: fix ${fix.join("; ")} (environment variables)`);
-    process.exit(1);
+    for (const { path, message } of error.issues) {
+      if (!(regionIssue && path === "region")) fix.push(`${SETTING_OF[path] ?? path} ${message}`);
+    }
+    notConfigured(fix);
   }
   const typed = [
     ServiceException,

@@ -1,7 +1,8 @@
 // An EventBridge API destination on Node ≥ 20 (or Bun): copies AWS Backup recovery points by the
 // rules in COPY_RULES, and sweeps for lost events every hour. Environment: AWS_REGION,
 // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, COPY_RULES (JSON), EVENTBRIDGE_API_KEY (the
-// connection's API key), PORT (8080), BACKUP_ENDPOINT (optional, e.g. the local emulator).
+// connection's API key), PORT (8080; 0 is any free port), BACKUP_ENDPOINT (optional, e.g. the
+// local emulator).
 import { createServer } from "node:http";
 import {
   BackupClient,
@@ -10,6 +11,7 @@ import {
   parseCopyRules,
   sweepCopyRules,
   toNodeListener,
+  unlistedRegionIssue,
   ValidationError,
 } from "backup-edge";
 
@@ -27,6 +29,14 @@ const SETTING_OF = {
   endpoint: "BACKUP_ENDPOINT",
   "authorization.apiKey.value": "EVENTBRIDGE_API_KEY",
 };
+// A Region this release does not list is a typo far more often than a new Region.
+const region = unlistedRegionIssue(env.AWS_REGION);
+const fix = region ? [`AWS_REGION ${region}`] : [];
+const PORT = env.PORT || "8080";
+const port = Number(PORT);
+if (!/^\d{1,5}$/.test(PORT) || port > 65535) {
+  fix.push("PORT must be a port number, 0 to 65535 (0: any free port)");
+}
 let client, rules, handler;
 try {
   client = new BackupClient({
@@ -43,13 +53,22 @@ try {
 } catch (error) {
   if (!(error instanceof ValidationError)) throw error;
   // Named by the variable to fix, never a value.
-  const fix = error.issues.map(({ path, message }) => `${SETTING_OF[path] ?? path} ${message}`);
+  for (const { path, message } of error.issues) {
+    if (!(region && path === "region")) fix.push(`${SETTING_OF[path] ?? path} ${message}`);
+  }
+}
+if (fix.length) {
   console.error(`NotConfigured: fix ${fix.join("; ")} (environment variables)`);
   process.exit(1);
 }
 
 const server = createServer(toNodeListener(handler));
-server.listen(Number(env.PORT ?? 8080), () => console.log(`listening on ${server.address().port}`));
+server.on("error", (error) => {
+  if (error.code !== "EADDRINUSE") throw error;
+  console.error(`port ${port} is in use (PORT)`);
+  process.exit(1);
+});
+server.listen(port, () => console.log(`listening on ${server.address().port}`));
 
 const sweep = () =>
   sweepCopyRules(client, { rules }).then(

@@ -33,6 +33,7 @@ import {
   ServiceException,
   SigningError,
   startCopyJob,
+  unlistedRegionIssue,
   ValidationError,
 } from "backup-edge";
 
@@ -215,6 +216,14 @@ function configuration(env: Env): Configured | Unconfigured {
     /^arn:aws[\w-]*:iam::\d{12}:role\/\S+$/.test(env.IAM_ROLE_ARN ?? ""),
     "an IAM role ARN, arn:aws:iam::ACCOUNT:role/NAME",
   );
+  // A Region this release does not list is a typo far more often than a new Region; taken, it
+  // would refuse every caller's recovery point as "not in" it.
+  const regionIssue = env.AWS_REGION ? unlistedRegionIssue(env.AWS_REGION) : undefined;
+  if (regionIssue) refuse("AWS_REGION", regionIssue);
+  // An allow-list of separators only (" , ") allows nothing: every request would be a 403.
+  const sourceVaults = (env.SOURCE_VAULTS ?? "").split(",").map((name) => name.trim())
+    .filter((name) => name !== "");
+  check("SOURCE_VAULTS", sourceVaults.length > 0, "one vault name or more, e.g. Default,prod");
   const deleteAfterDays = positive("DELETE_AFTER_DAYS");
   const callTimeoutMs = positive("AWS_CALL_TIMEOUT_MS", 4000);
   let client: BackupClient | undefined;
@@ -229,6 +238,7 @@ function configuration(env: Env): Configured | Unconfigured {
       if (!(error instanceof ValidationError)) throw error;
       // The client names its option (region, endpoint); credentialsFromEnv the variable.
       for (const { path, message } of error.issues) {
+        if (path === "region" && regionIssue) continue; // named above
         refuse(
           path === "region" ? "AWS_REGION" : path === "endpoint" ? "BACKUP_ENDPOINT" : path,
           message,
@@ -245,7 +255,7 @@ function configuration(env: Env): Configured | Unconfigured {
     region: env.AWS_REGION!,
     destinationVaultArn: env.DESTINATION_VAULT_ARN!,
     iamRoleArn: env.IAM_ROLE_ARN!,
-    sourceVaults: env.SOURCE_VAULTS!.split(",").map((name) => name.trim()),
+    sourceVaults,
     lifecycle: deleteAfterDays ? { DeleteAfterDays: deleteAfterDays } : undefined,
     callTimeoutMs,
   };
