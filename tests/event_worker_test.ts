@@ -315,6 +315,15 @@ packageTest(
     );
     assert.match(message, /AWS_REGION \(region\) must be a Region name/);
     assert.match(message, /EVENTBRIDGE_API_KEY must be 16 characters or more/);
+    // A Region of the right form that no AWS partition lists: a typo, named with the Region meant.
+    const typo = await notConfigured(undefined, { AWS_REGION: "us-est-1" }, {
+      missing: [],
+      invalid: ["AWS_REGION"],
+    });
+    assert.match(
+      typo,
+      /AWS_REGION \(region\) must be an AWS Region this release lists; did you mean "us-east-1"\?/,
+    );
     await notConfigured(asWritten, {}, {
       missing: [
         "AWS_REGION",

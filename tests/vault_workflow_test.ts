@@ -478,6 +478,16 @@ test("vault-workflow example: deployed as written, 503 NotConfigured naming ever
       LOOKBACK_DAYS: "90",
       BACKUP_ENDPOINT: emulator.url,
     }, { missing: [], invalid: ["DESTINATION_VAULT_ARN", "LOOKBACK_DAYS", "AWS_REGION"] }],
+    [{
+      AWS_REGION: "us-est-1", // the right form, listed by no AWS partition: a typo
+      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+      STATUS_TOKEN,
+      SOURCE_VAULT,
+      DESTINATION_VAULT_ARN: DR_VAULT_WEST_ARN,
+      IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
+      BACKUP_ENDPOINT: emulator.url,
+    }, { missing: [], invalid: ["AWS_REGION"] }],
   ];
   for (const [only, expected] of setups) {
     const mf = miniflare(out, toml, persist, emulator, {}, only);
@@ -505,6 +515,10 @@ test("vault-workflow example: deployed as written, 503 NotConfigured naming ever
   assert.match(log[1], /DESTINATION_VAULT_ARN must be a backup vault ARN/);
   assert.match(log[1], /LOOKBACK_DAYS must be a whole number from 1 to 25/);
   assert.match(log[1], /AWS_REGION must be a Region name/);
+  assert.match(
+    log[2],
+    /AWS_REGION must be an AWS Region this release lists; did you mean "us-east-1"\?/,
+  );
   assert.equal(emulator.requests.length, 0, "nothing reached AWS");
 });
 

@@ -15,6 +15,7 @@ import {
   MIN_SECRET_LENGTH,
   parseCopyRules,
   sweepCopyRules,
+  unlistedRegionIssue,
   ValidationError,
 } from "backup-edge";
 
@@ -95,6 +96,10 @@ function setup(env: Env): Setup | Unconfigured {
       endpoint: env.BACKUP_ENDPOINT || undefined,
     })
   );
+  // A Region this release does not list is a typo far more often than a new Region.
+  const regionIssue = !issues.some(({ path }) => path === "region") &&
+    unlistedRegionIssue(env.AWS_REGION!);
+  if (regionIssue) issues.push({ path: "region", message: regionIssue });
   const rules = checked(() => parseCopyRules(env.COPY_RULES, "COPY_RULES"));
   if (env.EVENTBRIDGE_API_KEY!.length < MIN_SECRET_LENGTH) {
     issues.push({

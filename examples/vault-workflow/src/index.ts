@@ -26,6 +26,7 @@ import {
   BackupClient,
   copyRecoveryPointsInWorkflow,
   startWorkflowCopy,
+  unlistedRegionIssue,
   ValidationError,
   type WorkflowCopyOptions,
   type WorkflowCopyParams,
@@ -200,7 +201,12 @@ function unconfigured(
       `is too short: make it ${MIN_STATUS_TOKEN_LENGTH} characters or more`,
     );
   }
-  // The client checks AWS_REGION; copyOptions LOOKBACK_DAYS again (a repeat counts once).
+  // A Region this release does not list is a typo far more often than a new Region; the client
+  // checks its form. copyOptions checks LOOKBACK_DAYS again (a repeat counts once).
+  const regionIssue = env.AWS_REGION && /^[a-z0-9-]+$/.test(env.AWS_REGION)
+    ? unlistedRegionIssue(env.AWS_REGION)
+    : undefined;
+  if (regionIssue) refuse("AWS_REGION", regionIssue);
   const checks = [
     () => lookbackDays(env),
     () => !missing.length && copyOptions(env, new Date()),
