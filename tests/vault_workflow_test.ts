@@ -455,6 +455,17 @@ test("vault-workflow example: deployed as written, 503 NotConfigured naming ever
   );
   assert.equal(asWritten.DESTINATION_VAULT_ARN, "", "control: the vars were read");
   const log: string[] = [];
+  const malformed = {
+    AWS_REGION: "us east 1",
+    AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+    STATUS_TOKEN,
+    SOURCE_VAULT,
+    DESTINATION_VAULT_ARN: "dr",
+    IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
+    LOOKBACK_DAYS: "90",
+    BACKUP_ENDPOINT: emulator.url,
+  };
   const setups: [Record<string, string>, { missing: string[]; invalid: string[] }][] = [
     [asWritten, {
       missing: [
@@ -467,27 +478,17 @@ test("vault-workflow example: deployed as written, 503 NotConfigured naming ever
       ],
       invalid: [],
     }],
+    [malformed, { missing: [], invalid: ["DESTINATION_VAULT_ARN", "LOOKBACK_DAYS", "AWS_REGION"] }],
+    // The right form, listed by no AWS partition: a typo, the rest well-formed.
     [{
-      AWS_REGION: "us east 1",
-      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
-      STATUS_TOKEN,
-      SOURCE_VAULT,
-      DESTINATION_VAULT_ARN: "dr",
-      IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
-      LOOKBACK_DAYS: "90",
-      BACKUP_ENDPOINT: emulator.url,
-    }, { missing: [], invalid: ["DESTINATION_VAULT_ARN", "LOOKBACK_DAYS", "AWS_REGION"] }],
-    [{
-      AWS_REGION: "us-est-1", // the right form, listed by no AWS partition: a typo
-      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
-      STATUS_TOKEN,
-      SOURCE_VAULT,
+      ...malformed,
+      AWS_REGION: "us-est-1",
       DESTINATION_VAULT_ARN: DR_VAULT_WEST_ARN,
-      IAM_ROLE_ARN: DEMO_IAM_ROLE_ARN,
-      BACKUP_ENDPOINT: emulator.url,
-    }, { missing: [], invalid: ["AWS_REGION"] }],
+      LOOKBACK_DAYS: "7",
+    }, {
+      missing: [],
+      invalid: ["AWS_REGION"],
+    }],
   ];
   for (const [only, expected] of setups) {
     const mf = miniflare(out, toml, persist, emulator, {}, only);
