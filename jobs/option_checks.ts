@@ -41,13 +41,18 @@ export function optionKeyIssues(
   return unknownKeyIssues(options, known, "", known.includes("lifecycle") ? LIFECYCLE_HINTS : {});
 }
 
-/** Lifecycle members given as options of their own, as the CLIs' `--delete-after-days` reads. */
-const LIFECYCLE_HINTS: Readonly<Record<string, string>> = Object.fromEntries(
-  ["DeleteAfterDays", "MoveToColdStorageAfterDays"].flatMap((member) => {
-    const hint = `the copies' lifecycle is lifecycle: { ${member}: n }`;
-    return [[member, hint], [member[0].toLowerCase() + member.slice(1), hint]];
-  }),
-);
+/**
+ * Lifecycle members given as options of their own, as the CLIs' `--delete-after-days` reads. A
+ * literal, not built at import: a bundle that never calls a vault job drops this module.
+ */
+const DELETE_HINT = "the copies' lifecycle is lifecycle: { DeleteAfterDays: n }";
+const COLD_HINT = "the copies' lifecycle is lifecycle: { MoveToColdStorageAfterDays: n }";
+const LIFECYCLE_HINTS: Readonly<Record<string, string>> = {
+  DeleteAfterDays: DELETE_HINT,
+  deleteAfterDays: DELETE_HINT,
+  MoveToColdStorageAfterDays: COLD_HINT,
+  moveToColdStorageAfterDays: COLD_HINT,
+};
 
 /** Issues of the selection options: dates and their order, resource types, ARNs, the filter. */
 export function selectionIssues(o: CopySelection): ValidationIssue[] {
