@@ -129,14 +129,17 @@ class CopyRun {
     const entries: CopyReportEntry[] = [];
     const work: Work[] = [];
     const skipped = new Map<string, number>();
-    // The checkpoint first: a run resumed with another target stops before the vault is listed.
-    // A resumed run copies what it started copying, or its records are not about its copies.
+    // A resumed run copies what it started copying, or its records are not about its copies:
+    // the checkpoint is read first and a run resumed with another target stops at the first
+    // recovery point listed, before anything is reported — after the source vault check, since a
+    // destination that is the source vault is the mistake to name.
     const records = await this.#beforeDeadline(
       "reading the checkpoint",
       () => this.#storeCall(() => this.#store.list(this.#runId)),
     );
     const target = runTargetOf(o);
-    const recorded = checkRunTarget(this.#runId, records, target);
+    let recorded: boolean | undefined;
+    const checkTarget = () => recorded ??= checkRunTarget(this.#runId, records, target);
     this.#records = new Map(
       records.filter((r) => r.recoveryPointArn !== RUN_TARGET_RECORD)
         .map((r) => [r.recoveryPointArn, r]),
@@ -155,6 +158,7 @@ class CopyRun {
         if (sourceVaultArn === undefined) {
           sourceVaultArn = recoveryPoint.BackupVaultArn;
           refuseSameVault("copyRecoveryPoints", sourceVaultArn, o.destinationBackupVaultArn);
+          checkTarget();
         }
         this.#emit({ type: "discovered", recoveryPoint });
         const entry = newReportEntry(recoveryPoint);
@@ -171,6 +175,7 @@ class CopyRun {
         }
       }
     });
+    checkTarget();
     let failure: RunFailure | undefined;
     if (!work.length && !o.allowEmpty) {
       failure = await emptySelection(this.#client, o.sourceBackupVaultName, o, skipped, {

@@ -333,6 +333,23 @@ Deno.test("Deno Deploy example: the docs' command, from a checkout, with only No
       assert.match(stderr, message);
       assert.doesNotMatch(stderr, /\b(region|iamRoleArn|destinationBackupVaultArn)\b/);
     }
+    // Tonight's run started with another destination: not resumed into this one, one line.
+    const moved = await command(args, {
+      ...settings,
+      BACKUP_ENDPOINT: endpoint,
+      DESTINATION_VAULT_ARN: settings.DESTINATION_VAULT_ARN.replace(
+        /:backup-vault:.*$/,
+        ":backup-vault:dr-vault",
+      )
+        .replace(/:backup:[^:]+:/, `:backup:${settings.AWS_REGION}:`),
+    }).output();
+    const movedErr = decoder.decode(moved.stderr);
+    assert.equal(moved.code, 1, movedErr);
+    assert.deepEqual(JSON.parse(movedErr), {
+      error: "RunTargetMismatch",
+      runId: report.runId,
+      options: ["destinationBackupVaultArn"],
+    });
   } finally {
     emulator.kill("SIGTERM");
     await emulator.status;

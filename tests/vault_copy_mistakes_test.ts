@@ -155,7 +155,12 @@ Deno.test("a run resumed with another source, destination, role or lifecycle is 
     }
   }
   assert.equal(emulator.jobs().length, jobs, "no copy job started");
-  assert.equal(emulator.requests.length, requests, "refused before the vault is listed");
+  // Stopped at the first recovery point listed: one page asked for per attempt, nothing else.
+  assert.deepEqual(
+    [...new Set(emulator.requests.slice(requests).map((r) => r.operation))],
+    ["ListRecoveryPointsByBackupVault"],
+  );
+  assert.equal(emulator.requests.length - requests, changes.length * 2, "one page per attempt");
   // The same target resumes (everything is done already); another run id is a new run.
   const again = await copyRecoveryPoints(client, { ...FAST, runId: "nightly", checkpoint });
   assert.equal(again.entries.filter((e) => e.origin === "resumed").length, 2);

@@ -16,6 +16,7 @@ import {
   copyRecoveryPoints,
   type CopyReport,
   credentialsFromEnv,
+  RunTargetMismatchError,
   unlistedRegionIssue,
   ValidationError,
 } from "@backup-edge/backup-edge";
@@ -177,6 +178,13 @@ async function invocation(): Promise<boolean> {
     );
     return report.ok;
   } catch (error) {
+    if (error instanceof RunTargetMismatchError) {
+      // Tonight's run was started with other settings: its records are not this copy's, so
+      // nothing starts; tomorrow night's run takes the new settings.
+      const { runId, options } = error;
+      console.error(JSON.stringify({ error: "RunTargetMismatch", runId, options }));
+      return false;
+    }
     if (!(error instanceof NotConfiguredError)) throw error;
     console.error(JSON.stringify(error));
     return false;
