@@ -30,7 +30,9 @@ import {
   WorkflowInstanceNotFoundError,
   type WorkflowStepLike,
 } from "./engine.ts";
-import { checkRunId, resolveOptions, type WorkflowCopyOptions } from "./options.ts";
+import { bindingIssues, checkRunId, resolveOptions, type WorkflowCopyOptions } from "./options.ts";
+import { booleanIssue, optionKeyIssues } from "../option_checks.ts";
+import { unknownKeyIssues } from "../../runtime/unknown_keys.ts";
 import { runVaultCopy, type WorkflowRunOutput } from "./run.ts";
 import { StepRunner } from "./steps.ts";
 import {
@@ -212,7 +214,9 @@ const NOT_ENDED = ["queued", "running", "waiting", "paused", "waitingForPause"];
  * batch instances add to it).
  * @returns `created: false` when the instance existed already, or (with `waitingFor`) when an
  * earlier run is still going.
- * @throws {ValidationError} the id does not fit, before anything is sent.
+ * @throws {ValidationError} before anything is sent: `workflow` is not a Workflow binding (a
+ * binding name in wrangler.toml that differs from the code's), an unknown option (e.g.
+ * `afterRun`), `afterRuns` not an array of ids, or the id does not fit.
  * @throws the binding's error otherwise.
  */
 export async function startWorkflowCopy(
@@ -220,7 +224,7 @@ export async function startWorkflowCopy(
   instanceId: string,
   options: StartWorkflowCopyOptions = {},
 ): Promise<StartedWorkflowCopy> {
-  checkRunId(instanceId);
+  checkStart(workflow, instanceId, options);
   for (const earlier of options.afterRuns ?? []) {
     if (earlier === instanceId) continue;
     let status: string;
@@ -239,6 +243,25 @@ export async function startWorkflowCopy(
     if (isAlreadyExists(e)) return { id: instanceId, created: false };
     throw e;
   }
+}
+
+/**
+ * Checks what `startWorkflowCopy` is given before it calls the binding: a misspelled `afterRuns`
+ * would start a second run beside one still going.
+ * @throws {ValidationError} naming `workflow`, the option, or the id.
+ */
+function checkStart(workflow: unknown, instanceId: string, options: unknown): void {
+  const issues = bindingIssues(workflow, ["create", "get"]);
+  issues.push(...optionKeyIssues(options, ["afterRuns"], "startWorkflowCopy"));
+  const { afterRuns } = options as StartWorkflowCopyOptions;
+  if (
+    afterRuns !== undefined &&
+    !(Array.isArray(afterRuns) && afterRuns.every((id) => typeof id === "string"))
+  ) {
+    issues.push({ path: "afterRuns", message: "must be an array of run ids (strings)" });
+  }
+  if (issues.length) throw new ValidationError("startWorkflowCopy options", issues);
+  checkRunId(instanceId);
 }
 
 /** A batch whose points the report cannot give one by one. */
@@ -304,7 +327,9 @@ export interface WorkflowCopyReportOptions {
  * @param options `entries: false` for the status and summary only; `batches` for a page.
  * @throws {WorkflowInstanceNotFoundError} there is no run instance with this id (never created,
  * or its state expired).
- * @throws {ValidationError} `batches` is not a range of batch numbers.
+ * @throws {ValidationError} before anything is read: `workflow` is not a Workflow binding, an
+ * unknown option (or key of `batches`), `entries` not a boolean, or `batches` not a range of
+ * batch numbers.
  * @throws the binding's error otherwise.
  */
 export async function workflowCopyReport(
@@ -312,17 +337,7 @@ export async function workflowCopyReport(
   instanceId: string,
   options: WorkflowCopyReportOptions = {},
 ): Promise<WorkflowCopyStatus> {
-  const range = options.batches;
-  if (
-    range !== undefined &&
-    !(Number.isSafeInteger(range.from) && range.from >= 0 && Number.isSafeInteger(range.count) &&
-      range.count >= 1)
-  ) {
-    throw new ValidationError("workflowCopyReport options", [{
-      path: "batches",
-      message: "must be { from: an integer of at least 0, count: an integer of at least 1 }",
-    }]);
-  }
+  const range = checkReportOptions(workflow, options);
   let status;
   try {
     status = await (await workflow.get(instanceId)).status();
@@ -404,6 +419,37 @@ export async function workflowCopyReport(
     ...(failure ? { failure } : {}),
   };
   return answer;
+}
+
+/**
+ * Checks the binding and the options of `workflowCopyReport`, unknown keys too (`batches`' own).
+ * @returns the range of batches asked for.
+ * @throws {ValidationError} naming `workflow` or the option.
+ */
+function checkReportOptions(
+  workflow: unknown,
+  options: WorkflowCopyReportOptions,
+): WorkflowCopyReportOptions["batches"] {
+  const issues = bindingIssues(workflow, ["get"]);
+  issues.push(...optionKeyIssues(options, ["entries", "batches"], "workflowCopyReport"));
+  issues.push(...booleanIssue("entries", options.entries));
+  const range = options.batches;
+  if (range !== undefined) {
+    if (typeof range === "object" && range !== null) {
+      issues.push(...unknownKeyIssues(range, ["from", "count"], "batches"));
+    }
+    if (
+      !(Number.isSafeInteger(range?.from) && range.from >= 0 &&
+        Number.isSafeInteger(range.count) && range.count >= 1)
+    ) {
+      issues.push({
+        path: "batches",
+        message: "must be { from: an integer of at least 0, count: an integer of at least 1 }",
+      });
+    }
+  }
+  if (issues.length) throw new ValidationError("workflowCopyReport options", issues);
+  return range;
 }
 
 /**

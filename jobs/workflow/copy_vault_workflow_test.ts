@@ -1123,3 +1123,87 @@ Deno.test("workflow: a destination that is the source vault itself ends the run 
     ["ListRecoveryPointsByBackupVault"],
   );
 });
+
+/** A binding that counts its calls and answers none: what a refused call must never reach. */
+function untouchedBinding() {
+  const binding = {
+    calls: 0,
+    create() {
+      binding.calls++;
+      return Promise.reject(new Error("create called"));
+    },
+    get() {
+      binding.calls++;
+      return Promise.reject(new Error("get called"));
+    },
+  };
+  return binding;
+}
+
+async function refusal(call: Promise<unknown>): Promise<ValidationError> {
+  const error = await call.then(() => assert.fail("not refused"), (e) => e);
+  assert.ok(error instanceof ValidationError, String(error));
+  return error;
+}
+
+Deno.test("workflow: startWorkflowCopy refuses an unknown option or an afterRuns that is not a list, before any call", async () => {
+  const binding = untouchedBinding();
+  const typo = await refusal(startWorkflowCopy(binding, "nightly-1", {
+    afterRun: ["nightly-0"],
+  } as never));
+  assert.equal(typo.issues[0].path, "afterRun");
+  assert.match(
+    typo.message,
+    /startWorkflowCopy options: afterRun is unknown; did you mean "afterRuns"\?/,
+  );
+  const text = await refusal(startWorkflowCopy(binding, "nightly-1", {
+    afterRuns: "nightly-0",
+  } as never));
+  assert.deepEqual(text.issues.map((i) => i.path), ["afterRuns"]);
+  assert.match(text.message, /afterRuns must be an array of run ids/);
+  assert.equal(binding.calls, 0, "nothing created, nothing read");
+});
+
+Deno.test("workflow: workflowCopyReport refuses unknown options, keys of batches and a non-boolean entries", async () => {
+  const binding = untouchedBinding();
+  const batch = await refusal(
+    workflowCopyReport(binding, RUN_ID, { batch: { from: 0, count: 20 } } as never),
+  );
+  assert.match(batch.message, /batch is unknown; did you mean "batches"\?/);
+  const nested = await refusal(
+    workflowCopyReport(binding, RUN_ID, { batches: { from: 0, count: 20, to: 40 } } as never),
+  );
+  assert.deepEqual(nested.issues.map((i) => i.path), ["batches.to"]);
+  const entries = await refusal(workflowCopyReport(binding, RUN_ID, { entries: "false" } as never));
+  assert.deepEqual(entries.issues.map((i) => i.path), ["entries"]);
+  assert.match(entries.message, /entries must be a boolean/);
+  assert.equal(binding.calls, 0);
+});
+
+Deno.test("workflow: a missing binding (renamed in wrangler.toml) is a ValidationError naming workflow in every entry point", async () => {
+  const wrangler =
+    /workflow must be a Workflow binding .*not undefined: check the binding name in wrangler\.toml/;
+  const start = await refusal(startWorkflowCopy(undefined as never, "nightly-1"));
+  assert.equal(start.issues[0].path, "workflow");
+  assert.match(start.message, wrangler);
+  const report = await refusal(workflowCopyReport(undefined as never, "nightly-1"));
+  assert.match(report.message, wrangler);
+  const notBinding = await refusal(workflowCopyReport({ get: 5 } as never, "nightly-1"));
+  assert.match(notBinding.message, /workflow must be a Workflow binding \(get\), not object/);
+  const run = await refusal(copyRecoveryPointsInWorkflow(
+    { payload: {}, timestamp: new Date(), instanceId: "nightly-1" },
+    {} as never,
+    { ...workflowOptionsForCheck(), workflow: undefined as never },
+  ));
+  assert.match(run.message, wrangler);
+});
+
+function workflowOptionsForCheck(): WorkflowCopyOptions {
+  return {
+    client: new BackupClient({ region: DEMO_REGION, credentials: DEMO_CREDENTIALS }),
+    workflow: untouchedBinding(),
+    sourceBackupVaultName: SOURCE_VAULT,
+    destinationBackupVaultArn: DR_VAULT_WEST_ARN,
+    iamRoleArn: DEMO_IAM_ROLE_ARN,
+  };
+}

@@ -185,11 +185,8 @@ export function resolveOptions(o: WorkflowCopyOptions): ResolvedOptions {
   if (typeof o.client !== "object" || o.client === null) {
     issues.push({ path: "client", message: "must be a BackupClient" });
   }
-  const binding = o.workflow as Partial<WorkflowBindingLike> | undefined;
-  if (typeof binding?.create !== "function" || typeof binding?.get !== "function") {
-    issues.push({ path: "workflow", message: "must be a Workflow binding (create, get)" });
-  }
   issues.push(
+    ...bindingIssues(o.workflow, ["create", "get"]),
     ...integerIssue("batchSize", o.batchSize, 1, 1000),
     ...integerIssue("concurrency", o.concurrency, 1),
     ...integerIssue("maxFailedCopies", o.maxFailedCopies, 1),
@@ -219,6 +216,27 @@ export function resolveOptions(o: WorkflowCopyOptions): ResolvedOptions {
     }
   }
   return resolved;
+}
+
+/**
+ * An issue naming `workflow` when it is not a Workflow binding with `methods`: what
+ * `env.VAULT_COPY` is (`undefined`) when the binding is named otherwise in wrangler.toml.
+ */
+export function bindingIssues(
+  workflow: unknown,
+  methods: readonly ("create" | "get")[],
+): ValidationIssue[] {
+  const binding = workflow as Record<string, unknown> | null | undefined;
+  if (
+    typeof binding === "object" && binding !== null &&
+    methods.every((m) => typeof binding[m] === "function")
+  ) return [];
+  return [{
+    path: "workflow",
+    message: `must be a Workflow binding (${methods.join(", ")}), not ${
+      binding === null ? "null" : typeof binding
+    }: check the binding name in wrangler.toml ([[workflows]] binding) against env`,
+  }];
 }
 
 /**
