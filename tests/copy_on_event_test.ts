@@ -12,8 +12,10 @@ import {
   copyIdempotencyToken,
   copyOnBackupEvent,
   type CopyRule,
+  eventBridgeHandler,
   type Place,
   startBackupJob,
+  sweepCopyRules,
   ValidationError,
 } from "../mod.ts";
 import {
@@ -503,4 +505,32 @@ Deno.test("tree-shaking: the StartCopyJob-only Worker holds none of the event co
   for (const marker of markers) {
     assert.ok(!code.includes(marker), `the StartCopyJob-only bundle contains ${marker}`);
   }
+});
+
+Deno.test("arguments in another order name the call's order, before anything is sent", async () => {
+  await using emulator = await startEmulator();
+  const client = clientOf(emulator);
+  const event = backupJobCompleted(RECOVERY_POINT_OK_ARN);
+  const rules = [TO_WEST];
+  const order =
+    /^Invalid copyOnBackupEvent call: arguments are out of order: call copyOnBackupEvent\(client, event, options\)/;
+  await assert.rejects(copyOnBackupEvent(event as never, { client, rules }, undefined as never), {
+    name: "ValidationError",
+    message: order,
+  });
+  await assert.rejects(copyOnBackupEvent(event as never, client, { rules }), { message: order });
+  await assert.rejects(sweepCopyRules({ rules } as never, client as never), {
+    name: "ValidationError",
+    message: /arguments are out of order: call sweepCopyRules\(client, options\)/,
+  });
+  assert.throws(() => eventBridgeHandler(client as never), {
+    name: "ValidationError",
+    message:
+      /eventBridgeHandler call: arguments are one object, the options, with the client in it/,
+  });
+  // A missing client is still named as the client, not as an order.
+  await assert.rejects(copyOnBackupEvent(undefined as never, event, { rules }), {
+    message: /Invalid copyOnBackupEvent options: client must be a BackupClient/,
+  });
+  assert.equal(emulator.requests.length, 0);
 });

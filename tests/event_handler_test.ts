@@ -505,3 +505,36 @@ Deno.test("toNodeListener: the handler behind node:http", async () => {
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+Deno.test("toNodeListener: a handler that is not a function is refused; a handler's exception is a 500 and one logged line", async () => {
+  assert.throws(() => toNodeListener(5 as never), {
+    name: "ValidationError",
+    message: /Invalid toNodeListener arguments: handler must be a function .*not number/,
+  });
+  const logged: unknown[][] = [];
+  const error = console.error;
+  console.error = (...args: unknown[]) => logged.push(args);
+  const server = createServer(toNodeListener(() => {
+    throw new TypeError("Cannot read properties of undefined (reading 'rules')");
+  }));
+  try {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const answer = await fetch(`http://127.0.0.1:${port}/events?key=${SECRET}`, {
+      method: "POST",
+      headers: { [KEY_HEADER]: SECRET },
+      body: "{}",
+    });
+    assert.equal(answer.status, 500);
+    assert.deepEqual(await answer.json(), { error: "InternalError" });
+  } finally {
+    console.error = error;
+    await new Promise((resolve) => server.close(resolve));
+  }
+  assert.equal(logged.length, 1);
+  assert.deepEqual(JSON.parse(String(logged[0][0])), {
+    status: 500,
+    error: "TypeError: Cannot read properties of undefined (reading 'rules')",
+  });
+  assert.ok(!JSON.stringify(logged).includes(SECRET), "no secret in the log");
+});

@@ -156,6 +156,7 @@ export async function copyOnBackupEvent(
   event: unknown,
   options: CopyOnBackupEventOptions,
 ): Promise<CopyOnBackupEventResult> {
+  checkArgumentOrder("copyOnBackupEvent(client, event, options)", [clients, event, options]);
   checkEventCopyOptions("copyOnBackupEvent", clients, options, OPTION_KEYS);
   options.signal?.throwIfAborted();
   const parsed = parseEvent(event);
@@ -317,6 +318,33 @@ function ignoredByRules(result: CopyOnBackupEventResult): CopyOnBackupEventResul
     }`,
   };
   return { ...result, ignored };
+}
+
+/**
+ * Refuses arguments passed in another order than `call` (e.g.
+ * `copyOnBackupEvent(event, { client, rules })`): the first is no client while a later one is a
+ * `BackupClient`, or one before the last looks like the options (has `rules` or `client`).
+ * Without it the call would fail on whichever check came first ("options must be an object").
+ *
+ * @param call how the function is called, e.g. `sweepCopyRules(client, options)`.
+ * @param args the arguments as passed, the client first, the options last.
+ * @throws {ValidationError} naming the order.
+ */
+export function checkArgumentOrder(call: string, args: readonly unknown[]): void {
+  const [first] = args;
+  if (typeof first === "function" || isBackupClient(first)) return;
+  const looksLikeOptions = (a: unknown) =>
+    typeof a === "object" && a !== null &&
+    (Object.hasOwn(a, "rules") || Object.hasOwn(a, "client"));
+  const misplaced = args.some((a, i) =>
+    (i > 0 && isBackupClient(a)) || (i < args.length - 1 && looksLikeOptions(a))
+  );
+  if (!misplaced) return;
+  const fn = call.slice(0, call.indexOf("("));
+  throw new ValidationError(`${fn} call`, [{
+    path: "arguments",
+    message: `are out of order: call ${call}, the client first and the options last`,
+  }]);
 }
 
 /**

@@ -30,7 +30,7 @@ import {
   type ConnectionAuthorization,
   isAuthorized,
 } from "./authorization.ts";
-import type { BackupClients } from "./clients.ts";
+import { type BackupClients, isBackupClient } from "./clients.ts";
 import {
   checkEventCopyOptions,
   copyOnBackupEvent,
@@ -266,6 +266,14 @@ async function readText(request: Request, limit: number): Promise<string | undef
 }
 
 function checkHandlerOptions(options: EventBridgeHandlerOptions): void {
+  if (isBackupClient(options)) {
+    // eventBridgeHandler(client, options): its one argument is the options, the client in them.
+    throw new ValidationError("eventBridgeHandler call", [{
+      path: "arguments",
+      message: "are one object, the options, with the client in it: call " +
+        "eventBridgeHandler({ client, rules, authorization })",
+    }]);
+  }
   checkEventCopyOptions("eventBridgeHandler", options?.client, options, OPTION_KEYS, () => {
     const issues = authorizationIssues(options.authorization);
     const number = (key: "timeoutMs" | "maxBodyBytes", min: number, max: number) => {

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { ValidationError } from "../../runtime/errors.ts";
+
 /** The part of Node's `http.IncomingMessage` the listener reads. */
 export interface NodeIncomingMessage extends AsyncIterable<Uint8Array | string> {
   /** `GET`, `POST`, … */
@@ -30,7 +32,11 @@ export interface NodeServerResponse {
 /**
  * A `(req, res)` listener for `http.createServer` that passes each request to `handler` as a
  * `Request` (the body streamed, not buffered) and writes its `Response`. A handler that throws
- * gives a 500 without details.
+ * gives a 500 without details; the error's name and message are logged as one JSON line on
+ * `console.error` (`{"status":500,"error":"TypeError: …"}`, as `eventBridgeHandler` logs its
+ * records), never the request.
+ *
+ * @throws {ValidationError} `handler` is not a function.
  *
  * @example Node 20
  * ```js ignore
@@ -43,11 +49,23 @@ export interface NodeServerResponse {
 export function toNodeListener(
   handler: (request: Request) => Promise<Response>,
 ): (req: NodeIncomingMessage, res: NodeServerResponse) => Promise<void> {
+  if (typeof handler !== "function") {
+    throw new ValidationError("toNodeListener arguments", [{
+      path: "handler",
+      message: "must be a function (request: Request) => Promise<Response>, such as " +
+        `eventBridgeHandler's, not ${handler === null ? "null" : typeof handler}`,
+    }]);
+  }
   return async (req, res) => {
     let response: Response;
     try {
       response = await handler(toRequest(req));
-    } catch {
+    } catch (error) {
+      // The answer says nothing; the log says what broke, for whoever runs the server.
+      const { name, message } = error instanceof Error
+        ? error
+        : { name: "Error", message: String(error) };
+      console.error(JSON.stringify({ status: 500, error: `${name}: ${message}` }));
       response = Response.json({ error: "InternalError" }, { status: 500 });
     }
     res.statusCode = response.status;

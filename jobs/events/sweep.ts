@@ -20,7 +20,11 @@ import { copiesByRecoveryPoint, type CopiesOfRecoveryPoint } from "../existing_c
 import { storageClassOf } from "../list_selection.ts";
 import { type CopySelection, listInput, type SkipCode, skipReason } from "../selection.ts";
 import { type BackupClients, clientAt } from "./clients.ts";
-import { checkEventCopyOptions, DEFAULT_MAX_FAILED_COPIES } from "./copy_on_event.ts";
+import {
+  checkArgumentOrder,
+  checkEventCopyOptions,
+  DEFAULT_MAX_FAILED_COPIES,
+} from "./copy_on_event.ts";
 import {
   clientFailure,
   type CopyFailure,
@@ -441,6 +445,7 @@ async function pool(work: (() => Promise<void>)[], concurrency: number): Promise
 }
 
 function checkSweepOptions(clients: BackupClients, options: SweepCopyRulesOptions): void {
+  checkArgumentOrder("sweepCopyRules(client, options)", [clients, options]);
   checkEventCopyOptions("sweepCopyRules", clients, options, OPTION_KEYS, () => {
     const issues: ValidationIssue[] = [];
     const window = options.windowMs;
