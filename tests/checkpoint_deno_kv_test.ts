@@ -263,6 +263,20 @@ Deno.test("Deno Deploy example: the docs' command, from a checkout, with only No
   assert.equal(logged.error, "NotConfigured");
   assert.deepEqual(logged.missing, Object.keys(settings).filter((k) => k !== "BACKUP_ENDPOINT"));
 
+  // A typo for --now is refused with the usage, not ignored while the cron waits.
+  const typing = command(args.map((arg) => arg === "--now" ? "--nwo" : arg), {}).spawn();
+  // A bound, not a measurement: an example that ignores it would wait for the cron forever.
+  const bound = setTimeout(() => typing.kill("SIGTERM"), 20_000);
+  const [typo, typoErr] = await Promise.all([
+    typing.status,
+    new Response(typing.stderr).text(),
+    typing.stdout.cancel(),
+  ]);
+  clearTimeout(bound);
+  assert.equal(typo.code, 2, typoErr);
+  assert.equal(typoErr.trim().split("\n").length, 1, typoErr);
+  assert.match(typoErr, /^Unknown argument --nwo; usage: main\.ts \[--now\]/);
+
   // The recipe as printed: the emulator backing up, then one run at once, exit 0.
   const port = String(freePort());
   const emulator = new Deno.Command(Deno.execPath(), {
@@ -317,6 +331,8 @@ Deno.test("Deno Deploy example: the docs' command, from a checkout, with only No
         "DESTINATION_VAULT_ARN",
         /DESTINATION_VAULT_ARN is the source vault itself/,
       ],
+      // Well-formed, but AWS has no such vault (ResourceNotFoundException listing it).
+      [{ SOURCE_VAULT: "Defualt" }, "SOURCE_VAULT", /SOURCE_VAULT names no backup vault in /],
     ];
     for (const [change, name, message] of malformed) {
       const bad = await command(args, { ...settings, BACKUP_ENDPOINT: endpoint, ...change })

@@ -9,13 +9,14 @@
 // {"error":"NotConfigured","missing":[…],"invalid":[…],…} (variables by name, never a secret) and
 // copies nothing. Nothing is served over HTTP: the app has no public surface. Locally, from this
 // folder of a checkout (deno.json maps the package to it), waiting for the cron, or with --now one
-// run at once:
+// run at once (any other argument is refused):
 //   npx -y deno@2.9.6 run --unstable-kv --unstable-cron --allow-net --allow-env main.ts [--now]
 import {
   BackupClient,
   copyRecoveryPoints,
   type CopyReport,
   credentialsFromEnv,
+  ResourceNotFoundException,
   RunTargetMismatchError,
   unlistedRegionIssue,
   ValidationError,
@@ -153,6 +154,15 @@ export async function copyTonight(
       maxWaitMs: MAX_WAIT_MS,
     });
   } catch (error) {
+    if (error instanceof ResourceNotFoundException) {
+      // What copyRecoveryPoints throws of it comes from listing the source vault (a copy's own
+      // failure is in the report): a vault name AWS does not know is a setting.
+      throw notConfigured([{
+        path: "sourceBackupVaultName",
+        message:
+          `names no backup vault in ${client.region} (AWS Backup: ResourceNotFoundException)`,
+      }]);
+    }
     // The ARNs' shapes are checked before anything is sent, and a destination that is the source
     // vault once its first recovery point is listed: a ValidationError naming the option, here
     // the variable it came from.
@@ -198,6 +208,12 @@ async function invocation(): Promise<boolean> {
 Deno.cron("backup-edge nightly vault copy", SCHEDULE, async () => {
   await invocation();
 });
+// The one argument is --now; any other (a typo such as --nwo) would wait for the cron unseen.
+const unknown = import.meta.main ? Deno.args.filter((arg) => arg !== "--now") : [];
+if (unknown.length) {
+  console.error(`Unknown argument ${unknown[0]}; usage: main.ts [--now] (--now: one run at once)`);
+  Deno.exit(2);
+}
 if (import.meta.main && Deno.args.includes("--now")) {
   Deno.exit(await invocation() ? 0 : 1);
 } else {
