@@ -8,6 +8,7 @@
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { BackupClient, unlistedRegionIssue, ValidationError } from "../mod.ts";
+import { closestKey } from "../runtime/unknown_keys.ts";
 
 /**
  * How the README and every usage text run a task: with Deno from npm, so only Node and npm are
@@ -25,9 +26,11 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 /**
  * Parses flags strictly. A leading `--` is dropped: `npx -y deno@2.9.6 task copy -- --flag …`
  * passes it on.
- * @throws {UsageError} naming the unknown flag, the flag missing its value, a stray argument, or
- *   a flag given twice that takes one value (node:util keeps the last one silently; only flags
- *   declared `multiple`, "repeatable" in the usage texts, may repeat).
+ * @throws {UsageError} naming the unknown flag (with the known flag it probably meant), the flag
+ *   missing its value, a flag whose value is empty or only white space (every value flag of the
+ *   CLIs names something: `--checkpoint ""` would run without one), a stray argument, or a flag
+ *   given twice that takes one value (node:util keeps the last one silently; only flags declared
+ *   `multiple`, "repeatable" in the usage texts, may repeat).
  */
 export function parseFlags<T extends Options>(args: string[], options: T) {
   const rest = args[0] === "--" ? args.slice(1) : args;
@@ -42,11 +45,20 @@ export function parseFlags<T extends Options>(args: string[], options: T) {
     });
   } catch (e) {
     // node:util's messages name the flag, e.g. "Unknown option '--foo'".
-    throw new UsageError((e as Error).message);
+    const { code, message } = e as Error & { code?: string };
+    const unknown = code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+      ? /'--?([^'=]+)/.exec(message)?.[1]
+      : undefined;
+    const meant = unknown === undefined ? undefined : closestKey(unknown, Object.keys(options));
+    throw new UsageError(meant === undefined ? message : `${message}; did you mean --${meant}?`);
   }
   const seen = new Set<string>();
   for (const token of parsed.tokens) {
-    if (token.kind !== "option" || options[token.name]?.multiple) continue;
+    if (token.kind !== "option") continue;
+    if (token.value !== undefined && token.value.trim() === "") {
+      throw new UsageError(`--${token.name} must not be empty or white space: give it a value`);
+    }
+    if (options[token.name]?.multiple) continue;
     if (seen.has(token.name)) {
       const what = options[token.name].type === "string" ? " (it takes one value)" : "";
       throw new UsageError(`--${token.name} is given more than once${what}: give it once`);

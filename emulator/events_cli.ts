@@ -84,6 +84,13 @@ const VALUE_OF: Readonly<Record<string, string>> = {
   "--events-drop-rate": "a number from 0 to 1",
 };
 
+/** Every event flag, for the "did you mean" of an unknown flag. */
+export const EVENT_FLAGS: readonly string[] = [
+  ...SWITCHES,
+  ...Object.keys(INTEGER_FLAGS),
+  ...Object.keys(VALUE_OF),
+];
+
 /**
  * Takes the event flags out of `args`: the other arguments, and the event flags, or a message
  * naming the flag at fault.

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { closestKey } from "../runtime/unknown_keys.ts";
+
 /**
  * The longest wait a timer can be set to, in ms: 2^31 − 1 (about 24.8 days). `setTimeout` fires
  * a longer one at once (HTML Living Standard, timer initialisation steps; Deno and Node clamp
@@ -26,6 +28,15 @@ export function splitFlag(arg: string): [flag: string, inline: string | undefine
   return [flag, inline];
 }
 
+/**
+ * The message of a flag the emulator does not know, with the known flag it probably meant
+ * (`closestKey`, the rule of every unknown key in the product).
+ */
+export function unknownFlag(flag: string, known: Iterable<string>): string {
+  const meant = closestKey(flag.replace(/^-+/, ""), [...known].map((k) => k.replace(/^-+/, "")));
+  return `Unknown option ${flag}${meant === undefined ? "" : `; did you mean --${meant}?`}`;
+}
+
 /** The message of a flag given twice: each of the emulator's flags takes one value. */
 export function repeatedFlag(flag: string): string {
   return `${flag} is given more than once: give it once`;
@@ -33,7 +44,8 @@ export function repeatedFlag(flag: string): string {
 
 /**
  * The value of the flag at `args[index]`: its inline value, else the next argument — unless that
- * is missing, empty or another flag (`--port --cors`), when the value is missing.
+ * is missing, empty, only white space or another flag (`--port --cors`), when the value is
+ * missing (no flag of the emulator takes a blank value: `--seed " "` names no file).
  *
  * @returns the value (undefined when missing) and the index of the last argument it used.
  */
@@ -42,9 +54,11 @@ export function flagValue(
   index: number,
   inline: string | undefined,
 ): { value: string | undefined; last: number } {
-  if (inline !== undefined) return { value: inline === "" ? undefined : inline, last: index };
+  if (inline !== undefined) {
+    return { value: inline.trim() === "" ? undefined : inline, last: index };
+  }
   const next = args[index + 1];
-  if (next === undefined || next === "" || next.startsWith("--")) {
+  if (next === undefined || next.trim() === "" || next.startsWith("--")) {
     return { value: undefined, last: index };
   }
   return { value: next, last: index + 1 };

@@ -46,6 +46,7 @@ import {
   startEmulator,
 } from "./mod.ts";
 import {
+  EVENT_FLAGS,
   EVENT_USAGE,
   eventBanner,
   eventDelivery,
@@ -61,6 +62,7 @@ import {
   missingValue,
   repeatedFlag,
   splitFlag,
+  unknownFlag,
 } from "./flags.ts";
 
 const USAGE = `Usage: npx -y deno@2.9.6 task emulator -- [--port N] [--cors] [--job-duration-ms N]
@@ -129,7 +131,10 @@ function parseArgs(args: string[]): CliOptions | string {
     const [flag, inline] = splitFlag(args[i]);
     if (flag === "--help" || flag === "-h") return USAGE;
     const count = Object.hasOwn(COUNT_FLAGS, flag) ? COUNT_FLAGS[flag] : undefined;
-    if (flag !== "--cors" && flag !== "--seed" && !count) return `Unknown option ${flag}\n${USAGE}`;
+    if (flag !== "--cors" && flag !== "--seed" && !count) {
+      const known = ["--cors", "--seed", "--help", ...Object.keys(COUNT_FLAGS), ...EVENT_FLAGS];
+      return `${unknownFlag(flag, known)}\n${USAGE}`;
+    }
     if (seen.has(flag)) return `${repeatedFlag(flag)}\n${USAGE}`;
     seen.add(flag);
     if (flag === "--cors") {

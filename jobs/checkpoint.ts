@@ -11,6 +11,7 @@
  */
 
 import type { Lifecycle } from "../generated/types.ts";
+import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
 
 /**
  * How far one recovery point's copy got:
@@ -95,9 +96,34 @@ export class CheckpointError extends Error {
   }
 }
 
+/**
+ * An issue for each argument a store's constructor was given past those it takes (`signature`
+ * names them), e.g. `new FileCheckpointStore(path, { fsync: true })`: an option the store does
+ * not have is a mistake, not something to ignore. An argument given as `undefined` counts.
+ */
+export function extraArgumentIssues(
+  args: ArrayLike<unknown>,
+  taken: number,
+  signature: string,
+): ValidationIssue[] {
+  return Array.from({ length: Math.max(0, args.length - taken) }, (_, i) => ({
+    path: `arguments[${taken + i}]`,
+    message: `is not taken: the constructor is ${signature}`,
+  }));
+}
+
 /** The default store: records in memory, for one process; a rerun in the same process resumes. */
 export class MemoryCheckpointStore implements CheckpointStore {
   readonly #runs = new Map<string, Map<string, CheckpointRecord>>();
+
+  /**
+   * An empty store; it takes no arguments.
+   * @throws {ValidationError} naming any argument given (it has no options).
+   */
+  constructor() {
+    const extra = extraArgumentIssues(arguments, 0, "new MemoryCheckpointStore()");
+    if (extra.length) throw new ValidationError("MemoryCheckpointStore arguments", extra);
+  }
 
   /** The record of one recovery point in a run, if any (a copy). */
   get(runId: string, recoveryPointArn: string): Promise<CheckpointRecord | undefined> {

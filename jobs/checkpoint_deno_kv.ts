@@ -19,6 +19,7 @@ import {
   type CheckpointRecord,
   type CheckpointStore,
   checkRecord,
+  extraArgumentIssues,
 } from "./checkpoint.ts";
 import { ValidationError } from "../runtime/errors.ts";
 import { methodIssues } from "../runtime/plain_objects.ts";
@@ -97,7 +98,8 @@ export class DenoKvCheckpointStore implements CheckpointStore {
    * @throws {ValidationError} `kv` has no `get`, `set` or `list` method (a `Deno.openKv()` not
    *   awaited is a Promise), naming it and what it lacks; an option is unknown (`prefx`: the
    *   records would go under the default prefix, and a run using the intended one would not see
-   *   them) or `prefix` is not an array of key parts.
+   *   them) or `prefix` is not an array of key parts; a third argument is given (the options
+   *   are the second).
    */
   constructor(kv: DenoKvLike, options: DenoKvCheckpointStoreOptions = {}) {
     const wrong = methodIssues("kv", kv, "a Deno KV database (the awaited result of openKv())", [
@@ -105,6 +107,7 @@ export class DenoKvCheckpointStore implements CheckpointStore {
       "set",
       "list",
     ]);
+    wrong.push(...extraArgumentIssues(arguments, 2, "new DenoKvCheckpointStore(kv, options)"));
     if (wrong.length) throw new ValidationError("DenoKvCheckpointStore arguments", wrong);
     const issues = typeof options === "object" && options !== null
       ? unknownKeyIssues(options, ["prefix"])

@@ -16,6 +16,7 @@ import {
   type CheckpointRecord,
   type CheckpointStore,
   checkRecord,
+  extraArgumentIssues,
 } from "./checkpoint.ts";
 import { ValidationError } from "../runtime/errors.ts";
 import { describe } from "../runtime/plain_objects.ts";
@@ -45,17 +46,20 @@ export class FileCheckpointStore implements CheckpointStore {
    * A store in one file.
    * @param path the file; created on the first `put`, its directory must exist.
    * @throws {ValidationError} `path` is not a non-empty string (a `URL` included: the file is
-   *   written beside it as `<path>.tmp`).
+   *   written beside it as `<path>.tmp`); a second argument is given (the store has no options:
+   *   `{ fsync: true }` would be ignored; each write is a rename of a whole new file).
    */
   constructor(path: string) {
+    const issues = extraArgumentIssues(arguments, 1, "new FileCheckpointStore(path)");
     if (typeof path !== "string" || !path) {
-      throw new ValidationError("FileCheckpointStore arguments", [{
+      issues.unshift({
         path: "path",
         message: `must be a file path, a non-empty string, not ${
           path === "" ? "an empty string" : describe(path)
         }`,
-      }]);
+      });
     }
+    if (issues.length) throw new ValidationError("FileCheckpointStore arguments", issues);
     this.path = path;
   }
 

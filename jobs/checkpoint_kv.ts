@@ -10,6 +10,7 @@ import {
   type CheckpointRecord,
   type CheckpointStore,
   checkRecord,
+  extraArgumentIssues,
   isCheckpointRecord,
 } from "./checkpoint.ts";
 import { ValidationError } from "../runtime/errors.ts";
@@ -97,7 +98,7 @@ export class KvCheckpointStore implements CheckpointStore {
    * @throws {ValidationError} `namespace` has no `get`, `put` or `list` method (`undefined`: the
    *   binding is not declared), naming it and what it lacks; an option is unknown (`prefx`: the
    *   records would go under the default prefix, and a run using the intended one would not see
-   *   them) or not a string.
+   *   them) or not a string; a third argument is given (the options are the second).
    */
   constructor(namespace: KvNamespaceLike, options: KvCheckpointStoreOptions = {}) {
     const wrong = methodIssues(
@@ -107,6 +108,7 @@ export class KvCheckpointStore implements CheckpointStore {
         "env.COPY_STATE",
       ["get", "put", "list"],
     );
+    wrong.push(...extraArgumentIssues(arguments, 2, "new KvCheckpointStore(namespace, options)"));
     if (wrong.length) throw new ValidationError("KvCheckpointStore arguments", wrong);
     const issues = typeof options === "object" && options !== null
       ? unknownKeyIssues(options, ["prefix"])

@@ -6,7 +6,12 @@
  */
 
 import assert from "node:assert/strict";
-import { KvCheckpointStore, type KvNamespaceLike, ValidationError } from "../mod.ts";
+import {
+  KvCheckpointStore,
+  type KvNamespaceLike,
+  MemoryCheckpointStore,
+  ValidationError,
+} from "../mod.ts";
 import { DenoKvCheckpointStore, type DenoKvLike } from "../jobs/checkpoint_deno_kv.ts";
 import { FileCheckpointStore } from "../jobs/checkpoint_file.ts";
 
@@ -82,4 +87,56 @@ Deno.test("FileCheckpointStore: a path that is not a non-empty string is refused
     );
   }
   assert.equal(new FileCheckpointStore("./c.json").path, "./c.json");
+});
+
+/** `Store` as a constructor that takes any arguments: what plain JavaScript can call it with. */
+function loose(Store: unknown): new (...args: unknown[]) => unknown {
+  return Store as new (...args: unknown[]) => unknown;
+}
+
+Deno.test("checkpoint stores: an argument past those a constructor takes is refused, named (new FileCheckpointStore(path, { fsync: true }) ignored it)", () => {
+  const kv = { get() {}, put() {}, list() {} } as unknown as KvNamespaceLike;
+  const denoKv = { get() {}, set() {}, list() {} } as unknown as DenoKvLike;
+  assert.equal(
+    refusal(
+      () => new (loose(FileCheckpointStore))("c.json", { fsync: true }),
+      "arguments[1]",
+    ),
+    "Invalid FileCheckpointStore arguments: arguments[1] is not taken: the constructor is " +
+      "new FileCheckpointStore(path)",
+  );
+  // undefined counts: a caller's options variable that happens to be unset is still a mistake.
+  refusal(
+    () => new (loose(FileCheckpointStore))("c.json", undefined),
+    "arguments[1]",
+  );
+  assert.equal(
+    refusal(
+      () => new (loose(KvCheckpointStore))(kv, {}, { ttl: 60 }),
+      "arguments[2]",
+    ),
+    "Invalid KvCheckpointStore arguments: arguments[2] is not taken: the constructor is " +
+      "new KvCheckpointStore(namespace, options)",
+  );
+  assert.equal(
+    refusal(
+      () => new (loose(DenoKvCheckpointStore))(denoKv, {}, 1),
+      "arguments[2]",
+    ),
+    "Invalid DenoKvCheckpointStore arguments: arguments[2] is not taken: the constructor is " +
+      "new DenoKvCheckpointStore(kv, options)",
+  );
+  assert.equal(
+    refusal(
+      () => new (loose(MemoryCheckpointStore))({ max: 10 }),
+      "arguments[0]",
+    ),
+    "Invalid MemoryCheckpointStore arguments: arguments[0] is not taken: the constructor is " +
+      "new MemoryCheckpointStore()",
+  );
+  // The arguments they take are still accepted (controls).
+  new FileCheckpointStore("c.json");
+  new KvCheckpointStore(kv, { prefix: "p/" });
+  new DenoKvCheckpointStore(denoKv, { prefix: ["p"] });
+  new MemoryCheckpointStore();
 });

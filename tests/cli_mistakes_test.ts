@@ -179,9 +179,9 @@ Deno.test("copy and copy-vault: an empty --idempotency-token, a Region AWS does 
       task("copy-vault", copyVaultArgs(emulator, "--dry-run"), { ...ENV, AWS_REGION: "useast1" }),
     ]);
   const expected: [Run, RegExp][] = [
-    [emptyToken, /^--idempotency-token must not be empty: leave it out for a fresh token/],
+    [emptyToken, /^--idempotency-token must not be empty or white space: give it a value$/],
     [blankToken, /^--idempotency-token must not be empty or white space: /],
-    [emptyJson, /^--idempotency-token must not be empty: /],
+    [emptyJson, /^--idempotency-token must not be empty or white space: /],
     [
       otherRegion,
       /^--recovery-point-arn is in us-east-1, but --region is us-west-2: StartCopyJob is called in the Region of the source recovery point; give --region us-east-1$/,
@@ -249,4 +249,54 @@ Deno.test("copy and copy-vault: AWS_ENDPOINT_URL_BACKUP, then AWS_ENDPOINT_URL, 
   assert.equal(vault.code, 0, vault.stderr);
   assert.equal(JSON.parse(vault.stdout).totals.completed, 2);
   assert.equal(emulator.jobs().filter((j) => !j.ParentJobId).length, 2);
+});
+
+Deno.test('copy and copy-vault: an empty or blank value of any flag is a usage error naming it (--checkpoint "" ran without one); an unknown flag names the flag it probably meant', async () => {
+  await using emulator = await startEmulator({ ...vaultSeed(2), jobDurationMs: 20 });
+  const blank = (flag: string) => `--${flag} must not be empty or white space: give it a value`;
+  const cases: [name: string, args: string[], line: string][] = [
+    [
+      "copy-vault",
+      copyVaultArgs(emulator, "--run-id", "ck1", "--checkpoint", ""),
+      blank("checkpoint"),
+    ],
+    ["copy-vault", copyVaultArgs(emulator, "--checkpoint= "), blank("checkpoint")],
+    ["copy-vault", copyVaultArgs(emulator, "--created-after", " "), blank("created-after")],
+    ["copy-vault", copyVaultArgs(emulator, "--resource-type", ""), blank("resource-type")],
+    [
+      "copy-vault",
+      [...withoutEndpoint(copyVaultArgs(emulator)), "--endpoint", ""],
+      blank("endpoint"),
+    ],
+    ["copy", copyArgs(emulator, "--region", " ", "--dry-run"), blank("region")],
+    [
+      "copy",
+      copyArgs(emulator, "--delete-after-days", "", "--dry-run"),
+      blank("delete-after-days"),
+    ],
+    [
+      "copy-vault",
+      copyVaultArgs(emulator, "--dryrun"),
+      "Unknown option '--dryrun'; did you mean --dry-run?",
+    ],
+    [
+      "copy",
+      ["--recovery-pont-arn", "x"],
+      "Unknown option '--recovery-pont-arn'; did you mean --recovery-point-arn?",
+    ],
+    ["copy", ["--colour"], "Unknown option '--colour'"],
+  ];
+  const [json, ...runs] = await Promise.all([
+    task("copy-vault", copyVaultArgs(emulator, "--checkpoint", "", "--json")),
+    ...cases.map(([name, args]) => task(name, args)),
+  ]);
+  runs.forEach((run, i) => {
+    assert.equal(run.code, 2, `${i}: ${run.stderr}`);
+    assert.equal(lines(run.stderr)[0], cases[i][2], `${i}`);
+  });
+  assert.equal(json.code, 2);
+  const failure = JSON.parse(json.stdout);
+  assert.equal(failure.error.name, "UsageError");
+  assert.equal(failure.error.message, blank("checkpoint"));
+  assert.equal(emulator.requests.length, 0, "nothing sent");
 });

@@ -76,7 +76,7 @@ Deno.test("copy and copy-vault usage errors exit 2 and name the flag", async () 
     ],
     [copyVaultArgs(emulator, "--bogus"), /Unknown option '--bogus'/],
     [["--source-vault", "prod"], /Missing --destination-vault-arn, --iam-role-arn/],
-    [copyVaultArgs(emulator, "--run-id", ""), /--run-id must be a non-empty string/],
+    [copyVaultArgs(emulator, "--run-id", ""), /--run-id must not be empty or white space/],
     [copyVaultArgs(emulator, "stray"), /Unexpected argument 'stray'/],
     [
       copyVaultArgs(emulator, "--delete-after-days", "1.5"),

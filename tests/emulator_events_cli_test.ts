@@ -172,7 +172,12 @@ Deno.test("deno task emulator: the event flags' mistakes are one line naming the
       /^--events-drop-rate needs a number from 0 to 1, got 2$/,
     ],
     // A secret as an argument is no option at all (it would show in ps and shell history).
-    [["--events-api-key", KEY], {}, /^Unknown option --events-api-key$/],
+    // The flag it probably meant reads the key from a variable.
+    [
+      ["--events-api-key", KEY],
+      {},
+      /^Unknown option --events-api-key; did you mean --events-api-key-env\?$/m,
+    ],
   ];
   for (const [args, env, message] of cases) {
     const result = await task(args, env);

@@ -255,3 +255,23 @@ Deno.test("deno task emulator: a seed's mistake, a flag without its value or out
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("deno task emulator: a blank value is a missing one, and an unknown flag names the flag it probably meant, exit 2", async () => {
+  const cases: [string[], string][] = [
+    // Was taken as a file named " ", then as "no such file".
+    [["--seed", "  "], "--seed needs a value: a JSON file"],
+    [["--seed= "], "--seed needs a value: a JSON file"],
+    // Was Number(" ") = 0: a drop rate of 0 accepted from a blank value.
+    [["--events-drop-rate", " "], "--events-drop-rate needs a value: a number from 0 to 1"],
+    [["--events-to", "\t"], "--events-to needs a value: an http or https URL"],
+    [["--prot", "0"], "Unknown option --prot; did you mean --port?"],
+    [["--events-tmes", "2"], "Unknown option --events-tmes; did you mean --events-times?"],
+    [["--cros"], "Unknown option --cros; did you mean --cors?"],
+    [["--colour"], "Unknown option --colour"],
+  ];
+  const results = await Promise.all(cases.map(([args]) => refused(args)));
+  results.forEach((result, i) => {
+    assert.equal(result.code, 2, `${cases[i][0].join(" ")}: ${result.line}`);
+    assert.equal(result.line, cases[i][1]);
+  });
+});

@@ -328,3 +328,29 @@ Deno.test("observe: the SDK v3 face takes observe, and its logger error names it
       e.issues[0].message === "is not supported by backup-edge: pass observe instead",
   );
 });
+
+/** The event logged in docs/api.md's "Log each event as one JSON line" example, parsed. */
+async function documentedEvent(): Promise<Record<string, unknown>> {
+  const doc = await Deno.readTextFile(new URL("../docs/api.md", import.meta.url));
+  const start = doc.indexOf("observe: (event) => console.log(JSON.stringify(event)),");
+  assert.ok(start >= 0, "docs/api.md has no JSON-line example");
+  const comment = /\n\}\);\n((?:\/\/.*\n)+)/.exec(doc.slice(start));
+  assert.ok(comment, "the example has no logged event after it");
+  return JSON.parse(comment[1].replace(/^\/\/ ?/gm, "").replaceAll("\n", ""));
+}
+
+Deno.test("observe: docs/api.md's logged event has the keys a real one has, in the order JSON.stringify prints them", async () => {
+  await using emulator = await startEmulator();
+  const { client, events } = observed(emulator, { maxAttempts: 3 });
+  // The documented event: a first attempt answered 503, retried.
+  emulator.injectFaults({ status: 503, errorType: "ServiceUnavailableException" });
+  await startCopyJob(client, input);
+  const real = JSON.parse(JSON.stringify(events[0]));
+  const documented = await documentedEvent();
+  assert.deepEqual(Object.keys(documented), Object.keys(real));
+  assert.deepEqual(Object.keys(documented.retry as object), Object.keys(real.retry));
+  for (const key of ["operation", "type", "attempt", "maxAttempts", "httpStatusCode", "error"]) {
+    assert.equal(documented[key], real[key], key);
+  }
+  assert.equal((documented.retry as { reason: string }).reason, real.retry.reason);
+});
