@@ -279,7 +279,9 @@ export function credentialsFromEnv(env: EnvLike): Credentials {
     throw new ValidationError("environment", [{
       path: "env",
       message: `must be an environment with the AWS_* variables (a Worker's env, Deno.env, ` +
-        `process.env), not ${typeof env === "object" && env ? "an object without variables" : describe(env)}`,
+        `process.env), not ${
+          typeof env === "object" && env ? "an object without variables" : describe(env)
+        }`,
     }]);
   }
   const credentials: Record<string, string | Date> = {};

@@ -68,7 +68,10 @@ Deno.test("credentialsFromEnv refuses what is not an environment, naming env", (
     );
   }
   // A get() environment with nothing set is an environment: the variable is named.
-  assert.throws(() => credentialsFromEnv({ get: () => undefined }), /AWS_ACCESS_KEY_ID must be set/);
+  assert.throws(
+    () => credentialsFromEnv({ get: () => undefined }),
+    /AWS_ACCESS_KEY_ID must be set/,
+  );
 });
 
 const KEYS = { accessKeyId: "AKID", secretAccessKey: "secret" };

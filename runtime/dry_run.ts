@@ -60,9 +60,9 @@ export function buildSignedRequest<C extends Client, I>(
     return Promise.reject(
       new ValidationError("buildSignedRequest call", [{
         path: "operation",
-        message: `must be an operation function such as startCopyJob, not ${
-          describe(operation)
-        }${name && `; did you mean the function${name} (import {${name} })?`}`,
+        message: `must be an operation function such as startCopyJob, not ${describe(operation)}${
+          name && `; did you mean the function${name} (import {${name} })?`
+        }`,
       }]),
     );
   }

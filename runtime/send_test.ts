@@ -644,7 +644,10 @@ Deno.test("an ExpiredToken error drops cached credentials and retries with fresh
 Deno.test("buildSignedRequest refuses an operation that is not a function, naming operation and the function meant", async () => {
   const c = client(scripted().fetch);
   const cases: [unknown, RegExp][] = [
-    ["startCopyJob", /not a string; did you mean the function startCopyJob \(import \{ startCopyJob \}\)\?$/],
+    [
+      "startCopyJob",
+      /not a string; did you mean the function startCopyJob \(import \{ startCopyJob \}\)\?$/,
+    ],
     ["StartCopyJob", /did you mean the function startCopyJob /],
     [undefined, /^must be an operation function such as startCopyJob, not undefined$/],
     [{}, /not a plain object$/],
