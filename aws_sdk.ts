@@ -24,7 +24,9 @@ export type * from "./generated/types.ts";
 export {
   type SdkClientConfig,
   SdkCommand,
+  type SdkMiddlewareStack,
   type SdkPaginationConfiguration,
+  type SdkResolvedConfig,
   type SdkSendOptions,
 } from "./runtime/aws_sdk.ts";
 export {

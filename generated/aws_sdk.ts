@@ -4,10 +4,14 @@
 
 import {
   fromSdkConfig,
+  middlewareStack,
   type SdkClientConfig,
   SdkCommand,
+  type SdkMiddlewareStack,
   sdkPaginate,
   type SdkPaginationConfiguration,
+  type SdkResolvedConfig,
+  sdkResolvedConfig,
   type SdkSendOptions,
   sendCommand,
 } from "../runtime/aws_sdk.ts";
@@ -324,6 +328,9 @@ import type {
  * option with no equivalent is a `ValidationError` naming it.
  */
 export class BackupClient extends BackupClientBase {
+  /** The SDK's `client.config`, as far as it maps: `await client.config.region()`. */
+  readonly config: SdkResolvedConfig;
+
   /**
    * Maps the SDK's configuration, checks it and resolves the endpoint, once.
    *
@@ -332,6 +339,12 @@ export class BackupClient extends BackupClientBase {
    */
   constructor(config: SdkClientConfig) {
     super(fromSdkConfig(config));
+    this.config = sdkResolvedConfig(this, config);
+  }
+
+  /** Not supported: every method throws a `ValidationError` naming `middlewareStack`. */
+  get middlewareStack(): SdkMiddlewareStack {
+    return middlewareStack();
   }
 
   /** Sends a command: its operation, with `abortSignal` and `requestTimeout`. */

@@ -15,10 +15,11 @@ import {
   CONFIG_KEYS,
   type CredentialProvider,
   type Credentials,
+  timeoutIssues,
 } from "./client.ts";
 import { ValidationError, type ValidationIssue } from "./errors.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
-import type { CallOptions } from "./call_options.ts";
+import { type CallOptions, signalIssues } from "./call_options.ts";
 import { describe } from "./plain_objects.ts";
 import type { WithMetadata } from "./send.ts";
 
@@ -47,6 +48,11 @@ export class SdkCommand<C extends Client, I, O> {
   constructor(input: I, operation: OperationFunction<C, I, O>) {
     this.input = input;
     this.#operation = operation;
+  }
+
+  /** Not supported: every method throws a `ValidationError` (see {@linkcode SdkMiddlewareStack}). */
+  get middlewareStack(): SdkMiddlewareStack {
+    return middlewareStack();
   }
 
   /** Calls the operation; what `client.send(command, options)` does. */
@@ -80,6 +86,87 @@ export function sendCommand<C extends Client, I, O>(
   );
 }
 
+/**
+ * The SDK's `middlewareStack` (of a client or a command), which this face does not have: each
+ * of its methods throws a {@linkcode ValidationError} naming `middlewareStack`. Requests are
+ * built from the model and sent with `fetch`: `observe` sees every attempt and call, a `fetch`
+ * wrapper can add headers.
+ */
+export interface SdkMiddlewareStack {
+  /** @throws {ValidationError} always */
+  add(...args: unknown[]): never;
+  /** @throws {ValidationError} always */
+  addRelativeTo(...args: unknown[]): never;
+  /** @throws {ValidationError} always */
+  use(...args: unknown[]): never;
+  /** @throws {ValidationError} always */
+  remove(...args: unknown[]): never;
+  /** @throws {ValidationError} always */
+  removeByTag(...args: unknown[]): never;
+  /** @throws {ValidationError} always */
+  concat(...args: unknown[]): never;
+  /** @throws {ValidationError} always */
+  clone(...args: unknown[]): never;
+  /** @throws {ValidationError} always */
+  applyToStack(...args: unknown[]): never;
+  /** @throws {ValidationError} always */
+  identify(...args: unknown[]): never;
+  /** @throws {ValidationError} always */
+  resolve(...args: unknown[]): never;
+}
+
+/** The stack every `middlewareStack` property returns (see {@linkcode SdkMiddlewareStack}). */
+export function middlewareStack(): SdkMiddlewareStack {
+  const refuse = (): never => {
+    throw new ValidationError("client config", [{
+      path: "middlewareStack",
+      message: "is not supported by backup-edge: pass observe (events per attempt and call) " +
+        "or a fetch wrapper (headers) instead",
+    }]);
+  };
+  return {
+    add: refuse,
+    addRelativeTo: refuse,
+    use: refuse,
+    remove: refuse,
+    removeByTag: refuse,
+    concat: refuse,
+    clone: refuse,
+    applyToStack: refuse,
+    identify: refuse,
+    resolve: refuse,
+  };
+}
+
+/**
+ * The SDK's resolved `client.config`, as far as it maps: each value behind an async function,
+ * as the SDK's providers are (`await client.config.region()`).
+ */
+export interface SdkResolvedConfig {
+  /** The client's Region. */
+  region(): Promise<string>;
+  /** The client's credentials (cached, or fresh from its provider). */
+  credentials(): Promise<Credentials>;
+  /** Attempts per call, the first included. */
+  maxAttempts(): Promise<number>;
+  /** Whether the Region's FIPS endpoint is used. */
+  useFipsEndpoint(): Promise<boolean>;
+  /** Whether the Region's dual-stack endpoint is used. */
+  useDualstackEndpoint(): Promise<boolean>;
+}
+
+/** `client.config` of the SDK-style client made from `config`. */
+export function sdkResolvedConfig(client: Client, config: SdkClientConfig): SdkResolvedConfig {
+  const value = <T>(v: T) => () => Promise.resolve(v);
+  return {
+    region: value(client.region),
+    credentials: () => client.credentials(),
+    maxAttempts: value(client.maxAttempts),
+    useFipsEndpoint: value(config.useFipsEndpoint ?? false),
+    useDualstackEndpoint: value(config.useDualstackEndpoint ?? false),
+  };
+}
+
 /** The SDK's per-call options (`HttpHandlerOptions`) that mean something here. */
 export interface SdkSendOptions {
   /** Aborts the call (our `signal`): it rejects with the signal's reason. */
@@ -104,7 +191,12 @@ function sendOptions(options: SdkSendOptions): CallOptions {
       message: "must be an object such as { abortSignal } (callbacks are not supported)",
     }]);
   }
-  const issues = unknownKeyIssues(options, SEND_OPTIONS, "", SEND_OPTION_HINTS);
+  // Checked here, not only by the call, so that an issue names the key the caller passed.
+  const issues = [
+    ...unknownKeyIssues(options, SEND_OPTIONS, "", SEND_OPTION_HINTS),
+    ...signalIssues("abortSignal", options.abortSignal),
+    ...timeoutIssues("requestTimeout", options.requestTimeout),
+  ];
   if (issues.length) throw new ValidationError("send options", issues);
   const call: CallOptions = {};
   if (options.abortSignal !== undefined) call.signal = options.abortSignal;

@@ -80,17 +80,23 @@ function callOptionIssues(options: unknown): ValidationIssue[] {
     return [{ path: "options", message: `must be an object, not ${describe(options)}` }];
   }
   const { signal, timeoutMs } = options as CallOptions;
-  const issues = unknownKeyIssues(options, CALL_OPTION_KEYS, "", CALL_OPTION_HINTS);
-  if (
-    signal !== undefined &&
-    (typeof signal?.aborted !== "boolean" || typeof signal.addEventListener !== "function")
-  ) {
-    issues.push({
-      path: "signal",
-      message: `must be an AbortSignal (an AbortController's .signal), not ${describe(signal)}`,
-    });
-  }
-  return [...issues, ...timeoutIssues("timeoutMs", timeoutMs)];
+  return [
+    ...unknownKeyIssues(options, CALL_OPTION_KEYS, "", CALL_OPTION_HINTS),
+    ...signalIssues("signal", signal),
+    ...timeoutIssues("timeoutMs", timeoutMs),
+  ];
+}
+
+/** An issue, named `path`, when `signal` is given and is not an AbortSignal. */
+export function signalIssues(path: string, signal: unknown): ValidationIssue[] {
+  const s = signal as AbortSignal | undefined;
+  return s === undefined ||
+      (typeof s?.aborted === "boolean" && typeof s.addEventListener === "function")
+    ? []
+    : [{
+      path,
+      message: `must be an AbortSignal (an AbortController's .signal), not ${describe(s)}`,
+    }];
 }
 
 /**

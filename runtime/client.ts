@@ -99,7 +99,11 @@ export interface ClientConfig {
    * @default no limit
    */
   requestTimeoutMs?: number | undefined;
-  /** Makes idempotency tokens. @default a random UUID v4 */
+  /**
+   * Makes idempotency tokens: a non-empty string per call (an empty, white-space or non-string
+   * one is a {@linkcode ValidationError} naming `idempotencyToken`; nothing is sent).
+   * @default a random UUID v4
+   */
   idempotencyToken?: (() => string) | undefined;
   /** Never gzip request bodies of `@requestCompression` operations. @default false */
   disableRequestCompression?: boolean | undefined;
@@ -403,9 +407,23 @@ export class Client implements SerializeContext {
     return unbound(url, init);
   }
 
-  /** A new idempotency token. */
+  /**
+   * A new idempotency token: the configured provider's, or a random UUID v4.
+   *
+   * @throws {ValidationError} the `idempotencyToken` provider returned no string, or an empty or
+   *   white-space one (the same on every call: the service would answer a new request with an
+   *   older one's result, as for an explicit empty token); nothing is sent
+   */
   idempotencyToken(): string {
-    return this.#token ? this.#token() : uuidV4();
+    if (!this.#token) return uuidV4();
+    const token: unknown = this.#token();
+    if (typeof token === "string" && token.trim() !== "") return token;
+    throw new ValidationError("client config", [{
+      path: "idempotencyToken",
+      message: `must return a non-empty string that names the request, not ${
+        typeof token === "string" ? (token ? "white space" : "an empty string") : describe(token)
+      } (an empty or constant token lets the service answer with an earlier request's result)`,
+    }]);
   }
 
   /** The configuration without credentials, for logs and `JSON.stringify`. */

@@ -6,6 +6,7 @@
  */
 
 import { ValidationError, type ValidationIssue } from "./errors.ts";
+import { describe } from "./plain_objects.ts";
 import { abortable } from "./retry.ts";
 import type { Credentials } from "./signer.ts";
 import { unknownKeyIssues } from "./unknown_keys.ts";
@@ -259,7 +260,8 @@ export type EnvLike = object | { get(name: string): string | undefined };
  * ```
  *
  * @throws {ValidationError} a variable is missing or unusable; the issue names the variable,
- * never its value
+ * never its value. `env` is not an object, or has neither `get` nor a string value: the issue
+ * names `env`
  */
 export function credentialsFromEnv(env: EnvLike): Credentials {
   const names = {
@@ -268,9 +270,23 @@ export function credentialsFromEnv(env: EnvLike): Credentials {
     sessionToken: "AWS_SESSION_TOKEN",
     expiration: "AWS_CREDENTIAL_EXPIRATION",
   } as const;
+  const hasGet = typeof (env as { get?: unknown } | null)?.get === "function";
+  if (
+    typeof env !== "object" || env === null ||
+    !hasGet && !Object.values(env).some((v) => typeof v === "string")
+  ) {
+    // A mistaken argument (nothing, the Worker's context, Deno itself), not an environment.
+    throw new ValidationError("environment", [{
+      path: "env",
+      message: `must be an environment with the AWS_* variables (a Worker's env, Deno.env, ` +
+        `process.env), not ${
+          typeof env === "object" && env ? "an object without variables" : describe(env)
+        }`,
+    }]);
+  }
   const credentials: Record<string, string | Date> = {};
   for (const [field, name] of Object.entries(names)) {
-    const value = typeof (env as { get?: unknown }).get === "function"
+    const value = hasGet
       ? (env as { get(name: string): unknown }).get(name)
       : (env as Record<string, unknown>)[name];
     // An empty variable is unset.

@@ -57,6 +57,23 @@ Deno.test("credentialsFromEnv names the missing or bad variable, never a value",
   );
 });
 
+Deno.test("credentialsFromEnv refuses what is not an environment, naming env", () => {
+  for (const env of [undefined, null, "AWS_ACCESS_KEY_ID=AKID", 5, {}, { ctx: {} }, { get: 1 }]) {
+    assert.throws(
+      () => credentialsFromEnv(env as never),
+      (e: ValidationError) =>
+        e instanceof ValidationError && e.issues.length === 1 && e.issues[0].path === "env" &&
+        /^must be an environment with the AWS_\* variables/.test(e.issues[0].message),
+      String(env),
+    );
+  }
+  // A get() environment with nothing set is an environment: the variable is named.
+  assert.throws(
+    () => credentialsFromEnv({ get: () => undefined }),
+    /AWS_ACCESS_KEY_ID must be set/,
+  );
+});
+
 const KEYS = { accessKeyId: "AKID", secretAccessKey: "secret" };
 const expiringKeys = () => ({ ...KEYS, expiration: new Date(Date.now() + 3600_000) });
 

@@ -9,7 +9,8 @@
 import { type Call, secure } from "./call.ts";
 import type { CallOptions } from "./call_options.ts";
 import type { Client } from "./client.ts";
-import { SigningError } from "./errors.ts";
+import { SigningError, ValidationError } from "./errors.ts";
+import { describe } from "./plain_objects.ts";
 import { sign, signingError } from "./request_signing.ts";
 import { abortable } from "./retry.ts";
 
@@ -40,7 +41,8 @@ export const dryRunOf = (options: CallOptions | undefined): DryRun | undefined =
  * console.log(request.method, request.url, request.headers.get("authorization"));
  * ```
  *
- * @throws {ValidationError} the input or the credentials are invalid
+ * @throws {ValidationError} the input or the credentials are invalid; `operation` is not a
+ *   function (e.g. its name: the issue names `operation` and the function meant)
  * @throws {SigningError} the request could not be signed (or, by `buildSignedRequest`, built)
  */
 export function buildSignedRequest<C extends Client, I>(
@@ -49,6 +51,21 @@ export function buildSignedRequest<C extends Client, I>(
   input: I,
   options: CallOptions = {},
 ): Promise<Request> {
+  if (typeof operation !== "function") {
+    // A name is the usual mistake: its function is the name in camelCase (no table of names
+    // here, which would put every operation's name into a one-operation bundle).
+    const name = typeof operation === "string" && /^[A-Za-z]\w*$/.test(operation)
+      ? ` ${(operation as string)[0].toLowerCase()}${(operation as string).slice(1)}`
+      : "";
+    return Promise.reject(
+      new ValidationError("buildSignedRequest call", [{
+        path: "operation",
+        message: `must be an operation function such as startCopyJob, not ${describe(operation)}${
+          name && `; did you mean the function${name} (import {${name} })?`
+        }`,
+      }]),
+    );
+  }
   const dryRun: DryRun = signFirstAttempt;
   return operation(client, input, { ...options, [DRY_RUN]: dryRun } as CallOptions) as Promise<
     never

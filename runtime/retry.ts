@@ -17,9 +17,11 @@ import {
   NetworkError,
   RequestTimeoutError,
   type ResponseMetadata,
+  ValidationError,
 } from "./errors.ts";
 import type { RetryReason } from "./observe.ts";
 import { fromHttpDate } from "./serde.ts";
+import { unknownKeyIssues } from "./unknown_keys.ts";
 
 /**
  * Error codes that mean "slow down": smithy-typescript's `THROTTLING_ERROR_CODES`
@@ -139,6 +141,8 @@ const STANDARD: RetryParameters = {
   noRetryIncrement: 1,
   maxRetryAfterExtraMs: 5000,
 };
+const RETRY_HINTS = { maxAttempts: "attempts are the client's maxAttempts" };
+
 /**
  * The retry modes: `standard` is the AWS SDKs' standard mode with the 2026 defaults;
  * `pre-2026` the same mode with the numbers smithy-typescript used before (transient base
@@ -178,11 +182,24 @@ export class StandardRetryStrategy implements RetryStrategy {
   /**
    * A strategy with a full quota.
    *
-   * @param parameters the mode's numbers (default `RETRY_MODES.standard`)
+   * @param parameters the mode's numbers; one left out is `RETRY_MODES.standard`'s (the
+   *   default)
+   * @throws {ValidationError} an unknown key (attempts are the client's `maxAttempts`), or a
+   *   number that is not finite and ≥ 0, naming it
    */
-  constructor(parameters: RetryParameters = RETRY_MODES.standard) {
-    this.#parameters = parameters;
-    this.#tokens = parameters.quota;
+  constructor(parameters: Partial<RetryParameters> = STANDARD) {
+    const p = { ...STANDARD, ...parameters };
+    const issues = typeof parameters === "object" && parameters !== null
+      ? unknownKeyIssues(parameters, Object.keys(STANDARD), "", RETRY_HINTS)
+      : [{ path: "", message: "must be an object of RetryParameters" }];
+    for (const [key, value] of Object.entries(p)) {
+      if (typeof value !== "number" || !(value >= 0 && value < Infinity)) {
+        issues.push({ path: key, message: "must be a finite number ≥ 0" });
+      }
+    }
+    if (issues.length) throw new ValidationError("retry parameters", issues);
+    this.#parameters = p;
+    this.#tokens = p.quota;
   }
 
   /** Tokens left in the retry quota. */

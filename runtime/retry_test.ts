@@ -159,3 +159,27 @@ Deno.test("the runtime's errors have one home: errors.ts", () => {
     );
   }
 });
+
+Deno.test("StandardRetryStrategy: a left-out number is the standard mode's; an unknown key or a bad number is named", () => {
+  const partial = new StandardRetryStrategy({ quota: 20 });
+  assert.equal(partial.tokens, 20);
+  withRandom(0.999999, () => assert.equal(partial.retryDelay(failure()), 49));
+  assert.equal(new StandardRetryStrategy({}).tokens, 500);
+  const cases: [unknown, string, RegExp][] = [
+    [{ maxAtempts: 3 }, "maxAtempts", /^is unknown/],
+    [{ maxAttempts: 3 }, "maxAttempts", /client's maxAttempts/],
+    [{ quota: -1 }, "quota", /^must be a finite number ≥ 0$/],
+    [{ transientBaseMs: "50" }, "transientBaseMs", /^must be a finite number ≥ 0$/],
+    [{ maxBackoffMs: NaN }, "maxBackoffMs", /^must be a finite number ≥ 0$/],
+    [null, "", /^must be an object/],
+  ];
+  for (const [parameters, path, message] of cases) {
+    assert.throws(
+      () => new StandardRetryStrategy(parameters as never),
+      (e: errors.ValidationError) =>
+        e instanceof errors.ValidationError && e.issues[0].path === path &&
+        message.test(e.issues[0].message) && /^Invalid retry parameters: /.test(e.message),
+      String(path),
+    );
+  }
+});

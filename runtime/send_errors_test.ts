@@ -464,3 +464,18 @@ Deno.test("a client that is not a Client: ValidationError naming client, nothing
   );
   assert.equal(requests.length, 0);
 });
+
+Deno.test("an idempotencyToken provider returning an empty, white-space or non-string token is refused, named, before sending", async () => {
+  for (const made of ["", "  ", 5, undefined, null]) {
+    const { fetch, requests } = scripted(okJob);
+    const c = client(fetch, { idempotencyToken: () => made as never });
+    const e = await startCopyJob(c, input).catch((e) => e);
+    assert.ok(e instanceof ValidationError, `${JSON.stringify(made)}: ${e}`);
+    assert.equal(e.issues[0].path, "idempotencyToken");
+    assert.match(e.issues[0].message, /^must return a non-empty string/);
+    assert.equal(requests.length, 0);
+  }
+  const { fetch, requests } = scripted(okJob);
+  await startCopyJob(client(fetch, { idempotencyToken: () => "dr-copy-1" }), input);
+  assert.equal(JSON.parse(await requests[0].text()).IdempotencyToken, "dr-copy-1");
+});

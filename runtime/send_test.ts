@@ -641,6 +641,26 @@ Deno.test("an ExpiredToken error drops cached credentials and retries with fresh
   assert.equal(fixed.requests.length, 1);
 });
 
+Deno.test("buildSignedRequest refuses an operation that is not a function, naming operation and the function meant", async () => {
+  const c = client(scripted().fetch);
+  const cases: [unknown, RegExp][] = [
+    [
+      "startCopyJob",
+      /not a string; did you mean the function startCopyJob \(import \{ startCopyJob \}\)\?$/,
+    ],
+    ["StartCopyJob", /did you mean the function startCopyJob /],
+    [undefined, /^must be an operation function such as startCopyJob, not undefined$/],
+    [{}, /not a plain object$/],
+  ];
+  for (const [operation, message] of cases) {
+    const e = await buildSignedRequest(c, operation as never, input).catch((e) => e);
+    assert.ok(e instanceof ValidationError, `${operation}: ${e}`);
+    assert.equal(e.issues[0].path, "operation");
+    assert.match(e.issues[0].message, message);
+    assert.match(e.message, /^Invalid buildSignedRequest call: /);
+  }
+});
+
 Deno.test("buildSignedRequest validates, serializes and signs without sending", async () => {
   const { fetch, requests } = scripted();
   const c = client(fetch);

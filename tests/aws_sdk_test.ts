@@ -453,3 +453,47 @@ Deno.test("a command that is not one, a client where { client } goes: Validation
   );
   assert.equal(calls, 0, "nothing sent");
 });
+
+Deno.test("v3 habits on this face: middlewareStack is a ValidationError, client.config's providers answer, abortSignal is named", async () => {
+  const client = new edge.BackupClient({
+    region: "eu-west-1",
+    credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
+    maxAttempts: 5,
+    useFipsEndpoint: true,
+    fetch: () => Promise.reject(new Error("not sent")),
+  });
+  const command = new edge.StartCopyJobCommand(COPY);
+  // Was: TypeError: Cannot read properties of undefined (reading 'add').
+  for (const stack of [client.middlewareStack, command.middlewareStack]) {
+    for (const method of ["add", "addRelativeTo", "use", "remove", "clone"] as const) {
+      assert.throws(
+        () => stack[method](() => {}, { step: "build" }),
+        (e) =>
+          e instanceof edge.ValidationError && e.issues[0].path === "middlewareStack" &&
+          /^is not supported by backup-edge: pass observe /.test(e.issues[0].message),
+        method,
+      );
+    }
+  }
+  // Was: TypeError: Cannot read properties of undefined (reading 'region').
+  assert.equal(await client.config.region(), "eu-west-1");
+  assert.equal(await client.config.maxAttempts(), 5);
+  assert.equal(await client.config.useFipsEndpoint(), true);
+  assert.equal(await client.config.useDualstackEndpoint(), false);
+  assert.equal((await client.config.credentials()).accessKeyId, "AKID");
+  // Was: "signal must be an AbortSignal", a key the caller did not pass.
+  for (
+    const [options, path] of [[{ abortSignal: {} }, "abortSignal"], [
+      { requestTimeout: -1 },
+      "requestTimeout",
+    ]]
+  ) {
+    await assert.rejects(
+      client.send(command, options as never),
+      (e) =>
+        e instanceof edge.ValidationError && e.issues.length === 1 && e.issues[0].path === path &&
+        e.message.startsWith(`Invalid send options: ${path} must be`),
+      String(path),
+    );
+  }
+});

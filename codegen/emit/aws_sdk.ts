@@ -28,13 +28,24 @@ export function emitAwsSdk(service: Service): string {
     "an SDK option with no equivalent is a `ValidationError` naming it.",
   ]);
   w.write(`export class ${name} extends ${base}`).block(() => {
+    file.doc("The SDK's `client.config`, as far as it maps: `await client.config.region()`.");
+    w.writeLine(`readonly config: ${file.useType(runtime, "SdkResolvedConfig")};`);
+    w.blankLine();
     file.doc("Maps the SDK's configuration, checks it and resolves the endpoint, once.", [
       "@throws {ValidationError} an unknown or unsupported option, naming it.",
       "@throws {EndpointError} when the endpoint rules reject the configuration.",
     ]);
     w.write(`constructor(config: ${file.useType(runtime, "SdkClientConfig")})`).block(() => {
       w.writeLine(`super(${file.use(runtime, "fromSdkConfig")}(config));`);
+      w.writeLine(`this.config = ${file.use(runtime, "sdkResolvedConfig")}(this, config);`);
     });
+    w.blankLine();
+    file.doc(
+      "Not supported: every method throws a `ValidationError` naming `middlewareStack`.",
+    );
+    w.write(`get middlewareStack(): ${file.useType(runtime, "SdkMiddlewareStack")}`).block(() =>
+      w.writeLine(`return ${file.use(runtime, "middlewareStack")}();`)
+    );
     w.blankLine();
     file.doc("Sends a command: its operation, with `abortSignal` and `requestTimeout`.");
     w.write(`send<I, O>(command: ${command}<${name}, I, O>, options?: `)
