@@ -278,8 +278,8 @@ export function credentialsFromEnv(env: EnvLike): Credentials {
     // A mistaken argument (nothing, the Worker's context, Deno itself), not an environment.
     throw new ValidationError("environment", [{
       path: "env",
-      message: `must be an environment with the AWS_* variables (a Worker's env, Deno.env, ` +
-        `process.env), not ${
+      message: `must be an environment with the AWS_* variables (a Worker's env, Deno's env, ` +
+        `Node's process env), not ${
           typeof env === "object" && env ? "an object without variables" : describe(env)
         }`,
     }]);
