@@ -95,7 +95,7 @@ export function selectionIssues(o: CopySelection): ValidationIssue[] {
   }
   if (Array.isArray(o.resourceArns)) {
     o.resourceArns.forEach((arn, i) => {
-      if (typeof arn === "string" && !/^arn:[a-z][a-z0-9-]*:[^:]+:/.test(arn)) {
+      if (typeof arn === "string" && !ARN_PATTERN.test(arn)) {
         issues.push({ path: `resourceArns[${i}]`, message: `must be an ARN, got '${arn}'` });
       }
     });
@@ -111,6 +111,8 @@ export function selectionIssues(o: CopySelection): ValidationIssue[] {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns:
 // a role's path is "/" or "/…/" of printable ASCII, its name 1–64 of [\w+=,.@-]); a backup
 // vault's name follows the model's BackupVaultName pattern.
+/** `arn:PARTITION:SERVICE:…`: the start every ARN shares, whatever its resource. */
+export const ARN_PATTERN: RegExp = /^arn:[a-z][a-z0-9-]*:[^:]+:/;
 /** `arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME`. */
 export const BACKUP_VAULT_ARN_PATTERN: RegExp =
   /^arn:aws(?:-[a-z]+)*:backup:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:backup-vault:[a-zA-Z0-9\-_]{2,50}$/;
