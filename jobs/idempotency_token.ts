@@ -9,7 +9,7 @@
 import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
 import { describe } from "../runtime/plain_objects.ts";
 import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
-import { ARN_PATTERN, vaultArnIssue } from "./option_checks.ts";
+import { arnIssue, requiredVaultArnIssue } from "./option_checks.ts";
 
 /** Options of {@linkcode copyIdempotencyToken}. */
 export interface CopyTokenOptions {
@@ -80,24 +80,10 @@ export function copyIdempotencyToken(
 
 /** Issues with the two ARNs that name a copy: each a string of its ARN's shape. */
 function copyArnIssues(recoveryPointArn: unknown, destinationBackupVaultArn: unknown) {
-  const issues: ValidationIssue[] = [];
-  if (typeof recoveryPointArn !== "string" || !ARN_PATTERN.test(recoveryPointArn)) {
-    issues.push({
-      path: "recoveryPointArn",
-      message: `must be an ARN, arn:PARTITION:SERVICE:…, got ${
-        typeof recoveryPointArn === "string" ? `'${recoveryPointArn}'` : describe(recoveryPointArn)
-      }`,
-    });
-  }
-  issues.push(
-    ...(typeof destinationBackupVaultArn === "string"
-      ? vaultArnIssue("destinationBackupVaultArn", destinationBackupVaultArn)
-      : [{
-        path: "destinationBackupVaultArn",
-        message: `must be a backup vault ARN, not ${describe(destinationBackupVaultArn)}`,
-      }]),
-  );
-  return issues;
+  return [
+    ...arnIssue("recoveryPointArn", recoveryPointArn),
+    ...requiredVaultArnIssue("destinationBackupVaultArn", destinationBackupVaultArn),
+  ];
 }
 
 const TOKEN_OPTION_KEYS = ["retryOf", "copyKey"];

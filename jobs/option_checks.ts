@@ -8,7 +8,9 @@
 
 import type { Lifecycle } from "../generated/types.ts";
 import { validateStartCopyJobInput } from "../generated/validators.ts";
+import { signalIssues } from "../runtime/call_options.ts";
 import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
+import { describe } from "../runtime/plain_objects.ts";
 import { closestKey, unknownKeyIssues } from "../runtime/unknown_keys.ts";
 import { BACKUP_RESOURCE_TYPES, type CopySelection } from "./selection.ts";
 
@@ -129,6 +131,38 @@ export function vaultArnIssue(path: string, value: unknown): ValidationIssue[] {
     message: `must be a backup vault ARN, arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME, ` +
       `got '${value}'${hint}`,
   }];
+}
+
+/** An issue when `value` is not a string of ARN shape (`arn:PARTITION:SERVICE:…`), also absent. */
+export function arnIssue(path: string, value: unknown): ValidationIssue[] {
+  if (typeof value === "string" && ARN_PATTERN.test(value)) return [];
+  return [{
+    path,
+    message: `must be an ARN, arn:PARTITION:SERVICE:…, got ${
+      typeof value === "string" ? `'${value}'` : describe(value)
+    }`,
+  }];
+}
+
+/** An issue when `value` is not a backup vault ARN, also when it is absent. */
+export function requiredVaultArnIssue(path: string, value: unknown): ValidationIssue[] {
+  return typeof value === "string"
+    ? vaultArnIssue(path, value)
+    : [{ path, message: `must be a backup vault ARN, not ${describe(value)}` }];
+}
+
+/**
+ * Issues with the `options` of a job helper: not an object, a key not in `keys`, a `signal`
+ * that is not an AbortSignal.
+ */
+export function helperOptionIssues(options: unknown, keys: readonly string[]): ValidationIssue[] {
+  if (typeof options !== "object" || options === null) {
+    return [{ path: "options", message: `must be an object, not ${describe(options)}` }];
+  }
+  return [
+    ...unknownKeyIssues(options, keys),
+    ...signalIssues("signal", (options as { signal?: unknown }).signal),
+  ];
 }
 
 /**
