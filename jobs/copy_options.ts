@@ -35,7 +35,8 @@ export interface CopyRecoveryPointsOptions extends CopySelection {
   lifecycle?: Lifecycle | undefined;
   /**
    * Names the run's checkpoint records: run again with the same `runId` (and checkpoint) to
-   * resume. Idempotency tokens do not depend on it. @default a random UUID (see `report.runId`)
+   * resume; not empty nor white space only. Idempotency tokens do not depend on it.
+   * @default a random UUID (see `report.runId`)
    */
   runId?: string | undefined;
   /**
@@ -61,7 +62,8 @@ export interface CopyRecoveryPointsOptions extends CopySelection {
    * Stop starting and waiting after this many milliseconds — also a request in flight, or a
    * `checkpoint` call, that does not answer; copies not ended by then are reported `UNFINISHED`
    * (their jobs keep running; a rerun waits for them). A checkpoint write that did not answer
-   * may or may not have been made; a rerun copies nothing twice either way. @default no limit
+   * may or may not have been made; a rerun copies nothing twice either way. At least 1 (0 is a
+   * `ValidationError`, as in `waitForCopyJob`). @default no limit
    */
   maxWaitMs?: number | undefined;
   /** Called with every {@linkcode CopyProgressEvent}; an exception from it stops the run. */
@@ -141,23 +143,27 @@ export function checkCopyOptions(o: CopyRecoveryPointsOptions): void {
     ...integerIssue("maxStartAttempts", o.maxStartAttempts, 1),
     ...integerIssue("maxFailedCopies", o.maxFailedCopies, 1),
   ];
-  // Delays that double must start above 0, or polls and retries would run back to back.
+  // Delays that double must start above 0, or polls and retries would run back to back; a
+  // maxWaitMs of 0 would end the run before it starts (waitForCopyJob refuses it alike).
   for (
-    const [name, min] of [
-      ["maxWaitMs", 0],
-      ["pollIntervalMs", 1],
-      ["maxPollIntervalMs", 1],
-      ["retryDelayMs", 1],
-      ["maxRetryDelayMs", 1],
+    const name of [
+      "maxWaitMs",
+      "pollIntervalMs",
+      "maxPollIntervalMs",
+      "retryDelayMs",
+      "maxRetryDelayMs",
     ] as const
   ) {
     const value = o[name];
-    if (value !== undefined && !(typeof value === "number" && value >= min)) {
-      issues.push({ path: name, message: `must be a number of milliseconds, at least ${min}` });
+    if (value !== undefined && !(typeof value === "number" && value >= 1)) {
+      issues.push({ path: name, message: "must be a number of milliseconds, at least 1" });
     }
   }
-  if (o.runId !== undefined && (typeof o.runId !== "string" || o.runId === "")) {
-    issues.push({ path: "runId", message: "must be a non-empty string" });
+  if (o.runId !== undefined && (typeof o.runId !== "string" || o.runId.trim() === "")) {
+    issues.push({
+      path: "runId",
+      message: "must be a string with a character other than white space",
+    });
   }
   issues.push(...booleanIssue("dryRun", o.dryRun), ...booleanIssue("allowEmpty", o.allowEmpty));
   const store = o.checkpoint as unknown as Record<string, unknown> | undefined;

@@ -17,7 +17,13 @@
 import type { BackupClient } from "../generated/client.ts";
 import { paginateListRecoveryPointsByBackupVault } from "../generated/paginators.ts";
 import type { CopyJob, RecoveryPointByBackupVault } from "../generated/types.ts";
-import { type CopiesOfRecoveryPoint, findCopiesOfMany } from "./existing_copies.ts";
+import {
+  type CopiesOfRecoveryPoint,
+  findCopiesOfMany,
+  recoveryPointsIssues,
+  refuse,
+} from "./existing_copies.ts";
+import { helperOptionIssues, requiredVaultArnIssue } from "./option_checks.ts";
 
 /** Days ListCopyJobs lists a copy job, as AWS documents its job lists. */
 export const JOB_LIST_DAYS = 30;
@@ -147,6 +153,12 @@ export interface FindExistingCopiesOptions {
   signal?: AbortSignal | undefined;
 }
 
+const FIND_EXISTING_KEYS = [
+  "sourceVaultArn",
+  "now",
+  "signal",
+] satisfies (keyof FindExistingCopiesOptions)[];
+
 /**
  * The copies of `points` to the destination vault, as the copiers decide on them: the copy jobs
  * ListCopyJobs shows (`findCopiesOfMany`) and — for points older than ListCopyJobs' horizon
@@ -157,6 +169,8 @@ export interface FindExistingCopiesOptions {
  * account an aged-out copy is not seen (and is copied again): select recent points
  * (`createdAfter` well inside 30 days) in a recurring run.
  *
+ * @throws {ValidationError} an argument or option is not of its shape, or an option is unknown
+ *   (nothing sent).
  * @throws {DestinationVaultMismatchError} see {@linkcode readDestinationVault}.
  * @throws {ServiceException} a listing failed after the client's retries.
  * @throws the signal's reason when aborted.
@@ -167,6 +181,20 @@ export async function findExistingCopies(
   destinationBackupVaultArn: string,
   options: FindExistingCopiesOptions = {},
 ): Promise<Map<string, CopiesOfRecoveryPoint>> {
+  const issues = [
+    ...recoveryPointsIssues("points", points),
+    ...requiredVaultArnIssue("destinationBackupVaultArn", destinationBackupVaultArn),
+    ...helperOptionIssues(options, FIND_EXISTING_KEYS),
+  ];
+  if (!issues.length) {
+    if (options.sourceVaultArn !== undefined) {
+      issues.push(...requiredVaultArnIssue("sourceVaultArn", options.sourceVaultArn));
+    }
+    if (options.now !== undefined && !Number.isFinite(options.now)) {
+      issues.push({ path: "now", message: "must be a number of epoch milliseconds" });
+    }
+  }
+  refuse("findExistingCopies", issues);
   const signal = options.signal;
   const copies = await findCopiesOfMany(
     client,

@@ -11,6 +11,14 @@
 import type { BackupClient } from "../generated/client.ts";
 import { paginateListCopyJobs } from "../generated/paginators.ts";
 import type { CopyJob } from "../generated/types.ts";
+import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
+import { describe } from "../runtime/plain_objects.ts";
+import {
+  arnIssue,
+  helperOptionIssues,
+  integerIssue,
+  requiredVaultArnIssue,
+} from "./option_checks.ts";
 
 /**
  * FAILED copy jobs of a recovery point to a vault after which no new one is started, by default
@@ -51,11 +59,18 @@ export type CopyDecision =
  *
  * @param jobs e.g. the items of ListCopyJobs `ByDestinationVaultArn`.
  * @returns one entry per source recovery point ARN that has a job.
+ * @throws {ValidationError} `jobs` is not iterable, or `destinationBackupVaultArn` not a vault ARN.
  */
 export function copiesByRecoveryPoint(
   jobs: Iterable<CopyJob>,
   destinationBackupVaultArn: string,
 ): Map<string, CopiesOfRecoveryPoint> {
+  refuse("copiesByRecoveryPoint", [
+    ...(typeof (jobs as Partial<Iterable<CopyJob>> | null)?.[Symbol.iterator] === "function"
+      ? []
+      : [{ path: "jobs", message: `must be an iterable of copy jobs, not ${describe(jobs)}` }]),
+    ...requiredVaultArnIssue("destinationBackupVaultArn", destinationBackupVaultArn),
+  ]);
   const found = new Map<string, CopiesOfRecoveryPoint>();
   for (const job of jobs) {
     const arn = job.SourceRecoveryPointArn;
@@ -77,6 +92,7 @@ export function copiesByRecoveryPoint(
  * ListCopyJobs shows the calling account's jobs, for a limited time (AWS documents 30 days for
  * job lists), and may lag a job created a moment ago: the idempotency token covers that gap.
  *
+ * @throws {ValidationError} an argument is not of its shape (nothing sent).
  * @throws {ServiceException} ListCopyJobs failed after the client's retries.
  * @throws the signal's reason when aborted.
  */
@@ -86,6 +102,11 @@ export async function findCopiesOf(
   destinationBackupVaultArn: string,
   options: { signal?: AbortSignal | undefined } = {},
 ): Promise<CopiesOfRecoveryPoint> {
+  refuse("findCopiesOf", [
+    ...arnIssue("recoveryPointArn", recoveryPointArn),
+    ...requiredVaultArnIssue("destinationBackupVaultArn", destinationBackupVaultArn),
+    ...helperOptionIssues(options, SIGNAL_ONLY),
+  ]);
   const jobs: CopyJob[] = [];
   const pages = paginateListCopyJobs(client, {
     BySourceRecoveryPointArn: recoveryPointArn,
@@ -112,6 +133,7 @@ export const PER_POINT_LOOKUP_MAX = 10;
  * one listing of the jobs to the destination (`ByDestinationVaultArn`, created after the oldest
  * of them — a copy job is created after its recovery point).
  *
+ * @throws {ValidationError} an argument is not of its shape (nothing sent).
  * @throws {ServiceException} ListCopyJobs failed after the client's retries.
  * @throws the signal's reason when aborted.
  */
@@ -121,6 +143,11 @@ export async function findCopiesOfMany(
   destinationBackupVaultArn: string,
   options: { signal?: AbortSignal | undefined } = {},
 ): Promise<Map<string, CopiesOfRecoveryPoint>> {
+  refuse("findCopiesOfMany", [
+    ...recoveryPointsIssues("recoveryPoints", recoveryPoints),
+    ...requiredVaultArnIssue("destinationBackupVaultArn", destinationBackupVaultArn),
+    ...helperOptionIssues(options, SIGNAL_ONLY),
+  ]);
   if (recoveryPoints.length <= PER_POINT_LOOKUP_MAX) {
     const found = new Map<string, CopiesOfRecoveryPoint>();
     for (const { recoveryPointArn } of recoveryPoints) {
@@ -157,15 +184,59 @@ export async function findCopiesOfMany(
  * Decides what to do about one copy: a finished copy wins over one in progress, which wins over
  * starting; after `maxFailedCopies` FAILED jobs, give up.
  *
+ * @param copies what {@linkcode findCopiesOf} found.
  * @param maxFailedCopies FAILED copy jobs after which no new one is started (at least 1).
+ * @throws {ValidationError} `copies` has no `failed` array, or `maxFailedCopies` is not an
+ *   integer of at least 1 (one check each: no loop).
  */
 export function decideCopy(copies: CopiesOfRecoveryPoint, maxFailedCopies: number): CopyDecision {
+  if (
+    !Array.isArray(copies?.failed) || !Number.isSafeInteger(maxFailedCopies) || maxFailedCopies < 1
+  ) {
+    refuse("decideCopy", [
+      ...(Array.isArray(copies?.failed) ? [] : [{
+        path: "copies",
+        message:
+          `must be the copies of a recovery point ({ done?, inProgress?, failed: [] }), not ${
+            describe(copies)
+          }`,
+      }]),
+      ...integerIssue("maxFailedCopies", maxFailedCopies ?? NaN, 1),
+    ]);
+  }
   if (copies.done) return { action: "exists", job: copies.done };
   if (copies.inProgress) return { action: "in-progress", job: copies.inProgress };
   const [newest] = copies.failed;
   if (!newest) return { action: "start" };
   if (copies.failed.length >= maxFailedCopies) return { action: "give-up", job: newest };
   return newest.CopyJobId ? { action: "start", retryOf: newest.CopyJobId } : { action: "start" };
+}
+
+const SIGNAL_ONLY = ["signal"];
+
+/** Throws a `ValidationError` of `fn`'s arguments when there are issues. */
+export function refuse(fn: string, issues: ValidationIssue[]): void {
+  if (issues.length) throw new ValidationError(`${fn} arguments`, issues);
+}
+
+/** Issues with a list of recovery points: an array of objects, each with a recovery point ARN. */
+export function recoveryPointsIssues(path: string, points: unknown): ValidationIssue[] {
+  if (!Array.isArray(points)) {
+    return [{
+      path,
+      message: `must be an array of { recoveryPointArn, creationDate? }, not ${describe(points)}`,
+    }];
+  }
+  // Once per call, before any request: the loop is over the caller's list, not a hot path.
+  return points.flatMap((
+    point: { recoveryPointArn?: unknown; creationDate?: unknown } | null,
+    i,
+  ) => [
+    ...arnIssue(`${path}[${i}].recoveryPointArn`, point?.recoveryPointArn),
+    ...(point?.creationDate === undefined || point.creationDate instanceof Date
+      ? []
+      : [{ path: `${path}[${i}].creationDate`, message: "must be a Date" }]),
+  ]);
 }
 
 function addJob(copies: CopiesOfRecoveryPoint, job: CopyJob): void {

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import type { CopyJob } from "../generated/types.ts";
-import { copiesByRecoveryPoint, decideCopy } from "./existing_copies.ts";
+import { BackupClient } from "../generated/client.ts";
+import { ValidationError } from "../runtime/errors.ts";
+import { findExistingCopies } from "./destination_copies.ts";
+import {
+  copiesByRecoveryPoint,
+  decideCopy,
+  findCopiesOf,
+  findCopiesOfMany,
+} from "./existing_copies.ts";
 
 const DEST = "arn:aws:backup:us-west-2:111122223333:backup-vault:dr";
 const job = (
@@ -48,4 +56,62 @@ Deno.test("decideCopy: done beats in progress beats start; retries name the newe
     action: "exists",
     job: done,
   });
+});
+
+Deno.test("existing copies: arguments not of their shape are a ValidationError naming them; nothing sent", async () => {
+  let sent = 0;
+  const client = new BackupClient({
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKID", secretAccessKey: "s" },
+    fetch: () => (sent++, Promise.reject(new Error("nothing may be sent"))),
+  });
+  const RP = "arn:aws:backup:us-east-1:111122223333:recovery-point:rp-1";
+  const pathsOf = async (call: () => unknown) => {
+    const e = await Promise.resolve().then(call).then(() => undefined, (e) => e);
+    assert.ok(e instanceof ValidationError, `expected a ValidationError, got ${e}`);
+    return e.issues.map((i) => i.path);
+  };
+  const any = (f: unknown) => f as (...args: unknown[]) => unknown;
+  assert.deepEqual(await pathsOf(() => any(findExistingCopies)(client, {})), [
+    "points",
+    "destinationBackupVaultArn",
+  ]);
+  assert.deepEqual(
+    await pathsOf(() =>
+      any(findExistingCopies)(client, [{ recoveryPointArn: RP, creationDate: "2026" }], DEST, {
+        now: "now",
+        sourceVaultArn: "prod",
+      })
+    ),
+    ["points[0].creationDate"],
+  );
+  assert.deepEqual(
+    await pathsOf(() => any(findExistingCopies)(client, [], DEST, { now: "x", sourceVault: "p" })),
+    ["sourceVault"],
+  );
+  assert.deepEqual(
+    await pathsOf(() =>
+      any(findExistingCopies)(client, [], DEST, { now: "x", sourceVaultArn: "p" })
+    ),
+    ["sourceVaultArn", "now"],
+  );
+  assert.deepEqual(
+    await pathsOf(() => any(findCopiesOfMany)(client, [{ recoveryPointArn: "rp" }, null], "dr")),
+    [
+      "recoveryPoints[0].recoveryPointArn",
+      "recoveryPoints[1].recoveryPointArn",
+      "destinationBackupVaultArn",
+    ],
+  );
+  assert.deepEqual(
+    await pathsOf(() => any(findCopiesOf)(client, undefined, DEST, { signal: {} })),
+    ["recoveryPointArn", "signal"],
+  );
+  assert.deepEqual(await pathsOf(() => any(copiesByRecoveryPoint)(undefined, undefined)), [
+    "jobs",
+    "destinationBackupVaultArn",
+  ]);
+  assert.deepEqual(await pathsOf(() => any(decideCopy)(undefined)), ["copies", "maxFailedCopies"]);
+  assert.deepEqual(await pathsOf(() => decideCopy({ failed: [] }, 0)), ["maxFailedCopies"]);
+  assert.equal(sent, 0);
 });

@@ -7,7 +7,9 @@
  */
 
 import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
+import { describe } from "../runtime/plain_objects.ts";
 import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
+import { arnIssue, requiredVaultArnIssue } from "./option_checks.ts";
 
 /** Options of {@linkcode copyIdempotencyToken}. */
 export interface CopyTokenOptions {
@@ -38,8 +40,10 @@ export interface CopyTokenOptions {
  * @param recoveryPointArn the source recovery point.
  * @param destinationBackupVaultArn the destination vault.
  * @returns e.g. `"3f2b7c1e-9a4d-8e21-b3c5-0d6e7f809a1b"`: lower case, version 8, RFC variant.
- * @throws {ValidationError} (the promise rejects) an option is unknown (`retryof` would give the
- *   first copy's token, and AWS would answer the retry with the failed job) or not a string.
+ * @throws {ValidationError} (the promise rejects) `recoveryPointArn` is not an ARN or
+ *   `destinationBackupVaultArn` not a backup vault ARN (an unset value would give every such copy
+ *   one token, and AWS would fold them into one job); an option is unknown (`retryof` would give
+ *   the first copy's token, and AWS would answer the retry with the failed job) or not a string.
  *
  * @example
  * ```ts
@@ -59,6 +63,10 @@ export function copyIdempotencyToken(
   destinationBackupVaultArn: string,
   options: CopyTokenOptions = {},
 ): Promise<string> {
+  const arnIssues = copyArnIssues(recoveryPointArn, destinationBackupVaultArn);
+  if (arnIssues.length) {
+    return Promise.reject(new ValidationError("copyIdempotencyToken arguments", arnIssues));
+  }
   const issues = tokenOptionIssues(options);
   if (issues.length) {
     return Promise.reject(new ValidationError("copyIdempotencyToken options", issues));
@@ -68,6 +76,14 @@ export function copyIdempotencyToken(
   if (options.retryOf !== undefined) parts.push(`retryOf:${options.retryOf}`);
   if (options.copyKey !== undefined) parts.push(`copyKey:${options.copyKey}`);
   return uuidV8(parts);
+}
+
+/** Issues with the two ARNs that name a copy: each a string of its ARN's shape. */
+function copyArnIssues(recoveryPointArn: unknown, destinationBackupVaultArn: unknown) {
+  return [
+    ...arnIssue("recoveryPointArn", recoveryPointArn),
+    ...requiredVaultArnIssue("destinationBackupVaultArn", destinationBackupVaultArn),
+  ];
 }
 
 const TOKEN_OPTION_KEYS = ["retryOf", "copyKey"];
@@ -90,6 +106,8 @@ function tokenOptionIssues(options: CopyTokenOptions): ValidationIssue[] {
  * `["backup-edge/copy/v1", runId, recoveryPointArn, destinationBackupVaultArn]` as a UUID
  * version 8. Checkpoint records written with it keep their token when a run resumes.
  *
+ * @throws {ValidationError} (the promise rejects) `runId` is not a string with a character other
+ *   than white space, or an ARN is not of its shape (as {@linkcode copyIdempotencyToken}).
  * @deprecated `copyRecoveryPoints` derives {@linkcode copyIdempotencyToken} now, which does not
  * depend on the run, so events and sweeps agree on the token of a copy.
  */
@@ -98,6 +116,16 @@ export function deriveIdempotencyToken(
   recoveryPointArn: string,
   destinationBackupVaultArn: string,
 ): Promise<string> {
+  const issues = copyArnIssues(recoveryPointArn, destinationBackupVaultArn);
+  if (typeof runId !== "string" || runId.trim() === "") {
+    issues.unshift({
+      path: "runId",
+      message: `must be a string with a character other than white space, not ${describe(runId)}`,
+    });
+  }
+  if (issues.length) {
+    return Promise.reject(new ValidationError("deriveIdempotencyToken arguments", issues));
+  }
   return uuidV8(["backup-edge/copy/v1", runId, recoveryPointArn, destinationBackupVaultArn]);
 }
 

@@ -8,7 +8,9 @@
 
 import type { Lifecycle } from "../generated/types.ts";
 import { validateStartCopyJobInput } from "../generated/validators.ts";
+import { signalIssues } from "../runtime/call_options.ts";
 import { ValidationError, type ValidationIssue } from "../runtime/errors.ts";
+import { describe } from "../runtime/plain_objects.ts";
 import { closestKey, unknownKeyIssues } from "../runtime/unknown_keys.ts";
 import { BACKUP_RESOURCE_TYPES, type CopySelection } from "./selection.ts";
 
@@ -95,7 +97,7 @@ export function selectionIssues(o: CopySelection): ValidationIssue[] {
   }
   if (Array.isArray(o.resourceArns)) {
     o.resourceArns.forEach((arn, i) => {
-      if (typeof arn === "string" && !/^arn:[a-z][a-z0-9-]*:[^:]+:/.test(arn)) {
+      if (typeof arn === "string" && !ARN_PATTERN.test(arn)) {
         issues.push({ path: `resourceArns[${i}]`, message: `must be an ARN, got '${arn}'` });
       }
     });
@@ -111,6 +113,8 @@ export function selectionIssues(o: CopySelection): ValidationIssue[] {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns:
 // a role's path is "/" or "/…/" of printable ASCII, its name 1–64 of [\w+=,.@-]); a backup
 // vault's name follows the model's BackupVaultName pattern.
+/** `arn:PARTITION:SERVICE:…`: the start every ARN shares, whatever its resource. */
+export const ARN_PATTERN: RegExp = /^arn:[a-z][a-z0-9-]*:[^:]+:/;
 /** `arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME`. */
 export const BACKUP_VAULT_ARN_PATTERN: RegExp =
   /^arn:aws(?:-[a-z]+)*:backup:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:backup-vault:[a-zA-Z0-9\-_]{2,50}$/;
@@ -127,6 +131,38 @@ export function vaultArnIssue(path: string, value: unknown): ValidationIssue[] {
     message: `must be a backup vault ARN, arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME, ` +
       `got '${value}'${hint}`,
   }];
+}
+
+/** An issue when `value` is not a string of ARN shape (`arn:PARTITION:SERVICE:…`), also absent. */
+export function arnIssue(path: string, value: unknown): ValidationIssue[] {
+  if (typeof value === "string" && ARN_PATTERN.test(value)) return [];
+  return [{
+    path,
+    message: `must be an ARN, arn:PARTITION:SERVICE:…, got ${
+      typeof value === "string" ? `'${value}'` : describe(value)
+    }`,
+  }];
+}
+
+/** An issue when `value` is not a backup vault ARN, also when it is absent. */
+export function requiredVaultArnIssue(path: string, value: unknown): ValidationIssue[] {
+  return typeof value === "string"
+    ? vaultArnIssue(path, value)
+    : [{ path, message: `must be a backup vault ARN, not ${describe(value)}` }];
+}
+
+/**
+ * Issues with the `options` of a job helper: not an object, a key not in `keys`, a `signal`
+ * that is not an AbortSignal.
+ */
+export function helperOptionIssues(options: unknown, keys: readonly string[]): ValidationIssue[] {
+  if (typeof options !== "object" || options === null) {
+    return [{ path: "options", message: `must be an object, not ${describe(options)}` }];
+  }
+  return [
+    ...unknownKeyIssues(options, keys),
+    ...signalIssues("signal", (options as { signal?: unknown }).signal),
+  ];
 }
 
 /**

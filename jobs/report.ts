@@ -5,6 +5,8 @@
  */
 
 import type { CopyJobState } from "../generated/types.ts";
+import { ValidationError } from "../runtime/errors.ts";
+import { describe } from "../runtime/plain_objects.ts";
 import type { ReportedError } from "./errors.ts";
 import type { SkipReason } from "./selection.ts";
 
@@ -216,7 +218,33 @@ export function countOutcome(
   }
 }
 
-/** A report's plain-JSON form (dates as ISO 8601 strings), for `--json` and logs. */
+/**
+ * A report's plain-JSON form (dates as ISO 8601 strings), for `--json` and logs.
+ *
+ * @param report what `copyRecoveryPoints` resolved with.
+ * @throws {ValidationError} `report` is not a copy report (no `runId`, `entries`, `totals`, `ok`).
+ */
 export function reportToJson(report: CopyReport): unknown {
+  return reportJson("reportToJson", report, "runId", "string");
+}
+
+/**
+ * `report` as plain JSON, once it has the members every report has (`entries`, `totals`, `ok`)
+ * and `key` of its own kind, of type `type`; a `ValidationError` of `fn` naming `report` if not.
+ */
+export function reportJson(fn: string, report: unknown, key: string, type: string): unknown {
+  const r = report as Record<string, unknown> | null | undefined;
+  if (
+    typeof r !== "object" || r === null || !Array.isArray(r.entries) ||
+    typeof r.totals !== "object" || r.totals === null || typeof r.ok !== "boolean" ||
+    typeof r[key] !== type
+  ) {
+    throw new ValidationError(`${fn} arguments`, [{
+      path: "report",
+      message: `must be a report with ${key}, entries, totals and ok, not ${describe(report)}${
+        typeof r === "object" && r !== null ? ` with keys [${Object.keys(r).join(", ")}]` : ""
+      }`,
+    }]);
+  }
   return JSON.parse(JSON.stringify(report));
 }

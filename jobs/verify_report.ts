@@ -6,7 +6,7 @@
  */
 
 import type { RecoveryPointByBackupVault } from "../generated/types.ts";
-import type { OptionHint, RunFailure } from "./report.ts";
+import { type OptionHint, reportJson, type RunFailure } from "./report.ts";
 import type { SkipReason } from "./selection.ts";
 
 /**
@@ -157,7 +157,13 @@ export function emptyVerifyTotals(): VerifyTotals {
   };
 }
 
-/** A report's plain-JSON form (dates as ISO 8601 strings), for `--json` and logs. */
+/**
+ * A report's plain-JSON form (dates as ISO 8601 strings), for `--json` and logs.
+ *
+ * @param report what `verifyCopies` resolved with.
+ * @throws {ValidationError} `report` is not a verify report (no `destinationChecked`, `entries`,
+ *   `totals`, `ok`).
+ */
 export function verifyReportToJson(report: VerifyReport): unknown {
-  return JSON.parse(JSON.stringify(report));
+  return reportJson("verifyReportToJson", report, "destinationChecked", "boolean");
 }

@@ -56,6 +56,20 @@ Deno.test("unknown option keys are errors naming the key meant; nothing is sent"
   assert.equal(emulator.requests.length, 0);
 });
 
+Deno.test("a white-space runId and a maxWaitMs of 0 are refused before anything is sent", async () => {
+  await using emulator = await startEmulator({ ...vaultSeed(2), jobDurationMs: 30 });
+  const client = clientOf(emulator);
+  for (const runId of ["", "   ", "\t\n"]) {
+    const issues = await issuesOf(copyRecoveryPoints(client, { ...FAST, runId }));
+    assert.deepEqual(issues, {
+      runId: "must be a string with a character other than white space",
+    });
+  }
+  const issues = await issuesOf(copyRecoveryPoints(client, { ...FAST, maxWaitMs: 0 }));
+  assert.deepEqual(issues, { maxWaitMs: "must be a number of milliseconds, at least 1" });
+  assert.equal(emulator.requests.length, 0);
+});
+
 Deno.test("selection mistakes: dates in the wrong order, resource types AWS does not use", async () => {
   await using emulator = await startEmulator({ ...vaultSeed(2), jobDurationMs: 30 });
   const client = clientOf(emulator);

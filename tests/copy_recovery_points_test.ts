@@ -574,24 +574,29 @@ Deno.test("FileCheckpointStore: survives a new instance, writes whole files, ref
   }
 });
 
+const RP = "arn:aws:ec2:us-east-1::snapshot/snap-0123";
+const RP2 = "arn:aws:ec2:us-east-1::snapshot/snap-4567";
+const VAULT = "arn:aws:backup:us-west-2:111122223333:backup-vault:dr";
+const VAULT2 = "arn:aws:backup:us-west-2:111122223333:backup-vault:dr2";
+
 Deno.test("copyIdempotencyToken: deterministic, a UUID v8, one per copy, retry and key", async () => {
-  const t = await copyIdempotencyToken("rp", "vault");
-  assert.equal(t, await copyIdempotencyToken("rp", "vault"));
-  assert.equal(t, await copyIdempotencyToken("rp", "vault", {}));
+  const t = await copyIdempotencyToken(RP, VAULT);
+  assert.equal(t, await copyIdempotencyToken(RP, VAULT));
+  assert.equal(t, await copyIdempotencyToken(RP, VAULT, {}));
   assert.match(t, /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   const others = await Promise.all([
-    copyIdempotencyToken("rp2", "vault"),
-    copyIdempotencyToken("rp", "vault2"),
-    copyIdempotencyToken("rp", "vault", { retryOf: "JOB" }),
-    copyIdempotencyToken("rp", "vault", { copyKey: "JOB" }),
-    copyIdempotencyToken("rp", "vault", { retryOf: "JOB", copyKey: "JOB" }),
-    deriveIdempotencyToken("run", "rp", "vault"),
+    copyIdempotencyToken(RP2, VAULT),
+    copyIdempotencyToken(RP, VAULT2),
+    copyIdempotencyToken(RP, VAULT, { retryOf: "JOB" }),
+    copyIdempotencyToken(RP, VAULT, { copyKey: "JOB" }),
+    copyIdempotencyToken(RP, VAULT, { retryOf: "JOB", copyKey: "JOB" }),
+    deriveIdempotencyToken("run", RP, VAULT),
   ]);
   assert.equal(new Set([t, ...others]).size, 7);
   const digest = new Uint8Array(
     await crypto.subtle.digest(
       "SHA-256",
-      new TextEncoder().encode(JSON.stringify(["backup-edge/copy/v2", "rp", "vault"])),
+      new TextEncoder().encode(JSON.stringify(["backup-edge/copy/v2", RP, VAULT])),
     ),
   );
   assert.equal(
@@ -601,21 +606,21 @@ Deno.test("copyIdempotencyToken: deterministic, a UUID v8, one per copy, retry a
 });
 
 Deno.test("deriveIdempotencyToken (v1, deprecated): deterministic, a UUID v8, different for each input", async () => {
-  const t = await deriveIdempotencyToken("run", "rp", "vault");
-  assert.equal(t, await deriveIdempotencyToken("run", "rp", "vault"));
+  const t = await deriveIdempotencyToken("run", RP, VAULT);
+  assert.equal(t, await deriveIdempotencyToken("run", RP, VAULT));
   assert.match(t, /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   const others = await Promise.all([
-    deriveIdempotencyToken("run2", "rp", "vault"),
-    deriveIdempotencyToken("run", "rp2", "vault"),
-    deriveIdempotencyToken("run", "rp", "vault2"),
-    deriveIdempotencyToken("run", 'rp"', "vault"),
+    deriveIdempotencyToken("run2", RP, VAULT),
+    deriveIdempotencyToken("run", RP2, VAULT),
+    deriveIdempotencyToken("run", RP, VAULT2),
+    deriveIdempotencyToken("run", `${RP}"`, VAULT),
   ]);
   assert.equal(new Set([t, ...others]).size, 5);
   // SHA-256 of the JSON text, its first 16 bytes with version and variant set.
   const digest = new Uint8Array(
     await crypto.subtle.digest(
       "SHA-256",
-      new TextEncoder().encode(JSON.stringify(["backup-edge/copy/v1", "run", "rp", "vault"])),
+      new TextEncoder().encode(JSON.stringify(["backup-edge/copy/v1", "run", RP, VAULT])),
     ),
   );
   assert.equal(

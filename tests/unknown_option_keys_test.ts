@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import {
   copyIdempotencyToken,
+  deriveIdempotencyToken,
   KvCheckpointStore,
   type KvNamespaceLike,
   ValidationError,
@@ -34,6 +35,29 @@ Deno.test("copyIdempotencyToken: an unknown or mistyped option rejects; a retry 
   await assert.rejects(copyIdempotencyToken(RP, DR, null as never), ValidationError);
   const retry = await copyIdempotencyToken(RP, DR, { retryOf: "JOB-1", copyKey: undefined });
   assert.notEqual(retry, first);
+});
+
+Deno.test("copyIdempotencyToken, deriveIdempotencyToken: a missing or malformed ARN rejects naming it, never a fixed token", async () => {
+  const issuesOf = async (token: Promise<string>) => {
+    const e = await token.then(() => undefined, (e) => e);
+    assert.ok(e instanceof ValidationError, `expected a ValidationError, got ${e}`);
+    return e.issues.map((i) => i.path);
+  };
+  const both = ["recoveryPointArn", "destinationBackupVaultArn"];
+  assert.deepEqual(
+    await issuesOf(copyIdempotencyToken(undefined as never, undefined as never)),
+    both,
+  );
+  assert.deepEqual(await issuesOf(copyIdempotencyToken("", "")), both);
+  assert.deepEqual(await issuesOf(copyIdempotencyToken(undefined as never, DR)), [both[0]]);
+  assert.deepEqual(await issuesOf(copyIdempotencyToken(RP, "dr")), [both[1]]);
+  assert.deepEqual(await issuesOf(copyIdempotencyToken("snap-0123", DR)), [both[0]]);
+  assert.deepEqual(await issuesOf(deriveIdempotencyToken(undefined as never, RP, DR)), ["runId"]);
+  assert.deepEqual(await issuesOf(deriveIdempotencyToken(" ", RP, DR)), ["runId"]);
+  assert.deepEqual(
+    await issuesOf((deriveIdempotencyToken as () => Promise<string>)()),
+    ["runId", ...both],
+  );
 });
 
 Deno.test("checkpoint stores: an unknown option is a ValidationError when the store is made", () => {

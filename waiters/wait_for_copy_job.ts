@@ -8,9 +8,10 @@ import type { BackupClient } from "../generated/client.ts";
 import { describeCopyJob } from "../generated/operations.ts";
 import type { CopyJob, CopyJobState } from "../generated/types.ts";
 import { timeoutIssues } from "../runtime/client.ts";
-import { DeserializationError, ValidationError } from "../runtime/errors.ts";
+import { DeserializationError, ValidationError, type ValidationIssue } from "../runtime/errors.ts";
 import { backoffDelay, sleep } from "../runtime/retry.ts";
-import { type CallOptions, withTimeout } from "../runtime/call_options.ts";
+import { type CallOptions, signalIssues, withTimeout } from "../runtime/call_options.ts";
+import { describe } from "../runtime/plain_objects.ts";
 import { unknownKeyIssues } from "../runtime/unknown_keys.ts";
 
 /** One poll's view of the job, given to `onProgress`. */
@@ -34,14 +35,14 @@ export interface WaitForCopyJobOptions extends Pick<CallOptions, "signal"> {
    */
   maxWaitMs?: number | undefined;
   /**
-   * Shortest delay between polls, ms; the n-th delay is random between this and
-   * `min(maxDelayMs, minDelayMs × 2^(n−1))` (Smithy waiters' backoff).
+   * Shortest delay between polls, ms (at least 50, at most `maxDelayMs`); the n-th delay is
+   * random between this and `min(maxDelayMs, minDelayMs × 2^(n−1))` (Smithy waiters' backoff).
    * @default 5000
    */
   minDelayMs?: number | undefined;
-  /** Longest delay between polls, ms. @default 60000 */
+  /** Longest delay between polls, ms (at least `minDelayMs`). @default 60000 */
   maxDelayMs?: number | undefined;
-  /** Called after every poll. */
+  /** Called after every poll; must be a function. */
   onProgress?: ((progress: CopyJobProgress) => void) | undefined;
 }
 
@@ -86,6 +87,49 @@ export class WaiterTimeoutError extends Error {
   }
 }
 
+/**
+ * The shortest `minDelayMs`. Smithy's waiters spec requires a model's `minDelay` of at least 1 s
+ * (default 2 s, `maxDelay` default 120 s: https://smithy.io/2.0/additional-specs/waiters.html);
+ * our defaults are 5 s and 60 s. The floor is lower, so the embedded emulator's sub-second jobs
+ * can be polled fast, but above 0: `minDelayMs: 0` made 322 DescribeCopyJob calls in 1.5 s.
+ */
+const MIN_POLL_DELAY_MS = 50;
+
+/** Every issue with `waitForCopyJob`'s options, found before the first poll. */
+function waitOptionIssues(
+  options: WaitForCopyJobOptions,
+  minDelayMs: number,
+  maxDelayMs: number,
+): ValidationIssue[] {
+  if (typeof options !== "object" || options === null) {
+    return [{ path: "options", message: `must be an object, not ${describe(options)}` }];
+  }
+  const issues = [
+    ...unknownKeyIssues(options, OPTION_KEYS),
+    ...signalIssues("signal", options.signal),
+    ...timeoutIssues("maxWaitMs", options.maxWaitMs),
+    ...timeoutIssues("minDelayMs", minDelayMs, MIN_POLL_DELAY_MS),
+    ...timeoutIssues("maxDelayMs", maxDelayMs, MIN_POLL_DELAY_MS),
+  ];
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
+    issues.push({
+      path: "onProgress",
+      message: `must be a function, not ${describe(options.onProgress)}`,
+    });
+  }
+  if (!issues.length && minDelayMs > maxDelayMs) {
+    const given = (key: "minDelayMs" | "maxDelayMs", value: number) =>
+      `${key} ${value}${options[key] === undefined ? " (the default)" : ""}`;
+    issues.push({
+      path: options.minDelayMs === undefined ? "maxDelayMs" : "minDelayMs",
+      message: `${given("minDelayMs", minDelayMs)} is more than ${
+        given("maxDelayMs", maxDelayMs)
+      }; minDelayMs must not exceed maxDelayMs`,
+    });
+  }
+  return issues;
+}
+
 const DONE: readonly (string | undefined)[] = ["COMPLETED", "PARTIAL"];
 
 /**
@@ -102,20 +146,16 @@ const DONE: readonly (string | undefined)[] = ["COMPLETED", "PARTIAL"];
  * });
  * ```
  *
- * @throws {ValidationError} an option is unknown or out of range (nothing sent)
+ * @throws {ValidationError} an option is unknown, of the wrong type or out of range, or
+ *   `minDelayMs` exceeds `maxDelayMs` (nothing sent)
  */
 export async function waitForCopyJob(
   client: BackupClient,
   input: { CopyJobId: string },
   options: WaitForCopyJobOptions = {},
 ): Promise<CopyJob> {
-  const { maxWaitMs = 3 * 3600_000, minDelayMs = 5000, maxDelayMs = 60_000 } = options;
-  const issues = [
-    ...unknownKeyIssues(options, OPTION_KEYS),
-    ...timeoutIssues("maxWaitMs", maxWaitMs),
-    ...timeoutIssues("minDelayMs", minDelayMs, 0),
-    ...timeoutIssues("maxDelayMs", maxDelayMs, 0),
-  ];
+  const { maxWaitMs = 3 * 3600_000, minDelayMs = 5000, maxDelayMs = 60_000 } = options ?? {};
+  const issues = waitOptionIssues(options, minDelayMs, maxDelayMs);
   if (issues.length) throw new ValidationError("waitForCopyJob options", issues);
   const started = Date.now();
   let last: CopyJob | undefined;

@@ -52,8 +52,8 @@ Deno.test("waitForCopyJob: maxWaitMs bounds the whole wait, also a poll that nev
   const started = Date.now();
   const e = await waitForCopyJob(client, { CopyJobId: "j" }, {
     maxWaitMs: 300,
-    minDelayMs: 10,
-    maxDelayMs: 10,
+    minDelayMs: 50,
+    maxDelayMs: 50,
   }).catch((e) => e);
   const elapsed = Date.now() - started;
   assert.ok(e instanceof WaiterTimeoutError, String(e));
@@ -80,6 +80,26 @@ Deno.test("waitForCopyJob: unknown or out-of-range options are refused before an
       [{ maxWait: 5 }, "maxWait", 'is unknown; did you mean "maxWaitMs"?'],
       [{ maxWaitMs: 0 }, "maxWaitMs"],
       [{ minDelayMs: -1 }, "minDelayMs"],
+      [
+        { minDelayMs: 0, maxDelayMs: 0 },
+        "minDelayMs",
+        "must be a number of milliseconds from 50 to 2147483647",
+      ],
+      [{ minDelayMs: "5000" }, "minDelayMs"],
+      [
+        { minDelayMs: 5000, maxDelayMs: 100 },
+        "minDelayMs",
+        "minDelayMs 5000 is more than maxDelayMs 100; minDelayMs must not exceed maxDelayMs",
+      ],
+      [
+        { maxDelayMs: 1000 },
+        "maxDelayMs",
+        "minDelayMs 5000 (the default) is more than maxDelayMs 1000; minDelayMs must not exceed maxDelayMs",
+      ],
+      [{ onProgress: "log" }, "onProgress", "must be a function, not a string"],
+      [{ signal: {} }, "signal"],
+      [{ signal: true }, "signal"],
+      [null, "options"],
       [
         { abortSignal: AbortSignal.abort() },
         "abortSignal",
