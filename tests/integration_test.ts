@@ -36,6 +36,7 @@ import {
   startEmulator,
 } from "../emulator/mod.ts";
 import { main as copyCli } from "../cli/copy.ts";
+import { copyArgs } from "./support/cli.ts";
 
 const input: StartCopyJobInput = {
   RecoveryPointArn: RECOVERY_POINT_OK_ARN,
@@ -312,18 +313,7 @@ Deno.test("the copy CLI starts and waits for a job with credentials from AWS_* v
       AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
       AWS_REGION: DEMO_REGION,
     };
-    const args = [
-      "--recovery-point-arn",
-      RECOVERY_POINT_OK_ARN,
-      "--source-vault",
-      DEFAULT_VAULT_NAME,
-      "--destination-vault-arn",
-      DR_VAULT_WEST_ARN,
-      "--iam-role-arn",
-      DEMO_IAM_ROLE_ARN,
-      "--endpoint",
-      emulator.url,
-    ];
+    const args = copyArgs(emulator);
     assert.equal(await copyCli(args, env), 0);
     assert.equal(emulator.jobs().length, 1);
     assert.equal(await copyCli([...args.slice(0, 2), "--source-vault", "bad name!"], env), 2);
